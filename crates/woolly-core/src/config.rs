@@ -1,0 +1,115 @@
+//! What an instance is: its public name and the knobs that shape what it reports and accepts.
+//! Built by the binary from the operator's settings; read-only afterwards.
+
+use std::fmt;
+
+use crate::error::CoreError;
+
+/// An instance's public name, `host` or `host:port`, lower-case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Domain(String);
+
+impl Domain {
+    /// Parses `host[:port]`: a DNS name or IP literal of valid characters, and an optional port.
+    pub fn parse(text: &str) -> Result<Domain, CoreError> {
+        let invalid = || {
+            CoreError::Validation(format!(
+                "{text:?} is not a domain: expected host or host:port, such as example.org or localhost:8080"
+            ))
+        };
+        let text = text.trim().to_ascii_lowercase();
+        let (host, port) = match text.rsplit_once(':') {
+            Some((host, port)) if !host.contains(':') => (host, Some(port)),
+            _ => (text.as_str(), None),
+        };
+        if host.is_empty() || host.len() > 253 || host.starts_with('.') || host.ends_with('.') {
+            return Err(invalid());
+        }
+        let valid_host = host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+        if !valid_host {
+            return Err(invalid());
+        }
+        if let Some(port) = port
+            && port.parse::<u16>().map_or(true, |port| port == 0)
+        {
+            return Err(invalid());
+        }
+        Ok(Domain(text))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Domain {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.0)
+    }
+}
+
+/// The instance as its operator configured it.
+#[derive(Debug, Clone)]
+pub struct InstanceConfig {
+    pub domain: Domain,
+    /// False only with `--insecure-http`: ids and links then use `http://`.
+    pub https: bool,
+    /// Federate with hosts on loopback and private networks (tests only).
+    pub allow_private_addresses: bool,
+    pub title: String,
+    pub description: String,
+    pub contact_email: String,
+    pub max_status_characters: u32,
+}
+
+impl InstanceConfig {
+    /// A configuration with defaults for everything but the domain.
+    pub fn new(domain: Domain) -> InstanceConfig {
+        InstanceConfig {
+            domain,
+            https: true,
+            allow_private_addresses: false,
+            title: "Woolly".to_owned(),
+            description: "A Woolly server: short posts, chronological timelines, and friends across the fediverse.".to_owned(),
+            contact_email: String::new(),
+            max_status_characters: 500,
+        }
+    }
+
+    /// `https://domain` (or `http://` with `--insecure-http`), without a trailing slash.
+    pub fn base_url(&self) -> String {
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}", self.domain)
+    }
+
+    /// `wss://domain` (or `ws://`), where clients open the streaming API.
+    pub fn streaming_url(&self) -> String {
+        let scheme = if self.https { "wss" } else { "ws" };
+        format!("{scheme}://{}", self.domain)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Domain;
+
+    #[test]
+    fn domains_with_and_without_ports_parse() {
+        assert_eq!(Domain::parse("Example.ORG").map(|d| d.0).ok(), Some("example.org".into()));
+        assert_eq!(Domain::parse("localhost:8080").map(|d| d.0).ok(), Some("localhost:8080".into()));
+        assert_eq!(Domain::parse("127.0.0.1:3000").map(|d| d.0).ok(), Some("127.0.0.1:3000".into()));
+    }
+
+    #[test]
+    fn malformed_domains_are_refused() {
+        for bad in ["", "http://example.org", "exa mple.org", "example.org:0", "example.org:99999", ".org", "a..b", "host:", "-x.org"] {
+            assert!(Domain::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! Woolly's domain: the types, the rules and the use cases that every front door (the Mastodon
+//! API, the web pages, the federation inbox, the command line) calls.
+//!
+//! Front doors parse their input into the types here (`Username`, `Scopes`, `Domain`, …) and
+//! call a use case on [`Woolly`]; they never talk to the database themselves, and a rule (who may
+//! see what, what a valid username is) lives here once.
+
+pub mod accounts;
+pub mod auth;
+pub mod config;
+mod crypto;
+mod error;
+pub mod instance;
+pub mod jobs;
+mod state;
+
+pub use config::{Domain, InstanceConfig};
+pub use error::CoreError;
+pub use state::Woolly;
+pub use woolly_store::{Db, Engine, StoreError, now_millis};
+
+/// The version of Woolly itself.
+pub const WOOLLY_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The Mastodon version whose API Woolly implements; clients switch features on by it.
+pub const MASTODON_COMPATIBLE_VERSION: &str = "4.5.0";
+/// The Mastodon API revision reported in `api_versions.mastodon` (Mastodon 4.5 reports 6).
+pub const MASTODON_API_VERSION: u32 = 6;
+
+/// The version string reported to clients: Mastodon-parseable first, then who we are.
+pub fn version_string() -> String {
+    format!("{MASTODON_COMPATIBLE_VERSION} (compatible; Woolly {WOOLLY_VERSION})")
+}

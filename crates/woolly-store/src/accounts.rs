@@ -1,0 +1,179 @@
+//! Account rows: every account (local and remote) in `account`, and what only local users have
+//! (credentials, role, private key, posting defaults) in `local_user`.
+
+use crate::connect::{Db, Tx, on_reader, on_tx, on_writer};
+use crate::error::Result;
+
+/// One row of `account`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountRow {
+    pub id: i64,
+    pub username: String,
+    /// `None` for local accounts.
+    pub domain: Option<String>,
+    pub display_name: String,
+    pub note: String,
+    pub locked: bool,
+    pub bot: bool,
+    pub discoverable: bool,
+    pub indexable: bool,
+    pub public_key_pem: String,
+    pub statuses_count: i64,
+    pub followers_count: i64,
+    pub following_count: i64,
+    pub last_status_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// One row of `local_user`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LocalUserRow {
+    pub account_id: i64,
+    pub email: String,
+    pub password_hash: String,
+    pub role: String,
+    pub private_key_pem: String,
+    pub approved: bool,
+    pub default_privacy: String,
+    pub default_sensitive: bool,
+    pub default_language: Option<String>,
+    pub last_active_at: Option<i64>,
+    pub created_at: i64,
+}
+
+/// What creating a local account writes.
+#[derive(Debug, Clone)]
+pub struct NewLocalAccount {
+    pub username: String,
+    pub email: String,
+    pub password_hash: String,
+    pub role: String,
+    pub public_key_pem: String,
+    pub private_key_pem: String,
+}
+
+const ACCOUNT_COLUMNS: &str = "id, username, domain, display_name, note, locked, bot, \
+     discoverable, indexable, public_key_pem, statuses_count, followers_count, following_count, \
+     last_status_at, created_at, updated_at";
+
+impl Tx {
+    /// Inserts a local account and its user row; returns the new account id.
+    /// A taken username or e-mail address is a [`crate::StoreError::Conflict`].
+    pub async fn insert_local_account(&mut self, new: &NewLocalAccount, now: i64) -> Result<i64> {
+        let id = self.next_id();
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "INSERT INTO account (id, username, domain, public_key_pem, created_at, updated_at) \
+             VALUES ($1, $2, NULL, $3, $4, $4)",
+        )
+        .bind(id)
+        .bind(&new.username)
+        .bind(&new.public_key_pem)
+        .bind(now)
+        .execute(conn)
+        .await)?;
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "INSERT INTO local_user (account_id, email, password_hash, role, private_key_pem, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(&new.email)
+        .bind(&new.password_hash)
+        .bind(&new.role)
+        .bind(&new.private_key_pem)
+        .bind(now)
+        .execute(conn)
+        .await)?;
+        Ok(id)
+    }
+}
+
+impl Db {
+    pub async fn account_by_id(&self, id: i64) -> Result<Option<AccountRow>> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = $1");
+        let row = on_reader!(self, pool => sqlx::query_as::<_, AccountRow>(&sql)
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row)
+    }
+
+    /// A local account by username, case-insensitively as Mastodon matches them.
+    pub async fn local_account_by_username(&self, username: &str) -> Result<Option<AccountRow>> {
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM account \
+             WHERE lower(username) = lower($1) AND coalesce(lower(domain), '') = ''"
+        );
+        let row = on_reader!(self, pool => sqlx::query_as::<_, AccountRow>(&sql)
+            .bind(username)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row)
+    }
+
+    pub async fn local_user(&self, account_id: i64) -> Result<Option<LocalUserRow>> {
+        let row = on_reader!(self, pool => sqlx::query_as::<_, LocalUserRow>(
+            "SELECT account_id, email, password_hash, role, private_key_pem, approved, \
+             default_privacy, default_sensitive, default_language, last_active_at, created_at \
+             FROM local_user WHERE account_id = $1",
+        )
+        .bind(account_id)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row)
+    }
+
+    /// Records that a local user used the instance at `now` (feeds "active users" figures).
+    pub async fn touch_local_user(&self, account_id: i64, now: i64) -> Result<()> {
+        on_writer!(rows_affected, self, pool => sqlx::query(
+            "UPDATE local_user SET last_active_at = $1 WHERE account_id = $2",
+        )
+        .bind(now)
+        .bind(account_id)
+        .execute(pool)
+        .await)?;
+        Ok(())
+    }
+
+    /// How many local accounts exist; with `role`, how many have that role.
+    pub async fn count_local_users(&self, role: Option<&str>) -> Result<i64> {
+        let (count,): (i64,) = on_reader!(self, pool => sqlx::query_as(
+            "SELECT count(*) FROM local_user WHERE role = coalesce($1, role)",
+        )
+        .bind(role)
+        .fetch_one(pool)
+        .await)?;
+        Ok(count)
+    }
+
+    /// Local users active since `since` (Unix milliseconds).
+    pub async fn count_active_local_users(&self, since: i64) -> Result<i64> {
+        let (count,): (i64,) = on_reader!(self, pool => sqlx::query_as(
+            "SELECT count(*) FROM local_user WHERE last_active_at >= $1",
+        )
+        .bind(since)
+        .fetch_one(pool)
+        .await)?;
+        Ok(count)
+    }
+
+    /// The number of statuses written by local accounts.
+    pub async fn count_local_statuses(&self) -> Result<i64> {
+        let (count,): (i64,) = on_reader!(self, pool => sqlx::query_as(
+            "SELECT CAST(coalesce(sum(statuses_count), 0) AS BIGINT) FROM account WHERE domain IS NULL",
+        )
+        .fetch_one(pool)
+        .await)?;
+        Ok(count)
+    }
+
+    /// The number of other servers this instance knows accounts of.
+    pub async fn count_known_domains(&self) -> Result<i64> {
+        let (count,): (i64,) = on_reader!(self, pool => sqlx::query_as(
+            "SELECT count(DISTINCT lower(domain)) FROM account WHERE domain IS NOT NULL",
+        )
+        .fetch_one(pool)
+        .await)?;
+        Ok(count)
+    }
+}

@@ -1,0 +1,318 @@
+//! Opening the database, applying migrations, and the engine dispatch used by every query.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Postgres, Sqlite};
+
+use crate::error::{Result, StoreError};
+use crate::ids::IdGenerator;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// How long a SQLite connection waits for another process's write lock (the admin CLI beside
+/// `woolly serve`) before giving up with `SQLITE_BUSY`.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+const SQLITE_READERS: u32 = 8;
+const POSTGRES_CONNECTIONS: u32 = 16;
+
+/// Which database engine a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+pub(crate) enum Pools {
+    Sqlite {
+        writer: SqlitePool,
+        readers: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+impl Pools {
+    /// Lets the dispatch macros take a `Pools` where they usually take a [`Db`].
+    pub(crate) fn pools(&self) -> &Pools {
+        self
+    }
+}
+
+/// A handle to the database: cheap to clone, shared by every request and worker of one instance.
+#[derive(Clone)]
+pub struct Db {
+    pools: Arc<Pools>,
+    ids: Arc<IdGenerator>,
+}
+
+/// Runs `$body` with `$pool` bound to a pool fit for reads (SQLite's read-only pool).
+/// The body is compiled once per engine, so generic sqlx code works unchanged. With a leading
+/// `rows_affected,` the body is an `execute(…)` and the result is its affected-row count.
+macro_rules! on_reader {
+    (rows_affected, $db:expr, $pool:ident => $body:expr) => {
+        match $db.pools() {
+            $crate::connect::Pools::Sqlite { readers: $pool, .. } => {
+                ($body).map(|done| done.rows_affected())
+            }
+            $crate::connect::Pools::Postgres($pool) => ($body).map(|done| done.rows_affected()),
+        }
+    };
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db.pools() {
+            $crate::connect::Pools::Sqlite { readers: $pool, .. } => $body,
+            $crate::connect::Pools::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Like [`on_reader!`], with a pool fit for a single-statement write (SQLite's one writer).
+macro_rules! on_writer {
+    (rows_affected, $db:expr, $pool:ident => $body:expr) => {
+        match $db.pools() {
+            $crate::connect::Pools::Sqlite { writer: $pool, .. } => {
+                ($body).map(|done| done.rows_affected())
+            }
+            $crate::connect::Pools::Postgres($pool) => ($body).map(|done| done.rows_affected()),
+        }
+    };
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db.pools() {
+            $crate::connect::Pools::Sqlite { writer: $pool, .. } => $body,
+            $crate::connect::Pools::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Like [`on_reader!`], with `$conn` bound to the connection of an open [`Tx`].
+macro_rules! on_tx {
+    (rows_affected, $tx:expr, $conn:ident => $body:expr) => {
+        on_tx!($tx, $conn => ($body).map(|done| done.rows_affected()))
+    };
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match &mut $tx.conn {
+            $crate::connect::TxConn::Sqlite(transaction) => {
+                let $conn = &mut **transaction;
+                $body
+            }
+            $crate::connect::TxConn::Postgres(transaction) => {
+                let $conn = &mut **transaction;
+                $body
+            }
+        }
+    };
+}
+
+pub(crate) use {on_reader, on_tx, on_writer};
+
+impl Db {
+    /// Opens (creating it if needed) the database at `url`, applies pending migrations and claims
+    /// an id-generator node. `holder` names this process in the node lease, for operators.
+    pub async fn connect(url: &str, holder: &str) -> Result<Db> {
+        let pools = if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url).map_err(|source| StoreError::Open {
+                url: url.to_owned(),
+                source,
+            })?;
+            open_sqlite(options, url).await?
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            open_postgres(url).await?
+        } else {
+            return Err(StoreError::UnsupportedUrl(redact_password(url)));
+        };
+        Self::finish_opening(pools, holder).await
+    }
+
+    /// Opens (creating it if needed) a SQLite database file; see [`Db::connect`].
+    pub async fn connect_sqlite_file(path: &Path, holder: &str) -> Result<Db> {
+        let options = SqliteConnectOptions::new().filename(path);
+        let pools = open_sqlite(options, &path.display().to_string()).await?;
+        Self::finish_opening(pools, holder).await
+    }
+
+    async fn finish_opening(pools: Pools, holder: &str) -> Result<Db> {
+        match &pools {
+            Pools::Sqlite { writer, .. } => SQLITE_MIGRATIONS.run(writer).await?,
+            Pools::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        let ids = IdGenerator::claim(&pools, holder).await?;
+        Ok(Db {
+            pools: Arc::new(pools),
+            ids: Arc::new(ids),
+        })
+    }
+
+    pub(crate) fn pools(&self) -> &Pools {
+        &self.pools
+    }
+
+    /// The engine behind this handle.
+    pub fn engine(&self) -> Engine {
+        match *self.pools {
+            Pools::Sqlite { .. } => Engine::Sqlite,
+            Pools::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// A new time-ordered id, unique across every process sharing this database.
+    pub fn next_id(&self) -> i64 {
+        self.ids.next_id()
+    }
+
+    /// Renews this process's id-generator lease; long-running processes call it periodically.
+    pub async fn renew_id_lease(&self) -> Result<()> {
+        self.ids.renew(&self.pools).await
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`).
+    pub async fn begin(&self) -> Result<Tx> {
+        let conn = match &*self.pools {
+            Pools::Sqlite { writer, .. } => {
+                TxConn::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?)
+            }
+            Pools::Postgres(pool) => TxConn::Postgres(pool.begin().await?),
+        };
+        Ok(Tx {
+            conn,
+            ids: Arc::clone(&self.ids),
+        })
+    }
+
+    /// Checks that the database answers a trivial query.
+    pub async fn ping(&self) -> Result<()> {
+        on_reader!(rows_affected, self, pool => sqlx::query("SELECT 1").execute(pool).await)?;
+        Ok(())
+    }
+
+    /// Releases the id-generator lease and closes every connection.
+    pub async fn close(&self) {
+        if let Err(error) = self.ids.release(&self.pools).await {
+            tracing::warn!(%error, "could not release the id-generator lease");
+        }
+        match &*self.pools {
+            Pools::Sqlite { writer, readers } => {
+                readers.close().await;
+                writer.close().await;
+            }
+            Pools::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+async fn open_sqlite(options: SqliteConnectOptions, url: &str) -> Result<Pools> {
+    let options = options
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(SQLITE_BUSY_TIMEOUT);
+    let open_error = |source| StoreError::Open {
+        url: url.to_owned(),
+        source,
+    };
+    let writer = SqlitePoolOptions::new()
+        .max_connections(1)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(options.clone())
+        .await
+        .map_err(open_error)?;
+    let readers = SqlitePoolOptions::new()
+        .max_connections(SQLITE_READERS)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(options.read_only(true))
+        .await
+        .map_err(open_error)?;
+    Ok(Pools::Sqlite { writer, readers })
+}
+
+async fn open_postgres(url: &str) -> Result<Pools> {
+    let pool = PgPoolOptions::new()
+        .max_connections(POSTGRES_CONNECTIONS)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect(url)
+        .await
+        .map_err(|source| StoreError::Open {
+            url: redact_password(url),
+            source,
+        })?;
+    Ok(Pools::Postgres(pool))
+}
+
+/// Keeps a database password out of error messages and logs.
+pub fn redact_password(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &credentials[..colon],
+                    &url[at..]
+                ),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+pub(crate) enum TxConn {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+/// An open write transaction. Rows and the jobs that concern them are written through the same
+/// `Tx`, so that either both are committed or neither is. Dropping it without
+/// [`Tx::commit`] rolls it back.
+pub struct Tx {
+    pub(crate) conn: TxConn,
+    pub(crate) ids: Arc<IdGenerator>,
+}
+
+impl Tx {
+    /// A new time-ordered id (see [`Db::next_id`]).
+    pub fn next_id(&self) -> i64 {
+        self.ids.next_id()
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        match self.conn {
+            TxConn::Sqlite(transaction) => transaction.commit().await?,
+            TxConn::Postgres(transaction) => transaction.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        match self.conn {
+            TxConn::Sqlite(transaction) => transaction.rollback().await?,
+            TxConn::Postgres(transaction) => transaction.rollback().await?,
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_password;
+
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(
+            redact_password("postgres://woolly:secret@db.example/woolly"),
+            "postgres://woolly:***@db.example/woolly"
+        );
+        assert_eq!(
+            redact_password("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
+    }
+}

@@ -1,0 +1,150 @@
+//! Time-ordered 64-bit ids, unique across every process that shares one database.
+//!
+//! The layout follows Mastodon's snowflakes (`lib/mastodon/snowflake.rb`): Unix milliseconds in
+//! the high 48 bits, 16 low bits that make ids minted in the same millisecond distinct. Woolly
+//! splits those 16 bits into an 8-bit *node* and an 8-bit sequence. Each process leases a node
+//! from the `id_node` table, so two processes never mint the same id; 256 ids per millisecond
+//! per process is far above what one process writes, and past it the generator borrows the next
+//! millisecond rather than repeat itself.
+//!
+//! A released or expired lease leaves `lease_until` at or after the last millisecond its holder
+//! used, and the next holder starts after it: a node never goes back in time.
+
+use std::sync::Mutex;
+
+use crate::connect::{Pools, on_writer};
+use crate::error::{Result, StoreError};
+use crate::now_millis;
+
+/// How long a node lease lasts before another process may take the node over. Long-running
+/// processes renew it well before that (see [`crate::Db::renew_id_lease`]).
+const LEASE_MILLIS: i64 = 60 * 60 * 1000;
+const SEQUENCE_BITS: u32 = 8;
+const NODE_BITS: u32 = 8;
+
+struct State {
+    node: i64,
+    last_millis: i64,
+    sequence: i64,
+}
+
+/// Mints ids for one process. See the module documentation for the layout.
+pub struct IdGenerator {
+    holder: String,
+    state: Mutex<State>,
+}
+
+impl IdGenerator {
+    pub(crate) async fn claim(pools: &Pools, holder: &str) -> Result<IdGenerator> {
+        let (node, floor) = claim_node(pools, holder).await?;
+        Ok(IdGenerator {
+            holder: holder.to_owned(),
+            state: Mutex::new(State {
+                node,
+                last_millis: floor,
+                sequence: 0,
+            }),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // The state is two integers updated together; a panic elsewhere cannot leave it torn.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The next id. Never repeats and never decreases within this process.
+    pub fn next_id(&self) -> i64 {
+        let mut state = self.lock();
+        let now = now_millis();
+        if now > state.last_millis {
+            state.last_millis = now;
+            state.sequence = 0;
+        } else {
+            state.sequence += 1;
+            if state.sequence >> SEQUENCE_BITS != 0 {
+                state.last_millis += 1;
+                state.sequence = 0;
+            }
+        }
+        (state.last_millis << (SEQUENCE_BITS + NODE_BITS))
+            | (state.node << SEQUENCE_BITS)
+            | state.sequence
+    }
+
+    fn snapshot(&self) -> (i64, i64) {
+        let state = self.lock();
+        (state.node, state.last_millis)
+    }
+
+    pub(crate) async fn renew(&self, pools: &Pools) -> Result<()> {
+        let (node, _) = self.snapshot();
+        let until = now_millis() + LEASE_MILLIS;
+        let renewed = on_writer!(rows_affected, pools, pool => sqlx::query(
+            "UPDATE id_node SET lease_until = $1 WHERE node = $2 AND holder = $3",
+        )
+        .bind(until)
+        .bind(node)
+        .bind(&self.holder)
+        .execute(pool)
+        .await)?;
+        if renewed == 0 {
+            // The lease lapsed (the process was suspended for an hour) and another process may
+            // now hold the node: move to a fresh node rather than risk minting its ids.
+            tracing::warn!(node, "id-generator lease lost; claiming a new node");
+            let (new_node, floor) = claim_node(pools, &self.holder).await?;
+            let mut state = self.lock();
+            state.node = new_node;
+            state.last_millis = state.last_millis.max(floor);
+            state.sequence = 0;
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn release(&self, pools: &Pools) -> Result<()> {
+        let (node, last_millis) = self.snapshot();
+        on_writer!(rows_affected, pools, pool => sqlx::query(
+            "UPDATE id_node SET holder = NULL, lease_until = $1 WHERE node = $2 AND holder = $3",
+        )
+        .bind(last_millis + 1)
+        .bind(node)
+        .bind(&self.holder)
+        .execute(pool)
+        .await)?;
+        Ok(())
+    }
+}
+
+/// Takes over the least recently used free node with a compare-and-set on `lease_until`, which
+/// works the same on both engines and cannot hand one node to two racing processes.
+/// Returns the node and the millisecond after which its ids are free.
+async fn claim_node(pools: &Pools, holder: &str) -> Result<(i64, i64)> {
+    for _ in 0..16 {
+        let now = now_millis();
+        let candidates: Vec<(i64, i64)> = on_writer!(pools, pool => sqlx::query_as(
+            "SELECT node, lease_until FROM id_node WHERE lease_until < $1 \
+             ORDER BY lease_until, node LIMIT 8",
+        )
+        .bind(now)
+        .fetch_all(pool)
+        .await)?;
+        if candidates.is_empty() {
+            return Err(StoreError::NoIdNode);
+        }
+        for (node, previous_lease) in candidates {
+            let claimed = on_writer!(rows_affected, pools, pool => sqlx::query(
+                "UPDATE id_node SET holder = $1, lease_until = $2 \
+                 WHERE node = $3 AND lease_until = $4",
+            )
+            .bind(holder)
+            .bind(now + LEASE_MILLIS)
+            .bind(node)
+            .bind(previous_lease)
+            .execute(pool)
+            .await)?;
+            if claimed == 1 && node >> NODE_BITS == 0 {
+                return Ok((node, previous_lease));
+            }
+        }
+    }
+    Err(StoreError::NoIdNode)
+}

@@ -1,0 +1,38 @@
+//! Woolly's storage: the only crate that speaks SQL.
+//!
+//! One [`Db`] type hides which engine is behind it. SQLite is the zero-configuration default;
+//! PostgreSQL serves several processes on one database. Queries are written once in portable SQL
+//! (`$1` placeholders work in both engines) and dispatched to the concrete sqlx pool with
+//! [`on_reader!`], [`on_writer!`] and [`on_tx!`]; a `match` on the engine appears only where the
+//! SQL itself must differ.
+//!
+//! SQLite gets one writer connection whose transactions start with `BEGIN IMMEDIATE` and a
+//! separate pool of read-only connections: sqlx's default deferred transactions upgrade their
+//! lock late and fail with `SQLITE_BUSY` under concurrent writers (GoToSocial #2774).
+//!
+//! This crate knows rows and SQL, not rules: who may see what is decided in `woolly-core`.
+
+mod accounts;
+mod connect;
+mod error;
+mod ids;
+mod jobs;
+mod schema;
+mod secrets;
+mod tokens;
+
+pub use accounts::{AccountRow, LocalUserRow, NewLocalAccount};
+pub use connect::{Db, Engine, Tx, redact_password};
+pub use error::StoreError;
+pub use ids::IdGenerator;
+pub use jobs::{ClaimedJob, DeadJob, JobCount, JobState, JobSummary, NewJob};
+pub use schema::{SchemaColumn, SchemaIndex};
+pub use tokens::TokenRow;
+
+/// The current time in Unix milliseconds, the unit every timestamp column uses.
+pub fn now_millis() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(now.as_millis()).unwrap_or(i64::MAX)
+}

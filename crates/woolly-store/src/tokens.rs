@@ -1,0 +1,70 @@
+//! OAuth access tokens. Only the SHA-256 of a token is stored: a leaked database does not
+//! leak working credentials.
+
+use crate::connect::{Db, Tx, on_reader, on_tx, on_writer};
+use crate::error::Result;
+
+/// A live (unrevoked) token, with what authentication needs about its user.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TokenRow {
+    pub id: i64,
+    /// `None` for an application-only token (client credentials).
+    pub account_id: Option<i64>,
+    /// Space-separated scope names, as granted.
+    pub scopes: String,
+    pub created_at: i64,
+    /// The user's last activity, so that callers can refresh it without a write per request.
+    pub last_active_at: Option<i64>,
+}
+
+impl Tx {
+    /// Stores a new token by its SHA-256 (hex); returns the token row id.
+    pub async fn insert_token(
+        &mut self,
+        token_sha256: &str,
+        account_id: Option<i64>,
+        scopes: &str,
+        now: i64,
+    ) -> Result<i64> {
+        let id = self.next_id();
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "INSERT INTO oauth_token (id, token_sha256, account_id, scopes, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(token_sha256)
+        .bind(account_id)
+        .bind(scopes)
+        .bind(now)
+        .execute(conn)
+        .await)?;
+        Ok(id)
+    }
+}
+
+impl Db {
+    /// The live token with this SHA-256 (hex), if any.
+    pub async fn live_token(&self, token_sha256: &str) -> Result<Option<TokenRow>> {
+        let row = on_reader!(self, pool => sqlx::query_as::<_, TokenRow>(
+            "SELECT t.id, t.account_id, t.scopes, t.created_at, u.last_active_at \
+             FROM oauth_token t LEFT JOIN local_user u ON u.account_id = t.account_id \
+             WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL",
+        )
+        .bind(token_sha256)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row)
+    }
+
+    /// Revokes the token with this SHA-256 (hex). Returns false when no live token matched.
+    pub async fn revoke_token(&self, token_sha256: &str, now: i64) -> Result<bool> {
+        let revoked = on_writer!(rows_affected, self, pool => sqlx::query(
+            "UPDATE oauth_token SET revoked_at = $1 WHERE token_sha256 = $2 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(token_sha256)
+        .execute(pool)
+        .await)?;
+        Ok(revoked == 1)
+    }
+}

@@ -123,6 +123,19 @@ impl Db {
         Ok(row)
     }
 
+    /// The oldest local account with `role` (the instance's contact is its first owner).
+    pub async fn first_account_with_role(&self, role: &str) -> Result<Option<AccountRow>> {
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = \
+             (SELECT account_id FROM local_user WHERE role = $1 ORDER BY account_id LIMIT 1)"
+        );
+        let row = on_reader!(self, pool => sqlx::query_as::<_, AccountRow>(&sql)
+            .bind(role)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row)
+    }
+
     /// Records that a local user used the instance at `now` (feeds "active users" figures).
     pub async fn touch_local_user(&self, account_id: i64, now: i64) -> Result<()> {
         on_writer!(rows_affected, self, pool => sqlx::query(

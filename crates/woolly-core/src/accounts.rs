@@ -1,0 +1,313 @@
+//! Accounts: what a valid username, e-mail address and role are, and creating local accounts.
+
+use std::fmt;
+
+use woolly_store::{AccountRow, LocalUserRow, NewLocalAccount, StoreError};
+
+use crate::crypto;
+use crate::error::{CoreError, Result};
+use crate::state::Woolly;
+
+/// Mastodon's limit for local usernames (`app/validators/unreserved_username_validator.rb`).
+const MAX_USERNAME_LENGTH: usize = 30;
+const MIN_PASSWORD_LENGTH: usize = 8;
+const MAX_PASSWORD_LENGTH: usize = 1024;
+
+/// A local username: 1 to 30 ASCII letters, digits and underscores, as Mastodon allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(text: &str) -> Result<Username> {
+        let valid = !text.is_empty()
+            && text.len() <= MAX_USERNAME_LENGTH
+            && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if valid {
+            Ok(Username(text.to_owned()))
+        } else {
+            Err(CoreError::Validation(format!(
+                "Username {text:?} is invalid: use 1 to {MAX_USERNAME_LENGTH} letters, digits and underscores"
+            )))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Username {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.0)
+    }
+}
+
+/// An e-mail address: one `@` between a non-empty local part and a dotted domain, no spaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(text: &str) -> Result<Email> {
+        let text = text.trim();
+        let valid = text.len() <= 254
+            && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+            && matches!(text.split_once('@'), Some((local, domain))
+                if !local.is_empty() && !domain.contains('@') && domain.contains('.')
+                    && !domain.starts_with('.') && !domain.ends_with('.'));
+        if valid {
+            Ok(Email(text.to_owned()))
+        } else {
+            Err(CoreError::Validation(format!("E-mail address {text:?} is invalid")))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What a local user may do on the instance. Mastodon's default roles, in rising order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    User,
+    Moderator,
+    Admin,
+    Owner,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::User, Role::Moderator, Role::Admin, Role::Owner];
+
+    pub fn parse(text: &str) -> Result<Role> {
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == text)
+            .ok_or_else(|| {
+                CoreError::Validation(format!(
+                    "Role {text:?} is unknown: use user, moderator, admin or owner"
+                ))
+            })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::User => "user",
+            Role::Moderator => "moderator",
+            Role::Admin => "admin",
+            Role::Owner => "owner",
+        }
+    }
+}
+
+/// An account, local or remote.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: i64,
+    pub username: String,
+    /// `None` for local accounts.
+    pub domain: Option<String>,
+    pub display_name: String,
+    /// HTML, already rendered (local) or sanitized (remote).
+    pub note: String,
+    pub locked: bool,
+    pub bot: bool,
+    pub discoverable: bool,
+    pub indexable: bool,
+    pub statuses_count: i64,
+    pub followers_count: i64,
+    pub following_count: i64,
+    pub last_status_at: Option<i64>,
+    pub created_at: i64,
+}
+
+impl Account {
+    pub fn is_local(&self) -> bool {
+        self.domain.is_none()
+    }
+}
+
+impl From<AccountRow> for Account {
+    fn from(row: AccountRow) -> Account {
+        Account {
+            id: row.id,
+            username: row.username,
+            domain: row.domain,
+            display_name: row.display_name,
+            note: row.note,
+            locked: row.locked,
+            bot: row.bot,
+            discoverable: row.discoverable,
+            indexable: row.indexable,
+            statuses_count: row.statuses_count,
+            followers_count: row.followers_count,
+            following_count: row.following_count,
+            last_status_at: row.last_status_at,
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// What only a local account has: its role and posting defaults (never its secrets).
+#[derive(Debug, Clone)]
+pub struct LocalUser {
+    pub account_id: i64,
+    pub email: String,
+    pub role: Role,
+    pub approved: bool,
+    /// public, unlisted, private or direct.
+    pub default_privacy: String,
+    pub default_sensitive: bool,
+    pub default_language: Option<String>,
+}
+
+impl TryFrom<LocalUserRow> for LocalUser {
+    type Error = CoreError;
+
+    fn try_from(row: LocalUserRow) -> Result<LocalUser> {
+        Ok(LocalUser {
+            account_id: row.account_id,
+            email: row.email,
+            role: Role::parse(&row.role).map_err(|_| {
+                CoreError::Store(StoreError::Corrupt(format!("unknown role {:?}", row.role)))
+            })?,
+            approved: row.approved,
+            default_privacy: row.default_privacy,
+            default_sensitive: row.default_sensitive,
+            default_language: row.default_language,
+        })
+    }
+}
+
+/// A request to create a local account.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub username: Username,
+    pub email: Email,
+    /// `None`: generate a strong password and return it.
+    pub password: Option<String>,
+    pub role: Role,
+}
+
+/// The result of creating an account.
+#[derive(Debug, Clone)]
+pub struct CreatedAccount {
+    pub account_id: i64,
+    /// The generated password, when none was given. Shown once, never stored in clear.
+    pub generated_password: Option<String>,
+}
+
+impl Woolly {
+    /// Creates a local account with an argon2id password hash and an RSA-2048 key pair.
+    pub async fn create_local_account(&self, new: NewAccount) -> Result<CreatedAccount> {
+        let (password, generated_password) = match new.password {
+            Some(password) => (password, None),
+            None => {
+                let password = crypto::random_password();
+                (password.clone(), Some(password))
+            }
+        };
+        let length = password.chars().count();
+        if !(MIN_PASSWORD_LENGTH..=MAX_PASSWORD_LENGTH).contains(&length) {
+            return Err(CoreError::Validation(format!(
+                "Password must be {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters long"
+            )));
+        }
+        // Refuse a taken name before spending CPU on hashing and key generation.
+        if self
+            .db()
+            .local_account_by_username(new.username.as_str())
+            .await?
+            .is_some()
+        {
+            return Err(username_taken(&new.username));
+        }
+        let password_hash = self
+            .run_cpu_bound(move || crypto::hash_password(&password))
+            .await??;
+        let keys = self.run_cpu_bound(crypto::generate_rsa_key_pair).await??;
+        let row = NewLocalAccount {
+            username: new.username.as_str().to_owned(),
+            email: new.email.as_str().to_owned(),
+            password_hash,
+            role: new.role.as_str().to_owned(),
+            public_key_pem: keys.public_pem,
+            private_key_pem: keys.private_pem,
+        };
+        let mut tx = self.db().begin().await?;
+        let account_id = match tx.insert_local_account(&row, crate::now_millis()).await {
+            Ok(id) => id,
+            Err(StoreError::Conflict(constraint)) if constraint.contains("email") => {
+                return Err(CoreError::Validation("E-mail address is already taken".into()));
+            }
+            Err(StoreError::Conflict(_)) => return Err(username_taken(&new.username)),
+            Err(error) => return Err(error.into()),
+        };
+        tx.commit().await?;
+        tracing::info!(account_id, username = %new.username, role = new.role.as_str(), "local account created");
+        Ok(CreatedAccount {
+            account_id,
+            generated_password,
+        })
+    }
+
+    /// An account by id.
+    pub async fn account(&self, id: i64) -> Result<Option<Account>> {
+        Ok(self.db().account_by_id(id).await?.map(Account::from))
+    }
+
+    /// A local account by username (case-insensitive).
+    pub async fn local_account(&self, username: &str) -> Result<Option<Account>> {
+        Ok(self
+            .db()
+            .local_account_by_username(username)
+            .await?
+            .map(Account::from))
+    }
+
+    /// The local-user part of a local account.
+    pub async fn local_user(&self, account_id: i64) -> Result<Option<LocalUser>> {
+        self.db()
+            .local_user(account_id)
+            .await?
+            .map(LocalUser::try_from)
+            .transpose()
+    }
+
+    /// Whether the instance has an owner yet (the first-run hint asks the operator to create one).
+    pub async fn has_owner(&self) -> Result<bool> {
+        Ok(self.db().count_local_users(Some(Role::Owner.as_str())).await? > 0)
+    }
+}
+
+fn username_taken(username: &Username) -> CoreError {
+    CoreError::Validation(format!("Username {username} is already taken"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_follow_mastodon_rules() {
+        assert!(Username::parse("alice_99").is_ok());
+        for bad in ["", "al ice", "alice@example.org", "élodie", "a-b", &"x".repeat(31)] {
+            assert!(Username::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn emails_need_a_local_part_and_a_dotted_domain() {
+        assert!(Email::parse("alice@example.org").is_ok());
+        for bad in ["alice", "@example.org", "alice@", "alice@localhost", "a b@example.org", "a@b@c.org"] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn roles_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()).ok(), Some(role));
+        }
+        assert!(Role::parse("superuser").is_err());
+    }
+}

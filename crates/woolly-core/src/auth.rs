@@ -1,0 +1,298 @@
+//! OAuth scopes and access tokens: issuing, authenticating and revoking them.
+//!
+//! Scopes follow Mastodon's (`api/oauth-scopes.md`): the top-level `read`, `write`, `push`,
+//! `profile`, `admin:read` and `admin:write`, the deprecated `follow`, and granular scopes such as
+//! `read:statuses`. A granted parent scope covers its children. A set of scopes is a bit set.
+
+use std::fmt;
+
+use crate::accounts::{Account, LocalUser};
+use crate::crypto;
+use crate::error::{CoreError, Result};
+use crate::state::Woolly;
+
+/// Every scope Woolly knows, in a fixed order (the bit index).
+const SCOPE_NAMES: [&str; 45] = [
+    "read",
+    "write",
+    "follow",
+    "push",
+    "profile",
+    "admin:read",
+    "admin:write",
+    "read:accounts",
+    "read:blocks",
+    "read:bookmarks",
+    "read:favourites",
+    "read:filters",
+    "read:follows",
+    "read:lists",
+    "read:mutes",
+    "read:notifications",
+    "read:search",
+    "read:statuses",
+    "write:accounts",
+    "write:blocks",
+    "write:bookmarks",
+    "write:conversations",
+    "write:favourites",
+    "write:filters",
+    "write:follows",
+    "write:lists",
+    "write:media",
+    "write:mutes",
+    "write:notifications",
+    "write:reports",
+    "write:statuses",
+    "admin:read:accounts",
+    "admin:read:reports",
+    "admin:read:domain_allows",
+    "admin:read:domain_blocks",
+    "admin:read:ip_blocks",
+    "admin:read:email_domain_blocks",
+    "admin:read:canonical_email_blocks",
+    "admin:write:accounts",
+    "admin:write:reports",
+    "admin:write:domain_allows",
+    "admin:write:domain_blocks",
+    "admin:write:ip_blocks",
+    "admin:write:email_domain_blocks",
+    "admin:write:canonical_email_blocks",
+];
+
+/// The granular scopes that the deprecated `follow` scope grants (Mastodon `doorkeeper.rb`).
+const FOLLOW_GRANTS: [&str; 6] = [
+    "read:blocks",
+    "write:blocks",
+    "read:follows",
+    "write:follows",
+    "read:mutes",
+    "write:mutes",
+];
+
+/// One scope, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope(u8);
+
+impl Scope {
+    pub fn parse(name: &str) -> Option<Scope> {
+        SCOPE_NAMES
+            .iter()
+            .position(|known| *known == name)
+            .and_then(|index| u8::try_from(index).ok())
+            .map(Scope)
+    }
+
+    pub fn name(self) -> &'static str {
+        SCOPE_NAMES[usize::from(self.0)]
+    }
+
+    fn bit(self) -> u64 {
+        1 << self.0
+    }
+
+    /// The top-level scope that covers this one (`read:statuses` → `read`).
+    fn parent(self) -> Option<Scope> {
+        let name = self.name();
+        ["admin:read", "admin:write", "read", "write"]
+            .into_iter()
+            .find(|parent| {
+                name.len() > parent.len()
+                    && name.starts_with(parent)
+                    && name.as_bytes()[parent.len()] == b':'
+            })
+            .and_then(Scope::parse)
+    }
+}
+
+/// A set of scopes, as granted to a token or required by an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Scopes(u64);
+
+impl Scopes {
+    /// Parses space-separated scope names (also `+`-separated, as some clients send them).
+    /// An empty string means Mastodon's default, `read`.
+    pub fn parse(text: &str) -> Result<Scopes> {
+        let mut scopes = Scopes::default();
+        for name in text.split([' ', '+']).filter(|name| !name.is_empty()) {
+            let scope = Scope::parse(name)
+                .ok_or_else(|| CoreError::Validation(format!("Unknown scope {name:?}")))?;
+            scopes.0 |= scope.bit();
+        }
+        if scopes.0 == 0 {
+            scopes.0 = Scope::parse("read").map_or(0, Scope::bit);
+        }
+        Ok(scopes)
+    }
+
+    fn contains(self, scope: Scope) -> bool {
+        self.0 & scope.bit() != 0
+    }
+
+    /// Whether these granted scopes cover `required`, directly or through a parent scope.
+    pub fn grants(self, required: Scope) -> bool {
+        self.contains(required)
+            || required.parent().is_some_and(|parent| self.contains(parent))
+            || (FOLLOW_GRANTS.contains(&required.name())
+                && Scope::parse("follow").is_some_and(|follow| self.contains(follow)))
+    }
+
+    /// Whether these granted scopes cover at least one of `any_of` (endpoints name several).
+    pub fn grants_any(self, any_of: &[Scope]) -> bool {
+        any_of.iter().any(|scope| self.grants(*scope))
+    }
+
+    fn iter(self) -> impl Iterator<Item = Scope> {
+        (0..SCOPE_NAMES.len())
+            .filter_map(|index| u8::try_from(index).ok())
+            .map(Scope)
+            .filter(move |scope| self.contains(*scope))
+    }
+}
+
+impl fmt::Display for Scopes {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        for scope in self.iter() {
+            if !first {
+                formatter.write_str(" ")?;
+            }
+            formatter.write_str(scope.name())?;
+            first = false;
+        }
+        Ok(())
+    }
+}
+
+/// Who a request is from, once its bearer token checked out.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub token_id: i64,
+    pub scopes: Scopes,
+    /// `None` for an application-only token.
+    pub user: Option<(Account, LocalUser)>,
+}
+
+/// How stale `last_active_at` may get before a request refreshes it: one write an hour per user,
+/// not one per request.
+const ACTIVITY_REFRESH_MILLIS: i64 = 60 * 60 * 1000;
+
+impl Woolly {
+    /// Issues a new access token for a local user. Returns the token itself, which is shown
+    /// once and stored only as its SHA-256.
+    pub async fn issue_token(&self, username: &str, scopes: Scopes) -> Result<String> {
+        let account = self
+            .local_account(username)
+            .await?
+            .ok_or_else(|| CoreError::Validation(format!("No local account called {username:?}")))?;
+        let token = crypto::random_secret(32);
+        let mut tx = self.db().begin().await?;
+        tx.insert_token(
+            &crypto::token_digest(&token),
+            Some(account.id),
+            &scopes.to_string(),
+            crate::now_millis(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    /// Revokes a token. Returns false when it was unknown or already revoked.
+    pub async fn revoke_token(&self, token: &str) -> Result<bool> {
+        Ok(self
+            .db()
+            .revoke_token(&crypto::token_digest(token), crate::now_millis())
+            .await?)
+    }
+
+    /// Checks a bearer token. Unknown and revoked tokens are [`CoreError::Unauthenticated`].
+    pub async fn authenticate(&self, token: &str) -> Result<Authenticated> {
+        let row = self
+            .db()
+            .live_token(&crypto::token_digest(token))
+            .await?
+            .ok_or(CoreError::Unauthenticated)?;
+        let scopes = Scopes::parse(&row.scopes)?;
+        let user = match row.account_id {
+            None => None,
+            Some(account_id) => {
+                let account = self.account(account_id).await?.ok_or(CoreError::Unauthenticated)?;
+                let user = self
+                    .local_user(account_id)
+                    .await?
+                    .ok_or(CoreError::Unauthenticated)?;
+                if !user.approved {
+                    return Err(CoreError::Forbidden(
+                        "Your login is currently pending approval".into(),
+                    ));
+                }
+                let now = crate::now_millis();
+                if row
+                    .last_active_at
+                    .is_none_or(|last| now - last > ACTIVITY_REFRESH_MILLIS)
+                {
+                    // Off the request's path: a slow write must not slow the read it rides on.
+                    let db = self.db().clone();
+                    tokio::spawn(async move {
+                        if let Err(error) = db.touch_local_user(account_id, now).await {
+                            tracing::warn!(%error, account_id, "could not record user activity");
+                        }
+                    });
+                }
+                Some((account, user))
+            }
+        };
+        Ok(Authenticated {
+            token_id: row.id,
+            scopes,
+            user,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scope(name: &str) -> Scope {
+        Scope::parse(name).unwrap_or_else(|| panic!("{name} is a known scope"))
+    }
+
+    #[test]
+    fn parent_scopes_grant_their_children() -> Result<()> {
+        let granted = Scopes::parse("read write:statuses")?;
+        assert!(granted.grants(scope("read:accounts")));
+        assert!(granted.grants(scope("write:statuses")));
+        assert!(!granted.grants(scope("write:media")));
+        assert!(!granted.grants(scope("write")));
+        assert!(!granted.grants(scope("admin:read:accounts")));
+        Ok(())
+    }
+
+    #[test]
+    fn admin_scopes_do_not_leak_into_user_scopes() -> Result<()> {
+        let granted = Scopes::parse("admin:read")?;
+        assert!(granted.grants(scope("admin:read:reports")));
+        assert!(!granted.grants(scope("read:statuses")));
+        Ok(())
+    }
+
+    #[test]
+    fn follow_grants_relationship_scopes() -> Result<()> {
+        let granted = Scopes::parse("follow")?;
+        assert!(granted.grants(scope("write:follows")));
+        assert!(granted.grants(scope("read:mutes")));
+        assert!(!granted.grants(scope("read:statuses")));
+        Ok(())
+    }
+
+    #[test]
+    fn scopes_parse_and_print() -> Result<()> {
+        assert_eq!(Scopes::parse("write read")?.to_string(), "read write");
+        assert_eq!(Scopes::parse("read+follow")?.to_string(), "read follow");
+        assert_eq!(Scopes::parse("")?.to_string(), "read");
+        assert!(Scopes::parse("read delete_everything").is_err());
+        Ok(())
+    }
+}

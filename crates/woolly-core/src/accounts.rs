@@ -89,6 +89,26 @@ impl Role {
             })
     }
 
+    /// Mastodon's permission bits for this role (`app/models/user_role.rb`), as clients read
+    /// them from `CredentialAccount.role.permissions`.
+    pub fn permissions(self) -> u64 {
+        use permission::*;
+        match self {
+            Role::User => INVITE_USERS,
+            Role::Moderator => {
+                INVITE_USERS
+                    | VIEW_DASHBOARD
+                    | VIEW_AUDIT_LOG
+                    | MANAGE_USERS
+                    | MANAGE_REPORTS
+                    | MANAGE_TAXONOMIES
+                    | MANAGE_APPEALS
+            }
+            Role::Admin => ALL & !ADMINISTRATOR & !VIEW_DEVOPS,
+            Role::Owner => ALL,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::User => "user",
@@ -97,6 +117,21 @@ impl Role {
             Role::Owner => "owner",
         }
     }
+}
+
+/// Mastodon's role permission flags (`UserRole::FLAGS`).
+pub mod permission {
+    pub const ADMINISTRATOR: u64 = 1 << 0;
+    pub const VIEW_DEVOPS: u64 = 1 << 1;
+    pub const VIEW_AUDIT_LOG: u64 = 1 << 2;
+    pub const VIEW_DASHBOARD: u64 = 1 << 3;
+    pub const MANAGE_REPORTS: u64 = 1 << 4;
+    pub const MANAGE_TAXONOMIES: u64 = 1 << 8;
+    pub const MANAGE_APPEALS: u64 = 1 << 9;
+    pub const MANAGE_USERS: u64 = 1 << 10;
+    pub const INVITE_USERS: u64 = 1 << 16;
+    /// Every flag Mastodon defines, `administrator` (bit 0) to `view_feeds` (bit 20).
+    pub const ALL: u64 = (1 << 21) - 1;
 }
 
 /// An account, local or remote.

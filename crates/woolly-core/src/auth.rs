@@ -75,6 +75,13 @@ const FOLLOW_GRANTS: [&str; 6] = [
 pub struct Scope(u8);
 
 impl Scope {
+    pub const READ: Scope = Scope(0);
+    pub const WRITE: Scope = Scope(1);
+    pub const FOLLOW: Scope = Scope(2);
+    pub const PUSH: Scope = Scope(3);
+    pub const PROFILE: Scope = Scope(4);
+    pub const READ_ACCOUNTS: Scope = Scope(7);
+
     pub fn parse(name: &str) -> Option<Scope> {
         SCOPE_NAMES
             .iter()
@@ -120,7 +127,7 @@ impl Scopes {
             scopes.0 |= scope.bit();
         }
         if scopes.0 == 0 {
-            scopes.0 = Scope::parse("read").map_or(0, Scope::bit);
+            scopes.0 = Scope::READ.bit();
         }
         Ok(scopes)
     }
@@ -134,7 +141,7 @@ impl Scopes {
         self.contains(required)
             || required.parent().is_some_and(|parent| self.contains(parent))
             || (FOLLOW_GRANTS.contains(&required.name())
-                && Scope::parse("follow").is_some_and(|follow| self.contains(follow)))
+                && self.contains(Scope::FOLLOW))
     }
 
     /// Whether these granted scopes cover at least one of `any_of` (endpoints name several).
@@ -257,6 +264,20 @@ mod tests {
 
     fn scope(name: &str) -> Scope {
         Scope::parse(name).unwrap_or_else(|| panic!("{name} is a known scope"))
+    }
+
+    #[test]
+    fn scope_constants_name_the_right_scopes() {
+        for (constant, name) in [
+            (Scope::READ, "read"),
+            (Scope::WRITE, "write"),
+            (Scope::FOLLOW, "follow"),
+            (Scope::PUSH, "push"),
+            (Scope::PROFILE, "profile"),
+            (Scope::READ_ACCOUNTS, "read:accounts"),
+        ] {
+            assert_eq!(constant.name(), name);
+        }
     }
 
     #[test]

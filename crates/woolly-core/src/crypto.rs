@@ -76,6 +76,26 @@ fn pem_encode(label: &str, der: &[u8]) -> String {
     pem
 }
 
+/// A new P-256 private key (PKCS#8, base64): the instance's VAPID key for Web Push.
+/// `None` only when the system's random source fails.
+pub(crate) fn generate_p256_pkcs8() -> Option<String> {
+    use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
+    EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING)
+        .ok()
+        .and_then(|pair| pair.to_pkcs8v1().ok())
+        .map(|der| STANDARD.encode(der.as_ref()))
+}
+
+/// The public half of a key from [`generate_p256_pkcs8`], as Web Push wants it: the
+/// uncompressed point in URL-safe base64 without padding.
+pub(crate) fn p256_public_key(pkcs8_base64: &str) -> Result<String, CoreError> {
+    use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
+    let corrupt = || CoreError::Internal("the stored VAPID key is unreadable".into());
+    let der = STANDARD.decode(pkcs8_base64).map_err(|_| corrupt())?;
+    let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &der).map_err(|_| corrupt())?;
+    Ok(URL_SAFE_NO_PAD.encode(pair.public_key().as_ref()))
+}
+
 /// A new secret of `bytes` random bytes, URL-safe base64 without padding (32 bytes: 43
 /// characters, the shape of Mastodon's access tokens).
 pub(crate) fn random_secret(bytes: usize) -> String {
@@ -122,6 +142,17 @@ mod tests {
         // A 2048-bit SubjectPublicKeyInfo is 294 bytes, 392 base64 characters.
         let body: String = pair.public_pem.lines().filter(|l| !l.starts_with("-----")).collect();
         assert_eq!(body.len(), 392);
+        Ok(())
+    }
+
+    #[test]
+    fn vapid_public_key_is_an_uncompressed_p256_point() -> Result<(), CoreError> {
+        let private = generate_p256_pkcs8().ok_or(CoreError::Internal("no key".into()))?;
+        let public = p256_public_key(&private)?;
+        let point = URL_SAFE_NO_PAD.decode(&public).map_err(|e| CoreError::Internal(e.to_string()))?;
+        assert_eq!(point.len(), 65);
+        assert_eq!(point[0], 4);
+        assert!(p256_public_key("garbage").is_err());
         Ok(())
     }
 

@@ -7,6 +7,7 @@ use tokio::sync::{Notify, Semaphore};
 use woolly_store::Db;
 
 use crate::config::InstanceConfig;
+use crate::crypto;
 use crate::error::{CoreError, Result};
 
 /// One instance: its database, configuration and shared machinery. Cheap to clone.
@@ -18,23 +19,44 @@ pub struct Woolly {
 struct Inner {
     db: Db,
     config: InstanceConfig,
+    secrets: InstanceSecrets,
     /// Wakes this process's job workers when it enqueues a job.
     job_wakeup: Notify,
     /// Bounds CPU-heavy work (argon2, RSA) so that a sign-up flood cannot starve requests.
     cpu_permits: Semaphore,
 }
 
+/// Keys the instance generates once and keeps in its database.
+struct InstanceSecrets {
+    /// The Web Push (VAPID) public key, uncompressed P-256 point in URL-safe base64, which
+    /// clients read from the instance document before subscribing.
+    vapid_public_key: String,
+}
+
 impl Woolly {
-    pub fn new(db: Db, config: InstanceConfig) -> Woolly {
+    /// Opens the instance on `db`: loads its secrets, generating them on first start.
+    pub async fn open(db: Db, config: InstanceConfig) -> Result<Woolly> {
+        let vapid_private = db
+            .secret_or_insert("vapid_private_key", crypto::generate_p256_pkcs8)
+            .await?;
+        let secrets = InstanceSecrets {
+            vapid_public_key: crypto::p256_public_key(&vapid_private)?,
+        };
         let cpus = std::thread::available_parallelism().map_or(2, usize::from);
-        Woolly {
+        Ok(Woolly {
             inner: Arc::new(Inner {
                 db,
                 config,
+                secrets,
                 job_wakeup: Notify::new(),
                 cpu_permits: Semaphore::new(cpus),
             }),
-        }
+        })
+    }
+
+    /// The Web Push (VAPID) public key clients subscribe with.
+    pub fn vapid_public_key(&self) -> &str {
+        &self.inner.secrets.vapid_public_key
     }
 
     pub fn db(&self) -> &Db {

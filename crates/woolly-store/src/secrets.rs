@@ -5,17 +5,19 @@ use crate::connect::{Db, on_reader, on_writer};
 use crate::error::{Result, StoreError};
 
 impl Db {
-    /// The secret called `name`; on first use, stores `generate()`'s value. When two processes
-    /// race, the first insert wins and both return it.
+    /// The secret called `name`; on first use, stores `generate()`'s value (`None`: the
+    /// generator failed, nothing is stored). When two processes race, the first insert wins and
+    /// both return it.
     pub async fn secret_or_insert(
         &self,
         name: &str,
-        generate: impl FnOnce() -> String,
+        generate: impl FnOnce() -> Option<String>,
     ) -> Result<String> {
         if let Some(value) = self.secret(name).await? {
             return Ok(value);
         }
-        let value = generate();
+        let value = generate()
+            .ok_or_else(|| StoreError::Corrupt(format!("could not generate secret {name}")))?;
         on_writer!(rows_affected, self, pool => sqlx::query(
             "INSERT INTO instance_secret (name, value, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (name) DO NOTHING",

@@ -1,0 +1,82 @@
+//! Authentication of API requests by OAuth bearer token.
+//!
+//! The token comes from `Authorization: Bearer …` or, as Doorkeeper also accepts, an
+//! `access_token` query parameter. Handlers take [`Auth`] (a token is required) or
+//! `Option<Auth>` (anonymous callers allowed), then check scopes with [`Auth::require`].
+
+use std::collections::HashMap;
+
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::header;
+use axum::http::request::Parts;
+use woolly_core::Woolly;
+use woolly_core::accounts::{Account, LocalUser};
+use woolly_core::auth::{Authenticated, Scope};
+
+use crate::error::ApiError;
+
+/// An authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Auth(pub Authenticated);
+
+impl Auth {
+    /// Succeeds when the token grants at least one of `any_of` (403 otherwise).
+    pub fn require(&self, any_of: &[Scope]) -> Result<&Auth, ApiError> {
+        if self.0.scopes.grants_any(any_of) {
+            Ok(self)
+        } else {
+            Err(ApiError::missing_scope())
+        }
+    }
+
+    /// The user behind the token; an application-only token gets Mastodon's 422.
+    pub fn user(&self) -> Result<(&Account, &LocalUser), ApiError> {
+        self.0
+            .user
+            .as_ref()
+            .map(|(account, user)| (account, user))
+            .ok_or_else(|| ApiError::unprocessable("This method requires an authenticated user"))
+    }
+}
+
+/// The bearer token of a request, if it carries one.
+fn bearer_token(parts: &Parts) -> Option<String> {
+    if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+        let value = value.to_str().ok()?;
+        let (scheme, token) = value.split_once(' ')?;
+        return scheme
+            .eq_ignore_ascii_case("bearer")
+            .then(|| token.trim().to_owned())
+            .filter(|token| !token.is_empty());
+    }
+    let axum::extract::Query(params) =
+        axum::extract::Query::<HashMap<String, String>>::try_from_uri(&parts.uri).ok()?;
+    params
+        .get("access_token")
+        .filter(|token| !token.is_empty())
+        .cloned()
+}
+
+impl FromRequestParts<Woolly> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, woolly: &Woolly) -> Result<Self, ApiError> {
+        let token = bearer_token(parts).ok_or_else(ApiError::unauthorized)?;
+        Ok(Auth(woolly.authenticate(&token).await?))
+    }
+}
+
+impl OptionalFromRequestParts<Woolly> for Auth {
+    type Rejection = ApiError;
+
+    /// No token: anonymous. A token that does not check out is still a 401, as in Mastodon.
+    async fn from_request_parts(
+        parts: &mut Parts,
+        woolly: &Woolly,
+    ) -> Result<Option<Self>, ApiError> {
+        match bearer_token(parts) {
+            None => Ok(None),
+            Some(token) => Ok(Some(Auth(woolly.authenticate(&token).await?))),
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! `Account` and `CredentialAccount` (`entities/Account.md`).
+
+use serde::Serialize;
+use woolly_core::InstanceConfig;
+use woolly_core::accounts::{Account, LocalUser, Role};
+
+use super::time::{date, iso8601_date_midnight};
+
+/// The public view of an account.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountEntity {
+    pub id: String,
+    pub username: String,
+    pub acct: String,
+    pub display_name: String,
+    pub locked: bool,
+    pub bot: bool,
+    pub discoverable: bool,
+    pub indexable: bool,
+    pub group: bool,
+    pub created_at: String,
+    pub note: String,
+    pub url: String,
+    pub uri: String,
+    pub avatar: String,
+    pub avatar_static: String,
+    pub header: String,
+    pub header_static: String,
+    pub followers_count: i64,
+    pub following_count: i64,
+    pub statuses_count: i64,
+    pub last_status_at: Option<String>,
+    pub hide_collections: bool,
+    /// Mastodon sends `noindex` for local accounts only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub noindex: Option<bool>,
+    pub emojis: Vec<serde_json::Value>,
+    pub roles: Vec<AccountRoleEntity>,
+    pub fields: Vec<FieldEntity>,
+}
+
+/// A role as shown on a public profile (only highlighted roles are shown).
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountRoleEntity {
+    pub id: String,
+    pub name: String,
+    pub color: String,
+}
+
+/// A profile field (`Field`).
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldEntity {
+    pub name: String,
+    pub value: String,
+    pub verified_at: Option<String>,
+}
+
+/// `verify_credentials` and `update_credentials`: the account plus its owner's settings.
+#[derive(Debug, Clone, Serialize)]
+pub struct CredentialAccountEntity {
+    #[serde(flatten)]
+    pub account: AccountEntity,
+    pub source: SourceEntity,
+    pub role: RoleEntity,
+}
+
+/// `CredentialAccount.source`: the raw values behind the rendered profile, and posting defaults.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceEntity {
+    pub privacy: String,
+    pub sensitive: bool,
+    pub language: Option<String>,
+    pub note: String,
+    pub fields: Vec<FieldEntity>,
+    pub follow_requests_count: i64,
+    pub hide_collections: bool,
+    pub discoverable: bool,
+    pub indexable: bool,
+    pub attribution_domains: Vec<String>,
+}
+
+/// The full `Role` entity of the authenticated user.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleEntity {
+    pub id: String,
+    pub name: String,
+    /// A bit set, as a decimal string.
+    pub permissions: String,
+    pub color: String,
+    pub highlighted: bool,
+}
+
+/// Mastodon's built-in roles: "everyone" is id -99 and not shown; the staff roles are.
+fn role_identity(role: Role) -> (&'static str, &'static str, bool) {
+    match role {
+        Role::User => ("-99", "", false),
+        Role::Moderator => ("1", "Moderator", true),
+        Role::Admin => ("2", "Admin", true),
+        Role::Owner => ("3", "Owner", true),
+    }
+}
+
+impl RoleEntity {
+    pub fn new(role: Role) -> RoleEntity {
+        let (id, name, highlighted) = role_identity(role);
+        RoleEntity {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            permissions: role.permissions().to_string(),
+            color: String::new(),
+            highlighted,
+        }
+    }
+}
+
+impl AccountEntity {
+    /// Renders an account; `role` is the local user's role, when the caller knows it.
+    pub fn new(account: &Account, role: Option<Role>, config: &InstanceConfig) -> AccountEntity {
+        let base = config.base_url();
+        let (acct, url, uri) = match &account.domain {
+            None => (
+                account.username.clone(),
+                format!("{base}/@{}", account.username),
+                format!("{base}/users/{}", account.username),
+            ),
+            // Remote accounts get their own URLs when federation stores them.
+            Some(domain) => (
+                format!("{}@{domain}", account.username),
+                format!("{base}/@{}@{domain}", account.username),
+                format!("{base}/@{}@{domain}", account.username),
+            ),
+        };
+        let avatar = format!("{base}/avatars/original/missing.png");
+        let header = format!("{base}/headers/original/missing.png");
+        let roles = role
+            .map(role_identity)
+            .filter(|(_, _, highlighted)| *highlighted)
+            .map(|(id, name, _)| AccountRoleEntity {
+                id: id.to_owned(),
+                name: name.to_owned(),
+                color: String::new(),
+            })
+            .into_iter()
+            .collect();
+        AccountEntity {
+            id: account.id.to_string(),
+            username: account.username.clone(),
+            acct,
+            display_name: account.display_name.clone(),
+            locked: account.locked,
+            bot: account.bot,
+            discoverable: account.discoverable,
+            indexable: account.indexable,
+            group: false,
+            created_at: iso8601_date_midnight(account.created_at),
+            note: account.note.clone(),
+            url,
+            uri,
+            avatar: avatar.clone(),
+            avatar_static: avatar,
+            header: header.clone(),
+            header_static: header,
+            followers_count: account.followers_count,
+            following_count: account.following_count,
+            statuses_count: account.statuses_count,
+            last_status_at: account.last_status_at.map(date),
+            hide_collections: false,
+            noindex: account.is_local().then_some(!account.indexable),
+            emojis: Vec::new(),
+            roles,
+            fields: Vec::new(),
+        }
+    }
+}
+
+impl CredentialAccountEntity {
+    pub fn new(
+        account: &Account,
+        user: &LocalUser,
+        config: &InstanceConfig,
+    ) -> CredentialAccountEntity {
+        let public = AccountEntity::new(account, Some(user.role), config);
+        CredentialAccountEntity {
+            source: SourceEntity {
+                privacy: user.default_privacy.clone(),
+                sensitive: user.default_sensitive,
+                language: user.default_language.clone(),
+                // The plain-text note is kept once profile editing exists; an empty profile has none.
+                note: String::new(),
+                fields: Vec::new(),
+                follow_requests_count: 0,
+                hide_collections: public.hide_collections,
+                discoverable: public.discoverable,
+                indexable: public.indexable,
+                attribution_domains: Vec::new(),
+            },
+            role: RoleEntity::new(user.role),
+            account: public,
+        }
+    }
+}

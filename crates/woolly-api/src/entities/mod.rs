@@ -1,0 +1,11 @@
+//! Mastodon API entities (`content/en/entities/*.md` in the Mastodon documentation), built from
+//! core's domain types. Field names, types and presence follow Mastodon exactly: clients break
+//! on a missing field or a wrong type. Ids are JSON strings.
+
+mod account;
+mod instance;
+mod time;
+
+pub use account::{AccountEntity, CredentialAccountEntity};
+pub use instance::{InstanceV1, InstanceV2};
+pub use time::{iso8601, iso8601_date_midnight};

@@ -1,0 +1,146 @@
+//! [`ApiError`]: the one place where failures become HTTP responses, in Mastodon's shape
+//! `{"error": "...", "error_description"?: "..."}` (`entities/Error.md`).
+//!
+//! Internal causes (SQL, paths) are logged here once, inside the request's span (which carries
+//! the request id), and never sent to the client.
+
+use axum::Json;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use woolly_core::CoreError;
+
+/// An error response.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+    description: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_description: Option<&'a str>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            message: message.into(),
+            description: None,
+        }
+    }
+
+    pub fn with_description(mut self, description: impl Into<String>) -> ApiError {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// 401, as Doorkeeper words it for a missing, unknown or revoked token.
+    pub fn unauthorized() -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, "The access token is invalid")
+    }
+
+    /// 403 for a token without the scope an endpoint needs.
+    pub fn missing_scope() -> ApiError {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "This action is outside the authorized scopes",
+        )
+    }
+
+    /// 404 for a record that does not exist or that the caller may not see.
+    pub fn not_found() -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "Record not found")
+    }
+
+    /// 422 for input that breaks a rule.
+    pub fn unprocessable(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+    }
+
+    /// 500; `cause` is logged, the client sees a generic message.
+    pub fn internal(cause: &dyn std::fmt::Display) -> ApiError {
+        tracing::error!(%cause, "internal error");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+impl From<CoreError> for ApiError {
+    fn from(error: CoreError) -> ApiError {
+        match error {
+            CoreError::Validation(message) => ApiError::unprocessable(message),
+            CoreError::NotFound => ApiError::not_found(),
+            CoreError::Unauthenticated => ApiError::unauthorized(),
+            CoreError::Forbidden(message) => ApiError::new(StatusCode::FORBIDDEN, message),
+            CoreError::Store(cause) => ApiError::internal(&cause),
+            CoreError::Internal(cause) => ApiError::internal(&cause),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: &self.message,
+            error_description: self.description.as_deref(),
+        };
+        let mut response = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            // Doorkeeper's challenge; some OAuth libraries look for it.
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(
+                    "Bearer realm=\"Doorkeeper\", error=\"invalid_token\", error_description=\"The access token is invalid\"",
+                ),
+            );
+        }
+        response
+    }
+}
+
+/// Middleware that gives every error response without a JSON body one in Mastodon's shape:
+/// unknown routes, wrong methods, oversized bodies, panics and anything else produced by a
+/// layer rather than a handler.
+pub async fn json_error_bodies(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"));
+    if is_json {
+        return response;
+    }
+    let message = match status {
+        StatusCode::NOT_FOUND => "The page you are looking for isn't here.",
+        StatusCode::METHOD_NOT_ALLOWED => "Method not allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "Request body is too large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "Unsupported media type",
+        StatusCode::REQUEST_TIMEOUT => "Request timed out",
+        status if status.is_server_error() => "Internal server error",
+        status => status.canonical_reason().unwrap_or("Bad request"),
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let mut fresh = ApiError::new(status, message).into_response();
+    for (name, value) in parts.headers.iter() {
+        if name != header::CONTENT_TYPE {
+            fresh.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    fresh
+}

@@ -1,0 +1,35 @@
+//! `GET /api/v1/instance` and `GET /api/v2/instance`: public, no token needed.
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use woolly_core::Woolly;
+
+use crate::entities::{AccountEntity, InstanceV1, InstanceV2};
+use crate::error::ApiError;
+
+pub(super) fn router() -> Router<Woolly> {
+    Router::new()
+        .route("/api/v1/instance", get(instance_v1))
+        .route("/api/v2/instance", get(instance_v2))
+}
+
+async fn contact(woolly: &Woolly) -> Result<Option<AccountEntity>, ApiError> {
+    let Some(account) = woolly.contact_account().await? else {
+        return Ok(None);
+    };
+    let role = woolly.local_user(account.id).await?.map(|user| user.role);
+    Ok(Some(AccountEntity::new(&account, role, woolly.config())))
+}
+
+async fn instance_v2(State(woolly): State<Woolly>) -> Result<Json<InstanceV2>, ApiError> {
+    let stats = woolly.instance_stats().await?;
+    let contact = contact(&woolly).await?;
+    Ok(Json(InstanceV2::new(&woolly, &stats, contact)))
+}
+
+async fn instance_v1(State(woolly): State<Woolly>) -> Result<Json<InstanceV1>, ApiError> {
+    let stats = woolly.instance_stats().await?;
+    let contact = contact(&woolly).await?;
+    Ok(Json(InstanceV1::new(&woolly, &stats, contact)))
+}

@@ -25,12 +25,13 @@ pub(crate) fn router() -> Router<Woolly> {
 
 async fn nodeinfo_links(State(woolly): State<Woolly>) -> Json<serde_json::Value> {
     let base = woolly.config().base_url();
-    Json(json!({
-        "links": ["2.0", "2.1"].map(|version| json!({
+    let links = ["2.0", "2.1"].map(|version| {
+        json!({
             "rel": format!("{NODEINFO_SCHEMA}{version}"),
             "href": format!("{base}/nodeinfo/{version}"),
-        })),
-    }))
+        })
+    });
+    Json(json!({ "links": links }))
 }
 
 async fn nodeinfo(

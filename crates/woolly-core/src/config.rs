@@ -69,6 +69,9 @@ pub struct InstanceConfig {
 }
 
 impl InstanceConfig {
+    pub const DEFAULT_DESCRIPTION: &str =
+        "A Woolly server: short posts, chronological timelines, and friends across the fediverse.";
+
     /// A configuration with defaults for everything but the domain.
     pub fn new(domain: Domain) -> InstanceConfig {
         InstanceConfig {
@@ -76,7 +79,7 @@ impl InstanceConfig {
             https: true,
             allow_private_addresses: false,
             title: "Woolly".to_owned(),
-            description: "A Woolly server: short posts, chronological timelines, and friends across the fediverse.".to_owned(),
+            description: Self::DEFAULT_DESCRIPTION.to_owned(),
             contact_email: String::new(),
             max_status_characters: 500,
         }

@@ -14,6 +14,7 @@
 
 mod accounts;
 mod connect;
+mod databases;
 mod error;
 mod ids;
 mod jobs;
@@ -23,6 +24,7 @@ mod tokens;
 
 pub use accounts::{AccountRow, LocalUserRow, NewLocalAccount};
 pub use connect::{Db, Engine, Tx, redact_password};
+pub use databases::{create_postgres_database, drop_postgres_database};
 pub use error::StoreError;
 pub use ids::IdGenerator;
 pub use jobs::{ClaimedJob, DeadJob, JobCount, JobState, JobSummary, NewJob};

@@ -1,0 +1,148 @@
+//! `woolly admin …` and `woolly migrate`: operator commands. Each opens the same instance as
+//! `woolly serve` (same settings, same database) and may run beside it.
+
+use serde_json::json;
+use woolly_core::Woolly;
+use woolly_core::accounts::{Email, NewAccount, Role, Username};
+use woolly_core::auth::Scopes;
+use woolly_core::jobs::{Probe, ProbeJob, new_job};
+
+use crate::cli::{AccountCommand, AdminCommand, JobsCommand};
+
+/// Runs one admin command; what it prints goes to standard output.
+pub async fn run(woolly: &Woolly, command: AdminCommand) -> anyhow::Result<()> {
+    match command {
+        AdminCommand::Account {
+            command:
+                AccountCommand::Create {
+                    username,
+                    email,
+                    password,
+                    role,
+                },
+        } => create_account(woolly, &username, &email, password, &role).await,
+        AdminCommand::Token { username, scopes } => {
+            let scopes = Scopes::parse(&scopes)?;
+            let token = woolly.issue_token(&username, scopes).await?;
+            println!("Access token for {username} (scopes: {scopes}):");
+            println!("{token}");
+            Ok(())
+        }
+        AdminCommand::RevokeToken { token } => {
+            if woolly.revoke_token(&token).await? {
+                println!("Token revoked.");
+                Ok(())
+            } else {
+                anyhow::bail!("no live token matches")
+            }
+        }
+        AdminCommand::Jobs {
+            json,
+            dead,
+            command: None,
+        } => show_jobs(woolly, json, dead).await,
+        AdminCommand::Jobs {
+            command: Some(command),
+            ..
+        } => jobs_command(woolly, command).await,
+    }
+}
+
+async fn create_account(
+    woolly: &Woolly,
+    username: &str,
+    email: &str,
+    password: Option<String>,
+    role: &str,
+) -> anyhow::Result<()> {
+    let new = NewAccount {
+        username: Username::parse(username)?,
+        email: Email::parse(email)?,
+        password,
+        role: Role::parse(role)?,
+    };
+    let created = woolly.create_local_account(new).await?;
+    println!(
+        "Created {role} account {username} (id {}).",
+        created.account_id
+    );
+    if let Some(password) = created.generated_password {
+        println!("Its password (shown once): {password}");
+    }
+    Ok(())
+}
+
+async fn show_jobs(woolly: &Woolly, as_json: bool, dead_limit: i64) -> anyhow::Result<()> {
+    let counts = woolly.db().job_counts().await?;
+    let dead = woolly.db().dead_jobs(dead_limit).await?;
+    if as_json {
+        let document = json!({
+            "counts": counts.iter().map(|count| json!({
+                "kind": count.kind, "state": count.state.as_str(), "count": count.count,
+            })).collect::<Vec<_>>(),
+            "dead": dead.iter().map(|job| json!({
+                "id": job.id.to_string(), "kind": job.kind, "attempts": job.attempts,
+                "last_error": job.last_error, "payload": job.payload,
+            })).collect::<Vec<_>>(),
+        });
+        println!("{document}");
+        return Ok(());
+    }
+    if counts.is_empty() {
+        println!("The job queue is empty.");
+    } else {
+        println!("{:<32} {:<8} {:>8}", "KIND", "STATE", "COUNT");
+        for count in &counts {
+            println!("{:<32} {:<8} {:>8}", count.kind, count.state, count.count);
+        }
+    }
+    if !dead.is_empty() {
+        println!("\nDead jobs (newest first):");
+        for job in &dead {
+            println!(
+                "  {} {} after {} attempts: {}",
+                job.id,
+                job.kind,
+                job.attempts,
+                job.last_error.as_deref().unwrap_or("(no error recorded)")
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn jobs_command(woolly: &Woolly, command: JobsCommand) -> anyhow::Result<()> {
+    match command {
+        JobsCommand::Probe {
+            sleep_ms,
+            fail,
+            max_attempts,
+        } => {
+            anyhow::ensure!(max_attempts >= 1, "--max-attempts must be at least 1");
+            let job = new_job(
+                ProbeJob::KIND,
+                &Probe { sleep_ms, fail },
+                woolly_core::now_millis(),
+                max_attempts,
+            )?;
+            let id = woolly.enqueue_job(&job).await?;
+            println!("{id}");
+        }
+        JobsCommand::Show { id } => {
+            let job = woolly
+                .db()
+                .job(id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no job {id}"))?;
+            println!(
+                "{}",
+                json!({
+                    "id": job.id.to_string(), "kind": job.kind, "state": job.state.as_str(),
+                    "attempts": job.attempts, "max_attempts": job.max_attempts,
+                    "run_at": job.run_at, "last_error": job.last_error,
+                })
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,236 @@
+//! [`App`]: one running instance — its HTTP server, its job worker and its housekeeping — built
+//! from [`Settings`] as a value, so that tests start the real server on port 0.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use woolly_core::jobs::{JobHandlers, Worker, WorkerOptions};
+use woolly_core::{CoreError, Db, StoreError, Woolly};
+
+use crate::http;
+use crate::metrics::Metrics;
+use crate::settings::{Settings, SettingsError};
+
+/// Why an instance could not start. Each names the setting at fault where there is one.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error("cannot create the data directory {path} (setting `data_dir`): {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open the database (setting `database_url`): {0}")]
+    Database(StoreError),
+    #[error("cannot listen on {address} (setting `{setting}`): {source}")]
+    Listen {
+        setting: &'static str,
+        address: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot start the instance: {0}")]
+    Core(#[from] CoreError),
+}
+
+/// Opens the instance the settings describe: creates the data directory, opens (and migrates)
+/// the database, loads the instance's secrets. Every subcommand starts here.
+pub async fn open_instance(settings: &Settings, role: &str) -> Result<Woolly, StartupError> {
+    let config = settings.instance_config()?;
+    for dir in [settings.data_dir.clone(), settings.media_dir()] {
+        std::fs::create_dir_all(&dir).map_err(|source| StartupError::DataDir { path: dir, source })?;
+    }
+    let holder = format!("{}:{}:{role}", hostname(), std::process::id());
+    let db = match &settings.database_url {
+        Some(url) => Db::connect(url, &holder).await,
+        None => Db::connect_sqlite_file(&settings.default_sqlite_path(), &holder).await,
+    }
+    .map_err(StartupError::Database)?;
+    match Woolly::open(db.clone(), config).await {
+        Ok(woolly) => Ok(woolly),
+        Err(error) => {
+            db.close().await;
+            Err(error.into())
+        }
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|name| name.trim().to_owned())
+        .unwrap_or_else(|_| "woolly".to_owned())
+}
+
+/// A built instance, ready to run.
+pub struct App {
+    woolly: Woolly,
+    listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
+    worker_options: WorkerOptions,
+    metrics: Arc<Metrics>,
+    stop: CancellationToken,
+}
+
+/// How often a long-running process renews its id-generator lease (the lease lasts an hour).
+const ID_LEASE_RENEWAL: Duration = Duration::from_secs(10 * 60);
+
+impl App {
+    /// Opens the instance and binds its listeners; nothing is served until [`App::run_until_stopped`].
+    pub async fn build(settings: Settings) -> Result<App, StartupError> {
+        let worker_options = settings.worker_options()?;
+        let bind = |setting: &'static str, address: SocketAddr| async move {
+            TcpListener::bind(address)
+                .await
+                .map_err(|source| StartupError::Listen {
+                    setting,
+                    address,
+                    source,
+                })
+        };
+        // Bind before opening the database, so that a taken port leaves nothing half-started.
+        let listener = bind("listen", settings.listen).await?;
+        let metrics_listener = match settings.metrics_listen {
+            Some(address) => Some(bind("metrics_listen", address).await?),
+            None => None,
+        };
+        let woolly = open_instance(&settings, "serve").await?;
+        Ok(App {
+            woolly,
+            listener,
+            metrics_listener,
+            worker_options,
+            metrics: Arc::new(Metrics::new()),
+            stop: CancellationToken::new(),
+        })
+    }
+
+    /// The port the HTTP server listens on (useful with `--listen 127.0.0.1:0`).
+    pub fn port(&self) -> u16 {
+        self.local_addr().port()
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    /// Where metrics are served, when enabled.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_listener
+            .as_ref()
+            .and_then(|listener| listener.local_addr().ok())
+    }
+
+    pub fn woolly(&self) -> &Woolly {
+        &self.woolly
+    }
+
+    /// Cancelling this token stops the instance as SIGINT or SIGTERM would.
+    pub fn stop_handle(&self) -> CancellationToken {
+        self.stop.clone()
+    }
+
+    /// Serves HTTP and runs the job worker until SIGINT, SIGTERM or the stop handle; then
+    /// finishes in-flight requests, lets running jobs finish or releases them, and closes the
+    /// database.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let App {
+            woolly,
+            listener,
+            metrics_listener,
+            worker_options,
+            metrics,
+            stop,
+        } = self;
+        tokio::spawn(stop_on_signal(stop.clone()));
+        let worker = Worker::new(woolly.clone(), job_handlers(), worker_options);
+        let worker_task = tokio::spawn(worker.run(stop.clone()));
+        let renewal_task = tokio::spawn(renew_id_lease(woolly.clone(), stop.clone()));
+        if let Some(metrics_listener) = metrics_listener {
+            let app = crate::metrics::router(Arc::clone(&metrics), woolly.clone());
+            let stop = stop.clone();
+            tokio::spawn(async move {
+                let served = axum::serve(metrics_listener, app)
+                    .with_graceful_shutdown(stop.cancelled_owned())
+                    .await;
+                if let Err(error) = served {
+                    tracing::error!(%error, "metrics server failed");
+                }
+            });
+        }
+        let app = http::app(woolly.clone(), metrics);
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(stop.clone().cancelled_owned())
+            .await;
+        // However the server ended, stop the rest too.
+        stop.cancel();
+        if let Err(error) = worker_task.await {
+            tracing::error!(%error, "job worker ended abnormally");
+        }
+        renewal_task.abort();
+        woolly.db().close().await;
+        tracing::info!("stopped");
+        served
+    }
+}
+
+/// Every job kind this binary can run.
+pub fn job_handlers() -> JobHandlers {
+    JobHandlers::core()
+}
+
+/// Runs a worker-only process (`woolly worker`) until SIGINT or SIGTERM.
+pub async fn run_worker(settings: &Settings) -> Result<(), StartupError> {
+    let options = settings.worker_options()?;
+    let woolly = open_instance(settings, "worker").await?;
+    let stop = CancellationToken::new();
+    tokio::spawn(stop_on_signal(stop.clone()));
+    let renewal_task = tokio::spawn(renew_id_lease(woolly.clone(), stop.clone()));
+    Worker::new(woolly.clone(), job_handlers(), options)
+        .run(stop)
+        .await;
+    renewal_task.abort();
+    woolly.db().close().await;
+    Ok(())
+}
+
+async fn renew_id_lease(woolly: Woolly, stop: CancellationToken) {
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(ID_LEASE_RENEWAL) => {}
+        }
+        if let Err(error) = woolly.db().renew_id_lease().await {
+            tracing::error!(%error, "could not renew the id-generator lease");
+        }
+    }
+}
+
+async fn stop_on_signal(stop: CancellationToken) {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => tracing::info!("SIGINT received: stopping"),
+        () = terminate => tracing::info!("SIGTERM received: stopping"),
+        () = stop.cancelled() => return,
+    }
+    stop.cancel();
+}

@@ -1,0 +1,91 @@
+//! The command line (a contract: tests, docs and operators rely on it; see ARCHITECTURE.md).
+
+use clap::{Parser, Subcommand};
+
+use crate::settings::SettingsFlags;
+
+/// Woolly: a federated social server compatible with Mastodon.
+#[derive(Debug, Parser)]
+#[command(name = "woolly", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: SettingsFlags,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the instance over HTTP and run its job worker.
+    Serve,
+    /// Run a job worker only (scale-out beside `serve`, on the same PostgreSQL database).
+    Worker,
+    /// Apply pending database migrations and exit (every command also applies them at start).
+    Migrate,
+    /// Administer the instance; works while `serve` runs on the same data.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Manage accounts.
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
+    },
+    /// Print a new OAuth access token for a local user (on the last line).
+    Token {
+        username: String,
+        /// Space-separated scopes.
+        #[arg(long, default_value = "read write follow push")]
+        scopes: String,
+    },
+    /// Revoke an access token.
+    RevokeToken { token: String },
+    /// Show the job queue: counts by kind and state, and the dead jobs.
+    Jobs {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// How many dead jobs to list.
+        #[arg(long, default_value_t = 20)]
+        dead: i64,
+        #[command(subcommand)]
+        command: Option<JobsCommand>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Create a local account.
+    Create {
+        username: String,
+        #[arg(long)]
+        email: String,
+        /// Omitted: a strong password is generated and printed.
+        #[arg(long)]
+        password: Option<String>,
+        #[arg(long, default_value = "user", value_parser = ["user", "moderator", "admin", "owner"])]
+        role: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// Enqueue a probe job, to check that workers run; prints its id.
+    Probe {
+        /// How long the probe works.
+        #[arg(long, default_value_t = 0)]
+        sleep_ms: u64,
+        /// Make every attempt fail (to watch retries and dead jobs).
+        #[arg(long)]
+        fail: bool,
+        #[arg(long, default_value_t = 3)]
+        max_attempts: i32,
+    },
+    /// Show one job as JSON.
+    Show { id: i64 },
+}

@@ -1,0 +1,81 @@
+//! The HTTP application: every front door's routes under one router, and the layers every
+//! request passes through (request id, tracing span, panic catching, JSON error bodies, metrics,
+//! body cap, trailing-slash normalisation).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request};
+use axum::http::HeaderName;
+use axum::response::IntoResponse;
+use tower::{Layer, ServiceBuilder};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::normalize_path::{NormalizePath, NormalizePathLayer};
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use woolly_api::ApiError;
+use woolly_core::Woolly;
+
+use crate::metrics::{Metrics, record_request};
+
+/// The largest request body any route accepts. Media uploads will raise it on their own routes.
+const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Request ids: 16 random hex digits, unless the client (or a proxy) sent one.
+#[derive(Clone, Copy)]
+struct RandomRequestId;
+
+impl MakeRequestId for RandomRequestId {
+    fn make_request_id<B>(&mut self, _request: &axum::http::Request<B>) -> Option<RequestId> {
+        let id = format!("{:016x}", rand::random::<u64>());
+        id.parse().ok().map(RequestId::new)
+    }
+}
+
+/// The whole HTTP application for one instance.
+pub fn app(woolly: Woolly, metrics: Arc<Metrics>) -> axum::routing::IntoMakeService<NormalizePath<Router>> {
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|request: &Request| {
+            let path = request
+                .extensions()
+                .get::<MatchedPath>()
+                .map_or("unmatched", MatchedPath::as_str);
+            let request_id = request
+                .headers()
+                .get(&REQUEST_ID)
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or("");
+            tracing::info_span!("request", method = %request.method(), path, request_id)
+        })
+        .on_request(())
+        .on_response(
+            |response: &axum::response::Response, latency: Duration, _span: &tracing::Span| {
+                tracing::info!(status = response.status().as_u16(), latency_ms = latency.as_millis(), "response");
+            },
+        )
+        .on_failure(());
+    let layers = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), RandomRequestId))
+        .layer(trace)
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+        .layer(axum::middleware::from_fn_with_state(metrics, record_request))
+        .layer(axum::middleware::from_fn(woolly_api::json_error_bodies))
+        .layer(CatchPanicLayer::custom(|_panic| {
+            tracing::error!("request handler panicked");
+            ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "Internal server error").into_response()
+        }))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+    let router = Router::new()
+        .merge(woolly_api::router())
+        .merge(woolly_federation::router())
+        .fallback(|| async { ApiError::new(axum::http::StatusCode::NOT_FOUND, "The page you are looking for isn't here.") })
+        .layer(layers)
+        .with_state(woolly);
+    // Outside the router, so that `/api/v1/instance/` is routed as `/api/v1/instance`
+    // (Mastodon.py and toot add trailing slashes).
+    axum::ServiceExt::<Request>::into_make_service(NormalizePathLayer::trim_trailing_slash().layer(router))
+}

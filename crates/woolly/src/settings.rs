@@ -1,0 +1,308 @@
+//! The operator's settings: one type read by every subcommand, from (highest first) command-line
+//! flags, `WOOLLY_*` environment variables, a TOML file (`--config FILE`), and defaults.
+//!
+//! A bad value ends the process with a one-line error naming the setting: [`SettingsError`].
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use woolly_core::jobs::WorkerOptions;
+use woolly_core::{Domain, InstanceConfig};
+
+/// How logs are written to standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Every setting. Field names are the TOML keys; `WOOLLY_` plus the upper-cased name is the
+/// environment variable; `--` plus the name with dashes is the flag.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Where the SQLite database, media and other files live.
+    pub data_dir: PathBuf,
+    /// `sqlite://PATH` or `postgres://USER@HOST/DB`; default: SQLite in the data directory.
+    pub database_url: Option<String>,
+    /// The address the HTTP server listens on.
+    pub listen: SocketAddr,
+    /// The instance's public name, `host[:port]`.
+    pub domain: String,
+    /// Use `http://` in ids and links (development and tests only).
+    pub insecure_http: bool,
+    /// Federate with hosts on loopback and private networks (tests only).
+    pub allow_private_addresses: bool,
+    pub log_format: LogFormat,
+    /// Where to serve Prometheus metrics (`/metrics`); off when unset.
+    pub metrics_listen: Option<SocketAddr>,
+    pub title: String,
+    pub description: String,
+    pub contact_email: String,
+    pub max_status_characters: u32,
+    /// Jobs run at once by each worker (`serve` runs one worker; `worker` processes add more).
+    pub job_concurrency: usize,
+    /// How long a claimed job is leased; a crashed worker's jobs run again after it.
+    pub job_lease_seconds: u64,
+    /// The first retry delay of a failed job, doubled on each further failure (capped at 6 h).
+    pub job_retry_base_ms: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            data_dir: PathBuf::from("woolly-data"),
+            database_url: None,
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            domain: "localhost:8080".to_owned(),
+            insecure_http: false,
+            allow_private_addresses: false,
+            log_format: LogFormat::Text,
+            metrics_listen: None,
+            title: "Woolly".to_owned(),
+            description: InstanceConfig::DEFAULT_DESCRIPTION.to_owned(),
+            contact_email: String::new(),
+            max_status_characters: 500,
+            job_concurrency: 8,
+            job_lease_seconds: 300,
+            job_retry_base_ms: 30_000,
+        }
+    }
+}
+
+/// The keys the environment may set (others starting with `WOOLLY_`, such as the test suite's
+/// `WOOLLY_TEST_DATABASE_URL`, are not settings).
+const KEYS: [&str; 16] = [
+    "data_dir",
+    "database_url",
+    "listen",
+    "domain",
+    "insecure_http",
+    "allow_private_addresses",
+    "log_format",
+    "metrics_listen",
+    "title",
+    "description",
+    "contact_email",
+    "max_status_characters",
+    "job_concurrency",
+    "job_lease_seconds",
+    "job_retry_base_ms",
+    "config",
+];
+
+/// Why the settings could not be read. Displayed as the process's one-line error.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("cannot read config file {path}: {reason}")]
+    ConfigFile { path: PathBuf, reason: String },
+    #[error("invalid setting `{key}`{source_name}: {reason}")]
+    Invalid {
+        key: String,
+        source_name: String,
+        reason: String,
+    },
+}
+
+impl SettingsError {
+    pub fn invalid(key: &str, reason: impl std::fmt::Display) -> SettingsError {
+        SettingsError::Invalid {
+            key: key.to_owned(),
+            source_name: String::new(),
+            reason: reason.to_string(),
+        }
+    }
+}
+
+/// Settings given as command-line flags: only those present override the other sources.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct SettingsFlags {
+    /// A TOML file of settings [env: WOOLLY_CONFIG]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Where the database and media live [env: WOOLLY_DATA_DIR] [default: ./woolly-data]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// sqlite://PATH or postgres://USER@HOST/DB [env: WOOLLY_DATABASE_URL]
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Address to listen on [env: WOOLLY_LISTEN] [default: 127.0.0.1:8080]
+    #[arg(long, global = true, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// The public name, host[:port] [env: WOOLLY_DOMAIN] [default: localhost:8080]
+    #[arg(long, global = true, value_name = "HOST[:PORT]")]
+    pub domain: Option<String>,
+    /// Use http:// ids and links (development and tests only) [env: WOOLLY_INSECURE_HTTP]
+    #[arg(long, global = true)]
+    pub insecure_http: bool,
+    /// Federate with loopback and private addresses (tests only) [env: WOOLLY_ALLOW_PRIVATE_ADDRESSES]
+    #[arg(long, global = true)]
+    pub allow_private_addresses: bool,
+    /// Log format [env: WOOLLY_LOG_FORMAT] [default: text]
+    #[arg(long, global = true, value_enum)]
+    pub log_format: Option<LogFormat>,
+    /// Serve Prometheus metrics on this address [env: WOOLLY_METRICS_LISTEN]
+    #[arg(long, global = true, value_name = "ADDR")]
+    pub metrics_listen: Option<String>,
+    /// Jobs run at once per worker [env: WOOLLY_JOB_CONCURRENCY] [default: 8]
+    #[arg(long, global = true, value_name = "N")]
+    pub job_concurrency: Option<usize>,
+    /// Lease of a claimed job, in seconds [env: WOOLLY_JOB_LEASE_SECONDS] [default: 300]
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub job_lease_seconds: Option<u64>,
+    /// First retry delay of a failed job [env: WOOLLY_JOB_RETRY_BASE_MS] [default: 30000]
+    #[arg(long, global = true, value_name = "MS")]
+    pub job_retry_base_ms: Option<u64>,
+}
+
+impl SettingsFlags {
+    /// The flags as a partial settings document (strings stay strings, so that a bad value is
+    /// reported by the same path as one from a file or the environment).
+    fn as_overrides(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut map = serde_json::Map::new();
+        let mut put = |key: &str, value: Option<serde_json::Value>| {
+            if let Some(value) = value {
+                map.insert(key.to_owned(), value);
+            }
+        };
+        put("data_dir", self.data_dir.as_ref().map(|dir| dir.display().to_string().into()));
+        put("database_url", self.database_url.clone().map(Into::into));
+        put("listen", self.listen.clone().map(Into::into));
+        put("domain", self.domain.clone().map(Into::into));
+        put("insecure_http", self.insecure_http.then_some(true.into()));
+        put("allow_private_addresses", self.allow_private_addresses.then_some(true.into()));
+        put("log_format", self.log_format.map(|format| serde_json::json!(format)));
+        put("metrics_listen", self.metrics_listen.clone().map(Into::into));
+        put("job_concurrency", self.job_concurrency.map(Into::into));
+        put("job_lease_seconds", self.job_lease_seconds.map(Into::into));
+        put("job_retry_base_ms", self.job_retry_base_ms.map(Into::into));
+        map
+    }
+}
+
+impl Settings {
+    /// Reads the settings from every source, highest first: flags, environment, file, defaults.
+    pub fn load(flags: &SettingsFlags) -> Result<Settings, SettingsError> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        let config_file = flags
+            .config
+            .clone()
+            .or_else(|| std::env::var_os("WOOLLY_CONFIG").map(PathBuf::from));
+        if let Some(path) = config_file {
+            check_readable(&path)?;
+            figment = figment.merge(Toml::file_exact(&path));
+        }
+        figment = figment
+            .merge(Env::prefixed("WOOLLY_").only(&KEYS).ignore(&["config"]))
+            .merge(Serialized::defaults(flags.as_overrides()));
+        figment.extract().map_err(|error| describe(&figment, error))
+    }
+
+    /// The instance configuration these settings describe.
+    pub fn instance_config(&self) -> Result<InstanceConfig, SettingsError> {
+        let domain = Domain::parse(&self.domain).map_err(|error| SettingsError::invalid("domain", error))?;
+        if self.max_status_characters == 0 {
+            return Err(SettingsError::invalid("max_status_characters", "must be at least 1"));
+        }
+        let mut config = InstanceConfig::new(domain);
+        config.https = !self.insecure_http;
+        config.allow_private_addresses = self.allow_private_addresses;
+        config.title = self.title.clone();
+        config.description = self.description.clone();
+        config.contact_email = self.contact_email.clone();
+        config.max_status_characters = self.max_status_characters;
+        Ok(config)
+    }
+
+    /// How job workers behave.
+    pub fn worker_options(&self) -> Result<WorkerOptions, SettingsError> {
+        if self.job_concurrency == 0 {
+            return Err(SettingsError::invalid("job_concurrency", "must be at least 1"));
+        }
+        if self.job_lease_seconds < 3 {
+            return Err(SettingsError::invalid("job_lease_seconds", "must be at least 3"));
+        }
+        Ok(WorkerOptions {
+            concurrency: self.job_concurrency,
+            lease: Duration::from_secs(self.job_lease_seconds),
+            backoff_base: Duration::from_millis(self.job_retry_base_ms.max(1)),
+            ..WorkerOptions::default()
+        })
+    }
+
+    /// The SQLite file used when no `database_url` is set.
+    pub fn default_sqlite_path(&self) -> PathBuf {
+        self.data_dir.join("woolly.sqlite3")
+    }
+
+    pub fn media_dir(&self) -> PathBuf {
+        self.data_dir.join("media")
+    }
+}
+
+fn check_readable(path: &Path) -> Result<(), SettingsError> {
+    std::fs::read_to_string(path)
+        .map(drop)
+        .map_err(|error| SettingsError::ConfigFile {
+            path: path.to_owned(),
+            reason: error.to_string(),
+        })
+}
+
+/// Turns figment's error into one line that names the setting and where its value came from.
+fn describe(figment: &Figment, error: figment::Error) -> SettingsError {
+    use figment::error::Kind;
+    let key = match &error.kind {
+        Kind::UnknownField(field, _) => field.clone(),
+        _ => error.path.join("."),
+    };
+    let source_name = error
+        .metadata
+        .as_ref()
+        .map(|metadata| {
+            let origin = match (&metadata.source, error.path.is_empty()) {
+                (Some(source), _) => source.to_string(),
+                (None, false) => metadata.interpolate(&figment.profile().clone(), &error.path),
+                (None, true) => metadata.name.to_string(),
+            };
+            format!(" (from {origin})")
+        })
+        .unwrap_or_default();
+    let reason = match &error.kind {
+        Kind::UnknownField(_, _) => "no such setting".to_owned(),
+        kind => kind.to_string(),
+    };
+    SettingsError::Invalid {
+        key,
+        source_name,
+        reason,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_zero_configuration_instance() {
+        let settings = Settings::default();
+        assert_eq!(settings.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(settings.domain, "localhost:8080");
+        assert_eq!(settings.default_sqlite_path(), PathBuf::from("woolly-data/woolly.sqlite3"));
+    }
+
+    #[test]
+    fn flags_override_and_bad_values_name_the_setting() {
+        let flags = SettingsFlags {
+            listen: Some("not an address".into()),
+            ..SettingsFlags::default()
+        };
+        let error = Settings::load(&flags).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.starts_with("invalid setting `listen`"), "{error}");
+    }
+}

@@ -68,7 +68,7 @@ CREATE INDEX job_running ON job (locked_until) WHERE state = 'running';
 CREATE INDEX job_state_kind ON job (state, kind);
 
 CREATE TABLE id_node (
-    node        INTEGER PRIMARY KEY,
+    node        BIGINT  PRIMARY KEY,
     holder      TEXT,
     lease_until BIGINT  NOT NULL
 );

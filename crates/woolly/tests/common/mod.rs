@@ -1,0 +1,317 @@
+//! The test rig: a fresh instance per test (SQLite in a temporary directory, or a database of its
+//! own on the PostgreSQL server named by `WOOLLY_TEST_DATABASE_URL`), started for real, either
+//! in-process on port 0 or as a `woolly` child process, and talked to over HTTP or the CLI.
+
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+use tokio_util::sync::CancellationToken;
+use woolly::{App, Settings};
+
+pub const BINARY: &str = env!("CARGO_BIN_EXE_woolly");
+
+/// Where a test's data lives.
+pub struct TestInstance {
+    pub dir: TempDir,
+    /// `Some` on PostgreSQL: the URL of this test's own database.
+    pub database_url: Option<String>,
+    postgres: Option<(String, String)>,
+}
+
+static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+impl TestInstance {
+    /// A fresh instance on the engine the test run asks for.
+    pub async fn new() -> TestInstance {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let server_url = std::env::var("WOOLLY_TEST_DATABASE_URL").ok().filter(|url| !url.is_empty());
+        let (database_url, postgres) = match server_url {
+            Some(server_url) => {
+                let name = format!(
+                    "woolly_test_{}_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst),
+                    rand::random::<u32>()
+                );
+                let url = woolly_store::create_postgres_database(&server_url, &name)
+                    .await
+                    .expect("create a PostgreSQL test database");
+                (Some(url), Some((server_url, name)))
+            }
+            None => (None, None),
+        };
+        TestInstance {
+            dir,
+            database_url,
+            postgres,
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// Settings for an in-process server: port 0, http, quick job retries.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            data_dir: self.data_dir(),
+            database_url: self.database_url.clone(),
+            listen: "127.0.0.1:0".parse().expect("address"),
+            domain: "woolly.test".into(),
+            insecure_http: true,
+            allow_private_addresses: true,
+            job_retry_base_ms: 100,
+            job_lease_seconds: 3,
+            ..Settings::default()
+        }
+    }
+
+    /// The flags that point a `woolly` process at this instance's data.
+    pub fn data_args(&self) -> Vec<String> {
+        let mut args = vec!["--data-dir".to_owned(), self.data_dir().display().to_string()];
+        if let Some(url) = &self.database_url {
+            args.push("--database-url".into());
+            args.push(url.clone());
+        }
+        args
+    }
+
+    /// Runs `woolly <args…>` on this instance's data and waits for it.
+    pub fn cli(&self, args: &[&str]) -> Output {
+        Command::new(BINARY)
+            .args(args)
+            .args(self.data_args())
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run woolly")
+    }
+
+    /// Like [`TestInstance::cli`], and insists that it succeeds; returns standard output.
+    pub fn cli_ok(&self, args: &[&str]) -> String {
+        let output = self.cli(args);
+        assert!(
+            output.status.success(),
+            "woolly {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Creates a local account and returns a token for it with `scopes`.
+    pub fn account_with_token(&self, username: &str, scopes: &str) -> String {
+        self.cli_ok(&[
+            "admin", "account", "create", username, "--email", &format!("{username}@example.org"),
+            "--password", "a long enough password",
+        ]);
+        self.token(username, scopes)
+    }
+
+    pub fn token(&self, username: &str, scopes: &str) -> String {
+        let printed = self.cli_ok(&["admin", "token", username, "--scopes", scopes]);
+        printed.lines().last().expect("a token line").trim().to_owned()
+    }
+
+    /// Starts the real server in this test process.
+    pub async fn start(&self) -> TestServer {
+        self.start_with(self.settings()).await
+    }
+
+    pub async fn start_with(&self, settings: Settings) -> TestServer {
+        let app = App::build(settings).await.expect("build the app");
+        let base_url = format!("http://127.0.0.1:{}", app.port());
+        let stop = app.stop_handle();
+        let woolly = app.woolly().clone();
+        let task = tokio::spawn(app.run_until_stopped());
+        TestServer {
+            base_url,
+            stop,
+            task,
+            woolly,
+        }
+    }
+
+    /// Starts `woolly serve` as a child process on this instance's data.
+    pub fn spawn_serve(&self, extra: &[&str]) -> ServeProcess {
+        self.spawn_process("serve", extra)
+    }
+
+    /// Starts `woolly worker` as a child process; its JSON logs go to a file.
+    pub fn spawn_worker(&self, extra: &[&str]) -> ServeProcess {
+        self.spawn_process("worker", extra)
+    }
+
+    fn spawn_process(&self, command: &str, extra: &[&str]) -> ServeProcess {
+        let log_path = self.dir.path().join(format!(
+            "{command}-{}.log",
+            COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        ));
+        let log = std::fs::File::create(&log_path).expect("log file");
+        let mut child = Command::new(BINARY)
+            .arg(command)
+            .args(self.data_args())
+            .args(["--listen", "127.0.0.1:0", "--domain", "woolly.test", "--insecure-http", "--log-format", "json"])
+            .args(["--job-lease-seconds", "3", "--job-retry-base-ms", "100"])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .expect("spawn woolly");
+        let mut base_url = None;
+        if command == "serve" {
+            let stdout = child.stdout.take().expect("stdout");
+            let mut lines = BufReader::new(stdout).lines();
+            let line = lines.next().and_then(Result::ok).unwrap_or_default();
+            let address = line
+                .strip_prefix("Woolly is listening on ")
+                .and_then(|rest| rest.split_whitespace().next())
+                .unwrap_or_else(|| {
+                    panic!(
+                        "unexpected first line {line:?}; log: {}",
+                        std::fs::read_to_string(&log_path).unwrap_or_default()
+                    )
+                });
+            base_url = Some(address.to_owned());
+            // Keep draining stdout so that the child never blocks on a full pipe.
+            std::thread::spawn(move || for _ in lines {});
+        }
+        ServeProcess {
+            child,
+            base_url: base_url.unwrap_or_default(),
+            log_path,
+        }
+    }
+}
+
+impl Drop for TestInstance {
+    fn drop(&mut self) {
+        if let Some((server_url, name)) = self.postgres.take() {
+            // A runtime of its own: Drop cannot await, and the test's runtime may be gone.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                if let Ok(runtime) = runtime {
+                    let _ = runtime.block_on(woolly_store::drop_postgres_database(&server_url, &name));
+                }
+            })
+            .join();
+        }
+    }
+}
+
+/// A server running in the test process.
+pub struct TestServer {
+    pub base_url: String,
+    pub woolly: woolly_core::Woolly,
+    stop: CancellationToken,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl TestServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Stops the server as SIGTERM would and waits until it has shut down.
+    pub async fn stop(self) {
+        self.stop.cancel();
+        self.task.await.expect("server task").expect("server ran");
+    }
+}
+
+/// A `woolly` child process.
+pub struct ServeProcess {
+    pub child: Child,
+    pub base_url: String,
+    pub log_path: PathBuf,
+}
+
+impl ServeProcess {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
+    /// Sends SIGTERM and waits for the exit status.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        send_signal(self.child.id(), "TERM");
+        wait_with_timeout(&mut self.child, Duration::from_secs(30))
+    }
+
+    /// Kills the process with SIGKILL, as a crash would.
+    pub fn kill9(mut self) {
+        send_signal(self.child.id(), "KILL");
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn send_signal(pid: u32, signal: &str) {
+    let status = Command::new("kill")
+        .args([&format!("-{signal}"), &pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill -{signal} {pid} failed");
+}
+
+fn wait_with_timeout(child: &mut Child, timeout: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "process did not exit within {timeout:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Polls `check` until it returns `Some`, or fails the test after `timeout`.
+pub async fn eventually<T, F, Fut>(timeout: Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "timed out after {timeout:?} waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+pub fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("HTTP client")
+}
+
+/// `woolly admin jobs show ID` as JSON.
+pub fn job(instance: &TestInstance, id: &str) -> serde_json::Value {
+    let printed = instance.cli_ok(&["admin", "jobs", "show", id]);
+    serde_json::from_str(printed.trim()).expect("job JSON")
+}
+
+pub fn path_exists(path: &Path) -> bool {
+    path.exists()
+}

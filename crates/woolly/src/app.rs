@@ -35,6 +35,8 @@ pub enum StartupError {
     },
     #[error("cannot start the instance: {0}")]
     Core(#[from] CoreError),
+    #[error("cannot install signal handlers: {0}")]
+    Signals(std::io::Error),
 }
 
 /// Opens the instance the settings describe: creates the data directory, opens (and migrates)
@@ -98,13 +100,15 @@ impl App {
             None => None,
         };
         let woolly = open_instance(&settings, "serve").await?;
+        let stop = CancellationToken::new();
+        stop_on_signals(stop.clone()).map_err(StartupError::Signals)?;
         Ok(App {
             woolly,
             listener,
             metrics_listener,
             worker_options,
             metrics: Arc::new(Metrics::new()),
-            stop: CancellationToken::new(),
+            stop,
         })
     }
 
@@ -147,7 +151,6 @@ impl App {
             metrics,
             stop,
         } = self;
-        tokio::spawn(stop_on_signal(stop.clone()));
         let worker = Worker::new(woolly.clone(), job_handlers(), worker_options);
         let worker_task = tokio::spawn(worker.run(stop.clone()));
         let renewal_task = tokio::spawn(renew_id_lease(woolly.clone(), stop.clone()));
@@ -189,7 +192,7 @@ pub async fn run_worker(settings: &Settings) -> Result<(), StartupError> {
     let options = settings.worker_options()?;
     let woolly = open_instance(settings, "worker").await?;
     let stop = CancellationToken::new();
-    tokio::spawn(stop_on_signal(stop.clone()));
+    stop_on_signals(stop.clone()).map_err(StartupError::Signals)?;
     let renewal_task = tokio::spawn(renew_id_lease(woolly.clone(), stop.clone()));
     Worker::new(woolly.clone(), job_handlers(), options)
         .run(stop)
@@ -211,26 +214,19 @@ async fn renew_id_lease(woolly: Woolly, stop: CancellationToken) {
     }
 }
 
-async fn stop_on_signal(stop: CancellationToken) {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(error) => {
-                tracing::warn!(%error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
+/// Cancels `stop` on SIGINT or SIGTERM. The handlers are installed before this returns, so a
+/// signal sent as soon as the process announces itself is never lost to the default action.
+fn stop_on_signals(stop: CancellationToken) -> std::io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = interrupt.recv() => tracing::info!("SIGINT received: stopping"),
+            _ = terminate.recv() => tracing::info!("SIGTERM received: stopping"),
+            () = stop.cancelled() => return,
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = interrupt => tracing::info!("SIGINT received: stopping"),
-        () = terminate => tracing::info!("SIGTERM received: stopping"),
-        () = stop.cancelled() => return,
-    }
-    stop.cancel();
+        stop.cancel();
+    });
+    Ok(())
 }

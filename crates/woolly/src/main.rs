@@ -33,6 +33,14 @@ async fn main() -> ExitCode {
     }
 }
 
+/// Prints a line for the operator. A closed standard output (a supervisor that stopped reading)
+/// must not take the server down, so write errors are ignored, unlike `println!`'s panic.
+fn announce(line: &str) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{line}").and_then(|()| stdout.flush());
+}
+
 fn fail(error: &dyn std::fmt::Display) -> ExitCode {
     eprintln!("woolly: {error}");
     ExitCode::FAILURE
@@ -42,13 +50,13 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let app = App::build(settings).await?;
     let address = app.local_addr();
     let domain = app.woolly().config().domain.clone();
-    println!("Woolly is listening on http://{address} as {domain}");
+    announce(&format!("Woolly is listening on http://{address} as {domain}"));
     if let Some(metrics) = app.metrics_addr() {
-        println!("Metrics are served on http://{metrics}/metrics");
+        announce(&format!("Metrics are served on http://{metrics}/metrics"));
     }
     if !app.woolly().has_owner().await? {
-        println!(
-            "No owner account yet. Create one with:\n  woolly admin account create USERNAME --email EMAIL --role owner"
+        announce(
+            "No owner account yet. Create one with:\n  woolly admin account create USERNAME --email EMAIL --role owner",
         );
     }
     app.run_until_stopped().await?;

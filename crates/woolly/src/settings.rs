@@ -197,10 +197,14 @@ impl Settings {
             check_readable(&path)?;
             figment = figment.merge(Toml::file_exact(&path));
         }
+        let flag_values = flags.as_overrides();
+        let flag_keys: Vec<String> = flag_values.keys().cloned().collect();
         figment = figment
             .merge(Env::prefixed("WOOLLY_").only(&KEYS).ignore(&["config"]))
-            .merge(Serialized::defaults(flags.as_overrides()));
-        figment.extract().map_err(|error| describe(&figment, error))
+            .merge(Serialized::defaults(flag_values));
+        figment
+            .extract()
+            .map_err(|error| describe(error, &flag_keys))
     }
 
     /// The instance configuration these settings describe.
@@ -255,24 +259,24 @@ fn check_readable(path: &Path) -> Result<(), SettingsError> {
 }
 
 /// Turns figment's error into one line that names the setting and where its value came from.
-fn describe(figment: &Figment, error: figment::Error) -> SettingsError {
+fn describe(error: figment::Error, flag_keys: &[String]) -> SettingsError {
     use figment::error::Kind;
     let key = match &error.kind {
         Kind::UnknownField(field, _) => field.clone(),
         _ => error.path.join("."),
     };
-    let source_name = error
-        .metadata
-        .as_ref()
-        .map(|metadata| {
-            let origin = match (&metadata.source, error.path.is_empty()) {
-                (Some(source), _) => source.to_string(),
-                (None, false) => metadata.interpolate(&figment.profile().clone(), &error.path),
-                (None, true) => metadata.name.to_string(),
-            };
-            format!(" (from {origin})")
+    let origin = if flag_keys.contains(&key) {
+        Some(format!("--{}", key.replace('_', "-")))
+    } else {
+        error.metadata.as_ref().map(|metadata| match &metadata.source {
+            Some(source) => source.to_string(),
+            None if metadata.name.contains("environment") && !error.path.is_empty() => {
+                format!("WOOLLY_{}", key.to_ascii_uppercase())
+            }
+            None => metadata.name.to_string(),
         })
-        .unwrap_or_default();
+    };
+    let source_name = origin.map(|origin| format!(" (from {origin})")).unwrap_or_default();
     let reason = match &error.kind {
         Kind::UnknownField(_, _) => "no such setting".to_owned(),
         kind => kind.to_string(),
@@ -303,6 +307,6 @@ mod tests {
             ..SettingsFlags::default()
         };
         let error = Settings::load(&flags).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(error.starts_with("invalid setting `listen`"), "{error}");
+        assert!(error.starts_with("invalid setting `listen` (from --listen)"), "{error}");
     }
 }

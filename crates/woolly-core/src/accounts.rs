@@ -57,7 +57,9 @@ impl Email {
         if valid {
             Ok(Email(text.to_owned()))
         } else {
-            Err(CoreError::Validation(format!("E-mail address {text:?} is invalid")))
+            Err(CoreError::Validation(format!(
+                "E-mail address {text:?} is invalid"
+            )))
         }
     }
 
@@ -272,7 +274,9 @@ impl Woolly {
         let account_id = match tx.insert_local_account(&row, crate::now_millis()).await {
             Ok(id) => id,
             Err(StoreError::Conflict(constraint)) if constraint.contains("email") => {
-                return Err(CoreError::Validation("E-mail address is already taken".into()));
+                return Err(CoreError::Validation(
+                    "E-mail address is already taken".into(),
+                ));
             }
             Err(StoreError::Conflict(_)) => return Err(username_taken(&new.username)),
             Err(error) => return Err(error.into()),
@@ -310,7 +314,11 @@ impl Woolly {
 
     /// Whether the instance has an owner yet (the first-run hint asks the operator to create one).
     pub async fn has_owner(&self) -> Result<bool> {
-        Ok(self.db().count_local_users(Some(Role::Owner.as_str())).await? > 0)
+        Ok(self
+            .db()
+            .count_local_users(Some(Role::Owner.as_str()))
+            .await?
+            > 0)
     }
 }
 
@@ -325,7 +333,14 @@ mod tests {
     #[test]
     fn usernames_follow_mastodon_rules() {
         assert!(Username::parse("alice_99").is_ok());
-        for bad in ["", "al ice", "alice@example.org", "élodie", "a-b", &"x".repeat(31)] {
+        for bad in [
+            "",
+            "al ice",
+            "alice@example.org",
+            "élodie",
+            "a-b",
+            &"x".repeat(31),
+        ] {
             assert!(Username::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }
@@ -333,7 +348,14 @@ mod tests {
     #[test]
     fn emails_need_a_local_part_and_a_dotted_domain() {
         assert!(Email::parse("alice@example.org").is_ok());
-        for bad in ["alice", "@example.org", "alice@", "alice@localhost", "a b@example.org", "a@b@c.org"] {
+        for bad in [
+            "alice",
+            "@example.org",
+            "alice@",
+            "alice@localhost",
+            "a b@example.org",
+            "a@b@c.org",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }

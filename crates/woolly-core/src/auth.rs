@@ -139,9 +139,10 @@ impl Scopes {
     /// Whether these granted scopes cover `required`, directly or through a parent scope.
     pub fn grants(self, required: Scope) -> bool {
         self.contains(required)
-            || required.parent().is_some_and(|parent| self.contains(parent))
-            || (FOLLOW_GRANTS.contains(&required.name())
-                && self.contains(Scope::FOLLOW))
+            || required
+                .parent()
+                .is_some_and(|parent| self.contains(parent))
+            || (FOLLOW_GRANTS.contains(&required.name()) && self.contains(Scope::FOLLOW))
     }
 
     /// Whether these granted scopes cover at least one of `any_of` (endpoints name several).
@@ -188,10 +189,9 @@ impl Woolly {
     /// Issues a new access token for a local user. Returns the token itself, which is shown
     /// once and stored only as its SHA-256.
     pub async fn issue_token(&self, username: &str, scopes: Scopes) -> Result<String> {
-        let account = self
-            .local_account(username)
-            .await?
-            .ok_or_else(|| CoreError::Validation(format!("No local account called {username:?}")))?;
+        let account = self.local_account(username).await?.ok_or_else(|| {
+            CoreError::Validation(format!("No local account called {username:?}"))
+        })?;
         let token = crypto::random_secret(32);
         let mut tx = self.db().begin().await?;
         tx.insert_token(
@@ -224,7 +224,10 @@ impl Woolly {
         let user = match row.account_id {
             None => None,
             Some(account_id) => {
-                let account = self.account(account_id).await?.ok_or(CoreError::Unauthenticated)?;
+                let account = self
+                    .account(account_id)
+                    .await?
+                    .ok_or(CoreError::Unauthenticated)?;
                 let user = self
                     .local_user(account_id)
                     .await?

@@ -104,14 +104,33 @@ mod tests {
 
     #[test]
     fn domains_with_and_without_ports_parse() {
-        assert_eq!(Domain::parse("Example.ORG").map(|d| d.0).ok(), Some("example.org".into()));
-        assert_eq!(Domain::parse("localhost:8080").map(|d| d.0).ok(), Some("localhost:8080".into()));
-        assert_eq!(Domain::parse("127.0.0.1:3000").map(|d| d.0).ok(), Some("127.0.0.1:3000".into()));
+        assert_eq!(
+            Domain::parse("Example.ORG").map(|d| d.0).ok(),
+            Some("example.org".into())
+        );
+        assert_eq!(
+            Domain::parse("localhost:8080").map(|d| d.0).ok(),
+            Some("localhost:8080".into())
+        );
+        assert_eq!(
+            Domain::parse("127.0.0.1:3000").map(|d| d.0).ok(),
+            Some("127.0.0.1:3000".into())
+        );
     }
 
     #[test]
     fn malformed_domains_are_refused() {
-        for bad in ["", "http://example.org", "exa mple.org", "example.org:0", "example.org:99999", ".org", "a..b", "host:", "-x.org"] {
+        for bad in [
+            "",
+            "http://example.org",
+            "exa mple.org",
+            "example.org:0",
+            "example.org:99999",
+            ".org",
+            "a..b",
+            "host:",
+            "-x.org",
+        ] {
             assert!(Domain::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }

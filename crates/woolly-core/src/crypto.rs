@@ -54,7 +54,9 @@ pub(crate) struct RsaPemPair {
 pub(crate) fn generate_rsa_key_pair() -> Result<RsaPemPair, CoreError> {
     let failed = |what: &str| CoreError::Internal(format!("RSA key generation: {what}"));
     let key_pair = KeyPair::generate(KeySize::Rsa2048).map_err(|_| failed("generate"))?;
-    let private_der = key_pair.as_der().map_err(|_| failed("encode private key"))?;
+    let private_der = key_pair
+        .as_der()
+        .map_err(|_| failed("encode private key"))?;
     let public_der = key_pair
         .public_key()
         .as_der()
@@ -92,7 +94,8 @@ pub(crate) fn p256_public_key(pkcs8_base64: &str) -> Result<String, CoreError> {
     use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
     let corrupt = || CoreError::Internal("the stored VAPID key is unreadable".into());
     let der = STANDARD.decode(pkcs8_base64).map_err(|_| corrupt())?;
-    let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &der).map_err(|_| corrupt())?;
+    let pair =
+        EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &der).map_err(|_| corrupt())?;
     Ok(URL_SAFE_NO_PAD.encode(pair.public_key().as_ref()))
 }
 
@@ -116,7 +119,11 @@ pub(crate) fn random_password() -> String {
 /// The SHA-256 of a token, in lower-case hex: what the database stores and looks up.
 pub(crate) fn token_digest(token: &str) -> String {
     let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, token.as_bytes());
-    digest.as_ref().iter().map(|byte| format!("{byte:02x}")).collect()
+    digest
+        .as_ref()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -136,11 +143,18 @@ mod tests {
     #[test]
     fn rsa_key_pair_is_pem_encoded() -> Result<(), CoreError> {
         let pair = generate_rsa_key_pair()?;
-        assert!(pair.private_pem.starts_with("-----BEGIN PRIVATE KEY-----\n"));
+        assert!(
+            pair.private_pem
+                .starts_with("-----BEGIN PRIVATE KEY-----\n")
+        );
         assert!(pair.public_pem.starts_with("-----BEGIN PUBLIC KEY-----\n"));
         assert!(pair.public_pem.ends_with("-----END PUBLIC KEY-----\n"));
         // A 2048-bit SubjectPublicKeyInfo is 294 bytes, 392 base64 characters.
-        let body: String = pair.public_pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let body: String = pair
+            .public_pem
+            .lines()
+            .filter(|l| !l.starts_with("-----"))
+            .collect();
         assert_eq!(body.len(), 392);
         Ok(())
     }
@@ -149,7 +163,9 @@ mod tests {
     fn vapid_public_key_is_an_uncompressed_p256_point() -> Result<(), CoreError> {
         let private = generate_p256_pkcs8().ok_or(CoreError::Internal("no key".into()))?;
         let public = p256_public_key(&private)?;
-        let point = URL_SAFE_NO_PAD.decode(&public).map_err(|e| CoreError::Internal(e.to_string()))?;
+        let point = URL_SAFE_NO_PAD
+            .decode(&public)
+            .map_err(|e| CoreError::Internal(e.to_string()))?;
         assert_eq!(point.len(), 65);
         assert_eq!(point[0], 4);
         assert!(p256_public_key("garbage").is_err());

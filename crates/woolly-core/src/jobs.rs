@@ -62,8 +62,9 @@ pub struct Job {
 impl Job {
     /// The payload, parsed into the handler's type. A payload that does not parse never will.
     pub fn payload<T: for<'de> Deserialize<'de>>(&self) -> Result<T, JobError> {
-        serde_json::from_str(&self.payload)
-            .map_err(|error| JobError::Permanent(format!("malformed {} payload: {error}", self.kind)))
+        serde_json::from_str(&self.payload).map_err(|error| {
+            JobError::Permanent(format!("malformed {} payload: {error}", self.kind))
+        })
     }
 }
 
@@ -174,7 +175,9 @@ impl WorkerOptions {
     /// `min(base · 2^(attempt-1), cap)`, plus up to a quarter of it at random so that jobs
     /// failing together do not retry together.
     pub fn backoff(&self, attempt: i32) -> Duration {
-        let exponent = u32::try_from(attempt.saturating_sub(1)).unwrap_or(0).min(30);
+        let exponent = u32::try_from(attempt.saturating_sub(1))
+            .unwrap_or(0)
+            .min(30);
         let delay = self
             .backoff_base
             .saturating_mul(1 << exponent)
@@ -227,7 +230,12 @@ impl Worker {
             if free > 0 {
                 let lease_until = now + millis(shared.options.lease);
                 let limit = i64::try_from(free).unwrap_or(1);
-                match shared.woolly.db().claim_jobs(&shared.name, now, lease_until, limit).await {
+                match shared
+                    .woolly
+                    .db()
+                    .claim_jobs(&shared.name, now, lease_until, limit)
+                    .await
+                {
                     Ok(jobs) => {
                         claimed_all_free = jobs.len() == free;
                         for job in jobs {
@@ -263,9 +271,7 @@ impl Worker {
     async fn time_until_next_due(&self, now: i64) -> Duration {
         let poll = self.options.poll_interval;
         match self.woolly.db().next_job_due().await {
-            Ok(Some(due)) => {
-                Duration::from_millis(u64::try_from(due - now).unwrap_or(0)).min(poll)
-            }
+            Ok(Some(due)) => Duration::from_millis(u64::try_from(due - now).unwrap_or(0)).min(poll),
             Ok(None) => poll,
             Err(error) => {
                 tracing::warn!(%error, "could not read the job queue");
@@ -358,15 +364,23 @@ impl Worker {
 
     async fn record_failure(&self, claimed: &ClaimedJob, error: &JobError) {
         let message = error.to_string();
-        let is_last = matches!(error, JobError::Permanent(_)) || claimed.attempts >= claimed.max_attempts;
+        let is_last =
+            matches!(error, JobError::Permanent(_)) || claimed.attempts >= claimed.max_attempts;
         let db = self.woolly.db();
         let recorded = if is_last {
             tracing::warn!(error = %message, "job failed for the last time: dead");
-            db.bury_job(claimed, &self.name, &message, crate::now_millis()).await
+            db.bury_job(claimed, &self.name, &message, crate::now_millis())
+                .await
         } else {
             let delay = self.options.backoff(claimed.attempts);
             tracing::info!(error = %message, retry_in_ms = delay.as_millis(), "job failed; will retry");
-            db.retry_job(claimed, &self.name, &message, crate::now_millis() + millis(delay)).await
+            db.retry_job(
+                claimed,
+                &self.name,
+                &message,
+                crate::now_millis() + millis(delay),
+            )
+            .await
         };
         if let Err(error) = recorded {
             tracing::warn!(%error, "could not record job failure; it runs again when its lease expires");
@@ -429,7 +443,10 @@ mod tests {
         for (attempt, base_secs) in [(1, 30), (2, 60), (3, 120), (10, 6 * 3600), (40, 6 * 3600)] {
             let delay = options.backoff(attempt);
             let base = Duration::from_secs(base_secs);
-            assert!(delay >= base && delay <= base + base / 4, "attempt {attempt}: {delay:?}");
+            assert!(
+                delay >= base && delay <= base + base / 4,
+                "attempt {attempt}: {delay:?}"
+            );
         }
     }
 
@@ -439,7 +456,10 @@ mod tests {
         let total: Duration = (1..DEFAULT_MAX_ATTEMPTS)
             .map(|attempt| {
                 let exponent = u32::try_from(attempt - 1).unwrap_or(0);
-                options.backoff_base.saturating_mul(1 << exponent).min(options.backoff_cap)
+                options
+                    .backoff_base
+                    .saturating_mul(1 << exponent)
+                    .min(options.backoff_cap)
             })
             .sum();
         let hours = total.as_secs() / 3600;

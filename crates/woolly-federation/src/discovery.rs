@@ -68,8 +68,7 @@ async fn nodeinfo(
             "upstream": { "name": "mastodon", "version": MASTODON_COMPATIBLE_VERSION },
         },
     });
-    let content_type =
-        format!("application/json; profile=\"{NODEINFO_SCHEMA}{version}#\"");
+    let content_type = format!("application/json; profile=\"{NODEINFO_SCHEMA}{version}#\"");
     Ok(([(header::CONTENT_TYPE, content_type)], Json(document)).into_response())
 }
 
@@ -81,5 +80,8 @@ async fn host_meta(State(woolly): State<Woolly>) -> impl IntoResponse {
          <Link rel=\"lrdd\" template=\"{base}/.well-known/webfinger?resource={{uri}}\"/>\n\
          </XRD>\n"
     );
-    ([(header::CONTENT_TYPE, "application/xrd+xml; charset=utf-8")], body)
+    (
+        [(header::CONTENT_TYPE, "application/xrd+xml; charset=utf-8")],
+        body,
+    )
 }

@@ -116,10 +116,11 @@ impl Db {
     /// an id-generator node. `holder` names this process in the node lease, for operators.
     pub async fn connect(url: &str, holder: &str) -> Result<Db> {
         let pools = if url.starts_with("sqlite:") {
-            let options = SqliteConnectOptions::from_str(url).map_err(|source| StoreError::Open {
-                url: url.to_owned(),
-                source,
-            })?;
+            let options =
+                SqliteConnectOptions::from_str(url).map_err(|source| StoreError::Open {
+                    url: url.to_owned(),
+                    source,
+                })?;
             open_sqlite(options, url).await?
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             open_postgres(url).await?

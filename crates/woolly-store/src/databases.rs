@@ -34,11 +34,15 @@ pub async fn drop_postgres_database(server_url: &str, name: &str) -> Result<()> 
 fn check_name(name: &str) -> Result<()> {
     let valid = !name.is_empty()
         && name.len() <= 63
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if valid {
         Ok(())
     } else {
-        Err(StoreError::Corrupt(format!("invalid database name {name:?}")))
+        Err(StoreError::Corrupt(format!(
+            "invalid database name {name:?}"
+        )))
     }
 }
 

@@ -49,7 +49,9 @@ impl IdGenerator {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         // The state is two integers updated together; a panic elsewhere cannot leave it torn.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The next id. Never repeats and never decreases within this process.
@@ -147,4 +149,45 @@ async fn claim_node(pools: &Pools, holder: &str) -> Result<(i64, i64)> {
         }
     }
     Err(StoreError::NoIdNode)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Db;
+    use crate::connect::on_writer;
+
+    #[tokio::test]
+    async fn a_process_taking_over_a_released_node_continues_after_its_last_id() {
+        let path =
+            std::env::temp_dir().join(format!("woolly-ids-{}.sqlite3", rand::random::<u64>()));
+        let first = Db::connect_sqlite_file(&path, "first").await.unwrap();
+        // Mint fast enough to borrow future milliseconds, then hand the node back.
+        let mut last = 0;
+        for _ in 0..50_000 {
+            last = first.next_id();
+        }
+        first.close().await;
+        // Make every other node busy, so that the next process must take the released one.
+        let second = Db::connect_sqlite_file(&path, "blocker").await.unwrap();
+        let node = (last >> 8) & 0xff;
+        on_writer!(rows_affected, second, pool => sqlx::query(
+            "UPDATE id_node SET lease_until = $1 WHERE node <> $2",
+        )
+        .bind(i64::MAX)
+        .bind(node)
+        .execute(pool)
+        .await)
+        .unwrap();
+        // The released lease ends after the last (possibly borrowed) millisecond: wait for it.
+        let free_at = (last >> 16) + 1;
+        let wait = u64::try_from(free_at - crate::now_millis() + 5).unwrap_or(0);
+        tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+        let third = Db::connect_sqlite_file(&path, "third").await.unwrap();
+        let next = third.next_id();
+        assert_eq!((next >> 8) & 0xff, node, "took over the released node");
+        assert!(next > last, "{next} must follow {last}");
+        third.close().await;
+        second.close().await;
+        let _ = std::fs::remove_file(&path);
+    }
 }

@@ -332,17 +332,19 @@ impl Db {
         .bind(id)
         .fetch_optional(pool)
         .await)?;
-        row.map(|(id, kind, state, attempts, max_attempts, run_at, last_error)| {
-            Ok(JobSummary {
-                id,
-                kind,
-                state: JobState::parse(&state)?,
-                attempts,
-                max_attempts,
-                run_at,
-                last_error,
-            })
-        })
+        row.map(
+            |(id, kind, state, attempts, max_attempts, run_at, last_error)| {
+                Ok(JobSummary {
+                    id,
+                    kind,
+                    state: JobState::parse(&state)?,
+                    attempts,
+                    max_attempts,
+                    run_at,
+                    last_error,
+                })
+            },
+        )
         .transpose()
     }
 

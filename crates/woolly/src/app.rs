@@ -44,7 +44,8 @@ pub enum StartupError {
 pub async fn open_instance(settings: &Settings, role: &str) -> Result<Woolly, StartupError> {
     let config = settings.instance_config()?;
     for dir in [settings.data_dir.clone(), settings.media_dir()] {
-        std::fs::create_dir_all(&dir).map_err(|source| StartupError::DataDir { path: dir, source })?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|source| StartupError::DataDir { path: dir, source })?;
     }
     let holder = format!("{}:{}:{role}", hostname(), std::process::id());
     let db = match &settings.database_url {

@@ -13,7 +13,9 @@ use tower::{Layer, ServiceBuilder};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::normalize_path::{NormalizePath, NormalizePathLayer};
-use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::trace::TraceLayer;
 use woolly_api::ApiError;
 use woolly_core::Woolly;
@@ -37,7 +39,10 @@ impl MakeRequestId for RandomRequestId {
 }
 
 /// The whole HTTP application for one instance.
-pub fn app(woolly: Woolly, metrics: Arc<Metrics>) -> axum::routing::IntoMakeService<NormalizePath<Router>> {
+pub fn app(
+    woolly: Woolly,
+    metrics: Arc<Metrics>,
+) -> axum::routing::IntoMakeService<NormalizePath<Router>> {
     let trace = TraceLayer::new_for_http()
         .make_span_with(|request: &Request| {
             let path = request
@@ -54,7 +59,11 @@ pub fn app(woolly: Woolly, metrics: Arc<Metrics>) -> axum::routing::IntoMakeServ
         .on_request(())
         .on_response(
             |response: &axum::response::Response, latency: Duration, _span: &tracing::Span| {
-                tracing::info!(status = response.status().as_u16(), latency_ms = latency.as_millis(), "response");
+                tracing::info!(
+                    status = response.status().as_u16(),
+                    latency_ms = latency.as_millis(),
+                    "response"
+                );
             },
         )
         .on_failure(());
@@ -62,20 +71,34 @@ pub fn app(woolly: Woolly, metrics: Arc<Metrics>) -> axum::routing::IntoMakeServ
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), RandomRequestId))
         .layer(trace)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
-        .layer(axum::middleware::from_fn_with_state(metrics, record_request))
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            record_request,
+        ))
         .layer(axum::middleware::from_fn(woolly_api::json_error_bodies))
         .layer(CatchPanicLayer::custom(|_panic| {
             tracing::error!("request handler panicked");
-            ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "Internal server error").into_response()
+            ApiError::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "Internal server error",
+            )
+            .into_response()
         }))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
     let router = Router::new()
         .merge(woolly_api::router())
         .merge(woolly_federation::router())
-        .fallback(|| async { ApiError::new(axum::http::StatusCode::NOT_FOUND, "The page you are looking for isn't here.") })
+        .fallback(|| async {
+            ApiError::new(
+                axum::http::StatusCode::NOT_FOUND,
+                "The page you are looking for isn't here.",
+            )
+        })
         .layer(layers)
         .with_state(woolly);
     // Outside the router, so that `/api/v1/instance/` is routed as `/api/v1/instance`
     // (Mastodon.py and toot add trailing slashes).
-    axum::ServiceExt::<Request>::into_make_service(NormalizePathLayer::trim_trailing_slash().layer(router))
+    axum::ServiceExt::<Request>::into_make_service(
+        NormalizePathLayer::trim_trailing_slash().layer(router),
+    )
 }

@@ -50,7 +50,9 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let app = App::build(settings).await?;
     let address = app.local_addr();
     let domain = app.woolly().config().domain.clone();
-    announce(&format!("Woolly is listening on http://{address} as {domain}"));
+    announce(&format!(
+        "Woolly is listening on http://{address} as {domain}"
+    ));
     if let Some(metrics) = app.metrics_addr() {
         announce(&format!("Metrics are served on http://{metrics}/metrics"));
     }

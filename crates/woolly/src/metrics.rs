@@ -102,7 +102,11 @@ impl Default for Metrics {
 }
 
 /// Middleware counting every request by method, matched route and status.
-pub async fn record_request(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
+pub async fn record_request(
+    State(metrics): State<Arc<Metrics>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let method = request.method().to_string();
     let path = request
@@ -135,7 +139,10 @@ pub fn router(metrics: Arc<Metrics>, woolly: Woolly) -> Router {
         get(move || async move {
             match metrics.render(&woolly).await {
                 Ok(text) => (
-                    [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+                    [(
+                        header::CONTENT_TYPE,
+                        "application/openmetrics-text; version=1.0.0; charset=utf-8",
+                    )],
                     text,
                 )
                     .into_response(),

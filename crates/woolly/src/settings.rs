@@ -170,14 +170,28 @@ impl SettingsFlags {
                 map.insert(key.to_owned(), value);
             }
         };
-        put("data_dir", self.data_dir.as_ref().map(|dir| dir.display().to_string().into()));
+        put(
+            "data_dir",
+            self.data_dir
+                .as_ref()
+                .map(|dir| dir.display().to_string().into()),
+        );
         put("database_url", self.database_url.clone().map(Into::into));
         put("listen", self.listen.clone().map(Into::into));
         put("domain", self.domain.clone().map(Into::into));
         put("insecure_http", self.insecure_http.then_some(true.into()));
-        put("allow_private_addresses", self.allow_private_addresses.then_some(true.into()));
-        put("log_format", self.log_format.map(|format| serde_json::json!(format)));
-        put("metrics_listen", self.metrics_listen.clone().map(Into::into));
+        put(
+            "allow_private_addresses",
+            self.allow_private_addresses.then_some(true.into()),
+        );
+        put(
+            "log_format",
+            self.log_format.map(|format| serde_json::json!(format)),
+        );
+        put(
+            "metrics_listen",
+            self.metrics_listen.clone().map(Into::into),
+        );
         put("job_concurrency", self.job_concurrency.map(Into::into));
         put("job_lease_seconds", self.job_lease_seconds.map(Into::into));
         put("job_retry_base_ms", self.job_retry_base_ms.map(Into::into));
@@ -209,9 +223,13 @@ impl Settings {
 
     /// The instance configuration these settings describe.
     pub fn instance_config(&self) -> Result<InstanceConfig, SettingsError> {
-        let domain = Domain::parse(&self.domain).map_err(|error| SettingsError::invalid("domain", error))?;
+        let domain =
+            Domain::parse(&self.domain).map_err(|error| SettingsError::invalid("domain", error))?;
         if self.max_status_characters == 0 {
-            return Err(SettingsError::invalid("max_status_characters", "must be at least 1"));
+            return Err(SettingsError::invalid(
+                "max_status_characters",
+                "must be at least 1",
+            ));
         }
         let mut config = InstanceConfig::new(domain);
         config.https = !self.insecure_http;
@@ -226,10 +244,16 @@ impl Settings {
     /// How job workers behave.
     pub fn worker_options(&self) -> Result<WorkerOptions, SettingsError> {
         if self.job_concurrency == 0 {
-            return Err(SettingsError::invalid("job_concurrency", "must be at least 1"));
+            return Err(SettingsError::invalid(
+                "job_concurrency",
+                "must be at least 1",
+            ));
         }
         if self.job_lease_seconds < 3 {
-            return Err(SettingsError::invalid("job_lease_seconds", "must be at least 3"));
+            return Err(SettingsError::invalid(
+                "job_lease_seconds",
+                "must be at least 3",
+            ));
         }
         Ok(WorkerOptions {
             concurrency: self.job_concurrency,
@@ -268,15 +292,20 @@ fn describe(error: figment::Error, flag_keys: &[String]) -> SettingsError {
     let origin = if flag_keys.contains(&key) {
         Some(format!("--{}", key.replace('_', "-")))
     } else {
-        error.metadata.as_ref().map(|metadata| match &metadata.source {
-            Some(source) => source.to_string(),
-            None if metadata.name.contains("environment") && !error.path.is_empty() => {
-                format!("WOOLLY_{}", key.to_ascii_uppercase())
-            }
-            None => metadata.name.to_string(),
-        })
+        error
+            .metadata
+            .as_ref()
+            .map(|metadata| match &metadata.source {
+                Some(source) => source.to_string(),
+                None if metadata.name.contains("environment") && !error.path.is_empty() => {
+                    format!("WOOLLY_{}", key.to_ascii_uppercase())
+                }
+                None => metadata.name.to_string(),
+            })
     };
-    let source_name = origin.map(|origin| format!(" (from {origin})")).unwrap_or_default();
+    let source_name = origin
+        .map(|origin| format!(" (from {origin})"))
+        .unwrap_or_default();
     let reason = match &error.kind {
         Kind::UnknownField(_, _) => "no such setting".to_owned(),
         kind => kind.to_string(),
@@ -297,7 +326,10 @@ mod tests {
         let settings = Settings::default();
         assert_eq!(settings.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(settings.domain, "localhost:8080");
-        assert_eq!(settings.default_sqlite_path(), PathBuf::from("woolly-data/woolly.sqlite3"));
+        assert_eq!(
+            settings.default_sqlite_path(),
+            PathBuf::from("woolly-data/woolly.sqlite3")
+        );
     }
 
     #[test]
@@ -306,7 +338,13 @@ mod tests {
             listen: Some("not an address".into()),
             ..SettingsFlags::default()
         };
-        let error = Settings::load(&flags).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(error.starts_with("invalid setting `listen` (from --listen)"), "{error}");
+        let error = Settings::load(&flags)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            error.starts_with("invalid setting `listen` (from --listen)"),
+            "{error}"
+        );
     }
 }

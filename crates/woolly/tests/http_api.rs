@@ -21,7 +21,10 @@ async fn get_json(url: &str, token: Option<&str>) -> (StatusCode, Value) {
 }
 
 fn assert_string(value: &Value, field: &str) {
-    assert!(value[field].is_string(), "{field} should be a string in {value}");
+    assert!(
+        value[field].is_string(),
+        "{field} should be a string in {value}"
+    );
 }
 
 #[tokio::test]
@@ -31,7 +34,12 @@ async fn instance_v2_has_every_documented_field() {
     let (status, body) = get_json(&server.url("/api/v2/instance"), None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["domain"], "woolly.test");
-    assert!(body["version"].as_str().unwrap().starts_with("4.5.0 (compatible; Woolly "));
+    assert!(
+        body["version"]
+            .as_str()
+            .unwrap()
+            .starts_with("4.5.0 (compatible; Woolly ")
+    );
     for field in ["title", "source_url", "description"] {
         assert_string(&body, field);
     }
@@ -48,7 +56,10 @@ async fn instance_v2_has_every_documented_field() {
     assert!(configuration["accounts"]["max_featured_tags"].is_u64());
     assert_eq!(configuration["translation"]["enabled"], false);
     // A VAPID key is an uncompressed P-256 point: 65 bytes, 87 base64url characters.
-    assert_eq!(configuration["vapid"]["public_key"].as_str().unwrap().len(), 87);
+    assert_eq!(
+        configuration["vapid"]["public_key"].as_str().unwrap().len(),
+        87
+    );
     assert!(body["registrations"]["enabled"].is_boolean());
     assert!(body["registrations"]["approval_required"].is_boolean());
     assert_eq!(body["api_versions"]["mastodon"], 6);
@@ -61,7 +72,16 @@ async fn instance_v2_has_every_documented_field() {
 async fn instance_v1_answers_with_trailing_slash_and_counts_users() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    instance.cli_ok(&["admin", "account", "create", "owner", "--email", "owner@example.org", "--role", "owner"]);
+    instance.cli_ok(&[
+        "admin",
+        "account",
+        "create",
+        "owner",
+        "--email",
+        "owner@example.org",
+        "--role",
+        "owner",
+    ]);
     // Mastodon.py asks for `/api/v1/instance/` and recurses forever when it fails.
     let (status, body) = get_json(&server.url("/api/v1/instance/"), None).await;
     assert_eq!(status, StatusCode::OK);
@@ -84,13 +104,34 @@ async fn nodeinfo_and_host_meta_describe_the_server() {
     let server = instance.start().await;
     let (status, links) = get_json(&server.url("/.well-known/nodeinfo"), None).await;
     assert_eq!(status, StatusCode::OK);
-    let hrefs: Vec<&str> = links["links"].as_array().unwrap().iter().map(|l| l["href"].as_str().unwrap()).collect();
-    assert_eq!(hrefs, ["http://woolly.test/nodeinfo/2.0", "http://woolly.test/nodeinfo/2.1"]);
+    let hrefs: Vec<&str> = links["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["href"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        hrefs,
+        [
+            "http://woolly.test/nodeinfo/2.0",
+            "http://woolly.test/nodeinfo/2.1"
+        ]
+    );
     for version in ["2.0", "2.1"] {
-        let response = http().get(server.url(&format!("/nodeinfo/{version}"))).send().await.unwrap();
+        let response = http()
+            .get(server.url(&format!("/nodeinfo/{version}")))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
-        let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
-        assert!(content_type.contains(&format!("schema/{version}#")), "{content_type}");
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            content_type.contains(&format!("schema/{version}#")),
+            "{content_type}"
+        );
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["version"], version);
         assert_eq!(body["software"]["name"], "woolly");
@@ -102,10 +143,20 @@ async fn nodeinfo_and_host_meta_describe_the_server() {
     }
     let (status, _) = get_json(&server.url("/nodeinfo/3.0"), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let response = http().get(server.url("/.well-known/host-meta")).send().await.unwrap();
-    assert_eq!(response.headers()["content-type"], "application/xrd+xml; charset=utf-8");
+    let response = http()
+        .get(server.url("/.well-known/host-meta"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/xrd+xml; charset=utf-8"
+    );
     let xml = response.text().await.unwrap();
-    assert!(xml.contains("template=\"http://woolly.test/.well-known/webfinger?resource={uri}\""), "{xml}");
+    assert!(
+        xml.contains("template=\"http://woolly.test/.well-known/webfinger?resource={uri}\""),
+        "{xml}"
+    );
     server.stop().await;
 }
 
@@ -114,22 +165,59 @@ async fn verify_credentials_returns_the_credential_account_of_a_cli_token() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
     // The admin CLI runs beside the server, on the same data.
-    instance.cli_ok(&["admin", "account", "create", "alice", "--email", "alice@example.org", "--password", "a long password", "--role", "owner"]);
+    instance.cli_ok(&[
+        "admin",
+        "account",
+        "create",
+        "alice",
+        "--email",
+        "alice@example.org",
+        "--password",
+        "a long password",
+        "--role",
+        "owner",
+    ]);
     let token = instance.token("alice", "read write follow push");
     assert_eq!(token.len(), 43);
-    let (status, account) = get_json(&server.url("/api/v1/accounts/verify_credentials"), Some(&token)).await;
+    let (status, account) = get_json(
+        &server.url("/api/v1/accounts/verify_credentials"),
+        Some(&token),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{account}");
     assert!(account["id"].is_string());
-    assert!(account["id"].as_str().unwrap().parse::<i64>().unwrap() > 1 << 16, "snowflake id");
+    assert!(
+        account["id"].as_str().unwrap().parse::<i64>().unwrap() > 1 << 16,
+        "snowflake id"
+    );
     assert_eq!(account["username"], "alice");
     assert_eq!(account["acct"], "alice");
     assert_eq!(account["url"], "http://woolly.test/@alice");
     assert_eq!(account["uri"], "http://woolly.test/users/alice");
-    assert!(account["created_at"].as_str().unwrap().ends_with("T00:00:00.000Z"));
-    for field in ["display_name", "note", "avatar", "avatar_static", "header", "header_static"] {
+    assert!(
+        account["created_at"]
+            .as_str()
+            .unwrap()
+            .ends_with("T00:00:00.000Z")
+    );
+    for field in [
+        "display_name",
+        "note",
+        "avatar",
+        "avatar_static",
+        "header",
+        "header_static",
+    ] {
         assert_string(&account, field);
     }
-    for field in ["locked", "bot", "group", "discoverable", "indexable", "hide_collections"] {
+    for field in [
+        "locked",
+        "bot",
+        "group",
+        "discoverable",
+        "indexable",
+        "hide_collections",
+    ] {
         assert!(account[field].is_boolean(), "{field}");
     }
     for field in ["followers_count", "following_count", "statuses_count"] {
@@ -144,10 +232,25 @@ async fn verify_credentials_returns_the_credential_account_of_a_cli_token() {
     assert!(account["role"]["permissions"].is_string());
     assert_eq!(account["role"]["highlighted"], true);
     // The avatar it links to is served.
-    let avatar = http().get(account["avatar"].as_str().unwrap().replace("http://woolly.test", &server.base_url)).send().await.unwrap();
+    let avatar = http()
+        .get(
+            account["avatar"]
+                .as_str()
+                .unwrap()
+                .replace("http://woolly.test", &server.base_url),
+        )
+        .send()
+        .await
+        .unwrap();
     assert_eq!(avatar.headers()["content-type"], "image/png");
     // The token also works as an `access_token` parameter, as Doorkeeper allows.
-    let (status, _) = get_json(&server.url(&format!("/api/v1/accounts/verify_credentials?access_token={token}")), None).await;
+    let (status, _) = get_json(
+        &server.url(&format!(
+            "/api/v1/accounts/verify_credentials?access_token={token}"
+        )),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     server.stop().await;
 }
@@ -160,7 +263,10 @@ async fn missing_garbage_and_revoked_tokens_are_refused_with_401() {
     let url = server.url("/api/v1/accounts/verify_credentials");
     let (status, body) = get_json(&url, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(body, serde_json::json!({"error": "The access token is invalid"}));
+    assert_eq!(
+        body,
+        serde_json::json!({"error": "The access token is invalid"})
+    );
     let (status, body) = get_json(&url, Some("not-a-token")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["error"], "The access token is invalid");
@@ -169,7 +275,12 @@ async fn missing_garbage_and_revoked_tokens_are_refused_with_401() {
     instance.cli_ok(&["admin", "revoke-token", &token]);
     let response = http().get(&url).bearer_auth(&token).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert!(response.headers()["www-authenticate"].to_str().unwrap().starts_with("Bearer"));
+    assert!(
+        response.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .starts_with("Bearer")
+    );
     server.stop().await;
 }
 
@@ -178,12 +289,23 @@ async fn a_token_without_the_needed_scope_gets_403() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
     let write_only = instance.account_with_token("carol", "write");
-    let (status, body) = get_json(&server.url("/api/v1/accounts/verify_credentials"), Some(&write_only)).await;
+    let (status, body) = get_json(
+        &server.url("/api/v1/accounts/verify_credentials"),
+        Some(&write_only),
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(body["error"], "This action is outside the authorized scopes");
+    assert_eq!(
+        body["error"],
+        "This action is outside the authorized scopes"
+    );
     // Mastodon 4.3+ lets the `profile` scope read the own account.
     let profile = instance.token("carol", "profile");
-    let (status, _) = get_json(&server.url("/api/v1/accounts/verify_credentials"), Some(&profile)).await;
+    let (status, _) = get_json(
+        &server.url("/api/v1/accounts/verify_credentials"),
+        Some(&profile),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     server.stop().await;
 }
@@ -192,19 +314,32 @@ async fn a_token_without_the_needed_scope_gets_403() {
 async fn errors_from_routing_and_layers_are_mastodon_json() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let response = http().get(server.url("/api/v1/no_such_thing")).send().await.unwrap();
+    let response = http()
+        .get(server.url("/api/v1/no_such_thing"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert!(response.headers().contains_key("x-request-id"));
     let body: Value = response.json().await.unwrap();
     assert!(body["error"].is_string());
 
-    let response = http().delete(server.url("/api/v1/instance")).send().await.unwrap();
+    let response = http()
+        .delete(server.url("/api/v1/instance"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
     let body: Value = response.json().await.unwrap();
     assert!(body["error"].is_string());
 
     let oversized = vec![b'x'; 3 * 1024 * 1024];
-    let response = http().get(server.url("/api/v1/instance")).body(oversized).send().await.unwrap();
+    let response = http()
+        .get(server.url("/api/v1/instance"))
+        .body(oversized)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"], "Request body is too large");
@@ -231,15 +366,39 @@ async fn metrics_count_requests_and_jobs_on_their_own_listener() {
     let base = format!("http://127.0.0.1:{}", app.port());
     let stop = app.stop_handle();
     let task = tokio::spawn(app.run_until_stopped());
-    http().get(format!("{base}/api/v2/instance")).send().await.unwrap();
+    http()
+        .get(format!("{base}/api/v2/instance"))
+        .send()
+        .await
+        .unwrap();
     instance.cli_ok(&["admin", "jobs", "probe", "--fail", "--max-attempts", "1"]);
-    let text = common::eventually(std::time::Duration::from_secs(20), "a dead probe in the metrics", || async {
-        let text = http().get(format!("http://{metrics_addr}/metrics")).send().await.ok()?.text().await.ok()?;
-        text.contains("woolly_jobs{kind=\"probe\",state=\"dead\"} 1").then_some(text)
-    })
+    let text = common::eventually(
+        std::time::Duration::from_secs(20),
+        "a dead probe in the metrics",
+        || async {
+            let text = http()
+                .get(format!("http://{metrics_addr}/metrics"))
+                .send()
+                .await
+                .ok()?
+                .text()
+                .await
+                .ok()?;
+            text.contains("woolly_jobs{kind=\"probe\",state=\"dead\"} 1")
+                .then_some(text)
+        },
+    )
     .await;
-    assert!(text.contains("woolly_http_requests_total{method=\"GET\",path=\"/api/v2/instance\",status=\"200\"} 1"), "{text}");
-    assert!(text.contains("woolly_http_request_duration_seconds_bucket"), "{text}");
+    assert!(
+        text.contains(
+            "woolly_http_requests_total{method=\"GET\",path=\"/api/v2/instance\",status=\"200\"} 1"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("woolly_http_request_duration_seconds_bucket"),
+        "{text}"
+    );
     // Metrics are not on the public listener.
     let public = http().get(format!("{base}/metrics")).send().await.unwrap();
     assert_eq!(public.status(), StatusCode::NOT_FOUND);

@@ -13,10 +13,21 @@ use serde_json::Value;
 use woolly_core::jobs::{Probe, ProbeJob, new_job};
 
 fn probe(sleep_ms: u64, fail: bool, max_attempts: i32) -> woolly_store::NewJob {
-    new_job(ProbeJob::KIND, &Probe { sleep_ms, fail }, woolly_core::now_millis(), max_attempts).unwrap()
+    new_job(
+        ProbeJob::KIND,
+        &Probe { sleep_ms, fail },
+        woolly_core::now_millis(),
+        max_attempts,
+    )
+    .unwrap()
 }
 
-async fn wait_for_state(instance: &TestInstance, id: &str, state: &str, timeout: Duration) -> Value {
+async fn wait_for_state(
+    instance: &TestInstance,
+    id: &str,
+    state: &str,
+    timeout: Duration,
+) -> Value {
     eventually(timeout, &format!("job {id} to be {state}"), || async {
         let job = job(instance, id);
         (job["state"] == state).then_some(job)
@@ -43,7 +54,13 @@ async fn a_job_enqueued_in_a_rolled_back_transaction_never_runs() {
     tx.commit().await.unwrap();
     server.woolly.wake_workers();
 
-    wait_for_state(&instance, &committed.to_string(), "done", Duration::from_secs(20)).await;
+    wait_for_state(
+        &instance,
+        &committed.to_string(),
+        "done",
+        Duration::from_secs(20),
+    )
+    .await;
     assert!(db.job(rolled_back).await.unwrap().is_none());
     assert!(db.job(dropped).await.unwrap().is_none());
     let counts = db.job_counts().await.unwrap();
@@ -58,29 +75,56 @@ async fn failing_jobs_back_off_and_end_dead_with_their_last_error() {
     let mut settings = instance.settings();
     settings.job_retry_base_ms = 400;
     let server = instance.start_with(settings).await;
-    let id = instance.cli_ok(&["admin", "jobs", "probe", "--fail", "--max-attempts", "3"]).trim().to_owned();
+    let id = instance
+        .cli_ok(&["admin", "jobs", "probe", "--fail", "--max-attempts", "3"])
+        .trim()
+        .to_owned();
 
     // After the first failure the job waits in the queue for at least the base delay.
-    let first = eventually(Duration::from_secs(20), "the first failed attempt", || async {
-        let job = job(&instance, &id);
-        (job["attempts"] == 1 && job["state"] == "queued").then_some(job)
-    })
+    let first = eventually(
+        Duration::from_secs(20),
+        "the first failed attempt",
+        || async {
+            let job = job(&instance, &id);
+            (job["attempts"] == 1 && job["state"] == "queued").then_some(job)
+        },
+    )
     .await;
     assert_eq!(first["attempts"], 1);
-    assert!(first["last_error"].as_str().unwrap().contains("attempt 1 of 3"));
+    assert!(
+        first["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("attempt 1 of 3")
+    );
     let failed_at = woolly_core::now_millis();
     let retry_at = first["run_at"].as_i64().unwrap();
-    assert!(retry_at >= failed_at + 400 - 100, "retry at {retry_at}, failed at about {failed_at}");
+    assert!(
+        retry_at >= failed_at + 400 - 100,
+        "retry at {retry_at}, failed at about {failed_at}"
+    );
 
     let dead = wait_for_state(&instance, &id, "dead", Duration::from_secs(30)).await;
     assert_eq!(dead["attempts"], 3);
-    assert!(dead["last_error"].as_str().unwrap().contains("attempt 3 of 3"));
+    assert!(
+        dead["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("attempt 3 of 3")
+    );
 
-    let listing: Value = serde_json::from_str(instance.cli_ok(&["admin", "jobs", "--json"]).trim()).unwrap();
-    assert_eq!(listing["counts"][0], serde_json::json!({"kind": "probe", "state": "dead", "count": 1}));
+    let listing: Value =
+        serde_json::from_str(instance.cli_ok(&["admin", "jobs", "--json"]).trim()).unwrap();
+    assert_eq!(
+        listing["counts"][0],
+        serde_json::json!({"kind": "probe", "state": "dead", "count": 1})
+    );
     assert_eq!(listing["dead"][0]["id"], id.as_str());
     let table = instance.cli_ok(&["admin", "jobs"]);
-    assert!(table.contains("Dead jobs") && table.contains("attempt 3 of 3"), "{table}");
+    assert!(
+        table.contains("Dead jobs") && table.contains("attempt 3 of 3"),
+        "{table}"
+    );
     server.stop().await;
 }
 
@@ -88,7 +132,10 @@ async fn failing_jobs_back_off_and_end_dead_with_their_last_error() {
 async fn a_job_whose_worker_was_killed_runs_again_after_restart() {
     let instance = TestInstance::new().await;
     let first = instance.spawn_serve(&[]);
-    let id = instance.cli_ok(&["admin", "jobs", "probe", "--sleep-ms", "4000"]).trim().to_owned();
+    let id = instance
+        .cli_ok(&["admin", "jobs", "probe", "--sleep-ms", "4000"])
+        .trim()
+        .to_owned();
     let running = wait_for_state(&instance, &id, "running", Duration::from_secs(20)).await;
     assert_eq!(running["attempts"], 1);
     first.kill9();
@@ -97,7 +144,10 @@ async fn a_job_whose_worker_was_killed_runs_again_after_restart() {
 
     let second = instance.spawn_serve(&[]);
     let done = wait_for_state(&instance, &id, "done", Duration::from_secs(40)).await;
-    assert_eq!(done["attempts"], 2, "ran again after the lease expired: {done}");
+    assert_eq!(
+        done["attempts"], 2,
+        "ran again after the lease expired: {done}"
+    );
     assert_eq!(second.terminate().code(), Some(0));
 }
 
@@ -105,7 +155,10 @@ async fn a_job_whose_worker_was_killed_runs_again_after_restart() {
 async fn shutdown_releases_a_running_job_without_counting_the_attempt() {
     let instance = TestInstance::new().await;
     let server = instance.spawn_serve(&[]);
-    let id = instance.cli_ok(&["admin", "jobs", "probe", "--sleep-ms", "60000"]).trim().to_owned();
+    let id = instance
+        .cli_ok(&["admin", "jobs", "probe", "--sleep-ms", "60000"])
+        .trim()
+        .to_owned();
     wait_for_state(&instance, &id, "running", Duration::from_secs(20)).await;
     // SIGTERM: the probe outlives the grace period, so it is handed back.
     let status = server.terminate();
@@ -119,7 +172,9 @@ async fn shutdown_releases_a_running_job_without_counting_the_attempt() {
 fn finished_jobs(log: &str) -> HashMap<String, usize> {
     let mut finished = HashMap::new();
     for line in log.lines() {
-        let Ok(entry) = serde_json::from_str::<Value>(line) else { continue };
+        let Ok(entry) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
         if entry["message"] == "job done" {
             let id = entry["span"]["id"].to_string();
             *finished.entry(id).or_insert(0) += 1;
@@ -133,10 +188,15 @@ async fn two_worker_processes_never_run_the_same_job() {
     let instance = TestInstance::new().await;
     // Create the schema before two processes race to migrate it.
     instance.cli_ok(&["migrate"]);
-    let workers = [instance.spawn_worker(&["--job-concurrency", "4"]), instance.spawn_worker(&["--job-concurrency", "4"])];
+    let workers = [
+        instance.spawn_worker(&["--job-concurrency", "4"]),
+        instance.spawn_worker(&["--job-concurrency", "4"]),
+    ];
     let mut ids = Vec::new();
     {
-        let woolly = woolly::app::open_instance(&instance.settings(), "test").await.unwrap();
+        let woolly = woolly::app::open_instance(&instance.settings(), "test")
+            .await
+            .unwrap();
         let mut tx = woolly.db().begin().await.unwrap();
         for _ in 0..40 {
             ids.push(tx.enqueue_job(&probe(100, false, 3)).await.unwrap());
@@ -145,12 +205,15 @@ async fn two_worker_processes_never_run_the_same_job() {
         woolly.db().close().await;
     }
     eventually(Duration::from_secs(60), "all 40 jobs done", || async {
-        let listing: Value = serde_json::from_str(instance.cli_ok(&["admin", "jobs", "--json"]).trim()).ok()?;
-        (listing["counts"] == serde_json::json!([{"kind": "probe", "state": "done", "count": 40}])).then_some(())
+        let listing: Value =
+            serde_json::from_str(instance.cli_ok(&["admin", "jobs", "--json"]).trim()).ok()?;
+        (listing["counts"] == serde_json::json!([{"kind": "probe", "state": "done", "count": 40}]))
+            .then_some(())
     })
     .await;
     let logs: Vec<String> = workers.iter().map(|worker| worker.log()).collect();
-    let per_worker: Vec<HashMap<String, usize>> = logs.iter().map(|log| finished_jobs(log)).collect();
+    let per_worker: Vec<HashMap<String, usize>> =
+        logs.iter().map(|log| finished_jobs(log)).collect();
     let mut runs: HashMap<String, usize> = HashMap::new();
     for finished in &per_worker {
         for (id, count) in finished {
@@ -159,7 +222,10 @@ async fn two_worker_processes_never_run_the_same_job() {
     }
     assert_eq!(runs.len(), 40, "every job finished once: {runs:?}");
     assert!(runs.values().all(|count| *count == 1), "{runs:?}");
-    assert!(per_worker.iter().all(|finished| !finished.is_empty()), "both workers took jobs: {per_worker:?}");
+    assert!(
+        per_worker.iter().all(|finished| !finished.is_empty()),
+        "both workers took jobs: {per_worker:?}"
+    );
     for id in ids {
         assert_eq!(job(&instance, &id.to_string())["attempts"], 1);
     }

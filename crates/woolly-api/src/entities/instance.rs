@@ -18,7 +18,13 @@ const VIDEO_SIZE_LIMIT: u64 = 99 * 1024 * 1024;
 const VIDEO_MATRIX_LIMIT: u64 = 8_294_400;
 const VIDEO_FRAME_RATE_LIMIT: u32 = 120;
 const DESCRIPTION_LIMIT: u32 = 1500;
-const SUPPORTED_MIME_TYPES: [&str; 5] = ["image/jpeg", "image/png", "image/gif", "image/webp", "image/avif"];
+const SUPPORTED_MIME_TYPES: [&str; 5] = [
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/webp",
+    "image/avif",
+];
 
 /// The instance thumbnail, served from our own assets.
 fn thumbnail_url(config: &InstanceConfig) -> String {

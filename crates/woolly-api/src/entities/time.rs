@@ -34,7 +34,10 @@ mod tests {
     #[test]
     fn timestamps_have_mastodon_shape() {
         assert_eq!(iso8601(1_575_776_913_901), "2019-12-08T03:48:33.901Z");
-        assert_eq!(iso8601_date_midnight(1_575_776_913_901), "2019-12-08T00:00:00.000Z");
+        assert_eq!(
+            iso8601_date_midnight(1_575_776_913_901),
+            "2019-12-08T00:00:00.000Z"
+        );
         assert_eq!(date(1_575_776_913_901), "2019-12-08");
     }
 }

@@ -11,7 +11,10 @@ use crate::entities::CredentialAccountEntity;
 use crate::error::ApiError;
 
 pub(super) fn router() -> Router<Woolly> {
-    Router::new().route("/api/v1/accounts/verify_credentials", get(verify_credentials))
+    Router::new().route(
+        "/api/v1/accounts/verify_credentials",
+        get(verify_credentials),
+    )
 }
 
 /// Mastodon accepts `profile` (4.3+), `read` or `read:accounts` here.

@@ -30,7 +30,9 @@ impl TestInstance {
     /// A fresh instance on the engine the test run asks for.
     pub async fn new() -> TestInstance {
         let dir = tempfile::tempdir().expect("temporary directory");
-        let server_url = std::env::var("WOOLLY_TEST_DATABASE_URL").ok().filter(|url| !url.is_empty());
+        let server_url = std::env::var("WOOLLY_TEST_DATABASE_URL")
+            .ok()
+            .filter(|url| !url.is_empty());
         let (database_url, postgres) = match server_url {
             Some(server_url) => {
                 let name = format!(
@@ -78,7 +80,10 @@ impl TestInstance {
 
     /// The flags that point a `woolly` process at this instance's data.
     pub fn data_args(&self) -> Vec<String> {
-        let mut args = vec!["--data-dir".to_owned(), self.data_dir().display().to_string()];
+        let mut args = vec![
+            "--data-dir".to_owned(),
+            self.data_dir().display().to_string(),
+        ];
         if let Some(url) = &self.database_url {
             args.push("--database-url".into());
             args.push(url.clone());
@@ -110,15 +115,26 @@ impl TestInstance {
     /// Creates a local account and returns a token for it with `scopes`.
     pub fn account_with_token(&self, username: &str, scopes: &str) -> String {
         self.cli_ok(&[
-            "admin", "account", "create", username, "--email", &format!("{username}@example.org"),
-            "--password", "a long enough password",
+            "admin",
+            "account",
+            "create",
+            username,
+            "--email",
+            &format!("{username}@example.org"),
+            "--password",
+            "a long enough password",
         ]);
         self.token(username, scopes)
     }
 
     pub fn token(&self, username: &str, scopes: &str) -> String {
         let printed = self.cli_ok(&["admin", "token", username, "--scopes", scopes]);
-        printed.lines().last().expect("a token line").trim().to_owned()
+        printed
+            .lines()
+            .last()
+            .expect("a token line")
+            .trim()
+            .to_owned()
     }
 
     /// Starts the real server in this test process.
@@ -159,7 +175,15 @@ impl TestInstance {
         let mut child = Command::new(BINARY)
             .arg(command)
             .args(self.data_args())
-            .args(["--listen", "127.0.0.1:0", "--domain", "woolly.test", "--insecure-http", "--log-format", "json"])
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--domain",
+                "woolly.test",
+                "--insecure-http",
+                "--log-format",
+                "json",
+            ])
             .args(["--job-lease-seconds", "3", "--job-retry-base-ms", "100"])
             .args(extra)
             .stdin(Stdio::null())
@@ -198,9 +222,12 @@ impl Drop for TestInstance {
         if let Some((server_url, name)) = self.postgres.take() {
             // A runtime of its own: Drop cannot await, and the test's runtime may be gone.
             let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
                 if let Ok(runtime) = runtime {
-                    let _ = runtime.block_on(woolly_store::drop_postgres_database(&server_url, &name));
+                    let _ =
+                        runtime.block_on(woolly_store::drop_postgres_database(&server_url, &name));
                 }
             })
             .join();
@@ -278,7 +305,10 @@ fn wait_with_timeout(child: &mut Child, timeout: Duration) -> std::process::Exit
         if let Some(status) = child.try_wait().expect("wait") {
             return status;
         }
-        assert!(Instant::now() < deadline, "process did not exit within {timeout:?}");
+        assert!(
+            Instant::now() < deadline,
+            "process did not exit within {timeout:?}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -294,7 +324,10 @@ where
         if let Some(value) = check().await {
             return value;
         }
-        assert!(Instant::now() < deadline, "timed out after {timeout:?} waiting for {what}");
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {timeout:?} waiting for {what}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

@@ -78,3 +78,97 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::Router;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode, header};
+    use axum::routing::{get, post};
+    use serde::Deserialize;
+    use tower::ServiceExt as _;
+
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct Params {
+        #[allow(dead_code)]
+        limit: u32,
+    }
+
+    fn router() -> Router {
+        Router::new()
+            .route("/json", post(|ApiJson(_): ApiJson<Params>| async { "ok" }))
+            .route("/form", post(|ApiForm(_): ApiForm<Params>| async { "ok" }))
+            .route(
+                "/query",
+                get(|ApiQuery(_): ApiQuery<Params>| async { "ok" }),
+            )
+    }
+
+    async fn call(request: Request<Body>) -> (StatusCode, serde_json::Value) {
+        let response = router().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    fn post_with(path: &str, content_type: &str, body: &'static str) -> Request<Body> {
+        Request::post(path)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn malformed_and_ill_typed_json_is_a_422_in_mastodon_shape() {
+        for body in ["{not json", "{\"limit\": \"many\"}", "[]"] {
+            let (status, error) = call(post_with("/json", "application/json", body)).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+            assert!(
+                error["error"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Invalid JSON body"),
+                "{error}"
+            );
+        }
+        let (status, _) = call(post_with("/json", "application/json", "{\"limit\": 5}")).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+
+    #[tokio::test]
+    async fn json_without_its_content_type_is_a_415() {
+        let (status, error) = call(post_with("/json", "text/plain", "{\"limit\": 5}")).await;
+        assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert!(error["error"].is_string());
+    }
+
+    #[tokio::test]
+    async fn bad_forms_and_queries_are_422s() {
+        let (status, error) = call(post_with(
+            "/form",
+            "application/x-www-form-urlencoded",
+            "limit=-3",
+        ))
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(error["error"].is_string());
+        let request = Request::get("/query?limit=lots")
+            .body(Body::empty())
+            .unwrap();
+        let (status, error) = call(request).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            error["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("Invalid query")
+        );
+    }
+}

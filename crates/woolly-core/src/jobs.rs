@@ -320,25 +320,37 @@ impl Worker {
                 max_attempts: claimed.max_attempts,
             };
             let started = std::time::Instant::now();
-            let work = handler.run(&self.woolly, &job);
-            tokio::pin!(work);
+            // The handler runs in a task of its own, so that a panic in it is a failed attempt
+            // (retried with back-off) rather than a job stuck until its lease runs out.
+            let woolly = self.woolly.clone();
+            let mut work = tokio::spawn(
+                async move { handler.run(&woolly, &job).await }.instrument(tracing::Span::current()),
+            );
             let mut heartbeat = tokio::time::interval(self.options.lease / 3);
             heartbeat.tick().await;
             let outcome = loop {
                 tokio::select! {
-                    outcome = &mut work => break outcome,
+                    finished = &mut work => break finished.unwrap_or_else(|error| {
+                        Err(JobError::Retry(if error.is_panic() {
+                            "the job handler panicked".to_owned()
+                        } else {
+                            format!("the job handler was cancelled: {error}")
+                        }))
+                    }),
                     _ = heartbeat.tick() => {
                         let lease_until = crate::now_millis() + millis(self.options.lease);
                         match self.woolly.db().extend_job_lease(&claimed, &self.name, lease_until).await {
                             Ok(true) => {}
                             Ok(false) => {
                                 tracing::warn!("job lease lost to another worker; abandoning this attempt");
+                                work.abort();
                                 return;
                             }
                             Err(error) => tracing::warn!(%error, "could not renew job lease"),
                         }
                     }
                     () = release_now.cancelled() => {
+                        work.abort();
                         match self.woolly.db().release_job(&claimed, &self.name).await {
                             Ok(_) => tracing::info!("job released at shutdown"),
                             Err(error) => tracing::warn!(%error, "could not release job; it runs again when its lease expires"),
@@ -440,7 +452,14 @@ mod tests {
     #[test]
     fn backoff_doubles_up_to_the_cap_with_bounded_jitter() {
         let options = WorkerOptions::default();
-        for (attempt, base_secs) in [(1, 30), (2, 60), (3, 120), (10, 6 * 3600), (40, 6 * 3600)] {
+        for (attempt, base_secs) in [
+            (1, 30),
+            (2, 60),
+            (3, 120),
+            (10, 15_360),
+            (11, 6 * 3600),
+            (40, 6 * 3600),
+        ] {
             let delay = options.backoff(attempt);
             let base = Duration::from_secs(base_secs);
             assert!(

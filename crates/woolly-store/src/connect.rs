@@ -139,7 +139,8 @@ impl Db {
 
     async fn finish_opening(pools: Pools, holder: &str) -> Result<Db> {
         match &pools {
-            Pools::Sqlite { writer, .. } => SQLITE_MIGRATIONS.run(writer).await?,
+            Pools::Sqlite { writer, .. } => migrate_sqlite(writer).await?,
+            // sqlx takes an advisory lock: processes starting together migrate one at a time.
             Pools::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         let ids = IdGenerator::claim(&pools, holder).await?;
@@ -202,6 +203,24 @@ impl Db {
                 writer.close().await;
             }
             Pools::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// sqlx takes no lock on SQLite, so two processes starting together on a new database can both
+/// try to apply a migration; the loser's transaction fails and rolls back. Each migration is
+/// recorded in the same transaction that applies it, so trying again sees it applied.
+async fn migrate_sqlite(writer: &SqlitePool) -> Result<()> {
+    let mut attempts_left = 3;
+    loop {
+        match SQLITE_MIGRATIONS.run(writer).await {
+            Ok(()) => return Ok(()),
+            Err(error) if attempts_left > 0 => {
+                attempts_left -= 1;
+                tracing::info!(%error, "migration raced another process; trying again");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(error) => return Err(error.into()),
         }
     }
 }

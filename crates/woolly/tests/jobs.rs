@@ -233,3 +233,59 @@ async fn two_worker_processes_never_run_the_same_job() {
         assert_eq!(worker.terminate().code(), Some(0));
     }
 }
+
+/// A handler that always panics, to show that a panic is one failed attempt, not a lost job.
+struct PanickingJob;
+
+impl woolly_core::jobs::JobHandler for PanickingJob {
+    fn kind(&self) -> &'static str {
+        "test.panic"
+    }
+
+    fn run<'a>(
+        &'a self,
+        _woolly: &'a woolly_core::Woolly,
+        _job: &'a woolly_core::jobs::Job,
+    ) -> woolly_core::jobs::JobFuture<'a> {
+        Box::pin(async { panic!("a handler bug") })
+    }
+}
+
+#[tokio::test]
+async fn a_panicking_handler_fails_its_attempts_and_an_unknown_kind_ends_dead() {
+    let instance = TestInstance::new().await;
+    let woolly = woolly::app::open_instance(&instance.settings(), "test")
+        .await
+        .unwrap();
+    let mut handlers = woolly_core::jobs::JobHandlers::default();
+    handlers.register(PanickingJob);
+    let options = woolly_core::jobs::WorkerOptions {
+        backoff_base: Duration::from_millis(50),
+        poll_interval: Duration::from_millis(100),
+        ..Default::default()
+    };
+    let stop = tokio_util::sync::CancellationToken::new();
+    let worker = tokio::spawn(
+        woolly_core::jobs::Worker::new(woolly.clone(), handlers, options).run(stop.clone()),
+    );
+    let panicking = woolly
+        .enqueue_job(&new_job("test.panic", &(), woolly_core::now_millis(), 2).unwrap())
+        .await
+        .unwrap();
+    let unknown = woolly
+        .enqueue_job(&new_job("test.unknown", &(), woolly_core::now_millis(), 1).unwrap())
+        .await
+        .unwrap();
+    for (id, error) in [
+        (panicking, "the job handler panicked"),
+        (unknown, "no handler for job kind \"test.unknown\""),
+    ] {
+        let dead =
+            wait_for_state(&instance, &id.to_string(), "dead", Duration::from_secs(20)).await;
+        assert_eq!(dead["last_error"], error);
+    }
+    assert_eq!(job(&instance, &panicking.to_string())["attempts"], 2);
+    stop.cancel();
+    worker.await.unwrap();
+    woolly.db().close().await;
+}

@@ -199,7 +199,7 @@ async fn two_worker_processes_never_run_the_same_job() {
             .unwrap();
         let mut tx = woolly.db().begin().await.unwrap();
         for _ in 0..40 {
-            ids.push(tx.enqueue_job(&probe(100, false, 3)).await.unwrap());
+            ids.push(tx.enqueue_job(&probe(300, false, 3)).await.unwrap());
         }
         tx.commit().await.unwrap();
         woolly.db().close().await;

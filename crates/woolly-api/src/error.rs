@@ -11,6 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use woolly_core::CoreError;
+use woolly_core::oauth::OAuthError;
 
 /// An error response.
 #[derive(Debug)]
@@ -82,6 +83,13 @@ impl From<CoreError> for ApiError {
             CoreError::NotFound => ApiError::not_found(),
             CoreError::Unauthenticated => ApiError::unauthorized(),
             CoreError::Forbidden(message) => ApiError::new(StatusCode::FORBIDDEN, message),
+            CoreError::OAuth(error) => {
+                let status = match error {
+                    OAuthError::InvalidClient => StatusCode::UNAUTHORIZED,
+                    _ => StatusCode::BAD_REQUEST,
+                };
+                ApiError::new(status, error.code()).with_description(error.to_string())
+            }
             CoreError::Store(cause) => ApiError::internal(&cause),
             CoreError::Internal(cause) => ApiError::internal(&cause),
         }
@@ -117,12 +125,15 @@ pub async fn json_error_bodies(request: Request, next: Next) -> Response {
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    let is_json = response
+    // Handlers' own bodies (JSON errors, HTML pages such as the OAuth forms) stay as they are.
+    let has_own_body = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("application/json"));
-    if is_json {
+        .is_some_and(|value| {
+            value.starts_with("application/json") || value.starts_with("text/html")
+        });
+    if has_own_body {
         return response;
     }
     let message = match status {

@@ -1,7 +1,7 @@
 //! Our own JSON, form and query extractors. axum's rejections are plain text; Mastodon clients
 //! expect `{"error": "..."}`, and Mastodon answers a malformed or ill-typed body with 422.
 
-use axum::extract::rejection::{FormRejection, JsonRejection, QueryRejection};
+use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -69,14 +69,115 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(value)) => Ok(ApiQuery(value)),
-            Err(QueryRejection::FailedToDeserializeQueryString(rejection)) => Err(
-                ApiError::unprocessable(format!("Invalid query: {}", rejection.body_text())),
-            ),
-            Err(rejection) => Err(ApiError::unprocessable(rejection.body_text())),
+        let _ = state;
+        qs_config()
+            .deserialize_str(parts.uri.query().unwrap_or(""))
+            .map(ApiQuery)
+            .map_err(|error| ApiError::unprocessable(format!("Invalid query: {error}")))
+    }
+}
+
+/// Request parameters the way Mastodon (Rails) reads them: a JSON body, a form body
+/// (`application/x-www-form-urlencoded`, with Rails brackets such as `media_ids[]=1` and
+/// `poll[options][]=a`), or the text fields of a `multipart/form-data` body; with no body, the
+/// query string. Clients use all of these: Mastodon.py sends forms, masto.js JSON.
+pub struct ApiParams<T>(pub T);
+
+const MAX_QS_DEPTH: usize = 5;
+
+fn qs_config() -> serde_qs::Config {
+    serde_qs::Config::new(MAX_QS_DEPTH, false)
+}
+
+fn parse_form<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    qs_config()
+        .deserialize_str(text)
+        .map_err(|error| ApiError::unprocessable(format!("Invalid parameters: {error}")))
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiParams<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let content_type = request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if content_type.starts_with("application/json") {
+            let ApiJson(value) = ApiJson::<T>::from_request(request, state).await?;
+            return Ok(ApiParams(value));
+        }
+        if content_type.starts_with("multipart/form-data") {
+            let mut multipart = axum::extract::Multipart::from_request(request, state)
+                .await
+                .map_err(|rejection| ApiError::unprocessable(rejection.body_text()))?;
+            let mut pairs = form_urlencoded_serializer();
+            while let Some(field) = multipart.next_field().await.map_err(|error| {
+                ApiError::unprocessable(format!("Invalid multipart body: {error}"))
+            })? {
+                let Some(name) = field.name().map(str::to_owned) else {
+                    continue;
+                };
+                if field.file_name().is_some() {
+                    continue;
+                }
+                let value = field.text().await.map_err(|error| {
+                    ApiError::unprocessable(format!("Invalid multipart body: {error}"))
+                })?;
+                pairs.append_pair(&name, &value);
+            }
+            return parse_form(&pairs.finish()).map(ApiParams);
+        }
+        let query = request.uri().query().unwrap_or("").to_owned();
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| body_rejection(rejection.status()))?;
+        let body = std::str::from_utf8(&bytes)
+            .map_err(|_| ApiError::unprocessable("Invalid parameters: the body is not UTF-8"))?;
+        let text = if body.trim().is_empty() {
+            query.as_str()
+        } else {
+            body
+        };
+        parse_form(text).map(ApiParams)
+    }
+}
+
+fn form_urlencoded_serializer() -> FormPairs {
+    FormPairs(String::new())
+}
+
+/// Builds `a=1&b=2` with each key and value percent-encoded.
+struct FormPairs(String);
+
+impl FormPairs {
+    fn append_pair(&mut self, name: &str, value: &str) {
+        if !self.0.is_empty() {
+            self.0.push('&');
+        }
+        self.0.push_str(&percent_encode(name));
+        self.0.push('=');
+        self.0.push_str(&percent_encode(value));
+    }
+
+    fn finish(self) -> String {
+        self.0
+    }
+}
+
+pub(crate) fn percent_encode(text: &str) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'[' | b']' => {
+                encoded.push(char::from(byte));
+            }
+            other => encoded.push_str(&format!("%{other:02X}")),
         }
     }
+    encoded
 }
 
 #[cfg(test)]

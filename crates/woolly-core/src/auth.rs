@@ -70,6 +70,11 @@ const FOLLOW_GRANTS: [&str; 6] = [
     "write:mutes",
 ];
 
+/// Every scope name Woolly knows (for `scopes_supported` in OAuth discovery).
+pub fn scope_names() -> &'static [&'static str] {
+    &SCOPE_NAMES
+}
+
 /// One scope, by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scope(u8);
@@ -150,7 +155,13 @@ impl Scopes {
         any_of.iter().any(|scope| self.grants(*scope))
     }
 
-    fn iter(self) -> impl Iterator<Item = Scope> {
+    /// Whether every scope in `requested` is covered by these (an app may ask for no more than
+    /// it registered).
+    pub fn covers(self, requested: Scopes) -> bool {
+        requested.iter().all(|scope| self.grants(scope))
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = Scope> {
         (0..SCOPE_NAMES.len())
             .filter_map(|index| u8::try_from(index).ok())
             .map(Scope)
@@ -177,6 +188,8 @@ impl fmt::Display for Scopes {
 pub struct Authenticated {
     pub token_id: i64,
     pub scopes: Scopes,
+    /// The OAuth application the token was issued to (`None` for admin-CLI tokens).
+    pub app_id: Option<i64>,
     /// `None` for an application-only token.
     pub user: Option<(Account, LocalUser)>,
 }
@@ -197,6 +210,7 @@ impl Woolly {
         tx.insert_token(
             &crypto::token_digest(&token),
             Some(account.id),
+            None,
             &scopes.to_string(),
             crate::now_millis(),
         )
@@ -209,7 +223,7 @@ impl Woolly {
     pub async fn revoke_token(&self, token: &str) -> Result<bool> {
         Ok(self
             .db()
-            .revoke_token(&crypto::token_digest(token), crate::now_millis())
+            .revoke_token(&crypto::token_digest(token), None, crate::now_millis())
             .await?)
     }
 
@@ -256,6 +270,7 @@ impl Woolly {
         Ok(Authenticated {
             token_id: row.id,
             scopes,
+            app_id: row.app_id,
             user,
         })
     }

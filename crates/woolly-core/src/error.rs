@@ -17,6 +17,9 @@ pub enum CoreError {
     /// The caller is authenticated but may not do this; the message is fit to show.
     #[error("{0}")]
     Forbidden(String),
+    /// An OAuth request was refused, in OAuth's vocabulary.
+    #[error(transparent)]
+    OAuth(#[from] crate::oauth::OAuthError),
     /// The database failed; the cause is logged, never shown.
     #[error(transparent)]
     Store(#[from] StoreError),

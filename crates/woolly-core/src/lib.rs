@@ -12,7 +12,9 @@ mod crypto;
 mod error;
 pub mod instance;
 pub mod jobs;
+pub mod oauth;
 mod state;
+pub mod text;
 
 pub use config::{Domain, InstanceConfig};
 pub use error::CoreError;

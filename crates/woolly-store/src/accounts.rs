@@ -111,6 +111,32 @@ impl Db {
         Ok(row)
     }
 
+    /// A local account by username or e-mail address (both case-insensitive): what people type
+    /// into a sign-in form.
+    pub async fn local_account_by_login(
+        &self,
+        login: &str,
+    ) -> Result<Option<(AccountRow, LocalUserRow)>> {
+        let account_id: Option<(i64,)> = on_reader!(self, pool => sqlx::query_as(
+            "SELECT u.account_id FROM local_user u JOIN account a ON a.id = u.account_id \
+             WHERE lower(u.email) = lower($1) \
+                OR (lower(a.username) = lower($1) AND a.domain IS NULL)",
+        )
+        .bind(login)
+        .fetch_optional(pool)
+        .await)?;
+        let Some((account_id,)) = account_id else {
+            return Ok(None);
+        };
+        match (
+            self.account_by_id(account_id).await?,
+            self.local_user(account_id).await?,
+        ) {
+            (Some(account), Some(user)) => Ok(Some((account, user))),
+            _ => Ok(None),
+        }
+    }
+
     pub async fn local_user(&self, account_id: i64) -> Result<Option<LocalUserRow>> {
         let row = on_reader!(self, pool => sqlx::query_as::<_, LocalUserRow>(
             "SELECT account_id, email, password_hash, role, private_key_pem, approved, \

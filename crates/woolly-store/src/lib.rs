@@ -18,6 +18,7 @@ mod databases;
 mod error;
 mod ids;
 mod jobs;
+mod oauth;
 mod schema;
 mod secrets;
 mod tokens;
@@ -28,6 +29,7 @@ pub use databases::{create_postgres_database, drop_postgres_database};
 pub use error::StoreError;
 pub use ids::IdGenerator;
 pub use jobs::{ClaimedJob, DeadJob, JobCount, JobState, JobSummary, NewJob};
+pub use oauth::{AppRow, CodeRow, NewApp};
 pub use schema::{SchemaColumn, SchemaIndex};
 pub use tokens::TokenRow;
 

@@ -13,6 +13,8 @@ pub struct TokenRow {
     /// Space-separated scope names, as granted.
     pub scopes: String,
     pub created_at: i64,
+    /// The application the token was issued to (`None` for tokens made by the admin CLI).
+    pub app_id: Option<i64>,
     /// The user's last activity, so that callers can refresh it without a write per request.
     pub last_active_at: Option<i64>,
 }
@@ -23,17 +25,19 @@ impl Tx {
         &mut self,
         token_sha256: &str,
         account_id: Option<i64>,
+        app_id: Option<i64>,
         scopes: &str,
         now: i64,
     ) -> Result<i64> {
         let id = self.next_id();
         on_tx!(rows_affected, self, conn => sqlx::query(
-            "INSERT INTO oauth_token (id, token_sha256, account_id, scopes, created_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO oauth_token (id, token_sha256, account_id, app_id, scopes, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id)
         .bind(token_sha256)
         .bind(account_id)
+        .bind(app_id)
         .bind(scopes)
         .bind(now)
         .execute(conn)
@@ -46,7 +50,7 @@ impl Db {
     /// The live token with this SHA-256 (hex), if any.
     pub async fn live_token(&self, token_sha256: &str) -> Result<Option<TokenRow>> {
         let row = on_reader!(self, pool => sqlx::query_as::<_, TokenRow>(
-            "SELECT t.id, t.account_id, t.scopes, t.created_at, u.last_active_at \
+            "SELECT t.id, t.account_id, t.scopes, t.created_at, t.app_id, u.last_active_at \
              FROM oauth_token t LEFT JOIN local_user u ON u.account_id = t.account_id \
              WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL",
         )
@@ -56,13 +60,21 @@ impl Db {
         Ok(row)
     }
 
-    /// Revokes the token with this SHA-256 (hex). Returns false when no live token matched.
-    pub async fn revoke_token(&self, token_sha256: &str, now: i64) -> Result<bool> {
+    /// Revokes the token with this SHA-256 (hex); with `app_id`, only if it belongs to that
+    /// application. Returns false when no live token matched.
+    pub async fn revoke_token(
+        &self,
+        token_sha256: &str,
+        app_id: Option<i64>,
+        now: i64,
+    ) -> Result<bool> {
         let revoked = on_writer!(rows_affected, self, pool => sqlx::query(
-            "UPDATE oauth_token SET revoked_at = $1 WHERE token_sha256 = $2 AND revoked_at IS NULL",
+            "UPDATE oauth_token SET revoked_at = $1 WHERE token_sha256 = $2 AND revoked_at IS NULL \
+             AND ($3 IS NULL OR app_id = $3)",
         )
         .bind(now)
         .bind(token_sha256)
+        .bind(app_id)
         .execute(pool)
         .await)?;
         Ok(revoked == 1)

@@ -3,9 +3,11 @@
 //! on a missing field or a wrong type. Ids are JSON strings.
 
 mod account;
+mod application;
 mod instance;
 mod time;
 
 pub use account::{AccountEntity, CredentialAccountEntity};
+pub use application::ApplicationEntity;
 pub use instance::{InstanceV1, InstanceV2};
 pub use time::{iso8601, iso8601_date_midnight};

@@ -1,9 +1,11 @@
 //! The client API's routes, one module per resource.
 
 mod accounts;
+mod apps;
 mod assets;
 mod health;
 mod instance;
+mod oauth;
 
 use axum::Router;
 use woolly_core::Woolly;
@@ -12,6 +14,8 @@ pub(crate) fn router() -> Router<Woolly> {
     Router::new()
         .merge(instance::router())
         .merge(accounts::router())
+        .merge(apps::router())
+        .merge(oauth::router())
         .merge(health::router())
         .merge(assets::router())
 }

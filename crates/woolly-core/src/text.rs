@@ -1,0 +1,1 @@
+//! Plain text to HTML for local statuses (being written).

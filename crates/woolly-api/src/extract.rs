@@ -71,7 +71,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let _ = state;
         qs_config()
-            .deserialize_str(parts.uri.query().unwrap_or(""))
+            .deserialize_str(&last_value_wins(parts.uri.query().unwrap_or("")))
             .map(ApiQuery)
             .map_err(|error| ApiError::unprocessable(format!("Invalid query: {error}")))
     }
@@ -91,8 +91,27 @@ fn qs_config() -> serde_qs::Config {
 
 fn parse_form<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     qs_config()
-        .deserialize_str(text)
+        .deserialize_str(&last_value_wins(text))
         .map_err(|error| ApiError::unprocessable(format!("Invalid parameters: {error}")))
+}
+
+/// Rails keeps the last of repeated plain keys (`a=1&a=2` is `a=2`); serde_qs refuses them.
+/// Mastodon.py, for one, repeats keys it does not mean to send. Bracketed keys (`a[]=1&a[]=2`)
+/// are lists and stay as they are.
+fn last_value_wins(text: &str) -> String {
+    let pairs: Vec<&str> = text.split('&').filter(|pair| !pair.is_empty()).collect();
+    let key_of = |pair: &str| pair.split('=').next().unwrap_or("").to_owned();
+    let is_plain = |key: &str| !key.contains('[') && !key.contains("%5B") && !key.contains("%5b");
+    let kept: Vec<&str> = pairs
+        .iter()
+        .enumerate()
+        .filter(|(index, pair)| {
+            let key = key_of(pair);
+            !is_plain(&key) || !pairs[index + 1..].iter().any(|later| key_of(later) == key)
+        })
+        .map(|(_, pair)| *pair)
+        .collect();
+    kept.join("&")
 }
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiParams<T> {
@@ -241,6 +260,17 @@ mod tests {
         }
         let (status, _) = call(post_with("/json", "application/json", "{\"limit\": 5}")).await;
         assert_eq!(status, StatusCode::OK);
+    }
+
+    #[test]
+    fn repeated_plain_keys_keep_the_last_value_and_lists_stay_lists() {
+        assert_eq!(last_value_wins("a=1&b=2&a=3"), "b=2&a=3");
+        assert_eq!(last_value_wins("id[]=1&id[]=2&x=1"), "id[]=1&id[]=2&x=1");
+        assert_eq!(
+            last_value_wins("id%5B%5D=1&id%5B%5D=2"),
+            "id%5B%5D=1&id%5B%5D=2"
+        );
+        assert_eq!(last_value_wins(""), "");
     }
 
     #[tokio::test]

@@ -84,6 +84,23 @@ const ID_LEASE_RENEWAL: Duration = Duration::from_secs(10 * 60);
 impl App {
     /// Opens the instance and binds its listeners; nothing is served until [`App::run_until_stopped`].
     pub async fn build(settings: Settings) -> Result<App, StartupError> {
+        let listener =
+            TcpListener::bind(settings.listen)
+                .await
+                .map_err(|source| StartupError::Listen {
+                    setting: "listen",
+                    address: settings.listen,
+                    source,
+                })?;
+        Self::build_with_listener(settings, listener).await
+    }
+
+    /// Like [`App::build`], on a listener bound by the caller (tests that must know the port
+    /// before choosing the domain, such as `127.0.0.1:PORT` for clients that follow links).
+    pub async fn build_with_listener(
+        settings: Settings,
+        listener: TcpListener,
+    ) -> Result<App, StartupError> {
         let worker_options = settings.worker_options()?;
         let bind = |setting: &'static str, address: SocketAddr| async move {
             TcpListener::bind(address)
@@ -94,8 +111,8 @@ impl App {
                     source,
                 })
         };
-        // Bind before opening the database, so that a taken port leaves nothing half-started.
-        let listener = bind("listen", settings.listen).await?;
+        // Listeners are bound before the database is opened, so that a taken port leaves
+        // nothing half-started.
         let metrics_listener = match settings.metrics_listen {
             Some(address) => Some(bind("metrics_listen", address).await?),
             None => None,

@@ -142,8 +142,30 @@ impl TestInstance {
         self.start_with(self.settings()).await
     }
 
+    /// Starts the real server in this test process, calling itself `127.0.0.1:PORT`, so that
+    /// clients can follow the links it gives (OAuth discovery, pagination).
+    pub async fn start_on_own_domain(&self) -> TestServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("address");
+        let settings = Settings {
+            listen: address,
+            domain: address.to_string(),
+            ..self.settings()
+        };
+        let app = App::build_with_listener(settings, listener)
+            .await
+            .expect("build the app");
+        Self::run(app)
+    }
+
     pub async fn start_with(&self, settings: Settings) -> TestServer {
         let app = App::build(settings).await.expect("build the app");
+        Self::run(app)
+    }
+
+    fn run(app: App) -> TestServer {
         let base_url = format!("http://127.0.0.1:{}", app.port());
         let stop = app.stop_handle();
         let woolly = app.woolly().clone();

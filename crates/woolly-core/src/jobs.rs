@@ -48,6 +48,12 @@ impl From<CoreError> for JobError {
     }
 }
 
+impl From<woolly_store::StoreError> for JobError {
+    fn from(error: woolly_store::StoreError) -> JobError {
+        JobError::Retry(error.to_string())
+    }
+}
+
 /// A claimed job as its handler sees it.
 #[derive(Debug)]
 pub struct Job {
@@ -95,6 +101,7 @@ impl JobHandlers {
     pub fn core() -> JobHandlers {
         let mut handlers = JobHandlers::default();
         handlers.register(ProbeJob);
+        handlers.register(crate::statuses::FanOutJob);
         handlers
     }
 

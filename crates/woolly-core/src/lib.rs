@@ -12,14 +12,18 @@ mod crypto;
 mod error;
 pub mod instance;
 pub mod jobs;
+pub mod notifications;
 pub mod oauth;
+pub mod relations;
 mod state;
+pub mod statuses;
 pub mod text;
+pub mod visibility;
 
 pub use config::{Domain, InstanceConfig};
 pub use error::CoreError;
 pub use state::Woolly;
-pub use woolly_store::{Db, Engine, StoreError, now_millis};
+pub use woolly_store::{Db, Engine, Page, StoreError, now_millis};
 
 /// The version of Woolly itself.
 pub const WOOLLY_VERSION: &str = env!("CARGO_PKG_VERSION");

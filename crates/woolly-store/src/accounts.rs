@@ -53,7 +53,7 @@ pub struct NewLocalAccount {
     pub private_key_pem: String,
 }
 
-const ACCOUNT_COLUMNS: &str = "id, username, domain, display_name, note, locked, bot, \
+pub(crate) const ACCOUNT_COLUMNS: &str = "id, username, domain, display_name, note, locked, bot, \
      discoverable, indexable, public_key_pem, statuses_count, followers_count, following_count, \
      last_status_at, created_at, updated_at";
 

@@ -19,8 +19,10 @@ mod error;
 mod ids;
 mod jobs;
 mod oauth;
+mod relations;
 mod schema;
 mod secrets;
+mod statuses;
 mod tokens;
 
 pub use accounts::{AccountRow, LocalUserRow, NewLocalAccount};
@@ -30,6 +32,8 @@ pub use error::StoreError;
 pub use ids::IdGenerator;
 pub use jobs::{ClaimedJob, DeadJob, JobCount, JobState, JobSummary, NewJob};
 pub use oauth::{AppRow, CodeRow, NewApp};
+pub use relations::{NotificationRow, RelationshipRow, StatusRelation};
+pub use statuses::{NewStatus, Page, StatusCounter, StatusRow};
 pub use schema::{SchemaColumn, SchemaIndex};
 pub use tokens::TokenRow;
 

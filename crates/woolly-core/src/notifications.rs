@@ -1,0 +1,86 @@
+//! Notifications: what happened to a user's account and posts (mentions, follows, favourites,
+//! reblogs), written in the same transaction as the action that caused them.
+
+use std::collections::HashMap;
+
+use woolly_store::Page;
+
+use crate::accounts::Account;
+use crate::error::{CoreError, Result};
+use crate::state::Woolly;
+use crate::statuses::StatusView;
+
+/// The notification types Woolly produces so far, by their Mastodon names.
+pub const KINDS: [&str; 4] = ["mention", "follow", "favourite", "reblog"];
+
+/// A notification with what it points at.
+#[derive(Debug, Clone)]
+pub struct NotificationView {
+    pub id: i64,
+    pub kind: String,
+    pub created_at: i64,
+    pub account: Account,
+    pub status: Option<StatusView>,
+}
+
+impl Woolly {
+    /// A page of the viewer's notifications; notifications about statuses the viewer can no
+    /// longer see are left out.
+    pub async fn notifications(&self, viewer: i64, types: &[String], exclude: &[String], page: Page) -> Result<Vec<NotificationView>> {
+        let rows = self.db().notifications_page(viewer, types, exclude, page).await?;
+        self.notification_views(viewer, rows).await
+    }
+
+    pub async fn notification(&self, viewer: i64, id: i64) -> Result<NotificationView> {
+        let row = self.db().notification(viewer, id).await?.ok_or(CoreError::NotFound)?;
+        self.notification_views(viewer, vec![row])
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(CoreError::NotFound)
+    }
+
+    /// Dismisses one notification (`Some(id)`) or all of them.
+    pub async fn dismiss_notifications(&self, viewer: i64, id: Option<i64>) -> Result<()> {
+        let dismissed = self.db().dismiss_notifications(viewer, id).await?;
+        if id.is_some() && dismissed == 0 {
+            return Err(CoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn notification_views(&self, viewer: i64, rows: Vec<woolly_store::NotificationRow>) -> Result<Vec<NotificationView>> {
+        let account_ids: Vec<i64> = rows.iter().map(|row| row.from_account_id).collect();
+        let accounts: HashMap<i64, Account> = self
+            .db()
+            .accounts_by_ids(&account_ids)
+            .await?
+            .into_iter()
+            .map(|row| (row.id, Account::from(row)))
+            .collect();
+        let status_ids: Vec<i64> = rows.iter().filter_map(|row| row.status_id).collect();
+        let visible = self.db().visible_among(&status_ids, Some(viewer)).await?;
+        let statuses: HashMap<i64, StatusView> = self
+            .status_views(Some(viewer), &visible)
+            .await?
+            .into_iter()
+            .map(|view| (view.status.id, view))
+            .collect();
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                let status = match row.status_id {
+                    Some(id) => Some(statuses.get(&id)?.clone()),
+                    None => None,
+                };
+                Some(NotificationView {
+                    id: row.id,
+                    kind: row.kind,
+                    created_at: row.created_at,
+                    account: accounts.get(&row.from_account_id)?.clone(),
+                    status,
+                })
+            })
+            .collect())
+    }
+}

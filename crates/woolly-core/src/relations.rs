@@ -1,0 +1,222 @@
+//! What accounts do to each other and to statuses: follow, block, mute; favourite, reblog,
+//! bookmark. Each writes its rows, counters and notification in one transaction.
+
+use woolly_store::{RelationshipRow, StatusCounter, StatusRelation};
+
+use crate::accounts::Account;
+use crate::error::{CoreError, Result};
+use crate::jobs::new_job;
+use crate::state::Woolly;
+use crate::statuses::{FAN_OUT_KIND, FanOut, StatusView};
+use crate::visibility::Visibility;
+
+/// How the viewer relates to another account (Mastodon's `Relationship`).
+pub type Relationship = RelationshipRow;
+
+/// Mute options.
+#[derive(Debug, Clone, Copy)]
+pub struct MuteOptions {
+    pub notifications: bool,
+    /// Seconds; `None` or 0 for indefinitely.
+    pub duration: Option<i64>,
+}
+
+impl Woolly {
+    /// An account the viewer may act on: it exists, and it is not the viewer.
+    async fn other_account(&self, actor: &Account, target_id: i64) -> Result<Account> {
+        let target = self.account(target_id).await?.ok_or(CoreError::NotFound)?;
+        if target.id == actor.id {
+            return Err(CoreError::Validation("You cannot do this to yourself".into()));
+        }
+        Ok(target)
+    }
+
+    pub async fn relationships(&self, viewer: i64, target_ids: &[i64]) -> Result<Vec<Relationship>> {
+        Ok(self.db().relationships(viewer, target_ids).await?)
+    }
+
+    pub async fn relationship(&self, viewer: i64, target_id: i64) -> Result<Relationship> {
+        self.relationships(viewer, &[target_id])
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(CoreError::NotFound)
+    }
+
+    /// Follows a local account. (Locked accounts' follow requests and remote follows come with
+    /// their own issues; until then a follow takes effect at once.)
+    pub async fn follow(&self, actor: &Account, target_id: i64, show_reblogs: bool, notify: bool) -> Result<Relationship> {
+        let target = self.other_account(actor, target_id).await?;
+        let relation = self.relationship(actor.id, target.id).await?;
+        if relation.blocking || relation.blocked_by {
+            return Err(CoreError::Forbidden("This action is not allowed".into()));
+        }
+        let now = crate::now_millis();
+        let mut tx = self.db().begin().await?;
+        if tx.upsert_follow(actor.id, target.id, show_reblogs, notify, now).await? {
+            tx.insert_notification(target.id, actor.id, "follow", None, now).await?;
+        }
+        tx.commit().await?;
+        self.relationship(actor.id, target.id).await
+    }
+
+    pub async fn unfollow(&self, actor: &Account, target_id: i64) -> Result<Relationship> {
+        let target = self.other_account(actor, target_id).await?;
+        let mut tx = self.db().begin().await?;
+        if tx.delete_follow(actor.id, target.id).await? {
+            tx.delete_notification(target.id, actor.id, "follow", None).await?;
+        }
+        tx.commit().await?;
+        self.relationship(actor.id, target.id).await
+    }
+
+    /// Removes `target_id` from the actor's followers.
+    pub async fn remove_from_followers(&self, actor: &Account, target_id: i64) -> Result<Relationship> {
+        let target = self.other_account(actor, target_id).await?;
+        let mut tx = self.db().begin().await?;
+        tx.delete_follow(target.id, actor.id).await?;
+        tx.commit().await?;
+        self.relationship(actor.id, target.id).await
+    }
+
+    pub async fn block(&self, actor: &Account, target_id: i64) -> Result<Relationship> {
+        let target = self.other_account(actor, target_id).await?;
+        let mut tx = self.db().begin().await?;
+        tx.insert_block(actor.id, target.id, crate::now_millis()).await?;
+        tx.commit().await?;
+        self.relationship(actor.id, target.id).await
+    }
+
+    pub async fn unblock(&self, actor: &Account, target_id: i64) -> Result<Relationship> {
+        let target = self.other_account(actor, target_id).await?;
+        let mut tx = self.db().begin().await?;
+        tx.delete_block(actor.id, target.id).await?;
+        tx.commit().await?;
+        self.relationship(actor.id, target.id).await
+    }
+
+    pub async fn mute(&self, actor: &Account, target_id: i64, options: MuteOptions) -> Result<Relationship> {
+        let target = self.other_account(actor, target_id).await?;
+        let now = crate::now_millis();
+        let expires_at = options
+            .duration
+            .filter(|seconds| *seconds > 0)
+            .map(|seconds| now + seconds.saturating_mul(1000));
+        let mut tx = self.db().begin().await?;
+        tx.upsert_mute(actor.id, target.id, options.notifications, expires_at, now).await?;
+        tx.commit().await?;
+        self.relationship(actor.id, target.id).await
+    }
+
+    pub async fn unmute(&self, actor: &Account, target_id: i64) -> Result<Relationship> {
+        let target = self.other_account(actor, target_id).await?;
+        let mut tx = self.db().begin().await?;
+        tx.delete_mute(actor.id, target.id).await?;
+        tx.commit().await?;
+        self.relationship(actor.id, target.id).await
+    }
+
+    /// Favourites (or bookmarks) a status the actor can see; doing it twice changes nothing.
+    pub async fn add_status_relation(&self, actor: &Account, relation: StatusRelation, status_id: i64) -> Result<StatusView> {
+        let view = self.status_view(Some(actor.id), status_id).await?;
+        // Interactions land on the original, not on a reblog of it.
+        let target = view.reblog.as_ref().map_or(&view.status, |original| &original.status);
+        let (target_id, author_id) = (target.id, target.account_id);
+        let now = crate::now_millis();
+        let mut tx = self.db().begin().await?;
+        if tx.insert_status_relation(relation, actor.id, target_id, now).await?
+            && matches!(relation, StatusRelation::Favourite)
+        {
+            tx.bump_status(target_id, StatusCounter::Favourites, 1).await?;
+            tx.insert_notification(author_id, actor.id, "favourite", Some(target_id), now).await?;
+        }
+        tx.commit().await?;
+        self.status_view(Some(actor.id), target_id).await
+    }
+
+    /// Undoes a favourite or bookmark. Mastodon answers with the status even when there was
+    /// nothing to undo.
+    pub async fn remove_status_relation(&self, actor: &Account, relation: StatusRelation, status_id: i64) -> Result<StatusView> {
+        let view = self.status_view(Some(actor.id), status_id).await?;
+        let target = view.reblog.as_ref().map_or(&view.status, |original| &original.status);
+        let (target_id, author_id) = (target.id, target.account_id);
+        let mut tx = self.db().begin().await?;
+        if tx.delete_status_relation(relation, actor.id, target_id).await?
+            && matches!(relation, StatusRelation::Favourite)
+        {
+            tx.bump_status(target_id, StatusCounter::Favourites, -1).await?;
+            tx.delete_notification(author_id, actor.id, "favourite", Some(target_id)).await?;
+        }
+        tx.commit().await?;
+        self.status_view(Some(actor.id), target_id).await
+    }
+
+    /// Reblogs a status: public and unlisted statuses, or the actor's own private ones.
+    /// Returns the reblog (whose `reblog` is the original). Reblogging twice returns the first.
+    pub async fn reblog(&self, actor: &Account, status_id: i64, visibility: Option<Visibility>) -> Result<StatusView> {
+        let view = self.status_view(Some(actor.id), status_id).await?;
+        let original = view.reblog.as_deref().map_or(&view.status, |original| &original.status);
+        let own_private = original.visibility == Visibility::Private && original.account_id == actor.id;
+        if !original.visibility.is_reblogable() && !own_private {
+            return Err(CoreError::Forbidden("This action is not allowed".into()));
+        }
+        let visibility = match visibility.unwrap_or(Visibility::Public) {
+            Visibility::Direct => Visibility::Public,
+            chosen if own_private => chosen.max(Visibility::Private),
+            chosen => chosen,
+        };
+        let (original_id, author_id) = (original.id, original.account_id);
+        let now = crate::now_millis();
+        let mut tx = self.db().begin().await?;
+        if let Some(existing) = tx.reblog_by(actor.id, original_id).await? {
+            tx.rollback().await?;
+            return self.status_view(Some(actor.id), existing).await;
+        }
+        let id = tx.next_id();
+        let base = self.config().base_url();
+        tx.insert_status(&woolly_store::NewStatus {
+            id,
+            uri: format!("{base}/users/{}/statuses/{id}/activity", actor.username),
+            url: None,
+            account_id: actor.id,
+            is_local: actor.is_local(),
+            in_reply_to_id: None,
+            in_reply_to_account_id: None,
+            reblog_of_id: Some(original_id),
+            text: String::new(),
+            content: String::new(),
+            spoiler_text: String::new(),
+            sensitive: false,
+            visibility: visibility.as_str().to_owned(),
+            language: None,
+            app_id: None,
+            created_at: now,
+        })
+        .await?;
+        tx.bump_status(original_id, StatusCounter::Reblogs, 1).await?;
+        tx.bump_account_statuses(actor.id, 1, Some(now)).await?;
+        tx.add_to_home_feed(actor.id, id).await?;
+        tx.insert_notification(author_id, actor.id, "reblog", Some(original_id), now).await?;
+        tx.enqueue_job(&new_job(FAN_OUT_KIND, &FanOut { status_id: id }, now, crate::jobs::DEFAULT_MAX_ATTEMPTS)?)
+            .await?;
+        tx.commit().await?;
+        self.wake_workers();
+        self.status_view(Some(actor.id), id).await
+    }
+
+    /// Undoes the actor's reblog of a status; returns the original.
+    pub async fn unreblog(&self, actor: &Account, status_id: i64) -> Result<StatusView> {
+        let view = self.status_view(Some(actor.id), status_id).await?;
+        let original = view.reblog.as_deref().map_or(&view.status, |original| &original.status);
+        let (original_id, author_id) = (original.id, original.account_id);
+        let mut tx = self.db().begin().await?;
+        if let Some(reblog) = tx.reblog_by(actor.id, original_id).await? {
+            tx.delete_status(reblog).await?;
+            tx.bump_status(original_id, StatusCounter::Reblogs, -1).await?;
+            tx.bump_account_statuses(actor.id, -1, None).await?;
+            tx.delete_notification(author_id, actor.id, "reblog", Some(original_id)).await?;
+        }
+        tx.commit().await?;
+        self.status_view(Some(actor.id), original_id).await
+    }
+}

@@ -1,0 +1,461 @@
+//! Statuses: posting, reading, deleting, threads, and the views every front door renders.
+//!
+//! A [`StatusView`] is a status with everything needed to show it (author, reblogged status,
+//! mentions, tags, application, the viewer's own interactions), built for a whole page with a
+//! fixed number of queries whatever the page size.
+
+use std::collections::{HashMap, HashSet};
+
+use woolly_store::{NewStatus, Page, StatusCounter, StatusRow};
+
+use crate::accounts::{Account, LocalUser};
+use crate::error::{CoreError, Result};
+use crate::jobs::new_job;
+use crate::state::Woolly;
+use crate::text::{self, MentionTarget};
+use crate::visibility::Visibility;
+
+/// How long an `Idempotency-Key` is remembered (Mastodon: one hour).
+const IDEMPOTENCY_WINDOW_MILLIS: i64 = 60 * 60 * 1000;
+/// The most ancestors and descendants a thread shows.
+const CONTEXT_LIMIT: i64 = 4096;
+const MAX_SPOILER_LENGTH: usize = 1000;
+
+/// A stored status.
+#[derive(Debug, Clone)]
+pub struct Status {
+    pub id: i64,
+    pub uri: String,
+    pub url: Option<String>,
+    pub account_id: i64,
+    pub is_local: bool,
+    pub in_reply_to_id: Option<i64>,
+    pub in_reply_to_account_id: Option<i64>,
+    pub reblog_of_id: Option<i64>,
+    /// The source text (local statuses).
+    pub text: String,
+    /// Rendered (local) or sanitized (remote) HTML.
+    pub content: String,
+    pub spoiler_text: String,
+    pub sensitive: bool,
+    pub visibility: Visibility,
+    pub language: Option<String>,
+    pub app_id: Option<i64>,
+    pub replies_count: i64,
+    pub reblogs_count: i64,
+    pub favourites_count: i64,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+}
+
+impl TryFrom<StatusRow> for Status {
+    type Error = CoreError;
+
+    fn try_from(row: StatusRow) -> Result<Status> {
+        Ok(Status {
+            visibility: Visibility::parse(&row.visibility)?,
+            id: row.id,
+            uri: row.uri,
+            url: row.url,
+            account_id: row.account_id,
+            is_local: row.is_local,
+            in_reply_to_id: row.in_reply_to_id,
+            in_reply_to_account_id: row.in_reply_to_account_id,
+            reblog_of_id: row.reblog_of_id,
+            text: row.text,
+            content: row.content,
+            spoiler_text: row.spoiler_text,
+            sensitive: row.sensitive,
+            language: row.language,
+            app_id: row.app_id,
+            replies_count: row.replies_count,
+            reblogs_count: row.reblogs_count,
+            favourites_count: row.favourites_count,
+            created_at: row.created_at,
+            edited_at: row.edited_at,
+        })
+    }
+}
+
+/// What the viewer has done with a status (all false for anonymous viewers).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ViewerState {
+    pub favourited: bool,
+    pub reblogged: bool,
+    pub bookmarked: bool,
+}
+
+/// A status with everything needed to render it.
+#[derive(Debug, Clone)]
+pub struct StatusView {
+    pub status: Status,
+    pub account: Account,
+    pub reblog: Option<Box<StatusView>>,
+    pub mentions: Vec<Account>,
+    pub tags: Vec<String>,
+    /// The posting application's name and website.
+    pub application: Option<(String, Option<String>)>,
+    /// `None` for anonymous viewers.
+    pub viewer: Option<ViewerState>,
+}
+
+/// A status to post.
+#[derive(Debug, Clone, Default)]
+pub struct NewPost {
+    pub text: String,
+    pub spoiler_text: String,
+    pub sensitive: bool,
+    pub visibility: Option<Visibility>,
+    pub language: Option<String>,
+    pub in_reply_to_id: Option<i64>,
+    pub idempotency_key: Option<String>,
+}
+
+/// A thread around a status.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub ancestors: Vec<StatusView>,
+    pub descendants: Vec<StatusView>,
+}
+
+impl Woolly {
+    /// The URI of a local status (its ActivityPub id).
+    fn status_uri(&self, username: &str, id: i64) -> String {
+        format!("{}/users/{username}/statuses/{id}", self.config().base_url())
+    }
+
+    /// The web page of a local status.
+    fn status_url(&self, username: &str, id: i64) -> String {
+        format!("{}/@{username}/{id}", self.config().base_url())
+    }
+
+    /// Posts a status as a local user. Mentions of local accounts are linked and notified;
+    /// followers get it in their home feeds through the job queue.
+    pub async fn post_status(
+        &self,
+        author: &Account,
+        user: &LocalUser,
+        app_id: Option<i64>,
+        post: NewPost,
+    ) -> Result<StatusView> {
+        let text = post.text.trim().to_owned();
+        if text.is_empty() {
+            return Err(CoreError::Validation("Validation failed: Text can't be blank".into()));
+        }
+        let spoiler_text = post.spoiler_text.trim().to_owned();
+        if spoiler_text.chars().count() > MAX_SPOILER_LENGTH {
+            return Err(CoreError::Validation("Validation failed: Content warning is too long".into()));
+        }
+        let length = text::count_characters(&text) + spoiler_text.chars().count();
+        let limit = self.config().max_status_characters as usize;
+        if length > limit {
+            return Err(CoreError::Validation(format!(
+                "Validation failed: Text character limit of {limit} exceeded"
+            )));
+        }
+        let visibility = match post.visibility {
+            Some(visibility) => visibility,
+            None => Visibility::parse(&user.default_privacy)?,
+        };
+        let language = post.language.filter(|language| !language.is_empty());
+        if let Some(language) = &language
+            && (language.len() > 16 || !language.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        {
+            return Err(CoreError::Validation(format!("Validation failed: Language {language:?} is not a language code")));
+        }
+        let parent = match post.in_reply_to_id {
+            Some(id) => Some(
+                self.db()
+                    .visible_status(id, Some(author.id))
+                    .await?
+                    .ok_or(CoreError::NotFound)?,
+            ),
+            None => None,
+        };
+        if let Some(parent) = &parent
+            && parent.reblog_of_id.is_some()
+        {
+            return Err(CoreError::Validation("Validation failed: A reblog cannot be replied to".into()));
+        }
+
+        let now = crate::now_millis();
+        let mut tx = self.db().begin().await?;
+        if let Some(key) = &post.idempotency_key
+            && let Some(existing) = tx.idempotent_status(author.id, key, now - IDEMPOTENCY_WINDOW_MILLIS).await?
+        {
+            tx.rollback().await?;
+            return self.status_view(Some(author.id), existing).await;
+        }
+        let (candidates, tags) = text::scan(&text);
+        let domain = self.config().domain.as_str().to_owned();
+        let local_names: Vec<String> = candidates
+            .iter()
+            .filter_map(|acct| match acct.split_once('@') {
+                None => Some(acct.clone()),
+                Some((name, host)) if host.eq_ignore_ascii_case(&domain) => Some(name.to_owned()),
+                Some(_) => None,
+            })
+            .collect();
+        let mentioned: Vec<Account> = tx
+            .local_accounts_named(&local_names)
+            .await?
+            .into_iter()
+            .map(Account::from)
+            .collect();
+        let base_url = self.config().base_url();
+        let resolve = |acct: &str| -> Option<MentionTarget> {
+            let name = match acct.split_once('@') {
+                None => acct,
+                Some((name, host)) if host.eq_ignore_ascii_case(&domain) => name,
+                Some(_) => return None,
+            };
+            mentioned
+                .iter()
+                .find(|account| account.username.eq_ignore_ascii_case(name))
+                .map(|account| MentionTarget {
+                    acct: account.username.clone(),
+                    url: format!("{base_url}/@{}", account.username),
+                    username: account.username.clone(),
+                })
+        };
+        let rendered = text::render_plain_text(&text, &base_url, &resolve);
+
+        let id = tx.next_id();
+        let status = NewStatus {
+            id,
+            uri: self.status_uri(&author.username, id),
+            url: Some(self.status_url(&author.username, id)),
+            account_id: author.id,
+            is_local: true,
+            in_reply_to_id: parent.as_ref().map(|parent| parent.id),
+            in_reply_to_account_id: parent.as_ref().map(|parent| parent.account_id),
+            reblog_of_id: None,
+            text,
+            content: rendered.html,
+            spoiler_text,
+            sensitive: post.sensitive,
+            visibility: visibility.as_str().to_owned(),
+            language,
+            app_id,
+            created_at: now,
+        };
+        tx.insert_status(&status).await?;
+        for account in &mentioned {
+            tx.insert_mention(id, account.id).await?;
+        }
+        let mut seen = HashSet::new();
+        for tag in tags {
+            let name = tag.to_lowercase();
+            if seen.insert(name.clone()) {
+                tx.insert_tag(id, &name).await?;
+            }
+        }
+        tx.bump_account_statuses(author.id, 1, Some(now)).await?;
+        if let Some(parent) = &parent {
+            tx.bump_status(parent.id, StatusCounter::Replies, 1).await?;
+        }
+        tx.add_to_home_feed(author.id, id).await?;
+        for account in &mentioned {
+            tx.insert_notification(account.id, author.id, "mention", Some(id), now).await?;
+        }
+        tx.enqueue_job(&new_job(FAN_OUT_KIND, &FanOut { status_id: id }, now, crate::jobs::DEFAULT_MAX_ATTEMPTS)?)
+            .await?;
+        if let Some(key) = &post.idempotency_key {
+            tx.remember_idempotency_key(author.id, key, id, now).await?;
+        }
+        tx.commit().await?;
+        self.wake_workers();
+        self.status_view(Some(author.id), id).await
+    }
+
+    /// A status as `viewer` may see it; [`CoreError::NotFound`] otherwise.
+    pub async fn status_view(&self, viewer: Option<i64>, id: i64) -> Result<StatusView> {
+        self.db().visible_status(id, viewer).await?.ok_or(CoreError::NotFound)?;
+        self.status_views(viewer, &[id])
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(CoreError::NotFound)
+    }
+
+    /// Views of the given statuses, in the given order, skipping any that vanished. The
+    /// caller has checked visibility (the timeline queries do).
+    pub async fn status_views(&self, viewer: Option<i64>, ids: &[i64]) -> Result<Vec<StatusView>> {
+        let db = self.db();
+        let rows = db.statuses_by_ids(ids).await?;
+        let reblogged_ids: Vec<i64> = rows.iter().filter_map(|row| row.reblog_of_id).collect();
+        let mut all_rows = rows;
+        all_rows.extend(db.statuses_by_ids(&reblogged_ids).await?);
+        let statuses: HashMap<i64, Status> = all_rows
+            .into_iter()
+            .map(|row| Status::try_from(row).map(|status| (status.id, status)))
+            .collect::<Result<_>>()?;
+        let all_ids: Vec<i64> = statuses.keys().copied().collect();
+        let mentions = db.mentions_of(&all_ids).await?;
+        let mut account_ids: HashSet<i64> = statuses.values().map(|status| status.account_id).collect();
+        account_ids.extend(mentions.iter().map(|(_, account)| *account));
+        let accounts: HashMap<i64, Account> = db
+            .accounts_by_ids(&account_ids.into_iter().collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .map(|row| (row.id, Account::from(row)))
+            .collect();
+        let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
+        for (status_id, name) in db.tags_of(&all_ids).await? {
+            tags.entry(status_id).or_default().push(name);
+        }
+        let mut interactions: HashMap<i64, ViewerState> = HashMap::new();
+        if let Some(viewer) = viewer {
+            for (status_id, kind) in db.viewer_interactions(viewer, &all_ids).await? {
+                let state = interactions.entry(status_id).or_default();
+                match kind.as_str() {
+                    "favourited" => state.favourited = true,
+                    "reblogged" => state.reblogged = true,
+                    _ => state.bookmarked = true,
+                }
+            }
+        }
+        let mut apps: HashMap<i64, (String, Option<String>)> = HashMap::new();
+        for app_id in statuses.values().filter_map(|status| status.app_id) {
+            if let std::collections::hash_map::Entry::Vacant(entry) = apps.entry(app_id)
+                && let Some(app) = db.app_by_id(app_id).await?
+            {
+                entry.insert((app.name, app.website));
+            }
+        }
+        let build = |id: i64| -> Option<StatusView> {
+            let status = statuses.get(&id)?.clone();
+            let account = accounts.get(&status.account_id)?.clone();
+            Some(StatusView {
+                mentions: mentions
+                    .iter()
+                    .filter(|(status_id, _)| *status_id == id)
+                    .filter_map(|(_, account_id)| accounts.get(account_id).cloned())
+                    .collect(),
+                tags: tags.get(&id).cloned().unwrap_or_default(),
+                application: status.app_id.and_then(|app_id| apps.get(&app_id).cloned()),
+                viewer: viewer.map(|_| interactions.get(&id).copied().unwrap_or_default()),
+                reblog: None,
+                status,
+                account,
+            })
+        };
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                let mut view = build(*id)?;
+                if let Some(original) = view.status.reblog_of_id {
+                    view.reblog = Some(Box::new(build(original)?));
+                }
+                Some(view)
+            })
+            .collect())
+    }
+
+    /// Deletes the actor's own status and returns it as it was (with its source text, for
+    /// "delete and redraft").
+    pub async fn delete_status(&self, actor: &Account, id: i64) -> Result<StatusView> {
+        let view = self.status_view(Some(actor.id), id).await?;
+        if view.status.account_id != actor.id {
+            return Err(CoreError::Forbidden("This action is not allowed".into()));
+        }
+        let mut tx = self.db().begin().await?;
+        let Some(row) = tx.status_for_update(id).await? else {
+            return Err(CoreError::NotFound);
+        };
+        tx.delete_status(id).await?;
+        tx.bump_account_statuses(actor.id, -1, None).await?;
+        if let Some(parent) = row.in_reply_to_id {
+            tx.bump_status(parent, StatusCounter::Replies, -1).await?;
+        }
+        if let Some(original) = row.reblog_of_id {
+            tx.bump_status(original, StatusCounter::Reblogs, -1).await?;
+        }
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    /// The visible thread around a status.
+    pub async fn context(&self, viewer: Option<i64>, id: i64) -> Result<Context> {
+        let status = self.db().visible_status(id, viewer).await?.ok_or(CoreError::NotFound)?;
+        let ancestors = self.db().ancestors(&status, viewer, CONTEXT_LIMIT).await?;
+        let descendants = self.db().descendants(&status, viewer, CONTEXT_LIMIT).await?;
+        Ok(Context {
+            ancestors: self.status_views(viewer, &ancestors).await?,
+            descendants: self.status_views(viewer, &descendants).await?,
+        })
+    }
+
+    /// A page of the viewer's home timeline.
+    pub async fn home_timeline(&self, viewer: i64, page: Page) -> Result<Vec<StatusView>> {
+        let ids = self.db().home_timeline(viewer, page).await?;
+        self.status_views(Some(viewer), &ids).await
+    }
+
+    /// A page of the public timeline (`local`: only local, only remote, or both).
+    pub async fn public_timeline(&self, viewer: Option<i64>, local: Option<bool>, page: Page) -> Result<Vec<StatusView>> {
+        let ids = self.db().public_timeline(viewer, local, page).await?;
+        self.status_views(viewer, &ids).await
+    }
+
+    /// A page of a hashtag's timeline.
+    pub async fn tag_timeline(&self, viewer: Option<i64>, tag: &str, local_only: bool, page: Page) -> Result<Vec<StatusView>> {
+        let ids = self.db().tag_timeline(viewer, &tag.to_lowercase(), local_only, page).await?;
+        self.status_views(viewer, &ids).await
+    }
+
+    /// A page of an account's statuses as the viewer may see them.
+    pub async fn account_statuses(
+        &self,
+        viewer: Option<i64>,
+        account_id: i64,
+        exclude_replies: bool,
+        exclude_reblogs: bool,
+        page: Page,
+    ) -> Result<Vec<StatusView>> {
+        let ids = self
+            .db()
+            .account_statuses(account_id, viewer, exclude_replies, exclude_reblogs, page)
+            .await?;
+        self.status_views(viewer, &ids).await
+    }
+}
+
+/// The job that puts a new status into its audience's home feeds.
+pub const FAN_OUT_KIND: &str = "status.fan_out";
+
+/// The payload of a fan-out job.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct FanOut {
+    pub status_id: i64,
+}
+
+/// Inserts a status into the home feeds of the author's local followers (and, for a direct
+/// status, of the mentioned followers only). Inserting twice is harmless.
+pub struct FanOutJob;
+
+impl crate::jobs::JobHandler for FanOutJob {
+    fn kind(&self) -> &'static str {
+        FAN_OUT_KIND
+    }
+
+    fn run<'a>(&'a self, woolly: &'a Woolly, job: &'a crate::jobs::Job) -> crate::jobs::JobFuture<'a> {
+        Box::pin(async move {
+            let FanOut { status_id } = job.payload()?;
+            let Some(row) = woolly.db().statuses_by_ids(&[status_id]).await?.into_iter().next() else {
+                // Deleted before it was fanned out: nothing to do.
+                return Ok(());
+            };
+            let status = Status::try_from(row)?;
+            if status.visibility == Visibility::Direct {
+                woolly.db().fan_out_to_mentioned_followers(status.id, status.account_id).await?;
+            } else {
+                woolly
+                    .db()
+                    .fan_out_to_followers(status.id, status.account_id, status.reblog_of_id.is_some())
+                    .await?;
+            }
+            Ok(())
+        })
+    }
+}

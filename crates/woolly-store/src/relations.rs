@@ -1,0 +1,420 @@
+//! Relations between accounts (follows, blocks, mutes) and between accounts and statuses
+//! (favourites, bookmarks), and notifications.
+
+use crate::connect::{Db, Tx, on_reader, on_tx};
+use crate::error::Result;
+use crate::statuses::Page;
+
+/// How `account_id` relates to one other account.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct RelationshipRow {
+    pub target_id: i64,
+    pub following: bool,
+    pub showing_reblogs: bool,
+    pub notifying: bool,
+    pub followed_by: bool,
+    pub blocking: bool,
+    pub blocked_by: bool,
+    pub muting: bool,
+    pub muting_notifications: bool,
+    pub muting_expires_at: Option<i64>,
+}
+
+/// One row of `notification`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NotificationRow {
+    pub id: i64,
+    pub account_id: i64,
+    pub from_account_id: i64,
+    pub kind: String,
+    pub status_id: Option<i64>,
+    pub created_at: i64,
+}
+
+/// The relation tables an account can have with a status.
+#[derive(Debug, Clone, Copy)]
+pub enum StatusRelation {
+    Favourite,
+    Bookmark,
+}
+
+impl StatusRelation {
+    fn table(self) -> &'static str {
+        match self {
+            StatusRelation::Favourite => "favourite",
+            StatusRelation::Bookmark => "bookmark",
+        }
+    }
+}
+
+impl Tx {
+    /// Records a follow; returns false when it already existed (then only its options change).
+    pub async fn upsert_follow(&mut self, account_id: i64, target_id: i64, show_reblogs: bool, notify: bool, now: i64) -> Result<bool> {
+        let id = self.next_id();
+        let inserted = on_tx!(rows_affected, self, conn => sqlx::query(
+            "INSERT INTO follow (id, account_id, target_account_id, show_reblogs, notify, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, target_account_id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(account_id)
+        .bind(target_id)
+        .bind(show_reblogs)
+        .bind(notify)
+        .bind(now)
+        .execute(&mut *conn)
+        .await)?;
+        if inserted == 0 {
+            on_tx!(rows_affected, self, conn => sqlx::query(
+                "UPDATE follow SET show_reblogs = $1, notify = $2 WHERE account_id = $3 AND target_account_id = $4",
+            )
+            .bind(show_reblogs)
+            .bind(notify)
+            .bind(account_id)
+            .bind(target_id)
+            .execute(conn)
+            .await)?;
+            return Ok(false);
+        }
+        self.bump_follow_counts(account_id, target_id, 1).await?;
+        Ok(true)
+    }
+
+    /// Removes a follow; returns false when there was none.
+    pub async fn delete_follow(&mut self, account_id: i64, target_id: i64) -> Result<bool> {
+        let deleted = on_tx!(rows_affected, self, conn => sqlx::query(
+            "DELETE FROM follow WHERE account_id = $1 AND target_account_id = $2",
+        )
+        .bind(account_id)
+        .bind(target_id)
+        .execute(conn)
+        .await)?;
+        if deleted == 0 {
+            return Ok(false);
+        }
+        self.bump_follow_counts(account_id, target_id, -1).await?;
+        // What the follow brought into the home feed leaves with it.
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "DELETE FROM home_feed WHERE account_id = $1 AND status_id IN \
+             (SELECT id FROM status WHERE account_id = $2)",
+        )
+        .bind(account_id)
+        .bind(target_id)
+        .execute(conn)
+        .await)?;
+        Ok(true)
+    }
+
+    async fn bump_follow_counts(&mut self, account_id: i64, target_id: i64, delta: i64) -> Result<()> {
+        for (column, id) in [("following_count", account_id), ("followers_count", target_id)] {
+            let sql = format!(
+                "UPDATE account SET {column} = CASE WHEN {column} + $1 < 0 THEN 0 ELSE {column} + $1 END WHERE id = $2"
+            );
+            on_tx!(rows_affected, self, conn => sqlx::query(&sql).bind(delta).bind(id).execute(conn).await)?;
+        }
+        Ok(())
+    }
+
+    /// Blocks `target_id`: follows in both directions end, and each disappears from the
+    /// other's home feed. Returns false when the block existed already.
+    pub async fn insert_block(&mut self, account_id: i64, target_id: i64, now: i64) -> Result<bool> {
+        let id = self.next_id();
+        let inserted = on_tx!(rows_affected, self, conn => sqlx::query(
+            "INSERT INTO block (id, account_id, target_account_id, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (account_id, target_account_id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(account_id)
+        .bind(target_id)
+        .bind(now)
+        .execute(conn)
+        .await)?;
+        self.delete_follow(account_id, target_id).await?;
+        self.delete_follow(target_id, account_id).await?;
+        Ok(inserted == 1)
+    }
+
+    pub async fn delete_block(&mut self, account_id: i64, target_id: i64) -> Result<bool> {
+        let deleted = on_tx!(rows_affected, self, conn => sqlx::query(
+            "DELETE FROM block WHERE account_id = $1 AND target_account_id = $2",
+        )
+        .bind(account_id)
+        .bind(target_id)
+        .execute(conn)
+        .await)?;
+        Ok(deleted == 1)
+    }
+
+    pub async fn upsert_mute(&mut self, account_id: i64, target_id: i64, hide_notifications: bool, expires_at: Option<i64>, now: i64) -> Result<()> {
+        let id = self.next_id();
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "INSERT INTO mute (id, account_id, target_account_id, hide_notifications, expires_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, target_account_id) \
+             DO UPDATE SET hide_notifications = excluded.hide_notifications, expires_at = excluded.expires_at",
+        )
+        .bind(id)
+        .bind(account_id)
+        .bind(target_id)
+        .bind(hide_notifications)
+        .bind(expires_at)
+        .bind(now)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+
+    pub async fn delete_mute(&mut self, account_id: i64, target_id: i64) -> Result<bool> {
+        let deleted = on_tx!(rows_affected, self, conn => sqlx::query(
+            "DELETE FROM mute WHERE account_id = $1 AND target_account_id = $2",
+        )
+        .bind(account_id)
+        .bind(target_id)
+        .execute(conn)
+        .await)?;
+        Ok(deleted == 1)
+    }
+
+    /// Adds a favourite or bookmark; returns false when it existed already.
+    pub async fn insert_status_relation(&mut self, relation: StatusRelation, account_id: i64, status_id: i64, now: i64) -> Result<bool> {
+        let id = self.next_id();
+        let sql = format!(
+            "INSERT INTO {} (id, account_id, status_id, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (account_id, status_id) DO NOTHING",
+            relation.table()
+        );
+        let inserted = on_tx!(rows_affected, self, conn => sqlx::query(&sql)
+            .bind(id)
+            .bind(account_id)
+            .bind(status_id)
+            .bind(now)
+            .execute(conn)
+            .await)?;
+        Ok(inserted == 1)
+    }
+
+    /// Removes a favourite or bookmark; returns false when there was none.
+    pub async fn delete_status_relation(&mut self, relation: StatusRelation, account_id: i64, status_id: i64) -> Result<bool> {
+        let sql = format!("DELETE FROM {} WHERE account_id = $1 AND status_id = $2", relation.table());
+        let deleted = on_tx!(rows_affected, self, conn => sqlx::query(&sql)
+            .bind(account_id)
+            .bind(status_id)
+            .execute(conn)
+            .await)?;
+        Ok(deleted == 1)
+    }
+
+    /// Records a notification unless the recipient blocks or mutes (with notifications) the
+    /// sender, or the same one exists. Returns its id when one was written.
+    pub async fn insert_notification(&mut self, account_id: i64, from_account_id: i64, kind: &str, status_id: Option<i64>, now: i64) -> Result<Option<i64>> {
+        let id = self.next_id();
+        let inserted = on_tx!(rows_affected, self, conn => sqlx::query(
+            "INSERT INTO notification (id, account_id, from_account_id, kind, status_id, created_at) \
+             SELECT $1, $2, $3, $4, $5, $6 WHERE $2 <> $3 \
+             AND NOT EXISTS (SELECT 1 FROM block WHERE (account_id = $2 AND target_account_id = $3) \
+                                                    OR (account_id = $3 AND target_account_id = $2)) \
+             AND NOT EXISTS (SELECT 1 FROM mute WHERE account_id = $2 AND target_account_id = $3 \
+                             AND hide_notifications AND (expires_at IS NULL OR expires_at > $6)) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(account_id)
+        .bind(from_account_id)
+        .bind(kind)
+        .bind(status_id)
+        .bind(now)
+        .execute(conn)
+        .await)?;
+        Ok((inserted == 1).then_some(id))
+    }
+
+    /// Removes the notification a retracted action caused (an unfavourite, an unfollow).
+    pub async fn delete_notification(&mut self, account_id: i64, from_account_id: i64, kind: &str, status_id: Option<i64>) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "DELETE FROM notification WHERE account_id = $1 AND from_account_id = $2 AND kind = $3 \
+             AND coalesce(status_id, 0) = coalesce($4, 0)",
+        )
+        .bind(account_id)
+        .bind(from_account_id)
+        .bind(kind)
+        .bind(status_id)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+}
+
+impl Db {
+    /// How `account_id` relates to each of `target_ids` (one row each, in the given order).
+    pub async fn relationships(&self, account_id: i64, target_ids: &[i64]) -> Result<Vec<RelationshipRow>> {
+        let now = crate::now_millis();
+        let mut rows = Vec::with_capacity(target_ids.len());
+        // One query per target would be simplest; one query for all keeps lists cheap.
+        if target_ids.is_empty() {
+            return Ok(rows);
+        }
+        let ids = target_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let sql = format!(
+            "SELECT a.id AS target_id, \
+               EXISTS (SELECT 1 FROM follow f WHERE f.account_id = $1 AND f.target_account_id = a.id) AS following, \
+               coalesce((SELECT f.show_reblogs FROM follow f WHERE f.account_id = $1 AND f.target_account_id = a.id), FALSE) AS showing_reblogs, \
+               coalesce((SELECT f.notify FROM follow f WHERE f.account_id = $1 AND f.target_account_id = a.id), FALSE) AS notifying, \
+               EXISTS (SELECT 1 FROM follow f WHERE f.account_id = a.id AND f.target_account_id = $1) AS followed_by, \
+               EXISTS (SELECT 1 FROM block b WHERE b.account_id = $1 AND b.target_account_id = a.id) AS blocking, \
+               EXISTS (SELECT 1 FROM block b WHERE b.account_id = a.id AND b.target_account_id = $1) AS blocked_by, \
+               EXISTS (SELECT 1 FROM mute m WHERE m.account_id = $1 AND m.target_account_id = a.id \
+                       AND (m.expires_at IS NULL OR m.expires_at > $2)) AS muting, \
+               coalesce((SELECT m.hide_notifications FROM mute m WHERE m.account_id = $1 AND m.target_account_id = a.id \
+                       AND (m.expires_at IS NULL OR m.expires_at > $2)), FALSE) AS muting_notifications, \
+               (SELECT m.expires_at FROM mute m WHERE m.account_id = $1 AND m.target_account_id = a.id) AS muting_expires_at \
+             FROM account a WHERE a.id IN ({ids})"
+        );
+        let found = on_reader!(self, pool => sqlx::query_as::<_, RelationshipRow>(&sql)
+            .bind(account_id)
+            .bind(now)
+            .fetch_all(pool)
+            .await)?;
+        for target in target_ids {
+            if let Some(row) = found.iter().find(|row| row.target_id == *target) {
+                rows.push(row.clone());
+            }
+        }
+        Ok(rows)
+    }
+
+    /// Followers (`followers = true`) or followed accounts of `account_id`, newest follow
+    /// first, paginated on the follow's id. Returns (follow id, account id) pairs.
+    pub async fn follows_page(&self, account_id: i64, followers: bool, page: Page) -> Result<Vec<(i64, i64)>> {
+        let (mine, theirs) = if followers {
+            ("target_account_id", "account_id")
+        } else {
+            ("account_id", "target_account_id")
+        };
+        let order = if page.min_id.is_some() { "ASC" } else { "DESC" };
+        let sql = format!(
+            "SELECT id, {theirs} FROM follow WHERE {mine} = $1 \
+             AND ($2 IS NULL OR id < $2) AND ($3 IS NULL OR id > $3) ORDER BY id {order} LIMIT $4"
+        );
+        let lower = match (page.since_id, page.min_id) {
+            (Some(since), Some(min)) => Some(since.max(min)),
+            (since, min) => since.or(min),
+        };
+        let mut rows: Vec<(i64, i64)> = on_reader!(self, pool => sqlx::query_as(&sql)
+            .bind(account_id)
+            .bind(page.max_id)
+            .bind(lower)
+            .bind(page.limit)
+            .fetch_all(pool)
+            .await)?;
+        if page.min_id.is_some() {
+            rows.reverse();
+        }
+        Ok(rows)
+    }
+
+    /// Accounts that favourited (or reblogged, `reblogs = true`) a status, newest first.
+    pub async fn status_actors(&self, status_id: i64, reblogs: bool, page: Page) -> Result<Vec<(i64, i64)>> {
+        let source = if reblogs {
+            "SELECT id, account_id FROM status WHERE reblog_of_id = $1"
+        } else {
+            "SELECT id, account_id FROM favourite WHERE status_id = $1"
+        };
+        let order = if page.min_id.is_some() { "ASC" } else { "DESC" };
+        let sql = format!(
+            "SELECT id, account_id FROM ({source}) x WHERE ($2 IS NULL OR id < $2) AND ($3 IS NULL OR id > $3) \
+             ORDER BY id {order} LIMIT $4"
+        );
+        let mut rows: Vec<(i64, i64)> = on_reader!(self, pool => sqlx::query_as(&sql)
+            .bind(status_id)
+            .bind(page.max_id)
+            .bind(page.since_id.or(page.min_id))
+            .bind(page.limit)
+            .fetch_all(pool)
+            .await)?;
+        if page.min_id.is_some() {
+            rows.reverse();
+        }
+        Ok(rows)
+    }
+
+    /// The viewer's favourites or bookmarks, newest first: (relation id, status id) pairs.
+    pub async fn status_relations_page(&self, relation: StatusRelation, account_id: i64, page: Page) -> Result<Vec<(i64, i64)>> {
+        let order = if page.min_id.is_some() { "ASC" } else { "DESC" };
+        let sql = format!(
+            "SELECT id, status_id FROM {} WHERE account_id = $1 AND ($2 IS NULL OR id < $2) \
+             AND ($3 IS NULL OR id > $3) ORDER BY id {order} LIMIT $4",
+            relation.table()
+        );
+        let mut rows: Vec<(i64, i64)> = on_reader!(self, pool => sqlx::query_as(&sql)
+            .bind(account_id)
+            .bind(page.max_id)
+            .bind(page.since_id.or(page.min_id))
+            .bind(page.limit)
+            .fetch_all(pool)
+            .await)?;
+        if page.min_id.is_some() {
+            rows.reverse();
+        }
+        Ok(rows)
+    }
+
+    /// A page of an account's notifications, filtered by kind (`types` to include, `exclude`
+    /// to leave out; empty means no filter).
+    pub async fn notifications_page(&self, account_id: i64, types: &[String], exclude: &[String], page: Page) -> Result<Vec<NotificationRow>> {
+        let quote = |kinds: &[String]| {
+            kinds
+                .iter()
+                .filter(|kind| kind.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '.'))
+                .map(|kind| format!("'{kind}'"))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let mut filter = String::new();
+        if !types.is_empty() {
+            filter.push_str(&format!(" AND n.kind IN ({})", quote(types)));
+        }
+        if !exclude.is_empty() {
+            filter.push_str(&format!(" AND n.kind NOT IN ({})", quote(exclude)));
+        }
+        let order = if page.min_id.is_some() { "ASC" } else { "DESC" };
+        let sql = format!(
+            "SELECT n.id, n.account_id, n.from_account_id, n.kind, n.status_id, n.created_at FROM notification n \
+             WHERE n.account_id = $1 {filter} AND ($2 IS NULL OR n.id < $2) AND ($3 IS NULL OR n.id > $3) \
+             AND NOT EXISTS (SELECT 1 FROM block b WHERE b.account_id = $1 AND b.target_account_id = n.from_account_id) \
+             ORDER BY n.id {order} LIMIT $4"
+        );
+        let mut rows = on_reader!(self, pool => sqlx::query_as::<_, NotificationRow>(&sql)
+            .bind(account_id)
+            .bind(page.max_id)
+            .bind(page.since_id.or(page.min_id))
+            .bind(page.limit)
+            .fetch_all(pool)
+            .await)?;
+        if page.min_id.is_some() {
+            rows.reverse();
+        }
+        Ok(rows)
+    }
+
+    pub async fn notification(&self, account_id: i64, id: i64) -> Result<Option<NotificationRow>> {
+        let row = on_reader!(self, pool => sqlx::query_as::<_, NotificationRow>(
+            "SELECT id, account_id, from_account_id, kind, status_id, created_at FROM notification \
+             WHERE account_id = $1 AND id = $2",
+        )
+        .bind(account_id)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row)
+    }
+
+    /// Deletes one notification (`Some(id)`) or all of an account's; returns how many.
+    pub async fn dismiss_notifications(&self, account_id: i64, id: Option<i64>) -> Result<u64> {
+        let deleted = crate::connect::on_writer!(rows_affected, self, pool => sqlx::query(
+            "DELETE FROM notification WHERE account_id = $1 AND ($2 IS NULL OR id = $2)",
+        )
+        .bind(account_id)
+        .bind(id)
+        .execute(pool)
+        .await)?;
+        Ok(deleted)
+    }
+}

@@ -1,0 +1,597 @@
+//! Status rows and the queries that read them: by id, by account, the public, tag and home
+//! timelines, and threads.
+//!
+//! Visibility is decided in SQL, by [`visible_to`], so that every list query filters in the
+//! database and pages stay full. The rule itself is Mastodon's, documented in
+//! `woolly_core::visibility`; this is its only SQL spelling.
+
+use crate::connect::{Db, Tx, on_reader, on_tx};
+use crate::error::Result;
+
+/// One row of `status`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StatusRow {
+    pub id: i64,
+    pub uri: String,
+    pub url: Option<String>,
+    pub account_id: i64,
+    pub is_local: bool,
+    pub in_reply_to_id: Option<i64>,
+    pub in_reply_to_account_id: Option<i64>,
+    pub reblog_of_id: Option<i64>,
+    pub text: String,
+    pub content: String,
+    pub spoiler_text: String,
+    pub sensitive: bool,
+    pub visibility: String,
+    pub language: Option<String>,
+    pub app_id: Option<i64>,
+    pub replies_count: i64,
+    pub reblogs_count: i64,
+    pub favourites_count: i64,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+}
+
+const STATUS_COLUMNS: &str = "s.id, s.uri, s.url, s.account_id, s.is_local, s.in_reply_to_id, \
+     s.in_reply_to_account_id, s.reblog_of_id, s.text, s.content, s.spoiler_text, s.sensitive, \
+     s.visibility, s.language, s.app_id, s.replies_count, s.reblogs_count, s.favourites_count, \
+     s.created_at, s.edited_at";
+
+/// Where a page of a list starts and ends, in Mastodon's terms.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Page {
+    /// Only rows with a smaller id (older).
+    pub max_id: Option<i64>,
+    /// Only rows with a greater id, newest first.
+    pub since_id: Option<i64>,
+    /// Only rows with a greater id, the ones right after it (oldest first, then reversed).
+    pub min_id: Option<i64>,
+    pub limit: i64,
+}
+
+impl Page {
+    fn lower_bound(&self) -> Option<i64> {
+        match (self.since_id, self.min_id) {
+            (Some(since), Some(min)) => Some(since.max(min)),
+            (since, min) => since.or(min),
+        }
+    }
+
+    /// `ASC` when paging forward from `min_id`, else `DESC`.
+    fn order(&self) -> &'static str {
+        if self.min_id.is_some() { "ASC" } else { "DESC" }
+    }
+
+    /// Puts rows fetched in [`Page::order`] back newest first.
+    fn newest_first(&self, mut ids: Vec<i64>) -> Vec<i64> {
+        if self.min_id.is_some() {
+            ids.reverse();
+        }
+        ids
+    }
+}
+
+/// The SQL condition "status `alias` is visible to the account bound as `viewer`" (`viewer`
+/// is a placeholder such as `$1`, bound to NULL for an anonymous reader): public and unlisted
+/// posts to everyone, private posts to followers, private and direct posts to the accounts they
+/// mention, every post to its author; never across a block, in either direction.
+pub(crate) fn visible_to(alias: &str, viewer: &str) -> String {
+    format!(
+        "(({alias}.visibility IN ('public', 'unlisted') \
+           OR {alias}.account_id = {viewer} \
+           OR ({alias}.visibility = 'private' AND EXISTS (SELECT 1 FROM follow vf \
+                 WHERE vf.account_id = {viewer} AND vf.target_account_id = {alias}.account_id)) \
+           OR EXISTS (SELECT 1 FROM status_mention vm \
+                 WHERE vm.status_id = {alias}.id AND vm.account_id = {viewer})) \
+         AND NOT EXISTS (SELECT 1 FROM block vb \
+                 WHERE (vb.account_id = {viewer} AND vb.target_account_id = {alias}.account_id) \
+                    OR (vb.account_id = {alias}.account_id AND vb.target_account_id = {viewer})))"
+    )
+}
+
+/// "The viewer has not muted the author" (mutes hide from timelines, not from direct reads).
+fn not_muted(alias: &str, viewer: &str, now: i64) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM mute vmu WHERE vmu.account_id = {viewer} \
+           AND vmu.target_account_id = {alias}.account_id \
+           AND (vmu.expires_at IS NULL OR vmu.expires_at > {now}))"
+    )
+}
+
+/// A reblog is visible when it and the status it reblogs both are.
+fn visible_with_reblogged(viewer: &str) -> String {
+    format!(
+        "{} AND (s.reblog_of_id IS NULL OR EXISTS (SELECT 1 FROM status r WHERE r.id = s.reblog_of_id AND {}))",
+        visible_to("s", viewer),
+        visible_to("r", viewer)
+    )
+}
+
+fn id_list(ids: &[i64]) -> String {
+    // Integers from our own rows, not user text: safe to inline.
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// What creating a status writes.
+#[derive(Debug, Clone)]
+pub struct NewStatus {
+    pub id: i64,
+    pub uri: String,
+    pub url: Option<String>,
+    pub account_id: i64,
+    pub is_local: bool,
+    pub in_reply_to_id: Option<i64>,
+    pub in_reply_to_account_id: Option<i64>,
+    pub reblog_of_id: Option<i64>,
+    pub text: String,
+    pub content: String,
+    pub spoiler_text: String,
+    pub sensitive: bool,
+    pub visibility: String,
+    pub language: Option<String>,
+    pub app_id: Option<i64>,
+    pub created_at: i64,
+}
+
+/// Which counter of a status to move.
+#[derive(Debug, Clone, Copy)]
+pub enum StatusCounter {
+    Replies,
+    Reblogs,
+    Favourites,
+}
+
+impl StatusCounter {
+    fn column(self) -> &'static str {
+        match self {
+            StatusCounter::Replies => "replies_count",
+            StatusCounter::Reblogs => "reblogs_count",
+            StatusCounter::Favourites => "favourites_count",
+        }
+    }
+}
+
+impl Tx {
+    pub async fn insert_status(&mut self, new: &NewStatus) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "INSERT INTO status (id, uri, url, account_id, is_local, in_reply_to_id, \
+             in_reply_to_account_id, reblog_of_id, text, content, spoiler_text, sensitive, \
+             visibility, language, app_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        )
+        .bind(new.id)
+        .bind(&new.uri)
+        .bind(&new.url)
+        .bind(new.account_id)
+        .bind(new.is_local)
+        .bind(new.in_reply_to_id)
+        .bind(new.in_reply_to_account_id)
+        .bind(new.reblog_of_id)
+        .bind(&new.text)
+        .bind(&new.content)
+        .bind(&new.spoiler_text)
+        .bind(new.sensitive)
+        .bind(&new.visibility)
+        .bind(&new.language)
+        .bind(new.app_id)
+        .bind(new.created_at)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+
+    pub async fn insert_mention(&mut self, status_id: i64, account_id: i64) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "INSERT INTO status_mention (status_id, account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(status_id)
+        .bind(account_id)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+
+    pub async fn insert_tag(&mut self, status_id: i64, name: &str) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "INSERT INTO status_tag (status_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(status_id)
+        .bind(name)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+
+    /// Moves a status counter by `delta`, never below zero.
+    pub async fn bump_status(&mut self, status_id: i64, counter: StatusCounter, delta: i64) -> Result<()> {
+        let column = counter.column();
+        let sql = format!(
+            "UPDATE status SET {column} = CASE WHEN {column} + $1 < 0 THEN 0 ELSE {column} + $1 END WHERE id = $2"
+        );
+        on_tx!(rows_affected, self, conn => sqlx::query(&sql)
+            .bind(delta)
+            .bind(status_id)
+            .execute(conn)
+            .await)?;
+        Ok(())
+    }
+
+    /// Moves an account's status count by `delta` and, when posting, its `last_status_at`.
+    pub async fn bump_account_statuses(&mut self, account_id: i64, delta: i64, posted_at: Option<i64>) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE account SET statuses_count = CASE WHEN statuses_count + $1 < 0 THEN 0 \
+             ELSE statuses_count + $1 END, last_status_at = coalesce($2, last_status_at) WHERE id = $3",
+        )
+        .bind(delta)
+        .bind(posted_at)
+        .bind(account_id)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+
+    pub async fn add_to_home_feed(&mut self, account_id: i64, status_id: i64) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "INSERT INTO home_feed (account_id, status_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(account_id)
+        .bind(status_id)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+
+    /// Deletes a status (its reblogs, mentions, tags, feed entries, favourites and
+    /// notifications go with it). Returns false when it did not exist.
+    pub async fn delete_status(&mut self, status_id: i64) -> Result<bool> {
+        let deleted = on_tx!(rows_affected, self, conn => sqlx::query("DELETE FROM status WHERE id = $1")
+            .bind(status_id)
+            .execute(conn)
+            .await)?;
+        Ok(deleted == 1)
+    }
+
+    /// A status read inside the transaction (to act on the current row).
+    pub async fn status_for_update(&mut self, status_id: i64) -> Result<Option<StatusRow>> {
+        let sql = format!("SELECT {STATUS_COLUMNS} FROM status s WHERE s.id = $1");
+        let row = on_tx!(self, conn => sqlx::query_as::<_, StatusRow>(&sql)
+            .bind(status_id)
+            .fetch_optional(conn)
+            .await)?;
+        Ok(row)
+    }
+
+    /// The reblog of `status_id` by `account_id`, if any.
+    pub async fn reblog_by(&mut self, account_id: i64, status_id: i64) -> Result<Option<i64>> {
+        let row: Option<(i64,)> = on_tx!(self, conn => sqlx::query_as(
+            "SELECT id FROM status WHERE reblog_of_id = $1 AND account_id = $2",
+        )
+        .bind(status_id)
+        .bind(account_id)
+        .fetch_optional(conn)
+        .await)?;
+        Ok(row.map(|(id,)| id))
+    }
+}
+
+impl Tx {
+    /// The status an `Idempotency-Key` created within the last hour, if any.
+    pub async fn idempotent_status(&mut self, account_id: i64, key: &str, since: i64) -> Result<Option<i64>> {
+        let row: Option<(i64,)> = on_tx!(self, conn => sqlx::query_as(
+            "SELECT status_id FROM idempotency_key WHERE account_id = $1 AND key = $2 AND created_at >= $3",
+        )
+        .bind(account_id)
+        .bind(key)
+        .bind(since)
+        .fetch_optional(conn)
+        .await)?;
+        Ok(row.map(|(id,)| id))
+    }
+
+    /// Remembers which status an `Idempotency-Key` created (replacing an expired entry).
+    pub async fn remember_idempotency_key(&mut self, account_id: i64, key: &str, status_id: i64, now: i64) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "INSERT INTO idempotency_key (account_id, key, status_id, created_at) VALUES ($1, $2, $3, $4)              ON CONFLICT (account_id, key) DO UPDATE SET status_id = excluded.status_id, created_at = excluded.created_at",
+        )
+        .bind(account_id)
+        .bind(key)
+        .bind(status_id)
+        .bind(now)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+
+    /// Local accounts by username (lower-case), for resolving mentions.
+    pub async fn local_accounts_named(&mut self, usernames: &[String]) -> Result<Vec<crate::AccountRow>> {
+        let mut found = Vec::new();
+        for username in usernames {
+            let sql = format!(
+                "SELECT {} FROM account WHERE lower(username) = lower($1) AND domain IS NULL",
+                crate::accounts::ACCOUNT_COLUMNS
+            );
+            let row = on_tx!(self, conn => sqlx::query_as::<_, crate::AccountRow>(&sql)
+                .bind(username)
+                .fetch_optional(conn)
+                .await)?;
+            found.extend(row);
+        }
+        Ok(found)
+    }
+}
+
+impl Db {
+    /// Statuses by id, in no particular order, whoever may see them (callers have checked).
+    pub async fn statuses_by_ids(&self, ids: &[i64]) -> Result<Vec<StatusRow>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!("SELECT {STATUS_COLUMNS} FROM status s WHERE s.id IN ({})", id_list(ids));
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, StatusRow>(&sql).fetch_all(pool).await)?;
+        Ok(rows)
+    }
+
+    /// A status if `viewer` may see it.
+    pub async fn visible_status(&self, id: i64, viewer: Option<i64>) -> Result<Option<StatusRow>> {
+        let sql = format!(
+            "SELECT {STATUS_COLUMNS} FROM status s WHERE s.id = $2 AND {}",
+            visible_with_reblogged("$1")
+        );
+        let row = on_reader!(self, pool => sqlx::query_as::<_, StatusRow>(&sql)
+            .bind(viewer)
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row)
+    }
+
+    /// Those of `ids` that `viewer` may see.
+    pub async fn visible_among(&self, ids: &[i64], viewer: Option<i64>) -> Result<Vec<i64>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT s.id FROM status s WHERE s.id IN ({}) AND {}",
+            id_list(ids),
+            visible_with_reblogged("$1")
+        );
+        let rows: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
+            .bind(viewer)
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    /// The viewer's home timeline: ids from the fanned-out feed, still visible, not muted.
+    pub async fn home_timeline(&self, viewer: i64, page: Page) -> Result<Vec<i64>> {
+        let sql = format!(
+            "SELECT s.id FROM home_feed h JOIN status s ON s.id = h.status_id \
+             WHERE h.account_id = $1 AND ($2 IS NULL OR h.status_id < $2) AND ($3 IS NULL OR h.status_id > $3) \
+             AND {} AND {} ORDER BY h.status_id {} LIMIT $4",
+            visible_with_reblogged("$1"),
+            not_muted("s", "$1", crate::now_millis()),
+            page.order()
+        );
+        self.page_of_ids(&sql, Some(viewer), page).await
+    }
+
+    /// Public statuses (no reblogs), optionally only local or only remote ones.
+    pub async fn public_timeline(&self, viewer: Option<i64>, local: Option<bool>, page: Page) -> Result<Vec<i64>> {
+        let origin = match local {
+            Some(true) => "AND s.is_local",
+            Some(false) => "AND NOT s.is_local",
+            None => "",
+        };
+        let sql = format!(
+            "SELECT s.id FROM status s WHERE s.visibility = 'public' AND s.reblog_of_id IS NULL {origin} \
+             AND ($2 IS NULL OR s.id < $2) AND ($3 IS NULL OR s.id > $3) AND {} AND {} \
+             ORDER BY s.id {} LIMIT $4",
+            visible_to("s", "$1"),
+            not_muted("s", "$1", crate::now_millis()),
+            page.order()
+        );
+        self.page_of_ids(&sql, viewer, page).await
+    }
+
+    /// Public statuses carrying hashtag `name` (lower-case).
+    pub async fn tag_timeline(&self, viewer: Option<i64>, name: &str, local_only: bool, page: Page) -> Result<Vec<i64>> {
+        let origin = if local_only { "AND s.is_local" } else { "" };
+        let sql = format!(
+            "SELECT s.id FROM status_tag t JOIN status s ON s.id = t.status_id \
+             WHERE t.name = $5 AND s.visibility = 'public' {origin} \
+             AND ($2 IS NULL OR s.id < $2) AND ($3 IS NULL OR s.id > $3) AND {} AND {} \
+             ORDER BY s.id {} LIMIT $4",
+            visible_to("s", "$1"),
+            not_muted("s", "$1", crate::now_millis()),
+            page.order()
+        );
+        let ids: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
+            .bind(viewer)
+            .bind(page.max_id)
+            .bind(page.lower_bound())
+            .bind(page.limit)
+            .bind(name)
+            .fetch_all(pool)
+            .await)?;
+        Ok(page.newest_first(ids.into_iter().map(|(id,)| id).collect()))
+    }
+
+    /// An account's statuses as `viewer` may see them.
+    pub async fn account_statuses(
+        &self,
+        account_id: i64,
+        viewer: Option<i64>,
+        exclude_replies: bool,
+        exclude_reblogs: bool,
+        page: Page,
+    ) -> Result<Vec<i64>> {
+        let replies = if exclude_replies {
+            // Mastodon keeps self-replies (threads) when excluding replies.
+            "AND (s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = s.account_id)"
+        } else {
+            ""
+        };
+        let reblogs = if exclude_reblogs { "AND s.reblog_of_id IS NULL" } else { "" };
+        let sql = format!(
+            "SELECT s.id FROM status s WHERE s.account_id = $5 {replies} {reblogs} \
+             AND ($2 IS NULL OR s.id < $2) AND ($3 IS NULL OR s.id > $3) AND {} \
+             ORDER BY s.id {} LIMIT $4",
+            visible_with_reblogged("$1"),
+            page.order()
+        );
+        let ids: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
+            .bind(viewer)
+            .bind(page.max_id)
+            .bind(page.lower_bound())
+            .bind(page.limit)
+            .bind(account_id)
+            .fetch_all(pool)
+            .await)?;
+        Ok(page.newest_first(ids.into_iter().map(|(id,)| id).collect()))
+    }
+
+    async fn page_of_ids(&self, sql: &str, viewer: Option<i64>, page: Page) -> Result<Vec<i64>> {
+        let ids: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(sql)
+            .bind(viewer)
+            .bind(page.max_id)
+            .bind(page.lower_bound())
+            .bind(page.limit)
+            .fetch_all(pool)
+            .await)?;
+        Ok(page.newest_first(ids.into_iter().map(|(id,)| id).collect()))
+    }
+
+    /// The visible ancestors of a status, oldest first (at most `limit`).
+    pub async fn ancestors(&self, status: &StatusRow, viewer: Option<i64>, limit: i64) -> Result<Vec<i64>> {
+        let sql = format!(
+            "WITH RECURSIVE chain(id, depth) AS ( \
+                SELECT in_reply_to_id, 1 FROM status WHERE id = $2 AND in_reply_to_id IS NOT NULL \
+                UNION ALL \
+                SELECT p.in_reply_to_id, c.depth + 1 FROM chain c JOIN status p ON p.id = c.id \
+                WHERE p.in_reply_to_id IS NOT NULL AND c.depth < $3) \
+             SELECT s.id FROM chain c JOIN status s ON s.id = c.id WHERE {} ORDER BY s.id",
+            visible_to("s", "$1")
+        );
+        let ids: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
+            .bind(viewer)
+            .bind(status.id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await)?;
+        Ok(ids.into_iter().map(|(id,)| id).collect())
+    }
+
+    /// The visible descendants of a status, in reply order (at most `limit`). A hidden reply
+    /// hides its own replies, as in Mastodon.
+    pub async fn descendants(&self, status: &StatusRow, viewer: Option<i64>, limit: i64) -> Result<Vec<i64>> {
+        let sql = format!(
+            "WITH RECURSIVE tree(id, depth) AS ( \
+                SELECT s.id, 1 FROM status s WHERE s.in_reply_to_id = $2 AND {visible} \
+                UNION ALL \
+                SELECT s.id, t.depth + 1 FROM tree t JOIN status s ON s.in_reply_to_id = t.id \
+                WHERE t.depth < 64 AND {visible}) \
+             SELECT id FROM tree ORDER BY id LIMIT $3",
+            visible = visible_to("s", "$1")
+        );
+        let ids: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
+            .bind(viewer)
+            .bind(status.id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await)?;
+        Ok(ids.into_iter().map(|(id,)| id).collect())
+    }
+
+    /// Which of `status_ids` the viewer has favourited, reblogged and bookmarked.
+    pub async fn viewer_interactions(&self, viewer: i64, status_ids: &[i64]) -> Result<Vec<(i64, String)>> {
+        if status_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = id_list(status_ids);
+        let sql = format!(
+            "SELECT status_id, 'favourited' FROM favourite WHERE account_id = $1 AND status_id IN ({ids}) \
+             UNION ALL SELECT reblog_of_id, 'reblogged' FROM status WHERE account_id = $1 AND reblog_of_id IN ({ids}) \
+             UNION ALL SELECT status_id, 'bookmarked' FROM bookmark WHERE account_id = $1 AND status_id IN ({ids})"
+        );
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, (i64, String)>(&sql)
+            .bind(viewer)
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows)
+    }
+
+    /// Mentioned account ids of each status.
+    pub async fn mentions_of(&self, status_ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+        if status_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT status_id, account_id FROM status_mention WHERE status_id IN ({}) ORDER BY status_id, account_id",
+            id_list(status_ids)
+        );
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, (i64, i64)>(&sql).fetch_all(pool).await)?;
+        Ok(rows)
+    }
+
+    /// Hashtags of each status.
+    pub async fn tags_of(&self, status_ids: &[i64]) -> Result<Vec<(i64, String)>> {
+        if status_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT status_id, name FROM status_tag WHERE status_id IN ({}) ORDER BY status_id, name",
+            id_list(status_ids)
+        );
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, (i64, String)>(&sql).fetch_all(pool).await)?;
+        Ok(rows)
+    }
+
+    /// Accounts by id.
+    pub async fn accounts_by_ids(&self, ids: &[i64]) -> Result<Vec<crate::AccountRow>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {} FROM account WHERE id IN ({})",
+            crate::accounts::ACCOUNT_COLUMNS,
+            id_list(ids)
+        );
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, crate::AccountRow>(&sql).fetch_all(pool).await)?;
+        Ok(rows)
+    }
+
+    /// Fans a direct status out to the home feeds of the local accounts it mentions that
+    /// follow its author (Mastodon's `deliver_to_mentioned_followers`).
+    pub async fn fan_out_to_mentioned_followers(&self, status_id: i64, author_id: i64) -> Result<u64> {
+        let inserted = crate::connect::on_writer!(rows_affected, self, pool => sqlx::query(
+            "INSERT INTO home_feed (account_id, status_id) \
+             SELECT m.account_id, $1 FROM status_mention m \
+             JOIN follow f ON f.account_id = m.account_id AND f.target_account_id = $2 \
+             JOIN local_user u ON u.account_id = m.account_id \
+             WHERE m.status_id = $1 ON CONFLICT DO NOTHING",
+        )
+        .bind(status_id)
+        .bind(author_id)
+        .execute(pool)
+        .await)?;
+        Ok(inserted)
+    }
+
+    /// Fans a status out to the home feeds of the author's local followers (with reblogs
+    /// shown, for a reblog). Safe to run twice.
+    pub async fn fan_out_to_followers(&self, status_id: i64, author_id: i64, is_reblog: bool) -> Result<u64> {
+        let reblogs = if is_reblog { "AND f.show_reblogs" } else { "" };
+        let sql = format!(
+            "INSERT INTO home_feed (account_id, status_id) \
+             SELECT f.account_id, $1 FROM follow f JOIN local_user u ON u.account_id = f.account_id \
+             WHERE f.target_account_id = $2 {reblogs} ON CONFLICT DO NOTHING"
+        );
+        let inserted = crate::connect::on_writer!(rows_affected, self, pool => sqlx::query(&sql)
+            .bind(status_id)
+            .bind(author_id)
+            .execute(pool)
+            .await)?;
+        Ok(inserted)
+    }
+}

@@ -39,6 +39,23 @@ impl Auth {
     }
 }
 
+/// The account behind an optional token, after checking that a token that is there grants one
+/// of `any_of` (Mastodon's `authorize_if_got_token!`). Anonymous callers are `None`.
+pub fn optional_viewer(auth: &Option<Auth>, any_of: &[Scope]) -> Result<Option<i64>, ApiError> {
+    match auth {
+        None => Ok(None),
+        Some(auth) => {
+            auth.require(any_of)?;
+            Ok(auth.0.user.as_ref().map(|(account, _)| account.id))
+        }
+    }
+}
+
+/// A path id: ids are numbers here, and anything else names no record (Mastodon's 404).
+pub fn path_id(text: &str) -> Result<i64, ApiError> {
+    text.parse().map_err(|_| ApiError::not_found())
+}
+
 /// The bearer token of a request, if it carries one.
 fn bearer_token(parts: &Parts) -> Option<String> {
     if let Some(value) = parts.headers.get(header::AUTHORIZATION) {

@@ -10,6 +10,8 @@ pub mod auth;
 pub mod entities;
 pub mod error;
 pub mod extract;
+pub mod lenient;
+pub mod pagination;
 mod routes;
 
 use axum::Router;

@@ -303,6 +303,22 @@ impl Woolly {
             .map(Account::from))
     }
 
+    /// An account by `acct` (`user`, `@user` or `user@domain`). Only accounts known here are
+    /// found; fetching remote ones comes with federation.
+    pub async fn lookup_account(&self, acct: &str) -> Result<Account> {
+        let acct = acct.trim().trim_start_matches('@');
+        let username = match acct.split_once('@') {
+            None => acct,
+            Some((name, domain)) if domain.eq_ignore_ascii_case(self.config().domain.as_str()) => {
+                name
+            }
+            Some(_) => return Err(CoreError::NotFound),
+        };
+        self.local_account(username)
+            .await?
+            .ok_or(CoreError::NotFound)
+    }
+
     /// The local-user part of a local account.
     pub async fn local_user(&self, account_id: i64) -> Result<Option<LocalUser>> {
         self.db()

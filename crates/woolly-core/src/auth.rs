@@ -86,6 +86,20 @@ impl Scope {
     pub const PUSH: Scope = Scope(3);
     pub const PROFILE: Scope = Scope(4);
     pub const READ_ACCOUNTS: Scope = Scope(7);
+    pub const READ_BLOCKS: Scope = Scope(8);
+    pub const READ_BOOKMARKS: Scope = Scope(9);
+    pub const READ_FAVOURITES: Scope = Scope(10);
+    pub const READ_FOLLOWS: Scope = Scope(12);
+    pub const READ_MUTES: Scope = Scope(14);
+    pub const READ_NOTIFICATIONS: Scope = Scope(15);
+    pub const READ_STATUSES: Scope = Scope(17);
+    pub const WRITE_BLOCKS: Scope = Scope(19);
+    pub const WRITE_BOOKMARKS: Scope = Scope(20);
+    pub const WRITE_FAVOURITES: Scope = Scope(22);
+    pub const WRITE_FOLLOWS: Scope = Scope(24);
+    pub const WRITE_MUTES: Scope = Scope(27);
+    pub const WRITE_NOTIFICATIONS: Scope = Scope(28);
+    pub const WRITE_STATUSES: Scope = Scope(30);
 
     pub fn parse(name: &str) -> Option<Scope> {
         SCOPE_NAMES
@@ -293,6 +307,20 @@ mod tests {
             (Scope::PUSH, "push"),
             (Scope::PROFILE, "profile"),
             (Scope::READ_ACCOUNTS, "read:accounts"),
+            (Scope::READ_BLOCKS, "read:blocks"),
+            (Scope::READ_BOOKMARKS, "read:bookmarks"),
+            (Scope::READ_FAVOURITES, "read:favourites"),
+            (Scope::READ_FOLLOWS, "read:follows"),
+            (Scope::READ_MUTES, "read:mutes"),
+            (Scope::READ_NOTIFICATIONS, "read:notifications"),
+            (Scope::READ_STATUSES, "read:statuses"),
+            (Scope::WRITE_BLOCKS, "write:blocks"),
+            (Scope::WRITE_BOOKMARKS, "write:bookmarks"),
+            (Scope::WRITE_FAVOURITES, "write:favourites"),
+            (Scope::WRITE_FOLLOWS, "write:follows"),
+            (Scope::WRITE_MUTES, "write:mutes"),
+            (Scope::WRITE_NOTIFICATIONS, "write:notifications"),
+            (Scope::WRITE_STATUSES, "write:statuses"),
         ] {
             assert_eq!(constant.name(), name);
         }

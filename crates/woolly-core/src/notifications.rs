@@ -26,13 +26,26 @@ pub struct NotificationView {
 impl Woolly {
     /// A page of the viewer's notifications; notifications about statuses the viewer can no
     /// longer see are left out.
-    pub async fn notifications(&self, viewer: i64, types: &[String], exclude: &[String], page: Page) -> Result<Vec<NotificationView>> {
-        let rows = self.db().notifications_page(viewer, types, exclude, page).await?;
+    pub async fn notifications(
+        &self,
+        viewer: i64,
+        types: &[String],
+        exclude: &[String],
+        page: Page,
+    ) -> Result<Vec<NotificationView>> {
+        let rows = self
+            .db()
+            .notifications_page(viewer, types, exclude, page)
+            .await?;
         self.notification_views(viewer, rows).await
     }
 
     pub async fn notification(&self, viewer: i64, id: i64) -> Result<NotificationView> {
-        let row = self.db().notification(viewer, id).await?.ok_or(CoreError::NotFound)?;
+        let row = self
+            .db()
+            .notification(viewer, id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
         self.notification_views(viewer, vec![row])
             .await?
             .into_iter()
@@ -49,7 +62,11 @@ impl Woolly {
         Ok(())
     }
 
-    async fn notification_views(&self, viewer: i64, rows: Vec<woolly_store::NotificationRow>) -> Result<Vec<NotificationView>> {
+    async fn notification_views(
+        &self,
+        viewer: i64,
+        rows: Vec<woolly_store::NotificationRow>,
+    ) -> Result<Vec<NotificationView>> {
         let account_ids: Vec<i64> = rows.iter().map(|row| row.from_account_id).collect();
         let accounts: HashMap<i64, Account> = self
             .db()

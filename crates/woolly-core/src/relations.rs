@@ -22,16 +22,88 @@ pub struct MuteOptions {
 }
 
 impl Woolly {
+    /// Accounts in the order of `ids` (missing ones skipped), each paired with its cursor.
+    async fn accounts_with_cursors(&self, rows: Vec<(i64, i64)>) -> Result<Vec<(i64, Account)>> {
+        let ids: Vec<i64> = rows.iter().map(|(_, account)| *account).collect();
+        let accounts: std::collections::HashMap<i64, Account> = self
+            .db()
+            .accounts_by_ids(&ids)
+            .await?
+            .into_iter()
+            .map(|row| (row.id, Account::from(row)))
+            .collect();
+        Ok(rows
+            .into_iter()
+            .filter_map(|(cursor, id)| accounts.get(&id).map(|account| (cursor, account.clone())))
+            .collect())
+    }
+
+    /// Who favourited (or reblogged) a status the viewer can see, paged on those rows' ids.
+    pub async fn status_actors(
+        &self,
+        viewer: Option<i64>,
+        status_id: i64,
+        reblogs: bool,
+        page: woolly_store::Page,
+    ) -> Result<Vec<(i64, Account)>> {
+        self.db()
+            .visible_status(status_id, viewer)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        let rows = self.db().status_actors(status_id, reblogs, page).await?;
+        self.accounts_with_cursors(rows).await
+    }
+
+    /// An account's followers (or the accounts it follows), paged on the follows' ids.
+    pub async fn follows(
+        &self,
+        account_id: i64,
+        followers: bool,
+        page: woolly_store::Page,
+    ) -> Result<Vec<(i64, Account)>> {
+        self.account(account_id).await?.ok_or(CoreError::NotFound)?;
+        let rows = self.db().follows_page(account_id, followers, page).await?;
+        self.accounts_with_cursors(rows).await
+    }
+
+    /// The viewer's favourites or bookmarks, paged on those rows' ids, hiding what the viewer
+    /// can no longer see.
+    pub async fn status_relations(
+        &self,
+        viewer: i64,
+        relation: StatusRelation,
+        page: woolly_store::Page,
+    ) -> Result<(Vec<StatusView>, Option<(i64, i64)>)> {
+        let rows = self
+            .db()
+            .status_relations_page(relation, viewer, page)
+            .await?;
+        let cursors = rows
+            .first()
+            .zip(rows.last())
+            .map(|(first, last)| (first.0, last.0));
+        let ids: Vec<i64> = rows.iter().map(|(_, status)| *status).collect();
+        let visible = self.db().visible_among(&ids, Some(viewer)).await?;
+        let ids: Vec<i64> = ids.into_iter().filter(|id| visible.contains(id)).collect();
+        Ok((self.status_views(Some(viewer), &ids).await?, cursors))
+    }
+
     /// An account the viewer may act on: it exists, and it is not the viewer.
     async fn other_account(&self, actor: &Account, target_id: i64) -> Result<Account> {
         let target = self.account(target_id).await?.ok_or(CoreError::NotFound)?;
         if target.id == actor.id {
-            return Err(CoreError::Validation("You cannot do this to yourself".into()));
+            return Err(CoreError::Validation(
+                "You cannot do this to yourself".into(),
+            ));
         }
         Ok(target)
     }
 
-    pub async fn relationships(&self, viewer: i64, target_ids: &[i64]) -> Result<Vec<Relationship>> {
+    pub async fn relationships(
+        &self,
+        viewer: i64,
+        target_ids: &[i64],
+    ) -> Result<Vec<Relationship>> {
         Ok(self.db().relationships(viewer, target_ids).await?)
     }
 
@@ -45,7 +117,13 @@ impl Woolly {
 
     /// Follows a local account. (Locked accounts' follow requests and remote follows come with
     /// their own issues; until then a follow takes effect at once.)
-    pub async fn follow(&self, actor: &Account, target_id: i64, show_reblogs: bool, notify: bool) -> Result<Relationship> {
+    pub async fn follow(
+        &self,
+        actor: &Account,
+        target_id: i64,
+        show_reblogs: bool,
+        notify: bool,
+    ) -> Result<Relationship> {
         let target = self.other_account(actor, target_id).await?;
         let relation = self.relationship(actor.id, target.id).await?;
         if relation.blocking || relation.blocked_by {
@@ -53,8 +131,12 @@ impl Woolly {
         }
         let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
-        if tx.upsert_follow(actor.id, target.id, show_reblogs, notify, now).await? {
-            tx.insert_notification(target.id, actor.id, "follow", None, now).await?;
+        if tx
+            .upsert_follow(actor.id, target.id, show_reblogs, notify, now)
+            .await?
+        {
+            tx.insert_notification(target.id, actor.id, "follow", None, now)
+                .await?;
         }
         tx.commit().await?;
         self.relationship(actor.id, target.id).await
@@ -64,14 +146,19 @@ impl Woolly {
         let target = self.other_account(actor, target_id).await?;
         let mut tx = self.db().begin().await?;
         if tx.delete_follow(actor.id, target.id).await? {
-            tx.delete_notification(target.id, actor.id, "follow", None).await?;
+            tx.delete_notification(target.id, actor.id, "follow", None)
+                .await?;
         }
         tx.commit().await?;
         self.relationship(actor.id, target.id).await
     }
 
     /// Removes `target_id` from the actor's followers.
-    pub async fn remove_from_followers(&self, actor: &Account, target_id: i64) -> Result<Relationship> {
+    pub async fn remove_from_followers(
+        &self,
+        actor: &Account,
+        target_id: i64,
+    ) -> Result<Relationship> {
         let target = self.other_account(actor, target_id).await?;
         let mut tx = self.db().begin().await?;
         tx.delete_follow(target.id, actor.id).await?;
@@ -82,7 +169,8 @@ impl Woolly {
     pub async fn block(&self, actor: &Account, target_id: i64) -> Result<Relationship> {
         let target = self.other_account(actor, target_id).await?;
         let mut tx = self.db().begin().await?;
-        tx.insert_block(actor.id, target.id, crate::now_millis()).await?;
+        tx.insert_block(actor.id, target.id, crate::now_millis())
+            .await?;
         tx.commit().await?;
         self.relationship(actor.id, target.id).await
     }
@@ -95,7 +183,12 @@ impl Woolly {
         self.relationship(actor.id, target.id).await
     }
 
-    pub async fn mute(&self, actor: &Account, target_id: i64, options: MuteOptions) -> Result<Relationship> {
+    pub async fn mute(
+        &self,
+        actor: &Account,
+        target_id: i64,
+        options: MuteOptions,
+    ) -> Result<Relationship> {
         let target = self.other_account(actor, target_id).await?;
         let now = crate::now_millis();
         let expires_at = options
@@ -103,7 +196,8 @@ impl Woolly {
             .filter(|seconds| *seconds > 0)
             .map(|seconds| now + seconds.saturating_mul(1000));
         let mut tx = self.db().begin().await?;
-        tx.upsert_mute(actor.id, target.id, options.notifications, expires_at, now).await?;
+        tx.upsert_mute(actor.id, target.id, options.notifications, expires_at, now)
+            .await?;
         tx.commit().await?;
         self.relationship(actor.id, target.id).await
     }
@@ -117,18 +211,30 @@ impl Woolly {
     }
 
     /// Favourites (or bookmarks) a status the actor can see; doing it twice changes nothing.
-    pub async fn add_status_relation(&self, actor: &Account, relation: StatusRelation, status_id: i64) -> Result<StatusView> {
+    pub async fn add_status_relation(
+        &self,
+        actor: &Account,
+        relation: StatusRelation,
+        status_id: i64,
+    ) -> Result<StatusView> {
         let view = self.status_view(Some(actor.id), status_id).await?;
         // Interactions land on the original, not on a reblog of it.
-        let target = view.reblog.as_ref().map_or(&view.status, |original| &original.status);
+        let target = view
+            .reblog
+            .as_ref()
+            .map_or(&view.status, |original| &original.status);
         let (target_id, author_id) = (target.id, target.account_id);
         let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
-        if tx.insert_status_relation(relation, actor.id, target_id, now).await?
+        if tx
+            .insert_status_relation(relation, actor.id, target_id, now)
+            .await?
             && matches!(relation, StatusRelation::Favourite)
         {
-            tx.bump_status(target_id, StatusCounter::Favourites, 1).await?;
-            tx.insert_notification(author_id, actor.id, "favourite", Some(target_id), now).await?;
+            tx.bump_status(target_id, StatusCounter::Favourites, 1)
+                .await?;
+            tx.insert_notification(author_id, actor.id, "favourite", Some(target_id), now)
+                .await?;
         }
         tx.commit().await?;
         self.status_view(Some(actor.id), target_id).await
@@ -136,16 +242,28 @@ impl Woolly {
 
     /// Undoes a favourite or bookmark. Mastodon answers with the status even when there was
     /// nothing to undo.
-    pub async fn remove_status_relation(&self, actor: &Account, relation: StatusRelation, status_id: i64) -> Result<StatusView> {
+    pub async fn remove_status_relation(
+        &self,
+        actor: &Account,
+        relation: StatusRelation,
+        status_id: i64,
+    ) -> Result<StatusView> {
         let view = self.status_view(Some(actor.id), status_id).await?;
-        let target = view.reblog.as_ref().map_or(&view.status, |original| &original.status);
+        let target = view
+            .reblog
+            .as_ref()
+            .map_or(&view.status, |original| &original.status);
         let (target_id, author_id) = (target.id, target.account_id);
         let mut tx = self.db().begin().await?;
-        if tx.delete_status_relation(relation, actor.id, target_id).await?
+        if tx
+            .delete_status_relation(relation, actor.id, target_id)
+            .await?
             && matches!(relation, StatusRelation::Favourite)
         {
-            tx.bump_status(target_id, StatusCounter::Favourites, -1).await?;
-            tx.delete_notification(author_id, actor.id, "favourite", Some(target_id)).await?;
+            tx.bump_status(target_id, StatusCounter::Favourites, -1)
+                .await?;
+            tx.delete_notification(author_id, actor.id, "favourite", Some(target_id))
+                .await?;
         }
         tx.commit().await?;
         self.status_view(Some(actor.id), target_id).await
@@ -153,10 +271,19 @@ impl Woolly {
 
     /// Reblogs a status: public and unlisted statuses, or the actor's own private ones.
     /// Returns the reblog (whose `reblog` is the original). Reblogging twice returns the first.
-    pub async fn reblog(&self, actor: &Account, status_id: i64, visibility: Option<Visibility>) -> Result<StatusView> {
+    pub async fn reblog(
+        &self,
+        actor: &Account,
+        status_id: i64,
+        visibility: Option<Visibility>,
+    ) -> Result<StatusView> {
         let view = self.status_view(Some(actor.id), status_id).await?;
-        let original = view.reblog.as_deref().map_or(&view.status, |original| &original.status);
-        let own_private = original.visibility == Visibility::Private && original.account_id == actor.id;
+        let original = view
+            .reblog
+            .as_deref()
+            .map_or(&view.status, |original| &original.status);
+        let own_private =
+            original.visibility == Visibility::Private && original.account_id == actor.id;
         if !original.visibility.is_reblogable() && !own_private {
             return Err(CoreError::Forbidden("This action is not allowed".into()));
         }
@@ -193,12 +320,19 @@ impl Woolly {
             created_at: now,
         })
         .await?;
-        tx.bump_status(original_id, StatusCounter::Reblogs, 1).await?;
+        tx.bump_status(original_id, StatusCounter::Reblogs, 1)
+            .await?;
         tx.bump_account_statuses(actor.id, 1, Some(now)).await?;
         tx.add_to_home_feed(actor.id, id).await?;
-        tx.insert_notification(author_id, actor.id, "reblog", Some(original_id), now).await?;
-        tx.enqueue_job(&new_job(FAN_OUT_KIND, &FanOut { status_id: id }, now, crate::jobs::DEFAULT_MAX_ATTEMPTS)?)
+        tx.insert_notification(author_id, actor.id, "reblog", Some(original_id), now)
             .await?;
+        tx.enqueue_job(&new_job(
+            FAN_OUT_KIND,
+            &FanOut { status_id: id },
+            now,
+            crate::jobs::DEFAULT_MAX_ATTEMPTS,
+        )?)
+        .await?;
         tx.commit().await?;
         self.wake_workers();
         self.status_view(Some(actor.id), id).await
@@ -207,14 +341,19 @@ impl Woolly {
     /// Undoes the actor's reblog of a status; returns the original.
     pub async fn unreblog(&self, actor: &Account, status_id: i64) -> Result<StatusView> {
         let view = self.status_view(Some(actor.id), status_id).await?;
-        let original = view.reblog.as_deref().map_or(&view.status, |original| &original.status);
+        let original = view
+            .reblog
+            .as_deref()
+            .map_or(&view.status, |original| &original.status);
         let (original_id, author_id) = (original.id, original.account_id);
         let mut tx = self.db().begin().await?;
         if let Some(reblog) = tx.reblog_by(actor.id, original_id).await? {
             tx.delete_status(reblog).await?;
-            tx.bump_status(original_id, StatusCounter::Reblogs, -1).await?;
+            tx.bump_status(original_id, StatusCounter::Reblogs, -1)
+                .await?;
             tx.bump_account_statuses(actor.id, -1, None).await?;
-            tx.delete_notification(author_id, actor.id, "reblog", Some(original_id)).await?;
+            tx.delete_notification(author_id, actor.id, "reblog", Some(original_id))
+                .await?;
         }
         tx.commit().await?;
         self.status_view(Some(actor.id), original_id).await

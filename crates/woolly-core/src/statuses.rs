@@ -121,7 +121,10 @@ pub struct Context {
 impl Woolly {
     /// The URI of a local status (its ActivityPub id).
     fn status_uri(&self, username: &str, id: i64) -> String {
-        format!("{}/users/{username}/statuses/{id}", self.config().base_url())
+        format!(
+            "{}/users/{username}/statuses/{id}",
+            self.config().base_url()
+        )
     }
 
     /// The web page of a local status.
@@ -140,11 +143,15 @@ impl Woolly {
     ) -> Result<StatusView> {
         let text = post.text.trim().to_owned();
         if text.is_empty() {
-            return Err(CoreError::Validation("Validation failed: Text can't be blank".into()));
+            return Err(CoreError::Validation(
+                "Validation failed: Text can't be blank".into(),
+            ));
         }
         let spoiler_text = post.spoiler_text.trim().to_owned();
         if spoiler_text.chars().count() > MAX_SPOILER_LENGTH {
-            return Err(CoreError::Validation("Validation failed: Content warning is too long".into()));
+            return Err(CoreError::Validation(
+                "Validation failed: Content warning is too long".into(),
+            ));
         }
         let length = text::count_characters(&text) + spoiler_text.chars().count();
         let limit = self.config().max_status_characters as usize;
@@ -159,9 +166,14 @@ impl Woolly {
         };
         let language = post.language.filter(|language| !language.is_empty());
         if let Some(language) = &language
-            && (language.len() > 16 || !language.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+            && (language.len() > 16
+                || !language
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-'))
         {
-            return Err(CoreError::Validation(format!("Validation failed: Language {language:?} is not a language code")));
+            return Err(CoreError::Validation(format!(
+                "Validation failed: Language {language:?} is not a language code"
+            )));
         }
         let parent = match post.in_reply_to_id {
             Some(id) => Some(
@@ -175,13 +187,17 @@ impl Woolly {
         if let Some(parent) = &parent
             && parent.reblog_of_id.is_some()
         {
-            return Err(CoreError::Validation("Validation failed: A reblog cannot be replied to".into()));
+            return Err(CoreError::Validation(
+                "Validation failed: A reblog cannot be replied to".into(),
+            ));
         }
 
         let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
         if let Some(key) = &post.idempotency_key
-            && let Some(existing) = tx.idempotent_status(author.id, key, now - IDEMPOTENCY_WINDOW_MILLIS).await?
+            && let Some(existing) = tx
+                .idempotent_status(author.id, key, now - IDEMPOTENCY_WINDOW_MILLIS)
+                .await?
         {
             tx.rollback().await?;
             return self.status_view(Some(author.id), existing).await;
@@ -256,10 +272,16 @@ impl Woolly {
         }
         tx.add_to_home_feed(author.id, id).await?;
         for account in &mentioned {
-            tx.insert_notification(account.id, author.id, "mention", Some(id), now).await?;
+            tx.insert_notification(account.id, author.id, "mention", Some(id), now)
+                .await?;
         }
-        tx.enqueue_job(&new_job(FAN_OUT_KIND, &FanOut { status_id: id }, now, crate::jobs::DEFAULT_MAX_ATTEMPTS)?)
-            .await?;
+        tx.enqueue_job(&new_job(
+            FAN_OUT_KIND,
+            &FanOut { status_id: id },
+            now,
+            crate::jobs::DEFAULT_MAX_ATTEMPTS,
+        )?)
+        .await?;
         if let Some(key) = &post.idempotency_key {
             tx.remember_idempotency_key(author.id, key, id, now).await?;
         }
@@ -270,7 +292,10 @@ impl Woolly {
 
     /// A status as `viewer` may see it; [`CoreError::NotFound`] otherwise.
     pub async fn status_view(&self, viewer: Option<i64>, id: i64) -> Result<StatusView> {
-        self.db().visible_status(id, viewer).await?.ok_or(CoreError::NotFound)?;
+        self.db()
+            .visible_status(id, viewer)
+            .await?
+            .ok_or(CoreError::NotFound)?;
         self.status_views(viewer, &[id])
             .await?
             .into_iter()
@@ -292,7 +317,8 @@ impl Woolly {
             .collect::<Result<_>>()?;
         let all_ids: Vec<i64> = statuses.keys().copied().collect();
         let mentions = db.mentions_of(&all_ids).await?;
-        let mut account_ids: HashSet<i64> = statuses.values().map(|status| status.account_id).collect();
+        let mut account_ids: HashSet<i64> =
+            statuses.values().map(|status| status.account_id).collect();
         account_ids.extend(mentions.iter().map(|(_, account)| *account));
         let accounts: HashMap<i64, Account> = db
             .accounts_by_ids(&account_ids.into_iter().collect::<Vec<_>>())
@@ -377,9 +403,16 @@ impl Woolly {
 
     /// The visible thread around a status.
     pub async fn context(&self, viewer: Option<i64>, id: i64) -> Result<Context> {
-        let status = self.db().visible_status(id, viewer).await?.ok_or(CoreError::NotFound)?;
+        let status = self
+            .db()
+            .visible_status(id, viewer)
+            .await?
+            .ok_or(CoreError::NotFound)?;
         let ancestors = self.db().ancestors(&status, viewer, CONTEXT_LIMIT).await?;
-        let descendants = self.db().descendants(&status, viewer, CONTEXT_LIMIT).await?;
+        let descendants = self
+            .db()
+            .descendants(&status, viewer, CONTEXT_LIMIT)
+            .await?;
         Ok(Context {
             ancestors: self.status_views(viewer, &ancestors).await?,
             descendants: self.status_views(viewer, &descendants).await?,
@@ -393,14 +426,28 @@ impl Woolly {
     }
 
     /// A page of the public timeline (`local`: only local, only remote, or both).
-    pub async fn public_timeline(&self, viewer: Option<i64>, local: Option<bool>, page: Page) -> Result<Vec<StatusView>> {
+    pub async fn public_timeline(
+        &self,
+        viewer: Option<i64>,
+        local: Option<bool>,
+        page: Page,
+    ) -> Result<Vec<StatusView>> {
         let ids = self.db().public_timeline(viewer, local, page).await?;
         self.status_views(viewer, &ids).await
     }
 
     /// A page of a hashtag's timeline.
-    pub async fn tag_timeline(&self, viewer: Option<i64>, tag: &str, local_only: bool, page: Page) -> Result<Vec<StatusView>> {
-        let ids = self.db().tag_timeline(viewer, &tag.to_lowercase(), local_only, page).await?;
+    pub async fn tag_timeline(
+        &self,
+        viewer: Option<i64>,
+        tag: &str,
+        local_only: bool,
+        page: Page,
+    ) -> Result<Vec<StatusView>> {
+        let ids = self
+            .db()
+            .tag_timeline(viewer, &tag.to_lowercase(), local_only, page)
+            .await?;
         self.status_views(viewer, &ids).await
     }
 
@@ -439,20 +486,37 @@ impl crate::jobs::JobHandler for FanOutJob {
         FAN_OUT_KIND
     }
 
-    fn run<'a>(&'a self, woolly: &'a Woolly, job: &'a crate::jobs::Job) -> crate::jobs::JobFuture<'a> {
+    fn run<'a>(
+        &'a self,
+        woolly: &'a Woolly,
+        job: &'a crate::jobs::Job,
+    ) -> crate::jobs::JobFuture<'a> {
         Box::pin(async move {
             let FanOut { status_id } = job.payload()?;
-            let Some(row) = woolly.db().statuses_by_ids(&[status_id]).await?.into_iter().next() else {
+            let Some(row) = woolly
+                .db()
+                .statuses_by_ids(&[status_id])
+                .await?
+                .into_iter()
+                .next()
+            else {
                 // Deleted before it was fanned out: nothing to do.
                 return Ok(());
             };
             let status = Status::try_from(row)?;
             if status.visibility == Visibility::Direct {
-                woolly.db().fan_out_to_mentioned_followers(status.id, status.account_id).await?;
+                woolly
+                    .db()
+                    .fan_out_to_mentioned_followers(status.id, status.account_id)
+                    .await?;
             } else {
                 woolly
                     .db()
-                    .fan_out_to_followers(status.id, status.account_id, status.reblog_of_id.is_some())
+                    .fan_out_to_followers(
+                        status.id,
+                        status.account_id,
+                        status.reblog_of_id.is_some(),
+                    )
                     .await?;
             }
             Ok(())

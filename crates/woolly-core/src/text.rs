@@ -24,7 +24,7 @@
 //!   are t.co's special truncation and the `xmpp://node@domain/` authority form.
 
 use std::collections::HashSet;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
 use unicode_segmentation::UnicodeSegmentation;
@@ -65,6 +65,14 @@ const MAX_DOMAIN_LENGTH: usize = 253;
 const PROTOCOLS: [&str; 9] = [
     "https", "http", "dat", "dweb", "ipfs", "ipns", "ssb", "gopher", "gemini",
 ];
+/// What a link hides before its shown part (`TextFormatter::URL_PREFIX_REGEX`, case-sensitive).
+const URL_PREFIXES: [&str; 5] = [
+    "https://www.",
+    "http://www.",
+    "https://",
+    "http://",
+    "xmpp:",
+];
 
 /// Renders a status's plain text to HTML as Mastodon's `TextFormatter#to_s` does.
 ///
@@ -80,39 +88,19 @@ pub fn render_plain_text(
     let chars = Chars::new(text);
     let entities = extract_entities(&chars);
     let (mentions, tags) = entity_names(&entities);
-    if is_blank(text) {
-        return Rendered {
-            html: String::new(),
-            mentions,
-            tags,
-        };
+    let mut html = String::new();
+    if !is_blank(text) {
+        let targets: Vec<(String, MentionTarget)> = mentions
+            .iter()
+            .filter_map(|acct| resolve(acct).map(|target| (acct.to_lowercase(), target)))
+            .collect();
+        let base_url = base_url.trim_end_matches('/');
+        // Writing to a `String` cannot fail.
+        let _ = write_entities(&mut html, &chars, &entities, base_url, &targets);
+        html = format_paragraphs(&html);
     }
-    let targets: Vec<(String, MentionTarget)> = mentions
-        .iter()
-        .filter_map(|acct| resolve(acct).map(|target| (acct.to_lowercase(), target)))
-        .collect();
-    let base_url = base_url.trim_end_matches('/');
-
-    let mut html = String::with_capacity(text.len() * 2);
-    let mut last = 0;
-    for entity in &entities {
-        escape_into(&mut html, chars.slice(last, entity.start));
-        match &entity.kind {
-            Kind::Url => push_link(&mut html, chars.slice(entity.start, entity.end)),
-            Kind::Hashtag(name) => push_hashtag(&mut html, base_url, name),
-            Kind::Mention(screen_name) => {
-                let key = normalize_acct(screen_name).to_lowercase();
-                match targets.iter().find(|(acct, _)| *acct == key) {
-                    Some((_, target)) => push_mention(&mut html, target, &targets),
-                    None => escape_into(&mut html, chars.slice(entity.start, entity.end)),
-                }
-            }
-        }
-        last = entity.end;
-    }
-    escape_into(&mut html, chars.slice(last, chars.len()));
     Rendered {
-        html: format_paragraphs(&html),
+        html,
         mentions,
         tags,
     }
@@ -141,8 +129,8 @@ pub fn count_characters(text: &str) -> usize {
     let chars = Chars::new(text);
     // Only URLs and mentions count differently, so only they compete for overlaps here.
     let mut entities = Vec::new();
-    extract_urls(&chars, &mut entities);
-    extract_mentions(&chars, &mut entities);
+    find_all(&chars, &mut entities, url_at);
+    find_all(&chars, &mut entities, mention_at);
     let mut countable = String::with_capacity(text.len());
     let mut last = 0;
     for entity in remove_overlapping(entities) {
@@ -150,11 +138,7 @@ pub fn count_characters(text: &str) -> usize {
         match &entity.kind {
             Kind::Mention(screen_name) => {
                 countable.push('@');
-                countable.push_str(
-                    screen_name
-                        .split_once('@')
-                        .map_or(screen_name.as_str(), |(username, _)| username),
-                );
+                countable.push_str(screen_name.split('@').next().unwrap_or(screen_name));
             }
             Kind::Url | Kind::Hashtag(_) => countable.push_str(&"x".repeat(URL_PLACEHOLDER_LENGTH)),
         }
@@ -228,9 +212,10 @@ impl<'a> Chars<'a> {
 
     /// Whether `ascii` is written at `at`, in any case.
     fn matches_at(&self, at: usize, ascii: &str) -> bool {
-        ascii.chars().enumerate().all(|(offset, expected)| {
+        let mut expected = ascii.chars().enumerate();
+        expected.all(|(offset, e)| {
             self.get(at + offset)
-                .is_some_and(|c| c.eq_ignore_ascii_case(&expected))
+                .is_some_and(|c| c.eq_ignore_ascii_case(&e))
         })
     }
 }
@@ -239,11 +224,24 @@ impl<'a> Chars<'a> {
 /// URIs, the first of overlapping ones kept.
 fn extract_entities(chars: &Chars) -> Vec<Entity> {
     let mut entities = Vec::new();
-    extract_urls(chars, &mut entities);
-    extract_hashtags(chars, &mut entities);
-    extract_mentions(chars, &mut entities);
-    extract_extra_uris(chars, &mut entities);
+    for find in [url_at, hashtag_at, mention_at, extra_uri_at] {
+        find_all(chars, &mut entities, find);
+    }
     remove_overlapping(entities)
+}
+
+/// Every entity `find` sees, looking on after each one found, as Ruby's `String#scan` does.
+fn find_all(chars: &Chars, entities: &mut Vec<Entity>, find: fn(&Chars, usize) -> Option<Entity>) {
+    let mut index = 0;
+    while index < chars.len() {
+        match find(chars, index) {
+            Some(entity) => {
+                index = entity.end.max(index + 1);
+                entities.push(entity);
+            }
+            None => index += 1,
+        }
+    }
 }
 
 /// twitter-text's `remove_overlapping_entities`: by start, dropping any that begins inside the
@@ -274,12 +272,8 @@ fn entity_names(entities: &[Entity]) -> (Vec<String>, Vec<String>) {
                     mentions.push(acct);
                 }
             }
-            Kind::Hashtag(name) => {
-                if seen_tags.insert(name.to_lowercase()) {
-                    tags.push(name.clone());
-                }
-            }
-            Kind::Url => {}
+            Kind::Hashtag(name) if seen_tags.insert(name.to_lowercase()) => tags.push(name.clone()),
+            Kind::Hashtag(_) | Kind::Url => {}
         }
     }
     (mentions, tags)
@@ -326,21 +320,17 @@ fn is_domain_char(c: char) -> bool {
     !(c.is_ascii_punctuation()
         || c.is_ascii_control()
         || c.is_whitespace()
-        || matches!(c, '\u{180e}' | '\u{fffe}' | '\u{feff}' | '\u{ffff}'))
+        || "\u{180e}\u{fffe}\u{feff}\u{ffff}".contains(c))
 }
 
 /// twitter-text's `valid_url_preceding_chars`: a URL glued to a word, `@`, `$` or `#` is not one.
 fn can_precede_url(c: char) -> bool {
-    !(c.is_ascii_alphanumeric()
-        || matches!(
-            c,
-            '@' | '＠' | '$' | '#' | '＃' | '\u{fffe}' | '\u{feff}' | '\u{ffff}'
-        ))
+    !c.is_ascii_alphanumeric() && !"@＠$#＃\u{fffe}\u{feff}\u{ffff}".contains(c)
 }
 
 /// Mastodon's `valid_general_url_path_chars`.
 fn is_path_char(c: char) -> bool {
-    !c.is_whitespace() && !matches!(c, '<' | '>' | '(' | ')' | '?')
+    !c.is_whitespace() && !"<>()?".contains(c)
 }
 
 /// Mastodon's `valid_url_path_ending_chars`: sentence punctuation after a link is not part of it.
@@ -387,26 +377,9 @@ fn is_xmpp_node_char(c: char) -> bool {
 
 // --- URLs --------------------------------------------------------------------------------------
 
-/// `extract_urls_with_indices(text, extract_url_without_protocol: false)`.
-fn extract_urls(chars: &Chars, entities: &mut Vec<Entity>) {
-    let mut index = 0;
-    while index < chars.len() {
-        match url_end(chars, index) {
-            Some(end) => {
-                entities.push(Entity {
-                    start: index,
-                    end,
-                    kind: Kind::Url,
-                });
-                index = end;
-            }
-            None => index += 1,
-        }
-    }
-}
-
-/// The end of the URL starting at `start` (`valid_url` with a protocol), if one does.
-fn url_end(chars: &Chars, start: usize) -> Option<usize> {
+/// The URL starting at `start`, by Mastodon's `valid_url` with a protocol (twitter-text's
+/// `extract_urls_with_indices(text, extract_url_without_protocol: false)`).
+fn url_at(chars: &Chars, start: usize) -> Option<Entity> {
     if !chars.before(start).is_none_or(can_precede_url) {
         return None;
     }
@@ -415,19 +388,19 @@ fn url_end(chars: &Chars, start: usize) -> Option<usize> {
         (chars.matches_at(start, protocol) && chars.matches_at(colon, "://")).then_some(colon + 3)
     })?;
     let mut end = domain_end(chars, host)?;
-    if chars.get(end) == Some(':') {
-        let port_end = chars.run_end(end + 1, |c| c.is_ascii_digit());
-        if port_end > end + 1 {
-            end = port_end;
-        }
+    let port_end = chars.run_end(end + 1, |c| c.is_ascii_digit());
+    if chars.get(end) == Some(':') && port_end > end + 1 {
+        end = port_end;
     }
     if chars.get(end) == Some('/') {
         end = path_end(chars, end + 1);
     }
-    if chars.get(end) == Some('?') {
-        end = query_end(chars, end + 1).unwrap_or(end);
-    }
-    (end - start <= MAX_URL_LENGTH).then_some(end)
+    end = query_end(chars, end).unwrap_or(end);
+    (end - start <= MAX_URL_LENGTH).then_some(Entity {
+        start,
+        end,
+        kind: Kind::Url,
+    })
 }
 
 /// The end of the host starting at `from`: labels of domain characters (with inner `-` and
@@ -441,8 +414,7 @@ fn domain_end(chars: &Chars, from: usize) -> Option<usize> {
         if label_start > from {
             found = top_level_domain_end(chars, label_start).or(found);
         }
-        let is_label = label_end > label_start
-            && chars.get(label_start).is_some_and(is_domain_char)
+        let is_label = chars.get(label_start).is_some_and(is_domain_char)
             && chars.before(label_end).is_some_and(is_domain_char);
         if !is_label || chars.get(label_end) != Some('.') {
             return found;
@@ -462,7 +434,7 @@ fn top_level_domain_end(chars: &Chars, from: usize) -> Option<usize> {
     };
     let runs_on = chars
         .get(end)
-        .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '@' | '+' | '-'));
+        .is_some_and(|c| c.is_ascii_alphanumeric() || "@+-".contains(c));
     (end > from && chars.before(end) != Some('-') && !runs_on).then_some(end)
 }
 
@@ -490,7 +462,7 @@ fn path_end(chars: &Chars, from: usize) -> usize {
 /// `valid_url_balanced_parens`: `(text)`, or one nested level `(a(b)c)`, as in Wikipedia's
 /// `Diaspora_(software)`.
 fn balanced_parentheses_end(chars: &Chars, open: usize) -> Option<usize> {
-    let mut index = chars.run_end(open + 1, is_path_char);
+    let index = chars.run_end(open + 1, is_path_char);
     match chars.get(index)? {
         ')' if index > open + 1 => Some(index + 1),
         '(' => {
@@ -498,18 +470,21 @@ fn balanced_parentheses_end(chars: &Chars, open: usize) -> Option<usize> {
             if inner_end == index + 1 || chars.get(inner_end) != Some(')') {
                 return None;
             }
-            index = chars.run_end(inner_end + 1, is_path_char);
-            (chars.get(index) == Some(')')).then_some(index + 1)
+            let close = chars.run_end(inner_end + 1, is_path_char);
+            (chars.get(close) == Some(')')).then_some(close + 1)
         }
         _ => None,
     }
 }
 
-/// The end of a query whose first character is at `from` (just after its `?`), if it has a
-/// character a query may end with.
-fn query_end(chars: &Chars, from: usize) -> Option<usize> {
+/// The end of the query whose `?` is at `at`, if one is there and it has a character a query may
+/// end with.
+fn query_end(chars: &Chars, at: usize) -> Option<usize> {
+    if chars.get(at) != Some('?') {
+        return None;
+    }
     let mut end = None;
-    let mut index = from;
+    let mut index = at + 1;
     while let Some(c) = chars.get(index).filter(|&c| is_query_char(c)) {
         index += 1;
         if can_end_query(c) {
@@ -519,107 +494,70 @@ fn query_end(chars: &Chars, from: usize) -> Option<usize> {
     end
 }
 
-/// `Extractor.extract_extra_uris_with_indices`: `xmpp:` and `magnet:` URIs, which Mastodon
-/// links too.
-fn extract_extra_uris(chars: &Chars, entities: &mut Vec<Entity>) {
-    let mut index = 0;
-    while index < chars.len() {
-        let end = if !chars.before(index).is_none_or(can_precede_url) {
-            None
-        } else if chars.matches_at(index, "magnet:?") {
-            query_end(chars, index + 8)
-        } else if chars.matches_at(index, "xmpp:") {
-            xmpp_end(chars, index + 5)
-        } else {
-            None
-        };
-        match end {
-            Some(end) => {
-                entities.push(Entity {
-                    start: index,
-                    end,
-                    kind: Kind::Url,
-                });
-                index = end;
-            }
-            None => index += 1,
-        }
+/// The `xmpp:[node@]domain[/resource][?query]` or `magnet:?query` URI starting at `start`, which
+/// Mastodon links too (`Extractor.extract_extra_uris_with_indices`).
+fn extra_uri_at(chars: &Chars, start: usize) -> Option<Entity> {
+    if !chars.before(start).is_none_or(can_precede_url) {
+        return None;
     }
-}
-
-/// The end of `xmpp:[node@]domain[/resource][?query]` after its `xmpp:` at `from`.
-fn xmpp_end(chars: &Chars, from: usize) -> Option<usize> {
-    let node_end = chars.run_end(from, is_xmpp_node_char);
-    let host = if node_end > from && chars.get(node_end) == Some('@') {
-        node_end + 1
-    } else {
-        from
-    };
-    let mut end = domain_end(chars, host)?;
-    if chars.get(end) == Some('/') {
-        let resource_end =
-            chars.run_end(end + 1, |c| is_xmpp_node_char(c) || matches!(c, '&' | '\''));
-        if resource_end > end + 1 {
+    let end = if chars.matches_at(start, "magnet:") {
+        query_end(chars, start + 7)?
+    } else if chars.matches_at(start, "xmpp:") {
+        let node_end = chars.run_end(start + 5, is_xmpp_node_char);
+        let has_node = node_end > start + 5 && chars.get(node_end) == Some('@');
+        let mut end = domain_end(chars, if has_node { node_end + 1 } else { start + 5 })?;
+        let resource_end = chars.run_end(end + 1, |c| is_xmpp_node_char(c) || "&'".contains(c));
+        if chars.get(end) == Some('/') && resource_end > end + 1 {
             end = resource_end;
         }
-    }
-    if chars.get(end) == Some('?') {
-        end = query_end(chars, end + 1).unwrap_or(end);
-    }
-    Some(end)
+        query_end(chars, end).unwrap_or(end)
+    } else {
+        return None;
+    };
+    Some(Entity {
+        start,
+        end,
+        kind: Kind::Url,
+    })
 }
 
 // --- Mentions and hashtags ---------------------------------------------------------------------
 
-/// `Extractor.extract_mentions_or_lists_with_indices` over `Account::MENTION_RE`:
-/// `@user` or `@user@domain`, not right after `=`, `/` or a word character (so not in an email
-/// address or a URL), and not cut short by what follows.
-fn extract_mentions(chars: &Chars, entities: &mut Vec<Entity>) {
-    let mut index = 0;
-    while index < chars.len() {
-        let can_start = chars.get(index) == Some('@')
-            && !chars
-                .before(index)
-                .is_some_and(|c| c == '=' || c == '/' || is_word(c));
-        let Some((end, domain_length)) = can_start.then(|| mention_end(chars, index + 1)).flatten()
-        else {
-            index += 1;
-            continue;
-        };
-        // twitter-text's `end_mention_match`.
-        let is_cut_short = chars
-            .get(end)
-            .is_some_and(|c| matches!(c, '@' | '＠') || is_latin_accent(c))
-            || chars.matches_at(end, "://");
-        if !is_cut_short && domain_length <= MAX_DOMAIN_LENGTH {
-            let screen_name = chars.slice(index + 1, end).to_owned();
-            entities.push(Entity {
-                start: index,
-                end,
-                kind: Kind::Mention(screen_name),
-            });
-        }
-        // Like Ruby's `scan`, carry on after the match even when it was dropped.
-        index = end;
-    }
-}
-
-/// The end of the screen name starting at `from`, and the length of its domain (0 if none).
-fn mention_end(chars: &Chars, from: usize) -> Option<(usize, usize)> {
-    let username_end = separated_run_end(chars, from, |c| c.is_ascii_alphanumeric() || c == '_')?;
-    if chars.get(username_end) != Some('@') {
-        return Some((username_end, 0));
-    }
-    let Some(domain_end) = separated_run_end(chars, username_end + 1, is_word) else {
-        return Some((username_end, 0));
+/// The mention starting at `start`, by `Account::MENTION_RE` and twitter-text's checks
+/// (`Extractor.extract_mentions_or_lists_with_indices`): `@user` or `@user@domain`, not right
+/// after `=`, `/` or a word character (so not in an email address or a URL), and not cut short.
+fn mention_at(chars: &Chars, start: usize) -> Option<Entity> {
+    let is_glued = || {
+        chars
+            .before(start)
+            .is_some_and(|c| c == '=' || c == '/' || is_word(c))
     };
-    let domain_length = domain_end - username_end - 1;
-    // Woolly: a port after the domain (module docs).
-    let port_end = chars.run_end(domain_end + 1, |c| c.is_ascii_digit());
-    if chars.get(domain_end) == Some(':') && port_end > domain_end + 1 {
-        return Some((port_end, domain_length));
+    if chars.get(start) != Some('@') || is_glued() {
+        return None;
     }
-    Some((domain_end, domain_length))
+    let username_end =
+        separated_run_end(chars, start + 1, |c| c.is_ascii_alphanumeric() || c == '_')?;
+    let domain_end = (chars.get(username_end) == Some('@'))
+        .then(|| separated_run_end(chars, username_end + 1, is_word))
+        .flatten();
+    let mut end = domain_end.unwrap_or(username_end);
+    // Woolly: a port after the domain (module docs).
+    let port_end = chars.run_end(end + 1, |c| c.is_ascii_digit());
+    if domain_end.is_some() && chars.get(end) == Some(':') && port_end > end + 1 {
+        end = port_end;
+    }
+    // twitter-text's `end_mention_match`: `@josé`, `@user@` and `@user://` were cut short.
+    let is_cut_short = chars
+        .get(end)
+        .is_some_and(|c| "@＠".contains(c) || is_latin_accent(c))
+        || chars.matches_at(end, "://");
+    let domain_length = domain_end.map_or(0, |domain_end| domain_end - username_end - 1);
+    let screen_name = chars.slice(start + 1, end).to_owned();
+    (!is_cut_short && domain_length <= MAX_DOMAIN_LENGTH).then_some(Entity {
+        start,
+        end,
+        kind: Kind::Mention(screen_name),
+    })
 }
 
 /// The end of `core+([.-]+core+)*` starting at `from`: a run of `core` characters, dots and
@@ -635,39 +573,30 @@ fn separated_run_end(chars: &Chars, from: usize, core: fn(char) -> bool) -> Opti
     Some(end)
 }
 
-/// `Extractor.extract_hashtags_with_indices` over `Tag::HASHTAG_RE`: `#name` or `＃name` at the
-/// start or after whitespace (so never inside a word or a URL).
-fn extract_hashtags(chars: &Chars, entities: &mut Vec<Entity>) {
-    let mut index = 0;
-    while index < chars.len() {
-        let can_start = matches!(chars.get(index), Some('#' | '＃'))
-            && chars.before(index).is_none_or(char::is_whitespace);
-        let Some(end) = can_start
-            .then(|| hashtag_name_end(chars, index + 1))
-            .flatten()
-        else {
-            index += 1;
-            continue;
-        };
-        let mut name = chars.slice(index + 1, end);
-        let mut entity_end = end;
-        // `#tag` glued to a URL (`#taghttps://…`) leaves the protocol to the URL.
-        if chars.matches_at(end, "://") {
-            let stripped = ["https", "http"]
-                .iter()
-                .find_map(|protocol| name.strip_suffix(protocol).filter(|rest| !rest.is_empty()));
-            if let Some(rest) = stripped {
-                entity_end -= name.len() - rest.len();
-                name = rest;
-            }
-        }
-        entities.push(Entity {
-            start: index,
-            end: entity_end,
-            kind: Kind::Hashtag(name.to_owned()),
-        });
-        index = end;
+/// The hashtag starting at `start`, by `Tag::HASHTAG_RE` (`Extractor.extract_hashtags_with_
+/// indices`): `#name` or `＃name` at the start or after whitespace, so never inside a word or URL.
+fn hashtag_at(chars: &Chars, start: usize) -> Option<Entity> {
+    if !"#＃".contains(chars.get(start)?) || !chars.before(start).is_none_or(char::is_whitespace) {
+        return None;
     }
+    let mut end = hashtag_name_end(chars, start + 1)?;
+    let mut name = chars.slice(start + 1, end);
+    // `#tag` glued to a URL (`#taghttps://…`) leaves the protocol out of the tag.
+    if chars.matches_at(end, "://") {
+        let protocols = ["https", "http"].into_iter();
+        if let Some(rest) = protocols
+            .filter_map(|p| name.strip_suffix(p))
+            .find(|r| !r.is_empty())
+        {
+            end -= name.len() - rest.len(); // ASCII: as many characters as bytes
+            name = rest;
+        }
+    }
+    Some(Entity {
+        start,
+        end,
+        kind: Kind::Hashtag(name.to_owned()),
+    })
 }
 
 /// The end of the hashtag name starting at `from`, by `Tag::HASHTAG_NAME_PAT`: either word
@@ -698,129 +627,137 @@ fn hashtag_name_end(chars: &Chars, from: usize) -> Option<usize> {
 
 // --- HTML --------------------------------------------------------------------------------------
 
-/// `ERB::Util.html_escape`, which Rails applies to text and attribute values alike.
-fn escape_into(html: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => html.push_str("&amp;"),
-            '<' => html.push_str("&lt;"),
-            '>' => html.push_str("&gt;"),
-            '"' => html.push_str("&quot;"),
-            '\'' => html.push_str("&#39;"),
-            _ => html.push(c),
+/// Text written into HTML escaped, as `ERB::Util.html_escape` does text and attribute values.
+struct Escaped<'a>(&'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            match c {
+                '&' => formatter.write_str("&amp;")?,
+                '<' => formatter.write_str("&lt;")?,
+                '>' => formatter.write_str("&gt;")?,
+                '"' => formatter.write_str("&quot;")?,
+                '\'' => formatter.write_str("&#39;")?,
+                _ => formatter.write_char(c)?,
+            }
         }
+        Ok(())
     }
+}
+
+/// `TextFormatter#rewrite`: the text escaped, each entity replaced by its link.
+fn write_entities(
+    html: &mut String,
+    chars: &Chars,
+    entities: &[Entity],
+    base_url: &str,
+    targets: &[(String, MentionTarget)],
+) -> fmt::Result {
+    let mut last = 0;
+    for entity in entities {
+        write!(html, "{}", Escaped(chars.slice(last, entity.start)))?;
+        let text = chars.slice(entity.start, entity.end);
+        match &entity.kind {
+            Kind::Url => write_link(html, text)?,
+            Kind::Hashtag(name) => write_hashtag(html, base_url, name)?,
+            Kind::Mention(screen_name) => {
+                let key = normalize_acct(screen_name).to_lowercase();
+                match targets.iter().find(|(acct, _)| *acct == key) {
+                    Some((_, target)) => write_mention(html, target, targets)?,
+                    None => write!(html, "{}", Escaped(text))?,
+                }
+            }
+        }
+        last = entity.end;
+    }
+    write!(html, "{}", Escaped(chars.slice(last, chars.len())))
 }
 
 /// `TextFormatter.shortened_link`: the protocol (and `www.`) hidden, 30 characters shown and the
 /// rest hidden behind an ellipsis, unless only one character would be.
-fn push_link(html: &mut String, url: &str) {
-    let prefix_length = [
-        "https://www.",
-        "http://www.",
-        "https://",
-        "http://",
-        "xmpp:",
-    ]
-    .iter()
-    .find(|prefix| url.starts_with(*prefix))
-    .map_or(0, |prefix| prefix.len());
-    let (prefix, rest) = url.split_at(prefix_length);
+fn write_link(html: &mut String, url: &str) -> fmt::Result {
+    let prefix = URL_PREFIXES
+        .into_iter()
+        .find(|prefix| url.starts_with(prefix))
+        .unwrap_or("");
+    let rest = url.get(prefix.len()..).unwrap_or_default();
     let (display, hidden) = match rest.char_indices().nth(DISPLAY_URL_LENGTH) {
         Some((cut, _)) if rest[cut..].chars().nth(1).is_some() => rest.split_at(cut),
         _ => (rest, ""),
     };
-    html.push_str("<a href=\"");
-    escape_into(html, url);
-    html.push_str("\" target=\"_blank\" rel=\"nofollow noopener\" translate=\"no\"><span class=\"invisible\">");
-    escape_into(html, prefix);
-    html.push_str(if hidden.is_empty() {
-        "</span><span class=\"\">"
-    } else {
-        "</span><span class=\"ellipsis\">"
-    });
-    escape_into(html, display);
-    html.push_str("</span><span class=\"invisible\">");
-    escape_into(html, hidden);
-    html.push_str("</span></a>");
+    let class = if hidden.is_empty() { "" } else { "ellipsis" };
+    write!(
+        html,
+        "<a href=\"{}\" target=\"_blank\" rel=\"nofollow noopener\" translate=\"no\">\
+         <span class=\"invisible\">{}</span><span class=\"{class}\">{}</span>\
+         <span class=\"invisible\">{}</span></a>",
+        Escaped(url),
+        Escaped(prefix),
+        Escaped(display),
+        Escaped(hidden),
+    )
 }
 
 /// `TextFormatter#link_to_hashtag`, to `/tags/NAME` with the name percent-encoded as Rails'
 /// `tag_url` does.
-fn push_hashtag(html: &mut String, base_url: &str, name: &str) {
-    let mut href = format!("{base_url}/tags/");
+fn write_hashtag(html: &mut String, base_url: &str, name: &str) -> fmt::Result {
+    write!(html, "<a href=\"{}/tags/", Escaped(base_url))?;
     for byte in name.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            href.push(char::from(byte));
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            html.push(char::from(byte));
         } else {
-            let _ = write!(href, "%{byte:02X}");
+            write!(html, "%{byte:02X}")?;
         }
     }
-    html.push_str("<a href=\"");
-    escape_into(html, &href);
-    html.push_str("\" class=\"mention hashtag\" rel=\"tag\">#<span>");
-    escape_into(html, name);
-    html.push_str("</span></a>");
+    write!(
+        html,
+        "\" class=\"mention hashtag\" rel=\"tag\">#<span>{}</span></a>",
+        Escaped(name)
+    )
 }
 
 /// `TextFormatter#link_to_mention`: the username alone, or the acct when another mentioned
 /// account has the same username.
-fn push_mention(html: &mut String, target: &MentionTarget, targets: &[(String, MentionTarget)]) {
+fn write_mention(
+    html: &mut String,
+    target: &MentionTarget,
+    targets: &[(String, MentionTarget)],
+) -> fmt::Result {
     let is_ambiguous = targets.iter().any(|(_, other)| {
         other.username.eq_ignore_ascii_case(&target.username)
             && !other.acct.eq_ignore_ascii_case(&target.acct)
     });
-    html.push_str("<span class=\"h-card\" translate=\"no\"><a href=\"");
-    escape_into(html, &target.url);
-    html.push_str("\" class=\"u-url mention\">@<span>");
-    escape_into(
+    let shown = if is_ambiguous {
+        &target.acct
+    } else {
+        &target.username
+    };
+    write!(
         html,
-        if is_ambiguous {
-            &target.acct
-        } else {
-            &target.username
-        },
-    );
-    html.push_str("</span></a></span>");
+        "<span class=\"h-card\" translate=\"no\"><a href=\"{}\" class=\"u-url mention\">\
+         @<span>{}</span></a></span>",
+        Escaped(&target.url),
+        Escaped(shown),
+    )
 }
 
 /// Rails' `simple_format(html, {}, sanitize: false).delete("\n")`: paragraphs split on blank
 /// lines, single line breaks as `<br />`.
 fn format_paragraphs(html: &str) -> String {
     let html = html.replace("\r\n", "\n").replace('\r', "\n");
-    let mut paragraphs = Vec::new();
-    let mut start = 0;
-    let mut index = 0;
-    while let Some(offset) = html[index..].find('\n') {
-        let run_start = index + offset;
-        let run_end = run_start
-            + html[run_start..]
-                .bytes()
-                .take_while(|&byte| byte == b'\n')
-                .count();
-        if run_end - run_start >= 2 {
-            paragraphs.push(&html[start..run_start]);
-            start = run_end;
-        }
-        index = run_end;
-    }
-    paragraphs.push(&html[start..]);
-    // Ruby's `String#split` drops empty trailing fields, but keeps leading ones.
-    while paragraphs
-        .last()
-        .is_some_and(|paragraph| paragraph.is_empty())
-    {
-        paragraphs.pop();
-    }
-    let mut formatted = String::with_capacity(html.len() + 7 * paragraphs.len());
-    for paragraph in paragraphs {
-        // A line break at either end of a paragraph has no text on one side: `simple_format`
-        // leaves it, and `delete("\n")` then drops it.
+    let mut formatted = String::with_capacity(html.len() + 16);
+    for (index, paragraph) in html.split("\n\n").enumerate() {
+        // The odd newline of a longer run, and one at either end of the text, has no text on one
+        // side: `simple_format` leaves it alone and `delete` drops it. `split(/\n\n+/)` keeps a
+        // leading empty paragraph, but no other.
         let paragraph = paragraph.strip_prefix('\n').unwrap_or(paragraph);
         let paragraph = paragraph.strip_suffix('\n').unwrap_or(paragraph);
-        formatted.push_str("<p>");
-        formatted.push_str(&paragraph.replace('\n', "<br />"));
-        formatted.push_str("</p>");
+        if index == 0 || !paragraph.is_empty() {
+            formatted.push_str("<p>");
+            formatted.push_str(&paragraph.replace('\n', "<br />"));
+            formatted.push_str("</p>");
+        }
     }
     formatted
 }

@@ -33,8 +33,8 @@ pub use ids::IdGenerator;
 pub use jobs::{ClaimedJob, DeadJob, JobCount, JobState, JobSummary, NewJob};
 pub use oauth::{AppRow, CodeRow, NewApp};
 pub use relations::{NotificationRow, RelationshipRow, StatusRelation};
-pub use statuses::{NewStatus, Page, StatusCounter, StatusRow};
 pub use schema::{SchemaColumn, SchemaIndex};
+pub use statuses::{NewStatus, Page, StatusCounter, StatusRow};
 pub use tokens::TokenRow;
 
 /// The current time in Unix milliseconds, the unit every timestamp column uses.

@@ -49,7 +49,14 @@ impl StatusRelation {
 
 impl Tx {
     /// Records a follow; returns false when it already existed (then only its options change).
-    pub async fn upsert_follow(&mut self, account_id: i64, target_id: i64, show_reblogs: bool, notify: bool, now: i64) -> Result<bool> {
+    pub async fn upsert_follow(
+        &mut self,
+        account_id: i64,
+        target_id: i64,
+        show_reblogs: bool,
+        notify: bool,
+        now: i64,
+    ) -> Result<bool> {
         let id = self.next_id();
         let inserted = on_tx!(rows_affected, self, conn => sqlx::query(
             "INSERT INTO follow (id, account_id, target_account_id, show_reblogs, notify, created_at) \
@@ -104,8 +111,16 @@ impl Tx {
         Ok(true)
     }
 
-    async fn bump_follow_counts(&mut self, account_id: i64, target_id: i64, delta: i64) -> Result<()> {
-        for (column, id) in [("following_count", account_id), ("followers_count", target_id)] {
+    async fn bump_follow_counts(
+        &mut self,
+        account_id: i64,
+        target_id: i64,
+        delta: i64,
+    ) -> Result<()> {
+        for (column, id) in [
+            ("following_count", account_id),
+            ("followers_count", target_id),
+        ] {
             let sql = format!(
                 "UPDATE account SET {column} = CASE WHEN {column} + $1 < 0 THEN 0 ELSE {column} + $1 END WHERE id = $2"
             );
@@ -116,7 +131,12 @@ impl Tx {
 
     /// Blocks `target_id`: follows in both directions end, and each disappears from the
     /// other's home feed. Returns false when the block existed already.
-    pub async fn insert_block(&mut self, account_id: i64, target_id: i64, now: i64) -> Result<bool> {
+    pub async fn insert_block(
+        &mut self,
+        account_id: i64,
+        target_id: i64,
+        now: i64,
+    ) -> Result<bool> {
         let id = self.next_id();
         let inserted = on_tx!(rows_affected, self, conn => sqlx::query(
             "INSERT INTO block (id, account_id, target_account_id, created_at) VALUES ($1, $2, $3, $4) \
@@ -144,7 +164,14 @@ impl Tx {
         Ok(deleted == 1)
     }
 
-    pub async fn upsert_mute(&mut self, account_id: i64, target_id: i64, hide_notifications: bool, expires_at: Option<i64>, now: i64) -> Result<()> {
+    pub async fn upsert_mute(
+        &mut self,
+        account_id: i64,
+        target_id: i64,
+        hide_notifications: bool,
+        expires_at: Option<i64>,
+        now: i64,
+    ) -> Result<()> {
         let id = self.next_id();
         on_tx!(rows_affected, self, conn => sqlx::query(
             "INSERT INTO mute (id, account_id, target_account_id, hide_notifications, expires_at, created_at) \
@@ -174,7 +201,13 @@ impl Tx {
     }
 
     /// Adds a favourite or bookmark; returns false when it existed already.
-    pub async fn insert_status_relation(&mut self, relation: StatusRelation, account_id: i64, status_id: i64, now: i64) -> Result<bool> {
+    pub async fn insert_status_relation(
+        &mut self,
+        relation: StatusRelation,
+        account_id: i64,
+        status_id: i64,
+        now: i64,
+    ) -> Result<bool> {
         let id = self.next_id();
         let sql = format!(
             "INSERT INTO {} (id, account_id, status_id, created_at) VALUES ($1, $2, $3, $4) \
@@ -192,8 +225,16 @@ impl Tx {
     }
 
     /// Removes a favourite or bookmark; returns false when there was none.
-    pub async fn delete_status_relation(&mut self, relation: StatusRelation, account_id: i64, status_id: i64) -> Result<bool> {
-        let sql = format!("DELETE FROM {} WHERE account_id = $1 AND status_id = $2", relation.table());
+    pub async fn delete_status_relation(
+        &mut self,
+        relation: StatusRelation,
+        account_id: i64,
+        status_id: i64,
+    ) -> Result<bool> {
+        let sql = format!(
+            "DELETE FROM {} WHERE account_id = $1 AND status_id = $2",
+            relation.table()
+        );
         let deleted = on_tx!(rows_affected, self, conn => sqlx::query(&sql)
             .bind(account_id)
             .bind(status_id)
@@ -204,7 +245,14 @@ impl Tx {
 
     /// Records a notification unless the recipient blocks or mutes (with notifications) the
     /// sender, or the same one exists. Returns its id when one was written.
-    pub async fn insert_notification(&mut self, account_id: i64, from_account_id: i64, kind: &str, status_id: Option<i64>, now: i64) -> Result<Option<i64>> {
+    pub async fn insert_notification(
+        &mut self,
+        account_id: i64,
+        from_account_id: i64,
+        kind: &str,
+        status_id: Option<i64>,
+        now: i64,
+    ) -> Result<Option<i64>> {
         let id = self.next_id();
         let inserted = on_tx!(rows_affected, self, conn => sqlx::query(
             "INSERT INTO notification (id, account_id, from_account_id, kind, status_id, created_at) \
@@ -227,7 +275,13 @@ impl Tx {
     }
 
     /// Removes the notification a retracted action caused (an unfavourite, an unfollow).
-    pub async fn delete_notification(&mut self, account_id: i64, from_account_id: i64, kind: &str, status_id: Option<i64>) -> Result<()> {
+    pub async fn delete_notification(
+        &mut self,
+        account_id: i64,
+        from_account_id: i64,
+        kind: &str,
+        status_id: Option<i64>,
+    ) -> Result<()> {
         on_tx!(rows_affected, self, conn => sqlx::query(
             "DELETE FROM notification WHERE account_id = $1 AND from_account_id = $2 AND kind = $3 \
              AND coalesce(status_id, 0) = coalesce($4, 0)",
@@ -244,14 +298,22 @@ impl Tx {
 
 impl Db {
     /// How `account_id` relates to each of `target_ids` (one row each, in the given order).
-    pub async fn relationships(&self, account_id: i64, target_ids: &[i64]) -> Result<Vec<RelationshipRow>> {
+    pub async fn relationships(
+        &self,
+        account_id: i64,
+        target_ids: &[i64],
+    ) -> Result<Vec<RelationshipRow>> {
         let now = crate::now_millis();
         let mut rows = Vec::with_capacity(target_ids.len());
         // One query per target would be simplest; one query for all keeps lists cheap.
         if target_ids.is_empty() {
             return Ok(rows);
         }
-        let ids = target_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let ids = target_ids
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
         let sql = format!(
             "SELECT a.id AS target_id, \
                EXISTS (SELECT 1 FROM follow f WHERE f.account_id = $1 AND f.target_account_id = a.id) AS following, \
@@ -282,7 +344,12 @@ impl Db {
 
     /// Followers (`followers = true`) or followed accounts of `account_id`, newest follow
     /// first, paginated on the follow's id. Returns (follow id, account id) pairs.
-    pub async fn follows_page(&self, account_id: i64, followers: bool, page: Page) -> Result<Vec<(i64, i64)>> {
+    pub async fn follows_page(
+        &self,
+        account_id: i64,
+        followers: bool,
+        page: Page,
+    ) -> Result<Vec<(i64, i64)>> {
         let (mine, theirs) = if followers {
             ("target_account_id", "account_id")
         } else {
@@ -311,7 +378,12 @@ impl Db {
     }
 
     /// Accounts that favourited (or reblogged, `reblogs = true`) a status, newest first.
-    pub async fn status_actors(&self, status_id: i64, reblogs: bool, page: Page) -> Result<Vec<(i64, i64)>> {
+    pub async fn status_actors(
+        &self,
+        status_id: i64,
+        reblogs: bool,
+        page: Page,
+    ) -> Result<Vec<(i64, i64)>> {
         let source = if reblogs {
             "SELECT id, account_id FROM status WHERE reblog_of_id = $1"
         } else {
@@ -336,7 +408,12 @@ impl Db {
     }
 
     /// The viewer's favourites or bookmarks, newest first: (relation id, status id) pairs.
-    pub async fn status_relations_page(&self, relation: StatusRelation, account_id: i64, page: Page) -> Result<Vec<(i64, i64)>> {
+    pub async fn status_relations_page(
+        &self,
+        relation: StatusRelation,
+        account_id: i64,
+        page: Page,
+    ) -> Result<Vec<(i64, i64)>> {
         let order = if page.min_id.is_some() { "ASC" } else { "DESC" };
         let sql = format!(
             "SELECT id, status_id FROM {} WHERE account_id = $1 AND ($2 IS NULL OR id < $2) \
@@ -358,11 +435,20 @@ impl Db {
 
     /// A page of an account's notifications, filtered by kind (`types` to include, `exclude`
     /// to leave out; empty means no filter).
-    pub async fn notifications_page(&self, account_id: i64, types: &[String], exclude: &[String], page: Page) -> Result<Vec<NotificationRow>> {
+    pub async fn notifications_page(
+        &self,
+        account_id: i64,
+        types: &[String],
+        exclude: &[String],
+        page: Page,
+    ) -> Result<Vec<NotificationRow>> {
         let quote = |kinds: &[String]| {
             kinds
                 .iter()
-                .filter(|kind| kind.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '.'))
+                .filter(|kind| {
+                    kind.chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
+                })
                 .map(|kind| format!("'{kind}'"))
                 .collect::<Vec<_>>()
                 .join(",")

@@ -204,7 +204,12 @@ impl Tx {
     }
 
     /// Moves a status counter by `delta`, never below zero.
-    pub async fn bump_status(&mut self, status_id: i64, counter: StatusCounter, delta: i64) -> Result<()> {
+    pub async fn bump_status(
+        &mut self,
+        status_id: i64,
+        counter: StatusCounter,
+        delta: i64,
+    ) -> Result<()> {
         let column = counter.column();
         let sql = format!(
             "UPDATE status SET {column} = CASE WHEN {column} + $1 < 0 THEN 0 ELSE {column} + $1 END WHERE id = $2"
@@ -218,7 +223,12 @@ impl Tx {
     }
 
     /// Moves an account's status count by `delta` and, when posting, its `last_status_at`.
-    pub async fn bump_account_statuses(&mut self, account_id: i64, delta: i64, posted_at: Option<i64>) -> Result<()> {
+    pub async fn bump_account_statuses(
+        &mut self,
+        account_id: i64,
+        delta: i64,
+        posted_at: Option<i64>,
+    ) -> Result<()> {
         on_tx!(rows_affected, self, conn => sqlx::query(
             "UPDATE account SET statuses_count = CASE WHEN statuses_count + $1 < 0 THEN 0 \
              ELSE statuses_count + $1 END, last_status_at = coalesce($2, last_status_at) WHERE id = $3",
@@ -277,7 +287,12 @@ impl Tx {
 
 impl Tx {
     /// The status an `Idempotency-Key` created within the last hour, if any.
-    pub async fn idempotent_status(&mut self, account_id: i64, key: &str, since: i64) -> Result<Option<i64>> {
+    pub async fn idempotent_status(
+        &mut self,
+        account_id: i64,
+        key: &str,
+        since: i64,
+    ) -> Result<Option<i64>> {
         let row: Option<(i64,)> = on_tx!(self, conn => sqlx::query_as(
             "SELECT status_id FROM idempotency_key WHERE account_id = $1 AND key = $2 AND created_at >= $3",
         )
@@ -290,7 +305,13 @@ impl Tx {
     }
 
     /// Remembers which status an `Idempotency-Key` created (replacing an expired entry).
-    pub async fn remember_idempotency_key(&mut self, account_id: i64, key: &str, status_id: i64, now: i64) -> Result<()> {
+    pub async fn remember_idempotency_key(
+        &mut self,
+        account_id: i64,
+        key: &str,
+        status_id: i64,
+        now: i64,
+    ) -> Result<()> {
         on_tx!(rows_affected, self, conn => sqlx::query(
             "INSERT INTO idempotency_key (account_id, key, status_id, created_at) VALUES ($1, $2, $3, $4)              ON CONFLICT (account_id, key) DO UPDATE SET status_id = excluded.status_id, created_at = excluded.created_at",
         )
@@ -304,7 +325,10 @@ impl Tx {
     }
 
     /// Local accounts by username (lower-case), for resolving mentions.
-    pub async fn local_accounts_named(&mut self, usernames: &[String]) -> Result<Vec<crate::AccountRow>> {
+    pub async fn local_accounts_named(
+        &mut self,
+        usernames: &[String],
+    ) -> Result<Vec<crate::AccountRow>> {
         let mut found = Vec::new();
         for username in usernames {
             let sql = format!(
@@ -327,8 +351,12 @@ impl Db {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!("SELECT {STATUS_COLUMNS} FROM status s WHERE s.id IN ({})", id_list(ids));
-        let rows = on_reader!(self, pool => sqlx::query_as::<_, StatusRow>(&sql).fetch_all(pool).await)?;
+        let sql = format!(
+            "SELECT {STATUS_COLUMNS} FROM status s WHERE s.id IN ({})",
+            id_list(ids)
+        );
+        let rows =
+            on_reader!(self, pool => sqlx::query_as::<_, StatusRow>(&sql).fetch_all(pool).await)?;
         Ok(rows)
     }
 
@@ -377,7 +405,12 @@ impl Db {
     }
 
     /// Public statuses (no reblogs), optionally only local or only remote ones.
-    pub async fn public_timeline(&self, viewer: Option<i64>, local: Option<bool>, page: Page) -> Result<Vec<i64>> {
+    pub async fn public_timeline(
+        &self,
+        viewer: Option<i64>,
+        local: Option<bool>,
+        page: Page,
+    ) -> Result<Vec<i64>> {
         let origin = match local {
             Some(true) => "AND s.is_local",
             Some(false) => "AND NOT s.is_local",
@@ -395,7 +428,13 @@ impl Db {
     }
 
     /// Public statuses carrying hashtag `name` (lower-case).
-    pub async fn tag_timeline(&self, viewer: Option<i64>, name: &str, local_only: bool, page: Page) -> Result<Vec<i64>> {
+    pub async fn tag_timeline(
+        &self,
+        viewer: Option<i64>,
+        name: &str,
+        local_only: bool,
+        page: Page,
+    ) -> Result<Vec<i64>> {
         let origin = if local_only { "AND s.is_local" } else { "" };
         let sql = format!(
             "SELECT s.id FROM status_tag t JOIN status s ON s.id = t.status_id \
@@ -432,7 +471,11 @@ impl Db {
         } else {
             ""
         };
-        let reblogs = if exclude_reblogs { "AND s.reblog_of_id IS NULL" } else { "" };
+        let reblogs = if exclude_reblogs {
+            "AND s.reblog_of_id IS NULL"
+        } else {
+            ""
+        };
         let sql = format!(
             "SELECT s.id FROM status s WHERE s.account_id = $5 {replies} {reblogs} \
              AND ($2 IS NULL OR s.id < $2) AND ($3 IS NULL OR s.id > $3) AND {} \
@@ -463,7 +506,12 @@ impl Db {
     }
 
     /// The visible ancestors of a status, oldest first (at most `limit`).
-    pub async fn ancestors(&self, status: &StatusRow, viewer: Option<i64>, limit: i64) -> Result<Vec<i64>> {
+    pub async fn ancestors(
+        &self,
+        status: &StatusRow,
+        viewer: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<i64>> {
         let sql = format!(
             "WITH RECURSIVE chain(id, depth) AS ( \
                 SELECT in_reply_to_id, 1 FROM status WHERE id = $2 AND in_reply_to_id IS NOT NULL \
@@ -484,7 +532,12 @@ impl Db {
 
     /// The visible descendants of a status, in reply order (at most `limit`). A hidden reply
     /// hides its own replies, as in Mastodon.
-    pub async fn descendants(&self, status: &StatusRow, viewer: Option<i64>, limit: i64) -> Result<Vec<i64>> {
+    pub async fn descendants(
+        &self,
+        status: &StatusRow,
+        viewer: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<i64>> {
         let sql = format!(
             "WITH RECURSIVE tree(id, depth) AS ( \
                 SELECT s.id, 1 FROM status s WHERE s.in_reply_to_id = $2 AND {visible} \
@@ -504,7 +557,11 @@ impl Db {
     }
 
     /// Which of `status_ids` the viewer has favourited, reblogged and bookmarked.
-    pub async fn viewer_interactions(&self, viewer: i64, status_ids: &[i64]) -> Result<Vec<(i64, String)>> {
+    pub async fn viewer_interactions(
+        &self,
+        viewer: i64,
+        status_ids: &[i64],
+    ) -> Result<Vec<(i64, String)>> {
         if status_ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -530,7 +587,8 @@ impl Db {
             "SELECT status_id, account_id FROM status_mention WHERE status_id IN ({}) ORDER BY status_id, account_id",
             id_list(status_ids)
         );
-        let rows = on_reader!(self, pool => sqlx::query_as::<_, (i64, i64)>(&sql).fetch_all(pool).await)?;
+        let rows =
+            on_reader!(self, pool => sqlx::query_as::<_, (i64, i64)>(&sql).fetch_all(pool).await)?;
         Ok(rows)
     }
 
@@ -563,7 +621,11 @@ impl Db {
 
     /// Fans a direct status out to the home feeds of the local accounts it mentions that
     /// follow its author (Mastodon's `deliver_to_mentioned_followers`).
-    pub async fn fan_out_to_mentioned_followers(&self, status_id: i64, author_id: i64) -> Result<u64> {
+    pub async fn fan_out_to_mentioned_followers(
+        &self,
+        status_id: i64,
+        author_id: i64,
+    ) -> Result<u64> {
         let inserted = crate::connect::on_writer!(rows_affected, self, pool => sqlx::query(
             "INSERT INTO home_feed (account_id, status_id) \
              SELECT m.account_id, $1 FROM status_mention m \
@@ -580,7 +642,12 @@ impl Db {
 
     /// Fans a status out to the home feeds of the author's local followers (with reblogs
     /// shown, for a reblog). Safe to run twice.
-    pub async fn fan_out_to_followers(&self, status_id: i64, author_id: i64, is_reblog: bool) -> Result<u64> {
+    pub async fn fan_out_to_followers(
+        &self,
+        status_id: i64,
+        author_id: i64,
+        is_reblog: bool,
+    ) -> Result<u64> {
         let reblogs = if is_reblog { "AND f.show_reblogs" } else { "" };
         let sql = format!(
             "INSERT INTO home_feed (account_id, status_id) \

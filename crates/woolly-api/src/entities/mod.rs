@@ -5,9 +5,15 @@
 mod account;
 mod application;
 mod instance;
+mod notification;
+mod relationship;
+mod status;
 mod time;
 
 pub use account::{AccountEntity, CredentialAccountEntity};
 pub use application::ApplicationEntity;
 pub use instance::{InstanceV1, InstanceV2};
+pub use notification::NotificationEntity;
+pub use relationship::RelationshipEntity;
+pub use status::{MentionEntity, StatusEntity, TagEntity};
 pub use time::{iso8601, iso8601_date_midnight};

@@ -1,20 +1,44 @@
-//! Account routes. So far: `GET /api/v1/accounts/verify_credentials`.
+//! Account routes (`methods/accounts.md`): the own account, other accounts, their statuses,
+//! followers and following, and follow, block and mute.
 
-use axum::extract::State;
-use axum::routing::get;
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use axum::routing::{get, post};
 use axum::{Json, Router};
+use serde::Deserialize;
 use woolly_core::Woolly;
 use woolly_core::auth::Scope;
+use woolly_core::relations::{MuteOptions, Relationship};
 
-use crate::auth::Auth;
-use crate::entities::CredentialAccountEntity;
+use crate::auth::{Auth, optional_viewer, path_id};
+use crate::entities::{AccountEntity, CredentialAccountEntity, RelationshipEntity, StatusEntity};
 use crate::error::ApiError;
+use crate::extract::{ApiParams, ApiQuery};
+use crate::lenient;
+use crate::pagination::{PageParams, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
-    Router::new().route(
-        "/api/v1/accounts/verify_credentials",
-        get(verify_credentials),
-    )
+    Router::new()
+        .route(
+            "/api/v1/accounts/verify_credentials",
+            get(verify_credentials),
+        )
+        .route("/api/v1/accounts/lookup", get(lookup))
+        .route("/api/v1/accounts/relationships", get(relationships))
+        .route("/api/v1/accounts/{id}", get(show))
+        .route("/api/v1/accounts/{id}/statuses", get(statuses))
+        .route("/api/v1/accounts/{id}/followers", get(followers))
+        .route("/api/v1/accounts/{id}/following", get(following))
+        .route("/api/v1/accounts/{id}/follow", post(follow))
+        .route("/api/v1/accounts/{id}/unfollow", post(unfollow))
+        .route(
+            "/api/v1/accounts/{id}/remove_from_followers",
+            post(remove_from_followers),
+        )
+        .route("/api/v1/accounts/{id}/block", post(block))
+        .route("/api/v1/accounts/{id}/unblock", post(unblock))
+        .route("/api/v1/accounts/{id}/mute", post(mute))
+        .route("/api/v1/accounts/{id}/unmute", post(unmute))
 }
 
 /// Mastodon accepts `profile` (4.3+), `read` or `read:accounts` here.
@@ -30,4 +54,285 @@ async fn verify_credentials(
         user,
         woolly.config(),
     )))
+}
+
+async fn account_entity(
+    woolly: &Woolly,
+    account: &woolly_core::accounts::Account,
+) -> Result<AccountEntity, ApiError> {
+    let role = woolly.local_user(account.id).await?.map(|user| user.role);
+    Ok(AccountEntity::new(account, role, woolly.config()))
+}
+
+async fn show(
+    State(woolly): State<Woolly>,
+    auth: Option<Auth>,
+    Path(id): Path<String>,
+) -> Result<Json<AccountEntity>, ApiError> {
+    optional_viewer(&auth, &[Scope::READ_ACCOUNTS])?;
+    let account = woolly
+        .account(path_id(&id)?)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(account_entity(&woolly, &account).await?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct LookupParams {
+    #[serde(default)]
+    acct: String,
+}
+
+async fn lookup(
+    State(woolly): State<Woolly>,
+    auth: Option<Auth>,
+    ApiQuery(params): ApiQuery<LookupParams>,
+) -> Result<Json<AccountEntity>, ApiError> {
+    optional_viewer(&auth, &[Scope::READ_ACCOUNTS])?;
+    let account = woolly.lookup_account(&params.acct).await?;
+    Ok(Json(account_entity(&woolly, &account).await?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct StatusesParams {
+    #[serde(flatten)]
+    page: PageParams,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    pinned: Option<bool>,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    only_media: Option<bool>,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    exclude_replies: Option<bool>,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    exclude_reblogs: Option<bool>,
+    tagged: Option<String>,
+}
+
+async fn statuses(
+    State(woolly): State<Woolly>,
+    auth: Option<Auth>,
+    Path(id): Path<String>,
+    ApiQuery(params): ApiQuery<StatusesParams>,
+    uri: Uri,
+) -> Result<Paged<StatusEntity>, ApiError> {
+    let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
+    let account = woolly
+        .account(path_id(&id)?)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if params.pinned.unwrap_or(false) {
+        return Err(ApiError::unprocessable(
+            "Pinned statuses are not supported on this server yet",
+        ));
+    }
+    if params.tagged.as_deref().is_some_and(|tag| !tag.is_empty()) {
+        return Err(ApiError::unprocessable(
+            "The tagged parameter is not supported on this server yet",
+        ));
+    }
+    let page = params.page.page(20, 40)?;
+    // No status carries media yet, so a media-only list is truly empty.
+    let views = if params.only_media.unwrap_or(false) {
+        Vec::new()
+    } else {
+        woolly
+            .account_statuses(
+                viewer,
+                account.id,
+                params.exclude_replies.unwrap_or(false),
+                params.exclude_reblogs.unwrap_or(false),
+                page,
+            )
+            .await?
+    };
+    Ok(super::timelines::statuses_page(
+        &woolly, &views, viewer, &uri,
+    ))
+}
+
+async fn follows(
+    woolly: &Woolly,
+    auth: &Option<Auth>,
+    id: &str,
+    followers: bool,
+    params: &PageParams,
+    uri: &Uri,
+) -> Result<Paged<AccountEntity>, ApiError> {
+    optional_viewer(auth, &[Scope::READ_ACCOUNTS])?;
+    let rows = woolly
+        .follows(path_id(id)?, followers, params.page(40, 80)?)
+        .await?;
+    Ok(super::statuses::accounts_page(woolly, rows, uri))
+}
+
+async fn followers(
+    State(woolly): State<Woolly>,
+    auth: Option<Auth>,
+    Path(id): Path<String>,
+    ApiQuery(params): ApiQuery<PageParams>,
+    uri: Uri,
+) -> Result<Paged<AccountEntity>, ApiError> {
+    follows(&woolly, &auth, &id, true, &params, &uri).await
+}
+
+async fn following(
+    State(woolly): State<Woolly>,
+    auth: Option<Auth>,
+    Path(id): Path<String>,
+    ApiQuery(params): ApiQuery<PageParams>,
+    uri: Uri,
+) -> Result<Paged<AccountEntity>, ApiError> {
+    follows(&woolly, &auth, &id, false, &params, &uri).await
+}
+
+fn relationship(relationship: &Relationship) -> Json<RelationshipEntity> {
+    Json(RelationshipEntity::new(relationship))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct FollowParams {
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    reblogs: Option<bool>,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    notify: Option<bool>,
+    #[serde(default, deserialize_with = "lenient::list")]
+    languages: Vec<String>,
+}
+
+async fn follow(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiParams(params): ApiParams<FollowParams>,
+) -> Result<Json<RelationshipEntity>, ApiError> {
+    let (account, _) = auth
+        .require(&[Scope::FOLLOW, Scope::WRITE_FOLLOWS])?
+        .user()?;
+    if !params.languages.is_empty() {
+        return Err(ApiError::unprocessable(
+            "Following only some languages is not supported on this server yet",
+        ));
+    }
+    let result = woolly
+        .follow(
+            account,
+            path_id(&id)?,
+            params.reblogs.unwrap_or(true),
+            params.notify.unwrap_or(false),
+        )
+        .await?;
+    Ok(relationship(&result))
+}
+
+async fn unfollow(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<RelationshipEntity>, ApiError> {
+    let (account, _) = auth
+        .require(&[Scope::FOLLOW, Scope::WRITE_FOLLOWS])?
+        .user()?;
+    Ok(relationship(
+        &woolly.unfollow(account, path_id(&id)?).await?,
+    ))
+}
+
+async fn remove_from_followers(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<RelationshipEntity>, ApiError> {
+    let (account, _) = auth
+        .require(&[Scope::FOLLOW, Scope::WRITE_FOLLOWS])?
+        .user()?;
+    Ok(relationship(
+        &woolly.remove_from_followers(account, path_id(&id)?).await?,
+    ))
+}
+
+async fn block(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<RelationshipEntity>, ApiError> {
+    let (account, _) = auth
+        .require(&[Scope::FOLLOW, Scope::WRITE_BLOCKS])?
+        .user()?;
+    Ok(relationship(&woolly.block(account, path_id(&id)?).await?))
+}
+
+async fn unblock(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<RelationshipEntity>, ApiError> {
+    let (account, _) = auth
+        .require(&[Scope::FOLLOW, Scope::WRITE_BLOCKS])?
+        .user()?;
+    Ok(relationship(&woolly.unblock(account, path_id(&id)?).await?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct MuteParams {
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    notifications: Option<bool>,
+    #[serde(default, deserialize_with = "lenient::id")]
+    duration: Option<String>,
+}
+
+async fn mute(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiParams(params): ApiParams<MuteParams>,
+) -> Result<Json<RelationshipEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::FOLLOW, Scope::WRITE_MUTES])?.user()?;
+    let duration = match params.duration.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(
+            text.parse::<i64>()
+                .map_err(|_| ApiError::unprocessable("Invalid duration"))?,
+        ),
+    };
+    let options = MuteOptions {
+        notifications: params.notifications.unwrap_or(true),
+        duration,
+    };
+    Ok(relationship(
+        &woolly.mute(account, path_id(&id)?, options).await?,
+    ))
+}
+
+async fn unmute(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<RelationshipEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::FOLLOW, Scope::WRITE_MUTES])?.user()?;
+    Ok(relationship(&woolly.unmute(account, path_id(&id)?).await?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct RelationshipsParams {
+    #[serde(default, deserialize_with = "lenient::list")]
+    id: Vec<String>,
+}
+
+async fn relationships(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    ApiQuery(params): ApiQuery<RelationshipsParams>,
+) -> Result<Json<Vec<RelationshipEntity>>, ApiError> {
+    let (account, _) = auth
+        .require(&[Scope::FOLLOW, Scope::READ_FOLLOWS])?
+        .user()?;
+    // Unknown and malformed ids are skipped, as Mastodon does.
+    let ids: Vec<i64> = params
+        .id
+        .iter()
+        .filter_map(|id| id.parse().ok())
+        .take(80)
+        .collect();
+    let found = woolly.relationships(account.id, &ids).await?;
+    Ok(Json(found.iter().map(RelationshipEntity::new).collect()))
 }

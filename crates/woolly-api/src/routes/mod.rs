@@ -5,7 +5,10 @@ mod apps;
 mod assets;
 mod health;
 mod instance;
+mod notifications;
 mod oauth;
+mod statuses;
+mod timelines;
 
 use axum::Router;
 use woolly_core::Woolly;
@@ -16,6 +19,9 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(accounts::router())
         .merge(apps::router())
         .merge(oauth::router())
+        .merge(statuses::router())
+        .merge(timelines::router())
+        .merge(notifications::router())
         .merge(health::router())
         .merge(assets::router())
 }

@@ -1,0 +1,42 @@
+//! `Notification` (`entities/Notification.md`).
+
+use serde::Serialize;
+use woolly_core::InstanceConfig;
+use woolly_core::notifications::NotificationView;
+
+use super::account::AccountEntity;
+use super::status::StatusEntity;
+use super::time::iso8601;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NotificationEntity {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub group_key: String,
+    pub created_at: String,
+    pub account: AccountEntity,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<StatusEntity>,
+}
+
+impl NotificationEntity {
+    pub fn new(
+        view: &NotificationView,
+        viewer: i64,
+        config: &InstanceConfig,
+    ) -> NotificationEntity {
+        NotificationEntity {
+            id: view.id.to_string(),
+            kind: view.kind.clone(),
+            // Grouping comes with grouped notifications (v2); until then each stands alone.
+            group_key: format!("ungrouped-{}", view.id),
+            created_at: iso8601(view.created_at),
+            account: AccountEntity::new(&view.account, None, config),
+            status: view
+                .status
+                .as_ref()
+                .map(|status| StatusEntity::new(status, Some(viewer), config)),
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! `Relationship` (`entities/Relationship.md`).
+
+use serde::Serialize;
+use woolly_core::relations::Relationship;
+
+use super::time::iso8601;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RelationshipEntity {
+    pub id: String,
+    pub following: bool,
+    pub showing_reblogs: bool,
+    pub notifying: bool,
+    pub languages: Option<Vec<String>>,
+    pub followed_by: bool,
+    pub blocking: bool,
+    pub blocked_by: bool,
+    pub muting: bool,
+    pub muting_notifications: bool,
+    pub muting_expires_at: Option<String>,
+    /// Follow requests do not exist yet: every follow takes effect at once.
+    pub requested: bool,
+    pub requested_by: bool,
+    pub domain_blocking: bool,
+    pub endorsed: bool,
+    pub note: String,
+}
+
+impl RelationshipEntity {
+    pub fn new(relationship: &Relationship) -> RelationshipEntity {
+        RelationshipEntity {
+            id: relationship.target_id.to_string(),
+            following: relationship.following,
+            showing_reblogs: relationship.following && relationship.showing_reblogs,
+            notifying: relationship.following && relationship.notifying,
+            languages: None,
+            followed_by: relationship.followed_by,
+            blocking: relationship.blocking,
+            blocked_by: relationship.blocked_by,
+            muting: relationship.muting,
+            muting_notifications: relationship.muting && relationship.muting_notifications,
+            muting_expires_at: relationship.muting_expires_at.map(iso8601),
+            requested: false,
+            requested_by: false,
+            domain_blocking: false,
+            endorsed: false,
+            note: String::new(),
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! Notifications v1 (`methods/notifications.md`): list (with `types[]` and `exclude_types[]`),
+//! one, dismiss one, clear all.
+
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use woolly_core::Woolly;
+use woolly_core::auth::Scope;
+
+use crate::auth::{Auth, path_id};
+use crate::entities::NotificationEntity;
+use crate::error::ApiError;
+use crate::extract::ApiQuery;
+use crate::lenient;
+use crate::pagination::{PageParams, Paged};
+
+pub(super) fn router() -> Router<Woolly> {
+    Router::new()
+        .route("/api/v1/notifications", get(list))
+        .route("/api/v1/notifications/clear", post(clear))
+        .route("/api/v1/notifications/{id}", get(show))
+        .route("/api/v1/notifications/{id}/dismiss", post(dismiss))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ListParams {
+    #[serde(flatten)]
+    page: PageParams,
+    #[serde(default, deserialize_with = "lenient::list")]
+    types: Vec<String>,
+    #[serde(default, deserialize_with = "lenient::list")]
+    exclude_types: Vec<String>,
+}
+
+async fn list(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    ApiQuery(params): ApiQuery<ListParams>,
+    uri: Uri,
+) -> Result<Paged<NotificationEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::READ_NOTIFICATIONS])?.user()?;
+    let views = woolly
+        .notifications(
+            account.id,
+            &params.types,
+            &params.exclude_types,
+            params.page.page(40, 80)?,
+        )
+        .await?;
+    let cursors = views
+        .first()
+        .zip(views.last())
+        .map(|(first, last)| (first.id, last.id));
+    let items = views
+        .iter()
+        .map(|view| NotificationEntity::new(view, account.id, woolly.config()))
+        .collect();
+    Ok(Paged::new(items, cursors, woolly.config(), &uri))
+}
+
+async fn show(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<NotificationEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::READ_NOTIFICATIONS])?.user()?;
+    let view = woolly.notification(account.id, path_id(&id)?).await?;
+    Ok(Json(NotificationEntity::new(
+        &view,
+        account.id,
+        woolly.config(),
+    )))
+}
+
+async fn dismiss(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_NOTIFICATIONS])?.user()?;
+    woolly
+        .dismiss_notifications(account.id, Some(path_id(&id)?))
+        .await?;
+    Ok(Json(json!({})))
+}
+
+async fn clear(State(woolly): State<Woolly>, auth: Auth) -> Result<Json<Value>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_NOTIFICATIONS])?.user()?;
+    woolly.dismiss_notifications(account.id, None).await?;
+    Ok(Json(json!({})))
+}

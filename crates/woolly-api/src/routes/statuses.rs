@@ -1,0 +1,334 @@
+//! Status routes (`methods/statuses.md`): post, read, delete, thread, favourite, reblog,
+//! bookmark, and who favourited or reblogged.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Uri};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use woolly_core::Woolly;
+use woolly_core::auth::Scope;
+use woolly_core::statuses::NewPost;
+use woolly_core::visibility::Visibility;
+use woolly_store::StatusRelation;
+
+use crate::auth::{Auth, optional_viewer, path_id};
+use crate::entities::{AccountEntity, StatusEntity};
+use crate::error::ApiError;
+use crate::extract::{ApiParams, ApiQuery};
+use crate::lenient;
+use crate::pagination::{PageParams, Paged};
+
+pub(super) fn router() -> Router<Woolly> {
+    Router::new()
+        .route("/api/v1/statuses", post(create))
+        .route("/api/v1/statuses/{id}", get(show).delete(delete))
+        .route("/api/v1/statuses/{id}/context", get(context))
+        .route("/api/v1/statuses/{id}/favourite", post(favourite))
+        .route("/api/v1/statuses/{id}/unfavourite", post(unfavourite))
+        .route("/api/v1/statuses/{id}/bookmark", post(bookmark))
+        .route("/api/v1/statuses/{id}/unbookmark", post(unbookmark))
+        .route("/api/v1/statuses/{id}/reblog", post(reblog))
+        .route("/api/v1/statuses/{id}/unreblog", post(unreblog))
+        .route("/api/v1/statuses/{id}/favourited_by", get(favourited_by))
+        .route("/api/v1/statuses/{id}/reblogged_by", get(reblogged_by))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CreateParams {
+    status: Option<String>,
+    #[serde(default, deserialize_with = "lenient::list")]
+    media_ids: Vec<String>,
+    poll: Option<Value>,
+    #[serde(default, deserialize_with = "lenient::id")]
+    in_reply_to_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    sensitive: Option<bool>,
+    spoiler_text: Option<String>,
+    visibility: Option<String>,
+    language: Option<String>,
+    scheduled_at: Option<String>,
+    #[serde(default, deserialize_with = "lenient::id")]
+    quoted_status_id: Option<String>,
+}
+
+fn entity(
+    woolly: &Woolly,
+    view: &woolly_core::statuses::StatusView,
+    viewer: Option<i64>,
+) -> StatusEntity {
+    StatusEntity::new(view, viewer, woolly.config())
+}
+
+async fn create(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    headers: HeaderMap,
+    ApiParams(params): ApiParams<CreateParams>,
+) -> Result<Json<StatusEntity>, ApiError> {
+    let (account, user) = auth.require(&[Scope::WRITE_STATUSES])?.user()?;
+    // Refused rather than silently dropped: these features are not built yet.
+    if !params.media_ids.is_empty() {
+        return Err(ApiError::unprocessable(
+            "Media attachments are not supported on this server yet",
+        ));
+    }
+    if params.poll.is_some() {
+        return Err(ApiError::unprocessable(
+            "Polls are not supported on this server yet",
+        ));
+    }
+    if params
+        .scheduled_at
+        .as_deref()
+        .is_some_and(|at| !at.is_empty())
+    {
+        return Err(ApiError::unprocessable(
+            "Scheduled statuses are not supported on this server yet",
+        ));
+    }
+    if params.quoted_status_id.is_some() {
+        return Err(ApiError::unprocessable(
+            "Quotes are not supported on this server yet",
+        ));
+    }
+    let visibility = match params.visibility.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(Visibility::parse(text)?),
+    };
+    let in_reply_to_id = match params.in_reply_to_id.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(text.parse().map_err(|_| ApiError::not_found())?),
+    };
+    let idempotency_key = headers
+        .get("idempotency-key")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
+        .filter(|key| !key.is_empty() && key.len() <= 256);
+    let view = woolly
+        .post_status(
+            account,
+            user,
+            auth.0.app_id,
+            NewPost {
+                text: params.status.unwrap_or_default(),
+                spoiler_text: params.spoiler_text.unwrap_or_default(),
+                sensitive: params.sensitive.unwrap_or(user.default_sensitive),
+                visibility,
+                language: params.language,
+                in_reply_to_id,
+                idempotency_key,
+            },
+        )
+        .await?;
+    Ok(Json(entity(&woolly, &view, Some(account.id))))
+}
+
+async fn show(
+    State(woolly): State<Woolly>,
+    auth: Option<Auth>,
+    Path(id): Path<String>,
+) -> Result<Json<StatusEntity>, ApiError> {
+    let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
+    let view = woolly.status_view(viewer, path_id(&id)?).await?;
+    Ok(Json(entity(&woolly, &view, viewer)))
+}
+
+async fn delete(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<StatusEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_STATUSES])?.user()?;
+    let view = woolly.delete_status(account, path_id(&id)?).await?;
+    Ok(Json(StatusEntity::with_source(
+        &view,
+        Some(account.id),
+        woolly.config(),
+    )))
+}
+
+async fn context(
+    State(woolly): State<Woolly>,
+    auth: Option<Auth>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
+    let context = woolly.context(viewer, path_id(&id)?).await?;
+    let render = |views: &[woolly_core::statuses::StatusView]| -> Vec<StatusEntity> {
+        views
+            .iter()
+            .map(|view| entity(&woolly, view, viewer))
+            .collect()
+    };
+    Ok(Json(json!({
+        "ancestors": render(&context.ancestors),
+        "descendants": render(&context.descendants),
+    })))
+}
+
+async fn relate(
+    woolly: &Woolly,
+    auth: &Auth,
+    scope: Scope,
+    relation: StatusRelation,
+    id: &str,
+    add: bool,
+) -> Result<Json<StatusEntity>, ApiError> {
+    let (account, _) = auth.require(&[scope])?.user()?;
+    let id = path_id(id)?;
+    let view = if add {
+        woolly.add_status_relation(account, relation, id).await?
+    } else {
+        woolly.remove_status_relation(account, relation, id).await?
+    };
+    Ok(Json(entity(woolly, &view, Some(account.id))))
+}
+
+async fn favourite(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<StatusEntity>, ApiError> {
+    relate(
+        &woolly,
+        &auth,
+        Scope::WRITE_FAVOURITES,
+        StatusRelation::Favourite,
+        &id,
+        true,
+    )
+    .await
+}
+
+async fn unfavourite(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<StatusEntity>, ApiError> {
+    relate(
+        &woolly,
+        &auth,
+        Scope::WRITE_FAVOURITES,
+        StatusRelation::Favourite,
+        &id,
+        false,
+    )
+    .await
+}
+
+async fn bookmark(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<StatusEntity>, ApiError> {
+    relate(
+        &woolly,
+        &auth,
+        Scope::WRITE_BOOKMARKS,
+        StatusRelation::Bookmark,
+        &id,
+        true,
+    )
+    .await
+}
+
+async fn unbookmark(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<StatusEntity>, ApiError> {
+    relate(
+        &woolly,
+        &auth,
+        Scope::WRITE_BOOKMARKS,
+        StatusRelation::Bookmark,
+        &id,
+        false,
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ReblogParams {
+    visibility: Option<String>,
+}
+
+async fn reblog(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiParams(params): ApiParams<ReblogParams>,
+) -> Result<Json<StatusEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_STATUSES])?.user()?;
+    let visibility = match params.visibility.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(Visibility::parse(text)?),
+    };
+    let view = woolly.reblog(account, path_id(&id)?, visibility).await?;
+    Ok(Json(entity(&woolly, &view, Some(account.id))))
+}
+
+async fn unreblog(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<StatusEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_STATUSES])?.user()?;
+    let view = woolly.unreblog(account, path_id(&id)?).await?;
+    Ok(Json(entity(&woolly, &view, Some(account.id))))
+}
+
+async fn actors(
+    woolly: &Woolly,
+    auth: &Option<Auth>,
+    id: &str,
+    reblogs: bool,
+    params: &PageParams,
+    uri: &Uri,
+) -> Result<Paged<AccountEntity>, ApiError> {
+    let viewer = optional_viewer(auth, &[Scope::READ_ACCOUNTS])?;
+    let rows = woolly
+        .status_actors(viewer, path_id(id)?, reblogs, params.page(40, 80)?)
+        .await?;
+    Ok(accounts_page(woolly, rows, uri))
+}
+
+/// A page of accounts listed by some other row's id (a follow, a favourite): the cursors of the
+/// `Link` header are those ids.
+pub(super) fn accounts_page(
+    woolly: &Woolly,
+    rows: Vec<(i64, woolly_core::accounts::Account)>,
+    uri: &Uri,
+) -> Paged<AccountEntity> {
+    let cursors = rows
+        .first()
+        .zip(rows.last())
+        .map(|(first, last)| (first.0, last.0));
+    let items = rows
+        .iter()
+        .map(|(_, account)| AccountEntity::new(account, None, woolly.config()))
+        .collect();
+    Paged::new(items, cursors, woolly.config(), uri)
+}
+
+async fn favourited_by(
+    State(woolly): State<Woolly>,
+    auth: Option<Auth>,
+    Path(id): Path<String>,
+    ApiQuery(params): ApiQuery<PageParams>,
+    uri: Uri,
+) -> Result<Paged<AccountEntity>, ApiError> {
+    actors(&woolly, &auth, &id, false, &params, &uri).await
+}
+
+async fn reblogged_by(
+    State(woolly): State<Woolly>,
+    auth: Option<Auth>,
+    Path(id): Path<String>,
+    ApiQuery(params): ApiQuery<PageParams>,
+    uri: Uri,
+) -> Result<Paged<AccountEntity>, ApiError> {
+    actors(&woolly, &auth, &id, true, &params, &uri).await
+}

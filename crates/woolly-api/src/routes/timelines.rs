@@ -1,0 +1,193 @@
+//! Timelines (`methods/timelines.md`) and the viewer's favourites and bookmarks: lists of
+//! statuses, strictly chronological, paginated with a `Link` header.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use axum::routing::get;
+use serde::Deserialize;
+use woolly_core::Woolly;
+use woolly_core::auth::Scope;
+use woolly_core::statuses::StatusView;
+use woolly_store::StatusRelation;
+
+use crate::auth::{Auth, optional_viewer};
+use crate::entities::StatusEntity;
+use crate::error::ApiError;
+use crate::extract::ApiQuery;
+use crate::lenient;
+use crate::pagination::{PageParams, Paged};
+
+pub(super) fn router() -> Router<Woolly> {
+    Router::new()
+        .route("/api/v1/timelines/home", get(home))
+        .route("/api/v1/timelines/public", get(public))
+        .route("/api/v1/timelines/tag/{hashtag}", get(tag))
+        .route("/api/v1/favourites", get(favourites))
+        .route("/api/v1/bookmarks", get(bookmarks))
+}
+
+/// A page of statuses whose cursors are the statuses' own ids.
+pub(super) fn statuses_page(
+    woolly: &Woolly,
+    views: &[StatusView],
+    viewer: Option<i64>,
+    uri: &Uri,
+) -> Paged<StatusEntity> {
+    let cursors = views
+        .first()
+        .zip(views.last())
+        .map(|(first, last)| (first.status.id, last.status.id));
+    let items = views
+        .iter()
+        .map(|view| StatusEntity::new(view, viewer, woolly.config()))
+        .collect();
+    Paged::new(items, cursors, woolly.config(), uri)
+}
+
+async fn home(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    ApiQuery(params): ApiQuery<PageParams>,
+    uri: Uri,
+) -> Result<Paged<StatusEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::READ_STATUSES])?.user()?;
+    let views = woolly
+        .home_timeline(account.id, params.page(20, 40)?)
+        .await?;
+    Ok(statuses_page(&woolly, &views, Some(account.id), &uri))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PublicParams {
+    #[serde(flatten)]
+    page: PageParams,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    local: Option<bool>,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    remote: Option<bool>,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    only_media: Option<bool>,
+}
+
+impl PublicParams {
+    fn origin(&self) -> Option<bool> {
+        match (self.local.unwrap_or(false), self.remote.unwrap_or(false)) {
+            (true, _) => Some(true),
+            (false, true) => Some(false),
+            (false, false) => None,
+        }
+    }
+}
+
+async fn public(
+    State(woolly): State<Woolly>,
+    auth: Option<Auth>,
+    ApiQuery(params): ApiQuery<PublicParams>,
+    uri: Uri,
+) -> Result<Paged<StatusEntity>, ApiError> {
+    let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
+    let page = params.page.page(20, 40)?;
+    // No status carries media yet, so a media-only timeline is truly empty.
+    let views = if params.only_media.unwrap_or(false) {
+        Vec::new()
+    } else {
+        woolly
+            .public_timeline(viewer, params.origin(), page)
+            .await?
+    };
+    Ok(statuses_page(&woolly, &views, viewer, &uri))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct TagParams {
+    #[serde(flatten)]
+    page: PageParams,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    local: Option<bool>,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    only_media: Option<bool>,
+    #[serde(default, deserialize_with = "lenient::list")]
+    any: Vec<String>,
+    #[serde(default, deserialize_with = "lenient::list")]
+    all: Vec<String>,
+    #[serde(default, deserialize_with = "lenient::list")]
+    none: Vec<String>,
+}
+
+async fn tag(
+    State(woolly): State<Woolly>,
+    auth: Option<Auth>,
+    Path(hashtag): Path<String>,
+    ApiQuery(params): ApiQuery<TagParams>,
+    uri: Uri,
+) -> Result<Paged<StatusEntity>, ApiError> {
+    let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
+    if !params.any.is_empty() || !params.all.is_empty() || !params.none.is_empty() {
+        return Err(ApiError::unprocessable(
+            "The any, all and none parameters are not supported on this server yet",
+        ));
+    }
+    let page = params.page.page(20, 40)?;
+    let views = if params.only_media.unwrap_or(false) {
+        Vec::new()
+    } else {
+        woolly
+            .tag_timeline(viewer, &hashtag, params.local.unwrap_or(false), page)
+            .await?
+    };
+    Ok(statuses_page(&woolly, &views, viewer, &uri))
+}
+
+async fn relation_list(
+    woolly: &Woolly,
+    auth: &Auth,
+    scope: Scope,
+    relation: StatusRelation,
+    params: &PageParams,
+    uri: &Uri,
+) -> Result<Paged<StatusEntity>, ApiError> {
+    let (account, _) = auth.require(&[scope])?.user()?;
+    let (views, cursors) = woolly
+        .status_relations(account.id, relation, params.page(20, 40)?)
+        .await?;
+    let items = views
+        .iter()
+        .map(|view| StatusEntity::new(view, Some(account.id), woolly.config()))
+        .collect();
+    Ok(Paged::new(items, cursors, woolly.config(), uri))
+}
+
+async fn favourites(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    ApiQuery(params): ApiQuery<PageParams>,
+    uri: Uri,
+) -> Result<Paged<StatusEntity>, ApiError> {
+    relation_list(
+        &woolly,
+        &auth,
+        Scope::READ_FAVOURITES,
+        StatusRelation::Favourite,
+        &params,
+        &uri,
+    )
+    .await
+}
+
+async fn bookmarks(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    ApiQuery(params): ApiQuery<PageParams>,
+    uri: Uri,
+) -> Result<Paged<StatusEntity>, ApiError> {
+    relation_list(
+        &woolly,
+        &auth,
+        Scope::READ_BOOKMARKS,
+        StatusRelation::Bookmark,
+        &params,
+        &uri,
+    )
+    .await
+}

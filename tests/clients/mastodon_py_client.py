@@ -64,6 +64,47 @@ def unescape(value):
     return value
 
 
+def use_statuses(api, me):
+    """Posting, reading, interacting and paginating, as a Mastodon.py bot would."""
+    posted = api.status_post("Hello from Mastodon.py #pytest", spoiler_text="test", visibility="unlisted")
+    check(posted.visibility == "unlisted" and posted.spoiler_text == "test", "status fields")
+    check(posted.tags[0].name == "pytest", "hashtag parsed")
+    check(posted.application.name == "Woolly Mastodon.py test", "the posting app is shown")
+    check(api.status(posted.id).content == posted.content, "read back")
+
+    reply = api.status_reply(posted, "a reply to myself")
+    check(reply.in_reply_to_id == posted.id, "reply threads")
+    context = api.status_context(reply)
+    check([s.id for s in context.ancestors] == [posted.id], "context ancestors")
+
+    check(api.status_favourite(posted).favourited, "favourite")
+    check(not api.status_unfavourite(posted).favourited, "unfavourite")
+    check(api.status_bookmark(posted).bookmarked, "bookmark")
+    check([s.id for s in api.bookmarks()] == [posted.id], "bookmarks list")
+    check(api.status_unbookmark(posted).bookmarked is False, "unbookmark")
+
+    public_ids = []
+    for n in range(4):
+        public_ids.append(api.status_post(f"public post {n}", visibility="public").id)
+    public_ids.reverse()
+    first_page = api.timeline_public(local=True, limit=2)
+    check([s.id for s in first_page] == public_ids[:2], "public timeline, newest first")
+    second_page = api.fetch_next(first_page)
+    check([s.id for s in second_page] == public_ids[2:4], "fetch_next follows the Link header")
+    previous = api.fetch_previous(second_page)
+    check([s.id for s in previous] == public_ids[:2], "fetch_previous follows the Link header")
+
+    home = api.timeline_home(limit=40)
+    check(posted.id in [s.id for s in home], "own posts are in the home timeline")
+    mine = api.account_statuses(me.id, exclude_replies=True)
+    check(reply.id not in [s.id for s in mine] or reply.in_reply_to_account_id == me.id, "exclude_replies keeps self-threads")
+
+    deleted = api.status_delete(reply)
+    check(deleted.text.endswith("a reply to myself"), f"delete returns the source text: {deleted.text!r}")
+    check(api.account_verify_credentials().statuses_count == 5, "statuses_count follows posts and deletes")
+    check(api.notifications() == [], "no notifications for one's own actions")
+
+
 def main(base_url, email, password):
     api = password_login(base_url, email, password)
 
@@ -81,6 +122,8 @@ def main(base_url, email, password):
 
     app = api.app_verify_credentials()
     check(app.name == "Woolly Mastodon.py test", f"app {app.name}")
+
+    use_statuses(api, me)
 
     second = authorization_code_login(base_url, email, password)
     check(second.account_verify_credentials().id == me.id, "the code flow signs in the same user")

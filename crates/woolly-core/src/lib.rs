@@ -10,6 +10,7 @@ pub mod auth;
 pub mod config;
 mod crypto;
 mod error;
+pub mod events;
 pub mod instance;
 pub mod jobs;
 pub mod notifications;

@@ -5,6 +5,7 @@ use woolly_store::{RelationshipRow, StatusCounter, StatusRelation};
 
 use crate::accounts::Account;
 use crate::error::{CoreError, Result};
+use crate::events::Event;
 use crate::jobs::new_job;
 use crate::state::Woolly;
 use crate::statuses::{FAN_OUT_KIND, FanOut, StatusView};
@@ -131,14 +132,20 @@ impl Woolly {
         }
         let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
+        let mut notification = None;
         if tx
             .upsert_follow(actor.id, target.id, show_reblogs, notify, now)
             .await?
         {
-            tx.insert_notification(target.id, actor.id, "follow", None, now)
+            notification = tx
+                .insert_notification(target.id, actor.id, "follow", None, now)
                 .await?;
         }
         tx.commit().await?;
+        self.publish(notification.map(|notification_id| Event::Notification {
+            account_id: target.id,
+            notification_id,
+        }));
         self.relationship(actor.id, target.id).await
     }
 
@@ -226,6 +233,7 @@ impl Woolly {
         let (target_id, author_id) = (target.id, target.account_id);
         let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
+        let mut notification = None;
         if tx
             .insert_status_relation(relation, actor.id, target_id, now)
             .await?
@@ -233,10 +241,15 @@ impl Woolly {
         {
             tx.bump_status(target_id, StatusCounter::Favourites, 1)
                 .await?;
-            tx.insert_notification(author_id, actor.id, "favourite", Some(target_id), now)
+            notification = tx
+                .insert_notification(author_id, actor.id, "favourite", Some(target_id), now)
                 .await?;
         }
         tx.commit().await?;
+        self.publish(notification.map(|notification_id| Event::Notification {
+            account_id: author_id,
+            notification_id,
+        }));
         self.status_view(Some(actor.id), target_id).await
     }
 
@@ -324,7 +337,8 @@ impl Woolly {
             .await?;
         tx.bump_account_statuses(actor.id, 1, Some(now)).await?;
         tx.add_to_home_feed(actor.id, id).await?;
-        tx.insert_notification(author_id, actor.id, "reblog", Some(original_id), now)
+        let notification = tx
+            .insert_notification(author_id, actor.id, "reblog", Some(original_id), now)
             .await?;
         tx.enqueue_job(&new_job(
             FAN_OUT_KIND,
@@ -335,7 +349,27 @@ impl Woolly {
         .await?;
         tx.commit().await?;
         self.wake_workers();
-        self.status_view(Some(actor.id), id).await
+        let mut events = vec![
+            Event::StatusPosted {
+                status_id: id,
+                author_id: actor.id,
+                visibility,
+                is_local: actor.is_local(),
+                is_reblog: true,
+                tags: Vec::new(),
+            },
+            Event::HomeFeed {
+                status_id: id,
+                account_ids: vec![actor.id],
+            },
+        ];
+        events.extend(notification.map(|notification_id| Event::Notification {
+            account_id: author_id,
+            notification_id,
+        }));
+        let view = self.status_view(Some(actor.id), id).await;
+        self.publish(events);
+        view
     }
 
     /// Undoes the actor's reblog of a status; returns the original.
@@ -347,7 +381,8 @@ impl Woolly {
             .map_or(&view.status, |original| &original.status);
         let (original_id, author_id) = (original.id, original.account_id);
         let mut tx = self.db().begin().await?;
-        if let Some(reblog) = tx.reblog_by(actor.id, original_id).await? {
+        let removed = tx.reblog_by(actor.id, original_id).await?;
+        if let Some(reblog) = removed {
             tx.delete_status(reblog).await?;
             tx.bump_status(original_id, StatusCounter::Reblogs, -1)
                 .await?;
@@ -356,6 +391,11 @@ impl Woolly {
                 .await?;
         }
         tx.commit().await?;
+        self.publish(removed.map(|reblog| Event::StatusDeleted {
+            status_id: reblog,
+            author_id: actor.id,
+            visibility: Visibility::Public,
+        }));
         self.status_view(Some(actor.id), original_id).await
     }
 }

@@ -22,6 +22,10 @@ struct Inner {
     secrets: InstanceSecrets,
     /// Wakes this process's job workers when it enqueues a job.
     job_wakeup: Notify,
+    /// Cancelled when the instance begins to stop: long-lived connections (streaming) end then.
+    stopping: tokio_util::sync::CancellationToken,
+    /// Live events for the streaming API.
+    events: tokio::sync::broadcast::Sender<crate::events::Event>,
     /// Bounds CPU-heavy work (argon2, RSA) so that a sign-up flood cannot starve requests.
     cpu_permits: Semaphore,
 }
@@ -50,6 +54,8 @@ impl Woolly {
                 secrets,
                 job_wakeup: Notify::new(),
                 cpu_permits: Semaphore::new(cpus),
+                events: tokio::sync::broadcast::channel(crate::events::BUS_CAPACITY).0,
+                stopping: tokio_util::sync::CancellationToken::new(),
             }),
         })
     }
@@ -65,6 +71,15 @@ impl Woolly {
 
     pub fn config(&self) -> &InstanceConfig {
         &self.inner.config
+    }
+
+    /// Cancelled when the instance begins to stop; cancelling it stops the instance.
+    pub fn stopping(&self) -> tokio_util::sync::CancellationToken {
+        self.inner.stopping.clone()
+    }
+
+    pub(crate) fn event_bus(&self) -> &tokio::sync::broadcast::Sender<crate::events::Event> {
+        &self.inner.events
     }
 
     pub(crate) fn job_wakeup(&self) -> &Notify {

@@ -10,6 +10,7 @@ use woolly_store::{NewStatus, Page, StatusCounter, StatusRow};
 
 use crate::accounts::{Account, LocalUser};
 use crate::error::{CoreError, Result};
+use crate::events::Event;
 use crate::jobs::new_job;
 use crate::state::Woolly;
 use crate::text::{self, MentionTarget};
@@ -271,9 +272,30 @@ impl Woolly {
             tx.bump_status(parent.id, StatusCounter::Replies, 1).await?;
         }
         tx.add_to_home_feed(author.id, id).await?;
+        let mut events = vec![
+            Event::StatusPosted {
+                status_id: id,
+                author_id: author.id,
+                visibility,
+                is_local: true,
+                is_reblog: false,
+                tags: seen.into_iter().collect(),
+            },
+            Event::HomeFeed {
+                status_id: id,
+                account_ids: vec![author.id],
+            },
+        ];
         for account in &mentioned {
-            tx.insert_notification(account.id, author.id, "mention", Some(id), now)
+            let notification = tx
+                .insert_notification(account.id, author.id, "mention", Some(id), now)
                 .await?;
+            if let Some(notification_id) = notification {
+                events.push(Event::Notification {
+                    account_id: account.id,
+                    notification_id,
+                });
+            }
         }
         tx.enqueue_job(&new_job(
             FAN_OUT_KIND,
@@ -287,7 +309,9 @@ impl Woolly {
         }
         tx.commit().await?;
         self.wake_workers();
-        self.status_view(Some(author.id), id).await
+        let view = self.status_view(Some(author.id), id).await;
+        self.publish(events);
+        view
     }
 
     /// A status as `viewer` may see it; [`CoreError::NotFound`] otherwise.
@@ -398,6 +422,11 @@ impl Woolly {
             tx.bump_status(original, StatusCounter::Reblogs, -1).await?;
         }
         tx.commit().await?;
+        self.publish([Event::StatusDeleted {
+            status_id: id,
+            author_id: actor.id,
+            visibility: view.status.visibility,
+        }]);
         Ok(view)
     }
 
@@ -504,11 +533,11 @@ impl crate::jobs::JobHandler for FanOutJob {
                 return Ok(());
             };
             let status = Status::try_from(row)?;
-            if status.visibility == Visibility::Direct {
+            let account_ids = if status.visibility == Visibility::Direct {
                 woolly
                     .db()
                     .fan_out_to_mentioned_followers(status.id, status.account_id)
-                    .await?;
+                    .await?
             } else {
                 woolly
                     .db()
@@ -517,7 +546,13 @@ impl crate::jobs::JobHandler for FanOutJob {
                         status.account_id,
                         status.reblog_of_id.is_some(),
                     )
-                    .await?;
+                    .await?
+            };
+            if !account_ids.is_empty() {
+                woolly.publish([Event::HomeFeed {
+                    status_id: status.id,
+                    account_ids,
+                }]);
             }
             Ok(())
         })

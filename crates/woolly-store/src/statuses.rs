@@ -625,40 +625,40 @@ impl Db {
         &self,
         status_id: i64,
         author_id: i64,
-    ) -> Result<u64> {
-        let inserted = crate::connect::on_writer!(rows_affected, self, pool => sqlx::query(
+    ) -> Result<Vec<i64>> {
+        let inserted: Vec<(i64,)> = crate::connect::on_writer!(self, pool => sqlx::query_as(
             "INSERT INTO home_feed (account_id, status_id) \
              SELECT m.account_id, $1 FROM status_mention m \
              JOIN follow f ON f.account_id = m.account_id AND f.target_account_id = $2 \
              JOIN local_user u ON u.account_id = m.account_id \
-             WHERE m.status_id = $1 ON CONFLICT DO NOTHING",
+             WHERE m.status_id = $1 ON CONFLICT DO NOTHING RETURNING account_id",
         )
         .bind(status_id)
         .bind(author_id)
-        .execute(pool)
+        .fetch_all(pool)
         .await)?;
-        Ok(inserted)
+        Ok(inserted.into_iter().map(|(id,)| id).collect())
     }
 
     /// Fans a status out to the home feeds of the author's local followers (with reblogs
-    /// shown, for a reblog). Safe to run twice.
+    /// shown, for a reblog). Safe to run twice. Returns the accounts whose feeds got it now.
     pub async fn fan_out_to_followers(
         &self,
         status_id: i64,
         author_id: i64,
         is_reblog: bool,
-    ) -> Result<u64> {
+    ) -> Result<Vec<i64>> {
         let reblogs = if is_reblog { "AND f.show_reblogs" } else { "" };
         let sql = format!(
             "INSERT INTO home_feed (account_id, status_id) \
              SELECT f.account_id, $1 FROM follow f JOIN local_user u ON u.account_id = f.account_id \
-             WHERE f.target_account_id = $2 {reblogs} ON CONFLICT DO NOTHING"
+             WHERE f.target_account_id = $2 {reblogs} ON CONFLICT DO NOTHING RETURNING account_id"
         );
-        let inserted = crate::connect::on_writer!(rows_affected, self, pool => sqlx::query(&sql)
+        let inserted: Vec<(i64,)> = crate::connect::on_writer!(self, pool => sqlx::query_as(&sql)
             .bind(status_id)
             .bind(author_id)
-            .execute(pool)
+            .fetch_all(pool)
             .await)?;
-        Ok(inserted)
+        Ok(inserted.into_iter().map(|(id,)| id).collect())
     }
 }

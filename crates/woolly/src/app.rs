@@ -118,7 +118,7 @@ impl App {
             None => None,
         };
         let woolly = open_instance(&settings, "serve").await?;
-        let stop = CancellationToken::new();
+        let stop = woolly.stopping();
         stop_on_signals(stop.clone()).map_err(StartupError::Signals)?;
         Ok(App {
             woolly,

@@ -8,6 +8,7 @@ mod instance;
 mod notifications;
 mod oauth;
 mod statuses;
+mod streaming;
 mod timelines;
 
 use axum::Router;
@@ -22,6 +23,7 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(statuses::router())
         .merge(timelines::router())
         .merge(notifications::router())
+        .merge(streaming::router())
         .merge(health::router())
         .merge(assets::router())
 }

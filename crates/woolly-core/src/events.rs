@@ -1,0 +1,294 @@
+//! Live events for the streaming API: what happened (a status posted, put into home feeds or
+//! deleted, a notification written), published after the transaction that did it commits, and
+//! what each subscriber receives of it.
+//!
+//! Events carry ids only. Each subscriber turns an event into a delivery for its own viewer with
+//! the same reads the REST API uses ([`Woolly::status_view`] for visibility and blocks, plus
+//! mutes), so streaming can never show what a timeline would hide.
+//!
+//! The bus is in-process (`tokio::sync::broadcast`): with several processes on one PostgreSQL,
+//! a subscriber sees the events of the process it is connected to (see the issue notes).
+
+use crate::error::{CoreError, Result};
+use crate::notifications::NotificationView;
+use crate::state::Woolly;
+use crate::statuses::StatusView;
+use crate::visibility::Visibility;
+
+/// Events a slow subscriber may fall behind before it starts missing some.
+pub const BUS_CAPACITY: usize = 4096;
+
+/// Something that happened, as the streaming API needs to know it.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A status (or reblog) was posted.
+    StatusPosted {
+        status_id: i64,
+        author_id: i64,
+        visibility: Visibility,
+        is_local: bool,
+        is_reblog: bool,
+        /// Lower-case hashtag names.
+        tags: Vec<String>,
+    },
+    /// A status entered these accounts' home feeds.
+    HomeFeed {
+        status_id: i64,
+        account_ids: Vec<i64>,
+    },
+    /// A status was deleted.
+    StatusDeleted {
+        status_id: i64,
+        author_id: i64,
+        visibility: Visibility,
+    },
+    /// A notification was written for an account.
+    Notification {
+        account_id: i64,
+        notification_id: i64,
+    },
+}
+
+/// A stream a client subscribes to (Mastodon's channel names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stream {
+    User,
+    UserNotification,
+    /// `local`: `Some(true)` for `public:local`, `Some(false)` for `public:remote`.
+    Public {
+        local: Option<bool>,
+        only_media: bool,
+    },
+    Hashtag {
+        tag: String,
+        local: bool,
+    },
+}
+
+impl Stream {
+    /// Parses a channel name (`user`, `public:local:media`, `hashtag`…) with its `tag` parameter.
+    pub fn parse(name: &str, tag: Option<&str>) -> Result<Stream> {
+        let unknown = || CoreError::Validation(format!("Unknown stream type {name:?}"));
+        let stream = match name {
+            "user" => Stream::User,
+            "user:notification" => Stream::UserNotification,
+            "public" => Stream::Public {
+                local: None,
+                only_media: false,
+            },
+            "public:media" => Stream::Public {
+                local: None,
+                only_media: true,
+            },
+            "public:local" => Stream::Public {
+                local: Some(true),
+                only_media: false,
+            },
+            "public:local:media" => Stream::Public {
+                local: Some(true),
+                only_media: true,
+            },
+            "public:remote" => Stream::Public {
+                local: Some(false),
+                only_media: false,
+            },
+            "public:remote:media" => Stream::Public {
+                local: Some(false),
+                only_media: true,
+            },
+            "hashtag" | "hashtag:local" => {
+                let tag = tag
+                    .map(|tag| tag.trim_start_matches('#').to_lowercase())
+                    .filter(|tag| !tag.is_empty())
+                    .ok_or_else(|| CoreError::Validation("No tag for stream provided".into()))?;
+                Stream::Hashtag {
+                    tag,
+                    local: name == "hashtag:local",
+                }
+            }
+            _ => return Err(unknown()),
+        };
+        Ok(stream)
+    }
+
+    /// Whether this stream needs a signed-in user.
+    pub fn needs_user(&self) -> bool {
+        matches!(self, Stream::User | Stream::UserNotification)
+    }
+
+    /// The `stream` array of messages on this stream (`["hashtag", "tag"]`, `["user"]`…).
+    pub fn names(&self) -> Vec<String> {
+        let name = match self {
+            Stream::User => "user",
+            Stream::UserNotification => "user:notification",
+            Stream::Public {
+                local: None,
+                only_media: false,
+            } => "public",
+            Stream::Public {
+                local: None,
+                only_media: true,
+            } => "public:media",
+            Stream::Public {
+                local: Some(true),
+                only_media: false,
+            } => "public:local",
+            Stream::Public {
+                local: Some(true),
+                only_media: true,
+            } => "public:local:media",
+            Stream::Public {
+                local: Some(false),
+                only_media: false,
+            } => "public:remote",
+            Stream::Public {
+                local: Some(false),
+                only_media: true,
+            } => "public:remote:media",
+            Stream::Hashtag { tag, local } => {
+                let name = if *local { "hashtag:local" } else { "hashtag" };
+                return vec![name.to_owned(), tag.clone()];
+            }
+        };
+        vec![name.to_owned()]
+    }
+}
+
+/// What a subscriber receives for an event.
+#[derive(Debug, Clone)]
+pub enum Delivery {
+    Update(Box<StatusView>),
+    Delete(i64),
+    Notification(Box<NotificationView>),
+}
+
+impl Woolly {
+    /// A receiver of every event published from now on.
+    pub fn subscribe_events(&self) -> tokio::sync::broadcast::Receiver<Event> {
+        self.event_bus().subscribe()
+    }
+
+    /// Publishes events (after their transaction committed). Nobody listening is fine.
+    pub(crate) fn publish(&self, events: impl IntoIterator<Item = Event>) {
+        for event in events {
+            let _ = self.event_bus().send(event);
+        }
+    }
+
+    /// What `viewer` subscribed to `stream` receives for `event`, if anything: the same
+    /// visibility, block and mute rules as the REST reads.
+    pub async fn deliver(
+        &self,
+        viewer: Option<i64>,
+        stream: &Stream,
+        event: &Event,
+    ) -> Result<Option<Delivery>> {
+        match (stream, event) {
+            (
+                Stream::User,
+                Event::HomeFeed {
+                    status_id,
+                    account_ids,
+                },
+            ) => match viewer {
+                Some(viewer) if account_ids.contains(&viewer) => {
+                    self.update_for(Some(viewer), *status_id).await
+                }
+                _ => Ok(None),
+            },
+            (
+                Stream::User | Stream::UserNotification,
+                Event::Notification {
+                    account_id,
+                    notification_id,
+                },
+            ) => {
+                if viewer != Some(*account_id) {
+                    return Ok(None);
+                }
+                match self.notification(*account_id, *notification_id).await {
+                    Ok(view) => Ok(Some(Delivery::Notification(Box::new(view)))),
+                    Err(CoreError::NotFound) => Ok(None),
+                    Err(error) => Err(error),
+                }
+            }
+            (Stream::User, Event::StatusDeleted { status_id, .. }) => {
+                Ok(viewer.is_some().then_some(Delivery::Delete(*status_id)))
+            }
+            (
+                Stream::Public { local, only_media },
+                Event::StatusPosted {
+                    status_id,
+                    visibility,
+                    is_local,
+                    is_reblog,
+                    ..
+                },
+            ) => {
+                // No status carries media yet, so media streams stay quiet.
+                let wanted = *visibility == Visibility::Public
+                    && !is_reblog
+                    && !only_media
+                    && local.is_none_or(|local| local == *is_local);
+                if wanted {
+                    self.update_for(viewer, *status_id).await
+                } else {
+                    Ok(None)
+                }
+            }
+            (
+                Stream::Hashtag { tag, local },
+                Event::StatusPosted {
+                    status_id,
+                    visibility,
+                    is_local,
+                    is_reblog,
+                    tags,
+                    ..
+                },
+            ) => {
+                let wanted = *visibility == Visibility::Public
+                    && !is_reblog
+                    && tags.contains(tag)
+                    && (!local || *is_local);
+                if wanted {
+                    self.update_for(viewer, *status_id).await
+                } else {
+                    Ok(None)
+                }
+            }
+            (
+                Stream::Public { .. } | Stream::Hashtag { .. },
+                Event::StatusDeleted {
+                    status_id,
+                    visibility,
+                    ..
+                },
+            ) => Ok((*visibility == Visibility::Public).then_some(Delivery::Delete(*status_id))),
+            _ => Ok(None),
+        }
+    }
+
+    /// An update, unless the viewer may not see the status or has muted its author.
+    async fn update_for(&self, viewer: Option<i64>, status_id: i64) -> Result<Option<Delivery>> {
+        let view = match self.status_view(viewer, status_id).await {
+            Ok(view) => view,
+            Err(CoreError::NotFound) => return Ok(None),
+            Err(error) => return Err(error),
+        };
+        if let Some(viewer) = viewer {
+            let mut authors = vec![view.account.id];
+            authors.extend(view.reblog.as_ref().map(|original| original.account.id));
+            authors.retain(|author| *author != viewer);
+            let hidden = self
+                .relationships(viewer, &authors)
+                .await?
+                .iter()
+                .any(|relation| relation.muting || relation.blocking || relation.blocked_by);
+            if hidden {
+                return Ok(None);
+            }
+        }
+        Ok(Some(Delivery::Update(Box::new(view))))
+    }
+}

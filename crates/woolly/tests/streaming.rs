@@ -1,0 +1,292 @@
+//! The streaming API against a real server: WebSocket with `?stream=` and with subscribe
+//! messages (token in the subprotocol, echoed back), server-sent events, and the same visibility
+//! rules as the REST reads.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{TestInstance, TestServer, http};
+use futures_util::{SinkExt as _, StreamExt as _};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn token_and_id(
+    instance: &TestInstance,
+    server: &TestServer,
+    name: &str,
+) -> (String, String) {
+    let token = instance.account_with_token(name, "read write follow");
+    let me: Value = http()
+        .get(server.url("/api/v1/accounts/verify_credentials"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    (token, me["id"].as_str().unwrap().to_owned())
+}
+
+async fn connect(server: &TestServer, query: &str, protocol_token: Option<&str>) -> Socket {
+    let url = format!(
+        "{}/api/v1/streaming{query}",
+        server.base_url.replace("http://", "ws://")
+    );
+    let mut request = url.into_client_request().unwrap();
+    if let Some(token) = protocol_token {
+        request
+            .headers_mut()
+            .insert("sec-websocket-protocol", token.parse().unwrap());
+    }
+    let (socket, response) = tokio_tungstenite::connect_async(request).await.unwrap();
+    if let Some(token) = protocol_token {
+        assert_eq!(
+            response.headers()["sec-websocket-protocol"],
+            token,
+            "the subprotocol is echoed"
+        );
+    }
+    socket
+}
+
+/// The next message with `event`, failing after a few seconds.
+async fn next_event(socket: &mut Socket, event: &str) -> Value {
+    tokio::time::timeout(Duration::from_secs(15), async {
+        loop {
+            match socket.next().await.unwrap().unwrap() {
+                Message::Text(text) => {
+                    let message: Value = serde_json::from_str(&text).unwrap();
+                    if message["event"] == event {
+                        return message;
+                    }
+                }
+                _ => continue,
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no {event} event"))
+}
+
+/// Asserts that nothing arrives for a moment.
+async fn assert_quiet(socket: &mut Socket) {
+    let next = tokio::time::timeout(Duration::from_millis(700), async {
+        loop {
+            if let Message::Text(text) = socket.next().await.unwrap().unwrap() {
+                return text.to_string();
+            }
+        }
+    })
+    .await;
+    assert!(next.is_err(), "unexpected message: {next:?}");
+}
+
+async fn post_status(server: &TestServer, token: &str, body: Value) -> Value {
+    http()
+        .post(server.url("/api/v1/statuses"))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_user_stream_delivers_home_updates_notifications_and_deletes() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (alice, alice_id) = token_and_id(&instance, &server, "alice").await;
+    let (bob, _) = token_and_id(&instance, &server, "bob").await;
+    http()
+        .post(server.url(&format!("/api/v1/accounts/{alice_id}/follow")))
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap();
+
+    let mut socket = connect(&server, &format!("?stream=user&access_token={bob}"), None).await;
+    let posted = post_status(&server, &alice, json!({"status": "hello @bob"})).await;
+    let update = next_event(&mut socket, "update").await;
+    assert_eq!(update["stream"], json!(["user"]));
+    let payload: Value = serde_json::from_str(update["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(payload["id"], posted["id"]);
+    let notification = next_event(&mut socket, "notification").await;
+    let payload: Value = serde_json::from_str(notification["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(payload["type"], "mention");
+
+    http()
+        .delete(server.url(&format!(
+            "/api/v1/statuses/{}",
+            posted["id"].as_str().unwrap()
+        )))
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap();
+    let deleted = next_event(&mut socket, "delete").await;
+    assert_eq!(
+        deleted["payload"], posted["id"],
+        "a delete's payload is the bare id"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn subscriptions_by_message_follow_visibility_and_mutes() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (alice, alice_id) = token_and_id(&instance, &server, "alice").await;
+    let (carol, _) = token_and_id(&instance, &server, "carol").await;
+    // Carol listens to public:local and a hashtag, authenticating with the subprotocol.
+    let mut socket = connect(&server, "", Some(&carol)).await;
+    socket
+        .send(Message::Text(
+            json!({"type": "subscribe", "stream": "public:local"})
+                .to_string()
+                .into(),
+        ))
+        .await
+        .unwrap();
+    socket
+        .send(Message::Text(
+            json!({"type": "subscribe", "stream": "hashtag", "tag": "Wool"})
+                .to_string()
+                .into(),
+        ))
+        .await
+        .unwrap();
+    socket
+        .send(Message::Text(
+            json!({"type": "subscribe", "stream": "nonsense"})
+                .to_string()
+                .into(),
+        ))
+        .await
+        .unwrap();
+    let error = tokio::time::timeout(Duration::from_secs(5), socket.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(error.to_text().unwrap().contains("\"error\""), "{error:?}");
+
+    let public = post_status(
+        &server,
+        &alice,
+        json!({"status": "public #wool", "visibility": "public"}),
+    )
+    .await;
+    let first = next_event(&mut socket, "update").await;
+    let second = next_event(&mut socket, "update").await;
+    let mut streams = vec![first["stream"].clone(), second["stream"].clone()];
+    streams.sort_by_key(Value::to_string);
+    assert_eq!(
+        streams,
+        vec![json!(["hashtag", "wool"]), json!(["public:local"])]
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(first["payload"].as_str().unwrap()).unwrap()["id"],
+        public["id"]
+    );
+
+    // Unlisted, private and direct posts stay off public streams.
+    for visibility in ["unlisted", "private", "direct"] {
+        post_status(
+            &server,
+            &alice,
+            json!({"status": format!("{visibility} #wool"), "visibility": visibility}),
+        )
+        .await;
+    }
+    assert_quiet(&mut socket).await;
+
+    // After muting alice, carol's public stream no longer shows her.
+    http()
+        .post(server.url(&format!("/api/v1/accounts/{alice_id}/mute")))
+        .bearer_auth(&carol)
+        .send()
+        .await
+        .unwrap();
+    post_status(&server, &alice, json!({"status": "muted now"})).await;
+    assert_quiet(&mut socket).await;
+
+    socket
+        .send(Message::Text(
+            json!({"type": "unsubscribe", "stream": "public:local"})
+                .to_string()
+                .into(),
+        ))
+        .await
+        .unwrap();
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn user_streams_need_a_token_and_public_ones_do_not() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let url = format!(
+        "{}/api/v1/streaming?stream=user",
+        server.base_url.replace("http://", "ws://")
+    );
+    let refused = tokio_tungstenite::connect_async(url).await;
+    match refused {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 401)
+        }
+        other => panic!("expected a 401, got {other:?}"),
+    }
+    let response = http()
+        .get(server.url("/api/v1/streaming/user"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let response = http()
+        .get(server.url("/api/v1/streaming/health"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.text().await.unwrap(), "OK");
+    let _public = connect(&server, "?stream=public", None).await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn server_sent_events_carry_the_same_events() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (alice, _) = token_and_id(&instance, &server, "alice").await;
+    let mut response = http()
+        .get(server.url("/api/v1/streaming/public/local"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    let posted = post_status(&server, &alice, json!({"status": "over SSE"})).await;
+    let mut received = String::new();
+    tokio::time::timeout(Duration::from_secs(15), async {
+        while !received.contains("\n\n") || !received.contains("event: update") {
+            let chunk = response.chunk().await.unwrap().unwrap();
+            received.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    })
+    .await
+    .unwrap();
+    assert!(
+        received.contains(&format!("\"id\":\"{}\"", posted["id"].as_str().unwrap())),
+        "{received}"
+    );
+    server.stop().await;
+}

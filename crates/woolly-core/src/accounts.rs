@@ -155,6 +155,20 @@ pub struct Account {
     pub following_count: i64,
     pub last_status_at: Option<i64>,
     pub created_at: i64,
+    /// The note as typed (local accounts), for editing.
+    pub note_source: String,
+    pub fields: Vec<ProfileField>,
+}
+
+/// A profile field (`PropertyValue`): a name and a value rendered to HTML.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ProfileField {
+    pub name: String,
+    /// HTML.
+    pub value: String,
+    /// The value as typed.
+    #[serde(default)]
+    pub source: String,
 }
 
 impl Account {
@@ -180,6 +194,9 @@ impl From<AccountRow> for Account {
             following_count: row.following_count,
             last_status_at: row.last_status_at,
             created_at: row.created_at,
+            note_source: row.note_source,
+            // A malformed fields column loses the fields, not the account.
+            fields: serde_json::from_str(&row.fields).unwrap_or_default(),
         }
     }
 }

@@ -93,6 +93,7 @@ impl Scope {
     pub const READ_MUTES: Scope = Scope(14);
     pub const READ_NOTIFICATIONS: Scope = Scope(15);
     pub const READ_STATUSES: Scope = Scope(17);
+    pub const WRITE_ACCOUNTS: Scope = Scope(18);
     pub const WRITE_BLOCKS: Scope = Scope(19);
     pub const WRITE_BOOKMARKS: Scope = Scope(20);
     pub const WRITE_FAVOURITES: Scope = Scope(22);
@@ -314,6 +315,7 @@ mod tests {
             (Scope::READ_MUTES, "read:mutes"),
             (Scope::READ_NOTIFICATIONS, "read:notifications"),
             (Scope::READ_STATUSES, "read:statuses"),
+            (Scope::WRITE_ACCOUNTS, "write:accounts"),
             (Scope::WRITE_BLOCKS, "write:blocks"),
             (Scope::WRITE_BOOKMARKS, "write:bookmarks"),
             (Scope::WRITE_FAVOURITES, "write:favourites"),

@@ -15,6 +15,7 @@ pub mod instance;
 pub mod jobs;
 pub mod notifications;
 pub mod oauth;
+pub mod profile;
 pub mod relations;
 mod state;
 pub mod statuses;

@@ -84,6 +84,8 @@ pub struct ViewerState {
     pub favourited: bool,
     pub reblogged: bool,
     pub bookmarked: bool,
+    /// Pinned to the viewer's profile (only the viewer's own statuses can be).
+    pub pinned: bool,
 }
 
 /// A status with everything needed to render it.
@@ -364,6 +366,9 @@ impl Woolly {
                     _ => state.bookmarked = true,
                 }
             }
+            for status_id in db.pinned_among(viewer, &all_ids).await? {
+                interactions.entry(status_id).or_default().pinned = true;
+            }
         }
         let mut apps: HashMap<i64, (String, Option<String>)> = HashMap::new();
         for app_id in statuses.values().filter_map(|status| status.app_id) {
@@ -485,13 +490,12 @@ impl Woolly {
         &self,
         viewer: Option<i64>,
         account_id: i64,
-        exclude_replies: bool,
-        exclude_reblogs: bool,
+        filter: &woolly_store::AccountStatusesFilter,
         page: Page,
     ) -> Result<Vec<StatusView>> {
         let ids = self
             .db()
-            .account_statuses(account_id, viewer, exclude_replies, exclude_reblogs, page)
+            .account_statuses(account_id, viewer, filter, page)
             .await?;
         self.status_views(viewer, &ids).await
     }

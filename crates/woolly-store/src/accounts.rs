@@ -24,6 +24,10 @@ pub struct AccountRow {
     pub last_status_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The note as its author typed it (local accounts).
+    pub note_source: String,
+    /// JSON array of profile fields.
+    pub fields: String,
 }
 
 /// One row of `local_user`.
@@ -55,7 +59,7 @@ pub struct NewLocalAccount {
 
 pub(crate) const ACCOUNT_COLUMNS: &str = "id, username, domain, display_name, note, locked, bot, \
      discoverable, indexable, public_key_pem, statuses_count, followers_count, following_count, \
-     last_status_at, created_at, updated_at";
+     last_status_at, created_at, updated_at, note_source, fields";
 
 impl Tx {
     /// Inserts a local account and its user row; returns the new account id.
@@ -85,6 +89,68 @@ impl Tx {
         .execute(conn)
         .await)?;
         Ok(id)
+    }
+}
+
+/// A profile edit: each `Some` replaces the stored value.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileUpdate {
+    pub display_name: Option<String>,
+    pub note: Option<String>,
+    pub note_source: Option<String>,
+    pub locked: Option<bool>,
+    pub bot: Option<bool>,
+    pub discoverable: Option<bool>,
+    pub indexable: Option<bool>,
+    pub fields: Option<String>,
+    pub default_privacy: Option<String>,
+    pub default_sensitive: Option<bool>,
+    pub default_language: Option<Option<String>>,
+}
+
+impl Tx {
+    /// Applies a profile edit to a local account.
+    pub async fn update_profile(
+        &mut self,
+        account_id: i64,
+        update: &ProfileUpdate,
+        now: i64,
+    ) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE account SET display_name = coalesce($1, display_name), note = coalesce($2, note), \
+             note_source = coalesce($3, note_source), locked = coalesce($4, locked), bot = coalesce($5, bot), \
+             discoverable = coalesce($6, discoverable), indexable = coalesce($7, indexable), \
+             fields = coalesce($8, fields), updated_at = $9 WHERE id = $10",
+        )
+        .bind(&update.display_name)
+        .bind(&update.note)
+        .bind(&update.note_source)
+        .bind(update.locked)
+        .bind(update.bot)
+        .bind(update.discoverable)
+        .bind(update.indexable)
+        .bind(&update.fields)
+        .bind(now)
+        .bind(account_id)
+        .execute(conn)
+        .await)?;
+        let (language_given, language) = match &update.default_language {
+            Some(language) => (true, language.clone()),
+            None => (false, None),
+        };
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE local_user SET default_privacy = coalesce($1, default_privacy), \
+             default_sensitive = coalesce($2, default_sensitive), \
+             default_language = CASE WHEN $3 THEN $4 ELSE default_language END WHERE account_id = $5",
+        )
+        .bind(&update.default_privacy)
+        .bind(update.default_sensitive)
+        .bind(language_given)
+        .bind(language)
+        .bind(account_id)
+        .execute(conn)
+        .await)?;
+        Ok(())
     }
 }
 

@@ -18,6 +18,7 @@ mod databases;
 mod error;
 mod ids;
 mod jobs;
+mod markers;
 mod oauth;
 mod relations;
 mod schema;
@@ -25,16 +26,17 @@ mod secrets;
 mod statuses;
 mod tokens;
 
-pub use accounts::{AccountRow, LocalUserRow, NewLocalAccount};
+pub use accounts::{AccountRow, LocalUserRow, NewLocalAccount, ProfileUpdate};
 pub use connect::{Db, Engine, Tx, redact_password};
 pub use databases::{create_postgres_database, drop_postgres_database};
 pub use error::StoreError;
 pub use ids::IdGenerator;
 pub use jobs::{ClaimedJob, DeadJob, JobCount, JobState, JobSummary, NewJob};
+pub use markers::MarkerRow;
 pub use oauth::{AppRow, CodeRow, NewApp};
 pub use relations::{NotificationRow, RelationshipRow, StatusRelation};
 pub use schema::{SchemaColumn, SchemaIndex};
-pub use statuses::{NewStatus, Page, StatusCounter, StatusRow};
+pub use statuses::{AccountStatusesFilter, NewStatus, Page, StatusCounter, StatusRow};
 pub use tokens::TokenRow;
 
 /// The current time in Unix milliseconds, the unit every timestamp column uses.

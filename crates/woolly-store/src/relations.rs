@@ -377,6 +377,33 @@ impl Db {
         Ok(rows)
     }
 
+    /// The accounts `account_id` blocks (or mutes, `mutes = true`), newest first: (row id,
+    /// target id) pairs.
+    pub async fn blocks_or_mutes_page(
+        &self,
+        account_id: i64,
+        mutes: bool,
+        page: Page,
+    ) -> Result<Vec<(i64, i64)>> {
+        let table = if mutes { "mute" } else { "block" };
+        let order = if page.min_id.is_some() { "ASC" } else { "DESC" };
+        let sql = format!(
+            "SELECT id, target_account_id FROM {table} WHERE account_id = $1 AND ($2 IS NULL OR id < $2) \
+             AND ($3 IS NULL OR id > $3) ORDER BY id {order} LIMIT $4"
+        );
+        let mut rows: Vec<(i64, i64)> = on_reader!(self, pool => sqlx::query_as(&sql)
+            .bind(account_id)
+            .bind(page.max_id)
+            .bind(page.since_id.or(page.min_id))
+            .bind(page.limit)
+            .fetch_all(pool)
+            .await)?;
+        if page.min_id.is_some() {
+            rows.reverse();
+        }
+        Ok(rows)
+    }
+
     /// Accounts that favourited (or reblogged, `reblogs = true`) a status, newest first.
     pub async fn status_actors(
         &self,

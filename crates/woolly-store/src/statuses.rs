@@ -113,6 +113,15 @@ fn id_list(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
+/// Which of an account's statuses to list.
+#[derive(Debug, Clone, Default)]
+pub struct AccountStatusesFilter {
+    pub exclude_replies: bool,
+    pub exclude_reblogs: bool,
+    /// Only statuses with this hashtag.
+    pub tagged: Option<String>,
+}
+
 /// What creating a status writes.
 #[derive(Debug, Clone)]
 pub struct NewStatus {
@@ -461,23 +470,23 @@ impl Db {
         &self,
         account_id: i64,
         viewer: Option<i64>,
-        exclude_replies: bool,
-        exclude_reblogs: bool,
+        filter: &AccountStatusesFilter,
         page: Page,
     ) -> Result<Vec<i64>> {
-        let replies = if exclude_replies {
+        let replies = if filter.exclude_replies {
             // Mastodon keeps self-replies (threads) when excluding replies.
             "AND (s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = s.account_id)"
         } else {
             ""
         };
-        let reblogs = if exclude_reblogs {
+        let reblogs = if filter.exclude_reblogs {
             "AND s.reblog_of_id IS NULL"
         } else {
             ""
         };
         let sql = format!(
             "SELECT s.id FROM status s WHERE s.account_id = $5 {replies} {reblogs} \
+             AND ($6 IS NULL OR EXISTS (SELECT 1 FROM status_tag t WHERE t.status_id = s.id AND t.name = $6)) \
              AND ($2 IS NULL OR s.id < $2) AND ($3 IS NULL OR s.id > $3) AND {} \
              ORDER BY s.id {} LIMIT $4",
             visible_with_reblogged("$1"),
@@ -489,6 +498,7 @@ impl Db {
             .bind(page.lower_bound())
             .bind(page.limit)
             .bind(account_id)
+            .bind(filter.tagged.as_deref().map(str::to_lowercase))
             .fetch_all(pool)
             .await)?;
         Ok(page.newest_first(ids.into_iter().map(|(id,)| id).collect()))

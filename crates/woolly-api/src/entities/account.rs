@@ -168,7 +168,15 @@ impl AccountEntity {
             noindex: account.is_local().then_some(!account.indexable),
             emojis: Vec::new(),
             roles,
-            fields: Vec::new(),
+            fields: account
+                .fields
+                .iter()
+                .map(|field| FieldEntity {
+                    name: field.name.clone(),
+                    value: field.value.clone(),
+                    verified_at: None,
+                })
+                .collect(),
         }
     }
 }
@@ -185,9 +193,16 @@ impl CredentialAccountEntity {
                 privacy: user.default_privacy.clone(),
                 sensitive: user.default_sensitive,
                 language: user.default_language.clone(),
-                // The plain-text note is kept once profile editing exists; an empty profile has none.
-                note: String::new(),
-                fields: Vec::new(),
+                note: account.note_source.clone(),
+                fields: account
+                    .fields
+                    .iter()
+                    .map(|field| FieldEntity {
+                        name: field.name.clone(),
+                        value: field.source.clone(),
+                        verified_at: None,
+                    })
+                    .collect(),
                 follow_requests_count: 0,
                 hide_collections: public.hide_collections,
                 discoverable: public.discoverable,

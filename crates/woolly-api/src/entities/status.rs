@@ -101,7 +101,8 @@ impl StatusEntity {
             reblogged: state.map(|state| state.reblogged),
             muted: state.map(|_| false),
             bookmarked: state.map(|state| state.bookmarked),
-            pinned: (is_own && status.reblog_of_id.is_none()).then_some(false),
+            pinned: (is_own && status.reblog_of_id.is_none())
+                .then(|| state.is_some_and(|state| state.pinned)),
             filtered: state.map(|_| Vec::new()),
             content: status.content.clone(),
             reblog: view

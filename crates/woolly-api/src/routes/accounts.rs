@@ -23,6 +23,13 @@ pub(super) fn router() -> Router<Woolly> {
             "/api/v1/accounts/verify_credentials",
             get(verify_credentials),
         )
+        .route(
+            "/api/v1/accounts/update_credentials",
+            axum::routing::patch(update_credentials),
+        )
+        .route("/api/v1/preferences", get(preferences))
+        .route("/api/v1/blocks", get(blocks))
+        .route("/api/v1/mutes", get(mutes))
         .route("/api/v1/accounts/lookup", get(lookup))
         .route("/api/v1/accounts/relationships", get(relationships))
         .route("/api/v1/accounts/{id}", get(show))
@@ -121,28 +128,26 @@ async fn statuses(
         .await?
         .ok_or_else(ApiError::not_found)?;
     if params.pinned.unwrap_or(false) {
-        return Err(ApiError::unprocessable(
-            "Pinned statuses are not supported on this server yet",
-        ));
-    }
-    if params.tagged.as_deref().is_some_and(|tag| !tag.is_empty()) {
-        return Err(ApiError::unprocessable(
-            "The tagged parameter is not supported on this server yet",
-        ));
+        // Pins are few (five at most): one page, no Link header.
+        let views = woolly.pinned_statuses(viewer, account.id).await?;
+        let items = views
+            .iter()
+            .map(|view| StatusEntity::new(view, viewer, woolly.config()))
+            .collect();
+        return Ok(Paged { items, link: None });
     }
     let page = params.page.page(20, 40)?;
+    let filter = woolly_store::AccountStatusesFilter {
+        exclude_replies: params.exclude_replies.unwrap_or(false),
+        exclude_reblogs: params.exclude_reblogs.unwrap_or(false),
+        tagged: params.tagged.filter(|tag| !tag.is_empty()),
+    };
     // No status carries media yet, so a media-only list is truly empty.
     let views = if params.only_media.unwrap_or(false) {
         Vec::new()
     } else {
         woolly
-            .account_statuses(
-                viewer,
-                account.id,
-                params.exclude_replies.unwrap_or(false),
-                params.exclude_reblogs.unwrap_or(false),
-                page,
-            )
+            .account_statuses(viewer, account.id, &filter, page)
             .await?
     };
     Ok(super::timelines::statuses_page(
@@ -335,4 +340,125 @@ async fn relationships(
         .collect();
     let found = woolly.relationships(account.id, &ids).await?;
     Ok(Json(found.iter().map(RelationshipEntity::new).collect()))
+}
+
+/// One profile field as clients send it.
+#[derive(Debug, Default, Deserialize)]
+struct FieldParams {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    value: String,
+}
+
+/// `fields_attributes` comes as an indexed map (`fields_attributes[0][name]`) or an array.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum FieldsParams {
+    Indexed(std::collections::BTreeMap<String, FieldParams>),
+    List(Vec<FieldParams>),
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct SourceParams {
+    privacy: Option<String>,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    sensitive: Option<bool>,
+    language: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct UpdateCredentialsParams {
+    display_name: Option<String>,
+    note: Option<String>,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    locked: Option<bool>,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    bot: Option<bool>,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    discoverable: Option<bool>,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    indexable: Option<bool>,
+    fields_attributes: Option<FieldsParams>,
+    source: Option<SourceParams>,
+}
+
+async fn update_credentials(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    ApiParams(params): ApiParams<UpdateCredentialsParams>,
+) -> Result<Json<CredentialAccountEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
+    let source = params.source.unwrap_or_default();
+    let privacy = match source.privacy.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(woolly_core::visibility::Visibility::parse(text)?),
+    };
+    let fields = params.fields_attributes.map(|fields| {
+        let list: Vec<FieldParams> = match fields {
+            FieldsParams::Indexed(map) => map.into_values().collect(),
+            FieldsParams::List(list) => list,
+        };
+        list.into_iter()
+            .map(|field| (field.name, field.value))
+            .collect()
+    });
+    let edit = woolly_core::profile::ProfileEdit {
+        display_name: params.display_name,
+        note: params.note,
+        locked: params.locked,
+        bot: params.bot,
+        discoverable: params.discoverable,
+        indexable: params.indexable,
+        fields,
+        privacy,
+        sensitive: source.sensitive,
+        language: source.language,
+    };
+    let (account, user) = woolly.update_profile(account, edit).await?;
+    Ok(Json(CredentialAccountEntity::new(
+        &account,
+        &user,
+        woolly.config(),
+    )))
+}
+
+async fn preferences(
+    State(_woolly): State<Woolly>,
+    auth: Auth,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let (_, user) = auth.require(&[Scope::READ_ACCOUNTS])?.user()?;
+    Ok(Json(serde_json::json!({
+        "posting:default:visibility": user.default_privacy,
+        "posting:default:sensitive": user.default_sensitive,
+        "posting:default:language": user.default_language,
+        "reading:expand:media": "default",
+        "reading:expand:spoilers": false,
+    })))
+}
+
+async fn blocks(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    ApiQuery(params): ApiQuery<PageParams>,
+    uri: Uri,
+) -> Result<Paged<AccountEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::FOLLOW, Scope::READ_BLOCKS])?.user()?;
+    let rows = woolly
+        .blocks_or_mutes(account.id, false, params.page(40, 80)?)
+        .await?;
+    Ok(super::statuses::accounts_page(&woolly, rows, &uri))
+}
+
+async fn mutes(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    ApiQuery(params): ApiQuery<PageParams>,
+    uri: Uri,
+) -> Result<Paged<AccountEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::FOLLOW, Scope::READ_MUTES])?.user()?;
+    let rows = woolly
+        .blocks_or_mutes(account.id, true, params.page(40, 80)?)
+        .await?;
+    Ok(super::statuses::accounts_page(&woolly, rows, &uri))
 }

@@ -5,6 +5,7 @@ mod apps;
 mod assets;
 mod health;
 mod instance;
+mod markers;
 mod notifications;
 mod oauth;
 mod statuses;
@@ -24,6 +25,7 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(timelines::router())
         .merge(notifications::router())
         .merge(streaming::router())
+        .merge(markers::router())
         .merge(health::router())
         .merge(assets::router())
 }

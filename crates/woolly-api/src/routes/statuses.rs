@@ -31,6 +31,8 @@ pub(super) fn router() -> Router<Woolly> {
         .route("/api/v1/statuses/{id}/unbookmark", post(unbookmark))
         .route("/api/v1/statuses/{id}/reblog", post(reblog))
         .route("/api/v1/statuses/{id}/unreblog", post(unreblog))
+        .route("/api/v1/statuses/{id}/pin", post(pin))
+        .route("/api/v1/statuses/{id}/unpin", post(unpin))
         .route("/api/v1/statuses/{id}/favourited_by", get(favourited_by))
         .route("/api/v1/statuses/{id}/reblogged_by", get(reblogged_by))
 }
@@ -331,4 +333,24 @@ async fn reblogged_by(
     uri: Uri,
 ) -> Result<Paged<AccountEntity>, ApiError> {
     actors(&woolly, &auth, &id, true, &params, &uri).await
+}
+
+async fn pin(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<StatusEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
+    let view = woolly.pin(account, path_id(&id)?).await?;
+    Ok(Json(entity(&woolly, &view, Some(account.id))))
+}
+
+async fn unpin(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<StatusEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
+    let view = woolly.unpin(account, path_id(&id)?).await?;
+    Ok(Json(entity(&woolly, &view, Some(account.id))))
 }

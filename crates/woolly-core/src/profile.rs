@@ -1,0 +1,276 @@
+//! Editing one's own profile and posting defaults, pinning statuses, and timeline markers.
+
+use serde::{Deserialize, Serialize};
+use woolly_store::ProfileUpdate;
+
+use crate::accounts::{Account, LocalUser, ProfileField};
+use crate::error::{CoreError, Result};
+use crate::state::Woolly;
+use crate::text;
+use crate::visibility::Visibility;
+
+/// Mastodon's limits (`Account::DISPLAY_NAME_LENGTH_LIMIT`, `NOTE_LENGTH_LIMIT`,
+/// `DEFAULT_FIELDS_SIZE`, and the field lengths).
+const MAX_DISPLAY_NAME: usize = 30;
+const MAX_NOTE: usize = 500;
+const MAX_FIELDS: usize = 4;
+const MAX_FIELD_LENGTH: usize = 255;
+const MAX_PINNED: i64 = 5;
+
+/// A profile edit as submitted; `None` leaves a value unchanged.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileEdit {
+    pub display_name: Option<String>,
+    pub note: Option<String>,
+    pub locked: Option<bool>,
+    pub bot: Option<bool>,
+    pub discoverable: Option<bool>,
+    pub indexable: Option<bool>,
+    /// (name, value) pairs, replacing all fields.
+    pub fields: Option<Vec<(String, String)>>,
+    pub privacy: Option<Visibility>,
+    pub sensitive: Option<bool>,
+    /// `Some("")` clears the default language.
+    pub language: Option<String>,
+}
+
+/// A timeline read marker.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Marker {
+    pub timeline: String,
+    pub last_read_id: i64,
+    pub version: i64,
+    pub updated_at: i64,
+}
+
+fn too_long(what: &str, limit: usize) -> CoreError {
+    CoreError::Validation(format!(
+        "Validation failed: {what} is too long (maximum is {limit} characters)"
+    ))
+}
+
+impl Woolly {
+    /// Renders profile text (note, field values) the way statuses are rendered: escaped,
+    /// with links, mentions and hashtags.
+    fn render_profile_text(&self, text: &str) -> String {
+        text::render_plain_text(text, &self.config().base_url(), &|_| None).html
+    }
+
+    /// Applies a profile edit to the actor's own account.
+    pub async fn update_profile(
+        &self,
+        actor: &Account,
+        edit: ProfileEdit,
+    ) -> Result<(Account, LocalUser)> {
+        let display_name = edit.display_name.map(|name| name.trim().to_owned());
+        if display_name
+            .as_ref()
+            .is_some_and(|name| name.chars().count() > MAX_DISPLAY_NAME)
+        {
+            return Err(too_long("Display name", MAX_DISPLAY_NAME));
+        }
+        let note_source = edit.note.map(|note| note.trim().to_owned());
+        if note_source
+            .as_ref()
+            .is_some_and(|note| text::count_characters(note) > MAX_NOTE)
+        {
+            return Err(too_long("Bio", MAX_NOTE));
+        }
+        let fields = match edit.fields {
+            None => None,
+            Some(pairs) => {
+                let pairs: Vec<(String, String)> = pairs
+                    .into_iter()
+                    .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
+                    .filter(|(name, value)| !name.is_empty() || !value.is_empty())
+                    .collect();
+                if pairs.len() > MAX_FIELDS {
+                    return Err(CoreError::Validation(format!(
+                        "Validation failed: Fields are limited to {MAX_FIELDS}"
+                    )));
+                }
+                if pairs.iter().any(|(name, value)| {
+                    name.chars().count() > MAX_FIELD_LENGTH
+                        || value.chars().count() > MAX_FIELD_LENGTH
+                }) {
+                    return Err(too_long("Field", MAX_FIELD_LENGTH));
+                }
+                let fields: Vec<ProfileField> = pairs
+                    .into_iter()
+                    .map(|(name, value)| ProfileField {
+                        name,
+                        value: self.render_profile_text(&value),
+                        source: value,
+                    })
+                    .collect();
+                Some(
+                    serde_json::to_string(&fields)
+                        .map_err(|error| CoreError::Internal(error.to_string()))?,
+                )
+            }
+        };
+        let language = match edit.language {
+            None => None,
+            Some(language) if language.is_empty() => Some(None),
+            Some(language)
+                if language.len() <= 16
+                    && language
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-') =>
+            {
+                Some(Some(language))
+            }
+            Some(language) => {
+                return Err(CoreError::Validation(format!(
+                    "Validation failed: Language {language:?} is not a language code"
+                )));
+            }
+        };
+        let update = ProfileUpdate {
+            note: note_source
+                .as_ref()
+                .map(|note| self.render_profile_text(note)),
+            note_source,
+            display_name,
+            locked: edit.locked,
+            bot: edit.bot,
+            discoverable: edit.discoverable,
+            indexable: edit.indexable,
+            fields,
+            default_privacy: edit.privacy.map(|privacy| privacy.as_str().to_owned()),
+            default_sensitive: edit.sensitive,
+            default_language: language,
+        };
+        let mut tx = self.db().begin().await?;
+        tx.update_profile(actor.id, &update, crate::now_millis())
+            .await?;
+        tx.commit().await?;
+        let account = self.account(actor.id).await?.ok_or(CoreError::NotFound)?;
+        let user = self
+            .local_user(actor.id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        Ok((account, user))
+    }
+
+    /// Pins one of the actor's own statuses to their profile (not a reblog, not a direct one;
+    /// at most five, as in Mastodon).
+    pub async fn pin(
+        &self,
+        actor: &Account,
+        status_id: i64,
+    ) -> Result<crate::statuses::StatusView> {
+        let view = self.status_view(Some(actor.id), status_id).await?;
+        if view.status.account_id != actor.id {
+            return Err(CoreError::Validation(
+                "Validation failed: Status is not owned by you".into(),
+            ));
+        }
+        if view.status.reblog_of_id.is_some() || view.status.visibility == Visibility::Direct {
+            return Err(CoreError::Validation(
+                "Validation failed: This status cannot be pinned".into(),
+            ));
+        }
+        let mut tx = self.db().begin().await?;
+        if tx.pin_count(actor.id).await? >= MAX_PINNED {
+            return Err(CoreError::Validation(format!(
+                "Validation failed: You can only pin up to {MAX_PINNED} statuses"
+            )));
+        }
+        tx.pin(actor.id, status_id, crate::now_millis()).await?;
+        tx.commit().await?;
+        self.status_view(Some(actor.id), status_id).await
+    }
+
+    pub async fn unpin(
+        &self,
+        actor: &Account,
+        status_id: i64,
+    ) -> Result<crate::statuses::StatusView> {
+        self.status_view(Some(actor.id), status_id).await?;
+        let mut tx = self.db().begin().await?;
+        tx.unpin(actor.id, status_id).await?;
+        tx.commit().await?;
+        self.status_view(Some(actor.id), status_id).await
+    }
+
+    /// An account's pinned statuses that the viewer may see.
+    pub async fn pinned_statuses(
+        &self,
+        viewer: Option<i64>,
+        account_id: i64,
+    ) -> Result<Vec<crate::statuses::StatusView>> {
+        let pinned = self.db().pinned_status_ids(account_id).await?;
+        let visible = self.db().visible_among(&pinned, viewer).await?;
+        let ids: Vec<i64> = pinned
+            .into_iter()
+            .filter(|id| visible.contains(id))
+            .collect();
+        self.status_views(viewer, &ids).await
+    }
+
+    /// The viewer's markers for the named timelines (`home`, `notifications`).
+    pub async fn markers(&self, viewer: i64, timelines: &[String]) -> Result<Vec<Marker>> {
+        Ok(self
+            .db()
+            .markers(viewer)
+            .await?
+            .into_iter()
+            .filter(|row| timelines.is_empty() || timelines.contains(&row.timeline))
+            .map(|row| Marker {
+                timeline: row.timeline,
+                last_read_id: row.last_read_id,
+                version: row.version,
+                updated_at: row.updated_at,
+            })
+            .collect())
+    }
+
+    /// Moves the viewer's markers.
+    pub async fn set_markers(
+        &self,
+        viewer: i64,
+        positions: &[(String, i64)],
+    ) -> Result<Vec<Marker>> {
+        for (timeline, _) in positions {
+            if timeline != "home" && timeline != "notifications" {
+                return Err(CoreError::Validation(format!(
+                    "Validation failed: Timeline {timeline:?} is not home or notifications"
+                )));
+            }
+        }
+        let mut tx = self.db().begin().await?;
+        let now = crate::now_millis();
+        for (timeline, last_read_id) in positions {
+            tx.set_marker(viewer, timeline, *last_read_id, now).await?;
+        }
+        tx.commit().await?;
+        let names: Vec<String> = positions
+            .iter()
+            .map(|(timeline, _)| timeline.clone())
+            .collect();
+        self.markers(viewer, &names).await
+    }
+
+    /// The accounts the viewer blocks (or mutes), paged on those rows' ids.
+    pub async fn blocks_or_mutes(
+        &self,
+        viewer: i64,
+        mutes: bool,
+        page: woolly_store::Page,
+    ) -> Result<Vec<(i64, Account)>> {
+        let rows = self.db().blocks_or_mutes_page(viewer, mutes, page).await?;
+        let ids: Vec<i64> = rows.iter().map(|(_, id)| *id).collect();
+        let accounts: std::collections::HashMap<i64, Account> = self
+            .db()
+            .accounts_by_ids(&ids)
+            .await?
+            .into_iter()
+            .map(|row| (row.id, Account::from(row)))
+            .collect();
+        Ok(rows
+            .into_iter()
+            .filter_map(|(cursor, id)| accounts.get(&id).map(|account| (cursor, account.clone())))
+            .collect())
+    }
+}

@@ -98,6 +98,7 @@ impl Scope {
     pub const WRITE_BOOKMARKS: Scope = Scope(20);
     pub const WRITE_FAVOURITES: Scope = Scope(22);
     pub const WRITE_FOLLOWS: Scope = Scope(24);
+    pub const WRITE_MEDIA: Scope = Scope(26);
     pub const WRITE_MUTES: Scope = Scope(27);
     pub const WRITE_NOTIFICATIONS: Scope = Scope(28);
     pub const WRITE_STATUSES: Scope = Scope(30);
@@ -320,6 +321,7 @@ mod tests {
             (Scope::WRITE_BOOKMARKS, "write:bookmarks"),
             (Scope::WRITE_FAVOURITES, "write:favourites"),
             (Scope::WRITE_FOLLOWS, "write:follows"),
+            (Scope::WRITE_MEDIA, "write:media"),
             (Scope::WRITE_MUTES, "write:mutes"),
             (Scope::WRITE_NOTIFICATIONS, "write:notifications"),
             (Scope::WRITE_STATUSES, "write:statuses"),

@@ -66,6 +66,8 @@ pub struct InstanceConfig {
     pub description: String,
     pub contact_email: String,
     pub max_status_characters: u32,
+    /// Where uploaded media files are kept.
+    pub media_dir: std::path::PathBuf,
 }
 
 impl InstanceConfig {
@@ -82,6 +84,7 @@ impl InstanceConfig {
             description: Self::DEFAULT_DESCRIPTION.to_owned(),
             contact_email: String::new(),
             max_status_characters: 500,
+            media_dir: std::path::PathBuf::from("media"),
         }
     }
 

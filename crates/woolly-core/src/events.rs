@@ -28,6 +28,7 @@ pub enum Event {
         visibility: Visibility,
         is_local: bool,
         is_reblog: bool,
+        has_media: bool,
         /// Lower-case hashtag names.
         tags: Vec<String>,
     },
@@ -222,13 +223,13 @@ impl Woolly {
                     visibility,
                     is_local,
                     is_reblog,
+                    has_media,
                     ..
                 },
             ) => {
-                // No status carries media yet, so media streams stay quiet.
                 let wanted = *visibility == Visibility::Public
                     && !is_reblog
-                    && !only_media
+                    && (*has_media || !only_media)
                     && local.is_none_or(|local| local == *is_local);
                 if wanted {
                     self.update_for(viewer, *status_id).await

@@ -13,6 +13,7 @@ mod error;
 pub mod events;
 pub mod instance;
 pub mod jobs;
+pub mod media;
 pub mod notifications;
 pub mod oauth;
 pub mod profile;

@@ -356,6 +356,7 @@ impl Woolly {
                 visibility,
                 is_local: actor.is_local(),
                 is_reblog: true,
+                has_media: false,
                 tags: Vec::new(),
             },
             Event::HomeFeed {

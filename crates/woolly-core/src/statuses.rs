@@ -21,6 +21,8 @@ const IDEMPOTENCY_WINDOW_MILLIS: i64 = 60 * 60 * 1000;
 /// The most ancestors and descendants a thread shows.
 const CONTEXT_LIMIT: i64 = 4096;
 const MAX_SPOILER_LENGTH: usize = 1000;
+/// Mastodon's `max_media_attachments`.
+const MAX_MEDIA: usize = 4;
 
 /// A stored status.
 #[derive(Debug, Clone)]
@@ -96,6 +98,7 @@ pub struct StatusView {
     pub reblog: Option<Box<StatusView>>,
     pub mentions: Vec<Account>,
     pub tags: Vec<String>,
+    pub media: Vec<crate::media::Media>,
     /// The posting application's name and website.
     pub application: Option<(String, Option<String>)>,
     /// `None` for anonymous viewers.
@@ -112,6 +115,8 @@ pub struct NewPost {
     pub language: Option<String>,
     pub in_reply_to_id: Option<i64>,
     pub idempotency_key: Option<String>,
+    /// Uploads to attach, in order (at most four).
+    pub media_ids: Vec<i64>,
 }
 
 /// A thread around a status.
@@ -145,7 +150,12 @@ impl Woolly {
         post: NewPost,
     ) -> Result<StatusView> {
         let text = post.text.trim().to_owned();
-        if text.is_empty() {
+        if post.media_ids.len() > MAX_MEDIA {
+            return Err(CoreError::Validation(format!(
+                "Validation failed: Media attachments are limited to {MAX_MEDIA}"
+            )));
+        }
+        if text.is_empty() && post.media_ids.is_empty() {
             return Err(CoreError::Validation(
                 "Validation failed: Text can't be blank".into(),
             ));
@@ -259,6 +269,13 @@ impl Woolly {
             created_at: now,
         };
         tx.insert_status(&status).await?;
+        let attached = tx.attach_media(id, author.id, &post.media_ids).await?;
+        if usize::try_from(attached).ok() != Some(post.media_ids.len()) {
+            // Another user's upload, an unknown id, or one already used: nothing is written.
+            return Err(CoreError::Validation(
+                "Validation failed: Media attachments are invalid (unknown, not yours, or already attached)".into(),
+            ));
+        }
         for account in &mentioned {
             tx.insert_mention(id, account.id).await?;
         }
@@ -281,6 +298,7 @@ impl Woolly {
                 visibility,
                 is_local: true,
                 is_reblog: false,
+                has_media: !post.media_ids.is_empty(),
                 tags: seen.into_iter().collect(),
             },
             Event::HomeFeed {
@@ -352,6 +370,15 @@ impl Woolly {
             .into_iter()
             .map(|row| (row.id, Account::from(row)))
             .collect();
+        let mut media: HashMap<i64, Vec<crate::media::Media>> = HashMap::new();
+        for row in db.media_of(&all_ids).await? {
+            if let Some(status_id) = row.status_id {
+                media
+                    .entry(status_id)
+                    .or_default()
+                    .push(self.media_from_row(row));
+            }
+        }
         let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
         for (status_id, name) in db.tags_of(&all_ids).await? {
             tags.entry(status_id).or_default().push(name);
@@ -388,6 +415,7 @@ impl Woolly {
                     .filter_map(|(_, account_id)| accounts.get(account_id).cloned())
                     .collect(),
                 tags: tags.get(&id).cloned().unwrap_or_default(),
+                media: media.get(&id).cloned().unwrap_or_default(),
                 application: status.app_id.and_then(|app_id| apps.get(&app_id).cloned()),
                 viewer: viewer.map(|_| interactions.get(&id).copied().unwrap_or_default()),
                 reblog: None,
@@ -464,9 +492,13 @@ impl Woolly {
         &self,
         viewer: Option<i64>,
         local: Option<bool>,
+        only_media: bool,
         page: Page,
     ) -> Result<Vec<StatusView>> {
-        let ids = self.db().public_timeline(viewer, local, page).await?;
+        let ids = self
+            .db()
+            .public_timeline(viewer, local, only_media, page)
+            .await?;
         self.status_views(viewer, &ids).await
     }
 
@@ -476,11 +508,12 @@ impl Woolly {
         viewer: Option<i64>,
         tag: &str,
         local_only: bool,
+        only_media: bool,
         page: Page,
     ) -> Result<Vec<StatusView>> {
         let ids = self
             .db()
-            .tag_timeline(viewer, &tag.to_lowercase(), local_only, page)
+            .tag_timeline(viewer, &tag.to_lowercase(), local_only, only_media, page)
             .await?;
         self.status_views(viewer, &ids).await
     }

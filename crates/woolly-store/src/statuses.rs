@@ -120,7 +120,12 @@ pub struct AccountStatusesFilter {
     pub exclude_reblogs: bool,
     /// Only statuses with this hashtag.
     pub tagged: Option<String>,
+    /// Only statuses with media attachments.
+    pub only_media: bool,
 }
+
+/// "The status has media attachments."
+const MEDIA_ONLY: &str = "AND EXISTS (SELECT 1 FROM media_attachment ma WHERE ma.status_id = s.id)";
 
 /// What creating a status writes.
 #[derive(Debug, Clone)]
@@ -418,15 +423,17 @@ impl Db {
         &self,
         viewer: Option<i64>,
         local: Option<bool>,
+        only_media: bool,
         page: Page,
     ) -> Result<Vec<i64>> {
+        let media = if only_media { MEDIA_ONLY } else { "" };
         let origin = match local {
             Some(true) => "AND s.is_local",
             Some(false) => "AND NOT s.is_local",
             None => "",
         };
         let sql = format!(
-            "SELECT s.id FROM status s WHERE s.visibility = 'public' AND s.reblog_of_id IS NULL {origin} \
+            "SELECT s.id FROM status s WHERE s.visibility = 'public' AND s.reblog_of_id IS NULL {origin} {media} \
              AND ($2 IS NULL OR s.id < $2) AND ($3 IS NULL OR s.id > $3) AND {} AND {} \
              ORDER BY s.id {} LIMIT $4",
             visible_to("s", "$1"),
@@ -442,12 +449,14 @@ impl Db {
         viewer: Option<i64>,
         name: &str,
         local_only: bool,
+        only_media: bool,
         page: Page,
     ) -> Result<Vec<i64>> {
         let origin = if local_only { "AND s.is_local" } else { "" };
+        let media = if only_media { MEDIA_ONLY } else { "" };
         let sql = format!(
             "SELECT s.id FROM status_tag t JOIN status s ON s.id = t.status_id \
-             WHERE t.name = $5 AND s.visibility = 'public' {origin} \
+             WHERE t.name = $5 AND s.visibility = 'public' {origin} {media} \
              AND ($2 IS NULL OR s.id < $2) AND ($3 IS NULL OR s.id > $3) AND {} AND {} \
              ORDER BY s.id {} LIMIT $4",
             visible_to("s", "$1"),
@@ -479,13 +488,14 @@ impl Db {
         } else {
             ""
         };
+        let media = if filter.only_media { MEDIA_ONLY } else { "" };
         let reblogs = if filter.exclude_reblogs {
             "AND s.reblog_of_id IS NULL"
         } else {
             ""
         };
         let sql = format!(
-            "SELECT s.id FROM status s WHERE s.account_id = $5 {replies} {reblogs} \
+            "SELECT s.id FROM status s WHERE s.account_id = $5 {replies} {reblogs} {media} \
              AND ($6 IS NULL OR EXISTS (SELECT 1 FROM status_tag t WHERE t.status_id = s.id AND t.name = $6)) \
              AND ($2 IS NULL OR s.id < $2) AND ($3 IS NULL OR s.id > $3) AND {} \
              ORDER BY s.id {} LIMIT $4",

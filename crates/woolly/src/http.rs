@@ -22,8 +22,10 @@ use woolly_core::Woolly;
 
 use crate::metrics::{Metrics, record_request};
 
-/// The largest request body any route accepts. Media uploads will raise it on their own routes.
+/// The largest body extractors read, unless a route allows more (media uploads do).
 const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// The hard cap on any request body, above the largest route's own limit (uploads).
+const MAX_ANY_BODY_BYTES: usize = 20 * 1024 * 1024;
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -84,7 +86,8 @@ pub fn app(
             )
             .into_response()
         }))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+        .layer(RequestBodyLimitLayer::new(MAX_ANY_BODY_BYTES))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES));
     let router = Router::new()
         .merge(woolly_api::router())
         .merge(woolly_federation::router())

@@ -238,6 +238,7 @@ impl Settings {
         config.description = self.description.clone();
         config.contact_email = self.contact_email.clone();
         config.max_status_characters = self.max_status_characters;
+        config.media_dir = self.media_dir();
         Ok(config)
     }
 

@@ -5,6 +5,7 @@
 mod account;
 mod application;
 mod instance;
+mod media;
 mod notification;
 mod relationship;
 mod status;
@@ -13,6 +14,7 @@ mod time;
 pub use account::{AccountEntity, CredentialAccountEntity};
 pub use application::ApplicationEntity;
 pub use instance::{InstanceV1, InstanceV2};
+pub use media::MediaEntity;
 pub use notification::NotificationEntity;
 pub use relationship::RelationshipEntity;
 pub use status::{MentionEntity, StatusEntity, TagEntity};

@@ -6,6 +6,7 @@ use woolly_core::InstanceConfig;
 use woolly_core::statuses::StatusView;
 
 use super::account::AccountEntity;
+use super::media::MediaEntity;
 use super::time::iso8601;
 
 #[derive(Debug, Clone, Serialize)]
@@ -62,7 +63,7 @@ pub struct StatusEntity {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<ApplicationRef>,
     pub account: AccountEntity,
-    pub media_attachments: Vec<Value>,
+    pub media_attachments: Vec<MediaEntity>,
     pub mentions: Vec<MentionEntity>,
     pub tags: Vec<TagEntity>,
     pub emojis: Vec<Value>,
@@ -118,7 +119,7 @@ impl StatusEntity {
                     website: website.clone(),
                 }),
             account: AccountEntity::new(&view.account, None, config),
-            media_attachments: Vec::new(),
+            media_attachments: view.media.iter().map(MediaEntity::new).collect(),
             mentions: view
                 .mentions
                 .iter()

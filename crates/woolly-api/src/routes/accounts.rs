@@ -141,15 +141,11 @@ async fn statuses(
         exclude_replies: params.exclude_replies.unwrap_or(false),
         exclude_reblogs: params.exclude_reblogs.unwrap_or(false),
         tagged: params.tagged.filter(|tag| !tag.is_empty()),
+        only_media: params.only_media.unwrap_or(false),
     };
-    // No status carries media yet, so a media-only list is truly empty.
-    let views = if params.only_media.unwrap_or(false) {
-        Vec::new()
-    } else {
-        woolly
-            .account_statuses(viewer, account.id, &filter, page)
-            .await?
-    };
+    let views = woolly
+        .account_statuses(viewer, account.id, &filter, page)
+        .await?;
     Ok(super::timelines::statuses_page(
         &woolly, &views, viewer, &uri,
     ))

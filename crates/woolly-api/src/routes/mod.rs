@@ -6,6 +6,7 @@ mod assets;
 mod health;
 mod instance;
 mod markers;
+mod media;
 mod notifications;
 mod oauth;
 mod statuses;
@@ -26,6 +27,7 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(notifications::router())
         .merge(streaming::router())
         .merge(markers::router())
+        .merge(media::router())
         .merge(health::router())
         .merge(assets::router())
 }

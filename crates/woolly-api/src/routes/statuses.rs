@@ -70,12 +70,13 @@ async fn create(
     ApiParams(params): ApiParams<CreateParams>,
 ) -> Result<Json<StatusEntity>, ApiError> {
     let (account, user) = auth.require(&[Scope::WRITE_STATUSES])?.user()?;
+    let media_ids = params
+        .media_ids
+        .iter()
+        .map(|id| id.parse::<i64>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| ApiError::unprocessable("Validation failed: Media attachments are invalid"))?;
     // Refused rather than silently dropped: these features are not built yet.
-    if !params.media_ids.is_empty() {
-        return Err(ApiError::unprocessable(
-            "Media attachments are not supported on this server yet",
-        ));
-    }
     if params.poll.is_some() {
         return Err(ApiError::unprocessable(
             "Polls are not supported on this server yet",
@@ -121,6 +122,7 @@ async fn create(
                 language: params.language,
                 in_reply_to_id,
                 idempotency_key,
+                media_ids,
             },
         )
         .await?;

@@ -88,14 +88,14 @@ async fn public(
 ) -> Result<Paged<StatusEntity>, ApiError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
     let page = params.page.page(20, 40)?;
-    // No status carries media yet, so a media-only timeline is truly empty.
-    let views = if params.only_media.unwrap_or(false) {
-        Vec::new()
-    } else {
-        woolly
-            .public_timeline(viewer, params.origin(), page)
-            .await?
-    };
+    let views = woolly
+        .public_timeline(
+            viewer,
+            params.origin(),
+            params.only_media.unwrap_or(false),
+            page,
+        )
+        .await?;
     Ok(statuses_page(&woolly, &views, viewer, &uri))
 }
 
@@ -129,13 +129,15 @@ async fn tag(
         ));
     }
     let page = params.page.page(20, 40)?;
-    let views = if params.only_media.unwrap_or(false) {
-        Vec::new()
-    } else {
-        woolly
-            .tag_timeline(viewer, &hashtag, params.local.unwrap_or(false), page)
-            .await?
-    };
+    let views = woolly
+        .tag_timeline(
+            viewer,
+            &hashtag,
+            params.local.unwrap_or(false),
+            params.only_media.unwrap_or(false),
+            page,
+        )
+        .await?;
     Ok(statuses_page(&woolly, &views, viewer, &uri))
 }
 

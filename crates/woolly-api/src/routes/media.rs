@@ -1,0 +1,137 @@
+//! Media uploads (`methods/media.md`): `POST /api/v2/media` (and the older `/api/v1/media`),
+//! `GET` and `PUT /api/v1/media/:id`, and serving the stored files.
+
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use woolly_core::Woolly;
+use woolly_core::auth::Scope;
+use woolly_core::media::parse_focus;
+
+use crate::auth::{Auth, path_id};
+use crate::entities::MediaEntity;
+use crate::error::ApiError;
+use crate::extract::ApiParams;
+
+/// Room for Mastodon's 16 MiB image limit plus the multipart framing; the image limit itself
+/// is checked by the media processing (with its own error).
+const UPLOAD_BODY_LIMIT: usize = 17 * 1024 * 1024;
+
+pub(super) fn router() -> Router<Woolly> {
+    Router::new()
+        .route("/api/v1/media", post(upload))
+        .route("/api/v2/media", post(upload))
+        .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
+        .route("/api/v1/media/{id}", get(show).put(update))
+        .route("/media/{id}/{file}", get(file))
+}
+
+async fn upload(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    mut multipart: Multipart,
+) -> Result<Json<MediaEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_MEDIA])?.user()?;
+    let mut bytes = None;
+    let mut description = None;
+    let mut focus = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|error| multipart_error(&error.body_text(), error.status()))?
+    {
+        match field.name() {
+            Some("file") => {
+                let data = field
+                    .bytes()
+                    .await
+                    .map_err(|error| multipart_error(&error.body_text(), error.status()))?;
+                bytes = Some(data.to_vec());
+            }
+            Some("description") => {
+                description = Some(
+                    field
+                        .text()
+                        .await
+                        .map_err(|error| multipart_error(&error.body_text(), error.status()))?,
+                )
+            }
+            Some("focus") => {
+                let text = field
+                    .text()
+                    .await
+                    .map_err(|error| multipart_error(&error.body_text(), error.status()))?;
+                focus = Some(parse_focus(&text)?);
+            }
+            _ => {}
+        }
+    }
+    let bytes =
+        bytes.ok_or_else(|| ApiError::unprocessable("Validation failed: File can't be blank"))?;
+    let media = woolly
+        .upload_media(account, bytes, description, focus)
+        .await?;
+    Ok(Json(MediaEntity::new(&media)))
+}
+
+fn multipart_error(message: &str, status: axum::http::StatusCode) -> ApiError {
+    if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(status, "Request body is too large")
+    } else {
+        ApiError::unprocessable(format!("Invalid multipart body: {message}"))
+    }
+}
+
+async fn show(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<MediaEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_MEDIA])?.user()?;
+    Ok(Json(MediaEntity::new(
+        &woolly.own_media(account, path_id(&id)?).await?,
+    )))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct UpdateParams {
+    description: Option<String>,
+    focus: Option<String>,
+}
+
+async fn update(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiParams(params): ApiParams<UpdateParams>,
+) -> Result<Json<MediaEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_MEDIA])?.user()?;
+    let focus = params.focus.as_deref().map(parse_focus).transpose()?;
+    let media = woolly
+        .update_media(account, path_id(&id)?, params.description, focus)
+        .await?;
+    Ok(Json(MediaEntity::new(&media)))
+}
+
+async fn file(
+    State(woolly): State<Woolly>,
+    Path((id, file)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let id = path_id(&id)?;
+    if !matches!(file.as_str(), "original.jpg" | "original.png" | "small.jpg") {
+        return Err(ApiError::not_found());
+    }
+    let (bytes, content_type) = woolly.media_file(format!("{id}/{file}")).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,186 @@
+//! Uploading images and describing them. Every upload is decoded, oriented and re-encoded by
+//! `woolly-media` before anything is stored, so no metadata of the original file survives.
+
+use woolly_media::{FileStore, ImageLimits, MediaError, ProcessedImage};
+use woolly_store::MediaRow;
+
+use crate::accounts::Account;
+use crate::error::{CoreError, Result};
+use crate::state::Woolly;
+
+/// Mastodon's `MediaAttachment::MAX_DESCRIPTION_LENGTH`.
+pub const MAX_DESCRIPTION_LENGTH: usize = 1500;
+
+/// An upload, as the API shows it.
+#[derive(Debug, Clone)]
+pub struct Media {
+    pub id: i64,
+    pub account_id: i64,
+    pub status_id: Option<i64>,
+    pub kind: String,
+    pub url: String,
+    pub preview_url: Option<String>,
+    pub width: i64,
+    pub height: i64,
+    pub preview_width: i64,
+    pub preview_height: i64,
+    pub description: Option<String>,
+    pub focus: (f64, f64),
+    pub blurhash: Option<String>,
+}
+
+impl Woolly {
+    fn media_store(&self) -> FileStore {
+        FileStore::new(&self.config().media_dir)
+    }
+
+    pub(crate) fn media_from_row(&self, row: MediaRow) -> Media {
+        let base = self.config().base_url();
+        Media {
+            url: format!("{base}/media/{}", row.file_key),
+            preview_url: row.preview_key.map(|key| format!("{base}/media/{key}")),
+            id: row.id,
+            account_id: row.account_id,
+            status_id: row.status_id,
+            kind: row.kind,
+            width: row.width,
+            height: row.height,
+            preview_width: row.preview_width,
+            preview_height: row.preview_height,
+            description: row.description,
+            focus: (row.focus_x, row.focus_y),
+            blurhash: row.blurhash,
+        }
+    }
+
+    /// Processes and stores an uploaded image. A refused upload leaves nothing behind.
+    pub async fn upload_media(
+        &self,
+        actor: &Account,
+        bytes: Vec<u8>,
+        description: Option<String>,
+        focus: Option<(f64, f64)>,
+    ) -> Result<Media> {
+        let description = check_description(description)?;
+        let processed: ProcessedImage = self
+            .run_cpu_bound(move || woolly_media::process_image(&bytes, &ImageLimits::default()))
+            .await?
+            .map_err(|error: MediaError| {
+                CoreError::Validation(format!("Validation failed: {error}"))
+            })?;
+        let id = self.db().next_id();
+        let file_key = format!("{id}/original.{}", processed.extension);
+        let preview_key = format!("{id}/small.jpg");
+        let store = self.media_store();
+        let row = MediaRow {
+            id,
+            account_id: actor.id,
+            status_id: None,
+            kind: "image".to_owned(),
+            file_key: file_key.clone(),
+            content_type: processed.content_type.to_owned(),
+            preview_key: Some(preview_key.clone()),
+            width: i64::from(processed.width),
+            height: i64::from(processed.height),
+            preview_width: i64::from(processed.preview_width),
+            preview_height: i64::from(processed.preview_height),
+            file_size: i64::try_from(processed.original.len()).unwrap_or(i64::MAX),
+            description,
+            focus_x: focus.map_or(0.0, |(x, _)| x),
+            focus_y: focus.map_or(0.0, |(_, y)| y),
+            blurhash: Some(processed.blurhash.clone()),
+            created_at: crate::now_millis(),
+        };
+        let written = {
+            let store = store.clone();
+            tokio::task::spawn_blocking(move || {
+                store.put(&file_key, &processed.original)?;
+                store.put(&preview_key, &processed.preview)
+            })
+            .await
+            .map_err(|error| CoreError::Internal(error.to_string()))?
+        };
+        let stored = match written {
+            Ok(()) => self.db().insert_media(&row).await.map_err(CoreError::from),
+            Err(error) => Err(CoreError::Internal(format!("writing media: {error}"))),
+        };
+        if let Err(error) = stored {
+            // Files without a row would never be served or cleaned up.
+            let directory = id.to_string();
+            let _ = tokio::task::spawn_blocking(move || store.delete_dir(&directory)).await;
+            return Err(error);
+        }
+        Ok(self.media_from_row(row))
+    }
+
+    /// One of the actor's own uploads.
+    pub async fn own_media(&self, actor: &Account, id: i64) -> Result<Media> {
+        let row = self
+            .db()
+            .media_by_id(id)
+            .await?
+            .filter(|row| row.account_id == actor.id)
+            .ok_or(CoreError::NotFound)?;
+        Ok(self.media_from_row(row))
+    }
+
+    /// Changes the description or focus point of one of the actor's uploads.
+    pub async fn update_media(
+        &self,
+        actor: &Account,
+        id: i64,
+        description: Option<String>,
+        focus: Option<(f64, f64)>,
+    ) -> Result<Media> {
+        self.own_media(actor, id).await?;
+        let description = check_description(description)?;
+        self.db()
+            .update_media(id, description.as_deref(), focus)
+            .await?;
+        self.own_media(actor, id).await
+    }
+
+    /// A stored media file and its content type, by the key in its URL.
+    pub async fn media_file(&self, key: String) -> Result<(Vec<u8>, &'static str)> {
+        let content_type = match key.rsplit_once('.').map(|(_, extension)| extension) {
+            Some("jpg") => "image/jpeg",
+            Some("png") => "image/png",
+            _ => return Err(CoreError::NotFound),
+        };
+        let store = self.media_store();
+        let bytes = tokio::task::spawn_blocking(move || store.read(&key))
+            .await
+            .map_err(|error| CoreError::Internal(error.to_string()))?
+            .map_err(|_| CoreError::NotFound)?;
+        Ok((bytes, content_type))
+    }
+}
+
+fn check_description(description: Option<String>) -> Result<Option<String>> {
+    let description = description.map(|text| text.trim().to_owned());
+    if description
+        .as_ref()
+        .is_some_and(|text| text.chars().count() > MAX_DESCRIPTION_LENGTH)
+    {
+        return Err(CoreError::Validation(format!(
+            "Validation failed: Description is too long (maximum is {MAX_DESCRIPTION_LENGTH} characters)"
+        )));
+    }
+    Ok(description)
+}
+
+/// Parses Mastodon's focus parameter, `"x,y"` with both in -1.0..=1.0.
+pub fn parse_focus(text: &str) -> Result<(f64, f64)> {
+    let invalid = || {
+        CoreError::Validation(format!(
+            "Validation failed: Focus {text:?} must be two numbers from -1 to 1"
+        ))
+    };
+    let (x, y) = text.split_once(',').ok_or_else(invalid)?;
+    let x: f64 = x.trim().parse().map_err(|_| invalid())?;
+    let y: f64 = y.trim().parse().map_err(|_| invalid())?;
+    if !(-1.0..=1.0).contains(&x) || !(-1.0..=1.0).contains(&y) {
+        return Err(invalid());
+    }
+    Ok((x, y))
+}

@@ -1,0 +1,137 @@
+//! Media attachment rows.
+
+use crate::connect::{Db, Tx, on_reader, on_tx, on_writer};
+use crate::error::Result;
+
+/// One row of `media_attachment`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MediaRow {
+    pub id: i64,
+    pub account_id: i64,
+    pub status_id: Option<i64>,
+    pub kind: String,
+    pub file_key: String,
+    pub content_type: String,
+    pub preview_key: Option<String>,
+    pub width: i64,
+    pub height: i64,
+    pub preview_width: i64,
+    pub preview_height: i64,
+    pub file_size: i64,
+    pub description: Option<String>,
+    pub focus_x: f64,
+    pub focus_y: f64,
+    pub blurhash: Option<String>,
+    pub created_at: i64,
+}
+
+const MEDIA_COLUMNS: &str = "id, account_id, status_id, kind, file_key, content_type, preview_key, \
+     width, height, preview_width, preview_height, file_size, description, focus_x, focus_y, \
+     blurhash, created_at";
+
+impl Db {
+    pub async fn insert_media(&self, row: &MediaRow) -> Result<()> {
+        on_writer!(rows_affected, self, pool => sqlx::query(
+            "INSERT INTO media_attachment (id, account_id, status_id, kind, file_key, content_type, \
+             preview_key, width, height, preview_width, preview_height, file_size, description, \
+             focus_x, focus_y, blurhash, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+        )
+        .bind(row.id)
+        .bind(row.account_id)
+        .bind(row.status_id)
+        .bind(&row.kind)
+        .bind(&row.file_key)
+        .bind(&row.content_type)
+        .bind(&row.preview_key)
+        .bind(row.width)
+        .bind(row.height)
+        .bind(row.preview_width)
+        .bind(row.preview_height)
+        .bind(row.file_size)
+        .bind(&row.description)
+        .bind(row.focus_x)
+        .bind(row.focus_y)
+        .bind(&row.blurhash)
+        .bind(row.created_at)
+        .execute(pool)
+        .await)?;
+        Ok(())
+    }
+
+    pub async fn media_by_id(&self, id: i64) -> Result<Option<MediaRow>> {
+        let sql = format!("SELECT {MEDIA_COLUMNS} FROM media_attachment WHERE id = $1");
+        let row = on_reader!(self, pool => sqlx::query_as::<_, MediaRow>(&sql)
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row)
+    }
+
+    /// Changes the description and focus of an upload.
+    pub async fn update_media(
+        &self,
+        id: i64,
+        description: Option<&str>,
+        focus: Option<(f64, f64)>,
+    ) -> Result<()> {
+        on_writer!(rows_affected, self, pool => sqlx::query(
+            "UPDATE media_attachment SET description = coalesce($1, description), \
+             focus_x = coalesce($2, focus_x), focus_y = coalesce($3, focus_y) WHERE id = $4",
+        )
+        .bind(description)
+        .bind(focus.map(|(x, _)| x))
+        .bind(focus.map(|(_, y)| y))
+        .bind(id)
+        .execute(pool)
+        .await)?;
+        Ok(())
+    }
+
+    /// The media of each status, in upload order.
+    pub async fn media_of(&self, status_ids: &[i64]) -> Result<Vec<MediaRow>> {
+        if status_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = status_ids
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let sql = format!(
+            "SELECT {MEDIA_COLUMNS} FROM media_attachment WHERE status_id IN ({ids}) ORDER BY id"
+        );
+        let rows =
+            on_reader!(self, pool => sqlx::query_as::<_, MediaRow>(&sql).fetch_all(pool).await)?;
+        Ok(rows)
+    }
+}
+
+impl Tx {
+    /// Attaches the account's unattached uploads to a status. Returns how many were attached;
+    /// fewer than asked means some were not the account's, or already used.
+    pub async fn attach_media(
+        &mut self,
+        status_id: i64,
+        account_id: i64,
+        media_ids: &[i64],
+    ) -> Result<u64> {
+        if media_ids.is_empty() {
+            return Ok(0);
+        }
+        let ids = media_ids
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let sql = format!(
+            "UPDATE media_attachment SET status_id = $1 WHERE id IN ({ids}) AND account_id = $2 AND status_id IS NULL"
+        );
+        let attached = on_tx!(rows_affected, self, conn => sqlx::query(&sql)
+            .bind(status_id)
+            .bind(account_id)
+            .execute(conn)
+            .await)?;
+        Ok(attached)
+    }
+}

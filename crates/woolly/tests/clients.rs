@@ -1,62 +1,125 @@
 //! Real third-party Mastodon clients against a real Woolly server. The clients are installed by
-//! `scripts/test`, which points `WOOLLY_TEST_PYTHON` at a virtual environment holding Mastodon.py
-//! from PyPI; without it these tests say they were skipped.
+//! `scripts/test`, outside the clone: `WOOLLY_TEST_PYTHON` points at a virtual environment holding
+//! Mastodon.py and toot from PyPI, and `WOOLLY_TEST_NODE` at a Node 22 beside masto.js from npm.
+//! Without them these tests say they were skipped. Each client is driven by a script in
+//! `tests/clients/` that exits non-zero on the first thing the client does not accept.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::Command;
 
 use common::TestInstance;
 
+const PASSWORD: &str = "a long enough password";
+
 fn clients_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/clients")
 }
 
-#[tokio::test]
-async fn mastodon_py_logs_in_and_uses_the_api() {
-    let Some(python) = std::env::var_os("WOOLLY_TEST_PYTHON") else {
-        eprintln!(
-            "skipped: WOOLLY_TEST_PYTHON is not set (scripts/test installs Mastodon.py and sets it)"
-        );
-        return;
-    };
-    let instance = TestInstance::new().await;
-    let server = instance.start_on_own_domain().await;
+fn client_environment(variable: &str, installs: &str) -> Option<OsString> {
+    let value = std::env::var_os(variable).filter(|value| !value.is_empty());
+    if value.is_none() {
+        eprintln!("skipped: {variable} is not set (scripts/test installs {installs} and sets it)");
+    }
+    value
+}
+
+/// Creates a local account with [`PASSWORD`] and returns its email address, which clients log in
+/// with.
+fn create_user(instance: &TestInstance, username: &str) -> String {
+    let email = format!("{username}@example.org");
     instance.cli_ok(&[
         "admin",
         "account",
         "create",
-        "pyuser",
+        username,
         "--email",
-        "pyuser@example.org",
+        &email,
         "--password",
-        "a long enough password",
+        PASSWORD,
     ]);
-    let script = clients_dir().join("mastodon_py_client.py");
-    let output = tokio::task::spawn_blocking({
-        let base_url = server.base_url.clone();
-        move || {
-            Command::new(python)
-                .arg(script)
-                .args([&base_url, "pyuser@example.org", "a long enough password"])
-                .output()
-                .unwrap()
-        }
-    })
-    .await
-    .unwrap();
+    email
+}
+
+/// Runs a client's script to its end, off the async runtime so that the server keeps answering,
+/// and insists that it succeeded and printed `passed`; shows all it printed when it did not.
+async fn assert_client_passes(client: &str, mut command: Command, passed: &str) {
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap()
+        .unwrap_or_else(|error| panic!("could not run {client}: {error}"));
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),
-        "Mastodon.py failed:\n{stdout}\n{stderr}"
+        "{client} failed ({}):\n{stdout}\n{stderr}",
+        output.status
     );
+    assert!(stdout.contains(passed), "{client}:\n{stdout}\n{stderr}");
+}
+
+#[tokio::test]
+async fn mastodon_py_logs_in_and_uses_the_api() {
+    let Some(python) = client_environment("WOOLLY_TEST_PYTHON", "Mastodon.py") else {
+        return;
+    };
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain().await;
+    let email = create_user(&instance, "pyuser");
+    let mut command = Command::new(python);
+    command
+        .arg(clients_dir().join("mastodon_py_client.py"))
+        .args([&server.base_url, &email, PASSWORD]);
+    assert_client_passes("Mastodon.py", command, "mastodon.py: all checks passed").await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn masto_js_logs_in_and_uses_the_api() {
+    let Some(node) = client_environment("WOOLLY_TEST_NODE", "masto.js with Node 22") else {
+        return;
+    };
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain().await;
+    let email = create_user(&instance, "jsuser");
+    // A second account follows the first and favourites its post, for notifications.
+    let other_email = create_user(&instance, "jsfriend");
+    let mut command = Command::new(node);
+    command.arg(clients_dir().join("masto_client.mjs")).args([
+        &server.base_url,
+        &email,
+        PASSWORD,
+        &other_email,
+        PASSWORD,
+    ]);
+    assert_client_passes("masto.js", command, "masto.js: all checks passed").await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn toot_logs_in_posts_and_reads_its_timeline() {
+    let Some(python) = client_environment("WOOLLY_TEST_PYTHON", "toot") else {
+        return;
+    };
+    // pip puts a package's commands beside the environment's python.
+    let toot = PathBuf::from(&python).with_file_name("toot");
     assert!(
-        stdout.contains("mastodon.py: all checks passed"),
-        "{stdout}"
+        toot.is_file(),
+        "{} is missing: scripts/test installs toot beside WOOLLY_TEST_PYTHON",
+        toot.display()
     );
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain().await;
+    let email = create_user(&instance, "tootuser");
+    let mut command = Command::new(python);
+    command
+        .arg(clients_dir().join("toot_client.py"))
+        .arg(toot)
+        .args([&server.base_url, &email, PASSWORD]);
+    assert_client_passes("toot", command, "toot: all checks passed").await;
     server.stop().await;
 }

@@ -92,6 +92,7 @@ impl Scope {
     pub const READ_FOLLOWS: Scope = Scope(12);
     pub const READ_MUTES: Scope = Scope(14);
     pub const READ_NOTIFICATIONS: Scope = Scope(15);
+    pub const READ_SEARCH: Scope = Scope(16);
     pub const READ_STATUSES: Scope = Scope(17);
     pub const WRITE_ACCOUNTS: Scope = Scope(18);
     pub const WRITE_BLOCKS: Scope = Scope(19);
@@ -315,6 +316,7 @@ mod tests {
             (Scope::READ_FOLLOWS, "read:follows"),
             (Scope::READ_MUTES, "read:mutes"),
             (Scope::READ_NOTIFICATIONS, "read:notifications"),
+            (Scope::READ_SEARCH, "read:search"),
             (Scope::READ_STATUSES, "read:statuses"),
             (Scope::WRITE_ACCOUNTS, "write:accounts"),
             (Scope::WRITE_BLOCKS, "write:blocks"),

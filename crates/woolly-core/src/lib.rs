@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod oauth;
 pub mod profile;
 pub mod relations;
+pub mod search;
 mod state;
 pub mod statuses;
 pub mod text;

@@ -23,6 +23,7 @@ mod media;
 mod oauth;
 mod relations;
 mod schema;
+mod search;
 mod secrets;
 mod statuses;
 mod tokens;
@@ -38,6 +39,7 @@ pub use media::MediaRow;
 pub use oauth::{AppRow, CodeRow, NewApp};
 pub use relations::{NotificationRow, RelationshipRow, StatusRelation};
 pub use schema::{SchemaColumn, SchemaIndex};
+pub use search::TagDayRow;
 pub use statuses::{AccountStatusesFilter, NewStatus, Page, StatusCounter, StatusRow};
 pub use tokens::TokenRow;
 

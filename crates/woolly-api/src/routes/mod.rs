@@ -9,6 +9,7 @@ mod markers;
 mod media;
 mod notifications;
 mod oauth;
+mod search;
 mod statuses;
 mod streaming;
 mod timelines;
@@ -28,6 +29,7 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(streaming::router())
         .merge(markers::router())
         .merge(media::router())
+        .merge(search::router())
         .merge(health::router())
         .merge(assets::router())
 }

@@ -1,0 +1,123 @@
+//! `GET /api/v2/search` and `GET /api/v1/accounts/search` (`methods/search.md`).
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use woolly_core::Woolly;
+use woolly_core::auth::Scope;
+use woolly_core::search::{SearchKind, SearchQuery, TagUsage};
+
+use crate::auth::{Auth, optional_viewer};
+use crate::entities::{AccountEntity, StatusEntity};
+use crate::error::ApiError;
+use crate::extract::ApiQuery;
+use crate::lenient;
+
+pub(super) fn router() -> Router<Woolly> {
+    Router::new()
+        .route("/api/v2/search", get(search))
+        .route("/api/v1/accounts/search", get(account_search))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct SearchParams {
+    #[serde(default)]
+    q: String,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    resolve: Option<bool>,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    following: Option<bool>,
+    #[serde(default, deserialize_with = "lenient::id")]
+    account_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::id")]
+    limit: Option<String>,
+    #[serde(default, deserialize_with = "lenient::id")]
+    offset: Option<String>,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    exclude_unreviewed: Option<bool>,
+}
+
+fn number(name: &str, value: &Option<String>, default: i64, max: i64) -> Result<i64, ApiError> {
+    match value.as_deref() {
+        None | Some("") => Ok(default),
+        Some(text) => text
+            .parse::<i64>()
+            .map(|value| value.clamp(0, max))
+            .map_err(|_| ApiError::unprocessable(format!("Invalid {name}"))),
+    }
+}
+
+pub(crate) fn tag_entity(woolly: &Woolly, tag: &TagUsage) -> Value {
+    json!({
+        "name": tag.name,
+        "url": format!("{}/tags/{}", woolly.config().base_url(), tag.name),
+        "history": tag.history.iter().map(|(day, uses, accounts)| json!({
+            "day": day.to_string(), "uses": uses.to_string(), "accounts": accounts.to_string(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+async fn search(
+    State(woolly): State<Woolly>,
+    auth: Option<Auth>,
+    ApiQuery(params): ApiQuery<SearchParams>,
+) -> Result<Json<Value>, ApiError> {
+    let viewer = optional_viewer(&auth, &[Scope::READ_SEARCH])?;
+    let kind = match params.kind.as_deref() {
+        None | Some("") => None,
+        Some("accounts") => Some(SearchKind::Accounts),
+        Some("hashtags") => Some(SearchKind::Hashtags),
+        Some("statuses") => Some(SearchKind::Statuses),
+        Some(other) => return Err(ApiError::unprocessable(format!("Invalid type {other:?}"))),
+    };
+    // Mastodon refuses anonymous searches that would fetch remote data or page deep.
+    if viewer.is_none()
+        && (params.resolve.unwrap_or(false) || number("offset", &params.offset, 0, 10_000)? > 0)
+    {
+        return Err(ApiError::unauthorized());
+    }
+    let _ = params.exclude_unreviewed;
+    let query = SearchQuery {
+        text: params.q,
+        kind,
+        following: params.following.unwrap_or(false),
+        account_id: params.account_id.as_deref().and_then(|id| id.parse().ok()),
+        limit: number("limit", &params.limit, 20, 40)?.max(1),
+        offset: number("offset", &params.offset, 0, 10_000)?,
+    };
+    let results = woolly.search(viewer, &query).await?;
+    let config = woolly.config();
+    Ok(Json(json!({
+        "accounts": results.accounts.iter().map(|account| AccountEntity::new(account, None, config)).collect::<Vec<_>>(),
+        "statuses": results.statuses.iter().map(|view| StatusEntity::new(view, viewer, config)).collect::<Vec<_>>(),
+        "hashtags": results.hashtags.iter().map(|tag| tag_entity(&woolly, tag)).collect::<Vec<_>>(),
+    })))
+}
+
+async fn account_search(
+    State(woolly): State<Woolly>,
+    auth: Option<Auth>,
+    ApiQuery(params): ApiQuery<SearchParams>,
+) -> Result<Json<Vec<AccountEntity>>, ApiError> {
+    let viewer = optional_viewer(&auth, &[Scope::READ_ACCOUNTS])?;
+    let query = SearchQuery {
+        text: params.q,
+        kind: Some(SearchKind::Accounts),
+        following: params.following.unwrap_or(false),
+        account_id: None,
+        limit: number("limit", &params.limit, 40, 80)?.max(1),
+        offset: number("offset", &params.offset, 0, 10_000)?,
+    };
+    let results = woolly.search(viewer, &query).await?;
+    Ok(Json(
+        results
+            .accounts
+            .iter()
+            .map(|account| AccountEntity::new(account, None, woolly.config()))
+            .collect(),
+    ))
+}

@@ -1,0 +1,187 @@
+//! Search (`/api/v2/search`): accounts, hashtags, and statuses the searcher wrote or interacted
+//! with; links to this server's own profiles and statuses resolve to them. Looking up remote
+//! accounts and posts (`resolve=true`) comes with federation.
+
+use std::collections::HashMap;
+
+use crate::accounts::Account;
+use crate::error::Result;
+use crate::state::Woolly;
+use crate::statuses::StatusView;
+
+const DAY_MILLIS: i64 = 24 * 60 * 60 * 1000;
+
+/// What to search for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchKind {
+    Accounts,
+    Hashtags,
+    Statuses,
+}
+
+/// A search as asked.
+#[derive(Debug, Clone)]
+pub struct SearchQuery {
+    pub text: String,
+    /// `None`: every kind.
+    pub kind: Option<SearchKind>,
+    pub following: bool,
+    pub account_id: Option<i64>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// A hashtag with its use over the last week, newest day first.
+#[derive(Debug, Clone)]
+pub struct TagUsage {
+    pub name: String,
+    /// (day start in Unix seconds, uses, distinct accounts), seven days.
+    pub history: Vec<(i64, i64, i64)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchResults {
+    pub accounts: Vec<Account>,
+    pub statuses: Vec<StatusView>,
+    pub hashtags: Vec<TagUsage>,
+}
+
+impl Woolly {
+    pub async fn search(&self, viewer: Option<i64>, query: &SearchQuery) -> Result<SearchResults> {
+        let text = query.text.trim();
+        let mut results = SearchResults::default();
+        if text.is_empty() {
+            return Ok(results);
+        }
+        let wants = |kind: SearchKind| query.kind.is_none_or(|wanted| wanted == kind);
+        // A link to something on this server is that thing.
+        let base = self.config().base_url();
+        if let Some(path) = text.strip_prefix(&base) {
+            if let Some(status_id) = local_status_id(path)
+                && wants(SearchKind::Statuses)
+                && let Ok(view) = self.status_view(viewer, status_id).await
+            {
+                results.statuses.push(view);
+            } else if let Some(username) = local_username(path)
+                && wants(SearchKind::Accounts)
+                && let Some(account) = self.local_account(username).await?
+            {
+                results.accounts.push(account);
+            }
+            return Ok(results);
+        }
+        if wants(SearchKind::Accounts) {
+            let handle = text.trim_start_matches('@');
+            let (name, domain) = match handle.split_once('@') {
+                Some((name, domain))
+                    if domain.eq_ignore_ascii_case(self.config().domain.as_str()) =>
+                {
+                    (name, Some(""))
+                }
+                Some((name, domain)) => (name, Some(domain)),
+                None => (handle, None),
+            };
+            let ids = self
+                .db()
+                .search_accounts(
+                    name,
+                    domain,
+                    viewer,
+                    query.following && viewer.is_some(),
+                    query.limit,
+                    query.offset,
+                )
+                .await?;
+            results.accounts = self.accounts_ordered(&ids).await?;
+        }
+        if wants(SearchKind::Hashtags) && !text.contains(char::is_whitespace) {
+            let name = text.trim_start_matches('#');
+            if !name.is_empty() {
+                let names = self
+                    .db()
+                    .search_tags(name, query.limit, query.offset)
+                    .await?;
+                results.hashtags = self.tag_usage(&names).await?;
+            }
+        }
+        if wants(SearchKind::Statuses)
+            && let Some(viewer) = viewer
+        {
+            let ids = self
+                .db()
+                .search_statuses(viewer, text, query.account_id, query.limit, query.offset)
+                .await?;
+            results.statuses = self.status_views(Some(viewer), &ids).await?;
+        }
+        Ok(results)
+    }
+
+    async fn accounts_ordered(&self, ids: &[i64]) -> Result<Vec<Account>> {
+        let mut found: HashMap<i64, Account> = self
+            .db()
+            .accounts_by_ids(ids)
+            .await?
+            .into_iter()
+            .map(|row| (row.id, Account::from(row)))
+            .collect();
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    }
+
+    /// The last seven days of use of each hashtag (`Tag.history`), today first.
+    pub async fn tag_usage(&self, names: &[String]) -> Result<Vec<TagUsage>> {
+        let today = crate::now_millis() / DAY_MILLIS;
+        let rows = self.db().tag_history(names, today - 6).await?;
+        Ok(names
+            .iter()
+            .map(|name| TagUsage {
+                name: name.clone(),
+                history: (0..7)
+                    .map(|back| {
+                        let day = today - back;
+                        let row = rows.iter().find(|row| row.name == *name && row.day == day);
+                        (
+                            day * 86_400,
+                            row.map_or(0, |row| row.uses),
+                            row.map_or(0, |row| row.accounts),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect())
+    }
+}
+
+/// `/@user/123` or `/users/user/statuses/123` → 123.
+fn local_status_id(path: &str) -> Option<i64> {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match parts.as_slice() {
+        [user, id] if user.starts_with('@') => id.parse().ok(),
+        ["users", _, "statuses", id] => id.parse().ok(),
+        _ => None,
+    }
+}
+
+/// `/@user` or `/users/user` → user.
+fn local_username(path: &str) -> Option<&str> {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match parts.as_slice() {
+        [user] => user.strip_prefix('@'),
+        ["users", user] => Some(user),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_links_are_understood() {
+        assert_eq!(local_status_id("/@alice/123"), Some(123));
+        assert_eq!(local_status_id("/users/alice/statuses/123"), Some(123));
+        assert_eq!(local_status_id("/@alice"), None);
+        assert_eq!(local_username("/@alice"), Some("alice"));
+        assert_eq!(local_username("/users/alice"), Some("alice"));
+        assert_eq!(local_username("/about"), None);
+    }
+}

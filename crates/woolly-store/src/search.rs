@@ -1,0 +1,152 @@
+//! Search without a search engine, as Mastodon does without Elasticsearch: accounts by
+//! username and display name, hashtags by name, and statuses the searcher wrote or interacted
+//! with (mentioned in, favourited, bookmarked, reblogged), by their text.
+//!
+//! Patterns are matched with `LIKE` on lower-cased text; `%` and `_` typed by the searcher are
+//! escaped.
+
+use crate::connect::{Db, on_reader};
+use crate::error::Result;
+use crate::statuses::visible_to;
+
+/// `text` made safe inside a `LIKE` pattern (with `ESCAPE '\'`).
+fn like_escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+/// One hashtag's use on one day.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TagDayRow {
+    pub name: String,
+    /// Days since the Unix epoch.
+    pub day: i64,
+    pub uses: i64,
+    pub accounts: i64,
+}
+
+impl Db {
+    /// Accounts whose username starts with, or display name contains, `query`; `following`
+    /// limits them to accounts the viewer follows. Exact usernames first, then the most followed.
+    pub async fn search_accounts(
+        &self,
+        query: &str,
+        domain: Option<&str>,
+        viewer: Option<i64>,
+        following: bool,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<i64>> {
+        let following = if following {
+            "AND EXISTS (SELECT 1 FROM follow f WHERE f.account_id = $2 AND f.target_account_id = a.id)"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT a.id FROM account a WHERE \
+               (lower(a.username) LIKE $1 || '%' ESCAPE '\\' OR lower(a.display_name) LIKE '%' || $1 || '%' ESCAPE '\\') \
+               AND ($5 IS NULL OR lower(a.domain) = $5 OR ($5 = '' AND a.domain IS NULL)) {following} \
+               AND NOT EXISTS (SELECT 1 FROM block b WHERE (b.account_id = $2 AND b.target_account_id = a.id) \
+                                                      OR (b.account_id = a.id AND b.target_account_id = $2)) \
+             ORDER BY CASE WHEN lower(a.username) = $6 THEN 0 ELSE 1 END, a.followers_count DESC, a.id \
+             LIMIT $3 OFFSET $4"
+        );
+        let rows: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
+            .bind(like_escape(query))
+            .bind(viewer)
+            .bind(limit)
+            .bind(offset)
+            .bind(domain.map(str::to_lowercase))
+            .bind(query.to_lowercase())
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    /// Hashtags in use whose name starts with `query`, the most used first.
+    pub async fn search_tags(&self, query: &str, limit: i64, offset: i64) -> Result<Vec<String>> {
+        let rows: Vec<(String, i64)> = on_reader!(self, pool => sqlx::query_as(
+            "SELECT name, count(*) AS uses FROM status_tag WHERE name LIKE $1 || '%' ESCAPE '\\' \
+             GROUP BY name ORDER BY uses DESC, name LIMIT $2 OFFSET $3",
+        )
+        .bind(like_escape(query))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows.into_iter().map(|(name, _)| name).collect())
+    }
+
+    /// Daily uses of hashtags since `since_day` (days since the epoch), for `Tag.history`.
+    pub async fn tag_history(&self, names: &[String], since_day: i64) -> Result<Vec<TagDayRow>> {
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut rows = Vec::new();
+        for name in names {
+            let found = on_reader!(self, pool => sqlx::query_as::<_, TagDayRow>(
+                "SELECT t.name, s.created_at / 86400000 AS day, count(*) AS uses, \
+                        count(DISTINCT s.account_id) AS accounts \
+                 FROM status_tag t JOIN status s ON s.id = t.status_id \
+                 WHERE t.name = $1 AND s.created_at >= $2 * 86400000 \
+                 GROUP BY t.name, s.created_at / 86400000",
+            )
+            .bind(name)
+            .bind(since_day)
+            .fetch_all(pool)
+            .await)?;
+            rows.extend(found);
+        }
+        Ok(rows)
+    }
+
+    /// Statuses containing `query` that the viewer wrote, was mentioned in, favourited,
+    /// bookmarked or reblogged, newest first; `account_id` narrows them to one author.
+    pub async fn search_statuses(
+        &self,
+        viewer: i64,
+        query: &str,
+        account_id: Option<i64>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<i64>> {
+        let sql = format!(
+            "SELECT s.id FROM status s WHERE s.reblog_of_id IS NULL \
+               AND (lower(s.text) LIKE '%' || $2 || '%' ESCAPE '\\' OR lower(s.content) LIKE '%' || $2 || '%' ESCAPE '\\' \
+                    OR lower(s.spoiler_text) LIKE '%' || $2 || '%' ESCAPE '\\') \
+               AND ($5 IS NULL OR s.account_id = $5) \
+               AND (s.account_id = $1 \
+                    OR EXISTS (SELECT 1 FROM status_mention m WHERE m.status_id = s.id AND m.account_id = $1) \
+                    OR EXISTS (SELECT 1 FROM favourite f WHERE f.status_id = s.id AND f.account_id = $1) \
+                    OR EXISTS (SELECT 1 FROM bookmark k WHERE k.status_id = s.id AND k.account_id = $1) \
+                    OR EXISTS (SELECT 1 FROM status r WHERE r.reblog_of_id = s.id AND r.account_id = $1)) \
+               AND {} ORDER BY s.id DESC LIMIT $3 OFFSET $4",
+            visible_to("s", "$1")
+        );
+        let rows: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
+            .bind(viewer)
+            .bind(like_escape(query))
+            .bind(limit)
+            .bind(offset)
+            .bind(account_id)
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_escape;
+
+    #[test]
+    fn like_wildcards_typed_by_searchers_are_literal() {
+        assert_eq!(like_escape("50%_Off\\"), "50\\%\\_off\\\\");
+    }
+}

@@ -37,6 +37,13 @@ pub enum Event {
         status_id: i64,
         account_ids: Vec<i64>,
     },
+    /// A status was edited.
+    StatusEdited {
+        status_id: i64,
+        visibility: Visibility,
+        is_local: bool,
+        tags: Vec<String>,
+    },
     /// A status was deleted.
     StatusDeleted {
         status_id: i64,
@@ -159,6 +166,8 @@ impl Stream {
 #[derive(Debug, Clone)]
 pub enum Delivery {
     Update(Box<StatusView>),
+    /// `status.update`: a status the subscriber may have shown changed.
+    StatusUpdate(Box<StatusView>),
     Delete(i64),
     Notification(Box<NotificationView>),
 }
@@ -211,6 +220,57 @@ impl Woolly {
                     Ok(view) => Ok(Some(Delivery::Notification(Box::new(view)))),
                     Err(CoreError::NotFound) => Ok(None),
                     Err(error) => Err(error),
+                }
+            }
+            (Stream::User, Event::StatusEdited { status_id, .. }) => match viewer {
+                Some(viewer) if self.db().in_home_feed(viewer, *status_id).await? => Ok(self
+                    .update_for(Some(viewer), *status_id)
+                    .await?
+                    .map(as_status_update)),
+                _ => Ok(None),
+            },
+            (
+                Stream::Public {
+                    local,
+                    only_media: false,
+                },
+                Event::StatusEdited {
+                    status_id,
+                    visibility,
+                    is_local,
+                    ..
+                },
+            ) => {
+                let wanted = *visibility == Visibility::Public
+                    && local.is_none_or(|local| local == *is_local);
+                if wanted {
+                    Ok(self
+                        .update_for(viewer, *status_id)
+                        .await?
+                        .map(as_status_update))
+                } else {
+                    Ok(None)
+                }
+            }
+            (
+                Stream::Hashtag { tag, local },
+                Event::StatusEdited {
+                    status_id,
+                    visibility,
+                    is_local,
+                    tags,
+                },
+            ) => {
+                let wanted = *visibility == Visibility::Public
+                    && tags.contains(tag)
+                    && (!local || *is_local);
+                if wanted {
+                    Ok(self
+                        .update_for(viewer, *status_id)
+                        .await?
+                        .map(as_status_update))
+                } else {
+                    Ok(None)
                 }
             }
             (Stream::User, Event::StatusDeleted { status_id, .. }) => {
@@ -291,5 +351,13 @@ impl Woolly {
             }
         }
         Ok(Some(Delivery::Update(Box::new(view))))
+    }
+}
+
+/// Turns an `update` delivery into the `status.update` of an edit.
+fn as_status_update(delivery: Delivery) -> Delivery {
+    match delivery {
+        Delivery::Update(view) => Delivery::StatusUpdate(view),
+        other => other,
     }
 }

@@ -7,8 +7,10 @@
 
 pub mod accounts;
 pub mod auth;
+mod compose;
 pub mod config;
 mod crypto;
+mod edits;
 mod error;
 pub mod events;
 pub mod instance;
@@ -25,6 +27,7 @@ pub mod text;
 pub mod visibility;
 
 pub use config::{Domain, InstanceConfig};
+pub use edits::{StatusEdit, StatusVersion};
 pub use error::CoreError;
 pub use state::Woolly;
 pub use woolly_store::{Db, Engine, Page, StoreError, now_millis};

@@ -11,7 +11,7 @@ use crate::state::Woolly;
 use crate::statuses::StatusView;
 
 /// The notification types Woolly produces so far, by their Mastodon names.
-pub const KINDS: [&str; 4] = ["mention", "follow", "favourite", "reblog"];
+pub const KINDS: [&str; 5] = ["mention", "follow", "favourite", "reblog", "update"];
 
 /// A notification with what it points at.
 #[derive(Debug, Clone)]

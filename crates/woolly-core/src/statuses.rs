@@ -13,16 +13,12 @@ use crate::error::{CoreError, Result};
 use crate::events::Event;
 use crate::jobs::new_job;
 use crate::state::Woolly;
-use crate::text::{self, MentionTarget};
 use crate::visibility::Visibility;
 
 /// How long an `Idempotency-Key` is remembered (Mastodon: one hour).
 const IDEMPOTENCY_WINDOW_MILLIS: i64 = 60 * 60 * 1000;
 /// The most ancestors and descendants a thread shows.
 const CONTEXT_LIMIT: i64 = 4096;
-const MAX_SPOILER_LENGTH: usize = 1000;
-/// Mastodon's `max_media_attachments`.
-const MAX_MEDIA: usize = 4;
 
 /// A stored status.
 #[derive(Debug, Clone)]
@@ -149,45 +145,16 @@ impl Woolly {
         app_id: Option<i64>,
         post: NewPost,
     ) -> Result<StatusView> {
-        let text = post.text.trim().to_owned();
-        if post.media_ids.len() > MAX_MEDIA {
-            return Err(CoreError::Validation(format!(
-                "Validation failed: Media attachments are limited to {MAX_MEDIA}"
-            )));
-        }
-        if text.is_empty() && post.media_ids.is_empty() {
-            return Err(CoreError::Validation(
-                "Validation failed: Text can't be blank".into(),
-            ));
-        }
-        let spoiler_text = post.spoiler_text.trim().to_owned();
-        if spoiler_text.chars().count() > MAX_SPOILER_LENGTH {
-            return Err(CoreError::Validation(
-                "Validation failed: Content warning is too long".into(),
-            ));
-        }
-        let length = text::count_characters(&text) + spoiler_text.chars().count();
-        let limit = self.config().max_status_characters as usize;
-        if length > limit {
-            return Err(CoreError::Validation(format!(
-                "Validation failed: Text character limit of {limit} exceeded"
-            )));
-        }
+        let checked = self.check_composition(
+            &post.text,
+            &post.spoiler_text,
+            post.language,
+            post.media_ids.len(),
+        )?;
         let visibility = match post.visibility {
             Some(visibility) => visibility,
             None => Visibility::parse(&user.default_privacy)?,
         };
-        let language = post.language.filter(|language| !language.is_empty());
-        if let Some(language) = &language
-            && (language.len() > 16
-                || !language
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-'))
-        {
-            return Err(CoreError::Validation(format!(
-                "Validation failed: Language {language:?} is not a language code"
-            )));
-        }
         let parent = match post.in_reply_to_id {
             Some(id) => Some(
                 self.db()
@@ -215,39 +182,9 @@ impl Woolly {
             tx.rollback().await?;
             return self.status_view(Some(author.id), existing).await;
         }
-        let (candidates, tags) = text::scan(&text);
-        let domain = self.config().domain.as_str().to_owned();
-        let local_names: Vec<String> = candidates
-            .iter()
-            .filter_map(|acct| match acct.split_once('@') {
-                None => Some(acct.clone()),
-                Some((name, host)) if host.eq_ignore_ascii_case(&domain) => Some(name.to_owned()),
-                Some(_) => None,
-            })
-            .collect();
-        let mentioned: Vec<Account> = tx
-            .local_accounts_named(&local_names)
-            .await?
-            .into_iter()
-            .map(Account::from)
-            .collect();
-        let base_url = self.config().base_url();
-        let resolve = |acct: &str| -> Option<MentionTarget> {
-            let name = match acct.split_once('@') {
-                None => acct,
-                Some((name, host)) if host.eq_ignore_ascii_case(&domain) => name,
-                Some(_) => return None,
-            };
-            mentioned
-                .iter()
-                .find(|account| account.username.eq_ignore_ascii_case(name))
-                .map(|account| MentionTarget {
-                    acct: account.username.clone(),
-                    url: format!("{base_url}/@{}", account.username),
-                    username: account.username.clone(),
-                })
-        };
-        let rendered = text::render_plain_text(&text, &base_url, &resolve);
+        let composed = self.compose(&mut tx, &checked.text).await?;
+        let (rendered, mentioned, tags) = (composed.html, composed.mentioned, composed.tags);
+        let (text, spoiler_text, language) = (checked.text, checked.spoiler_text, checked.language);
 
         let id = tx.next_id();
         let status = NewStatus {
@@ -260,7 +197,7 @@ impl Woolly {
             in_reply_to_account_id: parent.as_ref().map(|parent| parent.account_id),
             reblog_of_id: None,
             text,
-            content: rendered.html,
+            content: rendered,
             spoiler_text,
             sensitive: post.sensitive,
             visibility: visibility.as_str().to_owned(),
@@ -279,12 +216,8 @@ impl Woolly {
         for account in &mentioned {
             tx.insert_mention(id, account.id).await?;
         }
-        let mut seen = HashSet::new();
-        for tag in tags {
-            let name = tag.to_lowercase();
-            if seen.insert(name.clone()) {
-                tx.insert_tag(id, &name).await?;
-            }
+        for tag in &tags {
+            tx.insert_tag(id, tag).await?;
         }
         tx.bump_account_statuses(author.id, 1, Some(now)).await?;
         if let Some(parent) = &parent {
@@ -299,7 +232,7 @@ impl Woolly {
                 is_local: true,
                 is_reblog: false,
                 has_media: !post.media_ids.is_empty(),
-                tags: seen.into_iter().collect(),
+                tags: tags.clone(),
             },
             Event::HomeFeed {
                 status_id: id,

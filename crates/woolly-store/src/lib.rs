@@ -15,6 +15,7 @@
 mod accounts;
 mod connect;
 mod databases;
+mod edits;
 mod error;
 mod ids;
 mod jobs;
@@ -31,6 +32,7 @@ mod tokens;
 pub use accounts::{AccountRow, LocalUserRow, NewLocalAccount, ProfileUpdate};
 pub use connect::{Db, Engine, Tx, redact_password};
 pub use databases::{create_postgres_database, drop_postgres_database};
+pub use edits::{StatusContent, StatusEditRow};
 pub use error::StoreError;
 pub use ids::IdGenerator;
 pub use jobs::{ClaimedJob, DeadJob, JobCount, JobState, JobSummary, NewJob};

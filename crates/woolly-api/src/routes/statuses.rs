@@ -23,7 +23,9 @@ use crate::pagination::{PageParams, Paged};
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
         .route("/api/v1/statuses", post(create))
-        .route("/api/v1/statuses/{id}", get(show).delete(delete))
+        .route("/api/v1/statuses/{id}", get(show).delete(delete).put(edit))
+        .route("/api/v1/statuses/{id}/history", get(history))
+        .route("/api/v1/statuses/{id}/source", get(source))
         .route("/api/v1/statuses/{id}/context", get(context))
         .route("/api/v1/statuses/{id}/favourite", post(favourite))
         .route("/api/v1/statuses/{id}/unfavourite", post(unfavourite))
@@ -355,4 +357,84 @@ async fn unpin(
     let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
     let view = woolly.unpin(account, path_id(&id)?).await?;
     Ok(Json(entity(&woolly, &view, Some(account.id))))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct EditParams {
+    status: Option<String>,
+    spoiler_text: Option<String>,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    sensitive: Option<bool>,
+    language: Option<String>,
+    #[serde(default, deserialize_with = "lenient::list")]
+    media_ids: Vec<String>,
+    poll: Option<Value>,
+}
+
+async fn edit(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiParams(params): ApiParams<EditParams>,
+) -> Result<Json<StatusEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_STATUSES])?.user()?;
+    if params.poll.is_some() {
+        return Err(ApiError::unprocessable(
+            "Polls are not supported on this server yet",
+        ));
+    }
+    let media_ids = params
+        .media_ids
+        .iter()
+        .map(|id| id.parse::<i64>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| ApiError::unprocessable("Validation failed: Media attachments are invalid"))?;
+    let edit = woolly_core::StatusEdit {
+        text: params.status.unwrap_or_default(),
+        spoiler_text: params.spoiler_text.unwrap_or_default(),
+        sensitive: params.sensitive.unwrap_or(false),
+        language: params.language,
+        media_ids,
+    };
+    let view = woolly.edit_status(account, path_id(&id)?, edit).await?;
+    Ok(Json(entity(&woolly, &view, Some(account.id))))
+}
+
+async fn history(
+    State(woolly): State<Woolly>,
+    auth: Option<Auth>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Value>>, ApiError> {
+    let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
+    let versions = woolly.status_history(viewer, path_id(&id)?).await?;
+    let config = woolly.config();
+    Ok(Json(
+        versions
+            .iter()
+            .map(|version| {
+                json!({
+                    "content": version.content,
+                    "spoiler_text": version.spoiler_text,
+                    "sensitive": version.sensitive,
+                    "created_at": crate::entities::iso8601(version.created_at),
+                    "account": AccountEntity::new(&version.account, None, config),
+                    "poll": null,
+                    "media_attachments": version.media.iter().map(crate::entities::MediaEntity::new).collect::<Vec<_>>(),
+                    "emojis": [],
+                })
+            })
+            .collect(),
+    ))
+}
+
+async fn source(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let (account, _) = auth.require(&[Scope::READ_STATUSES])?.user()?;
+    let (text, spoiler_text) = woolly.status_source(account, path_id(&id)?).await?;
+    Ok(Json(
+        json!({ "id": id, "text": text, "spoiler_text": spoiler_text }),
+    ))
 }

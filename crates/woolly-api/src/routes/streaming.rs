@@ -99,6 +99,10 @@ fn encode(woolly: &Woolly, viewer: Viewer, delivery: &Delivery) -> (&'static str
             "update",
             serde_json::to_string(&StatusEntity::new(view, viewer.0, config)).unwrap_or_default(),
         ),
+        Delivery::StatusUpdate(view) => (
+            "status.update",
+            serde_json::to_string(&StatusEntity::new(view, viewer.0, config)).unwrap_or_default(),
+        ),
         Delivery::Delete(id) => ("delete", id.to_string()),
         Delivery::Notification(view) => (
             "notification",

@@ -1,0 +1,195 @@
+//! Editing a status (`PUT /api/v1/statuses/:id`), its version history and its source.
+//!
+//! As in Mastodon, the first edit also records the original as a version, so the history
+//! starts with what was first posted; accounts that reblogged the status are notified (`update`).
+//! Mentions added by an edit are linked and notified; earlier mentions stay, so that an edit
+//! never takes a post away from someone it was addressed to.
+
+use woolly_store::StatusContent;
+
+use crate::accounts::Account;
+use crate::error::{CoreError, Result};
+use crate::events::Event;
+use crate::media::Media;
+use crate::state::Woolly;
+use crate::statuses::StatusView;
+
+/// An edit as submitted.
+#[derive(Debug, Clone, Default)]
+pub struct StatusEdit {
+    pub text: String,
+    pub spoiler_text: String,
+    pub sensitive: bool,
+    pub language: Option<String>,
+    /// The media the status shows after the edit (own uploads), in order.
+    pub media_ids: Vec<i64>,
+}
+
+/// One version of a status (`StatusEdit` entity).
+#[derive(Debug, Clone)]
+pub struct StatusVersion {
+    pub content: String,
+    pub spoiler_text: String,
+    pub sensitive: bool,
+    pub created_at: i64,
+    pub account: Account,
+    pub media: Vec<Media>,
+}
+
+impl Woolly {
+    pub async fn edit_status(
+        &self,
+        actor: &Account,
+        id: i64,
+        edit: StatusEdit,
+    ) -> Result<StatusView> {
+        let view = self.status_view(Some(actor.id), id).await?;
+        if view.status.account_id != actor.id {
+            return Err(CoreError::Forbidden("This action is not allowed".into()));
+        }
+        if view.status.reblog_of_id.is_some() {
+            return Err(CoreError::Validation(
+                "Validation failed: A reblog cannot be edited".into(),
+            ));
+        }
+        let checked = self.check_composition(
+            &edit.text,
+            &edit.spoiler_text,
+            edit.language,
+            edit.media_ids.len(),
+        )?;
+        let now = crate::now_millis();
+        let mut tx = self.db().begin().await?;
+        let composed = self.compose(&mut tx, &checked.text).await?;
+        let previous_media = tx.attached_media_ids(id).await?;
+        if tx.count_status_edits(id).await? == 0 {
+            let original = StatusContent {
+                text: view.status.text.clone(),
+                content: view.status.content.clone(),
+                spoiler_text: view.status.spoiler_text.clone(),
+                sensitive: view.status.sensitive,
+                language: view.status.language.clone(),
+            };
+            tx.insert_status_edit(
+                id,
+                &original,
+                &json_ids(&previous_media),
+                view.status.created_at,
+            )
+            .await?;
+        }
+        tx.detach_media_except(id, &edit.media_ids).await?;
+        let new_media: Vec<i64> = edit
+            .media_ids
+            .iter()
+            .copied()
+            .filter(|media| !previous_media.contains(media))
+            .collect();
+        let attached = tx.attach_media(id, actor.id, &new_media).await?;
+        if usize::try_from(attached).ok() != Some(new_media.len()) {
+            return Err(CoreError::Validation(
+                "Validation failed: Media attachments are invalid (unknown, not yours, or already attached)".into(),
+            ));
+        }
+        let content = StatusContent {
+            text: checked.text,
+            content: composed.html,
+            spoiler_text: checked.spoiler_text,
+            sensitive: edit.sensitive,
+            language: checked.language,
+        };
+        tx.update_status_content(id, &content, now).await?;
+        tx.insert_status_edit(id, &content, &json_ids(&edit.media_ids), now)
+            .await?;
+        tx.replace_tags(id, &composed.tags).await?;
+        let already_mentioned: Vec<i64> = view.mentions.iter().map(|account| account.id).collect();
+        let mut events = Vec::new();
+        for account in composed
+            .mentioned
+            .iter()
+            .filter(|account| !already_mentioned.contains(&account.id))
+        {
+            tx.insert_mention(id, account.id).await?;
+            if let Some(notification_id) = tx
+                .insert_notification(account.id, actor.id, "mention", Some(id), now)
+                .await?
+            {
+                events.push(Event::Notification {
+                    account_id: account.id,
+                    notification_id,
+                });
+            }
+        }
+        for reblogger in tx.local_rebloggers(id).await? {
+            if let Some(notification_id) = tx
+                .insert_notification(reblogger, actor.id, "update", Some(id), now)
+                .await?
+            {
+                events.push(Event::Notification {
+                    account_id: reblogger,
+                    notification_id,
+                });
+            }
+        }
+        tx.commit().await?;
+        events.push(Event::StatusEdited {
+            status_id: id,
+            visibility: view.status.visibility,
+            is_local: view.status.is_local,
+            tags: composed.tags,
+        });
+        let updated = self.status_view(Some(actor.id), id).await;
+        self.publish(events);
+        updated
+    }
+
+    /// Every version of a status the viewer may see, oldest first; an unedited status has
+    /// one version, itself.
+    pub async fn status_history(&self, viewer: Option<i64>, id: i64) -> Result<Vec<StatusVersion>> {
+        let view = self.status_view(viewer, id).await?;
+        let rows = self.db().status_edits(id).await?;
+        if rows.is_empty() {
+            return Ok(vec![StatusVersion {
+                content: view.status.content.clone(),
+                spoiler_text: view.status.spoiler_text.clone(),
+                sensitive: view.status.sensitive,
+                created_at: view.status.created_at,
+                account: view.account.clone(),
+                media: view.media.clone(),
+            }]);
+        }
+        let mut versions = Vec::with_capacity(rows.len());
+        for row in rows {
+            let media_ids: Vec<i64> = serde_json::from_str(&row.media_ids).unwrap_or_default();
+            let media = self
+                .db()
+                .media_by_ids(&media_ids)
+                .await?
+                .into_iter()
+                .map(|media| self.media_from_row(media))
+                .collect();
+            versions.push(StatusVersion {
+                content: row.content,
+                spoiler_text: row.spoiler_text,
+                sensitive: row.sensitive,
+                created_at: row.created_at,
+                account: view.account.clone(),
+                media,
+            });
+        }
+        Ok(versions)
+    }
+
+    /// The source of the actor's own status, for editing: (text, spoiler text).
+    pub async fn status_source(&self, actor: &Account, id: i64) -> Result<(String, String)> {
+        let view = self.status_view(Some(actor.id), id).await?;
+        if view.status.account_id != actor.id {
+            return Err(CoreError::NotFound);
+        }
+        Ok((view.status.text, view.status.spoiler_text))
+    }
+}
+
+fn json_ids(ids: &[i64]) -> String {
+    serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned())
+}

@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod lenient;
 pub mod pagination;
+pub mod rate_limit;
 mod routes;
 
 use axum::Router;

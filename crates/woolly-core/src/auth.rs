@@ -90,6 +90,7 @@ impl Scope {
     pub const READ_BOOKMARKS: Scope = Scope(9);
     pub const READ_FAVOURITES: Scope = Scope(10);
     pub const READ_FOLLOWS: Scope = Scope(12);
+    pub const READ_LISTS: Scope = Scope(13);
     pub const READ_MUTES: Scope = Scope(14);
     pub const READ_NOTIFICATIONS: Scope = Scope(15);
     pub const READ_SEARCH: Scope = Scope(16);
@@ -99,6 +100,7 @@ impl Scope {
     pub const WRITE_BOOKMARKS: Scope = Scope(20);
     pub const WRITE_FAVOURITES: Scope = Scope(22);
     pub const WRITE_FOLLOWS: Scope = Scope(24);
+    pub const WRITE_LISTS: Scope = Scope(25);
     pub const WRITE_MEDIA: Scope = Scope(26);
     pub const WRITE_MUTES: Scope = Scope(27);
     pub const WRITE_NOTIFICATIONS: Scope = Scope(28);
@@ -314,6 +316,7 @@ mod tests {
             (Scope::READ_BOOKMARKS, "read:bookmarks"),
             (Scope::READ_FAVOURITES, "read:favourites"),
             (Scope::READ_FOLLOWS, "read:follows"),
+            (Scope::READ_LISTS, "read:lists"),
             (Scope::READ_MUTES, "read:mutes"),
             (Scope::READ_NOTIFICATIONS, "read:notifications"),
             (Scope::READ_SEARCH, "read:search"),
@@ -323,6 +326,7 @@ mod tests {
             (Scope::WRITE_BOOKMARKS, "write:bookmarks"),
             (Scope::WRITE_FAVOURITES, "write:favourites"),
             (Scope::WRITE_FOLLOWS, "write:follows"),
+            (Scope::WRITE_LISTS, "write:lists"),
             (Scope::WRITE_MEDIA, "write:media"),
             (Scope::WRITE_MUTES, "write:mutes"),
             (Scope::WRITE_NOTIFICATIONS, "write:notifications"),

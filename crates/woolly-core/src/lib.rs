@@ -15,6 +15,7 @@ mod error;
 pub mod events;
 pub mod instance;
 pub mod jobs;
+pub mod lists;
 pub mod media;
 pub mod notifications;
 pub mod oauth;

@@ -11,7 +11,14 @@ use crate::state::Woolly;
 use crate::statuses::StatusView;
 
 /// The notification types Woolly produces so far, by their Mastodon names.
-pub const KINDS: [&str; 5] = ["mention", "follow", "favourite", "reblog", "update"];
+pub const KINDS: [&str; 6] = [
+    "mention",
+    "follow",
+    "follow_request",
+    "favourite",
+    "reblog",
+    "update",
+];
 
 /// A notification with what it points at.
 #[derive(Debug, Clone)]
@@ -23,7 +30,86 @@ pub struct NotificationView {
     pub status: Option<StatusView>,
 }
 
+/// Notifications of these types about the same status (or, for follows, none) within one
+/// span group together (Mastodon's defaults for `grouped_types`).
+pub const GROUPED_KINDS: [&str; 3] = ["favourite", "follow", "reblog"];
+/// Mastodon's `MAXIMUM_GROUP_SPAN_HOURS`: groups never span more than this.
+const GROUP_SPAN_MILLIS: i64 = 12 * 60 * 60 * 1000;
+
+impl NotificationView {
+    /// The key of the group this notification belongs to, as Mastodon forms it:
+    /// `favourite-STATUS-SPAN`, `reblog-STATUS-SPAN`, `follow-SPAN`, else `ungrouped-ID`.
+    pub fn group_key(&self) -> String {
+        let span = self.created_at / GROUP_SPAN_MILLIS;
+        match (self.kind.as_str(), &self.status) {
+            ("favourite" | "reblog", Some(status)) => {
+                format!("{}-{}-{span}", self.kind, status.status.id)
+            }
+            ("follow", _) => format!("follow-{span}"),
+            _ => format!("ungrouped-{}", self.id),
+        }
+    }
+}
+
+/// Notifications grouped as `/api/v2/notifications` shows them, most recent group first.
+#[derive(Debug, Clone)]
+pub struct NotificationGroup {
+    pub key: String,
+    pub kind: String,
+    /// Newest first.
+    pub notifications: Vec<NotificationView>,
+}
+
+/// Groups a page of notifications (newest first) by [`NotificationView::group_key`], keeping
+/// `grouped_kinds` grouped and every other notification alone.
+pub fn group_notifications(
+    views: Vec<NotificationView>,
+    grouped_kinds: &[String],
+) -> Vec<NotificationGroup> {
+    let mut groups: Vec<NotificationGroup> = Vec::new();
+    for view in views {
+        let key = if grouped_kinds.contains(&view.kind) {
+            view.group_key()
+        } else {
+            format!("ungrouped-{}", view.id)
+        };
+        match groups.iter_mut().find(|group| group.key == key) {
+            Some(group) => group.notifications.push(view),
+            None => groups.push(NotificationGroup {
+                key,
+                kind: view.kind.clone(),
+                notifications: vec![view],
+            }),
+        }
+    }
+    groups
+}
+
 impl Woolly {
+    /// Notifications newer than the viewer's `notifications` marker (at most `limit`).
+    pub async fn unread_notification_count(&self, viewer: i64, limit: i64) -> Result<i64> {
+        let marker = self
+            .db()
+            .markers(viewer)
+            .await?
+            .into_iter()
+            .find(|marker| marker.timeline == "notifications")
+            .map(|marker| marker.last_read_id);
+        let page = Page {
+            max_id: None,
+            since_id: marker,
+            min_id: None,
+            limit,
+        };
+        Ok(i64::try_from(
+            self.db()
+                .notifications_page(viewer, &[], &[], page)
+                .await?
+                .len(),
+        )
+        .unwrap_or(0))
+    }
+
     /// A page of the viewer's notifications; notifications about statuses the viewer can no
     /// longer see are left out.
     pub async fn notifications(

@@ -118,6 +118,8 @@ impl Woolly {
 
     /// Follows a local account. (Locked accounts' follow requests and remote follows come with
     /// their own issues; until then a follow takes effect at once.)
+    /// Follows an account; a locked account gets a follow request to authorize instead.
+    /// Following again only changes the options (reblogs, notify).
     pub async fn follow(
         &self,
         actor: &Account,
@@ -133,7 +135,16 @@ impl Woolly {
         let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
         let mut notification = None;
-        if tx
+        if target.locked && !relation.following {
+            if tx
+                .insert_follow_request(actor.id, target.id, show_reblogs, notify, now)
+                .await?
+            {
+                notification = tx
+                    .insert_notification(target.id, actor.id, "follow_request", None, now)
+                    .await?;
+            }
+        } else if tx
             .upsert_follow(actor.id, target.id, show_reblogs, notify, now)
             .await?
         {
@@ -149,6 +160,7 @@ impl Woolly {
         self.relationship(actor.id, target.id).await
     }
 
+    /// Unfollows an account, or withdraws a waiting follow request.
     pub async fn unfollow(&self, actor: &Account, target_id: i64) -> Result<Relationship> {
         let target = self.other_account(actor, target_id).await?;
         let mut tx = self.db().begin().await?;
@@ -156,8 +168,57 @@ impl Woolly {
             tx.delete_notification(target.id, actor.id, "follow", None)
                 .await?;
         }
+        if tx.take_follow_request(actor.id, target.id).await?.is_some() {
+            tx.delete_notification(target.id, actor.id, "follow_request", None)
+                .await?;
+        }
         tx.commit().await?;
         self.relationship(actor.id, target.id).await
+    }
+
+    /// Answers a follow request to the actor: authorized, it becomes a follow.
+    pub async fn answer_follow_request(
+        &self,
+        actor: &Account,
+        requester_id: i64,
+        authorize: bool,
+    ) -> Result<Relationship> {
+        let requester = self.other_account(actor, requester_id).await?;
+        let mut tx = self.db().begin().await?;
+        let request = tx
+            .take_follow_request(requester.id, actor.id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        tx.delete_notification(actor.id, requester.id, "follow_request", None)
+            .await?;
+        if authorize {
+            let (show_reblogs, notify) = request;
+            tx.upsert_follow(
+                requester.id,
+                actor.id,
+                show_reblogs,
+                notify,
+                crate::now_millis(),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        self.relationship(actor.id, requester.id).await
+    }
+
+    /// Follow requests waiting for the actor, paged on the requests' ids.
+    pub async fn follow_requests(
+        &self,
+        actor: &Account,
+        page: woolly_store::Page,
+    ) -> Result<Vec<(i64, Account)>> {
+        let rows = self.db().follow_requests_page(actor.id, page).await?;
+        self.accounts_with_cursors(rows).await
+    }
+
+    /// How many follow requests wait for an account.
+    pub async fn follow_requests_count(&self, account_id: i64) -> Result<i64> {
+        Ok(self.db().count_follow_requests(account_id).await?)
     }
 
     /// Removes `target_id` from the actor's followers.

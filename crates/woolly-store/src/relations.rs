@@ -18,6 +18,10 @@ pub struct RelationshipRow {
     pub muting: bool,
     pub muting_notifications: bool,
     pub muting_expires_at: Option<i64>,
+    /// The account has asked to follow the target and waits.
+    pub requested: bool,
+    /// The target has asked to follow the account and waits.
+    pub requested_by: bool,
 }
 
 /// One row of `notification`.
@@ -48,6 +52,56 @@ impl StatusRelation {
 }
 
 impl Tx {
+    /// Records a follow request; returns false when one was already waiting.
+    pub async fn insert_follow_request(
+        &mut self,
+        account_id: i64,
+        target_id: i64,
+        show_reblogs: bool,
+        notify: bool,
+        now: i64,
+    ) -> Result<bool> {
+        let id = self.next_id();
+        let inserted = on_tx!(rows_affected, self, conn => sqlx::query(
+            "INSERT INTO follow_request (id, account_id, target_account_id, show_reblogs, notify, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, target_account_id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(account_id)
+        .bind(target_id)
+        .bind(show_reblogs)
+        .bind(notify)
+        .bind(now)
+        .execute(conn)
+        .await)?;
+        Ok(inserted == 1)
+    }
+
+    /// Removes a follow request and returns its options (show_reblogs, notify), if there was one.
+    pub async fn take_follow_request(
+        &mut self,
+        account_id: i64,
+        target_id: i64,
+    ) -> Result<Option<(bool, bool)>> {
+        let row: Option<(bool, bool)> = on_tx!(self, conn => sqlx::query_as(
+            "SELECT show_reblogs, notify FROM follow_request WHERE account_id = $1 AND target_account_id = $2",
+        )
+        .bind(account_id)
+        .bind(target_id)
+        .fetch_optional(&mut *conn)
+        .await)?;
+        if row.is_some() {
+            on_tx!(rows_affected, self, conn => sqlx::query(
+                "DELETE FROM follow_request WHERE account_id = $1 AND target_account_id = $2",
+            )
+            .bind(account_id)
+            .bind(target_id)
+            .execute(conn)
+            .await)?;
+        }
+        Ok(row)
+    }
+
     /// Records a follow; returns false when it already existed (then only its options change).
     pub async fn upsert_follow(
         &mut self,
@@ -108,6 +162,15 @@ impl Tx {
         .bind(target_id)
         .execute(conn)
         .await)?;
+        // So does the target's place in the follower's lists (Mastodon: only followed accounts).
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "DELETE FROM list_account WHERE account_id = $2 AND list_id IN \
+             (SELECT id FROM list WHERE account_id = $1)",
+        )
+        .bind(account_id)
+        .bind(target_id)
+        .execute(conn)
+        .await)?;
         Ok(true)
     }
 
@@ -150,6 +213,8 @@ impl Tx {
         .await)?;
         self.delete_follow(account_id, target_id).await?;
         self.delete_follow(target_id, account_id).await?;
+        self.take_follow_request(account_id, target_id).await?;
+        self.take_follow_request(target_id, account_id).await?;
         Ok(inserted == 1)
     }
 
@@ -326,7 +391,9 @@ impl Db {
                        AND (m.expires_at IS NULL OR m.expires_at > $2)) AS muting, \
                coalesce((SELECT m.hide_notifications FROM mute m WHERE m.account_id = $1 AND m.target_account_id = a.id \
                        AND (m.expires_at IS NULL OR m.expires_at > $2)), FALSE) AS muting_notifications, \
-               (SELECT m.expires_at FROM mute m WHERE m.account_id = $1 AND m.target_account_id = a.id) AS muting_expires_at \
+               (SELECT m.expires_at FROM mute m WHERE m.account_id = $1 AND m.target_account_id = a.id) AS muting_expires_at, \
+               EXISTS (SELECT 1 FROM follow_request r WHERE r.account_id = $1 AND r.target_account_id = a.id) AS requested, \
+               EXISTS (SELECT 1 FROM follow_request r WHERE r.account_id = a.id AND r.target_account_id = $1) AS requested_by \
              FROM account a WHERE a.id IN ({ids})"
         );
         let found = on_reader!(self, pool => sqlx::query_as::<_, RelationshipRow>(&sql)
@@ -402,6 +469,40 @@ impl Db {
             rows.reverse();
         }
         Ok(rows)
+    }
+
+    /// Pending follow requests to `account_id`, newest first: (request id, requester id).
+    pub async fn follow_requests_page(
+        &self,
+        account_id: i64,
+        page: Page,
+    ) -> Result<Vec<(i64, i64)>> {
+        let order = if page.min_id.is_some() { "ASC" } else { "DESC" };
+        let sql = format!(
+            "SELECT id, account_id FROM follow_request WHERE target_account_id = $1 AND ($2 IS NULL OR id < $2) \
+             AND ($3 IS NULL OR id > $3) ORDER BY id {order} LIMIT $4"
+        );
+        let mut rows: Vec<(i64, i64)> = on_reader!(self, pool => sqlx::query_as(&sql)
+            .bind(account_id)
+            .bind(page.max_id)
+            .bind(page.since_id.or(page.min_id))
+            .bind(page.limit)
+            .fetch_all(pool)
+            .await)?;
+        if page.min_id.is_some() {
+            rows.reverse();
+        }
+        Ok(rows)
+    }
+
+    pub async fn count_follow_requests(&self, account_id: i64) -> Result<i64> {
+        let (count,): (i64,) = on_reader!(self, pool => sqlx::query_as(
+            "SELECT count(*) FROM follow_request WHERE target_account_id = $1",
+        )
+        .bind(account_id)
+        .fetch_one(pool)
+        .await)?;
+        Ok(count)
     }
 
     /// Accounts that favourited (or reblogged, `reblogs = true`) a status, newest first.

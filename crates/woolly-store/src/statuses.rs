@@ -1,5 +1,5 @@
-//! Status rows and the queries that read them: by id, by account, the public, tag and home
-//! timelines, and threads.
+//! Status rows and the queries that read them: by id, by account, the public, tag, home and
+//! list timelines, and threads.
 //!
 //! Visibility is decided in SQL, by [`visible_to`], so that every list query filters in the
 //! database and pages stay full. The rule itself is Mastodon's, documented in
@@ -416,6 +416,42 @@ impl Db {
             page.order()
         );
         self.page_of_ids(&sql, Some(viewer), page).await
+    }
+
+    /// A list's timeline as its owner (`viewer`) sees it: its members' statuses and reblogs,
+    /// not direct ones (Mastodon never fans those out to lists), nor the reblogs of members
+    /// whose reblogs the owner hides. Replies follow the list's `replies_policy` as Mastodon's
+    /// `FeedManager#filter_from_list?` does: a self-reply (a thread) and, unless the policy is
+    /// `none`, a reply to the owner always show; `list` adds replies to members, `followed`
+    /// replies to accounts the owner follows.
+    pub async fn list_timeline(&self, viewer: i64, list_id: i64, page: Page) -> Result<Vec<i64>> {
+        let sql = format!(
+            "SELECT s.id FROM list l JOIN list_account la ON la.list_id = l.id \
+             JOIN status s ON s.account_id = la.account_id \
+             WHERE l.id = $5 AND l.account_id = $1 AND s.visibility <> 'direct' \
+             AND ($2 IS NULL OR s.id < $2) AND ($3 IS NULL OR s.id > $3) \
+             AND (s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = s.account_id \
+                  OR (l.replies_policy <> 'none' AND (s.in_reply_to_account_id = l.account_id \
+                      OR (l.replies_policy = 'list' AND EXISTS (SELECT 1 FROM list_account rla \
+                          WHERE rla.list_id = l.id AND rla.account_id = s.in_reply_to_account_id)) \
+                      OR (l.replies_policy = 'followed' AND EXISTS (SELECT 1 FROM follow rf \
+                          WHERE rf.account_id = l.account_id AND rf.target_account_id = s.in_reply_to_account_id))))) \
+             AND (s.reblog_of_id IS NULL OR NOT EXISTS (SELECT 1 FROM follow hf \
+                  WHERE hf.account_id = $1 AND hf.target_account_id = s.account_id AND NOT hf.show_reblogs)) \
+             AND {} AND {} ORDER BY s.id {} LIMIT $4",
+            visible_with_reblogged("$1"),
+            not_muted("s", "$1", crate::now_millis()),
+            page.order()
+        );
+        let ids: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
+            .bind(viewer)
+            .bind(page.max_id)
+            .bind(page.lower_bound())
+            .bind(page.limit)
+            .bind(list_id)
+            .fetch_all(pool)
+            .await)?;
+        Ok(page.newest_first(ids.into_iter().map(|(id,)| id).collect()))
     }
 
     /// Public statuses (no reblogs), optionally only local or only remote ones.

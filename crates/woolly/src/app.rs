@@ -11,6 +11,8 @@ use tokio_util::sync::CancellationToken;
 use woolly_core::jobs::{JobHandlers, Worker, WorkerOptions};
 use woolly_core::{CoreError, Db, StoreError, Woolly};
 
+use woolly_api::rate_limit::RateLimiter;
+
 use crate::http;
 use crate::metrics::Metrics;
 use crate::settings::{Settings, SettingsError};
@@ -76,6 +78,7 @@ pub struct App {
     worker_options: WorkerOptions,
     metrics: Arc<Metrics>,
     stop: CancellationToken,
+    rate_limit_requests: u32,
 }
 
 /// How often a long-running process renews its id-generator lease (the lease lasts an hour).
@@ -127,6 +130,7 @@ impl App {
             worker_options,
             metrics: Arc::new(Metrics::new()),
             stop,
+            rate_limit_requests: settings.rate_limit_requests,
         })
     }
 
@@ -168,6 +172,7 @@ impl App {
             worker_options,
             metrics,
             stop,
+            rate_limit_requests,
         } = self;
         let worker = Worker::new(woolly.clone(), job_handlers(), worker_options);
         let worker_task = tokio::spawn(worker.run(stop.clone()));
@@ -184,7 +189,11 @@ impl App {
                 }
             });
         }
-        let app = http::app(woolly.clone(), metrics);
+        let app = http::app(
+            woolly.clone(),
+            metrics,
+            RateLimiter::new(rate_limit_requests),
+        );
         let served = axum::serve(listener, app)
             .with_graceful_shutdown(stop.clone().cancelled_owned())
             .await;

@@ -20,6 +20,11 @@ use tower_http::trace::TraceLayer;
 use woolly_api::ApiError;
 use woolly_core::Woolly;
 
+use std::net::SocketAddr;
+
+use axum::extract::connect_info::IntoMakeServiceWithConnectInfo;
+use woolly_api::rate_limit::{RateLimiter, limit_requests};
+
 use crate::metrics::{Metrics, record_request};
 
 /// The largest body extractors read, unless a route allows more (media uploads do).
@@ -44,7 +49,8 @@ impl MakeRequestId for RandomRequestId {
 pub fn app(
     woolly: Woolly,
     metrics: Arc<Metrics>,
-) -> axum::routing::IntoMakeService<NormalizePath<Router>> {
+    rate_limiter: RateLimiter,
+) -> IntoMakeServiceWithConnectInfo<NormalizePath<Router>, SocketAddr> {
     let trace = TraceLayer::new_for_http()
         .make_span_with(|request: &Request| {
             let path = request
@@ -77,6 +83,10 @@ pub fn app(
             metrics,
             record_request,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            rate_limiter,
+            limit_requests,
+        ))
         .layer(axum::middleware::from_fn(woolly_api::json_error_bodies))
         .layer(CatchPanicLayer::custom(|_panic| {
             tracing::error!("request handler panicked");
@@ -101,7 +111,8 @@ pub fn app(
         .with_state(woolly);
     // Outside the router, so that `/api/v1/instance/` is routed as `/api/v1/instance`
     // (Mastodon.py and toot add trailing slashes).
-    axum::ServiceExt::<Request>::into_make_service(
+    // The peer address feeds the rate limits of anonymous clients.
+    axum::ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(
         NormalizePathLayer::trim_trailing_slash().layer(router),
     )
 }

@@ -51,6 +51,8 @@ pub struct Settings {
     pub job_lease_seconds: u64,
     /// The first retry delay of a failed job, doubled on each further failure (capped at 6 h).
     pub job_retry_base_ms: u64,
+    /// Requests per 5 minutes per access token or client address (Mastodon: 300); 0 is off.
+    pub rate_limit_requests: u32,
 }
 
 impl Default for Settings {
@@ -71,13 +73,14 @@ impl Default for Settings {
             job_concurrency: 8,
             job_lease_seconds: 300,
             job_retry_base_ms: 30_000,
+            rate_limit_requests: 300,
         }
     }
 }
 
 /// The keys the environment may set (others starting with `WOOLLY_`, such as the test suite's
 /// `WOOLLY_TEST_DATABASE_URL`, are not settings).
-const KEYS: [&str; 16] = [
+const KEYS: [&str; 17] = [
     "data_dir",
     "database_url",
     "listen",
@@ -93,6 +96,7 @@ const KEYS: [&str; 16] = [
     "job_concurrency",
     "job_lease_seconds",
     "job_retry_base_ms",
+    "rate_limit_requests",
     "config",
 ];
 
@@ -158,6 +162,9 @@ pub struct SettingsFlags {
     /// First retry delay of a failed job [env: WOOLLY_JOB_RETRY_BASE_MS] [default: 30000]
     #[arg(long, global = true, value_name = "MS")]
     pub job_retry_base_ms: Option<u64>,
+    /// Requests per 5 minutes per token or address, 0 for none [env: WOOLLY_RATE_LIMIT_REQUESTS] [default: 300]
+    #[arg(long, global = true, value_name = "N")]
+    pub rate_limit_requests: Option<u32>,
 }
 
 impl SettingsFlags {
@@ -195,6 +202,10 @@ impl SettingsFlags {
         put("job_concurrency", self.job_concurrency.map(Into::into));
         put("job_lease_seconds", self.job_lease_seconds.map(Into::into));
         put("job_retry_base_ms", self.job_retry_base_ms.map(Into::into));
+        put(
+            "rate_limit_requests",
+            self.rate_limit_requests.map(Into::into),
+        );
         map
     }
 }

@@ -417,3 +417,41 @@ async fn metrics_count_requests_and_jobs_on_their_own_listener() {
     stop.cancel();
     task.await.unwrap().unwrap();
 }
+
+#[tokio::test]
+async fn requests_past_the_rate_limit_get_429_with_mastodon_headers() {
+    let instance = TestInstance::new().await;
+    let mut settings = instance.settings();
+    settings.rate_limit_requests = 5;
+    let server = instance.start_with(settings).await;
+    let token = instance.account_with_token("busy", "read");
+    let url = server.url("/api/v1/accounts/verify_credentials");
+    for expected_remaining in (0..5).rev() {
+        let response = http().get(&url).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["x-ratelimit-limit"], "5");
+        assert_eq!(
+            response.headers()["x-ratelimit-remaining"],
+            expected_remaining.to_string().as_str()
+        );
+        assert!(
+            response.headers()["x-ratelimit-reset"]
+                .to_str()
+                .unwrap()
+                .ends_with('Z')
+        );
+    }
+    let response = http().get(&url).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "Too many requests");
+    // Another client (here, anonymous by address) has its own count.
+    let response = http()
+        .get(server.url("/api/v1/instance"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["x-ratelimit-remaining"], "4");
+    server.stop().await;
+}

@@ -185,6 +185,7 @@ impl CredentialAccountEntity {
     pub fn new(
         account: &Account,
         user: &LocalUser,
+        follow_requests_count: i64,
         config: &InstanceConfig,
     ) -> CredentialAccountEntity {
         let public = AccountEntity::new(account, Some(user.role), config);
@@ -203,7 +204,7 @@ impl CredentialAccountEntity {
                         verified_at: None,
                     })
                     .collect(),
-                follow_requests_count: 0,
+                follow_requests_count,
                 hide_collections: public.hide_collections,
                 discoverable: public.discoverable,
                 indexable: public.indexable,

@@ -5,6 +5,7 @@
 mod account;
 mod application;
 mod instance;
+mod list;
 mod media;
 mod notification;
 mod relationship;
@@ -14,6 +15,7 @@ mod time;
 pub use account::{AccountEntity, CredentialAccountEntity};
 pub use application::ApplicationEntity;
 pub use instance::{InstanceV1, InstanceV2};
+pub use list::ListEntity;
 pub use media::MediaEntity;
 pub use notification::NotificationEntity;
 pub use relationship::RelationshipEntity;

@@ -29,8 +29,7 @@ impl NotificationEntity {
         NotificationEntity {
             id: view.id.to_string(),
             kind: view.kind.clone(),
-            // Grouping comes with grouped notifications (v2); until then each stands alone.
-            group_key: format!("ungrouped-{}", view.id),
+            group_key: view.group_key(),
             created_at: iso8601(view.created_at),
             account: AccountEntity::new(&view.account, None, config),
             status: view

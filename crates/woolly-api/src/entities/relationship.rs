@@ -18,7 +18,6 @@ pub struct RelationshipEntity {
     pub muting: bool,
     pub muting_notifications: bool,
     pub muting_expires_at: Option<String>,
-    /// Follow requests do not exist yet: every follow takes effect at once.
     pub requested: bool,
     pub requested_by: bool,
     pub domain_blocking: bool,
@@ -40,8 +39,8 @@ impl RelationshipEntity {
             muting: relationship.muting,
             muting_notifications: relationship.muting && relationship.muting_notifications,
             muting_expires_at: relationship.muting_expires_at.map(iso8601),
-            requested: false,
-            requested_by: false,
+            requested: relationship.requested,
+            requested_by: relationship.requested_by,
             domain_blocking: false,
             endorsed: false,
             note: String::new(),

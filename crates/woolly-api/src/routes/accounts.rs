@@ -56,9 +56,11 @@ async fn verify_credentials(
     let (account, user) = auth
         .require(&[Scope::PROFILE, Scope::READ_ACCOUNTS])?
         .user()?;
+    let follow_requests = woolly.follow_requests_count(account.id).await?;
     Ok(Json(CredentialAccountEntity::new(
         account,
         user,
+        follow_requests,
         woolly.config(),
     )))
 }
@@ -412,9 +414,11 @@ async fn update_credentials(
         language: source.language,
     };
     let (account, user) = woolly.update_profile(account, edit).await?;
+    let follow_requests = woolly.follow_requests_count(account.id).await?;
     Ok(Json(CredentialAccountEntity::new(
         &account,
         &user,
+        follow_requests,
         woolly.config(),
     )))
 }

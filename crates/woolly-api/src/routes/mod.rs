@@ -3,10 +3,13 @@
 mod accounts;
 mod apps;
 mod assets;
+mod follow_requests;
 mod health;
 mod instance;
+mod lists;
 mod markers;
 mod media;
+mod notification_groups;
 mod notifications;
 mod oauth;
 mod search;
@@ -25,11 +28,14 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(oauth::router())
         .merge(statuses::router())
         .merge(timelines::router())
+        .merge(lists::router())
         .merge(notifications::router())
         .merge(streaming::router())
         .merge(markers::router())
         .merge(media::router())
         .merge(search::router())
+        .merge(follow_requests::router())
+        .merge(notification_groups::router())
         .merge(health::router())
         .merge(assets::router())
 }

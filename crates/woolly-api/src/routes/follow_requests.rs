@@ -1,0 +1,67 @@
+//! Follow requests to a locked account (`methods/follow_requests.md`).
+
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use woolly_core::Woolly;
+use woolly_core::auth::Scope;
+
+use crate::auth::{Auth, path_id};
+use crate::entities::{AccountEntity, RelationshipEntity};
+use crate::error::ApiError;
+use crate::extract::ApiQuery;
+use crate::pagination::{PageParams, Paged};
+
+pub(super) fn router() -> Router<Woolly> {
+    Router::new()
+        .route("/api/v1/follow_requests", get(list))
+        .route("/api/v1/follow_requests/{id}/authorize", post(authorize))
+        .route("/api/v1/follow_requests/{id}/reject", post(reject))
+}
+
+async fn list(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    ApiQuery(params): ApiQuery<PageParams>,
+    uri: Uri,
+) -> Result<Paged<AccountEntity>, ApiError> {
+    let (account, _) = auth
+        .require(&[Scope::FOLLOW, Scope::READ_FOLLOWS])?
+        .user()?;
+    let rows = woolly
+        .follow_requests(account, params.page(40, 80)?)
+        .await?;
+    Ok(super::statuses::accounts_page(&woolly, rows, &uri))
+}
+
+async fn answer(
+    woolly: &Woolly,
+    auth: &Auth,
+    id: &str,
+    authorize: bool,
+) -> Result<Json<RelationshipEntity>, ApiError> {
+    let (account, _) = auth
+        .require(&[Scope::FOLLOW, Scope::WRITE_FOLLOWS])?
+        .user()?;
+    let relationship = woolly
+        .answer_follow_request(account, path_id(id)?, authorize)
+        .await?;
+    Ok(Json(RelationshipEntity::new(&relationship)))
+}
+
+async fn authorize(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<RelationshipEntity>, ApiError> {
+    answer(&woolly, &auth, &id, true).await
+}
+
+async fn reject(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<RelationshipEntity>, ApiError> {
+    answer(&woolly, &auth, &id, false).await
+}

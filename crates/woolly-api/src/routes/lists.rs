@@ -1,0 +1,213 @@
+//! Lists (`methods/lists.md`): the caller's lists, their members, the lists an account is in
+//! (`GET /api/v1/accounts/:id/lists`) and a list's timeline (`GET /api/v1/timelines/list/:id`).
+//! Another user's list is answered as a missing one: 404.
+
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use woolly_core::Woolly;
+use woolly_core::auth::Scope;
+use woolly_core::lists::{ListEdit, RepliesPolicy};
+
+use crate::auth::{Auth, path_id};
+use crate::entities::{AccountEntity, ListEntity, StatusEntity};
+use crate::error::ApiError;
+use crate::extract::{ApiParams, ApiQuery};
+use crate::lenient;
+use crate::pagination::{PageParams, Paged};
+
+pub(super) fn router() -> Router<Woolly> {
+    Router::new()
+        .route("/api/v1/lists", get(index).post(create))
+        .route("/api/v1/lists/{id}", get(show).put(update).delete(destroy))
+        .route(
+            "/api/v1/lists/{id}/accounts",
+            get(members).post(add_members).delete(remove_members),
+        )
+        .route("/api/v1/accounts/{id}/lists", get(containing))
+        .route("/api/v1/timelines/list/{id}", get(timeline))
+}
+
+async fn index(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+) -> Result<Json<Vec<ListEntity>>, ApiError> {
+    let (account, _) = auth.require(&[Scope::READ_LISTS])?.user()?;
+    let lists = woolly.lists(account.id).await?;
+    Ok(Json(lists.iter().map(ListEntity::new).collect()))
+}
+
+async fn show(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<ListEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::READ_LISTS])?.user()?;
+    let list = woolly.list(account.id, path_id(&id)?).await?;
+    Ok(Json(ListEntity::new(&list)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ListParams {
+    title: Option<String>,
+    replies_policy: Option<String>,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    exclusive: Option<bool>,
+}
+
+impl ListParams {
+    fn edit(self) -> Result<ListEdit, ApiError> {
+        let replies_policy = match self.replies_policy.as_deref() {
+            None | Some("") => None,
+            Some(text) => Some(RepliesPolicy::parse(text)?),
+        };
+        Ok(ListEdit {
+            title: self.title,
+            replies_policy,
+            exclusive: self.exclusive,
+        })
+    }
+}
+
+async fn create(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    ApiParams(params): ApiParams<ListParams>,
+) -> Result<Json<ListEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_LISTS])?.user()?;
+    let list = woolly.create_list(account, params.edit()?).await?;
+    Ok(Json(ListEntity::new(&list)))
+}
+
+/// Mastodon updates only the attributes given.
+async fn update(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiParams(params): ApiParams<ListParams>,
+) -> Result<Json<ListEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_LISTS])?.user()?;
+    let list = woolly
+        .update_list(account, path_id(&id)?, params.edit()?)
+        .await?;
+    Ok(Json(ListEntity::new(&list)))
+}
+
+async fn destroy(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_LISTS])?.user()?;
+    woolly.delete_list(account, path_id(&id)?).await?;
+    Ok(Json(json!({})))
+}
+
+/// `limit=0` asks for every member at once, without a `Link` header.
+async fn members(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiQuery(params): ApiQuery<PageParams>,
+    uri: Uri,
+) -> Result<Paged<AccountEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::READ_LISTS])?.user()?;
+    let everyone = params
+        .limit
+        .as_deref()
+        .is_some_and(|limit| limit.trim().parse::<i64>() == Ok(0));
+    let page = if everyone {
+        None
+    } else {
+        Some(params.page(40, 80)?)
+    };
+    let rows = woolly
+        .list_accounts(account.id, path_id(&id)?, page)
+        .await?;
+    if everyone {
+        let items = rows
+            .iter()
+            .map(|(_, member)| AccountEntity::new(member, None, woolly.config()))
+            .collect();
+        return Ok(Paged { items, link: None });
+    }
+    Ok(super::statuses::accounts_page(&woolly, rows, &uri))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct MembersParams {
+    #[serde(default, deserialize_with = "lenient::list")]
+    account_ids: Vec<String>,
+}
+
+impl MembersParams {
+    /// The account ids; one that is not a number names no account (404, as in Mastodon).
+    fn ids(&self) -> Result<Vec<i64>, ApiError> {
+        self.account_ids.iter().map(|id| path_id(id)).collect()
+    }
+}
+
+async fn add_members(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiParams(params): ApiParams<MembersParams>,
+) -> Result<Json<Value>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_LISTS])?.user()?;
+    woolly
+        .add_to_list(account, path_id(&id)?, &params.ids()?)
+        .await?;
+    Ok(Json(json!({})))
+}
+
+async fn remove_members(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiParams(params): ApiParams<MembersParams>,
+) -> Result<Json<Value>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_LISTS])?.user()?;
+    // Ids that are not numbers name no member: nothing to remove.
+    let ids: Vec<i64> = params
+        .account_ids
+        .iter()
+        .filter_map(|id| id.parse().ok())
+        .collect();
+    woolly
+        .remove_from_list(account, path_id(&id)?, &ids)
+        .await?;
+    Ok(Json(json!({})))
+}
+
+/// The caller's lists that contain an account.
+async fn containing(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<ListEntity>>, ApiError> {
+    let (account, _) = auth.require(&[Scope::READ_LISTS])?.user()?;
+    let lists = woolly.lists_containing(account.id, path_id(&id)?).await?;
+    Ok(Json(lists.iter().map(ListEntity::new).collect()))
+}
+
+async fn timeline(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiQuery(params): ApiQuery<PageParams>,
+    uri: Uri,
+) -> Result<Paged<StatusEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::READ_LISTS])?.user()?;
+    let views = woolly
+        .list_timeline(account.id, path_id(&id)?, params.page(20, 40)?)
+        .await?;
+    Ok(super::timelines::statuses_page(
+        &woolly,
+        &views,
+        Some(account.id),
+        &uri,
+    ))
+}

@@ -1,0 +1,219 @@
+//! Grouped notifications, v2 (`methods/grouped_notifications.md`): favourites, reblogs and
+//! follows of the same kind (about the same status) within a few hours come as one group, with
+//! the accounts and statuses they mention listed once beside the groups.
+//!
+//! Groups are formed over the page of notifications asked for, so a group that straddles two
+//! pages appears on both (Mastodon does the same at page boundaries).
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use axum::response::IntoResponse as _;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use woolly_core::Woolly;
+use woolly_core::auth::Scope;
+use woolly_core::notifications::{GROUPED_KINDS, NotificationGroup, group_notifications};
+
+use crate::auth::Auth;
+use crate::entities::{AccountEntity, StatusEntity, iso8601};
+use crate::error::ApiError;
+use crate::extract::ApiQuery;
+use crate::lenient;
+use crate::pagination::{PageParams, Paged};
+
+pub(super) fn router() -> Router<Woolly> {
+    Router::new()
+        .route("/api/v2/notifications", get(list))
+        .route("/api/v2/notifications/unread_count", get(unread_count))
+        .route("/api/v2/notifications/{group_key}", get(show))
+        .route("/api/v2/notifications/{group_key}/accounts", get(accounts))
+        .route("/api/v2/notifications/{group_key}/dismiss", post(dismiss))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ListParams {
+    #[serde(flatten)]
+    page: PageParams,
+    #[serde(default, deserialize_with = "lenient::list")]
+    types: Vec<String>,
+    #[serde(default, deserialize_with = "lenient::list")]
+    exclude_types: Vec<String>,
+    #[serde(default, deserialize_with = "lenient::list")]
+    grouped_types: Vec<String>,
+    expand_accounts: Option<String>,
+}
+
+/// The body of a grouped answer: the groups, and each account and status they mention once.
+fn render(woolly: &Woolly, viewer: i64, groups: &[NotificationGroup]) -> Value {
+    let config = woolly.config();
+    let mut accounts = BTreeMap::new();
+    let mut statuses = BTreeMap::new();
+    let rendered: Vec<Value> = groups
+        .iter()
+        .map(|group| {
+            let newest = &group.notifications[0];
+            let oldest = &group.notifications[group.notifications.len() - 1];
+            let mut sample = Vec::new();
+            for notification in &group.notifications {
+                let id = notification.account.id.to_string();
+                if !sample.contains(&id) && sample.len() < 8 {
+                    sample.push(id.clone());
+                }
+                accounts
+                    .entry(id)
+                    .or_insert_with(|| AccountEntity::new(&notification.account, None, config));
+            }
+            if let Some(status) = &newest.status {
+                statuses
+                    .entry(status.status.id.to_string())
+                    .or_insert_with(|| StatusEntity::new(status, Some(viewer), config));
+            }
+            json!({
+                "group_key": group.key,
+                "notifications_count": group.notifications.len(),
+                "type": group.kind,
+                "most_recent_notification_id": newest.id.to_string(),
+                "page_min_id": oldest.id.to_string(),
+                "page_max_id": newest.id.to_string(),
+                "latest_page_notification_at": iso8601(newest.created_at),
+                "sample_account_ids": sample,
+                "status_id": newest.status.as_ref().map(|status| status.status.id.to_string()),
+            })
+        })
+        .collect();
+    json!({
+        "accounts": accounts.into_values().collect::<Vec<_>>(),
+        "statuses": statuses.into_values().collect::<Vec<_>>(),
+        "notification_groups": rendered,
+    })
+}
+
+fn grouped_kinds(requested: &[String]) -> Vec<String> {
+    if requested.is_empty() {
+        GROUPED_KINDS
+            .iter()
+            .map(|kind| (*kind).to_owned())
+            .collect()
+    } else {
+        requested.to_vec()
+    }
+}
+
+async fn list(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    ApiQuery(params): ApiQuery<ListParams>,
+    uri: Uri,
+) -> Result<axum::response::Response, ApiError> {
+    let (account, _) = auth.require(&[Scope::READ_NOTIFICATIONS])?.user()?;
+    if params
+        .expand_accounts
+        .as_deref()
+        .is_some_and(|mode| mode != "full")
+    {
+        return Err(ApiError::unprocessable(
+            "Only expand_accounts=full is supported on this server yet",
+        ));
+    }
+    let page = params.page.page(40, 80)?;
+    let views = woolly
+        .notifications(account.id, &params.types, &params.exclude_types, page)
+        .await?;
+    let cursors = views
+        .first()
+        .zip(views.last())
+        .map(|(first, last)| (first.id, last.id));
+    let groups = group_notifications(views, &grouped_kinds(&params.grouped_types));
+    let body = render(&woolly, account.id, &groups);
+    // The body is one object, not a list; the Link header is a list's all the same.
+    let link = Paged::<Value>::new(Vec::new(), cursors, woolly.config(), &uri).link;
+    let mut response = Json(body).into_response();
+    if let Some(link) = link {
+        response
+            .headers_mut()
+            .insert(axum::http::header::LINK, link);
+    }
+    Ok(response)
+}
+
+/// The notifications of one group (searching the recent ones, where groups live).
+async fn group(woolly: &Woolly, viewer: i64, key: &str) -> Result<NotificationGroup, ApiError> {
+    let page = woolly_core::Page {
+        max_id: None,
+        since_id: None,
+        min_id: None,
+        limit: 400,
+    };
+    let views = woolly.notifications(viewer, &[], &[], page).await?;
+    group_notifications(views, &grouped_kinds(&[]))
+        .into_iter()
+        .find(|group| group.key == key)
+        .ok_or_else(ApiError::not_found)
+}
+
+async fn show(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(key): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let (account, _) = auth.require(&[Scope::READ_NOTIFICATIONS])?.user()?;
+    let found = group(&woolly, account.id, &key).await?;
+    Ok(Json(render(&woolly, account.id, &[found])))
+}
+
+async fn accounts(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(key): Path<String>,
+) -> Result<Json<Vec<AccountEntity>>, ApiError> {
+    let (account, _) = auth.require(&[Scope::READ_NOTIFICATIONS])?.user()?;
+    let found = group(&woolly, account.id, &key).await?;
+    Ok(Json(
+        found
+            .notifications
+            .iter()
+            .map(|notification| AccountEntity::new(&notification.account, None, woolly.config()))
+            .collect(),
+    ))
+}
+
+async fn dismiss(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(key): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_NOTIFICATIONS])?.user()?;
+    let found = group(&woolly, account.id, &key).await?;
+    for notification in &found.notifications {
+        woolly
+            .dismiss_notifications(account.id, Some(notification.id))
+            .await?;
+    }
+    Ok(Json(json!({})))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct UnreadParams {
+    #[serde(default, deserialize_with = "lenient::id")]
+    limit: Option<String>,
+}
+
+async fn unread_count(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    ApiQuery(params): ApiQuery<UnreadParams>,
+) -> Result<Json<Value>, ApiError> {
+    let (account, _) = auth.require(&[Scope::READ_NOTIFICATIONS])?.user()?;
+    let limit = params
+        .limit
+        .as_deref()
+        .and_then(|limit| limit.parse::<i64>().ok())
+        .unwrap_or(100)
+        .clamp(1, 1000);
+    let count = woolly.unread_notification_count(account.id, limit).await?;
+    Ok(Json(json!({ "count": count })))
+}

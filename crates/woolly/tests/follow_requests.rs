@@ -1,0 +1,282 @@
+//! Locked accounts: follows become requests that the account authorizes or rejects.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{TestInstance, TestServer, http};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn account(instance: &TestInstance, server: &TestServer, name: &str) -> (String, String) {
+    let token = instance.account_with_token(name, "read write follow");
+    let me: Value = http()
+        .get(server.url("/api/v1/accounts/verify_credentials"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    (token, me["id"].as_str().unwrap().to_owned())
+}
+
+async fn post(server: &TestServer, token: &str, path: &str) -> (StatusCode, Value) {
+    let response = http()
+        .post(server.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    (
+        response.status(),
+        response.json().await.unwrap_or(Value::Null),
+    )
+}
+
+async fn get(server: &TestServer, token: &str, path: &str) -> Value {
+    http()
+        .get(server.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_locked_account_authorizes_or_rejects_follow_requests() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (locked, locked_id) = account(&instance, &server, "locked").await;
+    let (bob, bob_id) = account(&instance, &server, "bob").await;
+    let (carol, carol_id) = account(&instance, &server, "carol").await;
+    http()
+        .patch(server.url("/api/v1/accounts/update_credentials"))
+        .bearer_auth(&locked)
+        .json(&json!({"locked": true}))
+        .send()
+        .await
+        .unwrap();
+    let private: Value = http()
+        .post(server.url("/api/v1/statuses"))
+        .bearer_auth(&locked)
+        .json(&json!({"status": "for followers", "visibility": "private"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let private_id = private["id"].as_str().unwrap();
+
+    let (_, relationship) = post(
+        &server,
+        &bob,
+        &format!("/api/v1/accounts/{locked_id}/follow"),
+    )
+    .await;
+    assert_eq!(
+        (
+            relationship["following"].clone(),
+            relationship["requested"].clone()
+        ),
+        (json!(false), json!(true))
+    );
+    post(
+        &server,
+        &carol,
+        &format!("/api/v1/accounts/{locked_id}/follow"),
+    )
+    .await;
+    let me = get(&server, &locked, "/api/v1/accounts/verify_credentials").await;
+    assert_eq!(me["source"]["follow_requests_count"], 2);
+    let requests = get(&server, &locked, "/api/v1/follow_requests").await;
+    let ids: Vec<&str> = requests
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [carol_id.as_str(), bob_id.as_str()]);
+    let notifications = get(&server, &locked, "/api/v1/notifications").await;
+    assert!(
+        notifications
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["type"] == "follow_request")
+    );
+    let relationships = get(
+        &server,
+        &locked,
+        &format!("/api/v1/accounts/relationships?id[]={bob_id}"),
+    )
+    .await;
+    assert_eq!(relationships[0]["requested_by"], true);
+
+    // Not yet a follower: the private post stays hidden.
+    let response = http()
+        .get(server.url(&format!("/api/v1/statuses/{private_id}")))
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+
+    let (status, relationship) = post(
+        &server,
+        &locked,
+        &format!("/api/v1/follow_requests/{bob_id}/authorize"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(relationship["followed_by"], true);
+    let response = http()
+        .get(server.url(&format!("/api/v1/statuses/{private_id}")))
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "a follower now");
+
+    let (_, relationship) = post(
+        &server,
+        &locked,
+        &format!("/api/v1/follow_requests/{carol_id}/reject"),
+    )
+    .await;
+    assert_eq!(relationship["followed_by"], false);
+    let (_, relationship) = post(
+        &server,
+        &carol,
+        &format!("/api/v1/accounts/{locked_id}/unfollow"),
+    )
+    .await;
+    assert_eq!(relationship["requested"], false);
+    assert_eq!(
+        get(&server, &locked, "/api/v1/follow_requests").await,
+        json!([])
+    );
+    assert_eq!(
+        get(&server, &locked, "/api/v1/notifications").await,
+        json!([]),
+        "answered requests leave no notification"
+    );
+
+    // Nothing to answer: 404.
+    let (status, _) = post(
+        &server,
+        &locked,
+        &format!("/api/v1/follow_requests/{carol_id}/authorize"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = post(&server, &locked, "/api/v1/follow_requests/nonsense/reject").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn grouped_notifications_gather_favourites_of_a_status() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (alice, alice_id) = account(&instance, &server, "alice").await;
+    let (bob, bob_id) = account(&instance, &server, "bob").await;
+    let (carol, carol_id) = account(&instance, &server, "carol").await;
+    let status: Value = http()
+        .post(server.url("/api/v1/statuses"))
+        .bearer_auth(&alice)
+        .json(&json!({"status": "like this"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = status["id"].as_str().unwrap();
+    for token in [&bob, &carol] {
+        post(&server, token, &format!("/api/v1/statuses/{id}/favourite")).await;
+        post(
+            &server,
+            token,
+            &format!("/api/v1/accounts/{alice_id}/follow"),
+        )
+        .await;
+    }
+    http()
+        .post(server.url("/api/v1/statuses"))
+        .bearer_auth(&bob)
+        .json(&json!({"status": "@alice hi"}))
+        .send()
+        .await
+        .unwrap();
+
+    let grouped = get(&server, &alice, "/api/v2/notifications").await;
+    let groups = grouped["notification_groups"].as_array().unwrap();
+    let kinds: Vec<&str> = groups.iter().map(|g| g["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["mention", "follow", "favourite"], "{grouped}");
+    let favourites = &groups[2];
+    assert_eq!(favourites["notifications_count"], 2);
+    assert_eq!(favourites["status_id"], id);
+    assert!(
+        favourites["group_key"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("favourite-{id}-"))
+    );
+    let mut sample: Vec<String> = favourites["sample_account_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    sample.sort();
+    let mut expected = vec![bob_id.clone(), carol_id.clone()];
+    expected.sort();
+    assert_eq!(sample, expected);
+    assert_eq!(
+        grouped["accounts"].as_array().unwrap().len(),
+        2,
+        "each account once"
+    );
+    assert_eq!(grouped["statuses"].as_array().unwrap().len(), 2);
+
+    // The v1 entity carries the same key, and a group can be read and dismissed by it.
+    let v1 = get(&server, &alice, "/api/v1/notifications?types[]=favourite").await;
+    assert_eq!(v1[0]["group_key"], favourites["group_key"]);
+    let key = favourites["group_key"].as_str().unwrap();
+    let accounts = get(
+        &server,
+        &alice,
+        &format!("/api/v2/notifications/{key}/accounts"),
+    )
+    .await;
+    assert_eq!(accounts.as_array().unwrap().len(), 2);
+    assert_eq!(
+        get(&server, &alice, "/api/v2/notifications/unread_count").await,
+        json!({"count": 5})
+    );
+    let (status, _) = post(
+        &server,
+        &alice,
+        &format!("/api/v2/notifications/{key}/dismiss"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        get(&server, &alice, "/api/v2/notifications/unread_count").await,
+        json!({"count": 3})
+    );
+    let response = http()
+        .get(server.url("/api/v2/notifications/favourite-1-1"))
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    server.stop().await;
+}

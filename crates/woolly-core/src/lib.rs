@@ -24,6 +24,7 @@ pub mod relations;
 pub mod search;
 mod state;
 pub mod statuses;
+pub mod tags;
 pub mod text;
 pub mod visibility;
 

@@ -518,6 +518,16 @@ impl crate::jobs::JobHandler for FanOutJob {
                     )
                     .await?
             };
+            let mut account_ids = account_ids;
+            if status.visibility == Visibility::Public && status.reblog_of_id.is_none() {
+                // Followers of its hashtags get public posts too.
+                account_ids.extend(
+                    woolly
+                        .db()
+                        .fan_out_to_tag_followers(status.id, status.account_id)
+                        .await?,
+                );
+            }
             if !account_ids.is_empty() {
                 woolly.publish([Event::HomeFeed {
                     status_id: status.id,

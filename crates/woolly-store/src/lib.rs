@@ -28,6 +28,7 @@ mod schema;
 mod search;
 mod secrets;
 mod statuses;
+mod tags;
 mod tokens;
 
 pub use accounts::{AccountRow, LocalUserRow, NewLocalAccount, ProfileUpdate};

@@ -22,6 +22,8 @@ pub struct RelationshipRow {
     pub requested: bool,
     /// The target has asked to follow the account and waits.
     pub requested_by: bool,
+    /// The account's private note about the target.
+    pub note: Option<String>,
 }
 
 /// One row of `notification`.
@@ -393,7 +395,8 @@ impl Db {
                        AND (m.expires_at IS NULL OR m.expires_at > $2)), FALSE) AS muting_notifications, \
                (SELECT m.expires_at FROM mute m WHERE m.account_id = $1 AND m.target_account_id = a.id) AS muting_expires_at, \
                EXISTS (SELECT 1 FROM follow_request r WHERE r.account_id = $1 AND r.target_account_id = a.id) AS requested, \
-               EXISTS (SELECT 1 FROM follow_request r WHERE r.account_id = a.id AND r.target_account_id = $1) AS requested_by \
+               EXISTS (SELECT 1 FROM follow_request r WHERE r.account_id = a.id AND r.target_account_id = $1) AS requested_by, \
+               (SELECT n.comment FROM account_note n WHERE n.account_id = $1 AND n.target_account_id = a.id) AS note \
              FROM account a WHERE a.id IN ({ids})"
         );
         let found = on_reader!(self, pool => sqlx::query_as::<_, RelationshipRow>(&sql)

@@ -43,7 +43,7 @@ impl RelationshipEntity {
             requested_by: relationship.requested_by,
             domain_blocking: false,
             endorsed: false,
-            note: String::new(),
+            note: relationship.note.clone().unwrap_or_default(),
         }
     }
 }

@@ -15,6 +15,7 @@ mod oauth;
 mod search;
 mod statuses;
 mod streaming;
+mod tags;
 mod timelines;
 
 use axum::Router;
@@ -34,6 +35,7 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(markers::router())
         .merge(media::router())
         .merge(search::router())
+        .merge(tags::router())
         .merge(follow_requests::router())
         .merge(notification_groups::router())
         .merge(health::router())

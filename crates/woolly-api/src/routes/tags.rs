@@ -1,0 +1,149 @@
+//! Hashtags (`methods/tags.md`, `methods/followed_tags.md`) and two small account tools:
+//! private notes (`POST /accounts/:id/note`) and familiar followers.
+
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use woolly_core::Woolly;
+use woolly_core::auth::Scope;
+use woolly_core::tags::TagView;
+
+use crate::auth::{Auth, optional_viewer, path_id};
+use crate::entities::{AccountEntity, RelationshipEntity};
+use crate::error::ApiError;
+use crate::extract::{ApiParams, ApiQuery};
+use crate::lenient;
+use crate::pagination::{PageParams, Paged};
+
+pub(super) fn router() -> Router<Woolly> {
+    Router::new()
+        .route("/api/v1/tags/{name}", get(show))
+        .route("/api/v1/tags/{name}/follow", post(follow))
+        .route("/api/v1/tags/{name}/unfollow", post(unfollow))
+        .route("/api/v1/followed_tags", get(followed))
+        .route("/api/v1/accounts/{id}/note", post(note))
+        .route(
+            "/api/v1/accounts/familiar_followers",
+            get(familiar_followers),
+        )
+}
+
+fn tag_entity(woolly: &Woolly, tag: &TagView) -> Value {
+    let mut entity = super::search::tag_entity(woolly, &tag.usage);
+    if let (Some(following), Some(object)) = (tag.following, entity.as_object_mut()) {
+        object.insert("following".to_owned(), json!(following));
+    }
+    entity
+}
+
+async fn show(
+    State(woolly): State<Woolly>,
+    auth: Option<Auth>,
+    Path(name): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let viewer = optional_viewer(&auth, &[Scope::READ_FOLLOWS, Scope::READ_ACCOUNTS])?;
+    Ok(Json(tag_entity(&woolly, &woolly.tag(viewer, &name).await?)))
+}
+
+async fn set_following(
+    woolly: &Woolly,
+    auth: &Auth,
+    name: &str,
+    follow: bool,
+) -> Result<Json<Value>, ApiError> {
+    let (account, _) = auth
+        .require(&[Scope::FOLLOW, Scope::WRITE_FOLLOWS])?
+        .user()?;
+    Ok(Json(tag_entity(
+        woolly,
+        &woolly.follow_tag(account, name, follow).await?,
+    )))
+}
+
+async fn follow(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(name): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    set_following(&woolly, &auth, &name, true).await
+}
+
+async fn unfollow(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(name): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    set_following(&woolly, &auth, &name, false).await
+}
+
+async fn followed(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    ApiQuery(params): ApiQuery<PageParams>,
+    uri: Uri,
+) -> Result<Paged<Value>, ApiError> {
+    let (account, _) = auth
+        .require(&[Scope::FOLLOW, Scope::READ_FOLLOWS])?
+        .user()?;
+    let (tags, cursors) = woolly
+        .followed_tags(account, params.page(100, 200)?)
+        .await?;
+    let items = tags.iter().map(|tag| tag_entity(&woolly, tag)).collect();
+    Ok(Paged::new(items, cursors, woolly.config(), &uri))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct NoteParams {
+    #[serde(default)]
+    comment: String,
+}
+
+async fn note(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiParams(params): ApiParams<NoteParams>,
+) -> Result<Json<RelationshipEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
+    let relationship = woolly
+        .set_note(account, path_id(&id)?, &params.comment)
+        .await?;
+    Ok(Json(RelationshipEntity::new(&relationship)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct FamiliarParams {
+    #[serde(default, deserialize_with = "lenient::list")]
+    id: Vec<String>,
+}
+
+async fn familiar_followers(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    ApiQuery(params): ApiQuery<FamiliarParams>,
+) -> Result<Json<Vec<Value>>, ApiError> {
+    let (account, _) = auth
+        .require(&[Scope::FOLLOW, Scope::READ_FOLLOWS])?
+        .user()?;
+    let ids: Vec<i64> = params
+        .id
+        .iter()
+        .filter_map(|id| id.parse().ok())
+        .take(40)
+        .collect();
+    let found = woolly.familiar_followers(account.id, &ids).await?;
+    Ok(Json(
+        found
+            .iter()
+            .map(|(target, accounts)| {
+                json!({
+                    "id": target.to_string(),
+                    "accounts": accounts.iter().map(|account| AccountEntity::new(account, None, woolly.config())).collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,196 @@
+//! Hashtags to follow (and their posts in the home timeline), account notes, familiar followers.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{TestInstance, TestServer, eventually, http};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn account(instance: &TestInstance, server: &TestServer, name: &str) -> (String, String) {
+    let token = instance.account_with_token(name, "read write follow");
+    let me: Value = http()
+        .get(server.url("/api/v1/accounts/verify_credentials"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    (token, me["id"].as_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn a_followed_hashtag_brings_public_posts_into_the_home_timeline() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (alice, _) = account(&instance, &server, "alice").await;
+    let (bob, _) = account(&instance, &server, "bob").await;
+    let followed: Value = http()
+        .post(server.url("/api/v1/tags/Knitting/follow"))
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(followed["name"], "knitting");
+    assert_eq!(followed["following"], true);
+    assert_eq!(followed["history"].as_array().unwrap().len(), 7);
+    let list: Value = http()
+        .get(server.url("/api/v1/followed_tags"))
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list[0]["name"], "knitting");
+
+    let public: Value = http()
+        .post(server.url("/api/v1/statuses"))
+        .bearer_auth(&alice)
+        .json(&json!({"status": "new #knitting pattern"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    http()
+        .post(server.url("/api/v1/statuses"))
+        .bearer_auth(&alice)
+        .json(&json!({"status": "unlisted #knitting", "visibility": "unlisted"}))
+        .send()
+        .await
+        .unwrap();
+    let home = eventually(
+        Duration::from_secs(20),
+        "the tagged post in bob's home",
+        || async {
+            let home: Value = http()
+                .get(server.url("/api/v1/timelines/home"))
+                .bearer_auth(&bob)
+                .send()
+                .await
+                .ok()?
+                .json()
+                .await
+                .ok()?;
+            (!home.as_array()?.is_empty()).then_some(home)
+        },
+    )
+    .await;
+    assert_eq!(
+        home.as_array().unwrap().len(),
+        1,
+        "only the public one: {home}"
+    );
+    assert_eq!(home[0]["id"], public["id"]);
+
+    let tag: Value = http()
+        .get(server.url("/api/v1/tags/knitting"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        tag.get("following").is_none(),
+        "anonymous viewers get no following field"
+    );
+    assert_eq!(tag["history"][0]["uses"], "2");
+    let unfollowed: Value = http()
+        .post(server.url("/api/v1/tags/knitting/unfollow"))
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(unfollowed["following"], false);
+    let response = http()
+        .get(server.url("/api/v1/tags/not%20a%20tag"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn notes_and_familiar_followers() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (alice, _) = account(&instance, &server, "alice").await;
+    let (bob, bob_id) = account(&instance, &server, "bob").await;
+    let (carol, carol_id) = account(&instance, &server, "carol").await;
+    let relationship: Value = http()
+        .post(server.url(&format!("/api/v1/accounts/{bob_id}/note")))
+        .bearer_auth(&alice)
+        .form(&[("comment", "met at the knitting club")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(relationship["note"], "met at the knitting club");
+    let relationships: Value = http()
+        .get(server.url(&format!("/api/v1/accounts/relationships?id[]={bob_id}")))
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(relationships[0]["note"], "met at the knitting club");
+    let relationships: Value = http()
+        .get(server.url(&format!("/api/v1/accounts/relationships?id[]={bob_id}")))
+        .bearer_auth(&carol)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(relationships[0]["note"], "", "notes are private");
+
+    // Alice follows bob, bob follows carol: bob is a familiar follower of carol for alice.
+    http()
+        .post(server.url(&format!("/api/v1/accounts/{bob_id}/follow")))
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap();
+    http()
+        .post(server.url(&format!("/api/v1/accounts/{carol_id}/follow")))
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap();
+    let familiar: Value = http()
+        .get(server.url(&format!(
+            "/api/v1/accounts/familiar_followers?id[]={carol_id}"
+        )))
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(familiar[0]["id"], carol_id.as_str());
+    assert_eq!(familiar[0]["accounts"][0]["id"], bob_id.as_str());
+    let _ = carol;
+    server.stop().await;
+}

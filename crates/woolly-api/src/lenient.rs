@@ -56,3 +56,44 @@ pub fn list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D
         Some(ListLike::One(value)) => vec![value],
     })
 }
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum IntegerLike {
+    Number(i64),
+    Text(String),
+}
+
+impl IntegerLike {
+    fn parse<E: serde::de::Error>(self) -> Result<i64, E> {
+        match self {
+            IntegerLike::Number(number) => Ok(number),
+            IntegerLike::Text(text) => text
+                .trim()
+                .parse()
+                .map_err(|_| E::custom(format!("{text:?} is not an integer"))),
+        }
+    }
+}
+
+/// An integer given as a JSON number or as text (`poll[expires_in]=300`).
+pub fn integer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    Option::<IntegerLike>::deserialize(deserializer)?
+        .map(IntegerLike::parse)
+        .transpose()
+}
+
+/// A list of integers given as numbers or text, or one such value (`choices[]=0`, `[0, 2]`).
+pub fn integer_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<i64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum ListLike {
+        Many(Vec<IntegerLike>),
+        One(IntegerLike),
+    }
+    match Option::<ListLike>::deserialize(deserializer)? {
+        None => Ok(Vec::new()),
+        Some(ListLike::Many(values)) => values.into_iter().map(IntegerLike::parse).collect(),
+        Some(ListLike::One(value)) => Ok(vec![value.parse()?]),
+    }
+}

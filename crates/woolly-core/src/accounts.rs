@@ -306,6 +306,20 @@ impl Woolly {
         })
     }
 
+    /// Accounts by id, keyed by id (unknown ids are left out), in one query.
+    pub(crate) async fn accounts_by_id(
+        &self,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, Account>> {
+        Ok(self
+            .db()
+            .accounts_by_ids(ids)
+            .await?
+            .into_iter()
+            .map(|row| (row.id, Account::from(row)))
+            .collect())
+    }
+
     /// An account by id.
     pub async fn account(&self, id: i64) -> Result<Option<Account>> {
         Ok(self.db().account_by_id(id).await?.map(Account::from))

@@ -98,6 +98,7 @@ impl Scope {
     pub const WRITE_ACCOUNTS: Scope = Scope(18);
     pub const WRITE_BLOCKS: Scope = Scope(19);
     pub const WRITE_BOOKMARKS: Scope = Scope(20);
+    pub const WRITE_CONVERSATIONS: Scope = Scope(21);
     pub const WRITE_FAVOURITES: Scope = Scope(22);
     pub const WRITE_FOLLOWS: Scope = Scope(24);
     pub const WRITE_LISTS: Scope = Scope(25);
@@ -324,6 +325,7 @@ mod tests {
             (Scope::WRITE_ACCOUNTS, "write:accounts"),
             (Scope::WRITE_BLOCKS, "write:blocks"),
             (Scope::WRITE_BOOKMARKS, "write:bookmarks"),
+            (Scope::WRITE_CONVERSATIONS, "write:conversations"),
             (Scope::WRITE_FAVOURITES, "write:favourites"),
             (Scope::WRITE_FOLLOWS, "write:follows"),
             (Scope::WRITE_LISTS, "write:lists"),

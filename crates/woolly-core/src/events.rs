@@ -50,6 +50,11 @@ pub enum Event {
         author_id: i64,
         visibility: Visibility,
     },
+    /// A direct conversation of an account got a new status.
+    Conversation {
+        account_id: i64,
+        conversation_id: i64,
+    },
     /// A notification was written for an account.
     Notification {
         account_id: i64,
@@ -71,6 +76,8 @@ pub enum Stream {
         tag: String,
         local: bool,
     },
+    /// The viewer's direct conversations.
+    Direct,
 }
 
 impl Stream {
@@ -80,6 +87,7 @@ impl Stream {
         let stream = match name {
             "user" => Stream::User,
             "user:notification" => Stream::UserNotification,
+            "direct" => Stream::Direct,
             "public" => Stream::Public {
                 local: None,
                 only_media: false,
@@ -121,7 +129,10 @@ impl Stream {
 
     /// Whether this stream needs a signed-in user.
     pub fn needs_user(&self) -> bool {
-        matches!(self, Stream::User | Stream::UserNotification)
+        matches!(
+            self,
+            Stream::User | Stream::UserNotification | Stream::Direct
+        )
     }
 
     /// The `stream` array of messages on this stream (`["hashtag", "tag"]`, `["user"]`…).
@@ -129,6 +140,7 @@ impl Stream {
         let name = match self {
             Stream::User => "user",
             Stream::UserNotification => "user:notification",
+            Stream::Direct => "direct",
             Stream::Public {
                 local: None,
                 only_media: false,
@@ -170,6 +182,7 @@ pub enum Delivery {
     StatusUpdate(Box<StatusView>),
     Delete(i64),
     Notification(Box<NotificationView>),
+    Conversation(Box<crate::conversations::ConversationView>),
 }
 
 impl Woolly {
@@ -271,6 +284,22 @@ impl Woolly {
                         .map(as_status_update))
                 } else {
                     Ok(None)
+                }
+            }
+            (
+                Stream::Direct,
+                Event::Conversation {
+                    account_id,
+                    conversation_id,
+                },
+            ) => {
+                if viewer != Some(*account_id) {
+                    return Ok(None);
+                }
+                match self.conversation(*account_id, *conversation_id).await {
+                    Ok(view) => Ok(Some(Delivery::Conversation(Box::new(view)))),
+                    Err(CoreError::NotFound) => Ok(None),
+                    Err(error) => Err(error),
                 }
             }
             (Stream::User, Event::StatusDeleted { status_id, .. }) => {

@@ -102,6 +102,7 @@ impl JobHandlers {
         let mut handlers = JobHandlers::default();
         handlers.register(ProbeJob);
         handlers.register(crate::statuses::FanOutJob);
+        handlers.register(crate::polls::PollExpiryJob);
         handlers
     }
 

@@ -11,13 +11,14 @@ use crate::state::Woolly;
 use crate::statuses::StatusView;
 
 /// The notification types Woolly produces so far, by their Mastodon names.
-pub const KINDS: [&str; 6] = [
+pub const KINDS: [&str; 7] = [
     "mention",
     "follow",
     "follow_request",
     "favourite",
     "reblog",
     "update",
+    "poll",
 ];
 
 /// A notification with what it points at.
@@ -154,13 +155,7 @@ impl Woolly {
         rows: Vec<woolly_store::NotificationRow>,
     ) -> Result<Vec<NotificationView>> {
         let account_ids: Vec<i64> = rows.iter().map(|row| row.from_account_id).collect();
-        let accounts: HashMap<i64, Account> = self
-            .db()
-            .accounts_by_ids(&account_ids)
-            .await?
-            .into_iter()
-            .map(|row| (row.id, Account::from(row)))
-            .collect();
+        let accounts = self.accounts_by_id(&account_ids).await?;
         let status_ids: Vec<i64> = rows.iter().filter_map(|row| row.status_id).collect();
         let visible = self.db().visible_among(&status_ids, Some(viewer)).await?;
         let statuses: HashMap<i64, StatusView> = self

@@ -260,17 +260,6 @@ impl Woolly {
         page: woolly_store::Page,
     ) -> Result<Vec<(i64, Account)>> {
         let rows = self.db().blocks_or_mutes_page(viewer, mutes, page).await?;
-        let ids: Vec<i64> = rows.iter().map(|(_, id)| *id).collect();
-        let accounts: std::collections::HashMap<i64, Account> = self
-            .db()
-            .accounts_by_ids(&ids)
-            .await?
-            .into_iter()
-            .map(|row| (row.id, Account::from(row)))
-            .collect();
-        Ok(rows
-            .into_iter()
-            .filter_map(|(cursor, id)| accounts.get(&id).map(|account| (cursor, account.clone())))
-            .collect())
+        self.accounts_with_cursors(rows).await
     }
 }

@@ -24,15 +24,12 @@ pub struct MuteOptions {
 
 impl Woolly {
     /// Accounts in the order of `ids` (missing ones skipped), each paired with its cursor.
-    async fn accounts_with_cursors(&self, rows: Vec<(i64, i64)>) -> Result<Vec<(i64, Account)>> {
+    pub(crate) async fn accounts_with_cursors(
+        &self,
+        rows: Vec<(i64, i64)>,
+    ) -> Result<Vec<(i64, Account)>> {
         let ids: Vec<i64> = rows.iter().map(|(_, account)| *account).collect();
-        let accounts: std::collections::HashMap<i64, Account> = self
-            .db()
-            .accounts_by_ids(&ids)
-            .await?
-            .into_iter()
-            .map(|row| (row.id, Account::from(row)))
-            .collect();
+        let accounts = self.accounts_by_id(&ids).await?;
         Ok(rows
             .into_iter()
             .filter_map(|(cursor, id)| accounts.get(&id).map(|account| (cursor, account.clone())))

@@ -2,8 +2,6 @@
 //! with; links to this server's own profiles and statuses resolve to them. Looking up remote
 //! accounts and posts (`resolve=true`) comes with federation.
 
-use std::collections::HashMap;
-
 use crate::accounts::Account;
 use crate::error::Result;
 use crate::state::Woolly;
@@ -117,13 +115,7 @@ impl Woolly {
     }
 
     async fn accounts_ordered(&self, ids: &[i64]) -> Result<Vec<Account>> {
-        let mut found: HashMap<i64, Account> = self
-            .db()
-            .accounts_by_ids(ids)
-            .await?
-            .into_iter()
-            .map(|row| (row.id, Account::from(row)))
-            .collect();
+        let mut found = self.accounts_by_id(ids).await?;
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 

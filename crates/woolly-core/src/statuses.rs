@@ -95,6 +95,7 @@ pub struct StatusView {
     pub mentions: Vec<Account>,
     pub tags: Vec<String>,
     pub media: Vec<crate::media::Media>,
+    pub poll: Option<crate::polls::Poll>,
     /// The posting application's name and website.
     pub application: Option<(String, Option<String>)>,
     /// `None` for anonymous viewers.
@@ -113,6 +114,8 @@ pub struct NewPost {
     pub idempotency_key: Option<String>,
     /// Uploads to attach, in order (at most four).
     pub media_ids: Vec<i64>,
+    /// A poll to attach (never together with media).
+    pub poll: Option<crate::polls::PollDraft>,
 }
 
 /// A thread around a status.
@@ -145,6 +148,12 @@ impl Woolly {
         app_id: Option<i64>,
         post: NewPost,
     ) -> Result<StatusView> {
+        if post.poll.is_some() && !post.media_ids.is_empty() {
+            return Err(CoreError::Validation(
+                "Validation failed: A post cannot have both media attachments and a poll".into(),
+            ));
+        }
+        let poll = post.poll.map(|draft| self.check_poll(draft)).transpose()?;
         let checked = self.check_composition(
             &post.text,
             &post.spoiler_text,
@@ -206,6 +215,9 @@ impl Woolly {
             created_at: now,
         };
         tx.insert_status(&status).await?;
+        if let Some(poll) = poll {
+            self.insert_poll(&mut tx, id, author.id, poll, now).await?;
+        }
         let attached = tx.attach_media(id, author.id, &post.media_ids).await?;
         if usize::try_from(attached).ok() != Some(post.media_ids.len()) {
             // Another user's upload, an unknown id, or one already used: nothing is written.
@@ -312,6 +324,15 @@ impl Woolly {
                     .push(self.media_from_row(row));
             }
         }
+        let polls: HashMap<i64, crate::polls::Poll> = db
+            .polls_of(&all_ids, viewer)
+            .await?
+            .into_iter()
+            .map(|(row, options)| {
+                let poll = crate::polls::Poll::from_rows(row, options, viewer);
+                (poll.status_id, poll)
+            })
+            .collect();
         let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
         for (status_id, name) in db.tags_of(&all_ids).await? {
             tags.entry(status_id).or_default().push(name);
@@ -349,6 +370,7 @@ impl Woolly {
                     .collect(),
                 tags: tags.get(&id).cloned().unwrap_or_default(),
                 media: media.get(&id).cloned().unwrap_or_default(),
+                poll: polls.get(&id).cloned(),
                 application: status.app_id.and_then(|app_id| apps.get(&app_id).cloned()),
                 viewer: viewer.map(|_| interactions.get(&id).copied().unwrap_or_default()),
                 reblog: None,
@@ -518,6 +540,10 @@ impl crate::jobs::JobHandler for FanOutJob {
                     )
                     .await?
             };
+            if status.visibility == Visibility::Direct {
+                let events = woolly.record_conversation(&status).await?;
+                woolly.publish(events);
+            }
             let mut account_ids = account_ids;
             if status.visibility == Visibility::Public && status.reblog_of_id.is_none() {
                 // Followers of its hashtags get public posts too.

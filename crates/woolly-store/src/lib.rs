@@ -14,6 +14,7 @@
 
 mod accounts;
 mod connect;
+mod conversations;
 mod databases;
 mod edits;
 mod error;
@@ -23,6 +24,7 @@ mod lists;
 mod markers;
 mod media;
 mod oauth;
+mod polls;
 mod relations;
 mod schema;
 mod search;
@@ -33,6 +35,7 @@ mod tokens;
 
 pub use accounts::{AccountRow, LocalUserRow, NewLocalAccount, ProfileUpdate};
 pub use connect::{Db, Engine, Tx, redact_password};
+pub use conversations::ConversationRow;
 pub use databases::{create_postgres_database, drop_postgres_database};
 pub use edits::{StatusContent, StatusEditRow};
 pub use error::StoreError;
@@ -42,6 +45,7 @@ pub use lists::ListRow;
 pub use markers::MarkerRow;
 pub use media::MediaRow;
 pub use oauth::{AppRow, CodeRow, NewApp};
+pub use polls::{NewPoll, PollOptionRow, PollRow};
 pub use relations::{NotificationRow, RelationshipRow, StatusRelation};
 pub use schema::{SchemaColumn, SchemaIndex};
 pub use search::TagDayRow;

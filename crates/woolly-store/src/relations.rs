@@ -420,31 +420,12 @@ impl Db {
         followers: bool,
         page: Page,
     ) -> Result<Vec<(i64, i64)>> {
-        let (mine, theirs) = if followers {
-            ("target_account_id", "account_id")
+        let rows = if followers {
+            "SELECT id, account_id FROM follow WHERE target_account_id = $1"
         } else {
-            ("account_id", "target_account_id")
+            "SELECT id, target_account_id FROM follow WHERE account_id = $1"
         };
-        let order = if page.min_id.is_some() { "ASC" } else { "DESC" };
-        let sql = format!(
-            "SELECT id, {theirs} FROM follow WHERE {mine} = $1 \
-             AND ($2 IS NULL OR id < $2) AND ($3 IS NULL OR id > $3) ORDER BY id {order} LIMIT $4"
-        );
-        let lower = match (page.since_id, page.min_id) {
-            (Some(since), Some(min)) => Some(since.max(min)),
-            (since, min) => since.or(min),
-        };
-        let mut rows: Vec<(i64, i64)> = on_reader!(self, pool => sqlx::query_as(&sql)
-            .bind(account_id)
-            .bind(page.max_id)
-            .bind(lower)
-            .bind(page.limit)
-            .fetch_all(pool)
-            .await)?;
-        if page.min_id.is_some() {
-            rows.reverse();
-        }
-        Ok(rows)
+        self.id_pairs_page(rows, account_id, page).await
     }
 
     /// The accounts `account_id` blocks (or mutes, `mutes = true`), newest first: (row id,
@@ -455,23 +436,12 @@ impl Db {
         mutes: bool,
         page: Page,
     ) -> Result<Vec<(i64, i64)>> {
-        let table = if mutes { "mute" } else { "block" };
-        let order = if page.min_id.is_some() { "ASC" } else { "DESC" };
-        let sql = format!(
-            "SELECT id, target_account_id FROM {table} WHERE account_id = $1 AND ($2 IS NULL OR id < $2) \
-             AND ($3 IS NULL OR id > $3) ORDER BY id {order} LIMIT $4"
-        );
-        let mut rows: Vec<(i64, i64)> = on_reader!(self, pool => sqlx::query_as(&sql)
-            .bind(account_id)
-            .bind(page.max_id)
-            .bind(page.since_id.or(page.min_id))
-            .bind(page.limit)
-            .fetch_all(pool)
-            .await)?;
-        if page.min_id.is_some() {
-            rows.reverse();
-        }
-        Ok(rows)
+        let rows = if mutes {
+            "SELECT id, target_account_id FROM mute WHERE account_id = $1"
+        } else {
+            "SELECT id, target_account_id FROM block WHERE account_id = $1"
+        };
+        self.id_pairs_page(rows, account_id, page).await
     }
 
     /// Pending follow requests to `account_id`, newest first: (request id, requester id).
@@ -480,22 +450,12 @@ impl Db {
         account_id: i64,
         page: Page,
     ) -> Result<Vec<(i64, i64)>> {
-        let order = if page.min_id.is_some() { "ASC" } else { "DESC" };
-        let sql = format!(
-            "SELECT id, account_id FROM follow_request WHERE target_account_id = $1 AND ($2 IS NULL OR id < $2) \
-             AND ($3 IS NULL OR id > $3) ORDER BY id {order} LIMIT $4"
-        );
-        let mut rows: Vec<(i64, i64)> = on_reader!(self, pool => sqlx::query_as(&sql)
-            .bind(account_id)
-            .bind(page.max_id)
-            .bind(page.since_id.or(page.min_id))
-            .bind(page.limit)
-            .fetch_all(pool)
-            .await)?;
-        if page.min_id.is_some() {
-            rows.reverse();
-        }
-        Ok(rows)
+        self.id_pairs_page(
+            "SELECT id, account_id FROM follow_request WHERE target_account_id = $1",
+            account_id,
+            page,
+        )
+        .await
     }
 
     pub async fn count_follow_requests(&self, account_id: i64) -> Result<i64> {
@@ -515,27 +475,12 @@ impl Db {
         reblogs: bool,
         page: Page,
     ) -> Result<Vec<(i64, i64)>> {
-        let source = if reblogs {
+        let rows = if reblogs {
             "SELECT id, account_id FROM status WHERE reblog_of_id = $1"
         } else {
             "SELECT id, account_id FROM favourite WHERE status_id = $1"
         };
-        let order = if page.min_id.is_some() { "ASC" } else { "DESC" };
-        let sql = format!(
-            "SELECT id, account_id FROM ({source}) x WHERE ($2 IS NULL OR id < $2) AND ($3 IS NULL OR id > $3) \
-             ORDER BY id {order} LIMIT $4"
-        );
-        let mut rows: Vec<(i64, i64)> = on_reader!(self, pool => sqlx::query_as(&sql)
-            .bind(status_id)
-            .bind(page.max_id)
-            .bind(page.since_id.or(page.min_id))
-            .bind(page.limit)
-            .fetch_all(pool)
-            .await)?;
-        if page.min_id.is_some() {
-            rows.reverse();
-        }
-        Ok(rows)
+        self.id_pairs_page(rows, status_id, page).await
     }
 
     /// The viewer's favourites or bookmarks, newest first: (relation id, status id) pairs.
@@ -545,23 +490,30 @@ impl Db {
         account_id: i64,
         page: Page,
     ) -> Result<Vec<(i64, i64)>> {
-        let order = if page.min_id.is_some() { "ASC" } else { "DESC" };
-        let sql = format!(
-            "SELECT id, status_id FROM {} WHERE account_id = $1 AND ($2 IS NULL OR id < $2) \
-             AND ($3 IS NULL OR id > $3) ORDER BY id {order} LIMIT $4",
+        let rows = format!(
+            "SELECT id, status_id FROM {} WHERE account_id = $1",
             relation.table()
         );
-        let mut rows: Vec<(i64, i64)> = on_reader!(self, pool => sqlx::query_as(&sql)
-            .bind(account_id)
+        self.id_pairs_page(&rows, account_id, page).await
+    }
+
+    /// A page of `(row id, other id)` pairs from `rows` (a `SELECT id, … WHERE … = $1` over one
+    /// owner), newest row first, windowed on the row id by `page` as Mastodon pages lists whose
+    /// cursors are not the entities' own ids (followers, favourites, blocks…).
+    async fn id_pairs_page(&self, rows: &str, owner: i64, page: Page) -> Result<Vec<(i64, i64)>> {
+        let sql = format!(
+            "SELECT * FROM ({rows}) x WHERE ($2 IS NULL OR x.id < $2) AND ($3 IS NULL OR x.id > $3) \
+             ORDER BY x.id {} LIMIT $4",
+            page.order()
+        );
+        let rows: Vec<(i64, i64)> = on_reader!(self, pool => sqlx::query_as(&sql)
+            .bind(owner)
             .bind(page.max_id)
-            .bind(page.since_id.or(page.min_id))
+            .bind(page.lower_bound())
             .bind(page.limit)
             .fetch_all(pool)
             .await)?;
-        if page.min_id.is_some() {
-            rows.reverse();
-        }
-        Ok(rows)
+        Ok(page.newest_first(rows))
     }
 
     /// A page of an account's notifications, filtered by kind (`types` to include, `exclude`

@@ -51,7 +51,7 @@ pub struct Page {
 }
 
 impl Page {
-    fn lower_bound(&self) -> Option<i64> {
+    pub(crate) fn lower_bound(&self) -> Option<i64> {
         match (self.since_id, self.min_id) {
             (Some(since), Some(min)) => Some(since.max(min)),
             (since, min) => since.or(min),
@@ -59,16 +59,16 @@ impl Page {
     }
 
     /// `ASC` when paging forward from `min_id`, else `DESC`.
-    fn order(&self) -> &'static str {
+    pub(crate) fn order(&self) -> &'static str {
         if self.min_id.is_some() { "ASC" } else { "DESC" }
     }
 
     /// Puts rows fetched in [`Page::order`] back newest first.
-    fn newest_first(&self, mut ids: Vec<i64>) -> Vec<i64> {
+    pub(crate) fn newest_first<T>(&self, mut rows: Vec<T>) -> Vec<T> {
         if self.min_id.is_some() {
-            ids.reverse();
+            rows.reverse();
         }
-        ids
+        rows
     }
 }
 

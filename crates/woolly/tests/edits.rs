@@ -7,24 +7,10 @@ mod common;
 
 use std::time::Duration;
 
-use common::{TestInstance, TestServer, http};
+use common::{TestInstance, account, http};
 use futures_util::StreamExt as _;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-async fn account(instance: &TestInstance, server: &TestServer, name: &str) -> (String, String) {
-    let token = instance.account_with_token(name, "read write follow");
-    let me: Value = http()
-        .get(server.url("/api/v1/accounts/verify_credentials"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    (token, me["id"].as_str().unwrap().to_owned())
-}
 
 #[tokio::test]
 async fn an_edit_changes_the_status_keeps_its_history_and_tells_rebloggers() {

@@ -4,23 +4,9 @@
 
 mod common;
 
-use common::{TestInstance, TestServer, http};
+use common::{TestInstance, TestServer, account, http};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-async fn account(instance: &TestInstance, server: &TestServer, name: &str) -> (String, String) {
-    let token = instance.account_with_token(name, "read write follow");
-    let me: Value = http()
-        .get(server.url("/api/v1/accounts/verify_credentials"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    (token, me["id"].as_str().unwrap().to_owned())
-}
 
 async fn post(server: &TestServer, token: &str, path: &str) -> (StatusCode, Value) {
     let response = http()

@@ -5,23 +5,9 @@
 
 mod common;
 
-use common::{TestInstance, TestServer, http};
+use common::{TestInstance, account as me, http};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-async fn me(instance: &TestInstance, server: &TestServer, name: &str) -> (String, String) {
-    let token = instance.account_with_token(name, "read write follow");
-    let me: Value = http()
-        .get(server.url("/api/v1/accounts/verify_credentials"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    (token, me["id"].as_str().unwrap().to_owned())
-}
 
 #[tokio::test]
 async fn update_credentials_edits_the_profile_and_posting_defaults() {

@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{TestInstance, TestServer, http};
+use common::{TestInstance, TestServer, account as token_and_id, http};
 use futures_util::{SinkExt as _, StreamExt as _};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -16,24 +16,6 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn token_and_id(
-    instance: &TestInstance,
-    server: &TestServer,
-    name: &str,
-) -> (String, String) {
-    let token = instance.account_with_token(name, "read write follow");
-    let me: Value = http()
-        .get(server.url("/api/v1/accounts/verify_credentials"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    (token, me["id"].as_str().unwrap().to_owned())
-}
 
 async fn connect(server: &TestServer, query: &str, protocol_token: Option<&str>) -> Socket {
     let url = format!(

@@ -6,23 +6,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::{TestInstance, TestServer, eventually, http};
+use common::{TestInstance, account, eventually, http};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-async fn account(instance: &TestInstance, server: &TestServer, name: &str) -> (String, String) {
-    let token = instance.account_with_token(name, "read write follow");
-    let me: Value = http()
-        .get(server.url("/api/v1/accounts/verify_credentials"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    (token, me["id"].as_str().unwrap().to_owned())
-}
 
 #[tokio::test]
 async fn a_followed_hashtag_brings_public_posts_into_the_home_timeline() {

@@ -52,11 +52,14 @@ fn media_limits() -> Value {
 }
 
 fn poll_limits() -> Value {
+    use woolly_core::polls::{
+        MAX_EXPIRATION_SECONDS, MAX_OPTION_CHARACTERS, MAX_OPTIONS, MIN_EXPIRATION_SECONDS,
+    };
     json!({
-        "max_options": 4,
-        "max_characters_per_option": 50,
-        "min_expiration": 300,
-        "max_expiration": 2_629_746,
+        "max_options": MAX_OPTIONS,
+        "max_characters_per_option": MAX_OPTION_CHARACTERS,
+        "min_expiration": MIN_EXPIRATION_SECONDS,
+        "max_expiration": MAX_EXPIRATION_SECONDS,
     })
 }
 

@@ -7,6 +7,7 @@ use woolly_core::statuses::StatusView;
 
 use super::account::AccountEntity;
 use super::media::MediaEntity;
+use super::poll::PollEntity;
 use super::time::iso8601;
 
 #[derive(Debug, Clone, Serialize)]
@@ -68,7 +69,7 @@ pub struct StatusEntity {
     pub tags: Vec<TagEntity>,
     pub emojis: Vec<Value>,
     pub card: Option<Value>,
-    pub poll: Option<Value>,
+    pub poll: Option<PollEntity>,
     pub quote: Option<Value>,
     pub quote_approval: Value,
     /// The source text: only in answers that return it (deletion, for "delete and redraft").
@@ -143,7 +144,7 @@ impl StatusEntity {
                 .collect(),
             emojis: Vec::new(),
             card: None,
-            poll: None,
+            poll: view.poll.as_ref().map(PollEntity::new),
             quote: None,
             quote_approval: serde_json::json!({
                 "automatic": [],

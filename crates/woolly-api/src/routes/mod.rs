@@ -3,6 +3,7 @@
 mod accounts;
 mod apps;
 mod assets;
+mod conversations;
 mod follow_requests;
 mod health;
 mod instance;
@@ -12,6 +13,7 @@ mod media;
 mod notification_groups;
 mod notifications;
 mod oauth;
+mod polls;
 mod search;
 mod statuses;
 mod streaming;
@@ -28,6 +30,7 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(apps::router())
         .merge(oauth::router())
         .merge(statuses::router())
+        .merge(polls::router())
         .merge(timelines::router())
         .merge(lists::router())
         .merge(notifications::router())
@@ -36,6 +39,7 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(media::router())
         .merge(search::router())
         .merge(tags::router())
+        .merge(conversations::router())
         .merge(follow_requests::router())
         .merge(notification_groups::router())
         .merge(health::router())

@@ -44,7 +44,7 @@ struct CreateParams {
     status: Option<String>,
     #[serde(default, deserialize_with = "lenient::list")]
     media_ids: Vec<String>,
-    poll: Option<Value>,
+    poll: Option<super::polls::PollParams>,
     #[serde(default, deserialize_with = "lenient::id")]
     in_reply_to_id: Option<String>,
     #[serde(default, deserialize_with = "lenient::boolean")]
@@ -79,11 +79,6 @@ async fn create(
         .collect::<Result<Vec<_>, _>>()
         .map_err(|_| ApiError::unprocessable("Validation failed: Media attachments are invalid"))?;
     // Refused rather than silently dropped: these features are not built yet.
-    if params.poll.is_some() {
-        return Err(ApiError::unprocessable(
-            "Polls are not supported on this server yet",
-        ));
-    }
     if params
         .scheduled_at
         .as_deref()
@@ -125,6 +120,7 @@ async fn create(
                 in_reply_to_id,
                 idempotency_key,
                 media_ids,
+                poll: params.poll.and_then(super::polls::PollParams::into_draft),
             },
         )
         .await?;

@@ -104,6 +104,11 @@ fn encode(woolly: &Woolly, viewer: Viewer, delivery: &Delivery) -> (&'static str
             serde_json::to_string(&StatusEntity::new(view, viewer.0, config)).unwrap_or_default(),
         ),
         Delivery::Delete(id) => ("delete", id.to_string()),
+        Delivery::Conversation(view) => (
+            "conversation",
+            super::conversations::conversation_entity(view, viewer.0.unwrap_or_default(), config)
+                .to_string(),
+        ),
         Delivery::Notification(view) => (
             "notification",
             serde_json::to_string(&NotificationEntity::new(

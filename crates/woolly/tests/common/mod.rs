@@ -257,6 +257,23 @@ impl Drop for TestInstance {
     }
 }
 
+/// Creates a local account with a `read write follow` token on a running server; returns the
+/// token and the account's id, as the rig's standard user.
+pub async fn account(instance: &TestInstance, server: &TestServer, name: &str) -> (String, String) {
+    let token = instance.account_with_token(name, "read write follow");
+    let me: serde_json::Value = http()
+        .get(server.url("/api/v1/accounts/verify_credentials"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("verify_credentials")
+        .json()
+        .await
+        .expect("an account");
+    let id = me["id"].as_str().expect("an id").to_owned();
+    (token, id)
+}
+
 /// A server running in the test process.
 pub struct TestServer {
     pub base_url: String,

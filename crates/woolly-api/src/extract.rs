@@ -132,7 +132,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiParams<T> {
             let mut multipart = axum::extract::Multipart::from_request(request, state)
                 .await
                 .map_err(|rejection| ApiError::unprocessable(rejection.body_text()))?;
-            let mut pairs = form_urlencoded_serializer();
+            let mut pairs = FormPairs::default();
             while let Some(field) = multipart.next_field().await.map_err(|error| {
                 ApiError::unprocessable(format!("Invalid multipart body: {error}"))
             })? {
@@ -164,11 +164,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiParams<T> {
     }
 }
 
-fn form_urlencoded_serializer() -> FormPairs {
-    FormPairs(String::new())
-}
-
 /// Builds `a=1&b=2` with each key and value percent-encoded.
+#[derive(Default)]
 struct FormPairs(String);
 
 impl FormPairs {

@@ -39,23 +39,31 @@ async fn connect(server: &TestServer, query: &str, protocol_token: Option<&str>)
     socket
 }
 
-/// The next message with `event`, failing after a few seconds.
-async fn next_event(socket: &mut Socket, event: &str) -> Value {
+/// The first message of each of `events`, in whatever order they arrive (a status reaches a
+/// follower's home through the fan-out job, so its notification may come first), failing after
+/// a few seconds.
+async fn next_events(socket: &mut Socket, events: &[&str]) -> Vec<Value> {
+    let mut found: Vec<Option<Value>> = vec![None; events.len()];
     tokio::time::timeout(Duration::from_secs(15), async {
-        loop {
-            match socket.next().await.unwrap().unwrap() {
-                Message::Text(text) => {
-                    let message: Value = serde_json::from_str(&text).unwrap();
-                    if message["event"] == event {
-                        return message;
-                    }
+        while found.iter().any(Option::is_none) {
+            if let Message::Text(text) = socket.next().await.unwrap().unwrap() {
+                let message: Value = serde_json::from_str(&text).unwrap();
+                if let Some(index) = events.iter().position(|event| message["event"] == *event)
+                    && found[index].is_none()
+                {
+                    found[index] = Some(message);
                 }
-                _ => continue,
             }
         }
     })
     .await
-    .unwrap_or_else(|_| panic!("no {event} event"))
+    .unwrap_or_else(|_| panic!("not all of {events:?} arrived: {found:?}"));
+    found.into_iter().flatten().collect()
+}
+
+/// The next message with `event`, failing after a few seconds.
+async fn next_event(socket: &mut Socket, event: &str) -> Value {
+    next_events(socket, &[event]).await.remove(0)
 }
 
 /// Asserts that nothing arrives for a moment.
@@ -99,11 +107,12 @@ async fn the_user_stream_delivers_home_updates_notifications_and_deletes() {
 
     let mut socket = connect(&server, &format!("?stream=user&access_token={bob}"), None).await;
     let posted = post_status(&server, &alice, json!({"status": "hello @bob"})).await;
-    let update = next_event(&mut socket, "update").await;
+    let mut arrived = next_events(&mut socket, &["update", "notification"]).await;
+    let notification = arrived.remove(1);
+    let update = arrived.remove(0);
     assert_eq!(update["stream"], json!(["user"]));
     let payload: Value = serde_json::from_str(update["payload"].as_str().unwrap()).unwrap();
     assert_eq!(payload["id"], posted["id"]);
-    let notification = next_event(&mut socket, "notification").await;
     let payload: Value = serde_json::from_str(notification["payload"].as_str().unwrap()).unwrap();
     assert_eq!(payload["type"], "mention");
 

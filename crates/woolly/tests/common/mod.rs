@@ -6,7 +6,7 @@
 
 use std::future::Future;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -382,8 +382,4 @@ pub fn http() -> reqwest::Client {
 pub fn job(instance: &TestInstance, id: &str) -> serde_json::Value {
     let printed = instance.cli_ok(&["admin", "jobs", "show", id]);
     serde_json::from_str(printed.trim()).expect("job JSON")
-}
-
-pub fn path_exists(path: &Path) -> bool {
-    path.exists()
 }

@@ -68,6 +68,8 @@ pub struct InstanceConfig {
     pub max_status_characters: u32,
     /// Where uploaded media files are kept.
     pub media_dir: std::path::PathBuf,
+    /// The server's rules, in order (`/api/v1/instance/rules`).
+    pub rules: Vec<String>,
 }
 
 impl InstanceConfig {
@@ -85,6 +87,7 @@ impl InstanceConfig {
             contact_email: String::new(),
             max_status_characters: 500,
             media_dir: std::path::PathBuf::from("media"),
+            rules: Vec::new(),
         }
     }
 

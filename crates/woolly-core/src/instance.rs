@@ -40,6 +40,11 @@ impl Woolly {
             .map(Account::from))
     }
 
+    /// The servers this instance knows accounts of (`/api/v1/instance/peers`).
+    pub async fn peers(&self) -> Result<Vec<String>> {
+        Ok(self.db().known_domains().await?)
+    }
+
     /// Whether the database answers (for `/health`).
     pub async fn check_health(&self) -> Result<()> {
         Ok(self.db().ping().await?)

@@ -273,6 +273,16 @@ impl Db {
     }
 
     /// The number of other servers this instance knows accounts of.
+    /// The other servers this instance knows accounts of, sorted.
+    pub async fn known_domains(&self) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = on_reader!(self, pool => sqlx::query_as(
+            "SELECT DISTINCT lower(domain) AS domain FROM account WHERE domain IS NOT NULL ORDER BY domain",
+        )
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows.into_iter().map(|(domain,)| domain).collect())
+    }
+
     pub async fn count_known_domains(&self) -> Result<i64> {
         let (count,): (i64,) = on_reader!(self, pool => sqlx::query_as(
             "SELECT count(DISTINCT lower(domain)) FROM account WHERE domain IS NOT NULL",

@@ -53,6 +53,9 @@ pub struct Settings {
     pub job_retry_base_ms: u64,
     /// Requests per 5 minutes per access token or client address (Mastodon: 300); 0 is off.
     pub rate_limit_requests: u32,
+    /// The server's rules, shown to people before they join: a TOML array of strings (also
+    /// in `WOOLLY_RULES`, written the same way: `["Be kind.", "No spam."]`).
+    pub rules: Vec<String>,
 }
 
 impl Default for Settings {
@@ -74,13 +77,14 @@ impl Default for Settings {
             job_lease_seconds: 300,
             job_retry_base_ms: 30_000,
             rate_limit_requests: 300,
+            rules: Vec::new(),
         }
     }
 }
 
 /// The keys the environment may set (others starting with `WOOLLY_`, such as the test suite's
 /// `WOOLLY_TEST_DATABASE_URL`, are not settings).
-const KEYS: [&str; 17] = [
+const KEYS: [&str; 18] = [
     "data_dir",
     "database_url",
     "listen",
@@ -97,6 +101,7 @@ const KEYS: [&str; 17] = [
     "job_lease_seconds",
     "job_retry_base_ms",
     "rate_limit_requests",
+    "rules",
     "config",
 ];
 
@@ -250,6 +255,12 @@ impl Settings {
         config.contact_email = self.contact_email.clone();
         config.max_status_characters = self.max_status_characters;
         config.media_dir = self.media_dir();
+        config.rules = self
+            .rules
+            .iter()
+            .map(|rule| rule.trim().to_owned())
+            .filter(|rule| !rule.is_empty())
+            .collect();
         Ok(config)
     }
 

@@ -455,3 +455,25 @@ async fn requests_past_the_rate_limit_get_429_with_mastodon_headers() {
     assert_eq!(response.headers()["x-ratelimit-remaining"], "4");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn instance_rules_come_from_the_settings_and_peers_from_known_accounts() {
+    let instance = TestInstance::new().await;
+    let mut settings = instance.settings();
+    settings.rules = vec!["Be kind.".into(), "  ".into(), "No spam.".into()];
+    let server = instance.start_with(settings).await;
+    let (_, rules) = get_json(&server.url("/api/v1/instance/rules"), None).await;
+    assert_eq!(
+        rules,
+        serde_json::json!([{"id": "1", "text": "Be kind.", "hint": ""}, {"id": "2", "text": "No spam.", "hint": ""}])
+    );
+    let (_, v2) = get_json(&server.url("/api/v2/instance"), None).await;
+    assert_eq!(v2["rules"], rules);
+    let (_, v1) = get_json(&server.url("/api/v1/instance"), None).await;
+    assert_eq!(v1["rules"], rules);
+    // Only local accounts exist until federation: no peers.
+    let (status, peers) = get_json(&server.url("/api/v1/instance/peers"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(peers, serde_json::json!([]));
+    server.stop().await;
+}

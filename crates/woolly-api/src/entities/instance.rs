@@ -26,6 +26,16 @@ const SUPPORTED_MIME_TYPES: [&str; 5] = [
     "image/avif",
 ];
 
+/// The `Rule` entities: ids are their positions, from 1.
+pub fn rules(config: &InstanceConfig) -> Vec<Value> {
+    config
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(index, text)| json!({ "id": (index + 1).to_string(), "text": text, "hint": "" }))
+        .collect()
+}
+
 /// The instance thumbnail, served from our own assets.
 fn thumbnail_url(config: &InstanceConfig) -> String {
     format!("{}/instance/thumbnail.png", config.base_url())
@@ -144,7 +154,7 @@ impl InstanceV2 {
             }),
             api_versions: json!({ "mastodon": MASTODON_API_VERSION }),
             contact: json!({ "email": config.contact_email, "account": contact }),
-            rules: Vec::new(),
+            rules: rules(config),
         }
     }
 }
@@ -202,7 +212,7 @@ impl InstanceV1 {
                 "polls": poll_limits(),
             }),
             contact_account: contact,
-            rules: Vec::new(),
+            rules: rules(config),
         }
     }
 }

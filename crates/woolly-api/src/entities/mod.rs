@@ -15,7 +15,7 @@ mod time;
 
 pub use account::{AccountEntity, CredentialAccountEntity};
 pub use application::ApplicationEntity;
-pub use instance::{InstanceV1, InstanceV2};
+pub use instance::{InstanceV1, InstanceV2, rules as instance_rules};
 pub use list::ListEntity;
 pub use media::MediaEntity;
 pub use notification::NotificationEntity;

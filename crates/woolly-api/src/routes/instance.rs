@@ -3,6 +3,7 @@
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
+use serde_json::Value;
 use woolly_core::Woolly;
 
 use crate::entities::{AccountEntity, InstanceV1, InstanceV2};
@@ -12,6 +13,16 @@ pub(super) fn router() -> Router<Woolly> {
     Router::new()
         .route("/api/v1/instance", get(instance_v1))
         .route("/api/v2/instance", get(instance_v2))
+        .route("/api/v1/instance/rules", get(rules))
+        .route("/api/v1/instance/peers", get(peers))
+}
+
+async fn rules(State(woolly): State<Woolly>) -> Json<Vec<Value>> {
+    Json(crate::entities::instance_rules(woolly.config()))
+}
+
+async fn peers(State(woolly): State<Woolly>) -> Result<Json<Vec<String>>, ApiError> {
+    Ok(Json(woolly.peers().await?))
 }
 
 async fn contact(woolly: &Woolly) -> Result<Option<AccountEntity>, ApiError> {

@@ -407,9 +407,13 @@ impl Db {
 
     /// The viewer's home timeline: ids from the fanned-out feed, still visible, not muted.
     pub async fn home_timeline(&self, viewer: i64, page: Page) -> Result<Vec<i64>> {
+        // Members of the viewer's exclusive lists post to those lists, not to home (Mastodon
+        // 4.2); the viewer's own posts always stay.
         let sql = format!(
             "SELECT s.id FROM home_feed h JOIN status s ON s.id = h.status_id \
              WHERE h.account_id = $1 AND ($2 IS NULL OR h.status_id < $2) AND ($3 IS NULL OR h.status_id > $3) \
+             AND (s.account_id = $1 OR NOT EXISTS (SELECT 1 FROM list_account xa JOIN list xl ON xl.id = xa.list_id \
+                  WHERE xl.account_id = $1 AND xl.exclusive AND xa.account_id = s.account_id)) \
              AND {} AND {} ORDER BY h.status_id {} LIMIT $4",
             visible_with_reblogged("$1"),
             not_muted("s", "$1", crate::now_millis()),

@@ -822,3 +822,104 @@ async fn unfollowing_or_blocking_removes_the_account_from_the_followers_lists() 
     assert_eq!(members, json!([]));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn members_of_an_exclusive_list_post_to_the_list_not_to_home() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let owner = user(&instance, &server, "owner").await;
+    let news = user(&instance, &server, "news").await;
+    let friend = user(&instance, &server, "friend").await;
+    for followed in [&news, &friend] {
+        call(
+            &server,
+            &owner,
+            Method::POST,
+            &format!("/api/v1/accounts/{}/follow", followed.id),
+            json!({}),
+        )
+        .await;
+    }
+    let (_, list) = call(
+        &server,
+        &owner,
+        Method::POST,
+        "/api/v1/lists",
+        json!({"title": "News", "exclusive": true}),
+    )
+    .await;
+    let list_id = list["id"].as_str().unwrap().to_owned();
+    let (status, _) = call(
+        &server,
+        &owner,
+        Method::POST,
+        &format!("/api/v1/lists/{list_id}/accounts"),
+        json!({"account_ids": [news.id]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, headline) = call(
+        &server,
+        &news,
+        Method::POST,
+        "/api/v1/statuses",
+        json!({"status": "headline"}),
+    )
+    .await;
+    let (_, chat) = call(
+        &server,
+        &friend,
+        Method::POST,
+        "/api/v1/statuses",
+        json!({"status": "chat"}),
+    )
+    .await;
+    let (_, mine) = call(
+        &server,
+        &owner,
+        Method::POST,
+        "/api/v1/statuses",
+        json!({"status": "mine"}),
+    )
+    .await;
+    let home = common::eventually(
+        std::time::Duration::from_secs(20),
+        "the fan-out",
+        || async {
+            let (_, home) = call(
+                &server,
+                &owner,
+                Method::GET,
+                "/api/v1/timelines/home",
+                Value::Null,
+            )
+            .await;
+            home.as_array()?
+                .iter()
+                .any(|status| status["id"] == chat["id"])
+                .then_some(home)
+        },
+    )
+    .await;
+    let ids: Vec<&Value> = home
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|status| &status["id"])
+        .collect();
+    assert_eq!(
+        ids,
+        [&mine["id"], &chat["id"]],
+        "the news account's post stays out of home"
+    );
+    let (_, timeline) = call(
+        &server,
+        &owner,
+        Method::GET,
+        &format!("/api/v1/timelines/list/{list_id}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(timeline[0]["id"], headline["id"]);
+    server.stop().await;
+}

@@ -1,7 +1,7 @@
 //! Real third-party Mastodon clients against a real Woolly server. The clients are installed by
 //! `scripts/test`, outside the clone: `WOOLLY_TEST_PYTHON` points at a virtual environment holding
-//! Mastodon.py and toot from PyPI, and `WOOLLY_TEST_NODE` at a Node 22 beside masto.js from npm.
-//! Without them these tests say they were skipped. Each client is driven by a script in
+//! Mastodon.py and toot from PyPI, and `WOOLLY_TEST_NODE` at a Node 22 beside masto.js and
+//! megalodon from npm. Without them these tests say they were skipped. Each client is driven by a script in
 //! `tests/clients/` that exits non-zero on the first thing the client does not accept.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -97,6 +97,22 @@ async fn masto_js_logs_in_and_uses_the_api() {
         PASSWORD,
     ]);
     assert_client_passes("masto.js", command, "masto.js: all checks passed").await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn megalodon_logs_in_uses_the_api_and_streams() {
+    let Some(node) = client_environment("WOOLLY_TEST_NODE", "megalodon with Node 22") else {
+        return;
+    };
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain().await;
+    let email = create_user(&instance, "megauser");
+    let mut command = Command::new(node);
+    command
+        .arg(clients_dir().join("megalodon_client.mjs"))
+        .args([&server.base_url, &email, PASSWORD]);
+    assert_client_passes("megalodon", command, "megalodon: all checks passed").await;
     server.stop().await;
 }
 

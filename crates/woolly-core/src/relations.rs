@@ -284,10 +284,7 @@ impl Woolly {
     ) -> Result<StatusView> {
         let view = self.status_view(Some(actor.id), status_id).await?;
         // Interactions land on the original, not on a reblog of it.
-        let target = view
-            .reblog
-            .as_ref()
-            .map_or(&view.status, |original| &original.status);
+        let target = view.interaction_target();
         let (target_id, author_id) = (target.id, target.account_id);
         let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
@@ -320,10 +317,7 @@ impl Woolly {
         status_id: i64,
     ) -> Result<StatusView> {
         let view = self.status_view(Some(actor.id), status_id).await?;
-        let target = view
-            .reblog
-            .as_ref()
-            .map_or(&view.status, |original| &original.status);
+        let target = view.interaction_target();
         let (target_id, author_id) = (target.id, target.account_id);
         let mut tx = self.db().begin().await?;
         if tx
@@ -349,10 +343,7 @@ impl Woolly {
         visibility: Option<Visibility>,
     ) -> Result<StatusView> {
         let view = self.status_view(Some(actor.id), status_id).await?;
-        let original = view
-            .reblog
-            .as_deref()
-            .map_or(&view.status, |original| &original.status);
+        let original = view.interaction_target();
         let own_private =
             original.visibility == Visibility::Private && original.account_id == actor.id;
         if !original.visibility.is_reblogable() && !own_private {
@@ -434,10 +425,7 @@ impl Woolly {
     /// Undoes the actor's reblog of a status; returns the original.
     pub async fn unreblog(&self, actor: &Account, status_id: i64) -> Result<StatusView> {
         let view = self.status_view(Some(actor.id), status_id).await?;
-        let original = view
-            .reblog
-            .as_deref()
-            .map_or(&view.status, |original| &original.status);
+        let original = view.interaction_target();
         let (original_id, author_id) = (original.id, original.account_id);
         let mut tx = self.db().begin().await?;
         let removed = tx.reblog_by(actor.id, original_id).await?;

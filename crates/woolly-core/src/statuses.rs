@@ -102,6 +102,16 @@ pub struct StatusView {
     pub viewer: Option<ViewerState>,
 }
 
+impl StatusView {
+    /// The status that favourites, reblogs and bookmarks land on: the reblogged original for a
+    /// reblog, the status itself otherwise.
+    pub fn interaction_target(&self) -> &Status {
+        self.reblog
+            .as_deref()
+            .map_or(&self.status, |original| &original.status)
+    }
+}
+
 /// A status to post.
 #[derive(Debug, Clone, Default)]
 pub struct NewPost {

@@ -72,12 +72,7 @@ async fn create(
     ApiParams(params): ApiParams<CreateParams>,
 ) -> Result<Json<StatusEntity>, ApiError> {
     let (account, user) = auth.require(&[Scope::WRITE_STATUSES])?.user()?;
-    let media_ids = params
-        .media_ids
-        .iter()
-        .map(|id| id.parse::<i64>())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| ApiError::unprocessable("Validation failed: Media attachments are invalid"))?;
+    let media_ids = parse_media_ids(&params.media_ids)?;
     // Refused rather than silently dropped: these features are not built yet.
     if params
         .scheduled_at
@@ -379,12 +374,7 @@ async fn edit(
             "Polls are not supported on this server yet",
         ));
     }
-    let media_ids = params
-        .media_ids
-        .iter()
-        .map(|id| id.parse::<i64>())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| ApiError::unprocessable("Validation failed: Media attachments are invalid"))?;
+    let media_ids = parse_media_ids(&params.media_ids)?;
     let edit = woolly_core::StatusEdit {
         text: params.status.unwrap_or_default(),
         spoiler_text: params.spoiler_text.unwrap_or_default(),
@@ -433,4 +423,12 @@ async fn source(
     Ok(Json(
         json!({ "id": id, "text": text, "spoiler_text": spoiler_text }),
     ))
+}
+
+/// Upload ids as sent (strings); one that is not a number names no upload.
+fn parse_media_ids(ids: &[String]) -> Result<Vec<i64>, ApiError> {
+    ids.iter()
+        .map(|id| id.parse::<i64>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| ApiError::unprocessable("Validation failed: Media attachments are invalid"))
 }

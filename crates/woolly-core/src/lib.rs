@@ -34,7 +34,7 @@ pub use config::{Domain, InstanceConfig};
 pub use edits::{StatusEdit, StatusVersion};
 pub use error::CoreError;
 pub use state::Woolly;
-pub use woolly_store::{Db, Engine, Page, StoreError, now_millis};
+pub use woolly_store::{Db, Engine, Page, StoreError, TagSelection, now_millis};
 
 /// The version of Woolly itself.
 pub const WOOLLY_VERSION: &str = env!("CARGO_PKG_VERSION");

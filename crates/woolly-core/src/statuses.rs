@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use woolly_store::{NewStatus, Page, StatusCounter, StatusRow};
+use woolly_store::{NewStatus, Page, StatusCounter, StatusRow, TagSelection};
 
 use crate::accounts::{Account, LocalUser};
 use crate::error::{CoreError, Result};
@@ -467,18 +467,37 @@ impl Woolly {
         self.status_views(viewer, &ids).await
     }
 
-    /// A page of a hashtag's timeline.
+    /// A page of a hashtag's timeline: public statuses with `tag` or any of `tags.any`, all
+    /// of `tags.all` and none of `tags.none` (Mastodon reads at most four names of each).
     pub async fn tag_timeline(
         &self,
         viewer: Option<i64>,
         tag: &str,
+        tags: TagSelection,
         local_only: bool,
         only_media: bool,
         page: Page,
     ) -> Result<Vec<StatusView>> {
+        const NAMES_PER_MODE: usize = 4;
+        let normalize = |names: Vec<String>| -> Vec<String> {
+            names
+                .iter()
+                .map(|name| name.trim().trim_start_matches('#').to_lowercase())
+                .filter(|name| !name.is_empty())
+                .take(NAMES_PER_MODE)
+                .collect()
+        };
+        let mut any = vec![tag.to_owned()];
+        any.extend(tags.any);
+        any.dedup();
+        let selection = TagSelection {
+            any: normalize(any),
+            all: normalize(tags.all),
+            none: normalize(tags.none),
+        };
         let ids = self
             .db()
-            .tag_timeline(viewer, &tag.to_lowercase(), local_only, only_media, page)
+            .tag_timeline(viewer, &selection, local_only, only_media, page)
             .await?;
         self.status_views(viewer, &ids).await
     }

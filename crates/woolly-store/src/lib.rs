@@ -49,7 +49,9 @@ pub use polls::{NewPoll, PollOptionRow, PollRow};
 pub use relations::{NotificationRow, RelationshipRow, StatusRelation};
 pub use schema::{SchemaColumn, SchemaIndex};
 pub use search::TagDayRow;
-pub use statuses::{AccountStatusesFilter, NewStatus, Page, StatusCounter, StatusRow};
+pub use statuses::{
+    AccountStatusesFilter, NewStatus, Page, StatusCounter, StatusRow, TagSelection,
+};
 pub use tokens::TokenRow;
 
 /// The current time in Unix milliseconds, the unit every timestamp column uses.

@@ -113,6 +113,15 @@ fn id_list(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
+/// The hashtags a tag timeline shows (Mastodon's `any[]`, `all[]` and `none[]`): statuses with
+/// at least one of `any`, every one of `all` and none of `none`. Names are lowercase.
+#[derive(Debug, Clone, Default)]
+pub struct TagSelection {
+    pub any: Vec<String>,
+    pub all: Vec<String>,
+    pub none: Vec<String>,
+}
+
 /// Which of an account's statuses to list.
 #[derive(Debug, Clone, Default)]
 pub struct AccountStatusesFilter {
@@ -487,30 +496,64 @@ impl Db {
     pub async fn tag_timeline(
         &self,
         viewer: Option<i64>,
-        name: &str,
+        tags: &TagSelection,
         local_only: bool,
         only_media: bool,
         page: Page,
     ) -> Result<Vec<i64>> {
+        if tags.any.is_empty() {
+            return Ok(Vec::new());
+        }
         let origin = if local_only { "AND s.is_local" } else { "" };
         let media = if only_media { MEDIA_ONLY } else { "" };
+        // Tag names are bound from $5 on: first `any`, then `all`, then `none`.
+        let mut next = 5;
+        let mut placeholders = |count: usize| {
+            let list: Vec<String> = (next..next + count).map(|n| format!("${n}")).collect();
+            next += count;
+            list
+        };
+        let any = placeholders(tags.any.len()).join(", ");
+        let all: String = placeholders(tags.all.len())
+            .iter()
+            .map(|name| {
+                format!(
+                    " AND EXISTS (SELECT 1 FROM status_tag ta \
+                     WHERE ta.status_id = s.id AND ta.name = {name})"
+                )
+            })
+            .collect();
+        let none = if tags.none.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " AND NOT EXISTS (SELECT 1 FROM status_tag tn \
+                 WHERE tn.status_id = s.id AND tn.name IN ({}))",
+                placeholders(tags.none.len()).join(", ")
+            )
+        };
         let sql = format!(
-            "SELECT s.id FROM status_tag t JOIN status s ON s.id = t.status_id \
-             WHERE t.name = $5 AND s.visibility = 'public' {origin} {media} \
+            "SELECT s.id FROM status s \
+             WHERE s.id IN (SELECT t.status_id FROM status_tag t WHERE t.name IN ({any})){all}{none} \
+             AND s.visibility = 'public' {origin} {media} \
              AND ($2 IS NULL OR s.id < $2) AND ($3 IS NULL OR s.id > $3) AND {} AND {} \
              ORDER BY s.id {} LIMIT $4",
             visible_to("s", "$1"),
             not_muted("s", "$1", crate::now_millis()),
             page.order()
         );
-        let ids: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
-            .bind(viewer)
-            .bind(page.max_id)
-            .bind(page.lower_bound())
-            .bind(page.limit)
-            .bind(name)
-            .fetch_all(pool)
-            .await)?;
+        let names = tags.any.iter().chain(&tags.all).chain(&tags.none);
+        let ids: Vec<(i64,)> = on_reader!(self, pool => {
+            let mut query = sqlx::query_as(&sql)
+                .bind(viewer)
+                .bind(page.max_id)
+                .bind(page.lower_bound())
+                .bind(page.limit);
+            for name in names.clone() {
+                query = query.bind(name);
+            }
+            query.fetch_all(pool).await
+        })?;
         Ok(page.newest_first(ids.into_iter().map(|(id,)| id).collect()))
     }
 

@@ -180,3 +180,71 @@ async fn notes_and_familiar_followers() {
     let _ = carol;
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_tag_timeline_selects_with_any_all_and_none() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (alice, _) = account(&instance, &server, "alice").await;
+    let client = http();
+    let mut posted = std::collections::HashMap::new();
+    for (key, text, visibility) in [
+        ("wool", "spinning #Wool", "public"),
+        ("wool_knit", "#wool and #knitting", "public"),
+        ("knit", "just #knitting", "public"),
+        ("wool_dye", "#wool #dyeing", "public"),
+        ("unlisted", "quiet #wool", "unlisted"),
+        ("private", "followers #wool", "private"),
+    ] {
+        let status: Value = client
+            .post(server.url("/api/v1/statuses"))
+            .bearer_auth(&alice)
+            .json(&json!({"status": text, "visibility": visibility}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        posted.insert(status["id"].as_str().unwrap().to_owned(), key);
+    }
+    let timeline = |query: &'static str| {
+        let client = client.clone();
+        let url = server.url(&format!("/api/v1/timelines/tag/{query}"));
+        let posted = posted.clone();
+        async move {
+            let response = client.get(url).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{query}");
+            let statuses: Value = response.json().await.unwrap();
+            statuses
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|status| posted[status["id"].as_str().unwrap()])
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        timeline("WOOL").await,
+        ["wool_dye", "wool_knit", "wool"],
+        "public only, newest first, names compared case-insensitively"
+    );
+    assert_eq!(
+        timeline("wool?any[]=knitting").await,
+        ["wool_dye", "knit", "wool_knit", "wool"]
+    );
+    assert_eq!(timeline("wool?all[]=knitting").await, ["wool_knit"]);
+    assert_eq!(
+        timeline("wool?none[]=knitting&none[]=dyeing").await,
+        ["wool"]
+    );
+    assert_eq!(
+        timeline("wool?any[]=%23Knitting&none[]=wool").await,
+        ["knit"],
+        "none wins over any"
+    );
+    assert!(timeline("wool?all[]=nothing").await.is_empty());
+    assert_eq!(timeline("wool?limit=1&local=true").await, ["wool_dye"]);
+    assert!(timeline("unused").await.is_empty());
+    server.stop().await;
+}

@@ -6,9 +6,9 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::routing::get;
 use serde::Deserialize;
-use woolly_core::Woolly;
 use woolly_core::auth::Scope;
 use woolly_core::statuses::StatusView;
+use woolly_core::{TagSelection, Woolly};
 use woolly_store::StatusRelation;
 
 use crate::auth::{Auth, optional_viewer};
@@ -123,16 +123,16 @@ async fn tag(
     uri: Uri,
 ) -> Result<Paged<StatusEntity>, ApiError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
-    if !params.any.is_empty() || !params.all.is_empty() || !params.none.is_empty() {
-        return Err(ApiError::unprocessable(
-            "The any, all and none parameters are not supported on this server yet",
-        ));
-    }
     let page = params.page.page(20, 40)?;
     let views = woolly
         .tag_timeline(
             viewer,
             &hashtag,
+            TagSelection {
+                any: params.any,
+                all: params.all,
+                none: params.none,
+            },
             params.local.unwrap_or(false),
             params.only_media.unwrap_or(false),
             page,

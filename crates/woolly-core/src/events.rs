@@ -78,11 +78,16 @@ pub enum Stream {
     },
     /// The viewer's direct conversations.
     Direct,
+    /// One of the viewer's lists: what its list timeline shows.
+    List {
+        list_id: i64,
+    },
 }
 
 impl Stream {
-    /// Parses a channel name (`user`, `public:local:media`, `hashtag`…) with its `tag` parameter.
-    pub fn parse(name: &str, tag: Option<&str>) -> Result<Stream> {
+    /// Parses a channel name (`user`, `public:local:media`, `hashtag`, `list`…) with its `tag`
+    /// or `list` parameter. Whether the viewer may subscribe is [`Woolly::authorize_stream`].
+    pub fn parse(name: &str, tag: Option<&str>, list: Option<&str>) -> Result<Stream> {
         let unknown = || CoreError::Validation(format!("Unknown stream type {name:?}"));
         let stream = match name {
             "user" => Stream::User,
@@ -122,6 +127,12 @@ impl Stream {
                     local: name == "hashtag:local",
                 }
             }
+            "list" => {
+                let list_id = list
+                    .and_then(|list| list.trim().parse().ok())
+                    .ok_or_else(|| CoreError::Validation("No list for stream provided".into()))?;
+                Stream::List { list_id }
+            }
             _ => return Err(unknown()),
         };
         Ok(stream)
@@ -131,7 +142,7 @@ impl Stream {
     pub fn needs_user(&self) -> bool {
         matches!(
             self,
-            Stream::User | Stream::UserNotification | Stream::Direct
+            Stream::User | Stream::UserNotification | Stream::Direct | Stream::List { .. }
         )
     }
 
@@ -169,6 +180,7 @@ impl Stream {
                 let name = if *local { "hashtag:local" } else { "hashtag" };
                 return vec![name.to_owned(), tag.clone()];
             }
+            Stream::List { list_id } => return vec!["list".to_owned(), list_id.to_string()],
         };
         vec![name.to_owned()]
     }
@@ -195,6 +207,16 @@ impl Woolly {
     pub(crate) fn publish(&self, events: impl IntoIterator<Item = Event>) {
         for event in events {
             let _ = self.event_bus().send(event);
+        }
+    }
+
+    /// Whether `viewer` may subscribe to `stream`: a list stream is its owner's only (another's
+    /// list is [`CoreError::NotFound`], as in the REST API).
+    pub async fn authorize_stream(&self, viewer: Option<i64>, stream: &Stream) -> Result<()> {
+        match (stream, viewer) {
+            (Stream::List { list_id }, Some(viewer)) => self.list(viewer, *list_id).await.map(drop),
+            (Stream::List { .. }, None) => Err(CoreError::NotFound),
+            _ => Ok(()),
         }
     }
 
@@ -305,6 +327,40 @@ impl Woolly {
             (Stream::User, Event::StatusDeleted { status_id, .. }) => {
                 Ok(viewer.is_some().then_some(Delivery::Delete(*status_id)))
             }
+            (
+                Stream::List { list_id },
+                Event::StatusPosted {
+                    status_id,
+                    visibility,
+                    ..
+                }
+                | Event::StatusEdited {
+                    status_id,
+                    visibility,
+                    ..
+                },
+            ) => match viewer {
+                Some(viewer)
+                    if *visibility != Visibility::Direct
+                        && self.db().list_shows(viewer, *list_id, *status_id).await? =>
+                {
+                    let update = self.update_for(Some(viewer), *status_id).await?;
+                    Ok(if matches!(event, Event::StatusEdited { .. }) {
+                        update.map(as_status_update)
+                    } else {
+                        update
+                    })
+                }
+                _ => Ok(None),
+            },
+            (
+                Stream::List { .. },
+                Event::StatusDeleted {
+                    status_id,
+                    visibility,
+                    ..
+                },
+            ) => Ok((*visibility != Visibility::Direct).then_some(Delivery::Delete(*status_id))),
             (
                 Stream::Public { local, only_media },
                 Event::StatusPosted {

@@ -467,6 +467,20 @@ impl Db {
         Ok(page.newest_first(ids.into_iter().map(|(id,)| id).collect()))
     }
 
+    /// Whether a list timeline shows a status (the list streams' test, with the same rules).
+    pub async fn list_shows(&self, viewer: i64, list_id: i64, status_id: i64) -> Result<bool> {
+        let just_this = Page {
+            max_id: Some(status_id.saturating_add(1)),
+            since_id: Some(status_id.saturating_sub(1)),
+            min_id: None,
+            limit: 1,
+        };
+        Ok(!self
+            .list_timeline(viewer, list_id, just_this)
+            .await?
+            .is_empty())
+    }
+
     /// Public statuses (no reblogs), optionally only local or only remote ones.
     pub async fn public_timeline(
         &self,

@@ -281,3 +281,107 @@ async fn server_sent_events_carry_the_same_events() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_list_stream_carries_what_the_list_timeline_shows_to_its_owner_only() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (alice, alice_id) = token_and_id(&instance, &server, "alice").await;
+    let (bob, _) = token_and_id(&instance, &server, "bob").await;
+    let (carol, carol_id) = token_and_id(&instance, &server, "carol").await;
+    for target in [&alice_id, &carol_id] {
+        http()
+            .post(server.url(&format!("/api/v1/accounts/{target}/follow")))
+            .bearer_auth(&bob)
+            .send()
+            .await
+            .unwrap();
+    }
+    let list: Value = http()
+        .post(server.url("/api/v1/lists"))
+        .bearer_auth(&bob)
+        .json(&json!({"title": "friends"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let list_id = list["id"].as_str().unwrap().to_owned();
+    let added = http()
+        .post(server.url(&format!("/api/v1/lists/{list_id}/accounts")))
+        .bearer_auth(&bob)
+        .json(&json!({"account_ids": [alice_id]}))
+        .send()
+        .await
+        .unwrap();
+    assert!(added.status().is_success());
+
+    let mut socket = connect(
+        &server,
+        &format!("?stream=list&list={list_id}&access_token={bob}"),
+        None,
+    )
+    .await;
+    post_status(
+        &server,
+        &carol,
+        json!({"status": "carol is not on the list"}),
+    )
+    .await;
+    let posted = post_status(&server, &alice, json!({"status": "alice is"})).await;
+    let update = next_event(&mut socket, "update").await;
+    assert_eq!(update["stream"], json!(["list", list_id]));
+    let payload: Value = serde_json::from_str(update["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(payload["id"], posted["id"], "carol's post was not streamed");
+    post_status(
+        &server,
+        &alice,
+        json!({"status": "@carol only", "visibility": "direct"}),
+    )
+    .await;
+    assert_quiet(&mut socket).await;
+    http()
+        .delete(server.url(&format!(
+            "/api/v1/statuses/{}",
+            posted["id"].as_str().unwrap()
+        )))
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap();
+    let deleted = next_event(&mut socket, "delete").await;
+    assert_eq!(deleted["payload"], posted["id"]);
+
+    // Someone else's list: refused on connect and by message, as Mastodon refuses it.
+    let url = format!(
+        "{}/api/v1/streaming?stream=list&list={list_id}&access_token={carol}",
+        server.base_url.replace("http://", "ws://")
+    );
+    let refused = tokio_tungstenite::connect_async(url).await;
+    assert!(refused.is_err(), "carol may not stream bob's list");
+    let mut socket = connect(&server, &format!("?access_token={carol}"), None).await;
+    socket
+        .send(Message::Text(
+            json!({"type": "subscribe", "stream": "list", "list": list_id})
+                .to_string()
+                .into(),
+        ))
+        .await
+        .unwrap();
+    let reply = tokio::time::timeout(Duration::from_secs(5), socket.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let reply: Value = serde_json::from_str(reply.to_text().unwrap()).unwrap();
+    assert_eq!(reply["error"], "Not authorized to stream this list");
+    let response = http()
+        .get(server.url(&format!("/api/v1/streaming/list?list={list_id}")))
+        .bearer_auth(&carol)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::UNAUTHORIZED);
+    server.stop().await;
+}

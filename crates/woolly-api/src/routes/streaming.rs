@@ -78,8 +78,16 @@ fn query_map(uri: &Uri) -> HashMap<String, String> {
         .unwrap_or_default()
 }
 
-fn stream_for(viewer: Viewer, name: &str, tag: Option<&str>) -> Result<Stream, ApiError> {
-    let stream = Stream::parse(name, tag).map_err(|error| match error {
+/// The stream a client asked for by name, with its `tag` or `list` parameter, if the viewer may
+/// subscribe to it.
+async fn stream_for(
+    woolly: &Woolly,
+    viewer: Viewer,
+    name: &str,
+    tag: Option<&str>,
+    list: Option<&str>,
+) -> Result<Stream, ApiError> {
+    let stream = Stream::parse(name, tag, list).map_err(|error| match error {
         CoreError::Validation(message) => {
             ApiError::new(axum::http::StatusCode::BAD_REQUEST, message)
         }
@@ -88,7 +96,14 @@ fn stream_for(viewer: Viewer, name: &str, tag: Option<&str>) -> Result<Stream, A
     if stream.needs_user() && viewer.0.is_none() {
         return Err(ApiError::unauthorized());
     }
-    Ok(stream)
+    match woolly.authorize_stream(viewer.0, &stream).await {
+        Ok(()) => Ok(stream),
+        Err(CoreError::NotFound) => Err(ApiError::new(
+            axum::http::StatusCode::UNAUTHORIZED,
+            "Not authorized to stream this list",
+        )),
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// The event name and payload of a delivery.
@@ -154,7 +169,15 @@ async fn websocket(
         Err(error) => return error.into_response(),
     };
     let initial = match query.get("stream") {
-        Some(name) => match stream_for(viewer, name, query.get("tag").map(String::as_str)) {
+        Some(name) => match stream_for(
+            &woolly,
+            viewer,
+            name,
+            query.get("tag").map(String::as_str),
+            query.get("list").map(String::as_str),
+        )
+        .await
+        {
             Ok(stream) => Some(stream),
             Err(error) => return error.into_response(),
         },
@@ -178,6 +201,8 @@ struct Command {
     kind: String,
     stream: Option<String>,
     tag: Option<String>,
+    /// A list id; Mastodon's clients send it as a string or a number.
+    list: Option<serde_json::Value>,
 }
 
 const PING_EVERY: Duration = Duration::from_secs(30);
@@ -194,7 +219,7 @@ async fn run_socket(socket: WebSocket, woolly: Woolly, viewer: Viewer, initial: 
             () = stopping.cancelled() => break,
             message = receiver.next() => match message {
                 Some(Ok(Message::Text(text))) => {
-                    if let Some(reply) = apply_command(&mut streams, viewer, &text)
+                    if let Some(reply) = apply_command(&woolly, &mut streams, viewer, &text).await
                         && sender.send(Message::Text(reply.into())).await.is_err()
                     {
                         break;
@@ -226,7 +251,12 @@ async fn run_socket(socket: WebSocket, woolly: Woolly, viewer: Viewer, initial: 
 }
 
 /// Applies a `subscribe`/`unsubscribe` message; returns an error message to send, if any.
-fn apply_command(streams: &mut Vec<Stream>, viewer: Viewer, text: &str) -> Option<String> {
+async fn apply_command(
+    woolly: &Woolly,
+    streams: &mut Vec<Stream>,
+    viewer: Viewer,
+    text: &str,
+) -> Option<String> {
     let error = |message: &str| Some(json!({ "error": message, "status": 400 }).to_string());
     let Ok(command) = serde_json::from_str::<Command>(text) else {
         return error("Could not parse the message");
@@ -234,13 +264,27 @@ fn apply_command(streams: &mut Vec<Stream>, viewer: Viewer, text: &str) -> Optio
     let Some(name) = command.stream.as_deref() else {
         return error("Missing stream");
     };
-    let stream = match stream_for(viewer, name, command.tag.as_deref()) {
+    let list = command.list.as_ref().map(|list| match list {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    });
+    let stream = match stream_for(
+        woolly,
+        viewer,
+        name,
+        command.tag.as_deref(),
+        list.as_deref(),
+    )
+    .await
+    {
         Ok(stream) => stream,
         Err(api_error) => {
-            let message = if api_error.status() == axum::http::StatusCode::UNAUTHORIZED {
-                "Missing access token".to_owned()
-            } else {
-                format!("Could not subscribe to {name}")
+            let message = match (viewer.0, api_error.status()) {
+                (None, axum::http::StatusCode::UNAUTHORIZED) => "Missing access token".to_owned(),
+                (Some(_), axum::http::StatusCode::UNAUTHORIZED) => {
+                    "Not authorized to stream this list".to_owned()
+                }
+                _ => format!("Could not subscribe to {name}"),
             };
             return error(&message);
         }
@@ -273,7 +317,15 @@ async fn server_sent_events(
         Err(error) => return error.into_response(),
     };
     let name = channel.trim_end_matches('/').replace('/', ":");
-    let stream = match stream_for(viewer, &name, query.get("tag").map(String::as_str)) {
+    let stream = match stream_for(
+        &woolly,
+        viewer,
+        &name,
+        query.get("tag").map(String::as_str),
+        query.get("list").map(String::as_str),
+    )
+    .await
+    {
         Ok(stream) => stream,
         Err(error) => return error.into_response(),
     };

@@ -62,15 +62,8 @@ impl Woolly {
             )));
         }
         let language = language.filter(|language| !language.is_empty());
-        if let Some(language) = &language
-            && (language.len() > 16
-                || !language
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-'))
-        {
-            return Err(CoreError::Validation(format!(
-                "Validation failed: Language {language:?} is not a language code"
-            )));
+        if let Some(language) = &language {
+            check_language_code(language)?;
         }
         Ok(Checked {
             text,
@@ -125,5 +118,21 @@ impl Woolly {
             mentioned,
             tags,
         })
+    }
+}
+
+/// Checks the shape of a language code (`en`, `pt-BR`, `yue`) as statuses and follows carry it.
+pub(crate) fn check_language_code(language: &str) -> Result<()> {
+    let valid = !language.is_empty()
+        && language.len() <= 16
+        && language
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if valid {
+        Ok(())
+    } else {
+        Err(CoreError::Validation(format!(
+            "Validation failed: Language {language:?} is not a language code"
+        )))
     }
 }

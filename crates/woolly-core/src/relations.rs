@@ -11,6 +11,8 @@ use crate::state::Woolly;
 use crate::statuses::{FAN_OUT_KIND, FanOut, StatusView};
 use crate::visibility::Visibility;
 
+pub use woolly_store::{FollowOptions, split_languages};
+
 /// How the viewer relates to another account (Mastodon's `Relationship`).
 pub type Relationship = RelationshipRow;
 
@@ -121,9 +123,13 @@ impl Woolly {
         &self,
         actor: &Account,
         target_id: i64,
-        show_reblogs: bool,
-        notify: bool,
+        options: FollowOptions,
     ) -> Result<Relationship> {
+        if let Some(languages) = &options.languages {
+            for language in languages {
+                crate::compose::check_language_code(language)?;
+            }
+        }
         let target = self.other_account(actor, target_id).await?;
         let relation = self.relationship(actor.id, target.id).await?;
         if relation.blocking || relation.blocked_by {
@@ -134,17 +140,14 @@ impl Woolly {
         let mut notification = None;
         if target.locked && !relation.following {
             if tx
-                .insert_follow_request(actor.id, target.id, show_reblogs, notify, now)
+                .insert_follow_request(actor.id, target.id, &options, now)
                 .await?
             {
                 notification = tx
                     .insert_notification(target.id, actor.id, "follow_request", None, now)
                     .await?;
             }
-        } else if tx
-            .upsert_follow(actor.id, target.id, show_reblogs, notify, now)
-            .await?
-        {
+        } else if tx.upsert_follow(actor.id, target.id, &options, now).await? {
             notification = tx
                 .insert_notification(target.id, actor.id, "follow", None, now)
                 .await?;
@@ -189,15 +192,8 @@ impl Woolly {
         tx.delete_notification(actor.id, requester.id, "follow_request", None)
             .await?;
         if authorize {
-            let (show_reblogs, notify) = request;
-            tx.upsert_follow(
-                requester.id,
-                actor.id,
-                show_reblogs,
-                notify,
-                crate::now_millis(),
-            )
-            .await?;
+            tx.upsert_follow(requester.id, actor.id, &request, crate::now_millis())
+                .await?;
         }
         tx.commit().await?;
         self.relationship(actor.id, requester.id).await

@@ -46,7 +46,9 @@ pub use markers::MarkerRow;
 pub use media::MediaRow;
 pub use oauth::{AppRow, CodeRow, NewApp};
 pub use polls::{NewPoll, PollOptionRow, PollRow};
-pub use relations::{NotificationRow, RelationshipRow, StatusRelation};
+pub use relations::{
+    FollowOptions, NotificationRow, RelationshipRow, StatusRelation, split_languages,
+};
 pub use schema::{SchemaColumn, SchemaIndex};
 pub use search::TagDayRow;
 pub use statuses::{

@@ -5,6 +5,31 @@ use crate::connect::{Db, Tx, on_reader, on_tx};
 use crate::error::Result;
 use crate::statuses::Page;
 
+/// What a follower chose for one follow: `None` keeps what a follow already has, or takes
+/// Mastodon's default for a new one (reblogs shown, no notifications, every language).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FollowOptions {
+    pub show_reblogs: Option<bool>,
+    pub notify: Option<bool>,
+    /// Language codes; an empty list is no choice.
+    pub languages: Option<Vec<String>>,
+}
+
+impl FollowOptions {
+    /// The languages as stored: comma-separated, NULL for all.
+    fn stored_languages(&self) -> Option<String> {
+        self.languages
+            .as_ref()
+            .filter(|languages| !languages.is_empty())
+            .map(|languages| languages.join(","))
+    }
+}
+
+/// Stored languages (see [`FollowOptions::stored_languages`]) as a list.
+pub fn split_languages(stored: Option<&str>) -> Option<Vec<String>> {
+    stored.map(|languages| languages.split(',').map(str::to_owned).collect())
+}
+
 /// How `account_id` relates to one other account.
 #[derive(Debug, Clone, Default, sqlx::FromRow)]
 pub struct RelationshipRow {
@@ -18,6 +43,8 @@ pub struct RelationshipRow {
     pub muting: bool,
     pub muting_notifications: bool,
     pub muting_expires_at: Option<i64>,
+    /// The languages wanted from a followed account (comma-separated), NULL for all.
+    pub languages: Option<String>,
     /// The account has asked to follow the target and waits.
     pub requested: bool,
     /// The target has asked to follow the account and waits.
@@ -59,34 +86,35 @@ impl Tx {
         &mut self,
         account_id: i64,
         target_id: i64,
-        show_reblogs: bool,
-        notify: bool,
+        options: &FollowOptions,
         now: i64,
     ) -> Result<bool> {
         let id = self.next_id();
         let inserted = on_tx!(rows_affected, self, conn => sqlx::query(
-            "INSERT INTO follow_request (id, account_id, target_account_id, show_reblogs, notify, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, target_account_id) DO NOTHING",
+            "INSERT INTO follow_request (id, account_id, target_account_id, show_reblogs, notify, languages, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (account_id, target_account_id) DO NOTHING",
         )
         .bind(id)
         .bind(account_id)
         .bind(target_id)
-        .bind(show_reblogs)
-        .bind(notify)
+        .bind(options.show_reblogs.unwrap_or(true))
+        .bind(options.notify.unwrap_or(false))
+        .bind(options.stored_languages())
         .bind(now)
         .execute(conn)
         .await)?;
         Ok(inserted == 1)
     }
 
-    /// Removes a follow request and returns its options (show_reblogs, notify), if there was one.
+    /// Removes a follow request and returns its options, if there was one.
     pub async fn take_follow_request(
         &mut self,
         account_id: i64,
         target_id: i64,
-    ) -> Result<Option<(bool, bool)>> {
-        let row: Option<(bool, bool)> = on_tx!(self, conn => sqlx::query_as(
-            "SELECT show_reblogs, notify FROM follow_request WHERE account_id = $1 AND target_account_id = $2",
+    ) -> Result<Option<FollowOptions>> {
+        let row: Option<(bool, bool, Option<String>)> = on_tx!(self, conn => sqlx::query_as(
+            "SELECT show_reblogs, notify, languages FROM follow_request \
+             WHERE account_id = $1 AND target_account_id = $2",
         )
         .bind(account_id)
         .bind(target_id)
@@ -101,39 +129,47 @@ impl Tx {
             .execute(conn)
             .await)?;
         }
-        Ok(row)
+        Ok(row.map(|(show_reblogs, notify, languages)| FollowOptions {
+            show_reblogs: Some(show_reblogs),
+            notify: Some(notify),
+            languages: split_languages(languages.as_deref()),
+        }))
     }
 
-    /// Records a follow; returns false when it already existed (then only its options change).
+    /// Records a follow; returns false when it already existed (then only the options given
+    /// change).
     pub async fn upsert_follow(
         &mut self,
         account_id: i64,
         target_id: i64,
-        show_reblogs: bool,
-        notify: bool,
+        options: &FollowOptions,
         now: i64,
     ) -> Result<bool> {
         let id = self.next_id();
         let inserted = on_tx!(rows_affected, self, conn => sqlx::query(
-            "INSERT INTO follow (id, account_id, target_account_id, show_reblogs, notify, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, target_account_id) DO NOTHING",
+            "INSERT INTO follow (id, account_id, target_account_id, show_reblogs, notify, languages, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (account_id, target_account_id) DO NOTHING",
         )
         .bind(id)
         .bind(account_id)
         .bind(target_id)
-        .bind(show_reblogs)
-        .bind(notify)
+        .bind(options.show_reblogs.unwrap_or(true))
+        .bind(options.notify.unwrap_or(false))
+        .bind(options.stored_languages())
         .bind(now)
         .execute(&mut *conn)
         .await)?;
         if inserted == 0 {
             on_tx!(rows_affected, self, conn => sqlx::query(
-                "UPDATE follow SET show_reblogs = $1, notify = $2 WHERE account_id = $3 AND target_account_id = $4",
+                "UPDATE follow SET show_reblogs = coalesce($1, show_reblogs), \
+                 notify = coalesce($2, notify), languages = coalesce($5, languages) \
+                 WHERE account_id = $3 AND target_account_id = $4",
             )
-            .bind(show_reblogs)
-            .bind(notify)
+            .bind(options.show_reblogs)
+            .bind(options.notify)
             .bind(account_id)
             .bind(target_id)
+            .bind(options.stored_languages())
             .execute(conn)
             .await)?;
             return Ok(false);
@@ -394,6 +430,7 @@ impl Db {
                coalesce((SELECT m.hide_notifications FROM mute m WHERE m.account_id = $1 AND m.target_account_id = a.id \
                        AND (m.expires_at IS NULL OR m.expires_at > $2)), FALSE) AS muting_notifications, \
                (SELECT m.expires_at FROM mute m WHERE m.account_id = $1 AND m.target_account_id = a.id) AS muting_expires_at, \
+               (SELECT f.languages FROM follow f WHERE f.account_id = $1 AND f.target_account_id = a.id) AS languages, \
                EXISTS (SELECT 1 FROM follow_request r WHERE r.account_id = $1 AND r.target_account_id = a.id) AS requested, \
                EXISTS (SELECT 1 FROM follow_request r WHERE r.account_id = a.id AND r.target_account_id = $1) AS requested_by, \
                (SELECT n.comment FROM account_note n WHERE n.account_id = $1 AND n.target_account_id = a.id) AS note \

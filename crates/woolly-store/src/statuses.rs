@@ -758,7 +758,8 @@ impl Db {
     }
 
     /// Fans a status out to the home feeds of the author's local followers (with reblogs
-    /// shown, for a reblog). Safe to run twice. Returns the accounts whose feeds got it now.
+    /// shown, for a reblog; who want its language, when they chose some). Safe to run twice.
+    /// Returns the accounts whose feeds got it now.
     pub async fn fan_out_to_followers(
         &self,
         status_id: i64,
@@ -769,7 +770,11 @@ impl Db {
         let sql = format!(
             "INSERT INTO home_feed (account_id, status_id) \
              SELECT f.account_id, $1 FROM follow f JOIN local_user u ON u.account_id = f.account_id \
-             WHERE f.target_account_id = $2 {reblogs} ON CONFLICT DO NOTHING RETURNING account_id"
+             JOIN status s ON s.id = $1 \
+             WHERE f.target_account_id = $2 {reblogs} \
+               AND (f.languages IS NULL OR s.language IS NULL \
+                    OR (',' || f.languages || ',') LIKE ('%,' || s.language || ',%')) \
+             ON CONFLICT DO NOTHING RETURNING account_id"
         );
         let inserted: Vec<(i64,)> = crate::connect::on_writer!(self, pool => sqlx::query_as(&sql)
             .bind(status_id)

@@ -1,10 +1,13 @@
-//! Locked accounts: follows become requests that the account authorizes or rejects.
+//! Follow options (reblogs, languages) and locked accounts: follows become requests that the
+//! account authorizes or rejects.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
-use common::{TestInstance, TestServer, account, http};
+use std::time::Duration;
+
+use common::{TestInstance, TestServer, account, eventually, http};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -264,5 +267,135 @@ async fn grouped_notifications_gather_favourites_of_a_status() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    server.stop().await;
+}
+
+async fn follow(server: &TestServer, token: &str, id: &str, body: Value) -> (StatusCode, Value) {
+    let response = http()
+        .post(server.url(&format!("/api/v1/accounts/{id}/follow")))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn following_some_languages_keeps_the_others_out_of_the_home_timeline() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (alice, alice_id) = account(&instance, &server, "alice").await;
+    let (bob, _) = account(&instance, &server, "bob").await;
+    let (locked, locked_id) = account(&instance, &server, "locked").await;
+
+    let (status, relationship) =
+        follow(&server, &bob, &alice_id, json!({"languages": ["de"]})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(relationship["languages"], json!(["de"]));
+    assert_eq!(relationship["showing_reblogs"], true);
+    let mut posted = Vec::new();
+    for (text, language) in [
+        ("Hallo", json!("de")),
+        ("Hello", json!("en")),
+        ("Hm", Value::Null),
+    ] {
+        let status: Value = http()
+            .post(server.url("/api/v1/statuses"))
+            .bearer_auth(&alice)
+            .json(&json!({"status": text, "language": language}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        posted.push(status["id"].as_str().unwrap().to_owned());
+    }
+    let home = eventually(
+        Duration::from_secs(20),
+        "two posts in bob's home",
+        || async {
+            let home = get(&server, &bob, "/api/v1/timelines/home").await;
+            (home.as_array()?.len() >= 2).then_some(home)
+        },
+    )
+    .await;
+    let ids: Vec<&str> = home
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [posted[2].as_str(), posted[0].as_str()],
+        "German and unknown, not English"
+    );
+
+    // Following again changes only what is given (Mastodon's follow!).
+    let (_, relationship) = follow(&server, &bob, &alice_id, json!({"reblogs": false})).await;
+    assert_eq!(relationship["languages"], json!(["de"]));
+    assert_eq!(relationship["showing_reblogs"], false);
+    let (status, body) = follow(
+        &server,
+        &bob,
+        &alice_id,
+        json!({"languages": ["not a code!"]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["error"].as_str().unwrap().contains("language code"),
+        "{body}"
+    );
+    let relationships = get(
+        &server,
+        &bob,
+        &format!("/api/v1/accounts/relationships?id[]={alice_id}"),
+    )
+    .await;
+    assert_eq!(
+        relationships[0]["languages"],
+        json!(["de"]),
+        "nothing changed"
+    );
+
+    // A follow request keeps its languages until it is authorized.
+    http()
+        .patch(server.url("/api/v1/accounts/update_credentials"))
+        .bearer_auth(&locked)
+        .json(&json!({"locked": true}))
+        .send()
+        .await
+        .unwrap();
+    let (_, relationship) = follow(
+        &server,
+        &bob,
+        &locked_id,
+        json!({"languages": ["fr", "de"]}),
+    )
+    .await;
+    assert_eq!(relationship["requested"], true);
+    assert_eq!(relationship["languages"], Value::Null, "not following yet");
+    let bob_id = get(&server, &bob, "/api/v1/accounts/verify_credentials").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, _) = post(
+        &server,
+        &locked,
+        &format!("/api/v1/follow_requests/{bob_id}/authorize"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let relationships = get(
+        &server,
+        &bob,
+        &format!("/api/v1/accounts/relationships?id[]={locked_id}"),
+    )
+    .await;
+    assert_eq!(relationships[0]["following"], true);
+    assert_eq!(relationships[0]["languages"], json!(["fr", "de"]));
     server.stop().await;
 }

@@ -32,7 +32,11 @@ impl RelationshipEntity {
             following: relationship.following,
             showing_reblogs: relationship.following && relationship.showing_reblogs,
             notifying: relationship.following && relationship.notifying,
-            languages: None,
+            languages: if relationship.following {
+                woolly_core::relations::split_languages(relationship.languages.as_deref())
+            } else {
+                None
+            },
             followed_by: relationship.followed_by,
             blocking: relationship.blocking,
             blocked_by: relationship.blocked_by,

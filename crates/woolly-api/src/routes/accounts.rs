@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use woolly_core::Woolly;
 use woolly_core::auth::Scope;
-use woolly_core::relations::{MuteOptions, Relationship};
+use woolly_core::relations::{FollowOptions, MuteOptions, Relationship};
 
 use crate::auth::{Auth, optional_viewer, path_id};
 use crate::entities::{AccountEntity, CredentialAccountEntity, RelationshipEntity, StatusEntity};
@@ -211,19 +211,12 @@ async fn follow(
     let (account, _) = auth
         .require(&[Scope::FOLLOW, Scope::WRITE_FOLLOWS])?
         .user()?;
-    if !params.languages.is_empty() {
-        return Err(ApiError::unprocessable(
-            "Following only some languages is not supported on this server yet",
-        ));
-    }
-    let result = woolly
-        .follow(
-            account,
-            path_id(&id)?,
-            params.reblogs.unwrap_or(true),
-            params.notify.unwrap_or(false),
-        )
-        .await?;
+    let options = FollowOptions {
+        show_reblogs: params.reblogs,
+        notify: params.notify,
+        languages: (!params.languages.is_empty()).then_some(params.languages),
+    };
+    let result = woolly.follow(account, path_id(&id)?, options).await?;
     Ok(relationship(&result))
 }
 

@@ -70,6 +70,12 @@ pub struct InstanceConfig {
     pub media_dir: std::path::PathBuf,
     /// The server's rules, in order (`/api/v1/instance/rules`).
     pub rules: Vec<String>,
+    /// The long "about" text, in Markdown (`/api/v1/instance/extended_description`).
+    pub extended_description: String,
+    /// The privacy policy in Markdown; Woolly's own when empty.
+    pub privacy_policy: String,
+    /// The terms of service in Markdown; none when empty.
+    pub terms_of_service: String,
 }
 
 impl InstanceConfig {
@@ -88,6 +94,9 @@ impl InstanceConfig {
             max_status_characters: 500,
             media_dir: std::path::PathBuf::from("media"),
             rules: Vec::new(),
+            extended_description: String::new(),
+            privacy_policy: String::new(),
+            terms_of_service: String::new(),
         }
     }
 

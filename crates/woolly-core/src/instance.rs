@@ -1,8 +1,77 @@
-//! Figures about the instance as a whole, for the instance and NodeInfo documents.
+//! The instance as a whole: its figures (for the instance and NodeInfo documents and the weekly
+//! activity), and the texts its operator wrote (extended description, privacy policy, terms of
+//! service), written in Markdown and served as HTML.
+
+use woolly_store::{Db, WeekActivity};
 
 use crate::accounts::{Account, Role};
+use crate::config::InstanceConfig;
 use crate::error::Result;
 use crate::state::Woolly;
+
+/// The privacy policy of a server whose operator wrote none: what Woolly itself keeps.
+const DEFAULT_PRIVACY_POLICY: &str = include_str!("default_privacy_policy.md");
+
+/// How many weeks `/api/v1/instance/activity` covers (Mastodon: 12).
+const ACTIVITY_WEEKS: i64 = 12;
+
+/// An operator's text as HTML, with when it last changed (Unix ms).
+#[derive(Debug, Clone)]
+pub struct SiteText {
+    pub html: String,
+    pub updated_at: i64,
+}
+
+/// The operator's texts, rendered once at start.
+#[derive(Debug, Clone)]
+pub(crate) struct SiteTexts {
+    extended_description: SiteText,
+    privacy_policy: SiteText,
+    terms_of_service: Option<SiteText>,
+}
+
+impl SiteTexts {
+    /// Renders the configured texts and records (in the database, shared by every process) when
+    /// each changed: the first start with a new text is its `updated_at`.
+    pub(crate) async fn record(db: &Db, config: &InstanceConfig) -> Result<SiteTexts> {
+        let now = crate::now_millis();
+        let render = |name: &'static str, markdown: &str| {
+            let markdown = markdown.to_owned();
+            async move {
+                let digest = crate::crypto::token_digest(&markdown);
+                let updated_at = db.record_site_text(name, &digest, now).await?;
+                Ok::<_, crate::CoreError>(SiteText {
+                    html: markdown_to_html(&markdown),
+                    updated_at,
+                })
+            }
+        };
+        let privacy_policy = if config.privacy_policy.is_empty() {
+            DEFAULT_PRIVACY_POLICY
+        } else {
+            &config.privacy_policy
+        };
+        let terms_of_service = if config.terms_of_service.is_empty() {
+            None
+        } else {
+            Some(render("terms_of_service", &config.terms_of_service).await?)
+        };
+        Ok(SiteTexts {
+            extended_description: render("extended_description", &config.extended_description)
+                .await?,
+            privacy_policy: render("privacy_policy", privacy_policy).await?,
+            terms_of_service,
+        })
+    }
+}
+
+/// Markdown to HTML. The operator is trusted: HTML inside their Markdown passes through.
+fn markdown_to_html(markdown: &str) -> String {
+    let parser = pulldown_cmark::Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_TABLES);
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, parser);
+    html
+}
 
 const DAY_MILLIS: i64 = 24 * 60 * 60 * 1000;
 
@@ -43,6 +112,27 @@ impl Woolly {
     /// The servers this instance knows accounts of (`/api/v1/instance/peers`).
     pub async fn peers(&self) -> Result<Vec<String>> {
         Ok(self.db().known_domains().await?)
+    }
+
+    /// The long "about" text (`/api/v1/instance/extended_description`); empty when not written.
+    pub async fn extended_description(&self) -> Result<SiteText> {
+        Ok(self.site_texts().await?.extended_description.clone())
+    }
+
+    /// The privacy policy: the operator's, or Woolly's own account of what it keeps.
+    pub async fn privacy_policy(&self) -> Result<SiteText> {
+        Ok(self.site_texts().await?.privacy_policy.clone())
+    }
+
+    /// The terms of service, when the operator wrote some.
+    pub async fn terms_of_service(&self) -> Result<Option<SiteText>> {
+        Ok(self.site_texts().await?.terms_of_service.clone())
+    }
+
+    /// The last twelve weeks' local statuses, active users and sign-ups, this week first.
+    pub async fn weekly_activity(&self) -> Result<Vec<WeekActivity>> {
+        let this_week = woolly_store::week_start(crate::now_millis());
+        Ok(self.db().weekly_activity(this_week, ACTIVITY_WEEKS).await?)
     }
 
     /// Whether the database answers (for `/health`).

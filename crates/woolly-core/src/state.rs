@@ -20,6 +20,9 @@ struct Inner {
     db: Db,
     config: InstanceConfig,
     secrets: InstanceSecrets,
+    /// The operator's texts, rendered, with when each last changed; recorded on first use, so
+    /// that only processes serving them (not admin commands) record their configuration.
+    site_texts: tokio::sync::OnceCell<crate::instance::SiteTexts>,
     /// Wakes this process's job workers when it enqueues a job.
     job_wakeup: Notify,
     /// Cancelled when the instance begins to stop: long-lived connections (streaming) end then.
@@ -52,6 +55,7 @@ impl Woolly {
                 db,
                 config,
                 secrets,
+                site_texts: tokio::sync::OnceCell::new(),
                 job_wakeup: Notify::new(),
                 cpu_permits: Semaphore::new(cpus),
                 events: tokio::sync::broadcast::channel(crate::events::BUS_CAPACITY).0,
@@ -63,6 +67,13 @@ impl Woolly {
     /// The Web Push (VAPID) public key clients subscribe with.
     pub fn vapid_public_key(&self) -> &str {
         &self.inner.secrets.vapid_public_key
+    }
+
+    pub(crate) async fn site_texts(&self) -> Result<&crate::instance::SiteTexts> {
+        self.inner
+            .site_texts
+            .get_or_try_init(|| crate::instance::SiteTexts::record(self.db(), self.config()))
+            .await
     }
 
     pub fn db(&self) -> &Db {

@@ -228,7 +228,8 @@ impl Db {
         Ok(row)
     }
 
-    /// Records that a local user used the instance at `now` (feeds "active users" figures).
+    /// Records that a local user used the instance at `now` (feeds "active users" figures and
+    /// the weekly logins of the instance activity).
     pub async fn touch_local_user(&self, account_id: i64, now: i64) -> Result<()> {
         on_writer!(rows_affected, self, pool => sqlx::query(
             "UPDATE local_user SET last_active_at = $1 WHERE account_id = $2",
@@ -237,7 +238,8 @@ impl Db {
         .bind(account_id)
         .execute(pool)
         .await)?;
-        Ok(())
+        self.record_weekly_login(account_id, crate::week_start(now))
+            .await
     }
 
     /// How many local accounts exist; with `role`, how many have that role.

@@ -29,6 +29,7 @@ mod relations;
 mod schema;
 mod search;
 mod secrets;
+mod site;
 mod statuses;
 mod tags;
 mod tokens;
@@ -51,6 +52,7 @@ pub use relations::{
 };
 pub use schema::{SchemaColumn, SchemaIndex};
 pub use search::TagDayRow;
+pub use site::{WEEK_MILLIS, WeekActivity, week_start};
 pub use statuses::{
     AccountStatusesFilter, NewStatus, Page, StatusCounter, StatusRow, TagSelection,
 };

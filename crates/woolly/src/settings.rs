@@ -56,6 +56,12 @@ pub struct Settings {
     /// The server's rules, shown to people before they join: a TOML array of strings (also
     /// in `WOOLLY_RULES`, written the same way: `["Be kind.", "No spam."]`).
     pub rules: Vec<String>,
+    /// The long "about" text, in Markdown.
+    pub extended_description: String,
+    /// The privacy policy, in Markdown (Woolly's own when empty).
+    pub privacy_policy: String,
+    /// The terms of service, in Markdown (none when empty).
+    pub terms_of_service: String,
 }
 
 impl Default for Settings {
@@ -78,13 +84,16 @@ impl Default for Settings {
             job_retry_base_ms: 30_000,
             rate_limit_requests: 300,
             rules: Vec::new(),
+            extended_description: String::new(),
+            privacy_policy: String::new(),
+            terms_of_service: String::new(),
         }
     }
 }
 
 /// The keys the environment may set (others starting with `WOOLLY_`, such as the test suite's
 /// `WOOLLY_TEST_DATABASE_URL`, are not settings).
-const KEYS: [&str; 18] = [
+const KEYS: [&str; 21] = [
     "data_dir",
     "database_url",
     "listen",
@@ -102,6 +111,9 @@ const KEYS: [&str; 18] = [
     "job_retry_base_ms",
     "rate_limit_requests",
     "rules",
+    "extended_description",
+    "privacy_policy",
+    "terms_of_service",
     "config",
 ];
 
@@ -261,6 +273,9 @@ impl Settings {
             .map(|rule| rule.trim().to_owned())
             .filter(|rule| !rule.is_empty())
             .collect();
+        config.extended_description = self.extended_description.trim().to_owned();
+        config.privacy_policy = self.privacy_policy.trim().to_owned();
+        config.terms_of_service = self.terms_of_service.trim().to_owned();
         Ok(config)
     }
 

@@ -477,3 +477,82 @@ async fn instance_rules_come_from_the_settings_and_peers_from_known_accounts() {
     assert_eq!(peers, serde_json::json!([]));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn instance_pages_render_the_operators_markdown_and_activity_counts_weeks() {
+    let instance = TestInstance::new().await;
+    let mut settings = instance.settings();
+    settings.extended_description = "We *knit*.".into();
+    let server = instance.start_with(settings.clone()).await;
+    let (status, about) =
+        get_json(&server.url("/api/v1/instance/extended_description"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(about["content"], "<p>We <em>knit</em>.</p>\n");
+    assert_string(&about, "updated_at");
+    let (_, policy) = get_json(&server.url("/api/v1/instance/privacy_policy"), None).await;
+    assert!(
+        policy["content"]
+            .as_str()
+            .unwrap()
+            .starts_with("<h1>Privacy policy</h1>"),
+        "Woolly's own policy when the operator wrote none: {policy}"
+    );
+    let (status, terms) = get_json(&server.url("/api/v1/instance/terms_of_service"), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(terms["error"], "Record not found");
+
+    let token = instance.account_with_token("alice", "read write");
+    http()
+        .post(server.url("/api/v1/statuses"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"status": "first"}))
+        .send()
+        .await
+        .unwrap();
+    let activity = common::eventually(
+        std::time::Duration::from_secs(10),
+        "alice's use counted as a login",
+        || async {
+            let (_, activity) = get_json(&server.url("/api/v1/instance/activity"), None).await;
+            (activity[0]["logins"] == "1").then_some(activity)
+        },
+    )
+    .await;
+    let weeks = activity.as_array().unwrap();
+    assert_eq!(weeks.len(), 12);
+    assert_eq!(weeks[0]["statuses"], "1");
+    assert_eq!(weeks[0]["registrations"], "1");
+    assert_eq!(weeks[1]["statuses"], "0");
+    for week in weeks {
+        for field in ["week", "statuses", "logins", "registrations"] {
+            assert_string(week, field);
+        }
+    }
+    let this_week: i64 = weeks[0]["week"].as_str().unwrap().parse().unwrap();
+    let last_week: i64 = weeks[1]["week"].as_str().unwrap().parse().unwrap();
+    assert_eq!(this_week - last_week, 7 * 24 * 3600);
+    assert_eq!((this_week / 86_400 + 4) % 7, 1, "weeks start on Mondays");
+    server.stop().await;
+
+    // Restarted with new texts: only what changed gets a new updated_at.
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    settings.privacy_policy = "# Ours\n\nWe keep nothing.".into();
+    settings.terms_of_service = "Be excellent.".into();
+    let server = instance.start_with(settings).await;
+    let (_, about_again) =
+        get_json(&server.url("/api/v1/instance/extended_description"), None).await;
+    assert_eq!(about_again["updated_at"], about["updated_at"]);
+    let (_, new_policy) = get_json(&server.url("/api/v1/instance/privacy_policy"), None).await;
+    assert_eq!(
+        new_policy["content"],
+        "<h1>Ours</h1>\n<p>We keep nothing.</p>\n"
+    );
+    assert!(new_policy["updated_at"].as_str() > policy["updated_at"].as_str());
+    let (status, terms) = get_json(&server.url("/api/v1/instance/terms_of_service"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(terms["content"], "<p>Be excellent.</p>\n");
+    assert_eq!(terms["effective"], true);
+    assert_eq!(terms["succeeded_by"], Value::Null);
+    assert_eq!(terms["effective_date"].as_str().unwrap().len(), 10);
+    server.stop().await;
+}

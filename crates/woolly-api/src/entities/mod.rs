@@ -22,4 +22,4 @@ pub use notification::NotificationEntity;
 pub use poll::{PollEntity, PollOptionEntity};
 pub use relationship::RelationshipEntity;
 pub use status::{MentionEntity, StatusEntity, TagEntity};
-pub use time::{iso8601, iso8601_date_midnight};
+pub use time::{date, iso8601, iso8601_date_midnight};

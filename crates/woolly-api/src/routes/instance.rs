@@ -1,12 +1,14 @@
-//! `GET /api/v1/instance` and `GET /api/v2/instance`: public, no token needed.
+//! `GET /api/v1/instance`, `GET /api/v2/instance` and the instance's pages (rules, peers,
+//! activity, extended description, privacy policy, terms of service): public, no token needed.
 
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::Value;
+use serde_json::{Value, json};
 use woolly_core::Woolly;
+use woolly_core::instance::SiteText;
 
-use crate::entities::{AccountEntity, InstanceV1, InstanceV2};
+use crate::entities::{AccountEntity, InstanceV1, InstanceV2, date, iso8601};
 use crate::error::ApiError;
 
 pub(super) fn router() -> Router<Woolly> {
@@ -15,6 +17,58 @@ pub(super) fn router() -> Router<Woolly> {
         .route("/api/v2/instance", get(instance_v2))
         .route("/api/v1/instance/rules", get(rules))
         .route("/api/v1/instance/peers", get(peers))
+        .route("/api/v1/instance/activity", get(activity))
+        .route(
+            "/api/v1/instance/extended_description",
+            get(extended_description),
+        )
+        .route("/api/v1/instance/privacy_policy", get(privacy_policy))
+        .route("/api/v1/instance/terms_of_service", get(terms_of_service))
+}
+
+/// `ExtendedDescription` and `PrivacyPolicy`: `{updated_at, content}`.
+fn dated_text(text: &SiteText) -> Json<Value> {
+    Json(json!({ "updated_at": iso8601(text.updated_at), "content": text.html }))
+}
+
+async fn extended_description(State(woolly): State<Woolly>) -> Result<Json<Value>, ApiError> {
+    Ok(dated_text(&woolly.extended_description().await?))
+}
+
+async fn privacy_policy(State(woolly): State<Woolly>) -> Result<Json<Value>, ApiError> {
+    Ok(dated_text(&woolly.privacy_policy().await?))
+}
+
+/// `TermsOfService` (Mastodon 4.4); 404 when the operator published none, as Mastodon answers.
+async fn terms_of_service(State(woolly): State<Woolly>) -> Result<Json<Value>, ApiError> {
+    let terms = woolly
+        .terms_of_service()
+        .await?
+        .ok_or(ApiError::not_found())?;
+    Ok(Json(json!({
+        "effective_date": date(terms.updated_at),
+        "effective": true,
+        "content": terms.html,
+        "succeeded_by": null,
+    })))
+}
+
+/// Weekly activity, this week first; every figure a string, weeks in Unix seconds.
+async fn activity(State(woolly): State<Woolly>) -> Result<Json<Vec<Value>>, ApiError> {
+    let weeks = woolly.weekly_activity().await?;
+    Ok(Json(
+        weeks
+            .iter()
+            .map(|week| {
+                json!({
+                    "week": (week.week_start / 1000).to_string(),
+                    "statuses": week.statuses.to_string(),
+                    "logins": week.logins.to_string(),
+                    "registrations": week.registrations.to_string(),
+                })
+            })
+            .collect(),
+    ))
 }
 
 async fn rules(State(woolly): State<Woolly>) -> Json<Vec<Value>> {

@@ -12,6 +12,7 @@ pub mod config;
 pub mod conversations;
 mod crypto;
 mod edits;
+pub mod emojis;
 mod error;
 pub mod events;
 pub mod instance;

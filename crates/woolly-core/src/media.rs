@@ -30,7 +30,7 @@ pub struct Media {
 }
 
 impl Woolly {
-    fn media_store(&self) -> FileStore {
+    pub(crate) fn media_store(&self) -> FileStore {
         FileStore::new(&self.config().media_dir)
     }
 

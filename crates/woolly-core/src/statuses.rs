@@ -47,6 +47,18 @@ pub struct Status {
     pub edited_at: Option<i64>,
 }
 
+impl Status {
+    /// Where its `:shortcode:`s are written: the source text of a local status, the content of
+    /// others.
+    fn emoji_source(&self) -> &str {
+        if self.text.is_empty() {
+            &self.content
+        } else {
+            &self.text
+        }
+    }
+}
+
 impl TryFrom<StatusRow> for Status {
     type Error = CoreError;
 
@@ -98,6 +110,8 @@ pub struct StatusView {
     pub poll: Option<crate::polls::Poll>,
     /// The posting application's name and website.
     pub application: Option<(String, Option<String>)>,
+    /// The custom emojis its text and content warning use.
+    pub emojis: Vec<crate::emojis::CustomEmoji>,
     /// `None` for anonymous viewers.
     pub viewer: Option<ViewerState>,
 }
@@ -369,6 +383,13 @@ impl Woolly {
                 entry.insert((app.name, app.website));
             }
         }
+        let emojis = self
+            .emojis_used_in(
+                statuses
+                    .values()
+                    .flat_map(|status| [status.emoji_source(), status.spoiler_text.as_str()]),
+            )
+            .await?;
         let build = |id: i64| -> Option<StatusView> {
             let status = statuses.get(&id)?.clone();
             let account = accounts.get(&status.account_id)?.clone();
@@ -382,6 +403,10 @@ impl Woolly {
                 media: media.get(&id).cloned().unwrap_or_default(),
                 poll: polls.get(&id).cloned(),
                 application: status.app_id.and_then(|app_id| apps.get(&app_id).cloned()),
+                emojis: crate::emojis::emojis_in(
+                    &[status.emoji_source(), &status.spoiler_text],
+                    &emojis,
+                ),
                 viewer: viewer.map(|_| interactions.get(&id).copied().unwrap_or_default()),
                 reblog: None,
                 status,

@@ -116,6 +116,41 @@ pub fn scan(text: &str) -> (Vec<String>, Vec<String>) {
     entity_names(&extract_entities(&Chars::new(text)))
 }
 
+/// The custom emoji shortcodes in a text (`:blobcat:` gives `blobcat`), as Mastodon's
+/// `CustomEmoji::SCAN_RE` finds them: two or more of `[A-Za-z0-9_]` between colons, with no
+/// letter, digit or colon right outside them. Deduplicated, in order.
+pub fn emoji_shortcodes(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let outside_ok = |index: Option<usize>| {
+        index
+            .and_then(|index| chars.get(index))
+            .is_none_or(|c| !(c.is_alphanumeric() || *c == ':'))
+    };
+    let mut found: Vec<String> = Vec::new();
+    let mut start = 0;
+    while start < chars.len() {
+        if chars[start] != ':' || !outside_ok(start.checked_sub(1)) {
+            start += 1;
+            continue;
+        }
+        let name_end = chars[start + 1..]
+            .iter()
+            .position(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+            .map_or(chars.len(), |offset| start + 1 + offset);
+        let closed = chars.get(name_end) == Some(&':');
+        if closed && name_end - start > 2 && outside_ok(Some(name_end + 1)) {
+            let name: String = chars[start + 1..name_end].iter().collect();
+            if !found.contains(&name) {
+                found.push(name);
+            }
+            start = name_end + 1;
+        } else {
+            start += 1;
+        }
+    }
+    found
+}
+
 /// The length of a status's text as Mastodon's `StatusLengthValidator` counts it against
 /// `max_characters`: in grapheme clusters, with every URL counting as 23 and a mention of
 /// `@user@domain` as `@user`. A blank text counts 0.
@@ -765,6 +800,19 @@ fn format_paragraphs(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn emoji_shortcodes_are_found_as_mastodon_scans_them() {
+        assert_eq!(
+            emoji_shortcodes(":blobcat: hi :party_parrot:, :blobcat: again"),
+            ["blobcat", "party_parrot"]
+        );
+        assert_eq!(
+            emoji_shortcodes("x:blobcat: 12:30:45 :a: ::b:: :no space:"),
+            Vec::<String>::new()
+        );
+        assert_eq!(emoji_shortcodes("(:ok_hand:)\n:wave:"), ["ok_hand", "wave"]);
+    }
 
     const BASE: &str = "https://example.org";
 

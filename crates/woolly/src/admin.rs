@@ -7,7 +7,7 @@ use woolly_core::accounts::{Email, NewAccount, Role, Username};
 use woolly_core::auth::Scopes;
 use woolly_core::jobs::{Probe, ProbeJob, new_job};
 
-use crate::cli::{AccountCommand, AdminCommand, JobsCommand};
+use crate::cli::{AccountCommand, AdminCommand, EmojiCommand, JobsCommand};
 
 /// Runs one admin command; what it prints goes to standard output.
 pub async fn run(woolly: &Woolly, command: AdminCommand) -> anyhow::Result<()> {
@@ -36,6 +36,7 @@ pub async fn run(woolly: &Woolly, command: AdminCommand) -> anyhow::Result<()> {
                 anyhow::bail!("no live token matches")
             }
         }
+        AdminCommand::Emoji { command } => emoji_command(woolly, command).await,
         AdminCommand::Jobs {
             json,
             dead,
@@ -68,6 +69,50 @@ async fn create_account(
     );
     if let Some(password) = created.generated_password {
         println!("Its password (shown once): {password}");
+    }
+    Ok(())
+}
+
+async fn emoji_command(woolly: &Woolly, command: EmojiCommand) -> anyhow::Result<()> {
+    match command {
+        EmojiCommand::Add {
+            shortcode,
+            file,
+            category,
+            unlisted,
+        } => {
+            let bytes = std::fs::read(&file)
+                .map_err(|error| anyhow::anyhow!("cannot read {}: {error}", file.display()))?;
+            let emoji = woolly
+                .add_custom_emoji(&shortcode, bytes, category, !unlisted)
+                .await?;
+            println!("Added :{}: ({}).", emoji.shortcode, emoji.url);
+        }
+        EmojiCommand::List => {
+            for emoji in woolly.custom_emojis().await? {
+                println!(
+                    ":{}:\t{}\t{}{}",
+                    emoji.shortcode,
+                    emoji.category.as_deref().unwrap_or("-"),
+                    emoji.url,
+                    if emoji.visible_in_picker {
+                        ""
+                    } else {
+                        "\t(unlisted)"
+                    }
+                );
+            }
+        }
+        EmojiCommand::Remove { shortcode } => {
+            woolly
+                .remove_custom_emoji(&shortcode)
+                .await
+                .map_err(|error| match error {
+                    woolly_core::CoreError::NotFound => anyhow::anyhow!("no emoji :{shortcode}:"),
+                    other => other.into(),
+                })?;
+            println!("Removed :{shortcode}:.");
+        }
     }
     Ok(())
 }

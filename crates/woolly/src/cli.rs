@@ -45,6 +45,11 @@ pub enum AdminCommand {
     },
     /// Revoke an access token.
     RevokeToken { token: String },
+    /// Manage the instance's custom emojis.
+    Emoji {
+        #[command(subcommand)]
+        command: EmojiCommand,
+    },
     /// Show the job queue: counts by kind and state, and the dead jobs.
     Jobs {
         /// Print JSON instead of a table.
@@ -71,6 +76,26 @@ pub enum AccountCommand {
         #[arg(long, default_value = "user", value_parser = ["user", "moderator", "admin", "owner"])]
         role: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EmojiCommand {
+    /// Add an emoji from a PNG, GIF, WebP or JPEG image of at most 256 KiB.
+    Add {
+        /// Letters, digits and underscores, at least two (used as `:shortcode:`).
+        shortcode: String,
+        file: std::path::PathBuf,
+        /// A heading for clients' emoji pickers.
+        #[arg(long)]
+        category: Option<String>,
+        /// Usable in posts but not offered in pickers.
+        #[arg(long)]
+        unlisted: bool,
+    },
+    /// List the emojis (shortcode, category, URL).
+    List,
+    /// Remove an emoji and its image.
+    Remove { shortcode: String },
 }
 
 #[derive(Debug, Subcommand)]

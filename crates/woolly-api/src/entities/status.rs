@@ -6,6 +6,7 @@ use woolly_core::InstanceConfig;
 use woolly_core::statuses::StatusView;
 
 use super::account::AccountEntity;
+use super::emoji::CustomEmojiEntity;
 use super::media::MediaEntity;
 use super::poll::PollEntity;
 use super::time::iso8601;
@@ -67,7 +68,7 @@ pub struct StatusEntity {
     pub media_attachments: Vec<MediaEntity>,
     pub mentions: Vec<MentionEntity>,
     pub tags: Vec<TagEntity>,
-    pub emojis: Vec<Value>,
+    pub emojis: Vec<CustomEmojiEntity>,
     pub card: Option<Value>,
     pub poll: Option<PollEntity>,
     pub quote: Option<Value>,
@@ -142,7 +143,7 @@ impl StatusEntity {
                     url: format!("{base}/tags/{name}"),
                 })
                 .collect(),
-            emojis: Vec::new(),
+            emojis: view.emojis.iter().map(CustomEmojiEntity::new).collect(),
             card: None,
             poll: view.poll.as_ref().map(PollEntity::new),
             quote: None,

@@ -1,5 +1,6 @@
-//! `GET /api/v1/instance`, `GET /api/v2/instance` and the instance's pages (rules, peers,
-//! activity, extended description, privacy policy, terms of service): public, no token needed.
+//! `GET /api/v1/instance`, `GET /api/v2/instance`, the instance's pages (rules, peers,
+//! activity, extended description, privacy policy, terms of service) and its custom emojis:
+//! public, no token needed.
 
 use axum::extract::State;
 use axum::routing::get;
@@ -8,7 +9,7 @@ use serde_json::{Value, json};
 use woolly_core::Woolly;
 use woolly_core::instance::SiteText;
 
-use crate::entities::{AccountEntity, InstanceV1, InstanceV2, date, iso8601};
+use crate::entities::{AccountEntity, CustomEmojiEntity, InstanceV1, InstanceV2, date, iso8601};
 use crate::error::ApiError;
 
 pub(super) fn router() -> Router<Woolly> {
@@ -24,6 +25,14 @@ pub(super) fn router() -> Router<Woolly> {
         )
         .route("/api/v1/instance/privacy_policy", get(privacy_policy))
         .route("/api/v1/instance/terms_of_service", get(terms_of_service))
+        .route("/api/v1/custom_emojis", get(custom_emojis))
+}
+
+async fn custom_emojis(
+    State(woolly): State<Woolly>,
+) -> Result<Json<Vec<CustomEmojiEntity>>, ApiError> {
+    let emojis = woolly.custom_emojis().await?;
+    Ok(Json(emojis.iter().map(CustomEmojiEntity::new).collect()))
 }
 
 /// `ExtendedDescription` and `PrivacyPolicy`: `{updated_at, content}`.

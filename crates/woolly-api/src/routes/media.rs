@@ -121,7 +121,11 @@ async fn file(
     Path((id, file)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let id = path_id(&id)?;
-    if !matches!(file.as_str(), "original.jpg" | "original.png" | "small.jpg") {
+    // Uploads (original and preview) and custom emojis; nothing else lives in the media store.
+    if !matches!(
+        file.as_str(),
+        "original.jpg" | "original.png" | "small.jpg" | "emoji.png" | "emoji.jpg"
+    ) {
         return Err(ApiError::not_found());
     }
     let (bytes, content_type) = woolly.media_file(format!("{id}/{file}")).await?;

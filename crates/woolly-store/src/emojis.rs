@@ -1,0 +1,93 @@
+//! Custom emoji rows.
+
+use crate::connect::{Db, on_reader, on_writer};
+use crate::error::Result;
+
+/// One row of `custom_emoji`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CustomEmojiRow {
+    pub id: i64,
+    pub shortcode: String,
+    /// `None` for the instance's own emojis.
+    pub domain: Option<String>,
+    pub file_key: Option<String>,
+    pub remote_url: Option<String>,
+    pub visible_in_picker: bool,
+    pub category: Option<String>,
+    pub disabled: bool,
+    pub created_at: i64,
+}
+
+const EMOJI_COLUMNS: &str = "id, shortcode, domain, file_key, remote_url, visible_in_picker, \
+     category, disabled, created_at";
+
+impl Db {
+    /// Adds an emoji; false when one with its shortcode (and domain) exists.
+    pub async fn insert_custom_emoji(&self, row: &CustomEmojiRow) -> Result<bool> {
+        let inserted = on_writer!(rows_affected, self, pool => sqlx::query(
+            "INSERT INTO custom_emoji (id, shortcode, domain, file_key, remote_url, \
+             visible_in_picker, category, disabled, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+        )
+        .bind(row.id)
+        .bind(&row.shortcode)
+        .bind(&row.domain)
+        .bind(&row.file_key)
+        .bind(&row.remote_url)
+        .bind(row.visible_in_picker)
+        .bind(&row.category)
+        .bind(row.disabled)
+        .bind(row.created_at)
+        .execute(pool)
+        .await)?;
+        Ok(inserted == 1)
+    }
+
+    /// Removes a local emoji and returns it, if it existed.
+    pub async fn delete_local_custom_emoji(
+        &self,
+        shortcode: &str,
+    ) -> Result<Option<CustomEmojiRow>> {
+        let sql = format!(
+            "DELETE FROM custom_emoji WHERE shortcode = $1 AND domain IS NULL RETURNING {EMOJI_COLUMNS}"
+        );
+        let row = on_writer!(self, pool => sqlx::query_as::<_, CustomEmojiRow>(&sql)
+            .bind(shortcode)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row)
+    }
+
+    /// The instance's own emojis, disabled ones included, by shortcode.
+    pub async fn local_custom_emojis(&self) -> Result<Vec<CustomEmojiRow>> {
+        let sql = format!(
+            "SELECT {EMOJI_COLUMNS} FROM custom_emoji WHERE domain IS NULL ORDER BY shortcode"
+        );
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, CustomEmojiRow>(&sql).fetch_all(pool).await)?;
+        Ok(rows)
+    }
+
+    /// Enabled local emojis among `shortcodes` (what local posts and profiles can show).
+    pub async fn local_custom_emojis_named(
+        &self,
+        shortcodes: &[String],
+    ) -> Result<Vec<CustomEmojiRow>> {
+        if shortcodes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (1..=shortcodes.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT {EMOJI_COLUMNS} FROM custom_emoji \
+             WHERE domain IS NULL AND NOT disabled AND shortcode IN ({}) ORDER BY shortcode",
+            placeholders.join(", ")
+        );
+        let rows = on_reader!(self, pool => {
+            let mut query = sqlx::query_as::<_, CustomEmojiRow>(&sql);
+            for shortcode in shortcodes {
+                query = query.bind(shortcode);
+            }
+            query.fetch_all(pool).await
+        })?;
+        Ok(rows)
+    }
+}

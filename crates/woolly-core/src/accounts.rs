@@ -158,6 +158,9 @@ pub struct Account {
     /// The note as typed (local accounts), for editing.
     pub note_source: String,
     pub fields: Vec<ProfileField>,
+    /// The custom emojis its display name, note and fields use (filled by
+    /// [`Woolly::accounts_from_rows`]).
+    pub emojis: Vec<crate::emojis::CustomEmoji>,
 }
 
 /// A profile field (`PropertyValue`): a name and a value rendered to HTML.
@@ -174,6 +177,25 @@ pub struct ProfileField {
 impl Account {
     pub fn is_local(&self) -> bool {
         self.domain.is_none()
+    }
+
+    /// Where its `:shortcode:`s are written.
+    fn emoji_sources(&self) -> Vec<&str> {
+        let note = if self.note_source.is_empty() {
+            &self.note
+        } else {
+            &self.note_source
+        };
+        let mut texts = vec![self.display_name.as_str(), note];
+        for field in &self.fields {
+            texts.push(&field.name);
+            texts.push(if field.source.is_empty() {
+                &field.value
+            } else {
+                &field.source
+            });
+        }
+        texts
     }
 }
 
@@ -197,6 +219,7 @@ impl From<AccountRow> for Account {
             note_source: row.note_source,
             // A malformed fields column loses the fields, not the account.
             fields: serde_json::from_str(&row.fields).unwrap_or_default(),
+            emojis: Vec::new(),
         }
     }
 }
@@ -311,27 +334,47 @@ impl Woolly {
         &self,
         ids: &[i64],
     ) -> Result<std::collections::HashMap<i64, Account>> {
+        let rows = self.db().accounts_by_ids(ids).await?;
         Ok(self
-            .db()
-            .accounts_by_ids(ids)
+            .accounts_from_rows(rows)
             .await?
             .into_iter()
-            .map(|row| (row.id, Account::from(row)))
+            .map(|account| (account.id, account))
             .collect())
+    }
+
+    /// Accounts ready to show: with the custom emojis their profiles use (one query for all,
+    /// none when no profile writes a `:shortcode:`).
+    pub(crate) async fn accounts_from_rows(&self, rows: Vec<AccountRow>) -> Result<Vec<Account>> {
+        let mut accounts: Vec<Account> = rows.into_iter().map(Account::from).collect();
+        let emojis = self
+            .emojis_used_in(accounts.iter().flat_map(Account::emoji_sources))
+            .await?;
+        if !emojis.is_empty() {
+            for account in &mut accounts {
+                account.emojis = crate::emojis::emojis_in(&account.emoji_sources(), &emojis);
+            }
+        }
+        Ok(accounts)
+    }
+
+    async fn account_from_row(&self, row: Option<AccountRow>) -> Result<Option<Account>> {
+        Ok(self
+            .accounts_from_rows(row.into_iter().collect())
+            .await?
+            .pop())
     }
 
     /// An account by id.
     pub async fn account(&self, id: i64) -> Result<Option<Account>> {
-        Ok(self.db().account_by_id(id).await?.map(Account::from))
+        let row = self.db().account_by_id(id).await?;
+        self.account_from_row(row).await
     }
 
     /// A local account by username (case-insensitive).
     pub async fn local_account(&self, username: &str) -> Result<Option<Account>> {
-        Ok(self
-            .db()
-            .local_account_by_username(username)
-            .await?
-            .map(Account::from))
+        let row = self.db().local_account_by_username(username).await?;
+        self.account_from_row(row).await
     }
 
     /// An account by `acct` (`user`, `@user` or `user@domain`). Only accounts known here are

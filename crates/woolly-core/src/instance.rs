@@ -102,11 +102,14 @@ impl Woolly {
 
     /// The account people should contact about this instance: its first owner, if any.
     pub async fn contact_account(&self) -> Result<Option<Account>> {
-        Ok(self
+        let row = self
             .db()
             .first_account_with_role(Role::Owner.as_str())
+            .await?;
+        Ok(self
+            .accounts_from_rows(row.into_iter().collect())
             .await?
-            .map(Account::from))
+            .pop())
     }
 
     /// The servers this instance knows accounts of (`/api/v1/instance/peers`).

@@ -206,13 +206,7 @@ impl Woolly {
     ) -> Result<Vec<(i64, Account)>> {
         self.list(viewer, list_id).await?;
         let ids = self.db().list_account_ids(list_id, page).await?;
-        let mut accounts: HashMap<i64, Account> = self
-            .db()
-            .accounts_by_ids(&ids)
-            .await?
-            .into_iter()
-            .map(|row| (row.id, Account::from(row)))
-            .collect();
+        let mut accounts: HashMap<i64, Account> = self.accounts_by_id(&ids).await?;
         Ok(ids
             .into_iter()
             .filter_map(|id| accounts.remove(&id).map(|account| (id, account)))

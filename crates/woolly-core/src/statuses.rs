@@ -333,12 +333,9 @@ impl Woolly {
         let mut account_ids: HashSet<i64> =
             statuses.values().map(|status| status.account_id).collect();
         account_ids.extend(mentions.iter().map(|(_, account)| *account));
-        let accounts: HashMap<i64, Account> = db
-            .accounts_by_ids(&account_ids.into_iter().collect::<Vec<_>>())
-            .await?
-            .into_iter()
-            .map(|row| (row.id, Account::from(row)))
-            .collect();
+        let accounts: HashMap<i64, Account> = self
+            .accounts_by_id(&account_ids.into_iter().collect::<Vec<_>>())
+            .await?;
         let mut media: HashMap<i64, Vec<crate::media::Media>> = HashMap::new();
         for row in db.media_of(&all_ids).await? {
             if let Some(status_id) = row.status_id {

@@ -120,13 +120,8 @@ impl Woolly {
         let mut result = Vec::with_capacity(target_ids.len());
         for target in target_ids {
             let ids = self.db().familiar_followers(viewer, *target, 40).await?;
-            let accounts = self
-                .db()
-                .accounts_by_ids(&ids)
-                .await?
-                .into_iter()
-                .map(Account::from)
-                .collect();
+            let rows = self.db().accounts_by_ids(&ids).await?;
+            let accounts = self.accounts_from_rows(rows).await?;
             result.push((*target, accounts));
         }
         Ok(result)

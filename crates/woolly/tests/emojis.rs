@@ -89,6 +89,52 @@ async fn emojis_are_added_listed_used_in_statuses_and_removed() {
         "clients replace it"
     );
 
+    // Profiles use them too: display name, note and fields.
+    let updated: Value = http()
+        .patch(server.url("/api/v1/accounts/update_credentials"))
+        .bearer_auth(&alice)
+        .json(&json!({
+            "display_name": "Alice :blobcat:",
+            "fields_attributes": {"0": {"name": "mood", "value": ":secret_wave:"}},
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let shortcodes = |account: &Value| -> Vec<String> {
+        account["emojis"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|emoji| emoji["shortcode"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(shortcodes(&updated), ["blobcat", "secret_wave"]);
+    let account_id = updated["id"].as_str().unwrap();
+    let shown: Value = http()
+        .get(server.url(&format!("/api/v1/accounts/{account_id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shortcodes(&shown), ["blobcat", "secret_wave"]);
+    let reread: Value = http()
+        .get(server.url(&format!(
+            "/api/v1/statuses/{}",
+            status["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shortcodes(&reread["account"]), ["blobcat", "secret_wave"]);
+
     instance.cli_ok(&["admin", "emoji", "remove", "blobcat"]);
     let emojis: Value = http()
         .get(server.url("/api/v1/custom_emojis"))

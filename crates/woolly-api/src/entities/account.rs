@@ -34,7 +34,7 @@ pub struct AccountEntity {
     /// Mastodon sends `noindex` for local accounts only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub noindex: Option<bool>,
-    pub emojis: Vec<serde_json::Value>,
+    pub emojis: Vec<super::CustomEmojiEntity>,
     pub roles: Vec<AccountRoleEntity>,
     pub fields: Vec<FieldEntity>,
 }
@@ -166,7 +166,11 @@ impl AccountEntity {
             last_status_at: account.last_status_at.map(date),
             hide_collections: false,
             noindex: account.is_local().then_some(!account.indexable),
-            emojis: Vec::new(),
+            emojis: account
+                .emojis
+                .iter()
+                .map(super::CustomEmojiEntity::new)
+                .collect(),
             roles,
             fields: account
                 .fields

@@ -1,6 +1,6 @@
 """Drives a Woolly server with Mastodon.py, the real Python client library from PyPI.
 
-Usage: mastodon_py_client.py BASE_URL EMAIL PASSWORD
+Usage: mastodon_py_client.py BASE_URL EMAIL PASSWORD FRIEND_EMAIL FRIEND_PASSWORD
 
 Run by crates/woolly/tests/clients.rs against a fresh server; exits non-zero (with a traceback)
 on the first behaviour Mastodon.py does not accept. It covers what Woolly implements so far and
@@ -8,10 +8,13 @@ grows with it.
 """
 
 import re
+import struct
 import sys
+import time
+import zlib
 
 import requests
-from mastodon import Mastodon, MastodonUnauthorizedError
+from mastodon import Mastodon, MastodonNotFoundError, MastodonUnauthorizedError
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 SCOPES = ["read", "write", "follow", "push"]
@@ -105,7 +108,107 @@ def use_statuses(api, me):
     check(api.notifications() == [], "no notifications for one's own actions")
 
 
-def main(base_url, email, password):
+def wait_for(produce, message, timeout=20):
+    """Polls `produce` until it returns something truthy (fan-out runs as a background job)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = produce()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out: {message}")
+
+
+def png(width, height, rgb):
+    """A small solid-colour PNG, written by hand (no imaging library needed)."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def use_social(api, friend, me):
+    """Two people: follows, boosts, mentions and notifications, markers, direct messages, lists,
+    media, polls, edits, pins, search, mutes, blocks and unfollows."""
+    you = friend.account_verify_credentials()
+    check(api.account_follow(you.id).following, "follow")
+    friend.account_follow(me.id)
+    post = friend.status_post("hello from a friend #woolly")
+    wait_for(lambda: post.id in [s.id for s in api.timeline_home()], "the friend's post in the home timeline")
+    check(api.timeline_hashtag("woolly")[0].id == post.id, "tag timeline")
+
+    boost = api.status_reblog(post)
+    check(boost.reblog.id == post.id and api.status(post.id).reblogged, "boost")
+    check([a.id for a in api.status_reblogged_by(post)] == [me.id], "reblogged_by")
+    api.status_favourite(post)
+    check([a.id for a in api.status_favourited_by(post)] == [me.id], "favourited_by")
+    kinds = sorted(n.type for n in friend.notifications(types=["favourite", "reblog", "follow"]))
+    check(kinds == ["favourite", "follow", "reblog"], f"the friend's notifications: {kinds}")
+    check(not api.status_unreblog(post).reblogged, "unreblog")
+
+    mention = friend.status_post(f"@{me.acct} are you there?")
+    notification = wait_for(lambda: api.notifications(types=["mention"]), "a mention notification")[0]
+    check(notification.status.id == mention.id and notification.account.id == you.id, "mention notification")
+    check(api.notifications(id=notification.id).id == notification.id, "one notification")
+    api.markers_set("notifications", notification.id)
+    marker = api.markers_get(["notifications"])["notifications"]
+    check(marker.last_read_id == notification.id, "notifications marker")
+    api.notifications_dismiss(notification.id)
+    check(api.notifications(types=["mention"]) == [], "dismissed")
+
+    secret = friend.status_post(f"@{me.acct} just between us", visibility="direct")
+    conversation = wait_for(api.conversations, "a direct conversation")[0]
+    check(conversation.last_status.id == secret.id and conversation.unread, "conversation")
+    check(not api.conversations_read(conversation.id).unread, "conversation read")
+
+    friends = api.list_create("friends")
+    api.list_accounts_add(friends, [you.id])
+    check(post.id in [s.id for s in api.timeline_list(friends)], "list timeline")
+    check([a.id for a in api.list_accounts(friends)] == [you.id], "list members")
+    api.list_delete(friends)
+
+    media = api.media_post(png(8, 4, (200, 30, 30)), mime_type="image/png", description="a red bar", synchronous=True)
+    check(media.type == "image" and media.meta.original.width == 8 and media.blurhash, "image upload")
+    pictured = api.status_post("look at this", media_ids=[media])
+    check(pictured.media_attachments[0].description == "a red bar", "status with media")
+
+    question = friend.status_post("tea or coffee?", poll=friend.make_poll(["tea", "coffee"], expires_in=3600))
+    voted = api.poll_vote(question.poll, [1])
+    check(voted.voted and voted.own_votes == [1] and voted.options[1].votes_count == 1, "poll vote")
+
+    edited = api.status_update(pictured, "look at this again", media_ids=[media])
+    check(edited.edited_at is not None, "edit")
+    check(len(api.status_history(pictured)) == 2, "edit history")
+    check(api.status_source(pictured).text == "look at this again", "status source")
+
+    check(api.status_pin(pictured).pinned, "pin")
+    check([s.id for s in api.account_statuses(me.id, pinned=True)] == [pictured.id], "pinned statuses")
+    check(not api.status_unpin(pictured).pinned, "unpin")
+
+    found = api.search_v2(you.username, resolve=False)
+    check(you.id in [a.id for a in found.accounts], "account search")
+
+    check(api.account_mute(you.id, duration=3600).muting, "mute")
+    check([a.id for a in api.mutes()] == [you.id], "mutes list")
+    check(not api.account_unmute(you.id).muting, "unmute")
+
+    relationship = api.account_block(you.id)
+    check(relationship.blocking and not relationship.following and not relationship.followed_by, "a block ends follows")
+    check([a.id for a in api.blocks()] == [you.id], "blocks list")
+    try:
+        friend.status(pictured.id)
+    except MastodonNotFoundError:
+        pass
+    else:
+        raise AssertionError("a blocked account still sees the blocker's post")
+    check(not api.account_unblock(you.id).blocking, "unblock")
+
+    api.account_follow(you.id)
+    check(not api.account_unfollow(you.id).following, "unfollow")
+
+
+def main(base_url, email, password, friend_email, friend_password):
     api = password_login(base_url, email, password)
 
     # Instance: Mastodon.py checks the version to decide which features it may use.
@@ -124,6 +227,7 @@ def main(base_url, email, password):
     check(app.name == "Woolly Mastodon.py test", f"app {app.name}")
 
     use_statuses(api, me)
+    use_social(api, password_login(base_url, friend_email, friend_password), me)
 
     second = authorization_code_login(base_url, email, password)
     check(second.account_verify_credentials().id == me.id, "the code flow signs in the same user")
@@ -140,4 +244,4 @@ def main(base_url, email, password):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:6])

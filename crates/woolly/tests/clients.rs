@@ -70,10 +70,11 @@ async fn mastodon_py_logs_in_and_uses_the_api() {
     let instance = TestInstance::new().await;
     let server = instance.start_on_own_domain().await;
     let email = create_user(&instance, "pyuser");
+    let friend_email = create_user(&instance, "pyfriend");
     let mut command = Command::new(python);
     command
         .arg(clients_dir().join("mastodon_py_client.py"))
-        .args([&server.base_url, &email, PASSWORD]);
+        .args([&server.base_url, &email, PASSWORD, &friend_email, PASSWORD]);
     assert_client_passes("Mastodon.py", command, "mastodon.py: all checks passed").await;
     server.stop().await;
 }

@@ -126,7 +126,8 @@ impl Woolly {
     ) -> Result<Relationship> {
         let target = self.other_account(actor, target_id).await?;
         let relation = self.relationship(actor.id, target.id).await?;
-        if relation.blocking || relation.blocked_by {
+        // Mastodon's `FollowService#following_not_allowed?`: a blocked domain's accounts too.
+        if relation.blocking || relation.blocked_by || relation.domain_blocking {
             return Err(CoreError::Forbidden("This action is not allowed".into()));
         }
         let now = crate::now_millis();

@@ -559,6 +559,11 @@ async fn a_blocked_domain_loses_its_follows_notifications_and_new_notifications(
     let requester = remote_account(&server, "requester", "spam.example").await;
     let friend = remote_account(&server, "friend", "good.example").await;
     assert_eq!(followed.domain.as_deref(), Some("spam.example"));
+    // The same username on the same domain, however spelled, is the same account.
+    assert_eq!(
+        remote_account(&server, "Follower", "SPAM.example").await.id,
+        follower.id
+    );
 
     // A remote follower, a followed remote account, then (Alice locked) a follow request.
     server
@@ -766,4 +771,40 @@ async fn a_blocked_domain_loses_its_follows_notifications_and_new_notifications(
     .await;
     assert_eq!(code, StatusCode::OK);
     assert_eq!(relationship["following"], true);
+}
+
+#[tokio::test]
+async fn the_public_stream_leaves_out_a_blocked_domain() {
+    use futures_util::StreamExt as _;
+    use tokio_tungstenite::tungstenite::Message;
+
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (alice, _) = account(&instance, &server, "alice").await;
+    let spammer = remote_account(&server, "spammer", "spam.example").await;
+    let friend = remote_account(&server, "friend", "good.example").await;
+    block(&server, &alice, "spam.example").await;
+    let url = format!(
+        "{}/api/v1/streaming?stream=public&access_token={alice}",
+        server.base_url.replace("http://", "ws://")
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+
+    // Events reach a subscriber in order: the first update is the later, allowed status.
+    remote_status(&server, &spammer, "Spam", Visibility::Public, None).await;
+    let good = remote_status(&server, &friend, "Good", Visibility::Public, None).await;
+    let update = tokio::time::timeout(Duration::from_secs(15), async {
+        loop {
+            if let Message::Text(text) = socket.next().await.unwrap().unwrap() {
+                let message: Value = serde_json::from_str(&text).unwrap();
+                if message["event"] == "update" {
+                    return message;
+                }
+            }
+        }
+    })
+    .await
+    .expect("an update");
+    let payload: Value = serde_json::from_str(update["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(payload["id"], good.as_str());
 }

@@ -4,8 +4,8 @@
 //! domain ends the follows between the user and the accounts on it (both ways), rejects their
 //! pending follow requests and deletes their notifications to the user; from then on their
 //! statuses stay out of the user's home, list, public and hashtag timelines (and streams), their
-//! notifications are not written unless the user follows them, the user cannot follow them, and
-//! relationships with them say `domain_blocking`. An account's own profile and statuses stay
+//! notifications are not written unless the user follows them, neither side can follow the
+//! other, and relationships with them say `domain_blocking`. An account's own profile and statuses stay
 //! readable, as in Mastodon. This is not the instance-wide block of the admin API.
 //!
 //! The clean-up happens in the block's own transaction rather than in a job: it touches only

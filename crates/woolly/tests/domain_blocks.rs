@@ -747,6 +747,16 @@ async fn a_blocked_domain_loses_its_follows_notifications_and_new_notifications(
         (StatusCode::FORBIDDEN, error("This action is not allowed"))
     );
     assert_eq!(relationships(alice.clone()).await[1]["following"], false);
+    // Nor can the domain's accounts follow Alice (the inbox will answer with a `Reject`).
+    let refused = server
+        .woolly
+        .follow(&follower, alice_account.id, true, false)
+        .await;
+    assert!(
+        matches!(refused, Err(woolly_core::CoreError::Forbidden(_))),
+        "{refused:?}"
+    );
+    assert_eq!(relationships(alice.clone()).await[0]["followed_by"], false);
 
     // Unblocking lifts the block, not what it ended.
     let (code, _, _) = call(

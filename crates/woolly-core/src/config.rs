@@ -43,6 +43,33 @@ impl Domain {
         Ok(Domain(text))
     }
 
+    /// A domain as people type it into a block form or a client sends it, normalized the way
+    /// Mastodon does (`TagManager#normalize_domain`): surrounding space and slashes go, the
+    /// host is lower-cased and an internationalized name becomes its ASCII (punycode) form.
+    /// A leading `scheme://` and a path are dropped too, where Mastodon would keep a useless
+    /// string. `None` when what remains is not `host[:port]`.
+    pub fn normalize(text: &str) -> Option<Domain> {
+        let text = text.trim();
+        let without_scheme = text.split_once("://").map_or(text, |(_, rest)| rest);
+        let authority = without_scheme
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or_default();
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((host, port)) if !host.contains(':') => (host, Some(port)),
+            _ => (authority, None),
+        };
+        // A fully qualified name's trailing dot names the same host.
+        let host = host.strip_suffix('.').unwrap_or(host);
+        let ascii = idna::domain_to_ascii(host).ok()?;
+        let candidate = match port {
+            Some(port) => format!("{ascii}:{port}"),
+            None => ascii,
+        };
+        Domain::parse(&candidate).ok()
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -131,6 +158,39 @@ mod tests {
             Domain::parse("127.0.0.1:3000").map(|d| d.0).ok(),
             Some("127.0.0.1:3000".into())
         );
+    }
+
+    #[test]
+    fn typed_domains_are_normalized_as_mastodon_does() {
+        for (typed, normalized) in [
+            ("Example.ORG", "example.org"),
+            ("  example.org \n", "example.org"),
+            ("example.org/", "example.org"),
+            ("https://Example.org/@alice", "example.org"),
+            ("bücher.example", "xn--bcher-kva.example"),
+            ("XN--BCHER-KVA.example", "xn--bcher-kva.example"),
+            ("example.org.", "example.org"),
+            ("127.0.0.1:3000", "127.0.0.1:3000"),
+        ] {
+            assert_eq!(
+                Domain::normalize(typed).map(|domain| domain.0),
+                Some(normalized.to_owned()),
+                "{typed:?}"
+            );
+        }
+        for bad in [
+            "",
+            "   ",
+            "exa mple.org",
+            "a..b",
+            "example.org:http",
+            "@alice@example.org",
+        ] {
+            assert!(
+                Domain::normalize(bad).is_none(),
+                "{bad:?} should be refused"
+            );
+        }
     }
 
     #[test]

@@ -415,7 +415,8 @@ impl Woolly {
         }
     }
 
-    /// An update, unless the viewer may not see the status or has muted its author.
+    /// An update, unless the viewer may not see the status or has muted its author (or blocks
+    /// the author's domain).
     async fn update_for(&self, viewer: Option<i64>, status_id: i64) -> Result<Option<Delivery>> {
         let view = match self.status_view(viewer, status_id).await {
             Ok(view) => view,
@@ -430,7 +431,12 @@ impl Woolly {
                 .relationships(viewer, &authors)
                 .await?
                 .iter()
-                .any(|relation| relation.muting || relation.blocking || relation.blocked_by);
+                .any(|relation| {
+                    relation.muting
+                        || relation.blocking
+                        || relation.blocked_by
+                        || relation.domain_blocking
+                });
             if hidden {
                 return Ok(None);
             }

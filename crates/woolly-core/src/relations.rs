@@ -132,7 +132,18 @@ impl Woolly {
         }
         let target = self.other_account(actor, target_id).await?;
         let relation = self.relationship(actor.id, target.id).await?;
-        if relation.blocking || relation.blocked_by {
+        // Mastodon's `FollowService#following_not_allowed?`: a blocked domain's accounts too;
+        // and, as its inbox rejects a `Follow`, a remote account whose domain the target blocks.
+        let target_blocks_domain = !actor.is_local()
+            && self
+                .relationship(target.id, actor.id)
+                .await?
+                .domain_blocking;
+        if relation.blocking
+            || relation.blocked_by
+            || relation.domain_blocking
+            || target_blocks_domain
+        {
             return Err(CoreError::Forbidden("This action is not allowed".into()));
         }
         let now = crate::now_millis();

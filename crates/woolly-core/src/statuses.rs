@@ -45,6 +45,8 @@ pub struct Status {
     pub favourites_count: i64,
     pub created_at: i64,
     pub edited_at: Option<i64>,
+    /// The thread (Mastodon's conversation) it belongs to: the id of the thread's first status.
+    pub thread_id: i64,
 }
 
 impl Status {
@@ -84,6 +86,7 @@ impl TryFrom<StatusRow> for Status {
             favourites_count: row.favourites_count,
             created_at: row.created_at,
             edited_at: row.edited_at,
+            thread_id: row.thread_id,
         })
     }
 }
@@ -96,6 +99,8 @@ pub struct ViewerState {
     pub bookmarked: bool,
     /// Pinned to the viewer's profile (only the viewer's own statuses can be).
     pub pinned: bool,
+    /// The viewer muted the status's thread.
+    pub muted: bool,
 }
 
 /// A status with everything needed to render it.
@@ -370,6 +375,19 @@ impl Woolly {
             }
             for status_id in db.pinned_among(viewer, &all_ids).await? {
                 interactions.entry(status_id).or_default().pinned = true;
+            }
+            let thread_ids: HashSet<i64> =
+                statuses.values().map(|status| status.thread_id).collect();
+            let muted: HashSet<i64> = db
+                .muted_threads_among(viewer, &thread_ids.into_iter().collect::<Vec<_>>())
+                .await?
+                .into_iter()
+                .collect();
+            for status in statuses
+                .values()
+                .filter(|status| muted.contains(&status.thread_id))
+            {
+                interactions.entry(status.id).or_default().muted = true;
             }
         }
         let mut apps: HashMap<i64, (String, Option<String>)> = HashMap::new();

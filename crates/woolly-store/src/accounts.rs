@@ -57,6 +57,22 @@ pub struct NewLocalAccount {
     pub private_key_pem: String,
 }
 
+/// What this server knows of an account on another server (from its actor document).
+#[derive(Debug, Clone)]
+pub struct NewRemoteAccount {
+    pub username: String,
+    /// Normalized: lower-case ASCII host with an optional port.
+    pub domain: String,
+    pub display_name: String,
+    /// Sanitized HTML.
+    pub note: String,
+    pub locked: bool,
+    pub bot: bool,
+    pub discoverable: bool,
+    pub indexable: bool,
+    pub public_key_pem: String,
+}
+
 pub(crate) const ACCOUNT_COLUMNS: &str = "id, username, domain, display_name, note, locked, bot, \
      discoverable, indexable, public_key_pem, statuses_count, followers_count, following_count, \
      last_status_at, created_at, updated_at, note_source, fields";
@@ -85,6 +101,62 @@ impl Tx {
         .bind(&new.password_hash)
         .bind(&new.role)
         .bind(&new.private_key_pem)
+        .bind(now)
+        .execute(conn)
+        .await)?;
+        Ok(id)
+    }
+}
+
+impl Tx {
+    /// Stores a remote account, or refreshes the one with the same username and domain (both
+    /// compared case-insensitively, as the unique index does); returns its id.
+    pub async fn upsert_remote_account(
+        &mut self,
+        account: &NewRemoteAccount,
+        now: i64,
+    ) -> Result<i64> {
+        let existing: Option<(i64,)> = on_tx!(self, conn => sqlx::query_as(
+            "SELECT id FROM account WHERE lower(username) = lower($1) AND coalesce(lower(domain), '') = lower($2)",
+        )
+        .bind(&account.username)
+        .bind(&account.domain)
+        .fetch_optional(conn)
+        .await)?;
+        if let Some((id,)) = existing {
+            on_tx!(rows_affected, self, conn => sqlx::query(
+                "UPDATE account SET display_name = $1, note = $2, locked = $3, bot = $4, \
+                 discoverable = $5, indexable = $6, public_key_pem = $7, updated_at = $8 WHERE id = $9",
+            )
+            .bind(&account.display_name)
+            .bind(&account.note)
+            .bind(account.locked)
+            .bind(account.bot)
+            .bind(account.discoverable)
+            .bind(account.indexable)
+            .bind(&account.public_key_pem)
+            .bind(now)
+            .bind(id)
+            .execute(conn)
+            .await)?;
+            return Ok(id);
+        }
+        let id = self.next_id();
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "INSERT INTO account (id, username, domain, display_name, note, locked, bot, discoverable, \
+             indexable, public_key_pem, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+        )
+        .bind(id)
+        .bind(&account.username)
+        .bind(&account.domain)
+        .bind(&account.display_name)
+        .bind(&account.note)
+        .bind(account.locked)
+        .bind(account.bot)
+        .bind(account.discoverable)
+        .bind(account.indexable)
+        .bind(&account.public_key_pem)
         .bind(now)
         .execute(conn)
         .await)?;

@@ -210,10 +210,14 @@ impl Tx {
         now: i64,
     ) -> Result<Option<i64>> {
         let id = self.next_id();
-        let inserted = on_tx!(rows_affected, self, conn => sqlx::query(
+        // An author who muted the poll's thread is not told either (Mastodon's
+        // `NotifyService`).
+        let sql = format!(
             "INSERT INTO notification (id, account_id, from_account_id, kind, status_id, created_at) \
-             VALUES ($1, $2, $2, 'poll', $3, $4) ON CONFLICT DO NOTHING",
-        )
+             SELECT $1, $2, $2, 'poll', $3, $4 WHERE NOT {} ON CONFLICT DO NOTHING",
+            crate::thread_mutes::thread_muted("$2", "$3")
+        );
+        let inserted = on_tx!(rows_affected, self, conn => sqlx::query(&sql)
         .bind(id)
         .bind(author_id)
         .bind(status_id)

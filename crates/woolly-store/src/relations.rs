@@ -51,6 +51,8 @@ pub struct RelationshipRow {
     pub requested_by: bool,
     /// The account's private note about the target.
     pub note: Option<String>,
+    /// The account blocks the target's domain.
+    pub domain_blocking: bool,
 }
 
 /// One row of `notification`.
@@ -347,7 +349,9 @@ impl Tx {
     }
 
     /// Records a notification unless the recipient blocks or mutes (with notifications) the
-    /// sender, or the same one exists. Returns its id when one was written.
+    /// sender, blocks the sender's domain without following the sender, has muted the thread of
+    /// the status it is about, or the same one exists (Mastodon's `NotifyService` drop
+    /// conditions). Returns its id when one was written.
     pub async fn insert_notification(
         &mut self,
         account_id: i64,
@@ -357,15 +361,21 @@ impl Tx {
         now: i64,
     ) -> Result<Option<i64>> {
         let id = self.next_id();
-        let inserted = on_tx!(rows_affected, self, conn => sqlx::query(
+        let sql = format!(
             "INSERT INTO notification (id, account_id, from_account_id, kind, status_id, created_at) \
              SELECT $1, $2, $3, $4, $5, $6 WHERE $2 <> $3 \
              AND NOT EXISTS (SELECT 1 FROM block WHERE (account_id = $2 AND target_account_id = $3) \
                                                     OR (account_id = $3 AND target_account_id = $2)) \
              AND NOT EXISTS (SELECT 1 FROM mute WHERE account_id = $2 AND target_account_id = $3 \
                              AND hide_notifications AND (expires_at IS NULL OR expires_at > $6)) \
+             AND NOT EXISTS (SELECT 1 FROM account fa JOIN account_domain_block d \
+                             ON d.account_id = $2 AND d.domain = lower(fa.domain) WHERE fa.id = $3 \
+                             AND NOT EXISTS (SELECT 1 FROM follow WHERE account_id = $2 AND target_account_id = $3)) \
+             AND NOT {} \
              ON CONFLICT DO NOTHING",
-        )
+            crate::thread_mutes::thread_muted("$2", "$5")
+        );
+        let inserted = on_tx!(rows_affected, self, conn => sqlx::query(&sql)
         .bind(id)
         .bind(account_id)
         .bind(from_account_id)
@@ -433,7 +443,8 @@ impl Db {
                (SELECT f.languages FROM follow f WHERE f.account_id = $1 AND f.target_account_id = a.id) AS languages, \
                EXISTS (SELECT 1 FROM follow_request r WHERE r.account_id = $1 AND r.target_account_id = a.id) AS requested, \
                EXISTS (SELECT 1 FROM follow_request r WHERE r.account_id = a.id AND r.target_account_id = $1) AS requested_by, \
-               (SELECT n.comment FROM account_note n WHERE n.account_id = $1 AND n.target_account_id = a.id) AS note \
+               (SELECT n.comment FROM account_note n WHERE n.account_id = $1 AND n.target_account_id = a.id) AS note, \
+               EXISTS (SELECT 1 FROM account_domain_block d WHERE d.account_id = $1 AND d.domain = lower(a.domain)) AS domain_blocking \
              FROM account a WHERE a.id IN ({ids})"
         );
         let found = on_reader!(self, pool => sqlx::query_as::<_, RelationshipRow>(&sql)

@@ -31,12 +31,14 @@ pub struct StatusRow {
     pub favourites_count: i64,
     pub created_at: i64,
     pub edited_at: Option<i64>,
+    /// The first status of its thread (see `insert_status`).
+    pub thread_id: i64,
 }
 
 const STATUS_COLUMNS: &str = "s.id, s.uri, s.url, s.account_id, s.is_local, s.in_reply_to_id, \
      s.in_reply_to_account_id, s.reblog_of_id, s.text, s.content, s.spoiler_text, s.sensitive, \
      s.visibility, s.language, s.app_id, s.replies_count, s.reblogs_count, s.favourites_count, \
-     s.created_at, s.edited_at";
+     s.created_at, s.edited_at, s.thread_id";
 
 /// Where a page of a list starts and ends, in Mastodon's terms.
 #[derive(Debug, Clone, Copy, Default)]
@@ -99,6 +101,23 @@ fn not_muted(alias: &str, viewer: &str, now: i64) -> String {
     )
 }
 
+/// "The viewer blocks neither the domain of the status's author nor, for a reblog, that of the
+/// reblogged status's author" (Mastodon hides both from timelines: `not_domain_blocked_by_account`
+/// and `FeedManager#filter_from_home?`). Local accounts have no domain and are never hidden.
+fn not_domain_blocked(viewer: &str) -> String {
+    let blocked = |author: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM account vda JOIN account_domain_block vdb \
+               ON vdb.account_id = {viewer} AND vdb.domain = lower(vda.domain) WHERE vda.id = {author})"
+        )
+    };
+    format!(
+        "(NOT {} AND (s.reblog_of_id IS NULL OR NOT {}))",
+        blocked("s.account_id"),
+        blocked("(SELECT r.account_id FROM status r WHERE r.id = s.reblog_of_id)")
+    )
+}
+
 /// A reblog is visible when it and the status it reblogs both are.
 fn visible_with_reblogged(viewer: &str) -> String {
     format!(
@@ -108,7 +127,7 @@ fn visible_with_reblogged(viewer: &str) -> String {
     )
 }
 
-fn id_list(ids: &[i64]) -> String {
+pub(crate) fn id_list(ids: &[i64]) -> String {
     // Integers from our own rows, not user text: safe to inline.
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
@@ -176,12 +195,17 @@ impl StatusCounter {
 }
 
 impl Tx {
+    /// Inserts a status. Its thread is derived here, so that every writer (posting, reblogging,
+    /// federation) agrees: a reblog joins the reblogged status's thread, a reply its parent's
+    /// (when the parent is known), and anything else starts its own.
     pub async fn insert_status(&mut self, new: &NewStatus) -> Result<()> {
         on_tx!(rows_affected, self, conn => sqlx::query(
             "INSERT INTO status (id, uri, url, account_id, is_local, in_reply_to_id, \
              in_reply_to_account_id, reblog_of_id, text, content, spoiler_text, sensitive, \
-             visibility, language, app_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+             visibility, language, app_id, created_at, thread_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+             coalesce((SELECT o.thread_id FROM status o WHERE o.id = $8), \
+                      (SELECT p.thread_id FROM status p WHERE p.id = $6), $1))",
         )
         .bind(new.id)
         .bind(&new.uri)
@@ -293,6 +317,17 @@ impl Tx {
             .fetch_optional(conn)
             .await)?;
         Ok(row)
+    }
+
+    /// The status with this ActivityPub id, if it is stored.
+    pub async fn status_id_by_uri(&mut self, uri: &str) -> Result<Option<i64>> {
+        let row: Option<(i64,)> = on_tx!(self, conn => sqlx::query_as(
+            "SELECT id FROM status WHERE uri = $1",
+        )
+        .bind(uri)
+        .fetch_optional(conn)
+        .await)?;
+        Ok(row.map(|(id,)| id))
     }
 
     /// The reblog of `status_id` by `account_id`, if any.
@@ -423,9 +458,10 @@ impl Db {
              WHERE h.account_id = $1 AND ($2 IS NULL OR h.status_id < $2) AND ($3 IS NULL OR h.status_id > $3) \
              AND (s.account_id = $1 OR NOT EXISTS (SELECT 1 FROM list_account xa JOIN list xl ON xl.id = xa.list_id \
                   WHERE xl.account_id = $1 AND xl.exclusive AND xa.account_id = s.account_id)) \
-             AND {} AND {} ORDER BY h.status_id {} LIMIT $4",
+             AND {} AND {} AND (s.account_id = $1 OR {}) ORDER BY h.status_id {} LIMIT $4",
             visible_with_reblogged("$1"),
             not_muted("s", "$1", crate::now_millis()),
+            not_domain_blocked("$1"),
             page.order()
         );
         self.page_of_ids(&sql, Some(viewer), page).await
@@ -451,9 +487,10 @@ impl Db {
                           WHERE rf.account_id = l.account_id AND rf.target_account_id = s.in_reply_to_account_id))))) \
              AND (s.reblog_of_id IS NULL OR NOT EXISTS (SELECT 1 FROM follow hf \
                   WHERE hf.account_id = $1 AND hf.target_account_id = s.account_id AND NOT hf.show_reblogs)) \
-             AND {} AND {} ORDER BY s.id {} LIMIT $4",
+             AND {} AND {} AND {} ORDER BY s.id {} LIMIT $4",
             visible_with_reblogged("$1"),
             not_muted("s", "$1", crate::now_millis()),
+            not_domain_blocked("$1"),
             page.order()
         );
         let ids: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
@@ -497,10 +534,11 @@ impl Db {
         };
         let sql = format!(
             "SELECT s.id FROM status s WHERE s.visibility = 'public' AND s.reblog_of_id IS NULL {origin} {media} \
-             AND ($2 IS NULL OR s.id < $2) AND ($3 IS NULL OR s.id > $3) AND {} AND {} \
+             AND ($2 IS NULL OR s.id < $2) AND ($3 IS NULL OR s.id > $3) AND {} AND {} AND {} \
              ORDER BY s.id {} LIMIT $4",
             visible_to("s", "$1"),
             not_muted("s", "$1", crate::now_millis()),
+            not_domain_blocked("$1"),
             page.order()
         );
         self.page_of_ids(&sql, viewer, page).await
@@ -550,10 +588,11 @@ impl Db {
             "SELECT s.id FROM status s \
              WHERE s.id IN (SELECT t.status_id FROM status_tag t WHERE t.name IN ({any})){all}{none} \
              AND s.visibility = 'public' {origin} {media} \
-             AND ($2 IS NULL OR s.id < $2) AND ($3 IS NULL OR s.id > $3) AND {} AND {} \
+             AND ($2 IS NULL OR s.id < $2) AND ($3 IS NULL OR s.id > $3) AND {} AND {} AND {} \
              ORDER BY s.id {} LIMIT $4",
             visible_to("s", "$1"),
             not_muted("s", "$1", crate::now_millis()),
+            not_domain_blocked("$1"),
             page.order()
         );
         let names = tags.any.iter().chain(&tags.all).chain(&tags.none);

@@ -45,7 +45,7 @@ impl RelationshipEntity {
             muting_expires_at: relationship.muting_expires_at.map(iso8601),
             requested: relationship.requested,
             requested_by: relationship.requested_by,
-            domain_blocking: false,
+            domain_blocking: relationship.domain_blocking,
             endorsed: false,
             note: relationship.note.clone().unwrap_or_default(),
         }

@@ -102,7 +102,7 @@ impl StatusEntity {
             edited_at: status.edited_at.map(iso8601),
             favourited: state.map(|state| state.favourited),
             reblogged: state.map(|state| state.reblogged),
-            muted: state.map(|_| false),
+            muted: state.map(|state| state.muted),
             bookmarked: state.map(|state| state.bookmarked),
             pinned: (is_own && status.reblog_of_id.is_none())
                 .then(|| state.is_some_and(|state| state.pinned)),

@@ -4,6 +4,7 @@ mod accounts;
 mod apps;
 mod assets;
 mod conversations;
+mod domain_blocks;
 mod follow_requests;
 mod health;
 mod instance;
@@ -18,6 +19,7 @@ mod search;
 mod statuses;
 mod streaming;
 mod tags;
+mod thread_mutes;
 mod timelines;
 
 use axum::Router;
@@ -42,6 +44,8 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(conversations::router())
         .merge(follow_requests::router())
         .merge(notification_groups::router())
+        .merge(domain_blocks::router())
+        .merge(thread_mutes::router())
         .merge(health::router())
         .merge(assets::router())
 }

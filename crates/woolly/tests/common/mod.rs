@@ -274,6 +274,74 @@ pub async fn account(instance: &TestInstance, server: &TestServer, name: &str) -
     (token, id)
 }
 
+/// Stores an account of another server, as the federation inbox will once it exists (until
+/// then no remote account can arrive any other way).
+pub async fn remote_account(
+    server: &TestServer,
+    username: &str,
+    domain: &str,
+) -> woolly_core::accounts::Account {
+    server
+        .woolly
+        .store_remote_account(woolly_core::remote::RemoteAccount {
+            username: username.to_owned(),
+            domain: woolly_core::Domain::normalize(domain).expect("a domain"),
+            display_name: username.to_owned(),
+            note: String::new(),
+            locked: false,
+            bot: false,
+            discoverable: true,
+            indexable: true,
+            public_key_pem: String::new(),
+        })
+        .await
+        .expect("store a remote account")
+}
+
+/// Stores a status of a remote account, as received from its server; returns its id. Hashtags
+/// and mentions of local accounts (`@name`) are taken from the text, as the inbox takes them
+/// from a note's tags.
+pub async fn remote_status(
+    server: &TestServer,
+    author: &woolly_core::accounts::Account,
+    text: &str,
+    visibility: woolly_core::visibility::Visibility,
+    in_reply_to: Option<&str>,
+) -> String {
+    let (mentions, tags) = woolly_core::text::scan(text);
+    let mut mentioned_account_ids = Vec::new();
+    for name in mentions.iter().filter(|name| !name.contains('@')) {
+        let account = server.woolly.local_account(name).await.unwrap();
+        mentioned_account_ids.extend(account.map(|account| account.id));
+    }
+    let number = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let domain = author.domain.clone().expect("a remote author");
+    let id = server
+        .woolly
+        .store_remote_status(
+            author,
+            woolly_core::remote::RemoteStatus {
+                uri: format!(
+                    "https://{domain}/users/{}/statuses/{number}",
+                    author.username
+                ),
+                url: None,
+                text: text.to_owned(),
+                spoiler_text: String::new(),
+                sensitive: false,
+                visibility,
+                language: None,
+                in_reply_to_id: in_reply_to.map(|id| id.parse().expect("a status id")),
+                mentioned_account_ids,
+                tags,
+                created_at: woolly_core::now_millis(),
+            },
+        )
+        .await
+        .expect("store a remote status");
+    id.to_string()
+}
+
 /// A server running in the test process.
 pub struct TestServer {
     pub base_url: String,

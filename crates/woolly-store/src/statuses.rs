@@ -674,8 +674,10 @@ impl Db {
                 UNION ALL \
                 SELECT p.in_reply_to_id, c.depth + 1 FROM chain c JOIN status p ON p.id = c.id \
                 WHERE p.in_reply_to_id IS NOT NULL AND c.depth < $3) \
-             SELECT s.id FROM chain c JOIN status s ON s.id = c.id WHERE {} ORDER BY s.id",
-            visible_to("s", "$1")
+             SELECT s.id FROM chain c JOIN status s ON s.id = c.id WHERE {} AND {} AND {} ORDER BY s.id",
+            visible_to("s", "$1"),
+            not_muted("s", "$1", crate::now_millis()),
+            not_domain_blocked("$1"),
         );
         let ids: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
             .bind(viewer)
@@ -686,8 +688,9 @@ impl Db {
         Ok(ids.into_iter().map(|(id,)| id).collect())
     }
 
-    /// The visible descendants of a status, in reply order (at most `limit`). A hidden reply
-    /// hides its own replies, as in Mastodon.
+    /// The visible descendants of a status, in reply order (at most `limit`). A reply the
+    /// viewer may not see hides its own replies, as in Mastodon; one by an account (or domain)
+    /// the viewer muted or blocked is left out alone, as Mastodon's `StatusFilter` does.
     pub async fn descendants(
         &self,
         status: &StatusRow,
@@ -700,8 +703,11 @@ impl Db {
                 UNION ALL \
                 SELECT s.id, t.depth + 1 FROM tree t JOIN status s ON s.in_reply_to_id = t.id \
                 WHERE t.depth < 64 AND {visible}) \
-             SELECT id FROM tree ORDER BY id LIMIT $3",
-            visible = visible_to("s", "$1")
+             SELECT s.id FROM tree t JOIN status s ON s.id = t.id WHERE {muted} AND {domain} \
+             ORDER BY s.id LIMIT $3",
+            visible = visible_to("s", "$1"),
+            muted = not_muted("s", "$1", crate::now_millis()),
+            domain = not_domain_blocked("$1"),
         );
         let ids: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
             .bind(viewer)

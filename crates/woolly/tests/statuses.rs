@@ -727,3 +727,65 @@ async fn follows_relationships_and_threads() {
     assert_eq!(code, StatusCode::NOT_FOUND);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_thread_leaves_out_the_replies_of_muted_accounts_but_not_their_replies() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let alice = user(&instance, &server, "alice").await;
+    let bob = user(&instance, &server, "bob").await;
+    let carol = user(&instance, &server, "carol").await;
+    let root = status(&server, &alice, "root", "public").await;
+    let root_id = root["id"].as_str().unwrap();
+    let (_, bobs) = post(
+        &server,
+        &bob,
+        "/api/v1/statuses",
+        json!({"status": "bob replies", "in_reply_to_id": root_id}),
+    )
+    .await;
+    let (_, carols) = post(
+        &server,
+        &carol,
+        "/api/v1/statuses",
+        json!({"status": "carol replies to bob", "in_reply_to_id": bobs["id"]}),
+    )
+    .await;
+    let context = format!("/api/v1/statuses/{root_id}/context");
+    let (_, before) = get(&server, Some(&alice), &context).await;
+    assert_eq!(
+        ids(&before["descendants"]),
+        [bobs["id"].as_str().unwrap(), carols["id"].as_str().unwrap()]
+    );
+    let (code, _) = post(
+        &server,
+        &alice,
+        &format!("/api/v1/accounts/{}/mute", bob.id),
+        json!({}),
+    )
+    .await;
+    assert_eq!(code, StatusCode::OK);
+    let (_, after) = get(&server, Some(&alice), &context).await;
+    assert_eq!(ids(&after["descendants"]), [carols["id"].as_str().unwrap()]);
+    let (_, from_carol) = get(
+        &server,
+        Some(&alice),
+        &format!(
+            "/api/v1/statuses/{}/context",
+            carols["id"].as_str().unwrap()
+        ),
+    )
+    .await;
+    assert_eq!(
+        ids(&from_carol["ancestors"]),
+        [root_id],
+        "bob's reply is left out above too"
+    );
+    let (_, for_carol) = get(&server, Some(&carol), &context).await;
+    assert_eq!(
+        ids(&for_carol["descendants"]).len(),
+        2,
+        "only the muter's view changes"
+    );
+    server.stop().await;
+}

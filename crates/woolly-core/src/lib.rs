@@ -23,6 +23,7 @@ pub mod oauth;
 pub mod polls;
 pub mod profile;
 pub mod relations;
+pub mod scheduled;
 pub mod search;
 mod state;
 pub mod statuses;

@@ -10,6 +10,7 @@ mod media;
 mod notification;
 mod poll;
 mod relationship;
+mod scheduled_status;
 mod status;
 mod time;
 
@@ -21,5 +22,6 @@ pub use media::MediaEntity;
 pub use notification::NotificationEntity;
 pub use poll::{PollEntity, PollOptionEntity};
 pub use relationship::RelationshipEntity;
+pub use scheduled_status::ScheduledStatusEntity;
 pub use status::{MentionEntity, StatusEntity, TagEntity};
 pub use time::{iso8601, iso8601_date_midnight};

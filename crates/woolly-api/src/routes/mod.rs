@@ -14,6 +14,7 @@ mod notification_groups;
 mod notifications;
 mod oauth;
 mod polls;
+mod scheduled_statuses;
 mod search;
 mod statuses;
 mod streaming;
@@ -31,6 +32,7 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(oauth::router())
         .merge(statuses::router())
         .merge(polls::router())
+        .merge(scheduled_statuses::router())
         .merge(timelines::router())
         .merge(lists::router())
         .merge(notifications::router())

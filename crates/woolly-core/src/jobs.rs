@@ -103,6 +103,7 @@ impl JobHandlers {
         handlers.register(ProbeJob);
         handlers.register(crate::statuses::FanOutJob);
         handlers.register(crate::polls::PollExpiryJob);
+        handlers.register(crate::scheduled::PublishScheduledJob);
         handlers
     }
 

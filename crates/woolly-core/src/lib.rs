@@ -26,6 +26,7 @@ pub mod polls;
 pub mod profile;
 pub mod relations;
 pub mod remote;
+pub mod scheduled;
 pub mod search;
 mod state;
 pub mod statuses;

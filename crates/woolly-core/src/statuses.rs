@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use woolly_store::{NewStatus, Page, StatusCounter, StatusRow, TagSelection};
+use woolly_store::{NewStatus, Page, StatusCounter, StatusRow, TagSelection, Tx};
 
 use crate::accounts::{Account, LocalUser};
 use crate::error::{CoreError, Result};
@@ -147,6 +147,24 @@ pub struct NewPost {
     pub poll: Option<crate::polls::PollDraft>,
 }
 
+/// A post that passed the checks of [`Woolly::prepare_post`], ready to be written.
+pub(crate) struct PreparedPost {
+    checked: crate::compose::Checked,
+    poll: Option<crate::polls::CheckedPoll>,
+    visibility: Visibility,
+    parent: Option<StatusRow>,
+    sensitive: bool,
+    media_ids: Vec<i64>,
+}
+
+/// The refusal of uploads that are unknown, someone else's, or already used.
+pub(crate) fn invalid_media() -> CoreError {
+    CoreError::Validation(
+        "Validation failed: Media attachments are invalid (unknown, not yours, or already attached)"
+            .into(),
+    )
+}
+
 /// A thread around a status.
 #[derive(Debug, Clone)]
 pub struct Context {
@@ -177,6 +195,40 @@ impl Woolly {
         app_id: Option<i64>,
         post: NewPost,
     ) -> Result<StatusView> {
+        let idempotency_key = post.idempotency_key.clone();
+        let prepared = self.prepare_post(author, user, post).await?;
+        let now = crate::now_millis();
+        let mut tx = self.db().begin().await?;
+        if let Some(key) = &idempotency_key
+            && let Some(existing) = tx
+                .idempotent_status(author.id, key, now - IDEMPOTENCY_WINDOW_MILLIS)
+                .await?
+        {
+            tx.rollback().await?;
+            return self.status_view(Some(author.id), existing).await;
+        }
+        let (id, events) = self
+            .write_post(&mut tx, author, app_id, prepared, now, None)
+            .await?;
+        if let Some(key) = &idempotency_key {
+            tx.remember_idempotency_key(author.id, key, id, now).await?;
+        }
+        tx.commit().await?;
+        self.wake_workers();
+        let view = self.status_view(Some(author.id), id).await;
+        self.publish(events);
+        view
+    }
+
+    /// Checks a post as posting it would, without writing anything: its poll, text, content
+    /// warning, language and media count, its visibility, and the status it replies to. Scheduling
+    /// checks a post with this too, and so does its publication later.
+    pub(crate) async fn prepare_post(
+        &self,
+        author: &Account,
+        user: &LocalUser,
+        post: NewPost,
+    ) -> Result<PreparedPost> {
         if post.poll.is_some() && !post.media_ids.is_empty() {
             return Err(CoreError::Validation(
                 "Validation failed: A post cannot have both media attachments and a poll".into(),
@@ -209,18 +261,38 @@ impl Woolly {
                 "Validation failed: A reblog cannot be replied to".into(),
             ));
         }
+        Ok(PreparedPost {
+            checked,
+            poll,
+            visibility,
+            parent,
+            sensitive: post.sensitive,
+            media_ids: post.media_ids,
+        })
+    }
 
-        let now = crate::now_millis();
-        let mut tx = self.db().begin().await?;
-        if let Some(key) = &post.idempotency_key
-            && let Some(existing) = tx
-                .idempotent_status(author.id, key, now - IDEMPOTENCY_WINDOW_MILLIS)
-                .await?
-        {
-            tx.rollback().await?;
-            return self.status_view(Some(author.id), existing).await;
-        }
-        let composed = self.compose(&mut tx, &checked.text).await?;
+    /// Writes a checked post in `tx`: the status, its poll, media, mentions and hashtags, the
+    /// counters, the author's feed, mention notifications and the fan-out job. Returns the new
+    /// status's id and the events to publish once `tx` is committed. A post that was scheduled
+    /// (`scheduled_status_id`) takes the uploads reserved for it.
+    pub(crate) async fn write_post(
+        &self,
+        tx: &mut Tx,
+        author: &Account,
+        app_id: Option<i64>,
+        post: PreparedPost,
+        now: i64,
+        scheduled_status_id: Option<i64>,
+    ) -> Result<(i64, Vec<Event>)> {
+        let PreparedPost {
+            checked,
+            poll,
+            visibility,
+            parent,
+            sensitive,
+            media_ids,
+        } = post;
+        let composed = self.compose(tx, &checked.text).await?;
         let (rendered, mentioned, tags) = (composed.html, composed.mentioned, composed.tags);
         let (text, spoiler_text, language) = (checked.text, checked.spoiler_text, checked.language);
 
@@ -237,7 +309,7 @@ impl Woolly {
             text,
             content: rendered,
             spoiler_text,
-            sensitive: post.sensitive,
+            sensitive,
             visibility: visibility.as_str().to_owned(),
             language,
             app_id,
@@ -245,14 +317,18 @@ impl Woolly {
         };
         tx.insert_status(&status).await?;
         if let Some(poll) = poll {
-            self.insert_poll(&mut tx, id, author.id, poll, now).await?;
+            self.insert_poll(tx, id, author.id, poll, now).await?;
         }
-        let attached = tx.attach_media(id, author.id, &post.media_ids).await?;
-        if usize::try_from(attached).ok() != Some(post.media_ids.len()) {
+        let attached = match scheduled_status_id {
+            None => tx.attach_media(id, author.id, &media_ids).await?,
+            Some(scheduled) => {
+                tx.attach_scheduled_media(id, author.id, scheduled, &media_ids)
+                    .await?
+            }
+        };
+        if usize::try_from(attached).ok() != Some(media_ids.len()) {
             // Another user's upload, an unknown id, or one already used: nothing is written.
-            return Err(CoreError::Validation(
-                "Validation failed: Media attachments are invalid (unknown, not yours, or already attached)".into(),
-            ));
+            return Err(invalid_media());
         }
         for account in &mentioned {
             tx.insert_mention(id, account.id).await?;
@@ -272,7 +348,7 @@ impl Woolly {
                 visibility,
                 is_local: true,
                 is_reblog: false,
-                has_media: !post.media_ids.is_empty(),
+                has_media: !media_ids.is_empty(),
                 tags: tags.clone(),
             },
             Event::HomeFeed {
@@ -298,14 +374,7 @@ impl Woolly {
             crate::jobs::DEFAULT_MAX_ATTEMPTS,
         )?)
         .await?;
-        if let Some(key) = &post.idempotency_key {
-            tx.remember_idempotency_key(author.id, key, id, now).await?;
-        }
-        tx.commit().await?;
-        self.wake_workers();
-        let view = self.status_view(Some(author.id), id).await;
-        self.publish(events);
-        view
+        Ok((id, events))
     }
 
     /// A status as `viewer` may see it; [`CoreError::NotFound`] otherwise.

@@ -151,6 +151,31 @@ impl Tx {
         .await)?;
         Ok(id)
     }
+
+    /// Moves a job that is still waiting to `run_at`. Returns false when it is no longer
+    /// queued (running, done or dead), or does not exist.
+    pub async fn reschedule_queued_job(&mut self, id: i64, run_at: i64) -> Result<bool> {
+        let updated = on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE job SET run_at = $2 WHERE id = $1 AND state = 'queued'",
+        )
+        .bind(id)
+        .bind(run_at)
+        .execute(conn)
+        .await)?;
+        Ok(updated == 1)
+    }
+
+    /// Deletes a job that is still waiting, when what it would do is gone. Returns false when
+    /// it is no longer queued.
+    pub async fn cancel_queued_job(&mut self, id: i64) -> Result<bool> {
+        let deleted = on_tx!(rows_affected, self, conn => sqlx::query(
+            "DELETE FROM job WHERE id = $1 AND state = 'queued'",
+        )
+        .bind(id)
+        .execute(conn)
+        .await)?;
+        Ok(deleted == 1)
+    }
 }
 
 impl Db {

@@ -28,6 +28,7 @@ mod media;
 mod oauth;
 mod polls;
 mod relations;
+mod scheduled;
 mod schema;
 mod search;
 mod secrets;
@@ -54,6 +55,7 @@ pub use polls::{NewPoll, PollOptionRow, PollRow};
 pub use relations::{
     FollowOptions, NotificationRow, RelationshipRow, StatusRelation, split_languages,
 };
+pub use scheduled::ScheduledStatusRow;
 pub use schema::{SchemaColumn, SchemaIndex};
 pub use search::TagDayRow;
 pub use site::{WEEK_MILLIS, WeekActivity, week_start};

@@ -25,7 +25,7 @@ pub struct MediaRow {
     pub created_at: i64,
 }
 
-const MEDIA_COLUMNS: &str = "id, account_id, status_id, kind, file_key, content_type, preview_key, \
+pub(crate) const MEDIA_COLUMNS: &str = "id, account_id, status_id, kind, file_key, content_type, preview_key, \
      width, height, preview_width, preview_height, file_size, description, focus_x, focus_y, \
      blurhash, created_at";
 
@@ -109,7 +109,8 @@ impl Db {
 
 impl Tx {
     /// Attaches the account's unattached uploads to a status. Returns how many were attached;
-    /// fewer than asked means some were not the account's, or already used.
+    /// fewer than asked means some were not the account's, or already used (attached, or
+    /// reserved for a scheduled status).
     pub async fn attach_media(
         &mut self,
         status_id: i64,
@@ -125,7 +126,7 @@ impl Tx {
             .collect::<Vec<_>>()
             .join(",");
         let sql = format!(
-            "UPDATE media_attachment SET status_id = $1 WHERE id IN ({ids}) AND account_id = $2 AND status_id IS NULL"
+            "UPDATE media_attachment SET status_id = $1 WHERE id IN ({ids}) AND account_id = $2 AND status_id IS NULL AND scheduled_status_id IS NULL"
         );
         let attached = on_tx!(rows_affected, self, conn => sqlx::query(&sql)
             .bind(status_id)

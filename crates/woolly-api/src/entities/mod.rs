@@ -11,6 +11,7 @@ mod media;
 mod notification;
 mod poll;
 mod relationship;
+mod scheduled_status;
 mod status;
 mod time;
 
@@ -23,5 +24,6 @@ pub use media::MediaEntity;
 pub use notification::NotificationEntity;
 pub use poll::{PollEntity, PollOptionEntity};
 pub use relationship::RelationshipEntity;
+pub use scheduled_status::ScheduledStatusEntity;
 pub use status::{MentionEntity, StatusEntity, TagEntity};
 pub use time::{date, iso8601, iso8601_date_midnight};

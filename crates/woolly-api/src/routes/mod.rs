@@ -15,6 +15,7 @@ mod notification_groups;
 mod notifications;
 mod oauth;
 mod polls;
+mod scheduled_statuses;
 mod search;
 mod statuses;
 mod streaming;
@@ -33,6 +34,7 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(oauth::router())
         .merge(statuses::router())
         .merge(polls::router())
+        .merge(scheduled_statuses::router())
         .merge(timelines::router())
         .merge(lists::router())
         .merge(notifications::router())

@@ -3,12 +3,14 @@
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use woolly_core::Woolly;
 use woolly_core::auth::Scope;
+use woolly_core::scheduled::ScheduledParams;
 use woolly_core::statuses::NewPost;
 use woolly_core::visibility::Visibility;
 use woolly_store::StatusRelation;
@@ -65,24 +67,19 @@ fn entity(
     StatusEntity::new(view, viewer, woolly.config())
 }
 
+/// With a `scheduled_at` more than a moment away the post is scheduled and the answer is a
+/// ScheduledStatus; a `scheduled_at` already past posts at once, as in Mastodon.
 async fn create(
     State(woolly): State<Woolly>,
     auth: Auth,
     headers: HeaderMap,
     ApiParams(params): ApiParams<CreateParams>,
-) -> Result<Json<StatusEntity>, ApiError> {
+) -> Result<Response, ApiError> {
     let (account, user) = auth.require(&[Scope::WRITE_STATUSES])?.user()?;
     let media_ids = parse_media_ids(&params.media_ids)?;
-    // Refused rather than silently dropped: these features are not built yet.
-    if params
-        .scheduled_at
-        .as_deref()
-        .is_some_and(|at| !at.is_empty())
-    {
-        return Err(ApiError::unprocessable(
-            "Scheduled statuses are not supported on this server yet",
-        ));
-    }
+    let scheduled_at = super::scheduled_statuses::scheduled_at(params.scheduled_at.as_deref())?
+        .filter(|at| *at > woolly_core::now_millis());
+    // Refused rather than silently dropped: quotes are not built yet.
     if params.quoted_status_id.is_some() {
         return Err(ApiError::unprocessable(
             "Quotes are not supported on this server yet",
@@ -101,6 +98,29 @@ async fn create(
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned)
         .filter(|key| !key.is_empty() && key.len() <= 256);
+    if let Some(scheduled_at) = scheduled_at {
+        let scheduled = ScheduledParams {
+            text: params.status,
+            spoiler_text: params.spoiler_text,
+            sensitive: params.sensitive,
+            visibility,
+            language: params.language,
+            in_reply_to_id,
+            media_ids,
+            poll: params.poll.and_then(super::polls::PollParams::into_draft),
+            application_id: auth.0.app_id,
+        };
+        return Ok(super::scheduled_statuses::schedule(
+            &woolly,
+            account,
+            user,
+            scheduled_at,
+            scheduled,
+            idempotency_key,
+        )
+        .await?
+        .into_response());
+    }
     let view = woolly
         .post_status(
             account,
@@ -119,7 +139,7 @@ async fn create(
             },
         )
         .await?;
-    Ok(Json(entity(&woolly, &view, Some(account.id))))
+    Ok(Json(entity(&woolly, &view, Some(account.id))).into_response())
 }
 
 async fn show(

@@ -14,6 +14,7 @@ mod crypto;
 mod edits;
 mod error;
 pub mod events;
+pub mod filters;
 pub mod instance;
 pub mod jobs;
 pub mod lists;

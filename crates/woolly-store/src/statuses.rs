@@ -108,7 +108,7 @@ fn visible_with_reblogged(viewer: &str) -> String {
     )
 }
 
-fn id_list(ids: &[i64]) -> String {
+pub(crate) fn id_list(ids: &[i64]) -> String {
     // Integers from our own rows, not user text: safe to inline.
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }

@@ -4,6 +4,7 @@
 
 mod account;
 mod application;
+mod filter;
 mod instance;
 mod list;
 mod media;
@@ -15,6 +16,9 @@ mod time;
 
 pub use account::{AccountEntity, CredentialAccountEntity};
 pub use application::ApplicationEntity;
+pub use filter::{
+    FilterEntity, FilterKeywordEntity, FilterResultEntity, FilterStatusEntity, V1FilterEntity,
+};
 pub use instance::{InstanceV1, InstanceV2, rules as instance_rules};
 pub use list::ListEntity;
 pub use media::MediaEntity;

@@ -4,6 +4,8 @@ mod accounts;
 mod apps;
 mod assets;
 mod conversations;
+mod filters;
+mod filters_v1;
 mod follow_requests;
 mod health;
 mod instance;
@@ -33,6 +35,8 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(polls::router())
         .merge(timelines::router())
         .merge(lists::router())
+        .merge(filters::router())
+        .merge(filters_v1::router())
         .merge(notifications::router())
         .merge(streaming::router())
         .merge(markers::router())

@@ -101,6 +101,41 @@ async fn create_filter(server: &TestServer, token: &str, body: Value) -> Value {
     filter
 }
 
+/// Uploads a small image with a description; returns the media id.
+async fn upload_photo(server: &TestServer, token: &str, description: &str) -> String {
+    let image = image::RgbImage::from_fn(8, 8, |x, y| {
+        image::Rgb([
+            u8::try_from(x * 30).unwrap(),
+            u8::try_from(y * 30).unwrap(),
+            90,
+        ])
+    });
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(image)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(png)
+                .file_name("photo.png")
+                .mime_str("image/png")
+                .unwrap(),
+        )
+        .text("description", description.to_owned());
+    let media: Value = http()
+        .post(server.url("/api/v2/media"))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    id(&media)
+}
+
 /// Posts a status and returns it.
 async fn status(server: &TestServer, token: &str, body: Value) -> Value {
     let (code, status) = post(server, token, "/api/v1/statuses", body).await;
@@ -954,7 +989,8 @@ async fn v1_filters_are_keywords_of_v2_filters() {
 }
 
 #[tokio::test]
-async fn keywords_match_text_content_warnings_and_poll_options_case_insensitively() {
+async fn keywords_match_text_content_warnings_poll_options_and_media_descriptions_case_insensitively()
+ {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
     let (alice, _) = account(&instance, &server, "alice").await;
@@ -975,6 +1011,13 @@ async fn keywords_match_text_content_warnings_and_poll_options_case_insensitivel
     )
     .await;
     let nothing = status(&server, &bob, json!({"status": "nothing to see"})).await;
+    let media_id = upload_photo(&server, &bob, "Sand dunes at dusk; a Dune poster").await;
+    let photo = status(
+        &server,
+        &bob,
+        json!({"status": "holiday", "media_ids": [media_id]}),
+    )
+    .await;
 
     let substring = create_filter(
         &server,
@@ -1016,6 +1059,7 @@ async fn keywords_match_text_content_warnings_and_poll_options_case_insensitivel
     // Every active filter is listed whatever the context; clients pick theirs.
     assert_eq!(filtered_titles(&spoiler), vec!["Dune"]);
     assert_eq!(filtered_titles(&poll), vec!["Dune"]);
+    assert_eq!(filtered_titles(&photo), vec!["Dune"]);
     assert_eq!(filtered_titles(&nothing), Vec::<String>::new());
 
     // The shape of a FilterResult: the filter without its rules, the text matched as written.
@@ -1044,6 +1088,12 @@ async fn keywords_match_text_content_warnings_and_poll_options_case_insensitivel
     assert_eq!(
         spoiler_listed["filtered"][0]["keyword_matches"],
         json!(["DUNE"])
+    );
+    let photo_listed = find(&public, photo["id"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        photo_listed["filtered"][0]["keyword_matches"],
+        json!(["Dune"]),
+        "\"dunes\" is not the whole word"
     );
 
     // The same on a status read alone, and nothing at all for strangers.

@@ -1,6 +1,8 @@
 //! Our own JSON, form and query extractors. axum's rejections are plain text; Mastodon clients
 //! expect `{"error": "..."}`, and Mastodon answers a malformed or ill-typed body with 422.
 
+use std::collections::HashMap;
+
 use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
@@ -70,8 +72,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let _ = state;
+        let query = number_arrays_of_hashes(parts.uri.query().unwrap_or(""));
         qs_config()
-            .deserialize_str(&last_value_wins(parts.uri.query().unwrap_or("")))
+            .deserialize_str(&last_value_wins(&query))
             .map(ApiQuery)
             .map_err(|error| ApiError::unprocessable(format!("Invalid query: {error}")))
     }
@@ -91,7 +94,7 @@ fn qs_config() -> serde_qs::Config {
 
 fn parse_form<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     qs_config()
-        .deserialize_str(&last_value_wins(text))
+        .deserialize_str(&last_value_wins(&number_arrays_of_hashes(text)))
         .map_err(|error| ApiError::unprocessable(format!("Invalid parameters: {error}")))
 }
 
@@ -112,6 +115,43 @@ fn last_value_wins(text: &str) -> String {
         .map(|(_, pair)| *pair)
         .collect();
     kept.join("&")
+}
+
+/// Rails reads `a[][k]=1&a[][j]=2&a[][k]=3` as `[{k: 1, j: 2}, {k: 3}]`: a key already in the
+/// last hash starts the next one. Mastodon documents `keywords_attributes[][keyword]=…` so, and
+/// serde_qs refuses unnumbered sequences of structs; numbering them (`a[0][k]=1&a[0][j]=2&
+/// a[1][k]=3`) says the same in a form it reads.
+fn number_arrays_of_hashes(text: &str) -> String {
+    if !text.contains("[][") && !text.to_ascii_lowercase().contains("%5b%5d%5b") {
+        return text.to_owned();
+    }
+    // For each array (the key before `[]`): the index of its last hash, and that hash's keys.
+    let mut arrays: HashMap<String, (usize, Vec<String>)> = HashMap::new();
+    let mut pairs = Vec::new();
+    for pair in text.split('&').filter(|pair| !pair.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = key
+            .replace("%5B", "[")
+            .replace("%5b", "[")
+            .replace("%5D", "]")
+            .replace("%5d", "]");
+        let Some((prefix, field, rest)) = key.split_once("[][").and_then(|(prefix, after)| {
+            after
+                .split_once(']')
+                .map(|(field, rest)| (prefix, field, rest))
+        }) else {
+            pairs.push(pair.to_owned());
+            continue;
+        };
+        let (index, fields) = arrays.entry(prefix.to_owned()).or_default();
+        if fields.iter().any(|seen| seen == field) {
+            *index += 1;
+            fields.clear();
+        }
+        fields.push(field.to_owned());
+        pairs.push(format!("{prefix}[{index}][{field}]{rest}={value}"));
+    }
+    pairs.join("&")
 }
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiParams<T> {
@@ -268,6 +308,17 @@ mod tests {
             "id%5B%5D=1&id%5B%5D=2"
         );
         assert_eq!(last_value_wins(""), "");
+    }
+
+    #[test]
+    fn rails_arrays_of_hashes_are_numbered_a_repeated_key_starting_the_next() {
+        assert_eq!(
+            number_arrays_of_hashes(
+                "title=t&k[][keyword]=a&k[][whole_word]=0&k[][keyword]=b&k%5B%5D%5Bid%5D=3&k[][keyword]=c&c[]=home"
+            ),
+            "title=t&k[0][keyword]=a&k[0][whole_word]=0&k[1][keyword]=b&k[1][id]=3&k[2][keyword]=c&c[]=home"
+        );
+        assert_eq!(number_arrays_of_hashes("a=1&b[]=2"), "a=1&b[]=2");
     }
 
     #[tokio::test]

@@ -89,6 +89,7 @@ impl Scope {
     pub const READ_BLOCKS: Scope = Scope(8);
     pub const READ_BOOKMARKS: Scope = Scope(9);
     pub const READ_FAVOURITES: Scope = Scope(10);
+    pub const READ_FILTERS: Scope = Scope(11);
     pub const READ_FOLLOWS: Scope = Scope(12);
     pub const READ_LISTS: Scope = Scope(13);
     pub const READ_MUTES: Scope = Scope(14);
@@ -100,6 +101,7 @@ impl Scope {
     pub const WRITE_BOOKMARKS: Scope = Scope(20);
     pub const WRITE_CONVERSATIONS: Scope = Scope(21);
     pub const WRITE_FAVOURITES: Scope = Scope(22);
+    pub const WRITE_FILTERS: Scope = Scope(23);
     pub const WRITE_FOLLOWS: Scope = Scope(24);
     pub const WRITE_LISTS: Scope = Scope(25);
     pub const WRITE_MEDIA: Scope = Scope(26);

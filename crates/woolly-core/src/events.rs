@@ -10,6 +10,7 @@
 //! a subscriber sees the events of the process it is connected to (see the issue notes).
 
 use crate::error::{CoreError, Result};
+use crate::filters::FilterContext;
 use crate::notifications::NotificationView;
 use crate::state::Woolly;
 use crate::statuses::StatusView;
@@ -60,6 +61,8 @@ pub enum Event {
         account_id: i64,
         notification_id: i64,
     },
+    /// An account created, changed or deleted a filter, keyword or filtered status.
+    FiltersChanged { account_id: i64 },
 }
 
 /// A stream a client subscribes to (Mastodon's channel names).
@@ -195,6 +198,8 @@ pub enum Delivery {
     Delete(i64),
     Notification(Box<NotificationView>),
     Conversation(Box<crate::conversations::ConversationView>),
+    /// `filters_changed`: the subscriber's filters changed; clients reload them.
+    FiltersChanged,
 }
 
 impl Woolly {
@@ -237,7 +242,8 @@ impl Woolly {
                 },
             ) => match viewer {
                 Some(viewer) if account_ids.contains(&viewer) => {
-                    self.update_for(Some(viewer), *status_id).await
+                    self.update_unless_hidden(Some(viewer), *status_id, FilterContext::Home)
+                        .await
                 }
                 _ => Ok(None),
             },
@@ -344,7 +350,10 @@ impl Woolly {
                     if *visibility != Visibility::Direct
                         && self.db().list_shows(viewer, *list_id, *status_id).await? =>
                 {
-                    let update = self.update_for(Some(viewer), *status_id).await?;
+                    // Lists are the home context for filters, as in Mastodon.
+                    let update = self
+                        .update_unless_hidden(Some(viewer), *status_id, FilterContext::Home)
+                        .await?;
                     Ok(if matches!(event, Event::StatusEdited { .. }) {
                         update.map(as_status_update)
                     } else {
@@ -377,7 +386,8 @@ impl Woolly {
                     && (*has_media || !only_media)
                     && local.is_none_or(|local| local == *is_local);
                 if wanted {
-                    self.update_for(viewer, *status_id).await
+                    self.update_unless_hidden(viewer, *status_id, FilterContext::Public)
+                        .await
                 } else {
                     Ok(None)
                 }
@@ -398,7 +408,8 @@ impl Woolly {
                     && tags.contains(tag)
                     && (!local || *is_local);
                 if wanted {
-                    self.update_for(viewer, *status_id).await
+                    self.update_unless_hidden(viewer, *status_id, FilterContext::Public)
+                        .await
                 } else {
                     Ok(None)
                 }
@@ -411,8 +422,27 @@ impl Woolly {
                     ..
                 },
             ) => Ok((*visibility == Visibility::Public).then_some(Delivery::Delete(*status_id))),
+            (Stream::User, Event::FiltersChanged { account_id }) => {
+                Ok((viewer == Some(*account_id)).then_some(Delivery::FiltersChanged))
+            }
             _ => Ok(None),
         }
+    }
+
+    /// An update, unless the viewer hides the status in `context` (the stream's) with a filter,
+    /// or [`Woolly::update_for`] holds it back. Edits (`status.update`) are not held back by
+    /// filters: clients already show the status, and its `filtered` tells them what to do.
+    async fn update_unless_hidden(
+        &self,
+        viewer: Option<i64>,
+        status_id: i64,
+        context: FilterContext,
+    ) -> Result<Option<Delivery>> {
+        let update = self.update_for(viewer, status_id).await?;
+        Ok(update.filter(|update| match update {
+            Delivery::Update(view) => !view.is_hidden_in(context),
+            _ => true,
+        }))
     }
 
     /// An update, unless the viewer may not see the status or has muted its author (or blocks

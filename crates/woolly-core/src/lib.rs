@@ -16,6 +16,7 @@ mod edits;
 pub mod emojis;
 mod error;
 pub mod events;
+pub mod filters;
 pub mod instance;
 pub mod jobs;
 pub mod lists;

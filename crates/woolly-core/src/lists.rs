@@ -15,7 +15,6 @@ use woolly_store::{ListRow, Page, StoreError};
 use crate::accounts::Account;
 use crate::error::{CoreError, Result};
 use crate::state::Woolly;
-use crate::statuses::StatusView;
 
 /// The longest title a list may have.
 const MAX_TITLE: usize = 255;
@@ -286,10 +285,11 @@ impl Woolly {
         viewer: i64,
         list_id: i64,
         page: Page,
-    ) -> Result<Vec<StatusView>> {
+    ) -> Result<crate::filters::Listing> {
         self.list(viewer, list_id).await?;
         let ids = self.db().list_timeline(viewer, list_id, page).await?;
-        self.status_views(Some(viewer), &ids).await
+        self.listed_views(Some(viewer), &ids, crate::filters::FilterContext::Home)
+            .await
     }
 }
 

@@ -7,6 +7,7 @@ use woolly_store::Page;
 
 use crate::accounts::Account;
 use crate::error::{CoreError, Result};
+use crate::filters::FilterContext;
 use crate::state::Woolly;
 use crate::statuses::StatusView;
 
@@ -111,20 +112,25 @@ impl Woolly {
         .unwrap_or(0))
     }
 
-    /// A page of the viewer's notifications; notifications about statuses the viewer can no
-    /// longer see are left out.
+    /// A page of the viewer's notifications, with the (newest, oldest) ids of the page as read;
+    /// notifications about statuses the viewer can no longer see, or hides from notifications
+    /// with a filter, are left out (the cursors still span them).
     pub async fn notifications(
         &self,
         viewer: i64,
         types: &[String],
         exclude: &[String],
         page: Page,
-    ) -> Result<Vec<NotificationView>> {
+    ) -> Result<(Vec<NotificationView>, Option<(i64, i64)>)> {
         let rows = self
             .db()
             .notifications_page(viewer, types, exclude, page)
             .await?;
-        self.notification_views(viewer, rows).await
+        let cursors = rows
+            .first()
+            .zip(rows.last())
+            .map(|(newest, oldest)| (newest.id, oldest.id));
+        Ok((self.notification_views(viewer, rows).await?, cursors))
     }
 
     pub async fn notification(&self, viewer: i64, id: i64) -> Result<NotificationView> {
@@ -162,6 +168,7 @@ impl Woolly {
             .status_views(Some(viewer), &visible)
             .await?
             .into_iter()
+            .filter(|view| !view.is_hidden_in(FilterContext::Notifications))
             .map(|view| (view.status.id, view))
             .collect();
         Ok(rows

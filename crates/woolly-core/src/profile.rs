@@ -206,7 +206,10 @@ impl Woolly {
             .into_iter()
             .filter(|id| visible.contains(id))
             .collect();
-        self.status_views(viewer, &ids).await
+        let (views, _) = self
+            .listed_views(viewer, &ids, crate::filters::FilterContext::Account)
+            .await?;
+        Ok(views)
     }
 
     /// The viewer's markers for the named timelines (`home`, `notifications`).

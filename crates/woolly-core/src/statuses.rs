@@ -11,6 +11,7 @@ use woolly_store::{NewStatus, Page, StatusCounter, StatusRow, TagSelection, Tx};
 use crate::accounts::{Account, LocalUser};
 use crate::error::{CoreError, Result};
 use crate::events::Event;
+use crate::filters::{FilterContext, Listing};
 use crate::jobs::new_job;
 use crate::state::Woolly;
 use crate::visibility::Visibility;
@@ -119,6 +120,8 @@ pub struct StatusView {
     pub emojis: Vec<crate::emojis::CustomEmoji>,
     /// `None` for anonymous viewers.
     pub viewer: Option<ViewerState>,
+    /// What the viewer's filters matched (always empty for anonymous viewers).
+    pub filtered: Vec<crate::filters::FilterResult>,
 }
 
 impl StatusView {
@@ -394,6 +397,7 @@ impl Woolly {
     /// caller has checked visibility (the timeline queries do).
     pub async fn status_views(&self, viewer: Option<i64>, ids: &[i64]) -> Result<Vec<StatusView>> {
         let db = self.db();
+        let filters = self.active_filters(viewer).await?;
         let rows = db.statuses_by_ids(ids).await?;
         let reblogged_ids: Vec<i64> = rows.iter().filter_map(|row| row.reblog_of_id).collect();
         let mut all_rows = rows;
@@ -492,6 +496,7 @@ impl Woolly {
                     &emojis,
                 ),
                 viewer: viewer.map(|_| interactions.get(&id).copied().unwrap_or_default()),
+                filtered: Vec::new(),
                 reblog: None,
                 status,
                 account,
@@ -503,6 +508,10 @@ impl Woolly {
                 let mut view = build(*id)?;
                 if let Some(original) = view.status.reblog_of_id {
                     view.reblog = Some(Box::new(build(original)?));
+                }
+                view.filtered = filters.results_for(&view);
+                if let Some(original) = view.reblog.as_mut() {
+                    original.filtered = view.filtered.clone();
                 }
                 Some(view)
             })
@@ -537,7 +546,7 @@ impl Woolly {
         Ok(view)
     }
 
-    /// The visible thread around a status.
+    /// The visible thread around a status, without what the viewer hides in threads.
     pub async fn context(&self, viewer: Option<i64>, id: i64) -> Result<Context> {
         let status = self
             .db()
@@ -549,16 +558,25 @@ impl Woolly {
             .db()
             .descendants(&status, viewer, CONTEXT_LIMIT)
             .await?;
+        let is_ancestor: HashSet<i64> = ancestors.iter().copied().collect();
+        let thread: Vec<i64> = ancestors.into_iter().chain(descendants).collect();
+        let (views, _) = self
+            .listed_views(viewer, &thread, FilterContext::Thread)
+            .await?;
+        let (ancestors, descendants) = views
+            .into_iter()
+            .partition(|view| is_ancestor.contains(&view.status.id));
         Ok(Context {
-            ancestors: self.status_views(viewer, &ancestors).await?,
-            descendants: self.status_views(viewer, &descendants).await?,
+            ancestors,
+            descendants,
         })
     }
 
-    /// A page of the viewer's home timeline.
-    pub async fn home_timeline(&self, viewer: i64, page: Page) -> Result<Vec<StatusView>> {
+    /// A page of the viewer's home timeline, with its cursors (see [`Woolly::listed_views`]).
+    pub async fn home_timeline(&self, viewer: i64, page: Page) -> Result<Listing> {
         let ids = self.db().home_timeline(viewer, page).await?;
-        self.status_views(Some(viewer), &ids).await
+        self.listed_views(Some(viewer), &ids, FilterContext::Home)
+            .await
     }
 
     /// A page of the public timeline (`local`: only local, only remote, or both).
@@ -568,12 +586,12 @@ impl Woolly {
         local: Option<bool>,
         only_media: bool,
         page: Page,
-    ) -> Result<Vec<StatusView>> {
+    ) -> Result<Listing> {
         let ids = self
             .db()
             .public_timeline(viewer, local, only_media, page)
             .await?;
-        self.status_views(viewer, &ids).await
+        self.listed_views(viewer, &ids, FilterContext::Public).await
     }
 
     /// A page of a hashtag's timeline: public statuses with `tag` or any of `tags.any`, all
@@ -586,7 +604,7 @@ impl Woolly {
         local_only: bool,
         only_media: bool,
         page: Page,
-    ) -> Result<Vec<StatusView>> {
+    ) -> Result<Listing> {
         const NAMES_PER_MODE: usize = 4;
         let normalize = |names: Vec<String>| -> Vec<String> {
             names
@@ -608,7 +626,7 @@ impl Woolly {
             .db()
             .tag_timeline(viewer, &selection, local_only, only_media, page)
             .await?;
-        self.status_views(viewer, &ids).await
+        self.listed_views(viewer, &ids, FilterContext::Public).await
     }
 
     /// A page of an account's statuses as the viewer may see them.
@@ -618,12 +636,13 @@ impl Woolly {
         account_id: i64,
         filter: &woolly_store::AccountStatusesFilter,
         page: Page,
-    ) -> Result<Vec<StatusView>> {
+    ) -> Result<Listing> {
         let ids = self
             .db()
             .account_statuses(account_id, viewer, filter, page)
             .await?;
-        self.status_views(viewer, &ids).await
+        self.listed_views(viewer, &ids, FilterContext::Account)
+            .await
     }
 }
 

@@ -331,7 +331,7 @@ fn is_blank(text: &str) -> bool {
 // --- Character classes, as Mastodon's expressions spell them -----------------------------------
 
 /// Onigmo's `[[:word:]]` on Unicode text: letters, marks, decimal digits, connector punctuation.
-fn is_word(c: char) -> bool {
+pub(crate) fn is_word(c: char) -> bool {
     is_alpha(c)
         || matches!(
             c.general_category(),

@@ -5,6 +5,7 @@
 mod account;
 mod application;
 mod emoji;
+mod filter;
 mod instance;
 mod list;
 mod media;
@@ -18,6 +19,9 @@ mod time;
 pub use account::{AccountEntity, CredentialAccountEntity};
 pub use application::ApplicationEntity;
 pub use emoji::CustomEmojiEntity;
+pub use filter::{
+    FilterEntity, FilterKeywordEntity, FilterResultEntity, FilterStatusEntity, V1FilterEntity,
+};
 pub use instance::{InstanceV1, InstanceV2, rules as instance_rules};
 pub use list::ListEntity;
 pub use media::MediaEntity;

@@ -7,6 +7,7 @@ use woolly_core::statuses::StatusView;
 
 use super::account::AccountEntity;
 use super::emoji::CustomEmojiEntity;
+use super::filter::FilterResultEntity;
 use super::media::MediaEntity;
 use super::poll::PollEntity;
 use super::time::iso8601;
@@ -59,7 +60,7 @@ pub struct StatusEntity {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pinned: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filtered: Option<Vec<Value>>,
+    pub filtered: Option<Vec<FilterResultEntity>>,
     pub content: String,
     pub reblog: Option<Box<StatusEntity>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -106,7 +107,7 @@ impl StatusEntity {
             bookmarked: state.map(|state| state.bookmarked),
             pinned: (is_own && status.reblog_of_id.is_none())
                 .then(|| state.is_some_and(|state| state.pinned)),
-            filtered: state.map(|_| Vec::new()),
+            filtered: state.map(|_| view.filtered.iter().map(FilterResultEntity::new).collect()),
             content: status.content.clone(),
             reblog: view
                 .reblog

@@ -145,11 +145,11 @@ async fn statuses(
         tagged: params.tagged.filter(|tag| !tag.is_empty()),
         only_media: params.only_media.unwrap_or(false),
     };
-    let views = woolly
+    let listing = woolly
         .account_statuses(viewer, account.id, &filter, page)
         .await?;
-    Ok(super::timelines::statuses_page(
-        &woolly, &views, viewer, &uri,
+    Ok(super::timelines::listed_page(
+        &woolly, &listing, viewer, &uri,
     ))
 }
 

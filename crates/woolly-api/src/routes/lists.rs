@@ -201,12 +201,12 @@ async fn timeline(
     uri: Uri,
 ) -> Result<Paged<StatusEntity>, ApiError> {
     let (account, _) = auth.require(&[Scope::READ_LISTS])?.user()?;
-    let views = woolly
+    let listing = woolly
         .list_timeline(account.id, path_id(&id)?, params.page(20, 40)?)
         .await?;
-    Ok(super::timelines::statuses_page(
+    Ok(super::timelines::listed_page(
         &woolly,
-        &views,
+        &listing,
         Some(account.id),
         &uri,
     ))

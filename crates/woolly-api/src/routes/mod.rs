@@ -5,6 +5,8 @@ mod apps;
 mod assets;
 mod conversations;
 mod domain_blocks;
+mod filters;
+mod filters_v1;
 mod follow_requests;
 mod health;
 mod instance;
@@ -37,6 +39,8 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(scheduled_statuses::router())
         .merge(timelines::router())
         .merge(lists::router())
+        .merge(filters::router())
+        .merge(filters_v1::router())
         .merge(notifications::router())
         .merge(streaming::router())
         .merge(markers::router())

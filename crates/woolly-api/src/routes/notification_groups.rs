@@ -120,13 +120,9 @@ async fn list(
         ));
     }
     let page = params.page.page(40, 80)?;
-    let views = woolly
+    let (views, cursors) = woolly
         .notifications(account.id, &params.types, &params.exclude_types, page)
         .await?;
-    let cursors = views
-        .first()
-        .zip(views.last())
-        .map(|(first, last)| (first.id, last.id));
     let groups = group_notifications(views, &grouped_kinds(&params.grouped_types));
     let body = render(&woolly, account.id, &groups);
     // The body is one object, not a list; the Link header is a list's all the same.
@@ -148,7 +144,7 @@ async fn group(woolly: &Woolly, viewer: i64, key: &str) -> Result<NotificationGr
         min_id: None,
         limit: 400,
     };
-    let views = woolly.notifications(viewer, &[], &[], page).await?;
+    let (views, _) = woolly.notifications(viewer, &[], &[], page).await?;
     group_notifications(views, &grouped_kinds(&[]))
         .into_iter()
         .find(|group| group.key == key)

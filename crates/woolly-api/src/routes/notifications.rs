@@ -42,7 +42,7 @@ async fn list(
     uri: Uri,
 ) -> Result<Paged<NotificationEntity>, ApiError> {
     let (account, _) = auth.require(&[Scope::READ_NOTIFICATIONS])?.user()?;
-    let views = woolly
+    let (views, cursors) = woolly
         .notifications(
             account.id,
             &params.types,
@@ -50,10 +50,6 @@ async fn list(
             params.page.page(40, 80)?,
         )
         .await?;
-    let cursors = views
-        .first()
-        .zip(views.last())
-        .map(|(first, last)| (first.id, last.id));
     let items = views
         .iter()
         .map(|view| NotificationEntity::new(view, account.id, woolly.config()))

@@ -106,7 +106,7 @@ async fn stream_for(
     }
 }
 
-/// The event name and payload of a delivery.
+/// The event name and payload of a delivery (empty for `filters_changed`, which has none).
 fn encode(woolly: &Woolly, viewer: Viewer, delivery: &Delivery) -> (&'static str, String) {
     let config = woolly.config();
     match delivery {
@@ -119,6 +119,7 @@ fn encode(woolly: &Woolly, viewer: Viewer, delivery: &Delivery) -> (&'static str
             serde_json::to_string(&StatusEntity::new(view, viewer.0, config)).unwrap_or_default(),
         ),
         Delivery::Delete(id) => ("delete", id.to_string()),
+        Delivery::FiltersChanged => (FILTERS_CHANGED, String::new()),
         Delivery::Conversation(view) => (
             "conversation",
             super::conversations::conversation_entity(view, viewer.0.unwrap_or_default(), config)
@@ -135,6 +136,8 @@ fn encode(woolly: &Woolly, viewer: Viewer, delivery: &Delivery) -> (&'static str
         ),
     }
 }
+
+const FILTERS_CHANGED: &str = "filters_changed";
 
 async fn deliveries(
     woolly: &Woolly,
@@ -231,7 +234,12 @@ async fn run_socket(socket: WebSocket, woolly: Woolly, viewer: Viewer, initial: 
             event = events.recv() => match event {
                 Ok(event) => {
                     for (stream, name, payload) in deliveries(&woolly, viewer, &streams, &event).await {
-                        let message = json!({ "stream": stream, "event": name, "payload": payload });
+                        // Mastodon leaves `payload` out of `filters_changed` messages.
+                        let message = if name == FILTERS_CHANGED {
+                            json!({ "stream": stream, "event": name })
+                        } else {
+                            json!({ "stream": stream, "event": name, "payload": payload })
+                        };
                         if sender.send(Message::Text(message.to_string().into())).await.is_err() {
                             return;
                         }
@@ -341,7 +349,13 @@ async fn server_sent_events(
             async move {
                 loop {
                     if let Some((name, payload)) = pending.pop_front() {
-                        let event = SseEvent::default().event(name).data(payload);
+                        // Mastodon's streaming server sends `data: undefined` for no payload.
+                        let data = if name == FILTERS_CHANGED {
+                            "undefined".to_owned()
+                        } else {
+                            payload
+                        };
+                        let event = SseEvent::default().event(name).data(data);
                         return Some((
                             Ok::<_, Infallible>(event),
                             (events, woolly, stopping, pending),

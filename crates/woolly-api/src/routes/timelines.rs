@@ -7,7 +7,7 @@ use axum::http::Uri;
 use axum::routing::get;
 use serde::Deserialize;
 use woolly_core::auth::Scope;
-use woolly_core::statuses::StatusView;
+use woolly_core::filters::Listing;
 use woolly_core::{TagSelection, Woolly};
 use woolly_store::StatusRelation;
 
@@ -27,22 +27,19 @@ pub(super) fn router() -> Router<Woolly> {
         .route("/api/v1/bookmarks", get(bookmarks))
 }
 
-/// A page of statuses whose cursors are the statuses' own ids.
-pub(super) fn statuses_page(
+/// A page of statuses as listed, paged on the ids of the page read (which may reach past
+/// statuses the viewer's filters hid).
+pub(super) fn listed_page(
     woolly: &Woolly,
-    views: &[StatusView],
+    (views, cursors): &Listing,
     viewer: Option<i64>,
     uri: &Uri,
 ) -> Paged<StatusEntity> {
-    let cursors = views
-        .first()
-        .zip(views.last())
-        .map(|(first, last)| (first.status.id, last.status.id));
     let items = views
         .iter()
         .map(|view| StatusEntity::new(view, viewer, woolly.config()))
         .collect();
-    Paged::new(items, cursors, woolly.config(), uri)
+    Paged::new(items, *cursors, woolly.config(), uri)
 }
 
 async fn home(
@@ -52,10 +49,10 @@ async fn home(
     uri: Uri,
 ) -> Result<Paged<StatusEntity>, ApiError> {
     let (account, _) = auth.require(&[Scope::READ_STATUSES])?.user()?;
-    let views = woolly
+    let listing = woolly
         .home_timeline(account.id, params.page(20, 40)?)
         .await?;
-    Ok(statuses_page(&woolly, &views, Some(account.id), &uri))
+    Ok(listed_page(&woolly, &listing, Some(account.id), &uri))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -88,7 +85,7 @@ async fn public(
 ) -> Result<Paged<StatusEntity>, ApiError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
     let page = params.page.page(20, 40)?;
-    let views = woolly
+    let listing = woolly
         .public_timeline(
             viewer,
             params.origin(),
@@ -96,7 +93,7 @@ async fn public(
             page,
         )
         .await?;
-    Ok(statuses_page(&woolly, &views, viewer, &uri))
+    Ok(listed_page(&woolly, &listing, viewer, &uri))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -124,7 +121,7 @@ async fn tag(
 ) -> Result<Paged<StatusEntity>, ApiError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
     let page = params.page.page(20, 40)?;
-    let views = woolly
+    let listing = woolly
         .tag_timeline(
             viewer,
             &hashtag,
@@ -138,7 +135,7 @@ async fn tag(
             page,
         )
         .await?;
-    Ok(statuses_page(&woolly, &views, viewer, &uri))
+    Ok(listed_page(&woolly, &listing, viewer, &uri))
 }
 
 async fn relation_list(

@@ -1,0 +1,346 @@
+//! Filters v2 (`methods/filters.md#v2`): the caller's filters with their keywords
+//! (`keywords_attributes[]` on create and update, or one at a time) and filtered statuses.
+//! Another user's filter, keyword or status filter is answered as a missing one: 404.
+
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Value, json};
+use woolly_core::Woolly;
+use woolly_core::auth::Scope;
+use woolly_core::filters::{FilterDraft, KeywordDraft};
+
+use crate::auth::{Auth, path_id};
+use crate::entities::{FilterEntity, FilterKeywordEntity, FilterStatusEntity};
+use crate::error::ApiError;
+use crate::extract::ApiParams;
+use crate::lenient;
+
+pub(super) fn router() -> Router<Woolly> {
+    Router::new()
+        .route("/api/v2/filters", get(index).post(create))
+        .route(
+            "/api/v2/filters/{id}",
+            get(show).put(update).patch(update).delete(destroy),
+        )
+        .route(
+            "/api/v2/filters/{id}/keywords",
+            get(keywords).post(add_keyword),
+        )
+        .route(
+            "/api/v2/filters/keywords/{id}",
+            get(show_keyword)
+                .put(update_keyword)
+                .patch(update_keyword)
+                .delete(destroy_keyword),
+        )
+        .route(
+            "/api/v2/filters/{id}/statuses",
+            get(statuses).post(add_status),
+        )
+        .route(
+            "/api/v2/filters/statuses/{id}",
+            get(show_status).delete(destroy_status),
+        )
+}
+
+/// `expires_in`: seconds, or empty (or `null`) for "never"; absent keeps the expiry.
+pub(super) fn expires_in<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<i64>>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum SecondsLike {
+        Number(i64),
+        Text(String),
+    }
+    match Option::<SecondsLike>::deserialize(deserializer)? {
+        None => Ok(Some(None)),
+        Some(SecondsLike::Number(seconds)) => Ok(Some(Some(seconds))),
+        Some(SecondsLike::Text(text)) if text.trim().is_empty() => Ok(Some(None)),
+        Some(SecondsLike::Text(text)) => text
+            .trim()
+            .parse()
+            .map(|seconds| Some(Some(seconds)))
+            .map_err(|_| serde::de::Error::custom(format!("expires_in {text:?} is not a number"))),
+    }
+}
+
+/// The JSON `null` and empty-text cases reach [`expires_in`] only when the key is present.
+#[derive(Debug, Default, Deserialize)]
+struct FilterParams {
+    title: Option<String>,
+    #[serde(default, deserialize_with = "optional_list")]
+    context: Option<Vec<String>>,
+    filter_action: Option<String>,
+    #[serde(default, deserialize_with = "expires_in")]
+    expires_in: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "keyword_entries")]
+    keywords_attributes: Vec<KeywordParams>,
+}
+
+/// A list that may be absent (keep it) or given, as an array or one value.
+pub(super) fn optional_list<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<String>>, D::Error> {
+    lenient::list(deserializer).map(Some)
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct KeywordParams {
+    #[serde(default, deserialize_with = "lenient::id")]
+    id: Option<String>,
+    keyword: Option<String>,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    whole_word: Option<bool>,
+    #[serde(default, rename = "_destroy", deserialize_with = "lenient::boolean")]
+    destroy: Option<bool>,
+}
+
+impl KeywordParams {
+    /// An id that is not a number names no keyword (404, as Rails' `find` answers).
+    fn draft(self) -> Result<KeywordDraft, ApiError> {
+        let id = match self.id.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(id) => Some(path_id(id)?),
+        };
+        Ok(KeywordDraft {
+            id,
+            keyword: self.keyword,
+            whole_word: self.whole_word,
+            destroy: self.destroy.unwrap_or(false),
+        })
+    }
+}
+
+/// Rails' nested attributes: an array of entries, or an object of them keyed by position
+/// (`keywords_attributes[0][keyword]`), taken in the order of their keys.
+fn keyword_entries<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<KeywordParams>, D::Error> {
+    struct Entries;
+
+    impl<'de> Visitor<'de> for Entries {
+        type Value = Vec<KeywordParams>;
+
+        fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+            formatter.write_str("a list of keywords, or an object of them by position")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut entries = Vec::new();
+            while let Some(entry) = seq.next_element()? {
+                entries.push(entry);
+            }
+            Ok(entries)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut entries: Vec<(String, KeywordParams)> = Vec::new();
+            while let Some(entry) = map.next_entry()? {
+                entries.push(entry);
+            }
+            entries.sort_by(|(left, _), (right, _)| {
+                let number = |key: &str| key.parse::<u64>().unwrap_or(u64::MAX);
+                number(left).cmp(&number(right)).then(left.cmp(right))
+            });
+            Ok(entries.into_iter().map(|(_, entry)| entry).collect())
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+    }
+
+    deserializer.deserialize_any(Entries)
+}
+
+impl FilterParams {
+    fn draft(self) -> Result<FilterDraft, ApiError> {
+        Ok(FilterDraft {
+            title: self.title,
+            context: self.context,
+            action: self.filter_action,
+            expires_in: self.expires_in,
+            keywords: self
+                .keywords_attributes
+                .into_iter()
+                .map(KeywordParams::draft)
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+async fn index(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+) -> Result<Json<Vec<FilterEntity>>, ApiError> {
+    let (account, _) = auth.require(&[Scope::READ_FILTERS])?.user()?;
+    let filters = woolly.filters(account.id).await?;
+    Ok(Json(filters.iter().map(FilterEntity::new).collect()))
+}
+
+async fn show(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<FilterEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::READ_FILTERS])?.user()?;
+    let filter = woolly.filter(account.id, path_id(&id)?).await?;
+    Ok(Json(FilterEntity::new(&filter)))
+}
+
+async fn create(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    ApiParams(params): ApiParams<FilterParams>,
+) -> Result<Json<FilterEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
+    let filter = woolly.create_filter(account, params.draft()?).await?;
+    Ok(Json(FilterEntity::new(&filter)))
+}
+
+/// Mastodon updates only the attributes given.
+async fn update(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiParams(params): ApiParams<FilterParams>,
+) -> Result<Json<FilterEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
+    let filter = woolly
+        .update_filter(account, path_id(&id)?, params.draft()?)
+        .await?;
+    Ok(Json(FilterEntity::new(&filter)))
+}
+
+async fn destroy(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
+    woolly.delete_filter(account, path_id(&id)?).await?;
+    Ok(Json(json!({})))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct OneKeywordParams {
+    keyword: Option<String>,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    whole_word: Option<bool>,
+}
+
+async fn keywords(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<FilterKeywordEntity>>, ApiError> {
+    let (account, _) = auth.require(&[Scope::READ_FILTERS])?.user()?;
+    let keywords = woolly.filter_keywords(account.id, path_id(&id)?).await?;
+    Ok(Json(
+        keywords.iter().map(FilterKeywordEntity::new).collect(),
+    ))
+}
+
+async fn add_keyword(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiParams(params): ApiParams<OneKeywordParams>,
+) -> Result<Json<FilterKeywordEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
+    let keyword = woolly
+        .add_filter_keyword(account, path_id(&id)?, params.keyword, params.whole_word)
+        .await?;
+    Ok(Json(FilterKeywordEntity::new(&keyword)))
+}
+
+async fn show_keyword(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<FilterKeywordEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::READ_FILTERS])?.user()?;
+    let keyword = woolly.filter_keyword(account.id, path_id(&id)?).await?;
+    Ok(Json(FilterKeywordEntity::new(&keyword)))
+}
+
+async fn update_keyword(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiParams(params): ApiParams<OneKeywordParams>,
+) -> Result<Json<FilterKeywordEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
+    let keyword = woolly
+        .update_filter_keyword(account, path_id(&id)?, params.keyword, params.whole_word)
+        .await?;
+    Ok(Json(FilterKeywordEntity::new(&keyword)))
+}
+
+async fn destroy_keyword(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
+    woolly.delete_filter_keyword(account, path_id(&id)?).await?;
+    Ok(Json(json!({})))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct StatusParams {
+    #[serde(default, deserialize_with = "lenient::id")]
+    status_id: Option<String>,
+}
+
+async fn statuses(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<FilterStatusEntity>>, ApiError> {
+    let (account, _) = auth.require(&[Scope::READ_FILTERS])?.user()?;
+    let statuses = woolly.filter_statuses(account.id, path_id(&id)?).await?;
+    Ok(Json(statuses.iter().map(FilterStatusEntity::new).collect()))
+}
+
+async fn add_status(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiParams(params): ApiParams<StatusParams>,
+) -> Result<Json<FilterStatusEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
+    // A status id that is not a number names no status.
+    let status_id = params
+        .status_id
+        .as_deref()
+        .and_then(|id| id.trim().parse().ok());
+    let status = woolly
+        .add_filter_status(account, path_id(&id)?, status_id)
+        .await?;
+    Ok(Json(FilterStatusEntity::new(&status)))
+}
+
+async fn show_status(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<FilterStatusEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::READ_FILTERS])?.user()?;
+    let status = woolly.filter_status(account.id, path_id(&id)?).await?;
+    Ok(Json(FilterStatusEntity::new(&status)))
+}
+
+async fn destroy_status(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
+    woolly.delete_filter_status(account, path_id(&id)?).await?;
+    Ok(Json(json!({})))
+}

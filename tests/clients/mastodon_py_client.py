@@ -205,7 +205,23 @@ def use_social(api, friend, me):
     check(not api.account_unblock(you.id).blocking, "unblock")
 
     api.account_follow(you.id)
+    use_filters(api, friend)
     check(not api.account_unfollow(you.id).following, "unfollow")
+
+
+def use_filters(api, friend):
+    """Filters v2: a warning marks matching statuses, hiding removes them from the timeline."""
+    warn = api.create_filter_v2("spoilers", ["home"], "warn", keywords_attributes=[{"keyword": "finale", "whole_word": True}])
+    check(warn.keywords[0].keyword == "finale", "filter keywords")
+    spoiler = friend.status_post("the finale was great")
+    home = wait_for(lambda: [s for s in api.timeline_home() if s.id == spoiler.id], "the spoiler in the home timeline")
+    check([result.filter.id for result in home[0].filtered] == [warn.id], "filtered on a warned status")
+    check(home[0].filtered[0].keyword_matches == ["finale"], "keyword_matches")
+    api.update_filter_v2(warn, filter_action="hide")
+    check(spoiler.id not in [s.id for s in api.timeline_home()], "a hide filter removes the status")
+    check([f.id for f in api.filters_v2()] == [warn.id], "filters list")
+    api.delete_filter_v2(warn)
+    check(spoiler.id in [s.id for s in api.timeline_home()], "deleting the filter brings it back")
 
 
 def main(base_url, email, password, friend_email, friend_password):

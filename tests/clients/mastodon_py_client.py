@@ -131,6 +131,11 @@ def png(width, height, rgb):
 def use_social(api, friend, me):
     """Two people: follows, boosts, mentions and notifications, markers, direct messages, lists,
     media, polls, edits, pins, search, mutes, blocks and unfollows."""
+    profile = friend.account_update_credentials(
+        display_name="Friend", note="likes tea", avatar=png(500, 500, (20, 120, 200)), avatar_mime_type="image/png",
+        fields=[("site", "https://example.org")])
+    check(profile.avatar.endswith("/avatar.png") and profile.note.startswith("<p>likes tea"), "profile with an avatar")
+    check(requests.get(profile.avatar).status_code == 200, "the avatar is served")
     you = friend.account_verify_credentials()
     check(api.account_follow(you.id).following, "follow")
     friend.account_follow(me.id)

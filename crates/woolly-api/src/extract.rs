@@ -169,25 +169,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiParams<T> {
             return Ok(ApiParams(value));
         }
         if content_type.starts_with("multipart/form-data") {
-            let mut multipart = axum::extract::Multipart::from_request(request, state)
-                .await
-                .map_err(|rejection| ApiError::unprocessable(rejection.body_text()))?;
-            let mut pairs = FormPairs::default();
-            while let Some(field) = multipart.next_field().await.map_err(|error| {
-                ApiError::unprocessable(format!("Invalid multipart body: {error}"))
-            })? {
-                let Some(name) = field.name().map(str::to_owned) else {
-                    continue;
-                };
-                if field.file_name().is_some() {
-                    continue;
-                }
-                let value = field.text().await.map_err(|error| {
-                    ApiError::unprocessable(format!("Invalid multipart body: {error}"))
-                })?;
-                pairs.append_pair(&name, &value);
-            }
-            return parse_form(&pairs.finish()).map(ApiParams);
+            let (pairs, _) = read_multipart(request, state, &[]).await?;
+            return parse_form(&pairs).map(ApiParams);
         }
         let query = request.uri().query().unwrap_or("").to_owned();
         let bytes = axum::body::Bytes::from_request(request, state)
@@ -202,6 +185,85 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiParams<T> {
         };
         parse_form(text).map(ApiParams)
     }
+}
+
+/// Like [`ApiParams`], with the files of a `multipart/form-data` body whose field names are
+/// in `FILE_FIELDS` (`update_credentials` takes `avatar` and `header` so).
+pub struct ApiParamsWithFiles<T>(pub T, pub Files);
+
+/// Uploaded files by field name.
+#[derive(Debug, Default)]
+pub struct Files(HashMap<String, Vec<u8>>);
+
+impl Files {
+    pub fn take(&mut self, name: &str) -> Option<Vec<u8>> {
+        self.0.remove(name)
+    }
+}
+
+/// The file fields [`ApiParamsWithFiles`] keeps.
+const FILE_FIELDS: [&str; 2] = ["avatar", "header"];
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiParamsWithFiles<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let is_multipart = request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| {
+                value
+                    .to_ascii_lowercase()
+                    .starts_with("multipart/form-data")
+            });
+        if !is_multipart {
+            let ApiParams(params) = ApiParams::from_request(request, state).await?;
+            return Ok(ApiParamsWithFiles(params, Files::default()));
+        }
+        let (pairs, files) = read_multipart(request, state, &FILE_FIELDS).await?;
+        Ok(ApiParamsWithFiles(parse_form(&pairs)?, files))
+    }
+}
+
+/// The text fields of a multipart body as a form string, and the files of `file_fields`
+/// (other files are skipped).
+async fn read_multipart<S: Send + Sync>(
+    request: Request,
+    state: &S,
+    file_fields: &[&str],
+) -> Result<(String, Files), ApiError> {
+    let invalid = |error: axum::extract::multipart::MultipartError| {
+        if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            body_rejection(error.status())
+        } else {
+            ApiError::unprocessable(format!("Invalid multipart body: {}", error.body_text()))
+        }
+    };
+    let mut multipart = axum::extract::Multipart::from_request(request, state)
+        .await
+        .map_err(|rejection| ApiError::unprocessable(rejection.body_text()))?;
+    let mut pairs = FormPairs::default();
+    let mut files = Files::default();
+    while let Some(field) = multipart.next_field().await.map_err(invalid)? {
+        let Some(name) = field.name().map(str::to_owned) else {
+            continue;
+        };
+        if field.file_name().is_some()
+            || field
+                .content_type()
+                .is_some_and(|kind| !kind.starts_with("text/"))
+        {
+            if file_fields.contains(&name.as_str()) {
+                let bytes = field.bytes().await.map_err(invalid)?;
+                files.0.insert(name, bytes.to_vec());
+            }
+            continue;
+        }
+        let value = field.text().await.map_err(invalid)?;
+        pairs.append_pair(&name, &value);
+    }
+    Ok((pairs.finish(), files))
 }
 
 /// Builds `a=1&b=2` with each key and value percent-encoded.

@@ -158,6 +158,10 @@ pub struct Account {
     /// The note as typed (local accounts), for editing.
     pub note_source: String,
     pub fields: Vec<ProfileField>,
+    /// The avatar's key in the media store; `None` for the default image.
+    pub avatar_key: Option<String>,
+    /// The header's key in the media store; `None` for the default image.
+    pub header_key: Option<String>,
     /// The custom emojis its display name, note and fields use (filled by
     /// [`Woolly::accounts_from_rows`]).
     pub emojis: Vec<crate::emojis::CustomEmoji>,
@@ -219,6 +223,8 @@ impl From<AccountRow> for Account {
             note_source: row.note_source,
             // A malformed fields column loses the fields, not the account.
             fields: serde_json::from_str(&row.fields).unwrap_or_default(),
+            avatar_key: row.avatar_key,
+            header_key: row.header_key,
             emojis: Vec::new(),
         }
     }

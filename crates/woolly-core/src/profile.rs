@@ -1,6 +1,9 @@
-//! Editing one's own profile and posting defaults, pinning statuses, and timeline markers.
+//! Editing one's own profile (with avatar and header images) and posting defaults, pinning
+//! statuses, and timeline markers.
 
 use serde::{Deserialize, Serialize};
+use woolly_media::{ImageLimits, MediaError};
+pub use woolly_store::ProfileImage;
 use woolly_store::ProfileUpdate;
 
 use crate::accounts::{Account, LocalUser, ProfileField};
@@ -16,6 +19,8 @@ const MAX_NOTE: usize = 500;
 const MAX_FIELDS: usize = 4;
 const MAX_FIELD_LENGTH: usize = 255;
 const MAX_PINNED: i64 = 5;
+/// Mastodon's limit for avatars and headers.
+const MAX_PROFILE_IMAGE_BYTES: usize = 8 * 1024 * 1024;
 
 /// A profile edit as submitted; `None` leaves a value unchanged.
 #[derive(Debug, Clone, Default)]
@@ -32,6 +37,10 @@ pub struct ProfileEdit {
     pub sensitive: Option<bool>,
     /// `Some("")` clears the default language.
     pub language: Option<String>,
+    /// A new avatar image file.
+    pub avatar: Option<Vec<u8>>,
+    /// A new header image file.
+    pub header: Option<Vec<u8>>,
 }
 
 /// A timeline read marker.
@@ -141,16 +150,118 @@ impl Woolly {
             default_sensitive: edit.sensitive,
             default_language: language,
         };
-        let mut tx = self.db().begin().await?;
-        tx.update_profile(actor.id, &update, crate::now_millis())
-            .await?;
-        tx.commit().await?;
+        // Images are processed and written first; a refused image changes nothing.
+        let mut written: Vec<(ProfileImage, String)> = Vec::new();
+        for (image, bytes) in [
+            (ProfileImage::Avatar, edit.avatar),
+            (ProfileImage::Header, edit.header),
+        ] {
+            if let Some(bytes) = bytes {
+                match self.store_profile_image(image, bytes).await {
+                    Ok(key) => written.push((image, key)),
+                    Err(error) => {
+                        let keys: Vec<String> = written.into_iter().map(|(_, key)| key).collect();
+                        self.remove_media_files(keys).await;
+                        return Err(error);
+                    }
+                }
+            }
+        }
+        let now = crate::now_millis();
+        let saved = async {
+            let mut tx = self.db().begin().await?;
+            tx.update_profile(actor.id, &update, now).await?;
+            let mut replaced = Vec::new();
+            for (image, key) in &written {
+                replaced.extend(
+                    tx.set_profile_image(actor.id, *image, Some(key), now)
+                        .await?,
+                );
+            }
+            tx.commit().await?;
+            Ok::<_, CoreError>(replaced)
+        }
+        .await;
+        match saved {
+            Ok(replaced) => self.remove_media_files(replaced).await,
+            Err(error) => {
+                let keys: Vec<String> = written.into_iter().map(|(_, key)| key).collect();
+                self.remove_media_files(keys).await;
+                return Err(error);
+            }
+        }
         let account = self.account(actor.id).await?.ok_or(CoreError::NotFound)?;
         let user = self
             .local_user(actor.id)
             .await?
             .ok_or(CoreError::NotFound)?;
         Ok((account, user))
+    }
+
+    /// Puts the actor's avatar or header back to the default image (`DELETE /api/v1/profile/…`).
+    pub async fn remove_profile_image(
+        &self,
+        actor: &Account,
+        image: ProfileImage,
+    ) -> Result<(Account, LocalUser)> {
+        let mut tx = self.db().begin().await?;
+        let replaced = tx
+            .set_profile_image(actor.id, image, None, crate::now_millis())
+            .await?;
+        tx.commit().await?;
+        self.remove_media_files(replaced.into_iter().collect())
+            .await;
+        let account = self.account(actor.id).await?.ok_or(CoreError::NotFound)?;
+        let user = self
+            .local_user(actor.id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        Ok((account, user))
+    }
+
+    /// Processes an avatar (400 × 400) or header (1500 × 500) as Mastodon sizes them, stores it
+    /// and returns its media-store key.
+    async fn store_profile_image(&self, image: ProfileImage, bytes: Vec<u8>) -> Result<String> {
+        let (name, width, height) = match image {
+            ProfileImage::Avatar => ("avatar", 400, 400),
+            ProfileImage::Header => ("header", 1500, 500),
+        };
+        let limits = ImageLimits {
+            max_bytes: MAX_PROFILE_IMAGE_BYTES,
+            ..ImageLimits::default()
+        };
+        let processed = self
+            .run_cpu_bound(move || {
+                woolly_media::process_profile_image(&bytes, &limits, width, height)
+            })
+            .await?
+            .map_err(|error: MediaError| {
+                CoreError::Validation(format!("Validation failed: {error}"))
+            })?;
+        let key = format!("{}/{name}.{}", self.db().next_id(), processed.extension);
+        let store = self.media_store();
+        let path = key.clone();
+        tokio::task::spawn_blocking(move || store.put(&path, &processed.original))
+            .await
+            .map_err(|error| CoreError::Internal(error.to_string()))?
+            .map_err(|error| CoreError::Internal(format!("writing a profile image: {error}")))?;
+        Ok(key)
+    }
+
+    /// Removes stored files (their directories), logging what could not be removed: a file
+    /// left behind wastes space, it never shows.
+    async fn remove_media_files(&self, keys: Vec<String>) {
+        for key in keys {
+            let Some((directory, _)) = key.split_once('/') else {
+                continue;
+            };
+            let directory = directory.to_owned();
+            let store = self.media_store();
+            let removed = tokio::task::spawn_blocking(move || store.delete_dir(&directory)).await;
+            if !matches!(removed, Ok(Ok(()))) {
+                tracing::warn!(key, "could not remove a replaced media file");
+            }
+        }
     }
 
     /// Pins one of the actor's own statuses to their profile (not a reblog, not a direct one;

@@ -76,6 +76,29 @@ fn invalid(error: impl std::fmt::Display) -> MediaError {
 
 /// Decodes, orients, checks and re-encodes an uploaded image.
 pub fn process_image(bytes: &[u8], limits: &ImageLimits) -> Result<ProcessedImage, MediaError> {
+    let (image, format) = decode(bytes, limits)?;
+    finish(image, format)
+}
+
+/// Like [`process_image`], then scaled and cropped from the centre to fill `width` × `height`
+/// when larger (avatars are 400 × 400 and headers 1500 × 500, as in Mastodon).
+pub fn process_profile_image(
+    bytes: &[u8],
+    limits: &ImageLimits,
+    width: u32,
+    height: u32,
+) -> Result<ProcessedImage, MediaError> {
+    let (image, format) = decode(bytes, limits)?;
+    let image = if image.width() > width || image.height() > height {
+        image.resize_to_fill(width, height, image::imageops::FilterType::Lanczos3)
+    } else {
+        image
+    };
+    finish(image, format)
+}
+
+/// Checks and decodes an image (EXIF orientation applied); pixels only, no metadata survive.
+fn decode(bytes: &[u8], limits: &ImageLimits) -> Result<(DynamicImage, ImageFormat), MediaError> {
     if bytes.len() > limits.max_bytes {
         return Err(MediaError::TooLarge {
             limit: limits.max_bytes,
@@ -117,6 +140,11 @@ pub fn process_image(bytes: &[u8], limits: &ImageLimits) -> Result<ProcessedImag
     let mut image = DynamicImage::from_decoder(decoder).map_err(invalid)?;
     image.apply_orientation(orientation);
 
+    Ok((image, format))
+}
+
+/// Re-encodes a decoded image and makes its preview and blurhash.
+fn finish(image: DynamicImage, format: ImageFormat) -> Result<ProcessedImage, MediaError> {
     let (original, extension, content_type) = if format == ImageFormat::Jpeg {
         (encode_jpeg(&image, JPEG_QUALITY)?, "jpg", "image/jpeg")
     } else {

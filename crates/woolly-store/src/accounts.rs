@@ -28,6 +28,26 @@ pub struct AccountRow {
     pub note_source: String,
     /// JSON array of profile fields.
     pub fields: String,
+    /// The avatar's key in the media store; `None` for the default image.
+    pub avatar_key: Option<String>,
+    /// The header's key in the media store; `None` for the default image.
+    pub header_key: Option<String>,
+}
+
+/// Which of an account's profile images.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileImage {
+    Avatar,
+    Header,
+}
+
+impl ProfileImage {
+    fn column(self) -> &'static str {
+        match self {
+            ProfileImage::Avatar => "avatar_key",
+            ProfileImage::Header => "header_key",
+        }
+    }
 }
 
 /// One row of `local_user`.
@@ -75,7 +95,7 @@ pub struct NewRemoteAccount {
 
 pub(crate) const ACCOUNT_COLUMNS: &str = "id, username, domain, display_name, note, locked, bot, \
      discoverable, indexable, public_key_pem, statuses_count, followers_count, following_count, \
-     last_status_at, created_at, updated_at, note_source, fields";
+     last_status_at, created_at, updated_at, note_source, fields, avatar_key, header_key";
 
 impl Tx {
     /// Inserts a local account and its user row; returns the new account id.
@@ -182,6 +202,33 @@ pub struct ProfileUpdate {
 
 impl Tx {
     /// Applies a profile edit to a local account.
+    /// Sets (or, with `None`, clears) an account's avatar or header and returns the key it
+    /// replaced, whose file the caller removes once this commits.
+    pub async fn set_profile_image(
+        &mut self,
+        account_id: i64,
+        image: ProfileImage,
+        key: Option<&str>,
+        now: i64,
+    ) -> Result<Option<String>> {
+        let column = image.column();
+        let old: Option<(Option<String>,)> = on_tx!(self, conn => sqlx::query_as(&format!(
+            "SELECT {column} FROM account WHERE id = $1"
+        ))
+        .bind(account_id)
+        .fetch_optional(&mut *conn)
+        .await)?;
+        on_tx!(rows_affected, self, conn => sqlx::query(&format!(
+            "UPDATE account SET {column} = $1, updated_at = $2 WHERE id = $3"
+        ))
+        .bind(key)
+        .bind(now)
+        .bind(account_id)
+        .execute(conn)
+        .await)?;
+        Ok(old.and_then(|(key,)| key))
+    }
+
     pub async fn update_profile(
         &mut self,
         account_id: i64,

@@ -39,7 +39,9 @@ mod tags;
 mod thread_mutes;
 mod tokens;
 
-pub use accounts::{AccountRow, LocalUserRow, NewLocalAccount, NewRemoteAccount, ProfileUpdate};
+pub use accounts::{
+    AccountRow, LocalUserRow, NewLocalAccount, NewRemoteAccount, ProfileImage, ProfileUpdate,
+};
 pub use connect::{Db, Engine, Tx, redact_password};
 pub use conversations::ConversationRow;
 pub use databases::{create_postgres_database, drop_postgres_database};

@@ -333,3 +333,167 @@ async fn account_statuses_filter_by_hashtag() {
     assert_eq!(tagged[0]["id"], posted[0].as_str());
     server.stop().await;
 }
+
+fn png_bytes(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 60])
+    });
+    let mut bytes = Vec::new();
+    image
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    bytes
+}
+
+fn media_files(instance: &TestInstance) -> usize {
+    fn walk(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir).map_or(0, |entries| {
+            entries
+                .flatten()
+                .map(|entry| {
+                    if entry.path().is_dir() {
+                        walk(&entry.path())
+                    } else {
+                        1
+                    }
+                })
+                .sum()
+        })
+    }
+    walk(&instance.data_dir().join("media"))
+}
+
+#[tokio::test]
+async fn avatars_and_headers_are_uploaded_resized_served_replaced_and_removed() {
+    use reqwest::multipart::{Form, Part};
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (token, _) = me(&instance, &server, "alice").await;
+    let update = |form: Form| {
+        http()
+            .patch(server.url("/api/v1/accounts/update_credentials"))
+            .bearer_auth(&token)
+            .multipart(form)
+            .send()
+    };
+    let fetch_image = |url: &str| {
+        let url = url.replace("http://woolly.test", &server.base_url);
+        async move {
+            let response = http().get(url).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            image::load_from_memory(&response.bytes().await.unwrap()).unwrap()
+        }
+    };
+    let form = Form::new()
+        .text("display_name", "Alice")
+        .part(
+            "avatar",
+            Part::bytes(png_bytes(800, 600))
+                .file_name("me.png")
+                .mime_str("image/png")
+                .unwrap(),
+        )
+        .part(
+            "header",
+            Part::bytes(png_bytes(3000, 1200))
+                .file_name("h.png")
+                .mime_str("image/png")
+                .unwrap(),
+        );
+    let response = update(form).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let account: Value = response.json().await.unwrap();
+    assert_eq!(account["display_name"], "Alice");
+    let avatar = account["avatar"].as_str().unwrap().to_owned();
+    assert!(
+        avatar.contains("/media/") && avatar.ends_with("/avatar.png"),
+        "{avatar}"
+    );
+    assert_eq!(account["avatar_static"], avatar);
+    let decoded = fetch_image(&avatar).await;
+    assert_eq!(
+        (decoded.width(), decoded.height()),
+        (400, 400),
+        "cropped to fill"
+    );
+    let decoded = fetch_image(account["header"].as_str().unwrap()).await;
+    assert_eq!((decoded.width(), decoded.height()), (1500, 500));
+    assert_eq!(media_files(&instance), 2);
+
+    // A new avatar replaces the old file; a small one keeps its size.
+    let response = update(Form::new().part(
+        "avatar",
+        Part::bytes(png_bytes(64, 48)).file_name("small.png"),
+    ))
+    .await
+    .unwrap();
+    let account: Value = response.json().await.unwrap();
+    let new_avatar = account["avatar"].as_str().unwrap().to_owned();
+    assert_ne!(new_avatar, avatar);
+    let decoded = fetch_image(&new_avatar).await;
+    assert_eq!((decoded.width(), decoded.height()), (64, 48));
+    assert_eq!(
+        media_files(&instance),
+        2,
+        "the replaced avatar's file is gone"
+    );
+
+    // Not an image: refused, nothing changes, nothing is kept.
+    let response = update(Form::new().text("display_name", "Changed").part(
+        "header",
+        Part::bytes(b"not an image".to_vec()).file_name("x.png"),
+    ))
+    .await
+    .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("Validation failed"),
+        "{body}"
+    );
+    let current: Value = http()
+        .get(server.url("/api/v1/accounts/verify_credentials"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(current["display_name"], "Alice");
+    assert_eq!(current["avatar"], new_avatar);
+    assert_eq!(media_files(&instance), 2);
+
+    let response = http()
+        .delete(server.url("/api/v1/profile/avatar"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let account: Value = response.json().await.unwrap();
+    assert!(
+        account["avatar"]
+            .as_str()
+            .unwrap()
+            .ends_with("/avatars/original/missing.png")
+    );
+    assert!(
+        account["header"].as_str().unwrap().ends_with("/header.png"),
+        "the header stays"
+    );
+    assert_eq!(media_files(&instance), 1);
+    let response = http()
+        .delete(server.url("/api/v1/profile/header"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    server.stop().await;
+}

@@ -130,8 +130,14 @@ impl AccountEntity {
                 format!("{base}/@{}@{domain}", account.username),
             ),
         };
-        let avatar = format!("{base}/avatars/original/missing.png");
-        let header = format!("{base}/headers/original/missing.png");
+        let avatar = account.avatar_key.as_ref().map_or_else(
+            || format!("{base}/avatars/original/missing.png"),
+            |key| format!("{base}/media/{key}"),
+        );
+        let header = account.header_key.as_ref().map_or_else(
+            || format!("{base}/headers/original/missing.png"),
+            |key| format!("{base}/media/{key}"),
+        );
         let roles = role
             .map(role_identity)
             .filter(|(_, _, highlighted)| *highlighted)

@@ -1,19 +1,20 @@
 //! Account routes (`methods/accounts.md`): the own account, other accounts, their statuses,
 //! followers and following, and follow, block and mute.
 
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::Uri;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use woolly_core::Woolly;
 use woolly_core::auth::Scope;
+use woolly_core::profile::ProfileImage;
 use woolly_core::relations::{FollowOptions, MuteOptions, Relationship};
 
 use crate::auth::{Auth, optional_viewer, path_id};
 use crate::entities::{AccountEntity, CredentialAccountEntity, RelationshipEntity, StatusEntity};
 use crate::error::ApiError;
-use crate::extract::{ApiParams, ApiQuery};
+use crate::extract::{ApiParams, ApiParamsWithFiles, ApiQuery};
 use crate::lenient;
 use crate::pagination::{PageParams, Paged};
 
@@ -25,7 +26,16 @@ pub(super) fn router() -> Router<Woolly> {
         )
         .route(
             "/api/v1/accounts/update_credentials",
-            axum::routing::patch(update_credentials),
+            axum::routing::patch(update_credentials)
+                .layer(DefaultBodyLimit::max(super::media::UPLOAD_BODY_LIMIT)),
+        )
+        .route(
+            "/api/v1/profile/avatar",
+            axum::routing::delete(|state, auth| remove_image(state, auth, ProfileImage::Avatar)),
+        )
+        .route(
+            "/api/v1/profile/header",
+            axum::routing::delete(|state, auth| remove_image(state, auth, ProfileImage::Header)),
         )
         .route("/api/v1/preferences", get(preferences))
         .route("/api/v1/blocks", get(blocks))
@@ -377,7 +387,7 @@ struct UpdateCredentialsParams {
 async fn update_credentials(
     State(woolly): State<Woolly>,
     auth: Auth,
-    ApiParams(params): ApiParams<UpdateCredentialsParams>,
+    ApiParamsWithFiles(params, mut files): ApiParamsWithFiles<UpdateCredentialsParams>,
 ) -> Result<Json<CredentialAccountEntity>, ApiError> {
     let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
     let source = params.source.unwrap_or_default();
@@ -405,8 +415,27 @@ async fn update_credentials(
         privacy,
         sensitive: source.sensitive,
         language: source.language,
+        avatar: files.take("avatar"),
+        header: files.take("header"),
     };
     let (account, user) = woolly.update_profile(account, edit).await?;
+    let follow_requests = woolly.follow_requests_count(account.id).await?;
+    Ok(Json(CredentialAccountEntity::new(
+        &account,
+        &user,
+        follow_requests,
+        woolly.config(),
+    )))
+}
+
+/// `DELETE /api/v1/profile/avatar` and `/header` (Mastodon 4.2): back to the default image.
+async fn remove_image(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    image: ProfileImage,
+) -> Result<Json<CredentialAccountEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
+    let (account, user) = woolly.remove_profile_image(account, image).await?;
     let follow_requests = woolly.follow_requests_count(account.id).await?;
     Ok(Json(CredentialAccountEntity::new(
         &account,

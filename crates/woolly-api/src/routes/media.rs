@@ -18,7 +18,7 @@ use crate::extract::ApiParams;
 
 /// Room for Mastodon's 16 MiB image limit plus the multipart framing; the image limit itself
 /// is checked by the media processing (with its own error).
-const UPLOAD_BODY_LIMIT: usize = 17 * 1024 * 1024;
+pub(super) const UPLOAD_BODY_LIMIT: usize = 17 * 1024 * 1024;
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -124,7 +124,15 @@ async fn file(
     // Uploads (original and preview) and custom emojis; nothing else lives in the media store.
     if !matches!(
         file.as_str(),
-        "original.jpg" | "original.png" | "small.jpg" | "emoji.png" | "emoji.jpg"
+        "original.jpg"
+            | "original.png"
+            | "small.jpg"
+            | "emoji.png"
+            | "emoji.jpg"
+            | "avatar.png"
+            | "avatar.jpg"
+            | "header.png"
+            | "header.jpg"
     ) {
         return Err(ApiError::not_found());
     }

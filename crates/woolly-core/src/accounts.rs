@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+pub use woolly_store::ActorLinks;
 use woolly_store::{AccountRow, LocalUserRow, NewLocalAccount, StoreError};
 
 use crate::crypto;
@@ -162,6 +163,8 @@ pub struct Account {
     pub avatar_key: Option<String>,
     /// The header's key in the media store; `None` for the default image.
     pub header_key: Option<String>,
+    /// A remote account's actor links (all `None` for local accounts).
+    pub actor: ActorLinks,
     /// The custom emojis its display name, note and fields use (filled by
     /// [`Woolly::accounts_from_rows`]).
     pub emojis: Vec<crate::emojis::CustomEmoji>,
@@ -225,6 +228,7 @@ impl From<AccountRow> for Account {
             fields: serde_json::from_str(&row.fields).unwrap_or_default(),
             avatar_key: row.avatar_key,
             header_key: row.header_key,
+            actor: row.actor,
             emojis: Vec::new(),
         }
     }
@@ -392,7 +396,14 @@ impl Woolly {
             Some((name, domain)) if domain.eq_ignore_ascii_case(self.config().domain.as_str()) => {
                 name
             }
-            Some(_) => return Err(CoreError::NotFound),
+            Some((name, domain)) => {
+                let domain = crate::config::Domain::normalize(domain).ok_or(CoreError::NotFound)?;
+                let row = self
+                    .db()
+                    .remote_account_by_acct(name, domain.as_str())
+                    .await?;
+                return self.account_from_row(row).await?.ok_or(CoreError::NotFound);
+            }
         };
         self.local_account(username)
             .await?

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 
 use woolly_store::{NewRemoteAccount, NewStatus, StatusCounter};
 
-use crate::accounts::Account;
+use crate::accounts::{Account, ActorLinks};
 use crate::config::Domain;
 use crate::error::{CoreError, Result};
 use crate::events::Event;
@@ -35,6 +35,10 @@ pub struct RemoteAccount {
     pub discoverable: bool,
     pub indexable: bool,
     pub public_key_pem: String,
+    /// Profile fields as (name, value) pairs of plain text.
+    pub fields: Vec<(String, String)>,
+    /// Where its actor document says things are.
+    pub actor: ActorLinks,
 }
 
 /// A status received from another server.
@@ -73,7 +77,17 @@ impl Woolly {
                 remote.username
             )));
         }
-        let note = text::render_plain_text(&remote.note, &self.config().base_url(), &|_| None).html;
+        let base_url = self.config().base_url();
+        let note = text::render_plain_text(&remote.note, &base_url, &|_| None).html;
+        let fields: Vec<crate::accounts::ProfileField> = remote
+            .fields
+            .iter()
+            .map(|(name, value)| crate::accounts::ProfileField {
+                name: name.clone(),
+                value: text::render_plain_text(value, &base_url, &|_| None).html,
+                source: String::new(),
+            })
+            .collect();
         let row = NewRemoteAccount {
             username: remote.username,
             domain: remote.domain.as_str().to_owned(),
@@ -84,6 +98,9 @@ impl Woolly {
             discoverable: remote.discoverable,
             indexable: remote.indexable,
             public_key_pem: remote.public_key_pem,
+            fields: serde_json::to_string(&fields)
+                .map_err(|error| CoreError::Internal(error.to_string()))?,
+            actor: remote.actor,
         };
         let mut tx = self.db().begin().await?;
         let id = tx.upsert_remote_account(&row, crate::now_millis()).await?;

@@ -32,6 +32,25 @@ pub struct AccountRow {
     pub avatar_key: Option<String>,
     /// The header's key in the media store; `None` for the default image.
     pub header_key: Option<String>,
+    /// A remote account's actor links (all `None` for local accounts).
+    #[sqlx(flatten)]
+    pub actor: ActorLinks,
+}
+
+/// Where a remote account's actor document says things are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct ActorLinks {
+    /// The actor's id.
+    pub uri: Option<String>,
+    /// Its profile page.
+    pub url: Option<String>,
+    pub inbox_url: Option<String>,
+    pub shared_inbox_url: Option<String>,
+    pub followers_url: Option<String>,
+    /// `Person`, `Service`, `Group`, `Application` or `Organization`.
+    pub actor_type: Option<String>,
+    pub avatar_remote_url: Option<String>,
+    pub header_remote_url: Option<String>,
 }
 
 /// Which of an account's profile images.
@@ -91,11 +110,15 @@ pub struct NewRemoteAccount {
     pub discoverable: bool,
     pub indexable: bool,
     pub public_key_pem: String,
+    /// Profile fields, a JSON array as local accounts store them.
+    pub fields: String,
+    pub actor: ActorLinks,
 }
 
 pub(crate) const ACCOUNT_COLUMNS: &str = "id, username, domain, display_name, note, locked, bot, \
      discoverable, indexable, public_key_pem, statuses_count, followers_count, following_count, \
-     last_status_at, created_at, updated_at, note_source, fields, avatar_key, header_key";
+     last_status_at, created_at, updated_at, note_source, fields, avatar_key, header_key, uri, url, \
+     inbox_url, shared_inbox_url, followers_url, actor_type, avatar_remote_url, header_remote_url";
 
 impl Tx {
     /// Inserts a local account and its user row; returns the new account id.
@@ -146,7 +169,10 @@ impl Tx {
         if let Some((id,)) = existing {
             on_tx!(rows_affected, self, conn => sqlx::query(
                 "UPDATE account SET display_name = $1, note = $2, locked = $3, bot = $4, \
-                 discoverable = $5, indexable = $6, public_key_pem = $7, updated_at = $8 WHERE id = $9",
+                 discoverable = $5, indexable = $6, public_key_pem = $7, updated_at = $8, \
+                 fields = $10, uri = $11, url = $12, inbox_url = $13, shared_inbox_url = $14, \
+                 followers_url = $15, actor_type = $16, avatar_remote_url = $17, \
+                 header_remote_url = $18, fetched_at = $8 WHERE id = $9",
             )
             .bind(&account.display_name)
             .bind(&account.note)
@@ -157,6 +183,15 @@ impl Tx {
             .bind(&account.public_key_pem)
             .bind(now)
             .bind(id)
+            .bind(&account.fields)
+            .bind(&account.actor.uri)
+            .bind(&account.actor.url)
+            .bind(&account.actor.inbox_url)
+            .bind(&account.actor.shared_inbox_url)
+            .bind(&account.actor.followers_url)
+            .bind(&account.actor.actor_type)
+            .bind(&account.actor.avatar_remote_url)
+            .bind(&account.actor.header_remote_url)
             .execute(conn)
             .await)?;
             return Ok(id);
@@ -164,8 +199,11 @@ impl Tx {
         let id = self.next_id();
         on_tx!(rows_affected, self, conn => sqlx::query(
             "INSERT INTO account (id, username, domain, display_name, note, locked, bot, discoverable, \
-             indexable, public_key_pem, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+             indexable, public_key_pem, created_at, updated_at, fields, uri, url, inbox_url, \
+             shared_inbox_url, followers_url, actor_type, avatar_remote_url, header_remote_url, \
+             fetched_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16, \
+             $17, $18, $19, $20, $11)",
         )
         .bind(id)
         .bind(&account.username)
@@ -178,6 +216,15 @@ impl Tx {
         .bind(account.indexable)
         .bind(&account.public_key_pem)
         .bind(now)
+        .bind(&account.fields)
+        .bind(&account.actor.uri)
+        .bind(&account.actor.url)
+        .bind(&account.actor.inbox_url)
+        .bind(&account.actor.shared_inbox_url)
+        .bind(&account.actor.followers_url)
+        .bind(&account.actor.actor_type)
+        .bind(&account.actor.avatar_remote_url)
+        .bind(&account.actor.header_remote_url)
         .execute(conn)
         .await)?;
         Ok(id)
@@ -284,6 +331,24 @@ impl Db {
     }
 
     /// A local account by username, case-insensitively as Mastodon matches them.
+    /// An account of another server known here, by username and domain (case-insensitive).
+    pub async fn remote_account_by_acct(
+        &self,
+        username: &str,
+        domain: &str,
+    ) -> Result<Option<AccountRow>> {
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM account \
+             WHERE lower(username) = lower($1) AND coalesce(lower(domain), '') = lower($2)"
+        );
+        let row = on_reader!(self, pool => sqlx::query_as::<_, AccountRow>(&sql)
+            .bind(username)
+            .bind(domain)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row)
+    }
+
     pub async fn local_account_by_username(&self, username: &str) -> Result<Option<AccountRow>> {
         let sql = format!(
             "SELECT {ACCOUNT_COLUMNS} FROM account \

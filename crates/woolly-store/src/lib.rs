@@ -40,7 +40,8 @@ mod thread_mutes;
 mod tokens;
 
 pub use accounts::{
-    AccountRow, LocalUserRow, NewLocalAccount, NewRemoteAccount, ProfileImage, ProfileUpdate,
+    AccountRow, ActorLinks, LocalUserRow, NewLocalAccount, NewRemoteAccount, ProfileImage,
+    ProfileUpdate,
 };
 pub use connect::{Db, Engine, Tx, redact_password};
 pub use conversations::ConversationRow;

@@ -123,20 +123,36 @@ impl AccountEntity {
                 format!("{base}/@{}", account.username),
                 format!("{base}/users/{}", account.username),
             ),
-            // Remote accounts get their own URLs when federation stores them.
-            Some(domain) => (
-                format!("{}@{domain}", account.username),
-                format!("{base}/@{}@{domain}", account.username),
-                format!("{base}/@{}@{domain}", account.username),
-            ),
+            // Remote accounts: their actor's links; a local page until the actor gave some.
+            Some(domain) => {
+                let local_page = format!("{base}/@{}@{domain}", account.username);
+                (
+                    format!("{}@{domain}", account.username),
+                    account
+                        .actor
+                        .url
+                        .clone()
+                        .unwrap_or_else(|| local_page.clone()),
+                    account.actor.uri.clone().unwrap_or(local_page),
+                )
+            }
         };
-        let avatar = account.avatar_key.as_ref().map_or_else(
-            || format!("{base}/avatars/original/missing.png"),
-            |key| format!("{base}/media/{key}"),
+        // Stored images first; a remote account's own image until Woolly caches it.
+        let image =
+            |key: &Option<String>, remote: &Option<String>, missing: &str| match (key, remote) {
+                (Some(key), _) => format!("{base}/media/{key}"),
+                (None, Some(remote)) => remote.clone(),
+                (None, None) => format!("{base}/{missing}/original/missing.png"),
+            };
+        let avatar = image(
+            &account.avatar_key,
+            &account.actor.avatar_remote_url,
+            "avatars",
         );
-        let header = account.header_key.as_ref().map_or_else(
-            || format!("{base}/headers/original/missing.png"),
-            |key| format!("{base}/media/{key}"),
+        let header = image(
+            &account.header_key,
+            &account.actor.header_remote_url,
+            "headers",
         );
         let roles = role
             .map(role_identity)

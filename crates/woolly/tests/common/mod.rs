@@ -281,11 +281,13 @@ pub async fn remote_account(
     username: &str,
     domain: &str,
 ) -> woolly_core::accounts::Account {
+    let domain = woolly_core::Domain::normalize(domain).expect("a domain");
+    let host = domain.as_str().to_owned();
     server
         .woolly
         .store_remote_account(woolly_core::remote::RemoteAccount {
             username: username.to_owned(),
-            domain: woolly_core::Domain::normalize(domain).expect("a domain"),
+            domain,
             display_name: username.to_owned(),
             note: String::new(),
             locked: false,
@@ -293,6 +295,16 @@ pub async fn remote_account(
             discoverable: true,
             indexable: true,
             public_key_pem: String::new(),
+            fields: Vec::new(),
+            actor: woolly_core::accounts::ActorLinks {
+                uri: Some(format!("https://{host}/users/{username}")),
+                url: Some(format!("https://{host}/@{username}")),
+                inbox_url: Some(format!("https://{host}/users/{username}/inbox")),
+                shared_inbox_url: Some(format!("https://{host}/inbox")),
+                followers_url: Some(format!("https://{host}/users/{username}/followers")),
+                actor_type: Some("Person".to_owned()),
+                ..Default::default()
+            },
         })
         .await
         .expect("store a remote account")

@@ -120,6 +120,24 @@ impl Woolly {
     }
 
     /// The last seven days of use of each hashtag (`Tag.history`), today first.
+    /// A page of the profile directory: discoverable accounts (only local ones with
+    /// `local_only`), most recently active first or, with `newest`, newest first.
+    pub async fn directory(
+        &self,
+        viewer: Option<i64>,
+        local_only: bool,
+        newest: bool,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Account>> {
+        let ids = self
+            .db()
+            .directory(viewer, local_only, newest, limit, offset)
+            .await?;
+        let mut accounts = self.accounts_by_id(&ids).await?;
+        Ok(ids.iter().filter_map(|id| accounts.remove(id)).collect())
+    }
+
     pub async fn tag_usage(&self, names: &[String]) -> Result<Vec<TagUsage>> {
         let today = crate::now_millis() / DAY_MILLIS;
         let rows = self.db().tag_history(names, today - 6).await?;

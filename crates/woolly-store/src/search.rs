@@ -34,6 +34,43 @@ pub struct TagDayRow {
 impl Db {
     /// Accounts whose username starts with, or display name contains, `query`; `following`
     /// limits them to accounts the viewer follows. Exact usernames first, then the most followed.
+    /// The profile directory (`/api/v1/directory`): discoverable accounts, local ones only when
+    /// asked, most recently active or newest first, without the viewer's blocks either way.
+    /// Local accounts waiting for approval are left out, as in Mastodon.
+    pub async fn directory(
+        &self,
+        viewer: Option<i64>,
+        local_only: bool,
+        newest: bool,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<i64>> {
+        let local = if local_only {
+            "AND a.domain IS NULL"
+        } else {
+            ""
+        };
+        let order = if newest {
+            "a.created_at DESC, a.id DESC"
+        } else {
+            "CASE WHEN a.last_status_at IS NULL THEN 1 ELSE 0 END, a.last_status_at DESC, a.id DESC"
+        };
+        let sql = format!(
+            "SELECT a.id FROM account a WHERE a.discoverable {local} \
+               AND NOT EXISTS (SELECT 1 FROM local_user u WHERE u.account_id = a.id AND NOT u.approved) \
+               AND NOT EXISTS (SELECT 1 FROM block b WHERE (b.account_id = $1 AND b.target_account_id = a.id) \
+                                                      OR (b.account_id = a.id AND b.target_account_id = $1)) \
+             ORDER BY {order} LIMIT $2 OFFSET $3"
+        );
+        let rows: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
+            .bind(viewer)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
     pub async fn search_accounts(
         &self,
         query: &str,

@@ -117,3 +117,60 @@ async fn search_finds_accounts_hashtags_and_own_statuses() {
     assert_eq!(field(&found, "username"), ["carol"]);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_directory_lists_discoverable_accounts_by_activity_or_age() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (alice, _) = common::account(&instance, &server, "alice").await;
+    let (bob, _) = common::account(&instance, &server, "bob").await;
+    let (hidden, _) = common::account(&instance, &server, "hidden").await;
+    common::remote_account(&server, "remy", "other.example").await;
+    let response = http()
+        .patch(server.url("/api/v1/accounts/update_credentials"))
+        .bearer_auth(&hidden)
+        .json(&json!({"discoverable": false}))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    http()
+        .post(server.url("/api/v1/statuses"))
+        .bearer_auth(&alice)
+        .json(&json!({"status": "alice is active"}))
+        .send()
+        .await
+        .unwrap();
+    let names = |query: &'static str| {
+        let url = server.url(&format!("/api/v1/directory{query}"));
+        async move {
+            let response = http().get(url).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{query}");
+            let accounts: Value = response.json().await.unwrap();
+            accounts
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|account| account["acct"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(names("").await[0], "alice", "the active one first");
+    assert_eq!(
+        names("?order=new").await,
+        ["remy@other.example", "bob", "alice"]
+    );
+    assert_eq!(names("?order=new&local=true").await, ["bob", "alice"]);
+    assert_eq!(
+        names("?order=new&local=true&limit=1&offset=1").await,
+        ["alice"]
+    );
+    let response = http()
+        .get(server.url("/api/v1/directory?order=popular"))
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    server.stop().await;
+}

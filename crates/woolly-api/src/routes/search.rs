@@ -1,4 +1,5 @@
-//! `GET /api/v2/search` and `GET /api/v1/accounts/search` (`methods/search.md`).
+//! `GET /api/v2/search`, `GET /api/v1/accounts/search` (`methods/search.md`) and the profile
+//! directory, `GET /api/v1/directory` (`methods/directory.md`).
 
 use axum::extract::State;
 use axum::routing::get;
@@ -19,6 +20,49 @@ pub(super) fn router() -> Router<Woolly> {
     Router::new()
         .route("/api/v2/search", get(search))
         .route("/api/v1/accounts/search", get(account_search))
+        .route("/api/v1/directory", get(directory))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct DirectoryParams {
+    offset: Option<String>,
+    limit: Option<String>,
+    order: Option<String>,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    local: Option<bool>,
+}
+
+/// Public, like Mastodon's when the server is not in limited-federation mode.
+async fn directory(
+    State(woolly): State<Woolly>,
+    auth: Option<Auth>,
+    ApiQuery(params): ApiQuery<DirectoryParams>,
+) -> Result<Json<Vec<AccountEntity>>, ApiError> {
+    let viewer = optional_viewer(&auth, &[Scope::READ_ACCOUNTS])?;
+    let newest = match params.order.as_deref() {
+        None | Some("") | Some("active") => false,
+        Some("new") => true,
+        Some(other) => {
+            return Err(ApiError::unprocessable(format!(
+                "order must be active or new, not {other:?}"
+            )));
+        }
+    };
+    let accounts = woolly
+        .directory(
+            viewer,
+            params.local.unwrap_or(false),
+            newest,
+            number("limit", &params.limit, 40, 80)?.max(1),
+            number("offset", &params.offset, 0, 10_000)?,
+        )
+        .await?;
+    Ok(Json(
+        accounts
+            .iter()
+            .map(|account| AccountEntity::new(account, None, woolly.config()))
+            .collect(),
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -51,6 +51,13 @@ pub enum Event {
         author_id: i64,
         visibility: Visibility,
     },
+    /// A status being deleted leaves the home feeds of these accounts (and the mentioned
+    /// accounts' notifications) and these lists: the user and list streams told of it.
+    LeftFeeds {
+        status_id: i64,
+        account_ids: Vec<i64>,
+        list_ids: Vec<i64>,
+    },
     /// A direct conversation of an account got a new status.
     Conversation {
         account_id: i64,
@@ -288,6 +295,7 @@ impl Woolly {
                     Ok(self
                         .update_for(viewer, *status_id)
                         .await?
+                        .filter(is_not_a_reply_to_others)
                         .map(as_status_update))
                 } else {
                     Ok(None)
@@ -330,9 +338,18 @@ impl Woolly {
                     Err(error) => Err(error),
                 }
             }
-            (Stream::User, Event::StatusDeleted { status_id, .. }) => {
-                Ok(viewer.is_some().then_some(Delivery::Delete(*status_id)))
-            }
+            // Mastodon tells only those who had it in their feed or were mentioned in it; a
+            // delete sent to everyone would reveal that a private or direct status existed.
+            (
+                Stream::User,
+                Event::LeftFeeds {
+                    status_id,
+                    account_ids,
+                    ..
+                },
+            ) => Ok(viewer
+                .is_some_and(|viewer| account_ids.contains(&viewer))
+                .then_some(Delivery::Delete(*status_id))),
             (
                 Stream::List { list_id },
                 Event::StatusPosted {
@@ -363,13 +380,15 @@ impl Woolly {
                 _ => Ok(None),
             },
             (
-                Stream::List { .. },
-                Event::StatusDeleted {
+                Stream::List { list_id },
+                Event::LeftFeeds {
                     status_id,
-                    visibility,
+                    list_ids,
                     ..
                 },
-            ) => Ok((*visibility != Visibility::Direct).then_some(Delivery::Delete(*status_id))),
+            ) => Ok(list_ids
+                .contains(list_id)
+                .then_some(Delivery::Delete(*status_id))),
             (
                 Stream::Public { local, only_media },
                 Event::StatusPosted {
@@ -386,8 +405,10 @@ impl Woolly {
                     && (*has_media || !only_media)
                     && local.is_none_or(|local| local == *is_local);
                 if wanted {
-                    self.update_unless_hidden(viewer, *status_id, FilterContext::Public)
-                        .await
+                    Ok(self
+                        .update_unless_hidden(viewer, *status_id, FilterContext::Public)
+                        .await?
+                        .filter(is_not_a_reply_to_others))
                 } else {
                     Ok(None)
                 }
@@ -445,6 +466,23 @@ impl Woolly {
         }))
     }
 
+    /// The event that tells the user and list streams which showed a status that it is being
+    /// deleted; to be built before the deletion, while its feed entries and mentions exist.
+    pub(crate) async fn leaving_feeds(&self, status_id: i64, author_id: i64) -> Result<Event> {
+        let account_ids = self.db().status_audience(status_id).await?;
+        let mut list_ids = Vec::new();
+        for (list_id, owner) in self.db().lists_holding(author_id).await? {
+            if self.db().list_shows(owner, list_id, status_id).await? {
+                list_ids.push(list_id);
+            }
+        }
+        Ok(Event::LeftFeeds {
+            status_id,
+            account_ids,
+            list_ids,
+        })
+    }
+
     /// An update, unless the viewer may not see the status or has muted its author (or blocks
     /// the author's domain).
     async fn update_for(&self, viewer: Option<i64>, status_id: i64) -> Result<Option<Delivery>> {
@@ -472,6 +510,18 @@ impl Woolly {
             }
         }
         Ok(Some(Delivery::Update(Box::new(view))))
+    }
+}
+
+/// Whether a delivery may go to the public streams: Mastodon's `broadcast_to_public_streams!`
+/// leaves out replies to other accounts (hashtag streams keep them).
+fn is_not_a_reply_to_others(delivery: &Delivery) -> bool {
+    match delivery {
+        Delivery::Update(view) | Delivery::StatusUpdate(view) => view
+            .status
+            .in_reply_to_account_id
+            .is_none_or(|answered| answered == view.status.account_id),
+        _ => true,
     }
 }
 

@@ -38,7 +38,8 @@ impl Woolly {
             .collect())
     }
 
-    /// Who favourited (or reblogged) a status the viewer can see, paged on those rows' ids.
+    /// Who favourited (or reblogged) a status whose page opens for the viewer, paged on those
+    /// rows' ids.
     pub async fn status_actors(
         &self,
         viewer: Option<i64>,
@@ -47,7 +48,7 @@ impl Woolly {
         page: woolly_store::Page,
     ) -> Result<Vec<(i64, Account)>> {
         self.db()
-            .visible_status(status_id, viewer)
+            .shown_status(status_id, viewer)
             .await?
             .ok_or(CoreError::NotFound)?;
         let rows = self.db().status_actors(status_id, reblogs, page).await?;
@@ -66,8 +67,8 @@ impl Woolly {
         self.accounts_with_cursors(rows).await
     }
 
-    /// The viewer's favourites or bookmarks, paged on those rows' ids, hiding what the viewer
-    /// can no longer see.
+    /// The viewer's favourites or bookmarks, paged on those rows' ids. Like Mastodon, they
+    /// stay listed whatever happened since (a block, an unfollow): they are the viewer's own.
     pub async fn status_relations(
         &self,
         viewer: i64,
@@ -83,8 +84,6 @@ impl Woolly {
             .zip(rows.last())
             .map(|(first, last)| (first.0, last.0));
         let ids: Vec<i64> = rows.iter().map(|(_, status)| *status).collect();
-        let visible = self.db().visible_among(&ids, Some(viewer)).await?;
-        let ids: Vec<i64> = ids.into_iter().filter(|id| visible.contains(id)).collect();
         Ok((self.status_views(Some(viewer), &ids).await?, cursors))
     }
 
@@ -270,6 +269,11 @@ impl Woolly {
         let mut tx = self.db().begin().await?;
         tx.upsert_mute(actor.id, target.id, options.notifications, expires_at, now)
             .await?;
+        if options.notifications {
+            // Mastodon clears them (MuteService runs the block worker): they do not come back
+            // when the mute ends.
+            tx.delete_notifications_from(actor.id, target.id).await?;
+        }
         tx.commit().await?;
         self.relationship(actor.id, target.id).await
     }
@@ -434,6 +438,10 @@ impl Woolly {
         let view = self.status_view(Some(actor.id), status_id).await?;
         let original = view.interaction_target();
         let (original_id, author_id) = (original.id, original.account_id);
+        let left_feeds = match self.db().reblog_of_by(actor.id, original_id).await? {
+            Some(reblog) => Some(self.leaving_feeds(reblog, actor.id).await?),
+            None => None,
+        };
         let mut tx = self.db().begin().await?;
         let removed = tx.reblog_by(actor.id, original_id).await?;
         if let Some(reblog) = removed {
@@ -445,11 +453,11 @@ impl Woolly {
                 .await?;
         }
         tx.commit().await?;
-        self.publish(removed.map(|reblog| Event::StatusDeleted {
-            status_id: reblog,
-            author_id: actor.id,
-            visibility: Visibility::Public,
-        }));
+        // Only the feeds that had the reblog hear of it: Mastodon's `RemoveStatusService` skips
+        // the public and hashtag streams for reblogs, which never appear there.
+        if removed.is_some() {
+            self.publish(left_feeds);
+        }
         self.status_view(Some(actor.id), original_id).await
     }
 }

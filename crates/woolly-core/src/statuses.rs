@@ -393,6 +393,21 @@ impl Woolly {
             .ok_or(CoreError::NotFound)
     }
 
+    /// A status as its page shows it to `viewer` (Mastodon's `StatusPolicy#show?`, which lets
+    /// a viewer who blocked the author still open it); [`CoreError::NotFound`] otherwise.
+    /// Acting on a status goes through the stricter [`Woolly::status_view`].
+    pub async fn shown_status_view(&self, viewer: Option<i64>, id: i64) -> Result<StatusView> {
+        self.db()
+            .shown_status(id, viewer)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        self.status_views(viewer, &[id])
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(CoreError::NotFound)
+    }
+
     /// Views of the given statuses, in the given order, skipping any that vanished. The
     /// caller has checked visibility (the timeline queries do).
     pub async fn status_views(&self, viewer: Option<i64>, ids: &[i64]) -> Result<Vec<StatusView>> {
@@ -525,6 +540,7 @@ impl Woolly {
         if view.status.account_id != actor.id {
             return Err(CoreError::Forbidden("This action is not allowed".into()));
         }
+        let left_feeds = self.leaving_feeds(id, actor.id).await?;
         let mut tx = self.db().begin().await?;
         let Some(row) = tx.status_for_update(id).await? else {
             return Err(CoreError::NotFound);
@@ -538,19 +554,23 @@ impl Woolly {
             tx.bump_status(original, StatusCounter::Reblogs, -1).await?;
         }
         tx.commit().await?;
-        self.publish([Event::StatusDeleted {
-            status_id: id,
-            author_id: actor.id,
-            visibility: view.status.visibility,
-        }]);
+        self.publish([
+            Event::StatusDeleted {
+                status_id: id,
+                author_id: actor.id,
+                visibility: view.status.visibility,
+            },
+            left_feeds,
+        ]);
         Ok(view)
     }
 
-    /// The visible thread around a status, without what the viewer hides in threads.
+    /// The visible thread around a status whose page opens for the viewer, without what the
+    /// viewer hides in threads.
     pub async fn context(&self, viewer: Option<i64>, id: i64) -> Result<Context> {
         let status = self
             .db()
-            .visible_status(id, viewer)
+            .shown_status(id, viewer)
             .await?
             .ok_or(CoreError::NotFound)?;
         let ancestors = self.db().ancestors(&status, viewer, CONTEXT_LIMIT).await?;

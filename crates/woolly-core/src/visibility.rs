@@ -5,13 +5,21 @@
 //! - `private` (followers-only): the author's followers and the accounts it mentions;
 //! - `direct`: only the accounts it mentions.
 //!
-//! The author always sees their own posts; a block hides each side from the other everywhere;
-//! a reblog is visible only when the reblogged status is too. A status the viewer may not see
-//! is answered exactly like one that does not exist (404).
+//! The author always sees their own posts; a reblog is visible only when the reblogged status
+//! is too. A status the viewer may not see is answered exactly like one that does not exist
+//! (404).
 //!
-//! List queries need this rule in SQL; its one spelling is `woolly_store::statuses::visible_to`,
-//! and every read path (single status, context, timelines, account statuses, favourited_by,
-//! notifications) goes through the store queries that use it.
+//! Blocks, as Mastodon applies them: an author who blocks the viewer hides their public and
+//! unlisted posts from the viewer everywhere (`StatusPolicy#show?`). Every list (timelines,
+//! threads, search, streams, a profile's reblogs) also hides the posts of authors the viewer
+//! blocks, and mutes hide posts from the muter's lists in the same way, but a viewer who blocked
+//! or muted an author still opens that author's posts by id and reads their profile. Bookmarks
+//! and favourites stay listed whatever happens later: they are the viewer's own.
+//!
+//! List queries need these rules in SQL; their one spelling is in `woolly_store::statuses`
+//! (`visible_to` for lists, `shown_to` for a status's page, its thread's root and its
+//! favourited_by/reblogged_by), and `crates/woolly/tests/visibility_matrix.rs` checks every
+//! read path against Mastodon's answers.
 
 use std::fmt;
 

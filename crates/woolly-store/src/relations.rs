@@ -407,6 +407,23 @@ impl Tx {
         .await)?;
         Ok(())
     }
+
+    /// Removes every notification `account_id` has from `from_account_id` (what a mute with
+    /// notifications does in Mastodon, through `AfterBlockService`).
+    pub async fn delete_notifications_from(
+        &mut self,
+        account_id: i64,
+        from_account_id: i64,
+    ) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "DELETE FROM notification WHERE account_id = $1 AND from_account_id = $2",
+        )
+        .bind(account_id)
+        .bind(from_account_id)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
 }
 
 impl Db {

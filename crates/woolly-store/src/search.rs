@@ -7,7 +7,7 @@
 
 use crate::connect::{Db, on_reader};
 use crate::error::Result;
-use crate::statuses::visible_to;
+use crate::statuses::{not_muted, visible_to};
 
 /// `text` made safe inside a `LIKE` pattern (with `ESCAPE '\'`).
 fn like_escape(text: &str) -> String {
@@ -144,7 +144,9 @@ impl Db {
     }
 
     /// Statuses containing `query` that the viewer wrote, was mentioned in, favourited,
-    /// bookmarked or reblogged, newest first; `account_id` narrows them to one author.
+    /// bookmarked or reblogged, newest first; `account_id` narrows them to one author. Those
+    /// of authors the viewer blocks, mutes or is blocked by are left out (Mastodon's
+    /// `StatusFilter`).
     pub async fn search_statuses(
         &self,
         viewer: i64,
@@ -163,8 +165,9 @@ impl Db {
                     OR EXISTS (SELECT 1 FROM favourite f WHERE f.status_id = s.id AND f.account_id = $1) \
                     OR EXISTS (SELECT 1 FROM bookmark k WHERE k.status_id = s.id AND k.account_id = $1) \
                     OR EXISTS (SELECT 1 FROM status r WHERE r.reblog_of_id = s.id AND r.account_id = $1)) \
-               AND {} ORDER BY s.id DESC LIMIT $3 OFFSET $4",
-            visible_to("s", "$1")
+               AND {} AND {} ORDER BY s.id DESC LIMIT $3 OFFSET $4",
+            visible_to("s", "$1"),
+            not_muted("s", "$1", crate::now_millis())
         );
         let rows: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
             .bind(viewer)

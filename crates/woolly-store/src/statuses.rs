@@ -1,9 +1,9 @@
 //! Status rows and the queries that read them: by id, by account, the public, tag, home and
 //! list timelines, and threads.
 //!
-//! Visibility is decided in SQL, by [`visible_to`], so that every list query filters in the
-//! database and pages stay full. The rule itself is Mastodon's, documented in
-//! `woolly_core::visibility`; this is its only SQL spelling.
+//! Visibility is decided in SQL, by [`visible_to`] (lists) and [`shown_to`] (a status's own
+//! page), so that every list query filters in the database and pages stay full. The rules are
+//! Mastodon's, documented in `woolly_core::visibility`; these are their only SQL spellings.
 
 use crate::connect::{Db, Tx, on_reader, on_tx};
 use crate::error::Result;
@@ -92,8 +92,24 @@ pub(crate) fn visible_to(alias: &str, viewer: &str) -> String {
     )
 }
 
+/// The SQL condition "the status page of `alias` opens for `viewer`": Mastodon's
+/// `StatusPolicy#show?`, narrower about blocks than [`visible_to`]. An author who blocks the
+/// viewer hides their public and unlisted posts; a viewer who blocks the author still opens
+/// them (lists hide them with `visible_to`); private and direct posts go by their audience.
+pub(crate) fn shown_to(alias: &str, viewer: &str) -> String {
+    format!(
+        "({alias}.account_id = {viewer} \
+          OR ({alias}.visibility IN ('public', 'unlisted') AND NOT EXISTS (SELECT 1 FROM block sb \
+                 WHERE sb.account_id = {alias}.account_id AND sb.target_account_id = {viewer})) \
+          OR ({alias}.visibility = 'private' AND EXISTS (SELECT 1 FROM follow sf \
+                 WHERE sf.account_id = {viewer} AND sf.target_account_id = {alias}.account_id)) \
+          OR EXISTS (SELECT 1 FROM status_mention sm \
+                 WHERE sm.status_id = {alias}.id AND sm.account_id = {viewer}))"
+    )
+}
+
 /// "The viewer has not muted the author" (mutes hide from timelines, not from direct reads).
-fn not_muted(alias: &str, viewer: &str, now: i64) -> String {
+pub(crate) fn not_muted(alias: &str, viewer: &str, now: i64) -> String {
     format!(
         "NOT EXISTS (SELECT 1 FROM mute vmu WHERE vmu.account_id = {viewer} \
            AND vmu.target_account_id = {alias}.account_id \
@@ -115,6 +131,16 @@ fn not_domain_blocked(viewer: &str) -> String {
         "(NOT {} AND (s.reblog_of_id IS NULL OR NOT {}))",
         blocked("s.account_id"),
         blocked("(SELECT r.account_id FROM status r WHERE r.id = s.reblog_of_id)")
+    )
+}
+
+/// "The viewer has not muted the author of the status `s` reblogs" (Mastodon's home and list
+/// feeds and profiles drop such reblogs).
+fn reblogged_not_muted(viewer: &str, now: i64) -> String {
+    format!(
+        "(s.reblog_of_id IS NULL OR NOT EXISTS (SELECT 1 FROM status mr \
+           WHERE mr.id = s.reblog_of_id AND NOT {}))",
+        not_muted("mr", viewer, now)
     )
 }
 
@@ -432,6 +458,22 @@ impl Db {
         Ok(row)
     }
 
+    /// A status if its page opens for `viewer` ([`shown_to`]; for a reblog, the original's too).
+    pub async fn shown_status(&self, id: i64, viewer: Option<i64>) -> Result<Option<StatusRow>> {
+        let sql = format!(
+            "SELECT {STATUS_COLUMNS} FROM status s WHERE s.id = $2 AND {} \
+             AND (s.reblog_of_id IS NULL OR EXISTS (SELECT 1 FROM status r WHERE r.id = s.reblog_of_id AND {}))",
+            shown_to("s", "$1"),
+            shown_to("r", "$1")
+        );
+        let row = on_reader!(self, pool => sqlx::query_as::<_, StatusRow>(&sql)
+            .bind(viewer)
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row)
+    }
+
     /// Those of `ids` that `viewer` may see.
     pub async fn visible_among(&self, ids: &[i64], viewer: Option<i64>) -> Result<Vec<i64>> {
         if ids.is_empty() {
@@ -458,9 +500,10 @@ impl Db {
              WHERE h.account_id = $1 AND ($2 IS NULL OR h.status_id < $2) AND ($3 IS NULL OR h.status_id > $3) \
              AND (s.account_id = $1 OR NOT EXISTS (SELECT 1 FROM list_account xa JOIN list xl ON xl.id = xa.list_id \
                   WHERE xl.account_id = $1 AND xl.exclusive AND xa.account_id = s.account_id)) \
-             AND {} AND {} AND (s.account_id = $1 OR {}) ORDER BY h.status_id {} LIMIT $4",
+             AND {} AND {} AND {} AND (s.account_id = $1 OR {}) ORDER BY h.status_id {} LIMIT $4",
             visible_with_reblogged("$1"),
             not_muted("s", "$1", crate::now_millis()),
+            reblogged_not_muted("$1", crate::now_millis()),
             not_domain_blocked("$1"),
             page.order()
         );
@@ -487,9 +530,10 @@ impl Db {
                           WHERE rf.account_id = l.account_id AND rf.target_account_id = s.in_reply_to_account_id))))) \
              AND (s.reblog_of_id IS NULL OR NOT EXISTS (SELECT 1 FROM follow hf \
                   WHERE hf.account_id = $1 AND hf.target_account_id = s.account_id AND NOT hf.show_reblogs)) \
-             AND {} AND {} AND {} ORDER BY s.id {} LIMIT $4",
+             AND {} AND {} AND {} AND {} ORDER BY s.id {} LIMIT $4",
             visible_with_reblogged("$1"),
             not_muted("s", "$1", crate::now_millis()),
+            reblogged_not_muted("$1", crate::now_millis()),
             not_domain_blocked("$1"),
             page.order()
         );
@@ -518,7 +562,8 @@ impl Db {
             .is_empty())
     }
 
-    /// Public statuses (no reblogs), optionally only local or only remote ones.
+    /// Public statuses (no reblogs, no replies to others: Mastodon's `PublicFeed`), optionally
+    /// only local or only remote ones.
     pub async fn public_timeline(
         &self,
         viewer: Option<i64>,
@@ -534,6 +579,7 @@ impl Db {
         };
         let sql = format!(
             "SELECT s.id FROM status s WHERE s.visibility = 'public' AND s.reblog_of_id IS NULL {origin} {media} \
+             AND (s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = s.account_id) \
              AND ($2 IS NULL OR s.id < $2) AND ($3 IS NULL OR s.id > $3) AND {} AND {} AND {} \
              ORDER BY s.id {} LIMIT $4",
             visible_to("s", "$1"),
@@ -610,7 +656,10 @@ impl Db {
         Ok(page.newest_first(ids.into_iter().map(|(id,)| id).collect()))
     }
 
-    /// An account's statuses as `viewer` may see them.
+    /// An account's statuses as `viewer` may see them (Mastodon's `AccountStatusesFilter`):
+    /// nothing when the account blocks the viewer; otherwise what [`shown_to`] opens, so a
+    /// viewer who blocked the account still reads its profile; reblogs of authors the viewer
+    /// blocks, mutes or is blocked by are left out.
     pub async fn account_statuses(
         &self,
         account_id: i64,
@@ -634,8 +683,12 @@ impl Db {
             "SELECT s.id FROM status s WHERE s.account_id = $5 {replies} {reblogs} {media} \
              AND ($6 IS NULL OR EXISTS (SELECT 1 FROM status_tag t WHERE t.status_id = s.id AND t.name = $6)) \
              AND ($2 IS NULL OR s.id < $2) AND ($3 IS NULL OR s.id > $3) AND {} \
+             AND NOT EXISTS (SELECT 1 FROM block ab WHERE ab.account_id = s.account_id AND ab.target_account_id = $1) \
+             AND (s.reblog_of_id IS NULL OR EXISTS (SELECT 1 FROM status r WHERE r.id = s.reblog_of_id AND {} AND {})) \
              ORDER BY s.id {} LIMIT $4",
-            visible_with_reblogged("$1"),
+            shown_to("s", "$1"),
+            visible_to("r", "$1"),
+            not_muted("r", "$1", crate::now_millis()),
             page.order()
         );
         let ids: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
@@ -661,7 +714,8 @@ impl Db {
         Ok(page.newest_first(ids.into_iter().map(|(id,)| id).collect()))
     }
 
-    /// The visible ancestors of a status, oldest first (at most `limit`).
+    /// The visible ancestors of a status, oldest first (at most `limit`), leaving out those of
+    /// authors the viewer mutes (Mastodon's `StatusFilter`).
     pub async fn ancestors(
         &self,
         status: &StatusRow,
@@ -688,9 +742,10 @@ impl Db {
         Ok(ids.into_iter().map(|(id,)| id).collect())
     }
 
-    /// The visible descendants of a status, in reply order (at most `limit`). A reply the
-    /// viewer may not see hides its own replies, as in Mastodon; one by an account (or domain)
-    /// the viewer muted or blocked is left out alone, as Mastodon's `StatusFilter` does.
+    /// The visible descendants of a status, in reply order (at most `limit`), leaving out those
+    /// of authors (and domains) the viewer mutes or blocks. As in Mastodon's `Status#descendants`
+    /// and `StatusFilter`, the whole tree is walked and each reply judged on its own: a hidden
+    /// reply does not hide the replies to it.
     pub async fn descendants(
         &self,
         status: &StatusRow,
@@ -699,15 +754,15 @@ impl Db {
     ) -> Result<Vec<i64>> {
         let sql = format!(
             "WITH RECURSIVE tree(id, depth) AS ( \
-                SELECT s.id, 1 FROM status s WHERE s.in_reply_to_id = $2 AND {visible} \
+                SELECT s.id, 1 FROM status s WHERE s.in_reply_to_id = $2 \
                 UNION ALL \
                 SELECT s.id, t.depth + 1 FROM tree t JOIN status s ON s.in_reply_to_id = t.id \
-                WHERE t.depth < 64 AND {visible}) \
-             SELECT s.id FROM tree t JOIN status s ON s.id = t.id WHERE {muted} AND {domain} \
+                WHERE t.depth < 64) \
+             SELECT s.id FROM tree t JOIN status s ON s.id = t.id WHERE {} AND {} AND {} \
              ORDER BY s.id LIMIT $3",
-            visible = visible_to("s", "$1"),
-            muted = not_muted("s", "$1", crate::now_millis()),
-            domain = not_domain_blocked("$1"),
+            visible_to("s", "$1"),
+            not_muted("s", "$1", crate::now_millis()),
+            not_domain_blocked("$1"),
         );
         let ids: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
             .bind(viewer)
@@ -781,30 +836,75 @@ impl Db {
         Ok(rows)
     }
 
+    /// Who has a status in their home feed or is mentioned in it: the user streams a deletion
+    /// is sent to (Mastodon's `unpush_from_home` and `remove_from_mentions`).
+    pub async fn status_audience(&self, status_id: i64) -> Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(
+            "SELECT account_id FROM home_feed WHERE status_id = $1 \
+             UNION SELECT account_id FROM status_mention WHERE status_id = $1",
+        )
+        .bind(status_id)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    /// The reblog of `status_id` by `account_id`, if any.
+    pub async fn reblog_of_by(&self, account_id: i64, status_id: i64) -> Result<Option<i64>> {
+        let row: Option<(i64,)> = on_reader!(self, pool => sqlx::query_as(
+            "SELECT id FROM status WHERE reblog_of_id = $1 AND account_id = $2",
+        )
+        .bind(status_id)
+        .bind(account_id)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.map(|(id,)| id))
+    }
+
+    /// The lists that hold `member`, with their owners.
+    pub async fn lists_holding(&self, member: i64) -> Result<Vec<(i64, i64)>> {
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, (i64, i64)>(
+            "SELECT l.id, l.account_id FROM list l JOIN list_account la ON la.list_id = l.id \
+             WHERE la.account_id = $1",
+        )
+        .bind(member)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows)
+    }
+
     /// Fans a direct status out to the home feeds of the local accounts it mentions that
-    /// follow its author (Mastodon's `deliver_to_mentioned_followers`).
+    /// follow its author (Mastodon's `deliver_to_mentioned_followers`), unless they muted it.
     pub async fn fan_out_to_mentioned_followers(
         &self,
         status_id: i64,
         author_id: i64,
     ) -> Result<Vec<i64>> {
-        let inserted: Vec<(i64,)> = crate::connect::on_writer!(self, pool => sqlx::query_as(
+        let sql = format!(
             "INSERT INTO home_feed (account_id, status_id) \
              SELECT m.account_id, $1 FROM status_mention m \
              JOIN follow f ON f.account_id = m.account_id AND f.target_account_id = $2 \
              JOIN local_user u ON u.account_id = m.account_id \
-             WHERE m.status_id = $1 ON CONFLICT DO NOTHING RETURNING account_id",
-        )
-        .bind(status_id)
-        .bind(author_id)
-        .fetch_all(pool)
-        .await)?;
+             JOIN status s ON s.id = $1 \
+             WHERE m.status_id = $1 AND {} ON CONFLICT DO NOTHING RETURNING account_id",
+            not_muted("s", "f.account_id", crate::now_millis())
+        );
+        let inserted: Vec<(i64,)> = crate::connect::on_writer!(self, pool => sqlx::query_as(&sql)
+            .bind(status_id)
+            .bind(author_id)
+            .fetch_all(pool)
+            .await)?;
         Ok(inserted.into_iter().map(|(id,)| id).collect())
     }
 
     /// Fans a status out to the home feeds of the author's local followers (with reblogs
     /// shown, for a reblog; who want its language, when they chose some). Safe to run twice.
     /// Returns the accounts whose feeds got it now.
+    ///
+    /// As Mastodon's `FeedManager#filter_from_home` does, a reply reaches only the followers
+    /// who follow the account it answers (or are that account), unless it answers the author;
+    /// and nothing reaches a follower who muted the author, nor a reblog a follower who could
+    /// not see (or muted) the original.
     pub async fn fan_out_to_followers(
         &self,
         status_id: i64,
@@ -819,7 +919,15 @@ impl Db {
              WHERE f.target_account_id = $2 {reblogs} \
                AND (f.languages IS NULL OR s.language IS NULL \
                     OR (',' || f.languages || ',') LIKE ('%,' || s.language || ',%')) \
-             ON CONFLICT DO NOTHING RETURNING account_id"
+               AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id = s.account_id \
+                    OR s.in_reply_to_account_id = f.account_id \
+                    OR EXISTS (SELECT 1 FROM follow rf WHERE rf.account_id = f.account_id \
+                               AND rf.target_account_id = s.in_reply_to_account_id)) \
+               AND {} AND {} AND {} \
+             ON CONFLICT DO NOTHING RETURNING account_id",
+            visible_with_reblogged("f.account_id"),
+            not_muted("s", "f.account_id", crate::now_millis()),
+            reblogged_not_muted("f.account_id", crate::now_millis())
         );
         let inserted: Vec<(i64,)> = crate::connect::on_writer!(self, pool => sqlx::query_as(&sql)
             .bind(status_id)

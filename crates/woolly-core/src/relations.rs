@@ -38,8 +38,7 @@ impl Woolly {
             .collect())
     }
 
-    /// Who favourited (or reblogged) a status whose page opens for the viewer, paged on those
-    /// rows' ids.
+    /// Who favourited (or reblogged) a status the viewer can see, paged on those rows' ids.
     pub async fn status_actors(
         &self,
         viewer: Option<i64>,
@@ -48,7 +47,7 @@ impl Woolly {
         page: woolly_store::Page,
     ) -> Result<Vec<(i64, Account)>> {
         self.db()
-            .shown_status(status_id, viewer)
+            .visible_status(status_id, viewer)
             .await?
             .ok_or(CoreError::NotFound)?;
         let rows = self.db().status_actors(status_id, reblogs, page).await?;
@@ -67,8 +66,9 @@ impl Woolly {
         self.accounts_with_cursors(rows).await
     }
 
-    /// The viewer's favourites or bookmarks, paged on those rows' ids. Like Mastodon, they
-    /// stay listed whatever happened since (a block, an unfollow): they are the viewer's own.
+    /// The viewer's favourites or bookmarks, paged on those rows' ids, hiding what the viewer
+    /// can no longer see (after a block either way, or an unfollow for followers-only posts);
+    /// Mastodon keeps them, but a block here hides both sides from each other everywhere.
     pub async fn status_relations(
         &self,
         viewer: i64,
@@ -84,6 +84,8 @@ impl Woolly {
             .zip(rows.last())
             .map(|(first, last)| (first.0, last.0));
         let ids: Vec<i64> = rows.iter().map(|(_, status)| *status).collect();
+        let visible = self.db().visible_among(&ids, Some(viewer)).await?;
+        let ids: Vec<i64> = ids.into_iter().filter(|id| visible.contains(id)).collect();
         Ok((self.status_views(Some(viewer), &ids).await?, cursors))
     }
 

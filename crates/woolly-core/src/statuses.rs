@@ -393,21 +393,6 @@ impl Woolly {
             .ok_or(CoreError::NotFound)
     }
 
-    /// A status as its page shows it to `viewer` (Mastodon's `StatusPolicy#show?`, which lets
-    /// a viewer who blocked the author still open it); [`CoreError::NotFound`] otherwise.
-    /// Acting on a status goes through the stricter [`Woolly::status_view`].
-    pub async fn shown_status_view(&self, viewer: Option<i64>, id: i64) -> Result<StatusView> {
-        self.db()
-            .shown_status(id, viewer)
-            .await?
-            .ok_or(CoreError::NotFound)?;
-        self.status_views(viewer, &[id])
-            .await?
-            .into_iter()
-            .next()
-            .ok_or(CoreError::NotFound)
-    }
-
     /// Views of the given statuses, in the given order, skipping any that vanished. The
     /// caller has checked visibility (the timeline queries do).
     pub async fn status_views(&self, viewer: Option<i64>, ids: &[i64]) -> Result<Vec<StatusView>> {
@@ -565,12 +550,12 @@ impl Woolly {
         Ok(view)
     }
 
-    /// The visible thread around a status whose page opens for the viewer, without what the
-    /// viewer hides in threads.
+    /// The visible thread around a status the viewer may see, without what the viewer hides
+    /// in threads.
     pub async fn context(&self, viewer: Option<i64>, id: i64) -> Result<Context> {
         let status = self
             .db()
-            .shown_status(id, viewer)
+            .visible_status(id, viewer)
             .await?
             .ok_or(CoreError::NotFound)?;
         let ancestors = self.db().ancestors(&status, viewer, CONTEXT_LIMIT).await?;

@@ -9,16 +9,15 @@
 //! is too. A status the viewer may not see is answered exactly like one that does not exist
 //! (404).
 //!
-//! Blocks, as Mastodon applies them: an author who blocks the viewer hides their public and
-//! unlisted posts from the viewer everywhere (`StatusPolicy#show?`). Every list (timelines,
-//! threads, search, streams, a profile's reblogs) also hides the posts of authors the viewer
-//! blocks, and mutes hide posts from the muter's lists in the same way, but a viewer who blocked
-//! or muted an author still opens that author's posts by id and reads their profile. Bookmarks
-//! and favourites stay listed whatever happens later: they are the viewer's own.
+//! Blocks hide both sides from each other everywhere, as the issue that defines Woolly's safety
+//! tools asks: a status page, a thread, a profile, bookmarks and favourites included. This is
+//! stricter than Mastodon, where a viewer who blocked an author still opens that author's posts
+//! by link (`StatusPolicy#show?` checks only the author's blocks) and keeps their bookmarks.
+//! Mutes hide the muted account's posts from the muter's timelines, threads, search and
+//! streams, but not from a status page or a profile.
 //!
 //! List queries need these rules in SQL; their one spelling is in `woolly_store::statuses`
-//! (`visible_to` for lists, `shown_to` for a status's page, its thread's root and its
-//! favourited_by/reblogged_by), and `crates/woolly/tests/visibility_matrix.rs` checks every
+//! (`visible_to`), and `crates/woolly/tests/visibility_matrix.rs` checks every
 //! read path against Mastodon's answers.
 
 use std::fmt;

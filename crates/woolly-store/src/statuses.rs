@@ -1,8 +1,8 @@
 //! Status rows and the queries that read them: by id, by account, the public, tag, home and
 //! list timelines, and threads.
 //!
-//! Visibility is decided in SQL, by [`visible_to`] (lists) and [`shown_to`] (a status's own
-//! page), so that every list query filters in the database and pages stay full. The rules are
+//! Visibility is decided in SQL, by [`visible_to`], so that every list query filters in the
+//! database and pages stay full. The rules are
 //! Mastodon's, documented in `woolly_core::visibility`; these are their only SQL spellings.
 
 use crate::connect::{Db, Tx, on_reader, on_tx};
@@ -89,22 +89,6 @@ pub(crate) fn visible_to(alias: &str, viewer: &str) -> String {
          AND NOT EXISTS (SELECT 1 FROM block vb \
                  WHERE (vb.account_id = {viewer} AND vb.target_account_id = {alias}.account_id) \
                     OR (vb.account_id = {alias}.account_id AND vb.target_account_id = {viewer})))"
-    )
-}
-
-/// The SQL condition "the status page of `alias` opens for `viewer`": Mastodon's
-/// `StatusPolicy#show?`, narrower about blocks than [`visible_to`]. An author who blocks the
-/// viewer hides their public and unlisted posts; a viewer who blocks the author still opens
-/// them (lists hide them with `visible_to`); private and direct posts go by their audience.
-pub(crate) fn shown_to(alias: &str, viewer: &str) -> String {
-    format!(
-        "({alias}.account_id = {viewer} \
-          OR ({alias}.visibility IN ('public', 'unlisted') AND NOT EXISTS (SELECT 1 FROM block sb \
-                 WHERE sb.account_id = {alias}.account_id AND sb.target_account_id = {viewer})) \
-          OR ({alias}.visibility = 'private' AND EXISTS (SELECT 1 FROM follow sf \
-                 WHERE sf.account_id = {viewer} AND sf.target_account_id = {alias}.account_id)) \
-          OR EXISTS (SELECT 1 FROM status_mention sm \
-                 WHERE sm.status_id = {alias}.id AND sm.account_id = {viewer}))"
     )
 }
 
@@ -458,22 +442,6 @@ impl Db {
         Ok(row)
     }
 
-    /// A status if its page opens for `viewer` ([`shown_to`]; for a reblog, the original's too).
-    pub async fn shown_status(&self, id: i64, viewer: Option<i64>) -> Result<Option<StatusRow>> {
-        let sql = format!(
-            "SELECT {STATUS_COLUMNS} FROM status s WHERE s.id = $2 AND {} \
-             AND (s.reblog_of_id IS NULL OR EXISTS (SELECT 1 FROM status r WHERE r.id = s.reblog_of_id AND {}))",
-            shown_to("s", "$1"),
-            shown_to("r", "$1")
-        );
-        let row = on_reader!(self, pool => sqlx::query_as::<_, StatusRow>(&sql)
-            .bind(viewer)
-            .bind(id)
-            .fetch_optional(pool)
-            .await)?;
-        Ok(row)
-    }
-
     /// Those of `ids` that `viewer` may see.
     pub async fn visible_among(&self, ids: &[i64], viewer: Option<i64>) -> Result<Vec<i64>> {
         if ids.is_empty() {
@@ -656,10 +624,9 @@ impl Db {
         Ok(page.newest_first(ids.into_iter().map(|(id,)| id).collect()))
     }
 
-    /// An account's statuses as `viewer` may see them (Mastodon's `AccountStatusesFilter`):
-    /// nothing when the account blocks the viewer; otherwise what [`shown_to`] opens, so a
-    /// viewer who blocked the account still reads its profile; reblogs of authors the viewer
-    /// blocks, mutes or is blocked by are left out.
+    /// An account's statuses as `viewer` may see them: nothing across a block (either way);
+    /// reblogs of authors the viewer blocks, mutes or is blocked by are left out (Mastodon's
+    /// `AccountStatusesFilter`).
     pub async fn account_statuses(
         &self,
         account_id: i64,
@@ -683,10 +650,9 @@ impl Db {
             "SELECT s.id FROM status s WHERE s.account_id = $5 {replies} {reblogs} {media} \
              AND ($6 IS NULL OR EXISTS (SELECT 1 FROM status_tag t WHERE t.status_id = s.id AND t.name = $6)) \
              AND ($2 IS NULL OR s.id < $2) AND ($3 IS NULL OR s.id > $3) AND {} \
-             AND NOT EXISTS (SELECT 1 FROM block ab WHERE ab.account_id = s.account_id AND ab.target_account_id = $1) \
              AND (s.reblog_of_id IS NULL OR EXISTS (SELECT 1 FROM status r WHERE r.id = s.reblog_of_id AND {} AND {})) \
              ORDER BY s.id {} LIMIT $4",
-            shown_to("s", "$1"),
+            visible_to("s", "$1"),
             visible_to("r", "$1"),
             not_muted("r", "$1", crate::now_millis()),
             page.order()

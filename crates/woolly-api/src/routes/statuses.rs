@@ -148,7 +148,7 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Json<StatusEntity>, ApiError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
-    let view = woolly.shown_status_view(viewer, path_id(&id)?).await?;
+    let view = woolly.status_view(viewer, path_id(&id)?).await?;
     Ok(Json(entity(&woolly, &view, viewer)))
 }
 

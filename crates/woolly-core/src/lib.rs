@@ -16,6 +16,7 @@ mod edits;
 pub mod emojis;
 mod error;
 pub mod events;
+pub mod featured;
 pub mod filters;
 pub mod instance;
 pub mod jobs;

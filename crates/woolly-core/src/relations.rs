@@ -90,7 +90,7 @@ impl Woolly {
     }
 
     /// An account the viewer may act on: it exists, and it is not the viewer.
-    async fn other_account(&self, actor: &Account, target_id: i64) -> Result<Account> {
+    pub(crate) async fn other_account(&self, actor: &Account, target_id: i64) -> Result<Account> {
         let target = self.account(target_id).await?.ok_or(CoreError::NotFound)?;
         if target.id == actor.id {
             return Err(CoreError::Validation(

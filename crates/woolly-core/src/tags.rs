@@ -16,10 +16,12 @@ pub struct TagView {
     pub usage: TagUsage,
     /// `None` for anonymous viewers.
     pub following: Option<bool>,
+    /// Whether the viewer features it on their profile; `None` for anonymous viewers.
+    pub featuring: Option<bool>,
 }
 
 /// A hashtag name as given in a path (`Woolly`, `#woolly`): lower-cased and checked.
-fn tag_name(text: &str) -> Result<String> {
+pub(crate) fn tag_name(text: &str) -> Result<String> {
     let name = text.trim().trim_start_matches('#').to_lowercase();
     let valid = !name.is_empty()
         && name.chars().count() <= MAX_TAG_LENGTH
@@ -36,23 +38,35 @@ fn tag_name(text: &str) -> Result<String> {
 impl Woolly {
     pub async fn tag(&self, viewer: Option<i64>, name: &str) -> Result<TagView> {
         let name = tag_name(name)?;
-        let usage = self
-            .tag_usage(std::slice::from_ref(&name))
+        self.tag_views(viewer, std::slice::from_ref(&name))
             .await?
             .into_iter()
             .next()
-            .ok_or(CoreError::NotFound)?;
-        let following = match viewer {
-            Some(viewer) => Some(
-                !self
-                    .db()
-                    .followed_tags_among(viewer, std::slice::from_ref(&name))
-                    .await?
-                    .is_empty(),
+            .ok_or(CoreError::NotFound)
+    }
+
+    /// Hashtags (valid, lower-case names) with their use and what the viewer does with them.
+    pub(crate) async fn tag_views(
+        &self,
+        viewer: Option<i64>,
+        names: &[String],
+    ) -> Result<Vec<TagView>> {
+        let usages = self.tag_usage(names).await?;
+        let (followed, featured) = match viewer {
+            Some(viewer) => (
+                Some(self.db().followed_tags_among(viewer, names).await?),
+                Some(self.db().featured_among(viewer, names).await?),
             ),
-            None => None,
+            None => (None, None),
         };
-        Ok(TagView { usage, following })
+        Ok(usages
+            .into_iter()
+            .map(|usage| TagView {
+                following: followed.as_ref().map(|list| list.contains(&usage.name)),
+                featuring: featured.as_ref().map(|list| list.contains(&usage.name)),
+                usage,
+            })
+            .collect())
     }
 
     /// Follows a hashtag: its public posts join the viewer's home timeline from now on.
@@ -80,16 +94,7 @@ impl Woolly {
             .zip(rows.last())
             .map(|(first, last)| (first.0, last.0));
         let names: Vec<String> = rows.into_iter().map(|(_, name)| name).collect();
-        let views = self
-            .tag_usage(&names)
-            .await?
-            .into_iter()
-            .map(|usage| TagView {
-                usage,
-                following: Some(true),
-            })
-            .collect();
-        Ok((views, cursors))
+        Ok((self.tag_views(Some(actor.id), &names).await?, cursors))
     }
 
     /// Sets the actor's private note about an account (empty clears it).

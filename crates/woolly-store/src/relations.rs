@@ -45,6 +45,8 @@ pub struct RelationshipRow {
     pub muting_expires_at: Option<i64>,
     /// The languages wanted from a followed account (comma-separated), NULL for all.
     pub languages: Option<String>,
+    /// The account features the target on its profile.
+    pub endorsed: bool,
     /// The account has asked to follow the target and waits.
     pub requested: bool,
     /// The target has asked to follow the account and waits.
@@ -193,6 +195,8 @@ impl Tx {
             return Ok(false);
         }
         self.bump_follow_counts(account_id, target_id, -1).await?;
+        // Only followed accounts are endorsed (Mastodon's AccountPin validation).
+        self.delete_endorsement(account_id, target_id).await?;
         // What the follow brought into the home feed leaves with it.
         on_tx!(rows_affected, self, conn => sqlx::query(
             "DELETE FROM home_feed WHERE account_id = $1 AND status_id IN \
@@ -458,6 +462,7 @@ impl Db {
                        AND (m.expires_at IS NULL OR m.expires_at > $2)), FALSE) AS muting_notifications, \
                (SELECT m.expires_at FROM mute m WHERE m.account_id = $1 AND m.target_account_id = a.id) AS muting_expires_at, \
                (SELECT f.languages FROM follow f WHERE f.account_id = $1 AND f.target_account_id = a.id) AS languages, \
+               EXISTS (SELECT 1 FROM endorsement e WHERE e.account_id = $1 AND e.target_account_id = a.id) AS endorsed, \
                EXISTS (SELECT 1 FROM follow_request r WHERE r.account_id = $1 AND r.target_account_id = a.id) AS requested, \
                EXISTS (SELECT 1 FROM follow_request r WHERE r.account_id = a.id AND r.target_account_id = $1) AS requested_by, \
                (SELECT n.comment FROM account_note n WHERE n.account_id = $1 AND n.target_account_id = a.id) AS note, \
@@ -565,7 +570,12 @@ impl Db {
     /// A page of `(row id, other id)` pairs from `rows` (a `SELECT id, … WHERE … = $1` over one
     /// owner), newest row first, windowed on the row id by `page` as Mastodon pages lists whose
     /// cursors are not the entities' own ids (followers, favourites, blocks…).
-    async fn id_pairs_page(&self, rows: &str, owner: i64, page: Page) -> Result<Vec<(i64, i64)>> {
+    pub(crate) async fn id_pairs_page(
+        &self,
+        rows: &str,
+        owner: i64,
+        page: Page,
+    ) -> Result<Vec<(i64, i64)>> {
         let sql = format!(
             "SELECT * FROM ({rows}) x WHERE ($2 IS NULL OR x.id < $2) AND ($3 IS NULL OR x.id > $3) \
              ORDER BY x.id {} LIMIT $4",

@@ -46,7 +46,7 @@ impl RelationshipEntity {
             requested: relationship.requested,
             requested_by: relationship.requested_by,
             domain_blocking: relationship.domain_blocking,
-            endorsed: false,
+            endorsed: relationship.endorsed,
             note: relationship.note.clone().unwrap_or_default(),
         }
     }

@@ -5,6 +5,7 @@ mod apps;
 mod assets;
 mod conversations;
 mod domain_blocks;
+mod featured;
 mod filters;
 mod filters_v1;
 mod follow_requests;
@@ -51,6 +52,7 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(follow_requests::router())
         .merge(notification_groups::router())
         .merge(domain_blocks::router())
+        .merge(featured::router())
         .merge(thread_mutes::router())
         .merge(health::router())
         .merge(assets::router())

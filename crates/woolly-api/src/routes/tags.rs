@@ -31,10 +31,15 @@ pub(super) fn router() -> Router<Woolly> {
         )
 }
 
-fn tag_entity(woolly: &Woolly, tag: &TagView) -> Value {
+pub(super) fn tag_entity(woolly: &Woolly, tag: &TagView) -> Value {
     let mut entity = super::search::tag_entity(woolly, &tag.usage);
-    if let (Some(following), Some(object)) = (tag.following, entity.as_object_mut()) {
-        object.insert("following".to_owned(), json!(following));
+    if let Some(object) = entity.as_object_mut() {
+        if let Some(following) = tag.following {
+            object.insert("following".to_owned(), json!(following));
+        }
+        if let Some(featuring) = tag.featuring {
+            object.insert("featuring".to_owned(), json!(featuring));
+        }
     }
     entity
 }

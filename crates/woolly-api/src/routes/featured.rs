@@ -1,0 +1,205 @@
+//! What accounts feature on their profiles: hashtags (`methods/featured_tags.md`, and
+//! `/api/v1/tags/:name/feature` from Mastodon 4.4) and other accounts (`methods/endorsements.md`,
+//! `/api/v1/accounts/:id/{pin,unpin,endorse,unendorse}`).
+
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use woolly_core::Woolly;
+use woolly_core::accounts::Account;
+use woolly_core::auth::Scope;
+use woolly_core::featured::FeaturedTag;
+
+use crate::auth::{Auth, optional_viewer, path_id};
+use crate::entities::{RelationshipEntity, date};
+use crate::error::ApiError;
+use crate::extract::{ApiParams, ApiQuery};
+use crate::pagination::{PageParams, Paged};
+
+pub(super) fn router() -> Router<Woolly> {
+    Router::new()
+        .route("/api/v1/featured_tags", get(index).post(create))
+        .route("/api/v1/featured_tags/suggestions", get(suggestions))
+        .route("/api/v1/featured_tags/{id}", delete(destroy))
+        .route("/api/v1/accounts/{id}/featured_tags", get(of_account))
+        .route("/api/v1/tags/{name}/feature", post(feature))
+        .route("/api/v1/tags/{name}/unfeature", post(unfeature))
+        .route("/api/v1/accounts/{id}/pin", post(endorse))
+        .route("/api/v1/accounts/{id}/endorse", post(endorse))
+        .route("/api/v1/accounts/{id}/unpin", post(unendorse))
+        .route("/api/v1/accounts/{id}/unendorse", post(unendorse))
+        .route("/api/v1/endorsements", get(own_endorsements))
+        .route("/api/v1/accounts/{id}/endorsements", get(endorsements_of))
+}
+
+/// `FeaturedTag`: counts as strings and the last use as a date, as Mastodon sends them.
+fn featured_tag_entity(woolly: &Woolly, account: &Account, tag: &FeaturedTag) -> Value {
+    json!({
+        "id": tag.id.to_string(),
+        "name": tag.name,
+        "url": format!("{}/@{}/tagged/{}", woolly.config().base_url(), account.username, tag.name),
+        "statuses_count": tag.statuses_count.to_string(),
+        "last_status_at": tag.last_status_at.map(date),
+    })
+}
+
+async fn featured_list(woolly: &Woolly, account: &Account) -> Result<Json<Vec<Value>>, ApiError> {
+    let tags = woolly.featured_tags(account.id).await?;
+    Ok(Json(
+        tags.iter()
+            .map(|tag| featured_tag_entity(woolly, account, tag))
+            .collect(),
+    ))
+}
+
+async fn index(State(woolly): State<Woolly>, auth: Auth) -> Result<Json<Vec<Value>>, ApiError> {
+    let (account, _) = auth.require(&[Scope::READ_ACCOUNTS])?.user()?;
+    featured_list(&woolly, account).await
+}
+
+async fn of_account(
+    State(woolly): State<Woolly>,
+    auth: Option<Auth>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Value>>, ApiError> {
+    optional_viewer(&auth, &[Scope::READ_ACCOUNTS])?;
+    let account = woolly
+        .account(path_id(&id)?)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    featured_list(&woolly, &account).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct FeatureParams {
+    #[serde(default)]
+    name: String,
+}
+
+async fn create(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    ApiParams(params): ApiParams<FeatureParams>,
+) -> Result<Json<Value>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
+    let tag = woolly.feature_tag(account, &params.name).await?;
+    Ok(Json(featured_tag_entity(&woolly, account, &tag)))
+}
+
+async fn destroy(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
+    woolly
+        .unfeature_tag(account, Some(path_id(&id)?), None)
+        .await?;
+    Ok(Json(json!({})))
+}
+
+async fn suggestions(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+) -> Result<Json<Vec<Value>>, ApiError> {
+    let (account, _) = auth.require(&[Scope::READ_ACCOUNTS])?.user()?;
+    let tags = woolly.featured_tag_suggestions(account).await?;
+    Ok(Json(
+        tags.iter()
+            .map(|tag| super::tags::tag_entity(&woolly, tag))
+            .collect(),
+    ))
+}
+
+async fn set_featured(
+    woolly: &Woolly,
+    auth: &Auth,
+    name: &str,
+    feature: bool,
+) -> Result<Json<Value>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
+    if feature {
+        woolly.feature_tag(account, name).await?;
+    } else {
+        woolly.unfeature_tag(account, None, Some(name)).await?;
+    }
+    let tag = woolly.tag(Some(account.id), name).await?;
+    Ok(Json(super::tags::tag_entity(woolly, &tag)))
+}
+
+async fn feature(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(name): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    set_featured(&woolly, &auth, &name, true).await
+}
+
+async fn unfeature(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(name): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    set_featured(&woolly, &auth, &name, false).await
+}
+
+async fn set_endorsed(
+    woolly: &Woolly,
+    auth: &Auth,
+    id: &str,
+    endorse: bool,
+) -> Result<Json<RelationshipEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
+    let relationship = woolly.endorse(account, path_id(id)?, endorse).await?;
+    Ok(Json(RelationshipEntity::new(&relationship)))
+}
+
+async fn endorse(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<RelationshipEntity>, ApiError> {
+    set_endorsed(&woolly, &auth, &id, true).await
+}
+
+async fn unendorse(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<RelationshipEntity>, ApiError> {
+    set_endorsed(&woolly, &auth, &id, false).await
+}
+
+async fn own_endorsements(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    ApiQuery(params): ApiQuery<PageParams>,
+    uri: Uri,
+) -> Result<Paged<crate::entities::AccountEntity>, ApiError> {
+    let (account, _) = auth.require(&[Scope::READ_ACCOUNTS])?.user()?;
+    let rows = woolly
+        .endorsements(Some(account.id), account.id, params.page(40, 80)?)
+        .await?;
+    Ok(super::statuses::accounts_page(&woolly, rows, &uri))
+}
+
+async fn endorsements_of(
+    State(woolly): State<Woolly>,
+    auth: Option<Auth>,
+    Path(id): Path<String>,
+    ApiQuery(params): ApiQuery<PageParams>,
+    uri: Uri,
+) -> Result<Paged<crate::entities::AccountEntity>, ApiError> {
+    let viewer = optional_viewer(&auth, &[Scope::READ_ACCOUNTS])?;
+    let account = woolly
+        .account(path_id(&id)?)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let rows = woolly
+        .endorsements(viewer, account.id, params.page(40, 80)?)
+        .await?;
+    Ok(super::statuses::accounts_page(&woolly, rows, &uri))
+}

@@ -129,6 +129,14 @@ pub(crate) fn token_digest(token: &str) -> String {
         .collect()
 }
 
+/// A stable positive 63-bit number for a name (the first bytes of its SHA-256).
+pub(crate) fn name_number(name: &str) -> i64 {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, name.as_bytes());
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest.as_ref()[..8]);
+    i64::from_be_bytes(bytes) & i64::MAX
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -44,6 +44,14 @@ pub struct SearchResults {
     pub hashtags: Vec<TagUsage>,
 }
 
+impl TagUsage {
+    /// The hashtag's id (Mastodon 4.3.1 shows one): hashtags are kept by name here, so the id
+    /// is a stable number derived from the name, as opaque as Mastodon says ids are.
+    pub fn id(&self) -> String {
+        crate::crypto::name_number(&self.name).to_string()
+    }
+}
+
 impl Woolly {
     pub async fn search(&self, viewer: Option<i64>, query: &SearchQuery) -> Result<SearchResults> {
         let text = query.text.trim();

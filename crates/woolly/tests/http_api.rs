@@ -465,7 +465,10 @@ async fn instance_rules_come_from_the_settings_and_peers_from_known_accounts() {
     let (_, rules) = get_json(&server.url("/api/v1/instance/rules"), None).await;
     assert_eq!(
         rules,
-        serde_json::json!([{"id": "1", "text": "Be kind.", "hint": ""}, {"id": "2", "text": "No spam.", "hint": ""}])
+        serde_json::json!([
+            {"id": "1", "text": "Be kind.", "hint": "", "translations": {}},
+            {"id": "2", "text": "No spam.", "hint": "", "translations": {}}
+        ])
     );
     let (_, v2) = get_json(&server.url("/api/v2/instance"), None).await;
     assert_eq!(v2["rules"], rules);

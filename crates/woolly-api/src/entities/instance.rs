@@ -32,7 +32,10 @@ pub fn rules(config: &InstanceConfig) -> Vec<Value> {
         .rules
         .iter()
         .enumerate()
-        .map(|(index, text)| json!({ "id": (index + 1).to_string(), "text": text, "hint": "" }))
+        // Rules are written in one language; `translations` (4.4) has none.
+        .map(|(index, text)| {
+            json!({ "id": (index + 1).to_string(), "text": text, "hint": "", "translations": {} })
+        })
         .collect()
 }
 

@@ -97,6 +97,7 @@ fn number(name: &str, value: &Option<String>, default: i64, max: i64) -> Result<
 
 pub(crate) fn tag_entity(woolly: &Woolly, tag: &TagUsage) -> Value {
     json!({
+        "id": tag.id(),
         "name": tag.name,
         "url": format!("{}/tags/{}", woolly.config().base_url(), tag.name),
         "history": tag.history.iter().map(|(day, uses, accounts)| json!({

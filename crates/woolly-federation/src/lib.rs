@@ -6,8 +6,17 @@
 //! Not here yet: inboxes, delivery and HTTP signatures. Signed fetches plug in at
 //! [`requester::Requester`].
 
+mod actors;
+mod collections;
 mod discovery;
+pub mod negotiation;
+pub mod render;
+pub mod requester;
+mod routes;
+mod statuses;
 pub mod vocab;
+mod web;
+mod webfinger;
 
 use axum::Router;
 use woolly_core::Woolly;
@@ -15,4 +24,8 @@ use woolly_core::Woolly;
 /// Every federation route.
 pub fn router() -> Router<Woolly> {
     discovery::router()
+        .merge(webfinger::router())
+        .merge(actors::router())
+        .merge(statuses::router())
+        .merge(collections::router())
 }

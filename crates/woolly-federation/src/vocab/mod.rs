@@ -25,8 +25,8 @@ pub use actor::{Actor, ActorType, Endpoints, PublicKey};
 pub use collection::{Collection, CollectionType};
 pub use lenient::{Timestamp, id_of};
 pub use object::{
-    Attachment, AttachmentType, ImageObject, LinkRef, Object, ObjectType, PollOption, Source, Tag,
-    TagType,
+    Attachment, AttachmentType, ImageObject, LinkRef, Object, ObjectType, PollClosed, PollOption,
+    Source, Tag, TagType,
 };
 
 /// The magic collection that addresses everyone.

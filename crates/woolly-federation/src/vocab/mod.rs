@@ -87,7 +87,7 @@ pub enum Document {
 
 impl Document {
     /// Reads a document from JSON text. Errors only for text that is not JSON, not an object,
-    /// or lacks what its type requires (an actor's or activity's `id`).
+    /// has no `type`, or lacks what its type requires (an actor's `id`).
     pub fn from_json(text: &str) -> Result<Document, serde_json::Error> {
         serde_json::from_str(text)
     }
@@ -111,6 +111,9 @@ impl Document {
             Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).collect(),
             _ => Vec::new(),
         };
+        if names.is_empty() {
+            return Err(serde_json::Error::custom("a document needs a type"));
+        }
         let family = names
             .iter()
             .map(|name| Family::of(name))

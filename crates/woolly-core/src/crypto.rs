@@ -70,6 +70,26 @@ pub(crate) fn generate_rsa_key_pair() -> Result<RsaPemPair, CoreError> {
     })
 }
 
+/// The public half of a PEM private key from [`generate_rsa_key_pair`], as SubjectPublicKeyInfo
+/// PEM.
+pub(crate) fn rsa_public_pem(private_pem: &str) -> Result<String, CoreError> {
+    let corrupt = || CoreError::Internal("a stored RSA private key is unreadable".into());
+    let der = pem_decode(private_pem).ok_or_else(corrupt)?;
+    let key_pair = KeyPair::from_pkcs8(&der).map_err(|_| corrupt())?;
+    let public_der = key_pair.public_key().as_der().map_err(|_| corrupt())?;
+    Ok(pem_encode("PUBLIC KEY", public_der.as_ref()))
+}
+
+/// The DER inside a PEM block (its base64 lines between the `-----` markers).
+fn pem_decode(pem: &str) -> Option<Vec<u8>> {
+    let body: String = pem
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with("-----"))
+        .collect();
+    STANDARD.decode(body).ok()
+}
+
 fn pem_encode(label: &str, der: &[u8]) -> String {
     let body = STANDARD.encode(der);
     let mut pem = format!("-----BEGIN {label}-----\n");
@@ -169,6 +189,14 @@ mod tests {
             .filter(|l| !l.starts_with("-----"))
             .collect();
         assert_eq!(body.len(), 392);
+        Ok(())
+    }
+
+    #[test]
+    fn rsa_public_key_is_derived_from_the_private_one() -> Result<(), CoreError> {
+        let pair = generate_rsa_key_pair()?;
+        assert_eq!(rsa_public_pem(&pair.private_pem)?, pair.public_pem);
+        assert!(rsa_public_pem("-----BEGIN PRIVATE KEY-----\nnot base64!\n").is_err());
         Ok(())
     }
 

@@ -6,6 +6,7 @@
 //! see what, what a valid username is) lives here once.
 
 pub mod accounts;
+pub mod actors;
 pub mod auth;
 mod compose;
 pub mod config;

@@ -38,6 +38,8 @@ struct InstanceSecrets {
     /// The Web Push (VAPID) public key, uncompressed P-256 point in URL-safe base64, which
     /// clients read from the instance document before subscribing.
     vapid_public_key: String,
+    /// The key pair of the instance actor (`/actor`).
+    instance_actor_key: crate::actors::InstanceActorKey,
 }
 
 impl Woolly {
@@ -48,6 +50,7 @@ impl Woolly {
             .await?;
         let secrets = InstanceSecrets {
             vapid_public_key: crypto::p256_public_key(&vapid_private)?,
+            instance_actor_key: crate::actors::load_instance_actor_key(&db).await?,
         };
         let cpus = std::thread::available_parallelism().map_or(2, usize::from);
         Ok(Woolly {
@@ -67,6 +70,10 @@ impl Woolly {
     /// The Web Push (VAPID) public key clients subscribe with.
     pub fn vapid_public_key(&self) -> &str {
         &self.inner.secrets.vapid_public_key
+    }
+
+    pub(crate) fn instance_actor_key_ref(&self) -> &crate::actors::InstanceActorKey {
+        &self.inner.secrets.instance_actor_key
     }
 
     pub(crate) async fn site_texts(&self) -> Result<&crate::instance::SiteTexts> {

@@ -1,8 +1,22 @@
-//! Woolly's federation with the fediverse. So far: the discovery documents other servers and
-//! crawlers read first (NodeInfo and host-meta). ActivityPub (actors, inboxes, signatures,
-//! delivery) comes next and will live here too.
+//! Woolly's federation with the fediverse: the ActivityPub vocabulary ([`vocab`]), how local
+//! accounts and statuses look to other servers (actors, notes, activities and collections, with
+//! content negotiation), WebFinger, and the discovery documents crawlers read first (NodeInfo,
+//! host-meta).
+//!
+//! Not here yet: inboxes, delivery and HTTP signatures. Signed fetches plug in at
+//! [`requester::Requester`].
 
+mod actors;
+mod collections;
 mod discovery;
+pub mod negotiation;
+pub mod render;
+pub mod requester;
+mod routes;
+mod statuses;
+pub mod vocab;
+mod web;
+mod webfinger;
 
 use axum::Router;
 use woolly_core::Woolly;
@@ -10,4 +24,8 @@ use woolly_core::Woolly;
 /// Every federation route.
 pub fn router() -> Router<Woolly> {
     discovery::router()
+        .merge(webfinger::router())
+        .merge(actors::router())
+        .merge(statuses::router())
+        .merge(collections::router())
 }

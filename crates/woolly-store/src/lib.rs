@@ -30,6 +30,7 @@ mod media;
 mod oauth;
 mod polls;
 mod relations;
+mod replies;
 mod scheduled;
 mod schema;
 mod search;

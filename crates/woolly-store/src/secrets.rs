@@ -32,7 +32,8 @@ impl Db {
             .ok_or_else(|| StoreError::Corrupt(format!("secret {name} vanished after insert")))
     }
 
-    async fn secret(&self, name: &str) -> Result<Option<String>> {
+    /// The secret called `name`, if one was stored.
+    pub async fn secret(&self, name: &str) -> Result<Option<String>> {
         let row: Option<(String,)> = on_reader!(self, pool => sqlx::query_as(
             "SELECT value FROM instance_secret WHERE name = $1",
         )

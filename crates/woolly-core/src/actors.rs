@@ -1,0 +1,172 @@
+//! What other servers see of this one: the ActivityPub ids of accounts, the keys their
+//! signatures verify with, the statuses and replies federation serves, and the instance actor
+//! (the server's own actor, which signs fetches and sends reports on the server's behalf).
+//!
+//! A fetch by another server is a read like any other: it goes through the same visibility
+//! rules, with the fetching account as the viewer (anonymous until signed fetches are verified,
+//! so only public and unlisted statuses are served).
+
+use std::collections::HashMap;
+
+use woolly_store::Db;
+
+use crate::accounts::Account;
+use crate::crypto;
+use crate::emojis::CustomEmoji;
+use crate::error::{CoreError, Result};
+use crate::state::Woolly;
+use crate::statuses::StatusView;
+
+/// The database name of the instance actor's private key.
+const INSTANCE_ACTOR_KEY: &str = "instance_actor_private_key";
+
+/// A local account as its actor document shows it.
+#[derive(Debug, Clone)]
+pub struct LocalActor {
+    pub account: Account,
+    /// The key its signatures verify with (SubjectPublicKeyInfo PEM).
+    pub public_key_pem: String,
+}
+
+/// The instance actor's RSA key pair, in PEM (PKCS#8 private, SubjectPublicKeyInfo public).
+#[derive(Clone)]
+pub struct InstanceActorKey {
+    pub public_key_pem: String,
+    pub private_key_pem: String,
+}
+
+impl std::fmt::Debug for InstanceActorKey {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The private key never reaches a log.
+        formatter
+            .debug_struct("InstanceActorKey")
+            .field("public_key_pem", &self.public_key_pem)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The instance actor's key pair: generated on first start (off the async threads: RSA takes
+/// a while) and kept in the database, so that every process and restart signs with the same
+/// key, as the VAPID key is kept.
+pub(crate) async fn load_instance_actor_key(db: &Db) -> Result<InstanceActorKey> {
+    let private_key_pem = match db.secret(INSTANCE_ACTOR_KEY).await? {
+        Some(pem) => pem,
+        None => {
+            let generated = tokio::task::spawn_blocking(crypto::generate_rsa_key_pair)
+                .await
+                .map_err(|error| {
+                    CoreError::Internal(format!("key generation failed: {error}"))
+                })??;
+            db.secret_or_insert(INSTANCE_ACTOR_KEY, || Some(generated.private_pem))
+                .await?
+        }
+    };
+    Ok(InstanceActorKey {
+        public_key_pem: crypto::rsa_public_pem(&private_key_pem)?,
+        private_key_pem,
+    })
+}
+
+impl Woolly {
+    /// The ActivityPub id of an account: `{base}/users/{username}` for local ones.
+    pub fn actor_uri(&self, account: &Account) -> String {
+        match &account.domain {
+            None => self.local_actor_uri(&account.username),
+            // Remote actors' ids are not stored yet; Mastodon's layout stands in for them until
+            // the inbox stores the ids actors give.
+            Some(domain) => format!("https://{domain}/users/{}", account.username),
+        }
+    }
+
+    /// The ActivityPub id of the local account called `username`.
+    pub fn local_actor_uri(&self, username: &str) -> String {
+        format!("{}/users/{username}", self.config().base_url())
+    }
+
+    /// The instance actor's id.
+    pub fn instance_actor_uri(&self) -> String {
+        format!("{}/actor", self.config().base_url())
+    }
+
+    /// The instance actor's key pair.
+    pub fn instance_actor_key(&self) -> &InstanceActorKey {
+        self.instance_actor_key_ref()
+    }
+
+    /// A local account with its public key, by username (case-insensitive).
+    pub async fn local_actor(&self, username: &str) -> Result<Option<LocalActor>> {
+        let Some(row) = self.db().local_account_by_username(username).await? else {
+            return Ok(None);
+        };
+        let public_key_pem = row.public_key_pem.clone();
+        Ok(self
+            .accounts_from_rows(vec![row])
+            .await?
+            .pop()
+            .map(|account| LocalActor {
+                account,
+                public_key_pem,
+            }))
+    }
+
+    /// A local status of the account called `username`, as `viewer` may see it;
+    /// [`CoreError::NotFound`] when it is another account's, remote, or hidden from the viewer.
+    pub async fn local_status(
+        &self,
+        viewer: Option<i64>,
+        username: &str,
+        id: i64,
+    ) -> Result<StatusView> {
+        let view = self.status_view(viewer, id).await?;
+        let is_theirs = view.status.is_local
+            && view.account.is_local()
+            && view.account.username.eq_ignore_ascii_case(username);
+        if is_theirs {
+            Ok(view)
+        } else {
+            Err(CoreError::NotFound)
+        }
+    }
+
+    /// The URIs of statuses by id (those that exist), in one query: what `inReplyTo` names.
+    pub async fn status_uris(&self, ids: &[i64]) -> Result<HashMap<i64, String>> {
+        Ok(self
+            .db()
+            .statuses_by_ids(ids)
+            .await?
+            .into_iter()
+            .map(|row| (row.id, row.uri))
+            .collect())
+    }
+
+    /// A page of the public and unlisted replies to a status, oldest first after `min_id`:
+    /// its author's own (the rest of a thread), or everyone else's (`by_others`).
+    pub async fn public_replies(
+        &self,
+        status: &StatusView,
+        by_others: bool,
+        min_id: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<StatusView>> {
+        let ids = self
+            .db()
+            .public_replies(
+                status.status.id,
+                status.status.account_id,
+                by_others,
+                min_id,
+                limit,
+            )
+            .await?;
+        self.status_views(None, &ids).await
+    }
+
+    /// One of the instance's enabled custom emojis, by shortcode.
+    pub async fn local_emoji(&self, shortcode: &str) -> Result<Option<CustomEmoji>> {
+        Ok(self
+            .custom_emojis()
+            .await?
+            .into_iter()
+            .find(|emoji| emoji.shortcode == shortcode))
+    }
+}

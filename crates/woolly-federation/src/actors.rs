@@ -1,0 +1,90 @@
+//! Actor documents: `/users/:username` (and `/@:username` for servers asking for JSON), the
+//! instance actor at `/actor` with its empty outbox, and custom emojis at `/emojis/:shortcode`.
+//! Browsers asking for `/users/:username` are sent to the profile page, `/@:username`.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use woolly_api::ApiError;
+use woolly_core::Woolly;
+
+use crate::negotiation::{ActivityJson, redirect, wants_activity_json};
+use crate::render::{self, ActorUrls, with_context};
+use crate::routes::local_actor;
+use crate::vocab::{Collection, CollectionType, Document};
+use crate::web;
+
+pub(crate) fn router() -> Router<Woolly> {
+    Router::new()
+        .route("/users/{username}", get(actor))
+        .route("/@{username}", get(profile))
+        .route("/actor", get(instance_actor))
+        .route("/actor/outbox", get(instance_actor_outbox))
+        .route("/emojis/{shortcode}", get(emoji))
+}
+
+async fn actor(
+    State(woolly): State<Woolly>,
+    Path(username): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let actor = local_actor(&woolly, &username).await?;
+    if wants_activity_json(&headers) {
+        let document = render::local_actor(&woolly, &actor);
+        Ok(ActivityJson(with_context(Document::Actor(document))).into_response())
+    } else {
+        Ok(redirect(
+            &ActorUrls::of(&woolly, &actor.account.username).url,
+        ))
+    }
+}
+
+async fn profile(
+    State(woolly): State<Woolly>,
+    Path(username): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let actor = local_actor(&woolly, &username).await?;
+    if wants_activity_json(&headers) {
+        let document = render::local_actor(&woolly, &actor);
+        Ok(ActivityJson(with_context(Document::Actor(document))).into_response())
+    } else {
+        Ok(web::profile_page(&woolly, &actor))
+    }
+}
+
+async fn instance_actor(State(woolly): State<Woolly>) -> Response {
+    let document = render::instance_actor(&woolly);
+    ActivityJson(with_context(Document::Actor(document))).into_response()
+}
+
+/// The instance actor posts nothing.
+async fn instance_actor_outbox(State(woolly): State<Woolly>) -> Response {
+    let outbox = Collection {
+        id: Some(format!("{}/outbox", woolly.instance_actor_uri())),
+        kind: CollectionType::OrderedCollection,
+        total_items: Some(0),
+        ordered_items: Some(Vec::new()),
+        ..Collection::default()
+    };
+    ActivityJson(with_context(Document::Collection(outbox))).into_response()
+}
+
+/// A custom emoji of this instance, where its `Emoji` tags' ids point.
+async fn emoji(
+    State(woolly): State<Woolly>,
+    Path(shortcode): Path<String>,
+) -> Result<Response, ApiError> {
+    let emoji = woolly
+        .local_emoji(&shortcode)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let tag = render::emoji_tag(&woolly, &emoji);
+    let mut document = serde_json::to_value(&tag).map_err(|error| ApiError::internal(&error))?;
+    if let serde_json::Value::Object(fields) = &mut document {
+        fields.insert("@context".to_owned(), crate::vocab::context());
+    }
+    Ok(ActivityJson(document).into_response())
+}

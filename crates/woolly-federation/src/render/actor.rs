@@ -1,0 +1,99 @@
+//! Actors: a local account as a `Person` (a `Service` for bots), and the instance actor as an
+//! `Application` (`app/serializers/activitypub/actor_serializer.rb`).
+
+use woolly_core::Woolly;
+use woolly_core::actors::LocalActor;
+
+use super::{ActorUrls, emoji_tag, shared_inbox};
+use crate::vocab::{
+    Actor, ActorType, Attachment, AttachmentType, Endpoints, LinkRef, PublicKey, Timestamp,
+};
+
+/// A local account's actor document.
+///
+/// `icon` and `image` are left out while accounts have no avatar or header of their own, as
+/// Mastodon leaves them out for an account on the default images.
+pub fn local_actor(woolly: &Woolly, actor: &LocalActor) -> Actor {
+    let account = &actor.account;
+    let urls = ActorUrls::of(woolly, &account.username);
+    let name = if account.display_name.is_empty() {
+        account.username.clone()
+    } else {
+        account.display_name.clone()
+    };
+    Actor {
+        context: None,
+        kind: if account.bot {
+            ActorType::Service
+        } else {
+            ActorType::Person
+        },
+        preferred_username: Some(account.username.clone()),
+        name: Some(name),
+        summary: Some(account.note.clone()),
+        url: vec![LinkRef::Url(urls.url.clone())],
+        inbox: Some(urls.inbox.clone()),
+        outbox: Some(urls.outbox.clone()),
+        following: Some(urls.following.clone()),
+        followers: Some(urls.followers.clone()),
+        featured: Some(urls.featured.clone()),
+        featured_tags: Some(urls.featured_tags.clone()),
+        endpoints: Some(Endpoints {
+            shared_inbox: Some(shared_inbox(woolly)),
+        }),
+        public_key: Some(PublicKey {
+            id: urls.key_id.clone(),
+            owner: Some(urls.id.clone()),
+            public_key_pem: actor.public_key_pem.clone(),
+        }),
+        manually_approves_followers: Some(account.locked),
+        discoverable: Some(account.discoverable),
+        indexable: Some(account.indexable),
+        // Mastodon gives the day only.
+        published: Some(Timestamp::from_unix_millis(account.created_at).midnight()),
+        memorial: Some(false),
+        tag: account
+            .emojis
+            .iter()
+            .map(|emoji| emoji_tag(woolly, emoji))
+            .collect(),
+        attachment: account
+            .fields
+            .iter()
+            .map(|field| Attachment {
+                kind: AttachmentType::PropertyValue,
+                name: Some(field.name.clone()),
+                value: Some(field.value.clone()),
+                ..Attachment::default()
+            })
+            .collect(),
+        id: urls.id,
+        ..Actor::default()
+    }
+}
+
+/// The instance actor, with only the fields Mastodon shows of its own
+/// (`InstanceActorsController#restrict_fields_to`): it exists to sign requests and reports,
+/// not to be followed.
+pub fn instance_actor(woolly: &Woolly) -> Actor {
+    let id = woolly.instance_actor_uri();
+    Actor {
+        kind: ActorType::Application,
+        preferred_username: Some(woolly.config().domain.to_string()),
+        inbox: Some(format!("{id}/inbox")),
+        outbox: Some(format!("{id}/outbox")),
+        endpoints: Some(Endpoints {
+            shared_inbox: Some(shared_inbox(woolly)),
+        }),
+        public_key: Some(PublicKey {
+            id: format!("{id}#main-key"),
+            owner: Some(id.clone()),
+            public_key_pem: woolly.instance_actor_key().public_key_pem.clone(),
+        }),
+        // Mastodon points at its "about" page; Woolly's home page is its nearest equivalent.
+        url: vec![LinkRef::Url(format!("{}/", woolly.config().base_url()))],
+        manually_approves_followers: Some(true),
+        id,
+        ..Actor::default()
+    }
+}

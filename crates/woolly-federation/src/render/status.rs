@@ -1,0 +1,257 @@
+//! Statuses: a post as a `Note` (a `Question` when it has a poll), the `Create` that published
+//! it, a reblog as an `Announce` (`note_serializer.rb`, `activity_serializer.rb`), and who each
+//! is addressed to (`ActivityPub::TagManager#to` and `#cc`).
+
+use std::collections::HashMap;
+
+use woolly_core::emojis::CustomEmoji;
+use woolly_core::statuses::StatusView;
+use woolly_core::visibility::Visibility;
+use woolly_core::{CoreError, Woolly};
+
+use super::{ActorUrls, media_type_of};
+use crate::vocab::{
+    Activity, ActivityType, Attachment, AttachmentType, Collection, CollectionType, Document,
+    IdOrObject, ImageObject, LinkRef, Object, ObjectType, PUBLIC, PollOption, Tag, TagType,
+    Timestamp,
+};
+
+/// The URIs of the collections of a local status: its replies, likes and shares.
+pub fn status_collections(status_uri: &str) -> (String, String, String) {
+    (
+        format!("{status_uri}/replies"),
+        format!("{status_uri}/likes"),
+        format!("{status_uri}/shares"),
+    )
+}
+
+/// Who a status is addressed to, `(to, cc)`, by Mastodon's rules: public posts to everyone with
+/// the followers in copy; unlisted ones to the followers with everyone in copy; followers-only
+/// ones to the followers; direct ones to the mentioned accounts only. Mentioned accounts are in
+/// copy of all but direct posts; a reblog copies the reblogged author first.
+pub fn addressing(woolly: &Woolly, view: &StatusView) -> (Vec<String>, Vec<String>) {
+    let followers = ActorUrls::of(woolly, &view.account.username).followers;
+    let mentioned: Vec<String> = view
+        .mentions
+        .iter()
+        .map(|account| woolly.actor_uri(account))
+        .collect();
+    let mut cc = Vec::new();
+    if let Some(original) = &view.reblog {
+        cc.push(woolly.actor_uri(&original.account));
+    }
+    let to = match view.status.visibility {
+        Visibility::Public => {
+            cc.push(followers);
+            vec![PUBLIC.to_owned()]
+        }
+        Visibility::Unlisted => {
+            cc.push(PUBLIC.to_owned());
+            vec![followers]
+        }
+        Visibility::Private => vec![followers],
+        Visibility::Direct => return (mentioned, cc),
+    };
+    cc.extend(mentioned);
+    (to, cc)
+}
+
+/// The URIs of the statuses the given ones reply to, in one query, for `inReplyTo`.
+pub async fn parent_uris(
+    woolly: &Woolly,
+    views: &[StatusView],
+) -> Result<HashMap<i64, String>, CoreError> {
+    let parents: Vec<i64> = views
+        .iter()
+        .filter_map(|view| view.status.in_reply_to_id)
+        .collect();
+    if parents.is_empty() {
+        return Ok(HashMap::new());
+    }
+    woolly.status_uris(&parents).await
+}
+
+/// A custom emoji as a tag (`Emoji`, named `:shortcode:`, with its image). Its id is where
+/// Woolly serves it, `/emojis/:shortcode`.
+pub fn emoji_tag(woolly: &Woolly, emoji: &CustomEmoji) -> Tag {
+    Tag {
+        kind: TagType::Emoji,
+        id: Some(format!(
+            "{}/emojis/{}",
+            woolly.config().base_url(),
+            emoji.shortcode
+        )),
+        name: Some(format!(":{}:", emoji.shortcode)),
+        icon: Some(ImageObject {
+            kind: "Image".to_owned(),
+            media_type: media_type_of(&emoji.url).map(str::to_owned),
+            url: emoji.url.clone(),
+            name: None,
+        }),
+        ..Tag::default()
+    }
+}
+
+/// A status (not a reblog) as its object: a `Note`, or a `Question` with its poll.
+/// `parents` holds the URI of the status it replies to (see [`parent_uris`]).
+pub fn note(woolly: &Woolly, view: &StatusView, parents: &HashMap<i64, String>) -> Object {
+    let status = &view.status;
+    let base = woolly.config().base_url();
+    let (to, cc) = addressing(woolly, view);
+    let (replies, likes, shares) = status_collections(&status.uri);
+    let mut tag: Vec<Tag> = view
+        .mentions
+        .iter()
+        .map(|account| Tag {
+            kind: TagType::Mention,
+            href: Some(woolly.actor_uri(account)),
+            // Mastodon names a mention by the account's `acct`.
+            name: Some(match &account.domain {
+                None => format!("@{}", account.username),
+                Some(domain) => format!("@{}@{domain}", account.username),
+            }),
+            ..Tag::default()
+        })
+        .collect();
+    tag.extend(view.tags.iter().map(|name| Tag {
+        kind: TagType::Hashtag,
+        href: Some(format!("{base}/tags/{name}")),
+        name: Some(format!("#{name}")),
+        ..Tag::default()
+    }));
+    tag.extend(view.emojis.iter().map(|emoji| emoji_tag(woolly, emoji)));
+    let attachment = view
+        .media
+        .iter()
+        .map(|media| Attachment {
+            kind: AttachmentType::Document,
+            media_type: media_type_of(&media.url).map(str::to_owned),
+            url: vec![LinkRef::Url(media.url.clone())],
+            name: media.description.clone(),
+            blurhash: media.blurhash.clone(),
+            focal_point: Some([media.focus.0, media.focus.1]),
+            width: u64::try_from(media.width).ok().filter(|width| *width > 0),
+            height: u64::try_from(media.height)
+                .ok()
+                .filter(|height| *height > 0),
+            ..Attachment::default()
+        })
+        .collect();
+    let mut object = Object {
+        id: Some(status.uri.clone()),
+        kind: ObjectType::Note,
+        summary: (!status.spoiler_text.is_empty()).then(|| status.spoiler_text.clone()),
+        in_reply_to: status
+            .in_reply_to_id
+            .and_then(|parent| parents.get(&parent).cloned()),
+        published: Some(Timestamp::from_unix_millis(status.created_at)),
+        updated: status.edited_at.map(Timestamp::from_unix_millis),
+        url: status.url.iter().cloned().map(LinkRef::Url).collect(),
+        attributed_to: vec![woolly.actor_uri(&view.account)],
+        to,
+        cc,
+        sensitive: Some(status.sensitive),
+        content: Some(status.content.clone()),
+        content_map: status
+            .language
+            .iter()
+            .map(|language| (language.clone(), status.content.clone()))
+            .collect(),
+        attachment,
+        tag,
+        // The first page is where self-replies are listed (`/replies?page=true`); peers fetch
+        // it as Mastodon's reply fetcher does.
+        replies: Some(IdOrObject::Object(Box::new(Collection {
+            id: Some(replies.clone()),
+            kind: CollectionType::Collection,
+            first: Some(IdOrObject::Id(format!("{replies}?page=true"))),
+            ..Collection::default()
+        }))),
+        likes: Some(IdOrObject::Object(Box::new(Collection {
+            id: Some(likes),
+            kind: CollectionType::Collection,
+            total_items: u64::try_from(status.favourites_count).ok(),
+            ..Collection::default()
+        }))),
+        shares: Some(IdOrObject::Object(Box::new(Collection {
+            id: Some(shares),
+            kind: CollectionType::Collection,
+            total_items: u64::try_from(status.reblogs_count).ok(),
+            ..Collection::default()
+        }))),
+        ..Object::default()
+    };
+    if let Some(poll) = &view.poll {
+        let now = woolly_core::now_millis();
+        let shows_tallies = poll.shows_tallies_at(now);
+        let options: Vec<PollOption> = poll
+            .options
+            .iter()
+            .map(|option| PollOption {
+                kind: ObjectType::Note,
+                name: Some(option.title.clone()),
+                replies: Some(Collection {
+                    kind: CollectionType::Collection,
+                    // Hidden until the end when the author hides the tallies, as Mastodon's
+                    // options have no count then.
+                    total_items: shows_tallies
+                        .then(|| u64::try_from(option.votes_count).ok())
+                        .flatten(),
+                    ..Collection::default()
+                }),
+            })
+            .collect();
+        object.kind = ObjectType::Question;
+        if poll.multiple {
+            object.any_of = options;
+        } else {
+            object.one_of = options;
+        }
+        let end = Timestamp::from_unix_millis(poll.expires_at);
+        object.end_time = Some(end);
+        if poll.is_expired_at(now) {
+            object.closed = Some(crate::vocab::PollClosed::At(end));
+        }
+        object.voters_count = u64::try_from(poll.voters_count).ok();
+    }
+    object
+}
+
+/// The `Create` of a status, embedding its note (`/users/:u/statuses/:id/activity`).
+pub fn create(woolly: &Woolly, view: &StatusView, parents: &HashMap<i64, String>) -> Activity {
+    let note = note(woolly, view, parents);
+    Activity {
+        id: Some(format!("{}/activity", view.status.uri)),
+        kind: ActivityType::Create,
+        actor: Some(IdOrObject::Id(woolly.actor_uri(&view.account))),
+        published: note.published,
+        to: note.to.clone(),
+        cc: note.cc.clone(),
+        object: vec![IdOrObject::Object(Box::new(Document::Object(note)))],
+        ..Activity::default()
+    }
+}
+
+/// The `Announce` of a reblog, naming the reblogged status by its URI; `None` for a status
+/// that is not a reblog.
+pub fn announce(woolly: &Woolly, view: &StatusView) -> Option<Activity> {
+    let original = view.reblog.as_ref()?;
+    let (to, cc) = addressing(woolly, view);
+    Some(Activity {
+        // A reblog's URI is its activity's id (`…/statuses/:id/activity`).
+        id: Some(view.status.uri.clone()),
+        kind: ActivityType::Announce,
+        actor: Some(IdOrObject::Id(woolly.actor_uri(&view.account))),
+        published: Some(Timestamp::from_unix_millis(view.status.created_at)),
+        to,
+        cc,
+        object: vec![IdOrObject::Id(original.status.uri.clone())],
+        ..Activity::default()
+    })
+}
+
+/// The activity that put a status in its author's outbox: the `Announce` of a reblog, the
+/// `Create` of anything else.
+pub fn activity(woolly: &Woolly, view: &StatusView, parents: &HashMap<i64, String>) -> Activity {
+    announce(woolly, view).unwrap_or_else(|| create(woolly, view, parents))
+}

@@ -1,0 +1,113 @@
+//! What the ActivityPub routes share: finding the local account a URL names, reading ids from
+//! paths and paging parameters from queries, as Mastodon reads them.
+
+use axum::extract::Query;
+use axum::extract::rejection::QueryRejection;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use woolly_api::ApiError;
+use woolly_core::Woolly;
+use woolly_core::actors::LocalActor;
+
+/// The local account called `username` (case-insensitive), or 404.
+pub(crate) async fn local_actor(woolly: &Woolly, username: &str) -> Result<LocalActor, ApiError> {
+    woolly
+        .local_actor(username)
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
+/// A status id from a path: anything but a number names no status (404, as Mastodon's
+/// `find` answers).
+pub(crate) fn status_id(text: &str) -> Result<i64, ApiError> {
+    text.parse().map_err(|_| ApiError::not_found())
+}
+
+/// The paging parameters of collections: `page` (any value but Rails' false ones asks for a
+/// page), `max_id`, `min_id`, `since_id`, and the replies' `only_other_accounts`.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PageQuery {
+    page: Option<String>,
+    max_id: Option<String>,
+    min_id: Option<String>,
+    since_id: Option<String>,
+    only_other_accounts: Option<String>,
+}
+
+/// Rails' `ActiveModel::Type::Boolean` false values; anything else present is true.
+fn is_truthy(value: Option<&str>) -> bool {
+    value.is_some_and(|value| {
+        !matches!(
+            value.trim().to_ascii_lowercase().as_str(),
+            "" | "0" | "f" | "false" | "off"
+        )
+    })
+}
+
+fn cursor(value: Option<&str>, name: &str) -> Result<Option<i64>, ApiError> {
+    value
+        .filter(|value| !value.is_empty())
+        .map(|value| {
+            value.parse().map_err(|_| {
+                ApiError::new(StatusCode::BAD_REQUEST, format!("{name} must be a number"))
+            })
+        })
+        .transpose()
+}
+
+/// The query, read: a page request with its cursors.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Paging {
+    pub is_page: bool,
+    pub max_id: Option<i64>,
+    pub min_id: Option<i64>,
+    pub since_id: Option<i64>,
+    pub only_other_accounts: bool,
+}
+
+impl Paging {
+    pub(crate) fn read(
+        query: Result<Query<PageQuery>, QueryRejection>,
+    ) -> Result<Paging, ApiError> {
+        let Query(query) = query
+            .map_err(|rejection| ApiError::new(StatusCode::BAD_REQUEST, rejection.body_text()))?;
+        Ok(Paging {
+            is_page: is_truthy(query.page.as_deref()),
+            max_id: cursor(query.max_id.as_deref(), "max_id")?,
+            min_id: cursor(query.min_id.as_deref(), "min_id")?,
+            since_id: cursor(query.since_id.as_deref(), "since_id")?,
+            only_other_accounts: is_truthy(query.only_other_accounts.as_deref()),
+        })
+    }
+
+    /// `{base}?page=true` with this page's cursors: the id of the page.
+    pub(crate) fn page_url(&self, base: &str) -> String {
+        let mut url = format!("{base}?page=true");
+        for (name, value) in [
+            ("max_id", self.max_id),
+            ("min_id", self.min_id),
+            ("since_id", self.since_id),
+        ] {
+            if let Some(value) = value {
+                url.push_str(&format!("&{name}={value}"));
+            }
+        }
+        url
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_flags_read_as_rails_reads_them() {
+        for truthy in ["true", "1", "yes", "TRUE", "anything"] {
+            assert!(is_truthy(Some(truthy)), "{truthy}");
+        }
+        for falsy in ["false", "0", "f", "off", "", "FALSE"] {
+            assert!(!is_truthy(Some(falsy)), "{falsy}");
+        }
+        assert!(!is_truthy(None));
+    }
+}

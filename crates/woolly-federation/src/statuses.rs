@@ -1,0 +1,230 @@
+//! Status documents: a local status as a `Note` (or `Question`) at its URI
+//! `/users/:username/statuses/:id` (and `/@:username/:id` for servers asking for JSON), the
+//! activity that published it at `…/activity`, and its `replies`, `likes` and `shares`
+//! collections. Browsers are sent to the status's page, `/@:username/:id`.
+//!
+//! Only what the requester may see is served: public and unlisted statuses to anonymous
+//! requests; anything else is answered as if it did not exist.
+
+use axum::Router;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use woolly_api::ApiError;
+use woolly_core::Woolly;
+use woolly_core::statuses::StatusView;
+
+use crate::negotiation::{ActivityJson, redirect, wants_activity_json};
+use crate::render::{self, status_collections, with_context};
+use crate::requester::Requester;
+use crate::routes::{PageQuery, Paging, status_id};
+use crate::vocab::{Collection, CollectionType, Document, IdOrObject};
+use crate::web;
+
+/// Replies per page, as Mastodon's `RepliesController::DESCENDANTS_LIMIT`.
+const REPLIES_PER_PAGE: i64 = 60;
+
+pub(crate) fn router() -> Router<Woolly> {
+    Router::new()
+        .route("/users/{username}/statuses/{id}", get(status))
+        .route("/@{username}/{id}", get(status_page))
+        .route("/users/{username}/statuses/{id}/activity", get(activity))
+        .route("/users/{username}/statuses/{id}/replies", get(replies))
+        .route("/users/{username}/statuses/{id}/likes", get(likes))
+        .route("/users/{username}/statuses/{id}/shares", get(shares))
+}
+
+async fn find(
+    woolly: &Woolly,
+    requester: Requester,
+    username: &str,
+    id: &str,
+) -> Result<StatusView, ApiError> {
+    let id = status_id(id)?;
+    Ok(woolly
+        .local_status(requester.viewer(), username, id)
+        .await?)
+}
+
+/// The note of a status that is not a reblog, as a top-level document.
+async fn note_document(woolly: &Woolly, view: &StatusView) -> Result<Response, ApiError> {
+    let parents = render::parent_uris(woolly, std::slice::from_ref(view)).await?;
+    let note = render::note(woolly, view, &parents);
+    Ok(ActivityJson(with_context(Document::Object(note))).into_response())
+}
+
+/// Where a reblog sends its readers: the reblogged status (its id for servers, its page for
+/// people), as Mastodon's `redirect_to_original` does.
+fn original_of(view: &StatusView, wants_json: bool) -> Option<Response> {
+    let original = &view.reblog.as_ref()?.status;
+    let location = if wants_json {
+        &original.uri
+    } else {
+        original.url.as_ref().unwrap_or(&original.uri)
+    };
+    Some(redirect(location))
+}
+
+async fn status(
+    State(woolly): State<Woolly>,
+    Path((username, id)): Path<(String, String)>,
+    requester: Requester,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let view = find(&woolly, requester, &username, &id).await?;
+    let wants_json = wants_activity_json(&headers);
+    if let Some(to_original) = original_of(&view, wants_json) {
+        return Ok(to_original);
+    }
+    if wants_json {
+        note_document(&woolly, &view).await
+    } else {
+        Ok(redirect(
+            view.status.url.as_ref().unwrap_or(&view.status.uri),
+        ))
+    }
+}
+
+async fn status_page(
+    State(woolly): State<Woolly>,
+    Path((username, id)): Path<(String, String)>,
+    requester: Requester,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let view = find(&woolly, requester, &username, &id).await?;
+    let wants_json = wants_activity_json(&headers);
+    if let Some(to_original) = original_of(&view, wants_json) {
+        return Ok(to_original);
+    }
+    if wants_json {
+        note_document(&woolly, &view).await
+    } else {
+        Ok(web::status_page(&woolly, &view))
+    }
+}
+
+async fn activity(
+    State(woolly): State<Woolly>,
+    Path((username, id)): Path<(String, String)>,
+    requester: Requester,
+) -> Result<Response, ApiError> {
+    let view = find(&woolly, requester, &username, &id).await?;
+    let parents = render::parent_uris(&woolly, std::slice::from_ref(&view)).await?;
+    let activity = render::activity(&woolly, &view, &parents);
+    Ok(ActivityJson(with_context(Document::Activity(activity))).into_response())
+}
+
+/// The public replies, as Mastodon pages them: the author's own first (the rest of a thread),
+/// then everyone else's; local replies embedded as notes, remote ones by URI.
+async fn replies(
+    State(woolly): State<Woolly>,
+    Path((username, id)): Path<(String, String)>,
+    requester: Requester,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let paging = Paging::read(query)?;
+    let view = find(&woolly, requester, &username, &id).await?;
+    if view.reblog.is_some() {
+        return Err(ApiError::not_found());
+    }
+    let (collection_id, _, _) = status_collections(&view.status.uri);
+    let by_others = paging.only_other_accounts;
+    let replies = woolly
+        .public_replies(&view, by_others, paging.min_id, REPLIES_PER_PAGE)
+        .await?;
+    let is_full = i64::try_from(replies.len()).is_ok_and(|count| count >= REPLIES_PER_PAGE);
+    let last_id = replies.last().map(|reply| reply.status.id);
+    let page_url = |min_id: Option<i64>, others: bool| {
+        let mut url = format!("{collection_id}?page=true");
+        if let Some(min_id) = min_id {
+            url.push_str(&format!("&min_id={min_id}"));
+        }
+        if others {
+            url.push_str("&only_other_accounts=true");
+        }
+        url
+    };
+    let next = if by_others {
+        is_full.then(|| page_url(last_id, true))
+    } else if is_full {
+        Some(page_url(last_id, false))
+    } else {
+        // The author's replies are done; everyone else's follow.
+        Some(page_url(None, true))
+    };
+    let parents = render::parent_uris(&woolly, &replies).await?;
+    let items = replies
+        .iter()
+        .map(|reply| {
+            if reply.status.is_local {
+                IdOrObject::Object(Box::new(Document::Object(render::note(
+                    &woolly, reply, &parents,
+                ))))
+            } else {
+                IdOrObject::Id(reply.status.uri.clone())
+            }
+        })
+        .collect();
+    let page = render::collection_page(
+        page_url(paging.min_id, by_others),
+        collection_id.clone(),
+        items,
+        next,
+    );
+    let document = if paging.is_page {
+        page
+    } else {
+        Collection {
+            id: Some(collection_id),
+            kind: CollectionType::Collection,
+            first: Some(IdOrObject::Object(Box::new(page))),
+            ..Collection::default()
+        }
+    };
+    Ok(ActivityJson(with_context(Document::Collection(document))).into_response())
+}
+
+/// Likes and shares are counted, not listed, as Mastodon counts them.
+async fn counted(
+    woolly: &Woolly,
+    requester: Requester,
+    username: &str,
+    id: &str,
+    shares: bool,
+) -> Result<Response, ApiError> {
+    let view = find(woolly, requester, username, id).await?;
+    if view.reblog.is_some() {
+        return Err(ApiError::not_found());
+    }
+    let (_, likes_id, shares_id) = status_collections(&view.status.uri);
+    let (id, count) = if shares {
+        (shares_id, view.status.reblogs_count)
+    } else {
+        (likes_id, view.status.favourites_count)
+    };
+    let collection = Collection {
+        id: Some(id),
+        kind: CollectionType::Collection,
+        total_items: u64::try_from(count).ok(),
+        ..Collection::default()
+    };
+    Ok(ActivityJson(with_context(Document::Collection(collection))).into_response())
+}
+
+async fn likes(
+    State(woolly): State<Woolly>,
+    Path((username, id)): Path<(String, String)>,
+    requester: Requester,
+) -> Result<Response, ApiError> {
+    counted(&woolly, requester, &username, &id, false).await
+}
+
+async fn shares(
+    State(woolly): State<Woolly>,
+    Path((username, id)): Path<(String, String)>,
+    requester: Requester,
+) -> Result<Response, ApiError> {
+    counted(&woolly, requester, &username, &id, true).await
+}

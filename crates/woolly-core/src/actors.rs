@@ -72,9 +72,13 @@ impl Woolly {
     pub fn actor_uri(&self, account: &Account) -> String {
         match &account.domain {
             None => self.local_actor_uri(&account.username),
-            // Remote actors' ids are not stored yet; Mastodon's layout stands in for them until
-            // the inbox stores the ids actors give.
-            Some(domain) => format!("https://{domain}/users/{}", account.username),
+            // The id its actor document gave; Mastodon's layout for an account stored without
+            // one.
+            Some(domain) => account
+                .actor
+                .uri
+                .clone()
+                .unwrap_or_else(|| format!("https://{domain}/users/{}", account.username)),
         }
     }
 

@@ -1123,3 +1123,50 @@ async fn unknown_and_malformed_requests_are_refused() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_not_found(&server, alices["uri"].as_str().unwrap(), AP).await;
 }
+
+#[tokio::test]
+async fn the_actor_shows_the_accounts_avatar_and_header() {
+    let instance = TestInstance::new().await;
+    let server = start(&instance).await;
+    let (token, _) = account(&instance, &server, "alice").await;
+    let actor = ap_get(&server, "/users/alice").await;
+    assert!(
+        actor.get("icon").is_none(),
+        "no avatar of her own yet: {actor}"
+    );
+    let png = |side: u32| {
+        let mut bytes = Vec::new();
+        image::RgbImage::from_pixel(side, side, image::Rgb([10, 90, 200]))
+            .write_to(
+                &mut std::io::Cursor::new(&mut bytes),
+                image::ImageFormat::Png,
+            )
+            .unwrap();
+        bytes
+    };
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "avatar",
+            reqwest::multipart::Part::bytes(png(40)).file_name("a.png"),
+        )
+        .part(
+            "header",
+            reqwest::multipart::Part::bytes(png(60)).file_name("h.png"),
+        );
+    let account: Value = common::http()
+        .patch(server.url("/api/v1/accounts/update_credentials"))
+        .bearer_auth(&token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let actor = ap_get(&server, "/users/alice").await;
+    assert_eq!(actor["icon"]["type"], "Image");
+    assert_eq!(actor["icon"]["mediaType"], "image/png");
+    assert_eq!(actor["icon"]["url"], account["avatar"]);
+    assert_eq!(actor["image"]["url"], account["header"]);
+    server.stop().await;
+}

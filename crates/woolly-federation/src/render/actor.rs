@@ -6,13 +6,28 @@ use woolly_core::actors::LocalActor;
 
 use super::{ActorUrls, emoji_tag, shared_inbox};
 use crate::vocab::{
-    Actor, ActorType, Attachment, AttachmentType, Endpoints, LinkRef, PublicKey, Timestamp,
+    Actor, ActorType, Attachment, AttachmentType, Endpoints, ImageObject, LinkRef, PublicKey,
+    Timestamp,
 };
+
+/// An avatar or header in the media store as an `Image` (PNG or JPEG, by its file name).
+fn profile_image(woolly: &Woolly, key: &str) -> ImageObject {
+    let media_type = if key.ends_with(".png") {
+        "image/png"
+    } else {
+        "image/jpeg"
+    };
+    ImageObject {
+        kind: "Image".to_owned(),
+        media_type: Some(media_type.to_owned()),
+        url: format!("{}/media/{key}", woolly.config().base_url()),
+        name: None,
+    }
+}
 
 /// A local account's actor document.
 ///
-/// `icon` and `image` are left out while accounts have no avatar or header of their own, as
-/// Mastodon leaves them out for an account on the default images.
+/// `icon` and `image` are left out for an account on the default images, as Mastodon does.
 pub fn local_actor(woolly: &Woolly, actor: &LocalActor) -> Actor {
     let account = &actor.account;
     let urls = ActorUrls::of(woolly, &account.username);
@@ -52,6 +67,14 @@ pub fn local_actor(woolly: &Woolly, actor: &LocalActor) -> Actor {
         // Mastodon gives the day only.
         published: Some(Timestamp::from_unix_millis(account.created_at).midnight()),
         memorial: Some(false),
+        icon: account
+            .avatar_key
+            .as_deref()
+            .map(|key| profile_image(woolly, key)),
+        image: account
+            .header_key
+            .as_deref()
+            .map(|key| profile_image(woolly, key)),
         tag: account
             .emojis
             .iter()

@@ -81,7 +81,7 @@ pub(crate) fn rsa_public_pem(private_pem: &str) -> Result<String, CoreError> {
 }
 
 /// The DER inside a PEM block (its base64 lines between the `-----` markers).
-fn pem_decode(pem: &str) -> Option<Vec<u8>> {
+pub fn pem_decode(pem: &str) -> Option<Vec<u8>> {
     let body: String = pem
         .lines()
         .map(str::trim)

@@ -39,6 +39,7 @@ pub mod thread_mutes;
 pub mod visibility;
 
 pub use config::{Domain, InstanceConfig};
+pub use crypto::pem_decode;
 pub use edits::{StatusEdit, StatusVersion};
 pub use error::CoreError;
 pub use state::Woolly;

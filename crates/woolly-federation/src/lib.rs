@@ -3,8 +3,8 @@
 //! content negotiation), WebFinger, and the discovery documents crawlers read first (NodeInfo,
 //! host-meta).
 //!
-//! Not here yet: inboxes, delivery and HTTP signatures. Signed fetches plug in at
-//! [`requester::Requester`].
+//! HTTP signatures (draft-cavage) are signed and verified by [`signatures`]; inboxes and
+//! delivery are not built yet. Signed fetches plug in at [`requester::Requester`].
 
 mod actors;
 mod collections;
@@ -13,6 +13,7 @@ pub mod negotiation;
 pub mod render;
 pub mod requester;
 mod routes;
+pub mod signatures;
 mod statuses;
 pub mod vocab;
 mod web;

@@ -415,6 +415,111 @@ async fn every_entity_is_shaped_as_the_documentation_shows_it() {
         ],
     );
 
+    // Notifications, threads, conversations, familiar followers, edits.
+    let notifications = call(
+        &server,
+        Method::GET,
+        Some(&bob),
+        "/api/v1/notifications?types[]=mention",
+        Value::Null,
+    )
+    .await;
+    assert_shaped_like(
+        "Notification",
+        &notifications[0],
+        &["status.in_reply_to_id", "status.in_reply_to_account_id"],
+    );
+    let reply = call(
+        &server,
+        Method::POST,
+        Some(&bob),
+        "/api/v1/statuses",
+        json!({"status": "@alice a reply", "in_reply_to_id": status_id}),
+    )
+    .await;
+    let context = call(
+        &server,
+        Method::GET,
+        Some(&bob),
+        &format!("/api/v1/statuses/{}/context", reply["id"].as_str().unwrap()),
+        Value::Null,
+    )
+    .await;
+    assert_shaped_like(
+        "Context",
+        &context,
+        &["ancestors[].in_reply_to_id", "descendants[].in_reply_to_id"],
+    );
+    call(
+        &server,
+        Method::POST,
+        Some(&alice),
+        "/api/v1/statuses",
+        json!({"status": "@bob secret", "visibility": "direct"}),
+    )
+    .await;
+    let conversations = call(
+        &server,
+        Method::GET,
+        Some(&bob),
+        "/api/v1/conversations",
+        Value::Null,
+    )
+    .await;
+    assert_shaped_like(
+        "Conversation",
+        &conversations[0],
+        &[
+            "last_status",
+            "last_status.in_reply_to_id",
+            "last_status.in_reply_to_account_id",
+        ],
+    );
+    let (carol, _) = account(&instance, &server, "carol").await;
+    call(
+        &server,
+        Method::POST,
+        Some(&carol),
+        &format!("/api/v1/accounts/{alice_id}/follow"),
+        Value::Null,
+    )
+    .await;
+    call(
+        &server,
+        Method::POST,
+        Some(&alice),
+        &format!("/api/v1/accounts/{bob_id}/follow"),
+        Value::Null,
+    )
+    .await;
+    let familiar = call(
+        &server,
+        Method::GET,
+        Some(&carol),
+        &format!("/api/v1/accounts/familiar_followers?id[]={bob_id}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(familiar[0]["accounts"][0]["id"], alice_id.as_str());
+    assert_shaped_like("FamiliarFollowers", &familiar, &[]);
+    call(
+        &server,
+        Method::PUT,
+        Some(&alice),
+        &format!("/api/v1/statuses/{status_id}"),
+        json!({"status": "hello again @bob #shapes", "media_ids": [media["id"]]}),
+    )
+    .await;
+    let history = call(
+        &server,
+        Method::GET,
+        Some(&alice),
+        &format!("/api/v1/statuses/{status_id}/history"),
+        Value::Null,
+    )
+    .await;
+    assert_shaped_like("StatusEdit", &history[1], &["poll"]);
+
     // The instance and its pages.
     let v2 = call(&server, Method::GET, None, "/api/v2/instance", Value::Null).await;
     assert_shaped_like(
@@ -484,6 +589,5 @@ async fn every_entity_is_shaped_as_the_documentation_shows_it() {
     )
     .await;
     assert_shaped_like("Error", &missing, &["error_description"]);
-    let _ = bob_id;
     server.stop().await;
 }

@@ -7,6 +7,7 @@
 //! delivery are not built yet. Signed fetches plug in at [`requester::Requester`].
 
 mod actors;
+pub mod client;
 mod collections;
 mod discovery;
 pub mod negotiation;

@@ -97,6 +97,15 @@ impl Woolly {
         self.instance_actor_key_ref()
     }
 
+    /// The private key (PKCS#8 PEM) a local account signs its deliveries with.
+    pub async fn account_private_key(&self, account_id: i64) -> Result<Option<String>> {
+        Ok(self
+            .db()
+            .local_user(account_id)
+            .await?
+            .map(|user| user.private_key_pem))
+    }
+
     /// A local account with its public key, by username (case-insensitive).
     pub async fn local_actor(&self, username: &str) -> Result<Option<LocalActor>> {
         let Some(row) = self.db().local_account_by_username(username).await? else {

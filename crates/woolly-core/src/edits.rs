@@ -131,7 +131,16 @@ impl Woolly {
                 });
             }
         }
+        if actor.is_local() {
+            crate::outbox::enqueue(
+                &mut tx,
+                &crate::outbox::Outbound::Update { status_id: id },
+                now,
+            )
+            .await?;
+        }
         tx.commit().await?;
+        self.wake_workers();
         events.push(Event::StatusEdited {
             status_id: id,
             visibility: view.status.visibility,
@@ -190,6 +199,6 @@ impl Woolly {
     }
 }
 
-fn json_ids(ids: &[i64]) -> String {
+pub(crate) fn json_ids(ids: &[i64]) -> String {
     serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned())
 }

@@ -37,6 +37,10 @@ pub enum JobError {
     /// Will never succeed (a malformed payload): the job is buried at once.
     #[error("{0}")]
     Permanent(String),
+    /// Could not start now for a reason of its own (what it needs is busy): run again after
+    /// the delay, without counting the attempt.
+    #[error("deferred for {0:?}")]
+    Defer(Duration),
 }
 
 impl From<CoreError> for JobError {
@@ -134,6 +138,17 @@ pub fn new_job(
 }
 
 impl Woolly {
+    /// Enqueues jobs together, in one transaction, and wakes this process's workers.
+    pub async fn enqueue_jobs(&self, jobs: &[NewJob]) -> Result<()> {
+        let mut tx = self.db().begin().await?;
+        for job in jobs {
+            tx.enqueue_job(job).await?;
+        }
+        tx.commit().await?;
+        self.wake_workers();
+        Ok(())
+    }
+
     /// Enqueues a job in a transaction of its own and wakes this process's workers.
     pub async fn enqueue_job(&self, job: &NewJob) -> Result<i64> {
         let id = self.db().enqueue_job(job).await?;
@@ -374,6 +389,12 @@ impl Worker {
                         Ok(true) => tracing::info!(elapsed_ms = started.elapsed().as_millis(), "job done"),
                         Ok(false) => tracing::warn!("job finished after its lease was lost; it may run again"),
                         Err(error) => tracing::warn!(%error, "could not record job completion; it runs again when its lease expires"),
+                    }
+                }
+                Err(JobError::Defer(delay)) => {
+                    let run_at = crate::now_millis() + millis(delay);
+                    if let Err(error) = self.woolly.db().defer_job(&claimed, &self.name, run_at).await {
+                        tracing::warn!(%error, "could not defer job; it runs again when its lease expires");
                     }
                 }
                 Err(error) => self.record_failure(&claimed, &error).await,

@@ -283,7 +283,20 @@ impl Woolly {
         }
         tx.insert_poll_votes(poll.id, voter.id, choices, now)
             .await?;
+        let poll_status = tx
+            .status_for_update(row.status_id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        if voter.is_local() && !poll_status.is_local {
+            let outbound = crate::outbox::Outbound::Vote {
+                account_id: voter.id,
+                status_id: poll_status.id,
+                choices: choices.to_vec(),
+            };
+            crate::outbox::enqueue(&mut tx, &outbound, now).await?;
+        }
         tx.commit().await?;
+        self.wake_workers();
         self.poll(Some(voter.id), poll_id).await
     }
 

@@ -171,6 +171,10 @@ impl Woolly {
         let saved = async {
             let mut tx = self.db().begin().await?;
             tx.update_profile(actor.id, &update, now).await?;
+            let outbound = crate::outbox::Outbound::UpdateProfile {
+                account_id: actor.id,
+            };
+            crate::outbox::enqueue(&mut tx, &outbound, now).await?;
             let mut replaced = Vec::new();
             for (image, key) in &written {
                 replaced.extend(
@@ -179,6 +183,7 @@ impl Woolly {
                 );
             }
             tx.commit().await?;
+            self.wake_workers();
             Ok::<_, CoreError>(replaced)
         }
         .await;

@@ -7,6 +7,7 @@ use crate::accounts::Account;
 use crate::error::{CoreError, Result};
 use crate::events::Event;
 use crate::jobs::new_job;
+use crate::outbox::Outbound;
 use crate::state::Woolly;
 use crate::statuses::{FAN_OUT_KIND, FanOut, StatusView};
 use crate::visibility::Visibility;
@@ -126,6 +127,28 @@ impl Woolly {
         target_id: i64,
         options: FollowOptions,
     ) -> Result<Relationship> {
+        self.follow_with_uri(actor, target_id, options, None).await
+    }
+
+    /// [`Woolly::follow`] for a `Follow` activity received from a remote actor, whose id the
+    /// `Accept` or `Reject` must name.
+    pub async fn follow_from_remote(
+        &self,
+        actor: &Account,
+        target_id: i64,
+        follow_uri: &str,
+    ) -> Result<Relationship> {
+        self.follow_with_uri(actor, target_id, FollowOptions::default(), Some(follow_uri))
+            .await
+    }
+
+    async fn follow_with_uri(
+        &self,
+        actor: &Account,
+        target_id: i64,
+        options: FollowOptions,
+        remote_follow_uri: Option<&str>,
+    ) -> Result<Relationship> {
         if let Some(languages) = &options.languages {
             for language in languages {
                 crate::compose::check_language_code(language)?;
@@ -150,7 +173,23 @@ impl Woolly {
         let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
         let mut notification = None;
-        if target.locked && !relation.following {
+        if !target.is_local() && !relation.following {
+            // A remote follow waits for the other server's `Accept`, as in Mastodon.
+            if tx
+                .insert_follow_request(actor.id, target.id, &options, now)
+                .await?
+            {
+                let uri =
+                    crate::outbox::follow_activity_uri(&self.actor_uri(actor), target.id, now);
+                tx.set_follow_uri(actor.id, target.id, &uri).await?;
+                let outbound = Outbound::Follow {
+                    account_id: actor.id,
+                    target_id: target.id,
+                    uri,
+                };
+                crate::outbox::enqueue(&mut tx, &outbound, now).await?;
+            }
+        } else if target.locked && !relation.following {
             if tx
                 .insert_follow_request(actor.id, target.id, &options, now)
                 .await?
@@ -159,12 +198,28 @@ impl Woolly {
                     .insert_notification(target.id, actor.id, "follow_request", None, now)
                     .await?;
             }
-        } else if tx.upsert_follow(actor.id, target.id, &options, now).await? {
-            notification = tx
-                .insert_notification(target.id, actor.id, "follow", None, now)
-                .await?;
+            if let Some(uri) = remote_follow_uri {
+                tx.set_follow_uri(actor.id, target.id, uri).await?;
+            }
+        } else {
+            if tx.upsert_follow(actor.id, target.id, &options, now).await? {
+                notification = tx
+                    .insert_notification(target.id, actor.id, "follow", None, now)
+                    .await?;
+            }
+            if let Some(uri) = remote_follow_uri {
+                // Accepted at once; a repeated `Follow` is accepted again, as Mastodon does.
+                tx.set_follow_uri(actor.id, target.id, uri).await?;
+                let outbound = Outbound::Accept {
+                    account_id: target.id,
+                    follower_id: actor.id,
+                    uri: Some(uri.to_owned()),
+                };
+                crate::outbox::enqueue(&mut tx, &outbound, now).await?;
+            }
         }
         tx.commit().await?;
+        self.wake_workers();
         self.publish(notification.map(|notification_id| Event::Notification {
             account_id: target.id,
             notification_id,
@@ -176,15 +231,28 @@ impl Woolly {
     pub async fn unfollow(&self, actor: &Account, target_id: i64) -> Result<Relationship> {
         let target = self.other_account(actor, target_id).await?;
         let mut tx = self.db().begin().await?;
+        let uri = tx.follow_uri(actor.id, target.id).await?;
+        let mut undone = false;
         if tx.delete_follow(actor.id, target.id).await? {
+            undone = true;
             tx.delete_notification(target.id, actor.id, "follow", None)
                 .await?;
         }
         if tx.take_follow_request(actor.id, target.id).await?.is_some() {
+            undone = true;
             tx.delete_notification(target.id, actor.id, "follow_request", None)
                 .await?;
         }
+        if undone && actor.is_local() && !target.is_local() {
+            let outbound = Outbound::Unfollow {
+                account_id: actor.id,
+                target_id: target.id,
+                uri,
+            };
+            crate::outbox::enqueue(&mut tx, &outbound, crate::now_millis()).await?;
+        }
         tx.commit().await?;
+        self.wake_workers();
         self.relationship(actor.id, target.id).await
     }
 
@@ -197,17 +265,39 @@ impl Woolly {
     ) -> Result<Relationship> {
         let requester = self.other_account(actor, requester_id).await?;
         let mut tx = self.db().begin().await?;
+        let uri = tx.follow_uri(requester.id, actor.id).await?;
         let request = tx
             .take_follow_request(requester.id, actor.id)
             .await?
             .ok_or(CoreError::NotFound)?;
         tx.delete_notification(actor.id, requester.id, "follow_request", None)
             .await?;
+        let now = crate::now_millis();
         if authorize {
-            tx.upsert_follow(requester.id, actor.id, &request, crate::now_millis())
+            tx.upsert_follow(requester.id, actor.id, &request, now)
                 .await?;
+            if let Some(uri) = &uri {
+                tx.set_follow_uri(requester.id, actor.id, uri).await?;
+            }
+        }
+        if actor.is_local() && !requester.is_local() {
+            let outbound = if authorize {
+                Outbound::Accept {
+                    account_id: actor.id,
+                    follower_id: requester.id,
+                    uri,
+                }
+            } else {
+                Outbound::Reject {
+                    account_id: actor.id,
+                    follower_id: requester.id,
+                    uri,
+                }
+            };
+            crate::outbox::enqueue(&mut tx, &outbound, now).await?;
         }
         tx.commit().await?;
+        self.wake_workers();
         self.relationship(actor.id, requester.id).await
     }
 
@@ -234,25 +324,49 @@ impl Woolly {
     ) -> Result<Relationship> {
         let target = self.other_account(actor, target_id).await?;
         let mut tx = self.db().begin().await?;
-        tx.delete_follow(target.id, actor.id).await?;
+        let uri = tx.follow_uri(target.id, actor.id).await?;
+        if tx.delete_follow(target.id, actor.id).await? && actor.is_local() && !target.is_local() {
+            let outbound = Outbound::Reject {
+                account_id: actor.id,
+                follower_id: target.id,
+                uri,
+            };
+            crate::outbox::enqueue(&mut tx, &outbound, crate::now_millis()).await?;
+        }
         tx.commit().await?;
+        self.wake_workers();
         self.relationship(actor.id, target.id).await
     }
 
     pub async fn block(&self, actor: &Account, target_id: i64) -> Result<Relationship> {
         let target = self.other_account(actor, target_id).await?;
         let mut tx = self.db().begin().await?;
-        tx.insert_block(actor.id, target.id, crate::now_millis())
-            .await?;
+        let now = crate::now_millis();
+        tx.insert_block(actor.id, target.id, now).await?;
+        if actor.is_local() && !target.is_local() {
+            let outbound = Outbound::Block {
+                account_id: actor.id,
+                target_id: target.id,
+            };
+            crate::outbox::enqueue(&mut tx, &outbound, now).await?;
+        }
         tx.commit().await?;
+        self.wake_workers();
         self.relationship(actor.id, target.id).await
     }
 
     pub async fn unblock(&self, actor: &Account, target_id: i64) -> Result<Relationship> {
         let target = self.other_account(actor, target_id).await?;
         let mut tx = self.db().begin().await?;
-        tx.delete_block(actor.id, target.id).await?;
+        if tx.delete_block(actor.id, target.id).await? && actor.is_local() && !target.is_local() {
+            let outbound = Outbound::Unblock {
+                account_id: actor.id,
+                target_id: target.id,
+            };
+            crate::outbox::enqueue(&mut tx, &outbound, crate::now_millis()).await?;
+        }
         tx.commit().await?;
+        self.wake_workers();
         self.relationship(actor.id, target.id).await
     }
 
@@ -312,8 +426,16 @@ impl Woolly {
             notification = tx
                 .insert_notification(author_id, actor.id, "favourite", Some(target_id), now)
                 .await?;
+            if actor.is_local() && !target.is_local {
+                let outbound = Outbound::Like {
+                    account_id: actor.id,
+                    status_id: target_id,
+                };
+                crate::outbox::enqueue(&mut tx, &outbound, now).await?;
+            }
         }
         tx.commit().await?;
+        self.wake_workers();
         self.publish(notification.map(|notification_id| Event::Notification {
             account_id: author_id,
             notification_id,
@@ -342,8 +464,16 @@ impl Woolly {
                 .await?;
             tx.delete_notification(author_id, actor.id, "favourite", Some(target_id))
                 .await?;
+            if actor.is_local() && !target.is_local {
+                let outbound = Outbound::Unlike {
+                    account_id: actor.id,
+                    status_id: target_id,
+                };
+                crate::outbox::enqueue(&mut tx, &outbound, crate::now_millis()).await?;
+            }
         }
         tx.commit().await?;
+        self.wake_workers();
         self.status_view(Some(actor.id), target_id).await
     }
 
@@ -354,6 +484,18 @@ impl Woolly {
         actor: &Account,
         status_id: i64,
         visibility: Option<Visibility>,
+    ) -> Result<StatusView> {
+        self.reblog_with_uri(actor, status_id, visibility, None)
+            .await
+    }
+
+    /// [`Woolly::reblog`], with the `Announce` id a remote reblog has.
+    pub(crate) async fn reblog_with_uri(
+        &self,
+        actor: &Account,
+        status_id: i64,
+        visibility: Option<Visibility>,
+        remote_uri: Option<String>,
     ) -> Result<StatusView> {
         let view = self.status_view(Some(actor.id), status_id).await?;
         let original = view.interaction_target();
@@ -375,10 +517,9 @@ impl Woolly {
             return self.status_view(Some(actor.id), existing).await;
         }
         let id = tx.next_id();
-        let base = self.config().base_url();
         tx.insert_status(&woolly_store::NewStatus {
             id,
-            uri: format!("{base}/users/{}/statuses/{id}/activity", actor.username),
+            uri: remote_uri.unwrap_or_else(|| self.reblog_uri(&actor.username, id)),
             url: None,
             account_id: actor.id,
             is_local: actor.is_local(),
@@ -409,6 +550,9 @@ impl Woolly {
             crate::jobs::DEFAULT_MAX_ATTEMPTS,
         )?)
         .await?;
+        if actor.is_local() {
+            crate::outbox::enqueue(&mut tx, &Outbound::Create { status_id: id }, now).await?;
+        }
         tx.commit().await?;
         self.wake_workers();
         let mut events = vec![
@@ -447,6 +591,17 @@ impl Woolly {
         let mut tx = self.db().begin().await?;
         let removed = tx.reblog_by(actor.id, original_id).await?;
         if let Some(reblog) = removed {
+            if actor.is_local() {
+                let outbound = Outbound::Delete {
+                    status_id: reblog,
+                    account_id: actor.id,
+                    uri: self.reblog_uri(&actor.username, reblog),
+                    visibility: Visibility::Public.as_str().to_owned(),
+                    mentioned: Vec::new(),
+                    reblog_of: Some((original_id, author_id)),
+                };
+                crate::outbox::enqueue(&mut tx, &outbound, crate::now_millis()).await?;
+            }
             tx.delete_status(reblog).await?;
             tx.bump_status(original_id, StatusCounter::Reblogs, -1)
                 .await?;

@@ -4,9 +4,8 @@
 //! local post gets them.
 //!
 //! Nothing here fetches, verifies or trusts: callers (the inbox, once it has checked signatures
-//! and ownership) hand over what they know. Text arrives as plain text and is escaped, as local
-//! posts are; remote HTML needs the sanitizer the architecture plans for (ammonia, Mastodon's
-//! allowed classes) before it can be stored, and federation adds that entry point with it.
+//! and ownership) hand over what they know. HTML from other servers goes through
+//! [`crate::sanitize`] before it is stored; plain text is escaped, as local posts are.
 
 use std::collections::HashSet;
 
@@ -22,14 +21,33 @@ use crate::statuses::{FAN_OUT_KIND, FanOut};
 use crate::text;
 use crate::visibility::Visibility;
 
+/// What a remote lookup found, stored here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolved {
+    Account(i64),
+    Status(i64),
+}
+
+/// Looks up `user@domain` handles and links on other servers (WebFinger and ActivityPub) and
+/// stores what it finds: the federation crate provides it, core's search calls it.
+pub trait RemoteResolver: Send + Sync + 'static {
+    fn resolve<'a>(
+        &'a self,
+        woolly: &'a Woolly,
+        query: &'a str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Option<Resolved>>> + Send + 'a>>;
+}
+
 /// An account on another server, as its actor document describes it.
 #[derive(Debug, Clone)]
 pub struct RemoteAccount {
     pub username: String,
     pub domain: Domain,
     pub display_name: String,
-    /// The profile text, as plain text.
+    /// The profile text, as plain text (used when `note_html` is `None`).
     pub note: String,
+    /// The profile text as the actor document gives it, HTML to sanitize.
+    pub note_html: Option<String>,
     pub locked: bool,
     pub bot: bool,
     pub discoverable: bool,
@@ -47,8 +65,10 @@ pub struct RemoteStatus {
     /// Its ActivityPub id; storing the same one twice stores it once.
     pub uri: String,
     pub url: Option<String>,
-    /// The text, as plain text.
+    /// The text, as plain text (used when `content_html` is `None`).
     pub text: String,
+    /// The content as the object gives it, HTML to sanitize.
+    pub content_html: Option<String>,
     pub spoiler_text: String,
     pub sensitive: bool,
     pub visibility: Visibility,
@@ -78,7 +98,10 @@ impl Woolly {
             )));
         }
         let base_url = self.config().base_url();
-        let note = text::render_plain_text(&remote.note, &base_url, &|_| None).html;
+        let note = match &remote.note_html {
+            Some(html) => crate::sanitize::sanitize_remote_html(html),
+            None => text::render_plain_text(&remote.note, &base_url, &|_| None).html,
+        };
         let fields: Vec<crate::accounts::ProfileField> = remote
             .fields
             .iter()
@@ -124,8 +147,7 @@ impl Woolly {
         if mentioned_accounts.len() != mentioned.len() {
             return Err(CoreError::NotFound);
         }
-        let base_url = self.config().base_url();
-        let content = text::render_plain_text(&remote.text, &base_url, &|_| None).html;
+        let (text, content) = remote_content(&remote, &self.config().base_url());
         let mut seen = HashSet::new();
         let tags: Vec<String> = remote
             .tags
@@ -153,7 +175,7 @@ impl Woolly {
             in_reply_to_id: parent.as_ref().map(|parent| parent.id),
             in_reply_to_account_id: parent.as_ref().map(|parent| parent.account_id),
             reblog_of_id: None,
-            text: remote.text,
+            text,
             content,
             spoiler_text: remote.spoiler_text,
             sensitive: remote.sensitive,
@@ -209,5 +231,233 @@ impl Woolly {
         self.wake_workers();
         self.publish(events);
         Ok(id)
+    }
+}
+
+/// The plain text and the HTML content a remote status is stored with.
+fn remote_content(remote: &RemoteStatus, base_url: &str) -> (String, String) {
+    match &remote.content_html {
+        Some(html) => {
+            let content = crate::sanitize::sanitize_remote_html(html);
+            (crate::sanitize::html_to_plain_text(&content), content)
+        }
+        None => (
+            remote.text.clone(),
+            text::render_plain_text(&remote.text, base_url, &|_| None).html,
+        ),
+    }
+}
+
+impl Woolly {
+    /// A remote account accepted the local `local_id`'s request to follow it: the request
+    /// becomes a follow. False when no request was waiting.
+    pub async fn remote_follow_accepted(&self, remote: &Account, local_id: i64) -> Result<bool> {
+        let mut tx = self.db().begin().await?;
+        let uri = tx.follow_uri(local_id, remote.id).await?;
+        let Some(request) = tx.take_follow_request(local_id, remote.id).await? else {
+            tx.rollback().await?;
+            return Ok(false);
+        };
+        tx.upsert_follow(local_id, remote.id, &request, crate::now_millis())
+            .await?;
+        if let Some(uri) = &uri {
+            tx.set_follow_uri(local_id, remote.id, uri).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// A remote account rejected the local `local_id`'s request to follow it, or removed it
+    /// from its followers.
+    pub async fn remote_follow_rejected(&self, remote: &Account, local_id: i64) -> Result<bool> {
+        let mut tx = self.db().begin().await?;
+        let request = tx.take_follow_request(local_id, remote.id).await?.is_some();
+        let follow = tx.delete_follow(local_id, remote.id).await?;
+        tx.commit().await?;
+        Ok(request || follow)
+    }
+
+    /// The id of a stored status by its ActivityPub id.
+    pub async fn status_id_by_uri(&self, uri: &str) -> Result<Option<i64>> {
+        Ok(self.db().status_id_for_uri(uri).await?)
+    }
+
+    /// A known account by its ActivityPub id.
+    pub async fn account_by_uri(&self, uri: &str) -> Result<Option<Account>> {
+        let Some(row) = self.db().account_by_uri(uri).await? else {
+            return Ok(None);
+        };
+        Ok(self.accounts_from_rows(vec![row]).await?.pop())
+    }
+
+    /// Deletes the remote `author`'s status (or reblog) with ActivityPub id `uri`, as its
+    /// author would. False when it is unknown here or not the author's (then nothing changes).
+    pub async fn delete_remote_status(&self, author: &Account, uri: &str) -> Result<bool> {
+        if author.is_local() {
+            return Ok(false);
+        }
+        let Some(id) = self.db().status_id_for_uri(uri).await? else {
+            return Ok(false);
+        };
+        let rows = self.db().statuses_by_ids(&[id]).await?;
+        if rows.first().is_none_or(|row| row.account_id != author.id) {
+            return Ok(false);
+        }
+        match self.delete_status(author, id).await {
+            Ok(_) | Err(CoreError::NotFound) => Ok(true),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// A remote account reblogged the stored status `status_id` with the `Announce` `uri`.
+    pub async fn store_remote_reblog(
+        &self,
+        author: &Account,
+        status_id: i64,
+        uri: String,
+        visibility: Visibility,
+    ) -> Result<i64> {
+        if let Some(existing) = self.db().status_id_for_uri(&uri).await? {
+            return Ok(existing);
+        }
+        let view = self
+            .reblog_with_uri(author, status_id, Some(visibility), Some(uri))
+            .await?;
+        Ok(view.status.id)
+    }
+
+    /// A remote author edited its status: the new version is stored and the old one kept in
+    /// its history, as local edits are. False when the status is unknown or not the author's.
+    pub async fn update_remote_status(
+        &self,
+        author: &Account,
+        remote: RemoteStatus,
+    ) -> Result<bool> {
+        let Some(id) = self.db().status_id_for_uri(&remote.uri).await? else {
+            return Ok(false);
+        };
+        let view = self.status_view(Some(author.id), id).await?;
+        if view.status.account_id != author.id {
+            return Ok(false);
+        }
+        let (text, content) = remote_content(&remote, &self.config().base_url());
+        let now = crate::now_millis();
+        let mut tx = self.db().begin().await?;
+        let media = tx.attached_media_ids(id).await?;
+        let media = crate::edits::json_ids(&media);
+        if tx.count_status_edits(id).await? == 0 {
+            let original = woolly_store::StatusContent {
+                text: view.status.text.clone(),
+                content: view.status.content.clone(),
+                spoiler_text: view.status.spoiler_text.clone(),
+                sensitive: view.status.sensitive,
+                language: view.status.language.clone(),
+            };
+            tx.insert_status_edit(id, &original, &media, view.status.created_at)
+                .await?;
+        }
+        let content = woolly_store::StatusContent {
+            text,
+            content,
+            spoiler_text: remote.spoiler_text,
+            sensitive: remote.sensitive,
+            language: remote.language,
+        };
+        tx.update_status_content(id, &content, now).await?;
+        tx.insert_status_edit(id, &content, &media, now).await?;
+        let mut seen = HashSet::new();
+        let tags: Vec<String> = remote
+            .tags
+            .iter()
+            .map(|tag| tag.trim_start_matches('#').to_lowercase())
+            .filter(|tag| !tag.is_empty() && seen.insert(tag.clone()))
+            .collect();
+        tx.replace_tags(id, &tags).await?;
+        tx.commit().await?;
+        self.publish([Event::StatusEdited {
+            status_id: id,
+            visibility: view.status.visibility,
+            is_local: false,
+            tags,
+        }]);
+        Ok(true)
+    }
+}
+
+/// The job kind of a received activity, which the federation crate processes.
+pub const INBOUND_KIND: &str = "federation.inbound";
+
+/// The marker a `Delete` leaves for an object not received yet, so that its late `Create` is
+/// dropped (deliveries are not ordered).
+fn deleted_marker(uri: &str) -> String {
+    format!("deleted:{uri}")
+}
+
+impl Woolly {
+    /// Accepts a received activity for processing: records its id and its job in one
+    /// transaction. False when the same id arrived before (then nothing is written).
+    pub async fn accept_inbound_activity(
+        &self,
+        activity_id: &str,
+        payload: &impl serde::Serialize,
+    ) -> Result<bool> {
+        let now = crate::now_millis();
+        let mut tx = self.db().begin().await?;
+        if !tx.record_inbound_activity(activity_id, now).await? {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        tx.enqueue_job(&new_job(
+            INBOUND_KIND,
+            payload,
+            now,
+            crate::jobs::DEFAULT_MAX_ATTEMPTS,
+        )?)
+        .await?;
+        tx.commit().await?;
+        self.wake_workers();
+        Ok(true)
+    }
+
+    /// Remembers that the object `uri` was deleted before it arrived.
+    pub async fn mark_deleted_before_arrival(&self, uri: &str) -> Result<()> {
+        let mut tx = self.db().begin().await?;
+        tx.record_inbound_activity(&deleted_marker(uri), crate::now_millis())
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether a `Delete` of the object `uri` came before it.
+    pub async fn was_deleted_before_arrival(&self, uri: &str) -> Result<bool> {
+        Ok(self
+            .db()
+            .inbound_activity_seen(&deleted_marker(uri))
+            .await?)
+    }
+}
+
+impl Woolly {
+    /// Answers a remote account's `Follow` of the local `target` with a `Reject` (a follow
+    /// that is not allowed), without changing anything else.
+    pub async fn reject_remote_follow(
+        &self,
+        target: &Account,
+        follower: &Account,
+        follow_uri: Option<String>,
+    ) -> Result<()> {
+        if !target.is_local() || follower.is_local() {
+            return Ok(());
+        }
+        let mut tx = self.db().begin().await?;
+        let outbound = crate::outbox::Outbound::Reject {
+            account_id: target.id,
+            follower_id: follower.id,
+            uri: follow_uri,
+        };
+        crate::outbox::enqueue(&mut tx, &outbound, crate::now_millis()).await?;
+        tx.commit().await?;
+        self.wake_workers();
+        Ok(())
     }
 }

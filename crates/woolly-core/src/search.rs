@@ -4,6 +4,7 @@
 
 use crate::accounts::Account;
 use crate::error::Result;
+use crate::remote::Resolved;
 use crate::state::Woolly;
 use crate::statuses::StatusView;
 
@@ -27,6 +28,8 @@ pub struct SearchQuery {
     pub account_id: Option<i64>,
     pub limit: i64,
     pub offset: i64,
+    /// Look the query up on other servers when it is a handle or a link there.
+    pub resolve: bool,
 }
 
 /// A hashtag with its use over the last week, newest day first.
@@ -60,6 +63,24 @@ impl Woolly {
             return Ok(results);
         }
         let wants = |kind: SearchKind| query.kind.is_none_or(|wanted| wanted == kind);
+        if query.resolve
+            && viewer.is_some()
+            && let Some(found) = self.resolve_remotely(text).await
+        {
+            match found {
+                Resolved::Account(id) if wants(SearchKind::Accounts) => {
+                    results.accounts = self.accounts_ordered(&[id]).await?;
+                    return Ok(results);
+                }
+                Resolved::Status(id) if wants(SearchKind::Statuses) => {
+                    if let Ok(view) = self.status_view(viewer, id).await {
+                        results.statuses.push(view);
+                    }
+                    return Ok(results);
+                }
+                _ => {}
+            }
+        }
         // A link to something on this server is that thing.
         let base = self.config().base_url();
         if let Some(path) = text.strip_prefix(&base) {
@@ -120,6 +141,29 @@ impl Woolly {
             results.statuses = self.status_views(Some(viewer), &ids).await?;
         }
         Ok(results)
+    }
+
+    /// A handle (`@user@domain`) or link of another server, looked up there. Failures are
+    /// logged and searched no further, as Mastodon answers what it has locally then.
+    async fn resolve_remotely(&self, text: &str) -> Option<Resolved> {
+        let resolver = self.remote_resolver()?;
+        let handle = text.trim_start_matches('@');
+        let is_remote_handle = handle.split_once('@').is_some_and(|(name, domain)| {
+            !name.is_empty()
+                && !domain.is_empty()
+                && !domain.eq_ignore_ascii_case(self.config().domain.as_str())
+        });
+        let is_link = text.starts_with("https://") || text.starts_with("http://");
+        if !is_remote_handle && !is_link {
+            return None;
+        }
+        match resolver.resolve(self, text).await {
+            Ok(found) => found,
+            Err(error) => {
+                tracing::info!(query = text, %error, "remote lookup failed");
+                None
+            }
+        }
     }
 
     async fn accounts_ordered(&self, ids: &[i64]) -> Result<Vec<Account>> {

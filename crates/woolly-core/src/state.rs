@@ -31,6 +31,8 @@ struct Inner {
     events: tokio::sync::broadcast::Sender<crate::events::Event>,
     /// Bounds CPU-heavy work (argon2, RSA) so that a sign-up flood cannot starve requests.
     cpu_permits: Semaphore,
+    /// Looks accounts and statuses up on other servers (installed by federation).
+    remote_resolver: std::sync::OnceLock<Arc<dyn crate::remote::RemoteResolver>>,
 }
 
 /// Keys the instance generates once and keeps in its database.
@@ -63,6 +65,7 @@ impl Woolly {
                 cpu_permits: Semaphore::new(cpus),
                 events: tokio::sync::broadcast::channel(crate::events::BUS_CAPACITY).0,
                 stopping: tokio_util::sync::CancellationToken::new(),
+                remote_resolver: std::sync::OnceLock::new(),
             }),
         })
     }
@@ -81,6 +84,15 @@ impl Woolly {
             .site_texts
             .get_or_try_init(|| crate::instance::SiteTexts::record(self.db(), self.config()))
             .await
+    }
+
+    /// Installs what looks things up on other servers; the first installation stays.
+    pub fn install_remote_resolver(&self, resolver: Arc<dyn crate::remote::RemoteResolver>) {
+        let _ = self.inner.remote_resolver.set(resolver);
+    }
+
+    pub(crate) fn remote_resolver(&self) -> Option<&Arc<dyn crate::remote::RemoteResolver>> {
+        self.inner.remote_resolver.get()
     }
 
     pub fn db(&self) -> &Db {

@@ -13,6 +13,7 @@ use crate::error::{CoreError, Result};
 use crate::events::Event;
 use crate::filters::{FilterContext, Listing};
 use crate::jobs::new_job;
+use crate::outbox::Outbound;
 use crate::state::Woolly;
 use crate::visibility::Visibility;
 
@@ -177,6 +178,11 @@ pub struct Context {
 
 impl Woolly {
     /// The URI of a local status (its ActivityPub id).
+    /// The id of a local reblog: its `Announce` activity's.
+    pub(crate) fn reblog_uri(&self, username: &str, id: i64) -> String {
+        format!("{}/activity", self.status_uri(username, id))
+    }
+
     fn status_uri(&self, username: &str, id: i64) -> String {
         format!(
             "{}/users/{username}/statuses/{id}",
@@ -377,6 +383,7 @@ impl Woolly {
             crate::jobs::DEFAULT_MAX_ATTEMPTS,
         )?)
         .await?;
+        crate::outbox::enqueue(tx, &Outbound::Create { status_id: id }, now).await?;
         Ok((id, events))
     }
 
@@ -538,7 +545,22 @@ impl Woolly {
         if let Some(original) = row.reblog_of_id {
             tx.bump_status(original, StatusCounter::Reblogs, -1).await?;
         }
+        if actor.is_local() {
+            let outbound = Outbound::Delete {
+                status_id: id,
+                account_id: actor.id,
+                uri: row.uri.clone(),
+                visibility: view.status.visibility.as_str().to_owned(),
+                mentioned: view.mentions.iter().map(|account| account.id).collect(),
+                reblog_of: view
+                    .reblog
+                    .as_ref()
+                    .map(|original| (original.status.id, original.account.id)),
+            };
+            crate::outbox::enqueue(&mut tx, &outbound, crate::now_millis()).await?;
+        }
         tx.commit().await?;
+        self.wake_workers();
         self.publish([
             Event::StatusDeleted {
                 status_id: id,

@@ -3,14 +3,20 @@
 //! content negotiation), WebFinger, and the discovery documents crawlers read first (NodeInfo,
 //! host-meta).
 //!
-//! HTTP signatures (draft-cavage) are signed and verified by [`signatures`]; inboxes and
-//! delivery are not built yet. Signed fetches plug in at [`requester::Requester`].
+//! HTTP signatures (draft-cavage) are signed and verified by [`signatures`]. Activities arrive
+//! at the [`inbox`] and are processed as jobs ([`inbound`]); local actions leave through
+//! [`delivery`], also as jobs. [`remote::Federation`] fetches from other servers with the one
+//! SSRF-safe [`client::RemoteClient`]. Signed fetches plug in at [`requester::Requester`].
 
 mod actors;
 pub mod client;
 mod collections;
+pub mod delivery;
 mod discovery;
+pub mod inbound;
+mod inbox;
 pub mod negotiation;
+pub mod remote;
 pub mod render;
 pub mod requester;
 mod routes;
@@ -20,14 +26,43 @@ pub mod vocab;
 mod web;
 mod webfinger;
 
-use axum::Router;
+use std::sync::Arc;
+
+use axum::{Extension, Router};
 use woolly_core::Woolly;
+use woolly_core::jobs::JobHandlers;
+
+pub use remote::Federation;
 
 /// Every federation route.
-pub fn router() -> Router<Woolly> {
+pub fn router(federation: Federation) -> Router<Woolly> {
     discovery::router()
         .merge(webfinger::router())
         .merge(actors::router())
         .merge(statuses::router())
         .merge(collections::router())
+        .merge(inbox::router())
+        .layer(Extension(federation))
+}
+
+/// Connects an instance to the fediverse: its client for remote requests, and the remote
+/// lookups core's search uses.
+pub fn connect(woolly: &Woolly) -> Result<Federation, client::FetchError> {
+    let federation = Federation::new(woolly)?;
+    woolly.install_remote_resolver(Arc::new(federation.clone()));
+    Ok(federation)
+}
+
+/// Adds the jobs federation runs: processing received activities, rendering outbound ones,
+/// delivering them.
+pub fn register_jobs(handlers: &mut JobHandlers, federation: &Federation) {
+    handlers.register(inbound::InboundJob {
+        federation: federation.clone(),
+    });
+    handlers.register(delivery::OutboxJob {
+        federation: federation.clone(),
+    });
+    handlers.register(delivery::DeliverJob {
+        federation: federation.clone(),
+    });
 }

@@ -303,6 +303,19 @@ impl Db {
         .await
     }
 
+    /// Hands a held job back to run at `run_at`, without counting the attempt: the job could
+    /// not start for a reason of its own (another job holds what it needs).
+    pub async fn defer_job(&self, job: &ClaimedJob, worker: &str, run_at: i64) -> Result<bool> {
+        self.update_held_job(
+            job,
+            worker,
+            "state = 'queued', attempts = attempts - 1, locked_by = NULL, locked_until = NULL, \
+             run_at = coalesce($4, run_at), last_error = coalesce($5, last_error)",
+            (Some(run_at), None),
+        )
+        .await
+    }
+
     /// The earliest moment a job could become runnable: the first due queued job or expiring
     /// lease. Workers sleep until then (or until woken by a new job).
     pub async fn next_job_due(&self) -> Result<Option<i64>> {

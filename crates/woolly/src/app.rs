@@ -39,6 +39,8 @@ pub enum StartupError {
     Core(#[from] CoreError),
     #[error("cannot install signal handlers: {0}")]
     Signals(std::io::Error),
+    #[error("cannot set up the client for other servers: {0}")]
+    Federation(#[from] woolly_federation::client::FetchError),
 }
 
 /// Opens the instance the settings describe: creates the data directory, opens (and migrates)
@@ -174,7 +176,14 @@ impl App {
             stop,
             rate_limit_requests,
         } = self;
-        let worker = Worker::new(woolly.clone(), job_handlers(), worker_options);
+        let federation = match woolly_federation::connect(&woolly) {
+            Ok(federation) => federation,
+            Err(error) => {
+                stop.cancel();
+                return Err(std::io::Error::other(error.to_string()));
+            }
+        };
+        let worker = Worker::new(woolly.clone(), job_handlers(&federation), worker_options);
         let worker_task = tokio::spawn(worker.run(stop.clone()));
         let renewal_task = tokio::spawn(renew_id_lease(woolly.clone(), stop.clone()));
         if let Some(metrics_listener) = metrics_listener {
@@ -191,6 +200,7 @@ impl App {
         }
         let app = http::app(
             woolly.clone(),
+            federation,
             metrics,
             RateLimiter::new(rate_limit_requests),
         );
@@ -210,18 +220,21 @@ impl App {
 }
 
 /// Every job kind this binary can run.
-pub fn job_handlers() -> JobHandlers {
-    JobHandlers::core()
+pub fn job_handlers(federation: &woolly_federation::Federation) -> JobHandlers {
+    let mut handlers = JobHandlers::core();
+    woolly_federation::register_jobs(&mut handlers, federation);
+    handlers
 }
 
 /// Runs a worker-only process (`woolly worker`) until SIGINT or SIGTERM.
 pub async fn run_worker(settings: &Settings) -> Result<(), StartupError> {
     let options = settings.worker_options()?;
     let woolly = open_instance(settings, "worker").await?;
+    let federation = woolly_federation::connect(&woolly)?;
     let stop = CancellationToken::new();
     stop_on_signals(stop.clone()).map_err(StartupError::Signals)?;
     let renewal_task = tokio::spawn(renew_id_lease(woolly.clone(), stop.clone()));
-    Worker::new(woolly.clone(), job_handlers(), options)
+    Worker::new(woolly.clone(), job_handlers(&federation), options)
         .run(stop)
         .await;
     renewal_task.abort();

@@ -48,6 +48,7 @@ impl MakeRequestId for RandomRequestId {
 /// The whole HTTP application for one instance.
 pub fn app(
     woolly: Woolly,
+    federation: woolly_federation::Federation,
     metrics: Arc<Metrics>,
     rate_limiter: RateLimiter,
 ) -> IntoMakeServiceWithConnectInfo<NormalizePath<Router>, SocketAddr> {
@@ -100,7 +101,7 @@ pub fn app(
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES));
     let router = Router::new()
         .merge(woolly_api::router())
-        .merge(woolly_federation::router())
+        .merge(woolly_federation::router(federation))
         .fallback(|| async {
             ApiError::new(
                 axum::http::StatusCode::NOT_FOUND,

@@ -133,6 +133,7 @@ async fn search(
         account_id: params.account_id.as_deref().and_then(|id| id.parse().ok()),
         limit: number("limit", &params.limit, 20, 40)?.max(1),
         offset: number("offset", &params.offset, 0, 10_000)?,
+        resolve: viewer.is_some() && params.resolve.unwrap_or(false),
     };
     let results = woolly.search(viewer, &query).await?;
     let config = woolly.config();
@@ -156,6 +157,7 @@ async fn account_search(
         account_id: None,
         limit: number("limit", &params.limit, 40, 80)?.max(1),
         offset: number("offset", &params.offset, 0, 10_000)?,
+        resolve: viewer.is_some() && params.resolve.unwrap_or(false),
     };
     let results = woolly.search(viewer, &query).await?;
     Ok(Json(

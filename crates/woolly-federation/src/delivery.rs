@@ -1,0 +1,610 @@
+//! Sending activities: the `federation.outbox` job renders what a local action means for other
+//! servers and writes one `federation.deliver` job per inbox (shared inboxes where known), all
+//! in one transaction; each delivery job then POSTs its activity, signed by its actor.
+//!
+//! Deliveries are durable jobs, so a crash or `kill -9` at any moment loses none: a job whose
+//! worker died runs again when its lease ends. One request is in flight per domain and a
+//! bounded number in all, so a slow server holds only its own deliveries. A domain that keeps
+//! failing (on [`UNAVAILABLE_AFTER_DAYS`] distinct days, as Mastodon counts) is marked
+//! unavailable; its deliveries then wait without connecting until the next retry is due, and
+//! each job backs off for about three days before it is given up. `410 Gone` and other client
+//! errors end a delivery at once: the peer will never take it.
+
+use std::time::Duration;
+
+use rand::Rng as _;
+use reqwest::{Method, Url};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use woolly_core::accounts::Account;
+use woolly_core::jobs::{DEFAULT_MAX_ATTEMPTS, Job, JobError, JobFuture, JobHandler, new_job};
+use woolly_core::outbox::{OUTBOX_KIND, Outbound};
+use woolly_core::statuses::StatusView;
+use woolly_core::{CoreError, Woolly};
+
+use crate::remote::{Federation, FederationError, authority};
+use crate::render::{self, ActorUrls, with_context};
+use crate::vocab::{Document, PUBLIC};
+
+/// The job kind of one delivery.
+pub const DELIVER_KIND: &str = "federation.deliver";
+/// Failure days after which a domain counts as unavailable (Mastodon's threshold).
+pub const UNAVAILABLE_AFTER_DAYS: i32 = 7;
+/// The largest answer read from an inbox.
+const MAX_RESPONSE_BYTES: usize = 64 * 1024;
+const DAY_MILLIS: i64 = 24 * 60 * 60 * 1000;
+
+/// One activity for one inbox.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Delivery {
+    pub inbox: String,
+    /// The activity, serialized once for every inbox.
+    pub activity: String,
+    /// The local account that signs it.
+    pub signer_id: i64,
+}
+
+/// Runs `federation.outbox` jobs.
+pub struct OutboxJob {
+    pub federation: Federation,
+}
+
+/// Runs `federation.deliver` jobs.
+pub struct DeliverJob {
+    pub federation: Federation,
+}
+
+impl JobHandler for OutboxJob {
+    fn kind(&self) -> &'static str {
+        OUTBOX_KIND
+    }
+
+    fn run<'a>(&'a self, woolly: &'a Woolly, job: &'a Job) -> JobFuture<'a> {
+        Box::pin(async move {
+            let outbound: Outbound = job.payload()?;
+            let Some((signer_id, activity, inboxes)) = render_outbound(woolly, &outbound).await?
+            else {
+                return Ok(());
+            };
+            let activity = serde_json::to_string(&activity)
+                .map_err(|error| JobError::Permanent(error.to_string()))?;
+            let now = woolly_core::now_millis();
+            let jobs = inboxes
+                .into_iter()
+                .map(|inbox| {
+                    new_job(
+                        DELIVER_KIND,
+                        &Delivery {
+                            inbox,
+                            activity: activity.clone(),
+                            signer_id,
+                        },
+                        now,
+                        DEFAULT_MAX_ATTEMPTS,
+                    )
+                })
+                .collect::<Result<Vec<_>, CoreError>>()?;
+            woolly.enqueue_jobs(&jobs).await?;
+            Ok(())
+        })
+    }
+}
+
+impl JobHandler for DeliverJob {
+    fn kind(&self) -> &'static str {
+        DELIVER_KIND
+    }
+
+    fn run<'a>(&'a self, woolly: &'a Woolly, job: &'a Job) -> JobFuture<'a> {
+        Box::pin(async move {
+            let delivery: Delivery = job.payload()?;
+            deliver(woolly, &self.federation, &delivery).await
+        })
+    }
+}
+
+async fn deliver(
+    woolly: &Woolly,
+    federation: &Federation,
+    delivery: &Delivery,
+) -> Result<(), JobError> {
+    let url = Url::parse(&delivery.inbox)
+        .map_err(|_| JobError::Permanent(format!("not a URL: {}", delivery.inbox)))?;
+    let domain = authority(&url)
+        .ok_or_else(|| JobError::Permanent(format!("no host in {}", delivery.inbox)))?;
+    let now = woolly_core::now_millis();
+    if let Some(health) = woolly.db().domain_health(&domain).await?
+        && health.unavailable
+        && health
+            .last_failure_at
+            .is_some_and(|at| now - at < DAY_MILLIS / 4)
+    {
+        // Paused: no connection until the domain has had some hours of rest.
+        return Err(JobError::Retry(format!("{domain} is unavailable")));
+    }
+    let (domain_slot, shared_slots) = federation.delivery_slots(&domain);
+    let Ok(_domain_permit) = domain_slot.try_acquire_owned() else {
+        // Another delivery to the same domain is in flight: come back shortly, without using
+        // an attempt, and leave this worker slot to other domains.
+        let jitter = rand::rng().random_range(200..800);
+        return Err(JobError::Defer(Duration::from_millis(jitter)));
+    };
+    let _permit = shared_slots
+        .acquire_owned()
+        .await
+        .map_err(|_| JobError::Retry("delivery slots closed".into()))?;
+
+    let signer = woolly
+        .account(delivery.signer_id)
+        .await?
+        .ok_or_else(|| JobError::Permanent("the signing account is gone".into()))?;
+    let private_key = woolly
+        .account_private_key(signer.id)
+        .await?
+        .ok_or_else(|| JobError::Permanent("the signing account has no key".into()))?;
+    let key_id = ActorUrls::of(woolly, &signer.username).key_id;
+    let body = delivery.activity.as_bytes();
+    let content_type = "application/activity+json";
+    let headers = Federation::signed_headers(
+        &url,
+        "POST",
+        Some(body),
+        &[("content-type", content_type)],
+        &key_id,
+        &private_key,
+    )
+    .map_err(|error| JobError::Permanent(error.to_string()))?;
+    let sent = federation
+        .client()
+        .send(
+            Method::POST,
+            &delivery.inbox,
+            &headers,
+            Some(body.to_vec()),
+            MAX_RESPONSE_BYTES,
+        )
+        .await;
+    let now = woolly_core::now_millis();
+    match sent {
+        Ok((_, status, _)) if status.is_success() => {
+            woolly.db().record_delivery_success(&domain, now).await?;
+            Ok(())
+        }
+        Ok((_, status, _)) if status.as_u16() == 410 => {
+            tracing::info!(inbox = %delivery.inbox, "inbox gone: delivery dropped");
+            Ok(())
+        }
+        Ok((_, status, body))
+            if status.is_client_error() && !matches!(status.as_u16(), 401 | 408 | 429) =>
+        {
+            // The server answered and will not take it: retrying would not change that.
+            Err(JobError::Permanent(format!(
+                "{} refused the delivery: {status} {}",
+                delivery.inbox,
+                String::from_utf8_lossy(&body)
+                    .chars()
+                    .take(200)
+                    .collect::<String>()
+            )))
+        }
+        Ok((_, status, _)) => {
+            woolly
+                .db()
+                .record_delivery_failure(&domain, now, now / DAY_MILLIS, UNAVAILABLE_AFTER_DAYS)
+                .await?;
+            Err(JobError::Retry(format!(
+                "{} answered {status}",
+                delivery.inbox
+            )))
+        }
+        Err(error) => {
+            woolly
+                .db()
+                .record_delivery_failure(&domain, now, now / DAY_MILLIS, UNAVAILABLE_AFTER_DAYS)
+                .await?;
+            Err(JobError::Retry(format!("{}: {error}", delivery.inbox)))
+        }
+    }
+}
+
+/// The signer, the activity and the inboxes of a local action; `None` when there is nothing
+/// to send (the status is gone, or nobody elsewhere needs to hear).
+async fn render_outbound(
+    woolly: &Woolly,
+    outbound: &Outbound,
+) -> Result<Option<(i64, Value, Vec<String>)>, JobError> {
+    let now = woolly_core::now_millis();
+    let rendered = match outbound {
+        Outbound::Create { status_id } | Outbound::Update { status_id } => {
+            let Some(view) = own_status(woolly, *status_id).await? else {
+                return Ok(None);
+            };
+            let parents = render::parent_uris(woolly, std::slice::from_ref(&view)).await?;
+            let mut inboxes = status_audience(woolly, &view).await?;
+            let activity = if let Some(announce) = render::announce(woolly, &view) {
+                if let Some(original) = &view.reblog {
+                    inboxes.extend(
+                        woolly
+                            .db()
+                            .remote_inboxes_of(&[original.account.id], false)
+                            .await?,
+                    );
+                }
+                to_value(Document::Activity(announce))?
+            } else if matches!(outbound, Outbound::Update { .. }) {
+                let mut update = render::create(woolly, &view, &parents);
+                update.kind = crate::vocab::ActivityType::Update;
+                update.id = Some(format!("{}#updates/{now}", view.status.uri));
+                to_value(Document::Activity(update))?
+            } else {
+                to_value(Document::Activity(render::create(woolly, &view, &parents)))?
+            };
+            (view.account.id, activity, inboxes)
+        }
+        Outbound::Delete {
+            account_id,
+            uri,
+            visibility,
+            mentioned,
+            reblog_of,
+            ..
+        } => {
+            let Some(actor) = woolly.account(*account_id).await? else {
+                return Ok(None);
+            };
+            let actor_uri = woolly.actor_uri(&actor);
+            let mut inboxes = if visibility == "direct" {
+                Vec::new()
+            } else {
+                woolly.db().remote_follower_inboxes(actor.id).await?
+            };
+            inboxes.extend(
+                woolly
+                    .db()
+                    .remote_inboxes_of(mentioned, visibility == "direct")
+                    .await?,
+            );
+            let activity = match reblog_of {
+                Some((original_id, original_author)) => {
+                    inboxes.extend(
+                        woolly
+                            .db()
+                            .remote_inboxes_of(&[*original_author], false)
+                            .await?,
+                    );
+                    let original_uri = woolly
+                        .status_uris(&[*original_id])
+                        .await?
+                        .remove(original_id)
+                        .unwrap_or_default();
+                    json!({
+                        "id": format!("{uri}#undo"),
+                        "type": "Undo",
+                        "actor": actor_uri,
+                        "to": [PUBLIC],
+                        "object": {
+                            "id": uri,
+                            "type": "Announce",
+                            "actor": actor_uri,
+                            "object": original_uri,
+                        },
+                    })
+                }
+                None => json!({
+                    "id": format!("{uri}#delete"),
+                    "type": "Delete",
+                    "actor": actor_uri,
+                    "to": [PUBLIC],
+                    "object": {"id": uri, "type": "Tombstone", "atomUri": uri},
+                }),
+            };
+            (actor.id, activity, inboxes)
+        }
+        Outbound::Follow {
+            account_id,
+            target_id,
+            uri,
+        } => {
+            let Some((actor, target)) = pair(woolly, *account_id, *target_id).await? else {
+                return Ok(None);
+            };
+            let activity = json!({
+                "id": uri,
+                "type": "Follow",
+                "actor": woolly.actor_uri(&actor),
+                "object": woolly.actor_uri(&target),
+            });
+            (actor.id, activity, personal_inbox(woolly, &target).await?)
+        }
+        Outbound::Unfollow {
+            account_id,
+            target_id,
+            uri,
+        } => {
+            let Some((actor, target)) = pair(woolly, *account_id, *target_id).await? else {
+                return Ok(None);
+            };
+            let actor_uri = woolly.actor_uri(&actor);
+            let follow_uri = uri
+                .clone()
+                .unwrap_or_else(|| format!("{actor_uri}#follows/{target_id}"));
+            let activity = json!({
+                "id": format!("{follow_uri}/undo"),
+                "type": "Undo",
+                "actor": actor_uri,
+                "object": {
+                    "id": follow_uri,
+                    "type": "Follow",
+                    "actor": actor_uri,
+                    "object": woolly.actor_uri(&target),
+                },
+            });
+            (actor.id, activity, personal_inbox(woolly, &target).await?)
+        }
+        Outbound::Accept {
+            account_id,
+            follower_id,
+            uri,
+        }
+        | Outbound::Reject {
+            account_id,
+            follower_id,
+            uri,
+        } => {
+            let Some((actor, follower)) = pair(woolly, *account_id, *follower_id).await? else {
+                return Ok(None);
+            };
+            let (kind, path) = if matches!(outbound, Outbound::Accept { .. }) {
+                ("Accept", "accepts")
+            } else {
+                ("Reject", "rejects")
+            };
+            let actor_uri = woolly.actor_uri(&actor);
+            let follower_uri = woolly.actor_uri(&follower);
+            let activity = json!({
+                "id": format!("{actor_uri}#{path}/follows/{follower_id}/{now}"),
+                "type": kind,
+                "actor": actor_uri,
+                "object": {
+                    "id": uri.clone().unwrap_or_else(|| format!("{follower_uri}#follows/{account_id}")),
+                    "type": "Follow",
+                    "actor": follower_uri,
+                    "object": actor_uri,
+                },
+            });
+            (actor.id, activity, personal_inbox(woolly, &follower).await?)
+        }
+        Outbound::Like {
+            account_id,
+            status_id,
+        }
+        | Outbound::Unlike {
+            account_id,
+            status_id,
+        } => {
+            let Some(actor) = woolly.account(*account_id).await? else {
+                return Ok(None);
+            };
+            let Some(row) = woolly.db().statuses_by_ids(&[*status_id]).await?.pop() else {
+                return Ok(None);
+            };
+            let Some(author) = woolly.account(row.account_id).await? else {
+                return Ok(None);
+            };
+            let actor_uri = woolly.actor_uri(&actor);
+            let like = json!({
+                "id": format!("{actor_uri}#likes/{status_id}"),
+                "type": "Like",
+                "actor": actor_uri,
+                "object": row.uri,
+            });
+            let activity = if matches!(outbound, Outbound::Like { .. }) {
+                like
+            } else {
+                json!({
+                    "id": format!("{actor_uri}#likes/{status_id}/undo/{now}"),
+                    "type": "Undo",
+                    "actor": actor_uri,
+                    "object": like,
+                })
+            };
+            (actor.id, activity, personal_inbox(woolly, &author).await?)
+        }
+        Outbound::Block {
+            account_id,
+            target_id,
+        }
+        | Outbound::Unblock {
+            account_id,
+            target_id,
+        } => {
+            let Some((actor, target)) = pair(woolly, *account_id, *target_id).await? else {
+                return Ok(None);
+            };
+            let actor_uri = woolly.actor_uri(&actor);
+            let block = json!({
+                "id": format!("{actor_uri}#blocks/{target_id}"),
+                "type": "Block",
+                "actor": actor_uri,
+                "object": woolly.actor_uri(&target),
+            });
+            let activity = if matches!(outbound, Outbound::Block { .. }) {
+                block
+            } else {
+                json!({
+                    "id": format!("{actor_uri}#blocks/{target_id}/undo/{now}"),
+                    "type": "Undo",
+                    "actor": actor_uri,
+                    "object": block,
+                })
+            };
+            (actor.id, activity, personal_inbox(woolly, &target).await?)
+        }
+        Outbound::UpdateProfile { account_id } => {
+            let Some(account) = woolly.account(*account_id).await? else {
+                return Ok(None);
+            };
+            let Some(actor) = woolly.local_actor(&account.username).await? else {
+                return Ok(None);
+            };
+            let document = render::local_actor(woolly, &actor);
+            let actor_uri = woolly.actor_uri(&account);
+            let activity = json!({
+                "id": format!("{actor_uri}#updates/{now}"),
+                "type": "Update",
+                "actor": actor_uri,
+                "to": [PUBLIC],
+                "object": serde_json::to_value(&document).map_err(|error| JobError::Permanent(error.to_string()))?,
+            });
+            (
+                account.id,
+                activity,
+                woolly.db().remote_follower_inboxes(account.id).await?,
+            )
+        }
+        Outbound::Vote {
+            account_id,
+            status_id,
+            choices,
+        } => {
+            let Some(voter) = woolly.account(*account_id).await? else {
+                return Ok(None);
+            };
+            let view = match woolly.status_view(Some(voter.id), *status_id).await {
+                Ok(view) => view,
+                Err(CoreError::NotFound) => return Ok(None),
+                Err(error) => return Err(error.into()),
+            };
+            let Some(poll) = &view.poll else {
+                return Ok(None);
+            };
+            let voter_uri = woolly.actor_uri(&voter);
+            let author_uri = woolly.actor_uri(&view.account);
+            let inboxes = personal_inbox(woolly, &view.account).await?;
+            // One `Create` per choice, as Mastodon sends votes; all go in one delivery job each.
+            let mut jobs = Vec::new();
+            for choice in choices {
+                let Some(option) = usize::try_from(*choice)
+                    .ok()
+                    .and_then(|index| poll.options.get(index))
+                else {
+                    continue;
+                };
+                let vote_uri = format!("{voter_uri}#votes/{}/{choice}", poll.id);
+                let activity = json!({
+                    "@context": crate::vocab::context(),
+                    "id": format!("{vote_uri}/activity"),
+                    "type": "Create",
+                    "actor": voter_uri,
+                    "to": [author_uri],
+                    "object": {
+                        "id": vote_uri,
+                        "type": "Note",
+                        "name": option.title,
+                        "attributedTo": voter_uri,
+                        "to": [author_uri],
+                        "inReplyTo": view.status.uri,
+                    },
+                });
+                jobs.push(activity);
+            }
+            let Some(last) = jobs.pop() else {
+                return Ok(None);
+            };
+            for activity in jobs {
+                let text = serde_json::to_string(&activity)
+                    .map_err(|error| JobError::Permanent(error.to_string()))?;
+                let extra = inboxes
+                    .iter()
+                    .map(|inbox| {
+                        new_job(
+                            DELIVER_KIND,
+                            &Delivery {
+                                inbox: inbox.clone(),
+                                activity: text.clone(),
+                                signer_id: voter.id,
+                            },
+                            now,
+                            DEFAULT_MAX_ATTEMPTS,
+                        )
+                    })
+                    .collect::<Result<Vec<_>, CoreError>>()?;
+                woolly.enqueue_jobs(&extra).await?;
+            }
+            (voter.id, last, inboxes)
+        }
+    };
+    let (signer, mut activity, mut inboxes) = rendered;
+    if let Value::Object(fields) = &mut activity
+        && !fields.contains_key("@context")
+    {
+        let mut with = serde_json::Map::new();
+        with.insert("@context".into(), crate::vocab::context());
+        with.extend(std::mem::take(fields));
+        *fields = with;
+    }
+    inboxes.sort();
+    inboxes.dedup();
+    if inboxes.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some((signer, activity, inboxes)))
+}
+
+fn to_value(document: Document) -> Result<Value, JobError> {
+    serde_json::to_value(with_context(document))
+        .map_err(|error| JobError::Permanent(error.to_string()))
+}
+
+/// A local status as its author sees it; `None` when it is gone.
+async fn own_status(woolly: &Woolly, status_id: i64) -> Result<Option<StatusView>, JobError> {
+    let Some(row) = woolly.db().statuses_by_ids(&[status_id]).await?.pop() else {
+        return Ok(None);
+    };
+    match woolly.status_view(Some(row.account_id), status_id).await {
+        Ok(view) if view.account.is_local() => Ok(Some(view)),
+        Ok(_) | Err(CoreError::NotFound) => Ok(None),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Where a status goes: its author's remote followers (but for direct posts) and the remote
+/// accounts it mentions (their own inbox for direct posts, as Mastodon does).
+async fn status_audience(woolly: &Woolly, view: &StatusView) -> Result<Vec<String>, JobError> {
+    use woolly_core::visibility::Visibility;
+    let direct = view.status.visibility == Visibility::Direct;
+    let mut inboxes = if direct {
+        Vec::new()
+    } else {
+        woolly.db().remote_follower_inboxes(view.account.id).await?
+    };
+    let mentioned: Vec<i64> = view.mentions.iter().map(|account| account.id).collect();
+    inboxes.extend(woolly.db().remote_inboxes_of(&mentioned, direct).await?);
+    Ok(inboxes)
+}
+
+async fn pair(
+    woolly: &Woolly,
+    first: i64,
+    second: i64,
+) -> Result<Option<(Account, Account)>, JobError> {
+    let (Some(first), Some(second)) = (woolly.account(first).await?, woolly.account(second).await?)
+    else {
+        return Ok(None);
+    };
+    Ok(Some((first, second)))
+}
+
+async fn personal_inbox(woolly: &Woolly, account: &Account) -> Result<Vec<String>, JobError> {
+    Ok(woolly.db().remote_inboxes_of(&[account.id], true).await?)
+}
+
+impl From<FederationError> for JobError {
+    fn from(error: FederationError) -> JobError {
+        match error {
+            FederationError::Fetch(error) => JobError::Retry(error.to_string()),
+            FederationError::Core(error) => error.into(),
+            other => JobError::Permanent(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,371 @@
+//! Processing received activities: the `federation.inbound` job, one per accepted activity.
+//!
+//! The inbox has already checked that the signer is the activity's actor. Here each activity
+//! becomes the core use case a local user's action would run (a `Follow` follows, a `Like`
+//! favourites, an `Undo` undoes), with the remote account as the actor, so that every rule
+//! (blocks, visibility, notifications, counters) applies once, in core. Objects are trusted only
+//! from their own host: an embedded object whose id is on another host than the actor's is
+//! fetched from its origin instead.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use woolly_core::CoreError;
+use woolly_core::Woolly;
+use woolly_core::accounts::Account;
+use woolly_core::jobs::{Job, JobError, JobFuture, JobHandler};
+use woolly_core::remote::INBOUND_KIND;
+use woolly_core::visibility::Visibility;
+use woolly_store::StatusRelation;
+
+use crate::remote::{
+    Federation, FederationError, MAX_PARENT_DEPTH, authority_of, is_local_uri, remote_account,
+};
+use crate::vocab::{Activity, ActivityType, Document, IdOrObject, is_public};
+
+/// What the inbox stores for a received activity.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct InboundPayload {
+    /// The account whose signature was verified: the activity's actor.
+    pub signer_id: i64,
+    pub activity: Value,
+}
+
+/// Runs `federation.inbound` jobs.
+pub struct InboundJob {
+    pub federation: Federation,
+}
+
+impl JobHandler for InboundJob {
+    fn kind(&self) -> &'static str {
+        INBOUND_KIND
+    }
+
+    fn run<'a>(&'a self, woolly: &'a Woolly, job: &'a Job) -> JobFuture<'a> {
+        Box::pin(async move {
+            let payload: InboundPayload = job.payload()?;
+            let activity = match Document::from_json(&payload.activity.to_string()) {
+                Ok(Document::Activity(activity)) => activity,
+                _ => {
+                    tracing::info!("not an activity: dropped");
+                    return Ok(());
+                }
+            };
+            let actor = woolly
+                .account(payload.signer_id)
+                .await?
+                .ok_or_else(|| JobError::Permanent("the signer is gone".into()))?;
+            let processor = Processor {
+                woolly,
+                federation: &self.federation,
+                actor: &actor,
+            };
+            match processor.process(&activity).await {
+                Ok(()) => Ok(()),
+                Err(FederationError::Fetch(error)) => Err(JobError::Retry(error.to_string())),
+                Err(FederationError::Core(error)) => match error {
+                    CoreError::Store(_) | CoreError::Internal(_) => {
+                        Err(JobError::Retry(error.to_string()))
+                    }
+                    other => {
+                        // Not allowed, not found, invalid: Mastodon drops such activities too.
+                        tracing::info!(activity = ?activity.id, error = %other, "activity dropped");
+                        Ok(())
+                    }
+                },
+                Err(error) => {
+                    tracing::info!(activity = ?activity.id, %error, "activity dropped");
+                    Ok(())
+                }
+            }
+        })
+    }
+}
+
+struct Processor<'a> {
+    woolly: &'a Woolly,
+    federation: &'a Federation,
+    actor: &'a Account,
+}
+
+type Outcome = Result<(), FederationError>;
+
+impl Processor<'_> {
+    fn actor_uri(&self) -> String {
+        self.woolly.actor_uri(self.actor)
+    }
+
+    /// Whether `uri` is on the actor's own host (what the actor may speak for).
+    fn on_actor_host(&self, uri: &str) -> bool {
+        authority_of(uri).is_some() && authority_of(uri) == authority_of(&self.actor_uri())
+    }
+
+    async fn process(&self, activity: &Activity) -> Outcome {
+        let object = activity.first_object();
+        match activity.kind {
+            ActivityType::Create => self.create(object).await,
+            ActivityType::Update => self.update(object).await,
+            ActivityType::Delete => self.delete(object).await,
+            ActivityType::Follow => self.follow(activity, object).await,
+            ActivityType::Accept => self.answer(object, true).await,
+            ActivityType::Reject => self.answer(object, false).await,
+            ActivityType::Undo => self.undo(object).await,
+            ActivityType::Like => self.like(object).await,
+            ActivityType::Announce => self.announce(activity, object).await,
+            ActivityType::Block => self.block(object).await,
+            other => {
+                tracing::info!(kind = ?other, id = ?activity.id, "activity type not handled: dropped");
+                Ok(())
+            }
+        }
+    }
+
+    /// The local account a URI names, if it names one.
+    async fn local_account(&self, uri: Option<&str>) -> Result<Option<Account>, FederationError> {
+        let Some(uri) = uri else { return Ok(None) };
+        if !is_local_uri(self.woolly, uri) {
+            return Ok(None);
+        }
+        let Some((_, rest)) = uri.split_once("/users/") else {
+            return Ok(None);
+        };
+        let username = rest.split(['/', '#', '?']).next().unwrap_or(rest);
+        Ok(self.woolly.local_account(username).await?)
+    }
+
+    async fn create(&self, object: Option<&IdOrObject<Document>>) -> Outcome {
+        let Some(Document::Object(note)) = object.and_then(IdOrObject::object) else {
+            return Ok(());
+        };
+        if !note.kind.is_status_like() {
+            return Ok(());
+        }
+        let Some(uri) = note.id.as_deref() else {
+            return Ok(());
+        };
+        if self.woolly.was_deleted_before_arrival(uri).await? {
+            tracing::info!(uri, "created after its deletion arrived: dropped");
+            return Ok(());
+        }
+        let by_actor = note
+            .attributed_to
+            .first()
+            .is_some_and(|author| *author == self.actor_uri());
+        if by_actor && self.on_actor_host(uri) {
+            self.federation
+                .store_object(self.woolly, note, MAX_PARENT_DEPTH)
+                .await?;
+        } else {
+            // Someone else's post: believed only from its origin.
+            self.federation
+                .status_for_uri(self.woolly, uri, MAX_PARENT_DEPTH)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn update(&self, object: Option<&IdOrObject<Document>>) -> Outcome {
+        match object.and_then(IdOrObject::object) {
+            Some(Document::Actor(actor)) if actor.id == self.actor_uri() => {
+                let domain = authority_of(&actor.id).unwrap_or_default();
+                self.woolly
+                    .store_remote_account(remote_account(actor, &domain)?)
+                    .await?;
+                Ok(())
+            }
+            Some(Document::Object(note)) if note.kind.is_status_like() => {
+                let Some(uri) = note.id.as_deref() else {
+                    return Ok(());
+                };
+                if !self.on_actor_host(uri) {
+                    return Ok(());
+                }
+                let remote = self
+                    .federation
+                    .remote_status(self.woolly, self.actor, note, 0)
+                    .await?;
+                if !self.woolly.update_remote_status(self.actor, remote).await? {
+                    // An edit of something never received: keep it as a new post.
+                    self.create(object).await?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    async fn delete(&self, object: Option<&IdOrObject<Document>>) -> Outcome {
+        let Some(uri) = object.and_then(IdOrObject::id) else {
+            return Ok(());
+        };
+        if uri == self.actor_uri() {
+            tracing::info!(uri, "deletion of an actor: not handled yet, dropped");
+            return Ok(());
+        }
+        if !self.on_actor_host(uri) {
+            return Ok(());
+        }
+        if !self.woolly.delete_remote_status(self.actor, uri).await? {
+            self.woolly.mark_deleted_before_arrival(uri).await?;
+        }
+        Ok(())
+    }
+
+    async fn follow(&self, activity: &Activity, object: Option<&IdOrObject<Document>>) -> Outcome {
+        let Some(target) = self.local_account(object.and_then(IdOrObject::id)).await? else {
+            return Ok(());
+        };
+        let uri = activity.id.clone().unwrap_or_default();
+        match self
+            .woolly
+            .follow_from_remote(self.actor, target.id, &uri)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(CoreError::Forbidden(_)) => {
+                // Blocked: the follower hears no (Mastodon answers with a Reject).
+                self.woolly
+                    .reject_remote_follow(&target, self.actor, Some(uri))
+                    .await?;
+                Ok(())
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// An `Accept` or `Reject` of a local account's `Follow`.
+    async fn answer(&self, object: Option<&IdOrObject<Document>>, accepted: bool) -> Outcome {
+        let follower = match object {
+            Some(IdOrObject::Object(document)) => {
+                let Document::Activity(follow) = &**document else {
+                    return Ok(());
+                };
+                let by_follower = self.local_account(follow.actor_id()).await?;
+                match by_follower {
+                    Some(account) => Some(account),
+                    None => self.local_account(follow.id.as_deref()).await?,
+                }
+            }
+            // Woolly's `Follow` ids start with the follower's actor id.
+            Some(IdOrObject::Id(id)) => self.local_account(Some(id)).await?,
+            _ => None,
+        };
+        let Some(follower) = follower else {
+            return Ok(());
+        };
+        if accepted {
+            self.woolly
+                .remote_follow_accepted(self.actor, follower.id)
+                .await?;
+        } else {
+            self.woolly
+                .remote_follow_rejected(self.actor, follower.id)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn undo(&self, object: Option<&IdOrObject<Document>>) -> Outcome {
+        match object {
+            Some(IdOrObject::Object(document)) => {
+                let Document::Activity(undone) = &**document else {
+                    return Ok(());
+                };
+                let inner = undone.first_object().and_then(IdOrObject::id);
+                match undone.kind {
+                    ActivityType::Follow => {
+                        if let Some(target) = self.local_account(inner).await? {
+                            self.woolly.unfollow(self.actor, target.id).await?;
+                        }
+                    }
+                    ActivityType::Like => {
+                        if let Some(status_id) = self.known_status(inner).await? {
+                            self.woolly
+                                .remove_status_relation(
+                                    self.actor,
+                                    StatusRelation::Favourite,
+                                    status_id,
+                                )
+                                .await?;
+                        }
+                    }
+                    ActivityType::Announce => {
+                        if let Some(id) = undone.id.as_deref() {
+                            self.woolly.delete_remote_status(self.actor, id).await?;
+                        }
+                    }
+                    ActivityType::Block => {
+                        if let Some(target) = self.local_account(inner).await? {
+                            self.woolly.unblock(self.actor, target.id).await?;
+                        }
+                    }
+                    _ => {}
+                }
+                Ok(())
+            }
+            // Only an id: it can only be recognised as a reblog stored under that id.
+            Some(IdOrObject::Id(id)) => {
+                if self.on_actor_host(id) {
+                    self.woolly.delete_remote_status(self.actor, id).await?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    async fn known_status(&self, uri: Option<&str>) -> Result<Option<i64>, FederationError> {
+        match uri {
+            Some(uri) => Ok(self.woolly.status_id_by_uri(uri).await?),
+            None => Ok(None),
+        }
+    }
+
+    async fn like(&self, object: Option<&IdOrObject<Document>>) -> Outcome {
+        if let Some(status_id) = self.known_status(object.and_then(IdOrObject::id)).await? {
+            self.woolly
+                .add_status_relation(self.actor, StatusRelation::Favourite, status_id)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn announce(
+        &self,
+        activity: &Activity,
+        object: Option<&IdOrObject<Document>>,
+    ) -> Outcome {
+        let (Some(uri), Some(object_uri)) = (activity.id.clone(), object.and_then(IdOrObject::id))
+        else {
+            return Ok(());
+        };
+        if !self.on_actor_host(&uri) {
+            return Ok(());
+        }
+        let status_id = match self.woolly.status_id_by_uri(object_uri).await? {
+            Some(id) => id,
+            None => {
+                self.federation
+                    .status_for_uri(self.woolly, object_uri, MAX_PARENT_DEPTH)
+                    .await?
+            }
+        };
+        let visibility = if activity.to.iter().any(|to| is_public(to)) {
+            Visibility::Public
+        } else if activity.cc.iter().any(|cc| is_public(cc)) {
+            Visibility::Unlisted
+        } else {
+            Visibility::Private
+        };
+        self.woolly
+            .store_remote_reblog(self.actor, status_id, uri, visibility)
+            .await?;
+        Ok(())
+    }
+
+    async fn block(&self, object: Option<&IdOrObject<Document>>) -> Outcome {
+        if let Some(target) = self.local_account(object.and_then(IdOrObject::id)).await? {
+            self.woolly.block(self.actor, target.id).await?;
+        }
+        Ok(())
+    }
+}

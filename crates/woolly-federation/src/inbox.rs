@@ -1,0 +1,218 @@
+//! The inboxes: `POST /inbox` (shared) and `POST /users/:name/inbox`.
+//!
+//! An activity is accepted only with a valid HTTP signature by its own actor: the signer's key
+//! comes from the stored account, or from its actor document (fetched, and fetched again once
+//! when the stored key no longer verifies: the actor may have rotated it). An accepted activity
+//! is recorded by id and stored as a job in one transaction, and the answer is 202 at once;
+//! processing happens in the job (see [`crate::inbound`]), so a slow or failing step never
+//! makes the sender wait or retry. A redelivered activity is acknowledged and not stored again.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Extension, Path, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde_json::Value;
+use time::OffsetDateTime;
+use woolly_api::ApiError;
+use woolly_core::Woolly;
+use woolly_core::accounts::Account;
+
+use crate::inbound::InboundPayload;
+use crate::remote::{Federation, FederationError, authority_of};
+use crate::signatures::{self, RequestParts, SignatureError};
+use crate::vocab::lenient::id_of;
+
+/// The largest activity accepted (Mastodon's limit is 1 MiB too).
+const MAX_ACTIVITY_BYTES: usize = 1024 * 1024;
+
+pub(crate) fn router() -> Router<Woolly> {
+    Router::new()
+        .route("/inbox", post(shared_inbox))
+        .route("/users/{username}/inbox", post(user_inbox))
+}
+
+async fn shared_inbox(
+    State(woolly): State<Woolly>,
+    Extension(federation): Extension<Federation>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    receive(&woolly, &federation, &method, &uri, &headers, &body).await
+}
+
+async fn user_inbox(
+    State(woolly): State<Woolly>,
+    Extension(federation): Extension<Federation>,
+    Path(username): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match woolly.local_actor(&username).await {
+        Ok(Some(_)) => receive(&woolly, &federation, &method, &uri, &headers, &body).await,
+        Ok(None) => ApiError::not_found().into_response(),
+        Err(error) => ApiError::from(error).into_response(),
+    }
+}
+
+fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
+    let message = message.into();
+    tracing::info!(status = status.as_u16(), %message, "inbound activity refused");
+    ApiError::new(status, message).into_response()
+}
+
+async fn receive(
+    woolly: &Woolly,
+    federation: &Federation,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
+    if body.len() > MAX_ACTIVITY_BYTES {
+        return refuse(StatusCode::PAYLOAD_TOO_LARGE, "Activity too large");
+    }
+    let header_pairs: Vec<(String, String)> = headers
+        .iter()
+        .filter_map(|(name, value)| {
+            Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+        })
+        .collect();
+    let path_and_query = uri
+        .path_and_query()
+        .map_or_else(|| uri.path().to_owned(), |path| path.as_str().to_owned());
+    let request = RequestParts {
+        method: method.as_str(),
+        path_and_query: &path_and_query,
+        headers: &header_pairs,
+        body,
+    };
+    let signature = match signatures::parse(&request) {
+        Ok(signature) => signature,
+        Err(error) => {
+            return refuse(
+                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNAUTHORIZED),
+                error.to_string(),
+            );
+        }
+    };
+    let activity: Value = match serde_json::from_slice(body) {
+        Ok(value @ Value::Object(_)) => value,
+        Ok(_) => return refuse(StatusCode::BAD_REQUEST, "An activity must be a JSON object"),
+        Err(error) => return refuse(StatusCode::BAD_REQUEST, format!("Malformed JSON: {error}")),
+    };
+    let Some(actor_uri) = activity.get("actor").and_then(id_of) else {
+        return refuse(StatusCode::BAD_REQUEST, "The activity names no actor");
+    };
+    let signer = match signer(woolly, federation, &signature.key_id).await {
+        Ok(signer) => signer,
+        Err(error) => {
+            return refuse(
+                StatusCode::UNAUTHORIZED,
+                format!("Could not find the key {}: {error}", signature.key_id),
+            );
+        }
+    };
+    let now = OffsetDateTime::now_utc();
+    let verified = match signatures::verify(&request, &signature, &signer.1, now) {
+        Err(SignatureError::BadSignature(_)) => {
+            // The actor may have a new key: fetch its document once more and try again.
+            match federation
+                .fetch_actor(woolly, &signer.0.actor.uri.clone().unwrap_or_default())
+                .await
+            {
+                Ok(account) => {
+                    let key = woolly
+                        .db()
+                        .account_by_id(account.id)
+                        .await
+                        .ok()
+                        .flatten()
+                        .map(|row| row.public_key_pem)
+                        .unwrap_or_default();
+                    signatures::verify(&request, &signature, &key, now)
+                }
+                Err(_) => Err(SignatureError::BadSignature(signature.key_id.clone())),
+            }
+        }
+        other => other,
+    };
+    if let Err(error) = verified {
+        return refuse(
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNAUTHORIZED),
+            error.to_string(),
+        );
+    }
+    let signer = signer.0;
+    if signer.actor.uri.as_deref() != Some(actor_uri.as_str()) {
+        // Forwarded activities would need the original's signature (LD signatures), which
+        // Woolly does not read; Mastodon drops them the same way when it cannot refetch.
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "The activity's actor is not the one who signed it",
+        );
+    }
+    let activity_id = match activity.get("id").and_then(id_of) {
+        Some(id) => {
+            if authority_of(&id) != authority_of(&actor_uri) {
+                return refuse(
+                    StatusCode::BAD_REQUEST,
+                    "The activity's id is on another host than its actor",
+                );
+            }
+            id
+        }
+        // Transient activities have no id: their body names them.
+        None => format!("transient:{}", signatures::digest_header(body)),
+    };
+    let payload = InboundPayload {
+        signer_id: signer.id,
+        activity,
+    };
+    match woolly.accept_inbound_activity(&activity_id, &payload).await {
+        Ok(fresh) => {
+            if !fresh {
+                tracing::debug!(activity_id, "activity received again: already stored");
+            }
+            StatusCode::ACCEPTED.into_response()
+        }
+        Err(error) => ApiError::from(error).into_response(),
+    }
+}
+
+/// The account that owns `key_id` and its public key: stored, or fetched from the key's
+/// document (an actor, or a key naming its owner).
+async fn signer(
+    woolly: &Woolly,
+    federation: &Federation,
+    key_id: &str,
+) -> Result<(Account, String), FederationError> {
+    let document = key_id.split('#').next().unwrap_or(key_id);
+    let account = match woolly.account_by_uri(document).await? {
+        Some(account) => account,
+        None => {
+            let (_, json) = federation.fetch(woolly, document).await?;
+            let owner = match json.get("owner").and_then(id_of) {
+                Some(owner) if json.get("inbox").is_none() => owner,
+                _ => json
+                    .get("id")
+                    .and_then(id_of)
+                    .unwrap_or_else(|| document.to_owned()),
+            };
+            federation.account_for_uri(woolly, &owner, false).await?
+        }
+    };
+    let key = woolly
+        .db()
+        .account_by_id(account.id)
+        .await
+        .map_err(woolly_core::CoreError::from)?
+        .map(|row| row.public_key_pem)
+        .unwrap_or_default();
+    Ok((account, key))
+}

@@ -1,0 +1,571 @@
+//! Reading other servers: [`Federation`] holds the one [`RemoteClient`] of an instance and
+//! fetches actor documents and objects with requests signed by the instance actor, turns them
+//! into accounts and statuses through core, and resolves `user@domain` handles with WebFinger.
+//!
+//! Whatever a document claims is checked against where it came from: an actor or object is
+//! kept only when its id is on the host that served it, and an object's author only when the
+//! author is on the object's own host, so that one server cannot speak for another.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use reqwest::{Method, Url};
+use serde_json::Value;
+use time::OffsetDateTime;
+use tokio::sync::Semaphore;
+use woolly_core::accounts::{Account, ActorLinks};
+use woolly_core::remote::{RemoteAccount, RemoteStatus, Resolved};
+use woolly_core::visibility::Visibility;
+use woolly_core::{CoreError, Domain, Woolly};
+
+use crate::client::{ACTIVITY_ACCEPT, FetchError, RemoteClient};
+use crate::signatures::{self, Outgoing, SignatureError};
+use crate::vocab::{Actor, Document, LinkRef, Object, TagType, is_public};
+
+/// How long a remote actor document is trusted before it is fetched again.
+const ACTOR_REFRESH_MILLIS: i64 = 24 * 60 * 60 * 1000;
+/// How many ancestors of a reply are fetched, at most.
+pub const MAX_PARENT_DEPTH: usize = 8;
+/// Deliveries in flight at once across all domains.
+const MAX_DELIVERIES_IN_FLIGHT: usize = 16;
+
+/// Why talking to another server did not give what was needed.
+#[derive(Debug, thiserror::Error)]
+pub enum FederationError {
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    #[error(transparent)]
+    Signature(#[from] SignatureError),
+    /// The document is not what it must be (no id, a foreign id, the wrong type…).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+pub(crate) fn invalid(message: impl Into<String>) -> FederationError {
+    FederationError::Invalid(message.into())
+}
+
+/// An instance's connection to the rest of the fediverse. Cheap to clone.
+#[derive(Clone)]
+pub struct Federation {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    client: RemoteClient,
+    /// One delivery in flight per domain.
+    domain_slots: Mutex<HashMap<String, Arc<Semaphore>>>,
+    delivery_slots: Arc<Semaphore>,
+}
+
+/// `host[:port]` of a URL, as domains are stored.
+pub fn authority(url: &Url) -> Option<String> {
+    let host = url.host_str()?.to_ascii_lowercase();
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    })
+}
+
+/// `host[:port]` of a URL given as text.
+pub fn authority_of(url: &str) -> Option<String> {
+    Url::parse(url).ok().as_ref().and_then(authority)
+}
+
+impl Federation {
+    pub fn new(woolly: &Woolly) -> Result<Federation, FetchError> {
+        let config = woolly.config();
+        let user_agent = format!(
+            "Woolly/{} (+{})",
+            woolly_core::WOOLLY_VERSION,
+            config.base_url()
+        );
+        let client = RemoteClient::new(&user_agent, config.allow_private_addresses, !config.https)?;
+        Ok(Federation {
+            inner: Arc::new(Inner {
+                client,
+                domain_slots: Mutex::new(HashMap::new()),
+                delivery_slots: Arc::new(Semaphore::new(MAX_DELIVERIES_IN_FLIGHT)),
+            }),
+        })
+    }
+
+    pub fn client(&self) -> &RemoteClient {
+        &self.inner.client
+    }
+
+    /// The semaphores a delivery to `domain` holds: its domain's single slot, then one of the
+    /// shared ones.
+    pub(crate) fn delivery_slots(&self, domain: &str) -> (Arc<Semaphore>, Arc<Semaphore>) {
+        let mut slots = match self.inner.domain_slots.lock() {
+            Ok(slots) => slots,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let domain_slot = Arc::clone(
+            slots
+                .entry(domain.to_owned())
+                .or_insert_with(|| Arc::new(Semaphore::new(1))),
+        );
+        (domain_slot, Arc::clone(&self.inner.delivery_slots))
+    }
+
+    /// Signature headers for a request by `key_id` with `private_key_pem`.
+    pub(crate) fn signed_headers(
+        url: &Url,
+        method: &str,
+        body: Option<&[u8]>,
+        extra: &[(&str, &str)],
+        key_id: &str,
+        private_key_pem: &str,
+    ) -> Result<Vec<(String, String)>, FederationError> {
+        let host = authority(url).ok_or_else(|| invalid(format!("no host in {url}")))?;
+        let path_and_query = match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        };
+        let mut headers = signatures::sign(
+            &Outgoing {
+                method,
+                path_and_query: &path_and_query,
+                host: &host,
+                body,
+                extra,
+            },
+            key_id,
+            private_key_pem,
+            OffsetDateTime::now_utc(),
+        )?;
+        headers.extend(
+            extra
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned())),
+        );
+        Ok(headers)
+    }
+
+    /// Fetches an ActivityPub document, signed by the instance actor (servers with authorized
+    /// fetch answer only signed requests). Returns where it was finally found and the JSON.
+    pub async fn fetch(&self, woolly: &Woolly, url: &str) -> Result<(Url, Value), FederationError> {
+        let parsed = Url::parse(url).map_err(|_| invalid(format!("not a URL: {url}")))?;
+        let key = woolly.instance_actor_key();
+        let key_id = format!("{}#main-key", woolly.instance_actor_uri());
+        let mut headers = Self::signed_headers(
+            &parsed,
+            "GET",
+            None,
+            &[("accept", ACTIVITY_ACCEPT)],
+            &key_id,
+            &key.private_key_pem,
+        )?;
+        // The client adds its own Accept; the signed one is the same value.
+        headers.retain(|(name, _)| !name.eq_ignore_ascii_case("accept"));
+        Ok(self.client().get_json(url, &headers).await?)
+    }
+
+    /// The account whose actor id is `uri`: the one stored, unless it is stale (or `refresh`),
+    /// else fetched and stored.
+    pub async fn account_for_uri(
+        &self,
+        woolly: &Woolly,
+        uri: &str,
+        refresh: bool,
+    ) -> Result<Account, FederationError> {
+        if is_local_uri(woolly, uri) {
+            let username = uri
+                .rsplit_once("/users/")
+                .map(|(_, name)| name)
+                .ok_or_else(|| invalid(format!("{uri} is no account here")))?;
+            return woolly
+                .local_account(username)
+                .await?
+                .ok_or_else(|| invalid(format!("{uri} is no account here")));
+        }
+        if let Some(account) = woolly.account_by_uri(uri).await? {
+            let fetched_at = woolly
+                .db()
+                .account_fetched_at(account.id)
+                .await
+                .ok()
+                .flatten();
+            let fresh =
+                fetched_at.is_some_and(|at| woolly_core::now_millis() - at < ACTOR_REFRESH_MILLIS);
+            if fresh && !refresh {
+                return Ok(account);
+            }
+            return match self.fetch_actor(woolly, uri).await {
+                Ok(account) => Ok(account),
+                // A server that is down keeps its accounts as they were.
+                Err(error) if !refresh => {
+                    tracing::info!(uri, %error, "could not refresh a remote actor");
+                    Ok(account)
+                }
+                Err(error) => Err(error),
+            };
+        }
+        self.fetch_actor(woolly, uri).await
+    }
+
+    /// Fetches an actor document and stores (or refreshes) its account.
+    pub async fn fetch_actor(
+        &self,
+        woolly: &Woolly,
+        uri: &str,
+    ) -> Result<Account, FederationError> {
+        let (found_at, json) = self.fetch(woolly, uri).await?;
+        let actor: Actor = match Document::from_json(&json.to_string()) {
+            Ok(Document::Actor(actor)) => actor,
+            _ => return Err(invalid(format!("{uri} is not an actor"))),
+        };
+        let domain = authority_of(&actor.id)
+            .ok_or_else(|| invalid(format!("actor id {:?} is not a URL", actor.id)))?;
+        if authority(&found_at).as_deref() != Some(domain.as_str()) {
+            return Err(invalid(format!(
+                "actor {} was served by another host ({found_at})",
+                actor.id
+            )));
+        }
+        let account = woolly
+            .store_remote_account(remote_account(&actor, &domain)?)
+            .await?;
+        woolly
+            .db()
+            .touch_account_fetched(account.id, woolly_core::now_millis())
+            .await
+            .map_err(CoreError::from)?;
+        Ok(account)
+    }
+
+    /// The actor id WebFinger gives for `user@domain`.
+    pub async fn webfinger(
+        &self,
+        woolly: &Woolly,
+        username: &str,
+        domain: &str,
+    ) -> Result<String, FederationError> {
+        let scheme = if woolly.config().https {
+            "https"
+        } else {
+            "http"
+        };
+        let url =
+            format!("{scheme}://{domain}/.well-known/webfinger?resource=acct:{username}@{domain}");
+        let (_, status, body) = self
+            .client()
+            .send(
+                Method::GET,
+                &url,
+                &[(
+                    "Accept".to_owned(),
+                    "application/jrd+json, application/json".to_owned(),
+                )],
+                None,
+                crate::client::MAX_DOCUMENT_BYTES,
+            )
+            .await?;
+        if !status.is_success() {
+            return Err(FetchError::Status(status).into());
+        }
+        let json: Value = serde_json::from_slice(&body)
+            .map_err(|error| FetchError::InvalidJson(error.to_string()))?;
+        json.get("links")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|link| {
+                link.get("rel").and_then(Value::as_str) == Some("self")
+                    && link
+                        .get("type")
+                        .and_then(Value::as_str)
+                        .is_some_and(|kind| {
+                            kind.contains("activity+json") || kind.contains("ld+json")
+                        })
+            })
+            .and_then(|link| link.get("href").and_then(Value::as_str))
+            .map(str::to_owned)
+            .ok_or_else(|| invalid(format!("WebFinger for {username}@{domain} names no actor")))
+    }
+
+    /// The account `user@domain`: stored, or found through WebFinger and fetched.
+    pub async fn account_for_handle(
+        &self,
+        woolly: &Woolly,
+        username: &str,
+        domain: &str,
+    ) -> Result<Account, FederationError> {
+        let domain = Domain::parse(domain)?;
+        if let Some(account) = woolly
+            .db()
+            .remote_account_by_acct(username, domain.as_str())
+            .await
+            .map_err(CoreError::from)?
+            && let Some(uri) = &account.actor.uri
+        {
+            return self.account_for_uri(woolly, uri, false).await;
+        }
+        let uri = self.webfinger(woolly, username, domain.as_str()).await?;
+        self.account_for_uri(woolly, &uri, false).await
+    }
+
+    /// The stored status with ActivityPub id `uri`, fetched (with up to `depth` ancestors)
+    /// when unknown.
+    pub async fn status_for_uri(
+        &self,
+        woolly: &Woolly,
+        uri: &str,
+        depth: usize,
+    ) -> Result<i64, FederationError> {
+        if let Some(id) = woolly.status_id_by_uri(uri).await? {
+            return Ok(id);
+        }
+        if is_local_uri(woolly, uri) {
+            return Err(invalid(format!("{uri} is no status here")));
+        }
+        let (found_at, json) = self.fetch(woolly, uri).await?;
+        let object = match Document::from_json(&json.to_string()) {
+            Ok(Document::Object(object)) if object.kind.is_status_like() => object,
+            _ => return Err(invalid(format!("{uri} is not a post"))),
+        };
+        let id = object.id.clone().unwrap_or_default();
+        if authority_of(&id) != authority(&found_at) {
+            return Err(invalid(format!(
+                "{id} was served by another host ({found_at})"
+            )));
+        }
+        self.store_object(woolly, &object, depth).await
+    }
+
+    /// Stores a status-like object whose origin was checked by the caller (it came in an
+    /// activity signed by its author, or from its own host); returns its id here.
+    pub async fn store_object(
+        &self,
+        woolly: &Woolly,
+        object: &Object,
+        depth: usize,
+    ) -> Result<i64, FederationError> {
+        let uri = object
+            .id
+            .clone()
+            .ok_or_else(|| invalid("an object without an id"))?;
+        if let Some(id) = woolly.status_id_by_uri(&uri).await? {
+            return Ok(id);
+        }
+        let author_uri = object
+            .attributed_to
+            .first()
+            .ok_or_else(|| invalid(format!("{uri} has no author")))?;
+        if authority_of(author_uri) != authority_of(&uri) {
+            return Err(invalid(format!("{uri} claims an author of another host")));
+        }
+        let author = self.account_for_uri(woolly, author_uri, false).await?;
+        let remote = self.remote_status(woolly, &author, object, depth).await?;
+        Ok(woolly.store_remote_status(&author, remote).await?)
+    }
+
+    /// Core's view of a remote object: its text, audience, mentions, hashtags and parent.
+    pub(crate) async fn remote_status(
+        &self,
+        woolly: &Woolly,
+        author: &Account,
+        object: &Object,
+        depth: usize,
+    ) -> Result<RemoteStatus, FederationError> {
+        let uri = object.id.clone().unwrap_or_default();
+        let mut mentioned_uris = Vec::new();
+        let mut tags = Vec::new();
+        for tag in &object.tag {
+            match tag.kind {
+                TagType::Mention => mentioned_uris.extend(tag.href.clone()),
+                TagType::Hashtag => tags.extend(tag.name.clone()),
+                _ => {}
+            }
+        }
+        let mut mentioned_account_ids = Vec::new();
+        for mentioned in &mentioned_uris {
+            match self.account_for_uri(woolly, mentioned, false).await {
+                Ok(account) => mentioned_account_ids.push(account.id),
+                Err(error) => tracing::info!(mentioned, %error, "unknown mentioned actor skipped"),
+            }
+        }
+        let followers = author.actor.followers_url.clone();
+        let visibility = visibility_of(object, followers.as_deref());
+        let in_reply_to_id = match &object.in_reply_to {
+            Some(parent) if depth > 0 => {
+                match Box::pin(self.status_for_uri(woolly, parent, depth - 1)).await {
+                    Ok(id) => Some(id),
+                    Err(error) => {
+                        tracing::info!(parent, %error, "the parent of a reply could not be fetched");
+                        None
+                    }
+                }
+            }
+            Some(parent) => woolly.status_id_by_uri(parent).await?,
+            None => None,
+        };
+        let (content, language) = match object.content_and_language() {
+            Some((content, language)) => (content.to_owned(), language.map(str::to_owned)),
+            None => (object.name.clone().unwrap_or_default(), None),
+        };
+        Ok(RemoteStatus {
+            url: LinkRef::html_url(&object.url)
+                .map(str::to_owned)
+                .or(Some(uri.clone())),
+            uri,
+            text: String::new(),
+            content_html: Some(content),
+            spoiler_text: object.summary.clone().unwrap_or_default(),
+            sensitive: object.sensitive.unwrap_or(false)
+                || object.summary.as_deref().is_some_and(|s| !s.is_empty()),
+            visibility,
+            language,
+            in_reply_to_id,
+            mentioned_account_ids,
+            tags,
+            created_at: object
+                .published
+                .as_ref()
+                .map_or_else(woolly_core::now_millis, |published| published.unix_millis()),
+        })
+    }
+
+    /// Looks a handle or a link up on its server.
+    pub async fn resolve(
+        &self,
+        woolly: &Woolly,
+        query: &str,
+    ) -> Result<Option<Resolved>, FederationError> {
+        let query = query.trim();
+        if query.starts_with("https://") || query.starts_with("http://") {
+            if let Some(id) = woolly.status_id_by_uri(query).await? {
+                return Ok(Some(Resolved::Status(id)));
+            }
+            let (found_at, json) = self.fetch(woolly, query).await?;
+            return match Document::from_json(&json.to_string()) {
+                Ok(Document::Actor(actor)) => {
+                    let account = self.account_for_uri(woolly, &actor.id, false).await?;
+                    Ok(Some(Resolved::Account(account.id)))
+                }
+                Ok(Document::Object(object)) if object.kind.is_status_like() => {
+                    let id = object.id.clone().unwrap_or_default();
+                    // A post is trusted from its own host only; from elsewhere it is refetched.
+                    let status = if authority_of(&id) == authority(&found_at) {
+                        self.store_object(woolly, &object, MAX_PARENT_DEPTH).await?
+                    } else {
+                        self.status_for_uri(woolly, &id, MAX_PARENT_DEPTH).await?
+                    };
+                    Ok(Some(Resolved::Status(status)))
+                }
+                _ => Ok(None),
+            };
+        }
+        let handle = query.trim_start_matches('@');
+        let Some((username, domain)) = handle.split_once('@') else {
+            return Ok(None);
+        };
+        let account = self.account_for_handle(woolly, username, domain).await?;
+        Ok(Some(Resolved::Account(account.id)))
+    }
+}
+
+/// Whether `uri` is on this server.
+pub(crate) fn is_local_uri(woolly: &Woolly, uri: &str) -> bool {
+    let base = woolly.config().base_url();
+    uri.strip_prefix(&base)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// Mastodon's addressing rules (`ActivityPub::Parser::StatusParser#visibility`): public when
+/// the public collection is in `to`, unlisted when it is in `cc`, followers-only when the
+/// author's followers are addressed, direct otherwise.
+pub fn visibility_of(object: &Object, followers_url: Option<&str>) -> Visibility {
+    if object.to.iter().any(|to| is_public(to)) {
+        Visibility::Public
+    } else if object.cc.iter().any(|cc| is_public(cc)) {
+        Visibility::Unlisted
+    } else if followers_url.is_some_and(|followers| {
+        object
+            .to
+            .iter()
+            .chain(&object.cc)
+            .any(|address| address == followers)
+    }) || object
+        .to
+        .iter()
+        .chain(&object.cc)
+        .any(|address| address.ends_with("/followers"))
+    {
+        Visibility::Private
+    } else {
+        Visibility::Direct
+    }
+}
+
+/// Core's view of an actor document.
+pub fn remote_account(actor: &Actor, domain: &str) -> Result<RemoteAccount, FederationError> {
+    let username = actor
+        .preferred_username
+        .clone()
+        .filter(|name| !name.is_empty())
+        .ok_or_else(|| invalid(format!("actor {} has no preferredUsername", actor.id)))?;
+    let public_key_pem = actor
+        .public_key
+        .as_ref()
+        .map(|key| key.public_key_pem.clone())
+        .unwrap_or_default();
+    let fields = actor
+        .attachment
+        .iter()
+        .filter_map(|attachment| {
+            Some((
+                attachment.name.clone()?,
+                woolly_core::sanitize::html_to_plain_text(attachment.value.as_deref()?),
+            ))
+        })
+        .collect();
+    Ok(RemoteAccount {
+        username,
+        domain: Domain::parse(domain)?,
+        display_name: actor.name.clone().unwrap_or_default(),
+        note: String::new(),
+        note_html: Some(actor.summary.clone().unwrap_or_default()),
+        locked: actor.manually_approves_followers.unwrap_or(false),
+        bot: actor.kind.is_automated(),
+        discoverable: actor.discoverable.unwrap_or(false),
+        indexable: actor.indexable.unwrap_or(false),
+        public_key_pem,
+        fields,
+        actor: ActorLinks {
+            uri: Some(actor.id.clone()),
+            url: LinkRef::html_url(&actor.url).map(str::to_owned),
+            inbox_url: actor.inbox.clone(),
+            shared_inbox_url: actor
+                .endpoints
+                .as_ref()
+                .and_then(|endpoints| endpoints.shared_inbox.clone()),
+            followers_url: actor.followers.clone(),
+            actor_type: Some(format!("{:?}", actor.kind)),
+            avatar_remote_url: actor.icon.as_ref().map(|icon| icon.url.clone()),
+            header_remote_url: actor.image.as_ref().map(|image| image.url.clone()),
+        },
+    })
+}
+
+impl woolly_core::remote::RemoteResolver for Federation {
+    fn resolve<'a>(
+        &'a self,
+        woolly: &'a Woolly,
+        query: &'a str,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Option<Resolved>, CoreError>> + Send + 'a>,
+    > {
+        Box::pin(async move {
+            Federation::resolve(self, woolly, query)
+                .await
+                .map_err(|error| match error {
+                    FederationError::Core(error) => error,
+                    other => CoreError::Validation(other.to_string()),
+                })
+        })
+    }
+}

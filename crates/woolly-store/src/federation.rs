@@ -1,0 +1,239 @@
+//! What federation keeps beyond accounts and statuses: the ids of activities received (so that
+//! a redelivered one is processed once), the ids of Follow activities, where remote accounts'
+//! inboxes are, and each remote domain's delivery health (Mastodon's `DeliveryFailureTracker`).
+
+use crate::AccountRow;
+use crate::accounts::ACCOUNT_COLUMNS;
+use crate::connect::{Db, Tx, on_reader, on_tx, on_writer};
+use crate::error::Result;
+use crate::statuses::id_list;
+
+/// How a remote domain has answered deliveries lately.
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct DomainHealthRow {
+    pub domain: String,
+    /// Distinct days with a failed delivery since the last success.
+    pub failure_days: i32,
+    pub last_failure_day: Option<i64>,
+    pub last_failure_at: Option<i64>,
+    pub last_success_at: Option<i64>,
+    /// Set after failures on enough distinct days: deliveries to it pause until it answers.
+    pub unavailable: bool,
+}
+
+impl Tx {
+    /// Records that the activity `activity_id` arrived; false when it had arrived before.
+    pub async fn record_inbound_activity(&mut self, activity_id: &str, now: i64) -> Result<bool> {
+        let inserted = on_tx!(rows_affected, self, conn => sqlx::query(
+            "INSERT INTO inbound_activity (activity_id, received_at) VALUES ($1, $2) \
+             ON CONFLICT (activity_id) DO NOTHING",
+        )
+        .bind(activity_id)
+        .bind(now)
+        .execute(conn)
+        .await)?;
+        Ok(inserted == 1)
+    }
+
+    /// Remembers the id of the Follow activity behind the follow request (`account_id` asks to
+    /// follow `target_id`) or the follow, whichever exists.
+    pub async fn set_follow_uri(
+        &mut self,
+        account_id: i64,
+        target_id: i64,
+        uri: &str,
+    ) -> Result<()> {
+        for table in ["follow_request", "follow"] {
+            let sql = format!(
+                "UPDATE {table} SET uri = $1 WHERE account_id = $2 AND target_account_id = $3"
+            );
+            on_tx!(rows_affected, self, conn => sqlx::query(&sql)
+                .bind(uri)
+                .bind(account_id)
+                .bind(target_id)
+                .execute(conn)
+                .await)?;
+        }
+        Ok(())
+    }
+
+    /// The id of the Follow activity behind the follow request or follow of `account_id` to
+    /// `target_id`, if one was recorded.
+    pub async fn follow_uri(&mut self, account_id: i64, target_id: i64) -> Result<Option<String>> {
+        let row: Option<(Option<String>,)> = on_tx!(self, conn => sqlx::query_as(
+            "SELECT uri FROM follow_request WHERE account_id = $1 AND target_account_id = $2 \
+             UNION ALL SELECT uri FROM follow WHERE account_id = $1 AND target_account_id = $2",
+        )
+        .bind(account_id)
+        .bind(target_id)
+        .fetch_optional(&mut *conn)
+        .await)?;
+        Ok(row.and_then(|(uri,)| uri))
+    }
+}
+
+impl Db {
+    /// Whether `activity_id` was recorded as received.
+    pub async fn inbound_activity_seen(&self, activity_id: &str) -> Result<bool> {
+        let row: Option<(i64,)> = on_reader!(self, pool => sqlx::query_as(
+            "SELECT received_at FROM inbound_activity WHERE activity_id = $1",
+        )
+        .bind(activity_id)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.is_some())
+    }
+
+    /// An account by its ActivityPub id (remote accounts record theirs).
+    pub async fn account_by_uri(&self, uri: &str) -> Result<Option<AccountRow>> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM account WHERE uri = $1");
+        let row = on_reader!(self, pool => sqlx::query_as::<_, AccountRow>(&sql)
+            .bind(uri)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row)
+    }
+
+    /// The id of a status by its ActivityPub id.
+    pub async fn status_id_for_uri(&self, uri: &str) -> Result<Option<i64>> {
+        let row: Option<(i64,)> = on_reader!(self, pool => sqlx::query_as(
+            "SELECT id FROM status WHERE uri = $1",
+        )
+        .bind(uri)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.map(|(id,)| id))
+    }
+
+    /// The inboxes (shared ones where known) of the remote accounts following `account_id`,
+    /// each once.
+    pub async fn remote_follower_inboxes(&self, account_id: i64) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = on_reader!(self, pool => sqlx::query_as(
+            "SELECT DISTINCT coalesce(a.shared_inbox_url, a.inbox_url) FROM follow f \
+             JOIN account a ON a.id = f.account_id \
+             WHERE f.target_account_id = $1 AND a.domain IS NOT NULL \
+               AND coalesce(a.shared_inbox_url, a.inbox_url) IS NOT NULL",
+        )
+        .bind(account_id)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows.into_iter().map(|(inbox,)| inbox).collect())
+    }
+
+    /// The inboxes of those of `account_ids` that are remote: their own inbox when
+    /// `personal`, else their server's shared inbox where known.
+    pub async fn remote_inboxes_of(
+        &self,
+        account_ids: &[i64],
+        personal: bool,
+    ) -> Result<Vec<String>> {
+        if account_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let column = if personal {
+            "coalesce(inbox_url, shared_inbox_url)"
+        } else {
+            "coalesce(shared_inbox_url, inbox_url)"
+        };
+        let sql = format!(
+            "SELECT DISTINCT {column} FROM account \
+             WHERE id IN ({}) AND domain IS NOT NULL AND {column} IS NOT NULL",
+            id_list(account_ids)
+        );
+        let rows: Vec<(String,)> = on_reader!(self, pool => sqlx::query_as(&sql)
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows.into_iter().map(|(inbox,)| inbox).collect())
+    }
+
+    /// The local accounts following `account_id` (a remote account), for deciding whether its
+    /// posts concern anyone here.
+    pub async fn has_local_followers(&self, account_id: i64) -> Result<bool> {
+        let row: Option<(i64,)> = on_reader!(self, pool => sqlx::query_as(
+            "SELECT f.account_id FROM follow f JOIN account a ON a.id = f.account_id \
+             WHERE f.target_account_id = $1 AND a.domain IS NULL LIMIT 1",
+        )
+        .bind(account_id)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.is_some())
+    }
+
+    /// Marks the remote account's actor document as just fetched.
+    pub async fn touch_account_fetched(&self, account_id: i64, now: i64) -> Result<()> {
+        on_writer!(rows_affected, self, pool => sqlx::query(
+            "UPDATE account SET fetched_at = $1 WHERE id = $2",
+        )
+        .bind(now)
+        .bind(account_id)
+        .execute(pool)
+        .await)?;
+        Ok(())
+    }
+
+    /// When the remote account's actor document was last fetched.
+    pub async fn account_fetched_at(&self, account_id: i64) -> Result<Option<i64>> {
+        let row: Option<(Option<i64>,)> = on_reader!(self, pool => sqlx::query_as(
+            "SELECT fetched_at FROM account WHERE id = $1",
+        )
+        .bind(account_id)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.and_then(|(at,)| at))
+    }
+
+    pub async fn domain_health(&self, domain: &str) -> Result<Option<DomainHealthRow>> {
+        let row = on_reader!(self, pool => sqlx::query_as::<_, DomainHealthRow>(
+            "SELECT domain, failure_days, last_failure_day, last_failure_at, last_success_at, \
+             unavailable FROM domain_health WHERE domain = $1",
+        )
+        .bind(domain)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row)
+    }
+
+    /// A delivery to `domain` succeeded: its failures are forgotten and it is available again.
+    pub async fn record_delivery_success(&self, domain: &str, now: i64) -> Result<()> {
+        on_writer!(rows_affected, self, pool => sqlx::query(
+            "INSERT INTO domain_health (domain, failure_days, last_success_at, unavailable) \
+             VALUES ($1, 0, $2, FALSE) \
+             ON CONFLICT (domain) DO UPDATE SET failure_days = 0, last_success_at = $2, \
+             unavailable = FALSE",
+        )
+        .bind(domain)
+        .bind(now)
+        .execute(pool)
+        .await)?;
+        Ok(())
+    }
+
+    /// A delivery to `domain` failed on day `day` (days since the epoch): a new day counts one
+    /// more failure day, and at `unavailable_after` days the domain is marked unavailable.
+    pub async fn record_delivery_failure(
+        &self,
+        domain: &str,
+        now: i64,
+        day: i64,
+        unavailable_after: i32,
+    ) -> Result<DomainHealthRow> {
+        let row = on_writer!(self, pool => sqlx::query_as::<_, DomainHealthRow>(
+            "INSERT INTO domain_health (domain, failure_days, last_failure_day, last_failure_at, unavailable) \
+             VALUES ($1, 1, $2, $3, FALSE) \
+             ON CONFLICT (domain) DO UPDATE SET \
+               failure_days = domain_health.failure_days + \
+                 CASE WHEN domain_health.last_failure_day = $2 THEN 0 ELSE 1 END, \
+               last_failure_day = $2, last_failure_at = $3, \
+               unavailable = (domain_health.failure_days + \
+                 CASE WHEN domain_health.last_failure_day = $2 THEN 0 ELSE 1 END) >= $4 \
+             RETURNING domain, failure_days, last_failure_day, last_failure_at, last_success_at, unavailable",
+        )
+        .bind(domain)
+        .bind(day)
+        .bind(now)
+        .bind(unavailable_after)
+        .fetch_one(pool)
+        .await)?;
+        Ok(row)
+    }
+}

@@ -72,6 +72,32 @@ impl Woolly {
         })
     }
 
+    /// Looks up on their servers the accounts a text mentions as `user@domain` that are not
+    /// known here yet, so that composing can link and address them (Mastodon resolves them
+    /// when posting too). Failures leave the mention as plain text.
+    pub(crate) async fn resolve_remote_mentions(&self, text: &str) {
+        if self.remote_resolver().is_none() {
+            return;
+        }
+        let (candidates, _) = text::scan(text);
+        let local_domain = self.config().domain.as_str().to_owned();
+        for acct in candidates {
+            let Some((name, host)) = acct.split_once('@') else {
+                continue;
+            };
+            if host.eq_ignore_ascii_case(&local_domain) {
+                continue;
+            }
+            let known = self.db().remote_account_by_acct(name, host).await;
+            if matches!(known, Ok(None))
+                && let Some(resolver) = self.remote_resolver()
+                && let Err(error) = resolver.resolve(self, &acct).await
+            {
+                tracing::info!(acct, %error, "mentioned account not found");
+            }
+        }
+    }
+
     /// Renders checked text, resolving mentions of local accounts (`user` or
     /// `user@this-domain`) inside the transaction that will store the status.
     pub(crate) async fn compose(&self, tx: &mut Tx, text: &str) -> Result<Composed> {
@@ -88,23 +114,52 @@ impl Woolly {
             .iter()
             .filter_map(|acct| local_name(acct))
             .collect();
-        let mentioned: Vec<Account> = tx
+        let remote_handles: Vec<(String, String)> = candidates
+            .iter()
+            .filter(|acct| local_name(acct).is_none())
+            .filter_map(|acct| acct.split_once('@'))
+            .map(|(name, host)| (name.to_owned(), host.to_owned()))
+            .collect();
+        let mut mentioned: Vec<Account> = tx
             .local_accounts_named(&local_names)
             .await?
             .into_iter()
             .map(Account::from)
             .collect();
+        mentioned.extend(
+            tx.remote_accounts_named(&remote_handles)
+                .await?
+                .into_iter()
+                .map(Account::from),
+        );
         let base_url = self.config().base_url();
         let resolve = |acct: &str| -> Option<MentionTarget> {
-            let name = local_name(acct)?;
-            mentioned
-                .iter()
-                .find(|account| account.username.eq_ignore_ascii_case(&name))
-                .map(|account| MentionTarget {
-                    acct: account.username.clone(),
-                    url: format!("{base_url}/@{}", account.username),
-                    username: account.username.clone(),
-                })
+            let account = match local_name(acct) {
+                Some(name) => mentioned.iter().find(|account| {
+                    account.is_local() && account.username.eq_ignore_ascii_case(&name)
+                }),
+                None => mentioned.iter().find(|account| {
+                    account.domain.as_deref().is_some_and(|domain| {
+                        format!("{}@{domain}", account.username).eq_ignore_ascii_case(acct)
+                    })
+                }),
+            }?;
+            Some(MentionTarget {
+                acct: match &account.domain {
+                    Some(domain) => format!("{}@{domain}", account.username),
+                    None => account.username.clone(),
+                },
+                url: match &account.domain {
+                    Some(_) => account
+                        .actor
+                        .url
+                        .clone()
+                        .or_else(|| account.actor.uri.clone())
+                        .unwrap_or_default(),
+                    None => format!("{base_url}/@{}", account.username),
+                },
+                username: account.username.clone(),
+            })
         };
         let html = text::render_plain_text(text, &base_url, &resolve).html;
         let mut seen = HashSet::new();

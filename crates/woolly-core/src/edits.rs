@@ -110,9 +110,10 @@ impl Woolly {
             .filter(|account| !already_mentioned.contains(&account.id))
         {
             tx.insert_mention(id, account.id).await?;
-            if let Some(notification_id) = tx
-                .insert_notification(account.id, actor.id, "mention", Some(id), now)
-                .await?
+            if account.is_local()
+                && let Some(notification_id) = tx
+                    .insert_notification(account.id, actor.id, "mention", Some(id), now)
+                    .await?
             {
                 events.push(Event::Notification {
                     account_id: account.id,

@@ -205,6 +205,7 @@ impl Woolly {
         post: NewPost,
     ) -> Result<StatusView> {
         let idempotency_key = post.idempotency_key.clone();
+        self.resolve_remote_mentions(&post.text).await;
         let prepared = self.prepare_post(author, user, post).await?;
         let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
@@ -365,7 +366,8 @@ impl Woolly {
                 account_ids: vec![author.id],
             },
         ];
-        for account in &mentioned {
+        // Remote accounts hear of it through delivery, not notifications here.
+        for account in mentioned.iter().filter(|account| account.is_local()) {
             let notification = tx
                 .insert_notification(account.id, author.id, "mention", Some(id), now)
                 .await?;

@@ -413,6 +413,29 @@ impl Tx {
     }
 }
 
+impl Tx {
+    /// The known remote accounts among `(username, domain)` handles (case-insensitive).
+    pub async fn remote_accounts_named(
+        &mut self,
+        handles: &[(String, String)],
+    ) -> Result<Vec<crate::AccountRow>> {
+        let mut found = Vec::new();
+        for (username, domain) in handles {
+            let sql = format!(
+                "SELECT {} FROM account WHERE lower(username) = lower($1) AND lower(domain) = lower($2)",
+                crate::accounts::ACCOUNT_COLUMNS
+            );
+            let row = on_tx!(self, conn => sqlx::query_as::<_, crate::AccountRow>(&sql)
+                .bind(username)
+                .bind(domain)
+                .fetch_optional(conn)
+                .await)?;
+            found.extend(row);
+        }
+        Ok(found)
+    }
+}
+
 impl Db {
     /// Statuses by id, in no particular order, whoever may see them (callers have checked).
     pub async fn statuses_by_ids(&self, ids: &[i64]) -> Result<Vec<StatusRow>> {

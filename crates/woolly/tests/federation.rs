@@ -1,0 +1,391 @@
+//! Federation between real Woolly instances: two (or three) servers started by the test, each
+//! on its own `127.0.0.1:PORT` domain over plain HTTP with private addresses allowed, talking
+//! ActivityPub to each other. Everything is checked through the client API on the other side.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{TestInstance, TestServer, account, eventually, http};
+use serde_json::{Value, json};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// A server and its instance, with the domain others know it by.
+struct Node {
+    instance: TestInstance,
+    server: TestServer,
+}
+
+impl Node {
+    async fn start() -> Node {
+        let instance = TestInstance::new().await;
+        let server = instance.start_on_own_domain().await;
+        Node { instance, server }
+    }
+
+    fn domain(&self) -> String {
+        self.server
+            .base_url
+            .trim_start_matches("http://")
+            .to_owned()
+    }
+
+    async fn user(&self, name: &str) -> User {
+        let (token, id) = account(&self.instance, &self.server, name).await;
+        User {
+            base: self.server.base_url.clone(),
+            token,
+            id,
+            handle: format!("{name}@{}", self.domain()),
+        }
+    }
+}
+
+/// A local user of one node, talking to its own server.
+#[derive(Clone)]
+struct User {
+    base: String,
+    token: String,
+    id: String,
+    /// `name@domain`, as other servers address it.
+    handle: String,
+}
+
+impl User {
+    async fn get(&self, path: &str) -> (u16, Value) {
+        let response = http()
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn get_ok(&self, path: &str) -> Value {
+        let (status, body) = self.get(path).await;
+        assert_eq!(status, 200, "GET {path}: {body}");
+        body
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Value {
+        let response = http()
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        assert_eq!(status, 200, "POST {path}: {body}");
+        body
+    }
+
+    async fn put(&self, path: &str, body: Value) -> Value {
+        let response = http()
+            .put(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200, "PUT {path}");
+        response.json().await.unwrap()
+    }
+
+    async fn delete(&self, path: &str) {
+        let response = http()
+            .delete(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200, "DELETE {path}");
+    }
+
+    /// The id here of another server's account, found with `resolve=true`.
+    async fn resolve(&self, handle: &str) -> String {
+        let found = self
+            .get_ok(&format!(
+                "/api/v2/search?q=@{handle}&resolve=true&type=accounts"
+            ))
+            .await;
+        let accounts = found["accounts"].as_array().unwrap();
+        assert_eq!(accounts.len(), 1, "{handle} resolves: {found}");
+        assert_eq!(accounts[0]["acct"], handle);
+        accounts[0]["id"].as_str().unwrap().to_owned()
+    }
+
+    async fn relationship(&self, id: &str) -> Value {
+        self.get_ok(&format!("/api/v1/accounts/relationships?id[]={id}"))
+            .await[0]
+            .clone()
+    }
+
+    async fn follow_and_wait(&self, handle: &str) -> String {
+        let id = self.resolve(handle).await;
+        self.post(&format!("/api/v1/accounts/{id}/follow"), json!({}))
+            .await;
+        eventually(WAIT, "the follow to be accepted", || async {
+            (self.relationship(&id).await["following"] == true).then_some(())
+        })
+        .await;
+        id
+    }
+
+    /// The home timeline's statuses.
+    async fn home(&self) -> Vec<Value> {
+        self.get_ok("/api/v1/timelines/home")
+            .await
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    /// Waits for a status whose content contains `text` in the home timeline.
+    async fn wait_home(&self, text: &str) -> Value {
+        eventually(WAIT, &format!("{text:?} in the home timeline"), || async {
+            self.home().await.into_iter().find(|status| {
+                status["content"]
+                    .as_str()
+                    .is_some_and(|content| content.contains(text))
+            })
+        })
+        .await
+    }
+
+    async fn notifications(&self, kind: &str) -> Vec<Value> {
+        self.get_ok(&format!("/api/v1/notifications?types[]={kind}"))
+            .await
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    async fn wait_notification(&self, kind: &str, from: &str) -> Value {
+        eventually(
+            WAIT,
+            &format!("a {kind} notification from {from}"),
+            || async {
+                self.notifications(kind)
+                    .await
+                    .into_iter()
+                    .find(|notification| notification["account"]["acct"] == from)
+            },
+        )
+        .await
+    }
+}
+
+#[tokio::test]
+async fn two_servers_follow_post_reply_like_boost_edit_delete_and_unfollow_both_ways() {
+    let a = Node::start().await;
+    let b = Node::start().await;
+    let alice = a.user("alice").await;
+    let bob = b.user("bob").await;
+
+    // alice@A finds bob@B through WebFinger and follows him; bob's server accepts.
+    let bob_on_a = alice.follow_and_wait(&bob.handle).await;
+    let followers = bob
+        .get_ok(&format!("/api/v1/accounts/{}/followers", bob.id))
+        .await;
+    assert_eq!(followers[0]["acct"], alice.handle, "{followers}");
+    bob.wait_notification("follow", &alice.handle).await;
+
+    // bob posts; it reaches alice's home timeline, as his.
+    let post = bob
+        .post(
+            "/api/v1/statuses",
+            json!({"status": "Hello from B #woolly", "visibility": "public"}),
+        )
+        .await;
+    let on_a = alice.wait_home("Hello from B").await;
+    assert_eq!(on_a["account"]["acct"], bob.handle);
+    assert_eq!(on_a["account"]["id"], bob_on_a);
+    assert_eq!(on_a["uri"], post["uri"]);
+    assert_eq!(on_a["visibility"], "public");
+    assert_eq!(on_a["tags"][0]["name"], "woolly");
+    let remote_id = on_a["id"].as_str().unwrap().to_owned();
+
+    // alice likes, boosts and replies; bob sees each on his server.
+    alice
+        .post(
+            &format!("/api/v1/statuses/{remote_id}/favourite"),
+            json!({}),
+        )
+        .await;
+    alice
+        .post(&format!("/api/v1/statuses/{remote_id}/reblog"), json!({}))
+        .await;
+    let reply = alice
+        .post(
+            "/api/v1/statuses",
+            json!({"status": format!("@{} nice to meet you", bob.handle), "in_reply_to_id": remote_id}),
+        )
+        .await;
+    assert_eq!(reply["mentions"][0]["acct"], bob.handle, "{reply}");
+    bob.wait_notification("favourite", &alice.handle).await;
+    bob.wait_notification("reblog", &alice.handle).await;
+    let mention = bob.wait_notification("mention", &alice.handle).await;
+    assert!(
+        mention["status"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("nice to meet you")
+    );
+    let bob_post_id = post["id"].as_str().unwrap();
+    let counts = bob.get_ok(&format!("/api/v1/statuses/{bob_post_id}")).await;
+    assert_eq!(counts["favourites_count"], 1, "{counts}");
+    assert_eq!(counts["reblogs_count"], 1, "{counts}");
+    let context = bob
+        .get_ok(&format!("/api/v1/statuses/{bob_post_id}/context"))
+        .await;
+    assert_eq!(context["descendants"][0]["account"]["acct"], alice.handle);
+
+    // alice takes the like and the boost back.
+    alice
+        .post(
+            &format!("/api/v1/statuses/{remote_id}/unfavourite"),
+            json!({}),
+        )
+        .await;
+    alice
+        .post(&format!("/api/v1/statuses/{remote_id}/unreblog"), json!({}))
+        .await;
+    eventually(WAIT, "the like and boost undone on B", || async {
+        let status = bob.get_ok(&format!("/api/v1/statuses/{bob_post_id}")).await;
+        (status["favourites_count"] == 0 && status["reblogs_count"] == 0).then_some(())
+    })
+    .await;
+
+    // bob edits, then deletes; alice's server follows.
+    bob.put(
+        &format!("/api/v1/statuses/{bob_post_id}"),
+        json!({"status": "Hello from B, edited"}),
+    )
+    .await;
+    eventually(WAIT, "the edit on A", || async {
+        let (_, status) = alice.get(&format!("/api/v1/statuses/{remote_id}")).await;
+        (status["content"].as_str()?.contains("edited") && !status["edited_at"].is_null())
+            .then_some(())
+    })
+    .await;
+    bob.delete(&format!("/api/v1/statuses/{bob_post_id}")).await;
+    eventually(WAIT, "the deletion on A", || async {
+        let (status, _) = alice.get(&format!("/api/v1/statuses/{remote_id}")).await;
+        (status == 404).then_some(())
+    })
+    .await;
+
+    // The other direction: bob follows alice, alice posts, bob reads.
+    let alice_on_b = bob.follow_and_wait(&alice.handle).await;
+    alice
+        .post("/api/v1/statuses", json!({"status": "And hello from A"}))
+        .await;
+    let from_a = bob.wait_home("And hello from A").await;
+    assert_eq!(from_a["account"]["id"], alice_on_b);
+
+    // Unfollows reach the other side.
+    alice
+        .post(&format!("/api/v1/accounts/{bob_on_a}/unfollow"), json!({}))
+        .await;
+    eventually(WAIT, "alice gone from bob's followers", || async {
+        let followers = bob
+            .get_ok(&format!("/api/v1/accounts/{}/followers", bob.id))
+            .await;
+        followers.as_array()?.is_empty().then_some(())
+    })
+    .await;
+
+    a.server.stop().await;
+    b.server.stop().await;
+}
+
+#[tokio::test]
+async fn locked_accounts_approve_remote_followers_and_private_posts_reach_only_their_audience() {
+    let a = Node::start().await;
+    let b = Node::start().await;
+    let alice = a.user("alice").await;
+    let carol = a.user("carol").await;
+    let bob = b.user("bob").await;
+    let response = http()
+        .patch(format!("{}/api/v1/accounts/update_credentials", bob.base))
+        .bearer_auth(&bob.token)
+        .json(&json!({"locked": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+
+    // alice asks; the request waits on B until bob authorizes it.
+    let bob_on_a = alice.resolve(&bob.handle).await;
+    let relationship = alice
+        .post(&format!("/api/v1/accounts/{bob_on_a}/follow"), json!({}))
+        .await;
+    assert_eq!(relationship["requested"], true, "{relationship}");
+    let request = eventually(WAIT, "the follow request on B", || async {
+        bob.get_ok("/api/v1/follow_requests")
+            .await
+            .as_array()?
+            .first()
+            .cloned()
+    })
+    .await;
+    assert_eq!(request["acct"], alice.handle);
+    assert_eq!(alice.relationship(&bob_on_a).await["following"], false);
+    let alice_on_b = request["id"].as_str().unwrap().to_owned();
+    bob.post(
+        &format!("/api/v1/follow_requests/{alice_on_b}/authorize"),
+        json!({}),
+    )
+    .await;
+    eventually(WAIT, "the authorization on A", || async {
+        (alice.relationship(&bob_on_a).await["following"] == true).then_some(())
+    })
+    .await;
+
+    // A followers-only post reaches alice (a follower), not carol on the same server.
+    bob.post(
+        "/api/v1/statuses",
+        json!({"status": "for my followers only", "visibility": "private"}),
+    )
+    .await;
+    let private = alice.wait_home("for my followers only").await;
+    assert_eq!(private["visibility"], "private");
+    let private_id = private["id"].as_str().unwrap();
+    let (status, _) = carol.get(&format!("/api/v1/statuses/{private_id}")).await;
+    assert_eq!(status, 404, "carol must not see a followers-only post");
+    let (status, _) = http()
+        .get(format!(
+            "{}/api/v1/statuses/{private_id}",
+            a.server.base_url
+        ))
+        .send()
+        .await
+        .map(|response| (response.status().as_u16(), ()))
+        .unwrap();
+    assert_eq!(status, 404, "nor may anonymous readers");
+
+    // A direct message to carol reaches carol alone.
+    let carol_on_b = bob.resolve(&carol.handle).await;
+    assert!(!carol_on_b.is_empty());
+    bob.post(
+        "/api/v1/statuses",
+        json!({"status": format!("@{} a secret", carol.handle), "visibility": "direct"}),
+    )
+    .await;
+    let dm = carol.wait_notification("mention", &bob.handle).await;
+    assert_eq!(dm["status"]["visibility"], "direct");
+    let dm_id = dm["status"]["id"].as_str().unwrap();
+    let (status, _) = alice.get(&format!("/api/v1/statuses/{dm_id}")).await;
+    assert_eq!(status, 404, "alice must not see carol's direct message");
+    assert!(alice.notifications("mention").await.is_empty());
+
+    a.server.stop().await;
+    b.server.stop().await;
+}

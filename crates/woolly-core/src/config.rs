@@ -89,6 +89,8 @@ pub struct InstanceConfig {
     pub https: bool,
     /// Federate with hosts on loopback and private networks (tests only).
     pub allow_private_addresses: bool,
+    /// Serve actors and objects to signed requests only (Mastodon's authorized fetch).
+    pub authorized_fetch: bool,
     pub title: String,
     pub description: String,
     pub contact_email: String,
@@ -115,6 +117,7 @@ impl InstanceConfig {
             domain,
             https: true,
             allow_private_addresses: false,
+            authorized_fetch: false,
             title: "Woolly".to_owned(),
             description: Self::DEFAULT_DESCRIPTION.to_owned(),
             contact_email: String::new(),

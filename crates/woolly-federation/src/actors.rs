@@ -12,6 +12,7 @@ use woolly_core::Woolly;
 
 use crate::negotiation::{ActivityJson, redirect, wants_activity_json};
 use crate::render::{self, ActorUrls, with_context};
+use crate::requester::Requester;
 use crate::routes::local_actor;
 use crate::vocab::{Collection, CollectionType, Document};
 use crate::web;
@@ -29,9 +30,12 @@ async fn actor(
     State(woolly): State<Woolly>,
     Path(username): Path<String>,
     headers: HeaderMap,
+    requester: Result<Requester, ApiError>,
 ) -> Result<Response, ApiError> {
     let actor = local_actor(&woolly, &username).await?;
     if wants_activity_json(&headers) {
+        // With authorized fetch, only signed requests get the document.
+        requester?;
         let document = render::local_actor(&woolly, &actor);
         Ok(ActivityJson(with_context(Document::Actor(document))).into_response())
     } else {
@@ -45,9 +49,11 @@ async fn profile(
     State(woolly): State<Woolly>,
     Path(username): Path<String>,
     headers: HeaderMap,
+    requester: Result<Requester, ApiError>,
 ) -> Result<Response, ApiError> {
     let actor = local_actor(&woolly, &username).await?;
     if wants_activity_json(&headers) {
+        requester?;
         let document = render::local_actor(&woolly, &actor);
         Ok(ActivityJson(with_context(Document::Actor(document))).into_response())
     } else {

@@ -21,7 +21,7 @@ use woolly_core::accounts::Account;
 
 use crate::inbound::InboundPayload;
 use crate::remote::{Federation, FederationError, authority_of};
-use crate::signatures::{self, RequestParts, SignatureError};
+use crate::signatures::{self, RequestParts, Signature, SignatureError};
 use crate::vocab::lenient::id_of;
 
 /// The largest activity accepted (Mastodon's limit is 1 MiB too).
@@ -86,7 +86,13 @@ async fn receive(
     let path_and_query = uri
         .path_and_query()
         .map_or_else(|| uri.path().to_owned(), |path| path.as_str().to_owned());
+    let scheme = if woolly.config().https {
+        "https"
+    } else {
+        "http"
+    };
     let request = RequestParts {
+        scheme,
         method: method.as_str(),
         path_and_query: &path_and_query,
         headers: &header_pairs,
@@ -94,12 +100,7 @@ async fn receive(
     };
     let signature = match signatures::parse(&request) {
         Ok(signature) => signature,
-        Err(error) => {
-            return refuse(
-                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNAUTHORIZED),
-                error.to_string(),
-            );
-        }
+        Err(error) => return refuse(status_of(&error), error.to_string()),
     };
     let activity: Value = match serde_json::from_slice(body) {
         Ok(value @ Value::Object(_)) => value,
@@ -109,46 +110,10 @@ async fn receive(
     let Some(actor_uri) = activity.get("actor").and_then(id_of) else {
         return refuse(StatusCode::BAD_REQUEST, "The activity names no actor");
     };
-    let signer = match signer(woolly, federation, &signature.key_id).await {
+    let signer = match authenticate(woolly, federation, &request, &signature).await {
         Ok(signer) => signer,
-        Err(error) => {
-            return refuse(
-                StatusCode::UNAUTHORIZED,
-                format!("Could not find the key {}: {error}", signature.key_id),
-            );
-        }
+        Err((status, message)) => return refuse(status, message),
     };
-    let now = OffsetDateTime::now_utc();
-    let verified = match signatures::verify(&request, &signature, &signer.1, now) {
-        Err(SignatureError::BadSignature(_)) => {
-            // The actor may have a new key: fetch its document once more and try again.
-            match federation
-                .fetch_actor(woolly, &signer.0.actor.uri.clone().unwrap_or_default())
-                .await
-            {
-                Ok(account) => {
-                    let key = woolly
-                        .db()
-                        .account_by_id(account.id)
-                        .await
-                        .ok()
-                        .flatten()
-                        .map(|row| row.public_key_pem)
-                        .unwrap_or_default();
-                    signatures::verify(&request, &signature, &key, now)
-                }
-                Err(_) => Err(SignatureError::BadSignature(signature.key_id.clone())),
-            }
-        }
-        other => other,
-    };
-    if let Err(error) = verified {
-        return refuse(
-            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNAUTHORIZED),
-            error.to_string(),
-        );
-    }
-    let signer = signer.0;
     if signer.actor.uri.as_deref() != Some(actor_uri.as_str()) {
         // Forwarded activities would need the original's signature (LD signatures), which
         // Woolly does not read; Mastodon drops them the same way when it cannot refetch.
@@ -182,6 +147,54 @@ async fn receive(
             StatusCode::ACCEPTED.into_response()
         }
         Err(error) => ApiError::from(error).into_response(),
+    }
+}
+
+fn status_of(error: &SignatureError) -> StatusCode {
+    StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNAUTHORIZED)
+}
+
+/// The account whose key signed `request`, once the signature is verified; otherwise the
+/// status to answer and why.
+pub(crate) async fn authenticate(
+    woolly: &Woolly,
+    federation: &Federation,
+    request: &RequestParts<'_>,
+    signature: &Signature,
+) -> Result<Account, (StatusCode, String)> {
+    let (account, key) = signer(woolly, federation, &signature.key_id)
+        .await
+        .map_err(|error| {
+            (
+                StatusCode::UNAUTHORIZED,
+                format!("Could not find the key {}: {error}", signature.key_id),
+            )
+        })?;
+    let now = OffsetDateTime::now_utc();
+    let verified = match signatures::verify(request, signature, &key, now) {
+        Err(SignatureError::BadSignature(_)) if !account.is_local() => {
+            // The actor may have a new key: fetch its document once more and try again.
+            let uri = account.actor.uri.clone().unwrap_or_default();
+            match federation.fetch_actor(woolly, &uri).await {
+                Ok(refreshed) => {
+                    let key = woolly
+                        .db()
+                        .account_by_id(refreshed.id)
+                        .await
+                        .ok()
+                        .flatten()
+                        .map(|row| row.public_key_pem)
+                        .unwrap_or_default();
+                    signatures::verify(request, signature, &key, now)
+                }
+                Err(_) => Err(SignatureError::BadSignature(signature.key_id.clone())),
+            }
+        }
+        other => other,
+    };
+    match verified {
+        Ok(()) => Ok(account),
+        Err(error) => Err((status_of(&error), error.to_string())),
     }
 }
 

@@ -1,16 +1,20 @@
-//! Who is asking for an ActivityPub document: the seam where signed fetches plug in.
+//! Who is asking for an ActivityPub document: the seam where signed fetches are verified.
 //!
 //! Every read of an actor, object or collection takes a [`Requester`] and reads as its viewer,
 //! so the rules of core decide what it may see: an anonymous requester sees public and unlisted
-//! statuses only. The HTTP-signature module will verify a request's `Signature` (or RFC 9421
-//! `Signature-Input`) here, resolve the signing key to an account, and make that account the
-//! viewer, so that a follower's server can fetch followers-only posts; with authorized fetch
-//! on, it will also refuse unsigned requests (401) here, in one place for every route.
+//! statuses only, while a signed fetch by a follower's server reads as that follower and sees
+//! followers-only posts too. A request with a signature that does not verify reads as
+//! anonymous (as Mastodon's does) — unless the instance runs with authorized fetch, where
+//! every such read must be signed and anything else is refused with 401, here, in one place.
 
 use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use woolly_api::ApiError;
 use woolly_core::Woolly;
+
+use crate::remote::Federation;
+use crate::signatures::{self, RequestParts};
 
 /// The account a fetch is made for, if any.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -40,11 +44,55 @@ impl Requester {
 impl FromRequestParts<Woolly> for Requester {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        _parts: &mut Parts,
-        _woolly: &Woolly,
-    ) -> Result<Requester, ApiError> {
-        // No signature is verified yet, so none is trusted: every fetch is anonymous.
-        Ok(Requester::anonymous())
+    async fn from_request_parts(parts: &mut Parts, woolly: &Woolly) -> Result<Requester, ApiError> {
+        let required = woolly.config().authorized_fetch;
+        let refused = |message: String| {
+            if required {
+                Err(ApiError::new(StatusCode::UNAUTHORIZED, message))
+            } else {
+                Ok(Requester::anonymous())
+            }
+        };
+        let signed = parts.headers.contains_key("signature")
+            || parts.headers.contains_key("signature-input");
+        if !signed {
+            return refused("Request not signed".to_owned());
+        }
+        let Some(federation) = parts.extensions.get::<Federation>().cloned() else {
+            return refused("Signatures cannot be checked here".to_owned());
+        };
+        let headers: Vec<(String, String)> = parts
+            .headers
+            .iter()
+            .filter_map(|(name, value)| {
+                Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+            })
+            .collect();
+        let path_and_query = parts.uri.path_and_query().map_or_else(
+            || parts.uri.path().to_owned(),
+            |path| path.as_str().to_owned(),
+        );
+        let request = RequestParts {
+            scheme: if woolly.config().https {
+                "https"
+            } else {
+                "http"
+            },
+            method: parts.method.as_str(),
+            path_and_query: &path_and_query,
+            headers: &headers,
+            body: &[],
+        };
+        let signature = match signatures::parse(&request) {
+            Ok(signature) => signature,
+            Err(error) => return refused(error.to_string()),
+        };
+        match crate::inbox::authenticate(woolly, &federation, &request, &signature).await {
+            Ok(account) => Ok(Requester::signed_by(account.id)),
+            Err((_, message)) => {
+                tracing::info!(%message, "signed fetch not verified");
+                refused(message)
+            }
+        }
     }
 }

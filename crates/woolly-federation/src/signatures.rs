@@ -10,7 +10,13 @@
 //!
 //! Looking keys up is the caller's business: a [`SignatureError::BadSignature`] with a cached key
 //! is the cue to refetch the key once (the actor may have rotated it) and verify again.
-//! RFC 9421 signatures are not read yet.
+//!
+//! RFC 9421 signatures (`Signature-Input` and `Signature`, which Fedify and newer servers send)
+//! are verified too, for `rsa-v1_5-sha256`: the covered components must include `@method`, the
+//! target (`@target-uri`, `@request-target` or `@path`) and, with a body, `content-digest`,
+//! which must match the body; `created` must lie in the same window as a `Date`. The
+//! `@signature-params` line is the received parameters as sent, which RFC 9421 senders
+//! serialize canonically.
 
 use aws_lc_rs::signature::{self, RsaKeyPair, UnparsedPublicKey};
 use base64::Engine as _;
@@ -70,11 +76,16 @@ pub struct Signature {
     pub signature: Vec<u8>,
     pub created: Option<i64>,
     pub expires: Option<i64>,
+    /// For an RFC 9421 signature: its parameters as received (the `@signature-params` value);
+    /// `None` for draft-cavage.
+    pub rfc9421_params: Option<String>,
 }
 
 /// What a request is, as far as signatures see it.
 #[derive(Debug, Clone, Copy)]
 pub struct RequestParts<'a> {
+    /// `http` or `https`: how the request reached this server (RFC 9421's `@scheme`).
+    pub scheme: &'a str,
     /// `GET`, `POST`…
     pub method: &'a str,
     /// The path with its query, as sent (`/users/alice/inbox`).
@@ -187,6 +198,9 @@ pub fn sign(
 
 /// Parses a request's `Signature` header (or `Authorization: Signature …`).
 pub fn parse(request: &RequestParts<'_>) -> Result<Signature, SignatureError> {
+    if request.header("signature-input").is_some() {
+        return parse_rfc9421(request);
+    }
     let raw = match request.header("signature") {
         Some(value) => value,
         None => request
@@ -234,7 +248,194 @@ pub fn parse(request: &RequestParts<'_>) -> Result<Signature, SignatureError> {
         signature,
         created,
         expires,
+        rfc9421_params: None,
     })
+}
+
+/// Splits `text` on `separator` outside double quotes and parentheses.
+fn split_top_level(text: &str, separator: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut start, mut quoted, mut depth) = (0, false, 0_i32);
+    let mut escaped = false;
+    for (index, c) in text.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => depth -= 1,
+            c if c == separator && !quoted && depth == 0 => {
+                parts.push(text[start..index].trim());
+                start = index + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    parts.push(text[start..].trim());
+    parts.into_iter().filter(|part| !part.is_empty()).collect()
+}
+
+/// Reads the first signature of an RFC 9421 request: `Signature-Input: sig1=("@method" …);
+/// keyid="…";created=…` and `Signature: sig1=:base64:`.
+fn parse_rfc9421(request: &RequestParts<'_>) -> Result<Signature, SignatureError> {
+    let malformed = |what: &str| SignatureError::Malformed(what.to_owned());
+    let input = request.header("signature-input").unwrap_or_default();
+    let first = split_top_level(input, ',')
+        .into_iter()
+        .next()
+        .ok_or_else(|| malformed("empty Signature-Input"))?;
+    let (label, params) = first
+        .split_once('=')
+        .ok_or_else(|| malformed("no label in Signature-Input"))?;
+    let params = params.trim();
+    let list_end = params
+        .find(')')
+        .filter(|_| params.starts_with('('))
+        .ok_or_else(|| malformed("Signature-Input is not an inner list"))?;
+    let components: Vec<String> = params[1..list_end]
+        .split_whitespace()
+        .map(|component| {
+            if component.contains(';') {
+                // Component parameters (`;sf`, `;key`, `;req`) change the value signed.
+                return Err(malformed("component parameters are not supported"));
+            }
+            Ok(component.trim_matches('"').to_ascii_lowercase())
+        })
+        .collect::<Result<_, _>>()?;
+    let (mut key_id, mut algorithm, mut created, mut expires) = (None, None, None, None);
+    for param in split_top_level(&params[list_end + 1..], ';') {
+        let (name, value) = param.split_once('=').unwrap_or((param, ""));
+        let value = value.trim().trim_matches('"');
+        match name.trim() {
+            "keyid" => key_id = Some(value.to_owned()),
+            "alg" => algorithm = Some(value.to_ascii_lowercase()),
+            "created" => created = value.parse().ok(),
+            "expires" => expires = value.parse().ok(),
+            _ => {}
+        }
+    }
+    let signature_header = request.header("signature").ok_or(SignatureError::Missing)?;
+    let encoded = split_top_level(signature_header, ',')
+        .into_iter()
+        .filter_map(|member| member.split_once('='))
+        .find(|(name, _)| name.trim() == label.trim())
+        .map(|(_, value)| value.trim().trim_matches(':'))
+        .ok_or_else(|| malformed("no signature for the Signature-Input label"))?;
+    let signature = STANDARD
+        .decode(encoded)
+        .map_err(|_| malformed("the signature is not base64"))?;
+    Ok(Signature {
+        key_id: key_id.ok_or_else(|| malformed("no keyid"))?,
+        algorithm,
+        headers: components,
+        signature,
+        created,
+        expires,
+        rfc9421_params: Some(params.to_owned()),
+    })
+}
+
+/// Checks an RFC 9421 signature: required components, time window, `Content-Digest`, then the
+/// RSA signature over the signature base.
+fn verify_rfc9421(
+    request: &RequestParts<'_>,
+    signature: &Signature,
+    params: &str,
+    public_key_pem: &str,
+    now: OffsetDateTime,
+) -> Result<(), SignatureError> {
+    match signature.algorithm.as_deref() {
+        None | Some("rsa-v1_5-sha256") => {}
+        Some(other) => return Err(SignatureError::UnsupportedAlgorithm(other.to_owned())),
+    }
+    let covers = |name: &str| signature.headers.iter().any(|header| header == name);
+    if !covers("@method") {
+        return Err(SignatureError::MissingComponent("@method"));
+    }
+    if !covers("@target-uri") && !covers("@request-target") && !covers("@path") {
+        return Err(SignatureError::MissingComponent("@target-uri"));
+    }
+    let has_body = !request.body.is_empty() || request.method.eq_ignore_ascii_case("POST");
+    if has_body && !covers("content-digest") {
+        return Err(SignatureError::MissingComponent("content-digest"));
+    }
+    if signature.created.is_none() {
+        return Err(SignatureError::MissingComponent("created"));
+    }
+    check_time(request, signature, now)?;
+    if covers("content-digest") {
+        check_content_digest(request)?;
+    }
+    let authority = request
+        .header("host")
+        .ok_or(SignatureError::MissingComponent("host"))?
+        .trim()
+        .to_ascii_lowercase();
+    let (path, query) = request
+        .path_and_query
+        .split_once('?')
+        .unwrap_or((request.path_and_query, ""));
+    let mut lines = Vec::with_capacity(signature.headers.len() + 1);
+    for name in &signature.headers {
+        let value = match name.as_str() {
+            "@method" => request.method.to_ascii_uppercase(),
+            "@target-uri" => format!("{}://{authority}{}", request.scheme, request.path_and_query),
+            "@authority" => authority.clone(),
+            "@scheme" => request.scheme.to_owned(),
+            "@request-target" => request.path_and_query.to_owned(),
+            "@path" => path.to_owned(),
+            "@query" => format!("?{query}"),
+            derived if derived.starts_with('@') => {
+                return Err(SignatureError::Malformed(format!(
+                    "unsupported component {derived}"
+                )));
+            }
+            header => request
+                .header(header)
+                .ok_or_else(|| {
+                    SignatureError::Malformed(format!("signed header {header} is absent"))
+                })?
+                .trim()
+                .to_owned(),
+        };
+        lines.push(format!("\"{name}\": {value}"));
+    }
+    lines.push(format!("\"@signature-params\": {params}"));
+    let der = der_from_pem(public_key_pem)?;
+    UnparsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, der)
+        .verify(lines.join("\n").as_bytes(), &signature.signature)
+        .map_err(|_| SignatureError::BadSignature(signature.key_id.clone()))
+}
+
+/// `Content-Digest` (RFC 9530): its `sha-256` or `sha-512` entry must match the body.
+fn check_content_digest(request: &RequestParts<'_>) -> Result<(), SignatureError> {
+    let header = request
+        .header("content-digest")
+        .ok_or(SignatureError::MissingComponent("content-digest"))?;
+    let mut checked = false;
+    for entry in split_top_level(header, ',') {
+        let Some((algorithm, value)) = entry.split_once('=') else {
+            continue;
+        };
+        let algorithm = match algorithm.trim().to_ascii_lowercase().as_str() {
+            "sha-256" => &aws_lc_rs::digest::SHA256,
+            "sha-512" => &aws_lc_rs::digest::SHA512,
+            _ => continue,
+        };
+        let expected = aws_lc_rs::digest::digest(algorithm, request.body);
+        let given = STANDARD
+            .decode(value.trim().trim_matches(':'))
+            .map_err(|_| SignatureError::DigestMismatch)?;
+        if given != expected.as_ref() {
+            return Err(SignatureError::DigestMismatch);
+        }
+        checked = true;
+    }
+    if checked {
+        Ok(())
+    } else {
+        Err(SignatureError::DigestMismatch)
+    }
 }
 
 /// Splits `a="x,y",b="z"` on the commas outside quotes.
@@ -264,6 +465,9 @@ pub fn verify(
     public_key_pem: &str,
     now: OffsetDateTime,
 ) -> Result<(), SignatureError> {
+    if let Some(params) = &signature.rfc9421_params {
+        return verify_rfc9421(request, signature, params, public_key_pem, now);
+    }
     match signature.algorithm.as_deref() {
         None | Some("rsa-sha256") | Some("hs2019") => {}
         Some(other) => return Err(SignatureError::UnsupportedAlgorithm(other.to_owned())),
@@ -426,6 +630,7 @@ mod tests {
         at: OffsetDateTime,
     ) -> Result<(), SignatureError> {
         let request = RequestParts {
+            scheme: "https",
             method: "POST",
             path_and_query: "/users/bob/inbox",
             headers,
@@ -442,6 +647,7 @@ mod tests {
         let headers = delivery(&private, body);
         assert_eq!(check(&headers, body, &public, now()), Ok(()));
         let signature = parse(&RequestParts {
+            scheme: "https",
             method: "POST",
             path_and_query: "/",
             headers: &headers,
@@ -564,6 +770,109 @@ mod tests {
         assert_eq!(
             digest_header(b""),
             "SHA-256=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+        );
+    }
+
+    /// An RFC 9421 delivery as Fedify sends it, signed over `components` by `private`.
+    fn rfc9421_delivery(
+        private: &str,
+        body: &[u8],
+        components: &[&str],
+        created: i64,
+    ) -> Vec<(String, String)> {
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, body);
+        let content_digest = format!("sha-256=:{}:", STANDARD.encode(digest.as_ref()));
+        let list = components
+            .iter()
+            .map(|component| format!("\"{component}\""))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let params = format!(
+            "({list});alg=\"rsa-v1_5-sha256\";keyid=\"https://a.example/users/alice#main-key\";created={created}"
+        );
+        let mut lines = Vec::new();
+        for component in components {
+            let value = match *component {
+                "@method" => "POST".to_owned(),
+                "@target-uri" => "https://b.example/users/bob/inbox".to_owned(),
+                "@authority" => "b.example".to_owned(),
+                "content-digest" => content_digest.clone(),
+                other => panic!("{other}"),
+            };
+            lines.push(format!("\"{component}\": {value}"));
+        }
+        lines.push(format!("\"@signature-params\": {params}"));
+        let key = RsaKeyPair::from_pkcs8(&der_from_pem(private).unwrap()).unwrap();
+        let mut signed = vec![0; key.public_modulus_len()];
+        key.sign(
+            &signature::RSA_PKCS1_SHA256,
+            &aws_lc_rs::rand::SystemRandom::new(),
+            lines.join("\n").as_bytes(),
+            &mut signed,
+        )
+        .unwrap();
+        vec![
+            ("Host".into(), "b.example".into()),
+            ("Content-Digest".into(), content_digest),
+            ("Signature-Input".into(), format!("sig1={params}")),
+            (
+                "Signature".into(),
+                format!("sig1=:{}:", STANDARD.encode(&signed)),
+            ),
+        ]
+    }
+
+    fn verify_rfc9421_delivery(
+        headers: &[(String, String)],
+        body: &[u8],
+        public: &str,
+    ) -> Result<(), SignatureError> {
+        let request = RequestParts {
+            scheme: "https",
+            method: "POST",
+            path_and_query: "/users/bob/inbox",
+            headers,
+            body,
+        };
+        let signature = parse(&request)?;
+        assert!(signature.rfc9421_params.is_some());
+        verify(&request, &signature, public, now())
+    }
+
+    #[test]
+    fn rfc9421_signatures_verify_and_tampering_fails() {
+        let (private, public) = keys();
+        let body = br#"{"type":"Create"}"#;
+        let all = ["@method", "@target-uri", "@authority", "content-digest"];
+        let headers = rfc9421_delivery(&private, body, &all, now().unix_timestamp());
+        verify_rfc9421_delivery(&headers, body, &public).unwrap();
+        // Another body: its digest no longer matches.
+        assert_eq!(
+            verify_rfc9421_delivery(&headers, br#"{"type":"Delete"}"#, &public),
+            Err(SignatureError::DigestMismatch)
+        );
+        // Another key.
+        let (_, other_public) = keys();
+        assert!(matches!(
+            verify_rfc9421_delivery(&headers, body, &other_public),
+            Err(SignatureError::BadSignature(_))
+        ));
+        // Too old.
+        let old = rfc9421_delivery(&private, body, &all, now().unix_timestamp() - 3 * 3600);
+        assert_eq!(
+            verify_rfc9421_delivery(&old, body, &public),
+            Err(SignatureError::Expired)
+        );
+        // A body whose digest is not covered.
+        let partial = rfc9421_delivery(
+            &private,
+            body,
+            &["@method", "@target-uri"],
+            now().unix_timestamp(),
+        );
+        assert_eq!(
+            verify_rfc9421_delivery(&partial, body, &public),
+            Err(SignatureError::MissingComponent("content-digest"))
         );
     }
 }

@@ -236,15 +236,22 @@ async fn open_sqlite(options: SqliteConnectOptions, url: &str) -> Result<Pools> 
         url: url.to_owned(),
         source,
     };
+    // No idle timeout or lifetime: SQLite connections are files, nothing to recycle, and
+    // without them sqlx runs no maintenance task, whose idle-connection loop was seen spinning
+    // at 100% CPU on shutdown (sqlx 0.8.6).
     let writer = SqlitePoolOptions::new()
         .max_connections(1)
         .min_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
         .acquire_timeout(Duration::from_secs(30))
         .connect_with(options.clone())
         .await
         .map_err(open_error)?;
     let readers = SqlitePoolOptions::new()
         .max_connections(SQLITE_READERS)
+        .idle_timeout(None)
+        .max_lifetime(None)
         .acquire_timeout(Duration::from_secs(30))
         .connect_with(options.read_only(true))
         .await

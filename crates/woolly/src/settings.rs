@@ -38,6 +38,8 @@ pub struct Settings {
     pub insecure_http: bool,
     /// Federate with hosts on loopback and private networks (tests only).
     pub allow_private_addresses: bool,
+    /// Serve actors and objects only to signed requests (Mastodon's secure mode).
+    pub authorized_fetch: bool,
     pub log_format: LogFormat,
     /// Where to serve Prometheus metrics (`/metrics`); off when unset.
     pub metrics_listen: Option<SocketAddr>,
@@ -73,6 +75,7 @@ impl Default for Settings {
             domain: "localhost:8080".to_owned(),
             insecure_http: false,
             allow_private_addresses: false,
+            authorized_fetch: false,
             log_format: LogFormat::Text,
             metrics_listen: None,
             title: "Woolly".to_owned(),
@@ -93,13 +96,14 @@ impl Default for Settings {
 
 /// The keys the environment may set (others starting with `WOOLLY_`, such as the test suite's
 /// `WOOLLY_TEST_DATABASE_URL`, are not settings).
-const KEYS: [&str; 21] = [
+const KEYS: [&str; 22] = [
     "data_dir",
     "database_url",
     "listen",
     "domain",
     "insecure_http",
     "allow_private_addresses",
+    "authorized_fetch",
     "log_format",
     "metrics_listen",
     "title",
@@ -164,6 +168,10 @@ pub struct SettingsFlags {
     /// Federate with loopback and private addresses (tests only) [env: WOOLLY_ALLOW_PRIVATE_ADDRESSES]
     #[arg(long, global = true)]
     pub allow_private_addresses: bool,
+    /// Serve actors and posts to other servers only when their requests are signed
+    /// [env: WOOLLY_AUTHORIZED_FETCH]
+    #[arg(long, global = true)]
+    pub authorized_fetch: bool,
     /// Log format [env: WOOLLY_LOG_FORMAT] [default: text]
     #[arg(long, global = true, value_enum)]
     pub log_format: Option<LogFormat>,
@@ -207,6 +215,10 @@ impl SettingsFlags {
         put(
             "allow_private_addresses",
             self.allow_private_addresses.then_some(true.into()),
+        );
+        put(
+            "authorized_fetch",
+            self.authorized_fetch.then_some(true.into()),
         );
         put(
             "log_format",
@@ -262,6 +274,7 @@ impl Settings {
         let mut config = InstanceConfig::new(domain);
         config.https = !self.insecure_http;
         config.allow_private_addresses = self.allow_private_addresses;
+        config.authorized_fetch = self.authorized_fetch;
         config.title = self.title.clone();
         config.description = self.description.clone();
         config.contact_email = self.contact_email.clone();

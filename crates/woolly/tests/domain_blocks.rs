@@ -585,7 +585,15 @@ async fn a_blocked_domain_loses_its_follows_notifications_and_new_notifications(
     )
     .await;
     assert_eq!(code, StatusCode::OK);
-    assert_eq!(relationship["following"], true);
+    // A remote follow waits for the other server's Accept, which is simulated here.
+    assert_eq!(relationship["requested"], true);
+    assert!(
+        server
+            .woolly
+            .remote_follow_accepted(&followed, alice_account.id)
+            .await
+            .unwrap()
+    );
     let response = http()
         .patch(server.url("/api/v1/accounts/update_credentials"))
         .bearer_auth(&alice)
@@ -781,7 +789,7 @@ async fn a_blocked_domain_loses_its_follows_notifications_and_new_notifications(
     )
     .await;
     assert_eq!(code, StatusCode::OK);
-    assert_eq!(relationship["following"], true);
+    assert_eq!(relationship["requested"], true, "following again is allowed");
 }
 
 #[tokio::test]

@@ -160,6 +160,21 @@ impl TestInstance {
         Self::run(app)
     }
 
+    /// Starts the real server in this test process on `address`, calling itself by it (to
+    /// restart a server on the domain other servers know it by).
+    pub async fn start_at(&self, address: std::net::SocketAddr) -> TestServer {
+        let listener = tokio::net::TcpListener::bind(address).await.expect("bind");
+        let settings = Settings {
+            listen: address,
+            domain: address.to_string(),
+            ..self.settings()
+        };
+        let app = App::build_with_listener(settings, listener)
+            .await
+            .expect("build the app");
+        Self::run(app)
+    }
+
     pub async fn start_with(&self, settings: Settings) -> TestServer {
         let app = App::build(settings).await.expect("build the app");
         Self::run(app)
@@ -183,12 +198,28 @@ impl TestInstance {
         self.spawn_process("serve", extra)
     }
 
+    /// Starts `woolly serve` as a child process listening on `address` and calling itself by
+    /// it, with private addresses allowed: a federating instance that can be killed.
+    pub fn spawn_serve_on(&self, address: &str) -> ServeProcess {
+        self.spawn_process_at("serve", address, address, &["--allow-private-addresses"])
+    }
+
     /// Starts `woolly worker` as a child process; its JSON logs go to a file.
     pub fn spawn_worker(&self, extra: &[&str]) -> ServeProcess {
         self.spawn_process("worker", extra)
     }
 
     fn spawn_process(&self, command: &str, extra: &[&str]) -> ServeProcess {
+        self.spawn_process_at(command, "127.0.0.1:0", "woolly.test", extra)
+    }
+
+    fn spawn_process_at(
+        &self,
+        command: &str,
+        listen: &str,
+        domain: &str,
+        extra: &[&str],
+    ) -> ServeProcess {
         let log_path = self.dir.path().join(format!(
             "{command}-{}.log",
             COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
@@ -199,9 +230,9 @@ impl TestInstance {
             .args(self.data_args())
             .args([
                 "--listen",
-                "127.0.0.1:0",
+                listen,
                 "--domain",
-                "woolly.test",
+                domain,
                 "--insecure-http",
                 "--log-format",
                 "json",

@@ -789,7 +789,10 @@ async fn a_blocked_domain_loses_its_follows_notifications_and_new_notifications(
     )
     .await;
     assert_eq!(code, StatusCode::OK);
-    assert_eq!(relationship["requested"], true, "following again is allowed");
+    assert_eq!(
+        relationship["requested"], true,
+        "following again is allowed"
+    );
 }
 
 #[tokio::test]

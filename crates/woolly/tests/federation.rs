@@ -389,3 +389,122 @@ async fn locked_accounts_approve_remote_followers_and_private_posts_reach_only_t
     a.server.stop().await;
     b.server.stop().await;
 }
+
+/// A GET of `url` signed by the local account `username` of `signer` (its key, its key id).
+async fn signed_get(signer: &Node, username: &str, url: &str) -> reqwest::Response {
+    let account = signer
+        .server
+        .woolly
+        .local_account(username)
+        .await
+        .unwrap()
+        .unwrap();
+    let key = signer
+        .server
+        .woolly
+        .account_private_key(account.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let parsed = reqwest::Url::parse(url).unwrap();
+    let host = format!("{}:{}", parsed.host_str().unwrap(), parsed.port().unwrap());
+    let accept = "application/activity+json";
+    let headers = woolly_federation::signatures::sign(
+        &woolly_federation::signatures::Outgoing {
+            method: "GET",
+            path_and_query: parsed.path(),
+            host: &host,
+            body: None,
+            extra: &[("accept", accept)],
+        },
+        &format!("{}/users/{username}#main-key", signer.server.base_url),
+        &key,
+        time::OffsetDateTime::now_utc(),
+    )
+    .unwrap();
+    let mut request = http().get(url).header("Accept", accept);
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn signed_fetches_read_as_their_signer_and_authorized_fetch_refuses_unsigned_ones() {
+    let a_instance = TestInstance::new().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let settings = woolly::Settings {
+        listen: address,
+        domain: address.to_string(),
+        authorized_fetch: true,
+        ..a_instance.settings()
+    };
+    let app = woolly::App::build_with_listener(settings, listener)
+        .await
+        .unwrap();
+    let stop = app.stop_handle();
+    let woolly = app.woolly().clone();
+    let task = tokio::spawn(app.run_until_stopped());
+    let a_base = format!("http://{address}");
+    let b = Node::start().await;
+    let bob = b.user("bob").await;
+    let _carol = b.user("carol").await;
+    let (alice_token, _) = {
+        let token = a_instance.account_with_token("alice", "read write follow");
+        (token, ())
+    };
+    let alice = User {
+        base: a_base.clone(),
+        token: alice_token,
+        id: String::new(),
+        handle: format!("alice@{address}"),
+    };
+    let _ = woolly;
+
+    // Unsigned reads of actors are refused; the instance actor stays readable, so that others
+    // can check its signatures.
+    let unsigned = http()
+        .get(format!("{a_base}/users/alice"))
+        .header("Accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status(), 401);
+    let instance_actor = http()
+        .get(format!("{a_base}/actor"))
+        .header("Accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(instance_actor.status(), 200);
+
+    // Federation still works: B signs what it fetches.
+    bob.follow_and_wait(&alice.handle).await;
+    let post = alice
+        .post(
+            "/api/v1/statuses",
+            json!({"status": "followers only, fetched", "visibility": "private"}),
+        )
+        .await;
+    bob.wait_home("followers only, fetched").await;
+
+    // The note itself: for bob's signature (a follower) yes, for carol's no, unsigned never.
+    let uri = post["uri"].as_str().unwrap();
+    let as_bob = signed_get(&b, "bob", uri).await;
+    assert_eq!(as_bob.status(), 200);
+    let note: Value = as_bob.json().await.unwrap();
+    assert!(note["content"].as_str().unwrap().contains("followers only"));
+    assert_eq!(signed_get(&b, "carol", uri).await.status(), 404);
+    let unsigned = http()
+        .get(uri)
+        .header("Accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status(), 401);
+
+    stop.cancel();
+    task.await.unwrap().unwrap();
+    b.server.stop().await;
+}

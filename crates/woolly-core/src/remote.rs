@@ -80,6 +80,18 @@ pub struct RemoteStatus {
     /// Its hashtags, without `#`.
     pub tags: Vec<String>,
     pub created_at: i64,
+    /// Its poll (a `Question`), with the tallies its server reports.
+    pub poll: Option<RemotePoll>,
+}
+
+/// A poll of another server's status.
+#[derive(Debug, Clone)]
+pub struct RemotePoll {
+    /// Option titles with their votes, in order.
+    pub options: Vec<(String, i64)>,
+    pub multiple: bool,
+    pub expires_at: i64,
+    pub voters_count: Option<i64>,
 }
 
 impl Woolly {
@@ -190,6 +202,27 @@ impl Woolly {
         }
         for tag in &tags {
             tx.insert_tag(id, tag).await?;
+        }
+        if let Some(poll) = &remote.poll {
+            let poll_id = tx.next_id();
+            tx.insert_poll(&woolly_store::NewPoll {
+                id: poll_id,
+                status_id: id,
+                account_id: author.id,
+                multiple: poll.multiple,
+                hide_totals: false,
+                expires_at: poll.expires_at,
+                created_at: remote.created_at,
+                options: poll
+                    .options
+                    .iter()
+                    .map(|(title, _)| title.clone())
+                    .collect(),
+            })
+            .await?;
+            let votes: Vec<i64> = poll.options.iter().map(|(_, votes)| *votes).collect();
+            tx.set_poll_counts(poll_id, &votes, poll.voters_count, poll.expires_at)
+                .await?;
         }
         tx.bump_account_statuses(author.id, 1, Some(remote.created_at))
             .await?;
@@ -373,6 +406,13 @@ impl Woolly {
             .filter(|tag| !tag.is_empty() && seen.insert(tag.clone()))
             .collect();
         tx.replace_tags(id, &tags).await?;
+        if let Some(poll) = &remote.poll
+            && let Some(row) = tx.poll_of_status(id).await?
+        {
+            let votes: Vec<i64> = poll.options.iter().map(|(_, votes)| *votes).collect();
+            tx.set_poll_counts(row.id, &votes, poll.voters_count, poll.expires_at)
+                .await?;
+        }
         tx.commit().await?;
         self.publish([Event::StatusEdited {
             status_id: id,
@@ -459,5 +499,55 @@ impl Woolly {
         tx.commit().await?;
         self.wake_workers();
         Ok(())
+    }
+}
+
+impl Woolly {
+    /// A remote account voted `option` (by title, as votes arrive) in the local poll of
+    /// `status_id`. The poll's author then sends its new tallies to other servers. False when
+    /// there is no such running poll or option, or the voter already chose it.
+    pub async fn record_remote_vote(
+        &self,
+        voter: &Account,
+        status_id: i64,
+        option: &str,
+    ) -> Result<bool> {
+        let now = crate::now_millis();
+        let mut tx = self.db().begin().await?;
+        let Some(poll) = tx.poll_of_status(status_id).await? else {
+            tx.rollback().await?;
+            return Ok(false);
+        };
+        let Some(row) = tx.poll_for_update(poll.id).await? else {
+            tx.rollback().await?;
+            return Ok(false);
+        };
+        let status = tx.status_for_update(status_id).await?;
+        let is_local_poll = status.as_ref().is_some_and(|status| status.is_local);
+        let choice = self
+            .poll(Some(voter.id), poll.id)
+            .await
+            .ok()
+            .and_then(|view| {
+                view.options
+                    .iter()
+                    .position(|candidate| candidate.title == option)
+            });
+        let (Some(choice), true) = (choice, is_local_poll) else {
+            tx.rollback().await?;
+            return Ok(false);
+        };
+        if row.expires_at <= now || (!row.multiple && tx.has_voted(poll.id, voter.id).await?) {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        let choice = i64::try_from(choice).unwrap_or(0);
+        tx.insert_poll_votes(poll.id, voter.id, &[choice], now)
+            .await?;
+        crate::outbox::enqueue(&mut tx, &crate::outbox::Outbound::Update { status_id }, now)
+            .await?;
+        tx.commit().await?;
+        self.wake_workers();
+        Ok(true)
     }
 }

@@ -221,6 +221,11 @@ async fn render_outbound(
             };
             let parents = render::parent_uris(woolly, std::slice::from_ref(&view)).await?;
             let mut inboxes = status_audience(woolly, &view).await?;
+            if view.poll.is_some() {
+                // Voters hear of new tallies even when they do not follow the author.
+                let voters = woolly.db().remote_poll_voters(view.status.id).await?;
+                inboxes.extend(woolly.db().remote_inboxes_of(&voters, false).await?);
+            }
             let activity = if let Some(announce) = render::announce(woolly, &view) {
                 if let Some(original) = &view.reblog {
                     inboxes.extend(

@@ -142,6 +142,19 @@ impl Processor<'_> {
         let Some(uri) = note.id.as_deref() else {
             return Ok(());
         };
+        if let (Some(name), Some(parent)) = (&note.name, &note.in_reply_to)
+            && note.content.as_deref().is_none_or(str::is_empty)
+            && let Some(status_id) = self.woolly.status_id_by_uri(parent).await?
+        {
+            // A vote: a named note answering a poll (Mastodon's and everyone's convention).
+            if self
+                .woolly
+                .record_remote_vote(self.actor, status_id, name)
+                .await?
+            {
+                return Ok(());
+            }
+        }
         if self.woolly.was_deleted_before_arrival(uri).await? {
             tracing::info!(uri, "created after its deletion arrived: dropped");
             return Ok(());

@@ -14,13 +14,15 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use tokio::sync::Semaphore;
 use woolly_core::accounts::{Account, ActorLinks};
-use woolly_core::remote::{RemoteAccount, RemoteStatus, Resolved};
+use woolly_core::remote::{RemoteAccount, RemotePoll, RemoteStatus, Resolved};
 use woolly_core::visibility::Visibility;
 use woolly_core::{CoreError, Domain, Woolly};
 
 use crate::client::{ACTIVITY_ACCEPT, FetchError, RemoteClient};
 use crate::signatures::{self, Outgoing, SignatureError};
-use crate::vocab::{Actor, Document, LinkRef, Object, TagType, is_public};
+use crate::vocab::{
+    Actor, Document, LinkRef, Object, ObjectType, PollClosed, TagType, Timestamp, is_public,
+};
 
 /// How long a remote actor document is trusted before it is fetched again.
 const ACTOR_REFRESH_MILLIS: i64 = 24 * 60 * 60 * 1000;
@@ -407,7 +409,37 @@ impl Federation {
             Some((content, language)) => (content.to_owned(), language.map(str::to_owned)),
             None => (object.name.clone().unwrap_or_default(), None),
         };
+        let poll = (object.kind == ObjectType::Question).then(|| {
+            let (options, multiple) = object.poll_options();
+            let closed_at = match object.closed {
+                Some(PollClosed::At(at)) => Some(at.unix_millis()),
+                Some(PollClosed::Flag(true)) => Some(woolly_core::now_millis()),
+                _ => None,
+            };
+            RemotePoll {
+                options: options
+                    .iter()
+                    .map(|option| {
+                        let votes = option
+                            .replies
+                            .as_ref()
+                            .and_then(|replies| replies.total_items)
+                            .map_or(0, |total| i64::try_from(total).unwrap_or(i64::MAX));
+                        (option.name.clone().unwrap_or_default(), votes)
+                    })
+                    .collect(),
+                multiple,
+                expires_at: closed_at
+                    .or(object.end_time.as_ref().map(Timestamp::unix_millis))
+                    // Without an end, a poll stays open (Mastodon's longest is a month).
+                    .unwrap_or_else(|| woolly_core::now_millis() + 30 * 24 * 60 * 60 * 1000),
+                voters_count: object
+                    .voters_count
+                    .and_then(|count| i64::try_from(count).ok()),
+            }
+        });
         Ok(RemoteStatus {
+            poll,
             url: LinkRef::html_url(&object.url)
                 .map(str::to_owned)
                 .or(Some(uri.clone())),

@@ -146,6 +146,18 @@ impl Db {
         Ok(rows.into_iter().map(|(inbox,)| inbox).collect())
     }
 
+    /// The remote accounts that voted in the poll of `status_id`.
+    pub async fn remote_poll_voters(&self, status_id: i64) -> Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(
+            "SELECT DISTINCT v.account_id FROM poll_vote v JOIN poll p ON p.id = v.poll_id \
+             JOIN account a ON a.id = v.account_id WHERE p.status_id = $1 AND a.domain IS NOT NULL",
+        )
+        .bind(status_id)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
     /// The local accounts following `account_id` (a remote account), for deciding whether its
     /// posts concern anyone here.
     pub async fn has_local_followers(&self, account_id: i64) -> Result<bool> {

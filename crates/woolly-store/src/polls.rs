@@ -163,6 +163,48 @@ impl Tx {
         Ok(())
     }
 
+    /// Sets a remote poll's tallies as its server reports them (options by position).
+    pub async fn set_poll_counts(
+        &mut self,
+        poll_id: i64,
+        option_votes: &[i64],
+        voters_count: Option<i64>,
+        expires_at: i64,
+    ) -> Result<()> {
+        for (position, votes) in (0_i64..).zip(option_votes) {
+            on_tx!(rows_affected, self, conn => sqlx::query(
+                "UPDATE poll_option SET votes_count = $3 WHERE poll_id = $1 AND position = $2",
+            )
+            .bind(poll_id)
+            .bind(position)
+            .bind(votes)
+            .execute(conn)
+            .await)?;
+        }
+        let total: i64 = option_votes.iter().sum();
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE poll SET votes_count = $2, voters_count = coalesce($3, voters_count), \
+             expires_at = $4 WHERE id = $1",
+        )
+        .bind(poll_id)
+        .bind(total)
+        .bind(voters_count)
+        .bind(expires_at)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+
+    /// The poll of a status, if it has one.
+    pub async fn poll_of_status(&mut self, status_id: i64) -> Result<Option<PollRow>> {
+        let sql = format!("SELECT {POLL_COLUMNS} FROM poll p WHERE p.status_id = $1");
+        let row = on_tx!(self, conn => sqlx::query_as::<_, PollRow>(&sql)
+            .bind(status_id)
+            .fetch_optional(conn)
+            .await)?;
+        Ok(row)
+    }
+
     /// Moves a running poll's end to `now`. Returns false when it had ended already.
     pub async fn end_poll_now(&mut self, poll_id: i64, now: i64) -> Result<bool> {
         let updated = on_tx!(rows_affected, self, conn => sqlx::query(

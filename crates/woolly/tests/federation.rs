@@ -282,6 +282,40 @@ async fn two_servers_follow_post_reply_like_boost_edit_delete_and_unfollow_both_
     })
     .await;
 
+    // A poll: alice votes from A, bob's server counts it and sends the new tallies back.
+    let poll_post = bob
+        .post(
+            "/api/v1/statuses",
+            json!({"status": "Tea or coffee?", "poll": {"options": ["tea", "coffee"], "expires_in": 3600}}),
+        )
+        .await;
+    let poll_on_a = alice.wait_home("Tea or coffee?").await;
+    assert_eq!(
+        poll_on_a["poll"]["options"][1]["title"], "coffee",
+        "{poll_on_a}"
+    );
+    let poll_id = poll_on_a["poll"]["id"].as_str().unwrap().to_owned();
+    let voted = alice
+        .post(
+            &format!("/api/v1/polls/{poll_id}/votes"),
+            json!({"choices": ["1"]}),
+        )
+        .await;
+    assert_eq!(voted["voted"], true);
+    let bob_poll_id = poll_post["poll"]["id"].as_str().unwrap().to_owned();
+    eventually(WAIT, "the vote counted on B", || async {
+        let poll = bob.get_ok(&format!("/api/v1/polls/{bob_poll_id}")).await;
+        (poll["options"][1]["votes_count"] == 1 && poll["votes_count"] == 1).then_some(())
+    })
+    .await;
+    eventually(WAIT, "the new tallies on A", || async {
+        let (_, status) = alice
+            .get(&format!("/api/v1/statuses/{}", poll_on_a["id"].as_str()?))
+            .await;
+        (status["poll"]["options"][1]["votes_count"] == 1).then_some(())
+    })
+    .await;
+
     // The other direction: bob follows alice, alice posts, bob reads.
     let alice_on_b = bob.follow_and_wait(&alice.handle).await;
     alice

@@ -372,6 +372,7 @@ pub async fn remote_status(
                 url: None,
                 text: text.to_owned(),
                 content_html: None,
+                poll: None,
                 spoiler_text: String::new(),
                 sensitive: false,
                 visibility,

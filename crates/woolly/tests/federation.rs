@@ -542,3 +542,45 @@ async fn signed_fetches_read_as_their_signer_and_authorized_fetch_refuses_unsign
     task.await.unwrap().unwrap();
     b.server.stop().await;
 }
+
+#[tokio::test]
+async fn a_block_ends_follows_on_both_servers_and_an_unblock_lifts_it() {
+    let a = Node::start().await;
+    let b = Node::start().await;
+    let alice = a.user("alice").await;
+    let bob = b.user("bob").await;
+    let bob_on_a = alice.follow_and_wait(&bob.handle).await;
+    let alice_on_b = bob.follow_and_wait(&alice.handle).await;
+
+    bob.post(&format!("/api/v1/accounts/{alice_on_b}/block"), json!({}))
+        .await;
+    eventually(WAIT, "the block known on A", || async {
+        let relationship = alice.relationship(&bob_on_a).await;
+        (relationship["blocked_by"] == true
+            && relationship["following"] == false
+            && relationship["followed_by"] == false)
+            .then_some(())
+    })
+    .await;
+    let followers = bob
+        .get_ok(&format!("/api/v1/accounts/{}/followers", bob.id))
+        .await;
+    assert_eq!(followers, json!([]));
+    // alice may no longer follow bob.
+    let response = http()
+        .post(format!("{}/api/v1/accounts/{bob_on_a}/follow", alice.base))
+        .bearer_auth(&alice.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+
+    bob.post(&format!("/api/v1/accounts/{alice_on_b}/unblock"), json!({}))
+        .await;
+    eventually(WAIT, "the unblock known on A", || async {
+        (alice.relationship(&bob_on_a).await["blocked_by"] == false).then_some(())
+    })
+    .await;
+    a.server.stop().await;
+    b.server.stop().await;
+}

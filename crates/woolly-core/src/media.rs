@@ -27,6 +27,8 @@ pub struct Media {
     pub description: Option<String>,
     pub focus: (f64, f64),
     pub blurhash: Option<String>,
+    /// Where a remote status's media is; then also its `url`.
+    pub remote_url: Option<String>,
 }
 
 impl Woolly {
@@ -36,9 +38,20 @@ impl Woolly {
 
     pub(crate) fn media_from_row(&self, row: MediaRow) -> Media {
         let base = self.config().base_url();
+        let (url, preview_url) = match &row.remote_url {
+            Some(remote) if row.file_key.is_empty() => (
+                remote.clone(),
+                (row.kind == "image").then(|| remote.clone()),
+            ),
+            _ => (
+                format!("{base}/media/{}", row.file_key),
+                row.preview_key.map(|key| format!("{base}/media/{key}")),
+            ),
+        };
         Media {
-            url: format!("{base}/media/{}", row.file_key),
-            preview_url: row.preview_key.map(|key| format!("{base}/media/{key}")),
+            url,
+            preview_url,
+            remote_url: row.remote_url,
             id: row.id,
             account_id: row.account_id,
             status_id: row.status_id,
@@ -90,6 +103,7 @@ impl Woolly {
             focus_y: focus.map_or(0.0, |(_, y)| y),
             blurhash: Some(processed.blurhash.clone()),
             created_at: crate::now_millis(),
+            remote_url: None,
         };
         let written = {
             let store = store.clone();

@@ -82,6 +82,23 @@ pub struct RemoteStatus {
     pub created_at: i64,
     /// Its poll (a `Question`), with the tallies its server reports.
     pub poll: Option<RemotePoll>,
+    /// Its attachments (at most four are kept, as Mastodon keeps).
+    pub media: Vec<RemoteMedia>,
+}
+
+/// A media attachment of another server's status, shown from where it is.
+#[derive(Debug, Clone, Default)]
+pub struct RemoteMedia {
+    pub url: String,
+    /// `image`, `gifv`, `video`, `audio` or `unknown`.
+    pub kind: String,
+    pub content_type: String,
+    pub description: Option<String>,
+    pub blurhash: Option<String>,
+    /// The focal point, x and y in -1..1.
+    pub focus: (f64, f64),
+    pub width: i64,
+    pub height: i64,
 }
 
 /// A poll of another server's status.
@@ -203,6 +220,30 @@ impl Woolly {
         for tag in &tags {
             tx.insert_tag(id, tag).await?;
         }
+        for media in remote.media.iter().take(4) {
+            let media_id = tx.next_id();
+            tx.insert_media_row(&woolly_store::MediaRow {
+                id: media_id,
+                account_id: author.id,
+                status_id: Some(id),
+                kind: media.kind.clone(),
+                file_key: String::new(),
+                content_type: media.content_type.clone(),
+                preview_key: None,
+                width: media.width,
+                height: media.height,
+                preview_width: media.width,
+                preview_height: media.height,
+                file_size: 0,
+                description: media.description.clone(),
+                focus_x: media.focus.0.clamp(-1.0, 1.0),
+                focus_y: media.focus.1.clamp(-1.0, 1.0),
+                blurhash: media.blurhash.clone(),
+                created_at: remote.created_at,
+                remote_url: Some(media.url.clone()),
+            })
+            .await?;
+        }
         if let Some(poll) = &remote.poll {
             let poll_id = tx.next_id();
             tx.insert_poll(&woolly_store::NewPoll {
@@ -236,7 +277,7 @@ impl Woolly {
             visibility: remote.visibility,
             is_local: false,
             is_reblog: false,
-            has_media: false,
+            has_media: !remote.media.is_empty(),
             tags,
         }];
         for account in mentioned_accounts

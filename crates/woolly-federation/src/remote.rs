@@ -14,14 +14,15 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use tokio::sync::Semaphore;
 use woolly_core::accounts::{Account, ActorLinks};
-use woolly_core::remote::{RemoteAccount, RemotePoll, RemoteStatus, Resolved};
+use woolly_core::remote::{RemoteAccount, RemoteMedia, RemotePoll, RemoteStatus, Resolved};
 use woolly_core::visibility::Visibility;
 use woolly_core::{CoreError, Domain, Woolly};
 
 use crate::client::{ACTIVITY_ACCEPT, FetchError, RemoteClient};
 use crate::signatures::{self, Outgoing, SignatureError};
 use crate::vocab::{
-    Actor, Document, LinkRef, Object, ObjectType, PollClosed, TagType, Timestamp, is_public,
+    Actor, Attachment, AttachmentType, Document, LinkRef, Object, ObjectType, PollClosed, TagType,
+    Timestamp, is_public,
 };
 
 /// How long a remote actor document is trusted before it is fetched again.
@@ -438,7 +439,14 @@ impl Federation {
                     .and_then(|count| i64::try_from(count).ok()),
             }
         });
+        let media = object
+            .attachment
+            .iter()
+            .filter_map(remote_media)
+            .take(4)
+            .collect();
         Ok(RemoteStatus {
+            media,
             poll,
             url: LinkRef::html_url(&object.url)
                 .map(str::to_owned)
@@ -498,6 +506,49 @@ impl Federation {
         let account = self.account_for_handle(woolly, username, domain).await?;
         Ok(Some(Resolved::Account(account.id)))
     }
+}
+
+/// A media attachment as core keeps it: documents, images, videos and audio with a URL.
+fn remote_media(attachment: &Attachment) -> Option<RemoteMedia> {
+    if matches!(
+        attachment.kind,
+        AttachmentType::Link | AttachmentType::PropertyValue | AttachmentType::Unknown
+    ) {
+        return None;
+    }
+    let url = attachment
+        .url
+        .first()
+        .map(|link| link.href().to_owned())
+        .or_else(|| attachment.href.clone())
+        .filter(|url| url.starts_with("https://") || url.starts_with("http://"))?;
+    let content_type = attachment.media_type.clone().unwrap_or_default();
+    let kind = match content_type.split('/').next() {
+        Some("image") => "image",
+        Some("video") => "video",
+        Some("audio") => "audio",
+        _ => match attachment.kind {
+            AttachmentType::Image => "image",
+            AttachmentType::Video => "video",
+            AttachmentType::Audio => "audio",
+            _ => "unknown",
+        },
+    };
+    let dimension = |value: Option<u64>| {
+        value
+            .and_then(|value| i64::try_from(value).ok())
+            .unwrap_or(0)
+    };
+    Some(RemoteMedia {
+        url,
+        kind: kind.to_owned(),
+        content_type,
+        description: attachment.name.clone().filter(|name| !name.is_empty()),
+        blurhash: attachment.blurhash.clone(),
+        focus: attachment.focal_point.map_or((0.0, 0.0), |[x, y]| (x, y)),
+        width: dimension(attachment.width),
+        height: dimension(attachment.height),
+    })
 }
 
 /// Whether `uri` is on this server.

@@ -23,39 +23,59 @@ pub struct MediaRow {
     pub focus_y: f64,
     pub blurhash: Option<String>,
     pub created_at: i64,
+    /// Where a remote status's media is (its `file_key` is then empty).
+    pub remote_url: Option<String>,
 }
 
 pub(crate) const MEDIA_COLUMNS: &str = "id, account_id, status_id, kind, file_key, content_type, preview_key, \
      width, height, preview_width, preview_height, file_size, description, focus_x, focus_y, \
-     blurhash, created_at";
+     blurhash, created_at, remote_url";
+
+const INSERT_MEDIA: &str = "INSERT INTO media_attachment (id, account_id, status_id, kind, file_key, \
+     content_type, preview_key, width, height, preview_width, preview_height, file_size, \
+     description, focus_x, focus_y, blurhash, created_at, remote_url) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
+
+/// Binds a row's values to [`INSERT_MEDIA`].
+macro_rules! bind_media {
+    ($query:expr, $row:expr) => {
+        $query
+            .bind($row.id)
+            .bind($row.account_id)
+            .bind($row.status_id)
+            .bind(&$row.kind)
+            .bind(&$row.file_key)
+            .bind(&$row.content_type)
+            .bind(&$row.preview_key)
+            .bind($row.width)
+            .bind($row.height)
+            .bind($row.preview_width)
+            .bind($row.preview_height)
+            .bind($row.file_size)
+            .bind(&$row.description)
+            .bind($row.focus_x)
+            .bind($row.focus_y)
+            .bind(&$row.blurhash)
+            .bind($row.created_at)
+            .bind(&$row.remote_url)
+    };
+}
+
+impl Tx {
+    /// Stores a media row with the status it belongs to (remote statuses' media).
+    pub async fn insert_media_row(&mut self, row: &MediaRow) -> Result<()> {
+        on_tx!(rows_affected, self, conn => bind_media!(sqlx::query(INSERT_MEDIA), row)
+            .execute(conn)
+            .await)?;
+        Ok(())
+    }
+}
 
 impl Db {
     pub async fn insert_media(&self, row: &MediaRow) -> Result<()> {
-        on_writer!(rows_affected, self, pool => sqlx::query(
-            "INSERT INTO media_attachment (id, account_id, status_id, kind, file_key, content_type, \
-             preview_key, width, height, preview_width, preview_height, file_size, description, \
-             focus_x, focus_y, blurhash, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-        )
-        .bind(row.id)
-        .bind(row.account_id)
-        .bind(row.status_id)
-        .bind(&row.kind)
-        .bind(&row.file_key)
-        .bind(&row.content_type)
-        .bind(&row.preview_key)
-        .bind(row.width)
-        .bind(row.height)
-        .bind(row.preview_width)
-        .bind(row.preview_height)
-        .bind(row.file_size)
-        .bind(&row.description)
-        .bind(row.focus_x)
-        .bind(row.focus_y)
-        .bind(&row.blurhash)
-        .bind(row.created_at)
-        .execute(pool)
-        .await)?;
+        on_writer!(rows_affected, self, pool => bind_media!(sqlx::query(INSERT_MEDIA), row)
+            .execute(pool)
+            .await)?;
         Ok(())
     }
 

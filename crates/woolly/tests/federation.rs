@@ -584,3 +584,74 @@ async fn a_block_ends_follows_on_both_servers_and_an_unblock_lifts_it() {
     a.server.stop().await;
     b.server.stop().await;
 }
+
+#[tokio::test]
+async fn media_content_warnings_and_hashtags_arrive_with_their_details() {
+    let a = Node::start().await;
+    let b = Node::start().await;
+    let alice = a.user("alice").await;
+    let bob = b.user("bob").await;
+    alice.follow_and_wait(&bob.handle).await;
+
+    let image = image::RgbImage::from_fn(40, 20, |x, _| {
+        image::Rgb([if x < 20 { 220 } else { 10 }, 80, 40])
+    });
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(image)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(png)
+                .file_name("red.png")
+                .mime_str("image/png")
+                .unwrap(),
+        )
+        .text("description", "a red and brown flag")
+        .text("focus", "0.5,-0.25");
+    let uploaded: Value = http()
+        .post(format!("{}/api/v2/media", bob.base))
+        .bearer_auth(&bob.token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let media_id = uploaded["id"].as_str().unwrap();
+    let posted = bob
+        .post(
+            "/api/v1/statuses",
+            json!({
+                "status": "Look #flags",
+                "spoiler_text": "colours",
+                "sensitive": true,
+                "media_ids": [media_id],
+            }),
+        )
+        .await;
+
+    let on_a = alice.wait_home("Look").await;
+    assert_eq!(on_a["spoiler_text"], "colours");
+    assert_eq!(on_a["sensitive"], true);
+    assert_eq!(on_a["tags"][0]["name"], "flags");
+    let media = &on_a["media_attachments"][0];
+    assert_eq!(media["type"], "image", "{on_a}");
+    assert_eq!(media["description"], "a red and brown flag");
+    assert_eq!(media["url"], posted["media_attachments"][0]["url"]);
+    assert_eq!(media["remote_url"], posted["media_attachments"][0]["url"]);
+    assert_eq!(
+        media["blurhash"],
+        posted["media_attachments"][0]["blurhash"]
+    );
+    assert_eq!(media["meta"]["focus"]["x"], 0.5);
+    assert_eq!(media["meta"]["focus"]["y"], -0.25);
+    let only_media = alice
+        .get_ok("/api/v1/timelines/public?only_media=true")
+        .await;
+    assert_eq!(only_media[0]["id"], on_a["id"]);
+    a.server.stop().await;
+    b.server.stop().await;
+}

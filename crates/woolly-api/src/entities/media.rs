@@ -36,7 +36,7 @@ impl MediaEntity {
             kind: media.kind.clone(),
             url: media.url.clone(),
             preview_url: media.preview_url.clone(),
-            remote_url: None,
+            remote_url: media.remote_url.clone(),
             preview_remote_url: None,
             text_url: None,
             meta: json!({

@@ -373,6 +373,7 @@ pub async fn remote_status(
                 text: text.to_owned(),
                 content_html: None,
                 poll: None,
+                media: Vec::new(),
                 spoiler_text: String::new(),
                 sensitive: false,
                 visibility,

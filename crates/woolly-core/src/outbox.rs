@@ -82,6 +82,16 @@ pub enum Outbound {
         account_id: i64,
         target_id: i64,
     },
+    /// `account_id` pinned its `status_id` to its profile (an `Add` to `featured`), or
+    /// unpinned it (a `Remove`).
+    Pin {
+        account_id: i64,
+        status_id: i64,
+    },
+    Unpin {
+        account_id: i64,
+        status_id: i64,
+    },
     /// `account_id`'s profile changed (an `Update` of the actor).
     UpdateProfile {
         account_id: i64,

@@ -293,8 +293,16 @@ impl Woolly {
                 "Validation failed: You can only pin up to {MAX_PINNED} statuses"
             )));
         }
-        tx.pin(actor.id, status_id, crate::now_millis()).await?;
+        let now = crate::now_millis();
+        if tx.pin(actor.id, status_id, now).await? && actor.is_local() {
+            let outbound = crate::outbox::Outbound::Pin {
+                account_id: actor.id,
+                status_id,
+            };
+            crate::outbox::enqueue(&mut tx, &outbound, now).await?;
+        }
         tx.commit().await?;
+        self.wake_workers();
         self.status_view(Some(actor.id), status_id).await
     }
 
@@ -305,8 +313,15 @@ impl Woolly {
     ) -> Result<crate::statuses::StatusView> {
         self.status_view(Some(actor.id), status_id).await?;
         let mut tx = self.db().begin().await?;
-        tx.unpin(actor.id, status_id).await?;
+        if tx.unpin(actor.id, status_id).await? && actor.is_local() {
+            let outbound = crate::outbox::Outbound::Unpin {
+                account_id: actor.id,
+                status_id,
+            };
+            crate::outbox::enqueue(&mut tx, &outbound, crate::now_millis()).await?;
+        }
         tx.commit().await?;
+        self.wake_workers();
         self.status_view(Some(actor.id), status_id).await
     }
 

@@ -592,3 +592,17 @@ impl Woolly {
         Ok(true)
     }
 }
+
+impl Woolly {
+    /// A remote actor was deleted on its server: the account and all it did here go (Mastodon
+    /// deletes such accounts' data too). False when it was not known.
+    pub async fn delete_remote_account(&self, account: &Account) -> Result<bool> {
+        if account.is_local() {
+            return Ok(false);
+        }
+        let mut tx = self.db().begin().await?;
+        let deleted = tx.delete_remote_account(account.id).await?;
+        tx.commit().await?;
+        Ok(deleted)
+    }
+}

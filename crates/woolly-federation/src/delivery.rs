@@ -445,6 +445,39 @@ async fn render_outbound(
             };
             (actor.id, activity, personal_inbox(woolly, &target).await?)
         }
+        Outbound::Pin {
+            account_id,
+            status_id,
+        }
+        | Outbound::Unpin {
+            account_id,
+            status_id,
+        } => {
+            let Some(actor) = woolly.account(*account_id).await? else {
+                return Ok(None);
+            };
+            let Some(uri) = woolly.status_uris(&[*status_id]).await?.remove(status_id) else {
+                return Ok(None);
+            };
+            let actor_uri = woolly.actor_uri(&actor);
+            let kind = if matches!(outbound, Outbound::Pin { .. }) {
+                "Add"
+            } else {
+                "Remove"
+            };
+            let activity = json!({
+                "id": format!("{actor_uri}#{}/{status_id}/{now}", kind.to_ascii_lowercase()),
+                "type": kind,
+                "actor": actor_uri,
+                "object": uri,
+                "target": ActorUrls::of(woolly, &actor.username).featured,
+            });
+            (
+                actor.id,
+                activity,
+                woolly.db().remote_follower_inboxes(actor.id).await?,
+            )
+        }
         Outbound::UpdateProfile { account_id } => {
             let Some(account) = woolly.account(*account_id).await? else {
                 return Ok(None);

@@ -112,6 +112,8 @@ impl Processor<'_> {
             ActivityType::Like => self.like(object).await,
             ActivityType::Announce => self.announce(activity, object).await,
             ActivityType::Block => self.block(object).await,
+            ActivityType::Add => self.feature(activity, object, true).await,
+            ActivityType::Remove => self.feature(activity, object, false).await,
             other => {
                 tracing::info!(kind = ?other, id = ?activity.id, "activity type not handled: dropped");
                 Ok(())
@@ -211,7 +213,7 @@ impl Processor<'_> {
             return Ok(());
         };
         if uri == self.actor_uri() {
-            tracing::info!(uri, "deletion of an actor: not handled yet, dropped");
+            self.woolly.delete_remote_account(self.actor).await?;
             return Ok(());
         }
         if !self.on_actor_host(uri) {
@@ -372,6 +374,35 @@ impl Processor<'_> {
         self.woolly
             .store_remote_reblog(self.actor, status_id, uri, visibility)
             .await?;
+        Ok(())
+    }
+
+    /// An `Add` to (or `Remove` from) the actor's pinned posts, its `featured` collection.
+    async fn feature(
+        &self,
+        activity: &Activity,
+        object: Option<&IdOrObject<Document>>,
+        pinned: bool,
+    ) -> Outcome {
+        let target = activity.target.as_ref().and_then(IdOrObject::id);
+        if !target.is_some_and(|target| self.on_actor_host(target)) {
+            return Ok(());
+        }
+        let Some(uri) = object.and_then(IdOrObject::id) else {
+            return Ok(());
+        };
+        let status_id = match self.woolly.status_id_by_uri(uri).await? {
+            Some(id) => id,
+            None if pinned && self.on_actor_host(uri) => {
+                self.federation.status_for_uri(self.woolly, uri, 0).await?
+            }
+            None => return Ok(()),
+        };
+        if pinned {
+            self.woolly.pin(self.actor, status_id).await?;
+        } else {
+            self.woolly.unpin(self.actor, status_id).await?;
+        }
         Ok(())
     }
 

@@ -57,6 +57,48 @@ impl Tx {
         Ok(())
     }
 
+    /// Removes a remote account and everything it did here (its statuses, follows,
+    /// favourites, reblogs…, by the schema's cascades), first taking its part out of the
+    /// counters of the accounts and statuses that remain. False when there was no such remote
+    /// account.
+    pub async fn delete_remote_account(&mut self, account_id: i64) -> Result<bool> {
+        let adjustments = [
+            "UPDATE account SET followers_count = CASE WHEN followers_count > 0 \
+               THEN followers_count - 1 ELSE 0 END \
+             WHERE id IN (SELECT target_account_id FROM follow WHERE account_id = $1)",
+            "UPDATE account SET following_count = CASE WHEN following_count > 0 \
+               THEN following_count - 1 ELSE 0 END \
+             WHERE id IN (SELECT account_id FROM follow WHERE target_account_id = $1)",
+            "UPDATE status SET favourites_count = CASE WHEN favourites_count > 0 \
+               THEN favourites_count - 1 ELSE 0 END \
+             WHERE id IN (SELECT status_id FROM favourite WHERE account_id = $1)",
+            "UPDATE status SET reblogs_count = CASE WHEN reblogs_count > 0 \
+               THEN reblogs_count - 1 ELSE 0 END \
+             WHERE id IN (SELECT reblog_of_id FROM status WHERE account_id = $1 \
+               AND reblog_of_id IS NOT NULL)",
+            "UPDATE status SET replies_count = CASE WHEN replies_count > \
+               (SELECT count(*) FROM status r WHERE r.in_reply_to_id = status.id AND r.account_id = $1) \
+               THEN replies_count - \
+               (SELECT count(*) FROM status r WHERE r.in_reply_to_id = status.id AND r.account_id = $1) \
+               ELSE 0 END \
+             WHERE id IN (SELECT in_reply_to_id FROM status WHERE account_id = $1 \
+               AND in_reply_to_id IS NOT NULL)",
+        ];
+        for sql in adjustments {
+            on_tx!(rows_affected, self, conn => sqlx::query(sql)
+                .bind(account_id)
+                .execute(conn)
+                .await)?;
+        }
+        let deleted = on_tx!(rows_affected, self, conn => sqlx::query(
+            "DELETE FROM account WHERE id = $1 AND domain IS NOT NULL",
+        )
+        .bind(account_id)
+        .execute(conn)
+        .await)?;
+        Ok(deleted == 1)
+    }
+
     /// The id of the Follow activity behind the follow request or follow of `account_id` to
     /// `target_id`, if one was recorded.
     pub async fn follow_uri(&mut self, account_id: i64, target_id: i64) -> Result<Option<String>> {

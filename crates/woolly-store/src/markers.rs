@@ -48,15 +48,16 @@ impl Tx {
         Ok(inserted == 1)
     }
 
-    pub async fn unpin(&mut self, account_id: i64, status_id: i64) -> Result<()> {
-        on_tx!(rows_affected, self, conn => sqlx::query(
+    /// Unpins a status; returns false when it was not pinned.
+    pub async fn unpin(&mut self, account_id: i64, status_id: i64) -> Result<bool> {
+        let deleted = on_tx!(rows_affected, self, conn => sqlx::query(
             "DELETE FROM status_pin WHERE account_id = $1 AND status_id = $2",
         )
         .bind(account_id)
         .bind(status_id)
         .execute(conn)
         .await)?;
-        Ok(())
+        Ok(deleted == 1)
     }
 
     pub async fn pin_count(&mut self, account_id: i64) -> Result<i64> {

@@ -655,3 +655,54 @@ async fn media_content_warnings_and_hashtags_arrive_with_their_details() {
     a.server.stop().await;
     b.server.stop().await;
 }
+
+#[tokio::test]
+async fn profile_updates_and_pins_reach_followers() {
+    let a = Node::start().await;
+    let b = Node::start().await;
+    let alice = a.user("alice").await;
+    let bob = b.user("bob").await;
+    let bob_on_a = alice.follow_and_wait(&bob.handle).await;
+
+    let response = http()
+        .patch(format!("{}/api/v1/accounts/update_credentials", bob.base))
+        .bearer_auth(&bob.token)
+        .json(&json!({"display_name": "Bob the Builder", "note": "I build #things"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let updated = eventually(WAIT, "the new profile on A", || async {
+        let account = alice.get_ok(&format!("/api/v1/accounts/{bob_on_a}")).await;
+        (account["display_name"] == "Bob the Builder").then_some(account)
+    })
+    .await;
+    assert!(updated["note"].as_str().unwrap().contains("I build"));
+
+    let post = bob
+        .post("/api/v1/statuses", json!({"status": "pin me"}))
+        .await;
+    alice.wait_home("pin me").await;
+    let post_id = post["id"].as_str().unwrap();
+    bob.post(&format!("/api/v1/statuses/{post_id}/pin"), json!({}))
+        .await;
+    let pinned_path = format!("/api/v1/accounts/{bob_on_a}/statuses?pinned=true");
+    eventually(WAIT, "the pin on A", || async {
+        let pinned = alice.get_ok(&pinned_path).await;
+        (pinned[0]["content"].as_str()?.contains("pin me")).then_some(())
+    })
+    .await;
+    bob.post(&format!("/api/v1/statuses/{post_id}/unpin"), json!({}))
+        .await;
+    eventually(WAIT, "the unpin on A", || async {
+        alice
+            .get_ok(&pinned_path)
+            .await
+            .as_array()?
+            .is_empty()
+            .then_some(())
+    })
+    .await;
+    a.server.stop().await;
+    b.server.stop().await;
+}

@@ -674,3 +674,67 @@ async fn the_same_activity_delivered_twice_is_stored_once() {
         .count();
     assert_eq!(copies, 1);
 }
+
+#[tokio::test]
+async fn an_update_then_a_delete_of_the_actor_itself_changes_then_removes_the_account() {
+    let rig = Rig::new().await;
+    rig.control("before-deletion").await;
+    let (status, found) = rig
+        .alice_get(&format!(
+            "/api/v1/accounts/lookup?acct=mallory@{}",
+            domain(&rig.b)
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(found["statuses_count"], 1);
+
+    // A profile update: the actor document travels in the activity.
+    let mut actor: Value = http()
+        .get(&rig.mallory)
+        .header("Accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    actor["name"] = json!("Mallory, renamed");
+    actor["summary"] = json!("<p>new bio<script>x()</script></p>");
+    let update = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}#updates/1", rig.mallory),
+        "type": "Update",
+        "actor": rig.mallory,
+        "to": [PUBLIC],
+        "object": actor,
+    });
+    assert_eq!(rig.deliver("/inbox", &update).await.0, 202);
+    let renamed = eventually(WAIT, "the new display name on A", || async {
+        let (_, account) = rig
+            .alice_get(&format!("/api/v1/accounts/{}", found["id"].as_str()?))
+            .await;
+        (account["display_name"] == "Mallory, renamed").then_some(account)
+    })
+    .await;
+    assert!(renamed["note"].as_str().unwrap().contains("new bio"));
+    assert!(!renamed["note"].as_str().unwrap().contains("script"));
+
+    // The actor deletes itself: its account and statuses leave A.
+    let delete = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}#delete", rig.mallory),
+        "type": "Delete",
+        "actor": rig.mallory,
+        "to": [PUBLIC],
+        "object": rig.mallory,
+    });
+    assert_eq!(rig.deliver("/inbox", &delete).await.0, 202);
+    eventually(WAIT, "mallory gone from A", || async {
+        let (status, _) = rig
+            .alice_get(&format!("/api/v1/accounts/{}", found["id"].as_str()?))
+            .await;
+        (status == 404).then_some(())
+    })
+    .await;
+    assert!(rig.statuses_of("mallory").await.is_empty());
+}

@@ -366,7 +366,8 @@ impl Federation {
         Ok(woolly.store_remote_status(&author, remote).await?)
     }
 
-    /// Core's view of a remote object: its text, audience, mentions, hashtags and parent.
+    /// Core's view of a remote object: [`draft_status`], with its mentions resolved to
+    /// accounts and its parent fetched (up to `depth` ancestors).
     pub(crate) async fn remote_status(
         &self,
         woolly: &Woolly,
@@ -374,26 +375,15 @@ impl Federation {
         object: &Object,
         depth: usize,
     ) -> Result<RemoteStatus, FederationError> {
-        let uri = object.id.clone().unwrap_or_default();
-        let mut mentioned_uris = Vec::new();
-        let mut tags = Vec::new();
-        for tag in &object.tag {
-            match tag.kind {
-                TagType::Mention => mentioned_uris.extend(tag.href.clone()),
-                TagType::Hashtag => tags.extend(tag.name.clone()),
-                _ => {}
-            }
-        }
-        let mut mentioned_account_ids = Vec::new();
-        for mentioned in &mentioned_uris {
+        let draft = draft_status(object, author.actor.followers_url.as_deref());
+        let mut status = draft.status;
+        for mentioned in &draft.mention_uris {
             match self.account_for_uri(woolly, mentioned, false).await {
-                Ok(account) => mentioned_account_ids.push(account.id),
+                Ok(account) => status.mentioned_account_ids.push(account.id),
                 Err(error) => tracing::info!(mentioned, %error, "unknown mentioned actor skipped"),
             }
         }
-        let followers = author.actor.followers_url.clone();
-        let visibility = visibility_of(object, followers.as_deref());
-        let in_reply_to_id = match &object.in_reply_to {
+        status.in_reply_to_id = match &draft.in_reply_to {
             Some(parent) if depth > 0 => {
                 match Box::pin(self.status_for_uri(woolly, parent, depth - 1)).await {
                     Ok(id) => Some(id),
@@ -406,67 +396,7 @@ impl Federation {
             Some(parent) => woolly.status_id_by_uri(parent).await?,
             None => None,
         };
-        let (content, language) = match object.content_and_language() {
-            Some((content, language)) => (content.to_owned(), language.map(str::to_owned)),
-            None => (object.name.clone().unwrap_or_default(), None),
-        };
-        let poll = (object.kind == ObjectType::Question).then(|| {
-            let (options, multiple) = object.poll_options();
-            let closed_at = match object.closed {
-                Some(PollClosed::At(at)) => Some(at.unix_millis()),
-                Some(PollClosed::Flag(true)) => Some(woolly_core::now_millis()),
-                _ => None,
-            };
-            RemotePoll {
-                options: options
-                    .iter()
-                    .map(|option| {
-                        let votes = option
-                            .replies
-                            .as_ref()
-                            .and_then(|replies| replies.total_items)
-                            .map_or(0, |total| i64::try_from(total).unwrap_or(i64::MAX));
-                        (option.name.clone().unwrap_or_default(), votes)
-                    })
-                    .collect(),
-                multiple,
-                expires_at: closed_at
-                    .or(object.end_time.as_ref().map(Timestamp::unix_millis))
-                    // Without an end, a poll stays open (Mastodon's longest is a month).
-                    .unwrap_or_else(|| woolly_core::now_millis() + 30 * 24 * 60 * 60 * 1000),
-                voters_count: object
-                    .voters_count
-                    .and_then(|count| i64::try_from(count).ok()),
-            }
-        });
-        let media = object
-            .attachment
-            .iter()
-            .filter_map(remote_media)
-            .take(4)
-            .collect();
-        Ok(RemoteStatus {
-            media,
-            poll,
-            url: LinkRef::html_url(&object.url)
-                .map(str::to_owned)
-                .or(Some(uri.clone())),
-            uri,
-            text: String::new(),
-            content_html: Some(content),
-            spoiler_text: object.summary.clone().unwrap_or_default(),
-            sensitive: object.sensitive.unwrap_or(false)
-                || object.summary.as_deref().is_some_and(|s| !s.is_empty()),
-            visibility,
-            language,
-            in_reply_to_id,
-            mentioned_account_ids,
-            tags,
-            created_at: object
-                .published
-                .as_ref()
-                .map_or_else(woolly_core::now_millis, |published| published.unix_millis()),
-        })
+        Ok(status)
     }
 
     /// Looks a handle or a link up on its server.
@@ -505,6 +435,99 @@ impl Federation {
         };
         let account = self.account_for_handle(woolly, username, domain).await?;
         Ok(Some(Resolved::Account(account.id)))
+    }
+}
+
+/// What an object says about the status it makes, before anything is looked up: its
+/// ActivityPub id and link, content (to sanitize), content warning, audience, language,
+/// hashtags, poll, media and time, with the ids of the actors it mentions and of its parent.
+#[derive(Debug, Clone)]
+pub struct StatusDraft {
+    /// Without mentions and parent, which [`Federation`] resolves.
+    pub status: RemoteStatus,
+    pub mention_uris: Vec<String>,
+    pub in_reply_to: Option<String>,
+}
+
+/// Reads a status-like object into a [`StatusDraft`]; `followers_url` is its author's
+/// followers collection, which addressing to makes a post followers-only.
+pub fn draft_status(object: &Object, followers_url: Option<&str>) -> StatusDraft {
+    let uri = object.id.clone().unwrap_or_default();
+    let mut mentioned_uris = Vec::new();
+    let mut tags = Vec::new();
+    for tag in &object.tag {
+        match tag.kind {
+            TagType::Mention => mentioned_uris.extend(tag.href.clone()),
+            TagType::Hashtag => tags.extend(tag.name.clone()),
+            _ => {}
+        }
+    }
+    let visibility = visibility_of(object, followers_url);
+    let (content, language) = match object.content_and_language() {
+        Some((content, language)) => (content.to_owned(), language.map(str::to_owned)),
+        None => (object.name.clone().unwrap_or_default(), None),
+    };
+    let poll = (object.kind == ObjectType::Question).then(|| {
+        let (options, multiple) = object.poll_options();
+        let closed_at = match object.closed {
+            Some(PollClosed::At(at)) => Some(at.unix_millis()),
+            Some(PollClosed::Flag(true)) => Some(woolly_core::now_millis()),
+            _ => None,
+        };
+        RemotePoll {
+            options: options
+                .iter()
+                .map(|option| {
+                    let votes = option
+                        .replies
+                        .as_ref()
+                        .and_then(|replies| replies.total_items)
+                        .map_or(0, |total| i64::try_from(total).unwrap_or(i64::MAX));
+                    (option.name.clone().unwrap_or_default(), votes)
+                })
+                .collect(),
+            multiple,
+            expires_at: closed_at
+                .or(object.end_time.as_ref().map(Timestamp::unix_millis))
+                // Without an end, a poll stays open (Mastodon's longest is a month).
+                .unwrap_or_else(|| woolly_core::now_millis() + 30 * 24 * 60 * 60 * 1000),
+            voters_count: object
+                .voters_count
+                .and_then(|count| i64::try_from(count).ok()),
+        }
+    });
+    let media = object
+        .attachment
+        .iter()
+        .filter_map(remote_media)
+        .take(4)
+        .collect();
+    let status = RemoteStatus {
+        media,
+        poll,
+        url: LinkRef::html_url(&object.url)
+            .map(str::to_owned)
+            .or(Some(uri.clone())),
+        uri,
+        text: String::new(),
+        content_html: Some(content),
+        spoiler_text: object.summary.clone().unwrap_or_default(),
+        sensitive: object.sensitive.unwrap_or(false)
+            || object.summary.as_deref().is_some_and(|s| !s.is_empty()),
+        visibility,
+        language,
+        in_reply_to_id: None,
+        mentioned_account_ids: Vec::new(),
+        tags,
+        created_at: object
+            .published
+            .as_ref()
+            .map_or_else(woolly_core::now_millis, |published| published.unix_millis()),
+    };
+    StatusDraft {
+        status,
+        mention_uris: mentioned_uris,
+        in_reply_to: object.in_reply_to.clone(),
     }
 }
 

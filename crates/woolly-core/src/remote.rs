@@ -606,3 +606,40 @@ impl Woolly {
         Ok(deleted)
     }
 }
+
+/// The job kind that fetches a remote thread's replies from its server.
+pub const FETCH_REPLIES_KIND: &str = "federation.fetch_replies";
+
+/// What a [`FETCH_REPLIES_KIND`] job fetches.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct FetchReplies {
+    pub status_id: i64,
+}
+
+/// How long fetched replies are taken as current.
+const REPLIES_FRESH_MILLIS: i64 = 15 * 60 * 1000;
+
+impl Woolly {
+    /// Has the replies of a remote status fetched from its server (missing replies are what
+    /// Mastodon users miss most), at most once per quarter of an hour per status.
+    pub(crate) async fn fetch_missing_replies(&self, status_id: i64, is_local: bool) -> Result<()> {
+        if is_local || self.remote_resolver().is_none() {
+            return Ok(());
+        }
+        let now = crate::now_millis();
+        if self
+            .db()
+            .claim_replies_fetch(status_id, now, now - REPLIES_FRESH_MILLIS)
+            .await?
+        {
+            self.enqueue_job(&new_job(
+                FETCH_REPLIES_KIND,
+                &FetchReplies { status_id },
+                now,
+                3,
+            )?)
+            .await?;
+        }
+        Ok(())
+    }
+}

@@ -582,6 +582,10 @@ impl Woolly {
             .visible_status(id, viewer)
             .await?
             .ok_or(CoreError::NotFound)?;
+        // What is missing shows up on a later look; this one answers with what is here.
+        if let Err(error) = self.fetch_missing_replies(status.id, status.is_local).await {
+            tracing::warn!(%error, "could not schedule the fetch of a thread's replies");
+        }
         let ancestors = self.db().ancestors(&status, viewer, CONTEXT_LIMIT).await?;
         let descendants = self
             .db()

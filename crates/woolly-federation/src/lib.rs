@@ -18,6 +18,7 @@ mod inbox;
 pub mod negotiation;
 pub mod remote;
 pub mod render;
+mod replies;
 pub mod requester;
 mod routes;
 pub mod signatures;
@@ -63,6 +64,9 @@ pub fn register_jobs(handlers: &mut JobHandlers, federation: &Federation) {
         federation: federation.clone(),
     });
     handlers.register(delivery::DeliverJob {
+        federation: federation.clone(),
+    });
+    handlers.register(replies::FetchRepliesJob {
         federation: federation.clone(),
     });
 }

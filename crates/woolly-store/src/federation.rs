@@ -115,6 +115,26 @@ impl Tx {
 }
 
 impl Db {
+    /// Claims the fetch of a remote status's replies: true (and the time recorded) when they
+    /// were never fetched, or not since `fetched_before`.
+    pub async fn claim_replies_fetch(
+        &self,
+        status_id: i64,
+        now: i64,
+        fetched_before: i64,
+    ) -> Result<bool> {
+        let claimed = on_writer!(rows_affected, self, pool => sqlx::query(
+            "UPDATE status SET replies_fetched_at = $2 WHERE id = $1 AND NOT is_local \
+             AND (replies_fetched_at IS NULL OR replies_fetched_at < $3)",
+        )
+        .bind(status_id)
+        .bind(now)
+        .bind(fetched_before)
+        .execute(pool)
+        .await)?;
+        Ok(claimed == 1)
+    }
+
     /// Whether `activity_id` was recorded as received.
     pub async fn inbound_activity_seen(&self, activity_id: &str) -> Result<bool> {
         let row: Option<(i64,)> = on_reader!(self, pool => sqlx::query_as(

@@ -706,3 +706,45 @@ async fn profile_updates_and_pins_reach_followers() {
     a.server.stop().await;
     b.server.stop().await;
 }
+
+#[tokio::test]
+async fn opening_a_remote_thread_fetches_the_replies_that_never_arrived() {
+    let a = Node::start().await;
+    let b = Node::start().await;
+    let alice = a.user("alice").await;
+    let bob = b.user("bob").await;
+    let dave = b.user("dave").await;
+    alice.follow_and_wait(&bob.handle).await;
+
+    let post = bob
+        .post("/api/v1/statuses", json!({"status": "a thread starts"}))
+        .await;
+    let on_a = alice.wait_home("a thread starts").await;
+    // dave, whom nobody on A follows, answers: his reply is not delivered to A.
+    dave.post(
+        "/api/v1/statuses",
+        json!({"status": "an answer A never got", "in_reply_to_id": post["id"]}),
+    )
+    .await;
+    let thread = format!("/api/v1/statuses/{}/context", on_a["id"].as_str().unwrap());
+    let context = alice.get_ok(&thread).await;
+    assert_eq!(
+        context["descendants"],
+        json!([]),
+        "not delivered: {context}"
+    );
+
+    // Opening the thread had its replies fetched from B.
+    let reply = eventually(WAIT, "the missing reply on A", || async {
+        alice.get_ok(&thread).await["descendants"]
+            .as_array()?
+            .first()
+            .cloned()
+    })
+    .await;
+    assert_eq!(reply["account"]["acct"], dave.handle);
+    assert!(reply["content"].as_str().unwrap().contains("never got"));
+    assert_eq!(reply["in_reply_to_id"], on_a["id"]);
+    a.server.stop().await;
+    b.server.stop().await;
+}

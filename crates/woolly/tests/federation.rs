@@ -727,12 +727,8 @@ async fn opening_a_remote_thread_fetches_the_replies_that_never_arrived() {
     )
     .await;
     let thread = format!("/api/v1/statuses/{}/context", on_a["id"].as_str().unwrap());
-    let context = alice.get_ok(&thread).await;
-    assert_eq!(
-        context["descendants"],
-        json!([]),
-        "not delivered: {context}"
-    );
+    // (The first look answers with what A has; the fetch it starts may already be done.)
+    alice.get_ok(&thread).await;
 
     // Opening the thread had its replies fetched from B.
     let reply = eventually(WAIT, "the missing reply on A", || async {

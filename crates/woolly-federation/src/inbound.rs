@@ -25,9 +25,12 @@ use crate::vocab::{Activity, ActivityType, Document, IdOrObject, is_public};
 /// What the inbox stores for a received activity.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct InboundPayload {
-    /// The account whose signature was verified: the activity's actor.
+    /// The account whose signature was verified: the activity's actor, unless `forwarded`.
     pub signer_id: i64,
     pub activity: Value,
+    /// Passed on by someone other than its actor: only its object's id is believed.
+    #[serde(default)]
+    pub forwarded: bool,
 }
 
 /// Runs `federation.inbound` jobs.
@@ -50,6 +53,23 @@ impl JobHandler for InboundJob {
                     return Ok(());
                 }
             };
+            if payload.forwarded {
+                let Some(uri) = activity.first_object().and_then(IdOrObject::id) else {
+                    return Ok(());
+                };
+                return match self
+                    .federation
+                    .status_for_uri(woolly, uri, MAX_PARENT_DEPTH)
+                    .await
+                {
+                    Ok(_) => Ok(()),
+                    Err(FederationError::Fetch(error)) => Err(JobError::Retry(error.to_string())),
+                    Err(error) => {
+                        tracing::info!(uri, %error, "forwarded post dropped");
+                        Ok(())
+                    }
+                };
+            }
             let actor = woolly
                 .account(payload.signer_id)
                 .await?

@@ -114,13 +114,19 @@ async fn receive(
         Ok(signer) => signer,
         Err((status, message)) => return refuse(status, message),
     };
-    if signer.actor.uri.as_deref() != Some(actor_uri.as_str()) {
-        // Forwarded activities would need the original's signature (LD signatures), which
-        // Woolly does not read; Mastodon drops them the same way when it cannot refetch.
-        return refuse(
-            StatusCode::UNAUTHORIZED,
-            "The activity's actor is not the one who signed it",
-        );
+    let forwarded = signer.actor.uri.as_deref() != Some(actor_uri.as_str());
+    if forwarded {
+        // Someone else's activity, passed on (a reply forwarded to a thread's followers, a
+        // relay). Woolly reads no LD signatures, so only a Create is taken, and its post is
+        // then fetched from its origin rather than believed; anything else is refused.
+        let is_create = activity.get("type").and_then(Value::as_str) == Some("Create");
+        let object_id = activity.get("object").and_then(id_of);
+        if !is_create || object_id.is_none_or(|id| authority_of(&id) != authority_of(&actor_uri)) {
+            return refuse(
+                StatusCode::UNAUTHORIZED,
+                "The activity's actor is not the one who signed it",
+            );
+        }
     }
     let activity_id = match activity.get("id").and_then(id_of) {
         Some(id) => {
@@ -138,6 +144,7 @@ async fn receive(
     let payload = InboundPayload {
         signer_id: signer.id,
         activity,
+        forwarded,
     };
     match woolly.accept_inbound_activity(&activity_id, &payload).await {
         Ok(fresh) => {

@@ -495,16 +495,65 @@ async fn a_json_array_or_string_signed_is_refused_with_400() {
 #[tokio::test]
 async fn an_activity_by_another_actor_than_the_signer_is_refused_with_401() {
     let rig = Rig::new().await;
-    let tag = "carol-by-mallory";
-    let activity = rig.create_by(&rig.carol, tag, &marker(tag));
+    let tag = "carol-likes-by-mallory";
+    let like = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}#likes/{tag}", rig.carol),
+        "type": "Like",
+        "actor": rig.carol,
+        "object": rig.note_uri("anything"),
+    });
     let deliveries: Vec<Delivery> = INBOXES
         .iter()
-        .map(|path| rig.by_mallory(path, serde_json::to_vec(&activity).unwrap()))
+        .map(|path| rig.by_mallory(path, serde_json::to_vec(&like).unwrap()))
         .collect();
     rig.assert_refused(tag, 401, &deliveries).await;
-    // carol's note was not stored either.
+}
+
+#[tokio::test]
+async fn a_forwarded_create_is_believed_only_as_its_origin_serves_it() {
+    let rig = Rig::new().await;
+    // carol's note that does not exist on B, forwarded by mallory: accepted, then dropped.
+    let tag = "carol-by-mallory";
+    let invented = rig.create_by(&rig.carol, tag, &marker(tag));
+    let (status, body) = rig.deliver("/inbox", &invented).await;
+    assert_eq!(status, 202, "{body}");
+    rig.control(tag).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
     rig.assert_absent(tag, &format!("{}/statuses/{tag}", rig.carol))
         .await;
+
+    // A real post of dora's on B, forwarded by mallory with other words: A stores the post as
+    // B serves it.
+    let (dora_token, _) = account(&rig._b_instance, &rig.b, "dora").await;
+    let real: Value = http()
+        .post(rig.b.url("/api/v1/statuses"))
+        .bearer_auth(&dora_token)
+        .json(&json!({"status": "what dora really said"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let dora = format!("http://{}/users/dora", domain(&rig.b));
+    let mut forwarded = rig.create_by(&dora, "forwarded", "words put in dora's mouth");
+    forwarded["id"] = json!(format!("{}/activity", real["uri"].as_str().unwrap()));
+    forwarded["object"]["id"] = real["uri"].clone();
+    let (status, body) = rig.deliver("/inbox", &forwarded).await;
+    assert_eq!(status, 202, "{body}");
+    let stored = eventually(WAIT, "dora's post on A", || async {
+        rig.statuses_of("dora").await.into_iter().next()
+    })
+    .await;
+    assert_eq!(stored["uri"], real["uri"]);
+    assert!(
+        stored["content"]
+            .as_str()
+            .unwrap()
+            .contains("what dora really said"),
+        "{stored}"
+    );
 }
 
 #[tokio::test]

@@ -357,12 +357,21 @@ impl Woolly {
     /// none when no profile writes a `:shortcode:`).
     pub(crate) async fn accounts_from_rows(&self, rows: Vec<AccountRow>) -> Result<Vec<Account>> {
         let mut accounts: Vec<Account> = rows.into_iter().map(Account::from).collect();
-        let emojis = self
-            .emojis_used_in(accounts.iter().flat_map(Account::emoji_sources))
-            .await?;
+        let wanted = crate::emojis::wanted_emojis(accounts.iter().flat_map(|account| {
+            let domain = account.domain.as_deref();
+            account
+                .emoji_sources()
+                .into_iter()
+                .map(move |source| (domain, source))
+        }));
+        let emojis = self.emojis_used_in(wanted).await?;
         if !emojis.is_empty() {
             for account in &mut accounts {
-                account.emojis = crate::emojis::emojis_in(&account.emoji_sources(), &emojis);
+                account.emojis = crate::emojis::emojis_in(
+                    account.domain.as_deref(),
+                    &account.emoji_sources(),
+                    &emojis,
+                );
             }
         }
         Ok(accounts)

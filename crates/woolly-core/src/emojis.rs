@@ -144,35 +144,81 @@ impl Woolly {
     }
 
     /// The emojis the given texts use, by shortcode, in one query.
-    pub(crate) async fn emojis_used_in<'a>(
-        &self,
-        texts: impl IntoIterator<Item = &'a str>,
-    ) -> Result<HashMap<String, CustomEmoji>> {
-        let mut shortcodes: Vec<String> = Vec::new();
-        for text in texts {
-            for shortcode in crate::text::emoji_shortcodes(text) {
-                if !shortcodes.contains(&shortcode) {
-                    shortcodes.push(shortcode);
+    pub(crate) async fn emojis_used_in(&self, wanted: WantedEmojis) -> Result<EmojiSet> {
+        let mut found = EmojiSet::new();
+        for (domain, shortcodes) in wanted {
+            for row in self
+                .db()
+                .custom_emojis_named(domain.as_deref(), &shortcodes)
+                .await?
+            {
+                if let Some(emoji) = self.emoji_from_row(row) {
+                    found.insert((domain.clone(), emoji.shortcode.clone()), emoji);
                 }
             }
         }
-        Ok(self
-            .db()
-            .local_custom_emojis_named(&shortcodes)
-            .await?
-            .into_iter()
-            .filter_map(|row| self.emoji_from_row(row))
-            .map(|emoji| (emoji.shortcode.clone(), emoji))
-            .collect())
+        Ok(found)
+    }
+
+    /// Records the custom emojis a remote post or profile of `domain` uses, as
+    /// `(shortcode, image URL)` pairs from its tags.
+    pub async fn store_remote_emojis(
+        &self,
+        domain: &str,
+        emojis: &[(String, String)],
+    ) -> Result<()> {
+        for (shortcode, url) in emojis {
+            if check_shortcode(shortcode).is_err() {
+                continue;
+            }
+            self.db()
+                .upsert_remote_emoji(
+                    self.db().next_id(),
+                    shortcode,
+                    domain,
+                    url,
+                    crate::now_millis(),
+                )
+                .await?;
+        }
+        Ok(())
     }
 }
 
-/// The emojis of `emojis` that `texts` use, in the order they first appear.
-pub(crate) fn emojis_in(texts: &[&str], emojis: &HashMap<String, CustomEmoji>) -> Vec<CustomEmoji> {
+/// The shortcodes that texts use, by the domain of whoever wrote them (see [`wanted_emojis`]).
+pub(crate) type WantedEmojis = HashMap<Option<String>, Vec<String>>;
+
+/// The shortcodes `texts` use, each text with the domain of its writer (`None`: this instance).
+pub(crate) fn wanted_emojis<'a>(
+    texts: impl IntoIterator<Item = (Option<&'a str>, &'a str)>,
+) -> WantedEmojis {
+    let mut wanted = WantedEmojis::new();
+    for (domain, text) in texts {
+        let shortcodes = wanted.entry(domain.map(str::to_owned)).or_default();
+        for shortcode in crate::text::emoji_shortcodes(text) {
+            if !shortcodes.contains(&shortcode) {
+                shortcodes.push(shortcode);
+            }
+        }
+    }
+    wanted.retain(|_, shortcodes| !shortcodes.is_empty());
+    wanted
+}
+
+/// Custom emojis by the domain they belong to (`None`: this instance) and shortcode.
+pub(crate) type EmojiSet = HashMap<(Option<String>, String), CustomEmoji>;
+
+/// The emojis of `domain` that `texts` use, in the order they first appear.
+pub(crate) fn emojis_in(
+    domain: Option<&str>,
+    texts: &[&str],
+    emojis: &EmojiSet,
+) -> Vec<CustomEmoji> {
     let mut used: Vec<CustomEmoji> = Vec::new();
+    let domain = domain.map(str::to_owned);
     for text in texts {
         for shortcode in crate::text::emoji_shortcodes(text) {
-            if let Some(emoji) = emojis.get(&shortcode)
+            if let Some(emoji) = emojis.get(&(domain.clone(), shortcode))
                 && !used.contains(emoji)
             {
                 used.push(emoji.clone());

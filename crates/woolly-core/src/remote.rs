@@ -57,6 +57,8 @@ pub struct RemoteAccount {
     pub fields: Vec<(String, String)>,
     /// Where its actor document says things are.
     pub actor: ActorLinks,
+    /// The custom emojis its profile uses: `(shortcode, image URL)`.
+    pub emojis: Vec<(String, String)>,
 }
 
 /// A status received from another server.
@@ -84,6 +86,8 @@ pub struct RemoteStatus {
     pub poll: Option<RemotePoll>,
     /// Its attachments (at most four are kept, as Mastodon keeps).
     pub media: Vec<RemoteMedia>,
+    /// The custom emojis it uses: `(shortcode, image URL)`.
+    pub emojis: Vec<(String, String)>,
 }
 
 /// A media attachment of another server's status, shown from where it is.
@@ -154,6 +158,8 @@ impl Woolly {
                 .map_err(|error| CoreError::Internal(error.to_string()))?,
             actor: remote.actor,
         };
+        self.store_remote_emojis(&row.domain, &remote.emojis)
+            .await?;
         let mut tx = self.db().begin().await?;
         let id = tx.upsert_remote_account(&row, crate::now_millis()).await?;
         tx.commit().await?;
@@ -185,6 +191,9 @@ impl Woolly {
             .filter(|tag| !tag.is_empty() && seen.insert(tag.clone()))
             .collect();
 
+        if let Some(domain) = &author.domain {
+            self.store_remote_emojis(domain, &remote.emojis).await?;
+        }
         let mut tx = self.db().begin().await?;
         if let Some(existing) = tx.status_id_by_uri(&remote.uri).await? {
             tx.rollback().await?;
@@ -415,6 +424,9 @@ impl Woolly {
             return Ok(false);
         }
         let (text, content) = remote_content(&remote, &self.config().base_url());
+        if let Some(domain) = &author.domain {
+            self.store_remote_emojis(domain, &remote.emojis).await?;
+        }
         let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
         let media = tx.attached_media_ids(id).await?;

@@ -480,13 +480,19 @@ impl Woolly {
                 entry.insert((app.name, app.website));
             }
         }
-        let emojis = self
-            .emojis_used_in(
-                statuses
-                    .values()
-                    .flat_map(|status| [status.emoji_source(), status.spoiler_text.as_str()]),
-            )
-            .await?;
+        let domain_of = |account_id: i64| {
+            accounts
+                .get(&account_id)
+                .and_then(|account| account.domain.as_deref())
+        };
+        let wanted = crate::emojis::wanted_emojis(statuses.values().flat_map(|status| {
+            let domain = domain_of(status.account_id);
+            [
+                (domain, status.emoji_source()),
+                (domain, status.spoiler_text.as_str()),
+            ]
+        }));
+        let emojis = self.emojis_used_in(wanted).await?;
         let build = |id: i64| -> Option<StatusView> {
             let status = statuses.get(&id)?.clone();
             let account = accounts.get(&status.account_id)?.clone();
@@ -501,6 +507,7 @@ impl Woolly {
                 poll: polls.get(&id).cloned(),
                 application: status.app_id.and_then(|app_id| apps.get(&app_id).cloned()),
                 emojis: crate::emojis::emojis_in(
+                    account.domain.as_deref(),
                     &[status.emoji_source(), &status.spoiler_text],
                     &emojis,
                 ),

@@ -21,8 +21,8 @@ use woolly_core::{CoreError, Domain, Woolly};
 use crate::client::{ACTIVITY_ACCEPT, FetchError, RemoteClient};
 use crate::signatures::{self, Outgoing, SignatureError};
 use crate::vocab::{
-    Actor, Attachment, AttachmentType, Document, LinkRef, Object, ObjectType, PollClosed, TagType,
-    Timestamp, is_public,
+    Actor, Attachment, AttachmentType, Document, LinkRef, Object, ObjectType, PollClosed, Tag,
+    TagType, Timestamp, is_public,
 };
 
 /// How long a remote actor document is trusted before it is fetched again.
@@ -503,6 +503,7 @@ pub fn draft_status(object: &Object, followers_url: Option<&str>) -> StatusDraft
         .take(4)
         .collect();
     let status = RemoteStatus {
+        emojis: emoji_tags(&object.tag),
         media,
         poll,
         url: LinkRef::html_url(&object.url)
@@ -529,6 +530,18 @@ pub fn draft_status(object: &Object, followers_url: Option<&str>) -> StatusDraft
         mention_uris: mentioned_uris,
         in_reply_to: object.in_reply_to.clone(),
     }
+}
+
+/// The custom emojis among tags: `(shortcode, image URL)` of each `Emoji` tag.
+fn emoji_tags(tags: &[Tag]) -> Vec<(String, String)> {
+    tags.iter()
+        .filter(|tag| tag.kind == TagType::Emoji)
+        .filter_map(|tag| {
+            let shortcode = tag.name.as_deref()?.trim_matches(':').to_owned();
+            let url = tag.icon.as_ref()?.url.clone();
+            (url.starts_with("https://") || url.starts_with("http://")).then_some((shortcode, url))
+        })
+        .collect()
 }
 
 /// A media attachment as core keeps it: documents, images, videos and audio with a URL.
@@ -641,6 +654,7 @@ pub fn remote_account(actor: &Actor, domain: &str) -> Result<RemoteAccount, Fede
         indexable: actor.indexable.unwrap_or(false),
         public_key_pem,
         fields,
+        emojis: emoji_tags(&actor.tag),
         actor: ActorLinks {
             uri: Some(actor.id.clone()),
             url: LinkRef::html_url(&actor.url).map(str::to_owned),

@@ -67,27 +67,56 @@ impl Db {
         Ok(rows)
     }
 
-    /// Enabled local emojis among `shortcodes` (what local posts and profiles can show).
-    pub async fn local_custom_emojis_named(
+    /// Enabled emojis among `shortcodes` of `domain` (`None`: this instance's), what posts and
+    /// profiles of that domain can show.
+    pub async fn custom_emojis_named(
         &self,
+        domain: Option<&str>,
         shortcodes: &[String],
     ) -> Result<Vec<CustomEmojiRow>> {
         if shortcodes.is_empty() {
             return Ok(Vec::new());
         }
-        let placeholders: Vec<String> = (1..=shortcodes.len()).map(|n| format!("${n}")).collect();
+        let placeholders: Vec<String> = (2..=shortcodes.len() + 1)
+            .map(|n| format!("${n}"))
+            .collect();
         let sql = format!(
             "SELECT {EMOJI_COLUMNS} FROM custom_emoji \
-             WHERE domain IS NULL AND NOT disabled AND shortcode IN ({}) ORDER BY shortcode",
+             WHERE coalesce(domain, '') = coalesce($1, '') AND NOT disabled \
+               AND shortcode IN ({}) ORDER BY shortcode",
             placeholders.join(", ")
         );
         let rows = on_reader!(self, pool => {
-            let mut query = sqlx::query_as::<_, CustomEmojiRow>(&sql);
+            let mut query = sqlx::query_as::<_, CustomEmojiRow>(&sql).bind(domain);
             for shortcode in shortcodes {
                 query = query.bind(shortcode);
             }
             query.fetch_all(pool).await
         })?;
         Ok(rows)
+    }
+
+    /// Records (or moves) a remote emoji: `shortcode` of `domain`, whose image is at `url`.
+    pub async fn upsert_remote_emoji(
+        &self,
+        id: i64,
+        shortcode: &str,
+        domain: &str,
+        url: &str,
+        now: i64,
+    ) -> Result<()> {
+        on_writer!(rows_affected, self, pool => sqlx::query(
+            "INSERT INTO custom_emoji (id, shortcode, domain, remote_url, visible_in_picker, created_at) \
+             VALUES ($1, $2, $3, $4, FALSE, $5) \
+             ON CONFLICT (shortcode, domain) WHERE domain IS NOT NULL DO UPDATE SET remote_url = $4",
+        )
+        .bind(id)
+        .bind(shortcode)
+        .bind(domain)
+        .bind(url)
+        .bind(now)
+        .execute(pool)
+        .await)?;
+        Ok(())
     }
 }

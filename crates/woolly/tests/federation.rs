@@ -744,3 +744,46 @@ async fn opening_a_remote_thread_fetches_the_replies_that_never_arrived() {
     a.server.stop().await;
     b.server.stop().await;
 }
+
+#[tokio::test]
+async fn custom_emojis_travel_with_posts_and_profiles() {
+    let a = Node::start().await;
+    let b = Node::start().await;
+    let alice = a.user("alice").await;
+    let bob = b.user("bob").await;
+    let png = b.instance.data_dir().join("sheep.png");
+    image::RgbaImage::from_fn(32, 32, |x, y| image::Rgba([x as u8, y as u8, 90, 255]))
+        .save(&png)
+        .unwrap();
+    b.instance
+        .cli_ok(&["admin", "emoji", "add", "sheep", &png.to_string_lossy()]);
+    let response = http()
+        .patch(format!("{}/api/v1/accounts/update_credentials", bob.base))
+        .bearer_auth(&bob.token)
+        .json(&json!({"display_name": "Bob :sheep:"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let bob_on_a = alice.follow_and_wait(&bob.handle).await;
+    let posted = bob
+        .post("/api/v1/statuses", json!({"status": "baa :sheep:"}))
+        .await;
+    let on_a = alice.wait_home("baa").await;
+    assert_eq!(on_a["emojis"][0]["shortcode"], "sheep", "{on_a}");
+    assert_eq!(on_a["emojis"][0]["url"], posted["emojis"][0]["url"]);
+    let account = alice.get_ok(&format!("/api/v1/accounts/{bob_on_a}")).await;
+    assert_eq!(account["emojis"][0]["shortcode"], "sheep", "{account}");
+    // A remote emoji is not offered in this server's picker.
+    let local = http()
+        .get(format!("{}/api/v1/custom_emojis", alice.base))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(local, json!([]));
+    a.server.stop().await;
+    b.server.stop().await;
+}

@@ -328,6 +328,7 @@ pub async fn remote_account(
             indexable: true,
             public_key_pem: String::new(),
             fields: Vec::new(),
+            emojis: Vec::new(),
             actor: woolly_core::accounts::ActorLinks {
                 uri: Some(format!("https://{host}/users/{username}")),
                 url: Some(format!("https://{host}/@{username}")),
@@ -374,6 +375,7 @@ pub async fn remote_status(
                 content_html: None,
                 poll: None,
                 media: Vec::new(),
+                emojis: Vec::new(),
                 spoiler_text: String::new(),
                 sensitive: false,
                 visibility,

@@ -465,8 +465,10 @@ pub fn draft_status(object: &Object, followers_url: Option<&str>) -> StatusDraft
     let visibility = visibility_of(object, followers_url);
     let (content, language) = match object.content_and_language() {
         Some((content, language)) => (content.to_owned(), language.map(str::to_owned)),
-        None => (object.name.clone().unwrap_or_default(), None),
+        None => (String::new(), None),
     };
+    let page_url = LinkRef::html_url(&object.url).map(str::to_owned);
+    let content = converted_content(object, content, page_url.as_deref());
     let poll = (object.kind == ObjectType::Question).then(|| {
         let (options, multiple) = object.poll_options();
         let closed_at = match object.closed {
@@ -530,6 +532,50 @@ pub fn draft_status(object: &Object, followers_url: Option<&str>) -> StatusDraft
         mention_uris: mentioned_uris,
         in_reply_to: object.in_reply_to.clone(),
     }
+}
+
+/// The content of a post, with what Mastodon adds for types it converts (articles, pages,
+/// videos, events…): their title first, and a link to them when they have no text.
+fn converted_content(object: &Object, content: String, page_url: Option<&str>) -> String {
+    let name = object
+        .name
+        .as_deref()
+        .filter(|name| !name.trim().is_empty());
+    let converted = matches!(
+        object.kind,
+        ObjectType::Article
+            | ObjectType::Page
+            | ObjectType::Image
+            | ObjectType::Video
+            | ObjectType::Audio
+            | ObjectType::Event
+    );
+    if !converted {
+        return match name {
+            Some(name) if content.is_empty() => escape_html(name),
+            _ => content,
+        };
+    }
+    let mut html = String::new();
+    if let Some(name) = name {
+        html.push_str(&format!("<h2>{}</h2>", escape_html(name)));
+    }
+    if content.trim().is_empty() {
+        if let Some(url) = page_url.or(object.id.as_deref()) {
+            let url = escape_html(url);
+            html.push_str(&format!("<p><a href=\"{url}\">{url}</a></p>"));
+        }
+    } else {
+        html.push_str(&content);
+    }
+    html
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The custom emojis among tags: `(shortcode, image URL)` of each `Emoji` tag.

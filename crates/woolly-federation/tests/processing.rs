@@ -209,3 +209,15 @@ fn remote_html_is_sanitized_before_it_is_stored() {
     assert!(!sanitized.contains("evil"));
     assert!(sanitized.contains("h-card"));
 }
+
+#[test]
+fn articles_pages_and_videos_lead_with_their_title() {
+    let page = draft_status(&post("lemmy/page.json"), None);
+    let content = page.status.content_html.unwrap();
+    assert!(content.starts_with("<h2>"), "{content}");
+    let sanitized = woolly_core::sanitize::sanitize_remote_html(&content);
+    assert!(sanitized.starts_with("<p><strong>"), "{sanitized}");
+    let video = draft_status(&post("peertube/video.json"), None);
+    let content = video.status.content_html.unwrap();
+    assert!(content.starts_with("<h2>"), "{content}");
+}

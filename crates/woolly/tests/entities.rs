@@ -458,12 +458,24 @@ async fn every_entity_is_shaped_as_the_documentation_shows_it() {
         json!({"status": "@bob secret", "visibility": "direct"}),
     )
     .await;
-    let conversations = call(
-        &server,
-        Method::GET,
-        Some(&bob),
-        "/api/v1/conversations",
-        Value::Null,
+    // Conversations are recorded by the fan-out job, after the post is answered.
+    let conversations = common::eventually(
+        std::time::Duration::from_secs(20),
+        "bob's conversation",
+        || async {
+            let conversations = call(
+                &server,
+                Method::GET,
+                Some(&bob),
+                "/api/v1/conversations",
+                Value::Null,
+            )
+            .await;
+            conversations
+                .as_array()
+                .is_some_and(|all| !all.is_empty())
+                .then_some(conversations)
+        },
     )
     .await;
     assert_shaped_like(

@@ -383,6 +383,17 @@ impl Federation {
                 Err(error) => tracing::info!(mentioned, %error, "unknown mentioned actor skipped"),
             }
         }
+        for address in draft
+            .addressed
+            .iter()
+            .filter(|address| is_local_uri(woolly, address))
+        {
+            if let Ok(account) = self.account_for_uri(woolly, address, false).await
+                && !status.mentioned_account_ids.contains(&account.id)
+            {
+                status.mentioned_account_ids.push(account.id);
+            }
+        }
         status.in_reply_to_id = match &draft.in_reply_to {
             Some(parent) if depth > 0 => {
                 match Box::pin(self.status_for_uri(woolly, parent, depth - 1)).await {
@@ -446,6 +457,10 @@ pub struct StatusDraft {
     /// Without mentions and parent, which [`Federation`] resolves.
     pub status: RemoteStatus,
     pub mention_uris: Vec<String>,
+    /// Actors it is addressed to (`to`/`cc`) besides everyone and followers collections: local
+    /// ones among them may see it even when not mentioned (Mastodon's silent mentions, which
+    /// its "limited" posts rely on).
+    pub addressed: Vec<String>,
     pub in_reply_to: Option<String>,
 }
 
@@ -529,6 +544,17 @@ pub fn draft_status(object: &Object, followers_url: Option<&str>) -> StatusDraft
     };
     StatusDraft {
         status,
+        addressed: object
+            .to
+            .iter()
+            .chain(&object.cc)
+            .filter(|address| {
+                !is_public(address)
+                    && !address.ends_with("/followers")
+                    && Some(address.as_str()) != followers_url
+            })
+            .cloned()
+            .collect(),
         mention_uris: mentioned_uris,
         in_reply_to: object.in_reply_to.clone(),
     }

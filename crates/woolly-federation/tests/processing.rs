@@ -221,3 +221,18 @@ fn articles_pages_and_videos_lead_with_their_title() {
     let content = video.status.content_html.unwrap();
     assert!(content.starts_with("<h2>"), "{content}");
 }
+
+#[test]
+fn addressed_actors_are_kept_for_silent_mentions() {
+    let vote = draft_status(&post("mastodon/vote.json"), None);
+    assert_eq!(vote.addressed, ["https://mastodon.example/users/alice"]);
+    let public = draft_status(&post("mastodon/note_2.json"), None);
+    assert!(
+        public
+            .addressed
+            .iter()
+            .all(|address| !address.contains("Public") && !address.ends_with("/followers")),
+        "{:?}",
+        public.addressed
+    );
+}

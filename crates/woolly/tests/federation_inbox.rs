@@ -787,3 +787,42 @@ async fn an_update_then_a_delete_of_the_actor_itself_changes_then_removes_the_ac
     .await;
     assert!(rig.statuses_of("mallory").await.is_empty());
 }
+
+#[tokio::test]
+async fn a_post_addressed_to_a_local_account_without_a_mention_reaches_it_alone() {
+    let rig = Rig::new().await;
+    let alice = format!("http://{}/users/alice", domain(&rig.a));
+    let tag = "addressed-only";
+    let mut activity = rig.create(tag);
+    for field in ["to", "cc"] {
+        activity[field] = json!([]);
+        activity["object"][field] = json!([]);
+    }
+    activity["to"] = json!([alice]);
+    activity["object"]["to"] = json!([alice]);
+    assert_eq!(rig.deliver("/inbox", &activity).await.0, 202);
+    let notification = eventually(WAIT, "alice's notification", || async {
+        let (_, notifications) = rig.alice_get("/api/v1/notifications").await;
+        notifications.as_array()?.first().cloned()
+    })
+    .await;
+    assert_eq!(notification["type"], "mention");
+    assert_eq!(notification["status"]["visibility"], "direct");
+    assert_eq!(notification["status"]["uri"], rig.note_uri(tag));
+    // Nobody else sees it: not the public timeline, not an anonymous reader.
+    let (_, public) = rig.alice_get("/api/v1/timelines/public").await;
+    assert!(
+        public
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|status| status["uri"] != rig.note_uri(tag))
+    );
+    let id = notification["status"]["id"].as_str().unwrap();
+    let anonymous = http()
+        .get(rig.a.url(&format!("/api/v1/statuses/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 404);
+}

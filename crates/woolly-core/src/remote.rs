@@ -183,13 +183,7 @@ impl Woolly {
             return Err(CoreError::NotFound);
         }
         let (text, content) = remote_content(&remote, &self.config().base_url());
-        let mut seen = HashSet::new();
-        let tags: Vec<String> = remote
-            .tags
-            .iter()
-            .map(|tag| tag.trim_start_matches('#').to_lowercase())
-            .filter(|tag| !tag.is_empty() && seen.insert(tag.clone()))
-            .collect();
+        let tags = hashtag_names(&remote.tags);
 
         if let Some(domain) = &author.domain {
             self.store_remote_emojis(domain, &remote.emojis).await?;
@@ -315,6 +309,15 @@ impl Woolly {
         self.publish(events);
         Ok(id)
     }
+}
+
+/// Hashtag names as they are stored: without `#`, lower-case, each once.
+fn hashtag_names(tags: &[String]) -> Vec<String> {
+    let mut seen = HashSet::new();
+    tags.iter()
+        .map(|tag| tag.trim_start_matches('#').to_lowercase())
+        .filter(|tag| !tag.is_empty() && seen.insert(tag.clone()))
+        .collect()
 }
 
 /// The plain text and the HTML content a remote status is stored with.
@@ -451,13 +454,7 @@ impl Woolly {
         };
         tx.update_status_content(id, &content, now).await?;
         tx.insert_status_edit(id, &content, &media, now).await?;
-        let mut seen = HashSet::new();
-        let tags: Vec<String> = remote
-            .tags
-            .iter()
-            .map(|tag| tag.trim_start_matches('#').to_lowercase())
-            .filter(|tag| !tag.is_empty() && seen.insert(tag.clone()))
-            .collect();
+        let tags = hashtag_names(&remote.tags);
         tx.replace_tags(id, &tags).await?;
         if let Some(poll) = &remote.poll
             && let Some(row) = tx.poll_of_status(id).await?

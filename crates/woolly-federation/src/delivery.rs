@@ -333,17 +333,13 @@ async fn render_outbound(
             let follow_uri = uri
                 .clone()
                 .unwrap_or_else(|| format!("{actor_uri}#follows/{target_id}"));
-            let activity = json!({
-                "id": format!("{follow_uri}/undo"),
-                "type": "Undo",
+            let follow = json!({
+                "id": follow_uri,
+                "type": "Follow",
                 "actor": actor_uri,
-                "object": {
-                    "id": follow_uri,
-                    "type": "Follow",
-                    "actor": actor_uri,
-                    "object": woolly.actor_uri(&target),
-                },
+                "object": woolly.actor_uri(&target),
             });
+            let activity = undo(&actor_uri, follow, now);
             (actor.id, activity, personal_inbox(woolly, &target).await?)
         }
         Outbound::Accept {
@@ -406,12 +402,7 @@ async fn render_outbound(
             let activity = if matches!(outbound, Outbound::Like { .. }) {
                 like
             } else {
-                json!({
-                    "id": format!("{actor_uri}#likes/{status_id}/undo/{now}"),
-                    "type": "Undo",
-                    "actor": actor_uri,
-                    "object": like,
-                })
+                undo(&actor_uri, like, now)
             };
             (actor.id, activity, personal_inbox(woolly, &author).await?)
         }
@@ -436,12 +427,7 @@ async fn render_outbound(
             let activity = if matches!(outbound, Outbound::Block { .. }) {
                 block
             } else {
-                json!({
-                    "id": format!("{actor_uri}#blocks/{target_id}/undo/{now}"),
-                    "type": "Undo",
-                    "actor": actor_uri,
-                    "object": block,
-                })
+                undo(&actor_uri, block, now)
             };
             (actor.id, activity, personal_inbox(woolly, &target).await?)
         }
@@ -587,6 +573,20 @@ async fn render_outbound(
         return Ok(None);
     }
     Ok(Some((signer, activity, inboxes)))
+}
+
+/// The `Undo` of one of the actor's activities, embedding it (peers match it by its id).
+fn undo(actor_uri: &str, activity: Value, now: i64) -> Value {
+    let undone = activity
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or(actor_uri);
+    json!({
+        "id": format!("{undone}/undo/{now}"),
+        "type": "Undo",
+        "actor": actor_uri,
+        "object": activity,
+    })
 }
 
 fn to_value(document: Document) -> Result<Value, JobError> {

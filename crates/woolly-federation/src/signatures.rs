@@ -252,6 +252,26 @@ pub fn parse(request: &RequestParts<'_>) -> Result<Signature, SignatureError> {
     })
 }
 
+/// The value of a header a signature covers, trimmed.
+fn signed_header(request: &RequestParts<'_>, name: &str) -> Result<String, SignatureError> {
+    request
+        .header(name)
+        .map(|value| value.trim().to_owned())
+        .ok_or_else(|| SignatureError::Malformed(format!("signed header {name} is absent")))
+}
+
+/// Checks an RSASSA-PKCS1-v1_5 SHA-256 signature over `signed` with the signer's key.
+fn verify_rsa_sha256(
+    signed: &str,
+    signature: &Signature,
+    public_key_pem: &str,
+) -> Result<(), SignatureError> {
+    let der = der_from_pem(public_key_pem)?;
+    UnparsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, der)
+        .verify(signed.as_bytes(), &signature.signature)
+        .map_err(|_| SignatureError::BadSignature(signature.key_id.clone()))
+}
+
 /// Splits `text` on `separator` outside double quotes and parentheses.
 fn split_top_level(text: &str, separator: char) -> Vec<&str> {
     let mut parts = Vec::new();
@@ -390,21 +410,12 @@ fn verify_rfc9421(
                     "unsupported component {derived}"
                 )));
             }
-            header => request
-                .header(header)
-                .ok_or_else(|| {
-                    SignatureError::Malformed(format!("signed header {header} is absent"))
-                })?
-                .trim()
-                .to_owned(),
+            header => signed_header(request, header)?,
         };
         lines.push(format!("\"{name}\": {value}"));
     }
     lines.push(format!("\"@signature-params\": {params}"));
-    let der = der_from_pem(public_key_pem)?;
-    UnparsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, der)
-        .verify(lines.join("\n").as_bytes(), &signature.signature)
-        .map_err(|_| SignatureError::BadSignature(signature.key_id.clone()))
+    verify_rsa_sha256(&lines.join("\n"), signature, public_key_pem)
 }
 
 /// `Content-Digest` (RFC 9530): its `sha-256` or `sha-512` entry must match the body.
@@ -506,20 +517,11 @@ pub fn verify(
                 .expires
                 .ok_or_else(|| SignatureError::Malformed("(expires) without expires".into()))?
                 .to_string(),
-            header => request
-                .header(header)
-                .ok_or_else(|| {
-                    SignatureError::Malformed(format!("signed header {header} is absent"))
-                })?
-                .trim()
-                .to_owned(),
+            header => signed_header(request, header)?,
         };
         lines.push(format!("{name}: {value}"));
     }
-    let der = der_from_pem(public_key_pem)?;
-    UnparsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, der)
-        .verify(lines.join("\n").as_bytes(), &signature.signature)
-        .map_err(|_| SignatureError::BadSignature(signature.key_id.clone()))
+    verify_rsa_sha256(&lines.join("\n"), signature, public_key_pem)
 }
 
 fn check_time(

@@ -148,6 +148,11 @@ impl TestInstance {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
+        self.start_on_listener(listener).await
+    }
+
+    /// Starts the real server on `listener`, calling itself by its address.
+    async fn start_on_listener(&self, listener: tokio::net::TcpListener) -> TestServer {
         let address = listener.local_addr().expect("address");
         let settings = Settings {
             listen: address,
@@ -164,15 +169,7 @@ impl TestInstance {
     /// restart a server on the domain other servers know it by).
     pub async fn start_at(&self, address: std::net::SocketAddr) -> TestServer {
         let listener = tokio::net::TcpListener::bind(address).await.expect("bind");
-        let settings = Settings {
-            listen: address,
-            domain: address.to_string(),
-            ..self.settings()
-        };
-        let app = App::build_with_listener(settings, listener)
-            .await
-            .expect("build the app");
-        Self::run(app)
+        self.start_on_listener(listener).await
     }
 
     pub async fn start_with(&self, settings: Settings) -> TestServer {

@@ -14,12 +14,12 @@ use std::ffi::OsString;
 use std::process::Stdio;
 use std::time::Duration;
 
-use common::{TestInstance, TestServer, account, eventually, http};
+use common::eventually;
+use common::fediverse::{Node, WAIT};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader, Lines};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 
-const WAIT: Duration = Duration::from_secs(30);
 /// How long the peer's `wait` command waits, in milliseconds.
 const WAIT_MS: u64 = 30_000;
 /// How long a reply to any command may take (a `wait` included).
@@ -168,138 +168,10 @@ fn assert_delivered(reply: &Value, base: &str, spec: &str) {
     assert_eq!(urls.len(), posts.len(), "one POST per inbox: {reply}");
 }
 
-/// A Woolly server and one of its users.
-struct Woolly {
-    instance: TestInstance,
-    server: TestServer,
-}
-
-impl Woolly {
-    async fn start() -> Woolly {
-        show_logs();
-        let instance = TestInstance::new().await;
-        let server = instance.start_on_own_domain().await;
-        Woolly { instance, server }
-    }
-
-    fn domain(&self) -> &str {
-        self.server.base_url.trim_start_matches("http://")
-    }
-
-    async fn user(&self, name: &str) -> User {
-        let (token, id) = account(&self.instance, &self.server, name).await;
-        User {
-            base: self.server.base_url.clone(),
-            token,
-            id,
-            handle: format!("{name}@{}", self.domain()),
-        }
-    }
-}
-
-struct User {
-    base: String,
-    token: String,
-    id: String,
-    handle: String,
-}
-
-impl User {
-    async fn get(&self, path: &str) -> (u16, Value) {
-        let response = http()
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn get_ok(&self, path: &str) -> Value {
-        let (status, body) = self.get(path).await;
-        assert_eq!(status, 200, "GET {path}: {body}");
-        body
-    }
-
-    async fn post(&self, path: &str, body: Value) -> Value {
-        let response = http()
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        let body: Value = response.json().await.unwrap_or(Value::Null);
-        assert_eq!(status, 200, "POST {path}: {body}");
-        body
-    }
-
-    async fn status(&self, id: &str) -> Value {
-        self.get_ok(&format!("/api/v1/statuses/{id}")).await
-    }
-
-    async fn home(&self) -> Vec<Value> {
-        self.get_ok("/api/v1/timelines/home")
-            .await
-            .as_array()
-            .unwrap()
-            .clone()
-    }
-
-    async fn wait_home(&self, text: &str) -> Value {
-        eventually(WAIT, &format!("{text:?} in the home timeline"), || async {
-            self.home().await.into_iter().find(|status| {
-                status["content"]
-                    .as_str()
-                    .is_some_and(|content| content.contains(text))
-            })
-        })
-        .await
-    }
-
-    async fn wait_notification(&self, kind: &str, from: &str) -> Value {
-        eventually(
-            WAIT,
-            &format!("a {kind} notification from {from}"),
-            || async {
-                self.get_ok(&format!("/api/v1/notifications?types[]={kind}"))
-                    .await
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .find(|notification| notification["account"]["acct"] == from)
-                    .cloned()
-            },
-        )
-        .await
-    }
-
-    /// Finds the peer with `resolve=true`, follows it and waits until the follow is accepted;
-    /// returns the peer's account id here.
-    async fn follow_peer(&self, peer: &Peer) -> String {
-        let found = self
-            .get_ok(&format!(
-                "/api/v2/search?q=@{}&resolve=true&type=accounts",
-                peer.handle
-            ))
-            .await;
-        let accounts = found["accounts"].as_array().unwrap();
-        assert_eq!(accounts.len(), 1, "{} resolves: {found}", peer.handle);
-        assert_eq!(accounts[0]["acct"], peer.handle, "{found}");
-        let id = accounts[0]["id"].as_str().unwrap().to_owned();
-        self.post(&format!("/api/v1/accounts/{id}/follow"), json!({}))
-            .await;
-        eventually(WAIT, "the follow of the peer to be accepted", || async {
-            let relationships = self
-                .get_ok(&format!("/api/v1/accounts/relationships?id[]={id}"))
-                .await;
-            (relationships[0]["following"] == true).then_some(())
-        })
-        .await;
-        id
-    }
+/// A Woolly server for a test, with its logs shown when asked for.
+async fn woolly() -> Node {
+    show_logs();
+    Node::start().await
 }
 
 /// (a) The peer follows alice; Woolly accepts, lists the peer among alice's followers, and
@@ -308,7 +180,7 @@ async fn peer_follows_woolly_user(spec: &str) {
     let Some((node, script)) = peer_environment() else {
         return;
     };
-    let woolly = Woolly::start().await;
+    let woolly = woolly().await;
     let alice = woolly.user("alice").await;
     let mut peer = Peer::start(&node, &script, spec).await;
 
@@ -364,14 +236,14 @@ async fn woolly_user_follows_peer(spec: &str) {
     let Some((node, script)) = peer_environment() else {
         return;
     };
-    let woolly = Woolly::start().await;
+    let woolly = woolly().await;
     let base = woolly.server.base_url.clone();
     let alice = woolly.user("alice").await;
     let mut peer = Peer::start(&node, &script, spec).await;
 
     // The Follow reaches the peer verified; its auto-Accept (with the peer's default spec) is
     // accepted by Woolly.
-    let peer_id = alice.follow_peer(&peer).await;
+    let peer_id = alice.follow_and_wait(&peer.handle).await;
     let follow = peer.wait_for("Follow", None).await;
     assert_eq!(follow["signature"], CAVAGE, "{follow}");
     assert_eq!(follow["object"]["id"], peer.actor.as_str(), "{follow}");
@@ -492,10 +364,10 @@ async fn an_unsigned_post_to_the_shared_inbox_is_refused_and_creates_nothing() {
     let Some((node, script)) = peer_environment() else {
         return;
     };
-    let woolly = Woolly::start().await;
+    let woolly = woolly().await;
     let alice = woolly.user("alice").await;
     let mut peer = Peer::start(&node, &script, CAVAGE).await;
-    alice.follow_peer(&peer).await;
+    alice.follow_and_wait(&peer.handle).await;
     let before = alice.home().await;
 
     let unsigned = peer

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod fediverse;
+
 use std::future::Future;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;

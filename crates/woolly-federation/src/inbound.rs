@@ -70,10 +70,16 @@ impl JobHandler for InboundJob {
                     }
                 };
             }
-            let actor = woolly
+            let mut actor = woolly
                 .account(payload.signer_id)
                 .await?
                 .ok_or_else(|| JobError::Permanent("the signer is gone".into()))?;
+            // A profile not fetched for a day is fetched again now (a failure keeps it as it was).
+            if let Some(uri) = actor.actor.uri.clone()
+                && let Ok(refreshed) = self.federation.account_for_uri(woolly, &uri, false).await
+            {
+                actor = refreshed;
+            }
             let processor = Processor {
                 woolly,
                 federation: &self.federation,

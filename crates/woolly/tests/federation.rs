@@ -615,3 +615,55 @@ async fn custom_emojis_travel_with_posts_and_profiles() {
     a.server.stop().await;
     b.server.stop().await;
 }
+
+#[tokio::test]
+async fn remote_posts_and_interactions_are_streamed_to_local_users() {
+    let a = Node::start().await;
+    let b = Node::start().await;
+    let alice = a.user("alice").await;
+    let bob = b.user("bob").await;
+    alice.follow_and_wait(&bob.handle).await;
+    let mut stream = http()
+        .get(format!("{}/api/v1/streaming/user", alice.base))
+        .bearer_auth(&alice.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    bob.follow_and_wait(&alice.handle).await;
+    let mine = alice
+        .post("/api/v1/statuses", json!({"status": "like this, bob"}))
+        .await;
+    bob.post("/api/v1/statuses", json!({"status": "streamed from B"}))
+        .await;
+    let mine_on_b = bob.wait_home("like this, bob").await;
+    bob.post(
+        &format!(
+            "/api/v1/statuses/{}/favourite",
+            mine_on_b["id"].as_str().unwrap()
+        ),
+        json!({}),
+    )
+    .await;
+
+    // alice's stream carries bob's post (an update) and his like of hers (a notification).
+    let mut received = String::new();
+    tokio::time::timeout(WAIT, async {
+        while !(received.contains("streamed from B") && received.contains("\"type\":\"favourite\""))
+        {
+            let chunk = stream.chunk().await.unwrap().unwrap();
+            received.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("stream so far: {received}"));
+    assert!(received.contains("event: update"), "{received}");
+    assert!(received.contains("event: notification"), "{received}");
+    assert!(
+        received.contains(mine["id"].as_str().unwrap()),
+        "the notification names alice's status: {received}"
+    );
+    drop(stream);
+    a.server.stop().await;
+    b.server.stop().await;
+}

@@ -20,7 +20,10 @@ pub struct Node {
 impl Node {
     pub async fn start() -> Node {
         let instance = TestInstance::new().await;
-        let server = instance.start_on_own_domain().await;
+        // Tests poll while federation works; rate limits are tested elsewhere.
+        let server = instance
+            .start_on_own_domain_with(|settings| settings.rate_limit_requests = 0)
+            .await;
         Node { instance, server }
     }
 

@@ -147,20 +147,33 @@ impl TestInstance {
     /// Starts the real server in this test process, calling itself `127.0.0.1:PORT`, so that
     /// clients can follow the links it gives (OAuth discovery, pagination).
     pub async fn start_on_own_domain(&self) -> TestServer {
+        self.start_on_own_domain_with(|_| {}).await
+    }
+
+    /// Like [`TestInstance::start_on_own_domain`], with settings changed by `customize`.
+    pub async fn start_on_own_domain_with(
+        &self,
+        customize: impl FnOnce(&mut Settings),
+    ) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
-        self.start_on_listener(listener).await
+        self.start_on_listener(listener, customize).await
     }
 
     /// Starts the real server on `listener`, calling itself by its address.
-    async fn start_on_listener(&self, listener: tokio::net::TcpListener) -> TestServer {
+    async fn start_on_listener(
+        &self,
+        listener: tokio::net::TcpListener,
+        customize: impl FnOnce(&mut Settings),
+    ) -> TestServer {
         let address = listener.local_addr().expect("address");
-        let settings = Settings {
+        let mut settings = Settings {
             listen: address,
             domain: address.to_string(),
             ..self.settings()
         };
+        customize(&mut settings);
         let app = App::build_with_listener(settings, listener)
             .await
             .expect("build the app");
@@ -171,7 +184,7 @@ impl TestInstance {
     /// restart a server on the domain other servers know it by).
     pub async fn start_at(&self, address: std::net::SocketAddr) -> TestServer {
         let listener = tokio::net::TcpListener::bind(address).await.expect("bind");
-        self.start_on_listener(listener).await
+        self.start_on_listener(listener, |_| {}).await
     }
 
     pub async fn start_with(&self, settings: Settings) -> TestServer {

@@ -430,11 +430,15 @@ impl Woolly {
         if let Some(domain) = &author.domain {
             self.store_remote_emojis(domain, &remote.emojis).await?;
         }
+        // An `Update` that changes only a poll's tallies is no edit (Mastodon shows none).
+        let edited = content != view.status.content
+            || remote.spoiler_text != view.status.spoiler_text
+            || remote.sensitive != view.status.sensitive;
         let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
         let media = tx.attached_media_ids(id).await?;
         let media = crate::edits::json_ids(&media);
-        if tx.count_status_edits(id).await? == 0 {
+        if edited && tx.count_status_edits(id).await? == 0 {
             let original = woolly_store::StatusContent {
                 text: view.status.text.clone(),
                 content: view.status.content.clone(),
@@ -452,8 +456,10 @@ impl Woolly {
             sensitive: remote.sensitive,
             language: remote.language,
         };
-        tx.update_status_content(id, &content, now).await?;
-        tx.insert_status_edit(id, &content, &media, now).await?;
+        if edited {
+            tx.update_status_content(id, &content, now).await?;
+            tx.insert_status_edit(id, &content, &media, now).await?;
+        }
         let tags = hashtag_names(&remote.tags);
         tx.replace_tags(id, &tags).await?;
         if let Some(poll) = &remote.poll

@@ -136,13 +136,14 @@ async fn two_servers_follow_post_reply_like_boost_edit_delete_and_unfollow_both_
         (poll["options"][1]["votes_count"] == 1 && poll["votes_count"] == 1).then_some(())
     })
     .await;
-    eventually(WAIT, "the new tallies on A", || async {
+    let tallied = eventually(WAIT, "the new tallies on A", || async {
         let (_, status) = alice
             .get(&format!("/api/v1/statuses/{}", poll_on_a["id"].as_str()?))
             .await;
-        (status["poll"]["options"][1]["votes_count"] == 1).then_some(())
+        (status["poll"]["options"][1]["votes_count"] == 1).then_some(status)
     })
     .await;
+    assert_eq!(tallied["edited_at"], Value::Null, "new tallies are no edit");
 
     // The other direction: bob follows alice, alice posts, bob reads.
     let alice_on_b = bob.follow_and_wait(&alice.handle).await;

@@ -606,8 +606,9 @@ async fn own_status(woolly: &Woolly, status_id: i64) -> Result<Option<StatusView
     }
 }
 
-/// Where a status goes: its author's remote followers (but for direct posts) and the remote
-/// accounts it mentions (their own inbox for direct posts, as Mastodon does).
+/// Where a status goes: its author's remote followers (but for direct posts), the remote
+/// accounts it mentions (their own inbox for direct posts, as Mastodon does) and, for a reply
+/// that is not direct, the author of what it answers (Mastodon's `StatusReachFinder`).
 async fn status_audience(woolly: &Woolly, view: &StatusView) -> Result<Vec<String>, JobError> {
     use woolly_core::visibility::Visibility;
     let direct = view.status.visibility == Visibility::Direct;
@@ -616,7 +617,10 @@ async fn status_audience(woolly: &Woolly, view: &StatusView) -> Result<Vec<Strin
     } else {
         woolly.db().remote_follower_inboxes(view.account.id).await?
     };
-    let mentioned: Vec<i64> = view.mentions.iter().map(|account| account.id).collect();
+    let mut mentioned: Vec<i64> = view.mentions.iter().map(|account| account.id).collect();
+    if !direct && let Some(parent_author) = view.status.in_reply_to_account_id {
+        mentioned.push(parent_author);
+    }
     inboxes.extend(woolly.db().remote_inboxes_of(&mentioned, direct).await?);
     Ok(inboxes)
 }

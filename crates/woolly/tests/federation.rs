@@ -75,6 +75,29 @@ async fn two_servers_follow_post_reply_like_boost_edit_delete_and_unfollow_both_
         .await;
     assert_eq!(context["descendants"][0]["account"]["acct"], alice.handle);
 
+    // A reply without a mention reaches the author it answers too.
+    alice
+        .post(
+            "/api/v1/statuses",
+            json!({"status": "and without mentioning you", "in_reply_to_id": remote_id}),
+        )
+        .await;
+    eventually(WAIT, "the unmentioning reply on B", || async {
+        let context = bob
+            .get_ok(&format!("/api/v1/statuses/{bob_post_id}/context"))
+            .await;
+        context["descendants"]
+            .as_array()?
+            .iter()
+            .any(|reply| {
+                reply["content"]
+                    .as_str()
+                    .is_some_and(|content| content.contains("without mentioning"))
+            })
+            .then_some(())
+    })
+    .await;
+
     // alice takes the like and the boost back.
     alice
         .post(

@@ -20,6 +20,7 @@ pub mod events;
 pub mod featured;
 pub mod filters;
 pub mod instance;
+mod instance_domain_blocks;
 pub mod jobs;
 pub mod lists;
 pub mod media;

@@ -112,6 +112,10 @@ async fn deliver(
         .map_err(|_| JobError::Permanent(format!("not a URL: {}", delivery.inbox)))?;
     let domain = authority(&url)
         .ok_or_else(|| JobError::Permanent(format!("no host in {}", delivery.inbox)))?;
+    if woolly.is_domain_blocked(&domain).await? {
+        tracing::info!(inbox = %delivery.inbox, "blocked domain: delivery dropped");
+        return Ok(());
+    }
     let now = woolly_core::now_millis();
     if let Some(health) = woolly.db().domain_health(&domain).await?
         && health.unavailable

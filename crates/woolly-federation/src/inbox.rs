@@ -110,6 +110,16 @@ async fn receive(
     let Some(actor_uri) = activity.get("actor").and_then(id_of) else {
         return refuse(StatusCode::BAD_REQUEST, "The activity names no actor");
     };
+    // The sender's domain policy, before any key is fetched from there.
+    for uri in [signature.key_id.as_str(), actor_uri.as_str()] {
+        if let Some(domain) = authority_of(uri) {
+            match woolly.is_domain_blocked(&domain).await {
+                Ok(false) => {}
+                Ok(true) => return refuse(StatusCode::FORBIDDEN, "This domain is blocked"),
+                Err(error) => return ApiError::from(error).into_response(),
+            }
+        }
+    }
     let signer = match authenticate(woolly, federation, &request, &signature).await {
         Ok(signer) => signer,
         Err((status, message)) => return refuse(status, message),

@@ -152,6 +152,7 @@ impl Federation {
     /// fetch answer only signed requests). Returns where it was finally found and the JSON.
     pub async fn fetch(&self, woolly: &Woolly, url: &str) -> Result<(Url, Value), FederationError> {
         let parsed = Url::parse(url).map_err(|_| invalid(format!("not a URL: {url}")))?;
+        self.refuse_blocked(woolly, &parsed).await?;
         let key = woolly.instance_actor_key();
         let key_id = format!("{}#main-key", woolly.instance_actor_uri());
         let mut headers = Self::signed_headers(
@@ -240,6 +241,16 @@ impl Federation {
         Ok(account)
     }
 
+    /// Refuses to talk to a domain the operator blocked.
+    async fn refuse_blocked(&self, woolly: &Woolly, url: &Url) -> Result<(), FederationError> {
+        if let Some(domain) = authority(url)
+            && woolly.is_domain_blocked(&domain).await?
+        {
+            return Err(invalid(format!("{domain} is blocked")));
+        }
+        Ok(())
+    }
+
     /// The actor id WebFinger gives for `user@domain`.
     pub async fn webfinger(
         &self,
@@ -247,6 +258,9 @@ impl Federation {
         username: &str,
         domain: &str,
     ) -> Result<String, FederationError> {
+        if woolly.is_domain_blocked(domain).await? {
+            return Err(invalid(format!("{domain} is blocked")));
+        }
         let scheme = if woolly.config().https {
             "https"
         } else {

@@ -7,7 +7,7 @@ use woolly_core::accounts::{Email, NewAccount, Role, Username};
 use woolly_core::auth::Scopes;
 use woolly_core::jobs::{Probe, ProbeJob, new_job};
 
-use crate::cli::{AccountCommand, AdminCommand, EmojiCommand, JobsCommand};
+use crate::cli::{AccountCommand, AdminCommand, DomainCommand, EmojiCommand, JobsCommand};
 
 /// Runs one admin command; what it prints goes to standard output.
 pub async fn run(woolly: &Woolly, command: AdminCommand) -> anyhow::Result<()> {
@@ -37,6 +37,7 @@ pub async fn run(woolly: &Woolly, command: AdminCommand) -> anyhow::Result<()> {
             }
         }
         AdminCommand::Emoji { command } => emoji_command(woolly, command).await,
+        AdminCommand::Domain { command } => domain_command(woolly, command).await,
         AdminCommand::Jobs {
             json,
             dead,
@@ -69,6 +70,30 @@ async fn create_account(
     );
     if let Some(password) = created.generated_password {
         println!("Its password (shown once): {password}");
+    }
+    Ok(())
+}
+
+async fn domain_command(woolly: &Woolly, command: DomainCommand) -> anyhow::Result<()> {
+    match command {
+        DomainCommand::Block { domain } => {
+            if woolly.block_instance_domain(&domain).await? {
+                println!("Blocked {domain}.");
+            } else {
+                println!("{domain} was blocked already.");
+            }
+        }
+        DomainCommand::Unblock { domain } => {
+            if !woolly.unblock_instance_domain(&domain).await? {
+                anyhow::bail!("{domain} is not blocked");
+            }
+            println!("Unblocked {domain}.");
+        }
+        DomainCommand::List => {
+            for domain in woolly.instance_domain_blocks().await? {
+                println!("{domain}");
+            }
+        }
     }
     Ok(())
 }

@@ -50,6 +50,11 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: EmojiCommand,
     },
+    /// Cut whole servers off (nothing received from them, nothing sent there).
+    Domain {
+        #[command(subcommand)]
+        command: DomainCommand,
+    },
     /// Show the job queue: counts by kind and state, and the dead jobs.
     Jobs {
         /// Print JSON instead of a table.
@@ -76,6 +81,16 @@ pub enum AccountCommand {
         #[arg(long, default_value = "user", value_parser = ["user", "moderator", "admin", "owner"])]
         role: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DomainCommand {
+    /// Block a domain (and its subdomains).
+    Block { domain: String },
+    /// Lift a domain's block.
+    Unblock { domain: String },
+    /// List the blocked domains.
+    List,
 }
 
 #[derive(Debug, Subcommand)]

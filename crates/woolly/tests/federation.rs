@@ -691,3 +691,64 @@ async fn remote_posts_and_interactions_are_streamed_to_local_users() {
     a.server.stop().await;
     b.server.stop().await;
 }
+
+#[tokio::test]
+async fn a_blocked_domain_is_neither_heard_nor_reached() {
+    let a = Node::start().await;
+    let b = Node::start().await;
+    let alice = a.user("alice").await;
+    let bob = b.user("bob").await;
+    let bob_on_a = alice.follow_and_wait(&bob.handle).await;
+
+    let blocked = a
+        .instance
+        .cli_ok(&["admin", "domain", "block", &b.domain()]);
+    assert!(blocked.contains("Blocked"), "{blocked}");
+    assert!(
+        a.instance
+            .cli_ok(&["admin", "domain", "list"])
+            .contains(&b.domain())
+    );
+
+    // B's deliveries are refused: bob's next post ends as a dead delivery on B, not on A.
+    bob.post("/api/v1/statuses", json!({"status": "after the block"}))
+        .await;
+    eventually(WAIT, "B's delivery refused for good", || async {
+        b.server
+            .woolly
+            .db()
+            .job_counts()
+            .await
+            .unwrap()
+            .iter()
+            .any(|count| {
+                count.kind == "federation.deliver" && count.state == woolly_store::JobState::Dead
+            })
+            .then_some(())
+    })
+    .await;
+    assert!(alice.home().await.iter().all(|status| {
+        !status["content"]
+            .as_str()
+            .unwrap_or("")
+            .contains("after the block")
+    }));
+    // Nothing is sent there and nothing looked up there.
+    alice
+        .post(&format!("/api/v1/accounts/{bob_on_a}/unfollow"), json!({}))
+        .await;
+    let found = alice
+        .get_ok(&format!(
+            "/api/v2/search?q=@{}&resolve=true&type=accounts&limit=5",
+            bob.handle.replace("bob@", "nobody@")
+        ))
+        .await;
+    assert_eq!(found["accounts"], json!([]));
+
+    // Unblocked, the domain is heard again.
+    a.instance
+        .cli_ok(&["admin", "domain", "unblock", &b.domain()]);
+    alice.follow_and_wait(&bob.handle).await;
+    a.server.stop().await;
+    b.server.stop().await;
+}

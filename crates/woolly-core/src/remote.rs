@@ -593,13 +593,18 @@ impl Woolly {
             tx.rollback().await?;
             return Ok(false);
         };
-        if row.expires_at <= now || (!row.multiple && tx.has_voted(poll.id, voter.id).await?) {
+        let voted_before = tx.has_voted(poll.id, voter.id).await?;
+        if row.expires_at <= now || (!row.multiple && voted_before) {
             tx.rollback().await?;
             return Ok(false);
         }
         let choice = i64::try_from(choice).unwrap_or(0);
         tx.insert_poll_votes(poll.id, voter.id, &[choice], now)
             .await?;
+        if voted_before {
+            // Another choice of the same voter (they arrive one per activity): one voter still.
+            tx.uncount_poll_voter(poll.id).await?;
+        }
         crate::outbox::enqueue(&mut tx, &crate::outbox::Outbound::Update { status_id }, now)
             .await?;
         tx.commit().await?;

@@ -163,6 +163,18 @@ impl Tx {
         Ok(())
     }
 
+    /// Takes one voter off a poll's count (a further choice of a voter already counted).
+    pub async fn uncount_poll_voter(&mut self, poll_id: i64) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE poll SET voters_count = CASE WHEN voters_count > 0 THEN voters_count - 1 ELSE 0 END \
+             WHERE id = $1",
+        )
+        .bind(poll_id)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+
     /// Sets a remote poll's tallies as its server reports them (options by position).
     pub async fn set_poll_counts(
         &mut self,

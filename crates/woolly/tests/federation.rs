@@ -168,6 +168,32 @@ async fn two_servers_follow_post_reply_like_boost_edit_delete_and_unfollow_both_
     .await;
     assert_eq!(tallied["edited_at"], Value::Null, "new tallies are no edit");
 
+    // Several choices arrive one per activity and still count one voter.
+    let multiple = bob
+        .post(
+            "/api/v1/statuses",
+            json!({"status": "Pick any", "poll": {"options": ["a", "b", "c"], "expires_in": 3600, "multiple": true}}),
+        )
+        .await;
+    let multiple_on_a = alice.wait_home("Pick any").await;
+    let multiple_poll_on_a = multiple_on_a["poll"]["id"].as_str().unwrap().to_owned();
+    alice
+        .post(
+            &format!("/api/v1/polls/{multiple_poll_on_a}/votes"),
+            json!({"choices": ["0", "2"]}),
+        )
+        .await;
+    let multiple_poll = multiple["poll"]["id"].as_str().unwrap().to_owned();
+    eventually(WAIT, "both choices counted on B", || async {
+        let poll = bob.get_ok(&format!("/api/v1/polls/{multiple_poll}")).await;
+        (poll["votes_count"] == 2).then_some(poll)
+    })
+    .await;
+    let poll = bob.get_ok(&format!("/api/v1/polls/{multiple_poll}")).await;
+    assert_eq!(poll["voters_count"], 1, "{poll}");
+    assert_eq!(poll["options"][0]["votes_count"], 1);
+    assert_eq!(poll["options"][2]["votes_count"], 1);
+
     // The other direction: bob follows alice, alice posts, bob reads.
     let alice_on_b = bob.follow_and_wait(&alice.handle).await;
     alice

@@ -1,11 +1,13 @@
-//! What other servers must hear of local actions: each action that Mastodon federates writes one
-//! `federation.outbox` job, in the same transaction as the action itself, naming what happened.
+//! What other servers must hear of local actions: each action that Mastodon federates writes,
+//! in the same transaction as the action itself, one `federation.deliver` job per inbox that
+//! must hear of it — who hears of what is decided here, as Mastodon's `StatusReachFinder` and
+//! delivery services decide it.
 //!
-//! Core knows nothing of ActivityPub: the federation crate's handler for these jobs renders the
-//! activity, finds the inboxes it goes to and writes one delivery job per inbox. The payload
-//! carries what may be gone by the time the job runs (a deleted status's id, author and audience;
-//! a follow's activity id), so that a `kill -9` between the action and the delivery loses
-//! nothing and the activity sent is the one that happened.
+//! Core knows nothing of ActivityPub: each job names what happened ([`Outbound`]) and the
+//! federation crate renders the activity when it delivers. The payload carries what may be gone
+//! by then (a deleted status's id, author and audience; a follow's activity id) and when the
+//! action happened (activity ids derive from it), so that a `kill -9` at any moment loses no
+//! delivery and every inbox gets the same activity.
 
 use serde::{Deserialize, Serialize};
 use woolly_store::Tx;
@@ -13,8 +15,17 @@ use woolly_store::Tx;
 use crate::error::Result;
 use crate::jobs::new_job;
 
-/// The job kind the federation crate handles.
-pub const OUTBOX_KIND: &str = "federation.outbox";
+/// The job kind of one delivery, which the federation crate handles.
+pub const DELIVER_KIND: &str = "federation.deliver";
+
+/// One inbox's delivery of a local action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub inbox: String,
+    pub outbound: Outbound,
+    /// When the action happened (Unix milliseconds).
+    pub at: i64,
+}
 
 /// A local action other servers must hear of.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,24 +107,108 @@ pub enum Outbound {
     UpdateProfile {
         account_id: i64,
     },
-    /// `account_id` voted in a remote poll (`status_id`): one `Create` of a `Note` per choice.
+    /// `account_id` voted for `choice` in a remote poll (`status_id`): a `Create` of a `Note`
+    /// per choice, as Mastodon sends votes.
     Vote {
         account_id: i64,
         status_id: i64,
-        choices: Vec<i64>,
+        choice: i64,
     },
 }
 
-/// Writes the outbox job for `outbound` in `tx`. Callers wake the workers after committing.
+/// Writes the deliveries of `outbound` in `tx`, one per inbox that must hear of it. Callers
+/// wake the workers after committing.
 pub(crate) async fn enqueue(tx: &mut Tx, outbound: &Outbound, now: i64) -> Result<()> {
-    tx.enqueue_job(&new_job(
-        OUTBOX_KIND,
-        outbound,
-        now,
-        crate::jobs::DEFAULT_MAX_ATTEMPTS,
-    )?)
-    .await?;
+    let mut inboxes = audience(tx, outbound).await?;
+    inboxes.sort();
+    inboxes.dedup();
+    for inbox in inboxes {
+        let delivery = Delivery {
+            inbox,
+            outbound: outbound.clone(),
+            at: now,
+        };
+        tx.enqueue_job(&new_job(
+            DELIVER_KIND,
+            &delivery,
+            now,
+            crate::jobs::DEFAULT_MAX_ATTEMPTS,
+        )?)
+        .await?;
+    }
     Ok(())
+}
+
+/// The inboxes that must hear of `outbound`: for statuses, the author's remote followers (but
+/// for direct posts), the remote accounts mentioned (their own inbox for direct posts), the
+/// author a reply answers and the author a reblog shares, and a poll's remote voters when it
+/// changes; for what concerns one account (follows, likes, blocks, votes), that account's own
+/// inbox; for profiles and pins, the followers.
+async fn audience(tx: &mut Tx, outbound: &Outbound) -> Result<Vec<String>> {
+    match outbound {
+        Outbound::Create { status_id } | Outbound::Update { status_id } => {
+            let Some(status) = tx.status_for_update(*status_id).await? else {
+                return Ok(Vec::new());
+            };
+            if !status.is_local {
+                return Ok(Vec::new());
+            }
+            let direct = status.visibility == "direct";
+            let mut accounts = tx.mentioned_accounts(status.id).await?;
+            if !direct {
+                accounts.extend(status.in_reply_to_account_id);
+            }
+            if let Some(original) = status.reblog_of_id
+                && let Some(original) = tx.status_for_update(original).await?
+            {
+                accounts.push(original.account_id);
+            }
+            if matches!(outbound, Outbound::Update { .. }) {
+                // Voters hear of new tallies even when they do not follow the author.
+                accounts.extend(tx.remote_poll_voters(status.id).await?);
+            }
+            let mut inboxes = tx.remote_inboxes_of(&accounts, direct).await?;
+            if !direct {
+                inboxes.extend(tx.remote_follower_inboxes(status.account_id).await?);
+            }
+            Ok(inboxes)
+        }
+        Outbound::Delete {
+            account_id,
+            visibility,
+            mentioned,
+            reblog_of,
+            ..
+        } => {
+            let direct = visibility == "direct";
+            let mut accounts = mentioned.clone();
+            accounts.extend(reblog_of.map(|(_, author)| author));
+            let mut inboxes = tx.remote_inboxes_of(&accounts, direct).await?;
+            if !direct {
+                inboxes.extend(tx.remote_follower_inboxes(*account_id).await?);
+            }
+            Ok(inboxes)
+        }
+        Outbound::Follow { target_id, .. }
+        | Outbound::Unfollow { target_id, .. }
+        | Outbound::Block { target_id, .. }
+        | Outbound::Unblock { target_id, .. } => tx
+            .remote_inboxes_of(&[*target_id], true)
+            .await
+            .map_err(Into::into),
+        Outbound::Accept { follower_id, .. } | Outbound::Reject { follower_id, .. } => {
+            Ok(tx.remote_inboxes_of(&[*follower_id], true).await?)
+        }
+        Outbound::Like { status_id, .. }
+        | Outbound::Unlike { status_id, .. }
+        | Outbound::Vote { status_id, .. } => match tx.status_for_update(*status_id).await? {
+            Some(status) => Ok(tx.remote_inboxes_of(&[status.account_id], true).await?),
+            None => Ok(Vec::new()),
+        },
+        Outbound::UpdateProfile { account_id }
+        | Outbound::Pin { account_id, .. }
+        | Outbound::Unpin { account_id, .. } => Ok(tx.remote_follower_inboxes(*account_id).await?),
+    }
 }
 
 /// The id Woolly gives the `Follow` a local account sends: unique per request, under the

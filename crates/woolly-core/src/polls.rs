@@ -288,12 +288,14 @@ impl Woolly {
             .await?
             .ok_or(CoreError::NotFound)?;
         if voter.is_local() && !poll_status.is_local {
-            let outbound = crate::outbox::Outbound::Vote {
-                account_id: voter.id,
-                status_id: poll_status.id,
-                choices: choices.to_vec(),
-            };
-            crate::outbox::enqueue(&mut tx, &outbound, now).await?;
+            for choice in choices {
+                let outbound = crate::outbox::Outbound::Vote {
+                    account_id: voter.id,
+                    status_id: poll_status.id,
+                    choice: *choice,
+                };
+                crate::outbox::enqueue(&mut tx, &outbound, now).await?;
+            }
         }
         tx.commit().await?;
         self.wake_workers();

@@ -1,6 +1,7 @@
-//! Sending activities: the `federation.outbox` job renders what a local action means for other
-//! servers and writes one `federation.deliver` job per inbox (shared inboxes where known), all
-//! in one transaction; each delivery job then POSTs its activity, signed by its actor.
+//! Sending activities: the `federation.deliver` jobs that core writes, one per inbox, in the
+//! transaction of each local action Mastodon federates (see `woolly_core::outbox`). Each job
+//! renders its activity (the same for every inbox: ids derive from when the action happened)
+//! and POSTs it, signed by its actor.
 //!
 //! Deliveries are durable jobs, so a crash or `kill -9` at any moment loses none: a job whose
 //! worker died runs again when its lease ends. One request is in flight per domain and a
@@ -8,17 +9,16 @@
 //! failing (on [`UNAVAILABLE_AFTER_DAYS`] distinct days, as Mastodon counts) is marked
 //! unavailable; its deliveries then wait without connecting until the next retry is due, and
 //! each job backs off for about three days before it is given up. `410 Gone` and other client
-//! errors end a delivery at once: the peer will never take it.
+//! errors end a delivery at once: the peer will never take it. A blocked domain gets nothing.
 
 use std::time::Duration;
 
 use rand::Rng as _;
 use reqwest::{Method, Url};
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use woolly_core::accounts::Account;
-use woolly_core::jobs::{DEFAULT_MAX_ATTEMPTS, Job, JobError, JobFuture, JobHandler, new_job};
-use woolly_core::outbox::{OUTBOX_KIND, Outbound};
+use woolly_core::jobs::{Job, JobError, JobFuture, JobHandler};
+use woolly_core::outbox::{DELIVER_KIND, Delivery, Outbound};
 use woolly_core::statuses::StatusView;
 use woolly_core::{CoreError, Woolly};
 
@@ -26,68 +26,15 @@ use crate::remote::{Federation, FederationError, authority};
 use crate::render::{self, ActorUrls, with_context};
 use crate::vocab::{Document, PUBLIC};
 
-/// The job kind of one delivery.
-pub const DELIVER_KIND: &str = "federation.deliver";
 /// Failure days after which a domain counts as unavailable (Mastodon's threshold).
 pub const UNAVAILABLE_AFTER_DAYS: i32 = 7;
 /// The largest answer read from an inbox.
 const MAX_RESPONSE_BYTES: usize = 64 * 1024;
 const DAY_MILLIS: i64 = 24 * 60 * 60 * 1000;
 
-/// One activity for one inbox.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Delivery {
-    pub inbox: String,
-    /// The activity, serialized once for every inbox.
-    pub activity: String,
-    /// The local account that signs it.
-    pub signer_id: i64,
-}
-
-/// Runs `federation.outbox` jobs.
-pub struct OutboxJob {
-    pub federation: Federation,
-}
-
 /// Runs `federation.deliver` jobs.
 pub struct DeliverJob {
     pub federation: Federation,
-}
-
-impl JobHandler for OutboxJob {
-    fn kind(&self) -> &'static str {
-        OUTBOX_KIND
-    }
-
-    fn run<'a>(&'a self, woolly: &'a Woolly, job: &'a Job) -> JobFuture<'a> {
-        Box::pin(async move {
-            let outbound: Outbound = job.payload()?;
-            let Some((signer_id, activity, inboxes)) = render_outbound(woolly, &outbound).await?
-            else {
-                return Ok(());
-            };
-            let activity = serde_json::to_string(&activity)
-                .map_err(|error| JobError::Permanent(error.to_string()))?;
-            let now = woolly_core::now_millis();
-            let jobs = inboxes
-                .into_iter()
-                .map(|inbox| {
-                    new_job(
-                        DELIVER_KIND,
-                        &Delivery {
-                            inbox,
-                            activity: activity.clone(),
-                            signer_id,
-                        },
-                        now,
-                        DEFAULT_MAX_ATTEMPTS,
-                    )
-                })
-                .collect::<Result<Vec<_>, CoreError>>()?;
-            woolly.enqueue_jobs(&jobs).await?;
-            Ok(())
-        })
-    }
 }
 
 impl JobHandler for DeliverJob {
@@ -138,8 +85,16 @@ async fn deliver(
         .await
         .map_err(|_| JobError::Retry("delivery slots closed".into()))?;
 
+    let Some((signer_id, activity)) =
+        render_outbound(woolly, &delivery.outbound, delivery.at).await?
+    else {
+        // What it was about is gone (a status deleted since): nothing to say any more.
+        return Ok(());
+    };
+    let activity = serde_json::to_string(&with_context_value(activity))
+        .map_err(|error| JobError::Permanent(error.to_string()))?;
     let signer = woolly
-        .account(delivery.signer_id)
+        .account(signer_id)
         .await?
         .ok_or_else(|| JobError::Permanent("the signing account is gone".into()))?;
     let private_key = woolly
@@ -147,7 +102,7 @@ async fn deliver(
         .await?
         .ok_or_else(|| JobError::Permanent("the signing account has no key".into()))?;
     let key_id = ActorUrls::of(woolly, &signer.username).key_id;
-    let body = delivery.activity.as_bytes();
+    let body = activity.as_bytes();
     let content_type = "application/activity+json";
     let headers = Federation::signed_headers(
         &url,
@@ -211,34 +166,20 @@ async fn deliver(
     }
 }
 
-/// The signer, the activity and the inboxes of a local action; `None` when there is nothing
-/// to send (the status is gone, or nobody elsewhere needs to hear).
+/// The signer and the activity of a local action that happened at `now`; `None` when there is
+/// nothing to send any more (what it was about is gone).
 async fn render_outbound(
     woolly: &Woolly,
     outbound: &Outbound,
-) -> Result<Option<(i64, Value, Vec<String>)>, JobError> {
-    let now = woolly_core::now_millis();
+    now: i64,
+) -> Result<Option<(i64, Value)>, JobError> {
     let rendered = match outbound {
         Outbound::Create { status_id } | Outbound::Update { status_id } => {
             let Some(view) = own_status(woolly, *status_id).await? else {
                 return Ok(None);
             };
             let parents = render::parent_uris(woolly, std::slice::from_ref(&view)).await?;
-            let mut inboxes = status_audience(woolly, &view).await?;
-            if view.poll.is_some() {
-                // Voters hear of new tallies even when they do not follow the author.
-                let voters = woolly.db().remote_poll_voters(view.status.id).await?;
-                inboxes.extend(woolly.db().remote_inboxes_of(&voters, false).await?);
-            }
             let activity = if let Some(announce) = render::announce(woolly, &view) {
-                if let Some(original) = &view.reblog {
-                    inboxes.extend(
-                        woolly
-                            .db()
-                            .remote_inboxes_of(&[original.account.id], false)
-                            .await?,
-                    );
-                }
                 to_value(Document::Activity(announce))?
             } else if matches!(outbound, Outbound::Update { .. }) {
                 let mut update = render::create(woolly, &view, &parents);
@@ -248,13 +189,11 @@ async fn render_outbound(
             } else {
                 to_value(Document::Activity(render::create(woolly, &view, &parents)))?
             };
-            (view.account.id, activity, inboxes)
+            (view.account.id, activity)
         }
         Outbound::Delete {
             account_id,
             uri,
-            visibility,
-            mentioned,
             reblog_of,
             ..
         } => {
@@ -262,25 +201,8 @@ async fn render_outbound(
                 return Ok(None);
             };
             let actor_uri = woolly.actor_uri(&actor);
-            let mut inboxes = if visibility == "direct" {
-                Vec::new()
-            } else {
-                woolly.db().remote_follower_inboxes(actor.id).await?
-            };
-            inboxes.extend(
-                woolly
-                    .db()
-                    .remote_inboxes_of(mentioned, visibility == "direct")
-                    .await?,
-            );
             let activity = match reblog_of {
-                Some((original_id, original_author)) => {
-                    inboxes.extend(
-                        woolly
-                            .db()
-                            .remote_inboxes_of(&[*original_author], false)
-                            .await?,
-                    );
+                Some((original_id, _)) => {
                     let original_uri = woolly
                         .status_uris(&[*original_id])
                         .await?
@@ -307,7 +229,7 @@ async fn render_outbound(
                     "object": {"id": uri, "type": "Tombstone", "atomUri": uri},
                 }),
             };
-            (actor.id, activity, inboxes)
+            (actor.id, activity)
         }
         Outbound::Follow {
             account_id,
@@ -323,7 +245,7 @@ async fn render_outbound(
                 "actor": woolly.actor_uri(&actor),
                 "object": woolly.actor_uri(&target),
             });
-            (actor.id, activity, personal_inbox(woolly, &target).await?)
+            (actor.id, activity)
         }
         Outbound::Unfollow {
             account_id,
@@ -344,7 +266,7 @@ async fn render_outbound(
                 "object": woolly.actor_uri(&target),
             });
             let activity = undo(&actor_uri, follow, now);
-            (actor.id, activity, personal_inbox(woolly, &target).await?)
+            (actor.id, activity)
         }
         Outbound::Accept {
             account_id,
@@ -377,7 +299,7 @@ async fn render_outbound(
                     "object": actor_uri,
                 },
             });
-            (actor.id, activity, personal_inbox(woolly, &follower).await?)
+            (actor.id, activity)
         }
         Outbound::Like {
             account_id,
@@ -393,9 +315,6 @@ async fn render_outbound(
             let Some(row) = woolly.db().statuses_by_ids(&[*status_id]).await?.pop() else {
                 return Ok(None);
             };
-            let Some(author) = woolly.account(row.account_id).await? else {
-                return Ok(None);
-            };
             let actor_uri = woolly.actor_uri(&actor);
             let like = json!({
                 "id": format!("{actor_uri}#likes/{status_id}"),
@@ -408,7 +327,7 @@ async fn render_outbound(
             } else {
                 undo(&actor_uri, like, now)
             };
-            (actor.id, activity, personal_inbox(woolly, &author).await?)
+            (actor.id, activity)
         }
         Outbound::Block {
             account_id,
@@ -433,7 +352,7 @@ async fn render_outbound(
             } else {
                 undo(&actor_uri, block, now)
             };
-            (actor.id, activity, personal_inbox(woolly, &target).await?)
+            (actor.id, activity)
         }
         Outbound::Pin {
             account_id,
@@ -462,11 +381,7 @@ async fn render_outbound(
                 "object": uri,
                 "target": ActorUrls::of(woolly, &actor.username).featured,
             });
-            (
-                actor.id,
-                activity,
-                woolly.db().remote_follower_inboxes(actor.id).await?,
-            )
+            (actor.id, activity)
         }
         Outbound::UpdateProfile { account_id } => {
             let Some(account) = woolly.account(*account_id).await? else {
@@ -484,16 +399,12 @@ async fn render_outbound(
                 "to": [PUBLIC],
                 "object": serde_json::to_value(&document).map_err(|error| JobError::Permanent(error.to_string()))?,
             });
-            (
-                account.id,
-                activity,
-                woolly.db().remote_follower_inboxes(account.id).await?,
-            )
+            (account.id, activity)
         }
         Outbound::Vote {
             account_id,
             status_id,
-            choices,
+            choice,
         } => {
             let Some(voter) = woolly.account(*account_id).await? else {
                 return Ok(None);
@@ -503,80 +414,48 @@ async fn render_outbound(
                 Err(CoreError::NotFound) => return Ok(None),
                 Err(error) => return Err(error.into()),
             };
-            let Some(poll) = &view.poll else {
-                return Ok(None);
-            };
-            let voter_uri = woolly.actor_uri(&voter);
-            let author_uri = woolly.actor_uri(&view.account);
-            let inboxes = personal_inbox(woolly, &view.account).await?;
-            // One `Create` per choice, as Mastodon sends votes; all go in one delivery job each.
-            let mut jobs = Vec::new();
-            for choice in choices {
-                let Some(option) = usize::try_from(*choice)
+            let Some(option) = view.poll.as_ref().and_then(|poll| {
+                usize::try_from(*choice)
                     .ok()
                     .and_then(|index| poll.options.get(index))
-                else {
-                    continue;
-                };
-                let vote_uri = format!("{voter_uri}#votes/{}/{choice}", poll.id);
-                let activity = json!({
-                    "@context": crate::vocab::context(),
-                    "id": format!("{vote_uri}/activity"),
-                    "type": "Create",
-                    "actor": voter_uri,
-                    "to": [author_uri],
-                    "object": {
-                        "id": vote_uri,
-                        "type": "Note",
-                        "name": option.title,
-                        "attributedTo": voter_uri,
-                        "to": [author_uri],
-                        "inReplyTo": view.status.uri,
-                    },
-                });
-                jobs.push(activity);
-            }
-            let Some(last) = jobs.pop() else {
+            }) else {
                 return Ok(None);
             };
-            for activity in jobs {
-                let text = serde_json::to_string(&activity)
-                    .map_err(|error| JobError::Permanent(error.to_string()))?;
-                let extra = inboxes
-                    .iter()
-                    .map(|inbox| {
-                        new_job(
-                            DELIVER_KIND,
-                            &Delivery {
-                                inbox: inbox.clone(),
-                                activity: text.clone(),
-                                signer_id: voter.id,
-                            },
-                            now,
-                            DEFAULT_MAX_ATTEMPTS,
-                        )
-                    })
-                    .collect::<Result<Vec<_>, CoreError>>()?;
-                woolly.enqueue_jobs(&extra).await?;
-            }
-            (voter.id, last, inboxes)
+            let poll_id = view.poll.as_ref().map_or(0, |poll| poll.id);
+            let voter_uri = woolly.actor_uri(&voter);
+            let author_uri = woolly.actor_uri(&view.account);
+            let vote_uri = format!("{voter_uri}#votes/{poll_id}/{choice}");
+            let activity = json!({
+                "id": format!("{vote_uri}/activity"),
+                "type": "Create",
+                "actor": voter_uri,
+                "to": [author_uri],
+                "object": {
+                    "id": vote_uri,
+                    "type": "Note",
+                    "name": option.title,
+                    "attributedTo": voter_uri,
+                    "to": [author_uri],
+                    "inReplyTo": view.status.uri,
+                },
+            });
+            (voter.id, activity)
         }
     };
-    let (signer, mut activity, mut inboxes) = rendered;
-    if let Value::Object(fields) = &mut activity
-        && !fields.contains_key("@context")
-    {
-        let mut with = serde_json::Map::new();
-        with.insert("@context".into(), crate::vocab::context());
-        with.extend(std::mem::take(fields));
-        *fields = with;
+    Ok(Some(rendered))
+}
+
+/// `activity` with the `@context` every top-level document Woolly writes carries.
+fn with_context_value(activity: Value) -> Value {
+    match activity {
+        Value::Object(mut fields) if !fields.contains_key("@context") => {
+            let mut with = serde_json::Map::new();
+            with.insert("@context".into(), crate::vocab::context());
+            with.append(&mut fields);
+            Value::Object(with)
+        }
+        other => other,
     }
-    inboxes.sort();
-    inboxes.dedup();
-    if inboxes.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some((signer, activity, inboxes)))
 }
 
 /// The `Undo` of one of the actor's activities, embedding it (peers match it by its id).
@@ -610,25 +489,6 @@ async fn own_status(woolly: &Woolly, status_id: i64) -> Result<Option<StatusView
     }
 }
 
-/// Where a status goes: its author's remote followers (but for direct posts), the remote
-/// accounts it mentions (their own inbox for direct posts, as Mastodon does) and, for a reply
-/// that is not direct, the author of what it answers (Mastodon's `StatusReachFinder`).
-async fn status_audience(woolly: &Woolly, view: &StatusView) -> Result<Vec<String>, JobError> {
-    use woolly_core::visibility::Visibility;
-    let direct = view.status.visibility == Visibility::Direct;
-    let mut inboxes = if direct {
-        Vec::new()
-    } else {
-        woolly.db().remote_follower_inboxes(view.account.id).await?
-    };
-    let mut mentioned: Vec<i64> = view.mentions.iter().map(|account| account.id).collect();
-    if !direct && let Some(parent_author) = view.status.in_reply_to_account_id {
-        mentioned.push(parent_author);
-    }
-    inboxes.extend(woolly.db().remote_inboxes_of(&mentioned, direct).await?);
-    Ok(inboxes)
-}
-
 async fn pair(
     woolly: &Woolly,
     first: i64,
@@ -639,10 +499,6 @@ async fn pair(
         return Ok(None);
     };
     Ok(Some((first, second)))
-}
-
-async fn personal_inbox(woolly: &Woolly, account: &Account) -> Result<Vec<String>, JobError> {
-    Ok(woolly.db().remote_inboxes_of(&[account.id], true).await?)
 }
 
 impl From<FederationError> for JobError {

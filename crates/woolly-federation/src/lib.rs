@@ -54,13 +54,10 @@ pub fn connect(woolly: &Woolly) -> Result<Federation, client::FetchError> {
     Ok(federation)
 }
 
-/// Adds the jobs federation runs: processing received activities, rendering outbound ones,
-/// delivering them.
+/// Adds the jobs federation runs: processing received activities, delivering local ones,
+/// fetching missing replies.
 pub fn register_jobs(handlers: &mut JobHandlers, federation: &Federation) {
     handlers.register(inbound::InboundJob {
-        federation: federation.clone(),
-    });
-    handlers.register(delivery::OutboxJob {
         federation: federation.clone(),
     });
     handlers.register(delivery::DeliverJob {

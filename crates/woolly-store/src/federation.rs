@@ -167,59 +167,6 @@ impl Db {
         Ok(row.map(|(id,)| id))
     }
 
-    /// The inboxes (shared ones where known) of the remote accounts following `account_id`,
-    /// each once.
-    pub async fn remote_follower_inboxes(&self, account_id: i64) -> Result<Vec<String>> {
-        let rows: Vec<(String,)> = on_reader!(self, pool => sqlx::query_as(
-            "SELECT DISTINCT coalesce(a.shared_inbox_url, a.inbox_url) FROM follow f \
-             JOIN account a ON a.id = f.account_id \
-             WHERE f.target_account_id = $1 AND a.domain IS NOT NULL \
-               AND coalesce(a.shared_inbox_url, a.inbox_url) IS NOT NULL",
-        )
-        .bind(account_id)
-        .fetch_all(pool)
-        .await)?;
-        Ok(rows.into_iter().map(|(inbox,)| inbox).collect())
-    }
-
-    /// The inboxes of those of `account_ids` that are remote: their own inbox when
-    /// `personal`, else their server's shared inbox where known.
-    pub async fn remote_inboxes_of(
-        &self,
-        account_ids: &[i64],
-        personal: bool,
-    ) -> Result<Vec<String>> {
-        if account_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let column = if personal {
-            "coalesce(inbox_url, shared_inbox_url)"
-        } else {
-            "coalesce(shared_inbox_url, inbox_url)"
-        };
-        let sql = format!(
-            "SELECT DISTINCT {column} FROM account \
-             WHERE id IN ({}) AND domain IS NOT NULL AND {column} IS NOT NULL",
-            id_list(account_ids)
-        );
-        let rows: Vec<(String,)> = on_reader!(self, pool => sqlx::query_as(&sql)
-            .fetch_all(pool)
-            .await)?;
-        Ok(rows.into_iter().map(|(inbox,)| inbox).collect())
-    }
-
-    /// The remote accounts that voted in the poll of `status_id`.
-    pub async fn remote_poll_voters(&self, status_id: i64) -> Result<Vec<i64>> {
-        let rows: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(
-            "SELECT DISTINCT v.account_id FROM poll_vote v JOIN poll p ON p.id = v.poll_id \
-             JOIN account a ON a.id = v.account_id WHERE p.status_id = $1 AND a.domain IS NOT NULL",
-        )
-        .bind(status_id)
-        .fetch_all(pool)
-        .await)?;
-        Ok(rows.into_iter().map(|(id,)| id).collect())
-    }
-
     /// The local accounts following `account_id` (a remote account), for deciding whether its
     /// posts concern anyone here.
     pub async fn has_local_followers(&self, account_id: i64) -> Result<bool> {
@@ -359,5 +306,73 @@ impl Db {
         .fetch_optional(pool)
         .await)?;
         Ok(row.is_some())
+    }
+}
+
+/// Who hears of a local action: read inside the action's transaction, so that what it just
+/// wrote (a new status's mentions) counts.
+impl Tx {
+    /// The inboxes (shared ones where known) of the remote accounts following `account_id`,
+    /// each once.
+    pub async fn remote_follower_inboxes(&mut self, account_id: i64) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = on_tx!(self, conn => sqlx::query_as(
+            "SELECT DISTINCT coalesce(a.shared_inbox_url, a.inbox_url) FROM follow f \
+             JOIN account a ON a.id = f.account_id \
+             WHERE f.target_account_id = $1 AND a.domain IS NOT NULL \
+               AND coalesce(a.shared_inbox_url, a.inbox_url) IS NOT NULL",
+        )
+        .bind(account_id)
+        .fetch_all(&mut *conn)
+        .await)?;
+        Ok(rows.into_iter().map(|(inbox,)| inbox).collect())
+    }
+
+    /// The inboxes of those of `account_ids` that are remote: their own inbox when
+    /// `personal`, else their server's shared inbox where known.
+    pub async fn remote_inboxes_of(
+        &mut self,
+        account_ids: &[i64],
+        personal: bool,
+    ) -> Result<Vec<String>> {
+        if account_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let column = if personal {
+            "coalesce(inbox_url, shared_inbox_url)"
+        } else {
+            "coalesce(shared_inbox_url, inbox_url)"
+        };
+        let sql = format!(
+            "SELECT DISTINCT {column} FROM account \
+             WHERE id IN ({}) AND domain IS NOT NULL AND {column} IS NOT NULL",
+            id_list(account_ids)
+        );
+        let rows: Vec<(String,)> = on_tx!(self, conn => sqlx::query_as(&sql)
+            .fetch_all(&mut *conn)
+            .await)?;
+        Ok(rows.into_iter().map(|(inbox,)| inbox).collect())
+    }
+
+    /// The remote accounts that voted in the poll of `status_id`.
+    pub async fn remote_poll_voters(&mut self, status_id: i64) -> Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = on_tx!(self, conn => sqlx::query_as(
+            "SELECT DISTINCT v.account_id FROM poll_vote v JOIN poll p ON p.id = v.poll_id \
+             JOIN account a ON a.id = v.account_id WHERE p.status_id = $1 AND a.domain IS NOT NULL",
+        )
+        .bind(status_id)
+        .fetch_all(&mut *conn)
+        .await)?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    /// The accounts a status mentions.
+    pub async fn mentioned_accounts(&mut self, status_id: i64) -> Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = on_tx!(self, conn => sqlx::query_as(
+            "SELECT account_id FROM status_mention WHERE status_id = $1",
+        )
+        .bind(status_id)
+        .fetch_all(&mut *conn)
+        .await)?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 }

@@ -11,80 +11,93 @@ use common::{TestInstance, eventually, http};
 use serde_json::{Value, json};
 
 #[tokio::test]
-async fn two_servers_follow_post_reply_like_boost_edit_delete_and_unfollow_both_ways() {
+async fn two_servers_follow_post_reply_like_boost_vote_edit_delete_and_unfollow_both_ways() {
     let a = Node::start().await;
     let b = Node::start().await;
     let alice = a.user("alice").await;
     let bob = b.user("bob").await;
+    // alice@A reads and answers bob@B, then bob@B reads and answers alice@A.
+    follow_and_interact(&alice, &bob).await;
+    follow_and_interact(&bob, &alice).await;
+    a.server.stop().await;
+    b.server.stop().await;
+}
 
-    // alice@A finds bob@B through WebFinger and follows him; bob's server accepts.
-    let bob_on_a = alice.follow_and_wait(&bob.handle).await;
-    let followers = bob
-        .get_ok(&format!("/api/v1/accounts/{}/followers", bob.id))
+/// `reader` follows `author` on another server; the author posts (text, then a poll and a
+/// multiple-choice poll); the reader likes, boosts, replies (with and without a mention),
+/// takes the like and boost back and votes; the author edits and deletes; the reader
+/// unfollows. Each step is checked through the client API on the other side.
+async fn follow_and_interact(reader: &User, author: &User) {
+    // the reader finds the author through WebFinger and follows him; author's server accepts.
+    let author_here = reader.follow_and_wait(&author.handle).await;
+    let followers = author
+        .get_ok(&format!("/api/v1/accounts/{}/followers", author.id))
         .await;
-    assert_eq!(followers[0]["acct"], alice.handle, "{followers}");
-    bob.wait_notification("follow", &alice.handle).await;
+    assert_eq!(followers[0]["acct"], reader.handle, "{followers}");
+    author.wait_notification("follow", &reader.handle).await;
 
-    // bob posts; it reaches alice's home timeline, as his.
-    let post = bob
+    // author posts; it reaches reader's home timeline, as his.
+    let post = author
         .post(
             "/api/v1/statuses",
-            json!({"status": "Hello from B #woolly", "visibility": "public"}),
+            json!({"status": format!("Hello from {} #woolly", author.handle), "visibility": "public"}),
         )
         .await;
-    let on_a = alice.wait_home("Hello from B").await;
-    assert_eq!(on_a["account"]["acct"], bob.handle);
-    assert_eq!(on_a["account"]["id"], bob_on_a);
-    assert_eq!(on_a["uri"], post["uri"]);
-    assert_eq!(on_a["visibility"], "public");
-    assert_eq!(on_a["tags"][0]["name"], "woolly");
-    let remote_id = on_a["id"].as_str().unwrap().to_owned();
+    let seen = reader
+        .wait_home(&format!("Hello from {}", author.handle))
+        .await;
+    assert_eq!(seen["account"]["acct"], author.handle);
+    assert_eq!(seen["account"]["id"], author_here);
+    assert_eq!(seen["uri"], post["uri"]);
+    assert_eq!(seen["visibility"], "public");
+    assert_eq!(seen["tags"][0]["name"], "woolly");
+    let remote_id = seen["id"].as_str().unwrap().to_owned();
 
-    // alice likes, boosts and replies; bob sees each on his server.
-    alice
+    // reader likes, boosts and replies; author sees each on his server.
+    reader
         .post(
             &format!("/api/v1/statuses/{remote_id}/favourite"),
             json!({}),
         )
         .await;
-    alice
+    reader
         .post(&format!("/api/v1/statuses/{remote_id}/reblog"), json!({}))
         .await;
-    let reply = alice
+    let reply = reader
         .post(
             "/api/v1/statuses",
-            json!({"status": format!("@{} nice to meet you", bob.handle), "in_reply_to_id": remote_id}),
+            json!({"status": format!("@{} nice to meet you", author.handle), "in_reply_to_id": remote_id}),
         )
         .await;
-    assert_eq!(reply["mentions"][0]["acct"], bob.handle, "{reply}");
-    bob.wait_notification("favourite", &alice.handle).await;
-    bob.wait_notification("reblog", &alice.handle).await;
-    let mention = bob.wait_notification("mention", &alice.handle).await;
+    assert_eq!(reply["mentions"][0]["acct"], author.handle, "{reply}");
+    author.wait_notification("favourite", &reader.handle).await;
+    author.wait_notification("reblog", &reader.handle).await;
+    let mention = author.wait_notification("mention", &reader.handle).await;
     assert!(
         mention["status"]["content"]
             .as_str()
             .unwrap()
             .contains("nice to meet you")
     );
-    let bob_post_id = post["id"].as_str().unwrap();
-    let counts = bob.get_ok(&format!("/api/v1/statuses/{bob_post_id}")).await;
+    let post_id = post["id"].as_str().unwrap();
+    let counts = author.get_ok(&format!("/api/v1/statuses/{post_id}")).await;
     assert_eq!(counts["favourites_count"], 1, "{counts}");
     assert_eq!(counts["reblogs_count"], 1, "{counts}");
-    let context = bob
-        .get_ok(&format!("/api/v1/statuses/{bob_post_id}/context"))
+    let context = author
+        .get_ok(&format!("/api/v1/statuses/{post_id}/context"))
         .await;
-    assert_eq!(context["descendants"][0]["account"]["acct"], alice.handle);
+    assert_eq!(context["descendants"][0]["account"]["acct"], reader.handle);
 
     // A reply without a mention reaches the author it answers too.
-    alice
+    reader
         .post(
             "/api/v1/statuses",
             json!({"status": "and without mentioning you", "in_reply_to_id": remote_id}),
         )
         .await;
     eventually(WAIT, "the unmentioning reply on B", || async {
-        let context = bob
-            .get_ok(&format!("/api/v1/statuses/{bob_post_id}/context"))
+        let context = author
+            .get_ok(&format!("/api/v1/statuses/{post_id}/context"))
             .await;
         context["descendants"]
             .as_array()?
@@ -98,70 +111,73 @@ async fn two_servers_follow_post_reply_like_boost_edit_delete_and_unfollow_both_
     })
     .await;
 
-    // alice takes the like and the boost back.
-    alice
+    // reader takes the like and the boost back.
+    reader
         .post(
             &format!("/api/v1/statuses/{remote_id}/unfavourite"),
             json!({}),
         )
         .await;
-    alice
+    reader
         .post(&format!("/api/v1/statuses/{remote_id}/unreblog"), json!({}))
         .await;
     eventually(WAIT, "the like and boost undone on B", || async {
-        let status = bob.get_ok(&format!("/api/v1/statuses/{bob_post_id}")).await;
+        let status = author.get_ok(&format!("/api/v1/statuses/{post_id}")).await;
         (status["favourites_count"] == 0 && status["reblogs_count"] == 0).then_some(())
     })
     .await;
 
-    // bob edits, then deletes; alice's server follows.
-    bob.put(
-        &format!("/api/v1/statuses/{bob_post_id}"),
-        json!({"status": "Hello from B, edited"}),
-    )
-    .await;
+    // author edits, then deletes; reader's server follows.
+    author
+        .put(
+            &format!("/api/v1/statuses/{post_id}"),
+            json!({"status": "Hello from B, edited"}),
+        )
+        .await;
     eventually(WAIT, "the edit on A", || async {
-        let (_, status) = alice.get(&format!("/api/v1/statuses/{remote_id}")).await;
+        let (_, status) = reader.get(&format!("/api/v1/statuses/{remote_id}")).await;
         (status["content"].as_str()?.contains("edited") && !status["edited_at"].is_null())
             .then_some(())
     })
     .await;
-    bob.delete(&format!("/api/v1/statuses/{bob_post_id}")).await;
+    author.delete(&format!("/api/v1/statuses/{post_id}")).await;
     eventually(WAIT, "the deletion on A", || async {
-        let (status, _) = alice.get(&format!("/api/v1/statuses/{remote_id}")).await;
+        let (status, _) = reader.get(&format!("/api/v1/statuses/{remote_id}")).await;
         (status == 404).then_some(())
     })
     .await;
 
-    // A poll: alice votes from A, bob's server counts it and sends the new tallies back.
-    let poll_post = bob
+    // A poll: reader votes from A, author's server counts it and sends the new tallies back.
+    let poll_post = author
         .post(
             "/api/v1/statuses",
-            json!({"status": "Tea or coffee?", "poll": {"options": ["tea", "coffee"], "expires_in": 3600}}),
+            json!({"status": &format!("Tea or coffee, {}?", author.handle), "poll": {"options": ["tea", "coffee"], "expires_in": 3600}}),
         )
         .await;
-    let poll_on_a = alice.wait_home("Tea or coffee?").await;
+    let poll_seen = reader
+        .wait_home(&format!("Tea or coffee, {}?", author.handle))
+        .await;
     assert_eq!(
-        poll_on_a["poll"]["options"][1]["title"], "coffee",
-        "{poll_on_a}"
+        poll_seen["poll"]["options"][1]["title"], "coffee",
+        "{poll_seen}"
     );
-    let poll_id = poll_on_a["poll"]["id"].as_str().unwrap().to_owned();
-    let voted = alice
+    let poll_id = poll_seen["poll"]["id"].as_str().unwrap().to_owned();
+    let voted = reader
         .post(
             &format!("/api/v1/polls/{poll_id}/votes"),
             json!({"choices": ["1"]}),
         )
         .await;
     assert_eq!(voted["voted"], true);
-    let bob_poll_id = poll_post["poll"]["id"].as_str().unwrap().to_owned();
+    let poll_there = poll_post["poll"]["id"].as_str().unwrap().to_owned();
     eventually(WAIT, "the vote counted on B", || async {
-        let poll = bob.get_ok(&format!("/api/v1/polls/{bob_poll_id}")).await;
+        let poll = author.get_ok(&format!("/api/v1/polls/{poll_there}")).await;
         (poll["options"][1]["votes_count"] == 1 && poll["votes_count"] == 1).then_some(())
     })
     .await;
     let tallied = eventually(WAIT, "the new tallies on A", || async {
-        let (_, status) = alice
-            .get(&format!("/api/v1/statuses/{}", poll_on_a["id"].as_str()?))
+        let (_, status) = reader
+            .get(&format!("/api/v1/statuses/{}", poll_seen["id"].as_str()?))
             .await;
         (status["poll"]["options"][1]["votes_count"] == 1).then_some(status)
     })
@@ -169,53 +185,51 @@ async fn two_servers_follow_post_reply_like_boost_edit_delete_and_unfollow_both_
     assert_eq!(tallied["edited_at"], Value::Null, "new tallies are no edit");
 
     // Several choices arrive one per activity and still count one voter.
-    let multiple = bob
+    let multiple = author
         .post(
             "/api/v1/statuses",
-            json!({"status": "Pick any", "poll": {"options": ["a", "b", "c"], "expires_in": 3600, "multiple": true}}),
+            json!({"status": &format!("Pick any, {}", author.handle), "poll": {"options": ["a", "b", "c"], "expires_in": 3600, "multiple": true}}),
         )
         .await;
-    let multiple_on_a = alice.wait_home("Pick any").await;
-    let multiple_poll_on_a = multiple_on_a["poll"]["id"].as_str().unwrap().to_owned();
-    alice
+    let multiple_seen = reader
+        .wait_home(&format!("Pick any, {}", author.handle))
+        .await;
+    let multiple_poll_seen = multiple_seen["poll"]["id"].as_str().unwrap().to_owned();
+    reader
         .post(
-            &format!("/api/v1/polls/{multiple_poll_on_a}/votes"),
+            &format!("/api/v1/polls/{multiple_poll_seen}/votes"),
             json!({"choices": ["0", "2"]}),
         )
         .await;
     let multiple_poll = multiple["poll"]["id"].as_str().unwrap().to_owned();
     eventually(WAIT, "both choices counted on B", || async {
-        let poll = bob.get_ok(&format!("/api/v1/polls/{multiple_poll}")).await;
+        let poll = author
+            .get_ok(&format!("/api/v1/polls/{multiple_poll}"))
+            .await;
         (poll["votes_count"] == 2).then_some(poll)
     })
     .await;
-    let poll = bob.get_ok(&format!("/api/v1/polls/{multiple_poll}")).await;
+    let poll = author
+        .get_ok(&format!("/api/v1/polls/{multiple_poll}"))
+        .await;
     assert_eq!(poll["voters_count"], 1, "{poll}");
     assert_eq!(poll["options"][0]["votes_count"], 1);
     assert_eq!(poll["options"][2]["votes_count"], 1);
 
-    // The other direction: bob follows alice, alice posts, bob reads.
-    let alice_on_b = bob.follow_and_wait(&alice.handle).await;
-    alice
-        .post("/api/v1/statuses", json!({"status": "And hello from A"}))
-        .await;
-    let from_a = bob.wait_home("And hello from A").await;
-    assert_eq!(from_a["account"]["id"], alice_on_b);
-
     // Unfollows reach the other side.
-    alice
-        .post(&format!("/api/v1/accounts/{bob_on_a}/unfollow"), json!({}))
+    reader
+        .post(
+            &format!("/api/v1/accounts/{author_here}/unfollow"),
+            json!({}),
+        )
         .await;
-    eventually(WAIT, "alice gone from bob's followers", || async {
-        let followers = bob
-            .get_ok(&format!("/api/v1/accounts/{}/followers", bob.id))
+    eventually(WAIT, "reader gone from author's followers", || async {
+        let followers = author
+            .get_ok(&format!("/api/v1/accounts/{}/followers", author.id))
             .await;
         followers.as_array()?.is_empty().then_some(())
     })
     .await;
-
-    a.server.stop().await;
-    b.server.stop().await;
 }
 
 #[tokio::test]

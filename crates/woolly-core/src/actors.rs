@@ -87,6 +87,15 @@ impl Woolly {
         format!("{}/users/{username}", self.config().base_url())
     }
 
+    /// The username of the local account an ActivityPub id names (`{base}/users/{name}`, with
+    /// whatever follows: a key, a follow), if it names one.
+    pub fn local_username_in<'a>(&self, uri: &'a str) -> Option<&'a str> {
+        let base = self.config().base_url();
+        let rest = uri.strip_prefix(base.as_str())?.strip_prefix("/users/")?;
+        let username = rest.split(['/', '#', '?']).next()?;
+        (!username.is_empty()).then_some(username)
+    }
+
     /// The instance actor's id.
     pub fn instance_actor_uri(&self) -> String {
         format!("{}/actor", self.config().base_url())

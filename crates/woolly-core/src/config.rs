@@ -132,8 +132,12 @@ impl InstanceConfig {
 
     /// `https://domain` (or `http://` with `--insecure-http`), without a trailing slash.
     pub fn base_url(&self) -> String {
-        let scheme = if self.https { "https" } else { "http" };
-        format!("{scheme}://{}", self.domain)
+        format!("{}://{}", self.scheme(), self.domain)
+    }
+
+    /// `https`, or `http` with `--insecure-http`: how this instance and its peers are reached.
+    pub fn scheme(&self) -> &'static str {
+        if self.https { "https" } else { "http" }
     }
 
     /// `wss://domain` (or `ws://`), where clients open the streaming API.

@@ -62,22 +62,7 @@ impl Woolly {
         let mut tx = self.db().begin().await?;
         let composed = self.compose(&mut tx, &checked.text).await?;
         let previous_media = tx.attached_media_ids(id).await?;
-        if tx.count_status_edits(id).await? == 0 {
-            let original = StatusContent {
-                text: view.status.text.clone(),
-                content: view.status.content.clone(),
-                spoiler_text: view.status.spoiler_text.clone(),
-                sensitive: view.status.sensitive,
-                language: view.status.language.clone(),
-            };
-            tx.insert_status_edit(
-                id,
-                &original,
-                &json_ids(&previous_media),
-                view.status.created_at,
-            )
-            .await?;
-        }
+        keep_original_version(&mut tx, &view.status, &json_ids(&previous_media)).await?;
         tx.detach_media_except(id, &edit.media_ids).await?;
         let new_media: Vec<i64> = edit
             .media_ids
@@ -198,6 +183,27 @@ impl Woolly {
         }
         Ok((view.status.text, view.status.spoiler_text))
     }
+}
+
+/// Before a status's first edit, its history gets the version as first posted (Mastodon
+/// shows it as the first entry), with the media it had.
+pub(crate) async fn keep_original_version(
+    tx: &mut woolly_store::Tx,
+    status: &crate::statuses::Status,
+    media_json: &str,
+) -> Result<()> {
+    if tx.count_status_edits(status.id).await? == 0 {
+        let original = StatusContent {
+            text: status.text.clone(),
+            content: status.content.clone(),
+            spoiler_text: status.spoiler_text.clone(),
+            sensitive: status.sensitive,
+            language: status.language.clone(),
+        };
+        tx.insert_status_edit(status.id, &original, media_json, status.created_at)
+            .await?;
+    }
+    Ok(())
 }
 
 pub(crate) fn json_ids(ids: &[i64]) -> String {

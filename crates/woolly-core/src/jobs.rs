@@ -138,17 +138,6 @@ pub fn new_job(
 }
 
 impl Woolly {
-    /// Enqueues jobs together, in one transaction, and wakes this process's workers.
-    pub async fn enqueue_jobs(&self, jobs: &[NewJob]) -> Result<()> {
-        let mut tx = self.db().begin().await?;
-        for job in jobs {
-            tx.enqueue_job(job).await?;
-        }
-        tx.commit().await?;
-        self.wake_workers();
-        Ok(())
-    }
-
     /// Enqueues a job in a transaction of its own and wakes this process's workers.
     pub async fn enqueue_job(&self, job: &NewJob) -> Result<i64> {
         let id = self.db().enqueue_job(job).await?;

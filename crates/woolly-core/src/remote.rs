@@ -115,6 +115,13 @@ pub struct RemotePoll {
     pub voters_count: Option<i64>,
 }
 
+impl RemotePoll {
+    /// The votes of each option, in order.
+    pub fn tallies(&self) -> Vec<i64> {
+        self.options.iter().map(|(_, votes)| *votes).collect()
+    }
+}
+
 impl Woolly {
     /// Stores an account of another server, or refreshes the one with the same username and
     /// domain.
@@ -264,8 +271,7 @@ impl Woolly {
                     .collect(),
             })
             .await?;
-            let votes: Vec<i64> = poll.options.iter().map(|(_, votes)| *votes).collect();
-            tx.set_poll_counts(poll_id, &votes, poll.voters_count, poll.expires_at)
+            tx.set_poll_counts(poll_id, &poll.tallies(), poll.voters_count, poll.expires_at)
                 .await?;
         }
         tx.bump_account_statuses(author.id, 1, Some(remote.created_at))
@@ -385,12 +391,10 @@ impl Woolly {
         let Some(id) = self.db().status_id_for_uri(uri).await? else {
             return Ok(false);
         };
-        let rows = self.db().statuses_by_ids(&[id]).await?;
-        if rows.first().is_none_or(|row| row.account_id != author.id) {
-            return Ok(false);
-        }
+        // `delete_status` refuses another author's status, as it refuses a local user's.
         match self.delete_status(author, id).await {
             Ok(_) | Err(CoreError::NotFound) => Ok(true),
+            Err(CoreError::Forbidden(_)) => Ok(false),
             Err(error) => Err(error),
         }
     }
@@ -436,27 +440,16 @@ impl Woolly {
             || remote.sensitive != view.status.sensitive;
         let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
-        let media = tx.attached_media_ids(id).await?;
-        let media = crate::edits::json_ids(&media);
-        if edited && tx.count_status_edits(id).await? == 0 {
-            let original = woolly_store::StatusContent {
-                text: view.status.text.clone(),
-                content: view.status.content.clone(),
-                spoiler_text: view.status.spoiler_text.clone(),
-                sensitive: view.status.sensitive,
-                language: view.status.language.clone(),
-            };
-            tx.insert_status_edit(id, &original, &media, view.status.created_at)
-                .await?;
-        }
-        let content = woolly_store::StatusContent {
-            text,
-            content,
-            spoiler_text: remote.spoiler_text,
-            sensitive: remote.sensitive,
-            language: remote.language,
-        };
         if edited {
+            let media = crate::edits::json_ids(&tx.attached_media_ids(id).await?);
+            crate::edits::keep_original_version(&mut tx, &view.status, &media).await?;
+            let content = woolly_store::StatusContent {
+                text,
+                content,
+                spoiler_text: remote.spoiler_text,
+                sensitive: remote.sensitive,
+                language: remote.language,
+            };
             tx.update_status_content(id, &content, now).await?;
             tx.insert_status_edit(id, &content, &media, now).await?;
         }
@@ -465,8 +458,7 @@ impl Woolly {
         if let Some(poll) = &remote.poll
             && let Some(row) = tx.poll_of_status(id).await?
         {
-            let votes: Vec<i64> = poll.options.iter().map(|(_, votes)| *votes).collect();
-            tx.set_poll_counts(row.id, &votes, poll.voters_count, poll.expires_at)
+            tx.set_poll_counts(row.id, &poll.tallies(), poll.voters_count, poll.expires_at)
                 .await?;
         }
         tx.commit().await?;

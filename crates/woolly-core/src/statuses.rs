@@ -177,12 +177,12 @@ pub struct Context {
 }
 
 impl Woolly {
-    /// The URI of a local status (its ActivityPub id).
     /// The id of a local reblog: its `Announce` activity's.
     pub(crate) fn reblog_uri(&self, username: &str, id: i64) -> String {
         format!("{}/activity", self.status_uri(username, id))
     }
 
+    /// The URI of a local status (its ActivityPub id).
     fn status_uri(&self, username: &str, id: i64) -> String {
         format!(
             "{}/users/{username}/statuses/{id}",

@@ -17,9 +17,7 @@ use woolly_core::remote::INBOUND_KIND;
 use woolly_core::visibility::Visibility;
 use woolly_store::StatusRelation;
 
-use crate::remote::{
-    Federation, FederationError, MAX_PARENT_DEPTH, authority_of, is_local_uri, remote_account,
-};
+use crate::remote::{Federation, FederationError, MAX_PARENT_DEPTH, authority_of, remote_account};
 use crate::vocab::{Activity, ActivityType, Document, IdOrObject, is_public};
 
 /// What the inbox stores for a received activity.
@@ -149,15 +147,10 @@ impl Processor<'_> {
 
     /// The local account a URI names, if it names one.
     async fn local_account(&self, uri: Option<&str>) -> Result<Option<Account>, FederationError> {
-        let Some(uri) = uri else { return Ok(None) };
-        if !is_local_uri(self.woolly, uri) {
-            return Ok(None);
+        match uri.and_then(|uri| self.woolly.local_username_in(uri)) {
+            Some(username) => Ok(self.woolly.local_account(username).await?),
+            None => Ok(None),
         }
-        let Some((_, rest)) = uri.split_once("/users/") else {
-            return Ok(None);
-        };
-        let username = rest.split(['/', '#', '?']).next().unwrap_or(rest);
-        Ok(self.woolly.local_account(username).await?)
     }
 
     async fn create(&self, object: Option<&IdOrObject<Document>>) -> Outcome {

@@ -77,27 +77,8 @@ async fn receive(
     if body.len() > MAX_ACTIVITY_BYTES {
         return refuse(StatusCode::PAYLOAD_TOO_LARGE, "Activity too large");
     }
-    let header_pairs: Vec<(String, String)> = headers
-        .iter()
-        .filter_map(|(name, value)| {
-            Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
-        })
-        .collect();
-    let path_and_query = uri
-        .path_and_query()
-        .map_or_else(|| uri.path().to_owned(), |path| path.as_str().to_owned());
-    let scheme = if woolly.config().https {
-        "https"
-    } else {
-        "http"
-    };
-    let request = RequestParts {
-        scheme,
-        method: method.as_str(),
-        path_and_query: &path_and_query,
-        headers: &header_pairs,
-        body,
-    };
+    let received = Received::new(woolly, method, uri, headers);
+    let request = received.parts(body);
     let signature = match signatures::parse(&request) {
         Ok(signature) => signature,
         Err(error) => return refuse(status_of(&error), error.to_string()),
@@ -164,6 +145,49 @@ async fn receive(
             StatusCode::ACCEPTED.into_response()
         }
         Err(error) => ApiError::from(error).into_response(),
+    }
+}
+
+/// A received request as signatures read it, owned. Header values that are not text are left
+/// out: no signature can cover them.
+pub(crate) struct Received {
+    scheme: &'static str,
+    method: String,
+    path_and_query: String,
+    headers: Vec<(String, String)>,
+}
+
+impl Received {
+    pub(crate) fn new(
+        woolly: &Woolly,
+        method: &Method,
+        uri: &Uri,
+        headers: &HeaderMap,
+    ) -> Received {
+        Received {
+            scheme: woolly.config().scheme(),
+            method: method.as_str().to_owned(),
+            path_and_query: uri
+                .path_and_query()
+                .map_or_else(|| uri.path().to_owned(), |path| path.as_str().to_owned()),
+            headers: headers
+                .iter()
+                .filter_map(|(name, value)| {
+                    Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+                })
+                .collect(),
+        }
+    }
+
+    /// The request with `body`, as signatures see it.
+    pub(crate) fn parts<'a>(&'a self, body: &'a [u8]) -> RequestParts<'a> {
+        RequestParts {
+            scheme: self.scheme,
+            method: &self.method,
+            path_and_query: &self.path_and_query,
+            headers: &self.headers,
+            body,
+        }
     }
 }
 

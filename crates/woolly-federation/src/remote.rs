@@ -177,9 +177,8 @@ impl Federation {
         refresh: bool,
     ) -> Result<Account, FederationError> {
         if is_local_uri(woolly, uri) {
-            let username = uri
-                .rsplit_once("/users/")
-                .map(|(_, name)| name)
+            let username = woolly
+                .local_username_in(uri)
                 .ok_or_else(|| invalid(format!("{uri} is no account here")))?;
             return woolly
                 .local_account(username)
@@ -261,11 +260,7 @@ impl Federation {
         if woolly.is_domain_blocked(domain).await? {
             return Err(invalid(format!("{domain} is blocked")));
         }
-        let scheme = if woolly.config().https {
-            "https"
-        } else {
-            "http"
-        };
+        let scheme = woolly.config().scheme();
         let url =
             format!("{scheme}://{domain}/.well-known/webfinger?resource=acct:{username}@{domain}");
         let (_, status, body) = self

@@ -13,8 +13,9 @@ use axum::http::request::Parts;
 use woolly_api::ApiError;
 use woolly_core::Woolly;
 
+use crate::inbox::Received;
 use crate::remote::Federation;
-use crate::signatures::{self, RequestParts};
+use crate::signatures;
 
 /// The account a fetch is made for, if any.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -61,28 +62,8 @@ impl FromRequestParts<Woolly> for Requester {
         let Some(federation) = parts.extensions.get::<Federation>().cloned() else {
             return refused("Signatures cannot be checked here".to_owned());
         };
-        let headers: Vec<(String, String)> = parts
-            .headers
-            .iter()
-            .filter_map(|(name, value)| {
-                Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
-            })
-            .collect();
-        let path_and_query = parts.uri.path_and_query().map_or_else(
-            || parts.uri.path().to_owned(),
-            |path| path.as_str().to_owned(),
-        );
-        let request = RequestParts {
-            scheme: if woolly.config().https {
-                "https"
-            } else {
-                "http"
-            },
-            method: parts.method.as_str(),
-            path_and_query: &path_and_query,
-            headers: &headers,
-            body: &[],
-        };
+        let received = Received::new(woolly, &parts.method, &parts.uri, &parts.headers);
+        let request = received.parts(&[]);
         let signature = match signatures::parse(&request) {
             Ok(signature) => signature,
             Err(error) => return refused(error.to_string()),

@@ -167,19 +167,6 @@ impl Db {
         Ok(row.map(|(id,)| id))
     }
 
-    /// The local accounts following `account_id` (a remote account), for deciding whether its
-    /// posts concern anyone here.
-    pub async fn has_local_followers(&self, account_id: i64) -> Result<bool> {
-        let row: Option<(i64,)> = on_reader!(self, pool => sqlx::query_as(
-            "SELECT f.account_id FROM follow f JOIN account a ON a.id = f.account_id \
-             WHERE f.target_account_id = $1 AND a.domain IS NULL LIMIT 1",
-        )
-        .bind(account_id)
-        .fetch_optional(pool)
-        .await)?;
-        Ok(row.is_some())
-    }
-
     /// Marks the remote account's actor document as just fetched.
     pub async fn touch_account_fetched(&self, account_id: i64, now: i64) -> Result<()> {
         on_writer!(rows_affected, self, pool => sqlx::query(

@@ -405,26 +405,22 @@ impl Woolly {
     /// Views of the given statuses, in the given order, skipping any that vanished. The
     /// caller has checked visibility (the timeline queries do).
     pub async fn status_views(&self, viewer: Option<i64>, ids: &[i64]) -> Result<Vec<StatusView>> {
-        let db = self.db();
         let filters = self.active_filters(viewer).await?;
-        let rows = db.statuses_by_ids(ids).await?;
-        let reblogged_ids: Vec<i64> = rows.iter().filter_map(|row| row.reblog_of_id).collect();
-        let mut all_rows = rows;
-        all_rows.extend(db.statuses_by_ids(&reblogged_ids).await?);
-        let statuses: HashMap<i64, Status> = all_rows
+        let rows = self.db().status_page_rows(ids, viewer).await?;
+        let statuses: HashMap<i64, Status> = rows
+            .statuses
             .into_iter()
             .map(|row| Status::try_from(row).map(|status| (status.id, status)))
             .collect::<Result<_>>()?;
-        let all_ids: Vec<i64> = statuses.keys().copied().collect();
-        let mentions = db.mentions_of(&all_ids).await?;
-        let mut account_ids: HashSet<i64> =
-            statuses.values().map(|status| status.account_id).collect();
-        account_ids.extend(mentions.iter().map(|(_, account)| *account));
+        let mentions = rows.mentions;
         let accounts: HashMap<i64, Account> = self
-            .accounts_by_id(&account_ids.into_iter().collect::<Vec<_>>())
-            .await?;
+            .accounts_from_rows(rows.accounts)
+            .await?
+            .into_iter()
+            .map(|account| (account.id, account))
+            .collect();
         let mut media: HashMap<i64, Vec<crate::media::Media>> = HashMap::new();
-        for row in db.media_of(&all_ids).await? {
+        for row in rows.media {
             if let Some(status_id) = row.status_id {
                 media
                     .entry(status_id)
@@ -432,9 +428,8 @@ impl Woolly {
                     .push(self.media_from_row(row));
             }
         }
-        let polls: HashMap<i64, crate::polls::Poll> = db
-            .polls_of(&all_ids, viewer)
-            .await?
+        let polls: HashMap<i64, crate::polls::Poll> = rows
+            .polls
             .into_iter()
             .map(|(row, options)| {
                 let poll = crate::polls::Poll::from_rows(row, options, viewer);
@@ -442,44 +437,33 @@ impl Woolly {
             })
             .collect();
         let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
-        for (status_id, name) in db.tags_of(&all_ids).await? {
+        for (status_id, name) in rows.tags {
             tags.entry(status_id).or_default().push(name);
         }
         let mut interactions: HashMap<i64, ViewerState> = HashMap::new();
-        if let Some(viewer) = viewer {
-            for (status_id, kind) in db.viewer_interactions(viewer, &all_ids).await? {
-                let state = interactions.entry(status_id).or_default();
-                match kind.as_str() {
-                    "favourited" => state.favourited = true,
-                    "reblogged" => state.reblogged = true,
-                    _ => state.bookmarked = true,
-                }
-            }
-            for status_id in db.pinned_among(viewer, &all_ids).await? {
-                interactions.entry(status_id).or_default().pinned = true;
-            }
-            let thread_ids: HashSet<i64> =
-                statuses.values().map(|status| status.thread_id).collect();
-            let muted: HashSet<i64> = db
-                .muted_threads_among(viewer, &thread_ids.into_iter().collect::<Vec<_>>())
-                .await?
-                .into_iter()
-                .collect();
-            for status in statuses
-                .values()
-                .filter(|status| muted.contains(&status.thread_id))
-            {
-                interactions.entry(status.id).or_default().muted = true;
+        for (status_id, kind) in rows.interactions {
+            let state = interactions.entry(status_id).or_default();
+            match kind.as_str() {
+                "favourited" => state.favourited = true,
+                "reblogged" => state.reblogged = true,
+                _ => state.bookmarked = true,
             }
         }
-        let mut apps: HashMap<i64, (String, Option<String>)> = HashMap::new();
-        for app_id in statuses.values().filter_map(|status| status.app_id) {
-            if let std::collections::hash_map::Entry::Vacant(entry) = apps.entry(app_id)
-                && let Some(app) = db.app_by_id(app_id).await?
-            {
-                entry.insert((app.name, app.website));
-            }
+        for status_id in rows.pinned {
+            interactions.entry(status_id).or_default().pinned = true;
         }
+        let muted: HashSet<i64> = rows.muted_threads.into_iter().collect();
+        for status in statuses
+            .values()
+            .filter(|status| muted.contains(&status.thread_id))
+        {
+            interactions.entry(status.id).or_default().muted = true;
+        }
+        let apps: HashMap<i64, (String, Option<String>)> = rows
+            .apps
+            .into_iter()
+            .map(|app| (app.id, (app.name, app.website)))
+            .collect();
         let domain_of = |account_id: i64| {
             accounts
                 .get(&account_id)

@@ -115,6 +115,74 @@ pub struct NewRemoteAccount {
     pub actor: ActorLinks,
 }
 
+impl crate::sqlite_reads::ReadRow for AccountRow {
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "username",
+        "domain",
+        "display_name",
+        "note",
+        "locked",
+        "bot",
+        "discoverable",
+        "indexable",
+        "public_key_pem",
+        "statuses_count",
+        "followers_count",
+        "following_count",
+        "last_status_at",
+        "created_at",
+        "updated_at",
+        "note_source",
+        "fields",
+        "avatar_key",
+        "header_key",
+        "uri",
+        "url",
+        "inbox_url",
+        "shared_inbox_url",
+        "followers_url",
+        "actor_type",
+        "avatar_remote_url",
+        "header_remote_url",
+    ];
+
+    fn read(columns: &mut crate::sqlite_reads::Columns<'_, '_>) -> rusqlite::Result<Self> {
+        Ok(AccountRow {
+            id: columns.value()?,
+            username: columns.value()?,
+            domain: columns.value()?,
+            display_name: columns.value()?,
+            note: columns.value()?,
+            locked: columns.value()?,
+            bot: columns.value()?,
+            discoverable: columns.value()?,
+            indexable: columns.value()?,
+            public_key_pem: columns.value()?,
+            statuses_count: columns.value()?,
+            followers_count: columns.value()?,
+            following_count: columns.value()?,
+            last_status_at: columns.value()?,
+            created_at: columns.value()?,
+            updated_at: columns.value()?,
+            note_source: columns.value()?,
+            fields: columns.value()?,
+            avatar_key: columns.value()?,
+            header_key: columns.value()?,
+            actor: ActorLinks {
+                uri: columns.value()?,
+                url: columns.value()?,
+                inbox_url: columns.value()?,
+                shared_inbox_url: columns.value()?,
+                followers_url: columns.value()?,
+                actor_type: columns.value()?,
+                avatar_remote_url: columns.value()?,
+                header_remote_url: columns.value()?,
+            },
+        })
+    }
+}
+
 pub(crate) const ACCOUNT_COLUMNS: &str = "id, username, domain, display_name, note, locked, bot, \
      discoverable, indexable, public_key_pem, statuses_count, followers_count, following_count, \
      last_status_at, created_at, updated_at, note_source, fields, avatar_key, header_key, uri, url, \

@@ -13,6 +13,7 @@ use sqlx::{Postgres, Sqlite};
 
 use crate::error::{Result, StoreError};
 use crate::ids::IdGenerator;
+use crate::sqlite_reads::SqliteReaders;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -21,6 +22,9 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 /// `woolly serve`) before giving up with `SQLITE_BUSY`.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const SQLITE_READERS: u32 = 8;
+/// Connections of the `rusqlite` read path: one per core is enough for reads that never wait
+/// on anything but the disk cache, and more contend for SQLite's shared memory locks.
+const SQLITE_FAST_READERS: usize = 4;
 const POSTGRES_CONNECTIONS: u32 = 16;
 
 /// Which database engine a [`Db`] talks to.
@@ -34,6 +38,8 @@ pub(crate) enum Pools {
     Sqlite {
         writer: SqlitePool,
         readers: SqlitePool,
+        /// The hot read path (pages of statuses), on `rusqlite`: see [`crate::sqlite_reads`].
+        fast_readers: Arc<SqliteReaders>,
     },
     Postgres(PgPool),
 }
@@ -56,38 +62,42 @@ pub struct Db {
 /// The body is compiled once per engine, so generic sqlx code works unchanged. With a leading
 /// `rows_affected,` the body is an `execute(…)` and the result is its affected-row count.
 macro_rules! on_reader {
-    (rows_affected, $db:expr, $pool:ident => $body:expr) => {
+    (rows_affected, $db:expr, $pool:ident => $body:expr) => {{
+        $crate::query_count::count_query();
         match $db.pools() {
             $crate::connect::Pools::Sqlite { readers: $pool, .. } => {
                 ($body).map(|done| done.rows_affected())
             }
             $crate::connect::Pools::Postgres($pool) => ($body).map(|done| done.rows_affected()),
         }
-    };
-    ($db:expr, $pool:ident => $body:expr) => {
+    }};
+    ($db:expr, $pool:ident => $body:expr) => {{
+        $crate::query_count::count_query();
         match $db.pools() {
             $crate::connect::Pools::Sqlite { readers: $pool, .. } => $body,
             $crate::connect::Pools::Postgres($pool) => $body,
         }
-    };
+    }};
 }
 
 /// Like [`on_reader!`], with a pool fit for a single-statement write (SQLite's one writer).
 macro_rules! on_writer {
-    (rows_affected, $db:expr, $pool:ident => $body:expr) => {
+    (rows_affected, $db:expr, $pool:ident => $body:expr) => {{
+        $crate::query_count::count_query();
         match $db.pools() {
             $crate::connect::Pools::Sqlite { writer: $pool, .. } => {
                 ($body).map(|done| done.rows_affected())
             }
             $crate::connect::Pools::Postgres($pool) => ($body).map(|done| done.rows_affected()),
         }
-    };
-    ($db:expr, $pool:ident => $body:expr) => {
+    }};
+    ($db:expr, $pool:ident => $body:expr) => {{
+        $crate::query_count::count_query();
         match $db.pools() {
             $crate::connect::Pools::Sqlite { writer: $pool, .. } => $body,
             $crate::connect::Pools::Postgres($pool) => $body,
         }
-    };
+    }};
 }
 
 /// Like [`on_reader!`], with `$conn` bound to the connection of an open [`Tx`].
@@ -95,7 +105,8 @@ macro_rules! on_tx {
     (rows_affected, $tx:expr, $conn:ident => $body:expr) => {
         on_tx!($tx, $conn => ($body).map(|done| done.rows_affected()))
     };
-    ($tx:expr, $conn:ident => $body:expr) => {
+    ($tx:expr, $conn:ident => $body:expr) => {{
+        $crate::query_count::count_query();
         match &mut $tx.conn {
             $crate::connect::TxConn::Sqlite(transaction) => {
                 let $conn = &mut **transaction;
@@ -106,7 +117,7 @@ macro_rules! on_tx {
                 $body
             }
         }
-    };
+    }};
 }
 
 pub(crate) use {on_reader, on_tx, on_writer};
@@ -198,7 +209,12 @@ impl Db {
             tracing::warn!(%error, "could not release the id-generator lease");
         }
         match &*self.pools {
-            Pools::Sqlite { writer, readers } => {
+            Pools::Sqlite {
+                writer,
+                readers,
+                fast_readers,
+            } => {
+                fast_readers.close();
                 readers.close().await;
                 writer.close().await;
             }
@@ -253,10 +269,19 @@ async fn open_sqlite(options: SqliteConnectOptions, url: &str) -> Result<Pools> 
         .idle_timeout(None)
         .max_lifetime(None)
         .acquire_timeout(Duration::from_secs(30))
-        .connect_with(options.read_only(true))
+        .connect_with(options.clone().read_only(true))
         .await
         .map_err(open_error)?;
-    Ok(Pools::Sqlite { writer, readers })
+    let fast_readers = Arc::new(SqliteReaders::new(
+        options.get_filename().to_path_buf(),
+        SQLITE_FAST_READERS,
+        SQLITE_BUSY_TIMEOUT,
+    ));
+    Ok(Pools::Sqlite {
+        writer,
+        readers,
+        fast_readers,
+    })
 }
 
 async fn open_postgres(url: &str) -> Result<Pools> {
@@ -308,6 +333,14 @@ impl Tx {
     /// A new time-ordered id (see [`Db::next_id`]).
     pub fn next_id(&self) -> i64 {
         self.ids.next_id()
+    }
+
+    /// The engine this transaction runs on.
+    pub fn engine(&self) -> Engine {
+        match self.conn {
+            TxConn::Sqlite(_) => Engine::Sqlite,
+            TxConn::Postgres(_) => Engine::Postgres,
+        }
     }
 
     pub async fn commit(self) -> Result<()> {

@@ -1,5 +1,6 @@
 //! Direct conversations per participant.
 
+use crate::arrays::{List, in_list};
 use crate::connect::{Db, on_reader, on_writer};
 use crate::error::Result;
 use crate::statuses::Page;
@@ -106,14 +107,14 @@ impl Db {
         if account_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let ids = account_ids
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
-        let sql = format!("SELECT account_id FROM local_user WHERE account_id IN ({ids})");
-        let rows: Vec<(i64,)> =
-            on_reader!(self, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
+        let sql = format!(
+            "SELECT account_id FROM local_user WHERE account_id {}",
+            in_list(self.engine(), "$1")
+        );
+        let rows: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
+            .bind(List(account_ids))
+            .fetch_all(pool)
+            .await)?;
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 }

@@ -1,5 +1,6 @@
 //! Status edits: the new text in `status`, every version in `status_edit`.
 
+use crate::arrays::{List, in_list};
 use crate::connect::{Db, Tx, on_reader, on_tx};
 use crate::error::Result;
 
@@ -102,18 +103,15 @@ impl Tx {
 
     /// Detaches the status's media except `keep`.
     pub async fn detach_media_except(&mut self, status_id: i64, keep: &[i64]) -> Result<()> {
-        let keep = if keep.is_empty() {
-            "0".to_owned()
-        } else {
-            keep.iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(",")
-        };
         let sql = format!(
-            "UPDATE media_attachment SET status_id = NULL WHERE status_id = $1 AND id NOT IN ({keep})"
+            "UPDATE media_attachment SET status_id = NULL WHERE status_id = $1 AND NOT (id {})",
+            in_list(self.engine(), "$2")
         );
-        on_tx!(rows_affected, self, conn => sqlx::query(&sql).bind(status_id).execute(conn).await)?;
+        on_tx!(rows_affected, self, conn => sqlx::query(&sql)
+            .bind(status_id)
+            .bind(List(keep))
+            .execute(conn)
+            .await)?;
         Ok(())
     }
 

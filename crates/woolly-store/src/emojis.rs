@@ -1,5 +1,6 @@
 //! Custom emoji rows.
 
+use crate::arrays::{List, in_list};
 use crate::connect::{Db, on_reader, on_writer};
 use crate::error::Result;
 
@@ -77,22 +78,17 @@ impl Db {
         if shortcodes.is_empty() {
             return Ok(Vec::new());
         }
-        let placeholders: Vec<String> = (2..=shortcodes.len() + 1)
-            .map(|n| format!("${n}"))
-            .collect();
         let sql = format!(
             "SELECT {EMOJI_COLUMNS} FROM custom_emoji \
              WHERE coalesce(domain, '') = coalesce($1, '') AND NOT disabled \
-               AND shortcode IN ({}) ORDER BY shortcode",
-            placeholders.join(", ")
+               AND shortcode {} ORDER BY shortcode",
+            in_list(self.engine(), "$2")
         );
-        let rows = on_reader!(self, pool => {
-            let mut query = sqlx::query_as::<_, CustomEmojiRow>(&sql).bind(domain);
-            for shortcode in shortcodes {
-                query = query.bind(shortcode);
-            }
-            query.fetch_all(pool).await
-        })?;
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, CustomEmojiRow>(&sql)
+            .bind(domain)
+            .bind(List(shortcodes))
+            .fetch_all(pool)
+            .await)?;
         Ok(rows)
     }
 

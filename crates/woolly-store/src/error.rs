@@ -29,6 +29,12 @@ pub enum StoreError {
     /// No id-generator node could be claimed: 256 processes hold one at the same time.
     #[error("no free id-generator node: too many Woolly processes on one database")]
     NoIdNode,
+    /// The SQLite read path failed.
+    #[error("database error: {0}")]
+    SqliteRead(#[from] rusqlite::Error),
+    /// The SQLite read path is shutting down.
+    #[error("the database read pool is closed")]
+    ReadPoolClosed,
     /// Any other database error.
     #[error("database error: {0}")]
     Database(sqlx::Error),

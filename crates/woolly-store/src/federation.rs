@@ -4,9 +4,9 @@
 
 use crate::AccountRow;
 use crate::accounts::ACCOUNT_COLUMNS;
+use crate::arrays::{List, in_list};
 use crate::connect::{Db, Tx, on_reader, on_tx, on_writer};
 use crate::error::Result;
-use crate::statuses::id_list;
 
 /// How a remote domain has answered deliveries lately.
 #[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
@@ -331,10 +331,11 @@ impl Tx {
         };
         let sql = format!(
             "SELECT DISTINCT {column} FROM account \
-             WHERE id IN ({}) AND domain IS NOT NULL AND {column} IS NOT NULL",
-            id_list(account_ids)
+             WHERE id {} AND domain IS NOT NULL AND {column} IS NOT NULL",
+            in_list(self.engine(), "$1")
         );
         let rows: Vec<(String,)> = on_tx!(self, conn => sqlx::query_as(&sql)
+            .bind(List(account_ids))
             .fetch_all(&mut *conn)
             .await)?;
         Ok(rows.into_iter().map(|(inbox,)| inbox).collect())

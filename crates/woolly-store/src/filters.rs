@@ -4,9 +4,9 @@
 //! someone else's row is answered exactly like a missing one. What a valid filter is, and how it
 //! matches a status, is decided in `woolly-core`.
 
+use crate::arrays::{List, in_list};
 use crate::connect::{Db, Tx, on_reader, on_tx};
 use crate::error::Result;
-use crate::statuses::id_list;
 
 /// One row of `custom_filter`.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -227,10 +227,11 @@ impl Db {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT {KEYWORD_COLUMNS} FROM custom_filter_keyword k WHERE k.filter_id IN ({}) ORDER BY k.id",
-            id_list(filter_ids)
+            "SELECT {KEYWORD_COLUMNS} FROM custom_filter_keyword k WHERE k.filter_id {} ORDER BY k.id",
+            in_list(self.engine(), "$1")
         );
         let rows = on_reader!(self, pool => sqlx::query_as::<_, FilterKeywordRow>(&sql)
+            .bind(List(filter_ids))
             .fetch_all(pool)
             .await)?;
         Ok(rows)
@@ -242,10 +243,11 @@ impl Db {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT {STATUS_COLUMNS} FROM custom_filter_status fs WHERE fs.filter_id IN ({}) ORDER BY fs.id",
-            id_list(filter_ids)
+            "SELECT {STATUS_COLUMNS} FROM custom_filter_status fs WHERE fs.filter_id {} ORDER BY fs.id",
+            in_list(self.engine(), "$1")
         );
         let rows = on_reader!(self, pool => sqlx::query_as::<_, FilterStatusRow>(&sql)
+            .bind(List(filter_ids))
             .fetch_all(pool)
             .await)?;
         Ok(rows)

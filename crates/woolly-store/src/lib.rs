@@ -13,6 +13,7 @@
 //! This crate knows rows and SQL, not rules: who may see what is decided in `woolly-core`.
 
 mod accounts;
+mod arrays;
 mod connect;
 mod conversations;
 mod databases;
@@ -30,6 +31,7 @@ mod markers;
 mod media;
 mod oauth;
 mod polls;
+mod query_count;
 mod relations;
 mod replies;
 mod scheduled;
@@ -37,6 +39,8 @@ mod schema;
 mod search;
 mod secrets;
 mod site;
+mod sqlite_reads;
+mod status_pages;
 mod statuses;
 mod tags;
 mod thread_mutes;
@@ -62,6 +66,7 @@ pub use markers::MarkerRow;
 pub use media::MediaRow;
 pub use oauth::{AppRow, CodeRow, NewApp};
 pub use polls::{NewPoll, PollOptionRow, PollRow};
+pub use query_count::counting_queries;
 pub use relations::{
     FollowOptions, NotificationRow, RelationshipRow, StatusRelation, split_languages,
 };
@@ -69,6 +74,7 @@ pub use scheduled::ScheduledStatusRow;
 pub use schema::{SchemaColumn, SchemaIndex};
 pub use search::TagDayRow;
 pub use site::{WEEK_MILLIS, WeekActivity, week_start};
+pub use status_pages::StatusPageRows;
 pub use statuses::{
     AccountStatusesFilter, NewStatus, Page, StatusCounter, StatusRow, TagSelection,
 };

@@ -92,24 +92,4 @@ impl Db {
         .await)?;
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
-
-    /// Which of `status_ids` the account has pinned.
-    pub async fn pinned_among(&self, account_id: i64, status_ids: &[i64]) -> Result<Vec<i64>> {
-        if status_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let ids = status_ids
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
-        let sql = format!(
-            "SELECT status_id FROM status_pin WHERE account_id = $1 AND status_id IN ({ids})"
-        );
-        let rows: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
-            .bind(account_id)
-            .fetch_all(pool)
-            .await)?;
-        Ok(rows.into_iter().map(|(id,)| id).collect())
-    }
 }

@@ -1,5 +1,6 @@
 //! Media attachment rows.
 
+use crate::arrays::{List, in_list};
 use crate::connect::{Db, Tx, on_reader, on_tx, on_writer};
 use crate::error::Result;
 
@@ -30,6 +31,52 @@ pub struct MediaRow {
 pub(crate) const MEDIA_COLUMNS: &str = "id, account_id, status_id, kind, file_key, content_type, preview_key, \
      width, height, preview_width, preview_height, file_size, description, focus_x, focus_y, \
      blurhash, created_at, remote_url";
+
+impl crate::sqlite_reads::ReadRow for MediaRow {
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "account_id",
+        "status_id",
+        "kind",
+        "file_key",
+        "content_type",
+        "preview_key",
+        "width",
+        "height",
+        "preview_width",
+        "preview_height",
+        "file_size",
+        "description",
+        "focus_x",
+        "focus_y",
+        "blurhash",
+        "created_at",
+        "remote_url",
+    ];
+
+    fn read(columns: &mut crate::sqlite_reads::Columns<'_, '_>) -> rusqlite::Result<Self> {
+        Ok(MediaRow {
+            id: columns.value()?,
+            account_id: columns.value()?,
+            status_id: columns.value()?,
+            kind: columns.value()?,
+            file_key: columns.value()?,
+            content_type: columns.value()?,
+            preview_key: columns.value()?,
+            width: columns.value()?,
+            height: columns.value()?,
+            preview_width: columns.value()?,
+            preview_height: columns.value()?,
+            file_size: columns.value()?,
+            description: columns.value()?,
+            focus_x: columns.value()?,
+            focus_y: columns.value()?,
+            blurhash: columns.value()?,
+            created_at: columns.value()?,
+            remote_url: columns.value()?,
+        })
+    }
+}
 
 const INSERT_MEDIA: &str = "INSERT INTO media_attachment (id, account_id, status_id, kind, file_key, \
      content_type, preview_key, width, height, preview_width, preview_height, file_size, \
@@ -107,24 +154,6 @@ impl Db {
         .await)?;
         Ok(())
     }
-
-    /// The media of each status, in upload order.
-    pub async fn media_of(&self, status_ids: &[i64]) -> Result<Vec<MediaRow>> {
-        if status_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let ids = status_ids
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
-        let sql = format!(
-            "SELECT {MEDIA_COLUMNS} FROM media_attachment WHERE status_id IN ({ids}) ORDER BY id"
-        );
-        let rows =
-            on_reader!(self, pool => sqlx::query_as::<_, MediaRow>(&sql).fetch_all(pool).await)?;
-        Ok(rows)
-    }
 }
 
 impl Tx {
@@ -140,17 +169,15 @@ impl Tx {
         if media_ids.is_empty() {
             return Ok(0);
         }
-        let ids = media_ids
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
         let sql = format!(
-            "UPDATE media_attachment SET status_id = $1 WHERE id IN ({ids}) AND account_id = $2 AND status_id IS NULL AND scheduled_status_id IS NULL"
+            "UPDATE media_attachment SET status_id = $1 WHERE id {} AND account_id = $2 \
+             AND status_id IS NULL AND scheduled_status_id IS NULL",
+            in_list(self.engine(), "$3")
         );
         let attached = on_tx!(rows_affected, self, conn => sqlx::query(&sql)
             .bind(status_id)
             .bind(account_id)
+            .bind(List(media_ids))
             .execute(conn)
             .await)?;
         Ok(attached)

@@ -39,8 +39,34 @@ pub struct CodeRow {
     pub expires_at: i64,
 }
 
-const APP_COLUMNS: &str =
+pub(crate) const APP_COLUMNS: &str =
     "id, name, website, redirect_uris, scopes, client_id, client_secret_sha256, created_at";
+
+impl crate::sqlite_reads::ReadRow for AppRow {
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "website",
+        "redirect_uris",
+        "scopes",
+        "client_id",
+        "client_secret_sha256",
+        "created_at",
+    ];
+
+    fn read(columns: &mut crate::sqlite_reads::Columns<'_, '_>) -> rusqlite::Result<Self> {
+        Ok(AppRow {
+            id: columns.value()?,
+            name: columns.value()?,
+            website: columns.value()?,
+            redirect_uris: columns.value()?,
+            scopes: columns.value()?,
+            client_id: columns.value()?,
+            client_secret_sha256: columns.value()?,
+            created_at: columns.value()?,
+        })
+    }
+}
 
 impl Db {
     pub async fn insert_app(&self, new: &NewApp, now: i64) -> Result<AppRow> {

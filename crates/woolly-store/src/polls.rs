@@ -3,6 +3,7 @@
 //! Tallies are counters moved in the transaction that records the votes, so reading a page of
 //! polls never counts votes. Who may vote, and when, is decided in `woolly-core`.
 
+use crate::arrays::{List, in_list};
 use crate::connect::{Db, Tx, TxConn, on_reader, on_tx};
 use crate::error::Result;
 
@@ -31,6 +32,46 @@ pub struct PollOptionRow {
     pub chosen: bool,
 }
 
+impl crate::sqlite_reads::ReadRow for PollOptionJoin {
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "status_id",
+        "account_id",
+        "multiple",
+        "hide_totals",
+        "votes_count",
+        "voters_count",
+        "expires_at",
+        "closed_at",
+        "created_at",
+        "position",
+        "title",
+        "option_votes_count",
+        "chosen",
+    ];
+
+    fn read(columns: &mut crate::sqlite_reads::Columns<'_, '_>) -> rusqlite::Result<Self> {
+        Ok(PollOptionJoin {
+            poll: PollRow {
+                id: columns.value()?,
+                status_id: columns.value()?,
+                account_id: columns.value()?,
+                multiple: columns.value()?,
+                hide_totals: columns.value()?,
+                votes_count: columns.value()?,
+                voters_count: columns.value()?,
+                expires_at: columns.value()?,
+                closed_at: columns.value()?,
+                created_at: columns.value()?,
+            },
+            position: columns.value()?,
+            title: columns.value()?,
+            option_votes_count: columns.value()?,
+            chosen: columns.value()?,
+        })
+    }
+}
+
 /// What creating a poll writes.
 #[derive(Debug, Clone)]
 pub struct NewPoll {
@@ -50,7 +91,7 @@ const POLL_COLUMNS: &str = "p.id, p.status_id, p.account_id, p.multiple, p.hide_
 
 /// A poll column set and one of its options, as the batched read returns them.
 #[derive(sqlx::FromRow)]
-struct PollOptionJoin {
+pub(crate) struct PollOptionJoin {
     #[sqlx(flatten)]
     poll: PollRow,
     position: i64,
@@ -293,47 +334,50 @@ impl Db {
         .await)?;
         Ok(row.map(|(id,)| id))
     }
+}
 
-    /// The polls of any of `status_ids`, each with its options in order, marked with the
-    /// choices of `viewer` (none for an anonymous reader). One query whatever the count.
-    pub async fn polls_of(
-        &self,
-        status_ids: &[i64],
-        viewer: Option<i64>,
-    ) -> Result<Vec<(PollRow, Vec<PollOptionRow>)>> {
-        if status_ids.is_empty() {
-            return Ok(Vec::new());
+/// The polls of the statuses in the list bound as `$2`, one row per option in order, each
+/// marked with whether the account bound as `$1` chose it.
+pub(crate) fn polls_sql(engine: crate::connect::Engine) -> String {
+    format!(
+        "SELECT {POLL_COLUMNS}, o.position, o.title, o.votes_count AS option_votes_count, \
+           EXISTS (SELECT 1 FROM poll_vote v WHERE v.poll_id = p.id AND v.account_id = $1 \
+                   AND v.choice = o.position) AS chosen \
+         FROM poll p JOIN poll_option o ON o.poll_id = p.id \
+         WHERE p.status_id {} ORDER BY p.id, o.position",
+        in_list(engine, "$2")
+    )
+}
+
+/// Reads the polls of `status_ids` with [`polls_sql`] (PostgreSQL; SQLite reads them on its
+/// own read path).
+pub(crate) async fn polls_on_postgres(
+    pool: &sqlx::PgPool,
+    status_ids: &[i64],
+    viewer: Option<i64>,
+) -> Result<Vec<(PollRow, Vec<PollOptionRow>)>> {
+    let rows = sqlx::query_as::<_, PollOptionJoin>(&polls_sql(crate::connect::Engine::Postgres))
+        .bind(viewer)
+        .bind(List(status_ids))
+        .fetch_all(pool)
+        .await?;
+    Ok(group_poll_options(rows))
+}
+
+/// Rows of [`polls_sql`] grouped into polls with their options.
+pub(crate) fn group_poll_options(rows: Vec<PollOptionJoin>) -> Vec<(PollRow, Vec<PollOptionRow>)> {
+    let mut polls: Vec<(PollRow, Vec<PollOptionRow>)> = Vec::new();
+    for row in rows {
+        let option = PollOptionRow {
+            position: row.position,
+            title: row.title,
+            votes_count: row.option_votes_count,
+            chosen: row.chosen,
+        };
+        match polls.last_mut() {
+            Some((poll, options)) if poll.id == row.poll.id => options.push(option),
+            _ => polls.push((row.poll, vec![option])),
         }
-        // Integers from our own rows, not user text: safe to inline.
-        let ids = status_ids
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
-        let sql = format!(
-            "SELECT {POLL_COLUMNS}, o.position, o.title, o.votes_count AS option_votes_count, \
-               EXISTS (SELECT 1 FROM poll_vote v WHERE v.poll_id = p.id AND v.account_id = $1 \
-                       AND v.choice = o.position) AS chosen \
-             FROM poll p JOIN poll_option o ON o.poll_id = p.id \
-             WHERE p.status_id IN ({ids}) ORDER BY p.id, o.position"
-        );
-        let rows = on_reader!(self, pool => sqlx::query_as::<_, PollOptionJoin>(&sql)
-            .bind(viewer)
-            .fetch_all(pool)
-            .await)?;
-        let mut polls: Vec<(PollRow, Vec<PollOptionRow>)> = Vec::new();
-        for row in rows {
-            let option = PollOptionRow {
-                position: row.position,
-                title: row.title,
-                votes_count: row.option_votes_count,
-                chosen: row.chosen,
-            };
-            match polls.last_mut() {
-                Some((poll, options)) if poll.id == row.poll.id => options.push(option),
-                _ => polls.push((row.poll, vec![option])),
-            }
-        }
-        Ok(polls)
     }
+    polls
 }

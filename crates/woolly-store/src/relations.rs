@@ -1,6 +1,7 @@
 //! Relations between accounts (follows, blocks, mutes) and between accounts and statuses
 //! (favourites, bookmarks), and notifications.
 
+use crate::arrays::{List, in_list};
 use crate::connect::{Db, Tx, on_reader, on_tx};
 use crate::error::Result;
 use crate::statuses::Page;
@@ -443,11 +444,7 @@ impl Db {
         if target_ids.is_empty() {
             return Ok(rows);
         }
-        let ids = target_ids
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
+        let ids = in_list(self.engine(), "$3");
         let sql = format!(
             "SELECT a.id AS target_id, \
                EXISTS (SELECT 1 FROM follow f WHERE f.account_id = $1 AND f.target_account_id = a.id) AS following, \
@@ -467,11 +464,12 @@ impl Db {
                EXISTS (SELECT 1 FROM follow_request r WHERE r.account_id = a.id AND r.target_account_id = $1) AS requested_by, \
                (SELECT n.comment FROM account_note n WHERE n.account_id = $1 AND n.target_account_id = a.id) AS note, \
                EXISTS (SELECT 1 FROM account_domain_block d WHERE d.account_id = $1 AND d.domain = lower(a.domain)) AS domain_blocking \
-             FROM account a WHERE a.id IN ({ids})"
+             FROM account a WHERE a.id {ids}"
         );
         let found = on_reader!(self, pool => sqlx::query_as::<_, RelationshipRow>(&sql)
             .bind(account_id)
             .bind(now)
+            .bind(List(target_ids))
             .fetch_all(pool)
             .await)?;
         for target in target_ids {

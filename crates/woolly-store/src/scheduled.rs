@@ -4,6 +4,7 @@
 //! reads; this module never looks inside. Publication claims a row by deleting it
 //! ([`Tx::claim_scheduled_status`]), so that of two runs of the same job only one finds it.
 
+use crate::arrays::{List, in_list};
 use crate::connect::{Db, Tx, TxConn, on_reader, on_tx};
 use crate::error::Result;
 use crate::media::MediaRow;
@@ -30,11 +31,6 @@ struct ReservedMedia {
     reserved_for: i64,
     #[sqlx(flatten)]
     media: MediaRow,
-}
-
-fn id_list(ids: &[i64]) -> String {
-    // Integers from our own rows or parsed ids, not user text: safe to inline.
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
 impl Tx {
@@ -101,13 +97,14 @@ impl Tx {
             return Ok(0);
         }
         let sql = format!(
-            "UPDATE media_attachment SET scheduled_status_id = $1 WHERE id IN ({}) \
+            "UPDATE media_attachment SET scheduled_status_id = $1 WHERE id {} \
              AND account_id = $2 AND status_id IS NULL AND scheduled_status_id IS NULL",
-            id_list(media_ids)
+            in_list(self.engine(), "$3")
         );
         let reserved = on_tx!(rows_affected, self, conn => sqlx::query(&sql)
             .bind(scheduled_status_id)
             .bind(account_id)
+            .bind(List(media_ids))
             .execute(conn)
             .await)?;
         Ok(reserved)
@@ -126,15 +123,16 @@ impl Tx {
             return Ok(0);
         }
         let sql = format!(
-            "UPDATE media_attachment SET status_id = $1, scheduled_status_id = NULL WHERE id IN ({}) \
+            "UPDATE media_attachment SET status_id = $1, scheduled_status_id = NULL WHERE id {} \
              AND account_id = $2 AND status_id IS NULL \
              AND (scheduled_status_id IS NULL OR scheduled_status_id = $3)",
-            id_list(media_ids)
+            in_list(self.engine(), "$4")
         );
         let attached = on_tx!(rows_affected, self, conn => sqlx::query(&sql)
             .bind(status_id)
             .bind(account_id)
             .bind(scheduled_status_id)
+            .bind(List(media_ids))
             .execute(conn)
             .await)?;
         Ok(attached)
@@ -316,11 +314,14 @@ impl Db {
         }
         let sql = format!(
             "SELECT scheduled_status_id AS reserved_for, {} FROM media_attachment \
-             WHERE scheduled_status_id IN ({}) ORDER BY id",
+             WHERE scheduled_status_id {} ORDER BY id",
             crate::media::MEDIA_COLUMNS,
-            id_list(scheduled_status_ids)
+            in_list(self.engine(), "$1")
         );
-        let rows = on_reader!(self, pool => sqlx::query_as::<_, ReservedMedia>(&sql).fetch_all(pool).await)?;
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, ReservedMedia>(&sql)
+            .bind(List(scheduled_status_ids))
+            .fetch_all(pool)
+            .await)?;
         Ok(rows
             .into_iter()
             .map(|row| (row.reserved_for, row.media))

@@ -167,7 +167,7 @@ impl Db {
                     OR EXISTS (SELECT 1 FROM status r WHERE r.reblog_of_id = s.id AND r.account_id = $1)) \
                AND {} AND {} ORDER BY s.id DESC LIMIT $3 OFFSET $4",
             visible_to("s", "$1"),
-            not_muted("s", "$1", crate::now_millis())
+            not_muted("s", "$1", "$6")
         );
         let rows: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
             .bind(viewer)
@@ -175,6 +175,7 @@ impl Db {
             .bind(limit)
             .bind(offset)
             .bind(account_id)
+            .bind(crate::now_millis())
             .fetch_all(pool)
             .await)?;
         Ok(rows.into_iter().map(|(id,)| id).collect())

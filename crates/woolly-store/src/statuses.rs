@@ -5,6 +5,7 @@
 //! database and pages stay full. The rules are
 //! Mastodon's, documented in `woolly_core::visibility`; these are their only SQL spellings.
 
+use crate::arrays::{List, in_list};
 use crate::connect::{Db, Tx, on_reader, on_tx};
 use crate::error::Result;
 
@@ -35,10 +36,62 @@ pub struct StatusRow {
     pub thread_id: i64,
 }
 
-const STATUS_COLUMNS: &str = "s.id, s.uri, s.url, s.account_id, s.is_local, s.in_reply_to_id, \
+pub(crate) const STATUS_COLUMNS: &str = "s.id, s.uri, s.url, s.account_id, s.is_local, s.in_reply_to_id, \
      s.in_reply_to_account_id, s.reblog_of_id, s.text, s.content, s.spoiler_text, s.sensitive, \
      s.visibility, s.language, s.app_id, s.replies_count, s.reblogs_count, s.favourites_count, \
      s.created_at, s.edited_at, s.thread_id";
+
+impl crate::sqlite_reads::ReadRow for StatusRow {
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "uri",
+        "url",
+        "account_id",
+        "is_local",
+        "in_reply_to_id",
+        "in_reply_to_account_id",
+        "reblog_of_id",
+        "text",
+        "content",
+        "spoiler_text",
+        "sensitive",
+        "visibility",
+        "language",
+        "app_id",
+        "replies_count",
+        "reblogs_count",
+        "favourites_count",
+        "created_at",
+        "edited_at",
+        "thread_id",
+    ];
+
+    fn read(columns: &mut crate::sqlite_reads::Columns<'_, '_>) -> rusqlite::Result<Self> {
+        Ok(StatusRow {
+            id: columns.value()?,
+            uri: columns.value()?,
+            url: columns.value()?,
+            account_id: columns.value()?,
+            is_local: columns.value()?,
+            in_reply_to_id: columns.value()?,
+            in_reply_to_account_id: columns.value()?,
+            reblog_of_id: columns.value()?,
+            text: columns.value()?,
+            content: columns.value()?,
+            spoiler_text: columns.value()?,
+            sensitive: columns.value()?,
+            visibility: columns.value()?,
+            language: columns.value()?,
+            app_id: columns.value()?,
+            replies_count: columns.value()?,
+            reblogs_count: columns.value()?,
+            favourites_count: columns.value()?,
+            created_at: columns.value()?,
+            edited_at: columns.value()?,
+            thread_id: columns.value()?,
+        })
+    }
+}
 
 /// Where a page of a list starts and ends, in Mastodon's terms.
 #[derive(Debug, Clone, Copy, Default)]
@@ -92,8 +145,9 @@ pub(crate) fn visible_to(alias: &str, viewer: &str) -> String {
     )
 }
 
-/// "The viewer has not muted the author" (mutes hide from timelines, not from direct reads).
-pub(crate) fn not_muted(alias: &str, viewer: &str, now: i64) -> String {
+/// "The viewer has not muted the author" (mutes hide from timelines, not from direct reads);
+/// `now` is the placeholder the current time in milliseconds is bound to.
+pub(crate) fn not_muted(alias: &str, viewer: &str, now: &str) -> String {
     format!(
         "NOT EXISTS (SELECT 1 FROM mute vmu WHERE vmu.account_id = {viewer} \
            AND vmu.target_account_id = {alias}.account_id \
@@ -120,7 +174,7 @@ fn not_domain_blocked(viewer: &str) -> String {
 
 /// "The viewer has not muted the author of the status `s` reblogs" (Mastodon's home and list
 /// feeds and profiles drop such reblogs).
-fn reblogged_not_muted(viewer: &str, now: i64) -> String {
+fn reblogged_not_muted(viewer: &str, now: &str) -> String {
     format!(
         "(s.reblog_of_id IS NULL OR NOT EXISTS (SELECT 1 FROM status mr \
            WHERE mr.id = s.reblog_of_id AND NOT {}))",
@@ -135,11 +189,6 @@ fn visible_with_reblogged(viewer: &str) -> String {
         visible_to("s", viewer),
         visible_to("r", viewer)
     )
-}
-
-pub(crate) fn id_list(ids: &[i64]) -> String {
-    // Integers from our own rows, not user text: safe to inline.
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
 /// The hashtags a tag timeline shows (Mastodon's `any[]`, `all[]` and `none[]`): statuses with
@@ -442,12 +491,11 @@ impl Db {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!(
-            "SELECT {STATUS_COLUMNS} FROM status s WHERE s.id IN ({})",
-            id_list(ids)
-        );
-        let rows =
-            on_reader!(self, pool => sqlx::query_as::<_, StatusRow>(&sql).fetch_all(pool).await)?;
+        let sql = crate::status_pages::statuses_by_ids_sql(self.engine());
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, StatusRow>(&sql)
+            .bind(List(ids))
+            .fetch_all(pool)
+            .await)?;
         Ok(rows)
     }
 
@@ -471,12 +519,13 @@ impl Db {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT s.id FROM status s WHERE s.id IN ({}) AND {}",
-            id_list(ids),
+            "SELECT s.id FROM status s WHERE s.id {} AND {}",
+            in_list(self.engine(), "$2"),
             visible_with_reblogged("$1")
         );
         let rows: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
             .bind(viewer)
+            .bind(List(ids))
             .fetch_all(pool)
             .await)?;
         Ok(rows.into_iter().map(|(id,)| id).collect())
@@ -493,8 +542,8 @@ impl Db {
                   WHERE xl.account_id = $1 AND xl.exclusive AND xa.account_id = s.account_id)) \
              AND {} AND {} AND {} AND (s.account_id = $1 OR {}) ORDER BY h.status_id {} LIMIT $4",
             visible_with_reblogged("$1"),
-            not_muted("s", "$1", crate::now_millis()),
-            reblogged_not_muted("$1", crate::now_millis()),
+            not_muted("s", "$1", "$5"),
+            reblogged_not_muted("$1", "$5"),
             not_domain_blocked("$1"),
             page.order()
         );
@@ -511,7 +560,7 @@ impl Db {
         let sql = format!(
             "SELECT s.id FROM list l JOIN list_account la ON la.list_id = l.id \
              JOIN status s ON s.account_id = la.account_id \
-             WHERE l.id = $5 AND l.account_id = $1 AND s.visibility <> 'direct' \
+             WHERE l.id = $6 AND l.account_id = $1 AND s.visibility <> 'direct' \
              AND ($2 IS NULL OR s.id < $2) AND ($3 IS NULL OR s.id > $3) \
              AND (s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = s.account_id \
                   OR (l.replies_policy <> 'none' AND (s.in_reply_to_account_id = l.account_id \
@@ -523,8 +572,8 @@ impl Db {
                   WHERE hf.account_id = $1 AND hf.target_account_id = s.account_id AND NOT hf.show_reblogs)) \
              AND {} AND {} AND {} AND {} ORDER BY s.id {} LIMIT $4",
             visible_with_reblogged("$1"),
-            not_muted("s", "$1", crate::now_millis()),
-            reblogged_not_muted("$1", crate::now_millis()),
+            not_muted("s", "$1", "$5"),
+            reblogged_not_muted("$1", "$5"),
             not_domain_blocked("$1"),
             page.order()
         );
@@ -533,6 +582,7 @@ impl Db {
             .bind(page.max_id)
             .bind(page.lower_bound())
             .bind(page.limit)
+            .bind(crate::now_millis())
             .bind(list_id)
             .fetch_all(pool)
             .await)?;
@@ -574,7 +624,7 @@ impl Db {
              AND ($2 IS NULL OR s.id < $2) AND ($3 IS NULL OR s.id > $3) AND {} AND {} AND {} \
              ORDER BY s.id {} LIMIT $4",
             visible_to("s", "$1"),
-            not_muted("s", "$1", crate::now_millis()),
+            not_muted("s", "$1", "$5"),
             not_domain_blocked("$1"),
             page.order()
         );
@@ -595,8 +645,8 @@ impl Db {
         }
         let origin = if local_only { "AND s.is_local" } else { "" };
         let media = if only_media { MEDIA_ONLY } else { "" };
-        // Tag names are bound from $5 on: first `any`, then `all`, then `none`.
-        let mut next = 5;
+        // Tag names are bound from $6 on: first `any`, then `all`, then `none`.
+        let mut next = 6;
         let mut placeholders = |count: usize| {
             let list: Vec<String> = (next..next + count).map(|n| format!("${n}")).collect();
             next += count;
@@ -628,7 +678,7 @@ impl Db {
              AND ($2 IS NULL OR s.id < $2) AND ($3 IS NULL OR s.id > $3) AND {} AND {} AND {} \
              ORDER BY s.id {} LIMIT $4",
             visible_to("s", "$1"),
-            not_muted("s", "$1", crate::now_millis()),
+            not_muted("s", "$1", "$5"),
             not_domain_blocked("$1"),
             page.order()
         );
@@ -638,7 +688,8 @@ impl Db {
                 .bind(viewer)
                 .bind(page.max_id)
                 .bind(page.lower_bound())
-                .bind(page.limit);
+                .bind(page.limit)
+                .bind(crate::now_millis());
             for name in names.clone() {
                 query = query.bind(name);
             }
@@ -677,7 +728,7 @@ impl Db {
              ORDER BY s.id {} LIMIT $4",
             visible_to("s", "$1"),
             visible_to("r", "$1"),
-            not_muted("r", "$1", crate::now_millis()),
+            not_muted("r", "$1", "$7"),
             page.order()
         );
         let ids: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
@@ -687,17 +738,21 @@ impl Db {
             .bind(page.limit)
             .bind(account_id)
             .bind(filter.tagged.as_deref().map(str::to_lowercase))
+            .bind(crate::now_millis())
             .fetch_all(pool)
             .await)?;
         Ok(page.newest_first(ids.into_iter().map(|(id,)| id).collect()))
     }
 
+    /// Runs a page query whose parameters are the viewer, the page's bounds and limit, and the
+    /// current time (`$1` to `$5`).
     async fn page_of_ids(&self, sql: &str, viewer: Option<i64>, page: Page) -> Result<Vec<i64>> {
         let ids: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(sql)
             .bind(viewer)
             .bind(page.max_id)
             .bind(page.lower_bound())
             .bind(page.limit)
+            .bind(crate::now_millis())
             .fetch_all(pool)
             .await)?;
         Ok(page.newest_first(ids.into_iter().map(|(id,)| id).collect()))
@@ -719,13 +774,14 @@ impl Db {
                 WHERE p.in_reply_to_id IS NOT NULL AND c.depth < $3) \
              SELECT s.id FROM chain c JOIN status s ON s.id = c.id WHERE {} AND {} AND {} ORDER BY s.id",
             visible_to("s", "$1"),
-            not_muted("s", "$1", crate::now_millis()),
+            not_muted("s", "$1", "$4"),
             not_domain_blocked("$1"),
         );
         let ids: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
             .bind(viewer)
             .bind(status.id)
             .bind(limit)
+            .bind(crate::now_millis())
             .fetch_all(pool)
             .await)?;
         Ok(ids.into_iter().map(|(id,)| id).collect())
@@ -750,38 +806,17 @@ impl Db {
              SELECT s.id FROM tree t JOIN status s ON s.id = t.id WHERE {} AND {} AND {} \
              ORDER BY s.id LIMIT $3",
             visible_to("s", "$1"),
-            not_muted("s", "$1", crate::now_millis()),
+            not_muted("s", "$1", "$4"),
             not_domain_blocked("$1"),
         );
         let ids: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
             .bind(viewer)
             .bind(status.id)
             .bind(limit)
+            .bind(crate::now_millis())
             .fetch_all(pool)
             .await)?;
         Ok(ids.into_iter().map(|(id,)| id).collect())
-    }
-
-    /// Which of `status_ids` the viewer has favourited, reblogged and bookmarked.
-    pub async fn viewer_interactions(
-        &self,
-        viewer: i64,
-        status_ids: &[i64],
-    ) -> Result<Vec<(i64, String)>> {
-        if status_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let ids = id_list(status_ids);
-        let sql = format!(
-            "SELECT status_id, 'favourited' FROM favourite WHERE account_id = $1 AND status_id IN ({ids}) \
-             UNION ALL SELECT reblog_of_id, 'reblogged' FROM status WHERE account_id = $1 AND reblog_of_id IN ({ids}) \
-             UNION ALL SELECT status_id, 'bookmarked' FROM bookmark WHERE account_id = $1 AND status_id IN ({ids})"
-        );
-        let rows = on_reader!(self, pool => sqlx::query_as::<_, (i64, String)>(&sql)
-            .bind(viewer)
-            .fetch_all(pool)
-            .await)?;
-        Ok(rows)
     }
 
     /// Mentioned account ids of each status.
@@ -789,25 +824,11 @@ impl Db {
         if status_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!(
-            "SELECT status_id, account_id FROM status_mention WHERE status_id IN ({}) ORDER BY status_id, account_id",
-            id_list(status_ids)
-        );
-        let rows =
-            on_reader!(self, pool => sqlx::query_as::<_, (i64, i64)>(&sql).fetch_all(pool).await)?;
-        Ok(rows)
-    }
-
-    /// Hashtags of each status.
-    pub async fn tags_of(&self, status_ids: &[i64]) -> Result<Vec<(i64, String)>> {
-        if status_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sql = format!(
-            "SELECT status_id, name FROM status_tag WHERE status_id IN ({}) ORDER BY status_id, name",
-            id_list(status_ids)
-        );
-        let rows = on_reader!(self, pool => sqlx::query_as::<_, (i64, String)>(&sql).fetch_all(pool).await)?;
+        let sql = crate::status_pages::mentions_sql(self.engine());
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, (i64, i64)>(&sql)
+            .bind(List(status_ids))
+            .fetch_all(pool)
+            .await)?;
         Ok(rows)
     }
 
@@ -816,12 +837,11 @@ impl Db {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!(
-            "SELECT {} FROM account WHERE id IN ({})",
-            crate::accounts::ACCOUNT_COLUMNS,
-            id_list(ids)
-        );
-        let rows = on_reader!(self, pool => sqlx::query_as::<_, crate::AccountRow>(&sql).fetch_all(pool).await)?;
+        let sql = crate::status_pages::accounts_by_ids_sql(self.engine());
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, crate::AccountRow>(&sql)
+            .bind(List(ids))
+            .fetch_all(pool)
+            .await)?;
         Ok(rows)
     }
 
@@ -876,11 +896,12 @@ impl Db {
              JOIN local_user u ON u.account_id = m.account_id \
              JOIN status s ON s.id = $1 \
              WHERE m.status_id = $1 AND {} ON CONFLICT DO NOTHING RETURNING account_id",
-            not_muted("s", "f.account_id", crate::now_millis())
+            not_muted("s", "f.account_id", "$3")
         );
         let inserted: Vec<(i64,)> = crate::connect::on_writer!(self, pool => sqlx::query_as(&sql)
             .bind(status_id)
             .bind(author_id)
+            .bind(crate::now_millis())
             .fetch_all(pool)
             .await)?;
         Ok(inserted.into_iter().map(|(id,)| id).collect())
@@ -915,12 +936,13 @@ impl Db {
                AND {} AND {} AND {} \
              ON CONFLICT DO NOTHING RETURNING account_id",
             visible_with_reblogged("f.account_id"),
-            not_muted("s", "f.account_id", crate::now_millis()),
-            reblogged_not_muted("f.account_id", crate::now_millis())
+            not_muted("s", "f.account_id", "$3"),
+            reblogged_not_muted("f.account_id", "$3")
         );
         let inserted: Vec<(i64,)> = crate::connect::on_writer!(self, pool => sqlx::query_as(&sql)
             .bind(status_id)
             .bind(author_id)
+            .bind(crate::now_millis())
             .fetch_all(pool)
             .await)?;
         Ok(inserted.into_iter().map(|(id,)| id).collect())

@@ -1,9 +1,8 @@
 //! Threads users muted (`thread_mute`): no more notifications about the statuses in them.
 //! A thread is named by its `status.thread_id`.
 
-use crate::connect::{Db, on_reader, on_writer};
+use crate::connect::{Db, on_writer};
 use crate::error::Result;
-use crate::statuses::id_list;
 
 /// The SQL condition "the account bound as `account` muted the thread of the status bound as
 /// `status`" (false when `status` is NULL).
@@ -43,25 +42,5 @@ impl Db {
         .execute(pool)
         .await)?;
         Ok(())
-    }
-
-    /// Those of `thread_ids` that `account_id` muted.
-    pub async fn muted_threads_among(
-        &self,
-        account_id: i64,
-        thread_ids: &[i64],
-    ) -> Result<Vec<i64>> {
-        if thread_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sql = format!(
-            "SELECT thread_id FROM thread_mute WHERE account_id = $1 AND thread_id IN ({})",
-            id_list(thread_ids)
-        );
-        let rows: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
-            .bind(account_id)
-            .fetch_all(pool)
-            .await)?;
-        Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 }

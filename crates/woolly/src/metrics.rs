@@ -1,4 +1,5 @@
-//! Prometheus metrics: request counts and latencies by route, and job counts by kind and state,
+//! Prometheus metrics: request counts, latencies and database queries by route, and job counts
+//! by kind and state,
 //! served on their own listener (`--metrics-listen`) so that they are never public by accident.
 
 use std::sync::Arc;
@@ -37,13 +38,19 @@ struct JobLabels {
     state: String,
 }
 
-type LatencyFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
+type RouteHistograms = Family<RouteLabels, Histogram, fn() -> Histogram>;
+
+/// Queries per request: 1 to 256.
+fn queries_histogram() -> Histogram {
+    Histogram::new(exponential_buckets(1.0, 2.0, 9))
+}
 
 /// The instance's metrics registry.
 pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
-    latency: LatencyFamily,
+    latency: RouteHistograms,
+    queries: RouteHistograms,
     jobs: Family<JobLabels, Gauge>,
 }
 
@@ -56,7 +63,8 @@ impl Metrics {
     pub fn new() -> Metrics {
         let mut registry = Registry::with_prefix("woolly");
         let requests = Family::<RequestLabels, Counter>::default();
-        let latency: LatencyFamily = Family::new_with_constructor(latency_histogram);
+        let latency: RouteHistograms = Family::new_with_constructor(latency_histogram);
+        let queries: RouteHistograms = Family::new_with_constructor(queries_histogram);
         let jobs = Family::<JobLabels, Gauge>::default();
         registry.register("http_requests", "HTTP requests served", requests.clone());
         registry.register(
@@ -64,11 +72,17 @@ impl Metrics {
             "Time to answer an HTTP request",
             latency.clone(),
         );
+        registry.register(
+            "http_request_queries",
+            "Database queries an HTTP request ran",
+            queries.clone(),
+        );
         registry.register("jobs", "Jobs in the queue by kind and state", jobs.clone());
         Metrics {
             registry,
             requests,
             latency,
+            queries,
             jobs,
         }
     }
@@ -101,7 +115,8 @@ impl Default for Metrics {
     }
 }
 
-/// Middleware counting every request by method, matched route and status.
+/// Middleware counting every request by method, matched route and status, and the database
+/// queries it ran.
 pub async fn record_request(
     State(metrics): State<Arc<Metrics>>,
     request: Request,
@@ -113,14 +128,19 @@ pub async fn record_request(
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
-    let response = next.run(request).await;
+    let (response, queries) = woolly_store::counting_queries(next.run(request)).await;
+    let route = RouteLabels {
+        method: method.clone(),
+        path: path.clone(),
+    };
     metrics
         .latency
-        .get_or_create(&RouteLabels {
-            method: method.clone(),
-            path: path.clone(),
-        })
+        .get_or_create(&route)
         .observe(started.elapsed().as_secs_f64());
+    metrics
+        .queries
+        .get_or_create(&route)
+        .observe(f64::from(queries));
     metrics
         .requests
         .get_or_create(&RequestLabels {

@@ -194,11 +194,13 @@ impl TestInstance {
 
     fn run(app: App) -> TestServer {
         let base_url = format!("http://127.0.0.1:{}", app.port());
+        let metrics_addr = app.metrics_addr();
         let stop = app.stop_handle();
         let woolly = app.woolly().clone();
         let task = tokio::spawn(app.run_until_stopped());
         TestServer {
             base_url,
+            metrics_addr,
             stop,
             task,
             woolly,
@@ -406,6 +408,8 @@ pub async fn remote_status(
 /// A server running in the test process.
 pub struct TestServer {
     pub base_url: String,
+    /// Where `/metrics` is served, when the settings asked for a metrics listener.
+    pub metrics_addr: Option<std::net::SocketAddr>,
     pub woolly: woolly_core::Woolly,
     stop: CancellationToken,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
@@ -414,6 +418,19 @@ pub struct TestServer {
 impl TestServer {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
+    }
+
+    /// The Prometheus text of the metrics listener (which the settings must have asked for).
+    pub async fn metrics(&self) -> String {
+        let address = self.metrics_addr.expect("a metrics listener");
+        http()
+            .get(format!("http://{address}/metrics"))
+            .send()
+            .await
+            .expect("GET /metrics")
+            .text()
+            .await
+            .expect("metrics text")
     }
 
     /// Stops the server as SIGTERM would and waits until it has shut down.

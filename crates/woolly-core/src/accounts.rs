@@ -377,7 +377,10 @@ impl Woolly {
         Ok(accounts)
     }
 
-    async fn account_from_row(&self, row: Option<AccountRow>) -> Result<Option<Account>> {
+    pub(crate) async fn account_from_row(
+        &self,
+        row: Option<AccountRow>,
+    ) -> Result<Option<Account>> {
         Ok(self
             .accounts_from_rows(row.into_iter().collect())
             .await?

@@ -251,22 +251,24 @@ impl Woolly {
 
     /// Checks a bearer token. Unknown and revoked tokens are [`CoreError::Unauthenticated`].
     pub async fn authenticate(&self, token: &str) -> Result<Authenticated> {
-        let row = self
+        let holder = self
             .db()
-            .live_token(&crypto::token_digest(token))
+            .token_holder(&crypto::token_digest(token))
             .await?
             .ok_or(CoreError::Unauthenticated)?;
+        let row = holder.token;
         let scopes = Scopes::parse(&row.scopes)?;
         let user = match row.account_id {
             None => None,
             Some(account_id) => {
                 let account = self
-                    .account(account_id)
+                    .account_from_row(holder.account)
                     .await?
                     .ok_or(CoreError::Unauthenticated)?;
-                let user = self
-                    .local_user(account_id)
-                    .await?
+                let user = holder
+                    .user
+                    .map(LocalUser::try_from)
+                    .transpose()?
                     .ok_or(CoreError::Unauthenticated)?;
                 if !user.approved {
                     return Err(CoreError::Forbidden(

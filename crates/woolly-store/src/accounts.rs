@@ -85,6 +85,38 @@ pub struct LocalUserRow {
     pub created_at: i64,
 }
 
+impl crate::sqlite_reads::ReadRow for LocalUserRow {
+    const COLUMNS: &'static [&'static str] = &[
+        "account_id",
+        "email",
+        "password_hash",
+        "role",
+        "private_key_pem",
+        "approved",
+        "default_privacy",
+        "default_sensitive",
+        "default_language",
+        "last_active_at",
+        "created_at",
+    ];
+
+    fn read(columns: &mut crate::sqlite_reads::Columns<'_, '_>) -> rusqlite::Result<Self> {
+        Ok(LocalUserRow {
+            account_id: columns.value()?,
+            email: columns.value()?,
+            password_hash: columns.value()?,
+            role: columns.value()?,
+            private_key_pem: columns.value()?,
+            approved: columns.value()?,
+            default_privacy: columns.value()?,
+            default_sensitive: columns.value()?,
+            default_language: columns.value()?,
+            last_active_at: columns.value()?,
+            created_at: columns.value()?,
+        })
+    }
+}
+
 /// What creating a local account writes.
 #[derive(Debug, Clone)]
 pub struct NewLocalAccount {
@@ -182,6 +214,10 @@ impl crate::sqlite_reads::ReadRow for AccountRow {
         })
     }
 }
+
+pub(crate) const LOCAL_USER_BY_ACCOUNT: &str = "SELECT account_id, email, password_hash, role, \
+     private_key_pem, approved, default_privacy, default_sensitive, default_language, \
+     last_active_at, created_at FROM local_user WHERE account_id = $1";
 
 pub(crate) const ACCOUNT_COLUMNS: &str = "id, username, domain, display_name, note, locked, bot, \
      discoverable, indexable, public_key_pem, statuses_count, followers_count, following_count, \
@@ -456,11 +492,7 @@ impl Db {
     }
 
     pub async fn local_user(&self, account_id: i64) -> Result<Option<LocalUserRow>> {
-        let row = on_reader!(self, pool => sqlx::query_as::<_, LocalUserRow>(
-            "SELECT account_id, email, password_hash, role, private_key_pem, approved, \
-             default_privacy, default_sensitive, default_language, last_active_at, created_at \
-             FROM local_user WHERE account_id = $1",
-        )
+        let row = on_reader!(self, pool => sqlx::query_as::<_, LocalUserRow>(LOCAL_USER_BY_ACCOUNT)
         .bind(account_id)
         .fetch_optional(pool)
         .await)?;

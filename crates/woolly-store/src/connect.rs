@@ -56,6 +56,8 @@ impl Pools {
 pub struct Db {
     pools: Arc<Pools>,
     ids: Arc<IdGenerator>,
+    /// The SQL of a page of statuses for this engine, written once.
+    pub(crate) page_sql: Arc<crate::status_pages::PageSql>,
 }
 
 /// Runs `$body` with `$pool` bound to a pool fit for reads (SQLite's read-only pool).
@@ -155,9 +157,14 @@ impl Db {
             Pools::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         let ids = IdGenerator::claim(&pools, holder).await?;
+        let engine = match pools {
+            Pools::Sqlite { .. } => Engine::Sqlite,
+            Pools::Postgres(_) => Engine::Postgres,
+        };
         Ok(Db {
             pools: Arc::new(pools),
             ids: Arc::new(ids),
+            page_sql: Arc::new(crate::status_pages::PageSql::new(engine)),
         })
     }
 

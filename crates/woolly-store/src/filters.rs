@@ -40,6 +40,30 @@ pub struct FilterStatusRow {
     pub created_at: i64,
 }
 
+impl crate::sqlite_reads::ReadRow for FilterRow {
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "account_id",
+        "title",
+        "context",
+        "action",
+        "expires_at",
+        "created_at",
+    ];
+
+    fn read(columns: &mut crate::sqlite_reads::Columns<'_, '_>) -> rusqlite::Result<Self> {
+        Ok(FilterRow {
+            id: columns.value()?,
+            account_id: columns.value()?,
+            title: columns.value()?,
+            context: columns.value()?,
+            action: columns.value()?,
+            expires_at: columns.value()?,
+            created_at: columns.value()?,
+        })
+    }
+}
+
 const FILTER_COLUMNS: &str =
     "f.id, f.account_id, f.title, f.context, f.action, f.expires_at, f.created_at";
 const KEYWORD_COLUMNS: &str = "k.id, k.filter_id, k.keyword, k.whole_word, k.created_at";
@@ -200,12 +224,8 @@ impl Db {
             "SELECT {FILTER_COLUMNS} FROM custom_filter f WHERE f.account_id = $1 \
              AND ($2 IS NULL OR f.expires_at IS NULL OR f.expires_at > $2) ORDER BY f.id"
         );
-        let rows = on_reader!(self, pool => sqlx::query_as::<_, FilterRow>(&sql)
-            .bind(account_id)
-            .bind(active_at)
-            .fetch_all(pool)
-            .await)?;
-        Ok(rows)
+        self.hot_rows(sql, vec![account_id.into(), active_at.into()])
+            .await
     }
 
     /// One of an account's filters; `None` when it does not exist or someone else owns it.

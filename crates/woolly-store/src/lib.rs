@@ -78,7 +78,7 @@ pub use status_pages::StatusPageRows;
 pub use statuses::{
     AccountStatusesFilter, NewStatus, Page, StatusCounter, StatusRow, TagSelection,
 };
-pub use tokens::TokenRow;
+pub use tokens::{TokenHolder, TokenRow};
 
 /// The current time in Unix milliseconds, the unit every timestamp column uses.
 pub fn now_millis() -> i64 {

@@ -181,3 +181,87 @@ impl<A: rusqlite::types::FromSql, B: rusqlite::types::FromSql> ReadRow for (A, B
         Ok((columns.value()?, columns.value()?))
     }
 }
+
+/// Runs `work` inside one read transaction: every statement sees the same snapshot, and the
+/// database's shared lock is taken once instead of once per statement.
+pub(crate) fn in_snapshot<T>(
+    connection: &Connection,
+    work: impl FnOnce() -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    connection.prepare_cached("BEGIN")?.execute([])?;
+    let outcome = work()?;
+    connection.prepare_cached("COMMIT")?.execute([])?;
+    Ok(outcome)
+}
+
+/// A value bound to a hot-path read, for either engine.
+#[derive(Debug, Clone)]
+pub(crate) enum Param {
+    Int(Option<i64>),
+    Text(Option<String>),
+}
+
+impl From<i64> for Param {
+    fn from(value: i64) -> Param {
+        Param::Int(Some(value))
+    }
+}
+
+impl From<Option<i64>> for Param {
+    fn from(value: Option<i64>) -> Param {
+        Param::Int(value)
+    }
+}
+
+impl From<Option<String>> for Param {
+    fn from(value: Option<String>) -> Param {
+        Param::Text(value)
+    }
+}
+
+impl From<&str> for Param {
+    fn from(value: &str) -> Param {
+        Param::Text(Some(value.to_owned()))
+    }
+}
+
+impl ToSql for Param {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        match self {
+            Param::Int(value) => value.to_sql(),
+            Param::Text(value) => value.to_sql(),
+        }
+    }
+}
+
+impl crate::connect::Db {
+    /// The rows of a read on the hot path: on SQLite through `rusqlite` (one hand-off for the
+    /// whole result), on PostgreSQL through sqlx; `sql` is the same text for both.
+    pub(crate) async fn hot_rows<T>(&self, sql: String, params: Vec<Param>) -> Result<Vec<T>>
+    where
+        T: ReadRow + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin + 'static,
+    {
+        crate::query_count::count_query();
+        match self.pools() {
+            crate::connect::Pools::Sqlite { fast_readers, .. } => {
+                fast_readers
+                    .run(move |connection| {
+                        let values: Vec<&dyn ToSql> =
+                            params.iter().map(|param| param as &dyn ToSql).collect();
+                        fetch_all(connection, &sql, &values)
+                    })
+                    .await
+            }
+            crate::connect::Pools::Postgres(pool) => {
+                let mut query = sqlx::query_as::<_, T>(&sql);
+                for param in params {
+                    query = match param {
+                        Param::Int(value) => query.bind(value),
+                        Param::Text(value) => query.bind(value),
+                    };
+                }
+                Ok(query.fetch_all(pool).await?)
+            }
+        }
+    }
+}

@@ -8,6 +8,7 @@
 //! same SQL texts through sqlx.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use crate::accounts::{ACCOUNT_COLUMNS, AccountRow};
 use crate::arrays::{List, in_list};
@@ -16,7 +17,7 @@ use crate::error::Result;
 use crate::media::{MEDIA_COLUMNS, MediaRow};
 use crate::oauth::AppRow;
 use crate::polls::{PollOptionJoin, PollOptionRow, PollRow, group_poll_options, polls_sql};
-use crate::sqlite_reads::fetch_all;
+use crate::sqlite_reads::{fetch_all, in_snapshot};
 use crate::statuses::{STATUS_COLUMNS, StatusRow};
 
 /// The rows behind a page of statuses (see the module documentation).
@@ -46,7 +47,7 @@ pub struct StatusPageRows {
 
 /// The batch's SQL texts for one engine. Each reads the ids bound as a [`List`]; those that
 /// concern the viewer bind the viewer as `$1` and the list as `$2`.
-struct PageSql {
+pub(crate) struct PageSql {
     statuses: String,
     mentions: String,
     accounts: String,
@@ -60,7 +61,7 @@ struct PageSql {
 }
 
 impl PageSql {
-    fn new(engine: Engine) -> PageSql {
+    pub(crate) fn new(engine: Engine) -> PageSql {
         let first = in_list(engine, "$1");
         let second = in_list(engine, "$2");
         PageSql {
@@ -170,14 +171,19 @@ impl Db {
         match self.pools() {
             Pools::Sqlite { fast_readers, .. } => {
                 let ids = ids.to_vec();
+                let sql = Arc::clone(&self.page_sql);
                 crate::query_count::count_queries(page_query_count(viewer));
                 fast_readers
-                    .run(move |connection| read_page_on_sqlite(connection, &ids, viewer))
+                    .run(move |connection| {
+                        in_snapshot(connection, || {
+                            read_page_on_sqlite(connection, &sql, &ids, viewer)
+                        })
+                    })
                     .await
             }
             Pools::Postgres(pool) => {
                 crate::query_count::count_queries(page_query_count(viewer));
-                read_page_on_postgres(pool, ids, viewer).await
+                read_page_on_postgres(pool, &self.page_sql, ids, viewer).await
             }
         }
     }
@@ -192,10 +198,10 @@ fn page_query_count(viewer: Option<i64>) -> u32 {
 
 fn read_page_on_sqlite(
     connection: &rusqlite::Connection,
+    sql: &PageSql,
     ids: &[i64],
     viewer: Option<i64>,
 ) -> rusqlite::Result<StatusPageRows> {
-    let sql = PageSql::new(Engine::Sqlite);
     let mut statuses: Vec<StatusRow> = fetch_all(connection, &sql.statuses, &[&List(ids)])?;
     let reblogged = reblogged_ids(ids, &statuses);
     statuses.extend(fetch_all::<StatusRow>(
@@ -249,10 +255,10 @@ fn read_page_on_sqlite(
 
 async fn read_page_on_postgres(
     pool: &sqlx::PgPool,
+    sql: &PageSql,
     ids: &[i64],
     viewer: Option<i64>,
 ) -> Result<StatusPageRows> {
-    let sql = PageSql::new(Engine::Postgres);
     let mut statuses: Vec<StatusRow> = sqlx::query_as(&sql.statuses)
         .bind(List(ids))
         .fetch_all(pool)

@@ -8,6 +8,7 @@
 use crate::arrays::{List, in_list};
 use crate::connect::{Db, Tx, on_reader, on_tx};
 use crate::error::Result;
+use crate::sqlite_reads::Param;
 
 /// One row of `status`.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -505,12 +506,8 @@ impl Db {
             "SELECT {STATUS_COLUMNS} FROM status s WHERE s.id = $2 AND {}",
             visible_with_reblogged("$1")
         );
-        let row = on_reader!(self, pool => sqlx::query_as::<_, StatusRow>(&sql)
-            .bind(viewer)
-            .bind(id)
-            .fetch_optional(pool)
-            .await)?;
-        Ok(row)
+        let rows: Vec<StatusRow> = self.hot_rows(sql, vec![viewer.into(), id.into()]).await?;
+        Ok(rows.into_iter().next())
     }
 
     /// Those of `ids` that `viewer` may see.
@@ -547,7 +544,7 @@ impl Db {
             not_domain_blocked("$1"),
             page.order()
         );
-        self.page_of_ids(&sql, Some(viewer), page).await
+        self.page_of_ids(sql, Some(viewer), page).await
     }
 
     /// A list's timeline as its owner (`viewer`) sees it: its members' statuses and reblogs,
@@ -577,16 +574,8 @@ impl Db {
             not_domain_blocked("$1"),
             page.order()
         );
-        let ids: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
-            .bind(viewer)
-            .bind(page.max_id)
-            .bind(page.lower_bound())
-            .bind(page.limit)
-            .bind(crate::now_millis())
-            .bind(list_id)
-            .fetch_all(pool)
-            .await)?;
-        Ok(page.newest_first(ids.into_iter().map(|(id,)| id).collect()))
+        self.page_of_ids_with(sql, Some(viewer), page, vec![list_id.into()])
+            .await
     }
 
     /// Whether a list timeline shows a status (the list streams' test, with the same rules).
@@ -628,7 +617,7 @@ impl Db {
             not_domain_blocked("$1"),
             page.order()
         );
-        self.page_of_ids(&sql, viewer, page).await
+        self.page_of_ids(sql, viewer, page).await
     }
 
     /// Public statuses carrying hashtag `name` (lower-case).
@@ -683,19 +672,8 @@ impl Db {
             page.order()
         );
         let names = tags.any.iter().chain(&tags.all).chain(&tags.none);
-        let ids: Vec<(i64,)> = on_reader!(self, pool => {
-            let mut query = sqlx::query_as(&sql)
-                .bind(viewer)
-                .bind(page.max_id)
-                .bind(page.lower_bound())
-                .bind(page.limit)
-                .bind(crate::now_millis());
-            for name in names.clone() {
-                query = query.bind(name);
-            }
-            query.fetch_all(pool).await
-        })?;
-        Ok(page.newest_first(ids.into_iter().map(|(id,)| id).collect()))
+        let names = names.map(|name| Param::from(name.as_str())).collect();
+        self.page_of_ids_with(sql, viewer, page, names).await
     }
 
     /// An account's statuses as `viewer` may see them: nothing across a block (either way);
@@ -721,40 +699,44 @@ impl Db {
             ""
         };
         let sql = format!(
-            "SELECT s.id FROM status s WHERE s.account_id = $5 {replies} {reblogs} {media} \
-             AND ($6 IS NULL OR EXISTS (SELECT 1 FROM status_tag t WHERE t.status_id = s.id AND t.name = $6)) \
+            "SELECT s.id FROM status s WHERE s.account_id = $6 {replies} {reblogs} {media} \
+             AND ($7 IS NULL OR EXISTS (SELECT 1 FROM status_tag t WHERE t.status_id = s.id AND t.name = $7)) \
              AND ($2 IS NULL OR s.id < $2) AND ($3 IS NULL OR s.id > $3) AND {} \
              AND (s.reblog_of_id IS NULL OR EXISTS (SELECT 1 FROM status r WHERE r.id = s.reblog_of_id AND {} AND {})) \
              ORDER BY s.id {} LIMIT $4",
             visible_to("s", "$1"),
             visible_to("r", "$1"),
-            not_muted("r", "$1", "$7"),
+            not_muted("r", "$1", "$5"),
             page.order()
         );
-        let ids: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
-            .bind(viewer)
-            .bind(page.max_id)
-            .bind(page.lower_bound())
-            .bind(page.limit)
-            .bind(account_id)
-            .bind(filter.tagged.as_deref().map(str::to_lowercase))
-            .bind(crate::now_millis())
-            .fetch_all(pool)
-            .await)?;
-        Ok(page.newest_first(ids.into_iter().map(|(id,)| id).collect()))
+        let tagged = filter.tagged.as_deref().map(str::to_lowercase);
+        self.page_of_ids_with(sql, viewer, page, vec![account_id.into(), tagged.into()])
+            .await
     }
 
     /// Runs a page query whose parameters are the viewer, the page's bounds and limit, and the
     /// current time (`$1` to `$5`).
-    async fn page_of_ids(&self, sql: &str, viewer: Option<i64>, page: Page) -> Result<Vec<i64>> {
-        let ids: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(sql)
-            .bind(viewer)
-            .bind(page.max_id)
-            .bind(page.lower_bound())
-            .bind(page.limit)
-            .bind(crate::now_millis())
-            .fetch_all(pool)
-            .await)?;
+    async fn page_of_ids(&self, sql: String, viewer: Option<i64>, page: Page) -> Result<Vec<i64>> {
+        self.page_of_ids_with(sql, viewer, page, Vec::new()).await
+    }
+
+    /// Like [`Db::page_of_ids`], with more parameters from `$6` on.
+    async fn page_of_ids_with(
+        &self,
+        sql: String,
+        viewer: Option<i64>,
+        page: Page,
+        more: Vec<Param>,
+    ) -> Result<Vec<i64>> {
+        let mut params: Vec<Param> = vec![
+            viewer.into(),
+            page.max_id.into(),
+            page.lower_bound().into(),
+            page.limit.into(),
+            crate::now_millis().into(),
+        ];
+        params.extend(more);
+        let ids: Vec<(i64,)> = self.hot_rows(sql, params).await?;
         Ok(page.newest_first(ids.into_iter().map(|(id,)| id).collect()))
     }
 

@@ -10,6 +10,7 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 use common::{TestInstance, TestServer, account, http};
 use reqwest::{Method, StatusCode};
@@ -495,9 +496,11 @@ async fn a_page_of_statuses_costs_the_same_queries_whatever_its_length() {
             let path = format!("/api/v1/statuses/{id}");
             let (queries, _) = queries_of(&server, "/api/v1/statuses/{id}", &path, token).await;
             eprintln!("queries on {engine}, GET {path} as {reader}: {queries}");
-            if queries > 15.0 {
+            // Signing in (3), the visibility check (1), the viewer's filters (1), the page
+            // batch (11) and custom emojis (1): 17 for a signed-in viewer.
+            if queries > 17.0 {
                 excesses.push(format!(
-                    "GET {path} as {reader} ran {queries} queries (> 15)"
+                    "GET {path} as {reader} ran {queries} queries (> 17)"
                 ));
             }
         }
@@ -665,6 +668,22 @@ impl Rig {
             &format!("/api/v1/statuses/{id}/reblog"),
             &self.carol.token,
         )
+        .await;
+        // Home feeds are filled by the fan-out job, after the post is answered (as in
+        // Mastodon); every other read must show the status at once.
+        common::eventually(Duration::from_secs(10), "the status in bob's home", || {
+            let id = id.clone();
+            async move {
+                read_ids(
+                    &self.server,
+                    "/api/v1/timelines/home?limit=40",
+                    Some(&self.bob.token),
+                )
+                .await
+                .contains(&id)
+                .then_some(())
+            }
+        })
         .await;
         id
     }

@@ -87,8 +87,56 @@ pub struct InstanceStats {
     pub active_halfyear: i64,
 }
 
+/// How long the instance's figures and contact are reused before being read again. Mastodon
+/// lets clients and proxies cache the whole document for three minutes; counting every status
+/// on every request is what made `/api/v1/instance` slow.
+const OVERVIEW_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// What the instance document shows that comes from the database: its figures and its contact.
+#[derive(Debug, Clone)]
+pub struct InstanceOverview {
+    pub stats: InstanceStats,
+    /// The contact account (the first owner) and its role.
+    pub contact: Option<(Account, Role)>,
+}
+
+/// The last [`InstanceOverview`] read, and when.
+pub(crate) type OverviewCache =
+    std::sync::Mutex<Option<(std::time::Instant, std::sync::Arc<InstanceOverview>)>>;
+
 impl Woolly {
+    /// The instance's figures and contact, read at most once a minute by this process.
+    pub async fn instance_overview(&self) -> Result<std::sync::Arc<InstanceOverview>> {
+        let cached = self
+            .overview_cache()
+            .lock()
+            .ok()
+            .and_then(|cache| cache.clone())
+            .filter(|(read_at, _)| read_at.elapsed() < OVERVIEW_TTL);
+        if let Some((_, overview)) = cached {
+            return Ok(overview);
+        }
+        let stats = self.count_instance_stats().await?;
+        let contact = match self.contact_account().await? {
+            Some(account) => self
+                .local_user(account.id)
+                .await?
+                .map(|user| (account, user.role)),
+            None => None,
+        };
+        let overview = std::sync::Arc::new(InstanceOverview { stats, contact });
+        if let Ok(mut cache) = self.overview_cache().lock() {
+            *cache = Some((std::time::Instant::now(), std::sync::Arc::clone(&overview)));
+        }
+        Ok(overview)
+    }
+
+    /// The instance's figures (see [`Woolly::instance_overview`]).
     pub async fn instance_stats(&self) -> Result<InstanceStats> {
+        Ok(self.instance_overview().await?.stats)
+    }
+
+    async fn count_instance_stats(&self) -> Result<InstanceStats> {
         let db = self.db();
         let now = crate::now_millis();
         Ok(InstanceStats {

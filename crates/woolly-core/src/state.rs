@@ -31,6 +31,8 @@ struct Inner {
     events: tokio::sync::broadcast::Sender<crate::events::Event>,
     /// Bounds CPU-heavy work (argon2, RSA) so that a sign-up flood cannot starve requests.
     cpu_permits: Semaphore,
+    /// The instance document's figures and contact, reused for a minute.
+    overview: crate::instance::OverviewCache,
     /// Looks accounts and statuses up on other servers (installed by federation).
     remote_resolver: std::sync::OnceLock<Arc<dyn crate::remote::RemoteResolver>>,
 }
@@ -65,9 +67,14 @@ impl Woolly {
                 cpu_permits: Semaphore::new(cpus),
                 events: tokio::sync::broadcast::channel(crate::events::BUS_CAPACITY).0,
                 stopping: tokio_util::sync::CancellationToken::new(),
+                overview: std::sync::Mutex::new(None),
                 remote_resolver: std::sync::OnceLock::new(),
             }),
         })
+    }
+
+    pub(crate) fn overview_cache(&self) -> &crate::instance::OverviewCache {
+        &self.inner.overview
     }
 
     /// The Web Push (VAPID) public key clients subscribe with.

@@ -3,11 +3,12 @@
 //! public, no token needed.
 
 use axum::extract::State;
+use axum::http::header;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
 use woolly_core::Woolly;
-use woolly_core::instance::SiteText;
+use woolly_core::instance::{InstanceStats, SiteText};
 
 use crate::entities::{AccountEntity, CustomEmojiEntity, InstanceV1, InstanceV2, date, iso8601};
 use crate::error::ApiError;
@@ -88,22 +89,36 @@ async fn peers(State(woolly): State<Woolly>) -> Result<Json<Vec<String>>, ApiErr
     Ok(Json(woolly.peers().await?))
 }
 
-async fn contact(woolly: &Woolly) -> Result<Option<AccountEntity>, ApiError> {
-    let Some(account) = woolly.contact_account().await? else {
-        return Ok(None);
-    };
-    let role = woolly.local_user(account.id).await?.map(|user| user.role);
-    Ok(Some(AccountEntity::new(&account, role, woolly.config())))
+/// The figures and contact account of the instance document (read at most once a minute).
+async fn overview(woolly: &Woolly) -> Result<(InstanceStats, Option<AccountEntity>), ApiError> {
+    let overview = woolly.instance_overview().await?;
+    let contact = overview
+        .contact
+        .as_ref()
+        .map(|(account, role)| AccountEntity::new(account, Some(*role), woolly.config()));
+    Ok((overview.stats, contact))
 }
 
-async fn instance_v2(State(woolly): State<Woolly>) -> Result<Json<InstanceV2>, ApiError> {
-    let stats = woolly.instance_stats().await?;
-    let contact = contact(&woolly).await?;
-    Ok(Json(InstanceV2::new(&woolly, &stats, contact)))
+/// Mastodon lets clients and proxies keep the instance document for three minutes.
+const INSTANCE_CACHE_CONTROL: [(header::HeaderName, &str); 1] =
+    [(header::CACHE_CONTROL, "max-age=180, public")];
+
+async fn instance_v2(
+    State(woolly): State<Woolly>,
+) -> Result<([(header::HeaderName, &'static str); 1], Json<InstanceV2>), ApiError> {
+    let (stats, contact) = overview(&woolly).await?;
+    Ok((
+        INSTANCE_CACHE_CONTROL,
+        Json(InstanceV2::new(&woolly, &stats, contact)),
+    ))
 }
 
-async fn instance_v1(State(woolly): State<Woolly>) -> Result<Json<InstanceV1>, ApiError> {
-    let stats = woolly.instance_stats().await?;
-    let contact = contact(&woolly).await?;
-    Ok(Json(InstanceV1::new(&woolly, &stats, contact)))
+async fn instance_v1(
+    State(woolly): State<Woolly>,
+) -> Result<([(header::HeaderName, &'static str); 1], Json<InstanceV1>), ApiError> {
+    let (stats, contact) = overview(&woolly).await?;
+    Ok((
+        INSTANCE_CACHE_CONTROL,
+        Json(InstanceV1::new(&woolly, &stats, contact)),
+    ))
 }

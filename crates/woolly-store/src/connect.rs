@@ -5,7 +5,8 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::ConnectOptions;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -22,6 +23,9 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 /// `woolly serve`) before giving up with `SQLITE_BUSY`.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const SQLITE_READERS: u32 = 8;
+/// Statements slower than this are logged at `debug` (the `rusqlite` read path adds their plan):
+/// no request should run one, whatever the size of the database.
+pub(crate) const SLOW_STATEMENT: Duration = Duration::from_millis(10);
 /// Connections of the `rusqlite` read path: one per core is enough for reads that never wait
 /// on anything but the disk cache, and more contend for SQLite's shared memory locks.
 const SQLITE_FAST_READERS: usize = 4;
@@ -250,6 +254,7 @@ async fn migrate_sqlite(writer: &SqlitePool) -> Result<()> {
 
 async fn open_sqlite(options: SqliteConnectOptions, url: &str) -> Result<Pools> {
     let options = options
+        .log_slow_statements(log::LevelFilter::Debug, SLOW_STATEMENT)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
@@ -292,15 +297,19 @@ async fn open_sqlite(options: SqliteConnectOptions, url: &str) -> Result<Pools> 
 }
 
 async fn open_postgres(url: &str) -> Result<Pools> {
+    let open_error = |source| StoreError::Open {
+        url: redact_password(url),
+        source,
+    };
+    let options = PgConnectOptions::from_str(url)
+        .map_err(open_error)?
+        .log_slow_statements(log::LevelFilter::Debug, SLOW_STATEMENT);
     let pool = PgPoolOptions::new()
         .max_connections(POSTGRES_CONNECTIONS)
         .acquire_timeout(Duration::from_secs(30))
-        .connect(url)
+        .connect_with(options)
         .await
-        .map_err(|source| StoreError::Open {
-            url: redact_password(url),
-            source,
-        })?;
+        .map_err(open_error)?;
     Ok(Pools::Postgres(pool))
 }
 

@@ -12,7 +12,7 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, OpenFlags, Row, Statement};
@@ -152,6 +152,7 @@ pub(crate) fn fetch_all<T: ReadRow>(
         .collect::<rusqlite::Result<_>>()?;
     statement.clear_bindings();
     bind_numbered(&mut statement, values)?;
+    let started = Instant::now();
     let mut rows = statement.raw_query();
     let mut found = Vec::new();
     while let Some(row) = rows.next()? {
@@ -161,7 +162,32 @@ pub(crate) fn fetch_all<T: ReadRow>(
             next: 0,
         })?);
     }
+    drop(rows);
+    let elapsed = started.elapsed();
+    if elapsed >= crate::connect::SLOW_STATEMENT {
+        log_slow_query(connection, sql, values, elapsed);
+    }
     Ok(found)
+}
+
+fn log_slow_query(connection: &Connection, sql: &str, values: &[&dyn ToSql], elapsed: Duration) {
+    if !tracing::enabled!(tracing::Level::DEBUG) {
+        return;
+    }
+    let plan = explain(connection, sql, values).unwrap_or_else(|error| error.to_string());
+    tracing::debug!(elapsed_ms = elapsed.as_millis(), sql, plan, "slow query");
+}
+
+/// SQLite's plan for `sql`, one step a line.
+fn explain(connection: &Connection, sql: &str, values: &[&dyn ToSql]) -> rusqlite::Result<String> {
+    let mut statement = connection.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+    bind_numbered(&mut statement, values)?;
+    let mut rows = statement.raw_query();
+    let mut plan = Vec::new();
+    while let Some(row) = rows.next()? {
+        plan.push(row.get::<_, String>(3)?);
+    }
+    Ok(plan.join("\n"))
 }
 
 /// A single-column row, read by position.

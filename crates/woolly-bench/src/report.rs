@@ -174,7 +174,8 @@ impl Report {
             out,
             "CPU ms/req: the server's user+system CPU per request (for posts, including the fan-out jobs they caused); DB ms/req: PostgreSQL's backends' (local servers only); client ms: the harness's own."
         );
-        if !self.peak_rss_per_request {
+        let has_peaks = self.requests.iter().any(|row| row.peak_rss_kib.is_some());
+        if has_peaks && !self.peak_rss_per_request {
             let _ = writeln!(
                 out,
                 "peak RSS: since the server started (it could not be reset per request)."

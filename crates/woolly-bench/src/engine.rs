@@ -76,6 +76,12 @@ pub fn create_database(server_url: &str, name: &str, template: Option<&str>) -> 
         None => format!("CREATE DATABASE {}", quote_identifier(name)?),
     };
     psql(server_url, &statement)?;
+    if template.is_some() {
+        // A copy keeps whatever planner statistics its template had, possibly none from before
+        // seeding; a live server's autovacuum keeps them current, so the copy is analyzed as
+        // that would leave it, or PostgreSQL plans for empty tables.
+        psql(&database_url(server_url, name)?, "ANALYZE")?;
+    }
     Ok(())
 }
 

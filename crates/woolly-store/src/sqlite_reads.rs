@@ -64,7 +64,7 @@ impl SqliteReaders {
             .await
             .map_err(|_| StoreError::ReadPoolClosed)?;
         let readers = Arc::clone(self);
-        let outcome = tokio::task::spawn_blocking(move || {
+        tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let pooled = readers
                 .idle
@@ -85,8 +85,7 @@ impl SqliteReaders {
             Ok(outcome?)
         })
         .await
-        .map_err(|_| StoreError::ReadPoolClosed)?;
-        outcome
+        .map_err(|_| StoreError::ReadPoolClosed)?
     }
 
     /// Drops the idle connections (the pool opens new ones if used again).

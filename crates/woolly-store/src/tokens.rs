@@ -87,7 +87,17 @@ impl Db {
     /// local user rows: what authenticating a request reads, in one batch (one hand-off on
     /// SQLite, as every request pays it).
     pub async fn token_holder(&self, token_sha256: &str) -> Result<Option<TokenHolder>> {
-        crate::query_count::count_queries(3);
+        let holder = self.read_token_holder(token_sha256).await?;
+        // The token, and for a user's token its account and user.
+        let statements = match &holder {
+            Some(TokenHolder { token, .. }) if token.account_id.is_some() => 3,
+            _ => 1,
+        };
+        crate::query_count::count_queries(statements);
+        Ok(holder)
+    }
+
+    async fn read_token_holder(&self, token_sha256: &str) -> Result<Option<TokenHolder>> {
         let account_sql = format!(
             "SELECT {} FROM account WHERE id = $1",
             crate::accounts::ACCOUNT_COLUMNS

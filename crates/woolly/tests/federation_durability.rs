@@ -16,6 +16,12 @@ use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(40);
 
+/// These tests poll timelines until deliveries arrive, for up to [`WAIT`]: faster than the
+/// rate limits allow a client.
+fn without_rate_limits(settings: &mut woolly::Settings) {
+    settings.rate_limit_requests = 0;
+}
+
 async fn get(base: &str, token: &str, path: &str) -> Value {
     let response = http()
         .get(format!("{base}{path}"))
@@ -98,10 +104,10 @@ async fn free_address() -> SocketAddr {
 #[tokio::test]
 async fn deliveries_to_a_server_that_is_down_arrive_when_it_comes_back() {
     let a = TestInstance::new().await;
-    let a_server = a.start_on_own_domain().await;
+    let a_server = a.start_on_own_domain_with(without_rate_limits).await;
     let b = TestInstance::new().await;
     let b_address = free_address().await;
-    let b_server = b.start_at(b_address).await;
+    let b_server = b.start_at_with(b_address, without_rate_limits).await;
     let (alice, _) = account(&a, &a_server, "alice").await;
     let (bob, _) = account(&b, &b_server, "bob").await;
     let alice_handle = format!("alice@{}", a_server.base_url.trim_start_matches("http://"));
@@ -134,7 +140,7 @@ async fn deliveries_to_a_server_that_is_down_arrive_when_it_comes_back() {
     .await;
 
     // B comes back on the same address, with the same data: everything arrives.
-    let b_server = b.start_at(b_address).await;
+    let b_server = b.start_at_with(b_address, without_rate_limits).await;
     wait_home_has(&b_server.base_url, &bob, &texts).await;
     let health = a_server
         .woolly
@@ -152,7 +158,7 @@ async fn deliveries_to_a_server_that_is_down_arrive_when_it_comes_back() {
 async fn a_sender_killed_with_sigkill_delivers_everything_after_restart() {
     let a = TestInstance::new().await;
     let b = TestInstance::new().await;
-    let b_server = b.start_on_own_domain().await;
+    let b_server = b.start_on_own_domain_with(without_rate_limits).await;
     let (bob, _) = account(&b, &b_server, "bob").await;
     let alice = a.account_with_token("alice", "read write follow");
     let a_address = free_address().await.to_string();
@@ -209,9 +215,9 @@ async fn a_domain_that_hangs_does_not_hold_up_deliveries_to_others() {
     });
 
     let a = TestInstance::new().await;
-    let a_server = a.start_on_own_domain().await;
+    let a_server = a.start_on_own_domain_with(without_rate_limits).await;
     let b = TestInstance::new().await;
-    let b_server = b.start_on_own_domain().await;
+    let b_server = b.start_on_own_domain_with(without_rate_limits).await;
     let (alice, alice_id) = account(&a, &a_server, "alice").await;
     let (bob, _) = account(&b, &b_server, "bob").await;
 

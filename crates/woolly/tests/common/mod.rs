@@ -183,8 +183,17 @@ impl TestInstance {
     /// Starts the real server in this test process on `address`, calling itself by it (to
     /// restart a server on the domain other servers know it by).
     pub async fn start_at(&self, address: std::net::SocketAddr) -> TestServer {
+        self.start_at_with(address, |_| {}).await
+    }
+
+    /// Like [`TestInstance::start_at`], with settings changed by `customize`.
+    pub async fn start_at_with(
+        &self,
+        address: std::net::SocketAddr,
+        customize: impl FnOnce(&mut Settings),
+    ) -> TestServer {
         let listener = tokio::net::TcpListener::bind(address).await.expect("bind");
-        self.start_on_listener(listener, |_| {}).await
+        self.start_on_listener(listener, customize).await
     }
 
     pub async fn start_with(&self, settings: Settings) -> TestServer {

@@ -3,7 +3,7 @@
 //! Tallies are counters moved in the transaction that records the votes, so reading a page of
 //! polls never counts votes. Who may vote, and when, is decided in `woolly-core`.
 
-use crate::arrays::{List, in_list};
+use crate::arrays::in_list;
 use crate::connect::{Db, Tx, TxConn, on_reader, on_tx};
 use crate::error::Result;
 
@@ -347,21 +347,6 @@ pub(crate) fn polls_sql(engine: crate::connect::Engine) -> String {
          WHERE p.status_id {} ORDER BY p.id, o.position",
         in_list(engine, "$2")
     )
-}
-
-/// Reads the polls of `status_ids` with [`polls_sql`] (PostgreSQL; SQLite reads them on its
-/// own read path).
-pub(crate) async fn polls_on_postgres(
-    pool: &sqlx::PgPool,
-    status_ids: &[i64],
-    viewer: Option<i64>,
-) -> Result<Vec<(PollRow, Vec<PollOptionRow>)>> {
-    let rows = sqlx::query_as::<_, PollOptionJoin>(&polls_sql(crate::connect::Engine::Postgres))
-        .bind(viewer)
-        .bind(List(status_ids))
-        .fetch_all(pool)
-        .await?;
-    Ok(group_poll_options(rows))
 }
 
 /// Rows of [`polls_sql`] grouped into polls with their options.

@@ -119,8 +119,7 @@ pub(crate) fn mentions_sql(engine: Engine) -> String {
     )
 }
 
-/// The ids to read next, once the statuses are known: those reblogged that were not asked for,
-/// and then every status's author, app and thread.
+/// The statuses the read ones reblog that were not asked for themselves.
 fn reblogged_ids(asked: &[i64], statuses: &[StatusRow]) -> Vec<i64> {
     let asked: HashSet<i64> = asked.iter().copied().collect();
     let mut reblogged: Vec<i64> = statuses
@@ -283,7 +282,13 @@ async fn read_page_on_postgres(
         .bind(List(&all_ids))
         .fetch_all(pool)
         .await?;
-    let polls = crate::polls::polls_on_postgres(pool, &all_ids, viewer).await?;
+    let polls = group_poll_options(
+        sqlx::query_as::<_, PollOptionJoin>(&sql.polls)
+            .bind(viewer)
+            .bind(List(&all_ids))
+            .fetch_all(pool)
+            .await?,
+    );
     let tags = sqlx::query_as(&sql.tags)
         .bind(List(&all_ids))
         .fetch_all(pool)

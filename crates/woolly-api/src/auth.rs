@@ -13,7 +13,7 @@ use woolly_core::Woolly;
 use woolly_core::accounts::{Account, LocalUser};
 use woolly_core::auth::{Authenticated, Scope};
 
-use crate::error::ApiError;
+use woolly_http::error::HttpError;
 
 /// An authenticated caller.
 #[derive(Debug, Clone)]
@@ -21,27 +21,27 @@ pub struct Auth(pub Authenticated);
 
 impl Auth {
     /// Succeeds when the token grants at least one of `any_of` (403 otherwise).
-    pub fn require(&self, any_of: &[Scope]) -> Result<&Auth, ApiError> {
+    pub fn require(&self, any_of: &[Scope]) -> Result<&Auth, HttpError> {
         if self.0.scopes.grants_any(any_of) {
             Ok(self)
         } else {
-            Err(ApiError::missing_scope())
+            Err(HttpError::missing_scope())
         }
     }
 
     /// The user behind the token; an application-only token gets Mastodon's 422.
-    pub fn user(&self) -> Result<(&Account, &LocalUser), ApiError> {
+    pub fn user(&self) -> Result<(&Account, &LocalUser), HttpError> {
         self.0
             .user
             .as_ref()
             .map(|(account, user)| (account, user))
-            .ok_or_else(|| ApiError::unprocessable("This method requires an authenticated user"))
+            .ok_or_else(|| HttpError::unprocessable("This method requires an authenticated user"))
     }
 }
 
 /// The account behind an optional token, after checking that a token that is there grants one
 /// of `any_of` (Mastodon's `authorize_if_got_token!`). Anonymous callers are `None`.
-pub fn optional_viewer(auth: &Option<Auth>, any_of: &[Scope]) -> Result<Option<i64>, ApiError> {
+pub fn optional_viewer(auth: &Option<Auth>, any_of: &[Scope]) -> Result<Option<i64>, HttpError> {
     match auth {
         None => Ok(None),
         Some(auth) => {
@@ -52,8 +52,8 @@ pub fn optional_viewer(auth: &Option<Auth>, any_of: &[Scope]) -> Result<Option<i
 }
 
 /// A path id: ids are numbers here, and anything else names no record (Mastodon's 404).
-pub fn path_id(text: &str) -> Result<i64, ApiError> {
-    text.parse().map_err(|_| ApiError::not_found())
+pub fn path_id(text: &str) -> Result<i64, HttpError> {
+    text.parse().map_err(|_| HttpError::not_found())
 }
 
 /// The bearer token of a request, if it carries one.
@@ -75,22 +75,22 @@ fn bearer_token(parts: &Parts) -> Option<String> {
 }
 
 impl FromRequestParts<Woolly> for Auth {
-    type Rejection = ApiError;
+    type Rejection = HttpError;
 
-    async fn from_request_parts(parts: &mut Parts, woolly: &Woolly) -> Result<Self, ApiError> {
-        let token = bearer_token(parts).ok_or_else(ApiError::unauthorized)?;
+    async fn from_request_parts(parts: &mut Parts, woolly: &Woolly) -> Result<Self, HttpError> {
+        let token = bearer_token(parts).ok_or_else(HttpError::unauthorized)?;
         Ok(Auth(woolly.authenticate(&token).await?))
     }
 }
 
 impl OptionalFromRequestParts<Woolly> for Auth {
-    type Rejection = ApiError;
+    type Rejection = HttpError;
 
     /// No token: anonymous. A token that does not check out is still a 401, as in Mastodon.
     async fn from_request_parts(
         parts: &mut Parts,
         woolly: &Woolly,
-    ) -> Result<Option<Self>, ApiError> {
+    ) -> Result<Option<Self>, HttpError> {
         match bearer_token(parts) {
             None => Ok(None),
             Some(token) => Ok(Some(Auth(woolly.authenticate(&token).await?))),

@@ -115,6 +115,38 @@ impl Woolly {
             .map(|user| user.private_key_pem))
     }
 
+    /// The public key (PEM) an account's signatures are checked with; empty when it has none.
+    pub async fn account_public_key(&self, account_id: i64) -> Result<String> {
+        Ok(self
+            .db()
+            .account_by_id(account_id)
+            .await?
+            .map(|row| row.public_key_pem)
+            .unwrap_or_default())
+    }
+
+    /// A stored status's ActivityPub id.
+    pub async fn stored_status_uri(&self, id: i64) -> Result<Option<String>> {
+        Ok(self
+            .db()
+            .statuses_by_ids(&[id])
+            .await?
+            .pop()
+            .map(|row| row.uri))
+    }
+
+    /// A local status as its author sees it, for delivery; `None` when it is gone or remote.
+    pub async fn own_local_status(&self, id: i64) -> Result<Option<StatusView>> {
+        let Some(row) = self.db().statuses_by_ids(&[id]).await?.pop() else {
+            return Ok(None);
+        };
+        match self.status_view(Some(row.account_id), id).await {
+            Ok(view) if view.account.is_local() => Ok(Some(view)),
+            Ok(_) | Err(CoreError::NotFound) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
     /// A local account with its public key, by username (case-insensitive).
     pub async fn local_actor(&self, username: &str) -> Result<Option<LocalActor>> {
         let Some(row) = self.db().local_account_by_username(username).await? else {

@@ -149,6 +149,26 @@ impl Woolly {
     pub fn wake_workers(&self) {
         self.job_wakeup().notify_one();
     }
+
+    /// How many jobs of each kind are in each state (for the operator and the metrics).
+    pub async fn job_counts(&self) -> Result<Vec<woolly_store::JobCount>> {
+        Ok(self.db().job_counts().await?)
+    }
+
+    /// The most recent jobs that failed for good, newest first.
+    pub async fn dead_jobs(&self, limit: i64) -> Result<Vec<woolly_store::DeadJob>> {
+        Ok(self.db().dead_jobs(limit).await?)
+    }
+
+    /// When the next job is due: the first queued job's time or the first lease to expire.
+    pub async fn next_job_due(&self) -> Result<Option<i64>> {
+        Ok(self.db().next_job_due().await?)
+    }
+
+    /// One job, whatever its state.
+    pub async fn job(&self, id: i64) -> Result<Option<woolly_store::JobSummary>> {
+        Ok(self.db().job(id).await?)
+    }
 }
 
 /// How a worker behaves. The defaults suit production; tests shorten the times.

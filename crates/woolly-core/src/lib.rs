@@ -46,7 +46,9 @@ pub use crypto::pem_decode;
 pub use edits::{StatusEdit, StatusVersion};
 pub use error::CoreError;
 pub use state::Woolly;
-pub use woolly_store::{Db, Engine, Page, StoreError, TagSelection, now_millis};
+pub use woolly_store::{
+    AccountStatusesFilter, Db, Engine, Page, StatusRelation, StoreError, TagSelection, now_millis,
+};
 
 /// The version of Woolly itself.
 pub const WOOLLY_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -216,3 +216,39 @@ async fn audience(tx: &mut Tx, outbound: &Outbound) -> Result<Vec<String>> {
 pub fn follow_activity_uri(actor_uri: &str, target_id: i64, now: i64) -> String {
     format!("{actor_uri}#follows/{target_id}/{now}")
 }
+
+/// Failure days after which a domain counts as unavailable (Mastodon's threshold).
+pub const UNAVAILABLE_AFTER_DAYS: i32 = 7;
+/// How long deliveries to an unavailable domain wait after its last failure before trying again.
+const UNAVAILABLE_PAUSE_MILLIS: i64 = 6 * 60 * 60 * 1000;
+const DAY_MILLIS: i64 = 24 * 60 * 60 * 1000;
+
+impl crate::Woolly {
+    /// Whether deliveries to `domain` pause at `now`: it failed on
+    /// [`UNAVAILABLE_AFTER_DAYS`] distinct days since its last success and failed again in the
+    /// last hours. A paused delivery waits for its next retry without connecting.
+    pub async fn delivery_paused(&self, domain: &str, now: i64) -> Result<bool> {
+        let health = self.db().domain_health(domain).await?;
+        Ok(health.is_some_and(|health| {
+            health.unavailable
+                && health
+                    .last_failure_at
+                    .is_some_and(|at| now - at < UNAVAILABLE_PAUSE_MILLIS)
+        }))
+    }
+
+    /// A delivery to `domain` succeeded: its failures are forgotten and it is available again.
+    pub async fn record_delivery_success(&self, domain: &str, now: i64) -> Result<()> {
+        self.db().record_delivery_success(domain, now).await?;
+        Ok(())
+    }
+
+    /// A delivery to `domain` failed (no answer, or a server error): one more failure day,
+    /// counted once per day as Mastodon counts them.
+    pub async fn record_delivery_failure(&self, domain: &str, now: i64) -> Result<()> {
+        self.db()
+            .record_delivery_failure(domain, now, now / DAY_MILLIS, UNAVAILABLE_AFTER_DAYS)
+            .await?;
+        Ok(())
+    }
+}

@@ -374,6 +374,32 @@ impl Woolly {
         Ok(self.db().status_id_for_uri(uri).await?)
     }
 
+    /// When a remote account's actor document was last fetched (Unix milliseconds).
+    pub async fn account_fetched_at(&self, account_id: i64) -> Result<Option<i64>> {
+        Ok(self.db().account_fetched_at(account_id).await?)
+    }
+
+    /// Records that a remote account's actor document was fetched just now.
+    pub async fn touch_account_fetched(&self, account_id: i64) -> Result<()> {
+        Ok(self
+            .db()
+            .touch_account_fetched(account_id, crate::now_millis())
+            .await?)
+    }
+
+    /// The actor id of a known remote account, by username and domain (case-insensitive).
+    pub async fn remote_actor_uri_by_acct(
+        &self,
+        username: &str,
+        domain: &str,
+    ) -> Result<Option<String>> {
+        Ok(self
+            .db()
+            .remote_account_by_acct(username, domain)
+            .await?
+            .and_then(|row| row.actor.uri))
+    }
+
     /// A known account by its ActivityPub id.
     pub async fn account_by_uri(&self, uri: &str) -> Result<Option<Account>> {
         let Some(row) = self.db().account_by_uri(uri).await? else {

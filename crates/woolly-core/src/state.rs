@@ -102,8 +102,19 @@ impl Woolly {
         self.inner.remote_resolver.get()
     }
 
-    pub fn db(&self) -> &Db {
+    /// The store, for core's use cases only: front doors call those, never the store.
+    pub(crate) fn db(&self) -> &Db {
         &self.inner.db
+    }
+
+    /// Closes the database once the server has stopped (pending writes are flushed).
+    pub async fn close(&self) {
+        self.inner.db.close().await;
+    }
+
+    /// Renews this process's lease on its id-generator slot (call periodically while running).
+    pub async fn renew_id_lease(&self) -> Result<()> {
+        Ok(self.inner.db.renew_id_lease().await?)
     }
 
     pub fn config(&self) -> &InstanceConfig {

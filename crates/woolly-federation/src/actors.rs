@@ -7,8 +7,8 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use woolly_api::ApiError;
 use woolly_core::Woolly;
+use woolly_http::HttpError;
 
 use crate::negotiation::{ActivityJson, redirect, wants_activity_json};
 use crate::render::{self, ActorUrls, with_context};
@@ -30,8 +30,8 @@ async fn actor(
     State(woolly): State<Woolly>,
     Path(username): Path<String>,
     headers: HeaderMap,
-    requester: Result<Requester, ApiError>,
-) -> Result<Response, ApiError> {
+    requester: Result<Requester, HttpError>,
+) -> Result<Response, HttpError> {
     let actor = local_actor(&woolly, &username).await?;
     if wants_activity_json(&headers) {
         // With authorized fetch, only signed requests get the document.
@@ -49,8 +49,8 @@ async fn profile(
     State(woolly): State<Woolly>,
     Path(username): Path<String>,
     headers: HeaderMap,
-    requester: Result<Requester, ApiError>,
-) -> Result<Response, ApiError> {
+    requester: Result<Requester, HttpError>,
+) -> Result<Response, HttpError> {
     let actor = local_actor(&woolly, &username).await?;
     if wants_activity_json(&headers) {
         requester?;
@@ -82,13 +82,13 @@ async fn instance_actor_outbox(State(woolly): State<Woolly>) -> Response {
 async fn emoji(
     State(woolly): State<Woolly>,
     Path(shortcode): Path<String>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, HttpError> {
     let emoji = woolly
         .local_emoji(&shortcode)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(HttpError::not_found)?;
     let tag = render::emoji_tag(&woolly, &emoji);
-    let mut document = serde_json::to_value(&tag).map_err(|error| ApiError::internal(&error))?;
+    let mut document = serde_json::to_value(&tag).map_err(|error| HttpError::internal(&error))?;
     if let serde_json::Value::Object(fields) = &mut document {
         fields.insert("@context".to_owned(), crate::vocab::context());
     }

@@ -10,8 +10,8 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use woolly_api::ApiError;
 use woolly_core::{Page, Woolly};
+use woolly_http::HttpError;
 
 use crate::negotiation::ActivityJson;
 use crate::render::{self, ActorUrls, with_context};
@@ -42,7 +42,7 @@ async fn outbox(
     Path(username): Path<String>,
     requester: Requester,
     query: Result<Query<PageQuery>, QueryRejection>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, HttpError> {
     let paging = Paging::read(query)?;
     let actor = local_actor(&woolly, &username).await?;
     let outbox = ActorUrls::of(&woolly, &actor.account.username).outbox;
@@ -65,7 +65,7 @@ async fn outbox(
         .account_statuses(
             requester.viewer(),
             actor.account.id,
-            &woolly_store::AccountStatusesFilter::default(),
+            &woolly_core::AccountStatusesFilter::default(),
             page,
         )
         .await?;
@@ -93,7 +93,7 @@ async fn followers(
     State(woolly): State<Woolly>,
     Path(username): Path<String>,
     query: Result<Query<PageQuery>, QueryRejection>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, HttpError> {
     follows(&woolly, &username, query, true).await
 }
 
@@ -101,7 +101,7 @@ async fn following(
     State(woolly): State<Woolly>,
     Path(username): Path<String>,
     query: Result<Query<PageQuery>, QueryRejection>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, HttpError> {
     follows(&woolly, &username, query, false).await
 }
 
@@ -113,7 +113,7 @@ async fn follows(
     username: &str,
     query: Result<Query<PageQuery>, QueryRejection>,
     of_followers: bool,
-) -> Result<Response, ApiError> {
+) -> Result<Response, HttpError> {
     let paging = Paging::read(query)?;
     let actor = local_actor(woolly, username).await?;
     let urls = ActorUrls::of(woolly, &actor.account.username);
@@ -160,7 +160,7 @@ async fn featured(
     State(woolly): State<Woolly>,
     Path(username): Path<String>,
     requester: Requester,
-) -> Result<Response, ApiError> {
+) -> Result<Response, HttpError> {
     let actor = local_actor(&woolly, &username).await?;
     let id = ActorUrls::of(&woolly, &actor.account.username).featured;
     let views = woolly
@@ -183,7 +183,7 @@ async fn featured(
 async fn featured_tags(
     State(woolly): State<Woolly>,
     Path(username): Path<String>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, HttpError> {
     let actor = local_actor(&woolly, &username).await?;
     let id = ActorUrls::of(&woolly, &actor.account.username).featured_tags;
     Ok(document(Document::Collection(render::collection(

@@ -6,7 +6,7 @@
 //! Deliveries are durable jobs, so a crash or `kill -9` at any moment loses none: a job whose
 //! worker died runs again when its lease ends. One request is in flight per domain and a
 //! bounded number in all, so a slow server holds only its own deliveries. A domain that keeps
-//! failing (on [`UNAVAILABLE_AFTER_DAYS`] distinct days, as Mastodon counts) is marked
+//! failing (on `woolly_core::outbox::UNAVAILABLE_AFTER_DAYS` distinct days, as Mastodon counts) is marked
 //! unavailable; its deliveries then wait without connecting until the next retry is due, and
 //! each job backs off for about three days before it is given up. `410 Gone` and other client
 //! errors end a delivery at once: the peer will never take it. A blocked domain gets nothing.
@@ -19,18 +19,14 @@ use serde_json::{Value, json};
 use woolly_core::accounts::Account;
 use woolly_core::jobs::{Job, JobError, JobFuture, JobHandler};
 use woolly_core::outbox::{DELIVER_KIND, Delivery, Outbound};
-use woolly_core::statuses::StatusView;
 use woolly_core::{CoreError, Woolly};
 
 use crate::remote::{Federation, FederationError, authority};
 use crate::render::{self, ActorUrls, with_context};
 use crate::vocab::{Document, PUBLIC};
 
-/// Failure days after which a domain counts as unavailable (Mastodon's threshold).
-pub const UNAVAILABLE_AFTER_DAYS: i32 = 7;
 /// The largest answer read from an inbox.
 const MAX_RESPONSE_BYTES: usize = 64 * 1024;
-const DAY_MILLIS: i64 = 24 * 60 * 60 * 1000;
 
 /// Runs `federation.deliver` jobs.
 pub struct DeliverJob {
@@ -64,12 +60,7 @@ async fn deliver(
         return Ok(());
     }
     let now = woolly_core::now_millis();
-    if let Some(health) = woolly.db().domain_health(&domain).await?
-        && health.unavailable
-        && health
-            .last_failure_at
-            .is_some_and(|at| now - at < DAY_MILLIS / 4)
-    {
+    if woolly.delivery_paused(&domain, now).await? {
         // Paused: no connection until the domain has had some hours of rest.
         return Err(JobError::Retry(format!("{domain} is unavailable")));
     }
@@ -126,7 +117,7 @@ async fn deliver(
     let now = woolly_core::now_millis();
     match sent {
         Ok((_, status, _)) if status.is_success() => {
-            woolly.db().record_delivery_success(&domain, now).await?;
+            woolly.record_delivery_success(&domain, now).await?;
             Ok(())
         }
         Ok((_, status, _)) if status.as_u16() == 410 => {
@@ -147,20 +138,14 @@ async fn deliver(
             )))
         }
         Ok((_, status, _)) => {
-            woolly
-                .db()
-                .record_delivery_failure(&domain, now, now / DAY_MILLIS, UNAVAILABLE_AFTER_DAYS)
-                .await?;
+            woolly.record_delivery_failure(&domain, now).await?;
             Err(JobError::Retry(format!(
                 "{} answered {status}",
                 delivery.inbox
             )))
         }
         Err(error) => {
-            woolly
-                .db()
-                .record_delivery_failure(&domain, now, now / DAY_MILLIS, UNAVAILABLE_AFTER_DAYS)
-                .await?;
+            woolly.record_delivery_failure(&domain, now).await?;
             Err(JobError::Retry(format!("{}: {error}", delivery.inbox)))
         }
     }
@@ -175,7 +160,7 @@ async fn render_outbound(
 ) -> Result<Option<(i64, Value)>, JobError> {
     let rendered = match outbound {
         Outbound::Create { status_id } | Outbound::Update { status_id } => {
-            let Some(view) = own_status(woolly, *status_id).await? else {
+            let Some(view) = woolly.own_local_status(*status_id).await? else {
                 return Ok(None);
             };
             let parents = render::parent_uris(woolly, std::slice::from_ref(&view)).await?;
@@ -312,7 +297,7 @@ async fn render_outbound(
             let Some(actor) = woolly.account(*account_id).await? else {
                 return Ok(None);
             };
-            let Some(row) = woolly.db().statuses_by_ids(&[*status_id]).await?.pop() else {
+            let Some(status_uri) = woolly.stored_status_uri(*status_id).await? else {
                 return Ok(None);
             };
             let actor_uri = woolly.actor_uri(&actor);
@@ -320,7 +305,7 @@ async fn render_outbound(
                 "id": format!("{actor_uri}#likes/{status_id}"),
                 "type": "Like",
                 "actor": actor_uri,
-                "object": row.uri,
+                "object": status_uri,
             });
             let activity = if matches!(outbound, Outbound::Like { .. }) {
                 like
@@ -475,18 +460,6 @@ fn undo(actor_uri: &str, activity: Value, now: i64) -> Value {
 fn to_value(document: Document) -> Result<Value, JobError> {
     serde_json::to_value(with_context(document))
         .map_err(|error| JobError::Permanent(error.to_string()))
-}
-
-/// A local status as its author sees it; `None` when it is gone.
-async fn own_status(woolly: &Woolly, status_id: i64) -> Result<Option<StatusView>, JobError> {
-    let Some(row) = woolly.db().statuses_by_ids(&[status_id]).await?.pop() else {
-        return Ok(None);
-    };
-    match woolly.status_view(Some(row.account_id), status_id).await {
-        Ok(view) if view.account.is_local() => Ok(Some(view)),
-        Ok(_) | Err(CoreError::NotFound) => Ok(None),
-        Err(error) => Err(error.into()),
-    }
 }
 
 async fn pair(

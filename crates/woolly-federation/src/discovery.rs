@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
-use woolly_api::ApiError;
 use woolly_core::{MASTODON_COMPATIBLE_VERSION, WOOLLY_VERSION, Woolly};
+use woolly_http::HttpError;
 
 const NODEINFO_SCHEMA: &str = "http://nodeinfo.diaspora.software/ns/schema/";
 const REPOSITORY: &str = "https://github.com/woolly-social/woolly";
@@ -37,9 +37,9 @@ async fn nodeinfo_links(State(woolly): State<Woolly>) -> Json<serde_json::Value>
 async fn nodeinfo(
     State(woolly): State<Woolly>,
     Path(version): Path<String>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, HttpError> {
     if version != "2.0" && version != "2.1" {
-        return Err(ApiError::not_found());
+        return Err(HttpError::not_found());
     }
     let stats = woolly.instance_stats().await?;
     let config = woolly.config();

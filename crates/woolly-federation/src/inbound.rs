@@ -10,12 +10,12 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use woolly_core::CoreError;
+use woolly_core::StatusRelation;
 use woolly_core::Woolly;
 use woolly_core::accounts::Account;
 use woolly_core::jobs::{Job, JobError, JobFuture, JobHandler};
 use woolly_core::remote::INBOUND_KIND;
 use woolly_core::visibility::Visibility;
-use woolly_store::StatusRelation;
 
 use crate::remote::{Federation, FederationError, MAX_PARENT_DEPTH, authority_of, remote_account};
 use crate::vocab::{Activity, ActivityType, Document, IdOrObject, is_public};

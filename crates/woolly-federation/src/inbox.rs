@@ -15,9 +15,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::Value;
 use time::OffsetDateTime;
-use woolly_api::ApiError;
 use woolly_core::Woolly;
 use woolly_core::accounts::Account;
+use woolly_http::HttpError;
 
 use crate::inbound::InboundPayload;
 use crate::remote::{Federation, FederationError, authority_of};
@@ -55,15 +55,15 @@ async fn user_inbox(
 ) -> Response {
     match woolly.local_actor(&username).await {
         Ok(Some(_)) => receive(&woolly, &federation, &method, &uri, &headers, &body).await,
-        Ok(None) => ApiError::not_found().into_response(),
-        Err(error) => ApiError::from(error).into_response(),
+        Ok(None) => HttpError::not_found().into_response(),
+        Err(error) => HttpError::from(error).into_response(),
     }
 }
 
 fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
     let message = message.into();
     tracing::info!(status = status.as_u16(), %message, "inbound activity refused");
-    ApiError::new(status, message).into_response()
+    HttpError::new(status, message).into_response()
 }
 
 async fn receive(
@@ -97,7 +97,7 @@ async fn receive(
             match woolly.is_domain_blocked(&domain).await {
                 Ok(false) => {}
                 Ok(true) => return refuse(StatusCode::FORBIDDEN, "This domain is blocked"),
-                Err(error) => return ApiError::from(error).into_response(),
+                Err(error) => return HttpError::from(error).into_response(),
             }
         }
     }
@@ -144,7 +144,7 @@ async fn receive(
             }
             StatusCode::ACCEPTED.into_response()
         }
-        Err(error) => ApiError::from(error).into_response(),
+        Err(error) => HttpError::from(error).into_response(),
     }
 }
 
@@ -219,12 +219,8 @@ pub(crate) async fn authenticate(
             match federation.fetch_actor(woolly, &uri).await {
                 Ok(refreshed) => {
                     let key = woolly
-                        .db()
-                        .account_by_id(refreshed.id)
+                        .account_public_key(refreshed.id)
                         .await
-                        .ok()
-                        .flatten()
-                        .map(|row| row.public_key_pem)
                         .unwrap_or_default();
                     signatures::verify(request, signature, &key, now)
                 }
@@ -261,12 +257,6 @@ async fn signer(
             federation.account_for_uri(woolly, &owner, false).await?
         }
     };
-    let key = woolly
-        .db()
-        .account_by_id(account.id)
-        .await
-        .map_err(woolly_core::CoreError::from)?
-        .map(|row| row.public_key_pem)
-        .unwrap_or_default();
+    let key = woolly.account_public_key(account.id).await?;
     Ok((account, key))
 }

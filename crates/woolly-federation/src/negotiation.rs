@@ -9,7 +9,7 @@
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use woolly_api::ApiError;
+use woolly_http::HttpError;
 
 /// The `Content-Type` of every ActivityPub document Woolly serves.
 pub const ACTIVITY_JSON_UTF8: &str = "application/activity+json; charset=utf-8";
@@ -70,7 +70,7 @@ impl<T: Serialize> IntoResponse for ActivityJson<T> {
                 body,
             )
                 .into_response(),
-            Err(error) => ApiError::internal(&error).into_response(),
+            Err(error) => HttpError::internal(&error).into_response(),
         }
     }
 }
@@ -87,7 +87,7 @@ pub fn redirect(location: &str) -> Response {
             ],
         )
             .into_response(),
-        Err(error) => ApiError::internal(&error).into_response(),
+        Err(error) => HttpError::internal(&error).into_response(),
     }
 }
 

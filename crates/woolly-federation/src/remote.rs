@@ -186,12 +186,7 @@ impl Federation {
                 .ok_or_else(|| invalid(format!("{uri} is no account here")));
         }
         if let Some(account) = woolly.account_by_uri(uri).await? {
-            let fetched_at = woolly
-                .db()
-                .account_fetched_at(account.id)
-                .await
-                .ok()
-                .flatten();
+            let fetched_at = woolly.account_fetched_at(account.id).await.ok().flatten();
             let fresh =
                 fetched_at.is_some_and(|at| woolly_core::now_millis() - at < ACTOR_REFRESH_MILLIS);
             if fresh && !refresh {
@@ -232,11 +227,7 @@ impl Federation {
         let account = woolly
             .store_remote_account(remote_account(&actor, &domain)?)
             .await?;
-        woolly
-            .db()
-            .touch_account_fetched(account.id, woolly_core::now_millis())
-            .await
-            .map_err(CoreError::from)?;
+        woolly.touch_account_fetched(account.id).await?;
         Ok(account)
     }
 
@@ -307,14 +298,11 @@ impl Federation {
         domain: &str,
     ) -> Result<Account, FederationError> {
         let domain = Domain::parse(domain)?;
-        if let Some(account) = woolly
-            .db()
-            .remote_account_by_acct(username, domain.as_str())
-            .await
-            .map_err(CoreError::from)?
-            && let Some(uri) = &account.actor.uri
+        if let Some(uri) = woolly
+            .remote_actor_uri_by_acct(username, domain.as_str())
+            .await?
         {
-            return self.account_for_uri(woolly, uri, false).await;
+            return self.account_for_uri(woolly, &uri, false).await;
         }
         let uri = self.webfinger(woolly, username, domain.as_str()).await?;
         self.account_for_uri(woolly, &uri, false).await

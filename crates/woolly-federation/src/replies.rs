@@ -34,10 +34,10 @@ impl JobHandler for FetchRepliesJob {
     fn run<'a>(&'a self, woolly: &'a Woolly, job: &'a Job) -> JobFuture<'a> {
         Box::pin(async move {
             let FetchReplies { status_id } = job.payload()?;
-            let Some(status) = woolly.db().statuses_by_ids(&[status_id]).await?.pop() else {
+            let Some(uri) = woolly.stored_status_uri(status_id).await? else {
                 return Ok(());
             };
-            let stored = self.federation.fetch_replies(woolly, &status.uri).await?;
+            let stored = self.federation.fetch_replies(woolly, &uri).await?;
             tracing::info!(status_id, stored, "replies fetched");
             Ok(())
         })

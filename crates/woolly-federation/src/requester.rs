@@ -10,8 +10,8 @@
 use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use woolly_api::ApiError;
 use woolly_core::Woolly;
+use woolly_http::HttpError;
 
 use crate::inbox::Received;
 use crate::remote::Federation;
@@ -43,13 +43,16 @@ impl Requester {
 }
 
 impl FromRequestParts<Woolly> for Requester {
-    type Rejection = ApiError;
+    type Rejection = HttpError;
 
-    async fn from_request_parts(parts: &mut Parts, woolly: &Woolly) -> Result<Requester, ApiError> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        woolly: &Woolly,
+    ) -> Result<Requester, HttpError> {
         let required = woolly.config().authorized_fetch;
         let refused = |message: String| {
             if required {
-                Err(ApiError::new(StatusCode::UNAUTHORIZED, message))
+                Err(HttpError::new(StatusCode::UNAUTHORIZED, message))
             } else {
                 Ok(Requester::anonymous())
             }

@@ -5,22 +5,22 @@ use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use woolly_api::ApiError;
 use woolly_core::Woolly;
 use woolly_core::actors::LocalActor;
+use woolly_http::HttpError;
 
 /// The local account called `username` (case-insensitive), or 404.
-pub(crate) async fn local_actor(woolly: &Woolly, username: &str) -> Result<LocalActor, ApiError> {
+pub(crate) async fn local_actor(woolly: &Woolly, username: &str) -> Result<LocalActor, HttpError> {
     woolly
         .local_actor(username)
         .await?
-        .ok_or_else(ApiError::not_found)
+        .ok_or_else(HttpError::not_found)
 }
 
 /// A status id from a path: anything but a number names no status (404, as Mastodon's
 /// `find` answers).
-pub(crate) fn status_id(text: &str) -> Result<i64, ApiError> {
-    text.parse().map_err(|_| ApiError::not_found())
+pub(crate) fn status_id(text: &str) -> Result<i64, HttpError> {
+    text.parse().map_err(|_| HttpError::not_found())
 }
 
 /// The paging parameters of collections: `page` (any value but Rails' false ones asks for a
@@ -44,12 +44,12 @@ fn is_truthy(value: Option<&str>) -> bool {
     })
 }
 
-fn cursor(value: Option<&str>, name: &str) -> Result<Option<i64>, ApiError> {
+fn cursor(value: Option<&str>, name: &str) -> Result<Option<i64>, HttpError> {
     value
         .filter(|value| !value.is_empty())
         .map(|value| {
             value.parse().map_err(|_| {
-                ApiError::new(StatusCode::BAD_REQUEST, format!("{name} must be a number"))
+                HttpError::new(StatusCode::BAD_REQUEST, format!("{name} must be a number"))
             })
         })
         .transpose()
@@ -68,9 +68,9 @@ pub(crate) struct Paging {
 impl Paging {
     pub(crate) fn read(
         query: Result<Query<PageQuery>, QueryRejection>,
-    ) -> Result<Paging, ApiError> {
+    ) -> Result<Paging, HttpError> {
         let Query(query) = query
-            .map_err(|rejection| ApiError::new(StatusCode::BAD_REQUEST, rejection.body_text()))?;
+            .map_err(|rejection| HttpError::new(StatusCode::BAD_REQUEST, rejection.body_text()))?;
         Ok(Paging {
             is_page: is_truthy(query.page.as_deref()),
             max_id: cursor(query.max_id.as_deref(), "max_id")?,

@@ -12,9 +12,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use woolly_api::ApiError;
 use woolly_core::Woolly;
 use woolly_core::statuses::StatusView;
+use woolly_http::HttpError;
 
 use crate::negotiation::{ActivityJson, redirect, wants_activity_json};
 use crate::render::{self, status_collections, with_context};
@@ -41,7 +41,7 @@ async fn find(
     requester: Requester,
     username: &str,
     id: &str,
-) -> Result<StatusView, ApiError> {
+) -> Result<StatusView, HttpError> {
     let id = status_id(id)?;
     Ok(woolly
         .local_status(requester.viewer(), username, id)
@@ -49,7 +49,7 @@ async fn find(
 }
 
 /// The note of a status that is not a reblog, as a top-level document.
-async fn note_document(woolly: &Woolly, view: &StatusView) -> Result<Response, ApiError> {
+async fn note_document(woolly: &Woolly, view: &StatusView) -> Result<Response, HttpError> {
     let parents = render::parent_uris(woolly, std::slice::from_ref(view)).await?;
     let note = render::note(woolly, view, &parents);
     Ok(ActivityJson(with_context(Document::Object(note))).into_response())
@@ -72,7 +72,7 @@ async fn status(
     Path((username, id)): Path<(String, String)>,
     requester: Requester,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, HttpError> {
     let view = find(&woolly, requester, &username, &id).await?;
     let wants_json = wants_activity_json(&headers);
     if let Some(to_original) = original_of(&view, wants_json) {
@@ -92,7 +92,7 @@ async fn status_page(
     Path((username, id)): Path<(String, String)>,
     requester: Requester,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, HttpError> {
     let view = find(&woolly, requester, &username, &id).await?;
     let wants_json = wants_activity_json(&headers);
     if let Some(to_original) = original_of(&view, wants_json) {
@@ -109,7 +109,7 @@ async fn activity(
     State(woolly): State<Woolly>,
     Path((username, id)): Path<(String, String)>,
     requester: Requester,
-) -> Result<Response, ApiError> {
+) -> Result<Response, HttpError> {
     let view = find(&woolly, requester, &username, &id).await?;
     let parents = render::parent_uris(&woolly, std::slice::from_ref(&view)).await?;
     let activity = render::activity(&woolly, &view, &parents);
@@ -123,11 +123,11 @@ async fn replies(
     Path((username, id)): Path<(String, String)>,
     requester: Requester,
     query: Result<Query<PageQuery>, QueryRejection>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, HttpError> {
     let paging = Paging::read(query)?;
     let view = find(&woolly, requester, &username, &id).await?;
     if view.reblog.is_some() {
-        return Err(ApiError::not_found());
+        return Err(HttpError::not_found());
     }
     let (collection_id, _, _) = status_collections(&view.status.uri);
     let by_others = paging.only_other_accounts;
@@ -193,10 +193,10 @@ async fn counted(
     username: &str,
     id: &str,
     shares: bool,
-) -> Result<Response, ApiError> {
+) -> Result<Response, HttpError> {
     let view = find(woolly, requester, username, id).await?;
     if view.reblog.is_some() {
-        return Err(ApiError::not_found());
+        return Err(HttpError::not_found());
     }
     let (_, likes_id, shares_id) = status_collections(&view.status.uri);
     let (id, count) = if shares {
@@ -217,7 +217,7 @@ async fn likes(
     State(woolly): State<Woolly>,
     Path((username, id)): Path<(String, String)>,
     requester: Requester,
-) -> Result<Response, ApiError> {
+) -> Result<Response, HttpError> {
     counted(&woolly, requester, &username, &id, false).await
 }
 
@@ -225,6 +225,6 @@ async fn shares(
     State(woolly): State<Woolly>,
     Path((username, id)): Path<(String, String)>,
     requester: Requester,
-) -> Result<Response, ApiError> {
+) -> Result<Response, HttpError> {
     counted(&woolly, requester, &username, &id, true).await
 }

@@ -13,8 +13,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::json;
-use woolly_api::ApiError;
 use woolly_core::Woolly;
+use woolly_http::HttpError;
 
 use crate::render::ActorUrls;
 use crate::vocab::ACTIVITY_JSON;
@@ -106,8 +106,8 @@ async fn webfinger(
 async fn answer(
     woolly: &Woolly,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Result<serde_json::Value, ApiError> {
-    let bad_request = || ApiError::new(StatusCode::BAD_REQUEST, "Invalid resource");
+) -> Result<serde_json::Value, HttpError> {
+    let bad_request = || HttpError::new(StatusCode::BAD_REQUEST, "Invalid resource");
     let Query(parameters) = query.map_err(|_| bad_request())?;
     let resource = parameters
         .iter()
@@ -118,7 +118,7 @@ async fn answer(
     let domain = woolly.config().domain.to_string();
     let subject = subject(resource, &domain).map_err(|unresolved| match unresolved {
         Unresolved::Invalid => bad_request(),
-        Unresolved::Unknown => ApiError::not_found(),
+        Unresolved::Unknown => HttpError::not_found(),
     })?;
     let base = woolly.config().base_url();
     Ok(match subject {
@@ -137,7 +137,7 @@ async fn answer(
             let actor = woolly
                 .local_actor(&username)
                 .await?
-                .ok_or_else(ApiError::not_found)?;
+                .ok_or_else(HttpError::not_found)?;
             let username = &actor.account.username;
             let urls = ActorUrls::of(woolly, username);
             json!({

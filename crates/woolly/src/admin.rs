@@ -143,8 +143,8 @@ async fn emoji_command(woolly: &Woolly, command: EmojiCommand) -> anyhow::Result
 }
 
 async fn show_jobs(woolly: &Woolly, as_json: bool, dead_limit: i64) -> anyhow::Result<()> {
-    let counts = woolly.db().job_counts().await?;
-    let dead = woolly.db().dead_jobs(dead_limit).await?;
+    let counts = woolly.job_counts().await?;
+    let dead = woolly.dead_jobs(dead_limit).await?;
     if as_json {
         let document = json!({
             "counts": counts.iter().map(|count| json!({
@@ -200,7 +200,6 @@ async fn jobs_command(woolly: &Woolly, command: JobsCommand) -> anyhow::Result<(
         }
         JobsCommand::Show { id } => {
             let job = woolly
-                .db()
                 .job(id)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no job {id}"))?;

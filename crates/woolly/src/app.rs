@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use woolly_core::jobs::{JobHandlers, Worker, WorkerOptions};
 use woolly_core::{CoreError, Db, StoreError, Woolly};
 
-use woolly_api::rate_limit::RateLimiter;
+use woolly_http::rate_limit::RateLimiter;
 
 use crate::http;
 use crate::metrics::Metrics;
@@ -47,16 +47,7 @@ pub enum StartupError {
 /// the database, loads the instance's secrets. Every subcommand starts here.
 pub async fn open_instance(settings: &Settings, role: &str) -> Result<Woolly, StartupError> {
     let config = settings.instance_config()?;
-    for dir in [settings.data_dir.clone(), settings.media_dir()] {
-        std::fs::create_dir_all(&dir)
-            .map_err(|source| StartupError::DataDir { path: dir, source })?;
-    }
-    let holder = format!("{}:{}:{role}", hostname(), std::process::id());
-    let db = match &settings.database_url {
-        Some(url) => Db::connect(url, &holder).await,
-        None => Db::connect_sqlite_file(&settings.default_sqlite_path(), &holder).await,
-    }
-    .map_err(StartupError::Database)?;
+    let db = open_store(settings, role).await?;
     match Woolly::open(db.clone(), config).await {
         Ok(woolly) => Ok(woolly),
         Err(error) => {
@@ -64,6 +55,22 @@ pub async fn open_instance(settings: &Settings, role: &str) -> Result<Woolly, St
             Err(error.into())
         }
     }
+}
+
+/// Opens (creating and migrating when needed) the database the settings name; `role` names
+/// this process in the id generator's lease. Only the composition root and tests that inspect
+/// the store directly call this: everything else goes through [`Woolly`].
+pub async fn open_store(settings: &Settings, role: &str) -> Result<Db, StartupError> {
+    for dir in [settings.data_dir.clone(), settings.media_dir()] {
+        std::fs::create_dir_all(&dir)
+            .map_err(|source| StartupError::DataDir { path: dir, source })?;
+    }
+    let holder = format!("{}:{}:{role}", hostname(), std::process::id());
+    match &settings.database_url {
+        Some(url) => Db::connect(url, &holder).await,
+        None => Db::connect_sqlite_file(&settings.default_sqlite_path(), &holder).await,
+    }
+    .map_err(StartupError::Database)
 }
 
 fn hostname() -> String {
@@ -213,7 +220,7 @@ impl App {
             tracing::error!(%error, "job worker ended abnormally");
         }
         renewal_task.abort();
-        woolly.db().close().await;
+        woolly.close().await;
         tracing::info!("stopped");
         served
     }
@@ -238,7 +245,7 @@ pub async fn run_worker(settings: &Settings) -> Result<(), StartupError> {
         .run(stop)
         .await;
     renewal_task.abort();
-    woolly.db().close().await;
+    woolly.close().await;
     Ok(())
 }
 
@@ -248,7 +255,7 @@ async fn renew_id_lease(woolly: Woolly, stop: CancellationToken) {
             () = stop.cancelled() => return,
             () = tokio::time::sleep(ID_LEASE_RENEWAL) => {}
         }
-        if let Err(error) = woolly.db().renew_id_lease().await {
+        if let Err(error) = woolly.renew_id_lease().await {
             tracing::error!(%error, "could not renew the id-generator lease");
         }
     }

@@ -17,13 +17,13 @@ use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
 use tower_http::trace::TraceLayer;
-use woolly_api::ApiError;
 use woolly_core::Woolly;
+use woolly_http::HttpError;
 
 use std::net::SocketAddr;
 
 use axum::extract::connect_info::IntoMakeServiceWithConnectInfo;
-use woolly_api::rate_limit::{RateLimiter, limit_requests};
+use woolly_http::rate_limit::{RateLimiter, limit_requests};
 
 use crate::metrics::{Metrics, record_request};
 
@@ -88,10 +88,10 @@ pub fn app(
             rate_limiter,
             limit_requests,
         ))
-        .layer(axum::middleware::from_fn(woolly_api::json_error_bodies))
+        .layer(axum::middleware::from_fn(woolly_http::json_error_bodies))
         .layer(CatchPanicLayer::custom(|_panic| {
             tracing::error!("request handler panicked");
-            ApiError::new(
+            HttpError::new(
                 axum::http::StatusCode::INTERNAL_SERVER_ERROR,
                 "Internal server error",
             )
@@ -103,7 +103,7 @@ pub fn app(
         .merge(woolly_api::router())
         .merge(woolly_federation::router(federation))
         .fallback(|| async {
-            ApiError::new(
+            HttpError::new(
                 axum::http::StatusCode::NOT_FOUND,
                 "The page you are looking for isn't here.",
             )

@@ -21,7 +21,7 @@ async fn main() -> ExitCode {
         Command::Admin { command } => match app::open_instance(&settings, "admin").await {
             Ok(woolly) => {
                 let outcome = admin::run(&woolly, command).await;
-                woolly.db().close().await;
+                woolly.close().await;
                 outcome
             }
             Err(error) => Err(error.into()),
@@ -67,7 +67,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 
 async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     let woolly = app::open_instance(settings, "migrate").await?;
-    woolly.db().close().await;
+    woolly.close().await;
     println!("The database is up to date.");
     Ok(())
 }

@@ -206,14 +206,13 @@ async fn actor_document_has_mastodon_shape_and_a_key_that_verifies() {
             .decode(body)
             .unwrap()
     };
-    let user = server
+    let private_key_pem = server
         .woolly
-        .db()
-        .local_user(id.parse().unwrap())
+        .account_private_key(id.parse().unwrap())
         .await
         .unwrap()
         .unwrap();
-    let private = RsaKeyPair::from_pkcs8(&der(&user.private_key_pem)).unwrap();
+    let private = RsaKeyPair::from_pkcs8(&der(&private_key_pem)).unwrap();
     let message = b"(request-target): get /users/bob\nhost: example.org";
     let mut signed = vec![0; private.public_modulus_len()];
     private

@@ -254,7 +254,7 @@ async fn accounts_tokens_and_queued_jobs_survive_a_restart() {
         )
         .unwrap();
         let id = woolly.enqueue_job(&job).await.unwrap();
-        woolly.db().close().await;
+        woolly.close().await;
         id
     };
     assert_eq!(first.terminate().code(), Some(0), "a clean stop exits 0");

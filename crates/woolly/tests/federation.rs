@@ -756,7 +756,6 @@ async fn a_blocked_domain_is_neither_heard_nor_reached() {
     eventually(WAIT, "B's delivery refused for good", || async {
         b.server
             .woolly
-            .db()
             .job_counts()
             .await
             .unwrap()

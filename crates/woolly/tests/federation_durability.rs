@@ -105,6 +105,7 @@ async fn free_address() -> SocketAddr {
 async fn deliveries_to_a_server_that_is_down_arrive_when_it_comes_back() {
     let a = TestInstance::new().await;
     let a_server = a.start_on_own_domain_with(without_rate_limits).await;
+    let a_store = a.store().await;
     let b = TestInstance::new().await;
     let b_address = free_address().await;
     let b_server = b.start_at_with(b_address, without_rate_limits).await;
@@ -129,9 +130,7 @@ async fn deliveries_to_a_server_that_is_down_arrive_when_it_comes_back() {
     }
     // Let the first attempts fail.
     eventually(WAIT, "a failed delivery to be recorded", || async {
-        a_server
-            .woolly
-            .db()
+        a_store
             .domain_health(&b_address.to_string())
             .await
             .unwrap()
@@ -142,9 +141,7 @@ async fn deliveries_to_a_server_that_is_down_arrive_when_it_comes_back() {
     // B comes back on the same address, with the same data: everything arrives.
     let b_server = b.start_at_with(b_address, without_rate_limits).await;
     wait_home_has(&b_server.base_url, &bob, &texts).await;
-    let health = a_server
-        .woolly
-        .db()
+    let health = a_store
         .domain_health(&b_address.to_string())
         .await
         .unwrap()

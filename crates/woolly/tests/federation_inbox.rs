@@ -268,7 +268,6 @@ impl Rig {
     async fn inbound_jobs(&self) -> i64 {
         self.a
             .woolly
-            .db()
             .job_counts()
             .await
             .unwrap()

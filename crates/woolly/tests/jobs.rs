@@ -39,7 +39,7 @@ async fn wait_for_state(
 async fn a_job_enqueued_in_a_rolled_back_transaction_never_runs() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let db = server.woolly.db();
+    let db = instance.store().await;
 
     let mut tx = db.begin().await.unwrap();
     let rolled_back = tx.enqueue_job(&probe(0, false, 1)).await.unwrap();
@@ -194,15 +194,13 @@ async fn two_worker_processes_never_run_the_same_job() {
     ];
     let mut ids = Vec::new();
     {
-        let woolly = woolly::app::open_instance(&instance.settings(), "test")
-            .await
-            .unwrap();
-        let mut tx = woolly.db().begin().await.unwrap();
+        let db = instance.store().await;
+        let mut tx = db.begin().await.unwrap();
         for _ in 0..40 {
             ids.push(tx.enqueue_job(&probe(300, false, 3)).await.unwrap());
         }
         tx.commit().await.unwrap();
-        woolly.db().close().await;
+        db.close().await;
     }
     eventually(Duration::from_secs(60), "all 40 jobs done", || async {
         let listing: Value =
@@ -287,5 +285,5 @@ async fn a_panicking_handler_fails_its_attempts_and_an_unknown_kind_ends_dead() 
     assert_eq!(job(&instance, &panicking.to_string())["attempts"], 2);
     stop.cancel();
     worker.await.unwrap();
-    woolly.db().close().await;
+    woolly.close().await;
 }

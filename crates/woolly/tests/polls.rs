@@ -98,7 +98,6 @@ async fn poll_notifications(server: &TestServer, token: &str) -> Vec<Value> {
 async fn job_count(server: &TestServer, kind: &str, state: JobState) -> i64 {
     server
         .woolly
-        .db()
         .job_counts()
         .await
         .unwrap()
@@ -547,7 +546,7 @@ async fn an_ended_poll_notifies_its_author_and_voters_once() {
         Duration::from_secs(15),
         "the second poll.expire job",
         || async {
-            let job = server.woolly.db().job(job_id).await.unwrap()?;
+            let job = server.woolly.job(job_id).await.unwrap()?;
             (job.state == JobState::Done).then_some(())
         },
     )

@@ -205,7 +205,6 @@ async fn statuses_count(server: &TestServer, user: &User) -> i64 {
 async fn job_count(server: &TestServer, state: JobState) -> i64 {
     server
         .woolly
-        .db()
         .job_counts()
         .await
         .unwrap()
@@ -664,7 +663,7 @@ async fn rescheduling_moves_the_status_and_its_job_and_cancelling_releases_every
     assert_eq!(scheduled["media_attachments"][0]["id"], photo.as_str());
     assert_eq!(scheduled["media_attachments"][0]["type"], "image");
     assert_eq!(
-        server.woolly.db().next_job_due().await.unwrap(),
+        server.woolly.next_job_due().await.unwrap(),
         Some(noon_in(2))
     );
 
@@ -681,10 +680,7 @@ async fn rescheduling_moves_the_status_and_its_job_and_cancelling_releases_every
     assert_eq!(moved["scheduled_at"], iso8601(later));
     assert_eq!(moved["params"], scheduled["params"]);
     assert_eq!(moved["media_attachments"], scheduled["media_attachments"]);
-    assert_eq!(
-        server.woolly.db().next_job_due().await.unwrap(),
-        Some(later)
-    );
+    assert_eq!(server.woolly.next_job_due().await.unwrap(), Some(later));
     assert_eq!(job_count(&server, JobState::Queued).await, 1);
 
     // Refusals change nothing; no time at all changes nothing either.
@@ -708,10 +704,7 @@ async fn rescheduling_moves_the_status_and_its_job_and_cancelling_releases_every
     assert_eq!(unchanged, moved);
     let (_, read) = get(&server, &alice.token, &path).await;
     assert_eq!(read, moved);
-    assert_eq!(
-        server.woolly.db().next_job_due().await.unwrap(),
-        Some(later)
-    );
+    assert_eq!(server.woolly.next_job_due().await.unwrap(), Some(later));
 
     // The photo is reserved: no other post, scheduled or not, can take it.
     let (code, error) = post(
@@ -1115,7 +1108,6 @@ async fn a_publication_that_runs_twice_posts_once() {
     assert_eq!(
         server
             .woolly
-            .db()
             .job(duplicate_id)
             .await
             .unwrap()
@@ -1126,7 +1118,7 @@ async fn a_publication_that_runs_twice_posts_once() {
     // And one more, after the fact, as a retry after a crash would be.
     let late_id = server.woolly.enqueue_job(&duplicate).await.unwrap();
     eventually(Duration::from_secs(15), "the late job done", || async {
-        let job = server.woolly.db().job(late_id).await.unwrap()?;
+        let job = server.woolly.job(late_id).await.unwrap()?;
         (job.state == JobState::Done).then_some(())
     })
     .await;

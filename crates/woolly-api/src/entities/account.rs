@@ -4,7 +4,7 @@ use serde::Serialize;
 use woolly_core::InstanceConfig;
 use woolly_core::accounts::{Account, LocalUser, Role};
 
-use super::time::{date, iso8601_date_midnight};
+use woolly_http::time::{date, iso8601_date_midnight};
 
 /// The public view of an account.
 #[derive(Debug, Clone, Serialize)]

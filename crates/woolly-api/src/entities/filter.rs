@@ -5,7 +5,7 @@
 use serde::Serialize;
 use woolly_core::filters::{Filter, FilterKeyword, FilterResult, FilterStatus, V1Filter};
 
-use super::time::iso8601;
+use woolly_http::time::iso8601;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FilterEntity {

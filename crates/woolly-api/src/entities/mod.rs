@@ -14,7 +14,6 @@ mod poll;
 mod relationship;
 mod scheduled_status;
 mod status;
-mod time;
 
 pub use account::{AccountEntity, CredentialAccountEntity};
 pub use application::ApplicationEntity;
@@ -30,4 +29,4 @@ pub use poll::{PollEntity, PollOptionEntity};
 pub use relationship::RelationshipEntity;
 pub use scheduled_status::ScheduledStatusEntity;
 pub use status::{MentionEntity, StatusEntity, TagEntity};
-pub use time::{date, iso8601, iso8601_date_midnight};
+pub use woolly_http::time::{date, iso8601, iso8601_date_midnight};

@@ -6,7 +6,7 @@ use woolly_core::notifications::NotificationView;
 
 use super::account::AccountEntity;
 use super::status::StatusEntity;
-use super::time::iso8601;
+use woolly_http::time::iso8601;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct NotificationEntity {

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 use woolly_core::polls::Poll;
 
-use super::time::iso8601;
+use woolly_http::time::iso8601;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PollEntity {

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use woolly_core::relations::Relationship;
 
-use super::time::iso8601;
+use woolly_http::time::iso8601;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RelationshipEntity {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use woolly_core::scheduled::ScheduledStatus;
 
 use super::media::MediaEntity;
-use super::time::iso8601;
+use woolly_http::time::iso8601;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ScheduledStatusEntity {

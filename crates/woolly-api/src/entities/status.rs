@@ -10,7 +10,7 @@ use super::emoji::CustomEmojiEntity;
 use super::filter::FilterResultEntity;
 use super::media::MediaEntity;
 use super::poll::PollEntity;
-use super::time::iso8601;
+use woolly_http::time::iso8601;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct MentionEntity {

@@ -13,10 +13,10 @@ use woolly_core::relations::{FollowOptions, MuteOptions, Relationship};
 
 use crate::auth::{Auth, optional_viewer, path_id};
 use crate::entities::{AccountEntity, CredentialAccountEntity, RelationshipEntity, StatusEntity};
-use crate::error::ApiError;
-use crate::extract::{ApiParams, ApiParamsWithFiles, ApiQuery};
-use crate::lenient;
-use crate::pagination::{PageParams, Paged};
+use woolly_http::error::HttpError;
+use woolly_http::extract::{ApiParams, ApiParamsWithFiles, ApiQuery};
+use woolly_http::lenient;
+use woolly_http::pagination::{PageParams, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -62,7 +62,7 @@ pub(super) fn router() -> Router<Woolly> {
 async fn verify_credentials(
     State(woolly): State<Woolly>,
     auth: Auth,
-) -> Result<Json<CredentialAccountEntity>, ApiError> {
+) -> Result<Json<CredentialAccountEntity>, HttpError> {
     let (account, user) = auth
         .require(&[Scope::PROFILE, Scope::READ_ACCOUNTS])?
         .user()?;
@@ -78,7 +78,7 @@ async fn verify_credentials(
 async fn account_entity(
     woolly: &Woolly,
     account: &woolly_core::accounts::Account,
-) -> Result<AccountEntity, ApiError> {
+) -> Result<AccountEntity, HttpError> {
     let role = woolly.local_user(account.id).await?.map(|user| user.role);
     Ok(AccountEntity::new(account, role, woolly.config()))
 }
@@ -87,12 +87,12 @@ async fn show(
     State(woolly): State<Woolly>,
     auth: Option<Auth>,
     Path(id): Path<String>,
-) -> Result<Json<AccountEntity>, ApiError> {
+) -> Result<Json<AccountEntity>, HttpError> {
     optional_viewer(&auth, &[Scope::READ_ACCOUNTS])?;
     let account = woolly
         .account(path_id(&id)?)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(HttpError::not_found)?;
     Ok(Json(account_entity(&woolly, &account).await?))
 }
 
@@ -106,7 +106,7 @@ async fn lookup(
     State(woolly): State<Woolly>,
     auth: Option<Auth>,
     ApiQuery(params): ApiQuery<LookupParams>,
-) -> Result<Json<AccountEntity>, ApiError> {
+) -> Result<Json<AccountEntity>, HttpError> {
     optional_viewer(&auth, &[Scope::READ_ACCOUNTS])?;
     let account = woolly.lookup_account(&params.acct).await?;
     Ok(Json(account_entity(&woolly, &account).await?))
@@ -133,12 +133,12 @@ async fn statuses(
     Path(id): Path<String>,
     ApiQuery(params): ApiQuery<StatusesParams>,
     uri: Uri,
-) -> Result<Paged<StatusEntity>, ApiError> {
+) -> Result<Paged<StatusEntity>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
     let account = woolly
         .account(path_id(&id)?)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(HttpError::not_found)?;
     if params.pinned.unwrap_or(false) {
         // Pins are few (five at most): one page, no Link header.
         let views = woolly.pinned_statuses(viewer, account.id).await?;
@@ -149,7 +149,7 @@ async fn statuses(
         return Ok(Paged { items, link: None });
     }
     let page = params.page.page(20, 40)?;
-    let filter = woolly_store::AccountStatusesFilter {
+    let filter = woolly_core::AccountStatusesFilter {
         exclude_replies: params.exclude_replies.unwrap_or(false),
         exclude_reblogs: params.exclude_reblogs.unwrap_or(false),
         tagged: params.tagged.filter(|tag| !tag.is_empty()),
@@ -170,7 +170,7 @@ async fn follows(
     followers: bool,
     params: &PageParams,
     uri: &Uri,
-) -> Result<Paged<AccountEntity>, ApiError> {
+) -> Result<Paged<AccountEntity>, HttpError> {
     optional_viewer(auth, &[Scope::READ_ACCOUNTS])?;
     let rows = woolly
         .follows(path_id(id)?, followers, params.page(40, 80)?)
@@ -184,7 +184,7 @@ async fn followers(
     Path(id): Path<String>,
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
-) -> Result<Paged<AccountEntity>, ApiError> {
+) -> Result<Paged<AccountEntity>, HttpError> {
     follows(&woolly, &auth, &id, true, &params, &uri).await
 }
 
@@ -194,7 +194,7 @@ async fn following(
     Path(id): Path<String>,
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
-) -> Result<Paged<AccountEntity>, ApiError> {
+) -> Result<Paged<AccountEntity>, HttpError> {
     follows(&woolly, &auth, &id, false, &params, &uri).await
 }
 
@@ -217,7 +217,7 @@ async fn follow(
     auth: Auth,
     Path(id): Path<String>,
     ApiParams(params): ApiParams<FollowParams>,
-) -> Result<Json<RelationshipEntity>, ApiError> {
+) -> Result<Json<RelationshipEntity>, HttpError> {
     let (account, _) = auth
         .require(&[Scope::FOLLOW, Scope::WRITE_FOLLOWS])?
         .user()?;
@@ -234,7 +234,7 @@ async fn unfollow(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<RelationshipEntity>, ApiError> {
+) -> Result<Json<RelationshipEntity>, HttpError> {
     let (account, _) = auth
         .require(&[Scope::FOLLOW, Scope::WRITE_FOLLOWS])?
         .user()?;
@@ -247,7 +247,7 @@ async fn remove_from_followers(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<RelationshipEntity>, ApiError> {
+) -> Result<Json<RelationshipEntity>, HttpError> {
     let (account, _) = auth
         .require(&[Scope::FOLLOW, Scope::WRITE_FOLLOWS])?
         .user()?;
@@ -260,7 +260,7 @@ async fn block(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<RelationshipEntity>, ApiError> {
+) -> Result<Json<RelationshipEntity>, HttpError> {
     let (account, _) = auth
         .require(&[Scope::FOLLOW, Scope::WRITE_BLOCKS])?
         .user()?;
@@ -271,7 +271,7 @@ async fn unblock(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<RelationshipEntity>, ApiError> {
+) -> Result<Json<RelationshipEntity>, HttpError> {
     let (account, _) = auth
         .require(&[Scope::FOLLOW, Scope::WRITE_BLOCKS])?
         .user()?;
@@ -291,13 +291,13 @@ async fn mute(
     auth: Auth,
     Path(id): Path<String>,
     ApiParams(params): ApiParams<MuteParams>,
-) -> Result<Json<RelationshipEntity>, ApiError> {
+) -> Result<Json<RelationshipEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::FOLLOW, Scope::WRITE_MUTES])?.user()?;
     let duration = match params.duration.as_deref() {
         None | Some("") => None,
         Some(text) => Some(
             text.parse::<i64>()
-                .map_err(|_| ApiError::unprocessable("Invalid duration"))?,
+                .map_err(|_| HttpError::unprocessable("Invalid duration"))?,
         ),
     };
     let options = MuteOptions {
@@ -313,7 +313,7 @@ async fn unmute(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<RelationshipEntity>, ApiError> {
+) -> Result<Json<RelationshipEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::FOLLOW, Scope::WRITE_MUTES])?.user()?;
     Ok(relationship(&woolly.unmute(account, path_id(&id)?).await?))
 }
@@ -328,7 +328,7 @@ async fn relationships(
     State(woolly): State<Woolly>,
     auth: Auth,
     ApiQuery(params): ApiQuery<RelationshipsParams>,
-) -> Result<Json<Vec<RelationshipEntity>>, ApiError> {
+) -> Result<Json<Vec<RelationshipEntity>>, HttpError> {
     let (account, _) = auth
         .require(&[Scope::FOLLOW, Scope::READ_FOLLOWS])?
         .user()?;
@@ -388,7 +388,7 @@ async fn update_credentials(
     State(woolly): State<Woolly>,
     auth: Auth,
     ApiParamsWithFiles(params, mut files): ApiParamsWithFiles<UpdateCredentialsParams>,
-) -> Result<Json<CredentialAccountEntity>, ApiError> {
+) -> Result<Json<CredentialAccountEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
     let source = params.source.unwrap_or_default();
     let privacy = match source.privacy.as_deref() {
@@ -433,7 +433,7 @@ async fn remove_image(
     State(woolly): State<Woolly>,
     auth: Auth,
     image: ProfileImage,
-) -> Result<Json<CredentialAccountEntity>, ApiError> {
+) -> Result<Json<CredentialAccountEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
     let (account, user) = woolly.remove_profile_image(account, image).await?;
     let follow_requests = woolly.follow_requests_count(account.id).await?;
@@ -448,7 +448,7 @@ async fn remove_image(
 async fn preferences(
     State(_woolly): State<Woolly>,
     auth: Auth,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<serde_json::Value>, HttpError> {
     let (_, user) = auth.require(&[Scope::READ_ACCOUNTS])?.user()?;
     Ok(Json(serde_json::json!({
         "posting:default:visibility": user.default_privacy,
@@ -464,7 +464,7 @@ async fn blocks(
     auth: Auth,
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
-) -> Result<Paged<AccountEntity>, ApiError> {
+) -> Result<Paged<AccountEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::FOLLOW, Scope::READ_BLOCKS])?.user()?;
     let rows = woolly
         .blocks_or_mutes(account.id, false, params.page(40, 80)?)
@@ -477,7 +477,7 @@ async fn mutes(
     auth: Auth,
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
-) -> Result<Paged<AccountEntity>, ApiError> {
+) -> Result<Paged<AccountEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::FOLLOW, Scope::READ_MUTES])?.user()?;
     let rows = woolly
         .blocks_or_mutes(account.id, true, params.page(40, 80)?)

@@ -9,8 +9,8 @@ use woolly_core::oauth::AppRegistration;
 
 use crate::auth::Auth;
 use crate::entities::ApplicationEntity;
-use crate::error::ApiError;
-use crate::extract::ApiParams;
+use woolly_http::error::HttpError;
+use woolly_http::extract::ApiParams;
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -37,7 +37,7 @@ struct CreateAppParams {
 async fn create_app(
     State(woolly): State<Woolly>,
     ApiParams(params): ApiParams<CreateAppParams>,
-) -> Result<Json<ApplicationEntity>, ApiError> {
+) -> Result<Json<ApplicationEntity>, HttpError> {
     let redirect_uris = match params.redirect_uris {
         None => Vec::new(),
         Some(OneOrMany::One(uris)) => vec![uris],
@@ -62,12 +62,12 @@ async fn create_app(
 async fn verify_app(
     State(woolly): State<Woolly>,
     auth: Auth,
-) -> Result<Json<ApplicationEntity>, ApiError> {
-    let app_id = auth.0.app_id.ok_or_else(ApiError::unauthorized)?;
+) -> Result<Json<ApplicationEntity>, HttpError> {
+    let app_id = auth.0.app_id.ok_or_else(HttpError::unauthorized)?;
     let app = woolly
         .app(app_id)
         .await?
-        .ok_or_else(ApiError::unauthorized)?;
+        .ok_or_else(HttpError::unauthorized)?;
     Ok(Json(ApplicationEntity::new(
         &app,
         woolly.vapid_public_key(),

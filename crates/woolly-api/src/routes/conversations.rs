@@ -12,9 +12,9 @@ use woolly_core::conversations::ConversationView;
 
 use crate::auth::{Auth, path_id};
 use crate::entities::{AccountEntity, StatusEntity};
-use crate::error::ApiError;
-use crate::extract::ApiQuery;
-use crate::pagination::{PageParams, Paged};
+use woolly_http::error::HttpError;
+use woolly_http::extract::ApiQuery;
+use woolly_http::pagination::{PageParams, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -42,7 +42,7 @@ async fn list(
     auth: Auth,
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
-) -> Result<Paged<Value>, ApiError> {
+) -> Result<Paged<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_STATUSES])?.user()?;
     let (views, cursors) = woolly
         .conversations(account.id, params.page(20, 40)?)
@@ -58,7 +58,7 @@ async fn read(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_CONVERSATIONS])?.user()?;
     let id = path_id(&id)?;
     woolly.update_conversation(account.id, id, false).await?;
@@ -74,7 +74,7 @@ async fn remove(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_CONVERSATIONS])?.user()?;
     woolly
         .update_conversation(account.id, path_id(&id)?, true)

@@ -13,9 +13,9 @@ use woolly_core::auth::Scope;
 use woolly_core::domain_blocks::parse_blocked_domain;
 
 use crate::auth::Auth;
-use crate::error::ApiError;
-use crate::extract::{ApiParams, ApiQuery};
-use crate::pagination::{PageParams, Paged};
+use woolly_http::error::HttpError;
+use woolly_http::extract::{ApiParams, ApiQuery};
+use woolly_http::pagination::{PageParams, Paged};
 
 /// Mastodon's `BLOCK_LIMIT` (the default page) and the most one page may hold.
 const DEFAULT_LIMIT: i64 = 100;
@@ -33,7 +33,7 @@ async fn index(
     auth: Auth,
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
-) -> Result<Paged<String>, ApiError> {
+) -> Result<Paged<String>, HttpError> {
     let (account, _) = auth.require(&[Scope::FOLLOW, Scope::READ_BLOCKS])?.user()?;
     let rows = woolly
         .domain_blocks(account.id, params.page(DEFAULT_LIMIT, MAX_LIMIT)?)
@@ -56,7 +56,7 @@ async fn block(
     State(woolly): State<Woolly>,
     auth: Auth,
     ApiParams(params): ApiParams<DomainParams>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth
         .require(&[Scope::FOLLOW, Scope::WRITE_BLOCKS])?
         .user()?;
@@ -69,7 +69,7 @@ async fn unblock(
     State(woolly): State<Woolly>,
     auth: Auth,
     ApiParams(params): ApiParams<DomainParams>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth
         .require(&[Scope::FOLLOW, Scope::WRITE_BLOCKS])?
         .user()?;

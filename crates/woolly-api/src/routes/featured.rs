@@ -15,9 +15,9 @@ use woolly_core::featured::FeaturedTag;
 
 use crate::auth::{Auth, optional_viewer, path_id};
 use crate::entities::{RelationshipEntity, date};
-use crate::error::ApiError;
-use crate::extract::{ApiParams, ApiQuery};
-use crate::pagination::{PageParams, Paged};
+use woolly_http::error::HttpError;
+use woolly_http::extract::{ApiParams, ApiQuery};
+use woolly_http::pagination::{PageParams, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -46,7 +46,7 @@ fn featured_tag_entity(woolly: &Woolly, account: &Account, tag: &FeaturedTag) ->
     })
 }
 
-async fn featured_list(woolly: &Woolly, account: &Account) -> Result<Json<Vec<Value>>, ApiError> {
+async fn featured_list(woolly: &Woolly, account: &Account) -> Result<Json<Vec<Value>>, HttpError> {
     let tags = woolly.featured_tags(account.id).await?;
     Ok(Json(
         tags.iter()
@@ -55,7 +55,7 @@ async fn featured_list(woolly: &Woolly, account: &Account) -> Result<Json<Vec<Va
     ))
 }
 
-async fn index(State(woolly): State<Woolly>, auth: Auth) -> Result<Json<Vec<Value>>, ApiError> {
+async fn index(State(woolly): State<Woolly>, auth: Auth) -> Result<Json<Vec<Value>>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_ACCOUNTS])?.user()?;
     featured_list(&woolly, account).await
 }
@@ -64,12 +64,12 @@ async fn of_account(
     State(woolly): State<Woolly>,
     auth: Option<Auth>,
     Path(id): Path<String>,
-) -> Result<Json<Vec<Value>>, ApiError> {
+) -> Result<Json<Vec<Value>>, HttpError> {
     optional_viewer(&auth, &[Scope::READ_ACCOUNTS])?;
     let account = woolly
         .account(path_id(&id)?)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(HttpError::not_found)?;
     featured_list(&woolly, &account).await
 }
 
@@ -83,7 +83,7 @@ async fn create(
     State(woolly): State<Woolly>,
     auth: Auth,
     ApiParams(params): ApiParams<FeatureParams>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
     let tag = woolly.feature_tag(account, &params.name).await?;
     Ok(Json(featured_tag_entity(&woolly, account, &tag)))
@@ -93,7 +93,7 @@ async fn destroy(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
     woolly
         .unfeature_tag(account, Some(path_id(&id)?), None)
@@ -104,7 +104,7 @@ async fn destroy(
 async fn suggestions(
     State(woolly): State<Woolly>,
     auth: Auth,
-) -> Result<Json<Vec<Value>>, ApiError> {
+) -> Result<Json<Vec<Value>>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_ACCOUNTS])?.user()?;
     let tags = woolly.featured_tag_suggestions(account).await?;
     Ok(Json(
@@ -119,7 +119,7 @@ async fn set_featured(
     auth: &Auth,
     name: &str,
     feature: bool,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
     if feature {
         woolly.feature_tag(account, name).await?;
@@ -134,7 +134,7 @@ async fn feature(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(name): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     set_featured(&woolly, &auth, &name, true).await
 }
 
@@ -142,7 +142,7 @@ async fn unfeature(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(name): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     set_featured(&woolly, &auth, &name, false).await
 }
 
@@ -151,7 +151,7 @@ async fn set_endorsed(
     auth: &Auth,
     id: &str,
     endorse: bool,
-) -> Result<Json<RelationshipEntity>, ApiError> {
+) -> Result<Json<RelationshipEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
     let relationship = woolly.endorse(account, path_id(id)?, endorse).await?;
     Ok(Json(RelationshipEntity::new(&relationship)))
@@ -161,7 +161,7 @@ async fn endorse(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<RelationshipEntity>, ApiError> {
+) -> Result<Json<RelationshipEntity>, HttpError> {
     set_endorsed(&woolly, &auth, &id, true).await
 }
 
@@ -169,7 +169,7 @@ async fn unendorse(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<RelationshipEntity>, ApiError> {
+) -> Result<Json<RelationshipEntity>, HttpError> {
     set_endorsed(&woolly, &auth, &id, false).await
 }
 
@@ -178,7 +178,7 @@ async fn own_endorsements(
     auth: Auth,
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
-) -> Result<Paged<crate::entities::AccountEntity>, ApiError> {
+) -> Result<Paged<crate::entities::AccountEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_ACCOUNTS])?.user()?;
     let rows = woolly
         .endorsements(Some(account.id), account.id, params.page(40, 80)?)
@@ -192,12 +192,12 @@ async fn endorsements_of(
     Path(id): Path<String>,
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
-) -> Result<Paged<crate::entities::AccountEntity>, ApiError> {
+) -> Result<Paged<crate::entities::AccountEntity>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_ACCOUNTS])?;
     let account = woolly
         .account(path_id(&id)?)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(HttpError::not_found)?;
     let rows = woolly
         .endorsements(viewer, account.id, params.page(40, 80)?)
         .await?;

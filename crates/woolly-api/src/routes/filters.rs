@@ -14,9 +14,9 @@ use woolly_core::filters::{FilterDraft, KeywordDraft};
 
 use crate::auth::{Auth, path_id};
 use crate::entities::{FilterEntity, FilterKeywordEntity, FilterStatusEntity};
-use crate::error::ApiError;
-use crate::extract::ApiParams;
-use crate::lenient;
+use woolly_http::error::HttpError;
+use woolly_http::extract::ApiParams;
+use woolly_http::lenient;
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -101,7 +101,7 @@ struct KeywordParams {
 
 impl KeywordParams {
     /// An id that is not a number names no keyword (404, as Rails' `find` answers).
-    fn draft(self) -> Result<KeywordDraft, ApiError> {
+    fn draft(self) -> Result<KeywordDraft, HttpError> {
         let id = match self.id.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(id) => Some(path_id(id)?),
@@ -158,7 +158,7 @@ fn keyword_entries<'de, D: Deserializer<'de>>(
 }
 
 impl FilterParams {
-    fn draft(self) -> Result<FilterDraft, ApiError> {
+    fn draft(self) -> Result<FilterDraft, HttpError> {
         Ok(FilterDraft {
             title: self.title,
             context: self.context,
@@ -176,7 +176,7 @@ impl FilterParams {
 async fn index(
     State(woolly): State<Woolly>,
     auth: Auth,
-) -> Result<Json<Vec<FilterEntity>>, ApiError> {
+) -> Result<Json<Vec<FilterEntity>>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_FILTERS])?.user()?;
     let filters = woolly.filters(account.id).await?;
     Ok(Json(filters.iter().map(FilterEntity::new).collect()))
@@ -186,7 +186,7 @@ async fn show(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<FilterEntity>, ApiError> {
+) -> Result<Json<FilterEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_FILTERS])?.user()?;
     let filter = woolly.filter(account.id, path_id(&id)?).await?;
     Ok(Json(FilterEntity::new(&filter)))
@@ -196,7 +196,7 @@ async fn create(
     State(woolly): State<Woolly>,
     auth: Auth,
     ApiParams(params): ApiParams<FilterParams>,
-) -> Result<Json<FilterEntity>, ApiError> {
+) -> Result<Json<FilterEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
     let filter = woolly.create_filter(account, params.draft()?).await?;
     Ok(Json(FilterEntity::new(&filter)))
@@ -208,7 +208,7 @@ async fn update(
     auth: Auth,
     Path(id): Path<String>,
     ApiParams(params): ApiParams<FilterParams>,
-) -> Result<Json<FilterEntity>, ApiError> {
+) -> Result<Json<FilterEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
     let filter = woolly
         .update_filter(account, path_id(&id)?, params.draft()?)
@@ -220,7 +220,7 @@ async fn destroy(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
     woolly.delete_filter(account, path_id(&id)?).await?;
     Ok(Json(json!({})))
@@ -237,7 +237,7 @@ async fn keywords(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<Vec<FilterKeywordEntity>>, ApiError> {
+) -> Result<Json<Vec<FilterKeywordEntity>>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_FILTERS])?.user()?;
     let keywords = woolly.filter_keywords(account.id, path_id(&id)?).await?;
     Ok(Json(
@@ -250,7 +250,7 @@ async fn add_keyword(
     auth: Auth,
     Path(id): Path<String>,
     ApiParams(params): ApiParams<OneKeywordParams>,
-) -> Result<Json<FilterKeywordEntity>, ApiError> {
+) -> Result<Json<FilterKeywordEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
     let keyword = woolly
         .add_filter_keyword(account, path_id(&id)?, params.keyword, params.whole_word)
@@ -262,7 +262,7 @@ async fn show_keyword(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<FilterKeywordEntity>, ApiError> {
+) -> Result<Json<FilterKeywordEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_FILTERS])?.user()?;
     let keyword = woolly.filter_keyword(account.id, path_id(&id)?).await?;
     Ok(Json(FilterKeywordEntity::new(&keyword)))
@@ -273,7 +273,7 @@ async fn update_keyword(
     auth: Auth,
     Path(id): Path<String>,
     ApiParams(params): ApiParams<OneKeywordParams>,
-) -> Result<Json<FilterKeywordEntity>, ApiError> {
+) -> Result<Json<FilterKeywordEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
     let keyword = woolly
         .update_filter_keyword(account, path_id(&id)?, params.keyword, params.whole_word)
@@ -285,7 +285,7 @@ async fn destroy_keyword(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
     woolly.delete_filter_keyword(account, path_id(&id)?).await?;
     Ok(Json(json!({})))
@@ -301,7 +301,7 @@ async fn statuses(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<Vec<FilterStatusEntity>>, ApiError> {
+) -> Result<Json<Vec<FilterStatusEntity>>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_FILTERS])?.user()?;
     let statuses = woolly.filter_statuses(account.id, path_id(&id)?).await?;
     Ok(Json(statuses.iter().map(FilterStatusEntity::new).collect()))
@@ -312,7 +312,7 @@ async fn add_status(
     auth: Auth,
     Path(id): Path<String>,
     ApiParams(params): ApiParams<StatusParams>,
-) -> Result<Json<FilterStatusEntity>, ApiError> {
+) -> Result<Json<FilterStatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
     // A status id that is not a number names no status.
     let status_id = params
@@ -329,7 +329,7 @@ async fn show_status(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<FilterStatusEntity>, ApiError> {
+) -> Result<Json<FilterStatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_FILTERS])?.user()?;
     let status = woolly.filter_status(account.id, path_id(&id)?).await?;
     Ok(Json(FilterStatusEntity::new(&status)))
@@ -339,7 +339,7 @@ async fn destroy_status(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
     woolly.delete_filter_status(account, path_id(&id)?).await?;
     Ok(Json(json!({})))

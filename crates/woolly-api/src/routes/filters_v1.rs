@@ -13,9 +13,9 @@ use woolly_core::filters::V1FilterDraft;
 use super::filters::{expires_in, optional_list};
 use crate::auth::{Auth, path_id};
 use crate::entities::V1FilterEntity;
-use crate::error::ApiError;
-use crate::extract::ApiParams;
-use crate::lenient;
+use woolly_http::error::HttpError;
+use woolly_http::extract::ApiParams;
+use woolly_http::lenient;
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -54,7 +54,7 @@ impl V1FilterParams {
 async fn index(
     State(woolly): State<Woolly>,
     auth: Auth,
-) -> Result<Json<Vec<V1FilterEntity>>, ApiError> {
+) -> Result<Json<Vec<V1FilterEntity>>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_FILTERS])?.user()?;
     let filters = woolly.v1_filters(account.id).await?;
     Ok(Json(filters.iter().map(V1FilterEntity::new).collect()))
@@ -64,7 +64,7 @@ async fn show(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<V1FilterEntity>, ApiError> {
+) -> Result<Json<V1FilterEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_FILTERS])?.user()?;
     let filter = woolly.v1_filter(account.id, path_id(&id)?).await?;
     Ok(Json(V1FilterEntity::new(&filter)))
@@ -74,7 +74,7 @@ async fn create(
     State(woolly): State<Woolly>,
     auth: Auth,
     ApiParams(params): ApiParams<V1FilterParams>,
-) -> Result<Json<V1FilterEntity>, ApiError> {
+) -> Result<Json<V1FilterEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
     let filter = woolly.create_v1_filter(account, params.draft()).await?;
     Ok(Json(V1FilterEntity::new(&filter)))
@@ -85,7 +85,7 @@ async fn update(
     auth: Auth,
     Path(id): Path<String>,
     ApiParams(params): ApiParams<V1FilterParams>,
-) -> Result<Json<V1FilterEntity>, ApiError> {
+) -> Result<Json<V1FilterEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
     let filter = woolly
         .update_v1_filter(account, path_id(&id)?, params.draft())
@@ -97,7 +97,7 @@ async fn destroy(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
     woolly.delete_v1_filter(account, path_id(&id)?).await?;
     Ok(Json(json!({})))

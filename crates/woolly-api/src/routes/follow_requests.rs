@@ -9,9 +9,9 @@ use woolly_core::auth::Scope;
 
 use crate::auth::{Auth, path_id};
 use crate::entities::{AccountEntity, RelationshipEntity};
-use crate::error::ApiError;
-use crate::extract::ApiQuery;
-use crate::pagination::{PageParams, Paged};
+use woolly_http::error::HttpError;
+use woolly_http::extract::ApiQuery;
+use woolly_http::pagination::{PageParams, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -25,7 +25,7 @@ async fn list(
     auth: Auth,
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
-) -> Result<Paged<AccountEntity>, ApiError> {
+) -> Result<Paged<AccountEntity>, HttpError> {
     let (account, _) = auth
         .require(&[Scope::FOLLOW, Scope::READ_FOLLOWS])?
         .user()?;
@@ -40,7 +40,7 @@ async fn answer(
     auth: &Auth,
     id: &str,
     authorize: bool,
-) -> Result<Json<RelationshipEntity>, ApiError> {
+) -> Result<Json<RelationshipEntity>, HttpError> {
     let (account, _) = auth
         .require(&[Scope::FOLLOW, Scope::WRITE_FOLLOWS])?
         .user()?;
@@ -54,7 +54,7 @@ async fn authorize(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<RelationshipEntity>, ApiError> {
+) -> Result<Json<RelationshipEntity>, HttpError> {
     answer(&woolly, &auth, &id, true).await
 }
 
@@ -62,6 +62,6 @@ async fn reject(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<RelationshipEntity>, ApiError> {
+) -> Result<Json<RelationshipEntity>, HttpError> {
     answer(&woolly, &auth, &id, false).await
 }

@@ -6,18 +6,18 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use woolly_core::Woolly;
 
-use crate::error::ApiError;
+use woolly_http::error::HttpError;
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new().route("/health", get(health))
 }
 
-async fn health(State(woolly): State<Woolly>) -> Result<&'static str, ApiError> {
+async fn health(State(woolly): State<Woolly>) -> Result<&'static str, HttpError> {
     match woolly.check_health().await {
         Ok(()) => Ok("OK"),
         Err(error) => {
             tracing::error!(%error, "health check failed");
-            Err(ApiError::new(
+            Err(HttpError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Database unavailable",
             ))

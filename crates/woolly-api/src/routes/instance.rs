@@ -11,7 +11,7 @@ use woolly_core::Woolly;
 use woolly_core::instance::{InstanceStats, SiteText};
 
 use crate::entities::{AccountEntity, CustomEmojiEntity, InstanceV1, InstanceV2, date, iso8601};
-use crate::error::ApiError;
+use woolly_http::error::HttpError;
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -31,7 +31,7 @@ pub(super) fn router() -> Router<Woolly> {
 
 async fn custom_emojis(
     State(woolly): State<Woolly>,
-) -> Result<Json<Vec<CustomEmojiEntity>>, ApiError> {
+) -> Result<Json<Vec<CustomEmojiEntity>>, HttpError> {
     let emojis = woolly.custom_emojis().await?;
     Ok(Json(emojis.iter().map(CustomEmojiEntity::new).collect()))
 }
@@ -41,20 +41,20 @@ fn dated_text(text: &SiteText) -> Json<Value> {
     Json(json!({ "updated_at": iso8601(text.updated_at), "content": text.html }))
 }
 
-async fn extended_description(State(woolly): State<Woolly>) -> Result<Json<Value>, ApiError> {
+async fn extended_description(State(woolly): State<Woolly>) -> Result<Json<Value>, HttpError> {
     Ok(dated_text(&woolly.extended_description().await?))
 }
 
-async fn privacy_policy(State(woolly): State<Woolly>) -> Result<Json<Value>, ApiError> {
+async fn privacy_policy(State(woolly): State<Woolly>) -> Result<Json<Value>, HttpError> {
     Ok(dated_text(&woolly.privacy_policy().await?))
 }
 
 /// `TermsOfService` (Mastodon 4.4); 404 when the operator published none, as Mastodon answers.
-async fn terms_of_service(State(woolly): State<Woolly>) -> Result<Json<Value>, ApiError> {
+async fn terms_of_service(State(woolly): State<Woolly>) -> Result<Json<Value>, HttpError> {
     let terms = woolly
         .terms_of_service()
         .await?
-        .ok_or(ApiError::not_found())?;
+        .ok_or(HttpError::not_found())?;
     Ok(Json(json!({
         "effective_date": date(terms.updated_at),
         "effective": true,
@@ -64,7 +64,7 @@ async fn terms_of_service(State(woolly): State<Woolly>) -> Result<Json<Value>, A
 }
 
 /// Weekly activity, this week first; every figure a string, weeks in Unix seconds.
-async fn activity(State(woolly): State<Woolly>) -> Result<Json<Vec<Value>>, ApiError> {
+async fn activity(State(woolly): State<Woolly>) -> Result<Json<Vec<Value>>, HttpError> {
     let weeks = woolly.weekly_activity().await?;
     Ok(Json(
         weeks
@@ -85,12 +85,12 @@ async fn rules(State(woolly): State<Woolly>) -> Json<Vec<Value>> {
     Json(crate::entities::instance_rules(woolly.config()))
 }
 
-async fn peers(State(woolly): State<Woolly>) -> Result<Json<Vec<String>>, ApiError> {
+async fn peers(State(woolly): State<Woolly>) -> Result<Json<Vec<String>>, HttpError> {
     Ok(Json(woolly.peers().await?))
 }
 
 /// The figures and contact account of the instance document (read at most once a minute).
-async fn overview(woolly: &Woolly) -> Result<(InstanceStats, Option<AccountEntity>), ApiError> {
+async fn overview(woolly: &Woolly) -> Result<(InstanceStats, Option<AccountEntity>), HttpError> {
     let overview = woolly.instance_overview().await?;
     let contact = overview
         .contact
@@ -105,7 +105,7 @@ const INSTANCE_CACHE_CONTROL: [(header::HeaderName, &str); 1] =
 
 async fn instance_v2(
     State(woolly): State<Woolly>,
-) -> Result<([(header::HeaderName, &'static str); 1], Json<InstanceV2>), ApiError> {
+) -> Result<([(header::HeaderName, &'static str); 1], Json<InstanceV2>), HttpError> {
     let (stats, contact) = overview(&woolly).await?;
     Ok((
         INSTANCE_CACHE_CONTROL,
@@ -115,7 +115,7 @@ async fn instance_v2(
 
 async fn instance_v1(
     State(woolly): State<Woolly>,
-) -> Result<([(header::HeaderName, &'static str); 1], Json<InstanceV1>), ApiError> {
+) -> Result<([(header::HeaderName, &'static str); 1], Json<InstanceV1>), HttpError> {
     let (stats, contact) = overview(&woolly).await?;
     Ok((
         INSTANCE_CACHE_CONTROL,

@@ -14,10 +14,10 @@ use woolly_core::lists::{ListEdit, RepliesPolicy};
 
 use crate::auth::{Auth, path_id};
 use crate::entities::{AccountEntity, ListEntity, StatusEntity};
-use crate::error::ApiError;
-use crate::extract::{ApiParams, ApiQuery};
-use crate::lenient;
-use crate::pagination::{PageParams, Paged};
+use woolly_http::error::HttpError;
+use woolly_http::extract::{ApiParams, ApiQuery};
+use woolly_http::lenient;
+use woolly_http::pagination::{PageParams, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -34,7 +34,7 @@ pub(super) fn router() -> Router<Woolly> {
 async fn index(
     State(woolly): State<Woolly>,
     auth: Auth,
-) -> Result<Json<Vec<ListEntity>>, ApiError> {
+) -> Result<Json<Vec<ListEntity>>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_LISTS])?.user()?;
     let lists = woolly.lists(account.id).await?;
     Ok(Json(lists.iter().map(ListEntity::new).collect()))
@@ -44,7 +44,7 @@ async fn show(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<ListEntity>, ApiError> {
+) -> Result<Json<ListEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_LISTS])?.user()?;
     let list = woolly.list(account.id, path_id(&id)?).await?;
     Ok(Json(ListEntity::new(&list)))
@@ -59,7 +59,7 @@ struct ListParams {
 }
 
 impl ListParams {
-    fn edit(self) -> Result<ListEdit, ApiError> {
+    fn edit(self) -> Result<ListEdit, HttpError> {
         let replies_policy = match self.replies_policy.as_deref() {
             None | Some("") => None,
             Some(text) => Some(RepliesPolicy::parse(text)?),
@@ -76,7 +76,7 @@ async fn create(
     State(woolly): State<Woolly>,
     auth: Auth,
     ApiParams(params): ApiParams<ListParams>,
-) -> Result<Json<ListEntity>, ApiError> {
+) -> Result<Json<ListEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_LISTS])?.user()?;
     let list = woolly.create_list(account, params.edit()?).await?;
     Ok(Json(ListEntity::new(&list)))
@@ -88,7 +88,7 @@ async fn update(
     auth: Auth,
     Path(id): Path<String>,
     ApiParams(params): ApiParams<ListParams>,
-) -> Result<Json<ListEntity>, ApiError> {
+) -> Result<Json<ListEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_LISTS])?.user()?;
     let list = woolly
         .update_list(account, path_id(&id)?, params.edit()?)
@@ -100,7 +100,7 @@ async fn destroy(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_LISTS])?.user()?;
     woolly.delete_list(account, path_id(&id)?).await?;
     Ok(Json(json!({})))
@@ -113,7 +113,7 @@ async fn members(
     Path(id): Path<String>,
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
-) -> Result<Paged<AccountEntity>, ApiError> {
+) -> Result<Paged<AccountEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_LISTS])?.user()?;
     let everyone = params
         .limit
@@ -145,7 +145,7 @@ struct MembersParams {
 
 impl MembersParams {
     /// The account ids; one that is not a number names no account (404, as in Mastodon).
-    fn ids(&self) -> Result<Vec<i64>, ApiError> {
+    fn ids(&self) -> Result<Vec<i64>, HttpError> {
         self.account_ids.iter().map(|id| path_id(id)).collect()
     }
 }
@@ -155,7 +155,7 @@ async fn add_members(
     auth: Auth,
     Path(id): Path<String>,
     ApiParams(params): ApiParams<MembersParams>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_LISTS])?.user()?;
     woolly
         .add_to_list(account, path_id(&id)?, &params.ids()?)
@@ -168,7 +168,7 @@ async fn remove_members(
     auth: Auth,
     Path(id): Path<String>,
     ApiParams(params): ApiParams<MembersParams>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_LISTS])?.user()?;
     // Ids that are not numbers name no member: nothing to remove.
     let ids: Vec<i64> = params
@@ -187,7 +187,7 @@ async fn containing(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<Vec<ListEntity>>, ApiError> {
+) -> Result<Json<Vec<ListEntity>>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_LISTS])?.user()?;
     let lists = woolly.lists_containing(account.id, path_id(&id)?).await?;
     Ok(Json(lists.iter().map(ListEntity::new).collect()))
@@ -199,7 +199,7 @@ async fn timeline(
     Path(id): Path<String>,
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
-) -> Result<Paged<StatusEntity>, ApiError> {
+) -> Result<Paged<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_LISTS])?.user()?;
     let listing = woolly
         .list_timeline(account.id, path_id(&id)?, params.page(20, 40)?)

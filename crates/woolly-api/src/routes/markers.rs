@@ -14,9 +14,9 @@ use woolly_core::profile::Marker;
 
 use crate::auth::Auth;
 use crate::entities::iso8601;
-use crate::error::ApiError;
-use crate::extract::{ApiParams, ApiQuery};
-use crate::lenient;
+use woolly_http::error::HttpError;
+use woolly_http::extract::{ApiParams, ApiQuery};
+use woolly_http::lenient;
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new().route("/api/v1/markers", get(show).post(update))
@@ -49,7 +49,7 @@ async fn show(
     State(woolly): State<Woolly>,
     auth: Auth,
     ApiQuery(params): ApiQuery<ShowParams>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_STATUSES])?.user()?;
     Ok(Json(render(
         &woolly.markers(account.id, &params.timeline).await?,
@@ -66,7 +66,7 @@ async fn update(
     State(woolly): State<Woolly>,
     auth: Auth,
     ApiParams(params): ApiParams<BTreeMap<String, Position>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_STATUSES])?.user()?;
     let mut positions = Vec::new();
     for (timeline, position) in params {
@@ -75,7 +75,7 @@ async fn update(
             .as_deref()
             .and_then(|id| id.parse::<i64>().ok())
             .ok_or_else(|| {
-                ApiError::unprocessable(format!("Invalid last_read_id for {timeline}"))
+                HttpError::unprocessable(format!("Invalid last_read_id for {timeline}"))
             })?;
         positions.push((timeline, id));
     }

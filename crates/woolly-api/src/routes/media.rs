@@ -13,8 +13,8 @@ use woolly_core::media::parse_focus;
 
 use crate::auth::{Auth, path_id};
 use crate::entities::MediaEntity;
-use crate::error::ApiError;
-use crate::extract::ApiParams;
+use woolly_http::error::HttpError;
+use woolly_http::extract::ApiParams;
 
 /// Room for Mastodon's 16 MiB image limit plus the multipart framing; the image limit itself
 /// is checked by the media processing (with its own error).
@@ -33,7 +33,7 @@ async fn upload(
     State(woolly): State<Woolly>,
     auth: Auth,
     mut multipart: Multipart,
-) -> Result<Json<MediaEntity>, ApiError> {
+) -> Result<Json<MediaEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_MEDIA])?.user()?;
     let mut bytes = None;
     let mut description = None;
@@ -70,18 +70,18 @@ async fn upload(
         }
     }
     let bytes =
-        bytes.ok_or_else(|| ApiError::unprocessable("Validation failed: File can't be blank"))?;
+        bytes.ok_or_else(|| HttpError::unprocessable("Validation failed: File can't be blank"))?;
     let media = woolly
         .upload_media(account, bytes, description, focus)
         .await?;
     Ok(Json(MediaEntity::new(&media)))
 }
 
-fn multipart_error(message: &str, status: axum::http::StatusCode) -> ApiError {
+fn multipart_error(message: &str, status: axum::http::StatusCode) -> HttpError {
     if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::new(status, "Request body is too large")
+        HttpError::new(status, "Request body is too large")
     } else {
-        ApiError::unprocessable(format!("Invalid multipart body: {message}"))
+        HttpError::unprocessable(format!("Invalid multipart body: {message}"))
     }
 }
 
@@ -89,7 +89,7 @@ async fn show(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<MediaEntity>, ApiError> {
+) -> Result<Json<MediaEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_MEDIA])?.user()?;
     Ok(Json(MediaEntity::new(
         &woolly.own_media(account, path_id(&id)?).await?,
@@ -107,7 +107,7 @@ async fn update(
     auth: Auth,
     Path(id): Path<String>,
     ApiParams(params): ApiParams<UpdateParams>,
-) -> Result<Json<MediaEntity>, ApiError> {
+) -> Result<Json<MediaEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_MEDIA])?.user()?;
     let focus = params.focus.as_deref().map(parse_focus).transpose()?;
     let media = woolly
@@ -119,7 +119,7 @@ async fn update(
 async fn file(
     State(woolly): State<Woolly>,
     Path((id, file)): Path<(String, String)>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, HttpError> {
     let id = path_id(&id)?;
     // Uploads (original and preview) and custom emojis; nothing else lives in the media store.
     if !matches!(
@@ -134,7 +134,7 @@ async fn file(
             | "header.png"
             | "header.jpg"
     ) {
-        return Err(ApiError::not_found());
+        return Err(HttpError::not_found());
     }
     let (bytes, content_type) = woolly.media_file(format!("{id}/{file}")).await?;
     Ok((

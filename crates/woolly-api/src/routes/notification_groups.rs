@@ -20,10 +20,10 @@ use woolly_core::notifications::{GROUPED_KINDS, NotificationGroup, group_notific
 
 use crate::auth::Auth;
 use crate::entities::{AccountEntity, StatusEntity, iso8601};
-use crate::error::ApiError;
-use crate::extract::ApiQuery;
-use crate::lenient;
-use crate::pagination::{PageParams, Paged};
+use woolly_http::error::HttpError;
+use woolly_http::extract::ApiQuery;
+use woolly_http::lenient;
+use woolly_http::pagination::{PageParams, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -108,14 +108,14 @@ async fn list(
     auth: Auth,
     ApiQuery(params): ApiQuery<ListParams>,
     uri: Uri,
-) -> Result<axum::response::Response, ApiError> {
+) -> Result<axum::response::Response, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_NOTIFICATIONS])?.user()?;
     if params
         .expand_accounts
         .as_deref()
         .is_some_and(|mode| mode != "full")
     {
-        return Err(ApiError::unprocessable(
+        return Err(HttpError::unprocessable(
             "Only expand_accounts=full is supported on this server yet",
         ));
     }
@@ -137,7 +137,7 @@ async fn list(
 }
 
 /// The notifications of one group (searching the recent ones, where groups live).
-async fn group(woolly: &Woolly, viewer: i64, key: &str) -> Result<NotificationGroup, ApiError> {
+async fn group(woolly: &Woolly, viewer: i64, key: &str) -> Result<NotificationGroup, HttpError> {
     let page = woolly_core::Page {
         max_id: None,
         since_id: None,
@@ -148,14 +148,14 @@ async fn group(woolly: &Woolly, viewer: i64, key: &str) -> Result<NotificationGr
     group_notifications(views, &grouped_kinds(&[]))
         .into_iter()
         .find(|group| group.key == key)
-        .ok_or_else(ApiError::not_found)
+        .ok_or_else(HttpError::not_found)
 }
 
 async fn show(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(key): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_NOTIFICATIONS])?.user()?;
     let found = group(&woolly, account.id, &key).await?;
     Ok(Json(render(&woolly, account.id, &[found])))
@@ -165,7 +165,7 @@ async fn accounts(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(key): Path<String>,
-) -> Result<Json<Vec<AccountEntity>>, ApiError> {
+) -> Result<Json<Vec<AccountEntity>>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_NOTIFICATIONS])?.user()?;
     let found = group(&woolly, account.id, &key).await?;
     Ok(Json(
@@ -181,7 +181,7 @@ async fn dismiss(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(key): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_NOTIFICATIONS])?.user()?;
     let found = group(&woolly, account.id, &key).await?;
     for notification in &found.notifications {
@@ -202,7 +202,7 @@ async fn unread_count(
     State(woolly): State<Woolly>,
     auth: Auth,
     ApiQuery(params): ApiQuery<UnreadParams>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_NOTIFICATIONS])?.user()?;
     let limit = params
         .limit

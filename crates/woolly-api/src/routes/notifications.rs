@@ -12,10 +12,10 @@ use woolly_core::auth::Scope;
 
 use crate::auth::{Auth, path_id};
 use crate::entities::NotificationEntity;
-use crate::error::ApiError;
-use crate::extract::ApiQuery;
-use crate::lenient;
-use crate::pagination::{PageParams, Paged};
+use woolly_http::error::HttpError;
+use woolly_http::extract::ApiQuery;
+use woolly_http::lenient;
+use woolly_http::pagination::{PageParams, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -40,7 +40,7 @@ async fn list(
     auth: Auth,
     ApiQuery(params): ApiQuery<ListParams>,
     uri: Uri,
-) -> Result<Paged<NotificationEntity>, ApiError> {
+) -> Result<Paged<NotificationEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_NOTIFICATIONS])?.user()?;
     let (views, cursors) = woolly
         .notifications(
@@ -61,7 +61,7 @@ async fn show(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<NotificationEntity>, ApiError> {
+) -> Result<Json<NotificationEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_NOTIFICATIONS])?.user()?;
     let view = woolly.notification(account.id, path_id(&id)?).await?;
     Ok(Json(NotificationEntity::new(
@@ -75,7 +75,7 @@ async fn dismiss(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_NOTIFICATIONS])?.user()?;
     woolly
         .dismiss_notifications(account.id, Some(path_id(&id)?))
@@ -83,7 +83,7 @@ async fn dismiss(
     Ok(Json(json!({})))
 }
 
-async fn clear(State(woolly): State<Woolly>, auth: Auth) -> Result<Json<Value>, ApiError> {
+async fn clear(State(woolly): State<Woolly>, auth: Auth) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_NOTIFICATIONS])?.user()?;
     woolly.dismiss_notifications(account.id, None).await?;
     Ok(Json(json!({})))

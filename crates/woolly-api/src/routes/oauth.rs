@@ -15,8 +15,8 @@ use serde_json::json;
 use woolly_core::oauth::{AuthorizationRequest, OAuthError, OOB_REDIRECT_URI};
 use woolly_core::{CoreError, Woolly};
 
-use crate::error::ApiError;
-use crate::extract::{ApiParams, ApiQuery, percent_encode};
+use woolly_http::error::HttpError;
+use woolly_http::extract::{ApiParams, ApiQuery, percent_encode};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -88,7 +88,7 @@ struct ErrorPage<'a> {
 fn page(status: StatusCode, template: &impl Template) -> Response {
     match template.render() {
         Ok(html) => (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
-        Err(error) => ApiError::internal(&error).into_response(),
+        Err(error) => HttpError::internal(&error).into_response(),
     }
 }
 
@@ -141,7 +141,7 @@ async fn render_form(
         .await;
     let (app, scopes) = match target {
         Ok(target) => target,
-        Err(CoreError::Store(cause)) => return ApiError::internal(&cause).into_response(),
+        Err(CoreError::Store(cause)) => return HttpError::internal(&cause).into_response(),
         Err(error) => return error_page(woolly, StatusCode::BAD_REQUEST, &describe(&error)),
     };
     page(
@@ -229,7 +229,7 @@ async fn authorize_decision(
     }
     let (account, _) = match woolly.sign_in(&params.login, &params.password).await {
         Ok(user) => user,
-        Err(CoreError::Store(cause)) => return ApiError::internal(&cause).into_response(),
+        Err(CoreError::Store(cause)) => return HttpError::internal(&cause).into_response(),
         Err(error) => {
             let message = describe(&error);
             return render_form(
@@ -256,7 +256,7 @@ async fn authorize_decision(
         .await
     {
         Ok(code) => code,
-        Err(CoreError::Store(cause)) => return ApiError::internal(&cause).into_response(),
+        Err(CoreError::Store(cause)) => return HttpError::internal(&cause).into_response(),
         Err(error) => return error_page(&woolly, StatusCode::BAD_REQUEST, &describe(&error)),
     };
     if is_oob {
@@ -309,8 +309,8 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     Some((id.to_owned(), secret.to_owned()))
 }
 
-fn missing(parameter: &str) -> ApiError {
-    ApiError::from(CoreError::OAuth(OAuthError::InvalidRequest(format!(
+fn missing(parameter: &str) -> HttpError {
+    HttpError::from(CoreError::OAuth(OAuthError::InvalidRequest(format!(
         "The request is missing a required parameter: {parameter}."
     ))))
 }
@@ -319,13 +319,13 @@ async fn token(
     State(woolly): State<Woolly>,
     headers: HeaderMap,
     ApiParams(params): ApiParams<TokenParams>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, HttpError> {
     let (client_id, client_secret) = match basic_credentials(&headers) {
         Some((id, secret)) => (Some(id), Some(secret)),
         None => (params.client_id.clone(), params.client_secret.clone()),
     };
     let client_id =
-        client_id.ok_or_else(|| ApiError::from(CoreError::OAuth(OAuthError::InvalidClient)))?;
+        client_id.ok_or_else(|| HttpError::from(CoreError::OAuth(OAuthError::InvalidClient)))?;
     let secret = client_secret.as_deref();
     let issued = match params.grant_type.as_deref() {
         Some("authorization_code") => {
@@ -385,13 +385,13 @@ async fn revoke(
     State(woolly): State<Woolly>,
     headers: HeaderMap,
     ApiParams(params): ApiParams<RevokeParams>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<serde_json::Value>, HttpError> {
     let (client_id, client_secret) = match basic_credentials(&headers) {
         Some((id, secret)) => (Some(id), Some(secret)),
         None => (params.client_id, params.client_secret),
     };
     let client_id =
-        client_id.ok_or_else(|| ApiError::from(CoreError::OAuth(OAuthError::InvalidClient)))?;
+        client_id.ok_or_else(|| HttpError::from(CoreError::OAuth(OAuthError::InvalidClient)))?;
     let token = params.token.ok_or_else(|| missing("token"))?;
     woolly
         .revoke_app_token(&client_id, client_secret.as_deref(), &token)

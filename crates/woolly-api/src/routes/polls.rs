@@ -12,9 +12,9 @@ use woolly_core::polls::PollDraft;
 
 use crate::auth::{Auth, optional_viewer, path_id};
 use crate::entities::PollEntity;
-use crate::error::ApiError;
-use crate::extract::ApiParams;
-use crate::lenient;
+use woolly_http::error::HttpError;
+use woolly_http::extract::ApiParams;
+use woolly_http::lenient;
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -28,7 +28,7 @@ async fn show(
     State(woolly): State<Woolly>,
     auth: Option<Auth>,
     Path(id): Path<String>,
-) -> Result<Json<PollEntity>, ApiError> {
+) -> Result<Json<PollEntity>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
     let poll = woolly.poll(viewer, path_id(&id)?).await?;
     Ok(Json(PollEntity::new(&poll)))
@@ -45,11 +45,11 @@ async fn vote(
     auth: Auth,
     Path(id): Path<String>,
     ApiParams(params): ApiParams<VoteParams>,
-) -> Result<Json<PollEntity>, ApiError> {
+) -> Result<Json<PollEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_STATUSES])?.user()?;
     if params.choices.is_empty() {
         // Rails' `params.require(:choices)`.
-        return Err(ApiError::new(
+        return Err(HttpError::new(
             StatusCode::BAD_REQUEST,
             "param is missing or the value is empty: choices",
         ));

@@ -16,9 +16,9 @@ use woolly_core::scheduled::{ScheduledParams, parse_datetime, unreadable_datetim
 
 use crate::auth::{Auth, path_id};
 use crate::entities::ScheduledStatusEntity;
-use crate::error::ApiError;
-use crate::extract::{ApiParams, ApiQuery};
-use crate::pagination::{PageParams, Paged};
+use woolly_http::error::HttpError;
+use woolly_http::extract::{ApiParams, ApiQuery};
+use woolly_http::pagination::{PageParams, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -31,7 +31,7 @@ pub(super) fn router() -> Router<Woolly> {
 
 /// A `scheduled_at` as given: none when absent or blank; a time Mastodon could not read is
 /// its 422.
-pub(super) fn scheduled_at(text: Option<&str>) -> Result<Option<i64>, ApiError> {
+pub(super) fn scheduled_at(text: Option<&str>) -> Result<Option<i64>, HttpError> {
     match text.map(str::trim) {
         None | Some("") => Ok(None),
         Some(text) => Ok(Some(parse_datetime(text).ok_or_else(unreadable_datetime)?)),
@@ -47,7 +47,7 @@ pub(super) async fn schedule(
     scheduled_at: i64,
     params: ScheduledParams,
     idempotency_key: Option<String>,
-) -> Result<Json<ScheduledStatusEntity>, ApiError> {
+) -> Result<Json<ScheduledStatusEntity>, HttpError> {
     let scheduled = woolly
         .schedule_status(account, user, scheduled_at, params, idempotency_key)
         .await?;
@@ -59,7 +59,7 @@ async fn index(
     auth: Auth,
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
-) -> Result<Paged<ScheduledStatusEntity>, ApiError> {
+) -> Result<Paged<ScheduledStatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_STATUSES])?.user()?;
     let scheduled = woolly
         .scheduled_statuses(account.id, params.page(20, 40)?)
@@ -76,7 +76,7 @@ async fn show(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<ScheduledStatusEntity>, ApiError> {
+) -> Result<Json<ScheduledStatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_STATUSES])?.user()?;
     let scheduled = woolly.scheduled_status(account.id, path_id(&id)?).await?;
     Ok(Json(ScheduledStatusEntity::new(&scheduled)))
@@ -93,7 +93,7 @@ async fn update(
     auth: Auth,
     Path(id): Path<String>,
     ApiParams(params): ApiParams<UpdateParams>,
-) -> Result<Json<ScheduledStatusEntity>, ApiError> {
+) -> Result<Json<ScheduledStatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_STATUSES])?.user()?;
     let id = path_id(&id)?;
     let scheduled = match scheduled_at(params.scheduled_at.as_deref()) {
@@ -112,7 +112,7 @@ async fn destroy(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_STATUSES])?.user()?;
     woolly
         .cancel_scheduled_status(account, path_id(&id)?)

@@ -12,9 +12,9 @@ use woolly_core::search::{SearchKind, SearchQuery, TagUsage};
 
 use crate::auth::{Auth, optional_viewer};
 use crate::entities::{AccountEntity, StatusEntity};
-use crate::error::ApiError;
-use crate::extract::ApiQuery;
-use crate::lenient;
+use woolly_http::error::HttpError;
+use woolly_http::extract::ApiQuery;
+use woolly_http::lenient;
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -37,13 +37,13 @@ async fn directory(
     State(woolly): State<Woolly>,
     auth: Option<Auth>,
     ApiQuery(params): ApiQuery<DirectoryParams>,
-) -> Result<Json<Vec<AccountEntity>>, ApiError> {
+) -> Result<Json<Vec<AccountEntity>>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_ACCOUNTS])?;
     let newest = match params.order.as_deref() {
         None | Some("") | Some("active") => false,
         Some("new") => true,
         Some(other) => {
-            return Err(ApiError::unprocessable(format!(
+            return Err(HttpError::unprocessable(format!(
                 "order must be active or new, not {other:?}"
             )));
         }
@@ -85,13 +85,13 @@ struct SearchParams {
     exclude_unreviewed: Option<bool>,
 }
 
-fn number(name: &str, value: &Option<String>, default: i64, max: i64) -> Result<i64, ApiError> {
+fn number(name: &str, value: &Option<String>, default: i64, max: i64) -> Result<i64, HttpError> {
     match value.as_deref() {
         None | Some("") => Ok(default),
         Some(text) => text
             .parse::<i64>()
             .map(|value| value.clamp(0, max))
-            .map_err(|_| ApiError::unprocessable(format!("Invalid {name}"))),
+            .map_err(|_| HttpError::unprocessable(format!("Invalid {name}"))),
     }
 }
 
@@ -110,20 +110,20 @@ async fn search(
     State(woolly): State<Woolly>,
     auth: Option<Auth>,
     ApiQuery(params): ApiQuery<SearchParams>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_SEARCH])?;
     let kind = match params.kind.as_deref() {
         None | Some("") => None,
         Some("accounts") => Some(SearchKind::Accounts),
         Some("hashtags") => Some(SearchKind::Hashtags),
         Some("statuses") => Some(SearchKind::Statuses),
-        Some(other) => return Err(ApiError::unprocessable(format!("Invalid type {other:?}"))),
+        Some(other) => return Err(HttpError::unprocessable(format!("Invalid type {other:?}"))),
     };
     // Mastodon refuses anonymous searches that would fetch remote data or page deep.
     if viewer.is_none()
         && (params.resolve.unwrap_or(false) || number("offset", &params.offset, 0, 10_000)? > 0)
     {
-        return Err(ApiError::unauthorized());
+        return Err(HttpError::unauthorized());
     }
     let _ = params.exclude_unreviewed;
     let query = SearchQuery {
@@ -148,7 +148,7 @@ async fn account_search(
     State(woolly): State<Woolly>,
     auth: Option<Auth>,
     ApiQuery(params): ApiQuery<SearchParams>,
-) -> Result<Json<Vec<AccountEntity>>, ApiError> {
+) -> Result<Json<Vec<AccountEntity>>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_ACCOUNTS])?;
     let query = SearchQuery {
         text: params.q,

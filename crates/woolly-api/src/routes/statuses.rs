@@ -8,19 +8,19 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use woolly_core::StatusRelation;
 use woolly_core::Woolly;
 use woolly_core::auth::Scope;
 use woolly_core::scheduled::ScheduledParams;
 use woolly_core::statuses::NewPost;
 use woolly_core::visibility::Visibility;
-use woolly_store::StatusRelation;
 
 use crate::auth::{Auth, optional_viewer, path_id};
 use crate::entities::{AccountEntity, StatusEntity};
-use crate::error::ApiError;
-use crate::extract::{ApiParams, ApiQuery};
-use crate::lenient;
-use crate::pagination::{PageParams, Paged};
+use woolly_http::error::HttpError;
+use woolly_http::extract::{ApiParams, ApiQuery};
+use woolly_http::lenient;
+use woolly_http::pagination::{PageParams, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -74,14 +74,14 @@ async fn create(
     auth: Auth,
     headers: HeaderMap,
     ApiParams(params): ApiParams<CreateParams>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, HttpError> {
     let (account, user) = auth.require(&[Scope::WRITE_STATUSES])?.user()?;
     let media_ids = parse_media_ids(&params.media_ids)?;
     let scheduled_at = super::scheduled_statuses::scheduled_at(params.scheduled_at.as_deref())?
         .filter(|at| *at > woolly_core::now_millis());
     // Refused rather than silently dropped: quotes are not built yet.
     if params.quoted_status_id.is_some() {
-        return Err(ApiError::unprocessable(
+        return Err(HttpError::unprocessable(
             "Quotes are not supported on this server yet",
         ));
     }
@@ -91,7 +91,7 @@ async fn create(
     };
     let in_reply_to_id = match params.in_reply_to_id.as_deref() {
         None | Some("") => None,
-        Some(text) => Some(text.parse().map_err(|_| ApiError::not_found())?),
+        Some(text) => Some(text.parse().map_err(|_| HttpError::not_found())?),
     };
     let idempotency_key = headers
         .get("idempotency-key")
@@ -146,7 +146,7 @@ async fn show(
     State(woolly): State<Woolly>,
     auth: Option<Auth>,
     Path(id): Path<String>,
-) -> Result<Json<StatusEntity>, ApiError> {
+) -> Result<Json<StatusEntity>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
     let view = woolly.status_view(viewer, path_id(&id)?).await?;
     Ok(Json(entity(&woolly, &view, viewer)))
@@ -156,7 +156,7 @@ async fn delete(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<StatusEntity>, ApiError> {
+) -> Result<Json<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_STATUSES])?.user()?;
     let view = woolly.delete_status(account, path_id(&id)?).await?;
     Ok(Json(StatusEntity::with_source(
@@ -170,7 +170,7 @@ async fn context(
     State(woolly): State<Woolly>,
     auth: Option<Auth>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
     let context = woolly.context(viewer, path_id(&id)?).await?;
     let render = |views: &[woolly_core::statuses::StatusView]| -> Vec<StatusEntity> {
@@ -192,7 +192,7 @@ async fn relate(
     relation: StatusRelation,
     id: &str,
     add: bool,
-) -> Result<Json<StatusEntity>, ApiError> {
+) -> Result<Json<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[scope])?.user()?;
     let id = path_id(id)?;
     let view = if add {
@@ -207,7 +207,7 @@ async fn favourite(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<StatusEntity>, ApiError> {
+) -> Result<Json<StatusEntity>, HttpError> {
     relate(
         &woolly,
         &auth,
@@ -223,7 +223,7 @@ async fn unfavourite(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<StatusEntity>, ApiError> {
+) -> Result<Json<StatusEntity>, HttpError> {
     relate(
         &woolly,
         &auth,
@@ -239,7 +239,7 @@ async fn bookmark(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<StatusEntity>, ApiError> {
+) -> Result<Json<StatusEntity>, HttpError> {
     relate(
         &woolly,
         &auth,
@@ -255,7 +255,7 @@ async fn unbookmark(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<StatusEntity>, ApiError> {
+) -> Result<Json<StatusEntity>, HttpError> {
     relate(
         &woolly,
         &auth,
@@ -277,7 +277,7 @@ async fn reblog(
     auth: Auth,
     Path(id): Path<String>,
     ApiParams(params): ApiParams<ReblogParams>,
-) -> Result<Json<StatusEntity>, ApiError> {
+) -> Result<Json<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_STATUSES])?.user()?;
     let visibility = match params.visibility.as_deref() {
         None | Some("") => None,
@@ -291,7 +291,7 @@ async fn unreblog(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<StatusEntity>, ApiError> {
+) -> Result<Json<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_STATUSES])?.user()?;
     let view = woolly.unreblog(account, path_id(&id)?).await?;
     Ok(Json(entity(&woolly, &view, Some(account.id))))
@@ -304,7 +304,7 @@ async fn actors(
     reblogs: bool,
     params: &PageParams,
     uri: &Uri,
-) -> Result<Paged<AccountEntity>, ApiError> {
+) -> Result<Paged<AccountEntity>, HttpError> {
     let viewer = optional_viewer(auth, &[Scope::READ_ACCOUNTS])?;
     let rows = woolly
         .status_actors(viewer, path_id(id)?, reblogs, params.page(40, 80)?)
@@ -336,7 +336,7 @@ async fn favourited_by(
     Path(id): Path<String>,
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
-) -> Result<Paged<AccountEntity>, ApiError> {
+) -> Result<Paged<AccountEntity>, HttpError> {
     actors(&woolly, &auth, &id, false, &params, &uri).await
 }
 
@@ -346,7 +346,7 @@ async fn reblogged_by(
     Path(id): Path<String>,
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
-) -> Result<Paged<AccountEntity>, ApiError> {
+) -> Result<Paged<AccountEntity>, HttpError> {
     actors(&woolly, &auth, &id, true, &params, &uri).await
 }
 
@@ -354,7 +354,7 @@ async fn pin(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<StatusEntity>, ApiError> {
+) -> Result<Json<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
     let view = woolly.pin(account, path_id(&id)?).await?;
     Ok(Json(entity(&woolly, &view, Some(account.id))))
@@ -364,7 +364,7 @@ async fn unpin(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<StatusEntity>, ApiError> {
+) -> Result<Json<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
     let view = woolly.unpin(account, path_id(&id)?).await?;
     Ok(Json(entity(&woolly, &view, Some(account.id))))
@@ -387,10 +387,10 @@ async fn edit(
     auth: Auth,
     Path(id): Path<String>,
     ApiParams(params): ApiParams<EditParams>,
-) -> Result<Json<StatusEntity>, ApiError> {
+) -> Result<Json<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_STATUSES])?.user()?;
     if params.poll.is_some() {
-        return Err(ApiError::unprocessable(
+        return Err(HttpError::unprocessable(
             "Polls are not supported on this server yet",
         ));
     }
@@ -410,7 +410,7 @@ async fn history(
     State(woolly): State<Woolly>,
     auth: Option<Auth>,
     Path(id): Path<String>,
-) -> Result<Json<Vec<Value>>, ApiError> {
+) -> Result<Json<Vec<Value>>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
     let versions = woolly.status_history(viewer, path_id(&id)?).await?;
     let config = woolly.config();
@@ -437,7 +437,7 @@ async fn source(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_STATUSES])?.user()?;
     let (text, spoiler_text) = woolly.status_source(account, path_id(&id)?).await?;
     Ok(Json(
@@ -446,9 +446,9 @@ async fn source(
 }
 
 /// Upload ids as sent (strings); one that is not a number names no upload.
-fn parse_media_ids(ids: &[String]) -> Result<Vec<i64>, ApiError> {
+fn parse_media_ids(ids: &[String]) -> Result<Vec<i64>, HttpError> {
     ids.iter()
         .map(|id| id.parse::<i64>())
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| ApiError::unprocessable("Validation failed: Media attachments are invalid"))
+        .map_err(|_| HttpError::unprocessable("Validation failed: Media attachments are invalid"))
 }

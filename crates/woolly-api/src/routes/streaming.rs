@@ -25,7 +25,7 @@ use woolly_core::events::{Delivery, Event, Stream};
 use woolly_core::{CoreError, Woolly};
 
 use crate::entities::{NotificationEntity, StatusEntity};
-use crate::error::ApiError;
+use woolly_http::error::HttpError;
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -58,7 +58,7 @@ fn stream_token(headers: &HeaderMap, query: &HashMap<String, String>) -> Option<
         .filter(|token| !token.is_empty())
 }
 
-async fn authenticate(woolly: &Woolly, token: Option<&str>) -> Result<Viewer, ApiError> {
+async fn authenticate(woolly: &Woolly, token: Option<&str>) -> Result<Viewer, HttpError> {
     let Some(token) = token else {
         return Ok(Viewer(None));
     };
@@ -67,7 +67,7 @@ async fn authenticate(woolly: &Woolly, token: Option<&str>) -> Result<Viewer, Ap
         .scopes
         .grants_any(&[Scope::READ_STATUSES, Scope::READ_NOTIFICATIONS])
     {
-        return Err(ApiError::missing_scope());
+        return Err(HttpError::missing_scope());
     }
     Ok(Viewer(auth.user.map(|(account, _)| account.id)))
 }
@@ -86,19 +86,19 @@ async fn stream_for(
     name: &str,
     tag: Option<&str>,
     list: Option<&str>,
-) -> Result<Stream, ApiError> {
+) -> Result<Stream, HttpError> {
     let stream = Stream::parse(name, tag, list).map_err(|error| match error {
         CoreError::Validation(message) => {
-            ApiError::new(axum::http::StatusCode::BAD_REQUEST, message)
+            HttpError::new(axum::http::StatusCode::BAD_REQUEST, message)
         }
-        other => ApiError::from(other),
+        other => HttpError::from(other),
     })?;
     if stream.needs_user() && viewer.0.is_none() {
-        return Err(ApiError::unauthorized());
+        return Err(HttpError::unauthorized());
     }
     match woolly.authorize_stream(viewer.0, &stream).await {
         Ok(()) => Ok(stream),
-        Err(CoreError::NotFound) => Err(ApiError::new(
+        Err(CoreError::NotFound) => Err(HttpError::new(
             axum::http::StatusCode::UNAUTHORIZED,
             "Not authorized to stream this list",
         )),

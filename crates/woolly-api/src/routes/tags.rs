@@ -13,10 +13,10 @@ use woolly_core::tags::TagView;
 
 use crate::auth::{Auth, optional_viewer, path_id};
 use crate::entities::{AccountEntity, RelationshipEntity};
-use crate::error::ApiError;
-use crate::extract::{ApiParams, ApiQuery};
-use crate::lenient;
-use crate::pagination::{PageParams, Paged};
+use woolly_http::error::HttpError;
+use woolly_http::extract::{ApiParams, ApiQuery};
+use woolly_http::lenient;
+use woolly_http::pagination::{PageParams, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -48,7 +48,7 @@ async fn show(
     State(woolly): State<Woolly>,
     auth: Option<Auth>,
     Path(name): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_FOLLOWS, Scope::READ_ACCOUNTS])?;
     Ok(Json(tag_entity(&woolly, &woolly.tag(viewer, &name).await?)))
 }
@@ -58,7 +58,7 @@ async fn set_following(
     auth: &Auth,
     name: &str,
     follow: bool,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth
         .require(&[Scope::FOLLOW, Scope::WRITE_FOLLOWS])?
         .user()?;
@@ -72,7 +72,7 @@ async fn follow(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(name): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     set_following(&woolly, &auth, &name, true).await
 }
 
@@ -80,7 +80,7 @@ async fn unfollow(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(name): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, HttpError> {
     set_following(&woolly, &auth, &name, false).await
 }
 
@@ -89,7 +89,7 @@ async fn followed(
     auth: Auth,
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
-) -> Result<Paged<Value>, ApiError> {
+) -> Result<Paged<Value>, HttpError> {
     let (account, _) = auth
         .require(&[Scope::FOLLOW, Scope::READ_FOLLOWS])?
         .user()?;
@@ -111,7 +111,7 @@ async fn note(
     auth: Auth,
     Path(id): Path<String>,
     ApiParams(params): ApiParams<NoteParams>,
-) -> Result<Json<RelationshipEntity>, ApiError> {
+) -> Result<Json<RelationshipEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
     let relationship = woolly
         .set_note(account, path_id(&id)?, &params.comment)
@@ -129,7 +129,7 @@ async fn familiar_followers(
     State(woolly): State<Woolly>,
     auth: Auth,
     ApiQuery(params): ApiQuery<FamiliarParams>,
-) -> Result<Json<Vec<Value>>, ApiError> {
+) -> Result<Json<Vec<Value>>, HttpError> {
     let (account, _) = auth
         .require(&[Scope::FOLLOW, Scope::READ_FOLLOWS])?
         .user()?;

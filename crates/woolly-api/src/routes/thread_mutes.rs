@@ -9,7 +9,7 @@ use woolly_core::auth::Scope;
 
 use crate::auth::{Auth, path_id};
 use crate::entities::StatusEntity;
-use crate::error::ApiError;
+use woolly_http::error::HttpError;
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -21,7 +21,7 @@ async fn mute(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<StatusEntity>, ApiError> {
+) -> Result<Json<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_MUTES])?.user()?;
     let view = woolly.mute_thread(account, path_id(&id)?).await?;
     Ok(Json(StatusEntity::new(
@@ -35,7 +35,7 @@ async fn unmute(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<StatusEntity>, ApiError> {
+) -> Result<Json<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_MUTES])?.user()?;
     let view = woolly.unmute_thread(account, path_id(&id)?).await?;
     Ok(Json(StatusEntity::new(

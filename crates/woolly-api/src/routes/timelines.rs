@@ -6,17 +6,17 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::routing::get;
 use serde::Deserialize;
+use woolly_core::StatusRelation;
 use woolly_core::auth::Scope;
 use woolly_core::filters::Listing;
 use woolly_core::{TagSelection, Woolly};
-use woolly_store::StatusRelation;
 
 use crate::auth::{Auth, optional_viewer};
 use crate::entities::StatusEntity;
-use crate::error::ApiError;
-use crate::extract::ApiQuery;
-use crate::lenient;
-use crate::pagination::{PageParams, Paged};
+use woolly_http::error::HttpError;
+use woolly_http::extract::ApiQuery;
+use woolly_http::lenient;
+use woolly_http::pagination::{PageParams, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -47,7 +47,7 @@ async fn home(
     auth: Auth,
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
-) -> Result<Paged<StatusEntity>, ApiError> {
+) -> Result<Paged<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_STATUSES])?.user()?;
     let listing = woolly
         .home_timeline(account.id, params.page(20, 40)?)
@@ -82,7 +82,7 @@ async fn public(
     auth: Option<Auth>,
     ApiQuery(params): ApiQuery<PublicParams>,
     uri: Uri,
-) -> Result<Paged<StatusEntity>, ApiError> {
+) -> Result<Paged<StatusEntity>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
     let page = params.page.page(20, 40)?;
     let listing = woolly
@@ -118,7 +118,7 @@ async fn tag(
     Path(hashtag): Path<String>,
     ApiQuery(params): ApiQuery<TagParams>,
     uri: Uri,
-) -> Result<Paged<StatusEntity>, ApiError> {
+) -> Result<Paged<StatusEntity>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
     let page = params.page.page(20, 40)?;
     let listing = woolly
@@ -145,7 +145,7 @@ async fn relation_list(
     relation: StatusRelation,
     params: &PageParams,
     uri: &Uri,
-) -> Result<Paged<StatusEntity>, ApiError> {
+) -> Result<Paged<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[scope])?.user()?;
     let (views, cursors) = woolly
         .status_relations(account.id, relation, params.page(20, 40)?)
@@ -162,7 +162,7 @@ async fn favourites(
     auth: Auth,
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
-) -> Result<Paged<StatusEntity>, ApiError> {
+) -> Result<Paged<StatusEntity>, HttpError> {
     relation_list(
         &woolly,
         &auth,
@@ -179,7 +179,7 @@ async fn bookmarks(
     auth: Auth,
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
-) -> Result<Paged<StatusEntity>, ApiError> {
+) -> Result<Paged<StatusEntity>, HttpError> {
     relation_list(
         &woolly,
         &auth,

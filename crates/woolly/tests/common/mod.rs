@@ -66,6 +66,14 @@ impl TestInstance {
     }
 
     /// Settings for an in-process server: port 0, http, quick job retries.
+    /// A handle on this instance's database, for tests that inspect or seed the store directly
+    /// (everything else goes through the server or core).
+    pub async fn store(&self) -> woolly_store::Db {
+        woolly::app::open_store(&self.settings(), "test-store")
+            .await
+            .expect("open the store")
+    }
+
     pub fn settings(&self) -> Settings {
         Settings {
             data_dir: self.data_dir(),

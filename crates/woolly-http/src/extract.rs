@@ -9,15 +9,15 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use crate::error::ApiError;
+use crate::error::HttpError;
 
 /// A JSON body; malformed or ill-typed JSON is a 422, a wrong content type a 415.
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
+    type Rejection = HttpError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(request: Request, state: &S) -> Result<Self, HttpError> {
         match axum::Json::<T>::from_request(request, state).await {
             Ok(axum::Json(value)) => Ok(ApiJson(value)),
             Err(rejection) => Err(json_rejection(rejection)),
@@ -25,22 +25,22 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
-fn json_rejection(rejection: JsonRejection) -> ApiError {
+fn json_rejection(rejection: JsonRejection) -> HttpError {
     match rejection {
-        JsonRejection::MissingJsonContentType(_) => ApiError::new(
+        JsonRejection::MissingJsonContentType(_) => HttpError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "Expected a body of type application/json",
         ),
         JsonRejection::BytesRejection(rejection) => body_rejection(rejection.status()),
-        other => ApiError::unprocessable(format!("Invalid JSON body: {}", other.body_text())),
+        other => HttpError::unprocessable(format!("Invalid JSON body: {}", other.body_text())),
     }
 }
 
-fn body_rejection(status: StatusCode) -> ApiError {
+fn body_rejection(status: StatusCode) -> HttpError {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::new(status, "Request body is too large")
+        HttpError::new(status, "Request body is too large")
     } else {
-        ApiError::new(StatusCode::BAD_REQUEST, "Could not read the request body")
+        HttpError::new(StatusCode::BAD_REQUEST, "Could not read the request body")
     }
 }
 
@@ -48,15 +48,15 @@ fn body_rejection(status: StatusCode) -> ApiError {
 pub struct ApiForm<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiForm<T> {
-    type Rejection = ApiError;
+    type Rejection = HttpError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(request: Request, state: &S) -> Result<Self, HttpError> {
         match axum::Form::<T>::from_request(request, state).await {
             Ok(axum::Form(value)) => Ok(ApiForm(value)),
             Err(FormRejection::BytesRejection(rejection)) => {
                 Err(body_rejection(rejection.status()))
             }
-            Err(rejection) => Err(ApiError::unprocessable(format!(
+            Err(rejection) => Err(HttpError::unprocessable(format!(
                 "Invalid form body: {}",
                 rejection.body_text()
             ))),
@@ -68,15 +68,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiForm<T> {
 pub struct ApiQuery<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
-    type Rejection = ApiError;
+    type Rejection = HttpError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, HttpError> {
         let _ = state;
         let query = number_arrays_of_hashes(parts.uri.query().unwrap_or(""));
         qs_config()
             .deserialize_str(&last_value_wins(&query))
             .map(ApiQuery)
-            .map_err(|error| ApiError::unprocessable(format!("Invalid query: {error}")))
+            .map_err(|error| HttpError::unprocessable(format!("Invalid query: {error}")))
     }
 }
 
@@ -92,10 +92,10 @@ fn qs_config() -> serde_qs::Config {
     serde_qs::Config::new(MAX_QS_DEPTH, false)
 }
 
-fn parse_form<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+fn parse_form<T: DeserializeOwned>(text: &str) -> Result<T, HttpError> {
     qs_config()
         .deserialize_str(&last_value_wins(&number_arrays_of_hashes(text)))
-        .map_err(|error| ApiError::unprocessable(format!("Invalid parameters: {error}")))
+        .map_err(|error| HttpError::unprocessable(format!("Invalid parameters: {error}")))
 }
 
 /// Rails keeps the last of repeated plain keys (`a=1&a=2` is `a=2`); serde_qs refuses them.
@@ -155,9 +155,9 @@ fn number_arrays_of_hashes(text: &str) -> String {
 }
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiParams<T> {
-    type Rejection = ApiError;
+    type Rejection = HttpError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(request: Request, state: &S) -> Result<Self, HttpError> {
         let content_type = request
             .headers()
             .get(axum::http::header::CONTENT_TYPE)
@@ -177,7 +177,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiParams<T> {
             .await
             .map_err(|rejection| body_rejection(rejection.status()))?;
         let body = std::str::from_utf8(&bytes)
-            .map_err(|_| ApiError::unprocessable("Invalid parameters: the body is not UTF-8"))?;
+            .map_err(|_| HttpError::unprocessable("Invalid parameters: the body is not UTF-8"))?;
         let text = if body.trim().is_empty() {
             query.as_str()
         } else {
@@ -205,9 +205,9 @@ impl Files {
 const FILE_FIELDS: [&str; 2] = ["avatar", "header"];
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiParamsWithFiles<T> {
-    type Rejection = ApiError;
+    type Rejection = HttpError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(request: Request, state: &S) -> Result<Self, HttpError> {
         let is_multipart = request
             .headers()
             .get(axum::http::header::CONTENT_TYPE)
@@ -232,17 +232,17 @@ async fn read_multipart<S: Send + Sync>(
     request: Request,
     state: &S,
     file_fields: &[&str],
-) -> Result<(String, Files), ApiError> {
+) -> Result<(String, Files), HttpError> {
     let invalid = |error: axum::extract::multipart::MultipartError| {
         if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
             body_rejection(error.status())
         } else {
-            ApiError::unprocessable(format!("Invalid multipart body: {}", error.body_text()))
+            HttpError::unprocessable(format!("Invalid multipart body: {}", error.body_text()))
         }
     };
     let mut multipart = axum::extract::Multipart::from_request(request, state)
         .await
-        .map_err(|rejection| ApiError::unprocessable(rejection.body_text()))?;
+        .map_err(|rejection| HttpError::unprocessable(rejection.body_text()))?;
     let mut pairs = FormPairs::default();
     let mut files = Files::default();
     while let Some(field) = multipart.next_field().await.map_err(invalid)? {
@@ -285,7 +285,9 @@ impl FormPairs {
     }
 }
 
-pub(crate) fn percent_encode(text: &str) -> String {
+/// Percent-encodes everything but unreserved characters (RFC 3986), for query strings and
+/// `Link` headers.
+pub fn percent_encode(text: &str) -> String {
     let mut encoded = String::with_capacity(text.len());
     for byte in text.bytes() {
         match byte {

@@ -21,8 +21,8 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::entities::iso8601;
-use crate::error::ApiError;
+use crate::error::HttpError;
+use crate::time::iso8601;
 
 const GENERAL_WINDOW: Duration = Duration::from_secs(5 * 60);
 const STRICT_WINDOW: Duration = Duration::from_secs(30 * 60);
@@ -169,7 +169,7 @@ pub async fn limit_requests(
         next.run(request).await
     } else {
         tracing::info!("rate limit reached");
-        ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests").into_response()
+        HttpError::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests").into_response()
     };
     let headers = response.headers_mut();
     for (name, value) in [

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use woolly_core::{InstanceConfig, Page};
 
-use crate::error::ApiError;
+use crate::error::HttpError;
 use crate::extract::percent_encode;
 
 /// The pagination parameters of a list endpoint.
@@ -18,25 +18,24 @@ pub struct PageParams {
     pub limit: Option<String>,
 }
 
-fn parse_id(name: &str, value: &Option<String>) -> Result<Option<i64>, ApiError> {
+fn parse_id(name: &str, value: &Option<String>) -> Result<Option<i64>, HttpError> {
     match value.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
-        Some(text) => text
-            .parse()
-            .map(Some)
-            .map_err(|_| ApiError::unprocessable(format!("Invalid {name}: {text:?} is not an id"))),
+        Some(text) => text.parse().map(Some).map_err(|_| {
+            HttpError::unprocessable(format!("Invalid {name}: {text:?} is not an id"))
+        }),
     }
 }
 
 impl PageParams {
     /// The page asked for; `limit` defaults to `default` and is capped at `max`, as Mastodon
     /// does (a larger limit is not an error).
-    pub fn page(&self, default: i64, max: i64) -> Result<Page, ApiError> {
+    pub fn page(&self, default: i64, max: i64) -> Result<Page, HttpError> {
         let limit = match self.limit.as_deref().map(str::trim) {
             None | Some("") => default,
             Some(text) => text
                 .parse::<i64>()
-                .map_err(|_| ApiError::unprocessable(format!("Invalid limit: {text:?}")))?
+                .map_err(|_| HttpError::unprocessable(format!("Invalid limit: {text:?}")))?
                 .clamp(1, max),
         };
         Ok(Page {

@@ -1,4 +1,4 @@
-//! [`ApiError`]: the one place where failures become HTTP responses, in Mastodon's shape
+//! [`HttpError`]: the one place where failures become HTTP responses, in Mastodon's shape
 //! `{"error": "...", "error_description"?: "..."}` (`entities/Error.md`).
 //!
 //! Internal causes (SQL, paths) are logged here once, inside the request's span (which carries
@@ -15,7 +15,7 @@ use woolly_core::oauth::OAuthError;
 
 /// An error response.
 #[derive(Debug)]
-pub struct ApiError {
+pub struct HttpError {
     status: StatusCode,
     message: String,
     description: Option<String>,
@@ -28,47 +28,47 @@ struct ErrorBody<'a> {
     error_description: Option<&'a str>,
 }
 
-impl ApiError {
-    pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
-        ApiError {
+impl HttpError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> HttpError {
+        HttpError {
             status,
             message: message.into(),
             description: None,
         }
     }
 
-    pub fn with_description(mut self, description: impl Into<String>) -> ApiError {
+    pub fn with_description(mut self, description: impl Into<String>) -> HttpError {
         self.description = Some(description.into());
         self
     }
 
     /// 401, as Doorkeeper words it for a missing, unknown or revoked token.
-    pub fn unauthorized() -> ApiError {
-        ApiError::new(StatusCode::UNAUTHORIZED, "The access token is invalid")
+    pub fn unauthorized() -> HttpError {
+        HttpError::new(StatusCode::UNAUTHORIZED, "The access token is invalid")
     }
 
     /// 403 for a token without the scope an endpoint needs.
-    pub fn missing_scope() -> ApiError {
-        ApiError::new(
+    pub fn missing_scope() -> HttpError {
+        HttpError::new(
             StatusCode::FORBIDDEN,
             "This action is outside the authorized scopes",
         )
     }
 
     /// 404 for a record that does not exist or that the caller may not see.
-    pub fn not_found() -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, "Record not found")
+    pub fn not_found() -> HttpError {
+        HttpError::new(StatusCode::NOT_FOUND, "Record not found")
     }
 
     /// 422 for input that breaks a rule.
-    pub fn unprocessable(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+    pub fn unprocessable(message: impl Into<String>) -> HttpError {
+        HttpError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
     }
 
     /// 500; `cause` is logged, the client sees a generic message.
-    pub fn internal(cause: &dyn std::fmt::Display) -> ApiError {
+    pub fn internal(cause: &dyn std::fmt::Display) -> HttpError {
         tracing::error!(%cause, "internal error");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+        HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
     }
 
     pub fn status(&self) -> StatusCode {
@@ -76,27 +76,27 @@ impl ApiError {
     }
 }
 
-impl From<CoreError> for ApiError {
-    fn from(error: CoreError) -> ApiError {
+impl From<CoreError> for HttpError {
+    fn from(error: CoreError) -> HttpError {
         match error {
-            CoreError::Validation(message) => ApiError::unprocessable(message),
-            CoreError::NotFound => ApiError::not_found(),
-            CoreError::Unauthenticated => ApiError::unauthorized(),
-            CoreError::Forbidden(message) => ApiError::new(StatusCode::FORBIDDEN, message),
+            CoreError::Validation(message) => HttpError::unprocessable(message),
+            CoreError::NotFound => HttpError::not_found(),
+            CoreError::Unauthenticated => HttpError::unauthorized(),
+            CoreError::Forbidden(message) => HttpError::new(StatusCode::FORBIDDEN, message),
             CoreError::OAuth(error) => {
                 let status = match error {
                     OAuthError::InvalidClient => StatusCode::UNAUTHORIZED,
                     _ => StatusCode::BAD_REQUEST,
                 };
-                ApiError::new(status, error.code()).with_description(error.to_string())
+                HttpError::new(status, error.code()).with_description(error.to_string())
             }
-            CoreError::Store(cause) => ApiError::internal(&cause),
-            CoreError::Internal(cause) => ApiError::internal(&cause),
+            CoreError::Store(cause) => HttpError::internal(&cause),
+            CoreError::Internal(cause) => HttpError::internal(&cause),
         }
     }
 }
 
-impl IntoResponse for ApiError {
+impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
         let body = ErrorBody {
             error: &self.message,
@@ -147,7 +147,7 @@ pub async fn json_error_bodies(request: Request, next: Next) -> Response {
     };
     let (mut parts, _) = response.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
-    let mut fresh = ApiError::new(status, message).into_response();
+    let mut fresh = HttpError::new(status, message).into_response();
     for (name, value) in parts.headers.iter() {
         if name != header::CONTENT_TYPE {
             fresh.headers_mut().insert(name.clone(), value.clone());

@@ -84,21 +84,18 @@ impl Woolly {
 
     /// The ActivityPub id of the local account called `username`.
     pub fn local_actor_uri(&self, username: &str) -> String {
-        format!("{}/users/{username}", self.config().base_url())
+        self.config().urls().actor(username)
     }
 
     /// The username of the local account an ActivityPub id names (`{base}/users/{name}`, with
     /// whatever follows: a key, a follow), if it names one.
     pub fn local_username_in<'a>(&self, uri: &'a str) -> Option<&'a str> {
-        let base = self.config().base_url();
-        let rest = uri.strip_prefix(base.as_str())?.strip_prefix("/users/")?;
-        let username = rest.split(['/', '#', '?']).next()?;
-        (!username.is_empty()).then_some(username)
+        self.config().urls().local_username_in(uri)
     }
 
     /// The instance actor's id.
     pub fn instance_actor_uri(&self) -> String {
-        format!("{}/actor", self.config().base_url())
+        self.config().urls().instance_actor()
     }
 
     /// The instance actor's key pair.

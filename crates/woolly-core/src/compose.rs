@@ -132,7 +132,7 @@ impl Woolly {
                 .into_iter()
                 .map(Account::from),
         );
-        let base_url = self.config().base_url();
+        let urls = self.config().urls();
         let resolve = |acct: &str| -> Option<MentionTarget> {
             let account = match local_name(acct) {
                 Some(name) => mentioned.iter().find(|account| {
@@ -156,12 +156,12 @@ impl Woolly {
                         .clone()
                         .or_else(|| account.actor.uri.clone())
                         .unwrap_or_default(),
-                    None => format!("{base_url}/@{}", account.username),
+                    None => urls.profile(&account.username),
                 },
                 username: account.username.clone(),
             })
         };
-        let html = text::render_plain_text(text, &base_url, &resolve).html;
+        let html = text::render_plain_text(text, &urls, &resolve).html;
         let mut seen = HashSet::new();
         let tags = tags
             .into_iter()

@@ -135,6 +135,11 @@ impl InstanceConfig {
         format!("{}://{}", self.scheme(), self.domain)
     }
 
+    /// Every public URL of this instance (see [`crate::urls`]).
+    pub fn urls(&self) -> crate::urls::Urls {
+        crate::urls::Urls::new(self.base_url())
+    }
+
     /// `https`, or `http` with `--insecure-http`: how this instance and its peers are reached.
     pub fn scheme(&self) -> &'static str {
         if self.https { "https" } else { "http" }

@@ -45,7 +45,7 @@ fn check_shortcode(shortcode: &str) -> Result<()> {
 impl Woolly {
     fn emoji_from_row(&self, row: CustomEmojiRow) -> Option<CustomEmoji> {
         let url = match (&row.file_key, row.remote_url) {
-            (Some(key), _) => format!("{}/media/{key}", self.config().base_url()),
+            (Some(key), _) => self.config().urls().media(key),
             (None, Some(remote)) => remote,
             (None, None) => return None,
         };

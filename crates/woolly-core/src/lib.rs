@@ -19,6 +19,7 @@ mod error;
 pub mod events;
 pub mod featured;
 pub mod filters;
+pub mod html;
 pub mod instance;
 mod instance_domain_blocks;
 pub mod jobs;
@@ -39,6 +40,7 @@ pub mod statuses;
 pub mod tags;
 pub mod text;
 pub mod thread_mutes;
+pub mod urls;
 pub mod visibility;
 
 pub use config::{Domain, InstanceConfig};
@@ -46,6 +48,7 @@ pub use crypto::pem_decode;
 pub use edits::{StatusEdit, StatusVersion};
 pub use error::CoreError;
 pub use state::Woolly;
+pub use urls::Urls;
 pub use woolly_store::{
     AccountStatusesFilter, Db, Engine, Page, StatusRelation, StoreError, TagSelection, now_millis,
 };

@@ -37,15 +37,15 @@ impl Woolly {
     }
 
     pub(crate) fn media_from_row(&self, row: MediaRow) -> Media {
-        let base = self.config().base_url();
+        let urls = self.config().urls();
         let (url, preview_url) = match &row.remote_url {
             Some(remote) if row.file_key.is_empty() => (
                 remote.clone(),
                 (row.kind == "image").then(|| remote.clone()),
             ),
             _ => (
-                format!("{base}/media/{}", row.file_key),
-                row.preview_key.map(|key| format!("{base}/media/{key}")),
+                urls.media(&row.file_key),
+                row.preview_key.map(|key| urls.media(&key)),
             ),
         };
         Media {

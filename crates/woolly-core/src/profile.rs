@@ -62,7 +62,7 @@ impl Woolly {
     /// Renders profile text (note, field values) the way statuses are rendered: escaped,
     /// with links, mentions and hashtags.
     fn render_profile_text(&self, text: &str) -> String {
-        text::render_plain_text(text, &self.config().base_url(), &|_| None).html
+        text::render_plain_text(text, &self.config().urls(), &|_| None).html
     }
 
     /// Applies a profile edit to the actor's own account.

@@ -137,17 +137,17 @@ impl Woolly {
                 remote.username
             )));
         }
-        let base_url = self.config().base_url();
+        let urls = self.config().urls();
         let note = match &remote.note_html {
             Some(html) => crate::sanitize::sanitize_remote_html(html),
-            None => text::render_plain_text(&remote.note, &base_url, &|_| None).html,
+            None => text::render_plain_text(&remote.note, &urls, &|_| None).html,
         };
         let fields: Vec<crate::accounts::ProfileField> = remote
             .fields
             .iter()
             .map(|(name, value)| crate::accounts::ProfileField {
                 name: name.clone(),
-                value: text::render_plain_text(value, &base_url, &|_| None).html,
+                value: text::render_plain_text(value, &urls, &|_| None).html,
                 source: String::new(),
             })
             .collect();
@@ -189,7 +189,7 @@ impl Woolly {
         if mentioned_accounts.len() != mentioned.len() {
             return Err(CoreError::NotFound);
         }
-        let (text, content) = remote_content(&remote, &self.config().base_url());
+        let (text, content) = remote_content(&remote, &self.config().urls());
         let tags = hashtag_names(&remote.tags);
 
         if let Some(domain) = &author.domain {
@@ -327,7 +327,7 @@ fn hashtag_names(tags: &[String]) -> Vec<String> {
 }
 
 /// The plain text and the HTML content a remote status is stored with.
-fn remote_content(remote: &RemoteStatus, base_url: &str) -> (String, String) {
+fn remote_content(remote: &RemoteStatus, urls: &crate::urls::Urls) -> (String, String) {
     match &remote.content_html {
         Some(html) => {
             let content = crate::sanitize::sanitize_remote_html(html);
@@ -335,7 +335,7 @@ fn remote_content(remote: &RemoteStatus, base_url: &str) -> (String, String) {
         }
         None => (
             remote.text.clone(),
-            text::render_plain_text(&remote.text, base_url, &|_| None).html,
+            text::render_plain_text(&remote.text, urls, &|_| None).html,
         ),
     }
 }
@@ -456,7 +456,7 @@ impl Woolly {
         if view.status.account_id != author.id {
             return Ok(false);
         }
-        let (text, content) = remote_content(&remote, &self.config().base_url());
+        let (text, content) = remote_content(&remote, &self.config().urls());
         if let Some(domain) = &author.domain {
             self.store_remote_emojis(domain, &remote.emojis).await?;
         }

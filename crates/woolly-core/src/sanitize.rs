@@ -276,7 +276,7 @@ fn tokenize(html: &str) -> Vec<Token> {
         // Text runs to the next `<` (a lone `<` that did not start a tag is text too).
         let skip = usize::from(rest.starts_with('<'));
         let end = rest[skip..].find('<').map_or(rest.len(), |i| i + skip);
-        let text = decode_entities(&rest[..end]);
+        let text = crate::html::decode_entities(&rest[..end]);
         match tokens.last_mut() {
             Some(Token::Text(previous)) => previous.push_str(&text),
             _ => tokens.push(Token::Text(text)),
@@ -312,7 +312,7 @@ fn read_tag(input: &str) -> Option<(Token, &str)> {
         let value_len = value_and_rest.find('"')?;
         attrs.push((
             key.to_owned(),
-            decode_entities(&value_and_rest[..value_len]),
+            crate::html::decode_entities(&value_and_rest[..value_len]),
         ));
         rest = &value_and_rest[value_len + 1..];
     }
@@ -336,14 +336,14 @@ fn rewrite(tokens: &[Token]) -> String {
     while let Some(token) = tokens.get(index) {
         index += 1;
         match token {
-            Token::Text(text) => push_escaped(&mut out, text, false),
+            Token::Text(text) => crate::html::push_text(&mut out, text),
             Token::Start { name, attrs } => {
                 if name == "math" {
                     let end = matching_end(tokens, index);
                     let inner = tokens.get(index..end).unwrap_or_default();
                     let block = Token::attr(attrs, "display").as_deref() == Some("block");
                     if let Some(text) = math_text(inner, block) {
-                        push_escaped(&mut out, &text, false);
+                        crate::html::push_text(&mut out, &text);
                     }
                     index = end + 1;
                     continue;
@@ -375,7 +375,7 @@ fn rewrite(tokens: &[Token]) -> String {
                             out.push(' ');
                             out.push_str(key);
                             out.push_str("=\"");
-                            push_escaped(&mut out, value, true);
+                            crate::html::push_attribute(&mut out, value);
                             out.push('"');
                         }
                         out.push('>');
@@ -472,72 +472,6 @@ fn math_text(inner: &[Token], block: bool) -> Option<String> {
         (Some(tex), _) => Some(format!("${tex}$")),
         (None, plain) => plain,
     }
-}
-
-fn push_escaped(out: &mut String, text: &str, in_attribute: bool) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if in_attribute => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-}
-
-/// Decodes the entities html5ever's serializer writes (`&amp; &lt; &gt; &quot; &nbsp;`) and the
-/// numeric ones; anything else is left as it is.
-fn decode_entities(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        rest = &rest[amp..];
-        let decoded = rest.find(';').and_then(|semicolon| {
-            let decoded = decode_entity(&rest[1..semicolon])?;
-            Some((decoded, semicolon + 1))
-        });
-        match decoded {
-            Some((c, len)) => {
-                out.push(c);
-                rest = &rest[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// One entity's name (between `&` and `;`) to its character.
-fn decode_entity(name: &str) -> Option<char> {
-    let code = if let Some(number) = name.strip_prefix('#') {
-        if let Some(hex) = number.strip_prefix(['x', 'X']) {
-            u32::from_str_radix(hex, 16).ok()?
-        } else {
-            number.parse::<u32>().ok()?
-        }
-    } else {
-        return match name {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            "nbsp" => Some('\u{a0}'),
-            _ => None,
-        };
-    };
-    // As browsers do: NUL, surrogates and out-of-range code points read as U+FFFD.
-    Some(
-        char::from_u32(code)
-            .filter(|c| *c != '\0')
-            .unwrap_or('\u{fffd}'),
-    )
 }
 
 #[cfg(test)]
@@ -717,17 +651,5 @@ mod tests {
             "one\ntwo"
         );
         assert_eq!(html_to_plain_text("just text"), "just text");
-    }
-
-    #[test]
-    fn entities_are_decoded() {
-        assert_eq!(
-            decode_entities("&amp;&lt;&gt;&quot;&#39;&#65;&#x42;&nbsp;&bogus; & &#xZZ;"),
-            "&<>\"'AB\u{a0}&bogus; & &#xZZ;"
-        );
-        assert_eq!(
-            decode_entities("&#0;&#xD800;&#x110000;"),
-            "\u{fffd}\u{fffd}\u{fffd}"
-        );
     }
 }

@@ -184,15 +184,12 @@ impl Woolly {
 
     /// The URI of a local status (its ActivityPub id).
     fn status_uri(&self, username: &str, id: i64) -> String {
-        format!(
-            "{}/users/{username}/statuses/{id}",
-            self.config().base_url()
-        )
+        self.config().urls().status(username, id)
     }
 
     /// The web page of a local status.
     fn status_url(&self, username: &str, id: i64) -> String {
-        format!("{}/@{username}/{id}", self.config().base_url())
+        self.config().urls().status_page(username, id)
     }
 
     /// Posts a status as a local user. Mentions of local accounts are linked and notified;

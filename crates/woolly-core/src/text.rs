@@ -29,6 +29,9 @@ use std::fmt::{self, Write as _};
 use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::html::Escaped;
+use crate::urls::Urls;
+
 /// An account a mention may point at, resolved by the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MentionTarget {
@@ -76,13 +79,13 @@ const URL_PREFIXES: [&str; 5] = [
 
 /// Renders a status's plain text to HTML as Mastodon's `TextFormatter#to_s` does.
 ///
-/// `base_url` (`https://example.org`) prefixes hashtag links (`/tags/NAME`). `resolve` gets each
+/// Hashtags link to their page on this server ([`Urls::tag`]). `resolve` gets each
 /// mention candidate once, as [`scan`] spells it (`user` or `user@domain`); it must treat this
 /// server's own domain as local, as Mastodon does. A mention it returns `None` for stays plain
 /// text, as Mastodon leaves a mention of an unknown account.
 pub fn render_plain_text(
     text: &str,
-    base_url: &str,
+    urls: &Urls,
     resolve: &dyn Fn(&str) -> Option<MentionTarget>,
 ) -> Rendered {
     let chars = Chars::new(text);
@@ -94,9 +97,8 @@ pub fn render_plain_text(
             .iter()
             .filter_map(|acct| resolve(acct).map(|target| (acct.to_lowercase(), target)))
             .collect();
-        let base_url = base_url.trim_end_matches('/');
         // Writing to a `String` cannot fail.
-        let _ = write_entities(&mut html, &chars, &entities, base_url, &targets);
+        let _ = write_entities(&mut html, &chars, &entities, urls, &targets);
         html = format_paragraphs(&html);
     }
     Rendered {
@@ -662,31 +664,12 @@ fn hashtag_name_end(chars: &Chars, from: usize) -> Option<usize> {
 
 // --- HTML --------------------------------------------------------------------------------------
 
-/// Text written into HTML escaped, as `ERB::Util.html_escape` does text and attribute values.
-struct Escaped<'a>(&'a str);
-
-impl fmt::Display for Escaped<'_> {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for c in self.0.chars() {
-            match c {
-                '&' => formatter.write_str("&amp;")?,
-                '<' => formatter.write_str("&lt;")?,
-                '>' => formatter.write_str("&gt;")?,
-                '"' => formatter.write_str("&quot;")?,
-                '\'' => formatter.write_str("&#39;")?,
-                _ => formatter.write_char(c)?,
-            }
-        }
-        Ok(())
-    }
-}
-
 /// `TextFormatter#rewrite`: the text escaped, each entity replaced by its link.
 fn write_entities(
     html: &mut String,
     chars: &Chars,
     entities: &[Entity],
-    base_url: &str,
+    urls: &Urls,
     targets: &[(String, MentionTarget)],
 ) -> fmt::Result {
     let mut last = 0;
@@ -695,7 +678,7 @@ fn write_entities(
         let text = chars.slice(entity.start, entity.end);
         match &entity.kind {
             Kind::Url => write_link(html, text)?,
-            Kind::Hashtag(name) => write_hashtag(html, base_url, name)?,
+            Kind::Hashtag(name) => write_hashtag(html, urls, name)?,
             Kind::Mention(screen_name) => {
                 let key = normalize_acct(screen_name).to_lowercase();
                 match targets.iter().find(|(acct, _)| *acct == key) {
@@ -734,20 +717,12 @@ fn write_link(html: &mut String, url: &str) -> fmt::Result {
     )
 }
 
-/// `TextFormatter#link_to_hashtag`, to `/tags/NAME` with the name percent-encoded as Rails'
-/// `tag_url` does.
-fn write_hashtag(html: &mut String, base_url: &str, name: &str) -> fmt::Result {
-    write!(html, "<a href=\"{}/tags/", Escaped(base_url))?;
-    for byte in name.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            html.push(char::from(byte));
-        } else {
-            write!(html, "%{byte:02X}")?;
-        }
-    }
+/// `TextFormatter#link_to_hashtag`, to the hashtag's page.
+fn write_hashtag(html: &mut String, urls: &Urls, name: &str) -> fmt::Result {
     write!(
         html,
-        "\" class=\"mention hashtag\" rel=\"tag\">#<span>{}</span></a>",
+        "<a href=\"{}\" class=\"mention hashtag\" rel=\"tag\">#<span>{}</span></a>",
+        Escaped(&urls.tag(name)),
         Escaped(name)
     )
 }
@@ -816,6 +791,10 @@ mod tests {
 
     const BASE: &str = "https://example.org";
 
+    fn base() -> Urls {
+        Urls::new(BASE.to_owned())
+    }
+
     /// Knows every account, local (`alice`) or remote (`bob@remote.example`).
     fn everyone(acct: &str) -> Option<MentionTarget> {
         let username = acct.split('@').next().unwrap_or(acct).to_owned();
@@ -835,7 +814,7 @@ mod tests {
     }
 
     fn html(text: &str) -> String {
-        render_plain_text(text, BASE, &everyone).html
+        render_plain_text(text, &base(), &everyone).html
     }
 
     fn link(url: &str, prefix: &str, display: &str, hidden: &str) -> String {
@@ -1045,7 +1024,7 @@ mod tests {
 
     #[test]
     fn an_unresolved_mention_stays_text() {
-        let rendered = render_plain_text("hello @nobody <3", BASE, &nobody);
+        let rendered = render_plain_text("hello @nobody <3", &base(), &nobody);
         assert_eq!(rendered.html, "<p>hello @nobody &lt;3</p>");
         assert_eq!(rendered.mentions, ["nobody"]);
     }
@@ -1057,7 +1036,7 @@ mod tests {
             asked.borrow_mut().push(acct.to_owned());
             everyone(acct)
         };
-        let rendered = render_plain_text("cc @Bob@Remote.Example.", BASE, &resolve);
+        let rendered = render_plain_text("cc @Bob@Remote.Example.", &base(), &resolve);
         assert_eq!(asked.into_inner(), ["Bob@remote.example"]);
         assert_eq!(
             rendered.html,
@@ -1101,7 +1080,7 @@ mod tests {
 
     #[test]
     fn a_mention_inside_a_url_belongs_to_the_url() {
-        let rendered = render_plain_text("https://example.com/a,@alice", BASE, &everyone);
+        let rendered = render_plain_text("https://example.com/a,@alice", &base(), &everyone);
         assert!(rendered.mentions.is_empty());
         assert_eq!(
             hrefs("https://example.com/a,@alice"),
@@ -1180,7 +1159,7 @@ mod tests {
             scan("#Rust @alice #rust @Alice @bob@EXAMPLE.com #go @bob@example.com #RUST");
         assert_eq!(mentions, ["alice", "bob@example.com"]);
         assert_eq!(tags, ["Rust", "go"]);
-        let rendered = render_plain_text("#Rust #rust", BASE, &nobody);
+        let rendered = render_plain_text("#Rust #rust", &base(), &nobody);
         assert_eq!(rendered.tags, ["Rust"]);
         assert_eq!(
             rendered.html,
@@ -1250,7 +1229,7 @@ mod tests {
                 &nobody,
                 &sneaky,
             ] {
-                let rendered = render_plain_text(text, BASE, resolve).html;
+                let rendered = render_plain_text(text, &base(), resolve).html;
                 let mut rest = rendered.as_str();
                 while let Some(open) = rest.find('<') {
                     let tag = &rest[open..];

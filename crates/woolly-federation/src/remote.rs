@@ -575,30 +575,23 @@ fn converted_content(object: &Object, content: String, page_url: Option<&str>) -
     );
     if !converted {
         return match name {
-            Some(name) if content.is_empty() => escape_html(name),
+            Some(name) if content.is_empty() => woolly_core::html::escape(name),
             _ => content,
         };
     }
     let mut html = String::new();
     if let Some(name) = name {
-        html.push_str(&format!("<h2>{}</h2>", escape_html(name)));
+        html.push_str(&format!("<h2>{}</h2>", woolly_core::html::escape(name)));
     }
     if content.trim().is_empty() {
         if let Some(url) = page_url.or(object.id.as_deref()) {
-            let url = escape_html(url);
+            let url = woolly_core::html::escape(url);
             html.push_str(&format!("<p><a href=\"{url}\">{url}</a></p>"));
         }
     } else {
         html.push_str(&content);
     }
     html
-}
-
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// The custom emojis among tags: `(shortcode, image URL)` of each `Emoji` tag.
@@ -658,9 +651,7 @@ fn remote_media(attachment: &Attachment) -> Option<RemoteMedia> {
 
 /// Whether `uri` is on this server.
 pub(crate) fn is_local_uri(woolly: &Woolly, uri: &str) -> bool {
-    let base = woolly.config().base_url();
-    uri.strip_prefix(&base)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    woolly.config().urls().is_local(uri)
 }
 
 /// Mastodon's addressing rules (`ActivityPub::Parser::StatusParser#visibility`): public when

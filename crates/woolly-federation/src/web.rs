@@ -16,21 +16,7 @@ use woolly_core::statuses::StatusView;
 
 use crate::render::ActorUrls;
 
-/// Text written into HTML: `&`, `<`, `>`, `"` and `'` escaped.
-fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            _ => escaped.push(c),
-        }
-    }
-    escaped
-}
+use woolly_core::html::escape;
 
 fn page(title: &str, alternate: &str, body: &str) -> Response {
     let html = format!(

@@ -120,7 +120,7 @@ async fn answer(
         Unresolved::Invalid => bad_request(),
         Unresolved::Unknown => HttpError::not_found(),
     })?;
-    let base = woolly.config().base_url();
+    let site = woolly.config().urls();
     Ok(match subject {
         Subject::InstanceActor => {
             let id = woolly.instance_actor_uri();
@@ -128,7 +128,7 @@ async fn answer(
                 "subject": format!("acct:{domain}@{domain}"),
                 "aliases": [id],
                 "links": [
-                    { "rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": format!("{base}/") },
+                    { "rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": site.home_page() },
                     { "rel": "self", "type": ACTIVITY_JSON, "href": id },
                 ],
             })
@@ -148,7 +148,7 @@ async fn answer(
                     { "rel": "self", "type": ACTIVITY_JSON, "href": urls.id },
                     {
                         "rel": "http://ostatus.org/schema/1.0/subscribe",
-                        "template": format!("{base}/authorize_interaction?uri={{uri}}"),
+                        "template": site.interaction_template(),
                     },
                 ],
             })

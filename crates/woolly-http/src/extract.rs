@@ -8,6 +8,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use woolly_core::urls::percent_encode;
 
 use crate::error::HttpError;
 
@@ -275,9 +276,9 @@ impl FormPairs {
         if !self.0.is_empty() {
             self.0.push('&');
         }
-        self.0.push_str(&percent_encode(name));
+        self.0.push_str(&encode_query_part(name));
         self.0.push('=');
-        self.0.push_str(&percent_encode(value));
+        self.0.push_str(&encode_query_part(value));
     }
 
     fn finish(self) -> String {
@@ -285,19 +286,10 @@ impl FormPairs {
     }
 }
 
-/// Percent-encodes everything but unreserved characters (RFC 3986), for query strings and
-/// `Link` headers.
-pub fn percent_encode(text: &str) -> String {
-    let mut encoded = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'[' | b']' => {
-                encoded.push(char::from(byte));
-            }
-            other => encoded.push_str(&format!("%{other:02X}")),
-        }
-    }
-    encoded
+/// A query key or value re-encoded, keeping the brackets of Rails-style keys (`types[]`)
+/// readable as serde_qs expects them.
+fn encode_query_part(text: &str) -> String {
+    percent_encode(text).replace("%5B", "[").replace("%5D", "]")
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use woolly_core::{InstanceConfig, Page};
 
 use crate::error::HttpError;
-use crate::extract::percent_encode;
+use woolly_core::urls::percent_encode;
 
 /// The pagination parameters of a list endpoint.
 #[derive(Debug, Default, Deserialize)]

@@ -116,16 +116,16 @@ impl RoleEntity {
 impl AccountEntity {
     /// Renders an account; `role` is the local user's role, when the caller knows it.
     pub fn new(account: &Account, role: Option<Role>, config: &InstanceConfig) -> AccountEntity {
-        let base = config.base_url();
+        let urls = config.urls();
         let (acct, url, uri) = match &account.domain {
             None => (
                 account.username.clone(),
-                format!("{base}/@{}", account.username),
-                format!("{base}/users/{}", account.username),
+                urls.profile(&account.username),
+                urls.actor(&account.username),
             ),
             // Remote accounts: their actor's links; a local page until the actor gave some.
             Some(domain) => {
-                let local_page = format!("{base}/@{}@{domain}", account.username);
+                let local_page = urls.remote_profile(&account.username, domain);
                 (
                     format!("{}@{domain}", account.username),
                     account
@@ -140,9 +140,9 @@ impl AccountEntity {
         // Stored images first; a remote account's own image until Woolly caches it.
         let image =
             |key: &Option<String>, remote: &Option<String>, missing: &str| match (key, remote) {
-                (Some(key), _) => format!("{base}/media/{key}"),
+                (Some(key), _) => urls.media(key),
                 (None, Some(remote)) => remote.clone(),
-                (None, None) => format!("{base}/{missing}/original/missing.png"),
+                (None, None) => urls.missing_image(missing),
             };
         let avatar = image(
             &account.avatar_key,

@@ -41,7 +41,7 @@ pub fn rules(config: &InstanceConfig) -> Vec<Value> {
 
 /// The instance thumbnail, served from our own assets.
 fn thumbnail_url(config: &InstanceConfig) -> String {
-    format!("{}/instance/thumbnail.png", config.base_url())
+    config.urls().instance_thumbnail()
 }
 
 fn statuses_limits(config: &InstanceConfig) -> Value {
@@ -102,7 +102,6 @@ impl InstanceV2 {
         contact: Option<AccountEntity>,
     ) -> InstanceV2 {
         let config = woolly.config();
-        let base = config.base_url();
         InstanceV2 {
             domain: config.domain.to_string(),
             title: config.title.clone(),
@@ -121,7 +120,7 @@ impl InstanceV2 {
                 "urls": {
                     "streaming": config.streaming_url(),
                     "status": null,
-                    "about": format!("{base}/about"),
+                    "about": config.urls().about(),
                     "privacy_policy": null,
                     "terms_of_service": null,
                 },

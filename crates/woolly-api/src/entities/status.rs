@@ -82,7 +82,7 @@ pub struct StatusEntity {
 impl StatusEntity {
     pub fn new(view: &StatusView, viewer: Option<i64>, config: &InstanceConfig) -> StatusEntity {
         let status = &view.status;
-        let base = config.base_url();
+        let urls = config.urls();
         let state = view.viewer;
         let is_own = viewer == Some(status.account_id);
         StatusEntity {
@@ -141,7 +141,7 @@ impl StatusEntity {
                 .iter()
                 .map(|name| TagEntity {
                     name: name.clone(),
-                    url: format!("{base}/tags/{name}"),
+                    url: urls.tag(name),
                 })
                 .collect(),
             emojis: view.emojis.iter().map(CustomEmojiEntity::new).collect(),

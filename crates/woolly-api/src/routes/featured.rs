@@ -40,7 +40,7 @@ fn featured_tag_entity(woolly: &Woolly, account: &Account, tag: &FeaturedTag) ->
     json!({
         "id": tag.id.to_string(),
         "name": tag.name,
-        "url": format!("{}/@{}/tagged/{}", woolly.config().base_url(), account.username, tag.name),
+        "url": woolly.config().urls().tagged(&account.username, &tag.name),
         "statuses_count": tag.statuses_count.to_string(),
         "last_status_at": tag.last_status_at.map(date),
     })

@@ -15,8 +15,9 @@ use serde_json::json;
 use woolly_core::oauth::{AuthorizationRequest, OAuthError, OOB_REDIRECT_URI};
 use woolly_core::{CoreError, Woolly};
 
+use woolly_core::urls::percent_encode;
 use woolly_http::error::HttpError;
-use woolly_http::extract::{ApiParams, ApiQuery, percent_encode};
+use woolly_http::extract::{ApiParams, ApiQuery};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()

@@ -99,7 +99,7 @@ pub(crate) fn tag_entity(woolly: &Woolly, tag: &TagUsage) -> Value {
     json!({
         "id": tag.id(),
         "name": tag.name,
-        "url": format!("{}/tags/{}", woolly.config().base_url(), tag.name),
+        "url": woolly.config().urls().tag(&tag.name),
         "history": tag.history.iter().map(|(day, uses, accounts)| json!({
             "day": day.to_string(), "uses": uses.to_string(), "accounts": accounts.to_string(),
         })).collect::<Vec<_>>(),

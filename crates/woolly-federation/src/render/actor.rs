@@ -20,7 +20,7 @@ fn profile_image(woolly: &Woolly, key: &str) -> ImageObject {
     ImageObject {
         kind: "Image".to_owned(),
         media_type: Some(media_type.to_owned()),
-        url: format!("{}/media/{key}", woolly.config().base_url()),
+        url: woolly.config().urls().media(key),
         name: None,
     }
 }
@@ -114,7 +114,7 @@ pub fn instance_actor(woolly: &Woolly) -> Actor {
             public_key_pem: woolly.instance_actor_key().public_key_pem.clone(),
         }),
         // Mastodon points at its "about" page; Woolly's home page is its nearest equivalent.
-        url: vec![LinkRef::Url(format!("{}/", woolly.config().base_url()))],
+        url: vec![LinkRef::Url(woolly.config().urls().home_page())],
         manually_approves_followers: Some(true),
         id,
         ..Actor::default()

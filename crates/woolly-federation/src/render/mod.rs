@@ -50,7 +50,7 @@ impl ActorUrls {
             following: format!("{id}/following"),
             featured: format!("{id}/collections/featured"),
             featured_tags: format!("{id}/collections/tags"),
-            url: format!("{}/@{username}", woolly.config().base_url()),
+            url: woolly.config().urls().profile(username),
             id,
         }
     }
@@ -58,7 +58,7 @@ impl ActorUrls {
 
 /// The instance's shared inbox.
 pub fn shared_inbox(woolly: &Woolly) -> String {
-    format!("{}/inbox", woolly.config().base_url())
+    woolly.config().urls().shared_inbox()
 }
 
 /// A document with the `@context` every top-level document Woolly writes carries.

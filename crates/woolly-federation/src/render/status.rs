@@ -76,11 +76,7 @@ pub async fn parent_uris(
 pub fn emoji_tag(woolly: &Woolly, emoji: &CustomEmoji) -> Tag {
     Tag {
         kind: TagType::Emoji,
-        id: Some(format!(
-            "{}/emojis/{}",
-            woolly.config().base_url(),
-            emoji.shortcode
-        )),
+        id: Some(woolly.config().urls().emoji(&emoji.shortcode)),
         name: Some(format!(":{}:", emoji.shortcode)),
         icon: Some(ImageObject {
             kind: "Image".to_owned(),
@@ -96,7 +92,7 @@ pub fn emoji_tag(woolly: &Woolly, emoji: &CustomEmoji) -> Tag {
 /// `parents` holds the URI of the status it replies to (see [`parent_uris`]).
 pub fn note(woolly: &Woolly, view: &StatusView, parents: &HashMap<i64, String>) -> Object {
     let status = &view.status;
-    let base = woolly.config().base_url();
+    let urls = woolly.config().urls();
     let (to, cc) = addressing(woolly, view);
     let (replies, likes, shares) = status_collections(&status.uri);
     let mut tag: Vec<Tag> = view
@@ -115,7 +111,7 @@ pub fn note(woolly: &Woolly, view: &StatusView, parents: &HashMap<i64, String>) 
         .collect();
     tag.extend(view.tags.iter().map(|name| Tag {
         kind: TagType::Hashtag,
-        href: Some(format!("{base}/tags/{name}")),
+        href: Some(urls.tag(name)),
         name: Some(format!("#{name}")),
         ..Tag::default()
     }));

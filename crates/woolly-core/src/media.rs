@@ -1,6 +1,7 @@
 //! Uploading images and describing them. Every upload is decoded, oriented and re-encoded by
 //! `woolly-media` before anything is stored, so no metadata of the original file survives.
 
+pub use woolly_media::ACCEPTED_TYPES;
 use woolly_media::{FileStore, ImageLimits, MediaError, ProcessedImage};
 use woolly_store::MediaRow;
 

@@ -93,9 +93,16 @@ impl Woolly {
             .await
     }
 
-    /// Installs what looks things up on other servers; the first installation stays.
-    pub fn install_remote_resolver(&self, resolver: Arc<dyn crate::remote::RemoteResolver>) {
-        let _ = self.inner.remote_resolver.set(resolver);
+    /// Installs what looks things up on other servers, once: a second installation is an
+    /// error (two federation connections would disagree on who resolves).
+    pub fn install_remote_resolver(
+        &self,
+        resolver: Arc<dyn crate::remote::RemoteResolver>,
+    ) -> Result<()> {
+        self.inner
+            .remote_resolver
+            .set(resolver)
+            .map_err(|_| CoreError::Internal("a remote resolver is already installed".into()))
     }
 
     pub(crate) fn remote_resolver(&self) -> Option<&Arc<dyn crate::remote::RemoteResolver>> {

@@ -33,7 +33,7 @@ use axum::{Extension, Router};
 use woolly_core::Woolly;
 use woolly_core::jobs::JobHandlers;
 
-pub use remote::Federation;
+pub use remote::{Federation, FederationError};
 
 /// Every federation route.
 pub fn router(federation: Federation) -> Router<Woolly> {
@@ -48,9 +48,10 @@ pub fn router(federation: Federation) -> Router<Woolly> {
 
 /// Connects an instance to the fediverse: its client for remote requests, and the remote
 /// lookups core's search uses.
-pub fn connect(woolly: &Woolly) -> Result<Federation, client::FetchError> {
+/// Connecting the same instance twice is an error.
+pub fn connect(woolly: &Woolly) -> Result<Federation, FederationError> {
     let federation = Federation::new(woolly)?;
-    woolly.install_remote_resolver(Arc::new(federation.clone()));
+    woolly.install_remote_resolver(Arc::new(federation.clone()))?;
     Ok(federation)
 }
 

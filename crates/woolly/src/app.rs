@@ -40,7 +40,7 @@ pub enum StartupError {
     #[error("cannot install signal handlers: {0}")]
     Signals(std::io::Error),
     #[error("cannot set up the client for other servers: {0}")]
-    Federation(#[from] woolly_federation::client::FetchError),
+    Federation(#[from] woolly_federation::FederationError),
 }
 
 /// Opens the instance the settings describe: creates the data directory, opens (and migrates)
@@ -82,6 +82,7 @@ fn hostname() -> String {
 /// A built instance, ready to run.
 pub struct App {
     woolly: Woolly,
+    federation: woolly_federation::Federation,
     listener: TcpListener,
     metrics_listener: Option<TcpListener>,
     worker_options: WorkerOptions,
@@ -130,10 +131,18 @@ impl App {
             None => None,
         };
         let woolly = open_instance(&settings, "serve").await?;
+        let federation = match woolly_federation::connect(&woolly) {
+            Ok(federation) => federation,
+            Err(error) => {
+                woolly.close().await;
+                return Err(error.into());
+            }
+        };
         let stop = woolly.stopping();
         stop_on_signals(stop.clone()).map_err(StartupError::Signals)?;
         Ok(App {
             woolly,
+            federation,
             listener,
             metrics_listener,
             worker_options,
@@ -176,6 +185,7 @@ impl App {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let App {
             woolly,
+            federation,
             listener,
             metrics_listener,
             worker_options,
@@ -183,13 +193,6 @@ impl App {
             stop,
             rate_limit_requests,
         } = self;
-        let federation = match woolly_federation::connect(&woolly) {
-            Ok(federation) => federation,
-            Err(error) => {
-                stop.cancel();
-                return Err(std::io::Error::other(error.to_string()));
-            }
-        };
         let worker = Worker::new(woolly.clone(), job_handlers(&federation), worker_options);
         let worker_task = tokio::spawn(worker.run(stop.clone()));
         let renewal_task = tokio::spawn(renew_id_lease(woolly.clone(), stop.clone()));

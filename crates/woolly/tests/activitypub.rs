@@ -1169,3 +1169,12 @@ async fn the_actor_shows_the_accounts_avatar_and_header() {
     assert_eq!(actor["image"]["url"], account["header"]);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn an_instance_connects_to_the_fediverse_once() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    // The running server connected it; a second connection would resolve remote lookups
+    // through another client, so it is refused.
+    assert!(woolly_federation::connect(&server.woolly).is_err());
+}

@@ -18,13 +18,6 @@ const VIDEO_SIZE_LIMIT: u64 = 99 * 1024 * 1024;
 const VIDEO_MATRIX_LIMIT: u64 = 8_294_400;
 const VIDEO_FRAME_RATE_LIMIT: u32 = 120;
 const DESCRIPTION_LIMIT: u32 = 1500;
-const SUPPORTED_MIME_TYPES: [&str; 5] = [
-    "image/jpeg",
-    "image/png",
-    "image/gif",
-    "image/webp",
-    "image/avif",
-];
 
 /// The `Rule` entities: ids are their positions, from 1.
 pub fn rules(config: &InstanceConfig) -> Vec<Value> {
@@ -54,7 +47,7 @@ fn statuses_limits(config: &InstanceConfig) -> Value {
 
 fn media_limits() -> Value {
     json!({
-        "supported_mime_types": SUPPORTED_MIME_TYPES,
+        "supported_mime_types": woolly_core::media::ACCEPTED_TYPES,
         "description_limit": DESCRIPTION_LIMIT,
         "image_size_limit": IMAGE_SIZE_LIMIT,
         "image_matrix_limit": IMAGE_MATRIX_LIMIT,

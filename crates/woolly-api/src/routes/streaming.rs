@@ -106,24 +106,30 @@ async fn stream_for(
     }
 }
 
-/// The event name and payload of a delivery (empty for `filters_changed`, which has none).
-fn encode(woolly: &Woolly, viewer: Viewer, delivery: &Delivery) -> (&'static str, String) {
+/// The event name and payload of a delivery (empty for `filters_changed`, which has none);
+/// `None`, logged, when the payload cannot be serialised: the event is skipped rather than
+/// sent empty.
+fn encode(woolly: &Woolly, viewer: Viewer, delivery: &Delivery) -> Option<(&'static str, String)> {
     let config = woolly.config();
-    match delivery {
+    let (name, payload) = match delivery {
         Delivery::Update(view) => (
             "update",
-            serde_json::to_string(&StatusEntity::new(view, viewer.0, config)).unwrap_or_default(),
+            serde_json::to_string(&StatusEntity::new(view, viewer.0, config)),
         ),
         Delivery::StatusUpdate(view) => (
             "status.update",
-            serde_json::to_string(&StatusEntity::new(view, viewer.0, config)).unwrap_or_default(),
+            serde_json::to_string(&StatusEntity::new(view, viewer.0, config)),
         ),
-        Delivery::Delete(id) => ("delete", id.to_string()),
-        Delivery::FiltersChanged => (FILTERS_CHANGED, String::new()),
+        Delivery::Delete(id) => return Some(("delete", id.to_string())),
+        Delivery::FiltersChanged => return Some((FILTERS_CHANGED, String::new())),
         Delivery::Conversation(view) => (
             "conversation",
-            super::conversations::conversation_entity(view, viewer.0.unwrap_or_default(), config)
-                .to_string(),
+            Ok(super::conversations::conversation_entity(
+                view,
+                viewer.0.unwrap_or_default(),
+                config,
+            )
+            .to_string()),
         ),
         Delivery::Notification(view) => (
             "notification",
@@ -131,9 +137,15 @@ fn encode(woolly: &Woolly, viewer: Viewer, delivery: &Delivery) -> (&'static str
                 view,
                 viewer.0.unwrap_or_default(),
                 config,
-            ))
-            .unwrap_or_default(),
+            )),
         ),
+    };
+    match payload {
+        Ok(payload) => Some((name, payload)),
+        Err(error) => {
+            tracing::error!(%error, event = name, "could not serialise a streaming event: skipped");
+            None
+        }
     }
 }
 
@@ -149,8 +161,9 @@ async fn deliveries(
     for stream in streams {
         match woolly.deliver(viewer.0, stream, event).await {
             Ok(Some(delivery)) => {
-                let (name, payload) = encode(woolly, viewer, &delivery);
-                messages.push((stream.names(), name, payload));
+                if let Some((name, payload)) = encode(woolly, viewer, &delivery) {
+                    messages.push((stream.names(), name, payload));
+                }
             }
             Ok(None) => {}
             Err(error) => tracing::warn!(%error, "could not prepare a streaming event"),

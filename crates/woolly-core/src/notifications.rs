@@ -1,5 +1,7 @@
 //! Notifications: what happened to a user's account and posts (mentions, follows, favourites,
-//! reblogs), written in the same transaction as the action that caused them.
+//! reblogs), written in the same transaction as the action that caused them; and the posts of
+//! accounts a user follows with notifications on (`status`), written when the post reaches the
+//! user's home feed.
 
 use std::collections::HashMap;
 
@@ -12,8 +14,9 @@ use crate::state::Woolly;
 use crate::statuses::StatusView;
 
 /// The notification types Woolly produces so far, by their Mastodon names.
-pub const KINDS: [&str; 7] = [
+pub const KINDS: [&str; 8] = [
     "mention",
+    "status",
     "follow",
     "follow_request",
     "favourite",

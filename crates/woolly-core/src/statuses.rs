@@ -667,6 +667,41 @@ impl Woolly {
     }
 }
 
+impl Woolly {
+    /// Notifies those of the followers whose home feeds just got `status` who asked to hear of
+    /// the author's posts (`notify` on the follow), as Mastodon's `FeedInsertWorker` does: not
+    /// for a reblog, nor for a reply to someone else. Runs once per feed insertion, so a fan-out
+    /// that runs again notifies nobody twice.
+    async fn notify_of_post(&self, status: &Status, home_feed_ids: &[i64]) -> Result<()> {
+        let replies_to_other = status
+            .in_reply_to_account_id
+            .is_some_and(|account_id| account_id != status.account_id);
+        if status.reblog_of_id.is_some() || replies_to_other || home_feed_ids.is_empty() {
+            return Ok(());
+        }
+        let now = crate::now_millis();
+        let mut tx = self.db().begin().await?;
+        let followers = tx
+            .followers_notified_of_posts(status.account_id, home_feed_ids)
+            .await?;
+        let mut events = Vec::new();
+        for follower in followers {
+            if let Some(notification_id) = tx
+                .insert_notification(follower, status.account_id, "status", Some(status.id), now)
+                .await?
+            {
+                events.push(Event::Notification {
+                    account_id: follower,
+                    notification_id,
+                });
+            }
+        }
+        tx.commit().await?;
+        self.publish(events);
+        Ok(())
+    }
+}
+
 /// The job that puts a new status into its audience's home feeds.
 pub const FAN_OUT_KIND: &str = "status.fan_out";
 
@@ -722,6 +757,7 @@ impl crate::jobs::JobHandler for FanOutJob {
                 let events = woolly.record_conversation(&status).await?;
                 woolly.publish(events);
             }
+            woolly.notify_of_post(&status, &account_ids).await?;
             let mut account_ids = account_ids;
             if status.visibility == Visibility::Public && status.reblog_of_id.is_none() {
                 // Followers of its hashtags get public posts too.

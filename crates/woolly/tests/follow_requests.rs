@@ -399,3 +399,165 @@ async fn following_some_languages_keeps_the_others_out_of_the_home_timeline() {
     assert_eq!(relationships[0]["languages"], json!(["fr", "de"]));
     server.stop().await;
 }
+
+async fn send(server: &TestServer, token: &str, path: &str, body: Value) -> Value {
+    let response = http()
+        .post(server.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "{path}: {}",
+        response.status()
+    );
+    response.json().await.unwrap()
+}
+
+/// Waits until every fan-out job has run, so that absences can be asserted.
+async fn fan_outs_done(server: &TestServer) {
+    eventually(Duration::from_secs(20), "fan-out jobs done", || async {
+        let counts = server.woolly.job_counts().await.unwrap();
+        (!counts.iter().any(|count| {
+            count.kind == woolly_core::statuses::FAN_OUT_KIND
+                && matches!(
+                    count.state,
+                    woolly_store::JobState::Queued | woolly_store::JobState::Running
+                )
+        }))
+        .then_some(())
+    })
+    .await;
+}
+
+/// (type, status text) of each notification, newest first, and the v2 groups' types.
+async fn post_notifications(server: &TestServer, token: &str) -> (Vec<(String, String)>, Value) {
+    let v1 = get(server, token, "/api/v1/notifications").await;
+    let v2 = get(server, token, "/api/v2/notifications").await;
+    let listed = v1
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["type"].as_str().unwrap().to_owned(),
+                n["status"]["content"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    (listed, v2)
+}
+
+#[tokio::test]
+async fn following_with_notify_notifies_of_new_posts_local_and_remote() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (alice, alice_id) = account(&instance, &server, "alice").await;
+    let (bob, bob_id) = account(&instance, &server, "bob").await;
+    let (carol, _) = account(&instance, &server, "carol").await;
+    let (dave, _) = account(&instance, &server, "dave").await;
+    let remote = common::remote_account(&server, "rita", "remote.example").await;
+    // Bob wants to hear of Alice's and Rita's posts; Carol follows Alice quietly.
+    let relationship = send(
+        &server,
+        &bob,
+        &format!("/api/v1/accounts/{alice_id}/follow"),
+        json!({"notify": true}),
+    )
+    .await;
+    assert_eq!(relationship["notifying"], true);
+    send(
+        &server,
+        &carol,
+        &format!("/api/v1/accounts/{alice_id}/follow"),
+        json!({}),
+    )
+    .await;
+    send(
+        &server,
+        &bob,
+        &format!("/api/v1/accounts/{}/follow", remote.id),
+        json!({"notify": true}),
+    )
+    .await;
+    let bob_account_id: i64 = bob_id.parse().unwrap();
+    assert!(
+        server
+            .woolly
+            .remote_follow_accepted(&remote, bob_account_id)
+            .await
+            .unwrap()
+    );
+
+    let first = send(
+        &server,
+        &alice,
+        "/api/v1/statuses",
+        json!({"status": "a post to reblog"}),
+    )
+    .await;
+    fan_outs_done(&server).await;
+    let (before, _) = post_notifications(&server, &bob).await;
+    assert_eq!(before.len(), 1, "the first post notified: {before:?}");
+    // Neither a reblog nor a reply to someone else notifies; a reply to oneself does.
+    send(
+        &server,
+        &alice,
+        &format!("/api/v1/statuses/{}/reblog", first["id"].as_str().unwrap()),
+        json!({}),
+    )
+    .await;
+    let daves = send(
+        &server,
+        &dave,
+        "/api/v1/statuses",
+        json!({"status": "dave's thoughts"}),
+    )
+    .await;
+    send(
+        &server,
+        &alice,
+        "/api/v1/statuses",
+        json!({"status": "@dave hi", "in_reply_to_id": daves["id"]}),
+    )
+    .await;
+    send(
+        &server,
+        &alice,
+        "/api/v1/statuses",
+        json!({"status": "a thread goes on", "in_reply_to_id": first["id"]}),
+    )
+    .await;
+    common::remote_status(
+        &server,
+        &remote,
+        "news from afar",
+        woolly_core::visibility::Visibility::Public,
+        None,
+    )
+    .await;
+    fan_outs_done(&server).await;
+
+    let (listed, grouped) = post_notifications(&server, &bob).await;
+    let texts: Vec<&str> = listed
+        .iter()
+        .map(|(kind, content)| {
+            assert_eq!(kind, "status");
+            content.as_str()
+        })
+        .collect();
+    assert_eq!(texts.len(), 3, "{listed:?}");
+    assert!(texts[0].contains("news from afar"), "{texts:?}");
+    assert!(texts[1].contains("a thread goes on"), "{texts:?}");
+    assert!(texts[2].contains("a post to reblog"), "{texts:?}");
+    let groups = grouped["notification_groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 3);
+    assert!(groups.iter().all(|group| group["type"] == "status"
+        && group["status_id"].is_string()
+        && group["notifications_count"] == 1));
+    // Carol, who follows without notifications, has none.
+    let (quiet, _) = post_notifications(&server, &carol).await;
+    assert!(quiet.is_empty(), "{quiet:?}");
+}

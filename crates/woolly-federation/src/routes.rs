@@ -34,14 +34,9 @@ pub(crate) struct PageQuery {
     only_other_accounts: Option<String>,
 }
 
-/// Rails' `ActiveModel::Type::Boolean` false values; anything else present is true.
+/// A boolean query parameter: absent is false, else as Rails casts it.
 fn is_truthy(value: Option<&str>) -> bool {
-    value.is_some_and(|value| {
-        !matches!(
-            value.trim().to_ascii_lowercase().as_str(),
-            "" | "0" | "f" | "false" | "off"
-        )
-    })
+    value.is_some_and(woolly_http::lenient::is_true)
 }
 
 fn cursor(value: Option<&str>, name: &str) -> Result<Option<i64>, HttpError> {

@@ -11,17 +11,23 @@ enum BoolLike {
     Text(String),
 }
 
-/// Rails' boolean casting (`ActiveModel::Type::Boolean`): `false`, `0`, `f`, `off`, `no` and
-/// the empty string are false, anything else true.
+/// Rails' boolean casting of a text parameter (`ActiveModel::Type::Boolean`): `false`, `0`,
+/// `f`, `off` (in any case) and the empty string are false, anything else true. Every front
+/// door reads a boolean parameter through this.
+pub fn is_true(text: &str) -> bool {
+    !matches!(
+        text.trim().to_ascii_lowercase().as_str(),
+        "" | "false" | "0" | "f" | "off"
+    )
+}
+
+/// A boolean parameter as JSON (`true`, `1`) or text (see [`is_true`]).
 pub fn boolean<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<bool>, D::Error> {
     Ok(
         Option::<BoolLike>::deserialize(deserializer)?.map(|value| match value {
             BoolLike::Bool(value) => value,
             BoolLike::Number(value) => value != 0,
-            BoolLike::Text(text) => !matches!(
-                text.trim().to_ascii_lowercase().as_str(),
-                "" | "false" | "0" | "f" | "off" | "no" | "n"
-            ),
+            BoolLike::Text(text) => is_true(&text),
         }),
     )
 }

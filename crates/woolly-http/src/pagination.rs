@@ -27,16 +27,63 @@ fn parse_id(name: &str, value: &Option<String>) -> Result<Option<i64>, HttpError
     }
 }
 
+/// How many items a list gives by default and at most, as Mastodon's controllers set them
+/// (their `DEFAULT_*_LIMIT`, and twice that as `limit_param`'s cap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageSize {
+    pub default: i64,
+    pub max: i64,
+}
+
+impl PageSize {
+    /// Timelines, an account's statuses, favourites and bookmarks.
+    pub const STATUSES: PageSize = PageSize {
+        default: 20,
+        max: 40,
+    };
+    /// Lists of accounts: followers, following, blocks, mutes, who favourited or reblogged,
+    /// endorsements, list members, follow requests.
+    pub const ACCOUNTS: PageSize = PageSize {
+        default: 40,
+        max: 80,
+    };
+    /// Notifications, v1 and grouped.
+    pub const NOTIFICATIONS: PageSize = PageSize {
+        default: 40,
+        max: 80,
+    };
+    /// Direct conversations.
+    pub const CONVERSATIONS: PageSize = PageSize {
+        default: 20,
+        max: 40,
+    };
+    /// Scheduled statuses.
+    pub const SCHEDULED_STATUSES: PageSize = PageSize {
+        default: 20,
+        max: 40,
+    };
+    /// The viewer's blocked domains.
+    pub const DOMAIN_BLOCKS: PageSize = PageSize {
+        default: 100,
+        max: 200,
+    };
+    /// Followed hashtags.
+    pub const FOLLOWED_TAGS: PageSize = PageSize {
+        default: 100,
+        max: 200,
+    };
+}
+
 impl PageParams {
-    /// The page asked for; `limit` defaults to `default` and is capped at `max`, as Mastodon
-    /// does (a larger limit is not an error).
-    pub fn page(&self, default: i64, max: i64) -> Result<Page, HttpError> {
+    /// The page asked for; `limit` defaults to the size's default and is capped at its
+    /// maximum, as Mastodon does (a larger limit is not an error).
+    pub fn page(&self, size: PageSize) -> Result<Page, HttpError> {
         let limit = match self.limit.as_deref().map(str::trim) {
-            None | Some("") => default,
+            None | Some("") => size.default,
             Some(text) => text
                 .parse::<i64>()
                 .map_err(|_| HttpError::unprocessable(format!("Invalid limit: {text:?}")))?
-                .clamp(1, max),
+                .clamp(1, size.max),
         };
         Ok(Page {
             max_id: parse_id("max_id", &self.max_id)?,

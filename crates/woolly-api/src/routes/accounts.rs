@@ -16,7 +16,7 @@ use crate::entities::{AccountEntity, CredentialAccountEntity, RelationshipEntity
 use woolly_http::error::HttpError;
 use woolly_http::extract::{ApiParams, ApiParamsWithFiles, ApiQuery};
 use woolly_http::lenient;
-use woolly_http::pagination::{PageParams, Paged};
+use woolly_http::pagination::{PageParams, PageSize, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -148,7 +148,7 @@ async fn statuses(
             .collect();
         return Ok(Paged { items, link: None });
     }
-    let page = params.page.page(20, 40)?;
+    let page = params.page.page(PageSize::STATUSES)?;
     let filter = woolly_core::AccountStatusesFilter {
         exclude_replies: params.exclude_replies.unwrap_or(false),
         exclude_reblogs: params.exclude_reblogs.unwrap_or(false),
@@ -173,7 +173,7 @@ async fn follows(
 ) -> Result<Paged<AccountEntity>, HttpError> {
     optional_viewer(auth, &[Scope::READ_ACCOUNTS])?;
     let rows = woolly
-        .follows(path_id(id)?, followers, params.page(40, 80)?)
+        .follows(path_id(id)?, followers, params.page(PageSize::ACCOUNTS)?)
         .await?;
     Ok(super::statuses::accounts_page(woolly, rows, uri))
 }
@@ -467,7 +467,7 @@ async fn blocks(
 ) -> Result<Paged<AccountEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::FOLLOW, Scope::READ_BLOCKS])?.user()?;
     let rows = woolly
-        .blocks_or_mutes(account.id, false, params.page(40, 80)?)
+        .blocks_or_mutes(account.id, false, params.page(PageSize::ACCOUNTS)?)
         .await?;
     Ok(super::statuses::accounts_page(&woolly, rows, &uri))
 }
@@ -480,7 +480,7 @@ async fn mutes(
 ) -> Result<Paged<AccountEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::FOLLOW, Scope::READ_MUTES])?.user()?;
     let rows = woolly
-        .blocks_or_mutes(account.id, true, params.page(40, 80)?)
+        .blocks_or_mutes(account.id, true, params.page(PageSize::ACCOUNTS)?)
         .await?;
     Ok(super::statuses::accounts_page(&woolly, rows, &uri))
 }

@@ -14,7 +14,7 @@ use crate::auth::{Auth, path_id};
 use crate::entities::{AccountEntity, StatusEntity};
 use woolly_http::error::HttpError;
 use woolly_http::extract::ApiQuery;
-use woolly_http::pagination::{PageParams, Paged};
+use woolly_http::pagination::{PageParams, PageSize, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -45,7 +45,7 @@ async fn list(
 ) -> Result<Paged<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_STATUSES])?.user()?;
     let (views, cursors) = woolly
-        .conversations(account.id, params.page(20, 40)?)
+        .conversations(account.id, params.page(PageSize::CONVERSATIONS)?)
         .await?;
     let items = views
         .iter()

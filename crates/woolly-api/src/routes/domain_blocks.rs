@@ -15,11 +15,7 @@ use woolly_core::domain_blocks::parse_blocked_domain;
 use crate::auth::Auth;
 use woolly_http::error::HttpError;
 use woolly_http::extract::{ApiParams, ApiQuery};
-use woolly_http::pagination::{PageParams, Paged};
-
-/// Mastodon's `BLOCK_LIMIT` (the default page) and the most one page may hold.
-const DEFAULT_LIMIT: i64 = 100;
-const MAX_LIMIT: i64 = 200;
+use woolly_http::pagination::{PageParams, PageSize, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new().route(
@@ -36,7 +32,7 @@ async fn index(
 ) -> Result<Paged<String>, HttpError> {
     let (account, _) = auth.require(&[Scope::FOLLOW, Scope::READ_BLOCKS])?.user()?;
     let rows = woolly
-        .domain_blocks(account.id, params.page(DEFAULT_LIMIT, MAX_LIMIT)?)
+        .domain_blocks(account.id, params.page(PageSize::DOMAIN_BLOCKS)?)
         .await?;
     // Block ids are not shown: the `Link` header carries them as cursors.
     let cursors = rows

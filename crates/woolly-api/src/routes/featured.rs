@@ -17,7 +17,7 @@ use crate::auth::{Auth, optional_viewer, path_id};
 use crate::entities::{RelationshipEntity, date};
 use woolly_http::error::HttpError;
 use woolly_http::extract::{ApiParams, ApiQuery};
-use woolly_http::pagination::{PageParams, Paged};
+use woolly_http::pagination::{PageParams, PageSize, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -181,7 +181,11 @@ async fn own_endorsements(
 ) -> Result<Paged<crate::entities::AccountEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_ACCOUNTS])?.user()?;
     let rows = woolly
-        .endorsements(Some(account.id), account.id, params.page(40, 80)?)
+        .endorsements(
+            Some(account.id),
+            account.id,
+            params.page(PageSize::ACCOUNTS)?,
+        )
         .await?;
     Ok(super::statuses::accounts_page(&woolly, rows, &uri))
 }
@@ -199,7 +203,7 @@ async fn endorsements_of(
         .await?
         .ok_or_else(HttpError::not_found)?;
     let rows = woolly
-        .endorsements(viewer, account.id, params.page(40, 80)?)
+        .endorsements(viewer, account.id, params.page(PageSize::ACCOUNTS)?)
         .await?;
     Ok(super::statuses::accounts_page(&woolly, rows, &uri))
 }

@@ -11,7 +11,7 @@ use crate::auth::{Auth, path_id};
 use crate::entities::{AccountEntity, RelationshipEntity};
 use woolly_http::error::HttpError;
 use woolly_http::extract::ApiQuery;
-use woolly_http::pagination::{PageParams, Paged};
+use woolly_http::pagination::{PageParams, PageSize, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -30,7 +30,7 @@ async fn list(
         .require(&[Scope::FOLLOW, Scope::READ_FOLLOWS])?
         .user()?;
     let rows = woolly
-        .follow_requests(account, params.page(40, 80)?)
+        .follow_requests(account, params.page(PageSize::ACCOUNTS)?)
         .await?;
     Ok(super::statuses::accounts_page(&woolly, rows, &uri))
 }

@@ -17,7 +17,7 @@ use crate::entities::{AccountEntity, ListEntity, StatusEntity};
 use woolly_http::error::HttpError;
 use woolly_http::extract::{ApiParams, ApiQuery};
 use woolly_http::lenient;
-use woolly_http::pagination::{PageParams, Paged};
+use woolly_http::pagination::{PageParams, PageSize, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -122,7 +122,7 @@ async fn members(
     let page = if everyone {
         None
     } else {
-        Some(params.page(40, 80)?)
+        Some(params.page(PageSize::ACCOUNTS)?)
     };
     let rows = woolly
         .list_accounts(account.id, path_id(&id)?, page)
@@ -202,7 +202,7 @@ async fn timeline(
 ) -> Result<Paged<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_LISTS])?.user()?;
     let listing = woolly
-        .list_timeline(account.id, path_id(&id)?, params.page(20, 40)?)
+        .list_timeline(account.id, path_id(&id)?, params.page(PageSize::STATUSES)?)
         .await?;
     Ok(super::timelines::listed_page(
         &woolly,

@@ -23,7 +23,7 @@ use crate::entities::{AccountEntity, StatusEntity, iso8601};
 use woolly_http::error::HttpError;
 use woolly_http::extract::ApiQuery;
 use woolly_http::lenient;
-use woolly_http::pagination::{PageParams, Paged};
+use woolly_http::pagination::{PageParams, PageSize, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -119,7 +119,7 @@ async fn list(
             "Only expand_accounts=full is supported on this server yet",
         ));
     }
-    let page = params.page.page(40, 80)?;
+    let page = params.page.page(PageSize::NOTIFICATIONS)?;
     let (views, cursors) = woolly
         .notifications(account.id, &params.types, &params.exclude_types, page)
         .await?;

@@ -15,7 +15,7 @@ use crate::entities::NotificationEntity;
 use woolly_http::error::HttpError;
 use woolly_http::extract::ApiQuery;
 use woolly_http::lenient;
-use woolly_http::pagination::{PageParams, Paged};
+use woolly_http::pagination::{PageParams, PageSize, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -47,7 +47,7 @@ async fn list(
             account.id,
             &params.types,
             &params.exclude_types,
-            params.page.page(40, 80)?,
+            params.page.page(PageSize::NOTIFICATIONS)?,
         )
         .await?;
     let items = views

@@ -18,7 +18,7 @@ use crate::auth::{Auth, path_id};
 use crate::entities::ScheduledStatusEntity;
 use woolly_http::error::HttpError;
 use woolly_http::extract::{ApiParams, ApiQuery};
-use woolly_http::pagination::{PageParams, Paged};
+use woolly_http::pagination::{PageParams, PageSize, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -62,7 +62,7 @@ async fn index(
 ) -> Result<Paged<ScheduledStatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_STATUSES])?.user()?;
     let scheduled = woolly
-        .scheduled_statuses(account.id, params.page(20, 40)?)
+        .scheduled_statuses(account.id, params.page(PageSize::SCHEDULED_STATUSES)?)
         .await?;
     let cursors = scheduled
         .first()

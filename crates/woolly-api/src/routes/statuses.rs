@@ -20,7 +20,7 @@ use crate::entities::{AccountEntity, StatusEntity};
 use woolly_http::error::HttpError;
 use woolly_http::extract::{ApiParams, ApiQuery};
 use woolly_http::lenient;
-use woolly_http::pagination::{PageParams, Paged};
+use woolly_http::pagination::{PageParams, PageSize, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -307,7 +307,12 @@ async fn actors(
 ) -> Result<Paged<AccountEntity>, HttpError> {
     let viewer = optional_viewer(auth, &[Scope::READ_ACCOUNTS])?;
     let rows = woolly
-        .status_actors(viewer, path_id(id)?, reblogs, params.page(40, 80)?)
+        .status_actors(
+            viewer,
+            path_id(id)?,
+            reblogs,
+            params.page(PageSize::ACCOUNTS)?,
+        )
         .await?;
     Ok(accounts_page(woolly, rows, uri))
 }

@@ -16,7 +16,7 @@ use crate::entities::{AccountEntity, RelationshipEntity};
 use woolly_http::error::HttpError;
 use woolly_http::extract::{ApiParams, ApiQuery};
 use woolly_http::lenient;
-use woolly_http::pagination::{PageParams, Paged};
+use woolly_http::pagination::{PageParams, PageSize, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -94,7 +94,7 @@ async fn followed(
         .require(&[Scope::FOLLOW, Scope::READ_FOLLOWS])?
         .user()?;
     let (tags, cursors) = woolly
-        .followed_tags(account, params.page(100, 200)?)
+        .followed_tags(account, params.page(PageSize::FOLLOWED_TAGS)?)
         .await?;
     let items = tags.iter().map(|tag| tag_entity(&woolly, tag)).collect();
     Ok(Paged::new(items, cursors, woolly.config(), &uri))

@@ -16,7 +16,7 @@ use crate::entities::StatusEntity;
 use woolly_http::error::HttpError;
 use woolly_http::extract::ApiQuery;
 use woolly_http::lenient;
-use woolly_http::pagination::{PageParams, Paged};
+use woolly_http::pagination::{PageParams, PageSize, Paged};
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -50,7 +50,7 @@ async fn home(
 ) -> Result<Paged<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_STATUSES])?.user()?;
     let listing = woolly
-        .home_timeline(account.id, params.page(20, 40)?)
+        .home_timeline(account.id, params.page(PageSize::STATUSES)?)
         .await?;
     Ok(listed_page(&woolly, &listing, Some(account.id), &uri))
 }
@@ -84,7 +84,7 @@ async fn public(
     uri: Uri,
 ) -> Result<Paged<StatusEntity>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
-    let page = params.page.page(20, 40)?;
+    let page = params.page.page(PageSize::STATUSES)?;
     let listing = woolly
         .public_timeline(
             viewer,
@@ -120,7 +120,7 @@ async fn tag(
     uri: Uri,
 ) -> Result<Paged<StatusEntity>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
-    let page = params.page.page(20, 40)?;
+    let page = params.page.page(PageSize::STATUSES)?;
     let listing = woolly
         .tag_timeline(
             viewer,
@@ -148,7 +148,7 @@ async fn relation_list(
 ) -> Result<Paged<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[scope])?.user()?;
     let (views, cursors) = woolly
-        .status_relations(account.id, relation, params.page(20, 40)?)
+        .status_relations(account.id, relation, params.page(PageSize::STATUSES)?)
         .await?;
     let items = views
         .iter()

@@ -17,8 +17,11 @@ use woolly_core::jobs::{Job, JobError, JobFuture, JobHandler};
 use woolly_core::remote::INBOUND_KIND;
 use woolly_core::visibility::Visibility;
 
-use crate::remote::{Federation, FederationError, MAX_PARENT_DEPTH, authority_of, remote_account};
-use crate::vocab::{Activity, ActivityType, Document, IdOrObject, is_public};
+use crate::remote::{
+    Federation, FederationError, MAX_PARENT_DEPTH, authority_of, remote_account,
+    visibility_of_audience,
+};
+use crate::vocab::{Activity, ActivityType, Document, IdOrObject};
 
 /// What the inbox stores for a received activity.
 #[derive(Debug, Serialize, Deserialize)]
@@ -383,12 +386,10 @@ impl Processor<'_> {
                     .await?
             }
         };
-        let visibility = if activity.to.iter().any(|to| is_public(to)) {
-            Visibility::Public
-        } else if activity.cc.iter().any(|cc| is_public(cc)) {
-            Visibility::Unlisted
-        } else {
-            Visibility::Private
+        // Mastodon's `Announce#visibility_from_audience`: a reblog is never direct.
+        let visibility = match visibility_of_audience(&activity.to, &activity.cc, None) {
+            Visibility::Direct => Visibility::Private,
+            visibility => visibility,
         };
         self.woolly
             .store_remote_reblog(self.actor, status_id, uri, visibility)

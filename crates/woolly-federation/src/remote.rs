@@ -654,26 +654,29 @@ pub(crate) fn is_local_uri(woolly: &Woolly, uri: &str) -> bool {
     woolly.config().urls().is_local(uri)
 }
 
-/// Mastodon's addressing rules (`ActivityPub::Parser::StatusParser#visibility`): public when
-/// the public collection is in `to`, unlisted when it is in `cc`, followers-only when the
-/// author's followers are addressed, direct otherwise.
+/// The visibility of an object (a status) from its addressing.
 pub fn visibility_of(object: &Object, followers_url: Option<&str>) -> Visibility {
-    if object.to.iter().any(|to| is_public(to)) {
+    visibility_of_audience(&object.to, &object.cc, followers_url)
+}
+
+/// Mastodon's addressing rules (`ActivityPub::Parser::StatusParser#visibility`), the one place
+/// Woolly reads them: public when the public collection is in `to`, unlisted when it is in
+/// `cc`, followers-only when the author's followers are addressed, direct otherwise. (An
+/// `Announce` reads the same, but is never direct: see `inbound`.)
+pub fn visibility_of_audience(
+    to: &[String],
+    cc: &[String],
+    followers_url: Option<&str>,
+) -> Visibility {
+    let mut addressed = to.iter().chain(cc);
+    if to.iter().any(|to| is_public(to)) {
         Visibility::Public
-    } else if object.cc.iter().any(|cc| is_public(cc)) {
+    } else if cc.iter().any(|cc| is_public(cc)) {
         Visibility::Unlisted
-    } else if followers_url.is_some_and(|followers| {
-        object
-            .to
-            .iter()
-            .chain(&object.cc)
-            .any(|address| address == followers)
-    }) || object
-        .to
-        .iter()
-        .chain(&object.cc)
-        .any(|address| address.ends_with("/followers"))
-    {
+    } else if addressed.any(|address| {
+        followers_url.is_some_and(|followers| address == followers)
+            || address.ends_with("/followers")
+    }) {
         Visibility::Private
     } else {
         Visibility::Direct

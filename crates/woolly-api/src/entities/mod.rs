@@ -4,6 +4,7 @@
 
 mod account;
 mod application;
+mod conversation;
 mod emoji;
 mod filter;
 mod instance;
@@ -14,9 +15,11 @@ mod poll;
 mod relationship;
 mod scheduled_status;
 mod status;
+mod tag;
 
 pub use account::{AccountEntity, CredentialAccountEntity};
 pub use application::ApplicationEntity;
+pub use conversation::ConversationEntity;
 pub use emoji::CustomEmojiEntity;
 pub use filter::{
     FilterEntity, FilterKeywordEntity, FilterResultEntity, FilterStatusEntity, V1FilterEntity,
@@ -29,4 +32,5 @@ pub use poll::{PollEntity, PollOptionEntity};
 pub use relationship::RelationshipEntity;
 pub use scheduled_status::ScheduledStatusEntity;
 pub use status::{MentionEntity, StatusEntity, TagEntity};
+pub use tag::{FeaturedTagEntity, HashtagEntity, TagHistoryEntity};
 pub use woolly_http::time::{date, iso8601, iso8601_date_midnight};

@@ -5,13 +5,11 @@ use axum::http::Uri;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
-use woolly_core::InstanceConfig;
 use woolly_core::Woolly;
 use woolly_core::auth::Scope;
-use woolly_core::conversations::ConversationView;
 
 use crate::auth::{Auth, path_id};
-use crate::entities::{AccountEntity, StatusEntity};
+use crate::entities::ConversationEntity;
 use woolly_http::error::HttpError;
 use woolly_http::extract::ApiQuery;
 use woolly_http::pagination::{PageParams, PageSize, Paged};
@@ -23,33 +21,19 @@ pub(super) fn router() -> Router<Woolly> {
         .route("/api/v1/conversations/{id}/read", post(read))
 }
 
-/// The `Conversation` entity.
-pub(crate) fn conversation_entity(
-    view: &ConversationView,
-    viewer: i64,
-    config: &InstanceConfig,
-) -> Value {
-    json!({
-        "id": view.id.to_string(),
-        "unread": view.unread,
-        "accounts": view.accounts.iter().map(|account| AccountEntity::new(account, None, config)).collect::<Vec<_>>(),
-        "last_status": view.last_status.as_ref().map(|status| StatusEntity::new(status, Some(viewer), config)),
-    })
-}
-
 async fn list(
     State(woolly): State<Woolly>,
     auth: Auth,
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
-) -> Result<Paged<Value>, HttpError> {
+) -> Result<Paged<ConversationEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_STATUSES])?.user()?;
     let (views, cursors) = woolly
         .conversations(account.id, params.page(PageSize::CONVERSATIONS)?)
         .await?;
     let items = views
         .iter()
-        .map(|view| conversation_entity(view, account.id, woolly.config()))
+        .map(|view| ConversationEntity::new(view, account.id, woolly.config()))
         .collect();
     Ok(Paged::new(items, cursors, woolly.config(), &uri))
 }
@@ -58,12 +42,12 @@ async fn read(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<Value>, HttpError> {
+) -> Result<Json<ConversationEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_CONVERSATIONS])?.user()?;
     let id = path_id(&id)?;
     woolly.update_conversation(account.id, id, false).await?;
     let view = woolly.conversation(account.id, id).await?;
-    Ok(Json(conversation_entity(
+    Ok(Json(ConversationEntity::new(
         &view,
         account.id,
         woolly.config(),

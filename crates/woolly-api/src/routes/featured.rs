@@ -11,10 +11,9 @@ use serde_json::{Value, json};
 use woolly_core::Woolly;
 use woolly_core::accounts::Account;
 use woolly_core::auth::Scope;
-use woolly_core::featured::FeaturedTag;
 
 use crate::auth::{Auth, optional_viewer, path_id};
-use crate::entities::{RelationshipEntity, date};
+use crate::entities::{FeaturedTagEntity, HashtagEntity, RelationshipEntity};
 use woolly_http::error::HttpError;
 use woolly_http::extract::{ApiParams, ApiQuery};
 use woolly_http::pagination::{PageParams, PageSize, Paged};
@@ -35,27 +34,22 @@ pub(super) fn router() -> Router<Woolly> {
         .route("/api/v1/accounts/{id}/endorsements", get(endorsements_of))
 }
 
-/// `FeaturedTag`: counts as strings and the last use as a date, as Mastodon sends them.
-fn featured_tag_entity(woolly: &Woolly, account: &Account, tag: &FeaturedTag) -> Value {
-    json!({
-        "id": tag.id.to_string(),
-        "name": tag.name,
-        "url": woolly.config().urls().tagged(&account.username, &tag.name),
-        "statuses_count": tag.statuses_count.to_string(),
-        "last_status_at": tag.last_status_at.map(date),
-    })
-}
-
-async fn featured_list(woolly: &Woolly, account: &Account) -> Result<Json<Vec<Value>>, HttpError> {
+async fn featured_list(
+    woolly: &Woolly,
+    account: &Account,
+) -> Result<Json<Vec<FeaturedTagEntity>>, HttpError> {
     let tags = woolly.featured_tags(account.id).await?;
     Ok(Json(
         tags.iter()
-            .map(|tag| featured_tag_entity(woolly, account, tag))
+            .map(|tag| FeaturedTagEntity::new(account, tag, woolly.config()))
             .collect(),
     ))
 }
 
-async fn index(State(woolly): State<Woolly>, auth: Auth) -> Result<Json<Vec<Value>>, HttpError> {
+async fn index(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+) -> Result<Json<Vec<FeaturedTagEntity>>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_ACCOUNTS])?.user()?;
     featured_list(&woolly, account).await
 }
@@ -64,7 +58,7 @@ async fn of_account(
     State(woolly): State<Woolly>,
     auth: Option<Auth>,
     Path(id): Path<String>,
-) -> Result<Json<Vec<Value>>, HttpError> {
+) -> Result<Json<Vec<FeaturedTagEntity>>, HttpError> {
     optional_viewer(&auth, &[Scope::READ_ACCOUNTS])?;
     let account = woolly
         .account(path_id(&id)?)
@@ -83,10 +77,10 @@ async fn create(
     State(woolly): State<Woolly>,
     auth: Auth,
     ApiParams(params): ApiParams<FeatureParams>,
-) -> Result<Json<Value>, HttpError> {
+) -> Result<Json<FeaturedTagEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
     let tag = woolly.feature_tag(account, &params.name).await?;
-    Ok(Json(featured_tag_entity(&woolly, account, &tag)))
+    Ok(Json(FeaturedTagEntity::new(account, &tag, woolly.config())))
 }
 
 async fn destroy(
@@ -104,12 +98,12 @@ async fn destroy(
 async fn suggestions(
     State(woolly): State<Woolly>,
     auth: Auth,
-) -> Result<Json<Vec<Value>>, HttpError> {
+) -> Result<Json<Vec<HashtagEntity>>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_ACCOUNTS])?.user()?;
     let tags = woolly.featured_tag_suggestions(account).await?;
     Ok(Json(
         tags.iter()
-            .map(|tag| super::tags::tag_entity(&woolly, tag))
+            .map(|tag| HashtagEntity::new(tag, woolly.config()))
             .collect(),
     ))
 }
@@ -119,7 +113,7 @@ async fn set_featured(
     auth: &Auth,
     name: &str,
     feature: bool,
-) -> Result<Json<Value>, HttpError> {
+) -> Result<Json<HashtagEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
     if feature {
         woolly.feature_tag(account, name).await?;
@@ -127,14 +121,14 @@ async fn set_featured(
         woolly.unfeature_tag(account, None, Some(name)).await?;
     }
     let tag = woolly.tag(Some(account.id), name).await?;
-    Ok(Json(super::tags::tag_entity(woolly, &tag)))
+    Ok(Json(HashtagEntity::new(&tag, woolly.config())))
 }
 
 async fn feature(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(name): Path<String>,
-) -> Result<Json<Value>, HttpError> {
+) -> Result<Json<HashtagEntity>, HttpError> {
     set_featured(&woolly, &auth, &name, true).await
 }
 
@@ -142,7 +136,7 @@ async fn unfeature(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(name): Path<String>,
-) -> Result<Json<Value>, HttpError> {
+) -> Result<Json<HashtagEntity>, HttpError> {
     set_featured(&woolly, &auth, &name, false).await
 }
 

@@ -8,10 +8,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use woolly_core::Woolly;
 use woolly_core::auth::Scope;
-use woolly_core::search::{SearchKind, SearchQuery, TagUsage};
+use woolly_core::search::{SearchKind, SearchQuery};
 
 use crate::auth::{Auth, optional_viewer};
-use crate::entities::{AccountEntity, StatusEntity};
+use crate::entities::{AccountEntity, HashtagEntity, StatusEntity};
 use woolly_http::error::HttpError;
 use woolly_http::extract::ApiQuery;
 use woolly_http::lenient;
@@ -95,17 +95,6 @@ fn number(name: &str, value: &Option<String>, default: i64, max: i64) -> Result<
     }
 }
 
-pub(crate) fn tag_entity(woolly: &Woolly, tag: &TagUsage) -> Value {
-    json!({
-        "id": tag.id(),
-        "name": tag.name,
-        "url": woolly.config().urls().tag(&tag.name),
-        "history": tag.history.iter().map(|(day, uses, accounts)| json!({
-            "day": day.to_string(), "uses": uses.to_string(), "accounts": accounts.to_string(),
-        })).collect::<Vec<_>>(),
-    })
-}
-
 async fn search(
     State(woolly): State<Woolly>,
     auth: Option<Auth>,
@@ -140,7 +129,7 @@ async fn search(
     Ok(Json(json!({
         "accounts": results.accounts.iter().map(|account| AccountEntity::new(account, None, config)).collect::<Vec<_>>(),
         "statuses": results.statuses.iter().map(|view| StatusEntity::new(view, viewer, config)).collect::<Vec<_>>(),
-        "hashtags": results.hashtags.iter().map(|tag| tag_entity(&woolly, tag)).collect::<Vec<_>>(),
+        "hashtags": results.hashtags.iter().map(|tag| HashtagEntity::of_usage(tag, config)).collect::<Vec<_>>(),
     })))
 }
 

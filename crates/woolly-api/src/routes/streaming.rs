@@ -24,7 +24,7 @@ use woolly_core::auth::Scope;
 use woolly_core::events::{Delivery, Event, Stream};
 use woolly_core::{CoreError, Woolly};
 
-use crate::entities::{NotificationEntity, StatusEntity};
+use crate::entities::{ConversationEntity, NotificationEntity, StatusEntity};
 use woolly_http::error::HttpError;
 
 pub(super) fn router() -> Router<Woolly> {
@@ -124,12 +124,11 @@ fn encode(woolly: &Woolly, viewer: Viewer, delivery: &Delivery) -> Option<(&'sta
         Delivery::FiltersChanged => return Some((FILTERS_CHANGED, String::new())),
         Delivery::Conversation(view) => (
             "conversation",
-            Ok(super::conversations::conversation_entity(
+            serde_json::to_string(&ConversationEntity::new(
                 view,
                 viewer.0.unwrap_or_default(),
                 config,
-            )
-            .to_string()),
+            )),
         ),
         Delivery::Notification(view) => (
             "notification",

@@ -9,10 +9,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use woolly_core::Woolly;
 use woolly_core::auth::Scope;
-use woolly_core::tags::TagView;
 
 use crate::auth::{Auth, optional_viewer, path_id};
-use crate::entities::{AccountEntity, RelationshipEntity};
+use crate::entities::{AccountEntity, HashtagEntity, RelationshipEntity};
 use woolly_http::error::HttpError;
 use woolly_http::extract::{ApiParams, ApiQuery};
 use woolly_http::lenient;
@@ -31,26 +30,16 @@ pub(super) fn router() -> Router<Woolly> {
         )
 }
 
-pub(super) fn tag_entity(woolly: &Woolly, tag: &TagView) -> Value {
-    let mut entity = super::search::tag_entity(woolly, &tag.usage);
-    if let Some(object) = entity.as_object_mut() {
-        if let Some(following) = tag.following {
-            object.insert("following".to_owned(), json!(following));
-        }
-        if let Some(featuring) = tag.featuring {
-            object.insert("featuring".to_owned(), json!(featuring));
-        }
-    }
-    entity
-}
-
 async fn show(
     State(woolly): State<Woolly>,
     auth: Option<Auth>,
     Path(name): Path<String>,
-) -> Result<Json<Value>, HttpError> {
+) -> Result<Json<HashtagEntity>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_FOLLOWS, Scope::READ_ACCOUNTS])?;
-    Ok(Json(tag_entity(&woolly, &woolly.tag(viewer, &name).await?)))
+    Ok(Json(HashtagEntity::new(
+        &woolly.tag(viewer, &name).await?,
+        woolly.config(),
+    )))
 }
 
 async fn set_following(
@@ -58,13 +47,13 @@ async fn set_following(
     auth: &Auth,
     name: &str,
     follow: bool,
-) -> Result<Json<Value>, HttpError> {
+) -> Result<Json<HashtagEntity>, HttpError> {
     let (account, _) = auth
         .require(&[Scope::FOLLOW, Scope::WRITE_FOLLOWS])?
         .user()?;
-    Ok(Json(tag_entity(
-        woolly,
+    Ok(Json(HashtagEntity::new(
         &woolly.follow_tag(account, name, follow).await?,
+        woolly.config(),
     )))
 }
 
@@ -72,7 +61,7 @@ async fn follow(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(name): Path<String>,
-) -> Result<Json<Value>, HttpError> {
+) -> Result<Json<HashtagEntity>, HttpError> {
     set_following(&woolly, &auth, &name, true).await
 }
 
@@ -80,7 +69,7 @@ async fn unfollow(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(name): Path<String>,
-) -> Result<Json<Value>, HttpError> {
+) -> Result<Json<HashtagEntity>, HttpError> {
     set_following(&woolly, &auth, &name, false).await
 }
 
@@ -89,14 +78,17 @@ async fn followed(
     auth: Auth,
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
-) -> Result<Paged<Value>, HttpError> {
+) -> Result<Paged<HashtagEntity>, HttpError> {
     let (account, _) = auth
         .require(&[Scope::FOLLOW, Scope::READ_FOLLOWS])?
         .user()?;
     let (tags, cursors) = woolly
         .followed_tags(account, params.page(PageSize::FOLLOWED_TAGS)?)
         .await?;
-    let items = tags.iter().map(|tag| tag_entity(&woolly, tag)).collect();
+    let items = tags
+        .iter()
+        .map(|tag| HashtagEntity::new(tag, woolly.config()))
+        .collect();
     Ok(Paged::new(items, cursors, woolly.config(), &uri))
 }
 

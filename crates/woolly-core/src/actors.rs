@@ -20,6 +20,13 @@ use crate::statuses::StatusView;
 /// The database name of the instance actor's private key.
 const INSTANCE_ACTOR_KEY: &str = "instance_actor_private_key";
 
+/// The instance actor's username, the one Mastodon gives its own (`Account.representative`).
+/// It was the domain, as it still is on Mastodon servers created before the change; but a
+/// domain with a port (`localhost:8082`) has a colon, which GoToSocial reads as a link, so it
+/// finds no username and answers 500 to every request the instance actor signs. A dot keeps it
+/// apart from local usernames, which have none ([`crate::accounts::Username`]).
+pub const INSTANCE_ACTOR_USERNAME: &str = "mastodon.internal";
+
 /// A local account as its actor document shows it.
 #[derive(Debug, Clone)]
 pub struct LocalActor {

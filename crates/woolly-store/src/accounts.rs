@@ -256,27 +256,40 @@ impl Tx {
 }
 
 impl Tx {
-    /// Stores a remote account, or refreshes the one with the same username and domain (both
-    /// compared case-insensitively, as the unique index does); returns its id.
+    /// Stores a remote account, or refreshes the one with the same actor id or else the same
+    /// username and domain (both compared case-insensitively, as the unique index does);
+    /// returns its id. An actor found by its id takes the username it now gives (an instance
+    /// actor renamed, as Mastodon renamed those with a colon in theirs).
     pub async fn upsert_remote_account(
         &mut self,
         account: &NewRemoteAccount,
         now: i64,
     ) -> Result<i64> {
-        let existing: Option<(i64,)> = on_tx!(self, conn => sqlx::query_as(
-            "SELECT id FROM account WHERE lower(username) = lower($1) AND coalesce(lower(domain), '') = lower($2)",
-        )
-        .bind(&account.username)
-        .bind(&account.domain)
-        .fetch_optional(conn)
-        .await)?;
+        let mut existing: Option<(i64,)> = None;
+        if let Some(uri) = &account.actor.uri {
+            existing = on_tx!(self, conn => sqlx::query_as(
+                "SELECT id FROM account WHERE uri = $1 AND domain IS NOT NULL",
+            )
+            .bind(uri)
+            .fetch_optional(conn)
+            .await)?;
+        }
+        if existing.is_none() {
+            existing = on_tx!(self, conn => sqlx::query_as(
+                "SELECT id FROM account WHERE lower(username) = lower($1) AND coalesce(lower(domain), '') = lower($2)",
+            )
+            .bind(&account.username)
+            .bind(&account.domain)
+            .fetch_optional(conn)
+            .await)?;
+        }
         if let Some((id,)) = existing {
             on_tx!(rows_affected, self, conn => sqlx::query(
                 "UPDATE account SET display_name = $1, note = $2, locked = $3, bot = $4, \
                  discoverable = $5, indexable = $6, public_key_pem = $7, updated_at = $8, \
                  fields = $10, uri = $11, url = $12, inbox_url = $13, shared_inbox_url = $14, \
                  followers_url = $15, actor_type = $16, avatar_remote_url = $17, \
-                 header_remote_url = $18, fetched_at = $8 WHERE id = $9",
+                 header_remote_url = $18, fetched_at = $8, username = $19 WHERE id = $9",
             )
             .bind(&account.display_name)
             .bind(&account.note)
@@ -296,6 +309,7 @@ impl Tx {
             .bind(&account.actor.actor_type)
             .bind(&account.actor.avatar_remote_url)
             .bind(&account.actor.header_remote_url)
+            .bind(&account.username)
             .execute(conn)
             .await)?;
             return Ok(id);

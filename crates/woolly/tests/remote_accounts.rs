@@ -42,3 +42,54 @@ async fn a_remote_account_shows_its_actors_links() {
     assert_eq!(looked_up["id"], account["id"]);
     server.stop().await;
 }
+
+/// Servers that stored another Woolly's instance actor under its old username (the domain,
+/// `127.0.0.1:PORT`) find it again by its id when they refresh it, and rename it rather than
+/// trip over the id they already hold.
+#[tokio::test]
+async fn an_instance_actor_stored_under_its_old_name_is_renamed_on_refresh() {
+    let a_instance = TestInstance::new().await;
+    let a = a_instance.start_on_own_domain().await;
+    let b_instance = TestInstance::new().await;
+    let b = b_instance.start_on_own_domain().await;
+    let b_domain = b.base_url.trim_start_matches("http://").to_owned();
+    let b_actor = format!("{}/actor", b.base_url);
+    let old = a
+        .woolly
+        .store_remote_account(woolly_core::remote::RemoteAccount {
+            username: b_domain.clone(),
+            domain: woolly_core::Domain::normalize(&b_domain).unwrap(),
+            display_name: String::new(),
+            note: String::new(),
+            note_html: None,
+            locked: true,
+            bot: true,
+            discoverable: false,
+            indexable: false,
+            public_key_pem: String::new(),
+            fields: Vec::new(),
+            emojis: Vec::new(),
+            actor: woolly_core::accounts::ActorLinks {
+                uri: Some(b_actor.clone()),
+                ..Default::default()
+            },
+        })
+        .await
+        .unwrap();
+
+    let federation = woolly_federation::Federation::new(&a.woolly).unwrap();
+    let refreshed = federation.fetch_actor(&a.woolly, &b_actor).await.unwrap();
+    assert_eq!(refreshed.id, old.id);
+    assert_eq!(refreshed.username, "mastodon.internal");
+    let account: Value = http()
+        .get(a.url(&format!("/api/v1/accounts/{}", old.id)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(account["acct"], format!("mastodon.internal@{b_domain}"));
+    a.stop().await;
+    b.stop().await;
+}

@@ -2,7 +2,7 @@
 //! `Application` (`app/serializers/activitypub/actor_serializer.rb`).
 
 use woolly_core::Woolly;
-use woolly_core::actors::LocalActor;
+use woolly_core::actors::{INSTANCE_ACTOR_USERNAME, LocalActor};
 
 use super::{ActorUrls, emoji_tag, shared_inbox};
 use crate::vocab::{
@@ -102,7 +102,7 @@ pub fn instance_actor(woolly: &Woolly) -> Actor {
     let id = woolly.instance_actor_uri();
     Actor {
         kind: ActorType::Application,
-        preferred_username: Some(woolly.config().domain.to_string()),
+        preferred_username: Some(INSTANCE_ACTOR_USERNAME.to_owned()),
         inbox: Some(format!("{id}/inbox")),
         outbox: Some(format!("{id}/outbox")),
         endpoints: Some(Endpoints {

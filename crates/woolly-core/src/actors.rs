@@ -200,6 +200,21 @@ impl Woolly {
             .collect())
     }
 
+    /// The first `limit` public and unlisted replies of each of the statuses by its own author,
+    /// oldest first, as `(id, uri)` by the id of the status replied to (statuses without any
+    /// are left out).
+    pub async fn first_self_replies(
+        &self,
+        status_ids: &[i64],
+        limit: i64,
+    ) -> Result<HashMap<i64, Vec<(i64, String)>>> {
+        let mut replies: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+        for (parent, id, uri) in self.db().first_self_replies(status_ids, limit).await? {
+            replies.entry(parent).or_default().push((id, uri));
+        }
+        Ok(replies)
+    }
+
     /// A page of the public and unlisted replies to a status, oldest first after `min_id`:
     /// its author's own (the rest of a thread), or everyone else's (`by_others`).
     pub async fn public_replies(

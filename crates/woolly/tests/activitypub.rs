@@ -453,7 +453,17 @@ async fn notes_are_addressed_by_visibility_and_only_public_ones_are_served() {
     );
     assert_eq!(note["attachment"], json!([]));
     assert_eq!(note["replies"]["id"], format!("{uri}/replies"));
-    assert_eq!(note["replies"]["first"], format!("{uri}/replies?page=true"));
+    // The first page is embedded, as Mastodon embeds it (GoToSocial reads no other): no
+    // self-replies, so it leads straight to everyone else's.
+    assert_eq!(
+        note["replies"]["first"],
+        json!({
+            "type": "CollectionPage",
+            "partOf": format!("{uri}/replies"),
+            "items": [],
+            "next": format!("{uri}/replies?page=true&only_other_accounts=true"),
+        })
+    );
     assert_eq!(
         note["likes"],
         json!({"id": format!("{uri}/likes"), "type": "Collection", "totalItems": 0})
@@ -952,6 +962,33 @@ async fn replies_list_the_thread_then_everyone_else() {
     let page = ap_get(&server, &format!("{uri}/replies?page=true")).await;
     assert_eq!(page["type"], "CollectionPage");
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
+
+    // The note embeds the first page as Mastodon does: the author's replies by id, then on
+    // to the rest of them, which leads on to everyone else's.
+    let note = ap_get(&server, &uri).await;
+    let own_id = own["id"].as_str().unwrap();
+    assert_eq!(
+        note["replies"],
+        json!({
+            "id": format!("{uri}/replies"),
+            "type": "Collection",
+            "first": {
+                "type": "CollectionPage",
+                "partOf": format!("{uri}/replies"),
+                "items": [own["uri"]],
+                "next": format!("{uri}/replies?page=true&min_id={own_id}"),
+            },
+        })
+    );
+    let rest = ap_get(&server, note["replies"]["first"]["next"].as_str().unwrap()).await;
+    assert_eq!(rest["items"], json!([]));
+    assert_eq!(
+        rest["next"],
+        format!("{uri}/replies?page=true&only_other_accounts=true")
+    );
+    // The reply has none of its own.
+    let own_note = ap_get(&server, own["uri"].as_str().unwrap()).await;
+    assert_eq!(own_note["replies"]["first"]["items"], json!([]));
 }
 
 #[tokio::test]

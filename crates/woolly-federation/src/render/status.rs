@@ -56,19 +56,72 @@ pub fn addressing(woolly: &Woolly, view: &StatusView) -> (Vec<String>, Vec<Strin
     (to, cc)
 }
 
-/// The URIs of the statuses the given ones reply to, in one query, for `inReplyTo`.
-pub async fn parent_uris(
-    woolly: &Woolly,
-    views: &[StatusView],
-) -> Result<HashMap<i64, String>, CoreError> {
+/// Self-replies listed in the first page of replies a note embeds, as Mastodon lists them
+/// (`NoteSerializer#replies`, `self_replies(5)`).
+const EMBEDDED_SELF_REPLIES: i64 = 5;
+
+/// What notes show of other statuses, read for a batch of them at once: the URI of the status
+/// each replies to (`inReplyTo`) and the first of its author's own replies (the first page of
+/// `replies`).
+#[derive(Debug, Default, Clone)]
+pub struct NoteContext {
+    parents: HashMap<i64, String>,
+    self_replies: HashMap<i64, Vec<(i64, String)>>,
+}
+
+/// The [`NoteContext`] of the given statuses, in two queries whatever their number.
+pub async fn note_context(woolly: &Woolly, views: &[StatusView]) -> Result<NoteContext, CoreError> {
     let parents: Vec<i64> = views
         .iter()
         .filter_map(|view| view.status.in_reply_to_id)
         .collect();
-    if parents.is_empty() {
-        return Ok(HashMap::new());
+    let parents = if parents.is_empty() {
+        HashMap::new()
+    } else {
+        woolly.status_uris(&parents).await?
+    };
+    // Only notes of local statuses list their replies; reblogs are no notes.
+    let notes: Vec<i64> = views
+        .iter()
+        .filter(|view| view.status.is_local && view.reblog.is_none())
+        .map(|view| view.status.id)
+        .collect();
+    let self_replies = woolly
+        .first_self_replies(&notes, EMBEDDED_SELF_REPLIES)
+        .await?;
+    Ok(NoteContext {
+        parents,
+        self_replies,
+    })
+}
+
+/// A note's `replies`: the collection with its first page embedded, as Mastodon writes it
+/// (peers such as GoToSocial read only an embedded first page). The page, which has no id of
+/// its own, lists the author's first replies and leads on to the rest of them, or, when there
+/// are none, to everyone else's (`only_other_accounts`).
+fn replies_collection(replies: String, self_replies: &[(i64, String)]) -> Collection {
+    let next = match self_replies.last() {
+        Some((last_id, _)) => format!("{replies}?page=true&min_id={last_id}"),
+        None => format!("{replies}?page=true&only_other_accounts=true"),
+    };
+    let first = Collection {
+        kind: CollectionType::CollectionPage,
+        part_of: Some(replies.clone()),
+        items: Some(
+            self_replies
+                .iter()
+                .map(|(_, uri)| IdOrObject::Id(uri.clone()))
+                .collect(),
+        ),
+        next: Some(IdOrObject::Id(next)),
+        ..Collection::default()
+    };
+    Collection {
+        id: Some(replies),
+        kind: CollectionType::Collection,
+        first: Some(IdOrObject::Object(Box::new(first))),
+        ..Collection::default()
     }
-    woolly.status_uris(&parents).await
 }
 
 /// A custom emoji as a tag (`Emoji`, named `:shortcode:`, with its image). Its id is where
@@ -93,8 +146,9 @@ pub fn emoji_tag(woolly: &Woolly, emoji: &CustomEmoji) -> Tag {
 }
 
 /// A status (not a reblog) as its object: a `Note`, or a `Question` with its poll.
-/// `parents` holds the URI of the status it replies to (see [`parent_uris`]).
-pub fn note(woolly: &Woolly, view: &StatusView, parents: &HashMap<i64, String>) -> Object {
+/// `context` holds the URI of the status it replies to and its first self-replies (see
+/// [`note_context`]).
+pub fn note(woolly: &Woolly, view: &StatusView, context: &NoteContext) -> Object {
     let status = &view.status;
     let base = woolly.config().base_url();
     let (to, cc) = addressing(woolly, view);
@@ -143,7 +197,7 @@ pub fn note(woolly: &Woolly, view: &StatusView, parents: &HashMap<i64, String>) 
         summary: (!status.spoiler_text.is_empty()).then(|| status.spoiler_text.clone()),
         in_reply_to: status
             .in_reply_to_id
-            .and_then(|parent| parents.get(&parent).cloned()),
+            .and_then(|parent| context.parents.get(&parent).cloned()),
         published: Some(Timestamp::from_unix_millis(status.created_at)),
         updated: status.edited_at.map(Timestamp::from_unix_millis),
         url: status.url.iter().cloned().map(LinkRef::Url).collect(),
@@ -159,14 +213,13 @@ pub fn note(woolly: &Woolly, view: &StatusView, parents: &HashMap<i64, String>) 
             .collect(),
         attachment,
         tag,
-        // The first page is where self-replies are listed (`/replies?page=true`); peers fetch
-        // it as Mastodon's reply fetcher does.
-        replies: Some(IdOrObject::Object(Box::new(Collection {
-            id: Some(replies.clone()),
-            kind: CollectionType::Collection,
-            first: Some(IdOrObject::Id(format!("{replies}?page=true"))),
-            ..Collection::default()
-        }))),
+        replies: Some(IdOrObject::Object(Box::new(replies_collection(
+            replies,
+            context
+                .self_replies
+                .get(&status.id)
+                .map_or(&[][..], Vec::as_slice),
+        )))),
         likes: Some(IdOrObject::Object(Box::new(Collection {
             id: Some(likes),
             kind: CollectionType::Collection,
@@ -218,8 +271,8 @@ pub fn note(woolly: &Woolly, view: &StatusView, parents: &HashMap<i64, String>) 
 }
 
 /// The `Create` of a status, embedding its note (`/users/:u/statuses/:id/activity`).
-pub fn create(woolly: &Woolly, view: &StatusView, parents: &HashMap<i64, String>) -> Activity {
-    let note = note(woolly, view, parents);
+pub fn create(woolly: &Woolly, view: &StatusView, context: &NoteContext) -> Activity {
+    let note = note(woolly, view, context);
     Activity {
         id: Some(format!("{}/activity", view.status.uri)),
         kind: ActivityType::Create,
@@ -252,6 +305,6 @@ pub fn announce(woolly: &Woolly, view: &StatusView) -> Option<Activity> {
 
 /// The activity that put a status in its author's outbox: the `Announce` of a reblog, the
 /// `Create` of anything else.
-pub fn activity(woolly: &Woolly, view: &StatusView, parents: &HashMap<i64, String>) -> Activity {
-    announce(woolly, view).unwrap_or_else(|| create(woolly, view, parents))
+pub fn activity(woolly: &Woolly, view: &StatusView, context: &NoteContext) -> Activity {
+    announce(woolly, view).unwrap_or_else(|| create(woolly, view, context))
 }

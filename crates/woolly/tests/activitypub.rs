@@ -267,11 +267,21 @@ async fn instance_actor_keeps_its_key_across_restarts() {
         .unwrap()
         .to_owned();
     assert!(pem.starts_with("-----BEGIN PUBLIC KEY-----\n"));
-    // Only what Mastodon shows of its own instance actor.
+    // Only what Mastodon shows of its own instance actor, and its (empty) pinned posts.
     assert!(actor.get("followers").is_none() && actor.get("summary").is_none());
     let outbox = ap_get(&server, "/actor/outbox").await;
     assert_eq!(outbox["type"], "OrderedCollection");
     assert_eq!(outbox["totalItems"], 0);
+    // Pinned posts: none, but there to be read (GoToSocial logs an error otherwise).
+    assert_eq!(
+        actor["featured"],
+        format!("{base}/actor/collections/featured")
+    );
+    let featured = ap_get(&server, "/actor/collections/featured").await;
+    assert_eq!(featured["id"], format!("{base}/actor/collections/featured"));
+    assert_eq!(featured["type"], "OrderedCollection");
+    assert_eq!(featured["totalItems"], 0);
+    assert_eq!(featured["orderedItems"], json!([]));
     // Servers ask for it with any Accept; it is JSON whatever they send.
     let response = fetch(&server, "/actor", Some(BROWSER)).await;
     assert_eq!(response.status(), StatusCode::OK);

@@ -9,6 +9,7 @@
 
 use std::collections::HashSet;
 
+pub use woolly_store::RemoteCounts;
 use woolly_store::{NewRemoteAccount, NewStatus, StatusCounter};
 
 use crate::accounts::{Account, ActorLinks};
@@ -59,6 +60,9 @@ pub struct RemoteAccount {
     pub actor: ActorLinks,
     /// The custom emojis its profile uses: `(shortcode, image URL)`.
     pub emojis: Vec<(String, String)>,
+    /// Its posts, followers and follows as its server counts them, where known (Mastodon
+    /// shows these for remote accounts, not only what this server has seen).
+    pub counts: RemoteCounts,
 }
 
 /// A status received from another server.
@@ -164,6 +168,7 @@ impl Woolly {
             fields: serde_json::to_string(&fields)
                 .map_err(|error| CoreError::Internal(error.to_string()))?,
             actor: remote.actor,
+            counts: remote.counts,
         };
         self.store_remote_emojis(&row.domain, &remote.emojis)
             .await?;

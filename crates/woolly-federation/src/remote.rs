@@ -14,7 +14,9 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use tokio::sync::Semaphore;
 use woolly_core::accounts::{Account, ActorLinks};
-use woolly_core::remote::{RemoteAccount, RemoteMedia, RemotePoll, RemoteStatus, Resolved};
+use woolly_core::remote::{
+    RemoteAccount, RemoteCounts, RemoteMedia, RemotePoll, RemoteStatus, Resolved,
+};
 use woolly_core::visibility::Visibility;
 use woolly_core::{CoreError, Domain, Woolly};
 
@@ -205,7 +207,8 @@ impl Federation {
         self.fetch_actor(woolly, uri).await
     }
 
-    /// Fetches an actor document and stores (or refreshes) its account.
+    /// Fetches an actor document and stores (or refreshes) its account, with the counts of
+    /// its collections.
     pub async fn fetch_actor(
         &self,
         woolly: &Woolly,
@@ -224,9 +227,9 @@ impl Federation {
                 actor.id
             )));
         }
-        let account = woolly
-            .store_remote_account(remote_account(&actor, &domain)?)
-            .await?;
+        let mut remote = remote_account(&actor, &domain)?;
+        remote.counts = self.collection_counts(woolly, &actor).await;
+        let account = woolly.store_remote_account(remote).await?;
         woolly.touch_account_fetched(account.id).await?;
         Ok(account)
     }
@@ -724,6 +727,8 @@ pub fn remote_account(actor: &Actor, domain: &str) -> Result<RemoteAccount, Fede
         public_key_pem,
         fields,
         emojis: emoji_tags(&actor.tag),
+        // Only fetching the actor counts its collections (`Federation::collection_counts`).
+        counts: RemoteCounts::default(),
         actor: ActorLinks {
             uri: Some(actor.id.clone()),
             url: LinkRef::html_url(&actor.url).map(str::to_owned),

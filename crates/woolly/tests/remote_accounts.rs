@@ -1,11 +1,12 @@
-//! Accounts of other servers as the client API shows them: their own links and images, as
-//! federation stores them.
+//! Accounts of other servers as the client API shows them: their own links and images, and
+//! the counts of their posts and follows, as federation stores them.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
-use common::{TestInstance, http, remote_account};
+use common::gotosocial::GtsPeer;
+use common::{TestInstance, account, http, remote_account};
 use serde_json::Value;
 
 #[tokio::test]
@@ -69,6 +70,7 @@ async fn an_instance_actor_stored_under_its_old_name_is_renamed_on_refresh() {
             public_key_pem: String::new(),
             fields: Vec::new(),
             emojis: Vec::new(),
+            counts: Default::default(),
             actor: woolly_core::accounts::ActorLinks {
                 uri: Some(b_actor.clone()),
                 ..Default::default()
@@ -92,4 +94,67 @@ async fn an_instance_actor_stored_under_its_old_name_is_renamed_on_refresh() {
     assert_eq!(account["acct"], format!("mastodon.internal@{b_domain}"));
     a.stop().await;
     b.stop().await;
+}
+
+/// A GoToSocial account found by its handle shows the posts and followers its server counts
+/// (the `totalItems` of its outbox and followers), not the none this server has seen; the
+/// follows it hides stay unknown, 0, without failing the lookup.
+#[tokio::test]
+async fn a_gotosocial_account_shows_what_its_collections_count() {
+    let peer = GtsPeer::start().await;
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain().await;
+    let (token, _) = account(&instance, &server, "alice").await;
+    let found: Value = http()
+        .get(server.url("/api/v2/search"))
+        .query(&[
+            ("q", format!("@{}", peer.handle()).as_str()),
+            ("resolve", "true"),
+            ("type", "accounts"),
+        ])
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let turtle = &found["accounts"][0];
+    assert_eq!(turtle["acct"], peer.handle(), "{found}");
+    assert_eq!(turtle["statuses_count"], 7);
+    assert_eq!(turtle["followers_count"], 3);
+    assert_eq!(turtle["following_count"], 0);
+
+    // A refresh takes the new counts; one no longer given keeps the last one known.
+    let mut outbox = peer.fixture("outbox.json");
+    outbox["totalItems"] = 8.into();
+    peer.answer(
+        "/users/1happyturtle/outbox",
+        axum::http::StatusCode::OK,
+        &outbox.to_string(),
+    );
+    peer.answer(
+        "/users/1happyturtle/followers",
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+    );
+    let federation = woolly_federation::Federation::new(&server.woolly).unwrap();
+    federation
+        .fetch_actor(&server.woolly, &peer.actor())
+        .await
+        .unwrap();
+    let refreshed: Value = http()
+        .get(server.url(&format!(
+            "/api/v1/accounts/{}",
+            turtle["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(refreshed["statuses_count"], 8);
+    assert_eq!(refreshed["followers_count"], 3);
+    server.stop().await;
 }

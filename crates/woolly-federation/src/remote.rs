@@ -519,6 +519,14 @@ pub fn draft_status(object: &Object, followers_url: Option<&str>) -> StatusDraft
         .filter_map(remote_media)
         .take(4)
         .collect();
+    // `summary` is HTML in ActivityStreams, and GoToSocial writes it so (`&lt;3`); Mastodon
+    // writes plain text. Either reads as plain text once tags are dropped and entities
+    // decoded, as content warnings are kept.
+    let spoiler_text = object
+        .summary
+        .as_deref()
+        .map(woolly_core::sanitize::html_to_plain_text)
+        .unwrap_or_default();
     let status = RemoteStatus {
         emojis: emoji_tags(&object.tag),
         media,
@@ -529,9 +537,8 @@ pub fn draft_status(object: &Object, followers_url: Option<&str>) -> StatusDraft
         uri,
         text: String::new(),
         content_html: Some(content),
-        spoiler_text: object.summary.clone().unwrap_or_default(),
-        sensitive: object.sensitive.unwrap_or(false)
-            || object.summary.as_deref().is_some_and(|s| !s.is_empty()),
+        sensitive: object.sensitive.unwrap_or(false) || !spoiler_text.is_empty(),
+        spoiler_text,
         visibility,
         language,
         in_reply_to_id: None,

@@ -496,6 +496,20 @@ async fn notes_are_addressed_by_visibility_and_only_public_ones_are_served() {
     assert_eq!(note["summary"], "yarn talk");
     assert_eq!(note["sensitive"], true);
 
+    // A content warning alone makes a note sensitive, as Mastodon marks it; and what would
+    // read as markup in it is escaped, so that peers reading `summary` as HTML (GoToSocial)
+    // keep it, while the rest is written as typed, as Mastodon writes it.
+    let warned = post_status(
+        &server,
+        &alice,
+        json!({"status": "Spoilers", "spoiler_text": "<3 the <b>finale</b> & more",
+               "sensitive": false}),
+    )
+    .await;
+    let note = ap_get(&server, warned["uri"].as_str().unwrap()).await;
+    assert_eq!(note["summary"], "<3 the &lt;b>finale&lt;/b> & more");
+    assert_eq!(note["sensitive"], true);
+
     // Followers-only and direct posts are not served to anonymous fetches, by any URL.
     for visibility in ["private", "direct"] {
         let status = post_status(

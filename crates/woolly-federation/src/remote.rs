@@ -548,6 +548,7 @@ pub fn draft_status(object: &Object, followers_url: Option<&str>) -> StatusDraft
             .published
             .as_ref()
             .map_or_else(woolly_core::now_millis, |published| published.unix_millis()),
+        edited_at: object.updated.as_ref().map(Timestamp::unix_millis),
     };
     StatusDraft {
         status,

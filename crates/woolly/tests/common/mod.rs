@@ -417,6 +417,7 @@ pub async fn remote_status(
                 mentioned_account_ids,
                 tags,
                 created_at: woolly_core::now_millis(),
+                edited_at: None,
             },
         )
         .await

@@ -6,11 +6,10 @@
 
 mod common;
 
+use common::fediverse::WAIT;
 use common::gotosocial::GtsPeer;
 use common::{TestInstance, TestServer, account, eventually, http};
 use serde_json::Value;
-
-use common::fediverse::WAIT;
 
 /// A Woolly server on its own domain, with a reader, and the GoToSocial peer.
 struct Rig {

@@ -20,6 +20,13 @@ use crate::statuses::StatusView;
 /// The database name of the instance actor's private key.
 const INSTANCE_ACTOR_KEY: &str = "instance_actor_private_key";
 
+/// The instance actor's username, the one Mastodon gives its own (`Account.representative`).
+/// It was the domain, as it still is on Mastodon servers created before the change; but a
+/// domain with a port (`localhost:8082`) has a colon, which GoToSocial reads as a link, so it
+/// finds no username and answers 500 to every request the instance actor signs. A dot keeps it
+/// apart from local usernames, which have none ([`crate::accounts::Username`]).
+pub const INSTANCE_ACTOR_USERNAME: &str = "mastodon.internal";
+
 /// A local account as its actor document shows it.
 #[derive(Debug, Clone)]
 pub struct LocalActor {
@@ -188,6 +195,21 @@ impl Woolly {
             .into_iter()
             .map(|row| (row.id, row.uri))
             .collect())
+    }
+
+    /// The first `limit` public and unlisted replies of each of the statuses by its own author,
+    /// oldest first, as `(id, uri)` by the id of the status replied to (statuses without any
+    /// are left out).
+    pub async fn first_self_replies(
+        &self,
+        status_ids: &[i64],
+        limit: i64,
+    ) -> Result<HashMap<i64, Vec<(i64, String)>>> {
+        let mut replies: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+        for (parent, id, uri) in self.db().first_self_replies(status_ids, limit).await? {
+            replies.entry(parent).or_default().push((id, uri));
+        }
+        Ok(replies)
     }
 
     /// A page of the public and unlisted replies to a status, oldest first after `min_id`:

@@ -9,6 +9,7 @@
 
 use std::collections::HashSet;
 
+pub use woolly_store::RemoteCounts;
 use woolly_store::{NewRemoteAccount, NewStatus, StatusCounter};
 
 use crate::accounts::{Account, ActorLinks};
@@ -59,6 +60,9 @@ pub struct RemoteAccount {
     pub actor: ActorLinks,
     /// The custom emojis its profile uses: `(shortcode, image URL)`.
     pub emojis: Vec<(String, String)>,
+    /// Its posts, followers and follows as its server counts them, where known (Mastodon
+    /// shows these for remote accounts, not only what this server has seen).
+    pub counts: RemoteCounts,
 }
 
 /// A status received from another server.
@@ -82,6 +86,8 @@ pub struct RemoteStatus {
     /// Its hashtags, without `#`.
     pub tags: Vec<String>,
     pub created_at: i64,
+    /// When its author last edited it, as its server says (an `Update`'s `updated`).
+    pub edited_at: Option<i64>,
     /// Its poll (a `Question`), with the tallies its server reports.
     pub poll: Option<RemotePoll>,
     /// Its attachments (at most four are kept, as Mastodon keeps).
@@ -164,6 +170,7 @@ impl Woolly {
             fields: serde_json::to_string(&fields)
                 .map_err(|error| CoreError::Internal(error.to_string()))?,
             actor: remote.actor,
+            counts: remote.counts,
         };
         self.store_remote_emojis(&row.domain, &remote.emojis)
             .await?;
@@ -464,7 +471,11 @@ impl Woolly {
         let edited = content != view.status.content
             || remote.spoiler_text != view.status.spoiler_text
             || remote.sensitive != view.status.sensitive;
-        let now = crate::now_millis();
+        let edited_at = edit_time(
+            remote.edited_at,
+            view.status.created_at,
+            crate::now_millis(),
+        );
         let mut tx = self.db().begin().await?;
         if edited {
             let media = crate::edits::json_ids(&tx.attached_media_ids(id).await?);
@@ -476,8 +487,9 @@ impl Woolly {
                 sensitive: remote.sensitive,
                 language: remote.language,
             };
-            tx.update_status_content(id, &content, now).await?;
-            tx.insert_status_edit(id, &content, &media, now).await?;
+            tx.update_status_content(id, &content, edited_at).await?;
+            tx.insert_status_edit(id, &content, &media, edited_at)
+                .await?;
         }
         let tags = hashtag_names(&remote.tags);
         tx.replace_tags(id, &tags).await?;
@@ -496,6 +508,15 @@ impl Woolly {
         }]);
         Ok(true)
     }
+}
+
+/// When a remote edit was made: the time its server gives (Mastodon takes the `updated` of the
+/// edited object), unless there is none or it cannot be, being after `now` or before the
+/// status was posted; then `now`, when the edit arrived.
+fn edit_time(claimed: Option<i64>, created_at: i64, now: i64) -> i64 {
+    claimed
+        .filter(|at| (created_at..=now).contains(at))
+        .unwrap_or(now)
 }
 
 /// The job kind of a received activity, which the federation crate processes.
@@ -679,5 +700,21 @@ impl Woolly {
             .await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_edit_is_dated_by_its_server_unless_the_date_is_absurd() {
+        let (created, now) = (1_000, 5_000);
+        assert_eq!(edit_time(Some(3_000), created, now), 3_000);
+        assert_eq!(edit_time(Some(created), created, now), created);
+        assert_eq!(edit_time(Some(now), created, now), now);
+        assert_eq!(edit_time(None, created, now), now, "none given");
+        assert_eq!(edit_time(Some(9_000), created, now), now, "in the future");
+        assert_eq!(edit_time(Some(500), created, now), now, "before the post");
     }
 }

@@ -1,5 +1,6 @@
 //! Actor documents: `/users/:username` (and `/@:username` for servers asking for JSON), the
-//! instance actor at `/actor` with its empty outbox, and custom emojis at `/emojis/:shortcode`.
+//! instance actor at `/actor` with its empty outbox and pinned posts (`featured`), and custom
+//! emojis at `/emojis/:shortcode`.
 //! Browsers asking for `/users/:username` are sent to the profile page, `/@:username`.
 
 use axum::Router;
@@ -23,6 +24,7 @@ pub(crate) fn router() -> Router<Woolly> {
         .route("/@{username}", get(profile))
         .route("/actor", get(instance_actor))
         .route("/actor/outbox", get(instance_actor_outbox))
+        .route("/actor/collections/featured", get(instance_actor_featured))
         .route("/emojis/{shortcode}", get(emoji))
 }
 
@@ -66,16 +68,27 @@ async fn instance_actor(State(woolly): State<Woolly>) -> Response {
     ActivityJson(with_context(Document::Actor(document))).into_response()
 }
 
-/// The instance actor posts nothing.
-async fn instance_actor_outbox(State(woolly): State<Woolly>) -> Response {
-    let outbox = Collection {
-        id: Some(format!("{}/outbox", woolly.instance_actor_uri())),
+/// An empty ordered collection of the instance actor's, at `/actor/{path}`.
+fn instance_actor_empty_collection(woolly: &Woolly, path: &str) -> Response {
+    let collection = Collection {
+        id: Some(format!("{}/{path}", woolly.instance_actor_uri())),
         kind: CollectionType::OrderedCollection,
         total_items: Some(0),
         ordered_items: Some(Vec::new()),
         ..Collection::default()
     };
-    ActivityJson(with_context(Document::Collection(outbox))).into_response()
+    ActivityJson(with_context(Document::Collection(collection))).into_response()
+}
+
+/// The instance actor posts nothing.
+async fn instance_actor_outbox(State(woolly): State<Woolly>) -> Response {
+    instance_actor_empty_collection(&woolly, "outbox")
+}
+
+/// Nor pins anything; but GoToSocial fetches every actor's `featured` and logs an error for
+/// one it cannot read, so the instance actor has an empty one.
+async fn instance_actor_featured(State(woolly): State<Woolly>) -> Response {
+    instance_actor_empty_collection(&woolly, "collections/featured")
 }
 
 /// A custom emoji of this instance, where its `Emoji` tags' ids point.

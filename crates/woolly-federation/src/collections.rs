@@ -69,11 +69,11 @@ async fn outbox(
             page,
         )
         .await?;
-    let parents = render::parent_uris(&woolly, &views).await?;
+    let context = render::note_context(&woolly, &views).await?;
     let items = views
         .iter()
         .map(|view| {
-            let activity = render::activity(&woolly, view, &parents);
+            let activity = render::activity(&woolly, view, &context);
             IdOrObject::Object(Box::new(Document::Activity(activity)))
         })
         .collect();
@@ -166,11 +166,11 @@ async fn featured(
     let views = woolly
         .pinned_statuses(requester.viewer(), actor.account.id)
         .await?;
-    let parents = render::parent_uris(&woolly, &views).await?;
+    let context = render::note_context(&woolly, &views).await?;
     let items = views
         .iter()
         .map(|view| {
-            let note = render::note(&woolly, view, &parents);
+            let note = render::note(&woolly, view, &context);
             IdOrObject::Object(Box::new(Document::Object(note)))
         })
         .collect();

@@ -163,16 +163,16 @@ async fn render_outbound(
             let Some(view) = woolly.own_local_status(*status_id).await? else {
                 return Ok(None);
             };
-            let parents = render::parent_uris(woolly, std::slice::from_ref(&view)).await?;
+            let context = render::note_context(woolly, std::slice::from_ref(&view)).await?;
             let activity = if let Some(announce) = render::announce(woolly, &view) {
                 to_value(Document::Activity(announce))?
             } else if matches!(outbound, Outbound::Update { .. }) {
-                let mut update = render::create(woolly, &view, &parents);
+                let mut update = render::create(woolly, &view, &context);
                 update.kind = crate::vocab::ActivityType::Update;
                 update.id = Some(format!("{}#updates/{now}", view.status.uri));
                 to_value(Document::Activity(update))?
             } else {
-                to_value(Document::Activity(render::create(woolly, &view, &parents)))?
+                to_value(Document::Activity(render::create(woolly, &view, &context)))?
             };
             (view.account.id, activity)
         }

@@ -8,6 +8,7 @@
 //! [`delivery`], also as jobs. [`remote::Federation`] fetches from other servers with the one
 //! SSRF-safe [`client::RemoteClient`]. Signed fetches plug in at [`requester::Requester`].
 
+mod actor_counts;
 mod actors;
 pub mod client;
 mod collections;

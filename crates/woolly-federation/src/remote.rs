@@ -14,7 +14,9 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use tokio::sync::Semaphore;
 use woolly_core::accounts::{Account, ActorLinks};
-use woolly_core::remote::{RemoteAccount, RemoteMedia, RemotePoll, RemoteStatus, Resolved};
+use woolly_core::remote::{
+    RemoteAccount, RemoteCounts, RemoteMedia, RemotePoll, RemoteStatus, Resolved,
+};
 use woolly_core::visibility::Visibility;
 use woolly_core::{CoreError, Domain, Woolly};
 
@@ -205,7 +207,8 @@ impl Federation {
         self.fetch_actor(woolly, uri).await
     }
 
-    /// Fetches an actor document and stores (or refreshes) its account.
+    /// Fetches an actor document and stores (or refreshes) its account, with the counts of
+    /// its collections.
     pub async fn fetch_actor(
         &self,
         woolly: &Woolly,
@@ -224,9 +227,9 @@ impl Federation {
                 actor.id
             )));
         }
-        let account = woolly
-            .store_remote_account(remote_account(&actor, &domain)?)
-            .await?;
+        let mut remote = remote_account(&actor, &domain)?;
+        remote.counts = self.collection_counts(woolly, &actor).await;
+        let account = woolly.store_remote_account(remote).await?;
         woolly.touch_account_fetched(account.id).await?;
         Ok(account)
     }
@@ -516,6 +519,14 @@ pub fn draft_status(object: &Object, followers_url: Option<&str>) -> StatusDraft
         .filter_map(remote_media)
         .take(4)
         .collect();
+    // `summary` is HTML in ActivityStreams, and GoToSocial writes it so (`&lt;3`); Mastodon
+    // writes plain text. Either reads as plain text once tags are dropped and entities
+    // decoded, as content warnings are kept.
+    let spoiler_text = object
+        .summary
+        .as_deref()
+        .map(woolly_core::sanitize::html_to_plain_text)
+        .unwrap_or_default();
     let status = RemoteStatus {
         emojis: emoji_tags(&object.tag),
         media,
@@ -526,9 +537,8 @@ pub fn draft_status(object: &Object, followers_url: Option<&str>) -> StatusDraft
         uri,
         text: String::new(),
         content_html: Some(content),
-        spoiler_text: object.summary.clone().unwrap_or_default(),
-        sensitive: object.sensitive.unwrap_or(false)
-            || object.summary.as_deref().is_some_and(|s| !s.is_empty()),
+        sensitive: object.sensitive.unwrap_or(false) || !spoiler_text.is_empty(),
+        spoiler_text,
         visibility,
         language,
         in_reply_to_id: None,
@@ -538,6 +548,7 @@ pub fn draft_status(object: &Object, followers_url: Option<&str>) -> StatusDraft
             .published
             .as_ref()
             .map_or_else(woolly_core::now_millis, |published| published.unix_millis()),
+        edited_at: object.updated.as_ref().map(Timestamp::unix_millis),
     };
     StatusDraft {
         status,
@@ -718,6 +729,8 @@ pub fn remote_account(actor: &Actor, domain: &str) -> Result<RemoteAccount, Fede
         public_key_pem,
         fields,
         emojis: emoji_tags(&actor.tag),
+        // Only fetching the actor counts its collections (`Federation::collection_counts`).
+        counts: RemoteCounts::default(),
         actor: ActorLinks {
             uri: Some(actor.id.clone()),
             url: LinkRef::html_url(&actor.url).map(str::to_owned),

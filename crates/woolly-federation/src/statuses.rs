@@ -50,8 +50,8 @@ async fn find(
 
 /// The note of a status that is not a reblog, as a top-level document.
 async fn note_document(woolly: &Woolly, view: &StatusView) -> Result<Response, HttpError> {
-    let parents = render::parent_uris(woolly, std::slice::from_ref(view)).await?;
-    let note = render::note(woolly, view, &parents);
+    let context = render::note_context(woolly, std::slice::from_ref(view)).await?;
+    let note = render::note(woolly, view, &context);
     Ok(ActivityJson(with_context(Document::Object(note))).into_response())
 }
 
@@ -111,8 +111,8 @@ async fn activity(
     requester: Requester,
 ) -> Result<Response, HttpError> {
     let view = find(&woolly, requester, &username, &id).await?;
-    let parents = render::parent_uris(&woolly, std::slice::from_ref(&view)).await?;
-    let activity = render::activity(&woolly, &view, &parents);
+    let context = render::note_context(&woolly, std::slice::from_ref(&view)).await?;
+    let activity = render::activity(&woolly, &view, &context);
     Ok(ActivityJson(with_context(Document::Activity(activity))).into_response())
 }
 
@@ -154,13 +154,13 @@ async fn replies(
         // The author's replies are done; everyone else's follow.
         Some(page_url(None, true))
     };
-    let parents = render::parent_uris(&woolly, &replies).await?;
+    let context = render::note_context(&woolly, &replies).await?;
     let items = replies
         .iter()
         .map(|reply| {
             if reply.status.is_local {
                 IdOrObject::Object(Box::new(Document::Object(render::note(
-                    &woolly, reply, &parents,
+                    &woolly, reply, &context,
                 ))))
             } else {
                 IdOrObject::Id(reply.status.uri.clone())

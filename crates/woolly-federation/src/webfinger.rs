@@ -2,7 +2,8 @@
 //! or its profile page URL) to the actor's id, as Mastodon answers it
 //! (`WellKnown::WebfingerController`, `WebfingerResource`, `WebfingerSerializer`).
 //!
-//! The instance actor answers to `acct:domain@domain`, as Mastodon's does. A resource on
+//! The instance actor answers to its username (`acct:mastodon.internal@domain`) and, as
+//! Mastodon's does, to `acct:domain@domain`, its name before it had one without a colon. A resource on
 //! another domain, or naming nobody here, is 404; a missing one, or one that is neither an
 //! `acct:` address nor an http(s) URL, is 400. Every answer may be read by any origin.
 
@@ -14,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::json;
 use woolly_core::Woolly;
+use woolly_core::actors::INSTANCE_ACTOR_USERNAME;
 use woolly_http::HttpError;
 
 use crate::render::ActorUrls;
@@ -75,7 +77,9 @@ fn subject(resource: &str, domain: &str) -> Result<Subject, Unresolved> {
     if !host.eq_ignore_ascii_case(domain) {
         return Err(Unresolved::Unknown);
     }
-    if username.eq_ignore_ascii_case(domain) {
+    if username.eq_ignore_ascii_case(domain)
+        || username.eq_ignore_ascii_case(INSTANCE_ACTOR_USERNAME)
+    {
         return Ok(Subject::InstanceActor);
     }
     Ok(Subject::Account(username.to_owned()))
@@ -125,7 +129,7 @@ async fn answer(
         Subject::InstanceActor => {
             let id = woolly.instance_actor_uri();
             json!({
-                "subject": format!("acct:{domain}@{domain}"),
+                "subject": format!("acct:{INSTANCE_ACTOR_USERNAME}@{domain}"),
                 "aliases": [id],
                 "links": [
                     { "rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": site.home_page() },
@@ -183,6 +187,18 @@ mod tests {
             (
                 "acct:woolly.example:8443@woolly.example:8443",
                 Ok(Subject::InstanceActor),
+            ),
+            (
+                "acct:mastodon.internal@woolly.example:8443",
+                Ok(Subject::InstanceActor),
+            ),
+            (
+                "acct:Mastodon.Internal@woolly.example:8443",
+                Ok(Subject::InstanceActor),
+            ),
+            (
+                "acct:mastodon.internal@elsewhere.example",
+                Err(Unresolved::Unknown),
             ),
             ("acct:alice@elsewhere.example", Err(Unresolved::Unknown)),
             ("acct:alice@woolly.example", Err(Unresolved::Unknown)),

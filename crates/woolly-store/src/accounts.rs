@@ -145,6 +145,17 @@ pub struct NewRemoteAccount {
     /// Profile fields, a JSON array as local accounts store them.
     pub fields: String,
     pub actor: ActorLinks,
+    /// The counts its server gives; `None` keeps the stored one (0 for a new account).
+    pub counts: RemoteCounts,
+}
+
+/// How many posts, followers and followed accounts a remote account has, as the `totalItems`
+/// of its outbox, followers and following collections say; `None` where unknown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RemoteCounts {
+    pub statuses: Option<i64>,
+    pub followers: Option<i64>,
+    pub following: Option<i64>,
 }
 
 impl crate::sqlite_reads::ReadRow for AccountRow {
@@ -256,27 +267,43 @@ impl Tx {
 }
 
 impl Tx {
-    /// Stores a remote account, or refreshes the one with the same username and domain (both
-    /// compared case-insensitively, as the unique index does); returns its id.
+    /// Stores a remote account, or refreshes the one with the same actor id or else the same
+    /// username and domain (both compared case-insensitively, as the unique index does);
+    /// returns its id. An actor found by its id takes the username it now gives (an instance
+    /// actor renamed, as Mastodon renamed those with a colon in theirs).
     pub async fn upsert_remote_account(
         &mut self,
         account: &NewRemoteAccount,
         now: i64,
     ) -> Result<i64> {
-        let existing: Option<(i64,)> = on_tx!(self, conn => sqlx::query_as(
-            "SELECT id FROM account WHERE lower(username) = lower($1) AND coalesce(lower(domain), '') = lower($2)",
-        )
-        .bind(&account.username)
-        .bind(&account.domain)
-        .fetch_optional(conn)
-        .await)?;
+        let mut existing: Option<(i64,)> = None;
+        if let Some(uri) = &account.actor.uri {
+            existing = on_tx!(self, conn => sqlx::query_as(
+                "SELECT id FROM account WHERE uri = $1 AND domain IS NOT NULL",
+            )
+            .bind(uri)
+            .fetch_optional(conn)
+            .await)?;
+        }
+        if existing.is_none() {
+            existing = on_tx!(self, conn => sqlx::query_as(
+                "SELECT id FROM account WHERE lower(username) = lower($1) AND coalesce(lower(domain), '') = lower($2)",
+            )
+            .bind(&account.username)
+            .bind(&account.domain)
+            .fetch_optional(conn)
+            .await)?;
+        }
         if let Some((id,)) = existing {
             on_tx!(rows_affected, self, conn => sqlx::query(
                 "UPDATE account SET display_name = $1, note = $2, locked = $3, bot = $4, \
                  discoverable = $5, indexable = $6, public_key_pem = $7, updated_at = $8, \
                  fields = $10, uri = $11, url = $12, inbox_url = $13, shared_inbox_url = $14, \
                  followers_url = $15, actor_type = $16, avatar_remote_url = $17, \
-                 header_remote_url = $18, fetched_at = $8 WHERE id = $9",
+                 header_remote_url = $18, fetched_at = $8, username = $19, \
+                 statuses_count = coalesce($20, statuses_count), \
+                 followers_count = coalesce($21, followers_count), \
+                 following_count = coalesce($22, following_count) WHERE id = $9",
             )
             .bind(&account.display_name)
             .bind(&account.note)
@@ -296,6 +323,10 @@ impl Tx {
             .bind(&account.actor.actor_type)
             .bind(&account.actor.avatar_remote_url)
             .bind(&account.actor.header_remote_url)
+            .bind(&account.username)
+            .bind(account.counts.statuses)
+            .bind(account.counts.followers)
+            .bind(account.counts.following)
             .execute(conn)
             .await)?;
             return Ok(id);
@@ -305,9 +336,9 @@ impl Tx {
             "INSERT INTO account (id, username, domain, display_name, note, locked, bot, discoverable, \
              indexable, public_key_pem, created_at, updated_at, fields, uri, url, inbox_url, \
              shared_inbox_url, followers_url, actor_type, avatar_remote_url, header_remote_url, \
-             fetched_at) \
+             fetched_at, statuses_count, followers_count, following_count) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16, \
-             $17, $18, $19, $20, $11)",
+             $17, $18, $19, $20, $11, coalesce($21, 0), coalesce($22, 0), coalesce($23, 0))",
         )
         .bind(id)
         .bind(&account.username)
@@ -329,6 +360,9 @@ impl Tx {
         .bind(&account.actor.actor_type)
         .bind(&account.actor.avatar_remote_url)
         .bind(&account.actor.header_remote_url)
+        .bind(account.counts.statuses)
+        .bind(account.counts.followers)
+        .bind(account.counts.following)
         .execute(conn)
         .await)?;
         Ok(id)

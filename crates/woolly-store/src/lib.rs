@@ -48,7 +48,7 @@ mod tokens;
 
 pub use accounts::{
     AccountRow, ActorLinks, LocalUserRow, NewLocalAccount, NewRemoteAccount, ProfileImage,
-    ProfileUpdate,
+    ProfileUpdate, RemoteCounts,
 };
 pub use connect::{Db, Engine, Tx, redact_password};
 pub use conversations::ConversationRow;

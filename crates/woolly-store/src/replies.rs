@@ -1,5 +1,7 @@
-//! The public replies to a status, for its ActivityPub `replies` collection.
+//! The public replies to a status, for its ActivityPub `replies` collection and the first page
+//! of it each note embeds.
 
+use crate::arrays::{List, in_list};
 use crate::connect::{Db, on_reader};
 use crate::error::Result;
 
@@ -33,5 +35,36 @@ impl Db {
             .fetch_all(pool)
             .await)?;
         Ok(ids.into_iter().map(|(id,)| id).collect())
+    }
+}
+
+impl Db {
+    /// The first `limit` public and unlisted replies of each of `status_ids` by that status's
+    /// own author (a thread's continuation), oldest first: `(replied-to id, id, uri)`, for
+    /// the first page of replies each note embeds. One query for a whole page of notes.
+    pub async fn first_self_replies(
+        &self,
+        status_ids: &[i64],
+        limit: i64,
+    ) -> Result<Vec<(i64, i64, String)>> {
+        if status_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT parent_id, id, uri FROM ( \
+               SELECT s.in_reply_to_id AS parent_id, s.id, s.uri, \
+                 ROW_NUMBER() OVER (PARTITION BY s.in_reply_to_id ORDER BY s.id) AS position \
+               FROM status s JOIN status p ON p.id = s.in_reply_to_id \
+               WHERE s.in_reply_to_id {} AND s.account_id = p.account_id \
+                 AND s.visibility IN ('public', 'unlisted') \
+             ) replies WHERE position <= $2 ORDER BY parent_id, id",
+            in_list(self.engine(), "$1")
+        );
+        let rows: Vec<(i64, i64, String)> = on_reader!(self, pool => sqlx::query_as(&sql)
+            .bind(List(status_ids))
+            .bind(limit)
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows)
     }
 }

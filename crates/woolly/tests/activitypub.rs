@@ -254,7 +254,8 @@ async fn instance_actor_keeps_its_key_across_restarts() {
     let base = server.base_url.clone();
     assert_eq!(actor["id"], format!("{base}/actor"));
     assert_eq!(actor["type"], "Application");
-    assert_eq!(actor["preferredUsername"], domain(&server));
+    // Not the domain: with a port it has a colon, which GoToSocial cannot read as a username.
+    assert_eq!(actor["preferredUsername"], "mastodon.internal");
     assert_eq!(actor["inbox"], format!("{base}/actor/inbox"));
     assert_eq!(actor["outbox"], format!("{base}/actor/outbox"));
     assert_eq!(actor["manuallyApprovesFollowers"], true);
@@ -266,11 +267,21 @@ async fn instance_actor_keeps_its_key_across_restarts() {
         .unwrap()
         .to_owned();
     assert!(pem.starts_with("-----BEGIN PUBLIC KEY-----\n"));
-    // Only what Mastodon shows of its own instance actor.
+    // Only what Mastodon shows of its own instance actor, and its (empty) pinned posts.
     assert!(actor.get("followers").is_none() && actor.get("summary").is_none());
     let outbox = ap_get(&server, "/actor/outbox").await;
     assert_eq!(outbox["type"], "OrderedCollection");
     assert_eq!(outbox["totalItems"], 0);
+    // Pinned posts: none, but there to be read (GoToSocial logs an error otherwise).
+    assert_eq!(
+        actor["featured"],
+        format!("{base}/actor/collections/featured")
+    );
+    let featured = ap_get(&server, "/actor/collections/featured").await;
+    assert_eq!(featured["id"], format!("{base}/actor/collections/featured"));
+    assert_eq!(featured["type"], "OrderedCollection");
+    assert_eq!(featured["totalItems"], 0);
+    assert_eq!(featured["orderedItems"], json!([]));
     // Servers ask for it with any Accept; it is JSON whatever they send.
     let response = fetch(&server, "/actor", Some(BROWSER)).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -338,16 +349,24 @@ async fn webfinger_finds_accounts_by_address_and_url() {
     let actor = ap_get(&server, &format!("{base}/users/alice")).await;
     assert_eq!(actor["preferredUsername"], "alice");
 
-    // The instance actor answers to domain@domain.
-    let response = client()
-        .get(server.url("/.well-known/webfinger"))
-        .query(&[("resource", format!("acct:{domain}@{domain}"))])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let jrd: Value = response.json().await.unwrap();
-    assert_eq!(jrd["links"][1]["href"], format!("{base}/actor"));
+    // The instance actor answers to its username, and to domain@domain as it was once named
+    // (and as Mastodon's still answers); both give its username.
+    for resource in [
+        format!("acct:mastodon.internal@{domain}"),
+        format!("acct:{domain}@{domain}"),
+        format!("{base}/actor"),
+    ] {
+        let response = client()
+            .get(server.url("/.well-known/webfinger"))
+            .query(&[("resource", &resource)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{resource}");
+        let jrd: Value = response.json().await.unwrap();
+        assert_eq!(jrd["subject"], format!("acct:mastodon.internal@{domain}"));
+        assert_eq!(jrd["links"][1]["href"], format!("{base}/actor"));
+    }
 
     for (query, status) in [
         (String::new(), StatusCode::BAD_REQUEST),
@@ -444,7 +463,17 @@ async fn notes_are_addressed_by_visibility_and_only_public_ones_are_served() {
     );
     assert_eq!(note["attachment"], json!([]));
     assert_eq!(note["replies"]["id"], format!("{uri}/replies"));
-    assert_eq!(note["replies"]["first"], format!("{uri}/replies?page=true"));
+    // The first page is embedded, as Mastodon embeds it (GoToSocial reads no other): no
+    // self-replies, so it leads straight to everyone else's.
+    assert_eq!(
+        note["replies"]["first"],
+        json!({
+            "type": "CollectionPage",
+            "partOf": format!("{uri}/replies"),
+            "items": [],
+            "next": format!("{uri}/replies?page=true&only_other_accounts=true"),
+        })
+    );
     assert_eq!(
         note["likes"],
         json!({"id": format!("{uri}/likes"), "type": "Collection", "totalItems": 0})
@@ -465,6 +494,20 @@ async fn notes_are_addressed_by_visibility_and_only_public_ones_are_served() {
     assert_eq!(strings(&note["cc"]), [PUBLIC, bob.as_str()]);
     assert_eq!(note["inReplyTo"], uri);
     assert_eq!(note["summary"], "yarn talk");
+    assert_eq!(note["sensitive"], true);
+
+    // A content warning alone makes a note sensitive, as Mastodon marks it; and what would
+    // read as markup in it is escaped, so that peers reading `summary` as HTML (GoToSocial)
+    // keep it, while the rest is written as typed, as Mastodon writes it.
+    let warned = post_status(
+        &server,
+        &alice,
+        json!({"status": "Spoilers", "spoiler_text": "<3 the <b>finale</b> & more",
+               "sensitive": false}),
+    )
+    .await;
+    let note = ap_get(&server, warned["uri"].as_str().unwrap()).await;
+    assert_eq!(note["summary"], "<3 the &lt;b>finale&lt;/b> & more");
     assert_eq!(note["sensitive"], true);
 
     // Followers-only and direct posts are not served to anonymous fetches, by any URL.
@@ -943,6 +986,33 @@ async fn replies_list_the_thread_then_everyone_else() {
     let page = ap_get(&server, &format!("{uri}/replies?page=true")).await;
     assert_eq!(page["type"], "CollectionPage");
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
+
+    // The note embeds the first page as Mastodon does: the author's replies by id, then on
+    // to the rest of them, which leads on to everyone else's.
+    let note = ap_get(&server, &uri).await;
+    let own_id = own["id"].as_str().unwrap();
+    assert_eq!(
+        note["replies"],
+        json!({
+            "id": format!("{uri}/replies"),
+            "type": "Collection",
+            "first": {
+                "type": "CollectionPage",
+                "partOf": format!("{uri}/replies"),
+                "items": [own["uri"]],
+                "next": format!("{uri}/replies?page=true&min_id={own_id}"),
+            },
+        })
+    );
+    let rest = ap_get(&server, note["replies"]["first"]["next"].as_str().unwrap()).await;
+    assert_eq!(rest["items"], json!([]));
+    assert_eq!(
+        rest["next"],
+        format!("{uri}/replies?page=true&only_other_accounts=true")
+    );
+    // The reply has none of its own.
+    let own_note = ap_get(&server, own["uri"].as_str().unwrap()).await;
+    assert_eq!(own_note["replies"]["first"]["items"], json!([]));
 }
 
 #[tokio::test]

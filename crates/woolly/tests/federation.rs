@@ -518,7 +518,7 @@ async fn media_content_warnings_and_hashtags_arrive_with_their_details() {
             "/api/v1/statuses",
             json!({
                 "status": "Look #flags",
-                "spoiler_text": "colours",
+                "spoiler_text": "colours & <b>shapes</b>",
                 "sensitive": true,
                 "media_ids": [media_id],
             }),
@@ -526,7 +526,8 @@ async fn media_content_warnings_and_hashtags_arrive_with_their_details() {
         .await;
 
     let on_a = alice.wait_home("Look").await;
-    assert_eq!(on_a["spoiler_text"], "colours");
+    // Written with its markup escaped, read back as the same plain text.
+    assert_eq!(on_a["spoiler_text"], "colours & <b>shapes</b>");
     assert_eq!(on_a["sensitive"], true);
     assert_eq!(on_a["tags"][0]["name"], "flags");
     let media = &on_a["media_attachments"][0];

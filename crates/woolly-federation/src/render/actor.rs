@@ -2,7 +2,7 @@
 //! `Application` (`app/serializers/activitypub/actor_serializer.rb`).
 
 use woolly_core::Woolly;
-use woolly_core::actors::LocalActor;
+use woolly_core::actors::{INSTANCE_ACTOR_USERNAME, LocalActor};
 
 use super::{ActorUrls, emoji_tag, shared_inbox};
 use crate::vocab::{
@@ -95,16 +95,19 @@ pub fn local_actor(woolly: &Woolly, actor: &LocalActor) -> Actor {
     }
 }
 
-/// The instance actor, with only the fields Mastodon shows of its own
-/// (`InstanceActorsController#restrict_fields_to`): it exists to sign requests and reports,
-/// not to be followed.
+/// The instance actor, with the fields Mastodon shows of its own
+/// (`InstanceActorsController#restrict_fields_to`) and an empty `featured`: it exists to sign
+/// requests and reports, not to be followed.
 pub fn instance_actor(woolly: &Woolly) -> Actor {
     let id = woolly.instance_actor_uri();
     Actor {
         kind: ActorType::Application,
-        preferred_username: Some(woolly.config().domain.to_string()),
+        preferred_username: Some(INSTANCE_ACTOR_USERNAME.to_owned()),
         inbox: Some(format!("{id}/inbox")),
         outbox: Some(format!("{id}/outbox")),
+        // Empty, but named: GoToSocial fetches every actor's pinned posts and logs an error
+        // when an actor has none to fetch.
+        featured: Some(format!("{id}/collections/featured")),
         endpoints: Some(Endpoints {
             shared_inbox: Some(shared_inbox(woolly)),
         }),

@@ -18,7 +18,8 @@ pub use collection::{
     collection, collection_page, ordered_collection, ordered_collection_of, ordered_collection_page,
 };
 pub use status::{
-    activity, addressing, announce, create, emoji_tag, note, parent_uris, status_collections,
+    NoteContext, activity, addressing, announce, create, emoji_tag, note, note_context,
+    status_collections,
 };
 
 use crate::vocab::Document;

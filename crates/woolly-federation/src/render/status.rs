@@ -56,19 +56,72 @@ pub fn addressing(woolly: &Woolly, view: &StatusView) -> (Vec<String>, Vec<Strin
     (to, cc)
 }
 
-/// The URIs of the statuses the given ones reply to, in one query, for `inReplyTo`.
-pub async fn parent_uris(
-    woolly: &Woolly,
-    views: &[StatusView],
-) -> Result<HashMap<i64, String>, CoreError> {
+/// Self-replies listed in the first page of replies a note embeds, as Mastodon lists them
+/// (`NoteSerializer#replies`, `self_replies(5)`).
+const EMBEDDED_SELF_REPLIES: i64 = 5;
+
+/// What notes show of other statuses, read for a batch of them at once: the URI of the status
+/// each replies to (`inReplyTo`) and the first of its author's own replies (the first page of
+/// `replies`).
+#[derive(Debug, Default, Clone)]
+pub struct NoteContext {
+    parents: HashMap<i64, String>,
+    self_replies: HashMap<i64, Vec<(i64, String)>>,
+}
+
+/// The [`NoteContext`] of the given statuses, in two queries whatever their number.
+pub async fn note_context(woolly: &Woolly, views: &[StatusView]) -> Result<NoteContext, CoreError> {
     let parents: Vec<i64> = views
         .iter()
         .filter_map(|view| view.status.in_reply_to_id)
         .collect();
-    if parents.is_empty() {
-        return Ok(HashMap::new());
+    let parents = if parents.is_empty() {
+        HashMap::new()
+    } else {
+        woolly.status_uris(&parents).await?
+    };
+    // Only notes of local statuses list their replies; reblogs are no notes.
+    let notes: Vec<i64> = views
+        .iter()
+        .filter(|view| view.status.is_local && view.reblog.is_none())
+        .map(|view| view.status.id)
+        .collect();
+    let self_replies = woolly
+        .first_self_replies(&notes, EMBEDDED_SELF_REPLIES)
+        .await?;
+    Ok(NoteContext {
+        parents,
+        self_replies,
+    })
+}
+
+/// A note's `replies`: the collection with its first page embedded, as Mastodon writes it
+/// (peers such as GoToSocial read only an embedded first page). The page, which has no id of
+/// its own, lists the author's first replies and leads on to the rest of them, or, when there
+/// are none, to everyone else's (`only_other_accounts`).
+fn replies_collection(replies: String, self_replies: &[(i64, String)]) -> Collection {
+    let next = match self_replies.last() {
+        Some((last_id, _)) => format!("{replies}?page=true&min_id={last_id}"),
+        None => format!("{replies}?page=true&only_other_accounts=true"),
+    };
+    let first = Collection {
+        kind: CollectionType::CollectionPage,
+        part_of: Some(replies.clone()),
+        items: Some(
+            self_replies
+                .iter()
+                .map(|(_, uri)| IdOrObject::Id(uri.clone()))
+                .collect(),
+        ),
+        next: Some(IdOrObject::Id(next)),
+        ..Collection::default()
+    };
+    Collection {
+        id: Some(replies),
+        kind: CollectionType::Collection,
+        first: Some(IdOrObject::Object(Box::new(first))),
+        ..Collection::default()
     }
-    woolly.status_uris(&parents).await
 }
 
 /// A custom emoji as a tag (`Emoji`, named `:shortcode:`, with its image). Its id is where
@@ -88,9 +141,46 @@ pub fn emoji_tag(woolly: &Woolly, emoji: &CustomEmoji) -> Tag {
     }
 }
 
+/// A content warning (plain text) as a note's `summary`, which ActivityStreams says is HTML.
+///
+/// Mastodon writes the text as it is and reads `summary` as plain text, while GoToSocial reads
+/// it as HTML: a warning about `<b>` would lose its tag there, and one with `&amp;` would show
+/// `&`. Only what an HTML reader would take for markup is escaped, a `<` that starts a tag and
+/// a `&` that starts a character reference, so that both show the warning as written, and
+/// Mastodon shows an escape only in a warning that looks like markup.
+pub fn summary_html(text: &str) -> String {
+    let mut html = String::with_capacity(text.len());
+    for (at, character) in text.char_indices() {
+        let rest = &text[at + character.len_utf8()..];
+        match character {
+            '<' if rest
+                .starts_with(|next: char| next.is_ascii_alphabetic() || "/!?".contains(next)) =>
+            {
+                html.push_str("&lt;");
+            }
+            '&' if starts_character_reference(rest) => html.push_str("&amp;"),
+            other => html.push(other),
+        }
+    }
+    html
+}
+
+/// Whether text after a `&` would be read as a character reference: `#…`, or a name ended by
+/// `;` (`&lt;`).
+fn starts_character_reference(rest: &str) -> bool {
+    if rest.starts_with('#') {
+        return true;
+    }
+    let name_length = rest
+        .find(|next: char| !next.is_ascii_alphanumeric())
+        .unwrap_or(rest.len());
+    name_length > 0 && rest[name_length..].starts_with(';')
+}
+
 /// A status (not a reblog) as its object: a `Note`, or a `Question` with its poll.
-/// `parents` holds the URI of the status it replies to (see [`parent_uris`]).
-pub fn note(woolly: &Woolly, view: &StatusView, parents: &HashMap<i64, String>) -> Object {
+/// `context` holds the URI of the status it replies to and its first self-replies (see
+/// [`note_context`]).
+pub fn note(woolly: &Woolly, view: &StatusView, context: &NoteContext) -> Object {
     let status = &view.status;
     let urls = woolly.config().urls();
     let (to, cc) = addressing(woolly, view);
@@ -136,17 +226,19 @@ pub fn note(woolly: &Woolly, view: &StatusView, parents: &HashMap<i64, String>) 
     let mut object = Object {
         id: Some(status.uri.clone()),
         kind: ObjectType::Note,
-        summary: (!status.spoiler_text.is_empty()).then(|| status.spoiler_text.clone()),
+        summary: (!status.spoiler_text.is_empty()).then(|| summary_html(&status.spoiler_text)),
         in_reply_to: status
             .in_reply_to_id
-            .and_then(|parent| parents.get(&parent).cloned()),
+            .and_then(|parent| context.parents.get(&parent).cloned()),
         published: Some(Timestamp::from_unix_millis(status.created_at)),
         updated: status.edited_at.map(Timestamp::from_unix_millis),
         url: status.url.iter().cloned().map(LinkRef::Url).collect(),
         attributed_to: vec![woolly.actor_uri(&view.account)],
         to,
         cc,
-        sensitive: Some(status.sensitive),
+        // A content warning hides the post, so it is sensitive (Mastodon marks it so when
+        // it is posted; peers such as GoToSocial hide nothing that is not).
+        sensitive: Some(status.sensitive || !status.spoiler_text.is_empty()),
         content: Some(status.content.clone()),
         content_map: status
             .language
@@ -155,14 +247,13 @@ pub fn note(woolly: &Woolly, view: &StatusView, parents: &HashMap<i64, String>) 
             .collect(),
         attachment,
         tag,
-        // The first page is where self-replies are listed (`/replies?page=true`); peers fetch
-        // it as Mastodon's reply fetcher does.
-        replies: Some(IdOrObject::Object(Box::new(Collection {
-            id: Some(replies.clone()),
-            kind: CollectionType::Collection,
-            first: Some(IdOrObject::Id(format!("{replies}?page=true"))),
-            ..Collection::default()
-        }))),
+        replies: Some(IdOrObject::Object(Box::new(replies_collection(
+            replies,
+            context
+                .self_replies
+                .get(&status.id)
+                .map_or(&[][..], Vec::as_slice),
+        )))),
         likes: Some(IdOrObject::Object(Box::new(Collection {
             id: Some(likes),
             kind: CollectionType::Collection,
@@ -214,8 +305,8 @@ pub fn note(woolly: &Woolly, view: &StatusView, parents: &HashMap<i64, String>) 
 }
 
 /// The `Create` of a status, embedding its note (`/users/:u/statuses/:id/activity`).
-pub fn create(woolly: &Woolly, view: &StatusView, parents: &HashMap<i64, String>) -> Activity {
-    let note = note(woolly, view, parents);
+pub fn create(woolly: &Woolly, view: &StatusView, context: &NoteContext) -> Activity {
+    let note = note(woolly, view, context);
     Activity {
         id: Some(format!("{}/activity", view.status.uri)),
         kind: ActivityType::Create,
@@ -248,6 +339,28 @@ pub fn announce(woolly: &Woolly, view: &StatusView) -> Option<Activity> {
 
 /// The activity that put a status in its author's outbox: the `Announce` of a reblog, the
 /// `Create` of anything else.
-pub fn activity(woolly: &Woolly, view: &StatusView, parents: &HashMap<i64, String>) -> Activity {
-    announce(woolly, view).unwrap_or_else(|| create(woolly, view, parents))
+pub fn activity(woolly: &Woolly, view: &StatusView, context: &NoteContext) -> Activity {
+    announce(woolly, view).unwrap_or_else(|| create(woolly, view, context))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_escape_only_what_html_would_take_for_markup() {
+        for (text, html) in [
+            ("yarn talk", "yarn talk"),
+            ("<3 you & me > them", "<3 you & me > them"),
+            ("Q&A, a < b", "Q&A, a < b"),
+            ("about <b>bold</b>", "about &lt;b>bold&lt;/b>"),
+            ("<!-- hidden -->", "&lt;!-- hidden -->"),
+            ("&lt; is an entity", "&amp;lt; is an entity"),
+            ("&#60; too", "&amp;#60; too"),
+            ("a lone &", "a lone &"),
+            ("é <é", "é <é"),
+        ] {
+            assert_eq!(summary_html(text), html, "{text}");
+        }
+    }
 }

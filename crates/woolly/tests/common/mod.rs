@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod fediverse;
+pub mod gotosocial;
 
 use std::future::Future;
 use std::io::{BufRead, BufReader};
@@ -360,6 +361,7 @@ pub async fn remote_account(
             public_key_pem: String::new(),
             fields: Vec::new(),
             emojis: Vec::new(),
+            counts: Default::default(),
             actor: woolly_core::accounts::ActorLinks {
                 uri: Some(format!("https://{host}/users/{username}")),
                 url: Some(format!("https://{host}/@{username}")),
@@ -415,6 +417,7 @@ pub async fn remote_status(
                 mentioned_account_ids,
                 tags,
                 created_at: woolly_core::now_millis(),
+                edited_at: None,
             },
         )
         .await

@@ -285,6 +285,7 @@ impl Tx {
             .fetch_optional(conn)
             .await)?;
         }
+        let found_by_uri = existing.is_some();
         if existing.is_none() {
             existing = on_tx!(self, conn => sqlx::query_as(
                 "SELECT id FROM account WHERE lower(username) = lower($1) AND coalesce(lower(domain), '') = lower($2)",
@@ -300,7 +301,8 @@ impl Tx {
                  discoverable = $5, indexable = $6, public_key_pem = $7, updated_at = $8, \
                  fields = $10, uri = $11, url = $12, inbox_url = $13, shared_inbox_url = $14, \
                  followers_url = $15, actor_type = $16, avatar_remote_url = $17, \
-                 header_remote_url = $18, fetched_at = $8, username = $19, \
+                 header_remote_url = $18, fetched_at = $8, \
+                 username = CASE WHEN $23 THEN $19 ELSE username END, \
                  statuses_count = coalesce($20, statuses_count), \
                  followers_count = coalesce($21, followers_count), \
                  following_count = coalesce($22, following_count) WHERE id = $9",
@@ -327,6 +329,9 @@ impl Tx {
             .bind(account.counts.statuses)
             .bind(account.counts.followers)
             .bind(account.counts.following)
+            // Only an actor found by its id is renamed: one found by its name keeps the
+            // spelling it was first stored with, as Mastodon keeps it.
+            .bind(found_by_uri)
             .execute(conn)
             .await)?;
             return Ok(id);

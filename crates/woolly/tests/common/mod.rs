@@ -38,7 +38,8 @@ impl TestInstance {
         let (database_url, postgres) = match server_url {
             Some(server_url) => {
                 let name = format!(
-                    "woolly_test_{}_{}_{}",
+                    "{}_{}_{}_{}",
+                    database_prefix(),
                     std::process::id(),
                     COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst),
                     rand::random::<u32>()
@@ -298,6 +299,29 @@ impl TestInstance {
             base_url: base_url.unwrap_or_default(),
             log_path,
         }
+    }
+}
+
+/// How this run's PostgreSQL databases are named: `WOOLLY_TEST_DATABASE_PREFIX` when set
+/// (scripts/test sets one per run, `woolly_test_{seconds since the epoch}_{its pid}`, and drops
+/// the databases that start with it when the run ends, leaving any other run's alone), else
+/// `woolly_test_{seconds since the epoch}`. Either way the time lets a later run drop what a
+/// killed one left, once it is old enough that no run can still be using it.
+fn database_prefix() -> String {
+    match std::env::var("WOOLLY_TEST_DATABASE_PREFIX") {
+        Ok(prefix) if !prefix.is_empty() => {
+            // The rest of the name takes at most 1 + 10 + 1 + 10 + 1 + 10 of PostgreSQL's 63 bytes.
+            let valid = prefix.len() <= 30
+                && prefix
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            assert!(
+                valid,
+                "WOOLLY_TEST_DATABASE_PREFIX={prefix:?}: at most 30 of a-z, 0-9 and _"
+            );
+            prefix
+        }
+        _ => format!("woolly_test_{}", woolly_core::now_millis() / 1000),
     }
 }
 

@@ -539,6 +539,37 @@ fn wait_with_timeout(child: &mut Child, timeout: Duration) -> std::process::Exit
     }
 }
 
+/// The values of `variables`, which point at third-party software that scripts/test installs
+/// outside the clone (`installs` says what): `None` when any is unset, and the test is then
+/// skipped with the reason printed, unless `WOOLLY_REQUIRE_PEERS=1` (which scripts/test sets once
+/// it has installed them all), which fails it instead, so that such a run cannot pass by skipping.
+pub fn third_party(variables: &[&str], installs: &str) -> Option<Vec<std::ffi::OsString>> {
+    let values: Vec<_> = variables
+        .iter()
+        .map(|name| std::env::var_os(name).filter(|value| !value.is_empty()))
+        .collect();
+    if values.iter().all(Option::is_some) {
+        return Some(values.into_iter().flatten().collect());
+    }
+    let missing: Vec<&str> = variables
+        .iter()
+        .zip(&values)
+        .filter(|(_, value)| value.is_none())
+        .map(|(name, _)| *name)
+        .collect();
+    let them = if missing.len() == 1 { "it" } else { "them" };
+    let message = format!(
+        "{} not set (scripts/test installs {installs} and sets {them})",
+        missing.join(" and ")
+    );
+    assert!(
+        std::env::var("WOOLLY_REQUIRE_PEERS").as_deref() != Ok("1"),
+        "WOOLLY_REQUIRE_PEERS=1 but {message}"
+    );
+    eprintln!("skipped: {message}");
+    None
+}
+
 /// Polls `check` until it returns `Some`, or fails the test after `timeout`.
 pub async fn eventually<T, F, Fut>(timeout: Duration, what: &str, mut check: F) -> T
 where

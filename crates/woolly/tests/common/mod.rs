@@ -570,6 +570,32 @@ pub fn third_party(variables: &[&str], installs: &str) -> Option<Vec<std::ffi::O
     None
 }
 
+/// Waits until `server`'s jobs are idle: none running, and none due. Every job that what the test
+/// did so far started (inbound activities, fan-out, deliveries, and those they started) has then
+/// had its turn: it finished, failed for good, or failed and waits for a retry later. A test then
+/// asserts what they did not do, instead of sleeping and hoping that they had run.
+pub async fn jobs_idle(server: &TestServer) {
+    let timeout = Duration::from_secs(30);
+    let deadline = Instant::now() + timeout;
+    loop {
+        let counts = server.woolly.job_counts().await.expect("job counts");
+        let running: Vec<_> = counts
+            .iter()
+            .filter(|count| count.count > 0 && count.state == woolly_store::JobState::Running)
+            .collect();
+        let next_due = server.woolly.next_job_due().await.expect("next job due");
+        let due = next_due.is_some_and(|at| at <= woolly_core::now_millis());
+        if running.is_empty() && !due {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "jobs not idle after {timeout:?}: running {running:?}, next due at {next_due:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// Polls `check` until it returns `Some`, or fails the test after `timeout`.
 pub async fn eventually<T, F, Fut>(timeout: Duration, what: &str, mut check: F) -> T
 where

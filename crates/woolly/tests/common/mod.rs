@@ -201,7 +201,7 @@ impl TestInstance {
         address: std::net::SocketAddr,
         customize: impl FnOnce(&mut Settings),
     ) -> TestServer {
-        let listener = tokio::net::TcpListener::bind(address).await.expect("bind");
+        let listener = bind_again(address).await;
         self.start_on_listener(listener, customize).await
     }
 
@@ -231,9 +231,44 @@ impl TestInstance {
     }
 
     /// Starts `woolly serve` as a child process listening on `address` and calling itself by
-    /// it, with private addresses allowed: a federating instance that can be killed.
+    /// it, with private addresses allowed: a federating instance that can be killed. An address
+    /// that a process just gave up may take a moment to be free again: this tries for 10 s.
     pub fn spawn_serve_on(&self, address: &str) -> ServeProcess {
-        self.spawn_process_at("serve", address, address, &["--allow-private-addresses"])
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            match self.try_spawn_process_at(
+                "serve",
+                address,
+                address,
+                &["--allow-private-addresses"],
+            ) {
+                Ok(process) => return process,
+                Err(failure) if Instant::now() >= deadline => panic!("{failure}"),
+                Err(_) => std::thread::sleep(Duration::from_millis(200)),
+            }
+        }
+    }
+
+    /// Like [`TestInstance::spawn_serve_on`], on a loopback port free when it starts (another
+    /// when another process took the one found free first); the process's `base_url` says which.
+    pub fn spawn_serve_on_a_free_port(&self) -> ServeProcess {
+        let mut failures = Vec::new();
+        for _ in 0..5 {
+            let address = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|listener| listener.local_addr())
+                .expect("a free port")
+                .to_string();
+            match self.try_spawn_process_at(
+                "serve",
+                &address,
+                &address,
+                &["--allow-private-addresses"],
+            ) {
+                Ok(process) => return process,
+                Err(failure) => failures.push(failure),
+            }
+        }
+        panic!("no free port worked: {failures:?}")
     }
 
     /// Starts `woolly worker` as a child process; its JSON logs go to a file.
@@ -252,6 +287,19 @@ impl TestInstance {
         domain: &str,
         extra: &[&str],
     ) -> ServeProcess {
+        self.try_spawn_process_at(command, listen, domain, extra)
+            .unwrap_or_else(|failure| panic!("{failure}"))
+    }
+
+    /// Starts `woolly COMMAND`; for `serve`, fails (with its log) when it does not say that it
+    /// listens, as when its address is taken.
+    fn try_spawn_process_at(
+        &self,
+        command: &str,
+        listen: &str,
+        domain: &str,
+        extra: &[&str],
+    ) -> Result<ServeProcess, String> {
         let log_path = self.dir.path().join(format!(
             "{command}-{}.log",
             COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
@@ -281,23 +329,37 @@ impl TestInstance {
             let stdout = child.stdout.take().expect("stdout");
             let mut lines = BufReader::new(stdout).lines();
             let line = lines.next().and_then(Result::ok).unwrap_or_default();
-            let address = line
+            let Some(address) = line
                 .strip_prefix("Woolly is listening on ")
                 .and_then(|rest| rest.split_whitespace().next())
-                .unwrap_or_else(|| {
-                    panic!(
-                        "unexpected first line {line:?}; log: {}",
-                        std::fs::read_to_string(&log_path).unwrap_or_default()
-                    )
-                });
+            else {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "unexpected first line {line:?}; log: {}",
+                    std::fs::read_to_string(&log_path).unwrap_or_default()
+                ));
+            };
             base_url = Some(address.to_owned());
             // Keep draining stdout so that the child never blocks on a full pipe.
             std::thread::spawn(move || for _ in lines {});
         }
-        ServeProcess {
+        Ok(ServeProcess {
             child,
             base_url: base_url.unwrap_or_default(),
             log_path,
+        })
+    }
+}
+
+/// Binds `address` again after a server there stopped, trying for 10 s while it is still taken.
+async fn bind_again(address: std::net::SocketAddr) -> tokio::net::TcpListener {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match tokio::net::TcpListener::bind(address).await {
+            Ok(listener) => return listener,
+            Err(error) if Instant::now() >= deadline => panic!("bind {address}: {error}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
         }
     }
 }

@@ -71,7 +71,7 @@ pub use relations::{
     FollowOptions, NotificationRow, RelationshipRow, StatusRelation, split_languages,
 };
 pub use scheduled::ScheduledStatusRow;
-pub use schema::{SchemaColumn, SchemaIndex};
+pub use schema::{DIALECT_SWAPS, SchemaColumn, SchemaIndex, to_postgres_spelling};
 pub use search::TagDayRow;
 pub use site::{WEEK_MILLIS, WeekActivity, week_start};
 pub use status_pages::StatusPageRows;

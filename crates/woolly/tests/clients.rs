@@ -1,8 +1,10 @@
 //! Real third-party Mastodon clients against a real Woolly server. The clients are installed by
 //! `scripts/test`, outside the clone: `WOOLLY_TEST_PYTHON` points at a virtual environment holding
 //! Mastodon.py and toot from PyPI, and `WOOLLY_TEST_NODE` at a Node 22 beside masto.js and
-//! megalodon from npm. Without them these tests say they were skipped. Each client is driven by a script in
-//! `tests/clients/` that exits non-zero on the first thing the client does not accept.
+//! megalodon from npm. Without them these tests say they were skipped, unless
+//! `WOOLLY_REQUIRE_PEERS=1` (scripts/test sets it), which makes them fail instead. Each client is
+//! driven by a script in `tests/clients/` that exits non-zero on the first thing the client does
+//! not accept.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -20,12 +22,10 @@ fn clients_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/clients")
 }
 
+/// The client runtime `variable` points at, or `None` (the test is skipped) when it is not set
+/// up; the test fails instead when `WOOLLY_REQUIRE_PEERS=1`.
 fn client_environment(variable: &str, installs: &str) -> Option<OsString> {
-    let value = std::env::var_os(variable).filter(|value| !value.is_empty());
-    if value.is_none() {
-        eprintln!("skipped: {variable} is not set (scripts/test installs {installs} and sets it)");
-    }
-    value
+    common::third_party(&[variable], installs).and_then(|values| values.into_iter().next())
 }
 
 /// Creates a local account with [`PASSWORD`] and returns its email address, which clients log in

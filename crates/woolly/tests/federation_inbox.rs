@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use common::{TestInstance, TestServer, account, eventually, http};
+use common::{TestInstance, TestServer, account, eventually, http, jobs_idle};
 use serde_json::{Value, json};
 use woolly_federation::signatures::{Outgoing, sign};
 
@@ -518,7 +518,7 @@ async fn a_forwarded_create_is_believed_only_as_its_origin_serves_it() {
     let (status, body) = rig.deliver("/inbox", &invented).await;
     assert_eq!(status, 202, "{body}");
     rig.control(tag).await;
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    jobs_idle(&rig.a).await;
     rig.assert_absent(tag, &format!("{}/statuses/{tag}", rig.carol))
         .await;
 
@@ -600,8 +600,8 @@ async fn a_note_claiming_another_hosts_id_is_accepted_but_dropped() {
     assert_eq!(status, 202, "{body}");
     rig.control(tag).await;
     assert_eq!(rig.inbound_jobs().await, jobs_before + 2);
-    // Give the forged activity's job time to have run (and retried) as well.
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // The forged activity's job (and any retry of it) has run as well.
+    jobs_idle(&rig.a).await;
     rig.assert_absent(tag, &forged).await;
     let (status, found) = rig
         .alice_get(&format!(

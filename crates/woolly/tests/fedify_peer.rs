@@ -31,28 +31,12 @@ const RFC9421: &str = "rfc9421";
 /// Node and the peer's script, or `None` (the test is skipped) when they are not set up;
 /// panics instead when `WOOLLY_REQUIRE_PEERS=1`.
 fn peer_environment() -> Option<(OsString, OsString)> {
-    let get = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty());
-    let (node, peer) = (get("WOOLLY_TEST_NODE"), get("WOOLLY_TEST_FEDIFY_PEER"));
-    if let (Some(node), Some(peer)) = (node.clone(), peer.clone()) {
-        return Some((node, peer));
-    }
-    let missing: Vec<&str> = [
-        ("WOOLLY_TEST_NODE", node.is_none()),
-        ("WOOLLY_TEST_FEDIFY_PEER", peer.is_none()),
-    ]
-    .into_iter()
-    .filter_map(|(name, missing)| missing.then_some(name))
-    .collect();
-    let message = format!(
-        "{} not set (scripts/test installs Node 22 and the Fedify peer and sets them)",
-        missing.join(" and ")
-    );
-    assert!(
-        std::env::var("WOOLLY_REQUIRE_PEERS").as_deref() != Ok("1"),
-        "WOOLLY_REQUIRE_PEERS=1 but {message}"
-    );
-    eprintln!("skipped: {message}");
-    None
+    let values = common::third_party(
+        &["WOOLLY_TEST_NODE", "WOOLLY_TEST_FEDIFY_PEER"],
+        "Node 22 and the Fedify peer",
+    )?;
+    let [node, peer]: [OsString; 2] = values.try_into().ok()?;
+    Some((node, peer))
 }
 
 /// Woolly's logs on standard error when `RUST_LOG` is set.

@@ -69,11 +69,28 @@ async fn a_job_enqueued_in_a_rolled_back_transaction_never_runs() {
     server.stop().await;
 }
 
+/// Pulls a job waiting for its retry forward to now, so that a test need not wait out a long
+/// back-off; false when it is not queued.
+async fn retry_now(instance: &TestInstance, server: &common::TestServer, id: &str) -> bool {
+    let db = instance.store().await;
+    let mut tx = db.begin().await.unwrap();
+    let moved = tx
+        .reschedule_queued_job(id.parse().unwrap(), woolly_core::now_millis())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    db.close().await;
+    server.woolly.wake_workers();
+    moved
+}
+
 #[tokio::test]
 async fn failing_jobs_back_off_and_end_dead_with_their_last_error() {
     let instance = TestInstance::new().await;
     let mut settings = instance.settings();
-    settings.job_retry_base_ms = 400;
+    // Long enough that the waiting state below lasts seconds, however slowly this test polls it;
+    // the test then pulls each retry forward instead of waiting.
+    settings.job_retry_base_ms = 5_000;
     let server = instance.start_with(settings).await;
     let id = instance
         .cli_ok(&["admin", "jobs", "probe", "--fail", "--max-attempts", "3"])
@@ -99,10 +116,27 @@ async fn failing_jobs_back_off_and_end_dead_with_their_last_error() {
     );
     let failed_at = woolly_core::now_millis();
     let retry_at = first["run_at"].as_i64().unwrap();
+    // The attempt failed before `failed_at`, by at most the seconds this test took to see it.
     assert!(
-        retry_at >= failed_at + 400 - 100,
+        retry_at >= failed_at + 5_000 - 4_000 && retry_at <= failed_at + 5_000 * 5 / 4,
         "retry at {retry_at}, failed at about {failed_at}"
     );
+    assert!(retry_now(&instance, &server, &id).await);
+    let second = eventually(
+        Duration::from_secs(20),
+        "the second failed attempt",
+        || async {
+            let job = job(&instance, &id);
+            (job["attempts"] == 2 && job["state"] == "queued").then_some(job)
+        },
+    )
+    .await;
+    // The delay doubles.
+    assert!(
+        second["run_at"].as_i64().unwrap() >= woolly_core::now_millis() + 10_000 - 4_000,
+        "{second}"
+    );
+    assert!(retry_now(&instance, &server, &id).await);
 
     let dead = wait_for_state(&instance, &id, "dead", Duration::from_secs(30)).await;
     assert_eq!(dead["attempts"], 3);
@@ -192,12 +226,21 @@ async fn two_worker_processes_never_run_the_same_job() {
         instance.spawn_worker(&["--job-concurrency", "4"]),
         instance.spawn_worker(&["--job-concurrency", "4"]),
     ];
+    // Both are up before there is work: each then claims within its poll interval (1 s), and
+    // one alone would need 5 s for all of it.
+    eventually(Duration::from_secs(60), "both workers started", || async {
+        workers
+            .iter()
+            .all(|worker| worker.log().contains("job worker started"))
+            .then_some(())
+    })
+    .await;
     let mut ids = Vec::new();
     {
         let db = instance.store().await;
         let mut tx = db.begin().await.unwrap();
         for _ in 0..40 {
-            ids.push(tx.enqueue_job(&probe(300, false, 3)).await.unwrap());
+            ids.push(tx.enqueue_job(&probe(500, false, 3)).await.unwrap());
         }
         tx.commit().await.unwrap();
         db.close().await;

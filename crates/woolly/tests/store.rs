@@ -1,4 +1,6 @@
-//! The storage layer on both engines: schema parity and ids unique across processes.
+//! The storage layer on both engines: schema parity of the live schemas (the migrations' text is
+//! compared without a database in woolly-store's `tests/migrations.rs`) and ids unique across
+//! processes.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -7,7 +9,7 @@ mod common;
 use std::collections::HashSet;
 
 use common::TestInstance;
-use woolly_store::Db;
+use woolly_store::{Db, SchemaColumn};
 
 async fn open(instance: &TestInstance, holder: &str) -> Db {
     match &instance.database_url {
@@ -19,6 +21,27 @@ async fn open(instance: &TestInstance, holder: &str) -> Db {
                 .unwrap()
         }
     }
+}
+
+/// Where the live schemas may differ, as (table, column, SQLite's default): SQLite adds a NOT NULL
+/// column to an existing table only with a default, so that migration 0014 gives
+/// `status.thread_id` one there, and none on PostgreSQL (`insert_status` always writes it).
+const DEFAULTS_ONLY_ON_SQLITE: [(&str, &str, &str); 1] = [("status", "thread_id", "0")];
+
+/// What is in one list and not in the other, for a failure message that shows only that.
+fn differences<T: std::fmt::Debug + PartialEq>(sqlite: &[T], postgres: &[T]) -> String {
+    let only = |these: &[T], those: &[T]| -> Vec<String> {
+        these
+            .iter()
+            .filter(|item| !those.contains(item))
+            .map(|item| format!("{item:?}"))
+            .collect()
+    };
+    format!(
+        "only on SQLite:\n  {}\nonly on PostgreSQL:\n  {}",
+        only(sqlite, postgres).join("\n  "),
+        only(postgres, sqlite).join("\n  ")
+    )
 }
 
 #[tokio::test]
@@ -33,20 +56,61 @@ async fn sqlite_and_postgresql_schemas_have_the_same_tables_columns_and_indexes(
         .await
         .unwrap();
     let postgres = open(&postgres, "parity").await;
-    let sqlite_columns = sqlite.schema_columns().await.unwrap();
-    assert!(
-        sqlite_columns
+
+    let mut sqlite_columns = sqlite.schema_columns().await.unwrap();
+    let postgres_columns = postgres.schema_columns().await.unwrap();
+    // The comparison below must see types, nullability and defaults, so check that it does.
+    let column = |columns: &[SchemaColumn], table: &str, name: &str| {
+        columns
             .iter()
-            .any(|column| column.table == "job" && column.column == "locked_until")
+            .find(|column| column.table == table && column.column == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no column {table}.{name}"))
+    };
+    for columns in [&sqlite_columns, &postgres_columns] {
+        let locked_until = column(columns, "job", "locked_until");
+        assert_eq!(locked_until.data_type, "BIGINT");
+        let id = column(columns, "job", "id");
+        assert_eq!(
+            (id.data_type.as_str(), id.not_null),
+            ("BIGINT PRIMARY KEY", true)
+        );
+        let focus = column(columns, "media_attachment", "focus_x");
+        assert_eq!(focus.data_type, "DOUBLE PRECISION");
+        assert_eq!(focus.default.as_deref(), Some("0"));
+        let spoiler = column(columns, "status", "spoiler_text");
+        assert_eq!(spoiler.default.as_deref(), Some("''"));
+    }
+    for (table, name, default) in DEFAULTS_ONLY_ON_SQLITE {
+        let column = sqlite_columns
+            .iter_mut()
+            .find(|column| column.table == table && column.column == name)
+            .unwrap();
+        assert_eq!(column.default.as_deref(), Some(default), "{table}.{name}");
+        column.default = None;
+    }
+    assert!(
+        sqlite_columns == postgres_columns,
+        "columns differ: {}",
+        differences(&sqlite_columns, &postgres_columns)
     );
-    assert_eq!(sqlite_columns, postgres.schema_columns().await.unwrap());
+
     let sqlite_indexes = sqlite.schema_indexes().await.unwrap();
+    let postgres_indexes = postgres.schema_indexes().await.unwrap();
+    for indexes in [&sqlite_indexes, &postgres_indexes] {
+        let index = |name: &str| indexes.iter().find(|index| index.name == name).unwrap();
+        let by_name = index("account_username_domain");
+        assert!(by_name.unique && !by_name.partial);
+        assert_eq!(by_name.columns, ["(expression)", "(expression)"]);
+        let follow_target = index("follow_target");
+        assert_eq!(follow_target.columns, ["target_account_id", "id"]);
+        assert!(index("job_queued").partial);
+    }
     assert!(
-        sqlite_indexes
-            .iter()
-            .any(|index| index.name == "account_username_domain" && index.unique)
+        sqlite_indexes == postgres_indexes,
+        "indexes differ: {}",
+        differences(&sqlite_indexes, &postgres_indexes)
     );
-    assert_eq!(sqlite_indexes, postgres.schema_indexes().await.unwrap());
     sqlite.close().await;
     postgres.close().await;
 }

@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{TestInstance, TestServer, account as token_and_id, http};
+use common::{TestInstance, TestServer, account as token_and_id, http, jobs_idle};
 use futures_util::{SinkExt as _, StreamExt as _};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -66,17 +66,46 @@ async fn next_event(socket: &mut Socket, event: &str) -> Value {
     next_events(socket, &[event]).await.remove(0)
 }
 
-/// Asserts that nothing arrives for a moment.
-async fn assert_quiet(socket: &mut Socket) {
-    let next = tokio::time::timeout(Duration::from_millis(700), async {
+/// The next message, whatever its event, failing after a few seconds.
+async fn next_message(socket: &mut Socket) -> Value {
+    tokio::time::timeout(Duration::from_secs(15), async {
         loop {
             if let Message::Text(text) = socket.next().await.unwrap().unwrap() {
-                return text.to_string();
+                return serde_json::from_str::<Value>(&text).unwrap();
             }
         }
     })
-    .await;
-    assert!(next.is_err(), "unexpected message: {next:?}");
+    .await
+    .expect("a message")
+}
+
+/// Asserts that the next message is an `update` on `stream` of the status `id`. After
+/// [`jobs_idle`], this is how a test proves that nothing else was streamed: an event that
+/// should not have been sent would have been sent before this one.
+async fn assert_next_update(socket: &mut Socket, stream: Value, id: &Value) {
+    let message = next_message(socket).await;
+    assert_eq!(message["event"], "update", "{message}");
+    assert_eq!(message["stream"], stream, "{message}");
+    let payload: Value = serde_json::from_str(message["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(payload["id"], *id, "{message}");
+}
+
+/// Asserts that the next two messages are the `update`s of the status `id` on the hashtag
+/// stream `#wool` and on `public:local`, in either order.
+async fn assert_next_updates_on_both(socket: &mut Socket, id: &Value) {
+    let mut streams = Vec::new();
+    for _ in 0..2 {
+        let message = next_message(socket).await;
+        assert_eq!(message["event"], "update", "{message}");
+        let payload: Value = serde_json::from_str(message["payload"].as_str().unwrap()).unwrap();
+        assert_eq!(payload["id"], *id, "{message}");
+        streams.push(message["stream"].clone());
+    }
+    streams.sort_by_key(Value::to_string);
+    assert_eq!(
+        streams,
+        vec![json!(["hashtag", "wool"]), json!(["public:local"])]
+    );
 }
 
 async fn post_status(server: &TestServer, token: &str, body: Value) -> Value {
@@ -139,6 +168,7 @@ async fn subscriptions_by_message_follow_visibility_and_mutes() {
     let server = instance.start().await;
     let (alice, alice_id) = token_and_id(&instance, &server, "alice").await;
     let (carol, _) = token_and_id(&instance, &server, "carol").await;
+    let (dave, _) = token_and_id(&instance, &server, "dave").await;
     // Carol listens to public:local and a hashtag, authenticating with the subprotocol.
     let mut socket = connect(&server, "", Some(&carol)).await;
     socket
@@ -200,9 +230,12 @@ async fn subscriptions_by_message_follow_visibility_and_mutes() {
         )
         .await;
     }
-    assert_quiet(&mut socket).await;
+    // Once their jobs have run, a public post's events are the next to arrive.
+    jobs_idle(&server).await;
+    let after = post_status(&server, &alice, json!({"status": "public again #wool"})).await;
+    assert_next_updates_on_both(&mut socket, &after["id"]).await;
 
-    // After muting alice, carol's public stream no longer shows her.
+    // After muting alice, carol's public stream no longer shows her, and shows dave.
     http()
         .post(server.url(&format!("/api/v1/accounts/{alice_id}/mute")))
         .bearer_auth(&carol)
@@ -210,16 +243,30 @@ async fn subscriptions_by_message_follow_visibility_and_mutes() {
         .await
         .unwrap();
     post_status(&server, &alice, json!({"status": "muted now"})).await;
-    assert_quiet(&mut socket).await;
+    jobs_idle(&server).await;
+    let dave_post = post_status(&server, &dave, json!({"status": "dave #wool"})).await;
+    assert_next_updates_on_both(&mut socket, &dave_post["id"]).await;
 
-    socket
-        .send(Message::Text(
-            json!({"type": "unsubscribe", "stream": "public:local"})
-                .to_string()
-                .into(),
-        ))
-        .await
-        .unwrap();
+    // Unsubscribed from public:local, carol still has the hashtag stream, and only it. The
+    // error answering a subscription to nothing proves that the server has read the
+    // unsubscription before the posts below.
+    for message in [
+        json!({"type": "unsubscribe", "stream": "public:local"}),
+        json!({"type": "subscribe", "stream": "nonsense"}),
+    ] {
+        socket
+            .send(Message::Text(message.to_string().into()))
+            .await
+            .unwrap();
+    }
+    let error = next_message(&mut socket).await;
+    assert!(error["error"].is_string(), "{error}");
+    let first = post_status(&server, &dave, json!({"status": "first #wool"})).await;
+    jobs_idle(&server).await;
+    let second = post_status(&server, &dave, json!({"status": "second #wool"})).await;
+    // Had `first` still gone to public:local, that event would come before `second`'s.
+    assert_next_update(&mut socket, json!(["hashtag", "wool"]), &first["id"]).await;
+    assert_next_update(&mut socket, json!(["hashtag", "wool"]), &second["id"]).await;
     server.stop().await;
 }
 
@@ -340,7 +387,8 @@ async fn a_list_stream_carries_what_the_list_timeline_shows_to_its_owner_only() 
         json!({"status": "@carol only", "visibility": "direct"}),
     )
     .await;
-    assert_quiet(&mut socket).await;
+    // Once its jobs have run, the delete below is the next event: the direct post sent none.
+    jobs_idle(&server).await;
     http()
         .delete(server.url(&format!(
             "/api/v1/statuses/{}",
@@ -350,7 +398,8 @@ async fn a_list_stream_carries_what_the_list_timeline_shows_to_its_owner_only() 
         .send()
         .await
         .unwrap();
-    let deleted = next_event(&mut socket, "delete").await;
+    let deleted = next_message(&mut socket).await;
+    assert_eq!(deleted["event"], "delete", "{deleted}");
     assert_eq!(deleted["payload"], posted["id"]);
 
     // Someone else's list: refused on connect and by message, as Mastodon refuses it.

@@ -39,7 +39,8 @@ impl TestInstance {
         let (database_url, postgres) = match server_url {
             Some(server_url) => {
                 let name = format!(
-                    "woolly_test_{}_{}_{}",
+                    "{}_{}_{}_{}",
+                    database_prefix(),
                     std::process::id(),
                     COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst),
                     rand::random::<u32>()
@@ -201,7 +202,7 @@ impl TestInstance {
         address: std::net::SocketAddr,
         customize: impl FnOnce(&mut Settings),
     ) -> TestServer {
-        let listener = tokio::net::TcpListener::bind(address).await.expect("bind");
+        let listener = bind_again(address).await;
         self.start_on_listener(listener, customize).await
     }
 
@@ -231,9 +232,44 @@ impl TestInstance {
     }
 
     /// Starts `woolly serve` as a child process listening on `address` and calling itself by
-    /// it, with private addresses allowed: a federating instance that can be killed.
+    /// it, with private addresses allowed: a federating instance that can be killed. An address
+    /// that a process just gave up may take a moment to be free again: this tries for 10 s.
     pub fn spawn_serve_on(&self, address: &str) -> ServeProcess {
-        self.spawn_process_at("serve", address, address, &["--allow-private-addresses"])
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            match self.try_spawn_process_at(
+                "serve",
+                address,
+                address,
+                &["--allow-private-addresses"],
+            ) {
+                Ok(process) => return process,
+                Err(failure) if Instant::now() >= deadline => panic!("{failure}"),
+                Err(_) => std::thread::sleep(Duration::from_millis(200)),
+            }
+        }
+    }
+
+    /// Like [`TestInstance::spawn_serve_on`], on a loopback port free when it starts (another
+    /// when another process took the one found free first); the process's `base_url` says which.
+    pub fn spawn_serve_on_a_free_port(&self) -> ServeProcess {
+        let mut failures = Vec::new();
+        for _ in 0..5 {
+            let address = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|listener| listener.local_addr())
+                .expect("a free port")
+                .to_string();
+            match self.try_spawn_process_at(
+                "serve",
+                &address,
+                &address,
+                &["--allow-private-addresses"],
+            ) {
+                Ok(process) => return process,
+                Err(failure) => failures.push(failure),
+            }
+        }
+        panic!("no free port worked: {failures:?}")
     }
 
     /// Starts `woolly worker` as a child process; its JSON logs go to a file.
@@ -252,6 +288,19 @@ impl TestInstance {
         domain: &str,
         extra: &[&str],
     ) -> ServeProcess {
+        self.try_spawn_process_at(command, listen, domain, extra)
+            .unwrap_or_else(|failure| panic!("{failure}"))
+    }
+
+    /// Starts `woolly COMMAND`; for `serve`, fails (with its log) when it does not say that it
+    /// listens, as when its address is taken.
+    fn try_spawn_process_at(
+        &self,
+        command: &str,
+        listen: &str,
+        domain: &str,
+        extra: &[&str],
+    ) -> Result<ServeProcess, String> {
         let log_path = self.dir.path().join(format!(
             "{command}-{}.log",
             COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
@@ -281,24 +330,61 @@ impl TestInstance {
             let stdout = child.stdout.take().expect("stdout");
             let mut lines = BufReader::new(stdout).lines();
             let line = lines.next().and_then(Result::ok).unwrap_or_default();
-            let address = line
+            let Some(address) = line
                 .strip_prefix("Woolly is listening on ")
                 .and_then(|rest| rest.split_whitespace().next())
-                .unwrap_or_else(|| {
-                    panic!(
-                        "unexpected first line {line:?}; log: {}",
-                        std::fs::read_to_string(&log_path).unwrap_or_default()
-                    )
-                });
+            else {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "unexpected first line {line:?}; log: {}",
+                    std::fs::read_to_string(&log_path).unwrap_or_default()
+                ));
+            };
             base_url = Some(address.to_owned());
             // Keep draining stdout so that the child never blocks on a full pipe.
             std::thread::spawn(move || for _ in lines {});
         }
-        ServeProcess {
+        Ok(ServeProcess {
             child,
             base_url: base_url.unwrap_or_default(),
             log_path,
+        })
+    }
+}
+
+/// Binds `address` again after a server there stopped, trying for 10 s while it is still taken.
+async fn bind_again(address: std::net::SocketAddr) -> tokio::net::TcpListener {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match tokio::net::TcpListener::bind(address).await {
+            Ok(listener) => return listener,
+            Err(error) if Instant::now() >= deadline => panic!("bind {address}: {error}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
         }
+    }
+}
+
+/// How this run's PostgreSQL databases are named: `WOOLLY_TEST_DATABASE_PREFIX` when set
+/// (scripts/test sets one per run, `woolly_test_{seconds since the epoch}_{its pid}`, and drops
+/// the databases that start with it when the run ends, leaving any other run's alone), else
+/// `woolly_test_{seconds since the epoch}`. Either way the time lets a later run drop what a
+/// killed one left, once it is old enough that no run can still be using it.
+fn database_prefix() -> String {
+    match std::env::var("WOOLLY_TEST_DATABASE_PREFIX") {
+        Ok(prefix) if !prefix.is_empty() => {
+            // The rest of the name takes at most 1 + 10 + 1 + 10 + 1 + 10 of PostgreSQL's 63 bytes.
+            let valid = prefix.len() <= 30
+                && prefix
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            assert!(
+                valid,
+                "WOOLLY_TEST_DATABASE_PREFIX={prefix:?}: at most 30 of a-z, 0-9 and _"
+            );
+            prefix
+        }
+        _ => format!("woolly_test_{}", woolly_core::now_millis() / 1000),
     }
 }
 
@@ -515,6 +601,63 @@ fn wait_with_timeout(child: &mut Child, timeout: Duration) -> std::process::Exit
             "process did not exit within {timeout:?}"
         );
         std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The values of `variables`, which point at third-party software that scripts/test installs
+/// outside the clone (`installs` says what): `None` when any is unset, and the test is then
+/// skipped with the reason printed, unless `WOOLLY_REQUIRE_PEERS=1` (which scripts/test sets once
+/// it has installed them all), which fails it instead, so that such a run cannot pass by skipping.
+pub fn third_party(variables: &[&str], installs: &str) -> Option<Vec<std::ffi::OsString>> {
+    let values: Vec<_> = variables
+        .iter()
+        .map(|name| std::env::var_os(name).filter(|value| !value.is_empty()))
+        .collect();
+    if values.iter().all(Option::is_some) {
+        return Some(values.into_iter().flatten().collect());
+    }
+    let missing: Vec<&str> = variables
+        .iter()
+        .zip(&values)
+        .filter(|(_, value)| value.is_none())
+        .map(|(name, _)| *name)
+        .collect();
+    let them = if missing.len() == 1 { "it" } else { "them" };
+    let message = format!(
+        "{} not set (scripts/test installs {installs} and sets {them})",
+        missing.join(" and ")
+    );
+    assert!(
+        std::env::var("WOOLLY_REQUIRE_PEERS").as_deref() != Ok("1"),
+        "WOOLLY_REQUIRE_PEERS=1 but {message}"
+    );
+    eprintln!("skipped: {message}");
+    None
+}
+
+/// Waits until `server`'s jobs are idle: none running, and none due. Every job that what the test
+/// did so far started (inbound activities, fan-out, deliveries, and those they started) has then
+/// had its turn: it finished, failed for good, or failed and waits for a retry later. A test then
+/// asserts what they did not do, instead of sleeping and hoping that they had run.
+pub async fn jobs_idle(server: &TestServer) {
+    let timeout = Duration::from_secs(30);
+    let deadline = Instant::now() + timeout;
+    loop {
+        let counts = server.woolly.job_counts().await.expect("job counts");
+        let running: Vec<_> = counts
+            .iter()
+            .filter(|count| count.count > 0 && count.state == woolly_store::JobState::Running)
+            .collect();
+        let next_due = server.woolly.next_job_due().await.expect("next job due");
+        let due = next_due.is_some_and(|at| at <= woolly_core::now_millis());
+        if running.is_empty() && !due {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "jobs not idle after {timeout:?}: running {running:?}, next due at {next_due:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 

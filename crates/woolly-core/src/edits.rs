@@ -44,8 +44,9 @@ impl Woolly {
         edit: StatusEdit,
     ) -> Result<StatusView> {
         let view = self.status_view(Some(actor.id), id).await?;
+        // Another account's status is not found, as Mastodon looks it up among the actor's own.
         if view.status.account_id != actor.id {
-            return Err(CoreError::Forbidden("This action is not allowed".into()));
+            return Err(CoreError::NotFound);
         }
         if view.status.reblog_of_id.is_some() {
             return Err(CoreError::Validation(

@@ -424,10 +424,17 @@ impl Woolly {
         let Some(id) = self.db().status_id_for_uri(uri).await? else {
             return Ok(false);
         };
-        // `delete_status` refuses another author's status, as it refuses a local user's.
+        let theirs = self
+            .db()
+            .statuses_by_ids(&[id])
+            .await?
+            .first()
+            .is_some_and(|row| row.account_id == author.id);
+        if !theirs {
+            return Ok(false);
+        }
         match self.delete_status(author, id).await {
             Ok(_) | Err(CoreError::NotFound) => Ok(true),
-            Err(CoreError::Forbidden(_)) => Ok(false),
             Err(error) => Err(error),
         }
     }

@@ -516,11 +516,12 @@ impl Woolly {
     }
 
     /// Deletes the actor's own status and returns it as it was (with its source text, for
-    /// "delete and redraft").
+    /// "delete and redraft"). Another account's status is [`CoreError::NotFound`], as Mastodon
+    /// looks it up among the actor's own.
     pub async fn delete_status(&self, actor: &Account, id: i64) -> Result<StatusView> {
         let view = self.status_view(Some(actor.id), id).await?;
         if view.status.account_id != actor.id {
-            return Err(CoreError::Forbidden("This action is not allowed".into()));
+            return Err(CoreError::NotFound);
         }
         let left_feeds = self.leaving_feeds(id, actor.id).await?;
         let mut tx = self.db().begin().await?;

@@ -1,6 +1,7 @@
 //! Media uploads (`methods/media.md`): `POST /api/v2/media` (and the older `/api/v1/media`),
 //! `GET` and `PUT /api/v1/media/:id`, and serving the stored files.
 
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -32,9 +33,12 @@ pub(super) fn router() -> Router<Woolly> {
 async fn upload(
     State(woolly): State<Woolly>,
     auth: Auth,
-    mut multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Json<MediaEntity>, HttpError> {
+    // The scope is checked before the body is read, as Mastodon authorizes before parsing.
     let (account, _) = auth.require(&[Scope::WRITE_MEDIA])?.user()?;
+    let mut multipart = multipart
+        .map_err(|rejection| multipart_error(&rejection.body_text(), rejection.status()))?;
     let mut bytes = None;
     let mut description = None;
     let mut focus = None;

@@ -517,15 +517,27 @@ async fn instance_pages_render_the_operators_markdown_and_activity_counts_weeks(
         "alice's use counted as a login",
         || async {
             let (_, activity) = get_json(&server.url("/api/v1/instance/activity"), None).await;
-            (activity[0]["logins"] == "1").then_some(activity)
+            (common::history_total(&activity, "logins") >= 1).then_some(activity)
         },
     )
     .await;
     let weeks = activity.as_array().unwrap();
     assert_eq!(weeks.len(), 12);
-    assert_eq!(weeks[0]["statuses"], "1");
-    assert_eq!(weeks[0]["registrations"], "1");
-    assert_eq!(weeks[1]["statuses"], "0");
+    // In this week, or in the last one and this one when the test runs across Monday 00:00 UTC.
+    assert_eq!(
+        common::history_total(&activity, "statuses"),
+        1,
+        "{activity}"
+    );
+    assert_eq!(
+        common::history_total(&activity, "registrations"),
+        1,
+        "{activity}"
+    );
+    assert!(
+        weeks[2..].iter().all(|week| week["statuses"] == "0"),
+        "{activity}"
+    );
     for week in weeks {
         for field in ["week", "statuses", "logins", "registrations"] {
             assert_string(week, field);

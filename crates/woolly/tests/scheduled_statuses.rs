@@ -247,10 +247,17 @@ fn millis_of(at: &Value) -> i64 {
     parse_datetime(at.as_str().unwrap()).unwrap()
 }
 
-/// Noon UTC, `days` days from today.
+/// Noon UTC, `days` days from today, "today" being the day this function was first called in
+/// this process: a test that runs across midnight UTC still means the same days by the same
+/// numbers (the 25 posts of "tomorrow" all fall on one day), and `noon_in(1)` stays more than
+/// 11 hours ahead.
 fn noon_in(days: i64) -> i64 {
-    let now = woolly_core::now_millis();
-    now - now.rem_euclid(DAY) + days * DAY + 12 * HOUR
+    static TODAY: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+    let today = *TODAY.get_or_init(|| {
+        let now = woolly_core::now_millis();
+        now - now.rem_euclid(DAY)
+    });
+    today + days * DAY + 12 * HOUR
 }
 
 async fn publish_now(server: &TestServer, id: &str) {

@@ -454,8 +454,28 @@ async fn timelines_paginate_with_link_headers() {
     );
     let (code, _) = get(&server, None, "/api/v1/timelines/public?max_id=abc").await;
     assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
-    let (code, _) = get(&server, None, "/api/v1/timelines/public?limit=1000").await;
-    assert_eq!(code, StatusCode::OK, "a large limit is capped, not refused");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_timeline_gives_20_statuses_by_default_and_at_most_40_whatever_the_limit() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let alice = user(&instance, &server, "alice").await;
+    // One more than Mastodon's cap on a page of statuses.
+    for n in 0..41 {
+        status(&server, &alice, &format!("post {n}"), "public").await;
+    }
+    for (query, expected) in [
+        ("", 20),
+        ("?limit=1000", 40),
+        ("?limit=40", 40),
+        ("?limit=41", 40),
+    ] {
+        let (code, page) = get(&server, None, &format!("/api/v1/timelines/public{query}")).await;
+        assert_eq!(code, StatusCode::OK, "a large limit is capped, not refused");
+        assert_eq!(page.as_array().unwrap().len(), expected, "limit {query:?}");
+    }
     server.stop().await;
 }
 

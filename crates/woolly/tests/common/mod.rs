@@ -661,6 +661,23 @@ pub async fn jobs_idle(server: &TestServer) {
     }
 }
 
+/// The sum of `field` (a number in a string, as Mastodon writes counts) over a hashtag's daily
+/// or the instance's weekly history: what a test asserts instead of the first entry's, which
+/// is another day's (or week's) when the test runs across midnight UTC (or Monday's).
+pub fn history_total(history: &serde_json::Value, field: &str) -> i64 {
+    history
+        .as_array()
+        .expect("a history array")
+        .iter()
+        .map(|entry| {
+            entry[field]
+                .as_str()
+                .and_then(|count| count.parse::<i64>().ok())
+                .unwrap_or_else(|| panic!("{field} in {entry}"))
+        })
+        .sum()
+}
+
 /// Polls `check` until it returns `Some`, or fails the test after `timeout`.
 pub async fn eventually<T, F, Fut>(timeout: Duration, what: &str, mut check: F) -> T
 where

@@ -680,11 +680,16 @@ impl Woolly {
         if status.reblog_of_id.is_some() || replies_to_other || home_feed_ids.is_empty() {
             return Ok(());
         }
-        let now = crate::now_millis();
-        let mut tx = self.db().begin().await?;
-        let followers = tx
+        // Read first: most posts notify nobody, and then need no write transaction.
+        let followers = self
+            .db()
             .followers_notified_of_posts(status.account_id, home_feed_ids)
             .await?;
+        if followers.is_empty() {
+            return Ok(());
+        }
+        let now = crate::now_millis();
+        let mut tx = self.db().begin().await?;
         let mut events = Vec::new();
         for follower in followers {
             if let Some(notification_id) = tx

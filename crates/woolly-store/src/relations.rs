@@ -86,28 +86,6 @@ impl StatusRelation {
 }
 
 impl Tx {
-    /// Those of `follower_ids` who follow `author_id` asking to be notified of its posts.
-    pub async fn followers_notified_of_posts(
-        &mut self,
-        author_id: i64,
-        follower_ids: &[i64],
-    ) -> Result<Vec<i64>> {
-        if follower_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sql = format!(
-            "SELECT account_id FROM follow WHERE target_account_id = $1 AND notify \
-             AND account_id {} ORDER BY account_id",
-            in_list(self.engine(), "$2")
-        );
-        let rows: Vec<(i64,)> = on_tx!(self, conn => sqlx::query_as(&sql)
-            .bind(author_id)
-            .bind(List(follower_ids))
-            .fetch_all(conn)
-            .await)?;
-        Ok(rows.into_iter().map(|(id,)| id).collect())
-    }
-
     /// Records a follow request; returns false when one was already waiting.
     pub async fn insert_follow_request(
         &mut self,
@@ -454,6 +432,28 @@ impl Tx {
 }
 
 impl Db {
+    /// Those of `follower_ids` who follow `author_id` asking to be notified of its posts.
+    pub async fn followers_notified_of_posts(
+        &self,
+        author_id: i64,
+        follower_ids: &[i64],
+    ) -> Result<Vec<i64>> {
+        if follower_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT account_id FROM follow WHERE target_account_id = $1 AND notify \
+             AND account_id {} ORDER BY account_id",
+            in_list(self.engine(), "$2")
+        );
+        let rows: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
+            .bind(author_id)
+            .bind(List(follower_ids))
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
     /// How `account_id` relates to each of `target_ids` (one row each, in the given order).
     pub async fn relationships(
         &self,

@@ -44,7 +44,11 @@ pub enum AdminCommand {
         scopes: String,
     },
     /// Revoke an access token.
-    RevokeToken { token: String },
+    RevokeToken {
+        /// The token; it may begin with `-`, as generated tokens sometimes do.
+        #[arg(allow_hyphen_values = true)]
+        token: String,
+    },
     /// Manage the instance's custom emojis.
     Emoji {
         #[command(subcommand)]

@@ -382,3 +382,13 @@ fn a_generated_password_is_printed_once() {
     assert_eq!(password.len(), 24);
     assert!(password.chars().all(|c| c.is_ascii_alphanumeric()));
 }
+
+#[tokio::test]
+async fn a_token_beginning_with_a_hyphen_is_revoked_not_read_as_an_option() {
+    let instance = TestInstance::new().await;
+    // Not a live token, but it must reach the command as a token, not as an unknown option.
+    let output = instance.cli(&["admin", "revoke-token", "-abc123"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("no live token matches"), "{stderr}");
+}

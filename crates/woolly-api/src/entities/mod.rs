@@ -15,6 +15,7 @@ mod poll;
 mod relationship;
 mod scheduled_status;
 mod status;
+mod status_edit;
 mod tag;
 
 pub use account::{AccountEntity, CredentialAccountEntity};
@@ -32,5 +33,6 @@ pub use poll::{PollEntity, PollOptionEntity};
 pub use relationship::RelationshipEntity;
 pub use scheduled_status::ScheduledStatusEntity;
 pub use status::{MentionEntity, StatusEntity, TagEntity};
+pub use status_edit::{ContextEntity, StatusEditEntity, StatusSourceEntity};
 pub use tag::{FeaturedTagEntity, HashtagEntity, TagHistoryEntity};
 pub use woolly_http::time::{date, iso8601, iso8601_date_midnight};

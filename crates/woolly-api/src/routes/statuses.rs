@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use woolly_core::StatusRelation;
 use woolly_core::Woolly;
 use woolly_core::auth::Scope;
@@ -16,7 +16,9 @@ use woolly_core::statuses::NewPost;
 use woolly_core::visibility::Visibility;
 
 use crate::auth::{Auth, optional_viewer, path_id};
-use crate::entities::{AccountEntity, StatusEntity};
+use crate::entities::{
+    AccountEntity, ContextEntity, StatusEditEntity, StatusEntity, StatusSourceEntity,
+};
 use woolly_http::error::HttpError;
 use woolly_http::extract::{ApiParams, ApiQuery};
 use woolly_http::lenient;
@@ -170,19 +172,10 @@ async fn context(
     State(woolly): State<Woolly>,
     auth: Option<Auth>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, HttpError> {
+) -> Result<Json<ContextEntity>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
     let context = woolly.context(viewer, path_id(&id)?).await?;
-    let render = |views: &[woolly_core::statuses::StatusView]| -> Vec<StatusEntity> {
-        views
-            .iter()
-            .map(|view| entity(&woolly, view, viewer))
-            .collect()
-    };
-    Ok(Json(json!({
-        "ancestors": render(&context.ancestors),
-        "descendants": render(&context.descendants),
-    })))
+    Ok(Json(ContextEntity::new(&context, viewer, woolly.config())))
 }
 
 async fn relate(
@@ -415,25 +408,13 @@ async fn history(
     State(woolly): State<Woolly>,
     auth: Option<Auth>,
     Path(id): Path<String>,
-) -> Result<Json<Vec<Value>>, HttpError> {
+) -> Result<Json<Vec<StatusEditEntity>>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
     let versions = woolly.status_history(viewer, path_id(&id)?).await?;
-    let config = woolly.config();
     Ok(Json(
         versions
             .iter()
-            .map(|version| {
-                json!({
-                    "content": version.content,
-                    "spoiler_text": version.spoiler_text,
-                    "sensitive": version.sensitive,
-                    "created_at": crate::entities::iso8601(version.created_at),
-                    "account": AccountEntity::new(&version.account, None, config),
-                    "poll": null,
-                    "media_attachments": version.media.iter().map(crate::entities::MediaEntity::new).collect::<Vec<_>>(),
-                    "emojis": [],
-                })
-            })
+            .map(|version| StatusEditEntity::new(version, woolly.config()))
             .collect(),
     ))
 }
@@ -442,12 +423,14 @@ async fn source(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(id): Path<String>,
-) -> Result<Json<Value>, HttpError> {
+) -> Result<Json<StatusSourceEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_STATUSES])?.user()?;
     let (text, spoiler_text) = woolly.status_source(account, path_id(&id)?).await?;
-    Ok(Json(
-        json!({ "id": id, "text": text, "spoiler_text": spoiler_text }),
-    ))
+    Ok(Json(StatusSourceEntity {
+        id,
+        text,
+        spoiler_text,
+    }))
 }
 
 /// Upload ids as sent (strings); one that is not a number names no upload.

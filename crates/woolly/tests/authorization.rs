@@ -266,6 +266,42 @@ async fn another_users_resources_are_not_found() {
     )
     .await;
     let _ = direct;
+    // Bob mentions Alice: she has a notification, and (from her direct message) a conversation.
+    let (code, _) = send(
+        &server,
+        &bob,
+        Method::POST,
+        "/api/v1/statuses",
+        json!({"status": "@alice hello"}),
+    )
+    .await;
+    assert!(code.is_success());
+    let (_, notifications) = send(
+        &server,
+        &alice,
+        Method::GET,
+        "/api/v1/notifications",
+        json!({}),
+    )
+    .await;
+    let notification = notifications[0]["id"].as_str().unwrap().to_owned();
+    let conversation = common::eventually(
+        std::time::Duration::from_secs(20),
+        "alice's conversation",
+        || async {
+            let (_, conversations) = send(
+                &server,
+                &alice,
+                Method::GET,
+                "/api/v1/conversations",
+                json!({}),
+            )
+            .await;
+            conversations[0]["id"].as_str().map(str::to_owned)
+        },
+    )
+    .await;
+    let (carol, _) = account(&instance, &server, "carol").await;
 
     let others = [
         (Method::GET, format!("/api/v1/lists/{list}")),
@@ -310,6 +346,28 @@ async fn another_users_resources_are_not_found() {
         ),
     ];
     let mut wrong = Vec::new();
+    // Carol takes no part in Alice's conversation nor in her notifications.
+    let not_carols = [
+        (Method::GET, format!("/api/v1/notifications/{notification}")),
+        (
+            Method::POST,
+            format!("/api/v1/notifications/{notification}/dismiss"),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/conversations/{conversation}/read"),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/conversations/{conversation}"),
+        ),
+    ];
+    for (method, path) in not_carols {
+        let (code, body) = send(&server, &carol, method.clone(), &path, json!({})).await;
+        if code != StatusCode::NOT_FOUND {
+            wrong.push(format!("{method} {path} as another user: {code} {body}"));
+        }
+    }
     for (method, path) in others {
         let (code, body) = send(
             &server,
@@ -325,6 +383,24 @@ async fn another_users_resources_are_not_found() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     // And nothing changed: Alice still has all of it.
+    let (_, notifications) = send(
+        &server,
+        &alice,
+        Method::GET,
+        "/api/v1/notifications",
+        json!({}),
+    )
+    .await;
+    assert_eq!(notifications[0]["id"], notification.as_str());
+    let (_, conversations) = send(
+        &server,
+        &alice,
+        Method::GET,
+        "/api/v1/conversations",
+        json!({}),
+    )
+    .await;
+    assert_eq!(conversations[0]["id"], conversation.as_str());
     let (code, _) = send(
         &server,
         &alice,

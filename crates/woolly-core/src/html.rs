@@ -10,20 +10,25 @@ pub struct Escaped<'a>(pub &'a str);
 
 impl fmt::Display for Escaped<'_> {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut rest = self.0;
-        while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
-            formatter.write_str(&rest[..at])?;
-            formatter.write_str(match rest.as_bytes()[at] {
-                b'&' => "&amp;",
-                b'<' => "&lt;",
-                b'>' => "&gt;",
-                b'"' => "&quot;",
-                _ => "&#39;",
-            })?;
-            rest = &rest[at + 1..];
-        }
-        formatter.write_str(rest)
+        write_escaped(formatter, self.0, &['&', '<', '>', '"', '\''])
     }
+}
+
+/// Writes `text` with each of the `special` characters replaced by its character reference.
+fn write_escaped(out: &mut impl fmt::Write, text: &str, special: &[char]) -> fmt::Result {
+    let mut rest = text;
+    while let Some(at) = rest.find(special) {
+        out.write_str(&rest[..at])?;
+        out.write_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        })?;
+        rest = &rest[at + 1..];
+    }
+    out.write_str(rest)
 }
 
 /// [`Escaped`] as a string.
@@ -34,17 +39,8 @@ pub fn escape(text: &str) -> String {
 /// Appends a text node: only `&`, `<` and `>` escaped, as HTML serializers write text (quotes
 /// stay readable in stored HTML).
 pub fn push_text(out: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(at) = rest.find(['&', '<', '>']) {
-        out.push_str(&rest[..at]);
-        out.push_str(match rest.as_bytes()[at] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            _ => "&gt;",
-        });
-        rest = &rest[at + 1..];
-    }
-    out.push_str(rest);
+    // Writing to a `String` cannot fail.
+    let _ = write_escaped(out, text, &['&', '<', '>']);
 }
 
 /// Appends an attribute value (to go between double quotes), fully escaped.
@@ -107,6 +103,41 @@ fn decode_entity(name: &str) -> Option<char> {
     )
 }
 
+/// Plain text for a field that some readers take as HTML and others as plain text (a note's
+/// `summary`: Mastodon writes and reads it as text, GoToSocial reads it as HTML, where a
+/// warning about `<b>` would lose its tag and one with `&amp;` would show `&`). Only what an
+/// HTML reader would take for markup is escaped, a `<` that starts a tag and a `&` that starts
+/// a character reference, so that both show the text as written, and a plain-text reader sees
+/// an escape only in text that looks like markup.
+pub fn escape_markup(text: &str) -> String {
+    let mut html = String::with_capacity(text.len());
+    for (at, character) in text.char_indices() {
+        let rest = &text[at + character.len_utf8()..];
+        match character {
+            '<' if rest
+                .starts_with(|next: char| next.is_ascii_alphabetic() || "/!?".contains(next)) =>
+            {
+                html.push_str("&lt;");
+            }
+            '&' if starts_character_reference(rest) => html.push_str("&amp;"),
+            other => html.push(other),
+        }
+    }
+    html
+}
+
+/// Whether text after a `&` would be read as a character reference: `#…`, or a name ended by
+/// `;` (`&lt;`).
+fn starts_character_reference(rest: &str) -> bool {
+    if rest.starts_with('#') {
+        return true;
+    }
+    let name_length = rest
+        .find(|next: char| !next.is_ascii_alphanumeric())
+        .unwrap_or(rest.len());
+    name_length > 0 && rest[name_length..].starts_with(';')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,5 +163,22 @@ mod tests {
             decode_entities("&#0;&#xD800;&#x110000;"),
             "\u{fffd}\u{fffd}\u{fffd}"
         );
+    }
+
+    #[test]
+    fn only_what_html_would_take_for_markup_is_escaped() {
+        for (text, html) in [
+            ("yarn talk", "yarn talk"),
+            ("<3 you & me > them", "<3 you & me > them"),
+            ("Q&A, a < b", "Q&A, a < b"),
+            ("about <b>bold</b>", "about &lt;b>bold&lt;/b>"),
+            ("<!-- hidden -->", "&lt;!-- hidden -->"),
+            ("&lt; is an entity", "&amp;lt; is an entity"),
+            ("&#60; too", "&amp;#60; too"),
+            ("a lone &", "a lone &"),
+            ("é <é", "é <é"),
+        ] {
+            assert_eq!(escape_markup(text), html, "{text}");
+        }
     }
 }

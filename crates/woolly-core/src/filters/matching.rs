@@ -210,7 +210,10 @@ fn keywords_expression(filter: &Filter) -> Option<Regex> {
 /// warning, the text, the poll options and the media descriptions, a blank line apart.
 fn searchable_text(view: &StatusView) -> String {
     let status = &view.status;
-    let mut parts = vec![status.spoiler_text.clone(), plain_text(status).to_owned()];
+    // `text` is the text without markup: what a local author typed, or the plain text a remote
+    // status was stored with (`sanitize::html_to_plain_text`, as Mastodon's
+    // `PlainTextFormatter`).
+    let mut parts = vec![status.spoiler_text.clone(), status.text.clone()];
     if let Some(poll) = &view.poll {
         parts.push(
             poll.options
@@ -228,13 +231,6 @@ fn searchable_text(view: &StatusView) -> String {
             .join("\n\n"),
     );
     parts.join("\n\n")
-}
-
-/// A status's text without markup: what a local author typed, or the plain text a remote
-/// status was stored with (its HTML reduced by `sanitize::html_to_plain_text`, as Mastodon's
-/// `PlainTextFormatter` does).
-fn plain_text(status: &crate::statuses::Status) -> &str {
-    &status.text
 }
 
 #[cfg(test)]

@@ -182,7 +182,7 @@ impl Woolly {
         if view.status.account_id != actor.id {
             return Err(CoreError::NotFound);
         }
-        Ok((view.status.text, view.status.spoiler_text))
+        Ok((view.status.text.clone(), view.status.spoiler_text.clone()))
     }
 }
 

@@ -36,6 +36,7 @@ pub mod sanitize;
 pub mod scheduled;
 pub mod search;
 mod state;
+mod status_cache;
 pub mod statuses;
 pub mod tags;
 pub mod text;

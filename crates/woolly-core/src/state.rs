@@ -33,6 +33,8 @@ struct Inner {
     cpu_permits: Semaphore,
     /// The instance document's figures and contact, reused for a minute.
     overview: crate::instance::OverviewCache,
+    /// What everyone sees of recently read statuses.
+    status_cache: crate::status_cache::StatusCache,
     /// Looks accounts and statuses up on other servers (installed by federation).
     remote_resolver: std::sync::OnceLock<Arc<dyn crate::remote::RemoteResolver>>,
 }
@@ -68,9 +70,14 @@ impl Woolly {
                 events: tokio::sync::broadcast::channel(crate::events::BUS_CAPACITY).0,
                 stopping: tokio_util::sync::CancellationToken::new(),
                 overview: std::sync::Mutex::new(None),
+                status_cache: crate::status_cache::StatusCache::new(),
                 remote_resolver: std::sync::OnceLock::new(),
             }),
         })
+    }
+
+    pub(crate) fn status_cache(&self) -> &crate::status_cache::StatusCache {
+        &self.inner.status_cache
     }
 
     pub(crate) fn overview_cache(&self) -> &crate::instance::OverviewCache {

@@ -2,11 +2,16 @@
 //!
 //! A [`StatusView`] is a status with everything needed to show it (author, reblogged status,
 //! mentions, tags, application, the viewer's own interactions), built for a whole page with a
-//! fixed number of queries whatever the page size.
+//! fixed number of queries whatever the page size. What every viewer sees alike is shared
+//! between requests (`status_cache`).
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Deref;
+use std::sync::Arc;
 
-use woolly_store::{NewStatus, Page, StatusCounter, StatusRow, TagSelection, Tx};
+use woolly_store::{NewStatus, Page, StatusCounter, StatusRow, StatusStamp, TagSelection, Tx};
+
+pub use crate::status_cache::SharedStatus;
 
 use crate::accounts::{Account, LocalUser};
 use crate::error::{CoreError, Result};
@@ -54,7 +59,7 @@ pub struct Status {
 impl Status {
     /// Where its `:shortcode:`s are written: the source text of a local status, the content of
     /// others.
-    fn emoji_source(&self) -> &str {
+    pub(crate) fn emoji_source(&self) -> &str {
         if self.text.is_empty() {
             &self.content
         } else {
@@ -105,24 +110,26 @@ pub struct ViewerState {
     pub muted: bool,
 }
 
-/// A status with everything needed to render it.
+/// A status with everything needed to render it for one viewer.
 #[derive(Debug, Clone)]
 pub struct StatusView {
-    pub status: Status,
-    pub account: Account,
+    /// What every viewer sees alike (`view.status`, `view.account`… read through it).
+    pub shared: Arc<SharedStatus>,
     pub reblog: Option<Box<StatusView>>,
-    pub mentions: Vec<Account>,
-    pub tags: Vec<String>,
-    pub media: Vec<crate::media::Media>,
+    /// Its poll, with the viewer's votes.
     pub poll: Option<crate::polls::Poll>,
-    /// The posting application's name and website.
-    pub application: Option<(String, Option<String>)>,
-    /// The custom emojis its text and content warning use.
-    pub emojis: Vec<crate::emojis::CustomEmoji>,
     /// `None` for anonymous viewers.
     pub viewer: Option<ViewerState>,
     /// What the viewer's filters matched (always empty for anonymous viewers).
     pub filtered: Vec<crate::filters::FilterResult>,
+}
+
+impl Deref for StatusView {
+    type Target = SharedStatus;
+
+    fn deref(&self) -> &SharedStatus {
+        &self.shared
+    }
 }
 
 impl StatusView {
@@ -403,11 +410,90 @@ impl Woolly {
     /// caller has checked visibility (the timeline queries do).
     pub async fn status_views(&self, viewer: Option<i64>, ids: &[i64]) -> Result<Vec<StatusView>> {
         let filters = self.active_filters(viewer).await?;
-        let rows = self.db().status_page_rows(ids, viewer).await?;
-        let statuses: HashMap<i64, Status> = rows
+        let state = self.db().status_page_state(ids, viewer).await?;
+        let shared = self.shared_statuses(&state.stamps).await?;
+        let polls: HashMap<i64, crate::polls::Poll> = state
+            .polls
+            .into_iter()
+            .map(|(row, options)| {
+                let poll = crate::polls::Poll::from_rows(row, options, viewer);
+                (poll.status_id, poll)
+            })
+            .collect();
+        let mut interactions: HashMap<i64, ViewerState> = HashMap::new();
+        for (status_id, kind) in state.interactions {
+            let viewer_state = interactions.entry(status_id).or_default();
+            match kind.as_str() {
+                "favourited" => viewer_state.favourited = true,
+                "reblogged" => viewer_state.reblogged = true,
+                _ => viewer_state.bookmarked = true,
+            }
+        }
+        for status_id in state.pinned {
+            interactions.entry(status_id).or_default().pinned = true;
+        }
+        let muted: HashSet<i64> = state.muted_threads.into_iter().collect();
+        for stamp in state
+            .stamps
+            .iter()
+            .filter(|stamp| muted.contains(&stamp.thread_id))
+        {
+            interactions.entry(stamp.id).or_default().muted = true;
+        }
+        let build = |id: i64| -> Option<StatusView> {
+            Some(StatusView {
+                shared: Arc::clone(shared.get(&id)?),
+                poll: polls.get(&id).cloned(),
+                viewer: viewer.map(|_| interactions.get(&id).copied().unwrap_or_default()),
+                filtered: Vec::new(),
+                reblog: None,
+            })
+        };
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                let mut view = build(*id)?;
+                if let Some(original) = view.status.reblog_of_id {
+                    view.reblog = Some(Box::new(build(original)?));
+                }
+                view.filtered = filters.results_for(&view);
+                if let Some(original) = view.reblog.as_mut() {
+                    original.filtered = view.filtered.clone();
+                }
+                Some(view)
+            })
+            .collect())
+    }
+
+    /// What everyone sees of the statuses stamped `stamps`: from the cache where it holds them
+    /// as they are now, read and cached otherwise.
+    async fn shared_statuses(
+        &self,
+        stamps: &[StatusStamp],
+    ) -> Result<HashMap<i64, Arc<SharedStatus>>> {
+        let cache = self.status_cache();
+        let mut shared = HashMap::with_capacity(stamps.len());
+        let mut missing = Vec::new();
+        for stamp in stamps {
+            match cache.get(stamp) {
+                Some(cached) => {
+                    shared.insert(stamp.id, cached);
+                }
+                None => missing.push(stamp.id),
+            }
+        }
+        if missing.is_empty() {
+            return Ok(shared);
+        }
+        // Rows read after the stamps are at least as new as they say: at worst, the next read
+        // finds a newer stamp and reads them again.
+        let rows = self.db().status_page_rows(&missing).await?;
+        let stamps: HashMap<i64, &StatusStamp> =
+            stamps.iter().map(|stamp| (stamp.id, stamp)).collect();
+        let statuses: Vec<Status> = rows
             .statuses
             .into_iter()
-            .map(|row| Status::try_from(row).map(|status| (status.id, status)))
+            .map(Status::try_from)
             .collect::<Result<_>>()?;
         let mentions = rows.mentions;
         let accounts: HashMap<i64, Account> = self
@@ -425,36 +511,9 @@ impl Woolly {
                     .push(self.media_from_row(row));
             }
         }
-        let polls: HashMap<i64, crate::polls::Poll> = rows
-            .polls
-            .into_iter()
-            .map(|(row, options)| {
-                let poll = crate::polls::Poll::from_rows(row, options, viewer);
-                (poll.status_id, poll)
-            })
-            .collect();
         let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
         for (status_id, name) in rows.tags {
             tags.entry(status_id).or_default().push(name);
-        }
-        let mut interactions: HashMap<i64, ViewerState> = HashMap::new();
-        for (status_id, kind) in rows.interactions {
-            let state = interactions.entry(status_id).or_default();
-            match kind.as_str() {
-                "favourited" => state.favourited = true,
-                "reblogged" => state.reblogged = true,
-                _ => state.bookmarked = true,
-            }
-        }
-        for status_id in rows.pinned {
-            interactions.entry(status_id).or_default().pinned = true;
-        }
-        let muted: HashSet<i64> = rows.muted_threads.into_iter().collect();
-        for status in statuses
-            .values()
-            .filter(|status| muted.contains(&status.thread_id))
-        {
-            interactions.entry(status.id).or_default().muted = true;
         }
         let apps: HashMap<i64, (String, Option<String>)> = rows
             .apps
@@ -466,7 +525,7 @@ impl Woolly {
                 .get(&account_id)
                 .and_then(|account| account.domain.as_deref())
         };
-        let wanted = crate::emojis::wanted_emojis(statuses.values().flat_map(|status| {
+        let wanted = crate::emojis::wanted_emojis(statuses.iter().flat_map(|status| {
             let domain = domain_of(status.account_id);
             [
                 (domain, status.emoji_source()),
@@ -474,45 +533,37 @@ impl Woolly {
             ]
         }));
         let emojis = self.emojis_used_in(wanted).await?;
-        let build = |id: i64| -> Option<StatusView> {
-            let status = statuses.get(&id)?.clone();
-            let account = accounts.get(&status.account_id)?.clone();
-            Some(StatusView {
-                mentions: mentions
-                    .iter()
-                    .filter(|(status_id, _)| *status_id == id)
-                    .filter_map(|(_, account_id)| accounts.get(account_id).cloned())
-                    .collect(),
-                tags: tags.get(&id).cloned().unwrap_or_default(),
-                media: media.get(&id).cloned().unwrap_or_default(),
-                poll: polls.get(&id).cloned(),
-                application: status.app_id.and_then(|app_id| apps.get(&app_id).cloned()),
-                emojis: crate::emojis::emojis_in(
-                    account.domain.as_deref(),
-                    &[status.emoji_source(), &status.spoiler_text],
-                    &emojis,
-                ),
-                viewer: viewer.map(|_| interactions.get(&id).copied().unwrap_or_default()),
-                filtered: Vec::new(),
-                reblog: None,
+        for status in statuses {
+            let (Some(account), Some(stamp)) =
+                (accounts.get(&status.account_id), stamps.get(&status.id))
+            else {
+                continue;
+            };
+            let id = status.id;
+            let status_mentions = mentions
+                .iter()
+                .filter(|(status_id, _)| *status_id == id)
+                .filter_map(|(_, account_id)| accounts.get(account_id).cloned())
+                .collect();
+            let application = status.app_id.and_then(|app_id| apps.get(&app_id).cloned());
+            let status_emojis = crate::emojis::emojis_in(
+                account.domain.as_deref(),
+                &[status.emoji_source(), &status.spoiler_text],
+                &emojis,
+            );
+            let entry = Arc::new(SharedStatus::new(
                 status,
-                account,
-            })
-        };
-        Ok(ids
-            .iter()
-            .filter_map(|id| {
-                let mut view = build(*id)?;
-                if let Some(original) = view.status.reblog_of_id {
-                    view.reblog = Some(Box::new(build(original)?));
-                }
-                view.filtered = filters.results_for(&view);
-                if let Some(original) = view.reblog.as_mut() {
-                    original.filtered = view.filtered.clone();
-                }
-                Some(view)
-            })
-            .collect())
+                account.clone(),
+                status_mentions,
+                tags.remove(&id).unwrap_or_default(),
+                media.remove(&id).unwrap_or_default(),
+                application,
+                status_emojis,
+            ));
+            cache.insert(**stamp, Arc::clone(&entry));
+            shared.insert(id, entry);
+        }
+        Ok(shared)
     }
 
     /// Deletes the actor's own status and returns it as it was (with its source text, for

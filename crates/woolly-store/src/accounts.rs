@@ -298,7 +298,8 @@ impl Tx {
         if let Some((id,)) = existing {
             on_tx!(rows_affected, self, conn => sqlx::query(
                 "UPDATE account SET display_name = $1, note = $2, locked = $3, bot = $4, \
-                 discoverable = $5, indexable = $6, public_key_pem = $7, updated_at = $8, \
+                 discoverable = $5, indexable = $6, public_key_pem = $7, \
+                 updated_at = CASE WHEN $8 > updated_at THEN $8 ELSE updated_at + 1 END, \
                  fields = $10, uri = $11, url = $12, inbox_url = $13, shared_inbox_url = $14, \
                  followers_url = $15, actor_type = $16, avatar_remote_url = $17, \
                  header_remote_url = $18, fetched_at = $8, \
@@ -409,7 +410,8 @@ impl Tx {
         .fetch_optional(&mut *conn)
         .await)?;
         on_tx!(rows_affected, self, conn => sqlx::query(&format!(
-            "UPDATE account SET {column} = $1, updated_at = $2 WHERE id = $3"
+            "UPDATE account SET {column} = $1, \
+             updated_at = CASE WHEN $2 > updated_at THEN $2 ELSE updated_at + 1 END WHERE id = $3"
         ))
         .bind(key)
         .bind(now)
@@ -429,7 +431,8 @@ impl Tx {
             "UPDATE account SET display_name = coalesce($1, display_name), note = coalesce($2, note), \
              note_source = coalesce($3, note_source), locked = coalesce($4, locked), bot = coalesce($5, bot), \
              discoverable = coalesce($6, discoverable), indexable = coalesce($7, indexable), \
-             fields = coalesce($8, fields), updated_at = $9 WHERE id = $10",
+             fields = coalesce($8, fields), \
+             updated_at = CASE WHEN $9 > updated_at THEN $9 ELSE updated_at + 1 END WHERE id = $10",
         )
         .bind(&update.display_name)
         .bind(&update.note)

@@ -75,7 +75,8 @@ impl Tx {
     ) -> Result<()> {
         on_tx!(rows_affected, self, conn => sqlx::query(
             "UPDATE status SET text = $1, content = $2, spoiler_text = $3, sensitive = $4, language = $5, \
-             edited_at = $6 WHERE id = $7",
+             edited_at = CASE WHEN $6 > coalesce(edited_at, 0) THEN $6 ELSE edited_at + 1 END \
+             WHERE id = $7",
         )
         .bind(&content.text)
         .bind(&content.content)

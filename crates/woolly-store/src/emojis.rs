@@ -1,7 +1,7 @@
 //! Custom emoji rows.
 
 use crate::arrays::{List, in_list};
-use crate::connect::{Db, on_reader, on_writer};
+use crate::connect::{Db, Tx, on_reader, on_tx};
 use crate::error::Result;
 
 /// One row of `custom_emoji`.
@@ -25,7 +25,8 @@ const EMOJI_COLUMNS: &str = "id, shortcode, domain, file_key, remote_url, visibl
 impl Db {
     /// Adds an emoji; false when one with its shortcode (and domain) exists.
     pub async fn insert_custom_emoji(&self, row: &CustomEmojiRow) -> Result<bool> {
-        let inserted = on_writer!(rows_affected, self, pool => sqlx::query(
+        let mut tx = self.begin().await?;
+        let inserted = on_tx!(rows_affected, tx, conn => sqlx::query(
             "INSERT INTO custom_emoji (id, shortcode, domain, file_key, remote_url, \
              visible_in_picker, category, disabled, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
@@ -39,8 +40,12 @@ impl Db {
         .bind(&row.category)
         .bind(row.disabled)
         .bind(row.created_at)
-        .execute(pool)
+        .execute(conn)
         .await)?;
+        if inserted == 1 {
+            tx.bump_render_generation().await?;
+        }
+        tx.commit().await?;
         Ok(inserted == 1)
     }
 
@@ -52,10 +57,15 @@ impl Db {
         let sql = format!(
             "DELETE FROM custom_emoji WHERE shortcode = $1 AND domain IS NULL RETURNING {EMOJI_COLUMNS}"
         );
-        let row = on_writer!(self, pool => sqlx::query_as::<_, CustomEmojiRow>(&sql)
+        let mut tx = self.begin().await?;
+        let row = on_tx!(tx, conn => sqlx::query_as::<_, CustomEmojiRow>(&sql)
             .bind(shortcode)
-            .fetch_optional(pool)
+            .fetch_optional(conn)
             .await)?;
+        if row.is_some() {
+            tx.bump_render_generation().await?;
+        }
+        tx.commit().await?;
         Ok(row)
     }
 
@@ -93,6 +103,8 @@ impl Db {
     }
 
     /// Records (or moves) a remote emoji: `shortcode` of `domain`, whose image is at `url`.
+    /// Seeing an emoji again where it was is no change (most remote posts repeat the emojis
+    /// Woolly already knows).
     pub async fn upsert_remote_emoji(
         &self,
         id: i64,
@@ -101,17 +113,36 @@ impl Db {
         url: &str,
         now: i64,
     ) -> Result<()> {
-        on_writer!(rows_affected, self, pool => sqlx::query(
+        let mut tx = self.begin().await?;
+        let changed = on_tx!(rows_affected, tx, conn => sqlx::query(
             "INSERT INTO custom_emoji (id, shortcode, domain, remote_url, visible_in_picker, created_at) \
              VALUES ($1, $2, $3, $4, FALSE, $5) \
-             ON CONFLICT (shortcode, domain) WHERE domain IS NOT NULL DO UPDATE SET remote_url = $4",
+             ON CONFLICT (shortcode, domain) WHERE domain IS NOT NULL DO UPDATE SET remote_url = $4 \
+             WHERE custom_emoji.remote_url IS NULL OR custom_emoji.remote_url <> $4",
         )
         .bind(id)
         .bind(shortcode)
         .bind(domain)
         .bind(url)
         .bind(now)
-        .execute(pool)
+        .execute(conn)
+        .await)?;
+        if changed > 0 {
+            tx.bump_render_generation().await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Tx {
+    /// Counts a change that alters how stored statuses show without touching their rows (see
+    /// `StatusStamp`).
+    pub(crate) async fn bump_render_generation(&mut self) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE render_generation SET value = value + 1 WHERE id = 1",
+        )
+        .execute(conn)
         .await)?;
         Ok(())
     }

@@ -135,23 +135,30 @@ impl Db {
         Ok(row)
     }
 
-    /// Changes the description and focus of an upload.
+    /// Changes the description and focus of an upload (counted as a change of how statuses
+    /// show when it is attached to one).
     pub async fn update_media(
         &self,
         id: i64,
         description: Option<&str>,
         focus: Option<(f64, f64)>,
     ) -> Result<()> {
-        on_writer!(rows_affected, self, pool => sqlx::query(
+        let mut tx = self.begin().await?;
+        let attached_to: Option<(Option<i64>,)> = on_tx!(tx, conn => sqlx::query_as(
             "UPDATE media_attachment SET description = coalesce($1, description), \
-             focus_x = coalesce($2, focus_x), focus_y = coalesce($3, focus_y) WHERE id = $4",
+             focus_x = coalesce($2, focus_x), focus_y = coalesce($3, focus_y) WHERE id = $4 \
+             RETURNING status_id",
         )
         .bind(description)
         .bind(focus.map(|(x, _)| x))
         .bind(focus.map(|(_, y)| y))
         .bind(id)
-        .execute(pool)
+        .fetch_optional(conn)
         .await)?;
+        if matches!(attached_to, Some((Some(_),))) {
+            tx.bump_render_generation().await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -1,11 +1,14 @@
-//! Everything a page of statuses shows, read in one batch: the statuses and those they reblog,
-//! their authors and mentioned accounts, mentions, hashtags, media, polls, posting apps, and what
-//! the viewer did with them.
+//! Everything a page of statuses shows, read in batches of a fixed number of queries whatever the
+//! page's length (each reads all the rows it needs at once, its ids bound as one [`List`]):
 //!
-//! The number of queries is fixed whatever the page's length (each reads all the rows it needs
-//! at once, its ids bound as one [`List`]), and on SQLite the whole batch runs in one closure on
-//! the `rusqlite` read path: one thread hand-off per page, not one per row. PostgreSQL runs the
-//! same SQL texts through sqlx.
+//! - [`Db::status_page_state`], read for every page: which statuses exist, what of them changes
+//!   often (counters, their author's counters, edits, profile changes: the [`StatusStamp`] a
+//!   cached view is checked against), their polls, and what the viewer did with them;
+//! - [`Db::status_page_rows`], read only for statuses not already cached: their text, authors
+//!   and mentioned accounts, mentions, hashtags, media and posting apps.
+//!
+//! On SQLite each batch runs in one closure on the `rusqlite` read path: one thread hand-off
+//! per batch, not one per row. PostgreSQL runs the same SQL texts through sqlx.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -17,13 +20,13 @@ use crate::error::Result;
 use crate::media::{MEDIA_COLUMNS, MediaRow};
 use crate::oauth::AppRow;
 use crate::polls::{PollOptionJoin, PollOptionRow, PollRow, group_poll_options, polls_sql};
-use crate::sqlite_reads::{fetch_all, in_snapshot};
+use crate::sqlite_reads::{Columns, ReadRow, fetch_all, in_snapshot};
 use crate::statuses::{STATUS_COLUMNS, StatusRow};
 
-/// The rows behind a page of statuses (see the module documentation).
+/// The viewer-independent rows behind statuses (see the module documentation).
 #[derive(Debug, Default)]
 pub struct StatusPageRows {
-    /// The statuses asked for and the ones they reblog, in no particular order.
+    /// The statuses asked for, in no particular order.
     pub statuses: Vec<StatusRow>,
     /// (status id, mentioned account id), by status then account.
     pub mentions: Vec<(i64, i64)>,
@@ -31,12 +34,19 @@ pub struct StatusPageRows {
     pub accounts: Vec<AccountRow>,
     /// The statuses' media, in upload order.
     pub media: Vec<MediaRow>,
-    /// The statuses' polls with their options, marked with the viewer's choices.
-    pub polls: Vec<(PollRow, Vec<PollOptionRow>)>,
     /// (status id, hashtag), by status then name.
     pub tags: Vec<(i64, String)>,
     /// The applications the statuses were posted with.
     pub apps: Vec<AppRow>,
+}
+
+/// What is read of a page of statuses on every look (see the module documentation).
+#[derive(Debug, Default)]
+pub struct StatusPageState {
+    /// The statuses asked for and those they reblog that still exist, in no particular order.
+    pub stamps: Vec<StatusStamp>,
+    /// Their polls with their options, marked with the viewer's choices.
+    pub polls: Vec<(PollRow, Vec<PollOptionRow>)>,
     /// (status id, `favourited` | `reblogged` | `bookmarked`): what the viewer did.
     pub interactions: Vec<(i64, String)>,
     /// Those of the statuses the viewer pinned.
@@ -45,9 +55,71 @@ pub struct StatusPageRows {
     pub muted_threads: Vec<i64>,
 }
 
-/// The batch's SQL texts for one engine. Each reads the ids bound as a [`List`]; those that
+/// Everything about a status and its author that can change while the status keeps its id,
+/// except its poll and what concerns one viewer: a view built when the stamp was this one is
+/// still right while the stamp stays the same. Changes that alter how statuses show without
+/// touching their rows (custom emojis, descriptions of attached media) count in
+/// `render_generation`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct StatusStamp {
+    pub id: i64,
+    pub account_id: i64,
+    pub reblog_of_id: Option<i64>,
+    pub thread_id: i64,
+    pub edited_at: Option<i64>,
+    pub replies_count: i64,
+    pub reblogs_count: i64,
+    pub favourites_count: i64,
+    pub account_updated_at: i64,
+    pub statuses_count: i64,
+    pub followers_count: i64,
+    pub following_count: i64,
+    pub last_status_at: Option<i64>,
+    pub render_generation: i64,
+}
+
+impl ReadRow for StatusStamp {
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "account_id",
+        "reblog_of_id",
+        "thread_id",
+        "edited_at",
+        "replies_count",
+        "reblogs_count",
+        "favourites_count",
+        "account_updated_at",
+        "statuses_count",
+        "followers_count",
+        "following_count",
+        "last_status_at",
+        "render_generation",
+    ];
+
+    fn read(columns: &mut Columns<'_, '_>) -> rusqlite::Result<Self> {
+        Ok(StatusStamp {
+            id: columns.value()?,
+            account_id: columns.value()?,
+            reblog_of_id: columns.value()?,
+            thread_id: columns.value()?,
+            edited_at: columns.value()?,
+            replies_count: columns.value()?,
+            reblogs_count: columns.value()?,
+            favourites_count: columns.value()?,
+            account_updated_at: columns.value()?,
+            statuses_count: columns.value()?,
+            followers_count: columns.value()?,
+            following_count: columns.value()?,
+            last_status_at: columns.value()?,
+            render_generation: columns.value()?,
+        })
+    }
+}
+
+/// The batches' SQL texts for one engine. Each reads the ids bound as a [`List`]; those that
 /// concern the viewer bind the viewer as `$1` and the list as `$2`.
 pub(crate) struct PageSql {
+    stamps: String,
     statuses: String,
     mentions: String,
     accounts: String,
@@ -65,6 +137,14 @@ impl PageSql {
         let first = in_list(engine, "$1");
         let second = in_list(engine, "$2");
         PageSql {
+            stamps: format!(
+                "SELECT s.id, s.account_id, s.reblog_of_id, s.thread_id, s.edited_at, \
+                 s.replies_count, s.reblogs_count, s.favourites_count, \
+                 a.updated_at AS account_updated_at, a.statuses_count, a.followers_count, \
+                 a.following_count, a.last_status_at, \
+                 (SELECT value FROM render_generation WHERE id = 1) AS render_generation \
+                 FROM status s JOIN account a ON a.id = s.account_id WHERE s.id {first}"
+            ),
             statuses: statuses_by_ids_sql(engine),
             mentions: mentions_sql(engine),
             accounts: accounts_by_ids_sql(engine),
@@ -120,11 +200,11 @@ pub(crate) fn mentions_sql(engine: Engine) -> String {
 }
 
 /// The statuses the read ones reblog that were not asked for themselves.
-fn reblogged_ids(asked: &[i64], statuses: &[StatusRow]) -> Vec<i64> {
+fn reblogged_ids(asked: &[i64], stamps: &[StatusStamp]) -> Vec<i64> {
     let asked: HashSet<i64> = asked.iter().copied().collect();
-    let mut reblogged: Vec<i64> = statuses
+    let mut reblogged: Vec<i64> = stamps
         .iter()
-        .filter_map(|status| status.reblog_of_id)
+        .filter_map(|stamp| stamp.reblog_of_id)
         .filter(|id| !asked.contains(id))
         .collect();
     reblogged.sort_unstable();
@@ -152,167 +232,166 @@ fn app_ids(statuses: &[StatusRow]) -> Vec<i64> {
     unique(statuses.iter().filter_map(|status| status.app_id))
 }
 
-fn thread_ids(statuses: &[StatusRow]) -> Vec<i64> {
-    unique(statuses.iter().map(|status| status.thread_id))
+fn thread_ids(stamps: &[StatusStamp]) -> Vec<i64> {
+    unique(stamps.iter().map(|stamp| stamp.thread_id))
 }
 
 impl Db {
-    /// The rows behind a page of the statuses `ids` as `viewer` sees them (callers have checked
-    /// visibility). Statuses that vanished are simply missing.
-    pub async fn status_page_rows(
+    /// What is read of the statuses `ids` on every look, as `viewer` sees them (callers have
+    /// checked visibility): their stamps and those of the statuses they reblog, their polls,
+    /// and what the viewer did with them. Statuses that vanished are simply missing.
+    pub async fn status_page_state(
         &self,
         ids: &[i64],
         viewer: Option<i64>,
-    ) -> Result<StatusPageRows> {
+    ) -> Result<StatusPageState> {
         if ids.is_empty() {
-            return Ok(StatusPageRows::default());
+            return Ok(StatusPageState::default());
         }
+        // Stamps twice (asked, then reblogged) and polls; for a viewer, their interactions,
+        // pins and muted threads.
+        crate::query_count::count_queries(if viewer.is_some() { 6 } else { 3 });
         match self.pools() {
             Pools::Sqlite { fast_readers, .. } => {
                 let ids = ids.to_vec();
                 let sql = Arc::clone(&self.page_sql);
-                crate::query_count::count_queries(page_query_count(viewer));
                 fast_readers
                     .run(move |connection| {
                         in_snapshot(connection, || {
-                            read_page_on_sqlite(connection, &sql, &ids, viewer)
+                            read_state_on_sqlite(connection, &sql, &ids, viewer)
                         })
                     })
                     .await
             }
             Pools::Postgres(pool) => {
-                crate::query_count::count_queries(page_query_count(viewer));
-                read_page_on_postgres(pool, &self.page_sql, ids, viewer).await
+                read_state_on_postgres(pool, &self.page_sql, ids, viewer).await
             }
+        }
+    }
+
+    /// The viewer-independent rows behind the statuses `ids` (exactly those: a reblog's
+    /// original is read only when it is asked for too).
+    pub async fn status_page_rows(&self, ids: &[i64]) -> Result<StatusPageRows> {
+        if ids.is_empty() {
+            return Ok(StatusPageRows::default());
+        }
+        // Statuses, mentions, accounts, media, hashtags and apps.
+        crate::query_count::count_queries(6);
+        match self.pools() {
+            Pools::Sqlite { fast_readers, .. } => {
+                let ids = ids.to_vec();
+                let sql = Arc::clone(&self.page_sql);
+                fast_readers
+                    .run(move |connection| {
+                        in_snapshot(connection, || read_rows_on_sqlite(connection, &sql, &ids))
+                    })
+                    .await
+            }
+            Pools::Postgres(pool) => read_rows_on_postgres(pool, &self.page_sql, ids).await,
         }
     }
 }
 
-/// How many statements a page batch runs (counted one by one, though SQLite runs them in one
-/// hand-off): statuses twice (asked, then reblogged), mentions, accounts, media, polls, tags and
-/// apps, and for a viewer their interactions, pins and muted threads.
-fn page_query_count(viewer: Option<i64>) -> u32 {
-    if viewer.is_some() { 11 } else { 8 }
-}
-
-fn read_page_on_sqlite(
+fn read_state_on_sqlite(
     connection: &rusqlite::Connection,
     sql: &PageSql,
     ids: &[i64],
     viewer: Option<i64>,
-) -> rusqlite::Result<StatusPageRows> {
-    let mut statuses: Vec<StatusRow> = fetch_all(connection, &sql.statuses, &[&List(ids)])?;
-    let reblogged = reblogged_ids(ids, &statuses);
-    statuses.extend(fetch_all::<StatusRow>(
+) -> rusqlite::Result<StatusPageState> {
+    let mut stamps: Vec<StatusStamp> = fetch_all(connection, &sql.stamps, &[&List(ids)])?;
+    let reblogged = reblogged_ids(ids, &stamps);
+    stamps.extend(fetch_all::<StatusStamp>(
         connection,
-        &sql.statuses,
+        &sql.stamps,
         &[&List(&reblogged)],
     )?);
-    let all_ids: Vec<i64> = statuses.iter().map(|status| status.id).collect();
+    let all_ids: Vec<i64> = stamps.iter().map(|stamp| stamp.id).collect();
     let all = List(&all_ids);
-    let mentions: Vec<(i64, i64)> = fetch_all(connection, &sql.mentions, &[&all])?;
-    let accounts = fetch_all(
-        connection,
-        &sql.accounts,
-        &[&List(&authors_and_mentioned(&statuses, &mentions))],
-    )?;
-    let media = fetch_all(connection, &sql.media, &[&all])?;
-    let polls = group_poll_options(fetch_all::<PollOptionJoin>(
-        connection,
-        &sql.polls,
-        &[&viewer, &all],
-    )?);
-    let tags = fetch_all(connection, &sql.tags, &[&all])?;
-    let apps = fetch_all(connection, &sql.apps, &[&List(&app_ids(&statuses))])?;
-    let mut rows = StatusPageRows {
-        mentions,
-        accounts,
-        media,
-        polls,
-        tags,
-        apps,
-        ..StatusPageRows::default()
+    let mut state = StatusPageState {
+        polls: group_poll_options(fetch_all::<PollOptionJoin>(
+            connection,
+            &sql.polls,
+            &[&viewer, &all],
+        )?),
+        ..StatusPageState::default()
     };
     if let Some(viewer) = viewer {
-        rows.interactions = fetch_all(connection, &sql.interactions, &[&viewer, &all])?;
-        rows.pinned = fetch_all::<(i64,)>(connection, &sql.pinned, &[&viewer, &all])?
+        state.interactions = fetch_all(connection, &sql.interactions, &[&viewer, &all])?;
+        state.pinned = fetch_all::<(i64,)>(connection, &sql.pinned, &[&viewer, &all])?
             .into_iter()
             .map(|(id,)| id)
             .collect();
-        rows.muted_threads = fetch_all::<(i64,)>(
+        state.muted_threads = fetch_all::<(i64,)>(
             connection,
             &sql.muted_threads,
-            &[&viewer, &List(&thread_ids(&statuses))],
+            &[&viewer, &List(&thread_ids(&stamps))],
         )?
         .into_iter()
         .map(|(id,)| id)
         .collect();
     }
-    rows.statuses = statuses;
-    Ok(rows)
+    state.stamps = stamps;
+    Ok(state)
 }
 
-async fn read_page_on_postgres(
+fn read_rows_on_sqlite(
+    connection: &rusqlite::Connection,
+    sql: &PageSql,
+    ids: &[i64],
+) -> rusqlite::Result<StatusPageRows> {
+    let statuses: Vec<StatusRow> = fetch_all(connection, &sql.statuses, &[&List(ids)])?;
+    let all_ids: Vec<i64> = statuses.iter().map(|status| status.id).collect();
+    let all = List(&all_ids);
+    let mentions: Vec<(i64, i64)> = fetch_all(connection, &sql.mentions, &[&all])?;
+    Ok(StatusPageRows {
+        accounts: fetch_all(
+            connection,
+            &sql.accounts,
+            &[&List(&authors_and_mentioned(&statuses, &mentions))],
+        )?,
+        media: fetch_all(connection, &sql.media, &[&all])?,
+        tags: fetch_all(connection, &sql.tags, &[&all])?,
+        apps: fetch_all(connection, &sql.apps, &[&List(&app_ids(&statuses))])?,
+        mentions,
+        statuses,
+    })
+}
+
+async fn read_state_on_postgres(
     pool: &sqlx::PgPool,
     sql: &PageSql,
     ids: &[i64],
     viewer: Option<i64>,
-) -> Result<StatusPageRows> {
-    let mut statuses: Vec<StatusRow> = sqlx::query_as(&sql.statuses)
+) -> Result<StatusPageState> {
+    let mut stamps: Vec<StatusStamp> = sqlx::query_as(&sql.stamps)
         .bind(List(ids))
         .fetch_all(pool)
         .await?;
-    let reblogged = reblogged_ids(ids, &statuses);
-    statuses.extend(
-        sqlx::query_as::<_, StatusRow>(&sql.statuses)
+    let reblogged = reblogged_ids(ids, &stamps);
+    stamps.extend(
+        sqlx::query_as::<_, StatusStamp>(&sql.stamps)
             .bind(List(&reblogged))
             .fetch_all(pool)
             .await?,
     );
-    let all_ids: Vec<i64> = statuses.iter().map(|status| status.id).collect();
-    let mentions: Vec<(i64, i64)> = sqlx::query_as(&sql.mentions)
-        .bind(List(&all_ids))
-        .fetch_all(pool)
-        .await?;
-    let accounts = sqlx::query_as(&sql.accounts)
-        .bind(List(&authors_and_mentioned(&statuses, &mentions)))
-        .fetch_all(pool)
-        .await?;
-    let media = sqlx::query_as(&sql.media)
-        .bind(List(&all_ids))
-        .fetch_all(pool)
-        .await?;
-    let polls = group_poll_options(
-        sqlx::query_as::<_, PollOptionJoin>(&sql.polls)
-            .bind(viewer)
-            .bind(List(&all_ids))
-            .fetch_all(pool)
-            .await?,
-    );
-    let tags = sqlx::query_as(&sql.tags)
-        .bind(List(&all_ids))
-        .fetch_all(pool)
-        .await?;
-    let apps = sqlx::query_as(&sql.apps)
-        .bind(List(&app_ids(&statuses)))
-        .fetch_all(pool)
-        .await?;
-    let mut rows = StatusPageRows {
-        mentions,
-        accounts,
-        media,
-        polls,
-        tags,
-        apps,
-        ..StatusPageRows::default()
+    let all_ids: Vec<i64> = stamps.iter().map(|stamp| stamp.id).collect();
+    let mut state = StatusPageState {
+        polls: group_poll_options(
+            sqlx::query_as::<_, PollOptionJoin>(&sql.polls)
+                .bind(viewer)
+                .bind(List(&all_ids))
+                .fetch_all(pool)
+                .await?,
+        ),
+        ..StatusPageState::default()
     };
     if let Some(viewer) = viewer {
-        rows.interactions = sqlx::query_as(&sql.interactions)
+        state.interactions = sqlx::query_as(&sql.interactions)
             .bind(viewer)
             .bind(List(&all_ids))
             .fetch_all(pool)
             .await?;
-        rows.pinned = sqlx::query_as::<_, (i64,)>(&sql.pinned)
+        state.pinned = sqlx::query_as::<_, (i64,)>(&sql.pinned)
             .bind(viewer)
             .bind(List(&all_ids))
             .fetch_all(pool)
@@ -320,15 +399,51 @@ async fn read_page_on_postgres(
             .into_iter()
             .map(|(id,)| id)
             .collect();
-        rows.muted_threads = sqlx::query_as::<_, (i64,)>(&sql.muted_threads)
+        state.muted_threads = sqlx::query_as::<_, (i64,)>(&sql.muted_threads)
             .bind(viewer)
-            .bind(List(&thread_ids(&statuses)))
+            .bind(List(&thread_ids(&stamps)))
             .fetch_all(pool)
             .await?
             .into_iter()
             .map(|(id,)| id)
             .collect();
     }
-    rows.statuses = statuses;
-    Ok(rows)
+    state.stamps = stamps;
+    Ok(state)
+}
+
+async fn read_rows_on_postgres(
+    pool: &sqlx::PgPool,
+    sql: &PageSql,
+    ids: &[i64],
+) -> Result<StatusPageRows> {
+    let statuses: Vec<StatusRow> = sqlx::query_as(&sql.statuses)
+        .bind(List(ids))
+        .fetch_all(pool)
+        .await?;
+    let all_ids: Vec<i64> = statuses.iter().map(|status| status.id).collect();
+    let mentions: Vec<(i64, i64)> = sqlx::query_as(&sql.mentions)
+        .bind(List(&all_ids))
+        .fetch_all(pool)
+        .await?;
+    Ok(StatusPageRows {
+        accounts: sqlx::query_as(&sql.accounts)
+            .bind(List(&authors_and_mentioned(&statuses, &mentions)))
+            .fetch_all(pool)
+            .await?,
+        media: sqlx::query_as(&sql.media)
+            .bind(List(&all_ids))
+            .fetch_all(pool)
+            .await?,
+        tags: sqlx::query_as(&sql.tags)
+            .bind(List(&all_ids))
+            .fetch_all(pool)
+            .await?,
+        apps: sqlx::query_as(&sql.apps)
+            .bind(List(&app_ids(&statuses)))
+            .fetch_all(pool)
+            .await?,
+        mentions,
+        statuses,
+    })
 }

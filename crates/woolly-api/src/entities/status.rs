@@ -1,9 +1,18 @@
 //! `Status` (`entities/Status.md`), with its `Mention` and `Tag` parts.
+//!
+//! Most of a status is the same for every viewer: those members are serialized once per cached
+//! status (core's `SharedStatus::rendered`) and copied into each answer as they are; only what
+//! concerns the viewer (`favourited`, `reblogged`, `muted`, `bookmarked`, `pinned`, `filtered`,
+//! the poll's `voted` and `own_votes`) and the reblogged status are rendered per request.
+
+use std::sync::Arc;
 
 use serde::Serialize;
-use serde_json::Value;
+use serde::ser::{SerializeMap, Serializer};
+use serde_json::value::RawValue;
+use serde_json::{Value, json};
 use woolly_core::InstanceConfig;
-use woolly_core::statuses::StatusView;
+use woolly_core::statuses::{SharedStatus, StatusView};
 
 use super::account::AccountEntity;
 use super::emoji::CustomEmojiEntity;
@@ -32,23 +41,11 @@ pub struct ApplicationRef {
     pub website: Option<String>,
 }
 
+/// A status as one viewer sees it.
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusEntity {
-    pub id: String,
-    pub created_at: String,
-    pub in_reply_to_id: Option<String>,
-    pub in_reply_to_account_id: Option<String>,
-    pub sensitive: bool,
-    pub spoiler_text: String,
-    pub visibility: &'static str,
-    pub language: Option<String>,
-    pub uri: String,
-    pub url: Option<String>,
-    pub replies_count: i64,
-    pub reblogs_count: i64,
-    pub favourites_count: i64,
-    pub quotes_count: i64,
-    pub edited_at: Option<String>,
+    #[serde(flatten)]
+    everyones: EveryonesMembers,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub favourited: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -61,69 +58,95 @@ pub struct StatusEntity {
     pub pinned: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filtered: Option<Vec<FilterResultEntity>>,
-    pub content: String,
     pub reblog: Option<Box<StatusEntity>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub application: Option<ApplicationRef>,
-    pub account: AccountEntity,
-    pub media_attachments: Vec<MediaEntity>,
-    pub mentions: Vec<MentionEntity>,
-    pub tags: Vec<TagEntity>,
-    pub emojis: Vec<CustomEmojiEntity>,
-    pub card: Option<Value>,
     pub poll: Option<PollEntity>,
-    pub quote: Option<Value>,
-    pub quote_approval: Value,
     /// The source text: only in answers that return it (deletion, for "delete and redraft").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
-impl StatusEntity {
-    pub fn new(view: &StatusView, viewer: Option<i64>, config: &InstanceConfig) -> StatusEntity {
-        let status = &view.status;
+/// The members of a status that every viewer sees alike, each already serialized: kept with
+/// the shared status they were rendered from.
+#[derive(Debug, Clone)]
+struct EveryonesMembers(Arc<RenderedMembers>);
+
+#[derive(Debug)]
+struct RenderedMembers(Vec<(String, Box<RawValue>)>);
+
+impl Serialize for EveryonesMembers {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let members = &self.0.0;
+        let mut map = serializer.serialize_map(Some(members.len()))?;
+        for (name, value) in members {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+/// What [`EveryonesMembers`] are serialized from.
+#[derive(Serialize)]
+struct EveryonesStatus<'a> {
+    id: String,
+    created_at: String,
+    in_reply_to_id: Option<String>,
+    in_reply_to_account_id: Option<String>,
+    sensitive: bool,
+    spoiler_text: &'a str,
+    visibility: &'static str,
+    language: Option<&'a str>,
+    uri: &'a str,
+    url: Option<&'a str>,
+    replies_count: i64,
+    reblogs_count: i64,
+    favourites_count: i64,
+    quotes_count: i64,
+    edited_at: Option<String>,
+    content: &'a str,
+    // Mastodon shows the posting app to everyone unless the author hides it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    application: Option<ApplicationRef>,
+    account: AccountEntity,
+    media_attachments: Vec<MediaEntity>,
+    mentions: Vec<MentionEntity>,
+    tags: Vec<TagEntity>,
+    emojis: Vec<CustomEmojiEntity>,
+    card: Option<Value>,
+    quote: Option<Value>,
+    quote_approval: Value,
+}
+
+impl RenderedMembers {
+    fn render(shared: &SharedStatus, config: &InstanceConfig) -> RenderedMembers {
+        let status = &shared.status;
         let urls = config.urls();
-        let state = view.viewer;
-        let is_own = viewer == Some(status.account_id);
-        StatusEntity {
+        let everyones = EveryonesStatus {
             id: status.id.to_string(),
             created_at: iso8601(status.created_at),
             in_reply_to_id: status.in_reply_to_id.map(|id| id.to_string()),
             in_reply_to_account_id: status.in_reply_to_account_id.map(|id| id.to_string()),
             sensitive: status.sensitive,
-            spoiler_text: status.spoiler_text.clone(),
+            spoiler_text: &status.spoiler_text,
             visibility: status.visibility.as_str(),
-            language: status.language.clone(),
-            uri: status.uri.clone(),
-            url: status.url.clone(),
+            language: status.language.as_deref(),
+            uri: &status.uri,
+            url: status.url.as_deref(),
             replies_count: status.replies_count,
             reblogs_count: status.reblogs_count,
             favourites_count: status.favourites_count,
             quotes_count: 0,
             edited_at: status.edited_at.map(iso8601),
-            favourited: state.map(|state| state.favourited),
-            reblogged: state.map(|state| state.reblogged),
-            muted: state.map(|state| state.muted),
-            bookmarked: state.map(|state| state.bookmarked),
-            pinned: (is_own && status.reblog_of_id.is_none())
-                .then(|| state.is_some_and(|state| state.pinned)),
-            filtered: state.map(|_| view.filtered.iter().map(FilterResultEntity::new).collect()),
-            content: status.content.clone(),
-            reblog: view
-                .reblog
-                .as_ref()
-                .map(|original| Box::new(StatusEntity::new(original, viewer, config))),
-            // Mastodon shows the posting app to everyone unless the author hides it.
-            application: view
+            content: &status.content,
+            application: shared
                 .application
                 .as_ref()
                 .map(|(name, website)| ApplicationRef {
                     name: name.clone(),
                     website: website.clone(),
                 }),
-            account: AccountEntity::new(&view.account, None, config),
-            media_attachments: view.media.iter().map(MediaEntity::new).collect(),
-            mentions: view
+            account: AccountEntity::new(&shared.account, None, config),
+            media_attachments: shared.media.iter().map(MediaEntity::new).collect(),
+            mentions: shared
                 .mentions
                 .iter()
                 .map(|account| {
@@ -136,7 +159,7 @@ impl StatusEntity {
                     }
                 })
                 .collect(),
-            tags: view
+            tags: shared
                 .tags
                 .iter()
                 .map(|name| TagEntity {
@@ -144,15 +167,52 @@ impl StatusEntity {
                     url: urls.tag(name),
                 })
                 .collect(),
-            emojis: view.emojis.iter().map(CustomEmojiEntity::new).collect(),
+            emojis: shared.emojis.iter().map(CustomEmojiEntity::new).collect(),
             card: None,
-            poll: view.poll.as_ref().map(PollEntity::new),
             quote: None,
-            quote_approval: serde_json::json!({
+            quote_approval: json!({
                 "automatic": [],
                 "manual": [],
                 "current_user": "denied",
             }),
+        };
+        let members = match serde_json::to_value(&everyones) {
+            Ok(Value::Object(members)) => members
+                .into_iter()
+                .filter_map(|(name, value)| {
+                    let raw = serde_json::value::to_raw_value(&value).ok()?;
+                    Some((name, raw))
+                })
+                .collect(),
+            // A struct of strings, numbers and lists always serializes to an object.
+            _ => Vec::new(),
+        };
+        RenderedMembers(members)
+    }
+}
+
+impl StatusEntity {
+    pub fn new(view: &StatusView, viewer: Option<i64>, config: &InstanceConfig) -> StatusEntity {
+        let status = &view.status;
+        let state = view.viewer;
+        let is_own = viewer == Some(status.account_id);
+        let everyones = view
+            .shared
+            .rendered(|shared| RenderedMembers::render(shared, config));
+        StatusEntity {
+            everyones: EveryonesMembers(everyones),
+            favourited: state.map(|state| state.favourited),
+            reblogged: state.map(|state| state.reblogged),
+            muted: state.map(|state| state.muted),
+            bookmarked: state.map(|state| state.bookmarked),
+            pinned: (is_own && status.reblog_of_id.is_none())
+                .then(|| state.is_some_and(|state| state.pinned)),
+            filtered: state.map(|_| view.filtered.iter().map(FilterResultEntity::new).collect()),
+            reblog: view
+                .reblog
+                .as_ref()
+                .map(|original| Box::new(StatusEntity::new(original, viewer, config))),
+            poll: view.poll.as_ref().map(PollEntity::new),
             text: None,
         }
     }

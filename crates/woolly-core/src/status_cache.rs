@@ -30,6 +30,9 @@ use crate::statuses::Status;
 /// megabytes at most.
 const CAPACITY: usize = 8192;
 
+/// How many entries the cache makes room for when it starts.
+const INITIAL_ROOM: usize = 256;
+
 /// How long an entry serves at most.
 const MAX_AGE: Duration = Duration::from_secs(300);
 
@@ -111,7 +114,6 @@ impl std::fmt::Debug for Renderings {
     }
 }
 
-#[derive(Clone)]
 struct Entry {
     stamp: StatusStamp,
     built: Instant,
@@ -120,30 +122,37 @@ struct Entry {
 
 /// The cache itself, one per instance (see the module documentation).
 pub(crate) struct StatusCache {
-    entries: quick_cache::sync::Cache<i64, Entry>,
+    entries: quick_cache::sync::Cache<i64, Arc<Entry>>,
 }
 
 impl StatusCache {
     pub(crate) fn new() -> StatusCache {
+        // Room for few entries at first, so that an idle server stays small; it grows as
+        // statuses are read, up to CAPACITY.
         StatusCache {
-            entries: quick_cache::sync::Cache::new(CAPACITY),
+            entries: quick_cache::sync::Cache::with_weighter(
+                INITIAL_ROOM,
+                CAPACITY as u64,
+                quick_cache::UnitWeighter,
+            ),
         }
     }
 
     /// The status as cached, if it was cached under this very stamp not too long ago.
     pub(crate) fn get(&self, stamp: &StatusStamp) -> Option<Arc<SharedStatus>> {
         let entry = self.entries.get(&stamp.id)?;
-        (entry.stamp == *stamp && entry.built.elapsed() < MAX_AGE).then_some(entry.shared)
+        (entry.stamp == *stamp && entry.built.elapsed() < MAX_AGE)
+            .then(|| Arc::clone(&entry.shared))
     }
 
     pub(crate) fn insert(&self, stamp: StatusStamp, shared: Arc<SharedStatus>) {
         self.entries.insert(
             stamp.id,
-            Entry {
+            Arc::new(Entry {
                 stamp,
                 built: Instant::now(),
                 shared,
-            },
+            }),
         );
     }
 }

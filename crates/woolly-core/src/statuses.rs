@@ -9,7 +9,9 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Deref;
 use std::sync::Arc;
 
-use woolly_store::{NewStatus, Page, StatusCounter, StatusRow, StatusStamp, TagSelection, Tx};
+use woolly_store::{
+    NewStatus, Page, StatusCounter, StatusRow, StatusStamp, TagSelection, Tx, ViewerMark,
+};
 
 pub use crate::status_cache::SharedStatus;
 
@@ -421,22 +423,24 @@ impl Woolly {
             })
             .collect();
         let mut interactions: HashMap<i64, ViewerState> = HashMap::new();
-        for (status_id, kind) in state.interactions {
-            let viewer_state = interactions.entry(status_id).or_default();
-            match kind.as_str() {
-                "favourited" => viewer_state.favourited = true,
-                "reblogged" => viewer_state.reblogged = true,
-                _ => viewer_state.bookmarked = true,
+        let mut muted_threads = HashSet::new();
+        for (id, mark) in state.marks {
+            let mut mark_status =
+                |set: fn(&mut ViewerState)| set(interactions.entry(id).or_default());
+            match mark {
+                ViewerMark::Favourited => mark_status(|viewer| viewer.favourited = true),
+                ViewerMark::Reblogged => mark_status(|viewer| viewer.reblogged = true),
+                ViewerMark::Bookmarked => mark_status(|viewer| viewer.bookmarked = true),
+                ViewerMark::Pinned => mark_status(|viewer| viewer.pinned = true),
+                ViewerMark::MutedThread => {
+                    muted_threads.insert(id);
+                }
             }
         }
-        for status_id in state.pinned {
-            interactions.entry(status_id).or_default().pinned = true;
-        }
-        let muted: HashSet<i64> = state.muted_threads.into_iter().collect();
         for stamp in state
             .stamps
             .iter()
-            .filter(|stamp| muted.contains(&stamp.thread_id))
+            .filter(|stamp| muted_threads.contains(&stamp.thread_id))
         {
             interactions.entry(stamp.id).or_default().muted = true;
         }

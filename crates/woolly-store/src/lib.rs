@@ -74,7 +74,7 @@ pub use scheduled::ScheduledStatusRow;
 pub use schema::{DIALECT_SWAPS, SchemaColumn, SchemaIndex, to_postgres_spelling};
 pub use search::TagDayRow;
 pub use site::{WEEK_MILLIS, WeekActivity, week_start};
-pub use status_pages::{StatusPageRows, StatusPageState, StatusStamp};
+pub use status_pages::{StatusPageRows, StatusPageState, StatusStamp, ViewerMark};
 pub use statuses::{
     AccountStatusesFilter, NewStatus, Page, StatusCounter, StatusRow, TagSelection,
 };

@@ -47,12 +47,40 @@ pub struct StatusPageState {
     pub stamps: Vec<StatusStamp>,
     /// Their polls with their options, marked with the viewer's choices.
     pub polls: Vec<(PollRow, Vec<PollOptionRow>)>,
-    /// (status id, `favourited` | `reblogged` | `bookmarked`): what the viewer did.
-    pub interactions: Vec<(i64, String)>,
-    /// Those of the statuses the viewer pinned.
-    pub pinned: Vec<i64>,
-    /// Those of the statuses' threads the viewer muted.
-    pub muted_threads: Vec<i64>,
+    /// What the viewer did with the statuses and their threads (see [`ViewerMark`]).
+    pub marks: Vec<(i64, ViewerMark)>,
+}
+
+/// Something the viewer did with a status (or its thread), as read with a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewerMark {
+    Favourited,
+    Reblogged,
+    Bookmarked,
+    Pinned,
+    /// The mark's id is the thread's, not a status's.
+    MutedThread,
+}
+
+impl ViewerMark {
+    fn from_code(code: i32) -> Option<ViewerMark> {
+        Some(match code {
+            1 => ViewerMark::Favourited,
+            2 => ViewerMark::Reblogged,
+            3 => ViewerMark::Bookmarked,
+            4 => ViewerMark::Pinned,
+            5 => ViewerMark::MutedThread,
+            _ => return None,
+        })
+    }
+}
+
+/// The viewer's marks of a page as one statement returns them: (id, mark code). The codes are
+/// integer literals, which PostgreSQL types `integer`.
+fn viewer_marks(rows: Vec<(i64, i32)>) -> Vec<(i64, ViewerMark)> {
+    rows.into_iter()
+        .filter_map(|(id, code)| Some((id, ViewerMark::from_code(code)?)))
+        .collect()
 }
 
 /// Everything about a status and its author that can change while the status keeps its id,
@@ -127,9 +155,7 @@ pub(crate) struct PageSql {
     polls: String,
     tags: String,
     apps: String,
-    interactions: String,
-    pinned: String,
-    muted_threads: String,
+    marks: String,
 }
 
 impl PageSql {
@@ -159,16 +185,14 @@ impl PageSql {
                 "SELECT {} FROM oauth_app WHERE id {first}",
                 crate::oauth::APP_COLUMNS
             ),
-            interactions: format!(
-                "SELECT status_id, 'favourited' FROM favourite WHERE account_id = $1 AND status_id {second} \
-                 UNION ALL SELECT reblog_of_id, 'reblogged' FROM status WHERE account_id = $1 AND reblog_of_id {second} \
-                 UNION ALL SELECT status_id, 'bookmarked' FROM bookmark WHERE account_id = $1 AND status_id {second}"
-            ),
-            pinned: format!(
-                "SELECT status_id FROM status_pin WHERE account_id = $1 AND status_id {second}"
-            ),
-            muted_threads: format!(
-                "SELECT thread_id FROM thread_mute WHERE account_id = $1 AND thread_id {second}"
+            // The codes are `ViewerMark`'s; muted threads are matched on the list bound as $3.
+            marks: format!(
+                "SELECT status_id, 1 FROM favourite WHERE account_id = $1 AND status_id {second} \
+                 UNION ALL SELECT reblog_of_id, 2 FROM status WHERE account_id = $1 AND reblog_of_id {second} \
+                 UNION ALL SELECT status_id, 3 FROM bookmark WHERE account_id = $1 AND status_id {second} \
+                 UNION ALL SELECT status_id, 4 FROM status_pin WHERE account_id = $1 AND status_id {second} \
+                 UNION ALL SELECT thread_id, 5 FROM thread_mute WHERE account_id = $1 AND thread_id {}",
+                in_list(engine, "$3")
             ),
         }
     }
@@ -248,9 +272,8 @@ impl Db {
         if ids.is_empty() {
             return Ok(StatusPageState::default());
         }
-        // Stamps twice (asked, then reblogged) and polls; for a viewer, their interactions,
-        // pins and muted threads.
-        crate::query_count::count_queries(if viewer.is_some() { 6 } else { 3 });
+        // Stamps twice (asked, then reblogged) and polls; for a viewer, their marks.
+        crate::query_count::count_queries(if viewer.is_some() { 4 } else { 3 });
         match self.pools() {
             Pools::Sqlite { fast_readers, .. } => {
                 let ids = ids.to_vec();
@@ -316,19 +339,11 @@ fn read_state_on_sqlite(
         ..StatusPageState::default()
     };
     if let Some(viewer) = viewer {
-        state.interactions = fetch_all(connection, &sql.interactions, &[&viewer, &all])?;
-        state.pinned = fetch_all::<(i64,)>(connection, &sql.pinned, &[&viewer, &all])?
-            .into_iter()
-            .map(|(id,)| id)
-            .collect();
-        state.muted_threads = fetch_all::<(i64,)>(
+        state.marks = viewer_marks(fetch_all(
             connection,
-            &sql.muted_threads,
-            &[&viewer, &List(&thread_ids(&stamps))],
-        )?
-        .into_iter()
-        .map(|(id,)| id)
-        .collect();
+            &sql.marks,
+            &[&viewer, &all, &List(&thread_ids(&stamps))],
+        )?);
     }
     state.stamps = stamps;
     Ok(state)
@@ -386,27 +401,14 @@ async fn read_state_on_postgres(
         ..StatusPageState::default()
     };
     if let Some(viewer) = viewer {
-        state.interactions = sqlx::query_as(&sql.interactions)
-            .bind(viewer)
-            .bind(List(&all_ids))
-            .fetch_all(pool)
-            .await?;
-        state.pinned = sqlx::query_as::<_, (i64,)>(&sql.pinned)
-            .bind(viewer)
-            .bind(List(&all_ids))
-            .fetch_all(pool)
-            .await?
-            .into_iter()
-            .map(|(id,)| id)
-            .collect();
-        state.muted_threads = sqlx::query_as::<_, (i64,)>(&sql.muted_threads)
-            .bind(viewer)
-            .bind(List(&thread_ids(&stamps)))
-            .fetch_all(pool)
-            .await?
-            .into_iter()
-            .map(|(id,)| id)
-            .collect();
+        state.marks = viewer_marks(
+            sqlx::query_as(&sql.marks)
+                .bind(viewer)
+                .bind(List(&all_ids))
+                .bind(List(&thread_ids(&stamps)))
+                .fetch_all(pool)
+                .await?,
+        );
     }
     state.stamps = stamps;
     Ok(state)

@@ -20,7 +20,7 @@ use crate::error::Result;
 use crate::media::{MEDIA_COLUMNS, MediaRow};
 use crate::oauth::AppRow;
 use crate::polls::{PollOptionJoin, PollOptionRow, PollRow, group_poll_options, polls_sql};
-use crate::sqlite_reads::{Columns, ReadRow, fetch_all, in_snapshot};
+use crate::sqlite_reads::{Columns, ReadRow, SqliteReaders, fetch_all, in_snapshot};
 use crate::statuses::{STATUS_COLUMNS, StatusRow};
 
 /// The viewer-independent rows behind statuses (see the module documentation).
@@ -276,15 +276,13 @@ impl Db {
         crate::query_count::count_queries(if viewer.is_some() { 4 } else { 3 });
         match self.pools() {
             Pools::Sqlite { fast_readers, .. } => {
-                let ids = ids.to_vec();
-                let sql = Arc::clone(&self.page_sql);
-                fast_readers
-                    .run(move |connection| {
-                        in_snapshot(connection, || {
-                            read_state_on_sqlite(connection, &sql, &ids, viewer)
-                        })
-                    })
-                    .await
+                sqlite_batch(
+                    fast_readers,
+                    &self.page_sql,
+                    ids,
+                    move |connection, sql, ids| read_state_on_sqlite(connection, sql, ids, viewer),
+                )
+                .await
             }
             Pools::Postgres(pool) => {
                 read_state_on_postgres(pool, &self.page_sql, ids, viewer).await
@@ -302,17 +300,30 @@ impl Db {
         crate::query_count::count_queries(6);
         match self.pools() {
             Pools::Sqlite { fast_readers, .. } => {
-                let ids = ids.to_vec();
-                let sql = Arc::clone(&self.page_sql);
-                fast_readers
-                    .run(move |connection| {
-                        in_snapshot(connection, || read_rows_on_sqlite(connection, &sql, &ids))
-                    })
-                    .await
+                sqlite_batch(fast_readers, &self.page_sql, ids, read_rows_on_sqlite).await
             }
             Pools::Postgres(pool) => read_rows_on_postgres(pool, &self.page_sql, ids).await,
         }
     }
+}
+
+/// Runs `read` on a page's ids in one snapshot on SQLite's read path: one hand-off for the whole
+/// batch.
+async fn sqlite_batch<T, F>(
+    readers: &Arc<SqliteReaders>,
+    sql: &Arc<PageSql>,
+    ids: &[i64],
+    read: F,
+) -> Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&rusqlite::Connection, &PageSql, &[i64]) -> rusqlite::Result<T> + Send + 'static,
+{
+    let ids = ids.to_vec();
+    let sql = Arc::clone(sql);
+    readers
+        .run(move |connection| in_snapshot(connection, || read(connection, &sql, &ids)))
+        .await
 }
 
 fn read_state_on_sqlite(

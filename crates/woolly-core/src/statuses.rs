@@ -425,13 +425,11 @@ impl Woolly {
         let mut interactions: HashMap<i64, ViewerState> = HashMap::new();
         let mut muted_threads = HashSet::new();
         for (id, mark) in state.marks {
-            let mut mark_status =
-                |set: fn(&mut ViewerState)| set(interactions.entry(id).or_default());
             match mark {
-                ViewerMark::Favourited => mark_status(|viewer| viewer.favourited = true),
-                ViewerMark::Reblogged => mark_status(|viewer| viewer.reblogged = true),
-                ViewerMark::Bookmarked => mark_status(|viewer| viewer.bookmarked = true),
-                ViewerMark::Pinned => mark_status(|viewer| viewer.pinned = true),
+                ViewerMark::Favourited => interactions.entry(id).or_default().favourited = true,
+                ViewerMark::Reblogged => interactions.entry(id).or_default().reblogged = true,
+                ViewerMark::Bookmarked => interactions.entry(id).or_default().bookmarked = true,
+                ViewerMark::Pinned => interactions.entry(id).or_default().pinned = true,
                 ViewerMark::MutedThread => {
                     muted_threads.insert(id);
                 }

@@ -3,6 +3,7 @@
 
 use crate::connect::{Db, Tx, on_reader, on_tx, on_writer};
 use crate::error::Result;
+use crate::status_pages::advance_stamp;
 
 /// One row of `account`.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -296,10 +297,9 @@ impl Tx {
             .await)?;
         }
         if let Some((id,)) = existing {
-            on_tx!(rows_affected, self, conn => sqlx::query(
+            on_tx!(rows_affected, self, conn => sqlx::query(&format!(
                 "UPDATE account SET display_name = $1, note = $2, locked = $3, bot = $4, \
-                 discoverable = $5, indexable = $6, public_key_pem = $7, \
-                 updated_at = CASE WHEN $8 > updated_at THEN $8 ELSE updated_at + 1 END, \
+                 discoverable = $5, indexable = $6, public_key_pem = $7, {}, \
                  fields = $10, uri = $11, url = $12, inbox_url = $13, shared_inbox_url = $14, \
                  followers_url = $15, actor_type = $16, avatar_remote_url = $17, \
                  header_remote_url = $18, fetched_at = $8, \
@@ -307,7 +307,8 @@ impl Tx {
                  statuses_count = coalesce($20, statuses_count), \
                  followers_count = coalesce($21, followers_count), \
                  following_count = coalesce($22, following_count) WHERE id = $9",
-            )
+                advance_stamp("updated_at", "$8")
+            ))
             .bind(&account.display_name)
             .bind(&account.note)
             .bind(account.locked)
@@ -410,8 +411,8 @@ impl Tx {
         .fetch_optional(&mut *conn)
         .await)?;
         on_tx!(rows_affected, self, conn => sqlx::query(&format!(
-            "UPDATE account SET {column} = $1, \
-             updated_at = CASE WHEN $2 > updated_at THEN $2 ELSE updated_at + 1 END WHERE id = $3"
+            "UPDATE account SET {column} = $1, {} WHERE id = $3",
+            advance_stamp("updated_at", "$2")
         ))
         .bind(key)
         .bind(now)
@@ -427,13 +428,13 @@ impl Tx {
         update: &ProfileUpdate,
         now: i64,
     ) -> Result<()> {
-        on_tx!(rows_affected, self, conn => sqlx::query(
+        on_tx!(rows_affected, self, conn => sqlx::query(&format!(
             "UPDATE account SET display_name = coalesce($1, display_name), note = coalesce($2, note), \
              note_source = coalesce($3, note_source), locked = coalesce($4, locked), bot = coalesce($5, bot), \
              discoverable = coalesce($6, discoverable), indexable = coalesce($7, indexable), \
-             fields = coalesce($8, fields), \
-             updated_at = CASE WHEN $9 > updated_at THEN $9 ELSE updated_at + 1 END WHERE id = $10",
-        )
+             fields = coalesce($8, fields), {} WHERE id = $10",
+            advance_stamp("updated_at", "$9")
+        ))
         .bind(&update.display_name)
         .bind(&update.note)
         .bind(&update.note_source)

@@ -3,6 +3,7 @@
 use crate::arrays::{List, in_list};
 use crate::connect::{Db, Tx, on_reader, on_tx};
 use crate::error::Result;
+use crate::status_pages::advance_stamp;
 
 /// One version of a status.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -73,11 +74,11 @@ impl Tx {
         content: &StatusContent,
         edited_at: i64,
     ) -> Result<()> {
-        on_tx!(rows_affected, self, conn => sqlx::query(
+        on_tx!(rows_affected, self, conn => sqlx::query(&format!(
             "UPDATE status SET text = $1, content = $2, spoiler_text = $3, sensitive = $4, language = $5, \
-             edited_at = CASE WHEN $6 > coalesce(edited_at, 0) THEN $6 ELSE edited_at + 1 END \
-             WHERE id = $7",
-        )
+             {} WHERE id = $7",
+            advance_stamp("edited_at", "$6")
+        ))
         .bind(&content.text)
         .bind(&content.content)
         .bind(&content.spoiler_text)

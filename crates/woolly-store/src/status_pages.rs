@@ -106,6 +106,13 @@ pub struct StatusStamp {
     pub render_generation: i64,
 }
 
+/// `column = ...` for a stamp column ([`StatusStamp`]'s `edited_at` and `account_updated_at`):
+/// the time bound as `now`, or one past the column's value when that is not earlier, so that
+/// every write moves the stamp, even two writes in one millisecond.
+pub(crate) fn advance_stamp(column: &str, now: &str) -> String {
+    format!("{column} = CASE WHEN {now} > coalesce({column}, 0) THEN {now} ELSE {column} + 1 END")
+}
+
 impl ReadRow for StatusStamp {
     const COLUMNS: &'static [&'static str] = &[
         "id",

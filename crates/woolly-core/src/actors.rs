@@ -213,11 +213,11 @@ impl Woolly {
     }
 
     /// A page of the public and unlisted replies to a status, oldest first after `min_id`:
-    /// its author's own (the rest of a thread), or everyone else's (`by_others`).
+    /// its author's own (the rest of a thread), or everyone else's.
     pub async fn public_replies(
         &self,
         status: &StatusView,
-        by_others: bool,
+        by: woolly_store::RepliesBy,
         min_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<StatusView>> {
@@ -226,7 +226,7 @@ impl Woolly {
             .public_replies(
                 status.status.id,
                 status.status.account_id,
-                by_others,
+                by,
                 min_id,
                 limit,
             )

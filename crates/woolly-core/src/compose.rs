@@ -161,7 +161,7 @@ impl Woolly {
                 username: account.username.clone(),
             })
         };
-        let html = text::render_plain_text(text, &urls, &resolve).html;
+        let html = text::render_plain_text(text, urls, &resolve).html;
         let mut seen = HashSet::new();
         let tags = tags
             .into_iter()

@@ -105,6 +105,8 @@ pub struct InstanceConfig {
     pub privacy_policy: String,
     /// The terms of service in Markdown; none when empty.
     pub terms_of_service: String,
+    /// Built on first use, once the fields above are settled (entities ask for URLs often).
+    urls: std::sync::OnceLock<crate::urls::Urls>,
 }
 
 impl InstanceConfig {
@@ -127,6 +129,7 @@ impl InstanceConfig {
             extended_description: String::new(),
             privacy_policy: String::new(),
             terms_of_service: String::new(),
+            urls: std::sync::OnceLock::new(),
         }
     }
 
@@ -136,8 +139,9 @@ impl InstanceConfig {
     }
 
     /// Every public URL of this instance (see [`crate::urls`]).
-    pub fn urls(&self) -> crate::urls::Urls {
-        crate::urls::Urls::new(self.base_url())
+    pub fn urls(&self) -> &crate::urls::Urls {
+        self.urls
+            .get_or_init(|| crate::urls::Urls::new(self.base_url()))
     }
 
     /// `https`, or `http` with `--insecure-http`: how this instance and its peers are reached.

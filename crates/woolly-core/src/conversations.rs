@@ -84,9 +84,14 @@ impl Woolly {
             .ok_or(CoreError::NotFound)
     }
 
-    /// Marks a conversation read (`delete = false`) or removes it from the viewer's list.
-    pub async fn update_conversation(&self, viewer: i64, id: i64, delete: bool) -> Result<()> {
-        if self.db().update_conversation(viewer, id, delete).await? {
+    /// Marks a conversation read or removes it from the viewer's list.
+    pub async fn update_conversation(
+        &self,
+        viewer: i64,
+        id: i64,
+        change: woolly_store::ConversationChange,
+    ) -> Result<()> {
+        if self.db().update_conversation(viewer, id, change).await? {
             Ok(())
         } else {
             Err(CoreError::NotFound)

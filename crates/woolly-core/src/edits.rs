@@ -8,6 +8,7 @@
 use woolly_store::StatusContent;
 
 use crate::accounts::Account;
+use crate::emojis::CustomEmoji;
 use crate::error::{CoreError, Result};
 use crate::events::Event;
 use crate::media::Media;
@@ -23,6 +24,16 @@ pub struct StatusEdit {
     pub language: Option<String>,
     /// The media the status shows after the edit (own uploads), in order.
     pub media_ids: Vec<i64>,
+    /// New descriptions and focus points of some of those media.
+    pub media_attributes: Vec<MediaAttributes>,
+}
+
+/// A change to one medium of an edited status (`media_attributes[]`).
+#[derive(Debug, Clone, Default)]
+pub struct MediaAttributes {
+    pub id: i64,
+    pub description: Option<String>,
+    pub focus: Option<(f64, f64)>,
 }
 
 /// One version of a status (`StatusEdit` entity).
@@ -34,6 +45,11 @@ pub struct StatusVersion {
     pub created_at: i64,
     pub account: Account,
     pub media: Vec<Media>,
+    /// The poll's option titles. Polls cannot be edited, so every version shows the status's
+    /// one poll.
+    pub poll_options: Option<Vec<String>>,
+    /// The custom emojis this version's text uses.
+    pub emojis: Vec<CustomEmoji>,
 }
 
 impl Woolly {
@@ -76,6 +92,16 @@ impl Woolly {
             return Err(CoreError::Validation(
                 "Validation failed: Media attachments are invalid (unknown, not yours, or already attached)".into(),
             ));
+        }
+        // As Mastodon, attributes of media the edited status does not show are ignored.
+        for attributes in edit
+            .media_attributes
+            .into_iter()
+            .filter(|attributes| edit.media_ids.contains(&attributes.id))
+        {
+            let description = crate::media::check_description(attributes.description)?;
+            tx.describe_media(attributes.id, description.as_deref(), attributes.focus)
+                .await?;
         }
         let content = StatusContent {
             text: checked.text,
@@ -144,6 +170,12 @@ impl Woolly {
     pub async fn status_history(&self, viewer: Option<i64>, id: i64) -> Result<Vec<StatusVersion>> {
         let view = self.status_view(viewer, id).await?;
         let rows = self.db().status_edits(id).await?;
+        let poll_options = view.poll.as_ref().map(|poll| {
+            poll.options
+                .iter()
+                .map(|option| option.title.clone())
+                .collect::<Vec<_>>()
+        });
         if rows.is_empty() {
             return Ok(vec![StatusVersion {
                 content: view.status.content.clone(),
@@ -152,8 +184,18 @@ impl Woolly {
                 created_at: view.status.created_at,
                 account: view.account.clone(),
                 media: view.media.clone(),
+                poll_options,
+                emojis: view.emojis.clone(),
             }]);
         }
+        let domain = view.account.domain.as_deref();
+        let wanted = crate::emojis::wanted_emojis(rows.iter().flat_map(|row| {
+            [
+                (domain, row.content.as_str()),
+                (domain, row.spoiler_text.as_str()),
+            ]
+        }));
+        let emojis = self.emojis_used_in(wanted).await?;
         let mut versions = Vec::with_capacity(rows.len());
         for row in rows {
             let media_ids: Vec<i64> = serde_json::from_str(&row.media_ids).unwrap_or_default();
@@ -165,12 +207,18 @@ impl Woolly {
                 .map(|media| self.media_from_row(media))
                 .collect();
             versions.push(StatusVersion {
+                emojis: crate::emojis::emojis_in(
+                    domain,
+                    &[&row.content, &row.spoiler_text],
+                    &emojis,
+                ),
                 content: row.content,
                 spoiler_text: row.spoiler_text,
                 sensitive: row.sensitive,
                 created_at: row.created_at,
                 account: view.account.clone(),
                 media,
+                poll_options: poll_options.clone(),
             });
         }
         Ok(versions)

@@ -31,6 +31,13 @@ impl From<woolly_store::FeaturedTagRow> for FeaturedTag {
     }
 }
 
+/// Whether an account features another on its profile, or stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endorsement {
+    Endorse,
+    Unendorse,
+}
+
 impl Woolly {
     /// An account's featured hashtags.
     pub async fn featured_tags(&self, account_id: i64) -> Result<Vec<FeaturedTag>> {
@@ -101,8 +108,9 @@ impl Woolly {
         &self,
         actor: &Account,
         target_id: i64,
-        endorse: bool,
+        endorsement: Endorsement,
     ) -> Result<Relationship> {
+        let endorse = endorsement == Endorsement::Endorse;
         let target = self.other_account(actor, target_id).await?;
         if endorse && !self.relationship(actor.id, target.id).await?.following {
             return Err(CoreError::Validation(

@@ -2,7 +2,8 @@
 //! activity), and the texts its operator wrote (extended description, privacy policy, terms of
 //! service), written in Markdown and served as HTML.
 
-use woolly_store::{Db, WeekActivity};
+use woolly_store::Db;
+pub use woolly_store::WeekActivity;
 
 use crate::accounts::{Account, Role};
 use crate::config::InstanceConfig;

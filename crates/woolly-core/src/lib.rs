@@ -46,12 +46,13 @@ pub mod visibility;
 
 pub use config::{Domain, InstanceConfig};
 pub use crypto::pem_decode;
-pub use edits::{StatusEdit, StatusVersion};
+pub use edits::{MediaAttributes, StatusEdit, StatusVersion};
 pub use error::CoreError;
 pub use state::Woolly;
 pub use urls::Urls;
 pub use woolly_store::{
-    AccountStatusesFilter, Db, Engine, Page, StatusRelation, StoreError, TagSelection, now_millis,
+    AccountStatusesFilter, BlockOrMute, ConversationChange, Db, Engine, FollowSide, Page,
+    RepliesBy, StatusInteraction, StatusRelation, StoreError, TagSelection, now_millis,
 };
 
 /// The version of Woolly itself.

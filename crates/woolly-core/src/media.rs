@@ -128,13 +128,15 @@ impl Woolly {
         Ok(self.media_from_row(row))
     }
 
-    /// One of the actor's own uploads.
+    /// One of the actor's own uploads not yet attached to a status. Once attached, an upload
+    /// is changed only by editing its status (`media_attributes`), so that the change is part
+    /// of the status's history; Mastodon answers 404 here too.
     pub async fn own_media(&self, actor: &Account, id: i64) -> Result<Media> {
         let row = self
             .db()
             .media_by_id(id)
             .await?
-            .filter(|row| row.account_id == actor.id)
+            .filter(|row| row.account_id == actor.id && row.status_id.is_none())
             .ok_or(CoreError::NotFound)?;
         Ok(self.media_from_row(row))
     }
@@ -171,7 +173,7 @@ impl Woolly {
     }
 }
 
-fn check_description(description: Option<String>) -> Result<Option<String>> {
+pub(crate) fn check_description(description: Option<String>) -> Result<Option<String>> {
     let description = description.map(|text| text.trim().to_owned());
     if description
         .as_ref()

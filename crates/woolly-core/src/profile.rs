@@ -62,7 +62,7 @@ impl Woolly {
     /// Renders profile text (note, field values) the way statuses are rendered: escaped,
     /// with links, mentions and hashtags.
     fn render_profile_text(&self, text: &str) -> String {
-        text::render_plain_text(text, &self.config().urls(), &|_| None).html
+        text::render_plain_text(text, self.config().urls(), &|_| None).html
     }
 
     /// Applies a profile edit to the actor's own account.
@@ -390,10 +390,10 @@ impl Woolly {
     pub async fn blocks_or_mutes(
         &self,
         viewer: i64,
-        mutes: bool,
+        kind: woolly_store::BlockOrMute,
         page: woolly_store::Page,
     ) -> Result<Vec<(i64, Account)>> {
-        let rows = self.db().blocks_or_mutes_page(viewer, mutes, page).await?;
+        let rows = self.db().blocks_or_mutes_page(viewer, kind, page).await?;
         self.accounts_with_cursors(rows).await
     }
 }

@@ -1,15 +1,14 @@
 //! What accounts do to each other and to statuses: follow, block, mute; favourite, reblog,
 //! bookmark. Each writes its rows, counters and notification in one transaction.
 
-use woolly_store::{RelationshipRow, StatusCounter, StatusRelation};
+use woolly_store::{FollowSide, RelationshipRow, StatusCounter, StatusInteraction, StatusRelation};
 
 use crate::accounts::Account;
 use crate::error::{CoreError, Result};
 use crate::events::Event;
-use crate::jobs::new_job;
 use crate::outbox::Outbound;
 use crate::state::Woolly;
-use crate::statuses::{FAN_OUT_KIND, FanOut, StatusView};
+use crate::statuses::StatusView;
 use crate::visibility::Visibility;
 
 pub use woolly_store::{FollowOptions, split_languages};
@@ -23,6 +22,13 @@ pub struct MuteOptions {
     pub notifications: bool,
     /// Seconds; `None` or 0 for indefinitely.
     pub duration: Option<i64>,
+}
+
+/// How an account answers a request to follow it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowRequestAnswer {
+    Authorize,
+    Reject,
 }
 
 impl Woolly {
@@ -44,14 +50,17 @@ impl Woolly {
         &self,
         viewer: Option<i64>,
         status_id: i64,
-        reblogs: bool,
+        interaction: StatusInteraction,
         page: woolly_store::Page,
     ) -> Result<Vec<(i64, Account)>> {
         self.db()
             .visible_status(status_id, viewer)
             .await?
             .ok_or(CoreError::NotFound)?;
-        let rows = self.db().status_actors(status_id, reblogs, page).await?;
+        let rows = self
+            .db()
+            .status_actors(status_id, interaction, page)
+            .await?;
         self.accounts_with_cursors(rows).await
     }
 
@@ -59,11 +68,11 @@ impl Woolly {
     pub async fn follows(
         &self,
         account_id: i64,
-        followers: bool,
+        side: FollowSide,
         page: woolly_store::Page,
     ) -> Result<Vec<(i64, Account)>> {
         self.account(account_id).await?.ok_or(CoreError::NotFound)?;
-        let rows = self.db().follows_page(account_id, followers, page).await?;
+        let rows = self.db().follows_page(account_id, side, page).await?;
         self.accounts_with_cursors(rows).await
     }
 
@@ -261,8 +270,9 @@ impl Woolly {
         &self,
         actor: &Account,
         requester_id: i64,
-        authorize: bool,
+        answer: FollowRequestAnswer,
     ) -> Result<Relationship> {
+        let authorize = answer == FollowRequestAnswer::Authorize;
         let requester = self.other_account(actor, requester_id).await?;
         let mut tx = self.db().begin().await?;
         let uri = tx.follow_uri(requester.id, actor.id).await?;
@@ -543,13 +553,7 @@ impl Woolly {
         let notification = tx
             .insert_notification(author_id, actor.id, "reblog", Some(original_id), now)
             .await?;
-        tx.enqueue_job(&new_job(
-            FAN_OUT_KIND,
-            &FanOut { status_id: id },
-            now,
-            crate::jobs::DEFAULT_MAX_ATTEMPTS,
-        )?)
-        .await?;
+        crate::statuses::enqueue_fan_out(&mut tx, id, now).await?;
         if actor.is_local() {
             crate::outbox::enqueue(&mut tx, &Outbound::Create { status_id: id }, now).await?;
         }

@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 
 pub use woolly_store::RemoteCounts;
-use woolly_store::{NewRemoteAccount, NewStatus, StatusCounter};
+use woolly_store::{NewRemoteAccount, NewStatus};
 
 use crate::accounts::{Account, ActorLinks};
 use crate::config::Domain;
@@ -18,7 +18,7 @@ use crate::error::{CoreError, Result};
 use crate::events::Event;
 use crate::jobs::new_job;
 use crate::state::Woolly;
-use crate::statuses::{FAN_OUT_KIND, FanOut};
+use crate::statuses::{NewStatusRecord, insert_new_status};
 use crate::text;
 use crate::visibility::Visibility;
 
@@ -146,14 +146,14 @@ impl Woolly {
         let urls = self.config().urls();
         let note = match &remote.note_html {
             Some(html) => crate::sanitize::sanitize_remote_html(html),
-            None => text::render_plain_text(&remote.note, &urls, &|_| None).html,
+            None => text::render_plain_text(&remote.note, urls, &|_| None).html,
         };
         let fields: Vec<crate::accounts::ProfileField> = remote
             .fields
             .iter()
             .map(|(name, value)| crate::accounts::ProfileField {
                 name: name.clone(),
-                value: text::render_plain_text(value, &urls, &|_| None).html,
+                value: text::render_plain_text(value, urls, &|_| None).html,
                 source: String::new(),
             })
             .collect();
@@ -196,7 +196,7 @@ impl Woolly {
         if mentioned_accounts.len() != mentioned.len() {
             return Err(CoreError::NotFound);
         }
-        let (text, content) = remote_content(&remote, &self.config().urls());
+        let (text, content) = remote_content(&remote, self.config().urls());
         let tags = hashtag_names(&remote.tags);
 
         if let Some(domain) = &author.domain {
@@ -212,31 +212,36 @@ impl Woolly {
             None => None,
         };
         let id = tx.next_id();
-        tx.insert_status(&NewStatus {
-            id,
-            uri: remote.uri,
-            url: remote.url,
-            account_id: author.id,
-            is_local: false,
-            in_reply_to_id: parent.as_ref().map(|parent| parent.id),
-            in_reply_to_account_id: parent.as_ref().map(|parent| parent.account_id),
-            reblog_of_id: None,
-            text,
-            content,
-            spoiler_text: remote.spoiler_text,
-            sensitive: remote.sensitive,
-            visibility: remote.visibility.as_str().to_owned(),
-            language: remote.language,
-            app_id: None,
-            created_at: remote.created_at,
-        })
+        let mentioned_accounts: Vec<Account> = mentioned_accounts.into_values().collect();
+        let events = insert_new_status(
+            &mut tx,
+            NewStatusRecord {
+                status: NewStatus {
+                    id,
+                    uri: remote.uri,
+                    url: remote.url,
+                    account_id: author.id,
+                    is_local: false,
+                    in_reply_to_id: parent.as_ref().map(|parent| parent.id),
+                    in_reply_to_account_id: parent.as_ref().map(|parent| parent.account_id),
+                    reblog_of_id: None,
+                    text,
+                    content,
+                    spoiler_text: remote.spoiler_text,
+                    sensitive: remote.sensitive,
+                    visibility: remote.visibility.as_str().to_owned(),
+                    language: remote.language,
+                    app_id: None,
+                    created_at: remote.created_at,
+                },
+                visibility: remote.visibility,
+                mentioned: &mentioned_accounts,
+                tags: &tags,
+                has_media: !remote.media.is_empty(),
+            },
+            crate::now_millis(),
+        )
         .await?;
-        for account_id in &mentioned {
-            tx.insert_mention(id, *account_id).await?;
-        }
-        for tag in &tags {
-            tx.insert_tag(id, tag).await?;
-        }
         for media in remote.media.iter().take(4) {
             let media_id = tx.next_id();
             tx.insert_media_row(&woolly_store::MediaRow {
@@ -281,42 +286,6 @@ impl Woolly {
             tx.set_poll_counts(poll_id, &poll.tallies(), poll.voters_count, poll.expires_at)
                 .await?;
         }
-        tx.bump_account_statuses(author.id, 1, Some(remote.created_at))
-            .await?;
-        if let Some(parent) = &parent {
-            tx.bump_status(parent.id, StatusCounter::Replies, 1).await?;
-        }
-        let now = crate::now_millis();
-        let mut events = vec![Event::StatusPosted {
-            status_id: id,
-            author_id: author.id,
-            visibility: remote.visibility,
-            is_local: false,
-            is_reblog: false,
-            has_media: !remote.media.is_empty(),
-            tags,
-        }];
-        for account in mentioned_accounts
-            .values()
-            .filter(|account| account.is_local())
-        {
-            if let Some(notification_id) = tx
-                .insert_notification(account.id, author.id, "mention", Some(id), now)
-                .await?
-            {
-                events.push(Event::Notification {
-                    account_id: account.id,
-                    notification_id,
-                });
-            }
-        }
-        tx.enqueue_job(&new_job(
-            FAN_OUT_KIND,
-            &FanOut { status_id: id },
-            now,
-            crate::jobs::DEFAULT_MAX_ATTEMPTS,
-        )?)
-        .await?;
         tx.commit().await?;
         self.wake_workers();
         self.publish(events);
@@ -470,7 +439,7 @@ impl Woolly {
         if view.status.account_id != author.id {
             return Ok(false);
         }
-        let (text, content) = remote_content(&remote, &self.config().urls());
+        let (text, content) = remote_content(&remote, self.config().urls());
         if let Some(domain) = &author.domain {
             self.store_remote_emojis(domain, &remote.emojis).await?;
         }

@@ -171,6 +171,73 @@ pub(crate) struct PreparedPost {
 }
 
 /// The refusal of uploads that are unknown, someone else's, or already used.
+/// A new status as every origin stores it: posted here, or received from another server.
+pub(crate) struct NewStatusRecord<'a> {
+    /// Its row; `visibility` decides its visibility column.
+    pub status: NewStatus,
+    pub visibility: Visibility,
+    pub mentioned: &'a [Account],
+    /// Hashtag names, as stored.
+    pub tags: &'a [String],
+    pub has_media: bool,
+}
+
+/// Writes in `tx` what every new status writes, local or remote: the status, its mentions and
+/// hashtags, the author's and the parent's counters, mention notifications of local accounts,
+/// and the fan-out job that brings it to followers' home feeds and lists. Returns the events to
+/// publish once `tx` is committed, the status's own first. Polls, media, the author's own feed
+/// and delivery to other servers differ by origin and are the caller's.
+pub(crate) async fn insert_new_status(
+    tx: &mut Tx,
+    record: NewStatusRecord<'_>,
+    now: i64,
+) -> Result<Vec<Event>> {
+    let NewStatusRecord {
+        mut status,
+        visibility,
+        mentioned,
+        tags,
+        has_media,
+    } = record;
+    status.visibility = visibility.as_str().to_owned();
+    tx.insert_status(&status).await?;
+    let id = status.id;
+    for account in mentioned {
+        tx.insert_mention(id, account.id).await?;
+    }
+    for tag in tags {
+        tx.insert_tag(id, tag).await?;
+    }
+    tx.bump_account_statuses(status.account_id, 1, Some(status.created_at))
+        .await?;
+    if let Some(parent) = status.in_reply_to_id {
+        tx.bump_status(parent, StatusCounter::Replies, 1).await?;
+    }
+    let mut events = vec![Event::StatusPosted {
+        status_id: id,
+        author_id: status.account_id,
+        visibility,
+        is_local: status.is_local,
+        is_reblog: false,
+        has_media,
+        tags: tags.to_vec(),
+    }];
+    // Remote accounts hear of it from its own server (or through delivery), not from here.
+    for account in mentioned.iter().filter(|account| account.is_local()) {
+        if let Some(notification_id) = tx
+            .insert_notification(account.id, status.account_id, "mention", Some(id), now)
+            .await?
+        {
+            events.push(Event::Notification {
+                account_id: account.id,
+                notification_id,
+            });
+        }
+    }
+    enqueue_fan_out(tx, id, now).await?;
+    Ok(events)
+}
+
 pub(crate) fn invalid_media() -> CoreError {
     CoreError::Validation(
         "Validation failed: Media attachments are invalid (unknown, not yours, or already attached)"
@@ -331,7 +398,18 @@ impl Woolly {
             app_id,
             created_at: now,
         };
-        tx.insert_status(&status).await?;
+        let mut events = insert_new_status(
+            tx,
+            NewStatusRecord {
+                status,
+                visibility,
+                mentioned: &mentioned,
+                tags: &tags,
+                has_media: !media_ids.is_empty(),
+            },
+            now,
+        )
+        .await?;
         if let Some(poll) = poll {
             self.insert_poll(tx, id, author.id, poll, now).await?;
         }
@@ -346,51 +424,15 @@ impl Woolly {
             // Another user's upload, an unknown id, or one already used: nothing is written.
             return Err(invalid_media());
         }
-        for account in &mentioned {
-            tx.insert_mention(id, account.id).await?;
-        }
-        for tag in &tags {
-            tx.insert_tag(id, tag).await?;
-        }
-        tx.bump_account_statuses(author.id, 1, Some(now)).await?;
-        if let Some(parent) = &parent {
-            tx.bump_status(parent.id, StatusCounter::Replies, 1).await?;
-        }
+        // The author sees their own post at once, before the fan-out reaches their followers.
         tx.add_to_home_feed(author.id, id).await?;
-        let mut events = vec![
-            Event::StatusPosted {
-                status_id: id,
-                author_id: author.id,
-                visibility,
-                is_local: true,
-                is_reblog: false,
-                has_media: !media_ids.is_empty(),
-                tags: tags.clone(),
-            },
+        events.insert(
+            1,
             Event::HomeFeed {
                 status_id: id,
                 account_ids: vec![author.id],
             },
-        ];
-        // Remote accounts hear of it through delivery, not notifications here.
-        for account in mentioned.iter().filter(|account| account.is_local()) {
-            let notification = tx
-                .insert_notification(account.id, author.id, "mention", Some(id), now)
-                .await?;
-            if let Some(notification_id) = notification {
-                events.push(Event::Notification {
-                    account_id: account.id,
-                    notification_id,
-                });
-            }
-        }
-        tx.enqueue_job(&new_job(
-            FAN_OUT_KIND,
-            &FanOut { status_id: id },
-            now,
-            crate::jobs::DEFAULT_MAX_ATTEMPTS,
-        )?)
-        .await?;
+        );
         crate::outbox::enqueue(tx, &Outbound::Create { status_id: id }, now).await?;
         Ok((id, events))
     }
@@ -768,6 +810,18 @@ pub const FAN_OUT_KIND: &str = "status.fan_out";
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FanOut {
     pub status_id: i64,
+}
+
+/// Queues, in the transaction that writes a new status or reblog, its fan-out to followers.
+pub(crate) async fn enqueue_fan_out(tx: &mut Tx, status_id: i64, now: i64) -> Result<()> {
+    tx.enqueue_job(&new_job(
+        FAN_OUT_KIND,
+        &FanOut { status_id },
+        now,
+        crate::jobs::DEFAULT_MAX_ATTEMPTS,
+    )?)
+    .await?;
+    Ok(())
 }
 
 /// Inserts a status into the home feeds of the author's local followers (and, for a direct

@@ -68,10 +68,10 @@ async fn instance_actor(State(woolly): State<Woolly>) -> Response {
     ActivityJson(with_context(Document::Actor(document))).into_response()
 }
 
-/// An empty ordered collection of the instance actor's, at `/actor/{path}`.
-fn instance_actor_empty_collection(woolly: &Woolly, path: &str) -> Response {
+/// An empty ordered collection of the instance actor's.
+fn empty_collection(id: String) -> Response {
     let collection = Collection {
-        id: Some(format!("{}/{path}", woolly.instance_actor_uri())),
+        id: Some(id),
         kind: CollectionType::OrderedCollection,
         total_items: Some(0),
         ordered_items: Some(Vec::new()),
@@ -82,13 +82,13 @@ fn instance_actor_empty_collection(woolly: &Woolly, path: &str) -> Response {
 
 /// The instance actor posts nothing.
 async fn instance_actor_outbox(State(woolly): State<Woolly>) -> Response {
-    instance_actor_empty_collection(&woolly, "outbox")
+    empty_collection(ActorUrls::of_instance(&woolly).outbox)
 }
 
 /// Nor pins anything; but GoToSocial fetches every actor's `featured` and logs an error for
 /// one it cannot read, so the instance actor has an empty one.
 async fn instance_actor_featured(State(woolly): State<Woolly>) -> Response {
-    instance_actor_empty_collection(&woolly, "collections/featured")
+    empty_collection(ActorUrls::of_instance(&woolly).featured)
 }
 
 /// A custom emoji of this instance, where its `Emoji` tags' ids point.

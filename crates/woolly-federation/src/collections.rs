@@ -10,7 +10,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use woolly_core::{Page, Woolly};
+use woolly_core::{FollowSide, Page, Woolly};
 use woolly_http::HttpError;
 
 use crate::negotiation::ActivityJson;
@@ -94,7 +94,7 @@ async fn followers(
     Path(username): Path<String>,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Response, HttpError> {
-    follows(&woolly, &username, query, true).await
+    follows(&woolly, &username, query, FollowSide::Followers).await
 }
 
 async fn following(
@@ -102,7 +102,7 @@ async fn following(
     Path(username): Path<String>,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Response, HttpError> {
-    follows(&woolly, &username, query, false).await
+    follows(&woolly, &username, query, FollowSide::Following).await
 }
 
 /// Followers or followed accounts, newest follow first, as actor ids. Woolly has no setting
@@ -112,15 +112,14 @@ async fn follows(
     woolly: &Woolly,
     username: &str,
     query: Result<Query<PageQuery>, QueryRejection>,
-    of_followers: bool,
+    side: FollowSide,
 ) -> Result<Response, HttpError> {
     let paging = Paging::read(query)?;
     let actor = local_actor(woolly, username).await?;
     let urls = ActorUrls::of(woolly, &actor.account.username);
-    let (id, count) = if of_followers {
-        (urls.followers, actor.account.followers_count)
-    } else {
-        (urls.following, actor.account.following_count)
+    let (id, count) = match side {
+        FollowSide::Followers => (urls.followers, actor.account.followers_count),
+        FollowSide::Following => (urls.following, actor.account.following_count),
     };
     let total_items = u64::try_from(count).ok();
     if !paging.is_page {
@@ -134,7 +133,7 @@ async fn follows(
         min_id: paging.min_id,
         limit: FOLLOWS_PAGE_SIZE,
     };
-    let rows = woolly.follows(actor.account.id, of_followers, page).await?;
+    let rows = woolly.follows(actor.account.id, side, page).await?;
     let is_full = i64::try_from(rows.len()).is_ok_and(|count| count >= FOLLOWS_PAGE_SIZE);
     let next = rows
         .last()

@@ -12,8 +12,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use woolly_core::Woolly;
 use woolly_core::statuses::StatusView;
+use woolly_core::{RepliesBy, Woolly};
 use woolly_http::HttpError;
 
 use crate::negotiation::{ActivityJson, redirect, wants_activity_json};
@@ -130,29 +130,31 @@ async fn replies(
         return Err(HttpError::not_found());
     }
     let (collection_id, _, _) = status_collections(&view.status.uri);
-    let by_others = paging.only_other_accounts;
+    let by = if paging.only_other_accounts {
+        RepliesBy::Others
+    } else {
+        RepliesBy::Author
+    };
     let replies = woolly
-        .public_replies(&view, by_others, paging.min_id, REPLIES_PER_PAGE)
+        .public_replies(&view, by, paging.min_id, REPLIES_PER_PAGE)
         .await?;
     let is_full = i64::try_from(replies.len()).is_ok_and(|count| count >= REPLIES_PER_PAGE);
     let last_id = replies.last().map(|reply| reply.status.id);
-    let page_url = |min_id: Option<i64>, others: bool| {
+    let page_url = |min_id: Option<i64>, by: RepliesBy| {
         let mut url = format!("{collection_id}?page=true");
         if let Some(min_id) = min_id {
             url.push_str(&format!("&min_id={min_id}"));
         }
-        if others {
+        if by == RepliesBy::Others {
             url.push_str("&only_other_accounts=true");
         }
         url
     };
-    let next = if by_others {
-        is_full.then(|| page_url(last_id, true))
-    } else if is_full {
-        Some(page_url(last_id, false))
-    } else {
+    let next = match by {
+        RepliesBy::Others => is_full.then(|| page_url(last_id, RepliesBy::Others)),
+        RepliesBy::Author if is_full => Some(page_url(last_id, RepliesBy::Author)),
         // The author's replies are done; everyone else's follow.
-        Some(page_url(None, true))
+        RepliesBy::Author => Some(page_url(None, RepliesBy::Others)),
     };
     let context = render::note_context(&woolly, &replies).await?;
     let items = replies
@@ -168,7 +170,7 @@ async fn replies(
         })
         .collect();
     let page = render::collection_page(
-        page_url(paging.min_id, by_others),
+        page_url(paging.min_id, by),
         collection_id.clone(),
         items,
         next,

@@ -1,6 +1,9 @@
 //! Lenient parameter types: form bodies and query strings carry everything as text, JSON bodies
 //! as typed values, and clients send booleans as `true`, `"true"`, `1` or `"1"`.
 
+use std::marker::PhantomData;
+
+use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 #[derive(Deserialize)]
@@ -102,4 +105,49 @@ pub fn integer_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<i6
         Some(ListLike::Many(values)) => values.into_iter().map(IntegerLike::parse).collect(),
         Some(ListLike::One(value)) => Ok(vec![value.parse()?]),
     }
+}
+
+/// Rails' nested attributes: an array of entries, or an object of them keyed by position
+/// (`keywords_attributes[0][keyword]`, `media_attributes[0][id]`), taken in the order of their
+/// keys.
+pub fn nested_attributes<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Entries<T>(PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Entries<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+            formatter.write_str("a list of entries, or an object of them by position")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut entries = Vec::new();
+            while let Some(entry) = seq.next_element()? {
+                entries.push(entry);
+            }
+            Ok(entries)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut entries: Vec<(String, T)> = Vec::new();
+            while let Some(entry) = map.next_entry()? {
+                entries.push(entry);
+            }
+            entries.sort_by(|(left, _), (right, _)| {
+                let number = |key: &str| key.parse::<u64>().unwrap_or(u64::MAX);
+                number(left).cmp(&number(right)).then(left.cmp(right))
+            });
+            Ok(entries.into_iter().map(|(_, entry)| entry).collect())
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+    }
+
+    deserializer.deserialize_any(Entries(PhantomData))
 }

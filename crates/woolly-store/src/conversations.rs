@@ -15,6 +15,14 @@ pub struct ConversationRow {
     pub unread: bool,
 }
 
+/// What a participant does with a conversation of theirs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConversationChange {
+    MarkRead,
+    /// Takes it off their list (a new message brings it back).
+    Remove,
+}
+
 impl Db {
     /// Moves a participant's conversation to `status_id` (creating it); returns its id.
     /// Running it twice for the same status changes nothing more.
@@ -82,17 +90,20 @@ impl Db {
         Ok(row)
     }
 
-    /// Marks read (`delete = false`) or removes a participant's conversation; false if unknown.
+    /// Marks read or removes a participant's conversation; false if unknown.
     pub async fn update_conversation(
         &self,
         account_id: i64,
         id: i64,
-        delete: bool,
+        change: ConversationChange,
     ) -> Result<bool> {
-        let sql = if delete {
-            "DELETE FROM account_conversation WHERE account_id = $1 AND id = $2"
-        } else {
-            "UPDATE account_conversation SET unread = FALSE WHERE account_id = $1 AND id = $2"
+        let sql = match change {
+            ConversationChange::Remove => {
+                "DELETE FROM account_conversation WHERE account_id = $1 AND id = $2"
+            }
+            ConversationChange::MarkRead => {
+                "UPDATE account_conversation SET unread = FALSE WHERE account_id = $1 AND id = $2"
+            }
         };
         let changed = on_writer!(rows_affected, self, pool => sqlx::query(sql)
             .bind(account_id)

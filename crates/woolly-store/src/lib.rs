@@ -51,7 +51,7 @@ pub use accounts::{
     ProfileUpdate, RemoteCounts,
 };
 pub use connect::{Db, Engine, Tx, redact_password};
-pub use conversations::ConversationRow;
+pub use conversations::{ConversationChange, ConversationRow};
 pub use databases::{create_postgres_database, drop_postgres_database};
 pub use edits::{StatusContent, StatusEditRow};
 pub use emojis::CustomEmojiRow;
@@ -68,8 +68,10 @@ pub use oauth::{AppRow, CodeRow, NewApp};
 pub use polls::{NewPoll, PollOptionRow, PollRow};
 pub use query_count::counting_queries;
 pub use relations::{
-    FollowOptions, NotificationRow, RelationshipRow, StatusRelation, split_languages,
+    BlockOrMute, FollowOptions, FollowSide, NotificationRow, RelationshipRow, StatusInteraction,
+    StatusRelation, split_languages,
 };
+pub use replies::RepliesBy;
 pub use scheduled::ScheduledStatusRow;
 pub use schema::{DIALECT_SWAPS, SchemaColumn, SchemaIndex, to_postgres_spelling};
 pub use search::TagDayRow;

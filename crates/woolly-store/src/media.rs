@@ -135,8 +135,7 @@ impl Db {
         Ok(row)
     }
 
-    /// Changes the description and focus of an upload (counted as a change of how statuses
-    /// show when it is attached to one).
+    /// Changes the description and focus of an upload.
     pub async fn update_media(
         &self,
         id: i64,
@@ -144,7 +143,22 @@ impl Db {
         focus: Option<(f64, f64)>,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        let attached_to: Option<(Option<i64>,)> = on_tx!(tx, conn => sqlx::query_as(
+        tx.describe_media(id, description, focus).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Tx {
+    /// Changes the description and focus of an upload; when it is attached to a status, that
+    /// counts as a change of how the status shows.
+    pub async fn describe_media(
+        &mut self,
+        id: i64,
+        description: Option<&str>,
+        focus: Option<(f64, f64)>,
+    ) -> Result<()> {
+        let attached_to: Option<(Option<i64>,)> = on_tx!(self, conn => sqlx::query_as(
             "UPDATE media_attachment SET description = coalesce($1, description), \
              focus_x = coalesce($2, focus_x), focus_y = coalesce($3, focus_y) WHERE id = $4 \
              RETURNING status_id",
@@ -156,14 +170,11 @@ impl Db {
         .fetch_optional(conn)
         .await)?;
         if matches!(attached_to, Some((Some(_),))) {
-            tx.bump_render_generation().await?;
+            self.bump_render_generation().await?;
         }
-        tx.commit().await?;
         Ok(())
     }
-}
 
-impl Tx {
     /// Attaches the account's unattached uploads to a status. Returns how many were attached;
     /// fewer than asked means some were not the account's, or already used (attached, or
     /// reserved for a scheduled status).

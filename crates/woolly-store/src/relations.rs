@@ -69,6 +69,27 @@ pub struct NotificationRow {
     pub created_at: i64,
 }
 
+/// Which side of an account's follows: who follows it, or whom it follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowSide {
+    Followers,
+    Following,
+}
+
+/// An account's two ways of keeping another out of sight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockOrMute {
+    Block,
+    Mute,
+}
+
+/// What other accounts did to a status, listed by who did it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusInteraction {
+    Favourite,
+    Reblog,
+}
+
 /// The relation tables an account can have with a status.
 #[derive(Debug, Clone, Copy)]
 pub enum StatusRelation {
@@ -502,34 +523,35 @@ impl Db {
         Ok(rows)
     }
 
-    /// Followers (`followers = true`) or followed accounts of `account_id`, newest follow
-    /// first, paginated on the follow's id. Returns (follow id, account id) pairs.
+    /// Followers or followed accounts of `account_id`, newest follow first, paginated on the
+    /// follow's id. Returns (follow id, account id) pairs.
     pub async fn follows_page(
         &self,
         account_id: i64,
-        followers: bool,
+        side: FollowSide,
         page: Page,
     ) -> Result<Vec<(i64, i64)>> {
-        let rows = if followers {
-            "SELECT id, account_id FROM follow WHERE target_account_id = $1"
-        } else {
-            "SELECT id, target_account_id FROM follow WHERE account_id = $1"
+        let rows = match side {
+            FollowSide::Followers => {
+                "SELECT id, account_id FROM follow WHERE target_account_id = $1"
+            }
+            FollowSide::Following => {
+                "SELECT id, target_account_id FROM follow WHERE account_id = $1"
+            }
         };
         self.id_pairs_page(rows, account_id, page).await
     }
 
-    /// The accounts `account_id` blocks (or mutes, `mutes = true`), newest first: (row id,
-    /// target id) pairs.
+    /// The accounts `account_id` blocks (or mutes), newest first: (row id, target id) pairs.
     pub async fn blocks_or_mutes_page(
         &self,
         account_id: i64,
-        mutes: bool,
+        kind: BlockOrMute,
         page: Page,
     ) -> Result<Vec<(i64, i64)>> {
-        let rows = if mutes {
-            "SELECT id, target_account_id FROM mute WHERE account_id = $1"
-        } else {
-            "SELECT id, target_account_id FROM block WHERE account_id = $1"
+        let rows = match kind {
+            BlockOrMute::Block => "SELECT id, target_account_id FROM block WHERE account_id = $1",
+            BlockOrMute::Mute => "SELECT id, target_account_id FROM mute WHERE account_id = $1",
         };
         self.id_pairs_page(rows, account_id, page).await
     }
@@ -558,17 +580,20 @@ impl Db {
         Ok(count)
     }
 
-    /// Accounts that favourited (or reblogged, `reblogs = true`) a status, newest first.
+    /// Accounts that favourited (or reblogged) a status, newest first.
     pub async fn status_actors(
         &self,
         status_id: i64,
-        reblogs: bool,
+        interaction: StatusInteraction,
         page: Page,
     ) -> Result<Vec<(i64, i64)>> {
-        let rows = if reblogs {
-            "SELECT id, account_id FROM status WHERE reblog_of_id = $1"
-        } else {
-            "SELECT id, account_id FROM favourite WHERE status_id = $1"
+        let rows = match interaction {
+            StatusInteraction::Reblog => {
+                "SELECT id, account_id FROM status WHERE reblog_of_id = $1"
+            }
+            StatusInteraction::Favourite => {
+                "SELECT id, account_id FROM favourite WHERE status_id = $1"
+            }
         };
         self.id_pairs_page(rows, status_id, page).await
     }

@@ -5,22 +5,27 @@ use crate::arrays::{List, in_list};
 use crate::connect::{Db, on_reader};
 use crate::error::Result;
 
+/// Whose replies to a status: its author's own, or everyone else's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RepliesBy {
+    Author,
+    Others,
+}
+
 impl Db {
     /// Public and unlisted replies to `status_id`, oldest first, after `min_id`: those by
-    /// `author_id` (the status's author: a thread's continuation), or those by anyone else
-    /// (`by_others`).
+    /// `author_id` (the status's author: a thread's continuation), or those by anyone else.
     pub async fn public_replies(
         &self,
         status_id: i64,
         author_id: i64,
-        by_others: bool,
+        by: RepliesBy,
         min_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<i64>> {
-        let author = if by_others {
-            "s.account_id <> $2"
-        } else {
-            "s.account_id = $2"
+        let author = match by {
+            RepliesBy::Author => "s.account_id = $2",
+            RepliesBy::Others => "s.account_id <> $2",
         };
         let sql = format!(
             "SELECT s.id FROM status s WHERE s.in_reply_to_id = $1 AND {author} \

@@ -51,8 +51,10 @@ pub struct Settings {
     pub job_concurrency: usize,
     /// How long a claimed job is leased; a crashed worker's jobs run again after it.
     pub job_lease_seconds: u64,
-    /// The first retry delay of a failed job, doubled on each further failure (capped at 6 h).
+    /// The first retry delay of a failed job, doubled on each further failure…
     pub job_retry_base_ms: u64,
+    /// …up to this delay (6 h).
+    pub job_retry_max_ms: u64,
     /// Requests per 5 minutes per access token or client address (Mastodon: 300); 0 is off.
     pub rate_limit_requests: u32,
     /// The server's rules, shown to people before they join: a TOML array of strings (also
@@ -85,6 +87,7 @@ impl Default for Settings {
             job_concurrency: 8,
             job_lease_seconds: 300,
             job_retry_base_ms: 30_000,
+            job_retry_max_ms: 6 * 60 * 60 * 1000,
             rate_limit_requests: 300,
             rules: Vec::new(),
             extended_description: String::new(),
@@ -96,7 +99,7 @@ impl Default for Settings {
 
 /// The keys the environment may set (others starting with `WOOLLY_`, such as the test suite's
 /// `WOOLLY_TEST_DATABASE_URL`, are not settings).
-const KEYS: [&str; 22] = [
+const KEYS: [&str; 23] = [
     "data_dir",
     "database_url",
     "listen",
@@ -113,6 +116,7 @@ const KEYS: [&str; 22] = [
     "job_concurrency",
     "job_lease_seconds",
     "job_retry_base_ms",
+    "job_retry_max_ms",
     "rate_limit_requests",
     "rules",
     "extended_description",
@@ -187,6 +191,9 @@ pub struct SettingsFlags {
     /// First retry delay of a failed job [env: WOOLLY_JOB_RETRY_BASE_MS] [default: 30000]
     #[arg(long, global = true, value_name = "MS")]
     pub job_retry_base_ms: Option<u64>,
+    /// Longest retry delay of a failed job [env: WOOLLY_JOB_RETRY_MAX_MS] [default: 21600000]
+    #[arg(long, global = true, value_name = "MS")]
+    pub job_retry_max_ms: Option<u64>,
     /// Requests per 5 minutes per token or address, 0 for none [env: WOOLLY_RATE_LIMIT_REQUESTS] [default: 300]
     #[arg(long, global = true, value_name = "N")]
     pub rate_limit_requests: Option<u32>,
@@ -231,6 +238,7 @@ impl SettingsFlags {
         put("job_concurrency", self.job_concurrency.map(Into::into));
         put("job_lease_seconds", self.job_lease_seconds.map(Into::into));
         put("job_retry_base_ms", self.job_retry_base_ms.map(Into::into));
+        put("job_retry_max_ms", self.job_retry_max_ms.map(Into::into));
         put(
             "rate_limit_requests",
             self.rate_limit_requests.map(Into::into),
@@ -310,6 +318,7 @@ impl Settings {
             concurrency: self.job_concurrency,
             lease: Duration::from_secs(self.job_lease_seconds),
             backoff_base: Duration::from_millis(self.job_retry_base_ms.max(1)),
+            backoff_cap: Duration::from_millis(self.job_retry_max_ms.max(self.job_retry_base_ms)),
             ..WorkerOptions::default()
         })
     }

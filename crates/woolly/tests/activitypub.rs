@@ -124,7 +124,7 @@ async fn actor_document_has_mastodon_shape_and_a_key_that_verifies() {
 
     let instance = TestInstance::new().await;
     let server = start(&instance).await;
-    let (token, id) = account(&instance, &server, "alice").await;
+    let (token, id) = account(&server, "alice").await;
     let response = common::http()
         .patch(server.url("/api/v1/accounts/update_credentials"))
         .bearer_auth(&token)
@@ -297,7 +297,7 @@ async fn instance_actor_keeps_its_key_across_restarts() {
 async fn webfinger_finds_accounts_by_address_and_url() {
     let instance = TestInstance::new().await;
     let server = start(&instance).await;
-    account(&instance, &server, "alice").await;
+    account(&server, "alice").await;
     let base = server.base_url.clone();
     let domain = domain(&server);
     for resource in [
@@ -424,8 +424,8 @@ async fn webfinger_finds_accounts_by_address_and_url() {
 async fn notes_are_addressed_by_visibility_and_only_public_ones_are_served() {
     let instance = TestInstance::new().await;
     let server = start(&instance).await;
-    let (alice, alice_id) = account(&instance, &server, "alice").await;
-    account(&instance, &server, "bob").await;
+    let (alice, alice_id) = account(&server, "alice").await;
+    account(&server, "bob").await;
     let base = server.base_url.clone();
     let me = format!("{base}/users/alice");
     let followers = format!("{me}/followers");
@@ -552,7 +552,7 @@ async fn notes_are_addressed_by_visibility_and_only_public_ones_are_served() {
 async fn polls_are_questions() {
     let instance = TestInstance::new().await;
     let server = start(&instance).await;
-    let (alice, _) = account(&instance, &server, "alice").await;
+    let (alice, _) = account(&server, "alice").await;
     let single = post_status(
         &server,
         &alice,
@@ -604,8 +604,8 @@ async fn polls_are_questions() {
 async fn statuses_are_published_by_create_and_reblogs_by_announce() {
     let instance = TestInstance::new().await;
     let server = start(&instance).await;
-    let (alice, _) = account(&instance, &server, "alice").await;
-    let (bob, _) = account(&instance, &server, "bob").await;
+    let (alice, _) = account(&server, "alice").await;
+    let (bob, _) = account(&server, "bob").await;
     let base = server.base_url.clone();
     let status = post_status(&server, &alice, json!({"status": "Cast on today"})).await;
     let uri = status["uri"].as_str().unwrap().to_owned();
@@ -695,7 +695,7 @@ async fn statuses_are_published_by_create_and_reblogs_by_announce() {
 async fn outbox_pages_through_public_activities() {
     let instance = TestInstance::new().await;
     let server = start(&instance).await;
-    let (alice, _) = account(&instance, &server, "alice").await;
+    let (alice, _) = account(&server, "alice").await;
     let base = server.base_url.clone();
     let outbox_url = format!("{base}/users/alice/outbox");
     let mut public_ids = Vec::new();
@@ -793,8 +793,8 @@ async fn outbox_pages_through_public_activities() {
 async fn followers_and_following_are_counted_and_paged() {
     let instance = TestInstance::new().await;
     let server = start(&instance).await;
-    let (_, alice_id) = account(&instance, &server, "alice").await;
-    let (bob, bob_id) = account(&instance, &server, "bob").await;
+    let (_, alice_id) = account(&server, "alice").await;
+    let (bob, bob_id) = account(&server, "bob").await;
     let base = server.base_url.clone();
     post(
         &server,
@@ -858,7 +858,7 @@ async fn followers_and_following_are_counted_and_paged() {
 async fn featured_lists_public_pins_and_featured_tags_is_empty() {
     let instance = TestInstance::new().await;
     let server = start(&instance).await;
-    let (alice, _) = account(&instance, &server, "alice").await;
+    let (alice, _) = account(&server, "alice").await;
     let base = server.base_url.clone();
     let mut pinned = Vec::new();
     for (text, visibility) in [
@@ -921,8 +921,8 @@ async fn featured_lists_public_pins_and_featured_tags_is_empty() {
 async fn replies_list_the_thread_then_everyone_else() {
     let instance = TestInstance::new().await;
     let server = start(&instance).await;
-    let (alice, _) = account(&instance, &server, "alice").await;
-    let (bob, _) = account(&instance, &server, "bob").await;
+    let (alice, _) = account(&server, "alice").await;
+    let (bob, _) = account(&server, "bob").await;
     let root = post_status(&server, &alice, json!({"status": "A thread"})).await;
     let root_id = root["id"].as_str().unwrap();
     let uri = root["uri"].as_str().unwrap().to_owned();
@@ -1021,7 +1021,7 @@ async fn media_and_custom_emojis_are_described() {
 
     let instance = TestInstance::new().await;
     let server = start(&instance).await;
-    let (alice, _) = account(&instance, &server, "alice").await;
+    let (alice, _) = account(&server, "alice").await;
     let base = server.base_url.clone();
     let image = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]));
     let mut png = Vec::new();
@@ -1085,7 +1085,7 @@ async fn media_and_custom_emojis_are_described() {
 async fn browsers_get_pages_and_servers_get_json() {
     let instance = TestInstance::new().await;
     let server = start(&instance).await;
-    let (alice, _) = account(&instance, &server, "alice").await;
+    let (alice, _) = account(&server, "alice").await;
     let base = server.base_url.clone();
     let response = common::http()
         .patch(server.url("/api/v1/accounts/update_credentials"))
@@ -1153,8 +1153,8 @@ async fn browsers_get_pages_and_servers_get_json() {
 async fn unknown_and_malformed_requests_are_refused() {
     let instance = TestInstance::new().await;
     let server = start(&instance).await;
-    let (alice, _) = account(&instance, &server, "alice").await;
-    let (bob, _) = account(&instance, &server, "bob").await;
+    let (alice, _) = account(&server, "alice").await;
+    let (bob, _) = account(&server, "bob").await;
     let alices = post_status(&server, &alice, json!({"status": "mine"})).await;
     let bobs = post_status(&server, &bob, json!({"status": "his"})).await;
     let alices_id = alices["id"].as_str().unwrap();
@@ -1197,7 +1197,7 @@ async fn unknown_and_malformed_requests_are_refused() {
 async fn the_actor_shows_the_accounts_avatar_and_header() {
     let instance = TestInstance::new().await;
     let server = start(&instance).await;
-    let (token, _) = account(&instance, &server, "alice").await;
+    let (token, _) = account(&server, "alice").await;
     let actor = ap_get(&server, "/users/alice").await;
     assert!(
         actor.get("icon").is_none(),

@@ -150,7 +150,7 @@ async fn every_route_refuses_anonymous_and_unscoped_requests() {
             settings
         })
         .await;
-    account(&instance, &server, "alice").await;
+    account(&server, "alice").await;
     // A token for a scope no route below asks for.
     let unscoped = instance.token("alice", "push");
     let routes = api_routes();
@@ -213,8 +213,8 @@ async fn send(
 async fn another_users_resources_are_not_found() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
-    let (bob, _) = account(&instance, &server, "bob").await;
+    let (alice, _) = account(&server, "alice").await;
+    let (bob, _) = account(&server, "bob").await;
     let created = |path: &'static str, body: Value| {
         let server = &server;
         let alice = alice.clone();
@@ -301,7 +301,22 @@ async fn another_users_resources_are_not_found() {
         },
     )
     .await;
-    let (carol, _) = account(&instance, &server, "carol").await;
+    let group_key = {
+        let (_, grouped) = send(
+            &server,
+            &alice,
+            Method::GET,
+            "/api/v2/notifications",
+            json!({}),
+        )
+        .await;
+        grouped["notification_groups"][0]["group_key"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let upload = common::upload_png(&server, &alice).await;
+    let (carol, _) = account(&server, "carol").await;
 
     let others = [
         (Method::GET, format!("/api/v1/lists/{list}")),
@@ -344,6 +359,8 @@ async fn another_users_resources_are_not_found() {
             Method::DELETE,
             format!("/api/v1/scheduled_statuses/{scheduled}"),
         ),
+        (Method::GET, format!("/api/v1/media/{upload}")),
+        (Method::PUT, format!("/api/v1/media/{upload}")),
     ];
     // Carol takes no part in Alice's conversation nor in her notifications.
     let not_carols = [
@@ -359,6 +376,15 @@ async fn another_users_resources_are_not_found() {
         (
             Method::DELETE,
             format!("/api/v1/conversations/{conversation}"),
+        ),
+        (Method::GET, format!("/api/v2/notifications/{group_key}")),
+        (
+            Method::GET,
+            format!("/api/v2/notifications/{group_key}/accounts"),
+        ),
+        (
+            Method::POST,
+            format!("/api/v2/notifications/{group_key}/dismiss"),
         ),
     ];
     let mut wrong = Vec::new();
@@ -405,6 +431,8 @@ async fn another_users_resources_are_not_found() {
         format!("/api/v1/lists/{list}"),
         format!("/api/v1/statuses/{status}"),
         format!("/api/v2/filters/{filter}"),
+        format!("/api/v1/media/{upload}"),
+        format!("/api/v2/notifications/{group_key}"),
     ] {
         let (code, _) = send(&server, &alice, Method::GET, &path, json!({})).await;
         assert_eq!(code, StatusCode::OK, "{path}");

@@ -27,9 +27,9 @@ async fn conversations(server: &TestServer, token: &str) -> Value {
 async fn direct_messages_make_conversations_for_their_participants() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, alice_id) = account(&instance, &server, "alice").await;
-    let (bob, bob_id) = account(&instance, &server, "bob").await;
-    let (carol, _) = account(&instance, &server, "carol").await;
+    let (alice, alice_id) = account(&server, "alice").await;
+    let (bob, bob_id) = account(&server, "bob").await;
+    let (carol, _) = account(&server, "carol").await;
     let url = format!(
         "{}/api/v1/streaming?stream=direct&access_token={bob}",
         server.base_url.replace("http://", "ws://")

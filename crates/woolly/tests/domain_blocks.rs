@@ -27,23 +27,9 @@ async fn call(
     path: &str,
     body: Option<Value>,
 ) -> (StatusCode, Value, Option<String>) {
-    let mut request = http().request(method, server.url(path));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let link = response
-        .headers()
-        .get("link")
-        .map(|value| value.to_str().unwrap().to_owned());
-    (
-        response.status(),
-        response.json().await.unwrap_or(Value::Null),
-        link,
-    )
+    server
+        .call_with_link(method, path, token, body.unwrap_or(Value::Null))
+        .await
 }
 
 async fn get(server: &TestServer, token: Option<&str>, path: &str) -> (StatusCode, Value) {
@@ -90,8 +76,8 @@ fn error(message: &str) -> Value {
 async fn domains_are_blocked_listed_and_unblocked() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
-    let (bob, _) = account(&instance, &server, "bob").await;
+    let (alice, _) = account(&server, "alice").await;
+    let (bob, _) = account(&server, "bob").await;
     assert_eq!(blocked_domains(&server, &alice).await, json!([]));
 
     // masto.js sends JSON, Mastodon.py a form; some clients put it in the query string.
@@ -165,7 +151,7 @@ async fn domains_are_blocked_listed_and_unblocked() {
 async fn bad_domains_are_refused_and_nothing_is_written() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
+    let (alice, _) = account(&server, "alice").await;
     block(&server, &alice, "kept.example").await;
 
     let blank = error("Validation failed: Domain can't be blank");
@@ -212,7 +198,7 @@ async fn bad_domains_are_refused_and_nothing_is_written() {
 async fn the_list_pages_on_the_blocks_with_link_headers() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, alice_id) = account(&instance, &server, "alice").await;
+    let (alice, alice_id) = account(&server, "alice").await;
     let actor = server
         .woolly
         .account(alice_id.parse().unwrap())
@@ -331,7 +317,7 @@ fn link_target(link: &str, rel: &str) -> String {
 async fn the_endpoints_need_a_user_token_with_the_blocks_scopes() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
+    let (alice, _) = account(&server, "alice").await;
     let read = instance.token("alice", "read");
     let read_blocks = instance.token("alice", "read:blocks");
     let write_blocks = instance.token("alice", "write:blocks");
@@ -396,9 +382,9 @@ async fn the_endpoints_need_a_user_token_with_the_blocks_scopes() {
 async fn a_blocked_domain_leaves_the_blockers_timelines() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
-    let (bob, bob_id) = account(&instance, &server, "bob").await;
-    let (carol, _) = account(&instance, &server, "carol").await;
+    let (alice, _) = account(&server, "alice").await;
+    let (bob, bob_id) = account(&server, "bob").await;
+    let (carol, _) = account(&server, "carol").await;
     let spammer = remote_account(&server, "spammer", "spam.example").await;
     let friend = remote_account(&server, "friend", "good.example").await;
     let spam = remote_status(
@@ -548,7 +534,7 @@ async fn a_blocked_domain_leaves_the_blockers_timelines() {
 async fn a_blocked_domain_loses_its_follows_notifications_and_new_notifications() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, alice_id) = account(&instance, &server, "alice").await;
+    let (alice, alice_id) = account(&server, "alice").await;
     let alice_account = server
         .woolly
         .account(alice_id.parse().unwrap())
@@ -802,7 +788,7 @@ async fn the_public_stream_leaves_out_a_blocked_domain() {
 
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
+    let (alice, _) = account(&server, "alice").await;
     let spammer = remote_account(&server, "spammer", "spam.example").await;
     let friend = remote_account(&server, "friend", "good.example").await;
     block(&server, &alice, "spam.example").await;

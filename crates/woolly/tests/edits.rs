@@ -9,15 +9,15 @@ use std::time::Duration;
 
 use common::{TestInstance, account, http};
 use futures_util::StreamExt as _;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn an_edit_changes_the_status_keeps_its_history_and_tells_rebloggers() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, alice_id) = account(&instance, &server, "alice").await;
-    let (bob, _) = account(&instance, &server, "bob").await;
+    let (alice, alice_id) = account(&server, "alice").await;
+    let (bob, _) = account(&server, "bob").await;
     http()
         .post(server.url(&format!("/api/v1/accounts/{alice_id}/follow")))
         .bearer_auth(&bob)
@@ -132,8 +132,8 @@ async fn an_edit_changes_the_status_keeps_its_history_and_tells_rebloggers() {
 async fn only_the_author_edits_and_bad_edits_change_nothing() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
-    let (bob, _) = account(&instance, &server, "bob").await;
+    let (alice, _) = account(&server, "alice").await;
+    let (bob, _) = account(&server, "bob").await;
     let posted: Value = http()
         .post(server.url("/api/v1/statuses"))
         .bearer_auth(&alice)
@@ -198,5 +198,56 @@ async fn only_the_author_edits_and_bad_edits_change_nothing() {
         .await
         .unwrap();
     assert_eq!(history.as_array().unwrap().len(), 1);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn each_version_shows_the_poll_and_the_custom_emojis_its_text_used() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (alice, _) = account(&server, "alice").await;
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::RgbaImage::new(4, 4)
+        .write_to(&mut png, image::ImageFormat::Png)
+        .unwrap();
+    server
+        .woolly
+        .add_custom_emoji("blobcat", png.into_inner(), None, true)
+        .await
+        .unwrap();
+    let (_, posted) = server
+        .call(
+            Method::POST,
+            "/api/v1/statuses",
+            Some(&alice),
+            json!({
+                "status": "tea or coffee :blobcat:",
+                "poll": {"options": ["tea", "coffee"], "expires_in": 3600},
+            }),
+        )
+        .await;
+    let path = format!("/api/v1/statuses/{}", posted["id"].as_str().unwrap());
+    let (code, _) = server
+        .call(
+            Method::PUT,
+            &path,
+            Some(&alice),
+            json!({"status": "tea or coffee?"}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK);
+    let (_, history) = server
+        .call(Method::GET, &format!("{path}/history"), None, Value::Null)
+        .await;
+    assert_eq!(history.as_array().unwrap().len(), 2);
+    let poll = json!({"options": [{"title": "tea"}, {"title": "coffee"}]});
+    assert_eq!(history[0]["poll"], poll);
+    assert_eq!(history[1]["poll"], poll);
+    assert_eq!(history[0]["emojis"][0]["shortcode"], "blobcat", "{history}");
+    assert_eq!(
+        history[1]["emojis"],
+        json!([]),
+        "the edit no longer uses it"
+    );
     server.stop().await;
 }

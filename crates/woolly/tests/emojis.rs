@@ -21,7 +21,7 @@ fn write_png(instance: &TestInstance, name: &str, side: u32) -> String {
 async fn emojis_are_added_listed_used_in_statuses_and_removed() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
+    let (alice, _) = account(&server, "alice").await;
     let png = write_png(&instance, "blob.png", 64);
     let added = instance.cli_ok(&[
         "admin",

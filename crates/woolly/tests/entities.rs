@@ -95,16 +95,7 @@ async fn call(
     path: &str,
     body: Value,
 ) -> Value {
-    let mut request = http().request(method, server.url(path));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if !body.is_null() {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let body: Value = response.json().await.unwrap_or(Value::Null);
+    let (status, body) = server.call(method, path, token, body).await;
     assert!(
         status.is_success() || status == StatusCode::NOT_FOUND,
         "{path}: {status} {body}"
@@ -169,8 +160,8 @@ async fn every_entity_is_shaped_as_the_documentation_shows_it() {
     settings.terms_of_service = "Be excellent.".into();
     settings.extended_description = "About us.".into();
     let server = instance.start_with(settings).await;
-    let (alice, alice_id) = account(&instance, &server, "alice").await;
-    let (bob, bob_id) = account(&instance, &server, "bob").await;
+    let (alice, alice_id) = account(&server, "alice").await;
+    let (bob, bob_id) = account(&server, "bob").await;
     let png = instance.data_dir().join("e.png");
     image::RgbImage::from_fn(8, 8, |x, _| image::Rgb([x as u8 * 30, 10, 10]))
         .save(&png)
@@ -487,7 +478,7 @@ async fn every_entity_is_shaped_as_the_documentation_shows_it() {
             "last_status.in_reply_to_account_id",
         ],
     );
-    let (carol, _) = account(&instance, &server, "carol").await;
+    let (carol, _) = account(&server, "carol").await;
     call(
         &server,
         Method::POST,

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestInstance, TestServer, account, http};
+use common::{TestInstance, TestServer, account};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -15,25 +15,14 @@ async fn call(
     path: &str,
     body: Value,
 ) -> (StatusCode, Value) {
-    let mut request = http().request(method.clone(), server.url(path));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if !body.is_null() {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    (
-        response.status(),
-        response.json().await.unwrap_or(Value::Null),
-    )
+    server.call(method, path, token, body).await
 }
 
 #[tokio::test]
 async fn featured_hashtags_count_their_use_and_are_limited_to_ten() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, alice_id) = account(&instance, &server, "alice").await;
+    let (alice, alice_id) = account(&server, "alice").await;
     for text in [
         "#Knitting one",
         "#knitting two",
@@ -217,7 +206,7 @@ async fn featured_hashtags_count_their_use_and_are_limited_to_ten() {
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (bob, _) = account(&instance, &server, "bob").await;
+    let (bob, _) = account(&server, "bob").await;
     let (_, mine) = call(
         &server,
         Method::GET,
@@ -252,9 +241,9 @@ async fn featured_hashtags_count_their_use_and_are_limited_to_ten() {
 async fn endorsements_need_a_follow_and_end_with_it() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, alice_id) = account(&instance, &server, "alice").await;
-    let (_, bob_id) = account(&instance, &server, "bob").await;
-    let (_, carol_id) = account(&instance, &server, "carol").await;
+    let (alice, alice_id) = account(&server, "alice").await;
+    let (_, bob_id) = account(&server, "bob").await;
+    let (_, carol_id) = account(&server, "carol").await;
     let (status, body) = call(
         &server,
         Method::POST,

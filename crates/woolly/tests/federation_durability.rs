@@ -107,8 +107,8 @@ async fn deliveries_to_a_server_that_is_down_arrive_when_it_comes_back() {
         .trim_start_matches("http://")
         .parse()
         .unwrap();
-    let (alice, _) = account(&a, &a_server, "alice").await;
-    let (bob, _) = account(&b, &b_server, "bob").await;
+    let (alice, _) = account(&a_server, "alice").await;
+    let (bob, _) = account(&b_server, "bob").await;
     let alice_handle = format!("alice@{}", a_server.base_url.trim_start_matches("http://"));
     follow(&b_server.base_url, &bob, &alice_handle).await;
 
@@ -154,7 +154,7 @@ async fn a_sender_killed_with_sigkill_delivers_everything_after_restart() {
     let a = TestInstance::new().await;
     let b = TestInstance::new().await;
     let b_server = b.start_on_own_domain_with(without_rate_limits).await;
-    let (bob, _) = account(&b, &b_server, "bob").await;
+    let (bob, _) = account(&b_server, "bob").await;
     let alice = a.account_with_token("alice", "read write follow");
     let process = a.spawn_serve_on_a_free_port();
     let a_base = process.base_url.clone();
@@ -232,8 +232,8 @@ async fn a_domain_that_hangs_does_not_hold_up_deliveries_to_others() {
     let a_server = a.start_on_own_domain_with(without_rate_limits).await;
     let b = TestInstance::new().await;
     let b_server = b.start_on_own_domain_with(without_rate_limits).await;
-    let (alice, alice_id) = account(&a, &a_server, "alice").await;
-    let (bob, _) = account(&b, &b_server, "bob").await;
+    let (alice, alice_id) = account(&a_server, "alice").await;
+    let (bob, _) = account(&b_server, "bob").await;
 
     // Followers on the hanging domain.
     let hanging_domain = hanging_address.to_string();

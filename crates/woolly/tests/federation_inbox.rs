@@ -76,9 +76,9 @@ impl Rig {
         let a = a_instance.start_on_own_domain().await;
         let b_instance = TestInstance::new().await;
         let b = b_instance.start_on_own_domain().await;
-        let (alice_token, _) = account(&a_instance, &a, "alice").await;
-        let (_, mallory_id) = account(&b_instance, &b, "mallory").await;
-        let (_, carol_id) = account(&b_instance, &b, "carol").await;
+        let (alice_token, _) = account(&a, "alice").await;
+        let (_, mallory_id) = account(&b, "mallory").await;
+        let (_, carol_id) = account(&b, "carol").await;
         let mallory_key = private_key(&b, &mallory_id).await;
         let carol_key = private_key(&b, &carol_id).await;
         let b_domain = domain(&b);
@@ -524,7 +524,7 @@ async fn a_forwarded_create_is_believed_only_as_its_origin_serves_it() {
 
     // A real post of dora's on B, forwarded by mallory with other words: A stores the post as
     // B serves it.
-    let (dora_token, _) = account(&rig._b_instance, &rig.b, "dora").await;
+    let (dora_token, _) = account(&rig.b, "dora").await;
     let real: Value = http()
         .post(rig.b.url("/api/v1/statuses"))
         .bearer_auth(&dora_token)

@@ -51,7 +51,7 @@ async fn without_permission_no_private_address_is_ever_contacted() {
     let mut settings = instance.settings();
     settings.allow_private_addresses = false;
     let server = instance.start_with(settings).await;
-    let (token, _) = account(&instance, &server, "alice").await;
+    let (token, _) = account(&server, "alice").await;
 
     // A lookup of an account on a private address finds nothing and connects nowhere.
     for query in [
@@ -120,7 +120,7 @@ async fn a_server_that_never_answers_does_not_hang_a_lookup() {
     let (address, connections, task) = silent_listener().await;
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (token, _) = account(&instance, &server, "alice").await;
+    let (token, _) = account(&server, "alice").await;
 
     // The lookup gives up on its own (Woolly's request timeout) and answers with nothing.
     let (status, found) = tokio::time::timeout(

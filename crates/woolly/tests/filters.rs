@@ -24,17 +24,7 @@ async fn call(
     path: &str,
     body: Value,
 ) -> (StatusCode, Value) {
-    let mut request = http()
-        .request(method.clone(), server.url(path))
-        .bearer_auth(token);
-    if method != Method::GET && method != Method::DELETE {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    (
-        response.status(),
-        response.json().await.unwrap_or(Value::Null),
-    )
+    server.call(method, path, Some(token), body).await
 }
 
 async fn get(server: &TestServer, token: &str, path: &str) -> (StatusCode, Value) {
@@ -181,7 +171,7 @@ async fn await_home(server: &TestServer, token: &str, status_ids: &[&str]) {
 async fn v2_filters_are_created_shown_updated_and_deleted() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
+    let (alice, _) = account(&server, "alice").await;
 
     // The documentation's example, as a form: keywords_attributes[][…] entries, a repeated key
     // starting the next entry as Rails reads them.
@@ -317,7 +307,7 @@ async fn v2_filters_are_created_shown_updated_and_deleted() {
 async fn bad_filter_input_is_refused_and_writes_nothing() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
+    let (alice, _) = account(&server, "alice").await;
 
     let refusals = [
         (
@@ -447,8 +437,8 @@ async fn bad_filter_input_is_refused_and_writes_nothing() {
 async fn keywords_and_statuses_are_managed_one_at_a_time() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
-    let (bob, _) = account(&instance, &server, "bob").await;
+    let (alice, _) = account(&server, "alice").await;
+    let (bob, _) = account(&server, "bob").await;
     let filter = create_filter(
         &server,
         &alice,
@@ -575,8 +565,8 @@ async fn keywords_and_statuses_are_managed_one_at_a_time() {
 async fn another_users_filters_are_not_found_and_stay_as_they_are() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
-    let (bob, _) = account(&instance, &server, "bob").await;
+    let (alice, _) = account(&server, "alice").await;
+    let (bob, _) = account(&server, "bob").await;
     let post_by_alice = status(&server, &alice, json!({"status": "mine"})).await;
     let filter = create_filter(
         &server,
@@ -799,7 +789,7 @@ async fn filter_endpoints_need_their_scopes() {
 async fn v1_filters_are_keywords_of_v2_filters() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
+    let (alice, _) = account(&server, "alice").await;
 
     // A v1 filter becomes a v2 filter titled by its phrase, with that one keyword.
     let (code, v1) = form(
@@ -993,8 +983,8 @@ async fn keywords_match_text_content_warnings_poll_options_and_media_description
  {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
-    let (bob, _) = account(&instance, &server, "bob").await;
+    let (alice, _) = account(&server, "alice").await;
+    let (bob, _) = account(&server, "bob").await;
 
     let cats = status(&server, &bob, json!({"status": "I love CATS"})).await;
     let concatenate = status(&server, &bob, json!({"status": "concatenate the strings"})).await;
@@ -1134,9 +1124,9 @@ async fn keywords_match_text_content_warnings_poll_options_and_media_description
 async fn filtered_statuses_match_by_id_and_reblogs_through_their_original() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
-    let (bob, bob_id) = account(&instance, &server, "bob").await;
-    let (carol, carol_id) = account(&instance, &server, "carol").await;
+    let (alice, _) = account(&server, "alice").await;
+    let (bob, bob_id) = account(&server, "bob").await;
+    let (carol, carol_id) = account(&server, "carol").await;
     let original = status(&server, &bob, json!({"status": "an ordinary post"})).await;
     let original_id = original["id"].as_str().unwrap().to_owned();
     let (code, reblog) = post(
@@ -1203,9 +1193,9 @@ async fn filtered_statuses_match_by_id_and_reblogs_through_their_original() {
 async fn hide_takes_statuses_out_where_the_filter_applies_and_never_hides_ones_own() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, alice_id) = account(&instance, &server, "alice").await;
-    let (bob, bob_id) = account(&instance, &server, "bob").await;
-    let (carol, carol_id) = account(&instance, &server, "carol").await;
+    let (alice, alice_id) = account(&server, "alice").await;
+    let (bob, bob_id) = account(&server, "bob").await;
+    let (carol, carol_id) = account(&server, "carol").await;
     follow(&server, &alice, &bob_id).await;
     follow(&server, &alice, &carol_id).await;
 
@@ -1406,8 +1396,8 @@ async fn hide_takes_statuses_out_where_the_filter_applies_and_never_hides_ones_o
 async fn expired_filters_no_longer_apply_until_extended() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
-    let (bob, _) = account(&instance, &server, "bob").await;
+    let (alice, _) = account(&server, "alice").await;
+    let (bob, _) = account(&server, "bob").await;
     let posted = status(&server, &bob, json!({"status": "Weather report"})).await;
     let posted_id = posted["id"].as_str().unwrap().to_owned();
     let filter = create_filter(
@@ -1486,8 +1476,8 @@ fn payload(message: &Value) -> Value {
 async fn streams_announce_filter_changes_and_filter_what_they_deliver() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
-    let (bob, _) = account(&instance, &server, "bob").await;
+    let (alice, _) = account(&server, "alice").await;
+    let (bob, _) = account(&server, "bob").await;
     let mut alice_user = connect(&server, &alice, "user").await;
     let mut bob_user = connect(&server, &bob, "user").await;
 

@@ -40,9 +40,9 @@ async fn get(server: &TestServer, token: &str, path: &str) -> Value {
 async fn a_locked_account_authorizes_or_rejects_follow_requests() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (locked, locked_id) = account(&instance, &server, "locked").await;
-    let (bob, bob_id) = account(&instance, &server, "bob").await;
-    let (carol, carol_id) = account(&instance, &server, "carol").await;
+    let (locked, locked_id) = account(&server, "locked").await;
+    let (bob, bob_id) = account(&server, "bob").await;
+    let (carol, carol_id) = account(&server, "carol").await;
     http()
         .patch(server.url("/api/v1/accounts/update_credentials"))
         .bearer_auth(&locked)
@@ -173,9 +173,9 @@ async fn a_locked_account_authorizes_or_rejects_follow_requests() {
 async fn grouped_notifications_gather_favourites_of_a_status() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, alice_id) = account(&instance, &server, "alice").await;
-    let (bob, bob_id) = account(&instance, &server, "bob").await;
-    let (carol, carol_id) = account(&instance, &server, "carol").await;
+    let (alice, alice_id) = account(&server, "alice").await;
+    let (bob, bob_id) = account(&server, "bob").await;
+    let (carol, carol_id) = account(&server, "carol").await;
     let status: Value = http()
         .post(server.url("/api/v1/statuses"))
         .bearer_auth(&alice)
@@ -285,9 +285,9 @@ async fn follow(server: &TestServer, token: &str, id: &str, body: Value) -> (Sta
 async fn following_some_languages_keeps_the_others_out_of_the_home_timeline() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, alice_id) = account(&instance, &server, "alice").await;
-    let (bob, _) = account(&instance, &server, "bob").await;
-    let (locked, locked_id) = account(&instance, &server, "locked").await;
+    let (alice, alice_id) = account(&server, "alice").await;
+    let (bob, _) = account(&server, "bob").await;
+    let (locked, locked_id) = account(&server, "locked").await;
 
     let (status, relationship) =
         follow(&server, &bob, &alice_id, json!({"languages": ["de"]})).await;
@@ -454,10 +454,10 @@ async fn post_notifications(server: &TestServer, token: &str) -> (Vec<(String, S
 async fn following_with_notify_notifies_of_new_posts_local_and_remote() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, alice_id) = account(&instance, &server, "alice").await;
-    let (bob, bob_id) = account(&instance, &server, "bob").await;
-    let (carol, _) = account(&instance, &server, "carol").await;
-    let (dave, _) = account(&instance, &server, "dave").await;
+    let (alice, alice_id) = account(&server, "alice").await;
+    let (bob, bob_id) = account(&server, "bob").await;
+    let (carol, _) = account(&server, "carol").await;
+    let (dave, _) = account(&server, "dave").await;
     let remote = common::remote_account(&server, "rita", "remote.example").await;
     // Bob wants to hear of Alice's and Rita's posts; Carol follows Alice quietly.
     let relationship = send(

@@ -24,7 +24,7 @@ impl Rig {
         let peer = GtsPeer::start().await;
         let instance = TestInstance::new().await;
         let server = instance.start_on_own_domain().await;
-        let (token, _) = account(&instance, &server, "alice").await;
+        let (token, _) = account(&server, "alice").await;
         Rig {
             _instance: instance,
             server,

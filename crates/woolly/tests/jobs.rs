@@ -91,6 +91,7 @@ async fn failing_jobs_back_off_and_end_dead_with_their_last_error() {
     // Long enough that the waiting state below lasts seconds, however slowly this test polls it;
     // the test then pulls each retry forward instead of waiting.
     settings.job_retry_base_ms = 5_000;
+    settings.job_retry_max_ms = woolly::Settings::default().job_retry_max_ms;
     let server = instance.start_with(settings).await;
     let id = instance
         .cli_ok(&["admin", "jobs", "probe", "--fail", "--max-attempts", "3"])

@@ -5,32 +5,9 @@
 
 mod common;
 
-use common::{TestInstance, TestServer, http};
+use common::{TestInstance, TestServer, TestUser as User, http, user};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-/// A user of the test server, with a token.
-struct User {
-    token: String,
-    id: String,
-}
-
-async fn user(instance: &TestInstance, server: &TestServer, name: &str) -> User {
-    let token = instance.account_with_token(name, "read write follow");
-    let me: Value = http()
-        .get(server.url("/api/v1/accounts/verify_credentials"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    User {
-        token,
-        id: me["id"].as_str().unwrap().to_owned(),
-    }
-}
 
 /// Sends a JSON body (none for GET) and returns the status and the JSON answer.
 async fn call(
@@ -40,17 +17,7 @@ async fn call(
     path: &str,
     body: Value,
 ) -> (StatusCode, Value) {
-    let mut request = http()
-        .request(method.clone(), server.url(path))
-        .bearer_auth(&user.token);
-    if method != Method::GET {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    (
-        response.status(),
-        response.json().await.unwrap_or(Value::Null),
-    )
+    server.call(method, path, Some(&user.token), body).await
 }
 
 async fn get(server: &TestServer, user: &User, path: &str) -> (StatusCode, Value) {
@@ -113,7 +80,7 @@ fn not_found() -> Value {
 async fn lists_are_created_shown_updated_and_deleted() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
+    let alice = user(&server, "alice").await;
 
     // Mastodon.py sends forms; the defaults are replies to list members and not exclusive.
     let response = http()
@@ -212,7 +179,7 @@ async fn lists_are_created_shown_updated_and_deleted() {
 async fn bad_list_input_is_refused_and_changes_nothing() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
+    let alice = user(&server, "alice").await;
     let list_id = create_list(&server, &alice, json!({"title": "Friends"})).await;
 
     for body in [
@@ -308,8 +275,8 @@ async fn bad_list_input_is_refused_and_changes_nothing() {
 async fn another_users_list_is_answered_like_a_missing_one() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
-    let bob = user(&instance, &server, "bob").await;
+    let alice = user(&server, "alice").await;
+    let bob = user(&server, "bob").await;
     follow(&server, &bob, &alice).await;
     follow(&server, &alice, &bob).await;
     let bobs = create_list(&server, &bob, json!({"title": "Bob's"})).await;
@@ -379,10 +346,10 @@ async fn another_users_list_is_answered_like_a_missing_one() {
 async fn only_followed_accounts_and_the_owner_can_be_members() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
-    let bob = user(&instance, &server, "bob").await;
-    let carol = user(&instance, &server, "carol").await;
-    let dave = user(&instance, &server, "dave").await;
+    let alice = user(&server, "alice").await;
+    let bob = user(&server, "bob").await;
+    let carol = user(&server, "carol").await;
+    let dave = user(&server, "dave").await;
     follow(&server, &alice, &bob).await;
     follow(&server, &alice, &carol).await;
     let friends = create_list(&server, &alice, json!({"title": "Friends"})).await;
@@ -521,10 +488,10 @@ async fn only_followed_accounts_and_the_owner_can_be_members() {
 async fn list_members_paginate_with_a_link_header() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
+    let alice = user(&server, "alice").await;
     let mut member_ids = Vec::new();
     for name in ["bob", "carol", "dave"] {
-        let member = user(&instance, &server, name).await;
+        let member = user(&server, name).await;
         follow(&server, &alice, &member).await;
         member_ids.push(member.id);
     }
@@ -602,10 +569,10 @@ async fn list_members_paginate_with_a_link_header() {
 async fn list_timeline_shows_members_posts_by_the_replies_policy() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
-    let bob = user(&instance, &server, "bob").await;
-    let carol = user(&instance, &server, "carol").await;
-    let dave = user(&instance, &server, "dave").await;
+    let alice = user(&server, "alice").await;
+    let bob = user(&server, "bob").await;
+    let carol = user(&server, "carol").await;
+    let dave = user(&server, "dave").await;
     follow(&server, &alice, &bob).await;
     follow(&server, &alice, &carol).await;
     let list = create_list(&server, &alice, json!({"title": "Bob"})).await;
@@ -759,9 +726,9 @@ async fn list_timeline_shows_members_posts_by_the_replies_policy() {
 async fn unfollowing_or_blocking_removes_the_account_from_the_followers_lists() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
-    let bob = user(&instance, &server, "bob").await;
-    let carol = user(&instance, &server, "carol").await;
+    let alice = user(&server, "alice").await;
+    let bob = user(&server, "bob").await;
+    let carol = user(&server, "carol").await;
     follow(&server, &alice, &bob).await;
     follow(&server, &alice, &carol).await;
     let first = create_list(&server, &alice, json!({"title": "First"})).await;
@@ -827,9 +794,9 @@ async fn unfollowing_or_blocking_removes_the_account_from_the_followers_lists() 
 async fn members_of_an_exclusive_list_post_to_the_list_not_to_home() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let owner = user(&instance, &server, "owner").await;
-    let news = user(&instance, &server, "news").await;
-    let friend = user(&instance, &server, "friend").await;
+    let owner = user(&server, "owner").await;
+    let news = user(&server, "news").await;
+    let friend = user(&server, "friend").await;
     for followed in [&news, &friend] {
         call(
             &server,

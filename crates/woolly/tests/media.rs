@@ -6,8 +6,8 @@
 mod common;
 
 use common::{TestInstance, TestServer, http};
-use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 /// A 60×30 JPEG carrying EXIF orientation 6 (rotate 90°) and a GPS tag.
@@ -148,6 +148,66 @@ async fn an_uploaded_photo_loses_its_metadata_and_can_be_attached() {
         .unwrap();
     assert_eq!(posted["media_attachments"][0]["id"], id);
     assert_eq!(posted["content"], "");
+    let status_id = posted["id"].as_str().unwrap();
+
+    // Once attached, an upload is no longer found as an upload, as in Mastodon: it changes
+    // with its status, through an edit's `media_attributes` (here in Rails' form brackets).
+    for method in [Method::GET, Method::PUT] {
+        let (code, _) = server
+            .call(
+                method.clone(),
+                &format!("/api/v1/media/{id}"),
+                Some(&token),
+                json!({"description": "too late"}),
+            )
+            .await;
+        assert_eq!(code, StatusCode::NOT_FOUND, "{method}");
+    }
+    let status_path = format!("/api/v1/statuses/{status_id}");
+    let edited: Value = http()
+        .put(server.url(&status_path))
+        .bearer_auth(&token)
+        .form(&[
+            ("status", "now with words"),
+            ("media_ids[]", id),
+            ("media_attributes[][id]", id),
+            ("media_attributes[][description]", "Two colours, edited"),
+            ("media_attributes[][focus]", "-1,1"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let attached = &edited["media_attachments"][0];
+    assert_eq!(attached["description"], "Two colours, edited", "{edited}");
+    assert_eq!(attached["meta"]["focus"], json!({"x": -1.0, "y": 1.0}));
+    let (code, _) = server
+        .call(
+            Method::PUT,
+            &status_path,
+            Some(&token),
+            json!({
+                "status": "now with other words",
+                "media_ids": [id],
+                "media_attributes": [{"id": id, "description": "d".repeat(1501)}],
+            }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, unchanged) = server
+        .call(Method::GET, &status_path, Some(&token), Value::Null)
+        .await;
+    assert_eq!(
+        unchanged["content"], "<p>now with words</p>",
+        "a refused edit writes nothing"
+    );
+    assert_eq!(
+        unchanged["media_attachments"][0]["description"],
+        "Two colours, edited"
+    );
+
     let reused = http()
         .post(server.url("/api/v1/statuses"))
         .bearer_auth(&token)

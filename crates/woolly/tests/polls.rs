@@ -13,35 +13,17 @@ mod common;
 use std::time::Duration;
 
 use common::{TestInstance, TestServer, account, eventually, http};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use woolly_api::entities::iso8601;
 use woolly_store::JobState;
 
 async fn get(server: &TestServer, token: Option<&str>, path: &str) -> (StatusCode, Value) {
-    let mut request = http().get(server.url(path));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await.unwrap();
-    (
-        response.status(),
-        response.json().await.unwrap_or(Value::Null),
-    )
+    server.call(Method::GET, path, token, Value::Null).await
 }
 
 async fn post(server: &TestServer, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-    let response = http()
-        .post(server.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    (
-        response.status(),
-        response.json().await.unwrap_or(Value::Null),
-    )
+    server.call(Method::POST, path, Some(token), body).await
 }
 
 async fn post_form(
@@ -111,8 +93,8 @@ async fn job_count(server: &TestServer, kind: &str, state: JobState) -> i64 {
 async fn a_poll_is_created_with_its_status_in_mastodon_shape() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
-    let (bob, _) = account(&instance, &server, "bob").await;
+    let (alice, _) = account(&server, "alice").await;
+    let (bob, _) = account(&server, "bob").await;
 
     let before = woolly_core::now_millis();
     let status = post_poll(
@@ -213,7 +195,7 @@ async fn a_poll_is_created_with_its_status_in_mastodon_shape() {
 async fn bad_polls_are_refused_and_nothing_is_posted() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, alice_id) = account(&instance, &server, "alice").await;
+    let (alice, alice_id) = account(&server, "alice").await;
     let long = "x".repeat(51);
     let cases = [
         (
@@ -298,9 +280,9 @@ async fn bad_polls_are_refused_and_nothing_is_posted() {
 async fn votes_are_counted_once_and_show_as_the_voters_own() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
-    let (bob, _) = account(&instance, &server, "bob").await;
-    let (carol, _) = account(&instance, &server, "carol").await;
+    let (alice, _) = account(&server, "alice").await;
+    let (bob, _) = account(&server, "bob").await;
+    let (carol, _) = account(&server, "carol").await;
 
     // Single choice.
     let status = post_poll(
@@ -378,8 +360,8 @@ async fn votes_are_counted_once_and_show_as_the_voters_own() {
 async fn refused_votes_change_nothing() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
-    let (bob, _) = account(&instance, &server, "bob").await;
+    let (alice, _) = account(&server, "alice").await;
+    let (bob, _) = account(&server, "bob").await;
     let status = post_poll(
         &server,
         &alice,
@@ -391,7 +373,7 @@ async fn refused_votes_change_nothing() {
     assert_eq!(code, StatusCode::OK);
     let (_, before) = get(&server, Some(&bob), &format!("/api/v1/polls/{poll_id}")).await;
 
-    let (carol, _) = account(&instance, &server, "carol").await;
+    let (carol, _) = account(&server, "carol").await;
     let cases = [
         (&bob, json!([1]), "You have already voted on this poll"),
         (&alice, json!([0]), "You cannot vote in your own polls"),
@@ -433,9 +415,9 @@ async fn refused_votes_change_nothing() {
 async fn polls_of_statuses_the_viewer_cannot_see_are_not_found() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, alice_id) = account(&instance, &server, "alice").await;
-    let (bob, _) = account(&instance, &server, "bob").await;
-    let (carol, _) = account(&instance, &server, "carol").await;
+    let (alice, alice_id) = account(&server, "alice").await;
+    let (bob, _) = account(&server, "bob").await;
+    let (carol, _) = account(&server, "carol").await;
     let (code, _) = post(
         &server,
         &carol,
@@ -476,10 +458,10 @@ async fn polls_of_statuses_the_viewer_cannot_see_are_not_found() {
 async fn an_ended_poll_notifies_its_author_and_voters_once() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, alice_id) = account(&instance, &server, "alice").await;
-    let (bob, _) = account(&instance, &server, "bob").await;
-    let (carol, _) = account(&instance, &server, "carol").await;
-    let (dave, _) = account(&instance, &server, "dave").await;
+    let (alice, alice_id) = account(&server, "alice").await;
+    let (bob, _) = account(&server, "bob").await;
+    let (carol, _) = account(&server, "carol").await;
+    let (dave, _) = account(&server, "dave").await;
     let status = post_poll(
         &server,
         &alice,

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 async fn update_credentials_edits_the_profile_and_posting_defaults() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (token, id) = me(&instance, &server, "alice").await;
+    let (token, id) = me(&server, "alice").await;
     // Mastodon.py sends a form with Rails-style nested keys.
     let response = http()
         .patch(server.url("/api/v1/accounts/update_credentials"))
@@ -139,8 +139,8 @@ async fn update_credentials_edits_the_profile_and_posting_defaults() {
 async fn pins_markers_blocks_and_mutes() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, alice_id) = me(&instance, &server, "alice").await;
-    let (bob, bob_id) = me(&instance, &server, "bob").await;
+    let (alice, alice_id) = me(&server, "alice").await;
+    let (bob, bob_id) = me(&server, "bob").await;
     let post = |text: &'static str| {
         let alice = alice.clone();
         let server = &server;
@@ -306,7 +306,7 @@ async fn pins_markers_blocks_and_mutes() {
 async fn account_statuses_filter_by_hashtag() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (token, id) = me(&instance, &server, "alice").await;
+    let (token, id) = me(&server, "alice").await;
     let mut posted = Vec::new();
     for text in ["about #Knitting", "about nothing"] {
         let status: Value = http()
@@ -371,7 +371,7 @@ async fn avatars_and_headers_are_uploaded_resized_served_replaced_and_removed() 
     use reqwest::multipart::{Form, Part};
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (token, _) = me(&instance, &server, "alice").await;
+    let (token, _) = me(&server, "alice").await;
     let update = |form: Form| {
         http()
             .patch(server.url("/api/v1/accounts/update_credentials"))

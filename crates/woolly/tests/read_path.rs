@@ -12,20 +12,9 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use common::{TestInstance, TestServer, account, http};
+use common::{TestInstance, TestServer, TestUser as User, http, user};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-/// A signed-in user of the test server.
-struct User {
-    token: String,
-    id: String,
-}
-
-async fn user(instance: &TestInstance, server: &TestServer, name: &str) -> User {
-    let (token, id) = account(instance, server, name).await;
-    User { token, id }
-}
 
 /// A server with its metrics listener and without rate limits: these tests read far more than
 /// 300 times in five minutes.
@@ -45,16 +34,7 @@ async fn call(
     token: Option<&str>,
     body: Value,
 ) -> (StatusCode, Value) {
-    let mut request = http().request(method, server.url(path));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if !body.is_null() {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let code = response.status();
-    (code, response.json().await.unwrap_or(Value::Null))
+    server.call(method, path, token, body).await
 }
 
 async fn get(server: &TestServer, path: &str, token: Option<&str>) -> (StatusCode, Value) {
@@ -262,10 +242,10 @@ struct BusyTimeline {
 /// timeline; the newest entries carry a bit of everything, so that a short page needs as
 /// many kinds of rows as a long one.
 async fn seed_a_busy_timeline(instance: &TestInstance, server: &TestServer) -> BusyTimeline {
-    let viewer = user(instance, server, "viewer").await;
-    let alice = user(instance, server, "alice").await;
-    let bob = user(instance, server, "bob").await;
-    let carol = user(instance, server, "carol").await;
+    let viewer = user(server, "viewer").await;
+    let alice = user(server, "alice").await;
+    let bob = user(server, "bob").await;
+    let carol = user(server, "carol").await;
     let png = write_png(instance);
     instance.cli_ok(&["admin", "emoji", "add", "blob", png.to_str().unwrap()]);
     let alice_app = app_token(server, "alice", "Knitter").await;
@@ -558,8 +538,8 @@ async fn a_page_of_statuses_costs_the_same_queries_whatever_its_length() {
 async fn a_huge_limit_is_capped_as_mastodon_caps_it() {
     let instance = TestInstance::new().await;
     let server = start(&instance).await;
-    let viewer = user(&instance, &server, "viewer").await;
-    let alice = user(&instance, &server, "alice").await;
+    let viewer = user(&server, "viewer").await;
+    let alice = user(&server, "alice").await;
     post(
         &server,
         &format!("/api/v1/accounts/{}/follow", alice.id),
@@ -648,9 +628,9 @@ impl Rig {
     async fn new() -> Rig {
         let instance = TestInstance::new().await;
         let server = start(&instance).await;
-        let alice = user(&instance, &server, "alice").await;
-        let bob = user(&instance, &server, "bob").await;
-        let carol = user(&instance, &server, "carol").await;
+        let alice = user(&server, "alice").await;
+        let bob = user(&server, "bob").await;
+        let carol = user(&server, "carol").await;
         let rig = Rig {
             instance,
             server,
@@ -1133,9 +1113,13 @@ async fn a_new_description_of_an_attached_image_shows_on_the_next_read() {
         write(
             &rig.server,
             Method::PUT,
-            &format!("/api/v1/media/{media}"),
+            &format!("/api/v1/statuses/{id}"),
             &rig.alice.token,
-            json!({"description": description}),
+            json!({
+                "status": "a swatch",
+                "media_ids": [media],
+                "media_attributes": [{"id": media, "description": description}],
+            }),
         )
         .await;
         for reader in [Some(rig.bob.token.as_str()), None] {

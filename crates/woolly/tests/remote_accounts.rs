@@ -104,7 +104,7 @@ async fn a_gotosocial_account_shows_what_its_collections_count() {
     let peer = GtsPeer::start().await;
     let instance = TestInstance::new().await;
     let server = instance.start_on_own_domain().await;
-    let (token, _) = account(&instance, &server, "alice").await;
+    let (token, _) = account(&server, "alice").await;
     let found: Value = http()
         .get(server.url("/api/v2/search"))
         .query(&[

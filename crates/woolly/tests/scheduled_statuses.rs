@@ -14,7 +14,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use common::{TestInstance, TestServer, eventually, http};
+use common::{TestInstance, TestServer, TestUser as User, eventually, http, user};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use woolly_api::entities::iso8601;
@@ -26,12 +26,7 @@ const HOUR: i64 = 60 * MINUTE;
 const DAY: i64 = 24 * HOUR;
 const PASSWORD: &str = "a long enough password";
 
-/// A user of the test server, with a token.
-struct User {
-    token: String,
-    id: String,
-}
-
+/// A user holding `token`.
 async fn user_with(token: String, server: &TestServer) -> User {
     let (code, me) = get(server, &token, "/api/v1/accounts/verify_credentials").await;
     assert_eq!(code, StatusCode::OK, "{me}");
@@ -39,14 +34,6 @@ async fn user_with(token: String, server: &TestServer) -> User {
         token,
         id: me["id"].as_str().unwrap().to_owned(),
     }
-}
-
-async fn user(instance: &TestInstance, server: &TestServer, name: &str) -> User {
-    user_with(
-        instance.account_with_token(name, "read write follow"),
-        server,
-    )
-    .await
 }
 
 /// A user whose token belongs to an application (`Test Client`), as apps' tokens do; returns
@@ -93,17 +80,7 @@ async fn call(
     path: &str,
     body: Value,
 ) -> (StatusCode, Value) {
-    let mut request = http()
-        .request(method.clone(), server.url(path))
-        .bearer_auth(token);
-    if method != Method::GET {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    (
-        response.status(),
-        response.json().await.unwrap_or(Value::Null),
-    )
+    server.call(method, path, Some(token), body).await
 }
 
 async fn get(server: &TestServer, token: &str, path: &str) -> (StatusCode, Value) {
@@ -367,7 +344,7 @@ async fn scheduling_answers_with_a_scheduled_status_in_mastodon_shape_and_posts_
 async fn a_past_time_posts_at_once_and_a_near_or_unreadable_one_is_refused() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
+    let alice = user(&server, "alice").await;
 
     let (code, posted) = post(
         &server,
@@ -416,8 +393,8 @@ async fn a_past_time_posts_at_once_and_a_near_or_unreadable_one_is_refused() {
 async fn the_post_is_checked_when_it_is_scheduled_and_a_refusal_writes_nothing() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
-    let bob = user(&instance, &server, "bob").await;
+    let alice = user(&server, "alice").await;
+    let bob = user(&server, "bob").await;
     let bobs_upload = upload(&server, &bob).await;
     let (_, secret) = post(
         &server,
@@ -486,8 +463,8 @@ async fn the_post_is_checked_when_it_is_scheduled_and_a_refusal_writes_nothing()
 async fn the_list_pages_by_id_with_mastodon_limits_and_link_headers() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
-    let bob = user(&instance, &server, "bob").await;
+    let alice = user(&server, "alice").await;
+    let bob = user(&server, "bob").await;
     schedule(
         &server,
         &bob,
@@ -566,7 +543,7 @@ async fn an_account_has_at_most_25_scheduled_statuses_a_day_and_300_in_all() {
     let mut settings = instance.settings();
     settings.rate_limit_requests = 0;
     let server = instance.start_with(settings).await;
-    let alice = user(&instance, &server, "alice").await;
+    let alice = user(&server, "alice").await;
 
     let mut first_of_day = Vec::new();
     for day in 0..12 {
@@ -656,7 +633,7 @@ async fn an_account_has_at_most_25_scheduled_statuses_a_day_and_300_in_all() {
 async fn rescheduling_moves_the_status_and_its_job_and_cancelling_releases_everything() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
+    let alice = user(&server, "alice").await;
     let photo = upload(&server, &alice).await;
     let scheduled = schedule(
         &server,
@@ -767,8 +744,8 @@ async fn rescheduling_moves_the_status_and_its_job_and_cancelling_releases_every
 async fn another_users_scheduled_status_is_not_found() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
-    let bob = user(&instance, &server, "bob").await;
+    let alice = user(&server, "alice").await;
+    let bob = user(&server, "bob").await;
     let scheduled = schedule(
         &server,
         &alice,
@@ -827,7 +804,7 @@ async fn another_users_scheduled_status_is_not_found() {
 async fn each_endpoint_needs_its_scope() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
+    let alice = user(&server, "alice").await;
     let scheduled = schedule(
         &server,
         &alice,
@@ -899,7 +876,7 @@ async fn each_endpoint_needs_its_scope() {
 async fn an_idempotency_key_schedules_once() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
+    let alice = user(&server, "alice").await;
     let send = |key: &'static str, text: &'static str| {
         let server = &server;
         let token = alice.token.clone();
@@ -946,8 +923,8 @@ async fn publication_posts_the_scheduled_params_to_followers_through_the_job_que
     let instance = TestInstance::new().await;
     let server = instance.start().await;
     let (alice, _) = app_user(&instance, &server, "alice").await;
-    let bob = user(&instance, &server, "bob").await;
-    let carol = user(&instance, &server, "carol").await;
+    let bob = user(&server, "bob").await;
+    let carol = user(&server, "carol").await;
     let (code, _) = post(
         &server,
         &bob.token,
@@ -1086,7 +1063,7 @@ async fn publication_posts_the_scheduled_params_to_followers_through_the_job_que
 async fn a_publication_that_runs_twice_posts_once() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
+    let alice = user(&server, "alice").await;
     let scheduled = schedule(
         &server,
         &alice,
@@ -1158,8 +1135,8 @@ async fn a_publication_that_runs_twice_posts_once() {
 async fn a_reply_whose_target_is_gone_is_dropped_and_its_media_released() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
-    let bob = user(&instance, &server, "bob").await;
+    let alice = user(&server, "alice").await;
+    let bob = user(&server, "bob").await;
     let (_, question) = post(
         &server,
         &bob.token,

@@ -128,9 +128,9 @@ async fn search_finds_accounts_hashtags_and_own_statuses() {
 async fn the_directory_lists_discoverable_accounts_by_activity_or_age() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = common::account(&instance, &server, "alice").await;
-    let (bob, _) = common::account(&instance, &server, "bob").await;
-    let (hidden, _) = common::account(&instance, &server, "hidden").await;
+    let (alice, _) = common::account(&server, "alice").await;
+    let (bob, _) = common::account(&server, "bob").await;
+    let (hidden, _) = common::account(&server, "hidden").await;
     common::remote_account(&server, "remy", "other.example").await;
     let response = http()
         .patch(server.url("/api/v1/accounts/update_credentials"))

@@ -6,57 +6,19 @@ mod common;
 
 use std::time::Duration;
 
-use common::{TestInstance, TestServer, eventually, http};
-use reqwest::StatusCode;
+use common::{TestInstance, TestServer, TestUser as User, eventually, http, user};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-/// A user of the test server, with a token.
-struct User {
-    token: String,
-    id: String,
-}
-
-async fn user(instance: &TestInstance, server: &TestServer, name: &str) -> User {
-    let token = instance.account_with_token(name, "read write follow");
-    let me: Value = http()
-        .get(server.url("/api/v1/accounts/verify_credentials"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    User {
-        token,
-        id: me["id"].as_str().unwrap().to_owned(),
-    }
-}
-
 async fn get(server: &TestServer, user: Option<&User>, path: &str) -> (StatusCode, Value) {
-    let mut request = http().get(server.url(path));
-    if let Some(user) = user {
-        request = request.bearer_auth(&user.token);
-    }
-    let response = request.send().await.unwrap();
-    (
-        response.status(),
-        response.json().await.unwrap_or(Value::Null),
-    )
+    let token = user.map(|user| user.token.as_str());
+    server.call(Method::GET, path, token, Value::Null).await
 }
 
 async fn post(server: &TestServer, user: &User, path: &str, body: Value) -> (StatusCode, Value) {
-    let response = http()
-        .post(server.url(path))
-        .bearer_auth(&user.token)
-        .json(&body)
-        .send()
+    server
+        .call(Method::POST, path, Some(&user.token), body)
         .await
-        .unwrap();
-    (
-        response.status(),
-        response.json().await.unwrap_or(Value::Null),
-    )
 }
 
 async fn status(server: &TestServer, user: &User, text: &str, visibility: &str) -> Value {
@@ -83,8 +45,8 @@ fn ids(list: &Value) -> Vec<String> {
 async fn a_status_is_posted_rendered_read_and_deleted() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
-    let bob = user(&instance, &server, "bob").await;
+    let alice = user(&server, "alice").await;
+    let bob = user(&server, "bob").await;
     let (code, posted) = post(&server, &alice, "/api/v1/statuses", json!({
         "status": "Hello @bob, see https://example.org/a/very/long/path/that/goes/on and #Woolly <b>!</b>",
         "spoiler_text": "greetings", "sensitive": true, "language": "en",
@@ -177,7 +139,7 @@ async fn a_status_is_posted_rendered_read_and_deleted() {
 async fn bad_statuses_are_refused_and_nothing_is_written() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
+    let alice = user(&server, "alice").await;
     let cases = [
         (json!({"status": "   "}), StatusCode::UNPROCESSABLE_ENTITY),
         (
@@ -253,7 +215,7 @@ async fn bad_statuses_are_refused_and_nothing_is_written() {
 async fn the_same_idempotency_key_posts_once() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
+    let alice = user(&server, "alice").await;
     let send = || {
         http()
             .post(server.url("/api/v1/statuses"))
@@ -274,11 +236,11 @@ async fn the_same_idempotency_key_posts_once() {
 async fn visibility_decides_who_sees_a_status_on_every_read_path() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let author = user(&instance, &server, "author").await;
-    let follower = user(&instance, &server, "follower").await;
-    let mentioned = user(&instance, &server, "mentioned").await;
-    let stranger = user(&instance, &server, "stranger").await;
-    let blocked = user(&instance, &server, "blocked").await;
+    let author = user(&server, "author").await;
+    let follower = user(&server, "follower").await;
+    let mentioned = user(&server, "mentioned").await;
+    let stranger = user(&server, "stranger").await;
+    let blocked = user(&server, "blocked").await;
     post(
         &server,
         &follower,
@@ -397,7 +359,7 @@ async fn visibility_decides_who_sees_a_status_on_every_read_path() {
 async fn timelines_paginate_with_link_headers() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
+    let alice = user(&server, "alice").await;
     let mut posted = Vec::new();
     for n in 0..5 {
         posted.push(
@@ -461,7 +423,7 @@ async fn timelines_paginate_with_link_headers() {
 async fn a_timeline_gives_20_statuses_by_default_and_at_most_40_whatever_the_limit() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
+    let alice = user(&server, "alice").await;
     // One more than Mastodon's cap on a page of statuses.
     for n in 0..41 {
         status(&server, &alice, &format!("post {n}"), "public").await;
@@ -483,8 +445,8 @@ async fn a_timeline_gives_20_statuses_by_default_and_at_most_40_whatever_the_lim
 async fn favourites_reblogs_and_bookmarks_count_notify_and_undo() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
-    let bob = user(&instance, &server, "bob").await;
+    let alice = user(&server, "alice").await;
+    let bob = user(&server, "bob").await;
     let id = status(&server, &alice, "like me", "public").await["id"]
         .as_str()
         .unwrap()
@@ -616,8 +578,8 @@ async fn favourites_reblogs_and_bookmarks_count_notify_and_undo() {
 async fn follows_relationships_and_threads() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
-    let bob = user(&instance, &server, "bob").await;
+    let alice = user(&server, "alice").await;
+    let bob = user(&server, "bob").await;
     let (code, relationship) = post(
         &server,
         &bob,
@@ -753,9 +715,9 @@ async fn follows_relationships_and_threads() {
 async fn a_thread_leaves_out_the_replies_of_muted_accounts_but_not_their_replies() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = user(&instance, &server, "alice").await;
-    let bob = user(&instance, &server, "bob").await;
-    let carol = user(&instance, &server, "carol").await;
+    let alice = user(&server, "alice").await;
+    let bob = user(&server, "bob").await;
+    let carol = user(&server, "carol").await;
     let root = status(&server, &alice, "root", "public").await;
     let root_id = root["id"].as_str().unwrap();
     let (_, bobs) = post(

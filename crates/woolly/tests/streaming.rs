@@ -125,8 +125,8 @@ async fn post_status(server: &TestServer, token: &str, body: Value) -> Value {
 async fn the_user_stream_delivers_home_updates_notifications_and_deletes() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, alice_id) = token_and_id(&instance, &server, "alice").await;
-    let (bob, _) = token_and_id(&instance, &server, "bob").await;
+    let (alice, alice_id) = token_and_id(&server, "alice").await;
+    let (bob, _) = token_and_id(&server, "bob").await;
     http()
         .post(server.url(&format!("/api/v1/accounts/{alice_id}/follow")))
         .bearer_auth(&bob)
@@ -166,9 +166,9 @@ async fn the_user_stream_delivers_home_updates_notifications_and_deletes() {
 async fn subscriptions_by_message_follow_visibility_and_mutes() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, alice_id) = token_and_id(&instance, &server, "alice").await;
-    let (carol, _) = token_and_id(&instance, &server, "carol").await;
-    let (dave, _) = token_and_id(&instance, &server, "dave").await;
+    let (alice, alice_id) = token_and_id(&server, "alice").await;
+    let (carol, _) = token_and_id(&server, "carol").await;
+    let (dave, _) = token_and_id(&server, "dave").await;
     // Carol listens to public:local and a hashtag, authenticating with the subprotocol.
     let mut socket = connect(&server, "", Some(&carol)).await;
     socket
@@ -305,7 +305,7 @@ async fn user_streams_need_a_token_and_public_ones_do_not() {
 async fn server_sent_events_carry_the_same_events() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = token_and_id(&instance, &server, "alice").await;
+    let (alice, _) = token_and_id(&server, "alice").await;
     let mut response = http()
         .get(server.url("/api/v1/streaming/public/local"))
         .send()
@@ -333,9 +333,9 @@ async fn server_sent_events_carry_the_same_events() {
 async fn a_list_stream_carries_what_the_list_timeline_shows_to_its_owner_only() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, alice_id) = token_and_id(&instance, &server, "alice").await;
-    let (bob, _) = token_and_id(&instance, &server, "bob").await;
-    let (carol, carol_id) = token_and_id(&instance, &server, "carol").await;
+    let (alice, alice_id) = token_and_id(&server, "alice").await;
+    let (bob, _) = token_and_id(&server, "bob").await;
+    let (carol, carol_id) = token_and_id(&server, "carol").await;
     for target in [&alice_id, &carol_id] {
         http()
             .post(server.url(&format!("/api/v1/accounts/{target}/follow")))

@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 async fn a_followed_hashtag_brings_public_posts_into_the_home_timeline() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
-    let (bob, _) = account(&instance, &server, "bob").await;
+    let (alice, _) = account(&server, "alice").await;
+    let (bob, _) = account(&server, "bob").await;
     let followed: Value = http()
         .post(server.url("/api/v1/tags/Knitting/follow"))
         .bearer_auth(&bob)
@@ -117,9 +117,9 @@ async fn a_followed_hashtag_brings_public_posts_into_the_home_timeline() {
 async fn notes_and_familiar_followers() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
-    let (bob, bob_id) = account(&instance, &server, "bob").await;
-    let (carol, carol_id) = account(&instance, &server, "carol").await;
+    let (alice, _) = account(&server, "alice").await;
+    let (bob, bob_id) = account(&server, "bob").await;
+    let (carol, carol_id) = account(&server, "carol").await;
     let relationship: Value = http()
         .post(server.url(&format!("/api/v1/accounts/{bob_id}/note")))
         .bearer_auth(&alice)
@@ -186,7 +186,7 @@ async fn notes_and_familiar_followers() {
 async fn the_tag_timeline_selects_with_any_all_and_none() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
+    let (alice, _) = account(&server, "alice").await;
     let client = http();
     let mut posted = std::collections::HashMap::new();
     for (key, text, visibility) in [

@@ -10,20 +10,12 @@ mod common;
 use std::time::Duration;
 
 use common::{TestInstance, TestServer, account, eventually, http, remote_account, remote_status};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use woolly_core::visibility::Visibility;
 
 async fn get(server: &TestServer, token: Option<&str>, path: &str) -> (StatusCode, Value) {
-    let mut request = http().get(server.url(path));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await.unwrap();
-    (
-        response.status(),
-        response.json().await.unwrap_or(Value::Null),
-    )
+    server.call(Method::GET, path, token, Value::Null).await
 }
 
 async fn post(
@@ -32,15 +24,7 @@ async fn post(
     path: &str,
     body: Value,
 ) -> (StatusCode, Value) {
-    let mut request = http().post(server.url(path)).json(&body);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await.unwrap();
-    (
-        response.status(),
-        response.json().await.unwrap_or(Value::Null),
-    )
+    server.call(Method::POST, path, token, body).await
 }
 
 /// Posts a status (optionally a reply) and returns its id.
@@ -93,9 +77,9 @@ async fn muted(server: &TestServer, token: Option<&str>, id: &str) -> Value {
 async fn a_muted_thread_notifies_nothing_until_unmuted() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
-    let (bob, _) = account(&instance, &server, "bob").await;
-    let (carol, _) = account(&instance, &server, "carol").await;
+    let (alice, _) = account(&server, "alice").await;
+    let (bob, _) = account(&server, "bob").await;
+    let (carol, _) = account(&server, "carol").await;
     let stranger = remote_account(&server, "stranger", "far.example").await;
 
     let root = status(&server, &alice, json!({"status": "A thread"})).await;
@@ -215,9 +199,9 @@ async fn a_muted_thread_notifies_nothing_until_unmuted() {
 async fn a_muted_thread_hides_edits_and_poll_results() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
-    let (bob, _) = account(&instance, &server, "bob").await;
-    let (carol, _) = account(&instance, &server, "carol").await;
+    let (alice, _) = account(&server, "alice").await;
+    let (bob, _) = account(&server, "bob").await;
+    let (carol, _) = account(&server, "carol").await;
 
     // Alice and Carol reblog Bob's post and vote in his poll; only Alice mutes the thread.
     let (code, posted) = post(
@@ -286,8 +270,8 @@ async fn a_muted_thread_hides_edits_and_poll_results() {
 async fn an_author_who_mutes_the_thread_of_a_poll_is_not_told_it_ended() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
-    let (bob, _) = account(&instance, &server, "bob").await;
+    let (alice, _) = account(&server, "alice").await;
+    let (bob, _) = account(&server, "bob").await;
     let (code, posted) = post(
         &server,
         Some(&alice),
@@ -332,8 +316,8 @@ async fn an_author_who_mutes_the_thread_of_a_poll_is_not_told_it_ended() {
 async fn muting_through_a_reblog_mutes_the_reblogged_thread() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
-    let (bob, _) = account(&instance, &server, "bob").await;
+    let (alice, _) = account(&server, "alice").await;
+    let (bob, _) = account(&server, "bob").await;
     let original = status(&server, &alice, json!({"status": "Original"})).await;
     let reblog = act(&server, &bob, &original, "reblog").await;
     let reblog_id = reblog["id"].as_str().unwrap().to_owned();
@@ -355,9 +339,9 @@ async fn muting_through_a_reblog_mutes_the_reblogged_thread() {
 async fn statuses_the_caller_cannot_see_are_not_found_and_nothing_is_muted() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
-    let (bob, bob_id) = account(&instance, &server, "bob").await;
-    let (carol, _) = account(&instance, &server, "carol").await;
+    let (alice, _) = account(&server, "alice").await;
+    let (bob, bob_id) = account(&server, "bob").await;
+    let (carol, _) = account(&server, "carol").await;
     let private = status(
         &server,
         &bob,
@@ -407,7 +391,7 @@ async fn statuses_the_caller_cannot_see_are_not_found_and_nothing_is_muted() {
 async fn muting_needs_a_user_token_with_write_mutes() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let (alice, _) = account(&instance, &server, "alice").await;
+    let (alice, _) = account(&server, "alice").await;
     let id = status(&server, &alice, json!({"status": "Mine"})).await;
     let read = instance.token("alice", "read");
     let write_statuses = instance.token("alice", "write:statuses");

@@ -241,3 +241,38 @@ impl CredentialAccountEntity {
         }
     }
 }
+
+/// `FamiliarFollowers`: which of the accounts the viewer follows also follow account `id`.
+#[derive(Debug, Clone, Serialize)]
+pub struct FamiliarFollowersEntity {
+    pub id: String,
+    pub accounts: Vec<AccountEntity>,
+}
+
+/// `Preferences` (`entities/Preferences.md`): the user's defaults that clients apply.
+#[derive(Debug, Clone, Serialize)]
+pub struct PreferencesEntity {
+    #[serde(rename = "posting:default:visibility")]
+    pub default_visibility: String,
+    #[serde(rename = "posting:default:sensitive")]
+    pub default_sensitive: bool,
+    #[serde(rename = "posting:default:language")]
+    pub default_language: Option<String>,
+    /// `default`, `show_all` or `hide_all`; Woolly has no setting for it yet.
+    #[serde(rename = "reading:expand:media")]
+    pub expand_media: &'static str,
+    #[serde(rename = "reading:expand:spoilers")]
+    pub expand_spoilers: bool,
+}
+
+impl PreferencesEntity {
+    pub fn new(user: &LocalUser) -> PreferencesEntity {
+        PreferencesEntity {
+            default_visibility: user.default_privacy.clone(),
+            default_sensitive: user.default_sensitive,
+            default_language: user.default_language.clone(),
+            expand_media: "default",
+            expand_spoilers: false,
+        }
+    }
+}

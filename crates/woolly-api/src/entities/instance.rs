@@ -4,8 +4,11 @@
 
 use serde::Serialize;
 use serde_json::{Value, json};
-use woolly_core::instance::InstanceStats;
+use std::collections::BTreeMap;
+
+use woolly_core::instance::{InstanceStats, SiteText, WeekActivity};
 use woolly_core::{InstanceConfig, MASTODON_API_VERSION, Woolly, version_string};
+use woolly_http::time::{date, iso8601};
 
 use super::account::AccountEntity;
 
@@ -19,17 +22,86 @@ const VIDEO_MATRIX_LIMIT: u64 = 8_294_400;
 const VIDEO_FRAME_RATE_LIMIT: u32 = 120;
 const DESCRIPTION_LIMIT: u32 = 1500;
 
-/// The `Rule` entities: ids are their positions, from 1.
-pub fn rules(config: &InstanceConfig) -> Vec<Value> {
+/// A server rule (`entities/Rule.md`).
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleEntity {
+    /// Its position, from 1.
+    pub id: String,
+    pub text: String,
+    pub hint: &'static str,
+    /// Mastodon 4.4; rules are written in one language, so there are none.
+    pub translations: BTreeMap<String, Value>,
+}
+
+/// The server's rules, in order.
+pub fn rules(config: &InstanceConfig) -> Vec<RuleEntity> {
     config
         .rules
         .iter()
         .enumerate()
-        // Rules are written in one language; `translations` (4.4) has none.
-        .map(|(index, text)| {
-            json!({ "id": (index + 1).to_string(), "text": text, "hint": "", "translations": {} })
+        .map(|(index, text)| RuleEntity {
+            id: (index + 1).to_string(),
+            text: text.clone(),
+            hint: "",
+            translations: BTreeMap::new(),
         })
         .collect()
+}
+
+/// `ExtendedDescription` and `PrivacyPolicy`: an operator's text and when it last changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct DatedTextEntity {
+    pub updated_at: String,
+    pub content: String,
+}
+
+impl DatedTextEntity {
+    pub fn new(text: &SiteText) -> DatedTextEntity {
+        DatedTextEntity {
+            updated_at: iso8601(text.updated_at),
+            content: text.html.clone(),
+        }
+    }
+}
+
+/// `TermsOfService` (Mastodon 4.4). Woolly keeps one version, in effect since it was written.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermsOfServiceEntity {
+    pub effective_date: String,
+    pub effective: bool,
+    pub content: String,
+    pub succeeded_by: Option<String>,
+}
+
+impl TermsOfServiceEntity {
+    pub fn new(terms: &SiteText) -> TermsOfServiceEntity {
+        TermsOfServiceEntity {
+            effective_date: date(terms.updated_at),
+            effective: true,
+            content: terms.html.clone(),
+            succeeded_by: None,
+        }
+    }
+}
+
+/// One week of `GET /api/v1/instance/activity`: every figure a string, the week in Unix seconds.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActivityEntity {
+    pub week: String,
+    pub statuses: String,
+    pub logins: String,
+    pub registrations: String,
+}
+
+impl ActivityEntity {
+    pub fn new(week: &WeekActivity) -> ActivityEntity {
+        ActivityEntity {
+            week: (week.week_start / 1000).to_string(),
+            statuses: week.statuses.to_string(),
+            logins: week.logins.to_string(),
+            registrations: week.registrations.to_string(),
+        }
+    }
 }
 
 /// The instance thumbnail, served from our own assets.
@@ -85,7 +157,7 @@ pub struct InstanceV2 {
     registrations: Value,
     api_versions: Value,
     contact: Value,
-    rules: Vec<Value>,
+    rules: Vec<RuleEntity>,
 }
 
 impl InstanceV2 {
@@ -172,7 +244,7 @@ pub struct InstanceV1 {
     invites_enabled: bool,
     configuration: Value,
     contact_account: Option<AccountEntity>,
-    rules: Vec<Value>,
+    rules: Vec<RuleEntity>,
 }
 
 impl InstanceV1 {

@@ -9,30 +9,44 @@ mod emoji;
 mod filter;
 mod instance;
 mod list;
+mod marker;
 mod media;
 mod notification;
 mod poll;
 mod relationship;
 mod scheduled_status;
+mod search;
 mod status;
 mod status_edit;
 mod tag;
+mod token;
 
-pub use account::{AccountEntity, CredentialAccountEntity};
+pub use account::{
+    AccountEntity, CredentialAccountEntity, FamiliarFollowersEntity, PreferencesEntity,
+};
 pub use application::ApplicationEntity;
 pub use conversation::ConversationEntity;
 pub use emoji::CustomEmojiEntity;
 pub use filter::{
     FilterEntity, FilterKeywordEntity, FilterResultEntity, FilterStatusEntity, V1FilterEntity,
 };
-pub use instance::{InstanceV1, InstanceV2, rules as instance_rules};
+pub use instance::{
+    ActivityEntity, DatedTextEntity, InstanceV1, InstanceV2, RuleEntity, TermsOfServiceEntity,
+    rules as instance_rules,
+};
 pub use list::ListEntity;
+pub use marker::{MarkerEntity, markers};
 pub use media::MediaEntity;
-pub use notification::NotificationEntity;
+pub use notification::{
+    GroupedNotificationsResultsEntity, NotificationEntity, NotificationGroupEntity,
+    UnreadCountEntity,
+};
 pub use poll::{PollEntity, PollOptionEntity};
 pub use relationship::RelationshipEntity;
 pub use scheduled_status::ScheduledStatusEntity;
+pub use search::SearchEntity;
 pub use status::{MentionEntity, StatusEntity, TagEntity};
 pub use status_edit::{ContextEntity, StatusEditEntity, StatusSourceEntity};
 pub use tag::{FeaturedTagEntity, HashtagEntity, TagHistoryEntity};
+pub use token::TokenEntity;
 pub use woolly_http::time::{date, iso8601, iso8601_date_midnight};

@@ -1,8 +1,11 @@
-//! `Notification` (`entities/Notification.md`).
+//! `Notification` (`entities/Notification.md`) and its grouped shape, v2
+//! (`entities/GroupedNotificationsResults.md`).
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use woolly_core::InstanceConfig;
-use woolly_core::notifications::NotificationView;
+use woolly_core::notifications::{NotificationGroup, NotificationView};
 
 use super::account::AccountEntity;
 use super::status::StatusEntity;
@@ -38,4 +41,92 @@ impl NotificationEntity {
                 .map(|status| StatusEntity::new(status, Some(viewer), config)),
         }
     }
+}
+
+/// `GroupedNotificationsResults` (`entities/GroupedNotificationsResults.md`): the groups, and
+/// each account and status they mention listed once beside them.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupedNotificationsResultsEntity {
+    pub accounts: Vec<AccountEntity>,
+    pub statuses: Vec<StatusEntity>,
+    pub notification_groups: Vec<NotificationGroupEntity>,
+}
+
+/// `NotificationGroup`: notifications of one kind (about one status) shown as one.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotificationGroupEntity {
+    pub group_key: String,
+    pub notifications_count: usize,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub most_recent_notification_id: String,
+    pub page_min_id: String,
+    pub page_max_id: String,
+    pub latest_page_notification_at: String,
+    /// At most 8, newest first.
+    pub sample_account_ids: Vec<String>,
+    pub status_id: Option<String>,
+}
+
+/// How many of a group's accounts Mastodon samples.
+const SAMPLE_ACCOUNTS: usize = 8;
+
+impl GroupedNotificationsResultsEntity {
+    pub fn new(
+        groups: &[NotificationGroup],
+        viewer: i64,
+        config: &InstanceConfig,
+    ) -> GroupedNotificationsResultsEntity {
+        let mut accounts = BTreeMap::new();
+        let mut statuses = BTreeMap::new();
+        let notification_groups = groups
+            .iter()
+            .map(|group| {
+                let newest = &group.notifications[0];
+                let oldest = &group.notifications[group.notifications.len() - 1];
+                let mut sample_account_ids = Vec::new();
+                for notification in &group.notifications {
+                    let id = notification.account.id.to_string();
+                    if !sample_account_ids.contains(&id)
+                        && sample_account_ids.len() < SAMPLE_ACCOUNTS
+                    {
+                        sample_account_ids.push(id.clone());
+                    }
+                    accounts
+                        .entry(id)
+                        .or_insert_with(|| AccountEntity::new(&notification.account, None, config));
+                }
+                if let Some(status) = &newest.status {
+                    statuses
+                        .entry(status.status.id.to_string())
+                        .or_insert_with(|| StatusEntity::new(status, Some(viewer), config));
+                }
+                NotificationGroupEntity {
+                    group_key: group.key.clone(),
+                    notifications_count: group.notifications.len(),
+                    kind: group.kind.clone(),
+                    most_recent_notification_id: newest.id.to_string(),
+                    page_min_id: oldest.id.to_string(),
+                    page_max_id: newest.id.to_string(),
+                    latest_page_notification_at: iso8601(newest.created_at),
+                    sample_account_ids,
+                    status_id: newest
+                        .status
+                        .as_ref()
+                        .map(|status| status.status.id.to_string()),
+                }
+            })
+            .collect();
+        GroupedNotificationsResultsEntity {
+            accounts: accounts.into_values().collect(),
+            statuses: statuses.into_values().collect(),
+            notification_groups,
+        }
+    }
+}
+
+/// `GET /api/v1/notifications/unread_count` and its v2 twin.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnreadCountEntity {
+    pub count: i64,
 }

@@ -3,7 +3,6 @@
 //! (`entities/StatusSource.md`), the text its author typed.
 
 use serde::Serialize;
-use serde_json::Value;
 use woolly_core::statuses::Context;
 use woolly_core::{InstanceConfig, StatusVersion};
 use woolly_http::time::iso8601;
@@ -18,11 +17,20 @@ pub struct StatusEditEntity {
     pub sensitive: bool,
     pub created_at: String,
     pub account: AccountEntity,
-    /// Woolly keeps no poll in a version yet.
-    pub poll: Option<Value>,
+    pub poll: Option<StatusEditPollEntity>,
     pub media_attachments: Vec<MediaEntity>,
-    /// Woolly keeps no emojis in a version yet.
     pub emojis: Vec<CustomEmojiEntity>,
+}
+
+/// A version's poll: its options' titles only.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusEditPollEntity {
+    pub options: Vec<StatusEditPollOptionEntity>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusEditPollOptionEntity {
+    pub title: String,
 }
 
 impl StatusEditEntity {
@@ -33,9 +41,19 @@ impl StatusEditEntity {
             sensitive: version.sensitive,
             created_at: iso8601(version.created_at),
             account: AccountEntity::new(&version.account, None, config),
-            poll: None,
+            poll: version
+                .poll_options
+                .as_ref()
+                .map(|options| StatusEditPollEntity {
+                    options: options
+                        .iter()
+                        .map(|title| StatusEditPollOptionEntity {
+                            title: title.clone(),
+                        })
+                        .collect(),
+                }),
             media_attachments: version.media.iter().map(MediaEntity::new).collect(),
-            emojis: Vec::new(),
+            emojis: version.emojis.iter().map(CustomEmojiEntity::new).collect(),
         }
     }
 }

@@ -6,13 +6,15 @@ use axum::http::Uri;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use woolly_core::Woolly;
 use woolly_core::auth::Scope;
 use woolly_core::profile::ProfileImage;
 use woolly_core::relations::{FollowOptions, MuteOptions, Relationship};
+use woolly_core::{BlockOrMute, FollowSide, Woolly};
 
 use crate::auth::{Auth, optional_viewer, path_id};
-use crate::entities::{AccountEntity, CredentialAccountEntity, RelationshipEntity, StatusEntity};
+use crate::entities::{
+    AccountEntity, CredentialAccountEntity, PreferencesEntity, RelationshipEntity, StatusEntity,
+};
 use woolly_http::error::HttpError;
 use woolly_http::extract::{ApiParams, ApiParamsWithFiles, ApiQuery};
 use woolly_http::lenient;
@@ -167,13 +169,13 @@ async fn follows(
     woolly: &Woolly,
     auth: &Option<Auth>,
     id: &str,
-    followers: bool,
+    side: FollowSide,
     params: &PageParams,
     uri: &Uri,
 ) -> Result<Paged<AccountEntity>, HttpError> {
     optional_viewer(auth, &[Scope::READ_ACCOUNTS])?;
     let rows = woolly
-        .follows(path_id(id)?, followers, params.page(PageSize::ACCOUNTS)?)
+        .follows(path_id(id)?, side, params.page(PageSize::ACCOUNTS)?)
         .await?;
     Ok(super::statuses::accounts_page(woolly, rows, uri))
 }
@@ -185,7 +187,7 @@ async fn followers(
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
 ) -> Result<Paged<AccountEntity>, HttpError> {
-    follows(&woolly, &auth, &id, true, &params, &uri).await
+    follows(&woolly, &auth, &id, FollowSide::Followers, &params, &uri).await
 }
 
 async fn following(
@@ -195,7 +197,7 @@ async fn following(
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
 ) -> Result<Paged<AccountEntity>, HttpError> {
-    follows(&woolly, &auth, &id, false, &params, &uri).await
+    follows(&woolly, &auth, &id, FollowSide::Following, &params, &uri).await
 }
 
 fn relationship(relationship: &Relationship) -> Json<RelationshipEntity> {
@@ -448,15 +450,9 @@ async fn remove_image(
 async fn preferences(
     State(_woolly): State<Woolly>,
     auth: Auth,
-) -> Result<Json<serde_json::Value>, HttpError> {
+) -> Result<Json<PreferencesEntity>, HttpError> {
     let (_, user) = auth.require(&[Scope::READ_ACCOUNTS])?.user()?;
-    Ok(Json(serde_json::json!({
-        "posting:default:visibility": user.default_privacy,
-        "posting:default:sensitive": user.default_sensitive,
-        "posting:default:language": user.default_language,
-        "reading:expand:media": "default",
-        "reading:expand:spoilers": false,
-    })))
+    Ok(Json(PreferencesEntity::new(user)))
 }
 
 async fn blocks(
@@ -467,7 +463,11 @@ async fn blocks(
 ) -> Result<Paged<AccountEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::FOLLOW, Scope::READ_BLOCKS])?.user()?;
     let rows = woolly
-        .blocks_or_mutes(account.id, false, params.page(PageSize::ACCOUNTS)?)
+        .blocks_or_mutes(
+            account.id,
+            BlockOrMute::Block,
+            params.page(PageSize::ACCOUNTS)?,
+        )
         .await?;
     Ok(super::statuses::accounts_page(&woolly, rows, &uri))
 }
@@ -480,7 +480,11 @@ async fn mutes(
 ) -> Result<Paged<AccountEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::FOLLOW, Scope::READ_MUTES])?.user()?;
     let rows = woolly
-        .blocks_or_mutes(account.id, true, params.page(PageSize::ACCOUNTS)?)
+        .blocks_or_mutes(
+            account.id,
+            BlockOrMute::Mute,
+            params.page(PageSize::ACCOUNTS)?,
+        )
         .await?;
     Ok(super::statuses::accounts_page(&woolly, rows, &uri))
 }

@@ -5,8 +5,8 @@ use axum::http::Uri;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
-use woolly_core::Woolly;
 use woolly_core::auth::Scope;
+use woolly_core::{ConversationChange, Woolly};
 
 use crate::auth::{Auth, path_id};
 use crate::entities::ConversationEntity;
@@ -45,7 +45,9 @@ async fn read(
 ) -> Result<Json<ConversationEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_CONVERSATIONS])?.user()?;
     let id = path_id(&id)?;
-    woolly.update_conversation(account.id, id, false).await?;
+    woolly
+        .update_conversation(account.id, id, ConversationChange::MarkRead)
+        .await?;
     let view = woolly.conversation(account.id, id).await?;
     Ok(Json(ConversationEntity::new(
         &view,
@@ -61,7 +63,7 @@ async fn remove(
 ) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_CONVERSATIONS])?.user()?;
     woolly
-        .update_conversation(account.id, path_id(&id)?, true)
+        .update_conversation(account.id, path_id(&id)?, ConversationChange::Remove)
         .await?;
     Ok(Json(json!({})))
 }

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use woolly_core::Woolly;
 use woolly_core::accounts::Account;
 use woolly_core::auth::Scope;
+use woolly_core::featured::Endorsement;
 
 use crate::auth::{Auth, optional_viewer, path_id};
 use crate::entities::{FeaturedTagEntity, HashtagEntity, RelationshipEntity};
@@ -144,10 +145,10 @@ async fn set_endorsed(
     woolly: &Woolly,
     auth: &Auth,
     id: &str,
-    endorse: bool,
+    endorsement: Endorsement,
 ) -> Result<Json<RelationshipEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
-    let relationship = woolly.endorse(account, path_id(id)?, endorse).await?;
+    let relationship = woolly.endorse(account, path_id(id)?, endorsement).await?;
     Ok(Json(RelationshipEntity::new(&relationship)))
 }
 
@@ -156,7 +157,7 @@ async fn endorse(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<RelationshipEntity>, HttpError> {
-    set_endorsed(&woolly, &auth, &id, true).await
+    set_endorsed(&woolly, &auth, &id, Endorsement::Endorse).await
 }
 
 async fn unendorse(
@@ -164,7 +165,7 @@ async fn unendorse(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<RelationshipEntity>, HttpError> {
-    set_endorsed(&woolly, &auth, &id, false).await
+    set_endorsed(&woolly, &auth, &id, Endorsement::Unendorse).await
 }
 
 async fn own_endorsements(

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
-use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::Deserializer;
 use serde_json::{Value, json};
 use woolly_core::Woolly;
 use woolly_core::auth::Scope;
@@ -77,7 +77,7 @@ struct FilterParams {
     filter_action: Option<String>,
     #[serde(default, deserialize_with = "expires_in")]
     expires_in: Option<Option<i64>>,
-    #[serde(default, deserialize_with = "keyword_entries")]
+    #[serde(default, deserialize_with = "lenient::nested_attributes")]
     keywords_attributes: Vec<KeywordParams>,
 }
 
@@ -113,48 +113,6 @@ impl KeywordParams {
             destroy: self.destroy.unwrap_or(false),
         })
     }
-}
-
-/// Rails' nested attributes: an array of entries, or an object of them keyed by position
-/// (`keywords_attributes[0][keyword]`), taken in the order of their keys.
-fn keyword_entries<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Vec<KeywordParams>, D::Error> {
-    struct Entries;
-
-    impl<'de> Visitor<'de> for Entries {
-        type Value = Vec<KeywordParams>;
-
-        fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
-            formatter.write_str("a list of keywords, or an object of them by position")
-        }
-
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            let mut entries = Vec::new();
-            while let Some(entry) = seq.next_element()? {
-                entries.push(entry);
-            }
-            Ok(entries)
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut entries: Vec<(String, KeywordParams)> = Vec::new();
-            while let Some(entry) = map.next_entry()? {
-                entries.push(entry);
-            }
-            entries.sort_by(|(left, _), (right, _)| {
-                let number = |key: &str| key.parse::<u64>().unwrap_or(u64::MAX);
-                number(left).cmp(&number(right)).then(left.cmp(right))
-            });
-            Ok(entries.into_iter().map(|(_, entry)| entry).collect())
-        }
-
-        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-            Ok(Vec::new())
-        }
-    }
-
-    deserializer.deserialize_any(Entries)
 }
 
 impl FilterParams {

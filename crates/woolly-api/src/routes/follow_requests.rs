@@ -6,6 +6,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use woolly_core::Woolly;
 use woolly_core::auth::Scope;
+use woolly_core::relations::FollowRequestAnswer;
 
 use crate::auth::{Auth, path_id};
 use crate::entities::{AccountEntity, RelationshipEntity};
@@ -39,13 +40,13 @@ async fn answer(
     woolly: &Woolly,
     auth: &Auth,
     id: &str,
-    authorize: bool,
+    answer: FollowRequestAnswer,
 ) -> Result<Json<RelationshipEntity>, HttpError> {
     let (account, _) = auth
         .require(&[Scope::FOLLOW, Scope::WRITE_FOLLOWS])?
         .user()?;
     let relationship = woolly
-        .answer_follow_request(account, path_id(id)?, authorize)
+        .answer_follow_request(account, path_id(id)?, answer)
         .await?;
     Ok(Json(RelationshipEntity::new(&relationship)))
 }
@@ -55,7 +56,7 @@ async fn authorize(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<RelationshipEntity>, HttpError> {
-    answer(&woolly, &auth, &id, true).await
+    answer(&woolly, &auth, &id, FollowRequestAnswer::Authorize).await
 }
 
 async fn reject(
@@ -63,5 +64,5 @@ async fn reject(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<RelationshipEntity>, HttpError> {
-    answer(&woolly, &auth, &id, false).await
+    answer(&woolly, &auth, &id, FollowRequestAnswer::Reject).await
 }

@@ -6,11 +6,13 @@ use axum::extract::State;
 use axum::http::header;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::{Value, json};
 use woolly_core::Woolly;
-use woolly_core::instance::{InstanceStats, SiteText};
+use woolly_core::instance::InstanceStats;
 
-use crate::entities::{AccountEntity, CustomEmojiEntity, InstanceV1, InstanceV2, date, iso8601};
+use crate::entities::{
+    AccountEntity, ActivityEntity, CustomEmojiEntity, DatedTextEntity, InstanceV1, InstanceV2,
+    RuleEntity, TermsOfServiceEntity,
+};
 use woolly_http::error::HttpError;
 
 pub(super) fn router() -> Router<Woolly> {
@@ -36,52 +38,36 @@ async fn custom_emojis(
     Ok(Json(emojis.iter().map(CustomEmojiEntity::new).collect()))
 }
 
-/// `ExtendedDescription` and `PrivacyPolicy`: `{updated_at, content}`.
-fn dated_text(text: &SiteText) -> Json<Value> {
-    Json(json!({ "updated_at": iso8601(text.updated_at), "content": text.html }))
+async fn extended_description(
+    State(woolly): State<Woolly>,
+) -> Result<Json<DatedTextEntity>, HttpError> {
+    Ok(Json(DatedTextEntity::new(
+        &woolly.extended_description().await?,
+    )))
 }
 
-async fn extended_description(State(woolly): State<Woolly>) -> Result<Json<Value>, HttpError> {
-    Ok(dated_text(&woolly.extended_description().await?))
+async fn privacy_policy(State(woolly): State<Woolly>) -> Result<Json<DatedTextEntity>, HttpError> {
+    Ok(Json(DatedTextEntity::new(&woolly.privacy_policy().await?)))
 }
 
-async fn privacy_policy(State(woolly): State<Woolly>) -> Result<Json<Value>, HttpError> {
-    Ok(dated_text(&woolly.privacy_policy().await?))
-}
-
-/// `TermsOfService` (Mastodon 4.4); 404 when the operator published none, as Mastodon answers.
-async fn terms_of_service(State(woolly): State<Woolly>) -> Result<Json<Value>, HttpError> {
+/// 404 when the operator published no terms, as Mastodon answers.
+async fn terms_of_service(
+    State(woolly): State<Woolly>,
+) -> Result<Json<TermsOfServiceEntity>, HttpError> {
     let terms = woolly
         .terms_of_service()
         .await?
         .ok_or(HttpError::not_found())?;
-    Ok(Json(json!({
-        "effective_date": date(terms.updated_at),
-        "effective": true,
-        "content": terms.html,
-        "succeeded_by": null,
-    })))
+    Ok(Json(TermsOfServiceEntity::new(&terms)))
 }
 
-/// Weekly activity, this week first; every figure a string, weeks in Unix seconds.
-async fn activity(State(woolly): State<Woolly>) -> Result<Json<Vec<Value>>, HttpError> {
+/// Weekly activity, this week first.
+async fn activity(State(woolly): State<Woolly>) -> Result<Json<Vec<ActivityEntity>>, HttpError> {
     let weeks = woolly.weekly_activity().await?;
-    Ok(Json(
-        weeks
-            .iter()
-            .map(|week| {
-                json!({
-                    "week": (week.week_start / 1000).to_string(),
-                    "statuses": week.statuses.to_string(),
-                    "logins": week.logins.to_string(),
-                    "registrations": week.registrations.to_string(),
-                })
-            })
-            .collect(),
-    ))
+    Ok(Json(weeks.iter().map(ActivityEntity::new).collect()))
 }
 
-async fn rules(State(woolly): State<Woolly>) -> Json<Vec<Value>> {
+async fn rules(State(woolly): State<Woolly>) -> Json<Vec<RuleEntity>> {
     Json(crate::entities::instance_rules(woolly.config()))
 }
 

@@ -7,36 +7,17 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use woolly_core::Woolly;
 use woolly_core::auth::Scope;
-use woolly_core::profile::Marker;
 
 use crate::auth::Auth;
-use crate::entities::iso8601;
+use crate::entities::{MarkerEntity, markers};
 use woolly_http::error::HttpError;
 use woolly_http::extract::{ApiParams, ApiQuery};
 use woolly_http::lenient;
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new().route("/api/v1/markers", get(show).post(update))
-}
-
-fn render(markers: &[Marker]) -> Value {
-    let map: serde_json::Map<String, Value> = markers
-        .iter()
-        .map(|marker| {
-            (
-                marker.timeline.clone(),
-                json!({
-                    "last_read_id": marker.last_read_id.to_string(),
-                    "version": marker.version,
-                    "updated_at": iso8601(marker.updated_at),
-                }),
-            )
-        })
-        .collect();
-    Value::Object(map)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -49,9 +30,9 @@ async fn show(
     State(woolly): State<Woolly>,
     auth: Auth,
     ApiQuery(params): ApiQuery<ShowParams>,
-) -> Result<Json<Value>, HttpError> {
+) -> Result<Json<BTreeMap<String, MarkerEntity>>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_STATUSES])?.user()?;
-    Ok(Json(render(
+    Ok(Json(markers(
         &woolly.markers(account.id, &params.timeline).await?,
     )))
 }
@@ -66,7 +47,7 @@ async fn update(
     State(woolly): State<Woolly>,
     auth: Auth,
     ApiParams(params): ApiParams<BTreeMap<String, Position>>,
-) -> Result<Json<Value>, HttpError> {
+) -> Result<Json<BTreeMap<String, MarkerEntity>>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_STATUSES])?.user()?;
     let mut positions = Vec::new();
     for (timeline, position) in params {
@@ -79,7 +60,7 @@ async fn update(
             })?;
         positions.push((timeline, id));
     }
-    Ok(Json(render(
+    Ok(Json(markers(
         &woolly.set_markers(account.id, &positions).await?,
     )))
 }

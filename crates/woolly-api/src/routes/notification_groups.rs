@@ -5,8 +5,6 @@
 //! Groups are formed over the page of notifications asked for, so a group that straddles two
 //! pages appears on both (Mastodon does the same at page boundaries).
 
-use std::collections::BTreeMap;
-
 use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::IntoResponse as _;
@@ -19,7 +17,7 @@ use woolly_core::auth::Scope;
 use woolly_core::notifications::{GROUPED_KINDS, NotificationGroup, group_notifications};
 
 use crate::auth::Auth;
-use crate::entities::{AccountEntity, StatusEntity, iso8601};
+use crate::entities::{AccountEntity, GroupedNotificationsResultsEntity, UnreadCountEntity};
 use woolly_http::error::HttpError;
 use woolly_http::extract::ApiQuery;
 use woolly_http::lenient;
@@ -45,51 +43,6 @@ struct ListParams {
     #[serde(default, deserialize_with = "lenient::list")]
     grouped_types: Vec<String>,
     expand_accounts: Option<String>,
-}
-
-/// The body of a grouped answer: the groups, and each account and status they mention once.
-fn render(woolly: &Woolly, viewer: i64, groups: &[NotificationGroup]) -> Value {
-    let config = woolly.config();
-    let mut accounts = BTreeMap::new();
-    let mut statuses = BTreeMap::new();
-    let rendered: Vec<Value> = groups
-        .iter()
-        .map(|group| {
-            let newest = &group.notifications[0];
-            let oldest = &group.notifications[group.notifications.len() - 1];
-            let mut sample = Vec::new();
-            for notification in &group.notifications {
-                let id = notification.account.id.to_string();
-                if !sample.contains(&id) && sample.len() < 8 {
-                    sample.push(id.clone());
-                }
-                accounts
-                    .entry(id)
-                    .or_insert_with(|| AccountEntity::new(&notification.account, None, config));
-            }
-            if let Some(status) = &newest.status {
-                statuses
-                    .entry(status.status.id.to_string())
-                    .or_insert_with(|| StatusEntity::new(status, Some(viewer), config));
-            }
-            json!({
-                "group_key": group.key,
-                "notifications_count": group.notifications.len(),
-                "type": group.kind,
-                "most_recent_notification_id": newest.id.to_string(),
-                "page_min_id": oldest.id.to_string(),
-                "page_max_id": newest.id.to_string(),
-                "latest_page_notification_at": iso8601(newest.created_at),
-                "sample_account_ids": sample,
-                "status_id": newest.status.as_ref().map(|status| status.status.id.to_string()),
-            })
-        })
-        .collect();
-    json!({
-        "accounts": accounts.into_values().collect::<Vec<_>>(),
-        "statuses": statuses.into_values().collect::<Vec<_>>(),
-        "notification_groups": rendered,
-    })
 }
 
 fn grouped_kinds(requested: &[String]) -> Vec<String> {
@@ -124,9 +77,9 @@ async fn list(
         .notifications(account.id, &params.types, &params.exclude_types, page)
         .await?;
     let groups = group_notifications(views, &grouped_kinds(&params.grouped_types));
-    let body = render(&woolly, account.id, &groups);
+    let body = GroupedNotificationsResultsEntity::new(&groups, account.id, woolly.config());
     // The body is one object, not a list; the Link header is a list's all the same.
-    let link = Paged::<Value>::new(Vec::new(), cursors, woolly.config(), &uri).link;
+    let link = Paged::<()>::new(Vec::new(), cursors, woolly.config(), &uri).link;
     let mut response = Json(body).into_response();
     if let Some(link) = link {
         response
@@ -155,10 +108,14 @@ async fn show(
     State(woolly): State<Woolly>,
     auth: Auth,
     Path(key): Path<String>,
-) -> Result<Json<Value>, HttpError> {
+) -> Result<Json<GroupedNotificationsResultsEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_NOTIFICATIONS])?.user()?;
     let found = group(&woolly, account.id, &key).await?;
-    Ok(Json(render(&woolly, account.id, &[found])))
+    Ok(Json(GroupedNotificationsResultsEntity::new(
+        &[found],
+        account.id,
+        woolly.config(),
+    )))
 }
 
 async fn accounts(
@@ -202,7 +159,7 @@ async fn unread_count(
     State(woolly): State<Woolly>,
     auth: Auth,
     ApiQuery(params): ApiQuery<UnreadParams>,
-) -> Result<Json<Value>, HttpError> {
+) -> Result<Json<UnreadCountEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_NOTIFICATIONS])?.user()?;
     let limit = params
         .limit
@@ -211,5 +168,5 @@ async fn unread_count(
         .unwrap_or(100)
         .clamp(1, 1000);
     let count = woolly.unread_notification_count(account.id, limit).await?;
-    Ok(Json(json!({ "count": count })))
+    Ok(Json(UnreadCountEntity { count }))
 }

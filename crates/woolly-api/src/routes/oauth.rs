@@ -13,9 +13,10 @@ use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 use serde_json::json;
 use woolly_core::oauth::{AuthorizationRequest, OAuthError, OOB_REDIRECT_URI};
+use woolly_core::urls::percent_encode;
 use woolly_core::{CoreError, Woolly};
 
-use woolly_core::urls::percent_encode;
+use crate::entities::TokenEntity;
 use woolly_http::error::HttpError;
 use woolly_http::extract::{ApiParams, ApiQuery};
 
@@ -366,13 +367,11 @@ async fn token(
         Some(_) => return Err(CoreError::OAuth(OAuthError::UnsupportedGrantType).into()),
         None => return Err(missing("grant_type")),
     };
-    let body = json!({
-        "access_token": issued.access_token,
-        "token_type": "Bearer",
-        "scope": issued.scopes.to_string(),
-        "created_at": issued.created_at,
-    });
-    Ok(([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response())
+    Ok((
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(TokenEntity::new(&issued)),
+    )
+        .into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -5,13 +5,12 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use woolly_core::Woolly;
 use woolly_core::auth::Scope;
 use woolly_core::search::{SearchKind, SearchQuery};
 
 use crate::auth::{Auth, optional_viewer};
-use crate::entities::{AccountEntity, HashtagEntity, StatusEntity};
+use crate::entities::{AccountEntity, SearchEntity};
 use woolly_http::error::HttpError;
 use woolly_http::extract::ApiQuery;
 use woolly_http::lenient;
@@ -99,7 +98,7 @@ async fn search(
     State(woolly): State<Woolly>,
     auth: Option<Auth>,
     ApiQuery(params): ApiQuery<SearchParams>,
-) -> Result<Json<Value>, HttpError> {
+) -> Result<Json<SearchEntity>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_SEARCH])?;
     let kind = match params.kind.as_deref() {
         None | Some("") => None,
@@ -125,12 +124,7 @@ async fn search(
         resolve: viewer.is_some() && params.resolve.unwrap_or(false),
     };
     let results = woolly.search(viewer, &query).await?;
-    let config = woolly.config();
-    Ok(Json(json!({
-        "accounts": results.accounts.iter().map(|account| AccountEntity::new(account, None, config)).collect::<Vec<_>>(),
-        "statuses": results.statuses.iter().map(|view| StatusEntity::new(view, viewer, config)).collect::<Vec<_>>(),
-        "hashtags": results.hashtags.iter().map(|tag| HashtagEntity::of_usage(tag, config)).collect::<Vec<_>>(),
-    })))
+    Ok(Json(SearchEntity::new(&results, viewer, woolly.config())))
 }
 
 async fn account_search(

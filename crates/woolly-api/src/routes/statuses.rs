@@ -8,12 +8,13 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::Value;
-use woolly_core::StatusRelation;
 use woolly_core::Woolly;
 use woolly_core::auth::Scope;
+use woolly_core::media::parse_focus;
 use woolly_core::scheduled::ScheduledParams;
 use woolly_core::statuses::NewPost;
 use woolly_core::visibility::Visibility;
+use woolly_core::{MediaAttributes, StatusInteraction, StatusRelation};
 
 use crate::auth::{Auth, optional_viewer, path_id};
 use crate::entities::{
@@ -294,7 +295,7 @@ async fn actors(
     woolly: &Woolly,
     auth: &Option<Auth>,
     id: &str,
-    reblogs: bool,
+    interaction: StatusInteraction,
     params: &PageParams,
     uri: &Uri,
 ) -> Result<Paged<AccountEntity>, HttpError> {
@@ -303,7 +304,7 @@ async fn actors(
         .status_actors(
             viewer,
             path_id(id)?,
-            reblogs,
+            interaction,
             params.page(PageSize::ACCOUNTS)?,
         )
         .await?;
@@ -335,7 +336,15 @@ async fn favourited_by(
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
 ) -> Result<Paged<AccountEntity>, HttpError> {
-    actors(&woolly, &auth, &id, false, &params, &uri).await
+    actors(
+        &woolly,
+        &auth,
+        &id,
+        StatusInteraction::Favourite,
+        &params,
+        &uri,
+    )
+    .await
 }
 
 async fn reblogged_by(
@@ -345,7 +354,15 @@ async fn reblogged_by(
     ApiQuery(params): ApiQuery<PageParams>,
     uri: Uri,
 ) -> Result<Paged<AccountEntity>, HttpError> {
-    actors(&woolly, &auth, &id, true, &params, &uri).await
+    actors(
+        &woolly,
+        &auth,
+        &id,
+        StatusInteraction::Reblog,
+        &params,
+        &uri,
+    )
+    .await
 }
 
 async fn pin(
@@ -377,7 +394,28 @@ struct EditParams {
     language: Option<String>,
     #[serde(default, deserialize_with = "lenient::list")]
     media_ids: Vec<String>,
+    #[serde(default, deserialize_with = "lenient::nested_attributes")]
+    media_attributes: Vec<MediaAttributesParams>,
     poll: Option<Value>,
+}
+
+/// `media_attributes[]` of an edit: a new description or focus for one of the status's media.
+#[derive(Debug, Default, Deserialize)]
+struct MediaAttributesParams {
+    #[serde(default, deserialize_with = "lenient::id")]
+    id: Option<String>,
+    description: Option<String>,
+    focus: Option<String>,
+}
+
+impl MediaAttributesParams {
+    fn parse(self) -> Result<MediaAttributes, HttpError> {
+        Ok(MediaAttributes {
+            id: parse_media_id(self.id.as_deref().unwrap_or_default())?,
+            description: self.description,
+            focus: self.focus.as_deref().map(parse_focus).transpose()?,
+        })
+    }
 }
 
 async fn edit(
@@ -399,6 +437,11 @@ async fn edit(
         sensitive: params.sensitive.unwrap_or(false),
         language: params.language,
         media_ids,
+        media_attributes: params
+            .media_attributes
+            .into_iter()
+            .map(MediaAttributesParams::parse)
+            .collect::<Result<_, _>>()?,
     };
     let view = woolly.edit_status(account, path_id(&id)?, edit).await?;
     Ok(Json(entity(&woolly, &view, Some(account.id))))
@@ -435,8 +478,10 @@ async fn source(
 
 /// Upload ids as sent (strings); one that is not a number names no upload.
 fn parse_media_ids(ids: &[String]) -> Result<Vec<i64>, HttpError> {
-    ids.iter()
-        .map(|id| id.parse::<i64>())
-        .collect::<Result<Vec<_>, _>>()
+    ids.iter().map(|id| parse_media_id(id)).collect()
+}
+
+fn parse_media_id(id: &str) -> Result<i64, HttpError> {
+    id.parse()
         .map_err(|_| HttpError::unprocessable("Validation failed: Media attachments are invalid"))
 }

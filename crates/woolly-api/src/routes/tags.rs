@@ -6,12 +6,11 @@ use axum::http::Uri;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use woolly_core::Woolly;
 use woolly_core::auth::Scope;
 
 use crate::auth::{Auth, optional_viewer, path_id};
-use crate::entities::{AccountEntity, HashtagEntity, RelationshipEntity};
+use crate::entities::{AccountEntity, FamiliarFollowersEntity, HashtagEntity, RelationshipEntity};
 use woolly_http::error::HttpError;
 use woolly_http::extract::{ApiParams, ApiQuery};
 use woolly_http::lenient;
@@ -121,7 +120,7 @@ async fn familiar_followers(
     State(woolly): State<Woolly>,
     auth: Auth,
     ApiQuery(params): ApiQuery<FamiliarParams>,
-) -> Result<Json<Vec<Value>>, HttpError> {
+) -> Result<Json<Vec<FamiliarFollowersEntity>>, HttpError> {
     let (account, _) = auth
         .require(&[Scope::FOLLOW, Scope::READ_FOLLOWS])?
         .user()?;
@@ -135,11 +134,12 @@ async fn familiar_followers(
     Ok(Json(
         found
             .iter()
-            .map(|(target, accounts)| {
-                json!({
-                    "id": target.to_string(),
-                    "accounts": accounts.iter().map(|account| AccountEntity::new(account, None, woolly.config())).collect::<Vec<_>>(),
-                })
+            .map(|(target, accounts)| FamiliarFollowersEntity {
+                id: target.to_string(),
+                accounts: accounts
+                    .iter()
+                    .map(|account| AccountEntity::new(account, None, woolly.config()))
+                    .collect(),
             })
             .collect(),
     ))

@@ -99,27 +99,27 @@ pub fn local_actor(woolly: &Woolly, actor: &LocalActor) -> Actor {
 /// (`InstanceActorsController#restrict_fields_to`) and an empty `featured`: it exists to sign
 /// requests and reports, not to be followed.
 pub fn instance_actor(woolly: &Woolly) -> Actor {
-    let id = woolly.instance_actor_uri();
+    let urls = ActorUrls::of_instance(woolly);
     Actor {
         kind: ActorType::Application,
         preferred_username: Some(INSTANCE_ACTOR_USERNAME.to_owned()),
-        inbox: Some(format!("{id}/inbox")),
-        outbox: Some(format!("{id}/outbox")),
+        inbox: Some(urls.inbox),
+        outbox: Some(urls.outbox),
         // Empty, but named: GoToSocial fetches every actor's pinned posts and logs an error
         // when an actor has none to fetch.
-        featured: Some(format!("{id}/collections/featured")),
+        featured: Some(urls.featured),
         endpoints: Some(Endpoints {
             shared_inbox: Some(shared_inbox(woolly)),
         }),
         public_key: Some(PublicKey {
-            id: format!("{id}#main-key"),
-            owner: Some(id.clone()),
+            id: urls.key_id,
+            owner: Some(urls.id.clone()),
             public_key_pem: woolly.instance_actor_key().public_key_pem.clone(),
         }),
         // Mastodon points at its "about" page; Woolly's home page is its nearest equivalent.
-        url: vec![LinkRef::Url(woolly.config().urls().home_page())],
+        url: vec![LinkRef::Url(urls.url)],
         manually_approves_followers: Some(true),
-        id,
+        id: urls.id,
         ..Actor::default()
     }
 }

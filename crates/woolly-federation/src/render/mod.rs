@@ -42,7 +42,21 @@ pub struct ActorUrls {
 
 impl ActorUrls {
     pub fn of(woolly: &Woolly, username: &str) -> ActorUrls {
-        let id = woolly.local_actor_uri(username);
+        ActorUrls::at(
+            woolly.local_actor_uri(username),
+            woolly.config().urls().profile(username),
+        )
+    }
+
+    /// The instance actor's (`/actor`), whose page is the home page.
+    pub fn of_instance(woolly: &Woolly) -> ActorUrls {
+        ActorUrls::at(
+            woolly.instance_actor_uri(),
+            woolly.config().urls().home_page(),
+        )
+    }
+
+    fn at(id: String, url: String) -> ActorUrls {
         ActorUrls {
             key_id: format!("{id}#main-key"),
             inbox: format!("{id}/inbox"),
@@ -51,7 +65,7 @@ impl ActorUrls {
             following: format!("{id}/following"),
             featured: format!("{id}/collections/featured"),
             featured_tags: format!("{id}/collections/tags"),
-            url: woolly.config().urls().profile(username),
+            url,
             id,
         }
     }

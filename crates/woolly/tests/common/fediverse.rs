@@ -35,7 +35,7 @@ impl Node {
     }
 
     pub async fn user(&self, name: &str) -> User {
-        let (token, id) = account(&self.instance, &self.server, name).await;
+        let (token, id) = account(&self.server, name).await;
         User {
             base: self.server.base_url.clone(),
             token,

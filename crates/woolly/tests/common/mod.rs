@@ -85,6 +85,8 @@ impl TestInstance {
             insecure_http: true,
             allow_private_addresses: true,
             job_retry_base_ms: 100,
+            // A test waits for retries in seconds, not in the hours a real server waits.
+            job_retry_max_ms: 2_000,
             job_lease_seconds: 3,
             ..Settings::default()
         }
@@ -319,6 +321,7 @@ impl TestInstance {
                 "json",
             ])
             .args(["--job-lease-seconds", "3", "--job-retry-base-ms", "100"])
+            .args(["--job-retry-max-ms", "2000"])
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -407,20 +410,43 @@ impl Drop for TestInstance {
 }
 
 /// Creates a local account with a `read write follow` token on a running server; returns the
-/// token and the account's id, as the rig's standard user.
-pub async fn account(instance: &TestInstance, server: &TestServer, name: &str) -> (String, String) {
-    let token = instance.account_with_token(name, "read write follow");
-    let me: serde_json::Value = http()
-        .get(server.url("/api/v1/accounts/verify_credentials"))
-        .bearer_auth(&token)
-        .send()
+/// token and the account's id, as the rig's standard user. Made through core in this process,
+/// as `woolly admin account create` and `woolly admin token` would make them, without their
+/// two child processes.
+pub async fn account(server: &TestServer, name: &str) -> (String, String) {
+    use woolly_core::accounts::{Email, NewAccount, Role, Username};
+    let created = server
+        .woolly
+        .create_local_account(NewAccount {
+            username: Username::parse(name).expect("a username"),
+            email: Email::parse(&format!("{name}@example.org")).expect("an e-mail address"),
+            password: Some("a long enough password".to_owned()),
+            role: Role::parse("user").expect("a role"),
+        })
         .await
-        .expect("verify_credentials")
-        .json()
+        .expect("create an account");
+    let token = server
+        .woolly
+        .issue_token(
+            name,
+            woolly_core::auth::Scopes::parse("read write follow").expect("scopes"),
+        )
         .await
-        .expect("an account");
-    let id = me["id"].as_str().expect("an id").to_owned();
-    (token, id)
+        .expect("issue a token");
+    (token, created.account_id.to_string())
+}
+
+/// A local user of a test server: a `read write follow` token and the account's id.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub token: String,
+    pub id: String,
+}
+
+/// Creates a local user (see [`account`]).
+pub async fn user(server: &TestServer, name: &str) -> TestUser {
+    let (token, id) = account(server, name).await;
+    TestUser { token, id }
 }
 
 /// Stores an account of another server, as the federation inbox will once it exists (until
@@ -472,6 +498,18 @@ pub async fn remote_status(
     visibility: woolly_core::visibility::Visibility,
     in_reply_to: Option<&str>,
 ) -> String {
+    remote_status_with(server, author, text, visibility, in_reply_to, |_| {}).await
+}
+
+/// Like [`remote_status`], with the status changed by `customize` before it is stored.
+pub async fn remote_status_with(
+    server: &TestServer,
+    author: &woolly_core::accounts::Account,
+    text: &str,
+    visibility: woolly_core::visibility::Visibility,
+    in_reply_to: Option<&str>,
+    customize: impl FnOnce(&mut woolly_core::remote::RemoteStatus),
+) -> String {
     let (mentions, tags) = woolly_core::text::scan(text);
     let mut mentioned_account_ids = Vec::new();
     for name in mentions.iter().filter(|name| !name.contains('@')) {
@@ -480,32 +518,31 @@ pub async fn remote_status(
     }
     let number = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let domain = author.domain.clone().expect("a remote author");
+    let mut status = woolly_core::remote::RemoteStatus {
+        uri: format!(
+            "https://{domain}/users/{}/statuses/{number}",
+            author.username
+        ),
+        url: None,
+        text: text.to_owned(),
+        content_html: None,
+        poll: None,
+        media: Vec::new(),
+        emojis: Vec::new(),
+        spoiler_text: String::new(),
+        sensitive: false,
+        visibility,
+        language: None,
+        in_reply_to_id: in_reply_to.map(|id| id.parse().expect("a status id")),
+        mentioned_account_ids,
+        tags,
+        created_at: woolly_core::now_millis(),
+        edited_at: None,
+    };
+    customize(&mut status);
     let id = server
         .woolly
-        .store_remote_status(
-            author,
-            woolly_core::remote::RemoteStatus {
-                uri: format!(
-                    "https://{domain}/users/{}/statuses/{number}",
-                    author.username
-                ),
-                url: None,
-                text: text.to_owned(),
-                content_html: None,
-                poll: None,
-                media: Vec::new(),
-                emojis: Vec::new(),
-                spoiler_text: String::new(),
-                sensitive: false,
-                visibility,
-                language: None,
-                in_reply_to_id: in_reply_to.map(|id| id.parse().expect("a status id")),
-                mentioned_account_ids,
-                tags,
-                created_at: woolly_core::now_millis(),
-                edited_at: None,
-            },
-        )
+        .store_remote_status(author, status)
         .await
         .expect("store a remote status");
     id.to_string()
@@ -524,6 +561,45 @@ pub struct TestServer {
 impl TestServer {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
+    }
+
+    /// The one way tests call the client API: `method` on `path`, as the holder of `token` (or
+    /// anonymously), with `body` as JSON unless it is null or the method a GET. Returns the status and the JSON
+    /// answer (null when the answer is not JSON).
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: serde_json::Value,
+    ) -> (reqwest::StatusCode, serde_json::Value) {
+        let (status, answer, _) = self.call_with_link(method, path, token, body).await;
+        (status, answer)
+    }
+
+    /// Like [`TestServer::call`], with the answer's `Link` header.
+    pub async fn call_with_link(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: serde_json::Value,
+    ) -> (reqwest::StatusCode, serde_json::Value, Option<String>) {
+        let mut request = http().request(method.clone(), self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if !body.is_null() && method != reqwest::Method::GET {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("a response");
+        let link = response
+            .headers()
+            .get("link")
+            .map(|value| value.to_str().expect("a text header").to_owned());
+        let status = response.status();
+        let answer = response.json().await.unwrap_or(serde_json::Value::Null);
+        (status, answer, link)
     }
 
     /// The Prometheus text of the metrics listener (which the settings must have asked for).
@@ -708,4 +784,26 @@ pub fn http() -> reqwest::Client {
 pub fn job(instance: &TestInstance, id: &str) -> serde_json::Value {
     let printed = instance.cli_ok(&["admin", "jobs", "show", id]);
     serde_json::from_str(printed.trim()).expect("job JSON")
+}
+
+/// Uploads a small PNG as `token`'s user; returns the upload's id.
+pub async fn upload_png(server: &TestServer, token: &str) -> String {
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_fn(8, 8, |x, y| image::Rgb([x as u8 * 30, y as u8 * 30, 90]))
+        .write_to(&mut png, image::ImageFormat::Png)
+        .expect("encode a PNG");
+    let part = reqwest::multipart::Part::bytes(png.into_inner())
+        .file_name("square.png")
+        .mime_str("image/png")
+        .expect("a content type");
+    let response = http()
+        .post(server.url("/api/v2/media"))
+        .bearer_auth(token)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .expect("POST /api/v2/media");
+    assert_eq!(response.status(), reqwest::StatusCode::OK, "upload");
+    let media: serde_json::Value = response.json().await.expect("a media attachment");
+    media["id"].as_str().expect("an id").to_owned()
 }

@@ -144,6 +144,16 @@ fn decode(bytes: &[u8], limits: &ImageLimits) -> Result<(DynamicImage, ImageForm
     Ok((image, format))
 }
 
+/// The image scaled down to fit in `size` × `size`; a smaller one is never enlarged (Mastodon's
+/// `640x640>`).
+fn shrunk_to_fit(image: &DynamicImage, size: u32) -> DynamicImage {
+    if image.width() <= size && image.height() <= size {
+        image.clone()
+    } else {
+        image.thumbnail(size, size)
+    }
+}
+
 /// Re-encodes a decoded image and makes its preview and blurhash.
 fn finish(image: DynamicImage, format: ImageFormat) -> Result<ProcessedImage, MediaError> {
     let (original, extension, content_type) = if format == ImageFormat::Jpeg {
@@ -152,9 +162,9 @@ fn finish(image: DynamicImage, format: ImageFormat) -> Result<ProcessedImage, Me
         // PNG keeps transparency; GIF and WebP are stored as their first frame.
         (encode_png(&image)?, "png", "image/png")
     };
-    let preview_image = image.thumbnail(PREVIEW_SIZE, PREVIEW_SIZE);
+    let preview_image = shrunk_to_fit(&image, PREVIEW_SIZE);
     let preview = encode_jpeg(&preview_image, PREVIEW_QUALITY)?;
-    let tiny = image.thumbnail(32, 32).to_rgba8();
+    let tiny = shrunk_to_fit(&image, 32).to_rgba8();
     let blurhash =
         blurhash::encode(4, 3, tiny.width(), tiny.height(), tiny.as_raw()).map_err(invalid)?;
     Ok(ProcessedImage {
@@ -325,6 +335,15 @@ mod tests {
         assert_eq!(
             (preview.width(), preview.height()),
             (processed.preview_width, processed.preview_height)
+        );
+    }
+
+    #[test]
+    fn small_images_keep_their_size_in_the_preview() {
+        let processed = process_image(&jpeg(30, 60), &ImageLimits::default()).unwrap();
+        assert_eq!(
+            (processed.preview_width, processed.preview_height),
+            (30, 60)
         );
     }
 

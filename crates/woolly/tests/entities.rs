@@ -78,7 +78,10 @@ fn differences(
     }
 }
 
+/// Also keeps a snapshot of the entity (`tests/snapshots/entities__NAME.snap`), so that any
+/// change of what Woolly serves shows in review.
 fn assert_shaped_like(name: &str, actual: &Value, nullable: &[&str]) {
+    insta::assert_json_snapshot!(name, common::snapshot::normalized(actual, &[]));
     let mut found = Vec::new();
     differences(&fixture(name), actual, "", nullable, &mut found);
     assert!(

@@ -1,14 +1,16 @@
 //! A fake GoToSocial peer: a small HTTP server on its own `127.0.0.1:PORT` that serves
 //! GoToSocial's own documents (`tests/fixtures/gotosocial/`) for its account `1happyturtle`,
 //! and delivers activities to Woolly signed the way GoToSocial signs them (key id
-//! `…/users/1happyturtle/main-key`). Tests read what Woolly made of them through the client API.
+//! `…/users/1happyturtle/main-key`). Tests read what Woolly made of them through the client API,
+//! and what Woolly delivered to the peer (every POST it receives is kept, [`GtsPeer::received`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use axum::Router;
-use axum::http::{StatusCode, Uri, header};
+use axum::body::Bytes;
+use axum::http::{Method, StatusCode, Uri, header};
 use axum::response::IntoResponse;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -29,6 +31,7 @@ pub struct GtsPeer {
     public_key_pem: String,
     private_key_pem: String,
     routes: Routes,
+    received: Arc<Mutex<Vec<Value>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -63,10 +66,19 @@ impl GtsPeer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let domain = listener.local_addr().unwrap().to_string();
         let routes: Routes = Arc::default();
+        let received: Arc<Mutex<Vec<Value>>> = Arc::default();
         let served = Arc::clone(&routes);
-        let app = Router::new().fallback(move |uri: Uri| {
+        let inbox = Arc::clone(&received);
+        let app = Router::new().fallback(move |method: Method, uri: Uri, body: Bytes| {
             let served = Arc::clone(&served);
+            let inbox = Arc::clone(&inbox);
             async move {
+                if method == Method::POST {
+                    if let Ok(activity) = serde_json::from_slice(&body) {
+                        inbox.lock().unwrap().push(activity);
+                    }
+                    return StatusCode::ACCEPTED.into_response();
+                }
                 let found = served.lock().unwrap().get(uri.path()).cloned();
                 match found {
                     Some((status, body)) => {
@@ -86,6 +98,7 @@ impl GtsPeer {
             public_key_pem,
             private_key_pem,
             routes,
+            received,
             task,
         };
         peer.serve("/.well-known/webfinger", "webfinger.json");
@@ -99,6 +112,11 @@ impl GtsPeer {
             "{\"error\":\"Forbidden\"}",
         );
         peer
+    }
+
+    /// Every activity delivered to the peer so far, in the order they arrived.
+    pub fn received(&self) -> Vec<Value> {
+        self.received.lock().unwrap().clone()
     }
 
     /// The account's actor id.

@@ -6,6 +6,7 @@
 
 pub mod fediverse;
 pub mod gotosocial;
+pub mod snapshot;
 
 use std::future::Future;
 use std::io::{BufRead, BufReader};

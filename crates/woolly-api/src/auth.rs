@@ -79,7 +79,7 @@ impl FromRequestParts<Woolly> for Auth {
 
     async fn from_request_parts(parts: &mut Parts, woolly: &Woolly) -> Result<Self, HttpError> {
         let token = bearer_token(parts).ok_or_else(HttpError::unauthorized)?;
-        Ok(Auth(woolly.authenticate(&token).await?))
+        Ok(Auth(woolly.oauth().authenticate(&token).await?))
     }
 }
 
@@ -93,7 +93,7 @@ impl OptionalFromRequestParts<Woolly> for Auth {
     ) -> Result<Option<Self>, HttpError> {
         match bearer_token(parts) {
             None => Ok(None),
-            Some(token) => Ok(Some(Auth(woolly.authenticate(&token).await?))),
+            Some(token) => Ok(Some(Auth(woolly.oauth().authenticate(&token).await?))),
         }
     }
 }

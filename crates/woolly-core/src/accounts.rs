@@ -5,6 +5,7 @@ use std::fmt;
 pub use woolly_store::ActorLinks;
 use woolly_store::{AccountRow, LocalUserRow, NewLocalAccount, StoreError};
 
+use crate::areas::Accounts;
 use crate::crypto;
 use crate::error::{CoreError, Result};
 use crate::state::Woolly;
@@ -284,8 +285,58 @@ pub struct CreatedAccount {
 }
 
 impl Woolly {
+    /// Accounts by id, keyed by id (unknown ids are left out), in one query.
+    pub(crate) async fn accounts_by_id(
+        &self,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, Account>> {
+        let rows = self.db().accounts_by_ids(ids).await?;
+        Ok(self
+            .accounts_from_rows(rows)
+            .await?
+            .into_iter()
+            .map(|account| (account.id, account))
+            .collect())
+    }
+
+    /// Accounts ready to show: with the custom emojis their profiles use (one query for all,
+    /// none when no profile writes a `:shortcode:`).
+    pub(crate) async fn accounts_from_rows(&self, rows: Vec<AccountRow>) -> Result<Vec<Account>> {
+        let mut accounts: Vec<Account> = rows.into_iter().map(Account::from).collect();
+        let wanted = crate::emojis::wanted_emojis(accounts.iter().flat_map(|account| {
+            let domain = account.domain.as_deref();
+            account
+                .emoji_sources()
+                .into_iter()
+                .map(move |source| (domain, source))
+        }));
+        let emojis = self.emojis_used_in(wanted).await?;
+        if !emojis.is_empty() {
+            for account in &mut accounts {
+                account.emojis = crate::emojis::emojis_in(
+                    account.domain.as_deref(),
+                    &account.emoji_sources(),
+                    &emojis,
+                );
+            }
+        }
+        Ok(accounts)
+    }
+
+    pub(crate) async fn account_from_row(
+        &self,
+        row: Option<AccountRow>,
+    ) -> Result<Option<Account>> {
+        Ok(self
+            .accounts_from_rows(row.into_iter().collect())
+            .await?
+            .pop())
+    }
+}
+
+impl Accounts<'_> {
     /// Creates a local account with an argon2id password hash and an RSA-2048 key pair.
-    pub async fn create_local_account(&self, new: NewAccount) -> Result<CreatedAccount> {
+    pub async fn create_local(&self, new: NewAccount) -> Result<CreatedAccount> {
         let (password, generated_password) = match new.password {
             Some(password) => (password, None),
             None => {
@@ -337,54 +388,6 @@ impl Woolly {
             account_id,
             generated_password,
         })
-    }
-
-    /// Accounts by id, keyed by id (unknown ids are left out), in one query.
-    pub(crate) async fn accounts_by_id(
-        &self,
-        ids: &[i64],
-    ) -> Result<std::collections::HashMap<i64, Account>> {
-        let rows = self.db().accounts_by_ids(ids).await?;
-        Ok(self
-            .accounts_from_rows(rows)
-            .await?
-            .into_iter()
-            .map(|account| (account.id, account))
-            .collect())
-    }
-
-    /// Accounts ready to show: with the custom emojis their profiles use (one query for all,
-    /// none when no profile writes a `:shortcode:`).
-    pub(crate) async fn accounts_from_rows(&self, rows: Vec<AccountRow>) -> Result<Vec<Account>> {
-        let mut accounts: Vec<Account> = rows.into_iter().map(Account::from).collect();
-        let wanted = crate::emojis::wanted_emojis(accounts.iter().flat_map(|account| {
-            let domain = account.domain.as_deref();
-            account
-                .emoji_sources()
-                .into_iter()
-                .map(move |source| (domain, source))
-        }));
-        let emojis = self.emojis_used_in(wanted).await?;
-        if !emojis.is_empty() {
-            for account in &mut accounts {
-                account.emojis = crate::emojis::emojis_in(
-                    account.domain.as_deref(),
-                    &account.emoji_sources(),
-                    &emojis,
-                );
-            }
-        }
-        Ok(accounts)
-    }
-
-    pub(crate) async fn account_from_row(
-        &self,
-        row: Option<AccountRow>,
-    ) -> Result<Option<Account>> {
-        Ok(self
-            .accounts_from_rows(row.into_iter().collect())
-            .await?
-            .pop())
     }
 
     /// An account by id.

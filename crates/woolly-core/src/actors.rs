@@ -11,10 +11,10 @@ use std::collections::HashMap;
 use woolly_store::Db;
 
 use crate::accounts::Account;
+use crate::areas::Federation;
 use crate::crypto;
 use crate::emojis::CustomEmoji;
 use crate::error::{CoreError, Result};
-use crate::state::Woolly;
 use crate::statuses::StatusView;
 
 /// The database name of the instance actor's private key.
@@ -74,7 +74,7 @@ pub(crate) async fn load_instance_actor_key(db: &Db) -> Result<InstanceActorKey>
     })
 }
 
-impl Woolly {
+impl Federation<'_> {
     /// The ActivityPub id of an account: `{base}/users/{username}` for local ones.
     pub fn actor_uri(&self, account: &Account) -> String {
         match &account.domain {
@@ -103,11 +103,6 @@ impl Woolly {
     /// The instance actor's id.
     pub fn instance_actor_uri(&self) -> String {
         self.config().urls().instance_actor()
-    }
-
-    /// The instance actor's key pair.
-    pub fn instance_actor_key(&self) -> &InstanceActorKey {
-        self.instance_actor_key_ref()
     }
 
     /// The private key (PKCS#8 PEM) a local account signs its deliveries with.
@@ -144,7 +139,7 @@ impl Woolly {
         let Some(row) = self.db().statuses_by_ids(&[id]).await?.pop() else {
             return Ok(None);
         };
-        match self.status_view(Some(row.account_id), id).await {
+        match self.statuses().view(Some(row.account_id), id).await {
             Ok(view) if view.account.is_local() => Ok(Some(view)),
             Ok(_) | Err(CoreError::NotFound) => Ok(None),
             Err(error) => Err(error),
@@ -175,7 +170,7 @@ impl Woolly {
         username: &str,
         id: i64,
     ) -> Result<StatusView> {
-        let view = self.status_view(viewer, id).await?;
+        let view = self.statuses().view(viewer, id).await?;
         let is_theirs = view.status.is_local
             && view.account.is_local()
             && view.account.username.eq_ignore_ascii_case(username);
@@ -231,12 +226,13 @@ impl Woolly {
                 limit,
             )
             .await?;
-        self.status_views(None, &ids).await
+        self.statuses().views(None, &ids).await
     }
 
     /// One of the instance's enabled custom emojis, by shortcode.
     pub async fn local_emoji(&self, shortcode: &str) -> Result<Option<CustomEmoji>> {
         Ok(self
+            .instance()
             .custom_emojis()
             .await?
             .into_iter()

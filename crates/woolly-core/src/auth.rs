@@ -7,9 +7,9 @@
 use std::fmt;
 
 use crate::accounts::{Account, LocalUser};
+use crate::areas::OAuth;
 use crate::crypto;
 use crate::error::{CoreError, Result};
-use crate::state::Woolly;
 
 /// Every scope Woolly knows, in a fixed order (the bit index).
 const SCOPE_NAMES: [&str; 45] = [
@@ -220,13 +220,17 @@ pub struct Authenticated {
 /// not one per request.
 const ACTIVITY_REFRESH_MILLIS: i64 = 60 * 60 * 1000;
 
-impl Woolly {
+impl OAuth<'_> {
     /// Issues a new access token for a local user. Returns the token itself, which is shown
     /// once and stored only as its SHA-256.
     pub async fn issue_token(&self, username: &str, scopes: Scopes) -> Result<String> {
-        let account = self.local_account(username).await?.ok_or_else(|| {
-            CoreError::Validation(format!("No local account called {username:?}"))
-        })?;
+        let account = self
+            .accounts()
+            .local_account(username)
+            .await?
+            .ok_or_else(|| {
+                CoreError::Validation(format!("No local account called {username:?}"))
+            })?;
         let token = crypto::random_secret(32);
         let mut tx = self.db().begin().await?;
         tx.insert_token(

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use woolly_store::Page;
 
 use crate::accounts::Account;
+use crate::areas::Conversations;
 use crate::error::{CoreError, Result};
 use crate::events::Event;
 use crate::state::Woolly;
@@ -57,47 +58,6 @@ impl Woolly {
         Ok(events)
     }
 
-    /// A page of the viewer's conversations, newest first, with cursors on the latest statuses.
-    pub async fn conversations(
-        &self,
-        viewer: i64,
-        page: Page,
-    ) -> Result<(Vec<ConversationView>, Option<(i64, i64)>)> {
-        let rows = self.db().conversations_page(viewer, page).await?;
-        let cursors = rows
-            .first()
-            .zip(rows.last())
-            .and_then(|(first, last)| first.last_status_id.zip(last.last_status_id));
-        Ok((self.conversation_views(viewer, rows).await?, cursors))
-    }
-
-    pub async fn conversation(&self, viewer: i64, id: i64) -> Result<ConversationView> {
-        let row = self
-            .db()
-            .conversation(viewer, id)
-            .await?
-            .ok_or(CoreError::NotFound)?;
-        self.conversation_views(viewer, vec![row])
-            .await?
-            .into_iter()
-            .next()
-            .ok_or(CoreError::NotFound)
-    }
-
-    /// Marks a conversation read or removes it from the viewer's list.
-    pub async fn update_conversation(
-        &self,
-        viewer: i64,
-        id: i64,
-        change: woolly_store::ConversationChange,
-    ) -> Result<()> {
-        if self.db().update_conversation(viewer, id, change).await? {
-            Ok(())
-        } else {
-            Err(CoreError::NotFound)
-        }
-    }
-
     async fn conversation_views(
         &self,
         viewer: i64,
@@ -115,7 +75,8 @@ impl Woolly {
         let status_ids: Vec<i64> = rows.iter().filter_map(|row| row.last_status_id).collect();
         let visible = self.db().visible_among(&status_ids, Some(viewer)).await?;
         let statuses: HashMap<i64, StatusView> = self
-            .status_views(Some(viewer), &visible)
+            .statuses()
+            .views(Some(viewer), &visible)
             .await?
             .into_iter()
             .map(|view| (view.status.id, view))
@@ -134,5 +95,48 @@ impl Woolly {
                 last_status: row.last_status_id.and_then(|id| statuses.get(&id).cloned()),
             })
             .collect())
+    }
+}
+
+impl Conversations<'_> {
+    /// A page of the viewer's conversations, newest first, with cursors on the latest statuses.
+    pub async fn page(
+        &self,
+        viewer: i64,
+        page: Page,
+    ) -> Result<(Vec<ConversationView>, Option<(i64, i64)>)> {
+        let rows = self.db().conversations_page(viewer, page).await?;
+        let cursors = rows
+            .first()
+            .zip(rows.last())
+            .and_then(|(first, last)| first.last_status_id.zip(last.last_status_id));
+        Ok((self.conversation_views(viewer, rows).await?, cursors))
+    }
+
+    pub async fn get(&self, viewer: i64, id: i64) -> Result<ConversationView> {
+        let row = self
+            .db()
+            .conversation(viewer, id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        self.conversation_views(viewer, vec![row])
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(CoreError::NotFound)
+    }
+
+    /// Marks a conversation read or removes it from the viewer's list.
+    pub async fn update(
+        &self,
+        viewer: i64,
+        id: i64,
+        change: woolly_store::ConversationChange,
+    ) -> Result<()> {
+        if self.db().update_conversation(viewer, id, change).await? {
+            Ok(())
+        } else {
+            Err(CoreError::NotFound)
+        }
     }
 }

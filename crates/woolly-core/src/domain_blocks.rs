@@ -15,9 +15,9 @@
 use woolly_store::Page;
 
 use crate::accounts::Account;
+use crate::areas::Relations;
 use crate::config::Domain;
 use crate::error::{CoreError, Result};
-use crate::state::Woolly;
 
 /// Parses the `domain` parameter of the domain-block endpoints, with Mastodon's messages.
 pub fn parse_blocked_domain(text: Option<&str>) -> Result<Domain> {
@@ -32,7 +32,7 @@ pub fn parse_blocked_domain(text: Option<&str>) -> Result<Domain> {
     })
 }
 
-impl Woolly {
+impl Relations<'_> {
     /// Blocks a domain for the actor. Blocking it again changes nothing more, but clears away
     /// again whatever came from the domain since (as Mastodon, which runs its clean-up on every
     /// call).

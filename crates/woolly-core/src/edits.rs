@@ -8,11 +8,11 @@
 use woolly_store::StatusContent;
 
 use crate::accounts::Account;
+use crate::areas::Statuses;
 use crate::emojis::CustomEmoji;
 use crate::error::{CoreError, Result};
 use crate::events::Event;
 use crate::media::Media;
-use crate::state::Woolly;
 use crate::statuses::StatusView;
 
 /// An edit as submitted.
@@ -52,14 +52,9 @@ pub struct StatusVersion {
     pub emojis: Vec<CustomEmoji>,
 }
 
-impl Woolly {
-    pub async fn edit_status(
-        &self,
-        actor: &Account,
-        id: i64,
-        edit: StatusEdit,
-    ) -> Result<StatusView> {
-        let view = self.status_view(Some(actor.id), id).await?;
+impl Statuses<'_> {
+    pub async fn edit(&self, actor: &Account, id: i64, edit: StatusEdit) -> Result<StatusView> {
+        let view = self.view(Some(actor.id), id).await?;
         // Another account's status is not found, as Mastodon looks it up among the actor's own.
         if view.status.account_id != actor.id {
             return Err(CoreError::NotFound);
@@ -160,15 +155,15 @@ impl Woolly {
             is_local: view.status.is_local,
             tags: composed.tags,
         });
-        let updated = self.status_view(Some(actor.id), id).await;
+        let updated = self.view(Some(actor.id), id).await;
         self.publish(events);
         updated
     }
 
     /// Every version of a status the viewer may see, oldest first; an unedited status has
     /// one version, itself.
-    pub async fn status_history(&self, viewer: Option<i64>, id: i64) -> Result<Vec<StatusVersion>> {
-        let view = self.status_view(viewer, id).await?;
+    pub async fn history(&self, viewer: Option<i64>, id: i64) -> Result<Vec<StatusVersion>> {
+        let view = self.view(viewer, id).await?;
         let rows = self.db().status_edits(id).await?;
         let poll_options = view.poll.as_ref().map(|poll| {
             poll.options
@@ -225,8 +220,8 @@ impl Woolly {
     }
 
     /// The source of the actor's own status, for editing: (text, spoiler text).
-    pub async fn status_source(&self, actor: &Account, id: i64) -> Result<(String, String)> {
-        let view = self.status_view(Some(actor.id), id).await?;
+    pub async fn source(&self, actor: &Account, id: i64) -> Result<(String, String)> {
+        let view = self.view(Some(actor.id), id).await?;
         if view.status.account_id != actor.id {
             return Err(CoreError::NotFound);
         }

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use woolly_media::{ImageLimits, MediaError};
 use woolly_store::CustomEmojiRow;
 
+use crate::areas::{Federation, Instance};
 use crate::error::{CoreError, Result};
 use crate::state::Woolly;
 
@@ -58,6 +59,25 @@ impl Woolly {
         })
     }
 
+    /// The emojis the given texts use, by shortcode, in one query.
+    pub(crate) async fn emojis_used_in(&self, wanted: WantedEmojis) -> Result<EmojiSet> {
+        let mut found = EmojiSet::new();
+        for (domain, shortcodes) in wanted {
+            for row in self
+                .db()
+                .custom_emojis_named(domain.as_deref(), &shortcodes)
+                .await?
+            {
+                if let Some(emoji) = self.emoji_from_row(row) {
+                    found.insert((domain.clone(), emoji.shortcode.clone()), emoji);
+                }
+            }
+        }
+        Ok(found)
+    }
+}
+
+impl Instance<'_> {
     /// Adds a local emoji from an image file. A refused image leaves nothing behind.
     pub async fn add_custom_emoji(
         &self,
@@ -142,24 +162,9 @@ impl Woolly {
             .filter_map(|row| self.emoji_from_row(row))
             .collect())
     }
+}
 
-    /// The emojis the given texts use, by shortcode, in one query.
-    pub(crate) async fn emojis_used_in(&self, wanted: WantedEmojis) -> Result<EmojiSet> {
-        let mut found = EmojiSet::new();
-        for (domain, shortcodes) in wanted {
-            for row in self
-                .db()
-                .custom_emojis_named(domain.as_deref(), &shortcodes)
-                .await?
-            {
-                if let Some(emoji) = self.emoji_from_row(row) {
-                    found.insert((domain.clone(), emoji.shortcode.clone()), emoji);
-                }
-            }
-        }
-        Ok(found)
-    }
-
+impl Federation<'_> {
     /// Records the custom emojis a remote post or profile of `domain` uses, as
     /// `(shortcode, image URL)` pairs from its tags.
     pub async fn store_remote_emojis(

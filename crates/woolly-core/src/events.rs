@@ -3,12 +3,13 @@
 //! what each subscriber receives of it.
 //!
 //! Events carry ids only. Each subscriber turns an event into a delivery for its own viewer with
-//! the same reads the REST API uses ([`Woolly::status_view`] for visibility and blocks, plus
+//! the same reads the REST API uses ([`crate::areas::Statuses::view`] for visibility and blocks, plus
 //! mutes), so streaming can never show what a timeline would hide.
 //!
 //! The bus is in-process (`tokio::sync::broadcast`): with several processes on one PostgreSQL,
 //! a subscriber sees the events of the process it is connected to (see the issue notes).
 
+use crate::areas::Streaming;
 use crate::error::{CoreError, Result};
 use crate::filters::FilterContext;
 use crate::notifications::NotificationView;
@@ -96,7 +97,7 @@ pub enum Stream {
 
 impl Stream {
     /// Parses a channel name (`user`, `public:local:media`, `hashtag`, `list`…) with its `tag`
-    /// or `list` parameter. Whether the viewer may subscribe is [`Woolly::authorize_stream`].
+    /// or `list` parameter. Whether the viewer may subscribe is [`crate::areas::Streaming::authorize_stream`].
     pub fn parse(name: &str, tag: Option<&str>, list: Option<&str>) -> Result<Stream> {
         let unknown = || CoreError::Validation(format!("Unknown stream type {name:?}"));
         let stream = match name {
@@ -210,11 +211,6 @@ pub enum Delivery {
 }
 
 impl Woolly {
-    /// A receiver of every event published from now on.
-    pub fn subscribe_events(&self) -> tokio::sync::broadcast::Receiver<Event> {
-        self.event_bus().subscribe()
-    }
-
     /// Publishes events (after their transaction committed). Nobody listening is fine.
     pub(crate) fn publish(&self, events: impl IntoIterator<Item = Event>) {
         for event in events {
@@ -222,11 +218,83 @@ impl Woolly {
         }
     }
 
+    /// An update, unless the viewer hides the status in `context` (the stream's) with a filter,
+    /// or [`Woolly::update_for`] holds it back. Edits (`status.update`) are not held back by
+    /// filters: clients already show the status, and its `filtered` tells them what to do.
+    async fn update_unless_hidden(
+        &self,
+        viewer: Option<i64>,
+        status_id: i64,
+        context: FilterContext,
+    ) -> Result<Option<Delivery>> {
+        let update = self.update_for(viewer, status_id).await?;
+        Ok(update.filter(|update| match update {
+            Delivery::Update(view) => !view.is_hidden_in(context),
+            _ => true,
+        }))
+    }
+
+    /// The event that tells the user and list streams which showed a status that it is being
+    /// deleted; to be built before the deletion, while its feed entries and mentions exist.
+    pub(crate) async fn leaving_feeds(&self, status_id: i64, author_id: i64) -> Result<Event> {
+        let account_ids = self.db().status_audience(status_id).await?;
+        let mut list_ids = Vec::new();
+        for (list_id, owner) in self.db().lists_holding(author_id).await? {
+            if self.db().list_shows(owner, list_id, status_id).await? {
+                list_ids.push(list_id);
+            }
+        }
+        Ok(Event::LeftFeeds {
+            status_id,
+            account_ids,
+            list_ids,
+        })
+    }
+
+    /// An update, unless the viewer may not see the status or has muted its author (or blocks
+    /// the author's domain).
+    async fn update_for(&self, viewer: Option<i64>, status_id: i64) -> Result<Option<Delivery>> {
+        let view = match self.statuses().view(viewer, status_id).await {
+            Ok(view) => view,
+            Err(CoreError::NotFound) => return Ok(None),
+            Err(error) => return Err(error),
+        };
+        if let Some(viewer) = viewer {
+            let mut authors = vec![view.account.id];
+            authors.extend(view.reblog.as_ref().map(|original| original.account.id));
+            authors.retain(|author| *author != viewer);
+            let hidden = self
+                .relations()
+                .relationships(viewer, &authors)
+                .await?
+                .iter()
+                .any(|relation| {
+                    relation.muting
+                        || relation.blocking
+                        || relation.blocked_by
+                        || relation.domain_blocking
+                });
+            if hidden {
+                return Ok(None);
+            }
+        }
+        Ok(Some(Delivery::Update(Box::new(view))))
+    }
+}
+
+impl Streaming<'_> {
+    /// A receiver of every event published from now on.
+    pub fn subscribe_events(&self) -> tokio::sync::broadcast::Receiver<Event> {
+        self.event_bus().subscribe()
+    }
+
     /// Whether `viewer` may subscribe to `stream`: a list stream is its owner's only (another's
     /// list is [`CoreError::NotFound`], as in the REST API).
     pub async fn authorize_stream(&self, viewer: Option<i64>, stream: &Stream) -> Result<()> {
         match (stream, viewer) {
-            (Stream::List { list_id }, Some(viewer)) => self.list(viewer, *list_id).await.map(drop),
+            (Stream::List { list_id }, Some(viewer)) => {
+                self.lists().get(viewer, *list_id).await.map(drop)
+            }
             (Stream::List { .. }, None) => Err(CoreError::NotFound),
             _ => Ok(()),
         }
@@ -264,7 +332,11 @@ impl Woolly {
                 if viewer != Some(*account_id) {
                     return Ok(None);
                 }
-                match self.notification(*account_id, *notification_id).await {
+                match self
+                    .notifications()
+                    .get(*account_id, *notification_id)
+                    .await
+                {
                     Ok(view) => Ok(Some(Delivery::Notification(Box::new(view)))),
                     Err(CoreError::NotFound) => Ok(None),
                     Err(error) => Err(error),
@@ -332,7 +404,11 @@ impl Woolly {
                 if viewer != Some(*account_id) {
                     return Ok(None);
                 }
-                match self.conversation(*account_id, *conversation_id).await {
+                match self
+                    .conversations()
+                    .get(*account_id, *conversation_id)
+                    .await
+                {
                     Ok(view) => Ok(Some(Delivery::Conversation(Box::new(view)))),
                     Err(CoreError::NotFound) => Ok(None),
                     Err(error) => Err(error),
@@ -448,68 +524,6 @@ impl Woolly {
             }
             _ => Ok(None),
         }
-    }
-
-    /// An update, unless the viewer hides the status in `context` (the stream's) with a filter,
-    /// or [`Woolly::update_for`] holds it back. Edits (`status.update`) are not held back by
-    /// filters: clients already show the status, and its `filtered` tells them what to do.
-    async fn update_unless_hidden(
-        &self,
-        viewer: Option<i64>,
-        status_id: i64,
-        context: FilterContext,
-    ) -> Result<Option<Delivery>> {
-        let update = self.update_for(viewer, status_id).await?;
-        Ok(update.filter(|update| match update {
-            Delivery::Update(view) => !view.is_hidden_in(context),
-            _ => true,
-        }))
-    }
-
-    /// The event that tells the user and list streams which showed a status that it is being
-    /// deleted; to be built before the deletion, while its feed entries and mentions exist.
-    pub(crate) async fn leaving_feeds(&self, status_id: i64, author_id: i64) -> Result<Event> {
-        let account_ids = self.db().status_audience(status_id).await?;
-        let mut list_ids = Vec::new();
-        for (list_id, owner) in self.db().lists_holding(author_id).await? {
-            if self.db().list_shows(owner, list_id, status_id).await? {
-                list_ids.push(list_id);
-            }
-        }
-        Ok(Event::LeftFeeds {
-            status_id,
-            account_ids,
-            list_ids,
-        })
-    }
-
-    /// An update, unless the viewer may not see the status or has muted its author (or blocks
-    /// the author's domain).
-    async fn update_for(&self, viewer: Option<i64>, status_id: i64) -> Result<Option<Delivery>> {
-        let view = match self.status_view(viewer, status_id).await {
-            Ok(view) => view,
-            Err(CoreError::NotFound) => return Ok(None),
-            Err(error) => return Err(error),
-        };
-        if let Some(viewer) = viewer {
-            let mut authors = vec![view.account.id];
-            authors.extend(view.reblog.as_ref().map(|original| original.account.id));
-            authors.retain(|author| *author != viewer);
-            let hidden = self
-                .relationships(viewer, &authors)
-                .await?
-                .iter()
-                .any(|relation| {
-                    relation.muting
-                        || relation.blocking
-                        || relation.blocked_by
-                        || relation.domain_blocking
-                });
-            if hidden {
-                return Ok(None);
-            }
-        }
-        Ok(Some(Delivery::Update(Box::new(view))))
     }
 }
 

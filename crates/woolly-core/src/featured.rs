@@ -2,9 +2,9 @@
 //! accounts it endorses (only ones it follows; unfollowing or blocking ends an endorsement).
 
 use crate::accounts::Account;
+use crate::areas::{Relations, Tags};
 use crate::error::{CoreError, Result};
 use crate::relations::Relationship;
-use crate::state::Woolly;
 
 /// Mastodon's `FeaturedTag::LIMIT` (also `configuration.accounts.max_featured_tags`).
 pub const MAX_FEATURED_TAGS: i64 = 10;
@@ -38,7 +38,7 @@ pub enum Endorsement {
     Unendorse,
 }
 
-impl Woolly {
+impl Tags<'_> {
     /// An account's featured hashtags.
     pub async fn featured_tags(&self, account_id: i64) -> Result<Vec<FeaturedTag>> {
         Ok(self
@@ -102,7 +102,9 @@ impl Woolly {
             .await?;
         self.tag_views(Some(actor.id), &names).await
     }
+}
 
+impl Relations<'_> {
     /// Endorses (features) an account the actor follows.
     pub async fn endorse(
         &self,

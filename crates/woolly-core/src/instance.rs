@@ -6,6 +6,7 @@ use woolly_store::Db;
 pub use woolly_store::WeekActivity;
 
 use crate::accounts::{Account, Role};
+use crate::areas::Instance;
 use crate::config::InstanceConfig;
 use crate::error::Result;
 use crate::state::Woolly;
@@ -106,8 +107,22 @@ pub(crate) type OverviewCache =
     std::sync::Mutex<Option<(std::time::Instant, std::sync::Arc<InstanceOverview>)>>;
 
 impl Woolly {
+    async fn count_instance_stats(&self) -> Result<InstanceStats> {
+        let db = self.db();
+        let now = crate::now_millis();
+        Ok(InstanceStats {
+            user_count: db.count_local_users(None).await?,
+            status_count: db.count_local_statuses().await?,
+            domain_count: db.count_known_domains().await?,
+            active_month: db.count_active_local_users(now - 30 * DAY_MILLIS).await?,
+            active_halfyear: db.count_active_local_users(now - 180 * DAY_MILLIS).await?,
+        })
+    }
+}
+
+impl Instance<'_> {
     /// The instance's figures and contact, read at most once a minute by this process.
-    pub async fn instance_overview(&self) -> Result<std::sync::Arc<InstanceOverview>> {
+    pub async fn overview(&self) -> Result<std::sync::Arc<InstanceOverview>> {
         let cached = self
             .overview_cache()
             .lock()
@@ -120,6 +135,7 @@ impl Woolly {
         let stats = self.count_instance_stats().await?;
         let contact = match self.contact_account().await? {
             Some(account) => self
+                .accounts()
                 .local_user(account.id)
                 .await?
                 .map(|user| (account, user.role)),
@@ -132,21 +148,9 @@ impl Woolly {
         Ok(overview)
     }
 
-    /// The instance's figures (see [`Woolly::instance_overview`]).
-    pub async fn instance_stats(&self) -> Result<InstanceStats> {
-        Ok(self.instance_overview().await?.stats)
-    }
-
-    async fn count_instance_stats(&self) -> Result<InstanceStats> {
-        let db = self.db();
-        let now = crate::now_millis();
-        Ok(InstanceStats {
-            user_count: db.count_local_users(None).await?,
-            status_count: db.count_local_statuses().await?,
-            domain_count: db.count_known_domains().await?,
-            active_month: db.count_active_local_users(now - 30 * DAY_MILLIS).await?,
-            active_halfyear: db.count_active_local_users(now - 180 * DAY_MILLIS).await?,
-        })
+    /// The instance's figures (see [`crate::areas::Instance::overview`]).
+    pub async fn stats(&self) -> Result<InstanceStats> {
+        Ok(self.overview().await?.stats)
     }
 
     /// The account people should contact about this instance: its first owner, if any.

@@ -2,13 +2,13 @@
 //! blocked domain is received, nothing is sent or fetched there, and its subdomains go with it.
 //! Blocking a domain leaves what is stored from it (Mastodon purges it; not yet here).
 
+use crate::areas::Instance;
 use crate::config::Domain;
 use crate::error::Result;
-use crate::state::Woolly;
 
-impl Woolly {
+impl Instance<'_> {
     /// Blocks a domain; false when it already was.
-    pub async fn block_instance_domain(&self, domain: &str) -> Result<bool> {
+    pub async fn block_domain(&self, domain: &str) -> Result<bool> {
         let domain = Domain::parse(domain)?;
         Ok(self
             .db()
@@ -17,7 +17,7 @@ impl Woolly {
     }
 
     /// Lifts a domain's block; false when there was none.
-    pub async fn unblock_instance_domain(&self, domain: &str) -> Result<bool> {
+    pub async fn unblock_domain(&self, domain: &str) -> Result<bool> {
         let domain = Domain::parse(domain)?;
         Ok(self
             .db()
@@ -25,7 +25,7 @@ impl Woolly {
             .await?)
     }
 
-    pub async fn instance_domain_blocks(&self) -> Result<Vec<String>> {
+    pub async fn domain_blocks(&self) -> Result<Vec<String>> {
         Ok(self.db().instance_domain_blocks().await?)
     }
 

@@ -22,6 +22,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
 use woolly_store::{ClaimedJob, NewJob};
 
+use crate::areas::Jobs;
 use crate::error::{CoreError, Result};
 use crate::state::Woolly;
 
@@ -138,16 +139,18 @@ pub fn new_job(
 }
 
 impl Woolly {
+    /// Tells this process's workers that a job was committed (call after `commit`).
+    pub fn wake_workers(&self) {
+        self.job_wakeup().notify_one();
+    }
+}
+
+impl Jobs<'_> {
     /// Enqueues a job in a transaction of its own and wakes this process's workers.
     pub async fn enqueue_job(&self, job: &NewJob) -> Result<i64> {
         let id = self.db().enqueue_job(job).await?;
         self.wake_workers();
         Ok(id)
-    }
-
-    /// Tells this process's workers that a job was committed (call after `commit`).
-    pub fn wake_workers(&self) {
-        self.job_wakeup().notify_one();
     }
 
     /// How many jobs of each kind are in each state (for the operator and the metrics).

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod actors;
+pub mod areas;
 pub mod auth;
 mod compose;
 pub mod config;

@@ -13,8 +13,8 @@ use std::fmt;
 use woolly_store::{ListRow, Page, StoreError};
 
 use crate::accounts::Account;
+use crate::areas::{Lists, Timelines};
 use crate::error::{CoreError, Result};
-use crate::state::Woolly;
 
 /// The longest title a list may have.
 const MAX_TITLE: usize = 255;
@@ -115,9 +115,9 @@ fn check_title(title: &str) -> Result<()> {
     Ok(())
 }
 
-impl Woolly {
+impl Lists<'_> {
     /// The viewer's lists, oldest first.
-    pub async fn lists(&self, viewer: i64) -> Result<Vec<List>> {
+    pub async fn all(&self, viewer: i64) -> Result<Vec<List>> {
         self.db()
             .lists_of(viewer)
             .await?
@@ -127,7 +127,7 @@ impl Woolly {
     }
 
     /// One of the viewer's lists; [`CoreError::NotFound`] for a missing or foreign one.
-    pub async fn list(&self, viewer: i64, list_id: i64) -> Result<List> {
+    pub async fn get(&self, viewer: i64, list_id: i64) -> Result<List> {
         self.db()
             .owned_list(viewer, list_id)
             .await?
@@ -135,7 +135,7 @@ impl Woolly {
             .and_then(List::try_from)
     }
 
-    pub async fn create_list(&self, owner: &Account, edit: ListEdit) -> Result<List> {
+    pub async fn create(&self, owner: &Account, edit: ListEdit) -> Result<List> {
         let title = edit.title.unwrap_or_default();
         check_title(&title)?;
         let mut tx = self.db().begin().await?;
@@ -162,7 +162,7 @@ impl Woolly {
     }
 
     /// Changes what the edit names and keeps the rest.
-    pub async fn update_list(&self, owner: &Account, list_id: i64, edit: ListEdit) -> Result<List> {
+    pub async fn update(&self, owner: &Account, list_id: i64, edit: ListEdit) -> Result<List> {
         let mut row = self
             .db()
             .owned_list(owner.id, list_id)
@@ -186,7 +186,7 @@ impl Woolly {
         List::try_from(row)
     }
 
-    pub async fn delete_list(&self, owner: &Account, list_id: i64) -> Result<()> {
+    pub async fn delete(&self, owner: &Account, list_id: i64) -> Result<()> {
         let mut tx = self.db().begin().await?;
         if !tx.delete_list(owner.id, list_id).await? {
             return Err(CoreError::NotFound);
@@ -197,13 +197,13 @@ impl Woolly {
 
     /// A page of a list's members, each paired with its cursor (its own id); `None` is every
     /// member at once.
-    pub async fn list_accounts(
+    pub async fn members(
         &self,
         viewer: i64,
         list_id: i64,
         page: Option<Page>,
     ) -> Result<Vec<(i64, Account)>> {
-        self.list(viewer, list_id).await?;
+        self.get(viewer, list_id).await?;
         let ids = self.db().list_account_ids(list_id, page).await?;
         let mut accounts: HashMap<i64, Account> = self.accounts_by_id(&ids).await?;
         Ok(ids
@@ -215,13 +215,13 @@ impl Woolly {
     /// Adds accounts to one of the owner's lists, all or none: an unknown account is
     /// [`CoreError::NotFound`], one the owner does not follow a validation error. Adding a
     /// member again changes nothing.
-    pub async fn add_to_list(
+    pub async fn add_members(
         &self,
         owner: &Account,
         list_id: i64,
         account_ids: &[i64],
     ) -> Result<()> {
-        self.list(owner.id, list_id).await?;
+        self.get(owner.id, list_id).await?;
         let mut seen = HashSet::new();
         let unique: Vec<i64> = account_ids
             .iter()
@@ -253,13 +253,13 @@ impl Woolly {
     }
 
     /// Removes accounts from one of the owner's lists; non-members are ignored.
-    pub async fn remove_from_list(
+    pub async fn remove_members(
         &self,
         owner: &Account,
         list_id: i64,
         account_ids: &[i64],
     ) -> Result<()> {
-        self.list(owner.id, list_id).await?;
+        self.get(owner.id, list_id).await?;
         let mut tx = self.db().begin().await?;
         for account_id in account_ids {
             tx.delete_list_account(list_id, *account_id).await?;
@@ -269,8 +269,11 @@ impl Woolly {
     }
 
     /// The viewer's lists that contain an account.
-    pub async fn lists_containing(&self, viewer: i64, account_id: i64) -> Result<Vec<List>> {
-        self.account(account_id).await?.ok_or(CoreError::NotFound)?;
+    pub async fn containing(&self, viewer: i64, account_id: i64) -> Result<Vec<List>> {
+        self.accounts()
+            .account(account_id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
         self.db()
             .lists_containing(viewer, account_id)
             .await?
@@ -278,15 +281,17 @@ impl Woolly {
             .map(List::try_from)
             .collect()
     }
+}
 
+impl Timelines<'_> {
     /// A page of one of the viewer's list timelines.
-    pub async fn list_timeline(
+    pub async fn list(
         &self,
         viewer: i64,
         list_id: i64,
         page: Page,
     ) -> Result<crate::filters::Listing> {
-        self.list(viewer, list_id).await?;
+        self.lists().get(viewer, list_id).await?;
         let ids = self.db().list_timeline(viewer, list_id, page).await?;
         self.listed_views(Some(viewer), &ids, crate::filters::FilterContext::Home)
             .await

@@ -6,6 +6,7 @@ use woolly_media::{FileStore, ImageLimits, MediaError, ProcessedImage};
 use woolly_store::MediaRow;
 
 use crate::accounts::Account;
+use crate::areas::MediaUploads;
 use crate::error::{CoreError, Result};
 use crate::state::Woolly;
 
@@ -66,9 +67,11 @@ impl Woolly {
             blurhash: row.blurhash,
         }
     }
+}
 
+impl MediaUploads<'_> {
     /// Processes and stores an uploaded image. A refused upload leaves nothing behind.
-    pub async fn upload_media(
+    pub async fn upload(
         &self,
         actor: &Account,
         bytes: Vec<u8>,
@@ -131,7 +134,7 @@ impl Woolly {
     /// One of the actor's own uploads not yet attached to a status. Once attached, an upload
     /// is changed only by editing its status (`media_attributes`), so that the change is part
     /// of the status's history; Mastodon answers 404 here too.
-    pub async fn own_media(&self, actor: &Account, id: i64) -> Result<Media> {
+    pub async fn get(&self, actor: &Account, id: i64) -> Result<Media> {
         let row = self
             .db()
             .media_by_id(id)
@@ -142,23 +145,23 @@ impl Woolly {
     }
 
     /// Changes the description or focus point of one of the actor's uploads.
-    pub async fn update_media(
+    pub async fn update(
         &self,
         actor: &Account,
         id: i64,
         description: Option<String>,
         focus: Option<(f64, f64)>,
     ) -> Result<Media> {
-        self.own_media(actor, id).await?;
+        self.get(actor, id).await?;
         let description = check_description(description)?;
         self.db()
             .update_media(id, description.as_deref(), focus)
             .await?;
-        self.own_media(actor, id).await
+        self.get(actor, id).await
     }
 
     /// A stored media file and its content type, by the key in its URL.
-    pub async fn media_file(&self, key: String) -> Result<(Vec<u8>, &'static str)> {
+    pub async fn file(&self, key: String) -> Result<(Vec<u8>, &'static str)> {
         let content_type = match key.rsplit_once('.').map(|(_, extension)| extension) {
             Some("jpg") => "image/jpeg",
             Some("png") => "image/png",

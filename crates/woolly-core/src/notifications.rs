@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use woolly_store::Page;
 
 use crate::accounts::Account;
+use crate::areas::Notifications;
 use crate::error::{CoreError, Result};
 use crate::filters::FilterContext;
 use crate::state::Woolly;
@@ -91,8 +92,45 @@ pub fn group_notifications(
 }
 
 impl Woolly {
+    async fn notification_views(
+        &self,
+        viewer: i64,
+        rows: Vec<woolly_store::NotificationRow>,
+    ) -> Result<Vec<NotificationView>> {
+        let account_ids: Vec<i64> = rows.iter().map(|row| row.from_account_id).collect();
+        let accounts = self.accounts_by_id(&account_ids).await?;
+        let status_ids: Vec<i64> = rows.iter().filter_map(|row| row.status_id).collect();
+        let visible = self.db().visible_among(&status_ids, Some(viewer)).await?;
+        let statuses: HashMap<i64, StatusView> = self
+            .statuses()
+            .views(Some(viewer), &visible)
+            .await?
+            .into_iter()
+            .filter(|view| !view.is_hidden_in(FilterContext::Notifications))
+            .map(|view| (view.status.id, view))
+            .collect();
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                let status = match row.status_id {
+                    Some(id) => Some(statuses.get(&id)?.clone()),
+                    None => None,
+                };
+                Some(NotificationView {
+                    id: row.id,
+                    kind: row.kind,
+                    created_at: row.created_at,
+                    account: accounts.get(&row.from_account_id)?.clone(),
+                    status,
+                })
+            })
+            .collect())
+    }
+}
+
+impl Notifications<'_> {
     /// Notifications newer than the viewer's `notifications` marker (at most `limit`).
-    pub async fn unread_notification_count(&self, viewer: i64, limit: i64) -> Result<i64> {
+    pub async fn unread_count(&self, viewer: i64, limit: i64) -> Result<i64> {
         let marker = self
             .db()
             .markers(viewer)
@@ -118,7 +156,7 @@ impl Woolly {
     /// A page of the viewer's notifications, with the (newest, oldest) ids of the page as read;
     /// notifications about statuses the viewer can no longer see, or hides from notifications
     /// with a filter, are left out (the cursors still span them).
-    pub async fn notifications(
+    pub async fn page(
         &self,
         viewer: i64,
         types: &[String],
@@ -136,7 +174,7 @@ impl Woolly {
         Ok((self.notification_views(viewer, rows).await?, cursors))
     }
 
-    pub async fn notification(&self, viewer: i64, id: i64) -> Result<NotificationView> {
+    pub async fn get(&self, viewer: i64, id: i64) -> Result<NotificationView> {
         let row = self
             .db()
             .notification(viewer, id)
@@ -150,45 +188,11 @@ impl Woolly {
     }
 
     /// Dismisses one notification (`Some(id)`) or all of them.
-    pub async fn dismiss_notifications(&self, viewer: i64, id: Option<i64>) -> Result<()> {
+    pub async fn dismiss(&self, viewer: i64, id: Option<i64>) -> Result<()> {
         let dismissed = self.db().dismiss_notifications(viewer, id).await?;
         if id.is_some() && dismissed == 0 {
             return Err(CoreError::NotFound);
         }
         Ok(())
-    }
-
-    async fn notification_views(
-        &self,
-        viewer: i64,
-        rows: Vec<woolly_store::NotificationRow>,
-    ) -> Result<Vec<NotificationView>> {
-        let account_ids: Vec<i64> = rows.iter().map(|row| row.from_account_id).collect();
-        let accounts = self.accounts_by_id(&account_ids).await?;
-        let status_ids: Vec<i64> = rows.iter().filter_map(|row| row.status_id).collect();
-        let visible = self.db().visible_among(&status_ids, Some(viewer)).await?;
-        let statuses: HashMap<i64, StatusView> = self
-            .status_views(Some(viewer), &visible)
-            .await?
-            .into_iter()
-            .filter(|view| !view.is_hidden_in(FilterContext::Notifications))
-            .map(|view| (view.status.id, view))
-            .collect();
-        Ok(rows
-            .into_iter()
-            .filter_map(|row| {
-                let status = match row.status_id {
-                    Some(id) => Some(statuses.get(&id)?.clone()),
-                    None => None,
-                };
-                Some(NotificationView {
-                    id: row.id,
-                    kind: row.kind,
-                    created_at: row.created_at,
-                    account: accounts.get(&row.from_account_id)?.clone(),
-                    status,
-                })
-            })
-            .collect())
     }
 }

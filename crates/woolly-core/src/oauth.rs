@@ -10,6 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use woolly_store::{AppRow, NewApp};
 
 use crate::accounts::{Account, LocalUser};
+use crate::areas::OAuth;
 use crate::auth::Scopes;
 use crate::crypto;
 use crate::error::{CoreError, Result};
@@ -156,6 +157,52 @@ fn pkce_matches(verifier: &str, challenge: &str) -> bool {
 }
 
 impl Woolly {
+    /// Checks client credentials. Without a secret, only the client id is checked (public
+    /// clients using PKCE; the caller decides whether that is enough).
+    async fn client(&self, client_id: &str, client_secret: Option<&str>) -> Result<App> {
+        let row = self
+            .db()
+            .app_by_client_id(client_id)
+            .await?
+            .ok_or(OAuthError::InvalidClient)?;
+        if let Some(secret) = client_secret {
+            let given = crypto::token_digest(secret);
+            aws_lc_rs::constant_time::verify_slices_are_equal(
+                given.as_bytes(),
+                row.client_secret_sha256.as_bytes(),
+            )
+            .map_err(|_| OAuthError::InvalidClient)?;
+        }
+        App::try_from(row)
+    }
+
+    async fn issue_app_token(
+        &self,
+        app_id: i64,
+        account_id: Option<i64>,
+        scopes: Scopes,
+    ) -> Result<IssuedToken> {
+        let token = crypto::random_secret(32);
+        let now = crate::now_millis();
+        let mut tx = self.db().begin().await?;
+        tx.insert_token(
+            &crypto::token_digest(&token),
+            account_id,
+            Some(app_id),
+            &scopes.to_string(),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(IssuedToken {
+            access_token: token,
+            scopes,
+            created_at: now / 1000,
+        })
+    }
+}
+
+impl OAuth<'_> {
     /// Registers an application; the secret in the result is never retrievable again.
     pub async fn register_app(&self, registration: AppRegistration) -> Result<RegisteredApp> {
         let name = registration.name.trim().to_owned();
@@ -227,25 +274,6 @@ impl Woolly {
             .await?
             .map(App::try_from)
             .transpose()
-    }
-
-    /// Checks client credentials. Without a secret, only the client id is checked (public
-    /// clients using PKCE; the caller decides whether that is enough).
-    async fn client(&self, client_id: &str, client_secret: Option<&str>) -> Result<App> {
-        let row = self
-            .db()
-            .app_by_client_id(client_id)
-            .await?
-            .ok_or(OAuthError::InvalidClient)?;
-        if let Some(secret) = client_secret {
-            let given = crypto::token_digest(secret);
-            aws_lc_rs::constant_time::verify_slices_are_equal(
-                given.as_bytes(),
-                row.client_secret_sha256.as_bytes(),
-            )
-            .map_err(|_| OAuthError::InvalidClient)?;
-        }
-        App::try_from(row)
     }
 
     /// Validates what `GET /oauth/authorize` was asked for, before showing the sign-in form.
@@ -425,31 +453,6 @@ impl Woolly {
             )
             .await?;
         Ok(())
-    }
-
-    async fn issue_app_token(
-        &self,
-        app_id: i64,
-        account_id: Option<i64>,
-        scopes: Scopes,
-    ) -> Result<IssuedToken> {
-        let token = crypto::random_secret(32);
-        let now = crate::now_millis();
-        let mut tx = self.db().begin().await?;
-        tx.insert_token(
-            &crypto::token_digest(&token),
-            account_id,
-            Some(app_id),
-            &scopes.to_string(),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(IssuedToken {
-            access_token: token,
-            scopes,
-            created_at: now / 1000,
-        })
     }
 }
 

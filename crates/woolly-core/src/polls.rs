@@ -12,6 +12,7 @@ use unicode_segmentation::UnicodeSegmentation as _;
 use woolly_store::{PollOptionRow, PollRow, Tx};
 
 use crate::accounts::Account;
+use crate::areas::Statuses;
 use crate::error::{CoreError, Result};
 use crate::events::Event;
 use crate::jobs::{DEFAULT_MAX_ATTEMPTS, Job, JobFuture, JobHandler, new_job};
@@ -220,6 +221,61 @@ impl Woolly {
         Ok(())
     }
 
+    /// Closes a poll whose time has come and notifies its author and local voters (`poll`).
+    /// Safe to run twice: a closed (or deleted) poll is left alone. A poll not yet due (a
+    /// clock running ahead elsewhere) gets a new job at its end.
+    async fn close_poll(&self, poll_id: i64) -> Result<()> {
+        let now = crate::now_millis();
+        let mut tx = self.db().begin().await?;
+        let Some(poll) = tx.poll_for_update(poll_id).await? else {
+            // Deleted with its status.
+            return Ok(());
+        };
+        if poll.closed_at.is_some() {
+            return Ok(());
+        }
+        if poll.expires_at > now {
+            tx.enqueue_job(&new_job(
+                POLL_EXPIRE_KIND,
+                &PollExpiry { poll_id },
+                poll.expires_at,
+                DEFAULT_MAX_ATTEMPTS,
+            )?)
+            .await?;
+            tx.commit().await?;
+            return Ok(());
+        }
+        if !tx.close_poll(poll_id, now).await? {
+            return Ok(());
+        }
+        let mut events = Vec::new();
+        if let Some(notification_id) = tx
+            .insert_poll_author_notification(poll.account_id, poll.status_id, now)
+            .await?
+        {
+            events.push(Event::Notification {
+                account_id: poll.account_id,
+                notification_id,
+            });
+        }
+        for voter in tx.local_poll_voters(poll_id).await? {
+            if let Some(notification_id) = tx
+                .insert_notification(voter, poll.account_id, "poll", Some(poll.status_id), now)
+                .await?
+            {
+                events.push(Event::Notification {
+                    account_id: voter,
+                    notification_id,
+                });
+            }
+        }
+        tx.commit().await?;
+        self.publish(events);
+        Ok(())
+    }
+}
+
+impl Statuses<'_> {
     /// A poll, if `viewer` may see the status it belongs to.
     pub async fn poll(&self, viewer: Option<i64>, poll_id: i64) -> Result<Poll> {
         let status_id = self
@@ -227,7 +283,7 @@ impl Woolly {
             .poll_status(poll_id)
             .await?
             .ok_or(CoreError::NotFound)?;
-        self.status_view(viewer, status_id)
+        self.view(viewer, status_id)
             .await?
             .poll
             .ok_or(CoreError::NotFound)
@@ -328,62 +384,9 @@ impl Woolly {
         self.wake_workers();
         Ok(true)
     }
-
-    /// Closes a poll whose time has come and notifies its author and local voters (`poll`).
-    /// Safe to run twice: a closed (or deleted) poll is left alone. A poll not yet due (a
-    /// clock running ahead elsewhere) gets a new job at its end.
-    async fn close_poll(&self, poll_id: i64) -> Result<()> {
-        let now = crate::now_millis();
-        let mut tx = self.db().begin().await?;
-        let Some(poll) = tx.poll_for_update(poll_id).await? else {
-            // Deleted with its status.
-            return Ok(());
-        };
-        if poll.closed_at.is_some() {
-            return Ok(());
-        }
-        if poll.expires_at > now {
-            tx.enqueue_job(&new_job(
-                POLL_EXPIRE_KIND,
-                &PollExpiry { poll_id },
-                poll.expires_at,
-                DEFAULT_MAX_ATTEMPTS,
-            )?)
-            .await?;
-            tx.commit().await?;
-            return Ok(());
-        }
-        if !tx.close_poll(poll_id, now).await? {
-            return Ok(());
-        }
-        let mut events = Vec::new();
-        if let Some(notification_id) = tx
-            .insert_poll_author_notification(poll.account_id, poll.status_id, now)
-            .await?
-        {
-            events.push(Event::Notification {
-                account_id: poll.account_id,
-                notification_id,
-            });
-        }
-        for voter in tx.local_poll_voters(poll_id).await? {
-            if let Some(notification_id) = tx
-                .insert_notification(voter, poll.account_id, "poll", Some(poll.status_id), now)
-                .await?
-            {
-                events.push(Event::Notification {
-                    account_id: voter,
-                    notification_id,
-                });
-            }
-        }
-        tx.commit().await?;
-        self.publish(events);
-        Ok(())
-    }
 }
 
-/// Ends a poll: see [`Woolly::end_poll`] and the module documentation.
+/// Ends a poll: see [`crate::areas::Statuses::end_poll`] and the module documentation.
 pub struct PollExpiryJob;
 
 impl JobHandler for PollExpiryJob {

@@ -7,6 +7,7 @@ pub use woolly_store::ProfileImage;
 use woolly_store::ProfileUpdate;
 
 use crate::accounts::{Account, LocalUser, ProfileField};
+use crate::areas::{Accounts, Relations, Statuses};
 use crate::error::{CoreError, Result};
 use crate::state::Woolly;
 use crate::text;
@@ -65,6 +66,53 @@ impl Woolly {
         text::render_plain_text(text, self.config().urls(), &|_| None).html
     }
 
+    /// Processes an avatar (400 × 400) or header (1500 × 500) as Mastodon sizes them, stores it
+    /// and returns its media-store key.
+    async fn store_profile_image(&self, image: ProfileImage, bytes: Vec<u8>) -> Result<String> {
+        let (name, width, height) = match image {
+            ProfileImage::Avatar => ("avatar", 400, 400),
+            ProfileImage::Header => ("header", 1500, 500),
+        };
+        let limits = ImageLimits {
+            max_bytes: MAX_PROFILE_IMAGE_BYTES,
+            ..ImageLimits::default()
+        };
+        let processed = self
+            .run_cpu_bound(move || {
+                woolly_media::process_profile_image(&bytes, &limits, width, height)
+            })
+            .await?
+            .map_err(|error: MediaError| {
+                CoreError::Validation(format!("Validation failed: {error}"))
+            })?;
+        let key = format!("{}/{name}.{}", self.db().next_id(), processed.extension);
+        let store = self.media_store();
+        let path = key.clone();
+        tokio::task::spawn_blocking(move || store.put(&path, &processed.original))
+            .await
+            .map_err(|error| CoreError::Internal(error.to_string()))?
+            .map_err(|error| CoreError::Internal(format!("writing a profile image: {error}")))?;
+        Ok(key)
+    }
+
+    /// Removes stored files (their directories), logging what could not be removed: a file
+    /// left behind wastes space, it never shows.
+    async fn remove_media_files(&self, keys: Vec<String>) {
+        for key in keys {
+            let Some((directory, _)) = key.split_once('/') else {
+                continue;
+            };
+            let directory = directory.to_owned();
+            let store = self.media_store();
+            let removed = tokio::task::spawn_blocking(move || store.delete_dir(&directory)).await;
+            if !matches!(removed, Ok(Ok(()))) {
+                tracing::warn!(key, "could not remove a replaced media file");
+            }
+        }
+    }
+}
+
+impl Accounts<'_> {
     /// Applies a profile edit to the actor's own account.
     pub async fn update_profile(
         &self,
@@ -224,125 +272,6 @@ impl Woolly {
         Ok((account, user))
     }
 
-    /// Processes an avatar (400 × 400) or header (1500 × 500) as Mastodon sizes them, stores it
-    /// and returns its media-store key.
-    async fn store_profile_image(&self, image: ProfileImage, bytes: Vec<u8>) -> Result<String> {
-        let (name, width, height) = match image {
-            ProfileImage::Avatar => ("avatar", 400, 400),
-            ProfileImage::Header => ("header", 1500, 500),
-        };
-        let limits = ImageLimits {
-            max_bytes: MAX_PROFILE_IMAGE_BYTES,
-            ..ImageLimits::default()
-        };
-        let processed = self
-            .run_cpu_bound(move || {
-                woolly_media::process_profile_image(&bytes, &limits, width, height)
-            })
-            .await?
-            .map_err(|error: MediaError| {
-                CoreError::Validation(format!("Validation failed: {error}"))
-            })?;
-        let key = format!("{}/{name}.{}", self.db().next_id(), processed.extension);
-        let store = self.media_store();
-        let path = key.clone();
-        tokio::task::spawn_blocking(move || store.put(&path, &processed.original))
-            .await
-            .map_err(|error| CoreError::Internal(error.to_string()))?
-            .map_err(|error| CoreError::Internal(format!("writing a profile image: {error}")))?;
-        Ok(key)
-    }
-
-    /// Removes stored files (their directories), logging what could not be removed: a file
-    /// left behind wastes space, it never shows.
-    async fn remove_media_files(&self, keys: Vec<String>) {
-        for key in keys {
-            let Some((directory, _)) = key.split_once('/') else {
-                continue;
-            };
-            let directory = directory.to_owned();
-            let store = self.media_store();
-            let removed = tokio::task::spawn_blocking(move || store.delete_dir(&directory)).await;
-            if !matches!(removed, Ok(Ok(()))) {
-                tracing::warn!(key, "could not remove a replaced media file");
-            }
-        }
-    }
-
-    /// Pins one of the actor's own statuses to their profile (not a reblog, not a direct one;
-    /// at most five, as in Mastodon).
-    pub async fn pin(
-        &self,
-        actor: &Account,
-        status_id: i64,
-    ) -> Result<crate::statuses::StatusView> {
-        let view = self.status_view(Some(actor.id), status_id).await?;
-        if view.status.account_id != actor.id {
-            return Err(CoreError::Validation(
-                "Validation failed: Status is not owned by you".into(),
-            ));
-        }
-        if view.status.reblog_of_id.is_some() || view.status.visibility == Visibility::Direct {
-            return Err(CoreError::Validation(
-                "Validation failed: This status cannot be pinned".into(),
-            ));
-        }
-        let mut tx = self.db().begin().await?;
-        if tx.pin_count(actor.id).await? >= MAX_PINNED {
-            return Err(CoreError::Validation(format!(
-                "Validation failed: You can only pin up to {MAX_PINNED} statuses"
-            )));
-        }
-        let now = crate::now_millis();
-        if tx.pin(actor.id, status_id, now).await? && actor.is_local() {
-            let outbound = crate::outbox::Outbound::Pin {
-                account_id: actor.id,
-                status_id,
-            };
-            crate::outbox::enqueue(&mut tx, &outbound, now).await?;
-        }
-        tx.commit().await?;
-        self.wake_workers();
-        self.status_view(Some(actor.id), status_id).await
-    }
-
-    pub async fn unpin(
-        &self,
-        actor: &Account,
-        status_id: i64,
-    ) -> Result<crate::statuses::StatusView> {
-        self.status_view(Some(actor.id), status_id).await?;
-        let mut tx = self.db().begin().await?;
-        if tx.unpin(actor.id, status_id).await? && actor.is_local() {
-            let outbound = crate::outbox::Outbound::Unpin {
-                account_id: actor.id,
-                status_id,
-            };
-            crate::outbox::enqueue(&mut tx, &outbound, crate::now_millis()).await?;
-        }
-        tx.commit().await?;
-        self.wake_workers();
-        self.status_view(Some(actor.id), status_id).await
-    }
-
-    /// An account's pinned statuses that the viewer may see.
-    pub async fn pinned_statuses(
-        &self,
-        viewer: Option<i64>,
-        account_id: i64,
-    ) -> Result<Vec<crate::statuses::StatusView>> {
-        let pinned = self.db().pinned_status_ids(account_id).await?;
-        let visible = self.db().visible_among(&pinned, viewer).await?;
-        let ids: Vec<i64> = pinned
-            .into_iter()
-            .filter(|id| visible.contains(id))
-            .collect();
-        let (views, _) = self
-            .listed_views(viewer, &ids, crate::filters::FilterContext::Account)
-            .await?;
-        Ok(views)
-    }
-
     /// The viewer's markers for the named timelines (`home`, `notifications`).
     pub async fn markers(&self, viewer: i64, timelines: &[String]) -> Result<Vec<Marker>> {
         Ok(self
@@ -385,7 +314,85 @@ impl Woolly {
             .collect();
         self.markers(viewer, &names).await
     }
+}
 
+impl Statuses<'_> {
+    /// Pins one of the actor's own statuses to their profile (not a reblog, not a direct one;
+    /// at most five, as in Mastodon).
+    pub async fn pin(
+        &self,
+        actor: &Account,
+        status_id: i64,
+    ) -> Result<crate::statuses::StatusView> {
+        let view = self.view(Some(actor.id), status_id).await?;
+        if view.status.account_id != actor.id {
+            return Err(CoreError::Validation(
+                "Validation failed: Status is not owned by you".into(),
+            ));
+        }
+        if view.status.reblog_of_id.is_some() || view.status.visibility == Visibility::Direct {
+            return Err(CoreError::Validation(
+                "Validation failed: This status cannot be pinned".into(),
+            ));
+        }
+        let mut tx = self.db().begin().await?;
+        if tx.pin_count(actor.id).await? >= MAX_PINNED {
+            return Err(CoreError::Validation(format!(
+                "Validation failed: You can only pin up to {MAX_PINNED} statuses"
+            )));
+        }
+        let now = crate::now_millis();
+        if tx.pin(actor.id, status_id, now).await? && actor.is_local() {
+            let outbound = crate::outbox::Outbound::Pin {
+                account_id: actor.id,
+                status_id,
+            };
+            crate::outbox::enqueue(&mut tx, &outbound, now).await?;
+        }
+        tx.commit().await?;
+        self.wake_workers();
+        self.view(Some(actor.id), status_id).await
+    }
+
+    pub async fn unpin(
+        &self,
+        actor: &Account,
+        status_id: i64,
+    ) -> Result<crate::statuses::StatusView> {
+        self.view(Some(actor.id), status_id).await?;
+        let mut tx = self.db().begin().await?;
+        if tx.unpin(actor.id, status_id).await? && actor.is_local() {
+            let outbound = crate::outbox::Outbound::Unpin {
+                account_id: actor.id,
+                status_id,
+            };
+            crate::outbox::enqueue(&mut tx, &outbound, crate::now_millis()).await?;
+        }
+        tx.commit().await?;
+        self.wake_workers();
+        self.view(Some(actor.id), status_id).await
+    }
+
+    /// An account's pinned statuses that the viewer may see.
+    pub async fn pinned_statuses(
+        &self,
+        viewer: Option<i64>,
+        account_id: i64,
+    ) -> Result<Vec<crate::statuses::StatusView>> {
+        let pinned = self.db().pinned_status_ids(account_id).await?;
+        let visible = self.db().visible_among(&pinned, viewer).await?;
+        let ids: Vec<i64> = pinned
+            .into_iter()
+            .filter(|id| visible.contains(id))
+            .collect();
+        let (views, _) = self
+            .listed_views(viewer, &ids, crate::filters::FilterContext::Account)
+            .await?;
+        Ok(views)
+    }
+}
+
+impl Relations<'_> {
     /// The accounts the viewer blocks (or mutes), paged on those rows' ids.
     pub async fn blocks_or_mutes(
         &self,

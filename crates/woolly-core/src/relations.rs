@@ -4,6 +4,7 @@
 use woolly_store::{FollowSide, RelationshipRow, StatusCounter, StatusInteraction, StatusRelation};
 
 use crate::accounts::Account;
+use crate::areas::{Relations, Statuses};
 use crate::error::{CoreError, Result};
 use crate::events::Event;
 use crate::outbox::Outbound;
@@ -45,110 +46,19 @@ impl Woolly {
             .collect())
     }
 
-    /// Who favourited (or reblogged) a status the viewer can see, paged on those rows' ids.
-    pub async fn status_actors(
-        &self,
-        viewer: Option<i64>,
-        status_id: i64,
-        interaction: StatusInteraction,
-        page: woolly_store::Page,
-    ) -> Result<Vec<(i64, Account)>> {
-        self.db()
-            .visible_status(status_id, viewer)
-            .await?
-            .ok_or(CoreError::NotFound)?;
-        let rows = self
-            .db()
-            .status_actors(status_id, interaction, page)
-            .await?;
-        self.accounts_with_cursors(rows).await
-    }
-
-    /// An account's followers (or the accounts it follows), paged on the follows' ids.
-    pub async fn follows(
-        &self,
-        account_id: i64,
-        side: FollowSide,
-        page: woolly_store::Page,
-    ) -> Result<Vec<(i64, Account)>> {
-        self.account(account_id).await?.ok_or(CoreError::NotFound)?;
-        let rows = self.db().follows_page(account_id, side, page).await?;
-        self.accounts_with_cursors(rows).await
-    }
-
-    /// The viewer's favourites or bookmarks, paged on those rows' ids, hiding what the viewer
-    /// can no longer see (after a block either way, or an unfollow for followers-only posts);
-    /// Mastodon keeps them, but a block here hides both sides from each other everywhere.
-    pub async fn status_relations(
-        &self,
-        viewer: i64,
-        relation: StatusRelation,
-        page: woolly_store::Page,
-    ) -> Result<(Vec<StatusView>, Option<(i64, i64)>)> {
-        let rows = self
-            .db()
-            .status_relations_page(relation, viewer, page)
-            .await?;
-        let cursors = rows
-            .first()
-            .zip(rows.last())
-            .map(|(first, last)| (first.0, last.0));
-        let ids: Vec<i64> = rows.iter().map(|(_, status)| *status).collect();
-        let visible = self.db().visible_among(&ids, Some(viewer)).await?;
-        let ids: Vec<i64> = ids.into_iter().filter(|id| visible.contains(id)).collect();
-        Ok((self.status_views(Some(viewer), &ids).await?, cursors))
-    }
-
     /// An account the viewer may act on: it exists, and it is not the viewer.
     pub(crate) async fn other_account(&self, actor: &Account, target_id: i64) -> Result<Account> {
-        let target = self.account(target_id).await?.ok_or(CoreError::NotFound)?;
+        let target = self
+            .accounts()
+            .account(target_id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
         if target.id == actor.id {
             return Err(CoreError::Validation(
                 "You cannot do this to yourself".into(),
             ));
         }
         Ok(target)
-    }
-
-    pub async fn relationships(
-        &self,
-        viewer: i64,
-        target_ids: &[i64],
-    ) -> Result<Vec<Relationship>> {
-        Ok(self.db().relationships(viewer, target_ids).await?)
-    }
-
-    pub async fn relationship(&self, viewer: i64, target_id: i64) -> Result<Relationship> {
-        self.relationships(viewer, &[target_id])
-            .await?
-            .into_iter()
-            .next()
-            .ok_or(CoreError::NotFound)
-    }
-
-    /// Follows a local account. (Locked accounts' follow requests and remote follows come with
-    /// their own issues; until then a follow takes effect at once.)
-    /// Follows an account; a locked account gets a follow request to authorize instead.
-    /// Following again only changes the options (reblogs, notify).
-    pub async fn follow(
-        &self,
-        actor: &Account,
-        target_id: i64,
-        options: FollowOptions,
-    ) -> Result<Relationship> {
-        self.follow_with_uri(actor, target_id, options, None).await
-    }
-
-    /// [`Woolly::follow`] for a `Follow` activity received from a remote actor, whose id the
-    /// `Accept` or `Reject` must name.
-    pub async fn follow_from_remote(
-        &self,
-        actor: &Account,
-        target_id: i64,
-        follow_uri: &str,
-    ) -> Result<Relationship> {
-        self.follow_with_uri(actor, target_id, FollowOptions::default(), Some(follow_uri))
-            .await
     }
 
     async fn follow_with_uri(
@@ -164,11 +74,12 @@ impl Woolly {
             }
         }
         let target = self.other_account(actor, target_id).await?;
-        let relation = self.relationship(actor.id, target.id).await?;
+        let relation = self.relations().relationship(actor.id, target.id).await?;
         // Mastodon's `FollowService#following_not_allowed?`: a blocked domain's accounts too;
         // and, as its inbox rejects a `Follow`, a remote account whose domain the target blocks.
         let target_blocks_domain = !actor.is_local()
             && self
+                .relations()
                 .relationship(target.id, actor.id)
                 .await?
                 .domain_blocking;
@@ -188,8 +99,11 @@ impl Woolly {
                 .insert_follow_request(actor.id, target.id, &options, now)
                 .await?
             {
-                let uri =
-                    crate::outbox::follow_activity_uri(&self.actor_uri(actor), target.id, now);
+                let uri = crate::outbox::follow_activity_uri(
+                    &self.federation().actor_uri(actor),
+                    target.id,
+                    now,
+                );
                 tx.set_follow_uri(actor.id, target.id, &uri).await?;
                 let outbound = Outbound::Follow {
                     account_id: actor.id,
@@ -233,7 +147,319 @@ impl Woolly {
             account_id: target.id,
             notification_id,
         }));
-        self.relationship(actor.id, target.id).await
+        self.relations().relationship(actor.id, target.id).await
+    }
+
+    /// [`crate::areas::Statuses::reblog`], with the `Announce` id a remote reblog has.
+    pub(crate) async fn reblog_with_uri(
+        &self,
+        actor: &Account,
+        status_id: i64,
+        visibility: Option<Visibility>,
+        remote_uri: Option<String>,
+    ) -> Result<StatusView> {
+        let view = self.statuses().view(Some(actor.id), status_id).await?;
+        let original = view.interaction_target();
+        let own_private =
+            original.visibility == Visibility::Private && original.account_id == actor.id;
+        if !original.visibility.is_reblogable() && !own_private {
+            return Err(CoreError::Forbidden("This action is not allowed".into()));
+        }
+        let visibility = match visibility.unwrap_or(Visibility::Public) {
+            Visibility::Direct => Visibility::Public,
+            chosen if own_private => chosen.max(Visibility::Private),
+            chosen => chosen,
+        };
+        let (original_id, author_id) = (original.id, original.account_id);
+        let now = crate::now_millis();
+        let mut tx = self.db().begin().await?;
+        if let Some(existing) = tx.reblog_by(actor.id, original_id).await? {
+            tx.rollback().await?;
+            return self.statuses().view(Some(actor.id), existing).await;
+        }
+        let id = tx.next_id();
+        tx.insert_status(&woolly_store::NewStatus {
+            id,
+            uri: remote_uri.unwrap_or_else(|| self.reblog_uri(&actor.username, id)),
+            url: None,
+            account_id: actor.id,
+            is_local: actor.is_local(),
+            in_reply_to_id: None,
+            in_reply_to_account_id: None,
+            reblog_of_id: Some(original_id),
+            text: String::new(),
+            content: String::new(),
+            spoiler_text: String::new(),
+            sensitive: false,
+            visibility: visibility.as_str().to_owned(),
+            language: None,
+            app_id: None,
+            created_at: now,
+        })
+        .await?;
+        tx.bump_status(original_id, StatusCounter::Reblogs, 1)
+            .await?;
+        tx.bump_account_statuses(actor.id, 1, Some(now)).await?;
+        tx.add_to_home_feed(actor.id, id).await?;
+        let notification = tx
+            .insert_notification(author_id, actor.id, "reblog", Some(original_id), now)
+            .await?;
+        crate::statuses::enqueue_fan_out(&mut tx, id, now).await?;
+        if actor.is_local() {
+            crate::outbox::enqueue(&mut tx, &Outbound::Create { status_id: id }, now).await?;
+        }
+        tx.commit().await?;
+        self.wake_workers();
+        let mut events = vec![
+            Event::StatusPosted {
+                status_id: id,
+                author_id: actor.id,
+                visibility,
+                is_local: actor.is_local(),
+                is_reblog: true,
+                has_media: false,
+                tags: Vec::new(),
+            },
+            Event::HomeFeed {
+                status_id: id,
+                account_ids: vec![actor.id],
+            },
+        ];
+        events.extend(notification.map(|notification_id| Event::Notification {
+            account_id: author_id,
+            notification_id,
+        }));
+        let view = self.statuses().view(Some(actor.id), id).await;
+        self.publish(events);
+        view
+    }
+}
+
+impl Statuses<'_> {
+    /// Who favourited (or reblogged) a status the viewer can see, paged on those rows' ids.
+    pub async fn actors(
+        &self,
+        viewer: Option<i64>,
+        status_id: i64,
+        interaction: StatusInteraction,
+        page: woolly_store::Page,
+    ) -> Result<Vec<(i64, Account)>> {
+        self.db()
+            .visible_status(status_id, viewer)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        let rows = self
+            .db()
+            .status_actors(status_id, interaction, page)
+            .await?;
+        self.accounts_with_cursors(rows).await
+    }
+
+    /// The viewer's favourites or bookmarks, paged on those rows' ids, hiding what the viewer
+    /// can no longer see (after a block either way, or an unfollow for followers-only posts);
+    /// Mastodon keeps them, but a block here hides both sides from each other everywhere.
+    pub async fn relations_page(
+        &self,
+        viewer: i64,
+        relation: StatusRelation,
+        page: woolly_store::Page,
+    ) -> Result<(Vec<StatusView>, Option<(i64, i64)>)> {
+        let rows = self
+            .db()
+            .status_relations_page(relation, viewer, page)
+            .await?;
+        let cursors = rows
+            .first()
+            .zip(rows.last())
+            .map(|(first, last)| (first.0, last.0));
+        let ids: Vec<i64> = rows.iter().map(|(_, status)| *status).collect();
+        let visible = self.db().visible_among(&ids, Some(viewer)).await?;
+        let ids: Vec<i64> = ids.into_iter().filter(|id| visible.contains(id)).collect();
+        Ok((self.views(Some(viewer), &ids).await?, cursors))
+    }
+
+    /// Favourites (or bookmarks) a status the actor can see; doing it twice changes nothing.
+    pub async fn add_status_relation(
+        &self,
+        actor: &Account,
+        relation: StatusRelation,
+        status_id: i64,
+    ) -> Result<StatusView> {
+        let view = self.view(Some(actor.id), status_id).await?;
+        // Interactions land on the original, not on a reblog of it.
+        let target = view.interaction_target();
+        let (target_id, author_id) = (target.id, target.account_id);
+        let now = crate::now_millis();
+        let mut tx = self.db().begin().await?;
+        let mut notification = None;
+        if tx
+            .insert_status_relation(relation, actor.id, target_id, now)
+            .await?
+            && matches!(relation, StatusRelation::Favourite)
+        {
+            tx.bump_status(target_id, StatusCounter::Favourites, 1)
+                .await?;
+            notification = tx
+                .insert_notification(author_id, actor.id, "favourite", Some(target_id), now)
+                .await?;
+            if actor.is_local() && !target.is_local {
+                let outbound = Outbound::Like {
+                    account_id: actor.id,
+                    status_id: target_id,
+                };
+                crate::outbox::enqueue(&mut tx, &outbound, now).await?;
+            }
+        }
+        tx.commit().await?;
+        self.wake_workers();
+        self.publish(notification.map(|notification_id| Event::Notification {
+            account_id: author_id,
+            notification_id,
+        }));
+        self.view(Some(actor.id), target_id).await
+    }
+
+    /// Undoes a favourite or bookmark. Mastodon answers with the status even when there was
+    /// nothing to undo.
+    pub async fn remove_status_relation(
+        &self,
+        actor: &Account,
+        relation: StatusRelation,
+        status_id: i64,
+    ) -> Result<StatusView> {
+        let view = self.view(Some(actor.id), status_id).await?;
+        let target = view.interaction_target();
+        let (target_id, author_id) = (target.id, target.account_id);
+        let mut tx = self.db().begin().await?;
+        if tx
+            .delete_status_relation(relation, actor.id, target_id)
+            .await?
+            && matches!(relation, StatusRelation::Favourite)
+        {
+            tx.bump_status(target_id, StatusCounter::Favourites, -1)
+                .await?;
+            tx.delete_notification(author_id, actor.id, "favourite", Some(target_id))
+                .await?;
+            if actor.is_local() && !target.is_local {
+                let outbound = Outbound::Unlike {
+                    account_id: actor.id,
+                    status_id: target_id,
+                };
+                crate::outbox::enqueue(&mut tx, &outbound, crate::now_millis()).await?;
+            }
+        }
+        tx.commit().await?;
+        self.wake_workers();
+        self.view(Some(actor.id), target_id).await
+    }
+
+    /// Reblogs a status: public and unlisted statuses, or the actor's own private ones.
+    /// Returns the reblog (whose `reblog` is the original). Reblogging twice returns the first.
+    pub async fn reblog(
+        &self,
+        actor: &Account,
+        status_id: i64,
+        visibility: Option<Visibility>,
+    ) -> Result<StatusView> {
+        self.reblog_with_uri(actor, status_id, visibility, None)
+            .await
+    }
+
+    /// Undoes the actor's reblog of a status; returns the original.
+    pub async fn unreblog(&self, actor: &Account, status_id: i64) -> Result<StatusView> {
+        let view = self.view(Some(actor.id), status_id).await?;
+        let original = view.interaction_target();
+        let (original_id, author_id) = (original.id, original.account_id);
+        let left_feeds = match self.db().reblog_of_by(actor.id, original_id).await? {
+            Some(reblog) => Some(self.leaving_feeds(reblog, actor.id).await?),
+            None => None,
+        };
+        let mut tx = self.db().begin().await?;
+        let removed = tx.reblog_by(actor.id, original_id).await?;
+        if let Some(reblog) = removed {
+            if actor.is_local() {
+                let outbound = Outbound::Delete {
+                    status_id: reblog,
+                    account_id: actor.id,
+                    uri: self.reblog_uri(&actor.username, reblog),
+                    visibility: Visibility::Public.as_str().to_owned(),
+                    mentioned: Vec::new(),
+                    reblog_of: Some((original_id, author_id)),
+                };
+                crate::outbox::enqueue(&mut tx, &outbound, crate::now_millis()).await?;
+            }
+            tx.delete_status(reblog).await?;
+            tx.bump_status(original_id, StatusCounter::Reblogs, -1)
+                .await?;
+            tx.bump_account_statuses(actor.id, -1, None).await?;
+            tx.delete_notification(author_id, actor.id, "reblog", Some(original_id))
+                .await?;
+        }
+        tx.commit().await?;
+        // Only the feeds that had the reblog hear of it: Mastodon's `RemoveStatusService` skips
+        // the public and hashtag streams for reblogs, which never appear there.
+        if removed.is_some() {
+            self.publish(left_feeds);
+        }
+        self.view(Some(actor.id), original_id).await
+    }
+}
+
+impl Relations<'_> {
+    /// An account's followers (or the accounts it follows), paged on the follows' ids.
+    pub async fn follows(
+        &self,
+        account_id: i64,
+        side: FollowSide,
+        page: woolly_store::Page,
+    ) -> Result<Vec<(i64, Account)>> {
+        self.accounts()
+            .account(account_id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        let rows = self.db().follows_page(account_id, side, page).await?;
+        self.accounts_with_cursors(rows).await
+    }
+
+    pub async fn relationships(
+        &self,
+        viewer: i64,
+        target_ids: &[i64],
+    ) -> Result<Vec<Relationship>> {
+        Ok(self.db().relationships(viewer, target_ids).await?)
+    }
+
+    pub async fn relationship(&self, viewer: i64, target_id: i64) -> Result<Relationship> {
+        self.relationships(viewer, &[target_id])
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(CoreError::NotFound)
+    }
+
+    /// Follows a local account. (Locked accounts' follow requests and remote follows come with
+    /// their own issues; until then a follow takes effect at once.)
+    /// Follows an account; a locked account gets a follow request to authorize instead.
+    /// Following again only changes the options (reblogs, notify).
+    pub async fn follow(
+        &self,
+        actor: &Account,
+        target_id: i64,
+        options: FollowOptions,
+    ) -> Result<Relationship> {
+        self.follow_with_uri(actor, target_id, options, None).await
+    }
+
+    /// [`crate::areas::Relations::follow`] for a `Follow` activity received from a remote actor, whose id the
+    /// `Accept` or `Reject` must name.
+    pub async fn follow_from_remote(
+        &self,
+        actor: &Account,
+        target_id: i64,
+        follow_uri: &str,
+    ) -> Result<Relationship> {
+        self.follow_with_uri(actor, target_id, FollowOptions::default(), Some(follow_uri))
+            .await
     }
 
     /// Unfollows an account, or withdraws a waiting follow request.
@@ -410,215 +636,5 @@ impl Woolly {
         tx.delete_mute(actor.id, target.id).await?;
         tx.commit().await?;
         self.relationship(actor.id, target.id).await
-    }
-
-    /// Favourites (or bookmarks) a status the actor can see; doing it twice changes nothing.
-    pub async fn add_status_relation(
-        &self,
-        actor: &Account,
-        relation: StatusRelation,
-        status_id: i64,
-    ) -> Result<StatusView> {
-        let view = self.status_view(Some(actor.id), status_id).await?;
-        // Interactions land on the original, not on a reblog of it.
-        let target = view.interaction_target();
-        let (target_id, author_id) = (target.id, target.account_id);
-        let now = crate::now_millis();
-        let mut tx = self.db().begin().await?;
-        let mut notification = None;
-        if tx
-            .insert_status_relation(relation, actor.id, target_id, now)
-            .await?
-            && matches!(relation, StatusRelation::Favourite)
-        {
-            tx.bump_status(target_id, StatusCounter::Favourites, 1)
-                .await?;
-            notification = tx
-                .insert_notification(author_id, actor.id, "favourite", Some(target_id), now)
-                .await?;
-            if actor.is_local() && !target.is_local {
-                let outbound = Outbound::Like {
-                    account_id: actor.id,
-                    status_id: target_id,
-                };
-                crate::outbox::enqueue(&mut tx, &outbound, now).await?;
-            }
-        }
-        tx.commit().await?;
-        self.wake_workers();
-        self.publish(notification.map(|notification_id| Event::Notification {
-            account_id: author_id,
-            notification_id,
-        }));
-        self.status_view(Some(actor.id), target_id).await
-    }
-
-    /// Undoes a favourite or bookmark. Mastodon answers with the status even when there was
-    /// nothing to undo.
-    pub async fn remove_status_relation(
-        &self,
-        actor: &Account,
-        relation: StatusRelation,
-        status_id: i64,
-    ) -> Result<StatusView> {
-        let view = self.status_view(Some(actor.id), status_id).await?;
-        let target = view.interaction_target();
-        let (target_id, author_id) = (target.id, target.account_id);
-        let mut tx = self.db().begin().await?;
-        if tx
-            .delete_status_relation(relation, actor.id, target_id)
-            .await?
-            && matches!(relation, StatusRelation::Favourite)
-        {
-            tx.bump_status(target_id, StatusCounter::Favourites, -1)
-                .await?;
-            tx.delete_notification(author_id, actor.id, "favourite", Some(target_id))
-                .await?;
-            if actor.is_local() && !target.is_local {
-                let outbound = Outbound::Unlike {
-                    account_id: actor.id,
-                    status_id: target_id,
-                };
-                crate::outbox::enqueue(&mut tx, &outbound, crate::now_millis()).await?;
-            }
-        }
-        tx.commit().await?;
-        self.wake_workers();
-        self.status_view(Some(actor.id), target_id).await
-    }
-
-    /// Reblogs a status: public and unlisted statuses, or the actor's own private ones.
-    /// Returns the reblog (whose `reblog` is the original). Reblogging twice returns the first.
-    pub async fn reblog(
-        &self,
-        actor: &Account,
-        status_id: i64,
-        visibility: Option<Visibility>,
-    ) -> Result<StatusView> {
-        self.reblog_with_uri(actor, status_id, visibility, None)
-            .await
-    }
-
-    /// [`Woolly::reblog`], with the `Announce` id a remote reblog has.
-    pub(crate) async fn reblog_with_uri(
-        &self,
-        actor: &Account,
-        status_id: i64,
-        visibility: Option<Visibility>,
-        remote_uri: Option<String>,
-    ) -> Result<StatusView> {
-        let view = self.status_view(Some(actor.id), status_id).await?;
-        let original = view.interaction_target();
-        let own_private =
-            original.visibility == Visibility::Private && original.account_id == actor.id;
-        if !original.visibility.is_reblogable() && !own_private {
-            return Err(CoreError::Forbidden("This action is not allowed".into()));
-        }
-        let visibility = match visibility.unwrap_or(Visibility::Public) {
-            Visibility::Direct => Visibility::Public,
-            chosen if own_private => chosen.max(Visibility::Private),
-            chosen => chosen,
-        };
-        let (original_id, author_id) = (original.id, original.account_id);
-        let now = crate::now_millis();
-        let mut tx = self.db().begin().await?;
-        if let Some(existing) = tx.reblog_by(actor.id, original_id).await? {
-            tx.rollback().await?;
-            return self.status_view(Some(actor.id), existing).await;
-        }
-        let id = tx.next_id();
-        tx.insert_status(&woolly_store::NewStatus {
-            id,
-            uri: remote_uri.unwrap_or_else(|| self.reblog_uri(&actor.username, id)),
-            url: None,
-            account_id: actor.id,
-            is_local: actor.is_local(),
-            in_reply_to_id: None,
-            in_reply_to_account_id: None,
-            reblog_of_id: Some(original_id),
-            text: String::new(),
-            content: String::new(),
-            spoiler_text: String::new(),
-            sensitive: false,
-            visibility: visibility.as_str().to_owned(),
-            language: None,
-            app_id: None,
-            created_at: now,
-        })
-        .await?;
-        tx.bump_status(original_id, StatusCounter::Reblogs, 1)
-            .await?;
-        tx.bump_account_statuses(actor.id, 1, Some(now)).await?;
-        tx.add_to_home_feed(actor.id, id).await?;
-        let notification = tx
-            .insert_notification(author_id, actor.id, "reblog", Some(original_id), now)
-            .await?;
-        crate::statuses::enqueue_fan_out(&mut tx, id, now).await?;
-        if actor.is_local() {
-            crate::outbox::enqueue(&mut tx, &Outbound::Create { status_id: id }, now).await?;
-        }
-        tx.commit().await?;
-        self.wake_workers();
-        let mut events = vec![
-            Event::StatusPosted {
-                status_id: id,
-                author_id: actor.id,
-                visibility,
-                is_local: actor.is_local(),
-                is_reblog: true,
-                has_media: false,
-                tags: Vec::new(),
-            },
-            Event::HomeFeed {
-                status_id: id,
-                account_ids: vec![actor.id],
-            },
-        ];
-        events.extend(notification.map(|notification_id| Event::Notification {
-            account_id: author_id,
-            notification_id,
-        }));
-        let view = self.status_view(Some(actor.id), id).await;
-        self.publish(events);
-        view
-    }
-
-    /// Undoes the actor's reblog of a status; returns the original.
-    pub async fn unreblog(&self, actor: &Account, status_id: i64) -> Result<StatusView> {
-        let view = self.status_view(Some(actor.id), status_id).await?;
-        let original = view.interaction_target();
-        let (original_id, author_id) = (original.id, original.account_id);
-        let left_feeds = match self.db().reblog_of_by(actor.id, original_id).await? {
-            Some(reblog) => Some(self.leaving_feeds(reblog, actor.id).await?),
-            None => None,
-        };
-        let mut tx = self.db().begin().await?;
-        let removed = tx.reblog_by(actor.id, original_id).await?;
-        if let Some(reblog) = removed {
-            if actor.is_local() {
-                let outbound = Outbound::Delete {
-                    status_id: reblog,
-                    account_id: actor.id,
-                    uri: self.reblog_uri(&actor.username, reblog),
-                    visibility: Visibility::Public.as_str().to_owned(),
-                    mentioned: Vec::new(),
-                    reblog_of: Some((original_id, author_id)),
-                };
-                crate::outbox::enqueue(&mut tx, &outbound, crate::now_millis()).await?;
-            }
-            tx.delete_status(reblog).await?;
-            tx.bump_status(original_id, StatusCounter::Reblogs, -1)
-                .await?;
-            tx.bump_account_statuses(actor.id, -1, None).await?;
-            tx.delete_notification(author_id, actor.id, "reblog", Some(original_id))
-                .await?;
-        }
-        tx.commit().await?;
-        // Only the feeds that had the reblog hear of it: Mastodon's `RemoveStatusService` skips
-        // the public and hashtag streams for reblogs, which never appear there.
-        if removed.is_some() {
-            self.publish(left_feeds);
-        }
-        self.status_view(Some(actor.id), original_id).await
     }
 }

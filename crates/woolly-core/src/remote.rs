@@ -13,6 +13,7 @@ pub use woolly_store::RemoteCounts;
 use woolly_store::{NewRemoteAccount, NewStatus};
 
 use crate::accounts::{Account, ActorLinks};
+use crate::areas::Federation;
 use crate::config::Domain;
 use crate::error::{CoreError, Result};
 use crate::events::Event;
@@ -128,7 +129,7 @@ impl RemotePoll {
     }
 }
 
-impl Woolly {
+impl Federation<'_> {
     /// Stores an account of another server, or refreshes the one with the same username and
     /// domain.
     pub async fn store_remote_account(&self, remote: RemoteAccount) -> Result<Account> {
@@ -177,7 +178,10 @@ impl Woolly {
         let mut tx = self.db().begin().await?;
         let id = tx.upsert_remote_account(&row, crate::now_millis()).await?;
         tx.commit().await?;
-        self.account(id).await?.ok_or(CoreError::NotFound)
+        self.accounts()
+            .account(id)
+            .await?
+            .ok_or(CoreError::NotFound)
     }
 
     /// Stores a status an account of another server posted and returns its id. Mentioned local
@@ -316,7 +320,7 @@ fn remote_content(remote: &RemoteStatus, urls: &crate::urls::Urls) -> (String, S
     }
 }
 
-impl Woolly {
+impl Federation<'_> {
     /// A remote account accepted the local `local_id`'s request to follow it: the request
     /// becomes a follow. False when no request was waiting.
     pub async fn remote_follow_accepted(&self, remote: &Account, local_id: i64) -> Result<bool> {
@@ -402,7 +406,7 @@ impl Woolly {
         if !theirs {
             return Ok(false);
         }
-        match self.delete_status(author, id).await {
+        match self.statuses().delete(author, id).await {
             Ok(_) | Err(CoreError::NotFound) => Ok(true),
             Err(error) => Err(error),
         }
@@ -435,7 +439,7 @@ impl Woolly {
         let Some(id) = self.db().status_id_for_uri(&remote.uri).await? else {
             return Ok(false);
         };
-        let view = self.status_view(Some(author.id), id).await?;
+        let view = self.statuses().view(Some(author.id), id).await?;
         if view.status.account_id != author.id {
             return Ok(false);
         }
@@ -504,7 +508,7 @@ fn deleted_marker(uri: &str) -> String {
     format!("deleted:{uri}")
 }
 
-impl Woolly {
+impl Federation<'_> {
     /// Accepts a received activity for processing: records its id and its job in one
     /// transaction. False when the same id arrived before (then nothing is written).
     pub async fn accept_inbound_activity(
@@ -548,7 +552,7 @@ impl Woolly {
     }
 }
 
-impl Woolly {
+impl Federation<'_> {
     /// Answers a remote account's `Follow` of the local `target` with a `Reject` (a follow
     /// that is not allowed), without changing anything else.
     pub async fn reject_remote_follow(
@@ -573,7 +577,7 @@ impl Woolly {
     }
 }
 
-impl Woolly {
+impl Federation<'_> {
     /// A remote account voted `option` (by title, as votes arrive) in the local poll of
     /// `status_id`. The poll's author then sends its new tallies to other servers. False when
     /// there is no such running poll or option, or the voter already chose it.
@@ -596,6 +600,7 @@ impl Woolly {
         let status = tx.status_for_update(status_id).await?;
         let is_local_poll = status.as_ref().is_some_and(|status| status.is_local);
         let choice = self
+            .statuses()
             .poll(Some(voter.id), poll.id)
             .await
             .ok()
@@ -628,7 +633,7 @@ impl Woolly {
     }
 }
 
-impl Woolly {
+impl Federation<'_> {
     /// A remote actor was deleted on its server: the account and all it did here go (Mastodon
     /// deletes such accounts' data too). False when it was not known.
     pub async fn delete_remote_account(&self, account: &Account) -> Result<bool> {
@@ -667,13 +672,14 @@ impl Woolly {
             .claim_replies_fetch(status_id, now, now - REPLIES_FRESH_MILLIS)
             .await?
         {
-            self.enqueue_job(&new_job(
-                FETCH_REPLIES_KIND,
-                &FetchReplies { status_id },
-                now,
-                3,
-            )?)
-            .await?;
+            self.jobs()
+                .enqueue_job(&new_job(
+                    FETCH_REPLIES_KIND,
+                    &FetchReplies { status_id },
+                    now,
+                    3,
+                )?)
+                .await?;
         }
         Ok(())
     }

@@ -23,6 +23,7 @@ use time::{Date, OffsetDateTime, PrimitiveDateTime};
 use woolly_store::{Page, ScheduledStatusRow, StoreError};
 
 use crate::accounts::{Account, LocalUser};
+use crate::areas::Statuses;
 use crate::error::{CoreError, Result};
 use crate::jobs::{DEFAULT_MAX_ATTEMPTS, Job, JobFuture, JobHandler, new_job};
 use crate::media::Media;
@@ -243,6 +244,155 @@ fn publish_job(scheduled_status_id: i64, run_at: i64) -> Result<woolly_store::Ne
 }
 
 impl Woolly {
+    /// Views of scheduled status rows, in their order, with two queries whatever the count.
+    async fn scheduled_views(&self, rows: Vec<ScheduledStatusRow>) -> Result<Vec<ScheduledStatus>> {
+        let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+        let mut reserved = self.db().media_reserved_for(&ids).await?;
+        rows.into_iter()
+            .map(|row| {
+                let (mine, others) = reserved
+                    .drain(..)
+                    .partition::<Vec<_>, _>(|(owner, _)| *owner == row.id);
+                reserved = others;
+                Ok(ScheduledStatus {
+                    id: row.id,
+                    scheduled_at: row.scheduled_at,
+                    params: ScheduledParams::from_stored(&row.params)?,
+                    media: mine
+                        .into_iter()
+                        .map(|(_, media)| self.media_from_row(media))
+                        .collect(),
+                })
+            })
+            .collect()
+    }
+
+    /// Sets a scheduled status's time and makes its job due then: the same job moved while
+    /// it waits, a new one when it has been claimed already (the old run then finds the status
+    /// not due, or gone, and leaves it).
+    async fn move_publication(
+        &self,
+        tx: &mut woolly_store::Tx,
+        row: &ScheduledStatusRow,
+        scheduled_at: i64,
+    ) -> Result<()> {
+        let moved = match row.job_id {
+            Some(job_id) => tx.reschedule_queued_job(job_id, scheduled_at).await?,
+            None => false,
+        };
+        let job_id = match (moved, row.job_id) {
+            (true, Some(job_id)) => job_id,
+            _ => tx.enqueue_job(&publish_job(row.id, scheduled_at)?).await?,
+        };
+        tx.reschedule_status(row.id, scheduled_at, job_id).await?;
+        Ok(())
+    }
+
+    /// The `status.publish_scheduled` job: posts a due scheduled status as its author, as
+    /// `POST /api/v1/statuses` would have, and deletes it in the same transaction.
+    async fn publish_scheduled_status(&self, job_id: i64, id: i64) -> Result<()> {
+        let Some(row) = self.db().scheduled_status(id).await? else {
+            // Published by an earlier run, or cancelled.
+            return Ok(());
+        };
+        if row.scheduled_at > crate::now_millis() {
+            if row.job_id == Some(job_id) {
+                // Due by the worker's clock, not by this one: wait for the time itself.
+                let mut tx = self.db().begin().await?;
+                if let Some(current) = tx
+                    .own_scheduled_status_for_update(row.account_id, id)
+                    .await?
+                    .filter(|current| current.job_id == Some(job_id))
+                {
+                    let job = tx
+                        .enqueue_job(&publish_job(id, current.scheduled_at)?)
+                        .await?;
+                    tx.reschedule_status(id, current.scheduled_at, job).await?;
+                }
+                tx.commit().await?;
+            }
+            // Otherwise it was rescheduled and another job publishes it.
+            return Ok(());
+        }
+        let mut params = match ScheduledParams::from_stored(&row.params) {
+            Ok(params) => params,
+            Err(error) => return self.drop_scheduled_status(id, &error.to_string()).await,
+        };
+        let (Some(author), Some(user)) = (
+            self.accounts().account(row.account_id).await?,
+            self.accounts().local_user(row.account_id).await?,
+        ) else {
+            return self.drop_scheduled_status(id, "its author is gone").await;
+        };
+        if let Some(app_id) = params.application_id
+            && self.db().app_by_id(app_id).await?.is_none()
+        {
+            params.application_id = None;
+        }
+        let prepared = match self
+            .prepare_post(&author, &user, params.to_post(&user))
+            .await
+        {
+            Ok(prepared) => prepared,
+            Err(
+                error @ (CoreError::Validation(_) | CoreError::NotFound | CoreError::Forbidden(_)),
+            ) => {
+                return self.drop_scheduled_status(id, &error.to_string()).await;
+            }
+            Err(error) => return Err(error),
+        };
+        let now = crate::now_millis();
+        let mut tx = self.db().begin().await?;
+        if tx.claim_scheduled_status(id, now).await?.is_none() {
+            // Published by a concurrent run, cancelled, or moved later (its new job publishes
+            // it) since it was read above.
+            tx.rollback().await?;
+            return Ok(());
+        }
+        let written = self
+            .write_post(
+                &mut tx,
+                &author,
+                params.application_id,
+                prepared,
+                now,
+                Some(id),
+            )
+            .await;
+        let (status_id, events) = match written {
+            Ok(written) => written,
+            Err(error @ CoreError::Validation(_)) => {
+                tx.rollback().await?;
+                return self.drop_scheduled_status(id, &error.to_string()).await;
+            }
+            Err(error) => return Err(error),
+        };
+        tx.commit().await?;
+        self.wake_workers();
+        self.publish(events);
+        tracing::info!(
+            scheduled_status_id = id,
+            status_id,
+            "published a scheduled status"
+        );
+        Ok(())
+    }
+
+    /// Drops a scheduled status that can no longer be published, releasing its uploads.
+    async fn drop_scheduled_status(&self, id: i64, reason: &str) -> Result<()> {
+        tracing::info!(
+            scheduled_status_id = id,
+            reason,
+            "dropped a scheduled status"
+        );
+        let mut tx = self.db().begin().await?;
+        tx.delete_scheduled_status(id, None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Statuses<'_> {
     /// Schedules a post for `scheduled_at` (Unix milliseconds). The post is checked now as
     /// posting it would be; its uploads are reserved for it. With an `Idempotency-Key` seen in
     /// the last hour, returns the scheduled status that key created (not found when it has
@@ -335,29 +485,6 @@ impl Woolly {
             .ok_or(CoreError::NotFound)
     }
 
-    /// Views of scheduled status rows, in their order, with two queries whatever the count.
-    async fn scheduled_views(&self, rows: Vec<ScheduledStatusRow>) -> Result<Vec<ScheduledStatus>> {
-        let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-        let mut reserved = self.db().media_reserved_for(&ids).await?;
-        rows.into_iter()
-            .map(|row| {
-                let (mine, others) = reserved
-                    .drain(..)
-                    .partition::<Vec<_>, _>(|(owner, _)| *owner == row.id);
-                reserved = others;
-                Ok(ScheduledStatus {
-                    id: row.id,
-                    scheduled_at: row.scheduled_at,
-                    params: ScheduledParams::from_stored(&row.params)?,
-                    media: mine
-                        .into_iter()
-                        .map(|(_, media)| self.media_from_row(media))
-                        .collect(),
-                })
-            })
-            .collect()
-    }
-
     /// Moves one of the actor's scheduled statuses to `scheduled_at`, under the same rules as
     /// scheduling it (the status itself not counted against the limits), and its job with it.
     pub async fn reschedule_status(
@@ -384,27 +511,6 @@ impl Woolly {
         tx.commit().await?;
         self.wake_workers();
         self.scheduled_status(actor.id, id).await
-    }
-
-    /// Sets a scheduled status's time and makes its job due then: the same job moved while
-    /// it waits, a new one when it has been claimed already (the old run then finds the status
-    /// not due, or gone, and leaves it).
-    async fn move_publication(
-        &self,
-        tx: &mut woolly_store::Tx,
-        row: &ScheduledStatusRow,
-        scheduled_at: i64,
-    ) -> Result<()> {
-        let moved = match row.job_id {
-            Some(job_id) => tx.reschedule_queued_job(job_id, scheduled_at).await?,
-            None => false,
-        };
-        let job_id = match (moved, row.job_id) {
-            (true, Some(job_id)) => job_id,
-            _ => tx.enqueue_job(&publish_job(row.id, scheduled_at)?).await?,
-        };
-        tx.reschedule_status(row.id, scheduled_at, job_id).await?;
-        Ok(())
     }
 
     /// Cancels one of the actor's scheduled statuses: it is deleted, its uploads are released
@@ -445,112 +551,9 @@ impl Woolly {
         self.wake_workers();
         Ok(true)
     }
-
-    /// The `status.publish_scheduled` job: posts a due scheduled status as its author, as
-    /// `POST /api/v1/statuses` would have, and deletes it in the same transaction.
-    async fn publish_scheduled_status(&self, job_id: i64, id: i64) -> Result<()> {
-        let Some(row) = self.db().scheduled_status(id).await? else {
-            // Published by an earlier run, or cancelled.
-            return Ok(());
-        };
-        if row.scheduled_at > crate::now_millis() {
-            if row.job_id == Some(job_id) {
-                // Due by the worker's clock, not by this one: wait for the time itself.
-                let mut tx = self.db().begin().await?;
-                if let Some(current) = tx
-                    .own_scheduled_status_for_update(row.account_id, id)
-                    .await?
-                    .filter(|current| current.job_id == Some(job_id))
-                {
-                    let job = tx
-                        .enqueue_job(&publish_job(id, current.scheduled_at)?)
-                        .await?;
-                    tx.reschedule_status(id, current.scheduled_at, job).await?;
-                }
-                tx.commit().await?;
-            }
-            // Otherwise it was rescheduled and another job publishes it.
-            return Ok(());
-        }
-        let mut params = match ScheduledParams::from_stored(&row.params) {
-            Ok(params) => params,
-            Err(error) => return self.drop_scheduled_status(id, &error.to_string()).await,
-        };
-        let (Some(author), Some(user)) = (
-            self.account(row.account_id).await?,
-            self.local_user(row.account_id).await?,
-        ) else {
-            return self.drop_scheduled_status(id, "its author is gone").await;
-        };
-        if let Some(app_id) = params.application_id
-            && self.db().app_by_id(app_id).await?.is_none()
-        {
-            params.application_id = None;
-        }
-        let prepared = match self
-            .prepare_post(&author, &user, params.to_post(&user))
-            .await
-        {
-            Ok(prepared) => prepared,
-            Err(
-                error @ (CoreError::Validation(_) | CoreError::NotFound | CoreError::Forbidden(_)),
-            ) => {
-                return self.drop_scheduled_status(id, &error.to_string()).await;
-            }
-            Err(error) => return Err(error),
-        };
-        let now = crate::now_millis();
-        let mut tx = self.db().begin().await?;
-        if tx.claim_scheduled_status(id, now).await?.is_none() {
-            // Published by a concurrent run, cancelled, or moved later (its new job publishes
-            // it) since it was read above.
-            tx.rollback().await?;
-            return Ok(());
-        }
-        let written = self
-            .write_post(
-                &mut tx,
-                &author,
-                params.application_id,
-                prepared,
-                now,
-                Some(id),
-            )
-            .await;
-        let (status_id, events) = match written {
-            Ok(written) => written,
-            Err(error @ CoreError::Validation(_)) => {
-                tx.rollback().await?;
-                return self.drop_scheduled_status(id, &error.to_string()).await;
-            }
-            Err(error) => return Err(error),
-        };
-        tx.commit().await?;
-        self.wake_workers();
-        self.publish(events);
-        tracing::info!(
-            scheduled_status_id = id,
-            status_id,
-            "published a scheduled status"
-        );
-        Ok(())
-    }
-
-    /// Drops a scheduled status that can no longer be published, releasing its uploads.
-    async fn drop_scheduled_status(&self, id: i64, reason: &str) -> Result<()> {
-        tracing::info!(
-            scheduled_status_id = id,
-            reason,
-            "dropped a scheduled status"
-        );
-        let mut tx = self.db().begin().await?;
-        tx.delete_scheduled_status(id, None).await?;
-        tx.commit().await?;
-        Ok(())
-    }
 }
 
-/// Publishes a scheduled status at its time: see [`Woolly::schedule_status`] and the module
+/// Publishes a scheduled status at its time: see [`crate::areas::Statuses::schedule_status`] and the module
 /// documentation.
 pub struct PublishScheduledJob;
 

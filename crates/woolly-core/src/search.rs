@@ -3,6 +3,7 @@
 //! accounts and posts (`resolve=true`) comes with federation.
 
 use crate::accounts::Account;
+use crate::areas::{Accounts, Search, Tags};
 use crate::error::Result;
 use crate::remote::Resolved;
 use crate::state::Woolly;
@@ -56,6 +57,36 @@ impl TagUsage {
 }
 
 impl Woolly {
+    /// A handle (`@user@domain`) or link of another server, looked up there. Failures are
+    /// logged and searched no further, as Mastodon answers what it has locally then.
+    async fn resolve_remotely(&self, text: &str) -> Option<Resolved> {
+        let resolver = self.remote_resolver()?;
+        let handle = text.trim_start_matches('@');
+        let is_remote_handle = handle.split_once('@').is_some_and(|(name, domain)| {
+            !name.is_empty()
+                && !domain.is_empty()
+                && !domain.eq_ignore_ascii_case(self.config().domain.as_str())
+        });
+        let is_link = text.starts_with("https://") || text.starts_with("http://");
+        if !is_remote_handle && !is_link {
+            return None;
+        }
+        match resolver.resolve(self, text).await {
+            Ok(found) => found,
+            Err(error) => {
+                tracing::info!(query = text, %error, "remote lookup failed");
+                None
+            }
+        }
+    }
+
+    async fn accounts_ordered(&self, ids: &[i64]) -> Result<Vec<Account>> {
+        let mut found = self.accounts_by_id(ids).await?;
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    }
+}
+
+impl Search<'_> {
     pub async fn search(&self, viewer: Option<i64>, query: &SearchQuery) -> Result<SearchResults> {
         let text = query.text.trim();
         let mut results = SearchResults::default();
@@ -73,7 +104,7 @@ impl Woolly {
                     return Ok(results);
                 }
                 Resolved::Status(id) if wants(SearchKind::Statuses) => {
-                    if let Ok(view) = self.status_view(viewer, id).await {
+                    if let Ok(view) = self.statuses().view(viewer, id).await {
                         results.statuses.push(view);
                     }
                     return Ok(results);
@@ -86,12 +117,12 @@ impl Woolly {
         if let Some(path) = text.strip_prefix(&base) {
             if let Some(status_id) = local_status_id(path)
                 && wants(SearchKind::Statuses)
-                && let Ok(view) = self.status_view(viewer, status_id).await
+                && let Ok(view) = self.statuses().view(viewer, status_id).await
             {
                 results.statuses.push(view);
             } else if let Some(username) = local_username(path)
                 && wants(SearchKind::Accounts)
-                && let Some(account) = self.local_account(username).await?
+                && let Some(account) = self.accounts().local_account(username).await?
             {
                 results.accounts.push(account);
             }
@@ -128,7 +159,7 @@ impl Woolly {
                     .db()
                     .search_tags(name, query.limit, query.offset)
                     .await?;
-                results.hashtags = self.tag_usage(&names).await?;
+                results.hashtags = self.tags().tag_usage(&names).await?;
             }
         }
         if wants(SearchKind::Statuses)
@@ -138,39 +169,13 @@ impl Woolly {
                 .db()
                 .search_statuses(viewer, text, query.account_id, query.limit, query.offset)
                 .await?;
-            results.statuses = self.status_views(Some(viewer), &ids).await?;
+            results.statuses = self.statuses().views(Some(viewer), &ids).await?;
         }
         Ok(results)
     }
+}
 
-    /// A handle (`@user@domain`) or link of another server, looked up there. Failures are
-    /// logged and searched no further, as Mastodon answers what it has locally then.
-    async fn resolve_remotely(&self, text: &str) -> Option<Resolved> {
-        let resolver = self.remote_resolver()?;
-        let handle = text.trim_start_matches('@');
-        let is_remote_handle = handle.split_once('@').is_some_and(|(name, domain)| {
-            !name.is_empty()
-                && !domain.is_empty()
-                && !domain.eq_ignore_ascii_case(self.config().domain.as_str())
-        });
-        let is_link = text.starts_with("https://") || text.starts_with("http://");
-        if !is_remote_handle && !is_link {
-            return None;
-        }
-        match resolver.resolve(self, text).await {
-            Ok(found) => found,
-            Err(error) => {
-                tracing::info!(query = text, %error, "remote lookup failed");
-                None
-            }
-        }
-    }
-
-    async fn accounts_ordered(&self, ids: &[i64]) -> Result<Vec<Account>> {
-        let mut found = self.accounts_by_id(ids).await?;
-        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
-    }
-
+impl Accounts<'_> {
     /// The last seven days of use of each hashtag (`Tag.history`), today first.
     /// A page of the profile directory: discoverable accounts (only local ones with
     /// `local_only`), most recently active first or, with `newest`, newest first.
@@ -189,7 +194,9 @@ impl Woolly {
         let mut accounts = self.accounts_by_id(&ids).await?;
         Ok(ids.iter().filter_map(|id| accounts.remove(id)).collect())
     }
+}
 
+impl Tags<'_> {
     pub async fn tag_usage(&self, names: &[String]) -> Result<Vec<TagUsage>> {
         let today = crate::now_millis() / DAY_MILLIS;
         let rows = self.db().tag_history(names, today - 6).await?;

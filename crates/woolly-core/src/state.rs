@@ -89,7 +89,7 @@ impl Woolly {
         &self.inner.secrets.vapid_public_key
     }
 
-    pub(crate) fn instance_actor_key_ref(&self) -> &crate::actors::InstanceActorKey {
+    pub fn instance_actor_key(&self) -> &crate::actors::InstanceActorKey {
         &self.inner.secrets.instance_actor_key
     }
 

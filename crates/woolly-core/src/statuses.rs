@@ -16,6 +16,7 @@ use woolly_store::{
 pub use crate::status_cache::SharedStatus;
 
 use crate::accounts::{Account, LocalUser};
+use crate::areas::{Statuses, Timelines};
 use crate::error::{CoreError, Result};
 use crate::events::Event;
 use crate::filters::{FilterContext, Listing};
@@ -268,41 +269,6 @@ impl Woolly {
         self.config().urls().status_page(username, id)
     }
 
-    /// Posts a status as a local user. Mentions of local accounts are linked and notified;
-    /// followers get it in their home feeds through the job queue.
-    pub async fn post_status(
-        &self,
-        author: &Account,
-        user: &LocalUser,
-        app_id: Option<i64>,
-        post: NewPost,
-    ) -> Result<StatusView> {
-        let idempotency_key = post.idempotency_key.clone();
-        self.resolve_remote_mentions(&post.text).await;
-        let prepared = self.prepare_post(author, user, post).await?;
-        let now = crate::now_millis();
-        let mut tx = self.db().begin().await?;
-        if let Some(key) = &idempotency_key
-            && let Some(existing) = tx
-                .idempotent_status(author.id, key, now - IDEMPOTENCY_WINDOW_MILLIS)
-                .await?
-        {
-            tx.rollback().await?;
-            return self.status_view(Some(author.id), existing).await;
-        }
-        let (id, events) = self
-            .write_post(&mut tx, author, app_id, prepared, now, None)
-            .await?;
-        if let Some(key) = &idempotency_key {
-            tx.remember_idempotency_key(author.id, key, id, now).await?;
-        }
-        tx.commit().await?;
-        self.wake_workers();
-        let view = self.status_view(Some(author.id), id).await;
-        self.publish(events);
-        view
-    }
-
     /// Checks a post as posting it would, without writing anything: its poll, text, content
     /// warning, language and media count, its visibility, and the status it replies to. Scheduling
     /// checks a post with this too, and so does its publication later.
@@ -437,78 +403,6 @@ impl Woolly {
         Ok((id, events))
     }
 
-    /// A status as `viewer` may see it; [`CoreError::NotFound`] otherwise.
-    pub async fn status_view(&self, viewer: Option<i64>, id: i64) -> Result<StatusView> {
-        self.db()
-            .visible_status(id, viewer)
-            .await?
-            .ok_or(CoreError::NotFound)?;
-        self.status_views(viewer, &[id])
-            .await?
-            .into_iter()
-            .next()
-            .ok_or(CoreError::NotFound)
-    }
-
-    /// Views of the given statuses, in the given order, skipping any that vanished. The
-    /// caller has checked visibility (the timeline queries do).
-    pub async fn status_views(&self, viewer: Option<i64>, ids: &[i64]) -> Result<Vec<StatusView>> {
-        let filters = self.active_filters(viewer).await?;
-        let state = self.db().status_page_state(ids, viewer).await?;
-        let shared = self.shared_statuses(&state.stamps).await?;
-        let polls: HashMap<i64, crate::polls::Poll> = state
-            .polls
-            .into_iter()
-            .map(|(row, options)| {
-                let poll = crate::polls::Poll::from_rows(row, options, viewer);
-                (poll.status_id, poll)
-            })
-            .collect();
-        let mut interactions: HashMap<i64, ViewerState> = HashMap::new();
-        let mut muted_threads = HashSet::new();
-        for (id, mark) in state.marks {
-            match mark {
-                ViewerMark::Favourited => interactions.entry(id).or_default().favourited = true,
-                ViewerMark::Reblogged => interactions.entry(id).or_default().reblogged = true,
-                ViewerMark::Bookmarked => interactions.entry(id).or_default().bookmarked = true,
-                ViewerMark::Pinned => interactions.entry(id).or_default().pinned = true,
-                ViewerMark::MutedThread => {
-                    muted_threads.insert(id);
-                }
-            }
-        }
-        for stamp in state
-            .stamps
-            .iter()
-            .filter(|stamp| muted_threads.contains(&stamp.thread_id))
-        {
-            interactions.entry(stamp.id).or_default().muted = true;
-        }
-        let build = |id: i64| -> Option<StatusView> {
-            Some(StatusView {
-                shared: Arc::clone(shared.get(&id)?),
-                poll: polls.get(&id).cloned(),
-                viewer: viewer.map(|_| interactions.get(&id).copied().unwrap_or_default()),
-                filtered: Vec::new(),
-                reblog: None,
-            })
-        };
-        Ok(ids
-            .iter()
-            .filter_map(|id| {
-                let mut view = build(*id)?;
-                if let Some(original) = view.status.reblog_of_id {
-                    view.reblog = Some(Box::new(build(original)?));
-                }
-                view.filtered = filters.results_for(&view);
-                if let Some(original) = view.reblog.as_mut() {
-                    original.filtered = view.filtered.clone();
-                }
-                Some(view)
-            })
-            .collect())
-    }
-
     /// What everyone sees of the statuses stamped `stamps`: from the cache where it holds them
     /// as they are now, read and cached otherwise.
     async fn shared_statuses(
@@ -609,12 +503,121 @@ impl Woolly {
         }
         Ok(shared)
     }
+}
+
+impl Statuses<'_> {
+    /// Posts a status as a local user. Mentions of local accounts are linked and notified;
+    /// followers get it in their home feeds through the job queue.
+    pub async fn post(
+        &self,
+        author: &Account,
+        user: &LocalUser,
+        app_id: Option<i64>,
+        post: NewPost,
+    ) -> Result<StatusView> {
+        let idempotency_key = post.idempotency_key.clone();
+        self.resolve_remote_mentions(&post.text).await;
+        let prepared = self.prepare_post(author, user, post).await?;
+        let now = crate::now_millis();
+        let mut tx = self.db().begin().await?;
+        if let Some(key) = &idempotency_key
+            && let Some(existing) = tx
+                .idempotent_status(author.id, key, now - IDEMPOTENCY_WINDOW_MILLIS)
+                .await?
+        {
+            tx.rollback().await?;
+            return self.view(Some(author.id), existing).await;
+        }
+        let (id, events) = self
+            .write_post(&mut tx, author, app_id, prepared, now, None)
+            .await?;
+        if let Some(key) = &idempotency_key {
+            tx.remember_idempotency_key(author.id, key, id, now).await?;
+        }
+        tx.commit().await?;
+        self.wake_workers();
+        let view = self.view(Some(author.id), id).await;
+        self.publish(events);
+        view
+    }
+
+    /// A status as `viewer` may see it; [`CoreError::NotFound`] otherwise.
+    pub async fn view(&self, viewer: Option<i64>, id: i64) -> Result<StatusView> {
+        self.db()
+            .visible_status(id, viewer)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        self.views(viewer, &[id])
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(CoreError::NotFound)
+    }
+
+    /// Views of the given statuses, in the given order, skipping any that vanished. The
+    /// caller has checked visibility (the timeline queries do).
+    pub async fn views(&self, viewer: Option<i64>, ids: &[i64]) -> Result<Vec<StatusView>> {
+        let filters = self.active_filters(viewer).await?;
+        let state = self.db().status_page_state(ids, viewer).await?;
+        let shared = self.shared_statuses(&state.stamps).await?;
+        let polls: HashMap<i64, crate::polls::Poll> = state
+            .polls
+            .into_iter()
+            .map(|(row, options)| {
+                let poll = crate::polls::Poll::from_rows(row, options, viewer);
+                (poll.status_id, poll)
+            })
+            .collect();
+        let mut interactions: HashMap<i64, ViewerState> = HashMap::new();
+        let mut muted_threads = HashSet::new();
+        for (id, mark) in state.marks {
+            match mark {
+                ViewerMark::Favourited => interactions.entry(id).or_default().favourited = true,
+                ViewerMark::Reblogged => interactions.entry(id).or_default().reblogged = true,
+                ViewerMark::Bookmarked => interactions.entry(id).or_default().bookmarked = true,
+                ViewerMark::Pinned => interactions.entry(id).or_default().pinned = true,
+                ViewerMark::MutedThread => {
+                    muted_threads.insert(id);
+                }
+            }
+        }
+        for stamp in state
+            .stamps
+            .iter()
+            .filter(|stamp| muted_threads.contains(&stamp.thread_id))
+        {
+            interactions.entry(stamp.id).or_default().muted = true;
+        }
+        let build = |id: i64| -> Option<StatusView> {
+            Some(StatusView {
+                shared: Arc::clone(shared.get(&id)?),
+                poll: polls.get(&id).cloned(),
+                viewer: viewer.map(|_| interactions.get(&id).copied().unwrap_or_default()),
+                filtered: Vec::new(),
+                reblog: None,
+            })
+        };
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                let mut view = build(*id)?;
+                if let Some(original) = view.status.reblog_of_id {
+                    view.reblog = Some(Box::new(build(original)?));
+                }
+                view.filtered = filters.results_for(&view);
+                if let Some(original) = view.reblog.as_mut() {
+                    original.filtered = view.filtered.clone();
+                }
+                Some(view)
+            })
+            .collect())
+    }
 
     /// Deletes the actor's own status and returns it as it was (with its source text, for
     /// "delete and redraft"). Another account's status is [`CoreError::NotFound`], as Mastodon
     /// looks it up among the actor's own.
-    pub async fn delete_status(&self, actor: &Account, id: i64) -> Result<StatusView> {
-        let view = self.status_view(Some(actor.id), id).await?;
+    pub async fn delete(&self, actor: &Account, id: i64) -> Result<StatusView> {
+        let view = self.view(Some(actor.id), id).await?;
         if view.status.account_id != actor.id {
             return Err(CoreError::NotFound);
         }
@@ -688,16 +691,18 @@ impl Woolly {
             descendants,
         })
     }
+}
 
+impl Timelines<'_> {
     /// A page of the viewer's home timeline, with its cursors (see [`Woolly::listed_views`]).
-    pub async fn home_timeline(&self, viewer: i64, page: Page) -> Result<Listing> {
+    pub async fn home(&self, viewer: i64, page: Page) -> Result<Listing> {
         let ids = self.db().home_timeline(viewer, page).await?;
         self.listed_views(Some(viewer), &ids, FilterContext::Home)
             .await
     }
 
     /// A page of the public timeline (`local`: only local, only remote, or both).
-    pub async fn public_timeline(
+    pub async fn public(
         &self,
         viewer: Option<i64>,
         local: Option<bool>,
@@ -713,7 +718,7 @@ impl Woolly {
 
     /// A page of a hashtag's timeline: public statuses with `tag` or any of `tags.any`, all
     /// of `tags.all` and none of `tags.none` (Mastodon reads at most four names of each).
-    pub async fn tag_timeline(
+    pub async fn tag(
         &self,
         viewer: Option<i64>,
         tag: &str,
@@ -747,7 +752,7 @@ impl Woolly {
     }
 
     /// A page of an account's statuses as the viewer may see them.
-    pub async fn account_statuses(
+    pub async fn account(
         &self,
         viewer: Option<i64>,
         account_id: i64,

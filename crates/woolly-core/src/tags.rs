@@ -2,6 +2,7 @@
 //! smaller account tools: private notes and "followed by people you follow".
 
 use crate::accounts::Account;
+use crate::areas::{Relations, Tags};
 use crate::error::{CoreError, Result};
 use crate::relations::Relationship;
 use crate::search::TagUsage;
@@ -36,22 +37,13 @@ pub(crate) fn tag_name(text: &str) -> Result<String> {
 }
 
 impl Woolly {
-    pub async fn tag(&self, viewer: Option<i64>, name: &str) -> Result<TagView> {
-        let name = tag_name(name)?;
-        self.tag_views(viewer, std::slice::from_ref(&name))
-            .await?
-            .into_iter()
-            .next()
-            .ok_or(CoreError::NotFound)
-    }
-
     /// Hashtags (valid, lower-case names) with their use and what the viewer does with them.
     pub(crate) async fn tag_views(
         &self,
         viewer: Option<i64>,
         names: &[String],
     ) -> Result<Vec<TagView>> {
-        let usages = self.tag_usage(names).await?;
+        let usages = self.tags().tag_usage(names).await?;
         let (followed, featured) = match viewer {
             Some(viewer) => (
                 Some(self.db().followed_tags_among(viewer, names).await?),
@@ -67,6 +59,17 @@ impl Woolly {
                 usage,
             })
             .collect())
+    }
+}
+
+impl Tags<'_> {
+    pub async fn tag(&self, viewer: Option<i64>, name: &str) -> Result<TagView> {
+        let name = tag_name(name)?;
+        self.tag_views(viewer, std::slice::from_ref(&name))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(CoreError::NotFound)
     }
 
     /// Follows a hashtag: its public posts join the viewer's home timeline from now on.
@@ -96,7 +99,9 @@ impl Woolly {
         let names: Vec<String> = rows.into_iter().map(|(_, name)| name).collect();
         Ok((self.tag_views(Some(actor.id), &names).await?, cursors))
     }
+}
 
+impl Relations<'_> {
     /// Sets the actor's private note about an account (empty clears it).
     pub async fn set_note(
         &self,
@@ -104,7 +109,11 @@ impl Woolly {
         target_id: i64,
         comment: &str,
     ) -> Result<Relationship> {
-        let target = self.account(target_id).await?.ok_or(CoreError::NotFound)?;
+        let target = self
+            .accounts()
+            .account(target_id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
         if comment.chars().count() > MAX_NOTE_LENGTH {
             return Err(CoreError::Validation(format!(
                 "Validation failed: Comment is too long (maximum is {MAX_NOTE_LENGTH} characters)"

@@ -12,27 +12,27 @@
 //! says "a thread in which you are a participant", which the code does not check).
 
 use crate::accounts::Account;
+use crate::areas::Statuses;
 use crate::error::Result;
-use crate::state::Woolly;
 use crate::statuses::StatusView;
 
-impl Woolly {
+impl Statuses<'_> {
     /// Mutes the thread of a status the actor can see; returns the status as the actor now
     /// sees it. Muting twice changes nothing.
     pub async fn mute_thread(&self, actor: &Account, status_id: i64) -> Result<StatusView> {
-        let view = self.status_view(Some(actor.id), status_id).await?;
+        let view = self.view(Some(actor.id), status_id).await?;
         self.db()
             .insert_thread_mute(actor.id, view.status.thread_id, crate::now_millis())
             .await?;
-        self.status_view(Some(actor.id), status_id).await
+        self.view(Some(actor.id), status_id).await
     }
 
     /// Unmutes the thread of a status the actor can see (whether or not it was muted).
     pub async fn unmute_thread(&self, actor: &Account, status_id: i64) -> Result<StatusView> {
-        let view = self.status_view(Some(actor.id), status_id).await?;
+        let view = self.view(Some(actor.id), status_id).await?;
         self.db()
             .delete_thread_mute(actor.id, view.status.thread_id)
             .await?;
-        self.status_view(Some(actor.id), status_id).await
+        self.view(Some(actor.id), status_id).await
     }
 }

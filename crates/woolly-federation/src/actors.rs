@@ -97,6 +97,7 @@ async fn emoji(
     Path(shortcode): Path<String>,
 ) -> Result<Response, HttpError> {
     let emoji = woolly
+        .federation()
         .local_emoji(&shortcode)
         .await?
         .ok_or_else(HttpError::not_found)?;

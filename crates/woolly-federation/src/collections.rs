@@ -62,7 +62,8 @@ async fn outbox(
         limit: OUTBOX_PAGE_SIZE,
     };
     let (views, _) = woolly
-        .account_statuses(
+        .timelines()
+        .account(
             requester.viewer(),
             actor.account.id,
             &woolly_core::AccountStatusesFilter::default(),
@@ -133,7 +134,10 @@ async fn follows(
         min_id: paging.min_id,
         limit: FOLLOWS_PAGE_SIZE,
     };
-    let rows = woolly.follows(actor.account.id, side, page).await?;
+    let rows = woolly
+        .relations()
+        .follows(actor.account.id, side, page)
+        .await?;
     let is_full = i64::try_from(rows.len()).is_ok_and(|count| count >= FOLLOWS_PAGE_SIZE);
     let next = rows
         .last()
@@ -146,7 +150,7 @@ async fn follows(
         .map(|(cursor, _)| format!("{id}?min_id={cursor}&page=true"));
     let items = rows
         .iter()
-        .map(|(_, account)| IdOrObject::Id(woolly.actor_uri(account)))
+        .map(|(_, account)| IdOrObject::Id(woolly.federation().actor_uri(account)))
         .collect();
     let mut collection =
         render::ordered_collection_page(paging.page_url(&id), id, items, next, prev);
@@ -163,6 +167,7 @@ async fn featured(
     let actor = local_actor(&woolly, &username).await?;
     let id = ActorUrls::of(&woolly, &actor.account.username).featured;
     let views = woolly
+        .statuses()
         .pinned_statuses(requester.viewer(), actor.account.id)
         .await?;
     let context = render::note_context(&woolly, &views).await?;

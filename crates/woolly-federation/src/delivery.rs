@@ -55,7 +55,7 @@ async fn deliver(
         .map_err(|_| JobError::Permanent(format!("not a URL: {}", delivery.inbox)))?;
     let domain = authority(&url)
         .ok_or_else(|| JobError::Permanent(format!("no host in {}", delivery.inbox)))?;
-    if woolly.is_domain_blocked(&domain).await? {
+    if woolly.instance().is_domain_blocked(&domain).await? {
         tracing::info!(inbox = %delivery.inbox, "blocked domain: delivery dropped");
         return Ok(());
     }
@@ -85,10 +85,12 @@ async fn deliver(
     let activity = serde_json::to_string(&with_context_value(activity))
         .map_err(|error| JobError::Permanent(error.to_string()))?;
     let signer = woolly
+        .accounts()
         .account(signer_id)
         .await?
         .ok_or_else(|| JobError::Permanent("the signing account is gone".into()))?;
     let private_key = woolly
+        .federation()
         .account_private_key(signer.id)
         .await?
         .ok_or_else(|| JobError::Permanent("the signing account has no key".into()))?;
@@ -160,7 +162,7 @@ async fn render_outbound(
 ) -> Result<Option<(i64, Value)>, JobError> {
     let rendered = match outbound {
         Outbound::Create { status_id } | Outbound::Update { status_id } => {
-            let Some(view) = woolly.own_local_status(*status_id).await? else {
+            let Some(view) = woolly.federation().own_local_status(*status_id).await? else {
                 return Ok(None);
             };
             let context = render::note_context(woolly, std::slice::from_ref(&view)).await?;
@@ -182,13 +184,14 @@ async fn render_outbound(
             reblog_of,
             ..
         } => {
-            let Some(actor) = woolly.account(*account_id).await? else {
+            let Some(actor) = woolly.accounts().account(*account_id).await? else {
                 return Ok(None);
             };
-            let actor_uri = woolly.actor_uri(&actor);
+            let actor_uri = woolly.federation().actor_uri(&actor);
             let activity = match reblog_of {
                 Some((original_id, _)) => {
                     let original_uri = woolly
+                        .federation()
                         .status_uris(&[*original_id])
                         .await?
                         .remove(original_id)
@@ -227,8 +230,8 @@ async fn render_outbound(
             let activity = json!({
                 "id": uri,
                 "type": "Follow",
-                "actor": woolly.actor_uri(&actor),
-                "object": woolly.actor_uri(&target),
+                "actor": woolly.federation().actor_uri(&actor),
+                "object": woolly.federation().actor_uri(&target),
             });
             (actor.id, activity)
         }
@@ -240,7 +243,7 @@ async fn render_outbound(
             let Some((actor, target)) = pair(woolly, *account_id, *target_id).await? else {
                 return Ok(None);
             };
-            let actor_uri = woolly.actor_uri(&actor);
+            let actor_uri = woolly.federation().actor_uri(&actor);
             let follow_uri = uri
                 .clone()
                 .unwrap_or_else(|| format!("{actor_uri}#follows/{target_id}"));
@@ -248,7 +251,7 @@ async fn render_outbound(
                 "id": follow_uri,
                 "type": "Follow",
                 "actor": actor_uri,
-                "object": woolly.actor_uri(&target),
+                "object": woolly.federation().actor_uri(&target),
             });
             let activity = undo(&actor_uri, follow, now);
             (actor.id, activity)
@@ -271,8 +274,8 @@ async fn render_outbound(
             } else {
                 ("Reject", "rejects")
             };
-            let actor_uri = woolly.actor_uri(&actor);
-            let follower_uri = woolly.actor_uri(&follower);
+            let actor_uri = woolly.federation().actor_uri(&actor);
+            let follower_uri = woolly.federation().actor_uri(&follower);
             let activity = json!({
                 "id": format!("{actor_uri}#{path}/follows/{follower_id}/{now}"),
                 "type": kind,
@@ -294,13 +297,13 @@ async fn render_outbound(
             account_id,
             status_id,
         } => {
-            let Some(actor) = woolly.account(*account_id).await? else {
+            let Some(actor) = woolly.accounts().account(*account_id).await? else {
                 return Ok(None);
             };
-            let Some(status_uri) = woolly.stored_status_uri(*status_id).await? else {
+            let Some(status_uri) = woolly.federation().stored_status_uri(*status_id).await? else {
                 return Ok(None);
             };
-            let actor_uri = woolly.actor_uri(&actor);
+            let actor_uri = woolly.federation().actor_uri(&actor);
             let like = json!({
                 "id": format!("{actor_uri}#likes/{status_id}"),
                 "type": "Like",
@@ -325,12 +328,12 @@ async fn render_outbound(
             let Some((actor, target)) = pair(woolly, *account_id, *target_id).await? else {
                 return Ok(None);
             };
-            let actor_uri = woolly.actor_uri(&actor);
+            let actor_uri = woolly.federation().actor_uri(&actor);
             let block = json!({
                 "id": format!("{actor_uri}#blocks/{target_id}"),
                 "type": "Block",
                 "actor": actor_uri,
-                "object": woolly.actor_uri(&target),
+                "object": woolly.federation().actor_uri(&target),
             });
             let activity = if matches!(outbound, Outbound::Block { .. }) {
                 block
@@ -347,13 +350,18 @@ async fn render_outbound(
             account_id,
             status_id,
         } => {
-            let Some(actor) = woolly.account(*account_id).await? else {
+            let Some(actor) = woolly.accounts().account(*account_id).await? else {
                 return Ok(None);
             };
-            let Some(uri) = woolly.status_uris(&[*status_id]).await?.remove(status_id) else {
+            let Some(uri) = woolly
+                .federation()
+                .status_uris(&[*status_id])
+                .await?
+                .remove(status_id)
+            else {
                 return Ok(None);
             };
-            let actor_uri = woolly.actor_uri(&actor);
+            let actor_uri = woolly.federation().actor_uri(&actor);
             let kind = if matches!(outbound, Outbound::Pin { .. }) {
                 "Add"
             } else {
@@ -369,14 +377,14 @@ async fn render_outbound(
             (actor.id, activity)
         }
         Outbound::UpdateProfile { account_id } => {
-            let Some(account) = woolly.account(*account_id).await? else {
+            let Some(account) = woolly.accounts().account(*account_id).await? else {
                 return Ok(None);
             };
-            let Some(actor) = woolly.local_actor(&account.username).await? else {
+            let Some(actor) = woolly.federation().local_actor(&account.username).await? else {
                 return Ok(None);
             };
             let document = render::local_actor(woolly, &actor);
-            let actor_uri = woolly.actor_uri(&account);
+            let actor_uri = woolly.federation().actor_uri(&account);
             let activity = json!({
                 "id": format!("{actor_uri}#updates/{now}"),
                 "type": "Update",
@@ -391,10 +399,10 @@ async fn render_outbound(
             status_id,
             choice,
         } => {
-            let Some(voter) = woolly.account(*account_id).await? else {
+            let Some(voter) = woolly.accounts().account(*account_id).await? else {
                 return Ok(None);
             };
-            let view = match woolly.status_view(Some(voter.id), *status_id).await {
+            let view = match woolly.statuses().view(Some(voter.id), *status_id).await {
                 Ok(view) => view,
                 Err(CoreError::NotFound) => return Ok(None),
                 Err(error) => return Err(error.into()),
@@ -407,8 +415,8 @@ async fn render_outbound(
                 return Ok(None);
             };
             let poll_id = view.poll.as_ref().map_or(0, |poll| poll.id);
-            let voter_uri = woolly.actor_uri(&voter);
-            let author_uri = woolly.actor_uri(&view.account);
+            let voter_uri = woolly.federation().actor_uri(&voter);
+            let author_uri = woolly.federation().actor_uri(&view.account);
             let vote_uri = format!("{voter_uri}#votes/{poll_id}/{choice}");
             let activity = json!({
                 "id": format!("{vote_uri}/activity"),
@@ -467,8 +475,10 @@ async fn pair(
     first: i64,
     second: i64,
 ) -> Result<Option<(Account, Account)>, JobError> {
-    let (Some(first), Some(second)) = (woolly.account(first).await?, woolly.account(second).await?)
-    else {
+    let (Some(first), Some(second)) = (
+        woolly.accounts().account(first).await?,
+        woolly.accounts().account(second).await?,
+    ) else {
         return Ok(None);
     };
     Ok(Some((first, second)))

@@ -41,7 +41,7 @@ async fn nodeinfo(
     if version != "2.0" && version != "2.1" {
         return Err(HttpError::not_found());
     }
-    let stats = woolly.instance_stats().await?;
+    let stats = woolly.instance().stats().await?;
     let config = woolly.config();
     let mut software = json!({ "name": "woolly", "version": WOOLLY_VERSION });
     if version == "2.1" {

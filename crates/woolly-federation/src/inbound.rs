@@ -72,6 +72,7 @@ impl JobHandler for InboundJob {
                 };
             }
             let mut actor = woolly
+                .accounts()
                 .account(payload.signer_id)
                 .await?
                 .ok_or_else(|| JobError::Permanent("the signer is gone".into()))?;
@@ -118,7 +119,7 @@ type Outcome = Result<(), FederationError>;
 
 impl Processor<'_> {
     fn actor_uri(&self) -> String {
-        self.woolly.actor_uri(self.actor)
+        self.woolly.federation().actor_uri(self.actor)
     }
 
     /// Whether `uri` is on the actor's own host (what the actor may speak for).
@@ -150,8 +151,8 @@ impl Processor<'_> {
 
     /// The local account a URI names, if it names one.
     async fn local_account(&self, uri: Option<&str>) -> Result<Option<Account>, FederationError> {
-        match uri.and_then(|uri| self.woolly.local_username_in(uri)) {
-            Some(username) => Ok(self.woolly.local_account(username).await?),
+        match uri.and_then(|uri| self.woolly.federation().local_username_in(uri)) {
+            Some(username) => Ok(self.woolly.accounts().local_account(username).await?),
             None => Ok(None),
         }
     }
@@ -168,18 +169,24 @@ impl Processor<'_> {
         };
         if let (Some(name), Some(parent)) = (&note.name, &note.in_reply_to)
             && note.content.as_deref().is_none_or(str::is_empty)
-            && let Some(status_id) = self.woolly.status_id_by_uri(parent).await?
+            && let Some(status_id) = self.woolly.federation().status_id_by_uri(parent).await?
         {
             // A vote: a named note answering a poll (Mastodon's and everyone's convention).
             if self
                 .woolly
+                .federation()
                 .record_remote_vote(self.actor, status_id, name)
                 .await?
             {
                 return Ok(());
             }
         }
-        if self.woolly.was_deleted_before_arrival(uri).await? {
+        if self
+            .woolly
+            .federation()
+            .was_deleted_before_arrival(uri)
+            .await?
+        {
             tracing::info!(uri, "created after its deletion arrived: dropped");
             return Ok(());
         }
@@ -205,6 +212,7 @@ impl Processor<'_> {
             Some(Document::Actor(actor)) if actor.id == self.actor_uri() => {
                 let domain = authority_of(&actor.id).unwrap_or_default();
                 self.woolly
+                    .federation()
                     .store_remote_account(remote_account(actor, &domain)?)
                     .await?;
                 Ok(())
@@ -220,7 +228,12 @@ impl Processor<'_> {
                     .federation
                     .remote_status(self.woolly, self.actor, note, 0)
                     .await?;
-                if !self.woolly.update_remote_status(self.actor, remote).await? {
+                if !self
+                    .woolly
+                    .federation()
+                    .update_remote_status(self.actor, remote)
+                    .await?
+                {
                     // An edit of something never received: keep it as a new post.
                     self.create(object).await?;
                 }
@@ -235,14 +248,25 @@ impl Processor<'_> {
             return Ok(());
         };
         if uri == self.actor_uri() {
-            self.woolly.delete_remote_account(self.actor).await?;
+            self.woolly
+                .federation()
+                .delete_remote_account(self.actor)
+                .await?;
             return Ok(());
         }
         if !self.on_actor_host(uri) {
             return Ok(());
         }
-        if !self.woolly.delete_remote_status(self.actor, uri).await? {
-            self.woolly.mark_deleted_before_arrival(uri).await?;
+        if !self
+            .woolly
+            .federation()
+            .delete_remote_status(self.actor, uri)
+            .await?
+        {
+            self.woolly
+                .federation()
+                .mark_deleted_before_arrival(uri)
+                .await?;
         }
         Ok(())
     }
@@ -254,6 +278,7 @@ impl Processor<'_> {
         let uri = activity.id.clone().unwrap_or_default();
         match self
             .woolly
+            .relations()
             .follow_from_remote(self.actor, target.id, &uri)
             .await
         {
@@ -261,6 +286,7 @@ impl Processor<'_> {
             Err(CoreError::Forbidden(_)) => {
                 // Blocked: the follower hears no (Mastodon answers with a Reject).
                 self.woolly
+                    .federation()
                     .reject_remote_follow(&target, self.actor, Some(uri))
                     .await?;
                 Ok(())
@@ -291,10 +317,12 @@ impl Processor<'_> {
         };
         if accepted {
             self.woolly
+                .federation()
                 .remote_follow_accepted(self.actor, follower.id)
                 .await?;
         } else {
             self.woolly
+                .federation()
                 .remote_follow_rejected(self.actor, follower.id)
                 .await?;
         }
@@ -311,12 +339,16 @@ impl Processor<'_> {
                 match undone.kind {
                     ActivityType::Follow => {
                         if let Some(target) = self.local_account(inner).await? {
-                            self.woolly.unfollow(self.actor, target.id).await?;
+                            self.woolly
+                                .relations()
+                                .unfollow(self.actor, target.id)
+                                .await?;
                         }
                     }
                     ActivityType::Like => {
                         if let Some(status_id) = self.known_status(inner).await? {
                             self.woolly
+                                .statuses()
                                 .remove_status_relation(
                                     self.actor,
                                     StatusRelation::Favourite,
@@ -327,12 +359,18 @@ impl Processor<'_> {
                     }
                     ActivityType::Announce => {
                         if let Some(id) = undone.id.as_deref() {
-                            self.woolly.delete_remote_status(self.actor, id).await?;
+                            self.woolly
+                                .federation()
+                                .delete_remote_status(self.actor, id)
+                                .await?;
                         }
                     }
                     ActivityType::Block => {
                         if let Some(target) = self.local_account(inner).await? {
-                            self.woolly.unblock(self.actor, target.id).await?;
+                            self.woolly
+                                .relations()
+                                .unblock(self.actor, target.id)
+                                .await?;
                         }
                     }
                     _ => {}
@@ -342,7 +380,10 @@ impl Processor<'_> {
             // Only an id: it can only be recognised as a reblog stored under that id.
             Some(IdOrObject::Id(id)) => {
                 if self.on_actor_host(id) {
-                    self.woolly.delete_remote_status(self.actor, id).await?;
+                    self.woolly
+                        .federation()
+                        .delete_remote_status(self.actor, id)
+                        .await?;
                 }
                 Ok(())
             }
@@ -352,7 +393,7 @@ impl Processor<'_> {
 
     async fn known_status(&self, uri: Option<&str>) -> Result<Option<i64>, FederationError> {
         match uri {
-            Some(uri) => Ok(self.woolly.status_id_by_uri(uri).await?),
+            Some(uri) => Ok(self.woolly.federation().status_id_by_uri(uri).await?),
             None => Ok(None),
         }
     }
@@ -360,6 +401,7 @@ impl Processor<'_> {
     async fn like(&self, object: Option<&IdOrObject<Document>>) -> Outcome {
         if let Some(status_id) = self.known_status(object.and_then(IdOrObject::id)).await? {
             self.woolly
+                .statuses()
                 .add_status_relation(self.actor, StatusRelation::Favourite, status_id)
                 .await?;
         }
@@ -378,7 +420,12 @@ impl Processor<'_> {
         if !self.on_actor_host(&uri) {
             return Ok(());
         }
-        let status_id = match self.woolly.status_id_by_uri(object_uri).await? {
+        let status_id = match self
+            .woolly
+            .federation()
+            .status_id_by_uri(object_uri)
+            .await?
+        {
             Some(id) => id,
             None => {
                 self.federation
@@ -392,6 +439,7 @@ impl Processor<'_> {
             visibility => visibility,
         };
         self.woolly
+            .federation()
             .store_remote_reblog(self.actor, status_id, uri, visibility)
             .await?;
         Ok(())
@@ -411,7 +459,7 @@ impl Processor<'_> {
         let Some(uri) = object.and_then(IdOrObject::id) else {
             return Ok(());
         };
-        let status_id = match self.woolly.status_id_by_uri(uri).await? {
+        let status_id = match self.woolly.federation().status_id_by_uri(uri).await? {
             Some(id) => id,
             None if pinned && self.on_actor_host(uri) => {
                 self.federation.status_for_uri(self.woolly, uri, 0).await?
@@ -419,16 +467,16 @@ impl Processor<'_> {
             None => return Ok(()),
         };
         if pinned {
-            self.woolly.pin(self.actor, status_id).await?;
+            self.woolly.statuses().pin(self.actor, status_id).await?;
         } else {
-            self.woolly.unpin(self.actor, status_id).await?;
+            self.woolly.statuses().unpin(self.actor, status_id).await?;
         }
         Ok(())
     }
 
     async fn block(&self, object: Option<&IdOrObject<Document>>) -> Outcome {
         if let Some(target) = self.local_account(object.and_then(IdOrObject::id)).await? {
-            self.woolly.block(self.actor, target.id).await?;
+            self.woolly.relations().block(self.actor, target.id).await?;
         }
         Ok(())
     }

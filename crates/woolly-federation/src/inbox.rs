@@ -53,7 +53,7 @@ async fn user_inbox(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match woolly.local_actor(&username).await {
+    match woolly.federation().local_actor(&username).await {
         Ok(Some(_)) => receive(&woolly, &federation, &method, &uri, &headers, &body).await,
         Ok(None) => HttpError::not_found().into_response(),
         Err(error) => HttpError::from(error).into_response(),
@@ -94,7 +94,7 @@ async fn receive(
     // The sender's domain policy, before any key is fetched from there.
     for uri in [signature.key_id.as_str(), actor_uri.as_str()] {
         if let Some(domain) = authority_of(uri) {
-            match woolly.is_domain_blocked(&domain).await {
+            match woolly.instance().is_domain_blocked(&domain).await {
                 Ok(false) => {}
                 Ok(true) => return refuse(StatusCode::FORBIDDEN, "This domain is blocked"),
                 Err(error) => return HttpError::from(error).into_response(),
@@ -137,7 +137,11 @@ async fn receive(
         activity,
         forwarded,
     };
-    match woolly.accept_inbound_activity(&activity_id, &payload).await {
+    match woolly
+        .federation()
+        .accept_inbound_activity(&activity_id, &payload)
+        .await
+    {
         Ok(fresh) => {
             if !fresh {
                 tracing::debug!(activity_id, "activity received again: already stored");
@@ -219,6 +223,7 @@ pub(crate) async fn authenticate(
             match federation.fetch_actor(woolly, &uri).await {
                 Ok(refreshed) => {
                     let key = woolly
+                        .federation()
                         .account_public_key(refreshed.id)
                         .await
                         .unwrap_or_default();
@@ -243,7 +248,7 @@ async fn signer(
     key_id: &str,
 ) -> Result<(Account, String), FederationError> {
     let document = key_id.split('#').next().unwrap_or(key_id);
-    let account = match woolly.account_by_uri(document).await? {
+    let account = match woolly.federation().account_by_uri(document).await? {
         Some(account) => account,
         None => {
             let (_, json) = federation.fetch(woolly, document).await?;
@@ -257,6 +262,6 @@ async fn signer(
             federation.account_for_uri(woolly, &owner, false).await?
         }
     };
-    let key = woolly.account_public_key(account.id).await?;
+    let key = woolly.federation().account_public_key(account.id).await?;
     Ok((account, key))
 }

@@ -156,7 +156,7 @@ impl Federation {
         let parsed = Url::parse(url).map_err(|_| invalid(format!("not a URL: {url}")))?;
         self.refuse_blocked(woolly, &parsed).await?;
         let key = woolly.instance_actor_key();
-        let key_id = format!("{}#main-key", woolly.instance_actor_uri());
+        let key_id = format!("{}#main-key", woolly.federation().instance_actor_uri());
         let mut headers = Self::signed_headers(
             &parsed,
             "GET",
@@ -180,15 +180,22 @@ impl Federation {
     ) -> Result<Account, FederationError> {
         if is_local_uri(woolly, uri) {
             let username = woolly
+                .federation()
                 .local_username_in(uri)
                 .ok_or_else(|| invalid(format!("{uri} is no account here")))?;
             return woolly
+                .accounts()
                 .local_account(username)
                 .await?
                 .ok_or_else(|| invalid(format!("{uri} is no account here")));
         }
-        if let Some(account) = woolly.account_by_uri(uri).await? {
-            let fetched_at = woolly.account_fetched_at(account.id).await.ok().flatten();
+        if let Some(account) = woolly.federation().account_by_uri(uri).await? {
+            let fetched_at = woolly
+                .federation()
+                .account_fetched_at(account.id)
+                .await
+                .ok()
+                .flatten();
             let fresh =
                 fetched_at.is_some_and(|at| woolly_core::now_millis() - at < ACTOR_REFRESH_MILLIS);
             if fresh && !refresh {
@@ -229,15 +236,18 @@ impl Federation {
         }
         let mut remote = remote_account(&actor, &domain)?;
         remote.counts = self.collection_counts(woolly, &actor).await;
-        let account = woolly.store_remote_account(remote).await?;
-        woolly.touch_account_fetched(account.id).await?;
+        let account = woolly.federation().store_remote_account(remote).await?;
+        woolly
+            .federation()
+            .touch_account_fetched(account.id)
+            .await?;
         Ok(account)
     }
 
     /// Refuses to talk to a domain the operator blocked.
     async fn refuse_blocked(&self, woolly: &Woolly, url: &Url) -> Result<(), FederationError> {
         if let Some(domain) = authority(url)
-            && woolly.is_domain_blocked(&domain).await?
+            && woolly.instance().is_domain_blocked(&domain).await?
         {
             return Err(invalid(format!("{domain} is blocked")));
         }
@@ -251,7 +261,7 @@ impl Federation {
         username: &str,
         domain: &str,
     ) -> Result<String, FederationError> {
-        if woolly.is_domain_blocked(domain).await? {
+        if woolly.instance().is_domain_blocked(domain).await? {
             return Err(invalid(format!("{domain} is blocked")));
         }
         let scheme = woolly.config().scheme();
@@ -302,6 +312,7 @@ impl Federation {
     ) -> Result<Account, FederationError> {
         let domain = Domain::parse(domain)?;
         if let Some(uri) = woolly
+            .federation()
             .remote_actor_uri_by_acct(username, domain.as_str())
             .await?
         {
@@ -319,7 +330,7 @@ impl Federation {
         uri: &str,
         depth: usize,
     ) -> Result<i64, FederationError> {
-        if let Some(id) = woolly.status_id_by_uri(uri).await? {
+        if let Some(id) = woolly.federation().status_id_by_uri(uri).await? {
             return Ok(id);
         }
         if is_local_uri(woolly, uri) {
@@ -351,7 +362,7 @@ impl Federation {
             .id
             .clone()
             .ok_or_else(|| invalid("an object without an id"))?;
-        if let Some(id) = woolly.status_id_by_uri(&uri).await? {
+        if let Some(id) = woolly.federation().status_id_by_uri(&uri).await? {
             return Ok(id);
         }
         let author_uri = object
@@ -363,7 +374,10 @@ impl Federation {
         }
         let author = self.account_for_uri(woolly, author_uri, false).await?;
         let remote = self.remote_status(woolly, &author, object, depth).await?;
-        Ok(woolly.store_remote_status(&author, remote).await?)
+        Ok(woolly
+            .federation()
+            .store_remote_status(&author, remote)
+            .await?)
     }
 
     /// Core's view of a remote object: [`draft_status`], with its mentions resolved to
@@ -404,7 +418,7 @@ impl Federation {
                     }
                 }
             }
-            Some(parent) => woolly.status_id_by_uri(parent).await?,
+            Some(parent) => woolly.federation().status_id_by_uri(parent).await?,
             None => None,
         };
         Ok(status)
@@ -418,7 +432,7 @@ impl Federation {
     ) -> Result<Option<Resolved>, FederationError> {
         let query = query.trim();
         if query.starts_with("https://") || query.starts_with("http://") {
-            if let Some(id) = woolly.status_id_by_uri(query).await? {
+            if let Some(id) = woolly.federation().status_id_by_uri(query).await? {
                 return Ok(Some(Resolved::Status(id)));
             }
             let (found_at, json) = self.fetch(woolly, query).await?;

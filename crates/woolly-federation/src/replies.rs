@@ -34,7 +34,7 @@ impl JobHandler for FetchRepliesJob {
     fn run<'a>(&'a self, woolly: &'a Woolly, job: &'a Job) -> JobFuture<'a> {
         Box::pin(async move {
             let FetchReplies { status_id } = job.payload()?;
-            let Some(uri) = woolly.stored_status_uri(status_id).await? else {
+            let Some(uri) = woolly.federation().stored_status_uri(status_id).await? else {
                 return Ok(());
             };
             let stored = self.federation.fetch_replies(woolly, &uri).await?;

@@ -12,6 +12,7 @@ use woolly_http::HttpError;
 /// The local account called `username` (case-insensitive), or 404.
 pub(crate) async fn local_actor(woolly: &Woolly, username: &str) -> Result<LocalActor, HttpError> {
     woolly
+        .federation()
         .local_actor(username)
         .await?
         .ok_or_else(HttpError::not_found)

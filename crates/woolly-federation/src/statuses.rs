@@ -44,6 +44,7 @@ async fn find(
 ) -> Result<StatusView, HttpError> {
     let id = status_id(id)?;
     Ok(woolly
+        .federation()
         .local_status(requester.viewer(), username, id)
         .await?)
 }
@@ -136,6 +137,7 @@ async fn replies(
         RepliesBy::Author
     };
     let replies = woolly
+        .federation()
         .public_replies(&view, by, paging.min_id, REPLIES_PER_PAGE)
         .await?;
     let is_full = i64::try_from(replies.len()).is_ok_and(|count| count >= REPLIES_PER_PAGE);

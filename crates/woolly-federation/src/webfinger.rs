@@ -127,7 +127,7 @@ async fn answer(
     let site = woolly.config().urls();
     Ok(match subject {
         Subject::InstanceActor => {
-            let id = woolly.instance_actor_uri();
+            let id = woolly.federation().instance_actor_uri();
             json!({
                 "subject": format!("acct:{INSTANCE_ACTOR_USERNAME}@{domain}"),
                 "aliases": [id],
@@ -139,6 +139,7 @@ async fn answer(
         }
         Subject::Account(username) => {
             let actor = woolly
+                .federation()
                 .local_actor(&username)
                 .await?
                 .ok_or_else(HttpError::not_found)?;

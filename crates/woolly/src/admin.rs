@@ -23,13 +23,13 @@ pub async fn run(woolly: &Woolly, command: AdminCommand) -> anyhow::Result<()> {
         } => create_account(woolly, &username, &email, password, &role).await,
         AdminCommand::Token { username, scopes } => {
             let scopes = Scopes::parse(&scopes)?;
-            let token = woolly.issue_token(&username, scopes).await?;
+            let token = woolly.oauth().issue_token(&username, scopes).await?;
             println!("Access token for {username} (scopes: {scopes}):");
             println!("{token}");
             Ok(())
         }
         AdminCommand::RevokeToken { token } => {
-            if woolly.revoke_token(&token).await? {
+            if woolly.oauth().revoke_token(&token).await? {
                 println!("Token revoked.");
                 Ok(())
             } else {
@@ -63,7 +63,7 @@ async fn create_account(
         password,
         role: Role::parse(role)?,
     };
-    let created = woolly.create_local_account(new).await?;
+    let created = woolly.accounts().create_local(new).await?;
     println!(
         "Created {role} account {username} (id {}).",
         created.account_id
@@ -77,20 +77,20 @@ async fn create_account(
 async fn domain_command(woolly: &Woolly, command: DomainCommand) -> anyhow::Result<()> {
     match command {
         DomainCommand::Block { domain } => {
-            if woolly.block_instance_domain(&domain).await? {
+            if woolly.instance().block_domain(&domain).await? {
                 println!("Blocked {domain}.");
             } else {
                 println!("{domain} was blocked already.");
             }
         }
         DomainCommand::Unblock { domain } => {
-            if !woolly.unblock_instance_domain(&domain).await? {
+            if !woolly.instance().unblock_domain(&domain).await? {
                 anyhow::bail!("{domain} is not blocked");
             }
             println!("Unblocked {domain}.");
         }
         DomainCommand::List => {
-            for domain in woolly.instance_domain_blocks().await? {
+            for domain in woolly.instance().domain_blocks().await? {
                 println!("{domain}");
             }
         }
@@ -109,12 +109,13 @@ async fn emoji_command(woolly: &Woolly, command: EmojiCommand) -> anyhow::Result
             let bytes = std::fs::read(&file)
                 .map_err(|error| anyhow::anyhow!("cannot read {}: {error}", file.display()))?;
             let emoji = woolly
+                .instance()
                 .add_custom_emoji(&shortcode, bytes, category, !unlisted)
                 .await?;
             println!("Added :{}: ({}).", emoji.shortcode, emoji.url);
         }
         EmojiCommand::List => {
-            for emoji in woolly.custom_emojis().await? {
+            for emoji in woolly.instance().custom_emojis().await? {
                 println!(
                     ":{}:\t{}\t{}{}",
                     emoji.shortcode,
@@ -130,6 +131,7 @@ async fn emoji_command(woolly: &Woolly, command: EmojiCommand) -> anyhow::Result
         }
         EmojiCommand::Remove { shortcode } => {
             woolly
+                .instance()
                 .remove_custom_emoji(&shortcode)
                 .await
                 .map_err(|error| match error {
@@ -143,8 +145,8 @@ async fn emoji_command(woolly: &Woolly, command: EmojiCommand) -> anyhow::Result
 }
 
 async fn show_jobs(woolly: &Woolly, as_json: bool, dead_limit: i64) -> anyhow::Result<()> {
-    let counts = woolly.job_counts().await?;
-    let dead = woolly.dead_jobs(dead_limit).await?;
+    let counts = woolly.jobs().job_counts().await?;
+    let dead = woolly.jobs().dead_jobs(dead_limit).await?;
     if as_json {
         let document = json!({
             "counts": counts.iter().map(|count| json!({
@@ -195,11 +197,12 @@ async fn jobs_command(woolly: &Woolly, command: JobsCommand) -> anyhow::Result<(
                 woolly_core::now_millis(),
                 max_attempts,
             )?;
-            let id = woolly.enqueue_job(&job).await?;
+            let id = woolly.jobs().enqueue_job(&job).await?;
             println!("{id}");
         }
         JobsCommand::Show { id } => {
             let job = woolly
+                .jobs()
                 .job(id)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no job {id}"))?;

@@ -56,7 +56,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     if let Some(metrics) = app.metrics_addr() {
         announce(&format!("Metrics are served on http://{metrics}/metrics"));
     }
-    if !app.woolly().has_owner().await? {
+    if !app.woolly().accounts().has_owner().await? {
         announce(
             "No owner account yet. Create one with:\n  woolly admin account create USERNAME --email EMAIL --role owner",
         );

@@ -89,7 +89,7 @@ impl Metrics {
 
     /// The metrics in Prometheus' text format, with job counts read from the database now.
     async fn render(&self, woolly: &Woolly) -> Result<String, std::fmt::Error> {
-        match woolly.job_counts().await {
+        match woolly.jobs().job_counts().await {
             Ok(counts) => {
                 self.jobs.clear();
                 for count in counts {

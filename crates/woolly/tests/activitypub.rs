@@ -208,6 +208,7 @@ async fn actor_document_has_mastodon_shape_and_a_key_that_verifies() {
     };
     let private_key_pem = server
         .woolly
+        .federation()
         .account_private_key(id.parse().unwrap())
         .await
         .unwrap()
@@ -536,7 +537,8 @@ async fn notes_are_addressed_by_visibility_and_only_public_ones_are_served() {
         // only, never the public collection.
         let view = server
             .woolly
-            .status_view(Some(alice_id.parse().unwrap()), id.parse().unwrap())
+            .statuses()
+            .view(Some(alice_id.parse().unwrap()), id.parse().unwrap())
             .await
             .unwrap();
         let (to, cc) = woolly_federation::render::addressing(&server.woolly, &view);
@@ -593,7 +595,7 @@ async fn polls_are_questions() {
     assert!(question["anyOf"][0]["replies"].get("totalItems").is_none());
 
     let poll_id: i64 = multiple["poll"]["id"].as_str().unwrap().parse().unwrap();
-    assert!(server.woolly.end_poll(poll_id).await.unwrap());
+    assert!(server.woolly.statuses().end_poll(poll_id).await.unwrap());
     let question = ap_get(&server, multiple["uri"].as_str().unwrap()).await;
     assert!(question["closed"].is_string(), "{question}");
     assert_eq!(question["closed"], question["endTime"]);
@@ -810,6 +812,7 @@ async fn followers_and_following_are_counted_and_paged() {
         let remote = remote_account(&server, &format!("fan{number}"), "fans.example").await;
         server
             .woolly
+            .relations()
             .follow(&remote, alice_id, woolly_store::FollowOptions::default())
             .await
             .unwrap();
@@ -955,6 +958,7 @@ async fn replies_list_the_thread_then_everyone_else() {
     .await;
     let remote_uri = server
         .woolly
+        .federation()
         .status_uris(&[remote_reply.parse().unwrap()])
         .await
         .unwrap()

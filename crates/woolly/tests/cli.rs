@@ -253,7 +253,7 @@ async fn accounts_tokens_and_queued_jobs_survive_a_restart() {
             1,
         )
         .unwrap();
-        let id = woolly.enqueue_job(&job).await.unwrap();
+        let id = woolly.jobs().enqueue_job(&job).await.unwrap();
         woolly.close().await;
         id
     };

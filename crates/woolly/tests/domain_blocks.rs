@@ -201,6 +201,7 @@ async fn the_list_pages_on_the_blocks_with_link_headers() {
     let (alice, alice_id) = account(&server, "alice").await;
     let actor = server
         .woolly
+        .accounts()
         .account(alice_id.parse().unwrap())
         .await
         .unwrap()
@@ -210,7 +211,12 @@ async fn the_list_pages_on_the_blocks_with_link_headers() {
     for n in 0..205 {
         let domain = format!("d{n:03}.example");
         let parsed = Domain::normalize(&domain).unwrap();
-        server.woolly.block_domain(&actor, &parsed).await.unwrap();
+        server
+            .woolly
+            .relations()
+            .block_domain(&actor, &parsed)
+            .await
+            .unwrap();
         domains.push(domain);
     }
     let newest_first: Vec<Value> = domains.iter().rev().map(|d| json!(d)).collect();
@@ -537,6 +543,7 @@ async fn a_blocked_domain_loses_its_follows_notifications_and_new_notifications(
     let (alice, alice_id) = account(&server, "alice").await;
     let alice_account = server
         .woolly
+        .accounts()
         .account(alice_id.parse().unwrap())
         .await
         .unwrap()
@@ -555,11 +562,13 @@ async fn a_blocked_domain_loses_its_follows_notifications_and_new_notifications(
     // A remote follower, a followed remote account, then (Alice locked) a follow request.
     server
         .woolly
+        .relations()
         .follow(&follower, alice_account.id, FollowOptions::default())
         .await
         .unwrap();
     server
         .woolly
+        .relations()
         .follow(&friend, alice_account.id, FollowOptions::default())
         .await
         .unwrap();
@@ -576,6 +585,7 @@ async fn a_blocked_domain_loses_its_follows_notifications_and_new_notifications(
     assert!(
         server
             .woolly
+            .federation()
             .remote_follow_accepted(&followed, alice_account.id)
             .await
             .unwrap()
@@ -590,6 +600,7 @@ async fn a_blocked_domain_loses_its_follows_notifications_and_new_notifications(
     assert_eq!(response.status(), StatusCode::OK);
     server
         .woolly
+        .relations()
         .follow(&requester, alice_account.id, FollowOptions::default())
         .await
         .unwrap();
@@ -604,6 +615,7 @@ async fn a_blocked_domain_loses_its_follows_notifications_and_new_notifications(
     for actor in [&follower, &friend] {
         server
             .woolly
+            .statuses()
             .add_status_relation(actor, StatusRelation::Favourite, status_id)
             .await
             .unwrap();
@@ -707,11 +719,13 @@ async fn a_blocked_domain_loses_its_follows_notifications_and_new_notifications(
     // From now on the domain's interactions notify nobody, and Alice cannot follow it.
     server
         .woolly
+        .statuses()
         .remove_status_relation(&follower, StatusRelation::Favourite, status_id)
         .await
         .unwrap();
     server
         .woolly
+        .statuses()
         .add_status_relation(&follower, StatusRelation::Favourite, status_id)
         .await
         .unwrap();
@@ -745,6 +759,7 @@ async fn a_blocked_domain_loses_its_follows_notifications_and_new_notifications(
     // Nor can the domain's accounts follow Alice (the inbox will answer with a `Reject`).
     let refused = server
         .woolly
+        .relations()
         .follow(&follower, alice_account.id, FollowOptions::default())
         .await;
     assert!(

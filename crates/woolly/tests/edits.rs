@@ -212,6 +212,7 @@ async fn each_version_shows_the_poll_and_the_custom_emojis_its_text_used() {
         .unwrap();
     server
         .woolly
+        .instance()
         .add_custom_emoji("blobcat", png.into_inner(), None, true)
         .await
         .unwrap();

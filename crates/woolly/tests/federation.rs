@@ -321,6 +321,7 @@ async fn signed_get(signer: &Node, username: &str, url: &str) -> reqwest::Respon
     let account = signer
         .server
         .woolly
+        .accounts()
         .local_account(username)
         .await
         .unwrap()
@@ -328,6 +329,7 @@ async fn signed_get(signer: &Node, username: &str, url: &str) -> reqwest::Respon
     let key = signer
         .server
         .woolly
+        .federation()
         .account_private_key(account.id)
         .await
         .unwrap()
@@ -757,6 +759,7 @@ async fn a_blocked_domain_is_neither_heard_nor_reached() {
     eventually(WAIT, "B's delivery refused for good", || async {
         b.server
             .woolly
+            .jobs()
             .job_counts()
             .await
             .unwrap()

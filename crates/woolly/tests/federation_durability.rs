@@ -240,6 +240,7 @@ async fn a_domain_that_hangs_does_not_hold_up_deliveries_to_others() {
     for name in ["stuck1", "stuck2"] {
         let stuck = a_server
             .woolly
+            .federation()
             .store_remote_account(woolly_core::remote::RemoteAccount {
                 username: name.to_owned(),
                 domain: woolly_core::Domain::parse(&hanging_domain).unwrap(),
@@ -264,6 +265,7 @@ async fn a_domain_that_hangs_does_not_hold_up_deliveries_to_others() {
             .unwrap();
         a_server
             .woolly
+            .relations()
             .follow(&stuck, alice_id.parse().unwrap(), Default::default())
             .await
             .unwrap();

@@ -38,6 +38,7 @@ fn domain(server: &TestServer) -> String {
 async fn private_key(server: &TestServer, id: &str) -> String {
     server
         .woolly
+        .federation()
         .account_private_key(id.parse().unwrap())
         .await
         .unwrap()
@@ -268,6 +269,7 @@ impl Rig {
     async fn inbound_jobs(&self) -> i64 {
         self.a
             .woolly
+            .jobs()
             .job_counts()
             .await
             .unwrap()

@@ -419,7 +419,7 @@ async fn send(server: &TestServer, token: &str, path: &str, body: Value) -> Valu
 /// Waits until every fan-out job has run, so that absences can be asserted.
 async fn fan_outs_done(server: &TestServer) {
     eventually(Duration::from_secs(20), "fan-out jobs done", || async {
-        let counts = server.woolly.job_counts().await.unwrap();
+        let counts = server.woolly.jobs().job_counts().await.unwrap();
         (!counts.iter().any(|count| {
             count.kind == woolly_core::statuses::FAN_OUT_KIND
                 && matches!(
@@ -486,6 +486,7 @@ async fn following_with_notify_notifies_of_new_posts_local_and_remote() {
     assert!(
         server
             .woolly
+            .federation()
             .remote_follow_accepted(&remote, bob_account_id)
             .await
             .unwrap()

@@ -311,10 +311,12 @@ async fn a_panicking_handler_fails_its_attempts_and_an_unknown_kind_ends_dead() 
         woolly_core::jobs::Worker::new(woolly.clone(), handlers, options).run(stop.clone()),
     );
     let panicking = woolly
+        .jobs()
         .enqueue_job(&new_job("test.panic", &(), woolly_core::now_millis(), 2).unwrap())
         .await
         .unwrap();
     let unknown = woolly
+        .jobs()
         .enqueue_job(&new_job("test.unknown", &(), woolly_core::now_millis(), 1).unwrap())
         .await
         .unwrap();

@@ -3,7 +3,7 @@
 //! poll with its notifications.
 //!
 //! A poll runs five minutes at least, too long to wait for. The tests end polls early with
-//! `Woolly::end_poll`, the operator's action, which moves the end to now and lets the job queue
+//! `woolly.statuses().end_poll`, the operator's action, which moves the end to now and lets the job queue
 //! do the rest: the same `poll.expire` job and handler as a poll ending on time.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -80,6 +80,7 @@ async fn poll_notifications(server: &TestServer, token: &str) -> Vec<Value> {
 async fn job_count(server: &TestServer, kind: &str, state: JobState) -> i64 {
     server
         .woolly
+        .jobs()
         .job_counts()
         .await
         .unwrap()
@@ -483,7 +484,7 @@ async fn an_ended_poll_notifies_its_author_and_voters_once() {
     );
 
     let numeric_id: i64 = poll_id.parse().unwrap();
-    assert!(server.woolly.end_poll(numeric_id).await.unwrap());
+    assert!(server.woolly.statuses().end_poll(numeric_id).await.unwrap());
     for (name, token) in [("alice", &alice), ("bob", &bob), ("carol", &carol)] {
         let notifications = eventually(
             Duration::from_secs(15),
@@ -511,7 +512,7 @@ async fn an_ended_poll_notifies_its_author_and_voters_once() {
         error["error"],
         "Validation failed: The poll has already ended"
     );
-    assert!(!server.woolly.end_poll(numeric_id).await.unwrap());
+    assert!(!server.woolly.statuses().end_poll(numeric_id).await.unwrap());
 
     // The job scheduled at creation (and any other) finds the poll closed: nothing new.
     let job = woolly_core::jobs::new_job(
@@ -523,12 +524,12 @@ async fn an_ended_poll_notifies_its_author_and_voters_once() {
         3,
     )
     .unwrap();
-    let job_id = server.woolly.enqueue_job(&job).await.unwrap();
+    let job_id = server.woolly.jobs().enqueue_job(&job).await.unwrap();
     eventually(
         Duration::from_secs(15),
         "the second poll.expire job",
         || async {
-            let job = server.woolly.job(job_id).await.unwrap()?;
+            let job = server.woolly.jobs().job(job_id).await.unwrap()?;
             (job.state == JobState::Done).then_some(())
         },
     )

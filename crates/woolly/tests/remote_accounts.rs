@@ -57,6 +57,7 @@ async fn an_instance_actor_stored_under_its_old_name_is_renamed_on_refresh() {
     let b_actor = format!("{}/actor", b.base_url);
     let old = a
         .woolly
+        .federation()
         .store_remote_account(woolly_core::remote::RemoteAccount {
             username: b_domain.clone(),
             domain: woolly_core::Domain::normalize(&b_domain).unwrap(),

@@ -3,7 +3,7 @@
 //! limits, scopes, and publication by the job queue.
 //!
 //! A status is scheduled five minutes ahead at least, too long to wait for. The tests publish
-//! early with `Woolly::publish_scheduled_status_now`, the operator's action, which moves the
+//! early with `woolly.statuses().publish_scheduled_status_now`, the operator's action, which moves the
 //! time and the job to now and lets the job queue do the rest: the same
 //! `status.publish_scheduled` job and handler as a status published on time.
 
@@ -182,6 +182,7 @@ async fn statuses_count(server: &TestServer, user: &User) -> i64 {
 async fn job_count(server: &TestServer, state: JobState) -> i64 {
     server
         .woolly
+        .jobs()
         .job_counts()
         .await
         .unwrap()
@@ -241,6 +242,7 @@ async fn publish_now(server: &TestServer, id: &str) {
     assert!(
         server
             .woolly
+            .statuses()
             .publish_scheduled_status_now(id.parse().unwrap())
             .await
             .unwrap()
@@ -647,7 +649,7 @@ async fn rescheduling_moves_the_status_and_its_job_and_cancelling_releases_every
     assert_eq!(scheduled["media_attachments"][0]["id"], photo.as_str());
     assert_eq!(scheduled["media_attachments"][0]["type"], "image");
     assert_eq!(
-        server.woolly.next_job_due().await.unwrap(),
+        server.woolly.jobs().next_job_due().await.unwrap(),
         Some(noon_in(2))
     );
 
@@ -664,7 +666,10 @@ async fn rescheduling_moves_the_status_and_its_job_and_cancelling_releases_every
     assert_eq!(moved["scheduled_at"], iso8601(later));
     assert_eq!(moved["params"], scheduled["params"]);
     assert_eq!(moved["media_attachments"], scheduled["media_attachments"]);
-    assert_eq!(server.woolly.next_job_due().await.unwrap(), Some(later));
+    assert_eq!(
+        server.woolly.jobs().next_job_due().await.unwrap(),
+        Some(later)
+    );
     assert_eq!(job_count(&server, JobState::Queued).await, 1);
 
     // Refusals change nothing; no time at all changes nothing either.
@@ -688,7 +693,10 @@ async fn rescheduling_moves_the_status_and_its_job_and_cancelling_releases_every
     assert_eq!(unchanged, moved);
     let (_, read) = get(&server, &alice.token, &path).await;
     assert_eq!(read, moved);
-    assert_eq!(server.woolly.next_job_due().await.unwrap(), Some(later));
+    assert_eq!(
+        server.woolly.jobs().next_job_due().await.unwrap(),
+        Some(later)
+    );
 
     // The photo is reserved: no other post, scheduled or not, can take it.
     let (code, error) = post(
@@ -790,6 +798,7 @@ async fn another_users_scheduled_status_is_not_found() {
     assert!(
         !server
             .woolly
+            .statuses()
             .publish_scheduled_status_now(12345)
             .await
             .unwrap()
@@ -1084,7 +1093,7 @@ async fn a_publication_that_runs_twice_posts_once() {
         3,
     )
     .unwrap();
-    let duplicate_id = server.woolly.enqueue_job(&duplicate).await.unwrap();
+    let duplicate_id = server.woolly.jobs().enqueue_job(&duplicate).await.unwrap();
     eventually(Duration::from_secs(15), "both jobs done", || async {
         (job_count(&server, JobState::Done).await == 2).then_some(())
     })
@@ -1092,6 +1101,7 @@ async fn a_publication_that_runs_twice_posts_once() {
     assert_eq!(
         server
             .woolly
+            .jobs()
             .job(duplicate_id)
             .await
             .unwrap()
@@ -1100,9 +1110,9 @@ async fn a_publication_that_runs_twice_posts_once() {
         JobState::Done
     );
     // And one more, after the fact, as a retry after a crash would be.
-    let late_id = server.woolly.enqueue_job(&duplicate).await.unwrap();
+    let late_id = server.woolly.jobs().enqueue_job(&duplicate).await.unwrap();
     eventually(Duration::from_secs(15), "the late job done", || async {
-        let job = server.woolly.job(late_id).await.unwrap()?;
+        let job = server.woolly.jobs().job(late_id).await.unwrap()?;
         (job.state == JobState::Done).then_some(())
     })
     .await;
@@ -1124,6 +1134,7 @@ async fn a_publication_that_runs_twice_posts_once() {
     assert!(
         !server
             .woolly
+            .statuses()
             .publish_scheduled_status_now(numeric)
             .await
             .unwrap()

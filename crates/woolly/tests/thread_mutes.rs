@@ -238,6 +238,7 @@ async fn a_muted_thread_hides_edits_and_poll_results() {
     assert!(
         server
             .woolly
+            .statuses()
             .end_poll(poll_id.parse().unwrap())
             .await
             .unwrap()
@@ -294,6 +295,7 @@ async fn an_author_who_mutes_the_thread_of_a_poll_is_not_told_it_ended() {
     assert!(
         server
             .woolly
+            .statuses()
             .end_poll(poll_id.parse().unwrap())
             .await
             .unwrap()

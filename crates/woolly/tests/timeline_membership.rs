@@ -264,6 +264,7 @@ async fn streams_carry_exactly_what_public_and_hashtag_timelines_list() {
     posted.insert(reblog(&server, &alice, &bobs_root).await);
     let rita_reblog = server
         .woolly
+        .federation()
         .store_remote_reblog(
             &rita,
             bobs_root.parse().unwrap(),

@@ -217,7 +217,7 @@ fn ids(list: &Value) -> Vec<String> {
 /// Waits until every queued job (fan-out, conversations) has run.
 async fn jobs_done(server: &TestServer) {
     eventually(Duration::from_secs(30), "the jobs to run", || async {
-        let counts = server.woolly.job_counts().await.unwrap();
+        let counts = server.woolly.jobs().job_counts().await.unwrap();
         counts
             .iter()
             .all(|count| {

@@ -68,7 +68,7 @@ async fn verify_credentials(
     let (account, user) = auth
         .require(&[Scope::PROFILE, Scope::READ_ACCOUNTS])?
         .user()?;
-    let follow_requests = woolly.follow_requests_count(account.id).await?;
+    let follow_requests = woolly.relations().follow_requests_count(account.id).await?;
     Ok(Json(CredentialAccountEntity::new(
         account,
         user,
@@ -81,7 +81,11 @@ async fn account_entity(
     woolly: &Woolly,
     account: &woolly_core::accounts::Account,
 ) -> Result<AccountEntity, HttpError> {
-    let role = woolly.local_user(account.id).await?.map(|user| user.role);
+    let role = woolly
+        .accounts()
+        .local_user(account.id)
+        .await?
+        .map(|user| user.role);
     Ok(AccountEntity::new(account, role, woolly.config()))
 }
 
@@ -92,6 +96,7 @@ async fn show(
 ) -> Result<Json<AccountEntity>, HttpError> {
     optional_viewer(&auth, &[Scope::READ_ACCOUNTS])?;
     let account = woolly
+        .accounts()
         .account(path_id(&id)?)
         .await?
         .ok_or_else(HttpError::not_found)?;
@@ -110,7 +115,7 @@ async fn lookup(
     ApiQuery(params): ApiQuery<LookupParams>,
 ) -> Result<Json<AccountEntity>, HttpError> {
     optional_viewer(&auth, &[Scope::READ_ACCOUNTS])?;
-    let account = woolly.lookup_account(&params.acct).await?;
+    let account = woolly.accounts().lookup_account(&params.acct).await?;
     Ok(Json(account_entity(&woolly, &account).await?))
 }
 
@@ -138,12 +143,16 @@ async fn statuses(
 ) -> Result<Paged<StatusEntity>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
     let account = woolly
+        .accounts()
         .account(path_id(&id)?)
         .await?
         .ok_or_else(HttpError::not_found)?;
     if params.pinned.unwrap_or(false) {
         // Pins are few (five at most): one page, no Link header.
-        let views = woolly.pinned_statuses(viewer, account.id).await?;
+        let views = woolly
+            .statuses()
+            .pinned_statuses(viewer, account.id)
+            .await?;
         let items = views
             .iter()
             .map(|view| StatusEntity::new(view, viewer, woolly.config()))
@@ -158,7 +167,8 @@ async fn statuses(
         only_media: params.only_media.unwrap_or(false),
     };
     let listing = woolly
-        .account_statuses(viewer, account.id, &filter, page)
+        .timelines()
+        .account(viewer, account.id, &filter, page)
         .await?;
     Ok(super::timelines::listed_page(
         &woolly, &listing, viewer, &uri,
@@ -175,6 +185,7 @@ async fn follows(
 ) -> Result<Paged<AccountEntity>, HttpError> {
     optional_viewer(auth, &[Scope::READ_ACCOUNTS])?;
     let rows = woolly
+        .relations()
         .follows(path_id(id)?, side, params.page(PageSize::ACCOUNTS)?)
         .await?;
     Ok(super::statuses::accounts_page(woolly, rows, uri))
@@ -228,7 +239,10 @@ async fn follow(
         notify: params.notify,
         languages: (!params.languages.is_empty()).then_some(params.languages),
     };
-    let result = woolly.follow(account, path_id(&id)?, options).await?;
+    let result = woolly
+        .relations()
+        .follow(account, path_id(&id)?, options)
+        .await?;
     Ok(relationship(&result))
 }
 
@@ -241,7 +255,7 @@ async fn unfollow(
         .require(&[Scope::FOLLOW, Scope::WRITE_FOLLOWS])?
         .user()?;
     Ok(relationship(
-        &woolly.unfollow(account, path_id(&id)?).await?,
+        &woolly.relations().unfollow(account, path_id(&id)?).await?,
     ))
 }
 
@@ -254,7 +268,10 @@ async fn remove_from_followers(
         .require(&[Scope::FOLLOW, Scope::WRITE_FOLLOWS])?
         .user()?;
     Ok(relationship(
-        &woolly.remove_from_followers(account, path_id(&id)?).await?,
+        &woolly
+            .relations()
+            .remove_from_followers(account, path_id(&id)?)
+            .await?,
     ))
 }
 
@@ -266,7 +283,9 @@ async fn block(
     let (account, _) = auth
         .require(&[Scope::FOLLOW, Scope::WRITE_BLOCKS])?
         .user()?;
-    Ok(relationship(&woolly.block(account, path_id(&id)?).await?))
+    Ok(relationship(
+        &woolly.relations().block(account, path_id(&id)?).await?,
+    ))
 }
 
 async fn unblock(
@@ -277,7 +296,9 @@ async fn unblock(
     let (account, _) = auth
         .require(&[Scope::FOLLOW, Scope::WRITE_BLOCKS])?
         .user()?;
-    Ok(relationship(&woolly.unblock(account, path_id(&id)?).await?))
+    Ok(relationship(
+        &woolly.relations().unblock(account, path_id(&id)?).await?,
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -307,7 +328,10 @@ async fn mute(
         duration,
     };
     Ok(relationship(
-        &woolly.mute(account, path_id(&id)?, options).await?,
+        &woolly
+            .relations()
+            .mute(account, path_id(&id)?, options)
+            .await?,
     ))
 }
 
@@ -317,7 +341,9 @@ async fn unmute(
     Path(id): Path<String>,
 ) -> Result<Json<RelationshipEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::FOLLOW, Scope::WRITE_MUTES])?.user()?;
-    Ok(relationship(&woolly.unmute(account, path_id(&id)?).await?))
+    Ok(relationship(
+        &woolly.relations().unmute(account, path_id(&id)?).await?,
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -341,7 +367,7 @@ async fn relationships(
         .filter_map(|id| id.parse().ok())
         .take(80)
         .collect();
-    let found = woolly.relationships(account.id, &ids).await?;
+    let found = woolly.relations().relationships(account.id, &ids).await?;
     Ok(Json(found.iter().map(RelationshipEntity::new).collect()))
 }
 
@@ -420,8 +446,8 @@ async fn update_credentials(
         avatar: files.take("avatar"),
         header: files.take("header"),
     };
-    let (account, user) = woolly.update_profile(account, edit).await?;
-    let follow_requests = woolly.follow_requests_count(account.id).await?;
+    let (account, user) = woolly.accounts().update_profile(account, edit).await?;
+    let follow_requests = woolly.relations().follow_requests_count(account.id).await?;
     Ok(Json(CredentialAccountEntity::new(
         &account,
         &user,
@@ -437,8 +463,11 @@ async fn remove_image(
     image: ProfileImage,
 ) -> Result<Json<CredentialAccountEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
-    let (account, user) = woolly.remove_profile_image(account, image).await?;
-    let follow_requests = woolly.follow_requests_count(account.id).await?;
+    let (account, user) = woolly
+        .accounts()
+        .remove_profile_image(account, image)
+        .await?;
+    let follow_requests = woolly.relations().follow_requests_count(account.id).await?;
     Ok(Json(CredentialAccountEntity::new(
         &account,
         &user,
@@ -463,6 +492,7 @@ async fn blocks(
 ) -> Result<Paged<AccountEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::FOLLOW, Scope::READ_BLOCKS])?.user()?;
     let rows = woolly
+        .relations()
         .blocks_or_mutes(
             account.id,
             BlockOrMute::Block,
@@ -480,6 +510,7 @@ async fn mutes(
 ) -> Result<Paged<AccountEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::FOLLOW, Scope::READ_MUTES])?.user()?;
     let rows = woolly
+        .relations()
         .blocks_or_mutes(
             account.id,
             BlockOrMute::Mute,

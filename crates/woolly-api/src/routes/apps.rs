@@ -44,6 +44,7 @@ async fn create_app(
         Some(OneOrMany::Many(uris)) => uris,
     };
     let registered = woolly
+        .oauth()
         .register_app(AppRegistration {
             name: params.client_name.unwrap_or_default(),
             website: params.website,
@@ -65,6 +66,7 @@ async fn verify_app(
 ) -> Result<Json<ApplicationEntity>, HttpError> {
     let app_id = auth.0.app_id.ok_or_else(HttpError::unauthorized)?;
     let app = woolly
+        .oauth()
         .app(app_id)
         .await?
         .ok_or_else(HttpError::unauthorized)?;

@@ -29,7 +29,8 @@ async fn list(
 ) -> Result<Paged<ConversationEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_STATUSES])?.user()?;
     let (views, cursors) = woolly
-        .conversations(account.id, params.page(PageSize::CONVERSATIONS)?)
+        .conversations()
+        .page(account.id, params.page(PageSize::CONVERSATIONS)?)
         .await?;
     let items = views
         .iter()
@@ -46,9 +47,10 @@ async fn read(
     let (account, _) = auth.require(&[Scope::WRITE_CONVERSATIONS])?.user()?;
     let id = path_id(&id)?;
     woolly
-        .update_conversation(account.id, id, ConversationChange::MarkRead)
+        .conversations()
+        .update(account.id, id, ConversationChange::MarkRead)
         .await?;
-    let view = woolly.conversation(account.id, id).await?;
+    let view = woolly.conversations().get(account.id, id).await?;
     Ok(Json(ConversationEntity::new(
         &view,
         account.id,
@@ -63,7 +65,8 @@ async fn remove(
 ) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_CONVERSATIONS])?.user()?;
     woolly
-        .update_conversation(account.id, path_id(&id)?, ConversationChange::Remove)
+        .conversations()
+        .update(account.id, path_id(&id)?, ConversationChange::Remove)
         .await?;
     Ok(Json(json!({})))
 }

@@ -32,6 +32,7 @@ async fn index(
 ) -> Result<Paged<String>, HttpError> {
     let (account, _) = auth.require(&[Scope::FOLLOW, Scope::READ_BLOCKS])?.user()?;
     let rows = woolly
+        .relations()
         .domain_blocks(account.id, params.page(PageSize::DOMAIN_BLOCKS)?)
         .await?;
     // Block ids are not shown: the `Link` header carries them as cursors.
@@ -57,7 +58,7 @@ async fn block(
         .require(&[Scope::FOLLOW, Scope::WRITE_BLOCKS])?
         .user()?;
     let domain = parse_blocked_domain(params.domain.as_deref())?;
-    woolly.block_domain(account, &domain).await?;
+    woolly.relations().block_domain(account, &domain).await?;
     Ok(Json(json!({})))
 }
 
@@ -70,6 +71,6 @@ async fn unblock(
         .require(&[Scope::FOLLOW, Scope::WRITE_BLOCKS])?
         .user()?;
     let domain = parse_blocked_domain(params.domain.as_deref())?;
-    woolly.unblock_domain(account, &domain).await?;
+    woolly.relations().unblock_domain(account, &domain).await?;
     Ok(Json(json!({})))
 }

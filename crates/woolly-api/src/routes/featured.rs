@@ -39,7 +39,7 @@ async fn featured_list(
     woolly: &Woolly,
     account: &Account,
 ) -> Result<Json<Vec<FeaturedTagEntity>>, HttpError> {
-    let tags = woolly.featured_tags(account.id).await?;
+    let tags = woolly.tags().featured_tags(account.id).await?;
     Ok(Json(
         tags.iter()
             .map(|tag| FeaturedTagEntity::new(account, tag, woolly.config()))
@@ -62,6 +62,7 @@ async fn of_account(
 ) -> Result<Json<Vec<FeaturedTagEntity>>, HttpError> {
     optional_viewer(&auth, &[Scope::READ_ACCOUNTS])?;
     let account = woolly
+        .accounts()
         .account(path_id(&id)?)
         .await?
         .ok_or_else(HttpError::not_found)?;
@@ -80,7 +81,7 @@ async fn create(
     ApiParams(params): ApiParams<FeatureParams>,
 ) -> Result<Json<FeaturedTagEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
-    let tag = woolly.feature_tag(account, &params.name).await?;
+    let tag = woolly.tags().feature_tag(account, &params.name).await?;
     Ok(Json(FeaturedTagEntity::new(account, &tag, woolly.config())))
 }
 
@@ -91,6 +92,7 @@ async fn destroy(
 ) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
     woolly
+        .tags()
         .unfeature_tag(account, Some(path_id(&id)?), None)
         .await?;
     Ok(Json(json!({})))
@@ -101,7 +103,7 @@ async fn suggestions(
     auth: Auth,
 ) -> Result<Json<Vec<HashtagEntity>>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_ACCOUNTS])?.user()?;
-    let tags = woolly.featured_tag_suggestions(account).await?;
+    let tags = woolly.tags().featured_tag_suggestions(account).await?;
     Ok(Json(
         tags.iter()
             .map(|tag| HashtagEntity::new(tag, woolly.config()))
@@ -117,11 +119,14 @@ async fn set_featured(
 ) -> Result<Json<HashtagEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
     if feature {
-        woolly.feature_tag(account, name).await?;
+        woolly.tags().feature_tag(account, name).await?;
     } else {
-        woolly.unfeature_tag(account, None, Some(name)).await?;
+        woolly
+            .tags()
+            .unfeature_tag(account, None, Some(name))
+            .await?;
     }
-    let tag = woolly.tag(Some(account.id), name).await?;
+    let tag = woolly.tags().tag(Some(account.id), name).await?;
     Ok(Json(HashtagEntity::new(&tag, woolly.config())))
 }
 
@@ -148,7 +153,10 @@ async fn set_endorsed(
     endorsement: Endorsement,
 ) -> Result<Json<RelationshipEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
-    let relationship = woolly.endorse(account, path_id(id)?, endorsement).await?;
+    let relationship = woolly
+        .relations()
+        .endorse(account, path_id(id)?, endorsement)
+        .await?;
     Ok(Json(RelationshipEntity::new(&relationship)))
 }
 
@@ -176,6 +184,7 @@ async fn own_endorsements(
 ) -> Result<Paged<crate::entities::AccountEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_ACCOUNTS])?.user()?;
     let rows = woolly
+        .relations()
         .endorsements(
             Some(account.id),
             account.id,
@@ -194,10 +203,12 @@ async fn endorsements_of(
 ) -> Result<Paged<crate::entities::AccountEntity>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_ACCOUNTS])?;
     let account = woolly
+        .accounts()
         .account(path_id(&id)?)
         .await?
         .ok_or_else(HttpError::not_found)?;
     let rows = woolly
+        .relations()
         .endorsements(viewer, account.id, params.page(PageSize::ACCOUNTS)?)
         .await?;
     Ok(super::statuses::accounts_page(&woolly, rows, &uri))

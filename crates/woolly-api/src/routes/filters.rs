@@ -136,7 +136,7 @@ async fn index(
     auth: Auth,
 ) -> Result<Json<Vec<FilterEntity>>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_FILTERS])?.user()?;
-    let filters = woolly.filters(account.id).await?;
+    let filters = woolly.filters().all(account.id).await?;
     Ok(Json(filters.iter().map(FilterEntity::new).collect()))
 }
 
@@ -146,7 +146,7 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Json<FilterEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_FILTERS])?.user()?;
-    let filter = woolly.filter(account.id, path_id(&id)?).await?;
+    let filter = woolly.filters().get(account.id, path_id(&id)?).await?;
     Ok(Json(FilterEntity::new(&filter)))
 }
 
@@ -156,7 +156,7 @@ async fn create(
     ApiParams(params): ApiParams<FilterParams>,
 ) -> Result<Json<FilterEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
-    let filter = woolly.create_filter(account, params.draft()?).await?;
+    let filter = woolly.filters().create(account, params.draft()?).await?;
     Ok(Json(FilterEntity::new(&filter)))
 }
 
@@ -169,7 +169,8 @@ async fn update(
 ) -> Result<Json<FilterEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
     let filter = woolly
-        .update_filter(account, path_id(&id)?, params.draft()?)
+        .filters()
+        .update(account, path_id(&id)?, params.draft()?)
         .await?;
     Ok(Json(FilterEntity::new(&filter)))
 }
@@ -180,7 +181,7 @@ async fn destroy(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
-    woolly.delete_filter(account, path_id(&id)?).await?;
+    woolly.filters().delete(account, path_id(&id)?).await?;
     Ok(Json(json!({})))
 }
 
@@ -197,7 +198,7 @@ async fn keywords(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<FilterKeywordEntity>>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_FILTERS])?.user()?;
-    let keywords = woolly.filter_keywords(account.id, path_id(&id)?).await?;
+    let keywords = woolly.filters().keywords(account.id, path_id(&id)?).await?;
     Ok(Json(
         keywords.iter().map(FilterKeywordEntity::new).collect(),
     ))
@@ -211,7 +212,8 @@ async fn add_keyword(
 ) -> Result<Json<FilterKeywordEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
     let keyword = woolly
-        .add_filter_keyword(account, path_id(&id)?, params.keyword, params.whole_word)
+        .filters()
+        .add_keyword(account, path_id(&id)?, params.keyword, params.whole_word)
         .await?;
     Ok(Json(FilterKeywordEntity::new(&keyword)))
 }
@@ -222,7 +224,7 @@ async fn show_keyword(
     Path(id): Path<String>,
 ) -> Result<Json<FilterKeywordEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_FILTERS])?.user()?;
-    let keyword = woolly.filter_keyword(account.id, path_id(&id)?).await?;
+    let keyword = woolly.filters().keyword(account.id, path_id(&id)?).await?;
     Ok(Json(FilterKeywordEntity::new(&keyword)))
 }
 
@@ -234,7 +236,8 @@ async fn update_keyword(
 ) -> Result<Json<FilterKeywordEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
     let keyword = woolly
-        .update_filter_keyword(account, path_id(&id)?, params.keyword, params.whole_word)
+        .filters()
+        .update_keyword(account, path_id(&id)?, params.keyword, params.whole_word)
         .await?;
     Ok(Json(FilterKeywordEntity::new(&keyword)))
 }
@@ -245,7 +248,10 @@ async fn destroy_keyword(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
-    woolly.delete_filter_keyword(account, path_id(&id)?).await?;
+    woolly
+        .filters()
+        .delete_keyword(account, path_id(&id)?)
+        .await?;
     Ok(Json(json!({})))
 }
 
@@ -261,7 +267,10 @@ async fn statuses(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<FilterStatusEntity>>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_FILTERS])?.user()?;
-    let statuses = woolly.filter_statuses(account.id, path_id(&id)?).await?;
+    let statuses = woolly
+        .filters()
+        .status_filters(account.id, path_id(&id)?)
+        .await?;
     Ok(Json(statuses.iter().map(FilterStatusEntity::new).collect()))
 }
 
@@ -278,7 +287,8 @@ async fn add_status(
         .as_deref()
         .and_then(|id| id.trim().parse().ok());
     let status = woolly
-        .add_filter_status(account, path_id(&id)?, status_id)
+        .filters()
+        .add_status_filter(account, path_id(&id)?, status_id)
         .await?;
     Ok(Json(FilterStatusEntity::new(&status)))
 }
@@ -289,7 +299,10 @@ async fn show_status(
     Path(id): Path<String>,
 ) -> Result<Json<FilterStatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_FILTERS])?.user()?;
-    let status = woolly.filter_status(account.id, path_id(&id)?).await?;
+    let status = woolly
+        .filters()
+        .status_filter(account.id, path_id(&id)?)
+        .await?;
     Ok(Json(FilterStatusEntity::new(&status)))
 }
 
@@ -299,6 +312,9 @@ async fn destroy_status(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
-    woolly.delete_filter_status(account, path_id(&id)?).await?;
+    woolly
+        .filters()
+        .delete_status_filter(account, path_id(&id)?)
+        .await?;
     Ok(Json(json!({})))
 }

@@ -56,7 +56,7 @@ async fn index(
     auth: Auth,
 ) -> Result<Json<Vec<V1FilterEntity>>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_FILTERS])?.user()?;
-    let filters = woolly.v1_filters(account.id).await?;
+    let filters = woolly.filters().v1_filters(account.id).await?;
     Ok(Json(filters.iter().map(V1FilterEntity::new).collect()))
 }
 
@@ -66,7 +66,10 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Json<V1FilterEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_FILTERS])?.user()?;
-    let filter = woolly.v1_filter(account.id, path_id(&id)?).await?;
+    let filter = woolly
+        .filters()
+        .v1_filter(account.id, path_id(&id)?)
+        .await?;
     Ok(Json(V1FilterEntity::new(&filter)))
 }
 
@@ -76,7 +79,10 @@ async fn create(
     ApiParams(params): ApiParams<V1FilterParams>,
 ) -> Result<Json<V1FilterEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
-    let filter = woolly.create_v1_filter(account, params.draft()).await?;
+    let filter = woolly
+        .filters()
+        .create_v1_filter(account, params.draft())
+        .await?;
     Ok(Json(V1FilterEntity::new(&filter)))
 }
 
@@ -88,6 +94,7 @@ async fn update(
 ) -> Result<Json<V1FilterEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
     let filter = woolly
+        .filters()
         .update_v1_filter(account, path_id(&id)?, params.draft())
         .await?;
     Ok(Json(V1FilterEntity::new(&filter)))
@@ -99,6 +106,9 @@ async fn destroy(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_FILTERS])?.user()?;
-    woolly.delete_v1_filter(account, path_id(&id)?).await?;
+    woolly
+        .filters()
+        .delete_v1_filter(account, path_id(&id)?)
+        .await?;
     Ok(Json(json!({})))
 }

@@ -31,6 +31,7 @@ async fn list(
         .require(&[Scope::FOLLOW, Scope::READ_FOLLOWS])?
         .user()?;
     let rows = woolly
+        .relations()
         .follow_requests(account, params.page(PageSize::ACCOUNTS)?)
         .await?;
     Ok(super::statuses::accounts_page(&woolly, rows, &uri))
@@ -46,6 +47,7 @@ async fn answer(
         .require(&[Scope::FOLLOW, Scope::WRITE_FOLLOWS])?
         .user()?;
     let relationship = woolly
+        .relations()
         .answer_follow_request(account, path_id(id)?, answer)
         .await?;
     Ok(Json(RelationshipEntity::new(&relationship)))

@@ -13,7 +13,7 @@ pub(super) fn router() -> Router<Woolly> {
 }
 
 async fn health(State(woolly): State<Woolly>) -> Result<&'static str, HttpError> {
-    match woolly.check_health().await {
+    match woolly.instance().check_health().await {
         Ok(()) => Ok("OK"),
         Err(error) => {
             tracing::error!(%error, "health check failed");

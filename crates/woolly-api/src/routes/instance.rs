@@ -34,7 +34,7 @@ pub(super) fn router() -> Router<Woolly> {
 async fn custom_emojis(
     State(woolly): State<Woolly>,
 ) -> Result<Json<Vec<CustomEmojiEntity>>, HttpError> {
-    let emojis = woolly.custom_emojis().await?;
+    let emojis = woolly.instance().custom_emojis().await?;
     Ok(Json(emojis.iter().map(CustomEmojiEntity::new).collect()))
 }
 
@@ -42,12 +42,14 @@ async fn extended_description(
     State(woolly): State<Woolly>,
 ) -> Result<Json<DatedTextEntity>, HttpError> {
     Ok(Json(DatedTextEntity::new(
-        &woolly.extended_description().await?,
+        &woolly.instance().extended_description().await?,
     )))
 }
 
 async fn privacy_policy(State(woolly): State<Woolly>) -> Result<Json<DatedTextEntity>, HttpError> {
-    Ok(Json(DatedTextEntity::new(&woolly.privacy_policy().await?)))
+    Ok(Json(DatedTextEntity::new(
+        &woolly.instance().privacy_policy().await?,
+    )))
 }
 
 /// 404 when the operator published no terms, as Mastodon answers.
@@ -55,6 +57,7 @@ async fn terms_of_service(
     State(woolly): State<Woolly>,
 ) -> Result<Json<TermsOfServiceEntity>, HttpError> {
     let terms = woolly
+        .instance()
         .terms_of_service()
         .await?
         .ok_or(HttpError::not_found())?;
@@ -63,7 +66,7 @@ async fn terms_of_service(
 
 /// Weekly activity, this week first.
 async fn activity(State(woolly): State<Woolly>) -> Result<Json<Vec<ActivityEntity>>, HttpError> {
-    let weeks = woolly.weekly_activity().await?;
+    let weeks = woolly.instance().weekly_activity().await?;
     Ok(Json(weeks.iter().map(ActivityEntity::new).collect()))
 }
 
@@ -72,12 +75,12 @@ async fn rules(State(woolly): State<Woolly>) -> Json<Vec<RuleEntity>> {
 }
 
 async fn peers(State(woolly): State<Woolly>) -> Result<Json<Vec<String>>, HttpError> {
-    Ok(Json(woolly.peers().await?))
+    Ok(Json(woolly.instance().peers().await?))
 }
 
 /// The figures and contact account of the instance document (read at most once a minute).
 async fn overview(woolly: &Woolly) -> Result<(InstanceStats, Option<AccountEntity>), HttpError> {
-    let overview = woolly.instance_overview().await?;
+    let overview = woolly.instance().overview().await?;
     let contact = overview
         .contact
         .as_ref()

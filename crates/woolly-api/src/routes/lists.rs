@@ -36,7 +36,7 @@ async fn index(
     auth: Auth,
 ) -> Result<Json<Vec<ListEntity>>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_LISTS])?.user()?;
-    let lists = woolly.lists(account.id).await?;
+    let lists = woolly.lists().all(account.id).await?;
     Ok(Json(lists.iter().map(ListEntity::new).collect()))
 }
 
@@ -46,7 +46,7 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Json<ListEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_LISTS])?.user()?;
-    let list = woolly.list(account.id, path_id(&id)?).await?;
+    let list = woolly.lists().get(account.id, path_id(&id)?).await?;
     Ok(Json(ListEntity::new(&list)))
 }
 
@@ -78,7 +78,7 @@ async fn create(
     ApiParams(params): ApiParams<ListParams>,
 ) -> Result<Json<ListEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_LISTS])?.user()?;
-    let list = woolly.create_list(account, params.edit()?).await?;
+    let list = woolly.lists().create(account, params.edit()?).await?;
     Ok(Json(ListEntity::new(&list)))
 }
 
@@ -91,7 +91,8 @@ async fn update(
 ) -> Result<Json<ListEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_LISTS])?.user()?;
     let list = woolly
-        .update_list(account, path_id(&id)?, params.edit()?)
+        .lists()
+        .update(account, path_id(&id)?, params.edit()?)
         .await?;
     Ok(Json(ListEntity::new(&list)))
 }
@@ -102,7 +103,7 @@ async fn destroy(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_LISTS])?.user()?;
-    woolly.delete_list(account, path_id(&id)?).await?;
+    woolly.lists().delete(account, path_id(&id)?).await?;
     Ok(Json(json!({})))
 }
 
@@ -125,7 +126,8 @@ async fn members(
         Some(params.page(PageSize::ACCOUNTS)?)
     };
     let rows = woolly
-        .list_accounts(account.id, path_id(&id)?, page)
+        .lists()
+        .members(account.id, path_id(&id)?, page)
         .await?;
     if everyone {
         let items = rows
@@ -158,7 +160,8 @@ async fn add_members(
 ) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_LISTS])?.user()?;
     woolly
-        .add_to_list(account, path_id(&id)?, &params.ids()?)
+        .lists()
+        .add_members(account, path_id(&id)?, &params.ids()?)
         .await?;
     Ok(Json(json!({})))
 }
@@ -177,7 +180,8 @@ async fn remove_members(
         .filter_map(|id| id.parse().ok())
         .collect();
     woolly
-        .remove_from_list(account, path_id(&id)?, &ids)
+        .lists()
+        .remove_members(account, path_id(&id)?, &ids)
         .await?;
     Ok(Json(json!({})))
 }
@@ -189,7 +193,7 @@ async fn containing(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<ListEntity>>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_LISTS])?.user()?;
-    let lists = woolly.lists_containing(account.id, path_id(&id)?).await?;
+    let lists = woolly.lists().containing(account.id, path_id(&id)?).await?;
     Ok(Json(lists.iter().map(ListEntity::new).collect()))
 }
 
@@ -202,7 +206,8 @@ async fn timeline(
 ) -> Result<Paged<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_LISTS])?.user()?;
     let listing = woolly
-        .list_timeline(account.id, path_id(&id)?, params.page(PageSize::STATUSES)?)
+        .timelines()
+        .list(account.id, path_id(&id)?, params.page(PageSize::STATUSES)?)
         .await?;
     Ok(super::timelines::listed_page(
         &woolly,

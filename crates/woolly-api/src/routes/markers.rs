@@ -33,7 +33,10 @@ async fn show(
 ) -> Result<Json<BTreeMap<String, MarkerEntity>>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_STATUSES])?.user()?;
     Ok(Json(markers(
-        &woolly.markers(account.id, &params.timeline).await?,
+        &woolly
+            .accounts()
+            .markers(account.id, &params.timeline)
+            .await?,
     )))
 }
 
@@ -61,6 +64,9 @@ async fn update(
         positions.push((timeline, id));
     }
     Ok(Json(markers(
-        &woolly.set_markers(account.id, &positions).await?,
+        &woolly
+            .accounts()
+            .set_markers(account.id, &positions)
+            .await?,
     )))
 }

@@ -76,7 +76,8 @@ async fn upload(
     let bytes =
         bytes.ok_or_else(|| HttpError::unprocessable("Validation failed: File can't be blank"))?;
     let media = woolly
-        .upload_media(account, bytes, description, focus)
+        .media()
+        .upload(account, bytes, description, focus)
         .await?;
     Ok(Json(MediaEntity::new(&media)))
 }
@@ -96,7 +97,7 @@ async fn show(
 ) -> Result<Json<MediaEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_MEDIA])?.user()?;
     Ok(Json(MediaEntity::new(
-        &woolly.own_media(account, path_id(&id)?).await?,
+        &woolly.media().get(account, path_id(&id)?).await?,
     )))
 }
 
@@ -115,7 +116,8 @@ async fn update(
     let (account, _) = auth.require(&[Scope::WRITE_MEDIA])?.user()?;
     let focus = params.focus.as_deref().map(parse_focus).transpose()?;
     let media = woolly
-        .update_media(account, path_id(&id)?, params.description, focus)
+        .media()
+        .update(account, path_id(&id)?, params.description, focus)
         .await?;
     Ok(Json(MediaEntity::new(&media)))
 }
@@ -140,7 +142,7 @@ async fn file(
     ) {
         return Err(HttpError::not_found());
     }
-    let (bytes, content_type) = woolly.media_file(format!("{id}/{file}")).await?;
+    let (bytes, content_type) = woolly.media().file(format!("{id}/{file}")).await?;
     Ok((
         [
             (header::CONTENT_TYPE, content_type),

@@ -74,7 +74,8 @@ async fn list(
     }
     let page = params.page.page(PageSize::NOTIFICATIONS)?;
     let (views, cursors) = woolly
-        .notifications(account.id, &params.types, &params.exclude_types, page)
+        .notifications()
+        .page(account.id, &params.types, &params.exclude_types, page)
         .await?;
     let groups = group_notifications(views, &grouped_kinds(&params.grouped_types));
     let body = GroupedNotificationsResultsEntity::new(&groups, account.id, woolly.config());
@@ -97,7 +98,7 @@ async fn group(woolly: &Woolly, viewer: i64, key: &str) -> Result<NotificationGr
         min_id: None,
         limit: 400,
     };
-    let (views, _) = woolly.notifications(viewer, &[], &[], page).await?;
+    let (views, _) = woolly.notifications().page(viewer, &[], &[], page).await?;
     group_notifications(views, &grouped_kinds(&[]))
         .into_iter()
         .find(|group| group.key == key)
@@ -143,7 +144,8 @@ async fn dismiss(
     let found = group(&woolly, account.id, &key).await?;
     for notification in &found.notifications {
         woolly
-            .dismiss_notifications(account.id, Some(notification.id))
+            .notifications()
+            .dismiss(account.id, Some(notification.id))
             .await?;
     }
     Ok(Json(json!({})))
@@ -167,6 +169,9 @@ async fn unread_count(
         .and_then(|limit| limit.parse::<i64>().ok())
         .unwrap_or(100)
         .clamp(1, 1000);
-    let count = woolly.unread_notification_count(account.id, limit).await?;
+    let count = woolly
+        .notifications()
+        .unread_count(account.id, limit)
+        .await?;
     Ok(Json(UnreadCountEntity { count }))
 }

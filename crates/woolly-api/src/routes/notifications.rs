@@ -43,7 +43,8 @@ async fn list(
 ) -> Result<Paged<NotificationEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_NOTIFICATIONS])?.user()?;
     let (views, cursors) = woolly
-        .notifications(
+        .notifications()
+        .page(
             account.id,
             &params.types,
             &params.exclude_types,
@@ -63,7 +64,10 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Json<NotificationEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_NOTIFICATIONS])?.user()?;
-    let view = woolly.notification(account.id, path_id(&id)?).await?;
+    let view = woolly
+        .notifications()
+        .get(account.id, path_id(&id)?)
+        .await?;
     Ok(Json(NotificationEntity::new(
         &view,
         account.id,
@@ -78,13 +82,14 @@ async fn dismiss(
 ) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_NOTIFICATIONS])?.user()?;
     woolly
-        .dismiss_notifications(account.id, Some(path_id(&id)?))
+        .notifications()
+        .dismiss(account.id, Some(path_id(&id)?))
         .await?;
     Ok(Json(json!({})))
 }
 
 async fn clear(State(woolly): State<Woolly>, auth: Auth) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_NOTIFICATIONS])?.user()?;
-    woolly.dismiss_notifications(account.id, None).await?;
+    woolly.notifications().dismiss(account.id, None).await?;
     Ok(Json(json!({})))
 }

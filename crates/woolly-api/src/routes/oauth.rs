@@ -135,6 +135,7 @@ async fn render_form(
     status: StatusCode,
 ) -> Response {
     let target = woolly
+        .oauth()
         .authorization_target(
             &params.client_id,
             &params.redirect_uri,
@@ -199,6 +200,7 @@ async fn authorize_decision(
     let request = &params.request;
     // Never redirect anywhere the application did not register.
     if let Err(error) = woolly
+        .oauth()
         .authorization_target(
             &request.client_id,
             &request.redirect_uri,
@@ -229,7 +231,11 @@ async fn authorize_decision(
             ],
         );
     }
-    let (account, _) = match woolly.sign_in(&params.login, &params.password).await {
+    let (account, _) = match woolly
+        .oauth()
+        .sign_in(&params.login, &params.password)
+        .await
+    {
         Ok(user) => user,
         Err(CoreError::Store(cause)) => return HttpError::internal(&cause).into_response(),
         Err(error) => {
@@ -254,6 +260,7 @@ async fn authorize_decision(
             .filter(|method| !method.is_empty()),
     };
     let code = match woolly
+        .oauth()
         .issue_authorization_code(&authorization, &account)
         .await
     {
@@ -263,6 +270,7 @@ async fn authorize_decision(
     };
     if is_oob {
         let app_name = woolly
+            .oauth()
             .authorization_target(
                 &request.client_id,
                 &request.redirect_uri,
@@ -337,6 +345,7 @@ async fn token(
                 .as_deref()
                 .ok_or_else(|| missing("redirect_uri"))?;
             woolly
+                .oauth()
                 .exchange_code(
                     &client_id,
                     secret,
@@ -356,11 +365,13 @@ async fn token(
                 .as_deref()
                 .ok_or_else(|| missing("password"))?;
             woolly
+                .oauth()
                 .password_grant(&client_id, secret, login, password, params.scope.as_deref())
                 .await?
         }
         Some("client_credentials") => {
             woolly
+                .oauth()
                 .client_credentials_grant(&client_id, secret, params.scope.as_deref())
                 .await?
         }
@@ -394,6 +405,7 @@ async fn revoke(
         client_id.ok_or_else(|| HttpError::from(CoreError::OAuth(OAuthError::InvalidClient)))?;
     let token = params.token.ok_or_else(|| missing("token"))?;
     woolly
+        .oauth()
         .revoke_app_token(&client_id, client_secret.as_deref(), &token)
         .await?;
     Ok(Json(json!({})))

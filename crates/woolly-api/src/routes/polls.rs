@@ -30,7 +30,7 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Json<PollEntity>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
-    let poll = woolly.poll(viewer, path_id(&id)?).await?;
+    let poll = woolly.statuses().poll(viewer, path_id(&id)?).await?;
     Ok(Json(PollEntity::new(&poll)))
 }
 
@@ -55,6 +55,7 @@ async fn vote(
         ));
     }
     let poll = woolly
+        .statuses()
         .vote_in_poll(account, path_id(&id)?, &params.choices)
         .await?;
     Ok(Json(PollEntity::new(&poll)))

@@ -49,6 +49,7 @@ pub(super) async fn schedule(
     idempotency_key: Option<String>,
 ) -> Result<Json<ScheduledStatusEntity>, HttpError> {
     let scheduled = woolly
+        .statuses()
         .schedule_status(account, user, scheduled_at, params, idempotency_key)
         .await?;
     Ok(Json(ScheduledStatusEntity::new(&scheduled)))
@@ -62,6 +63,7 @@ async fn index(
 ) -> Result<Paged<ScheduledStatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_STATUSES])?.user()?;
     let scheduled = woolly
+        .statuses()
         .scheduled_statuses(account.id, params.page(PageSize::SCHEDULED_STATUSES)?)
         .await?;
     let cursors = scheduled
@@ -78,7 +80,10 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Json<ScheduledStatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_STATUSES])?.user()?;
-    let scheduled = woolly.scheduled_status(account.id, path_id(&id)?).await?;
+    let scheduled = woolly
+        .statuses()
+        .scheduled_status(account.id, path_id(&id)?)
+        .await?;
     Ok(Json(ScheduledStatusEntity::new(&scheduled)))
 }
 
@@ -97,11 +102,11 @@ async fn update(
     let (account, _) = auth.require(&[Scope::WRITE_STATUSES])?.user()?;
     let id = path_id(&id)?;
     let scheduled = match scheduled_at(params.scheduled_at.as_deref()) {
-        Ok(Some(at)) => woolly.reschedule_status(account, id, at).await?,
-        Ok(None) => woolly.scheduled_status(account.id, id).await?,
+        Ok(Some(at)) => woolly.statuses().reschedule_status(account, id, at).await?,
+        Ok(None) => woolly.statuses().scheduled_status(account.id, id).await?,
         Err(error) => {
             // A foreign or unknown id is a 404 before the time is looked at, as in Mastodon.
-            woolly.scheduled_status(account.id, id).await?;
+            woolly.statuses().scheduled_status(account.id, id).await?;
             return Err(error);
         }
     };
@@ -115,6 +120,7 @@ async fn destroy(
 ) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_STATUSES])?.user()?;
     woolly
+        .statuses()
         .cancel_scheduled_status(account, path_id(&id)?)
         .await?;
     Ok(Json(json!({})))

@@ -48,6 +48,7 @@ async fn directory(
         }
     };
     let accounts = woolly
+        .accounts()
         .directory(
             viewer,
             params.local.unwrap_or(false),
@@ -123,7 +124,7 @@ async fn search(
         offset: number("offset", &params.offset, 0, 10_000)?,
         resolve: viewer.is_some() && params.resolve.unwrap_or(false),
     };
-    let results = woolly.search(viewer, &query).await?;
+    let results = woolly.search().search(viewer, &query).await?;
     Ok(Json(SearchEntity::new(&results, viewer, woolly.config())))
 }
 
@@ -142,7 +143,7 @@ async fn account_search(
         offset: number("offset", &params.offset, 0, 10_000)?,
         resolve: viewer.is_some() && params.resolve.unwrap_or(false),
     };
-    let results = woolly.search(viewer, &query).await?;
+    let results = woolly.search().search(viewer, &query).await?;
     Ok(Json(
         results
             .accounts

@@ -125,7 +125,8 @@ async fn create(
         .into_response());
     }
     let view = woolly
-        .post_status(
+        .statuses()
+        .post(
             account,
             user,
             auth.0.app_id,
@@ -151,7 +152,7 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Json<StatusEntity>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
-    let view = woolly.status_view(viewer, path_id(&id)?).await?;
+    let view = woolly.statuses().view(viewer, path_id(&id)?).await?;
     Ok(Json(entity(&woolly, &view, viewer)))
 }
 
@@ -161,7 +162,7 @@ async fn delete(
     Path(id): Path<String>,
 ) -> Result<Json<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_STATUSES])?.user()?;
-    let view = woolly.delete_status(account, path_id(&id)?).await?;
+    let view = woolly.statuses().delete(account, path_id(&id)?).await?;
     Ok(Json(StatusEntity::with_source(
         &view,
         Some(account.id),
@@ -175,7 +176,7 @@ async fn context(
     Path(id): Path<String>,
 ) -> Result<Json<ContextEntity>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
-    let context = woolly.context(viewer, path_id(&id)?).await?;
+    let context = woolly.statuses().context(viewer, path_id(&id)?).await?;
     Ok(Json(ContextEntity::new(&context, viewer, woolly.config())))
 }
 
@@ -190,9 +191,15 @@ async fn relate(
     let (account, _) = auth.require(&[scope])?.user()?;
     let id = path_id(id)?;
     let view = if add {
-        woolly.add_status_relation(account, relation, id).await?
+        woolly
+            .statuses()
+            .add_status_relation(account, relation, id)
+            .await?
     } else {
-        woolly.remove_status_relation(account, relation, id).await?
+        woolly
+            .statuses()
+            .remove_status_relation(account, relation, id)
+            .await?
     };
     Ok(Json(entity(woolly, &view, Some(account.id))))
 }
@@ -277,7 +284,10 @@ async fn reblog(
         None | Some("") => None,
         Some(text) => Some(Visibility::parse(text)?),
     };
-    let view = woolly.reblog(account, path_id(&id)?, visibility).await?;
+    let view = woolly
+        .statuses()
+        .reblog(account, path_id(&id)?, visibility)
+        .await?;
     Ok(Json(entity(&woolly, &view, Some(account.id))))
 }
 
@@ -287,7 +297,7 @@ async fn unreblog(
     Path(id): Path<String>,
 ) -> Result<Json<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_STATUSES])?.user()?;
-    let view = woolly.unreblog(account, path_id(&id)?).await?;
+    let view = woolly.statuses().unreblog(account, path_id(&id)?).await?;
     Ok(Json(entity(&woolly, &view, Some(account.id))))
 }
 
@@ -301,7 +311,8 @@ async fn actors(
 ) -> Result<Paged<AccountEntity>, HttpError> {
     let viewer = optional_viewer(auth, &[Scope::READ_ACCOUNTS])?;
     let rows = woolly
-        .status_actors(
+        .statuses()
+        .actors(
             viewer,
             path_id(id)?,
             interaction,
@@ -371,7 +382,7 @@ async fn pin(
     Path(id): Path<String>,
 ) -> Result<Json<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
-    let view = woolly.pin(account, path_id(&id)?).await?;
+    let view = woolly.statuses().pin(account, path_id(&id)?).await?;
     Ok(Json(entity(&woolly, &view, Some(account.id))))
 }
 
@@ -381,7 +392,7 @@ async fn unpin(
     Path(id): Path<String>,
 ) -> Result<Json<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
-    let view = woolly.unpin(account, path_id(&id)?).await?;
+    let view = woolly.statuses().unpin(account, path_id(&id)?).await?;
     Ok(Json(entity(&woolly, &view, Some(account.id))))
 }
 
@@ -443,7 +454,7 @@ async fn edit(
             .map(MediaAttributesParams::parse)
             .collect::<Result<_, _>>()?,
     };
-    let view = woolly.edit_status(account, path_id(&id)?, edit).await?;
+    let view = woolly.statuses().edit(account, path_id(&id)?, edit).await?;
     Ok(Json(entity(&woolly, &view, Some(account.id))))
 }
 
@@ -453,7 +464,7 @@ async fn history(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<StatusEditEntity>>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
-    let versions = woolly.status_history(viewer, path_id(&id)?).await?;
+    let versions = woolly.statuses().history(viewer, path_id(&id)?).await?;
     Ok(Json(
         versions
             .iter()
@@ -468,7 +479,7 @@ async fn source(
     Path(id): Path<String>,
 ) -> Result<Json<StatusSourceEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_STATUSES])?.user()?;
-    let (text, spoiler_text) = woolly.status_source(account, path_id(&id)?).await?;
+    let (text, spoiler_text) = woolly.statuses().source(account, path_id(&id)?).await?;
     Ok(Json(StatusSourceEntity {
         id,
         text,

@@ -62,7 +62,7 @@ async fn authenticate(woolly: &Woolly, token: Option<&str>) -> Result<Viewer, Ht
     let Some(token) = token else {
         return Ok(Viewer(None));
     };
-    let auth = woolly.authenticate(token).await?;
+    let auth = woolly.oauth().authenticate(token).await?;
     if !auth
         .scopes
         .grants_any(&[Scope::READ_STATUSES, Scope::READ_NOTIFICATIONS])
@@ -96,7 +96,7 @@ async fn stream_for(
     if stream.needs_user() && viewer.0.is_none() {
         return Err(HttpError::unauthorized());
     }
-    match woolly.authorize_stream(viewer.0, &stream).await {
+    match woolly.streaming().authorize_stream(viewer.0, &stream).await {
         Ok(()) => Ok(stream),
         Err(CoreError::NotFound) => Err(HttpError::new(
             axum::http::StatusCode::UNAUTHORIZED,
@@ -158,7 +158,7 @@ async fn deliveries(
 ) -> Vec<(Vec<String>, &'static str, String)> {
     let mut messages = Vec::new();
     for stream in streams {
-        match woolly.deliver(viewer.0, stream, event).await {
+        match woolly.streaming().deliver(viewer.0, stream, event).await {
             Ok(Some(delivery)) => {
                 if let Some((name, payload)) = encode(woolly, viewer, &delivery) {
                     messages.push((stream.names(), name, payload));
@@ -224,7 +224,7 @@ const PING_EVERY: Duration = Duration::from_secs(30);
 
 async fn run_socket(socket: WebSocket, woolly: Woolly, viewer: Viewer, initial: Option<Stream>) {
     let (mut sender, mut receiver) = socket.split();
-    let mut events = woolly.subscribe_events();
+    let mut events = woolly.streaming().subscribe_events();
     let mut streams: Vec<Stream> = initial.into_iter().collect();
     let stopping = woolly.stopping();
     let mut ping = tokio::time::interval(PING_EVERY);
@@ -350,7 +350,7 @@ async fn server_sent_events(
         Err(error) => return error.into_response(),
     };
     let state = (
-        woolly.subscribe_events(),
+        woolly.streaming().subscribe_events(),
         woolly.clone(),
         woolly.stopping(),
         std::collections::VecDeque::new(),

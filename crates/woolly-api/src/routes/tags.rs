@@ -36,7 +36,7 @@ async fn show(
 ) -> Result<Json<HashtagEntity>, HttpError> {
     let viewer = optional_viewer(&auth, &[Scope::READ_FOLLOWS, Scope::READ_ACCOUNTS])?;
     Ok(Json(HashtagEntity::new(
-        &woolly.tag(viewer, &name).await?,
+        &woolly.tags().tag(viewer, &name).await?,
         woolly.config(),
     )))
 }
@@ -51,7 +51,7 @@ async fn set_following(
         .require(&[Scope::FOLLOW, Scope::WRITE_FOLLOWS])?
         .user()?;
     Ok(Json(HashtagEntity::new(
-        &woolly.follow_tag(account, name, follow).await?,
+        &woolly.tags().follow_tag(account, name, follow).await?,
         woolly.config(),
     )))
 }
@@ -82,6 +82,7 @@ async fn followed(
         .require(&[Scope::FOLLOW, Scope::READ_FOLLOWS])?
         .user()?;
     let (tags, cursors) = woolly
+        .tags()
         .followed_tags(account, params.page(PageSize::FOLLOWED_TAGS)?)
         .await?;
     let items = tags
@@ -105,6 +106,7 @@ async fn note(
 ) -> Result<Json<RelationshipEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_ACCOUNTS])?.user()?;
     let relationship = woolly
+        .relations()
         .set_note(account, path_id(&id)?, &params.comment)
         .await?;
     Ok(Json(RelationshipEntity::new(&relationship)))
@@ -130,7 +132,10 @@ async fn familiar_followers(
         .filter_map(|id| id.parse().ok())
         .take(40)
         .collect();
-    let found = woolly.familiar_followers(account.id, &ids).await?;
+    let found = woolly
+        .relations()
+        .familiar_followers(account.id, &ids)
+        .await?;
     Ok(Json(
         found
             .iter()

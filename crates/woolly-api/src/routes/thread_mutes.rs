@@ -23,7 +23,10 @@ async fn mute(
     Path(id): Path<String>,
 ) -> Result<Json<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_MUTES])?.user()?;
-    let view = woolly.mute_thread(account, path_id(&id)?).await?;
+    let view = woolly
+        .statuses()
+        .mute_thread(account, path_id(&id)?)
+        .await?;
     Ok(Json(StatusEntity::new(
         &view,
         Some(account.id),
@@ -37,7 +40,10 @@ async fn unmute(
     Path(id): Path<String>,
 ) -> Result<Json<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_MUTES])?.user()?;
-    let view = woolly.unmute_thread(account, path_id(&id)?).await?;
+    let view = woolly
+        .statuses()
+        .unmute_thread(account, path_id(&id)?)
+        .await?;
     Ok(Json(StatusEntity::new(
         &view,
         Some(account.id),

@@ -50,7 +50,8 @@ async fn home(
 ) -> Result<Paged<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_STATUSES])?.user()?;
     let listing = woolly
-        .home_timeline(account.id, params.page(PageSize::STATUSES)?)
+        .timelines()
+        .home(account.id, params.page(PageSize::STATUSES)?)
         .await?;
     Ok(listed_page(&woolly, &listing, Some(account.id), &uri))
 }
@@ -86,7 +87,8 @@ async fn public(
     let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
     let page = params.page.page(PageSize::STATUSES)?;
     let listing = woolly
-        .public_timeline(
+        .timelines()
+        .public(
             viewer,
             params.origin(),
             params.only_media.unwrap_or(false),
@@ -122,7 +124,8 @@ async fn tag(
     let viewer = optional_viewer(&auth, &[Scope::READ_STATUSES])?;
     let page = params.page.page(PageSize::STATUSES)?;
     let listing = woolly
-        .tag_timeline(
+        .timelines()
+        .tag(
             viewer,
             &hashtag,
             TagSelection {
@@ -148,7 +151,8 @@ async fn relation_list(
 ) -> Result<Paged<StatusEntity>, HttpError> {
     let (account, _) = auth.require(&[scope])?.user()?;
     let (views, cursors) = woolly
-        .status_relations(account.id, relation, params.page(PageSize::STATUSES)?)
+        .statuses()
+        .relations_page(account.id, relation, params.page(PageSize::STATUSES)?)
         .await?;
     let items = views
         .iter()

@@ -136,7 +136,7 @@ impl Woolly {
             .first()
             .zip(ids.last())
             .map(|(newest, oldest)| (*newest, *oldest));
-        let mut views = self.status_views(viewer, ids).await?;
+        let mut views = self.statuses().views(viewer, ids).await?;
         views.retain(|view| !view.is_hidden_in(context));
         Ok((views, cursors))
     }

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use woolly_store::{FilterKeywordRow, FilterRow, FilterStatusRow, StoreError};
 
 use crate::accounts::Account;
+use crate::areas::Filters;
 use crate::error::{CoreError, Result};
 use crate::events::Event;
 use crate::state::Woolly;
@@ -347,26 +348,6 @@ enum KeywordChange {
 }
 
 impl Woolly {
-    /// The viewer's filters with their keywords and statuses, oldest first.
-    pub async fn filters(&self, viewer: i64) -> Result<Vec<Filter>> {
-        let rows = self.db().filters_of(viewer, None).await?;
-        self.with_rules(rows).await
-    }
-
-    /// One of the viewer's filters; [`CoreError::NotFound`] for a missing or foreign one.
-    pub async fn filter(&self, viewer: i64, filter_id: i64) -> Result<Filter> {
-        let row = self
-            .db()
-            .owned_filter(viewer, filter_id)
-            .await?
-            .ok_or(CoreError::NotFound)?;
-        self.with_rules(vec![row])
-            .await?
-            .into_iter()
-            .next()
-            .ok_or(CoreError::NotFound)
-    }
-
     /// Filters from their rows, with their keywords and statuses (two more queries).
     async fn with_rules(&self, rows: Vec<FilterRow>) -> Result<Vec<Filter>> {
         let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
@@ -379,10 +360,32 @@ impl Woolly {
     fn filters_changed(&self, account_id: i64) {
         self.publish([Event::FiltersChanged { account_id }]);
     }
+}
+
+impl Filters<'_> {
+    /// The viewer's filters with their keywords and statuses, oldest first.
+    pub async fn all(&self, viewer: i64) -> Result<Vec<Filter>> {
+        let rows = self.db().filters_of(viewer, None).await?;
+        self.with_rules(rows).await
+    }
+
+    /// One of the viewer's filters; [`CoreError::NotFound`] for a missing or foreign one.
+    pub async fn get(&self, viewer: i64, filter_id: i64) -> Result<Filter> {
+        let row = self
+            .db()
+            .owned_filter(viewer, filter_id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        self.with_rules(vec![row])
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(CoreError::NotFound)
+    }
 
     /// Creates a filter with the keywords of `draft.keywords` (which may not name existing
     /// keywords: [`CoreError::NotFound`], as in Mastodon).
-    pub async fn create_filter(&self, owner: &Account, draft: FilterDraft) -> Result<Filter> {
+    pub async fn create(&self, owner: &Account, draft: FilterDraft) -> Result<Filter> {
         if draft.keywords.iter().any(|keyword| keyword.id.is_some()) {
             return Err(CoreError::NotFound);
         }
@@ -429,19 +432,19 @@ impl Woolly {
         }
         tx.commit().await?;
         self.filters_changed(owner.id);
-        self.filter(owner.id, row.id).await
+        self.get(owner.id, row.id).await
     }
 
     /// Changes what the draft names and keeps the rest; its keyword entries add, change or
     /// delete keywords, all or none. A keyword id that is not this filter's is
     /// [`CoreError::NotFound`].
-    pub async fn update_filter(
+    pub async fn update(
         &self,
         owner: &Account,
         filter_id: i64,
         draft: FilterDraft,
     ) -> Result<Filter> {
-        let filter = self.filter(owner.id, filter_id).await?;
+        let filter = self.get(owner.id, filter_id).await?;
         let mut changes = Vec::new();
         let mut violations = Violations::default();
         let action = check_action(draft.action.as_deref(), &mut violations);
@@ -540,11 +543,11 @@ impl Woolly {
         }
         tx.commit().await?;
         self.filters_changed(owner.id);
-        self.filter(owner.id, filter_id).await
+        self.get(owner.id, filter_id).await
     }
 
     /// Deletes a filter with its keywords and statuses.
-    pub async fn delete_filter(&self, owner: &Account, filter_id: i64) -> Result<()> {
+    pub async fn delete(&self, owner: &Account, filter_id: i64) -> Result<()> {
         let mut tx = self.db().begin().await?;
         if !tx.delete_filter(owner.id, filter_id).await? {
             return Err(CoreError::NotFound);
@@ -555,12 +558,12 @@ impl Woolly {
     }
 
     /// The keywords of one of the viewer's filters, oldest first.
-    pub async fn filter_keywords(&self, viewer: i64, filter_id: i64) -> Result<Vec<FilterKeyword>> {
-        Ok(self.filter(viewer, filter_id).await?.keywords)
+    pub async fn keywords(&self, viewer: i64, filter_id: i64) -> Result<Vec<FilterKeyword>> {
+        Ok(self.get(viewer, filter_id).await?.keywords)
     }
 
     /// One of the viewer's keywords.
-    pub async fn filter_keyword(&self, viewer: i64, keyword_id: i64) -> Result<FilterKeyword> {
+    pub async fn keyword(&self, viewer: i64, keyword_id: i64) -> Result<FilterKeyword> {
         self.db()
             .owned_filter_keyword(viewer, keyword_id)
             .await?
@@ -570,7 +573,7 @@ impl Woolly {
 
     /// Adds a keyword to one of the owner's filters; `whole_word` defaults to true, as
     /// Mastodon's column does.
-    pub async fn add_filter_keyword(
+    pub async fn add_keyword(
         &self,
         owner: &Account,
         filter_id: i64,
@@ -599,7 +602,7 @@ impl Woolly {
     }
 
     /// Changes what is given of one of the owner's keywords.
-    pub async fn update_filter_keyword(
+    pub async fn update_keyword(
         &self,
         owner: &Account,
         keyword_id: i64,
@@ -629,7 +632,7 @@ impl Woolly {
         Ok(row.into())
     }
 
-    pub async fn delete_filter_keyword(&self, owner: &Account, keyword_id: i64) -> Result<()> {
+    pub async fn delete_keyword(&self, owner: &Account, keyword_id: i64) -> Result<()> {
         let mut tx = self.db().begin().await?;
         if !tx.delete_filter_keyword(owner.id, keyword_id).await? {
             return Err(CoreError::NotFound);
@@ -640,12 +643,12 @@ impl Woolly {
     }
 
     /// The statuses of one of the viewer's filters, oldest first.
-    pub async fn filter_statuses(&self, viewer: i64, filter_id: i64) -> Result<Vec<FilterStatus>> {
-        Ok(self.filter(viewer, filter_id).await?.statuses)
+    pub async fn status_filters(&self, viewer: i64, filter_id: i64) -> Result<Vec<FilterStatus>> {
+        Ok(self.get(viewer, filter_id).await?.statuses)
     }
 
     /// One of the viewer's filtered statuses.
-    pub async fn filter_status(&self, viewer: i64, id: i64) -> Result<FilterStatus> {
+    pub async fn status_filter(&self, viewer: i64, id: i64) -> Result<FilterStatus> {
         self.db()
             .owned_filter_status(viewer, id)
             .await?
@@ -655,7 +658,7 @@ impl Woolly {
 
     /// Adds a status the owner can see to one of their filters, once. `None` is a status id
     /// that names no status.
-    pub async fn add_filter_status(
+    pub async fn add_status_filter(
         &self,
         owner: &Account,
         filter_id: i64,
@@ -694,7 +697,7 @@ impl Woolly {
         Ok(row.into())
     }
 
-    pub async fn delete_filter_status(&self, owner: &Account, id: i64) -> Result<()> {
+    pub async fn delete_status_filter(&self, owner: &Account, id: i64) -> Result<()> {
         let mut tx = self.db().begin().await?;
         if !tx.delete_filter_status(owner.id, id).await? {
             return Err(CoreError::NotFound);

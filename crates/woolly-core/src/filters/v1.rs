@@ -16,8 +16,8 @@ use super::{
     context_column, expiry,
 };
 use crate::accounts::Account;
+use crate::areas::Filters;
 use crate::error::{CoreError, Result};
-use crate::state::Woolly;
 
 /// A v1 filter: one keyword and the filter it belongs to.
 #[derive(Debug, Clone)]
@@ -58,12 +58,12 @@ const MULTIPLE_KEYWORDS: &str = "These parameters cannot be changed from this ap
      because they apply to more than one filter keyword. Use a more recent application or the \
      web interface.";
 
-impl Woolly {
+impl Filters<'_> {
     /// Every keyword of the viewer's filters as a v1 filter, oldest first; filters of statuses
     /// alone have no v1 form.
     pub async fn v1_filters(&self, viewer: i64) -> Result<Vec<V1Filter>> {
         let mut v1_filters: Vec<V1Filter> = self
-            .filters(viewer)
+            .all(viewer)
             .await?
             .into_iter()
             .flat_map(|filter| {
@@ -206,6 +206,6 @@ impl Woolly {
 
     /// Deletes the keyword behind a v1 filter (its filter stays, as in Mastodon 4).
     pub async fn delete_v1_filter(&self, owner: &Account, keyword_id: i64) -> Result<()> {
-        self.delete_filter_keyword(owner, keyword_id).await
+        self.delete_keyword(owner, keyword_id).await
     }
 }

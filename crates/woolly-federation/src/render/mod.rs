@@ -43,7 +43,7 @@ pub struct ActorUrls {
 impl ActorUrls {
     pub fn of(woolly: &Woolly, username: &str) -> ActorUrls {
         ActorUrls::at(
-            woolly.local_actor_uri(username),
+            woolly.federation().local_actor_uri(username),
             woolly.config().urls().profile(username),
         )
     }
@@ -51,7 +51,7 @@ impl ActorUrls {
     /// The instance actor's (`/actor`), whose page is the home page.
     pub fn of_instance(woolly: &Woolly) -> ActorUrls {
         ActorUrls::at(
-            woolly.instance_actor_uri(),
+            woolly.federation().instance_actor_uri(),
             woolly.config().urls().home_page(),
         )
     }

@@ -34,11 +34,11 @@ pub fn addressing(woolly: &Woolly, view: &StatusView) -> (Vec<String>, Vec<Strin
     let mentioned: Vec<String> = view
         .mentions
         .iter()
-        .map(|account| woolly.actor_uri(account))
+        .map(|account| woolly.federation().actor_uri(account))
         .collect();
     let mut cc = Vec::new();
     if let Some(original) = &view.reblog {
-        cc.push(woolly.actor_uri(&original.account));
+        cc.push(woolly.federation().actor_uri(&original.account));
     }
     let to = match view.status.visibility {
         Visibility::Public => {
@@ -78,7 +78,7 @@ pub async fn note_context(woolly: &Woolly, views: &[StatusView]) -> Result<NoteC
     let parents = if parents.is_empty() {
         HashMap::new()
     } else {
-        woolly.status_uris(&parents).await?
+        woolly.federation().status_uris(&parents).await?
     };
     // Only notes of local statuses list their replies; reblogs are no notes.
     let notes: Vec<i64> = views
@@ -87,6 +87,7 @@ pub async fn note_context(woolly: &Woolly, views: &[StatusView]) -> Result<NoteC
         .map(|view| view.status.id)
         .collect();
     let self_replies = woolly
+        .federation()
         .first_self_replies(&notes, EMBEDDED_SELF_REPLIES)
         .await?;
     Ok(NoteContext {
@@ -154,7 +155,7 @@ pub fn note(woolly: &Woolly, view: &StatusView, context: &NoteContext) -> Object
         .iter()
         .map(|account| Tag {
             kind: TagType::Mention,
-            href: Some(woolly.actor_uri(account)),
+            href: Some(woolly.federation().actor_uri(account)),
             // Mastodon names a mention by the account's `acct`.
             name: Some(match &account.domain {
                 None => format!("@{}", account.username),
@@ -200,7 +201,7 @@ pub fn note(woolly: &Woolly, view: &StatusView, context: &NoteContext) -> Object
         published: Some(Timestamp::from_unix_millis(status.created_at)),
         updated: status.edited_at.map(Timestamp::from_unix_millis),
         url: status.url.iter().cloned().map(LinkRef::Url).collect(),
-        attributed_to: vec![woolly.actor_uri(&view.account)],
+        attributed_to: vec![woolly.federation().actor_uri(&view.account)],
         to,
         cc,
         // A content warning hides the post, so it is sensitive (Mastodon marks it so when
@@ -277,7 +278,7 @@ pub fn create(woolly: &Woolly, view: &StatusView, context: &NoteContext) -> Acti
     Activity {
         id: Some(format!("{}/activity", view.status.uri)),
         kind: ActivityType::Create,
-        actor: Some(IdOrObject::Id(woolly.actor_uri(&view.account))),
+        actor: Some(IdOrObject::Id(woolly.federation().actor_uri(&view.account))),
         published: note.published,
         to: note.to.clone(),
         cc: note.cc.clone(),
@@ -295,7 +296,7 @@ pub fn announce(woolly: &Woolly, view: &StatusView) -> Option<Activity> {
         // A reblog's URI is its activity's id (`…/statuses/:id/activity`).
         id: Some(view.status.uri.clone()),
         kind: ActivityType::Announce,
-        actor: Some(IdOrObject::Id(woolly.actor_uri(&view.account))),
+        actor: Some(IdOrObject::Id(woolly.federation().actor_uri(&view.account))),
         published: Some(Timestamp::from_unix_millis(view.status.created_at)),
         to,
         cc,

@@ -418,7 +418,8 @@ pub async fn account(server: &TestServer, name: &str) -> (String, String) {
     use woolly_core::accounts::{Email, NewAccount, Role, Username};
     let created = server
         .woolly
-        .create_local_account(NewAccount {
+        .accounts()
+        .create_local(NewAccount {
             username: Username::parse(name).expect("a username"),
             email: Email::parse(&format!("{name}@example.org")).expect("an e-mail address"),
             password: Some("a long enough password".to_owned()),
@@ -428,6 +429,7 @@ pub async fn account(server: &TestServer, name: &str) -> (String, String) {
         .expect("create an account");
     let token = server
         .woolly
+        .oauth()
         .issue_token(
             name,
             woolly_core::auth::Scopes::parse("read write follow").expect("scopes"),
@@ -461,6 +463,7 @@ pub async fn remote_account(
     let host = domain.as_str().to_owned();
     server
         .woolly
+        .federation()
         .store_remote_account(woolly_core::remote::RemoteAccount {
             username: username.to_owned(),
             domain,
@@ -514,7 +517,7 @@ pub async fn remote_status_with(
     let (mentions, tags) = woolly_core::text::scan(text);
     let mut mentioned_account_ids = Vec::new();
     for name in mentions.iter().filter(|name| !name.contains('@')) {
-        let account = server.woolly.local_account(name).await.unwrap();
+        let account = server.woolly.accounts().local_account(name).await.unwrap();
         mentioned_account_ids.extend(account.map(|account| account.id));
     }
     let number = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -543,6 +546,7 @@ pub async fn remote_status_with(
     customize(&mut status);
     let id = server
         .woolly
+        .federation()
         .store_remote_status(author, status)
         .await
         .expect("store a remote status");
@@ -720,12 +724,17 @@ pub async fn jobs_idle(server: &TestServer) {
     let timeout = Duration::from_secs(30);
     let deadline = Instant::now() + timeout;
     loop {
-        let counts = server.woolly.job_counts().await.expect("job counts");
+        let counts = server.woolly.jobs().job_counts().await.expect("job counts");
         let running: Vec<_> = counts
             .iter()
             .filter(|count| count.count > 0 && count.state == woolly_store::JobState::Running)
             .collect();
-        let next_due = server.woolly.next_job_due().await.expect("next job due");
+        let next_due = server
+            .woolly
+            .jobs()
+            .next_job_due()
+            .await
+            .expect("next job due");
         let due = next_due.is_some_and(|at| at <= woolly_core::now_millis());
         if running.is_empty() && !due {
             return;

@@ -1034,7 +1034,9 @@ async fn media_and_custom_emojis_are_described() {
         .unwrap();
     std::fs::write(instance.data_dir().join("blob.png"), &png).unwrap();
     let path = instance.data_dir().join("blob.png");
-    instance.cli_ok(&["admin", "emoji", "add", "blobcat", path.to_str().unwrap()]);
+    instance
+        .cli_ok(&["admin", "emoji", "add", "blobcat", path.to_str().unwrap()])
+        .await;
 
     let form = Form::new()
         .part(

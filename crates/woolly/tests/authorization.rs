@@ -152,7 +152,7 @@ async fn every_route_refuses_anonymous_and_unscoped_requests() {
         .await;
     account(&server, "alice").await;
     // A token for a scope no route below asks for.
-    let unscoped = instance.token("alice", "push");
+    let unscoped = instance.token("alice", "push").await;
     let routes = api_routes();
     assert!(routes.len() > 100, "the route table was read: {routes:?}");
     for listed_route in PUBLIC.iter().chain(ANY_TOKEN) {

@@ -229,7 +229,7 @@ async fn accounts_tokens_and_queued_jobs_survive_a_restart() {
     let instance = TestInstance::new().await;
     let first = instance.spawn_serve(&[]);
     // Admin commands run while the server runs.
-    let token = instance.account_with_token("dora", "read");
+    let token = instance.account_with_token("dora", "read").await;
     let url = first.url("/api/v1/accounts/verify_credentials");
     let before: serde_json::Value = http()
         .get(&url)
@@ -270,7 +270,7 @@ async fn accounts_tokens_and_queued_jobs_survive_a_restart() {
     let after: serde_json::Value = response.json().await.unwrap();
     assert_eq!(after["id"], before["id"]);
     assert_eq!(
-        common::job(&instance, &job_id.to_string())["state"],
+        common::job(&instance, &job_id.to_string()).await["state"],
         "queued"
     );
     assert_eq!(second.terminate().code(), Some(0));
@@ -279,14 +279,16 @@ async fn accounts_tokens_and_queued_jobs_survive_a_restart() {
 #[tokio::test]
 async fn admin_commands_refuse_bad_input_without_writing() {
     let instance = TestInstance::new().await;
-    instance.cli_ok(&[
-        "admin",
-        "account",
-        "create",
-        "erin",
-        "--email",
-        "erin@example.org",
-    ]);
+    instance
+        .cli_ok(&[
+            "admin",
+            "account",
+            "create",
+            "erin",
+            "--email",
+            "erin@example.org",
+        ])
+        .await;
     let cases: [&[&str]; 6] = [
         &[
             "admin",
@@ -333,12 +335,14 @@ async fn admin_commands_refuse_bad_input_without_writing() {
         &["admin", "token", "nobody"],
     ];
     for args in cases {
-        let output = instance.cli(args);
+        let output = instance.cli(args).await;
         assert!(!output.status.success(), "{args:?} should fail");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.starts_with("woolly: "), "{args:?}: {stderr}");
     }
-    let unknown_scope = instance.cli(&["admin", "token", "erin", "--scopes", "read everything"]);
+    let unknown_scope = instance
+        .cli(&["admin", "token", "erin", "--scopes", "read everything"])
+        .await;
     assert!(
         String::from_utf8_lossy(&unknown_scope.stderr).contains("Unknown scope \"everything\"")
     );
@@ -387,7 +391,7 @@ fn a_generated_password_is_printed_once() {
 async fn a_token_beginning_with_a_hyphen_is_revoked_not_read_as_an_option() {
     let instance = TestInstance::new().await;
     // Not a live token, but it must reach the command as a token, not as an unknown option.
-    let output = instance.cli(&["admin", "revoke-token", "-abc123"]);
+    let output = instance.cli(&["admin", "revoke-token", "-abc123"]).await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success());
     assert!(stderr.contains("no live token matches"), "{stderr}");

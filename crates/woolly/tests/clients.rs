@@ -30,18 +30,20 @@ fn client_environment(variable: &str, installs: &str) -> Option<OsString> {
 
 /// Creates a local account with [`PASSWORD`] and returns its email address, which clients log in
 /// with.
-fn create_user(instance: &TestInstance, username: &str) -> String {
+async fn create_user(instance: &TestInstance, username: &str) -> String {
     let email = format!("{username}@example.org");
-    instance.cli_ok(&[
-        "admin",
-        "account",
-        "create",
-        username,
-        "--email",
-        &email,
-        "--password",
-        PASSWORD,
-    ]);
+    instance
+        .cli_ok(&[
+            "admin",
+            "account",
+            "create",
+            username,
+            "--email",
+            &email,
+            "--password",
+            PASSWORD,
+        ])
+        .await;
     email
 }
 
@@ -69,8 +71,8 @@ async fn mastodon_py_logs_in_and_uses_the_api() {
     };
     let instance = TestInstance::new().await;
     let server = instance.start_on_own_domain().await;
-    let email = create_user(&instance, "pyuser");
-    let friend_email = create_user(&instance, "pyfriend");
+    let email = create_user(&instance, "pyuser").await;
+    let friend_email = create_user(&instance, "pyfriend").await;
     let mut command = Command::new(python);
     command
         .arg(clients_dir().join("mastodon_py_client.py"))
@@ -86,9 +88,9 @@ async fn masto_js_logs_in_and_uses_the_api() {
     };
     let instance = TestInstance::new().await;
     let server = instance.start_on_own_domain().await;
-    let email = create_user(&instance, "jsuser");
+    let email = create_user(&instance, "jsuser").await;
     // A second account follows the first and favourites its post, for notifications.
-    let other_email = create_user(&instance, "jsfriend");
+    let other_email = create_user(&instance, "jsfriend").await;
     let mut command = Command::new(node);
     command.arg(clients_dir().join("masto_client.mjs")).args([
         &server.base_url,
@@ -108,7 +110,7 @@ async fn megalodon_logs_in_uses_the_api_and_streams() {
     };
     let instance = TestInstance::new().await;
     let server = instance.start_on_own_domain().await;
-    let email = create_user(&instance, "megauser");
+    let email = create_user(&instance, "megauser").await;
     let mut command = Command::new(node);
     command
         .arg(clients_dir().join("megalodon_client.mjs"))
@@ -131,7 +133,7 @@ async fn toot_logs_in_posts_and_reads_its_timeline() {
     );
     let instance = TestInstance::new().await;
     let server = instance.start_on_own_domain().await;
-    let email = create_user(&instance, "tootuser");
+    let email = create_user(&instance, "tootuser").await;
     let mut command = Command::new(python);
     command
         .arg(clients_dir().join("toot_client.py"))

@@ -324,12 +324,14 @@ async fn the_endpoints_need_a_user_token_with_the_blocks_scopes() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
     let (alice, _) = account(&server, "alice").await;
-    let read = instance.token("alice", "read");
-    let read_blocks = instance.token("alice", "read:blocks");
-    let write_blocks = instance.token("alice", "write:blocks");
-    let write = instance.token("alice", "write");
-    let follow = instance.token("alice", "follow");
-    let statuses_only = instance.token("alice", "read:statuses write:statuses");
+    let read = instance.token("alice", "read").await;
+    let read_blocks = instance.token("alice", "read:blocks").await;
+    let write_blocks = instance.token("alice", "write:blocks").await;
+    let write = instance.token("alice", "write").await;
+    let follow = instance.token("alice", "follow").await;
+    let statuses_only = instance
+        .token("alice", "read:statuses write:statuses")
+        .await;
 
     let (code, body) = get(&server, None, "/api/v1/domain_blocks").await;
     assert_eq!(code, StatusCode::UNAUTHORIZED);

@@ -23,17 +23,21 @@ async fn emojis_are_added_listed_used_in_statuses_and_removed() {
     let server = instance.start().await;
     let (alice, _) = account(&server, "alice").await;
     let png = write_png(&instance, "blob.png", 64);
-    let added = instance.cli_ok(&[
-        "admin",
-        "emoji",
-        "add",
-        "blobcat",
-        &png,
-        "--category",
-        "Blobs",
-    ]);
+    let added = instance
+        .cli_ok(&[
+            "admin",
+            "emoji",
+            "add",
+            "blobcat",
+            &png,
+            "--category",
+            "Blobs",
+        ])
+        .await;
     assert!(added.contains(":blobcat:"), "{added}");
-    instance.cli_ok(&["admin", "emoji", "add", "secret_wave", &png, "--unlisted"]);
+    instance
+        .cli_ok(&["admin", "emoji", "add", "secret_wave", &png, "--unlisted"])
+        .await;
 
     let emojis: Value = http()
         .get(server.url("/api/v1/custom_emojis"))
@@ -135,7 +139,9 @@ async fn emojis_are_added_listed_used_in_statuses_and_removed() {
         .unwrap();
     assert_eq!(shortcodes(&reread["account"]), ["blobcat", "secret_wave"]);
 
-    instance.cli_ok(&["admin", "emoji", "remove", "blobcat"]);
+    instance
+        .cli_ok(&["admin", "emoji", "remove", "blobcat"])
+        .await;
     let emojis: Value = http()
         .get(server.url("/api/v1/custom_emojis"))
         .send()
@@ -173,7 +179,9 @@ async fn bad_emojis_are_refused_and_nothing_is_kept() {
     let not_image = instance.data_dir().join("notes.txt");
     std::fs::write(&not_image, "just text").unwrap();
     let not_image = not_image.to_string_lossy().into_owned();
-    instance.cli_ok(&["admin", "emoji", "add", "taken", &png]);
+    instance
+        .cli_ok(&["admin", "emoji", "add", "taken", &png])
+        .await;
     let media_files = || walk(&instance.data_dir().join("media")).len();
     let files_before = media_files();
     for (args, expected) in [
@@ -186,13 +194,13 @@ async fn bad_emojis_are_refused_and_nothing_is_kept() {
     ] {
         let mut full = vec!["admin", "emoji", "add"];
         full.extend(args.iter().copied());
-        let output = instance.cli(&full);
+        let output = instance.cli(&full).await;
         assert!(!output.status.success(), "{args:?} should fail");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
     }
     assert_eq!(media_files(), files_before, "no file left behind");
-    let output = instance.cli(&["admin", "emoji", "remove", "absent"]);
+    let output = instance.cli(&["admin", "emoji", "remove", "absent"]).await;
     assert!(!output.status.success());
     let emojis: Value = http()
         .get(server.url("/api/v1/custom_emojis"))

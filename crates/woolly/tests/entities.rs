@@ -169,7 +169,9 @@ async fn every_entity_is_shaped_as_the_documentation_shows_it() {
     image::RgbImage::from_fn(8, 8, |x, _| image::Rgb([x as u8 * 30, 10, 10]))
         .save(&png)
         .unwrap();
-    instance.cli_ok(&["admin", "emoji", "add", "blob", png.to_str().unwrap()]);
+    instance
+        .cli_ok(&["admin", "emoji", "add", "blob", png.to_str().unwrap()])
+        .await;
 
     // Application and Token, through OAuth.
     let app: Value = http()

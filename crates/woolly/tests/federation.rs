@@ -379,7 +379,9 @@ async fn signed_fetches_read_as_their_signer_and_authorized_fetch_refuses_unsign
     let bob = b.user("bob").await;
     let _carol = b.user("carol").await;
     let (alice_token, _) = {
-        let token = a_instance.account_with_token("alice", "read write follow");
+        let token = a_instance
+            .account_with_token("alice", "read write follow")
+            .await;
         (token, ())
     };
     let alice = User {
@@ -651,7 +653,8 @@ async fn custom_emojis_travel_with_posts_and_profiles() {
         .save(&png)
         .unwrap();
     b.instance
-        .cli_ok(&["admin", "emoji", "add", "sheep", &png.to_string_lossy()]);
+        .cli_ok(&["admin", "emoji", "add", "sheep", &png.to_string_lossy()])
+        .await;
     let response = http()
         .patch(format!("{}/api/v1/accounts/update_credentials", bob.base))
         .bearer_auth(&bob.token)
@@ -745,11 +748,13 @@ async fn a_blocked_domain_is_neither_heard_nor_reached() {
 
     let blocked = a
         .instance
-        .cli_ok(&["admin", "domain", "block", &b.domain()]);
+        .cli_ok(&["admin", "domain", "block", &b.domain()])
+        .await;
     assert!(blocked.contains("Blocked"), "{blocked}");
     assert!(
         a.instance
             .cli_ok(&["admin", "domain", "list"])
+            .await
             .contains(&b.domain())
     );
 
@@ -790,7 +795,8 @@ async fn a_blocked_domain_is_neither_heard_nor_reached() {
 
     // Unblocked, the domain is heard again.
     a.instance
-        .cli_ok(&["admin", "domain", "unblock", &b.domain()]);
+        .cli_ok(&["admin", "domain", "unblock", &b.domain()])
+        .await;
     alice.follow_and_wait(&bob.handle).await;
     a.server.stop().await;
     b.server.stop().await;

@@ -155,7 +155,7 @@ async fn a_sender_killed_with_sigkill_delivers_everything_after_restart() {
     let b = TestInstance::new().await;
     let b_server = b.start_on_own_domain_with(without_rate_limits).await;
     let (bob, _) = account(&b_server, "bob").await;
-    let alice = a.account_with_token("alice", "read write follow");
+    let alice = a.account_with_token("alice", "read write follow").await;
     let process = a.spawn_serve_on_a_free_port();
     let a_base = process.base_url.clone();
     let a_address = a_base.trim_start_matches("http://").to_owned();

@@ -684,10 +684,12 @@ async fn another_users_filters_are_not_found_and_stay_as_they_are() {
 async fn filter_endpoints_need_their_scopes() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let reader = instance.account_with_token("alice", "read:filters");
-    let writer = instance.token("alice", "write:filters");
-    let broad = instance.token("alice", "read write");
-    let statuses_only = instance.token("alice", "read:statuses write:statuses");
+    let reader = instance.account_with_token("alice", "read:filters").await;
+    let writer = instance.token("alice", "write:filters").await;
+    let broad = instance.token("alice", "read write").await;
+    let statuses_only = instance
+        .token("alice", "read:statuses write:statuses")
+        .await;
 
     let (code, filter) = post(
         &server,

@@ -72,16 +72,18 @@ async fn instance_v2_has_every_documented_field() {
 async fn instance_v1_answers_with_trailing_slash_and_counts_users() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    instance.cli_ok(&[
-        "admin",
-        "account",
-        "create",
-        "owner",
-        "--email",
-        "owner@example.org",
-        "--role",
-        "owner",
-    ]);
+    instance
+        .cli_ok(&[
+            "admin",
+            "account",
+            "create",
+            "owner",
+            "--email",
+            "owner@example.org",
+            "--role",
+            "owner",
+        ])
+        .await;
     // Mastodon.py asks for `/api/v1/instance/` and recurses forever when it fails.
     let (status, body) = get_json(&server.url("/api/v1/instance/"), None).await;
     assert_eq!(status, StatusCode::OK);
@@ -165,19 +167,21 @@ async fn verify_credentials_returns_the_credential_account_of_a_cli_token() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
     // The admin CLI runs beside the server, on the same data.
-    instance.cli_ok(&[
-        "admin",
-        "account",
-        "create",
-        "alice",
-        "--email",
-        "alice@example.org",
-        "--password",
-        "a long password",
-        "--role",
-        "owner",
-    ]);
-    let token = instance.token("alice", "read write follow push");
+    instance
+        .cli_ok(&[
+            "admin",
+            "account",
+            "create",
+            "alice",
+            "--email",
+            "alice@example.org",
+            "--password",
+            "a long password",
+            "--role",
+            "owner",
+        ])
+        .await;
+    let token = instance.token("alice", "read write follow push").await;
     assert_eq!(token.len(), 43);
     let (status, account) = get_json(
         &server.url("/api/v1/accounts/verify_credentials"),
@@ -259,7 +263,7 @@ async fn verify_credentials_returns_the_credential_account_of_a_cli_token() {
 async fn missing_garbage_and_revoked_tokens_are_refused_with_401() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let token = instance.account_with_token("bob", "read");
+    let token = instance.account_with_token("bob", "read").await;
     let url = server.url("/api/v1/accounts/verify_credentials");
     let (status, body) = get_json(&url, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -272,7 +276,7 @@ async fn missing_garbage_and_revoked_tokens_are_refused_with_401() {
     assert_eq!(body["error"], "The access token is invalid");
     let (status, _) = get_json(&url, Some(&token)).await;
     assert_eq!(status, StatusCode::OK);
-    instance.cli_ok(&["admin", "revoke-token", &token]);
+    instance.cli_ok(&["admin", "revoke-token", &token]).await;
     let response = http().get(&url).bearer_auth(&token).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert!(
@@ -288,7 +292,7 @@ async fn missing_garbage_and_revoked_tokens_are_refused_with_401() {
 async fn a_token_without_the_needed_scope_gets_403() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let write_only = instance.account_with_token("carol", "write");
+    let write_only = instance.account_with_token("carol", "write").await;
     let (status, body) = get_json(
         &server.url("/api/v1/accounts/verify_credentials"),
         Some(&write_only),
@@ -300,7 +304,7 @@ async fn a_token_without_the_needed_scope_gets_403() {
         "This action is outside the authorized scopes"
     );
     // Mastodon 4.3+ lets the `profile` scope read the own account.
-    let profile = instance.token("carol", "profile");
+    let profile = instance.token("carol", "profile").await;
     let (status, _) = get_json(
         &server.url("/api/v1/accounts/verify_credentials"),
         Some(&profile),
@@ -383,7 +387,9 @@ async fn metrics_count_requests_and_jobs_on_their_own_listener() {
         .send()
         .await
         .unwrap();
-    instance.cli_ok(&["admin", "jobs", "probe", "--fail", "--max-attempts", "1"]);
+    instance
+        .cli_ok(&["admin", "jobs", "probe", "--fail", "--max-attempts", "1"])
+        .await;
     let text = common::eventually(
         std::time::Duration::from_secs(20),
         "a dead probe in the metrics",
@@ -424,7 +430,7 @@ async fn requests_past_the_rate_limit_get_429_with_mastodon_headers() {
     let mut settings = instance.settings();
     settings.rate_limit_requests = 5;
     let server = instance.start_with(settings).await;
-    let token = instance.account_with_token("busy", "read");
+    let token = instance.account_with_token("busy", "read").await;
     let url = server.url("/api/v1/accounts/verify_credentials");
     for expected_remaining in (0..5).rev() {
         let response = http().get(&url).bearer_auth(&token).send().await.unwrap();
@@ -504,7 +510,7 @@ async fn instance_pages_render_the_operators_markdown_and_activity_counts_weeks(
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(terms["error"], "Record not found");
 
-    let token = instance.account_with_token("alice", "read write");
+    let token = instance.account_with_token("alice", "read write").await;
     http()
         .post(server.url("/api/v1/statuses"))
         .bearer_auth(&token)

@@ -29,7 +29,7 @@ async fn wait_for_state(
     timeout: Duration,
 ) -> Value {
     eventually(timeout, &format!("job {id} to be {state}"), || async {
-        let job = job(instance, id);
+        let job = job(instance, id).await;
         (job["state"] == state).then_some(job)
     })
     .await
@@ -95,6 +95,7 @@ async fn failing_jobs_back_off_and_end_dead_with_their_last_error() {
     let server = instance.start_with(settings).await;
     let id = instance
         .cli_ok(&["admin", "jobs", "probe", "--fail", "--max-attempts", "3"])
+        .await
         .trim()
         .to_owned();
 
@@ -103,7 +104,7 @@ async fn failing_jobs_back_off_and_end_dead_with_their_last_error() {
         Duration::from_secs(20),
         "the first failed attempt",
         || async {
-            let job = job(&instance, &id);
+            let job = job(&instance, &id).await;
             (job["attempts"] == 1 && job["state"] == "queued").then_some(job)
         },
     )
@@ -127,7 +128,7 @@ async fn failing_jobs_back_off_and_end_dead_with_their_last_error() {
         Duration::from_secs(20),
         "the second failed attempt",
         || async {
-            let job = job(&instance, &id);
+            let job = job(&instance, &id).await;
             (job["attempts"] == 2 && job["state"] == "queued").then_some(job)
         },
     )
@@ -149,13 +150,13 @@ async fn failing_jobs_back_off_and_end_dead_with_their_last_error() {
     );
 
     let listing: Value =
-        serde_json::from_str(instance.cli_ok(&["admin", "jobs", "--json"]).trim()).unwrap();
+        serde_json::from_str(instance.cli_ok(&["admin", "jobs", "--json"]).await.trim()).unwrap();
     assert_eq!(
         listing["counts"][0],
         serde_json::json!({"kind": "probe", "state": "dead", "count": 1})
     );
     assert_eq!(listing["dead"][0]["id"], id.as_str());
-    let table = instance.cli_ok(&["admin", "jobs"]);
+    let table = instance.cli_ok(&["admin", "jobs"]).await;
     assert!(
         table.contains("Dead jobs") && table.contains("attempt 3 of 3"),
         "{table}"
@@ -169,13 +170,14 @@ async fn a_job_whose_worker_was_killed_runs_again_after_restart() {
     let first = instance.spawn_serve(&[]);
     let id = instance
         .cli_ok(&["admin", "jobs", "probe", "--sleep-ms", "4000"])
+        .await
         .trim()
         .to_owned();
     let running = wait_for_state(&instance, &id, "running", Duration::from_secs(20)).await;
     assert_eq!(running["attempts"], 1);
     first.kill9();
     // Still leased to the dead process.
-    assert_eq!(job(&instance, &id)["state"], "running");
+    assert_eq!(job(&instance, &id).await["state"], "running");
 
     let second = instance.spawn_serve(&[]);
     let done = wait_for_state(&instance, &id, "done", Duration::from_secs(40)).await;
@@ -192,13 +194,14 @@ async fn shutdown_releases_a_running_job_without_counting_the_attempt() {
     let server = instance.spawn_serve(&[]);
     let id = instance
         .cli_ok(&["admin", "jobs", "probe", "--sleep-ms", "60000"])
+        .await
         .trim()
         .to_owned();
     wait_for_state(&instance, &id, "running", Duration::from_secs(20)).await;
     // SIGTERM: the probe outlives the grace period, so it is handed back.
     let status = server.terminate();
     assert_eq!(status.code(), Some(0));
-    let released = job(&instance, &id);
+    let released = job(&instance, &id).await;
     assert_eq!(released["state"], "queued");
     assert_eq!(released["attempts"], 0);
 }
@@ -222,7 +225,7 @@ fn finished_jobs(log: &str) -> HashMap<String, usize> {
 async fn two_worker_processes_never_run_the_same_job() {
     let instance = TestInstance::new().await;
     // Create the schema before two processes race to migrate it.
-    instance.cli_ok(&["migrate"]);
+    instance.cli_ok(&["migrate"]).await;
     let workers = [
         instance.spawn_worker(&["--job-concurrency", "4"]),
         instance.spawn_worker(&["--job-concurrency", "4"]),
@@ -248,7 +251,8 @@ async fn two_worker_processes_never_run_the_same_job() {
     }
     eventually(Duration::from_secs(60), "all 40 jobs done", || async {
         let listing: Value =
-            serde_json::from_str(instance.cli_ok(&["admin", "jobs", "--json"]).trim()).ok()?;
+            serde_json::from_str(instance.cli_ok(&["admin", "jobs", "--json"]).await.trim())
+                .ok()?;
         (listing["counts"] == serde_json::json!([{"kind": "probe", "state": "done", "count": 40}]))
             .then_some(())
     })
@@ -269,7 +273,7 @@ async fn two_worker_processes_never_run_the_same_job() {
         "both workers took jobs: {per_worker:?}"
     );
     for id in ids {
-        assert_eq!(job(&instance, &id.to_string())["attempts"], 1);
+        assert_eq!(job(&instance, &id.to_string()).await["attempts"], 1);
     }
     for worker in workers {
         assert_eq!(worker.terminate().code(), Some(0));
@@ -328,7 +332,7 @@ async fn a_panicking_handler_fails_its_attempts_and_an_unknown_kind_ends_dead() 
             wait_for_state(&instance, &id.to_string(), "dead", Duration::from_secs(20)).await;
         assert_eq!(dead["last_error"], error);
     }
-    assert_eq!(job(&instance, &panicking.to_string())["attempts"], 2);
+    assert_eq!(job(&instance, &panicking.to_string()).await["attempts"], 2);
     stop.cancel();
     worker.await.unwrap();
     woolly.close().await;

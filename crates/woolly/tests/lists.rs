@@ -238,7 +238,7 @@ async fn bad_list_input_is_refused_and_changes_nothing() {
     }
 
     // Lists need their own scopes.
-    let reader = instance.token("alice", "read:statuses");
+    let reader = instance.token("alice", "read:statuses").await;
     let response = http()
         .get(server.url("/api/v1/lists"))
         .bearer_auth(&reader)
@@ -246,7 +246,7 @@ async fn bad_list_input_is_refused_and_changes_nothing() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    let list_reader = instance.token("alice", "read:lists");
+    let list_reader = instance.token("alice", "read:lists").await;
     let response = http()
         .get(server.url("/api/v1/lists"))
         .bearer_auth(&list_reader)

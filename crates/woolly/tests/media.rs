@@ -77,7 +77,7 @@ fn files_under(dir: &std::path::Path) -> usize {
 async fn an_uploaded_photo_loses_its_metadata_and_can_be_attached() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let token = instance.account_with_token("alice", "read write");
+    let token = instance.account_with_token("alice", "read write").await;
     let upload_bytes = photo_with_gps();
     assert!(upload_bytes.windows(4).any(|window| window == b"Exif"));
     let response = upload(
@@ -244,8 +244,8 @@ async fn an_uploaded_photo_loses_its_metadata_and_can_be_attached() {
 async fn bad_uploads_are_refused_and_leave_nothing_behind() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = instance.account_with_token("alice", "read write");
-    let bob = instance.account_with_token("bob", "read write");
+    let alice = instance.account_with_token("alice", "read write").await;
+    let bob = instance.account_with_token("bob", "read write").await;
     let media_dir = instance.data_dir().join("media");
     let before = files_under(&media_dir);
     let jpeg = photo_with_gps();

@@ -223,16 +223,18 @@ fn query_param(location: &str, name: &str) -> Option<String> {
 async fn the_authorization_code_flow_signs_in_through_the_html_form() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    instance.cli_ok(&[
-        "admin",
-        "account",
-        "create",
-        "alice",
-        "--email",
-        "alice@example.org",
-        "--password",
-        "correct horse battery",
-    ]);
+    instance
+        .cli_ok(&[
+            "admin",
+            "account",
+            "create",
+            "alice",
+            "--email",
+            "alice@example.org",
+            "--password",
+            "correct horse battery",
+        ])
+        .await;
     let app = register(&server, "read write follow", REDIRECT).await;
     let client_id = app["client_id"].as_str().unwrap();
     let client_secret = app["client_secret"].as_str().unwrap();
@@ -333,16 +335,18 @@ async fn the_authorization_code_flow_signs_in_through_the_html_form() {
 async fn pkce_lets_a_public_client_exchange_its_code_and_checks_the_verifier() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    instance.cli_ok(&[
-        "admin",
-        "account",
-        "create",
-        "bea",
-        "--email",
-        "bea@example.org",
-        "--password",
-        "correct horse battery",
-    ]);
+    instance
+        .cli_ok(&[
+            "admin",
+            "account",
+            "create",
+            "bea",
+            "--email",
+            "bea@example.org",
+            "--password",
+            "correct horse battery",
+        ])
+        .await;
     let app = register(&server, "read", "urn:ietf:wg:oauth:2.0:oob").await;
     let client_id = app["client_id"].as_str().unwrap();
     let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -404,16 +408,18 @@ async fn pkce_lets_a_public_client_exchange_its_code_and_checks_the_verifier() {
 async fn the_password_grant_issues_tokens_within_the_apps_scopes() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    instance.cli_ok(&[
-        "admin",
-        "account",
-        "create",
-        "cleo",
-        "--email",
-        "cleo@example.org",
-        "--password",
-        "correct horse battery",
-    ]);
+    instance
+        .cli_ok(&[
+            "admin",
+            "account",
+            "create",
+            "cleo",
+            "--email",
+            "cleo@example.org",
+            "--password",
+            "correct horse battery",
+        ])
+        .await;
     let app = register(&server, "read write", "urn:ietf:wg:oauth:2.0:oob").await;
     let client_id = app["client_id"].as_str().unwrap();
     let client_secret = app["client_secret"].as_str().unwrap();

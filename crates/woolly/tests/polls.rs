@@ -394,7 +394,7 @@ async fn refused_votes_change_nothing() {
     assert_eq!(code, StatusCode::BAD_REQUEST);
     let (code, _) = vote(&server, &carol, "12345", json!([0])).await;
     assert_eq!(code, StatusCode::NOT_FOUND);
-    let read_only = instance.token("carol", "read");
+    let read_only = instance.token("carol", "read").await;
     let (code, _) = vote(&server, &read_only, &poll_id, json!([0])).await;
     assert_eq!(code, StatusCode::FORBIDDEN);
     let response = http()

@@ -247,7 +247,9 @@ async fn seed_a_busy_timeline(instance: &TestInstance, server: &TestServer) -> B
     let bob = user(server, "bob").await;
     let carol = user(server, "carol").await;
     let png = write_png(instance);
-    instance.cli_ok(&["admin", "emoji", "add", "blob", png.to_str().unwrap()]);
+    instance
+        .cli_ok(&["admin", "emoji", "add", "blob", png.to_str().unwrap()])
+        .await;
     let alice_app = app_token(server, "alice", "Knitter").await;
     let bob_app = app_token(server, "bob", "Spinner").await;
     for author in [&alice, &bob, &carol] {

@@ -39,7 +39,7 @@ async fn user_with(token: String, server: &TestServer) -> User {
 /// A user whose token belongs to an application (`Test Client`), as apps' tokens do; returns
 /// the application's id too.
 async fn app_user(instance: &TestInstance, server: &TestServer, name: &str) -> (User, String) {
-    instance.account_with_token(name, "read");
+    instance.account_with_token(name, "read").await;
     let response = http()
         .post(server.url("/api/v1/apps"))
         .form(&[
@@ -824,9 +824,9 @@ async fn each_endpoint_needs_its_scope() {
         "/api/v1/scheduled_statuses/{}",
         scheduled["id"].as_str().unwrap()
     );
-    let reader = instance.token("alice", "read:statuses");
-    let writer = instance.token("alice", "write:statuses");
-    let other = instance.token("alice", "read:accounts write:media");
+    let reader = instance.token("alice", "read:statuses").await;
+    let writer = instance.token("alice", "write:statuses").await;
+    let other = instance.token("alice", "read:accounts write:media").await;
     let forbidden = (
         StatusCode::FORBIDDEN,
         json!({"error": "This action is outside the authorized scopes"}),

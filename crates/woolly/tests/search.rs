@@ -33,9 +33,9 @@ fn field(list: &Value, name: &str) -> Vec<String> {
 async fn search_finds_accounts_hashtags_and_own_statuses() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    let alice = instance.account_with_token("alice", "read write");
-    let bob = instance.account_with_token("alicia_b", "read write");
-    let carol = instance.account_with_token("carol", "read write");
+    let alice = instance.account_with_token("alice", "read write").await;
+    let bob = instance.account_with_token("alicia_b", "read write").await;
+    let carol = instance.account_with_token("carol", "read write").await;
     let post = |token: &str, text: &str| {
         let request = http()
             .post(server.url("/api/v1/statuses"))

@@ -181,7 +181,7 @@ async fn bad_statuses_are_refused_and_nothing_is_written() {
         "public",
     )
     .await;
-    let read_only = instance.token("alice", "read");
+    let read_only = instance.token("alice", "read").await;
     let response = http()
         .post(server.url("/api/v1/statuses"))
         .bearer_auth(&read_only)

@@ -395,10 +395,10 @@ async fn muting_needs_a_user_token_with_write_mutes() {
     let server = instance.start().await;
     let (alice, _) = account(&server, "alice").await;
     let id = status(&server, &alice, json!({"status": "Mine"})).await;
-    let read = instance.token("alice", "read");
-    let write_statuses = instance.token("alice", "write:statuses");
-    let write_mutes = instance.token("alice", "write:mutes");
-    let write = instance.token("alice", "write");
+    let read = instance.token("alice", "read").await;
+    let write_statuses = instance.token("alice", "write:statuses").await;
+    let write_mutes = instance.token("alice", "write:mutes").await;
+    let write = instance.token("alice", "write").await;
 
     for action in ["mute", "unmute"] {
         let path = format!("/api/v1/statuses/{id}/{action}");

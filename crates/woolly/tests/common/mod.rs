@@ -106,19 +106,22 @@ impl TestInstance {
         args
     }
 
-    /// Runs `woolly <args…>` on this instance's data and waits for it.
-    pub fn cli(&self, args: &[&str]) -> Output {
-        Command::new(BINARY)
+    /// Runs `woolly <args…>` on this instance's data and waits for it, without blocking the
+    /// test's runtime: a server running in this test keeps answering (and finishing the jobs
+    /// that hold the database) while the command runs.
+    pub async fn cli(&self, args: &[&str]) -> Output {
+        tokio::process::Command::new(BINARY)
             .args(args)
             .args(self.data_args())
             .env("RUST_LOG", "warn")
             .output()
+            .await
             .expect("run woolly")
     }
 
     /// Like [`TestInstance::cli`], and insists that it succeeds; returns standard output.
-    pub fn cli_ok(&self, args: &[&str]) -> String {
-        let output = self.cli(args);
+    pub async fn cli_ok(&self, args: &[&str]) -> String {
+        let output = self.cli(args).await;
         assert!(
             output.status.success(),
             "woolly {args:?} failed: {}",
@@ -128,7 +131,7 @@ impl TestInstance {
     }
 
     /// Creates a local account and returns a token for it with `scopes`.
-    pub fn account_with_token(&self, username: &str, scopes: &str) -> String {
+    pub async fn account_with_token(&self, username: &str, scopes: &str) -> String {
         self.cli_ok(&[
             "admin",
             "account",
@@ -138,12 +141,15 @@ impl TestInstance {
             &format!("{username}@example.org"),
             "--password",
             "a long enough password",
-        ]);
-        self.token(username, scopes)
+        ])
+        .await;
+        self.token(username, scopes).await
     }
 
-    pub fn token(&self, username: &str, scopes: &str) -> String {
-        let printed = self.cli_ok(&["admin", "token", username, "--scopes", scopes]);
+    pub async fn token(&self, username: &str, scopes: &str) -> String {
+        let printed = self
+            .cli_ok(&["admin", "token", username, "--scopes", scopes])
+            .await;
         printed
             .lines()
             .last()
@@ -791,8 +797,8 @@ pub fn http() -> reqwest::Client {
 }
 
 /// `woolly admin jobs show ID` as JSON.
-pub fn job(instance: &TestInstance, id: &str) -> serde_json::Value {
-    let printed = instance.cli_ok(&["admin", "jobs", "show", id]);
+pub async fn job(instance: &TestInstance, id: &str) -> serde_json::Value {
+    let printed = instance.cli_ok(&["admin", "jobs", "show", id]).await;
     serde_json::from_str(printed.trim()).expect("job JSON")
 }
 

@@ -2,8 +2,6 @@
 //! sees one conversation per set of people, with its latest status, unread until they read it.
 //! They are recorded by the fan-out job, so they are safe to record twice.
 
-use std::collections::HashMap;
-
 use woolly_store::Page;
 
 use crate::accounts::Account;
@@ -73,14 +71,7 @@ impl Woolly {
             .collect();
         let accounts = self.accounts_by_id(&participant_ids).await?;
         let status_ids: Vec<i64> = rows.iter().filter_map(|row| row.last_status_id).collect();
-        let visible = self.db().visible_among(&status_ids, Some(viewer)).await?;
-        let statuses: HashMap<i64, StatusView> = self
-            .statuses()
-            .views(Some(viewer), &visible)
-            .await?
-            .into_iter()
-            .map(|view| (view.status.id, view))
-            .collect();
+        let statuses = self.visible_views_by_id(viewer, &status_ids).await?;
         Ok(rows
             .into_iter()
             .map(|row| ConversationView {

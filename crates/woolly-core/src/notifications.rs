@@ -3,8 +3,6 @@
 //! accounts a user follows with notifications on (`status`), written when the post reaches the
 //! user's home feed.
 
-use std::collections::HashMap;
-
 use woolly_store::Page;
 
 use crate::accounts::Account;
@@ -100,15 +98,8 @@ impl Woolly {
         let account_ids: Vec<i64> = rows.iter().map(|row| row.from_account_id).collect();
         let accounts = self.accounts_by_id(&account_ids).await?;
         let status_ids: Vec<i64> = rows.iter().filter_map(|row| row.status_id).collect();
-        let visible = self.db().visible_among(&status_ids, Some(viewer)).await?;
-        let statuses: HashMap<i64, StatusView> = self
-            .statuses()
-            .views(Some(viewer), &visible)
-            .await?
-            .into_iter()
-            .filter(|view| !view.is_hidden_in(FilterContext::Notifications))
-            .map(|view| (view.status.id, view))
-            .collect();
+        let mut statuses = self.visible_views_by_id(viewer, &status_ids).await?;
+        statuses.retain(|_, view| !view.is_hidden_in(FilterContext::Notifications));
         Ok(rows
             .into_iter()
             .filter_map(|row| {

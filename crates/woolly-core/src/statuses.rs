@@ -769,6 +769,22 @@ impl Timelines<'_> {
 }
 
 impl Woolly {
+    /// The statuses among `ids` the viewer may see, by id (for entities that point at one:
+    /// notifications, conversations).
+    pub(crate) async fn visible_views_by_id(
+        &self,
+        viewer: i64,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, StatusView>> {
+        let visible = self.db().visible_among(ids, Some(viewer)).await?;
+        Ok(self
+            .statuses()
+            .views(Some(viewer), &visible)
+            .await?
+            .into_iter()
+            .map(|view| (view.status.id, view))
+            .collect())
+    }
     /// Notifies those of the followers whose home feeds just got `status` who asked to hear of
     /// the author's posts (`notify` on the follow), as Mastodon's `FeedInsertWorker` does: not
     /// for a reblog, nor for a reply to someone else. Runs once per feed insertion, so a fan-out

@@ -4,15 +4,13 @@
 //! `access_token` query parameter. Handlers take [`Auth`] (a token is required) or
 //! `Option<Auth>` (anonymous callers allowed), then check scopes with [`Auth::require`].
 
-use std::collections::HashMap;
-
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
-use axum::http::header;
 use axum::http::request::Parts;
 use woolly_core::Woolly;
 use woolly_core::accounts::{Account, LocalUser};
 use woolly_core::auth::{Authenticated, Scope};
 
+use woolly_http::caller::{VerifiedToken, bearer_token};
 use woolly_http::error::HttpError;
 
 /// An authenticated caller.
@@ -56,30 +54,12 @@ pub fn path_id(text: &str) -> Result<i64, HttpError> {
     text.parse().map_err(|_| HttpError::not_found())
 }
 
-/// The bearer token of a request, if it carries one.
-fn bearer_token(parts: &Parts) -> Option<String> {
-    if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
-        let value = value.to_str().ok()?;
-        let (scheme, token) = value.split_once(' ')?;
-        return scheme
-            .eq_ignore_ascii_case("bearer")
-            .then(|| token.trim().to_owned())
-            .filter(|token| !token.is_empty());
-    }
-    let axum::extract::Query(params) =
-        axum::extract::Query::<HashMap<String, String>>::try_from_uri(&parts.uri).ok()?;
-    params
-        .get("access_token")
-        .filter(|token| !token.is_empty())
-        .cloned()
-}
-
 impl FromRequestParts<Woolly> for Auth {
     type Rejection = HttpError;
 
     async fn from_request_parts(parts: &mut Parts, woolly: &Woolly) -> Result<Self, HttpError> {
-        let token = bearer_token(parts).ok_or_else(HttpError::unauthorized)?;
-        Ok(Auth(woolly.oauth().authenticate(&token).await?))
+        let token = bearer_token(&parts.headers, &parts.uri).ok_or_else(HttpError::unauthorized)?;
+        authenticate(parts, woolly, &token).await
     }
 }
 
@@ -91,9 +71,17 @@ impl OptionalFromRequestParts<Woolly> for Auth {
         parts: &mut Parts,
         woolly: &Woolly,
     ) -> Result<Option<Self>, HttpError> {
-        match bearer_token(parts) {
+        match bearer_token(&parts.headers, &parts.uri) {
             None => Ok(None),
-            Some(token) => Ok(Some(Auth(woolly.oauth().authenticate(&token).await?))),
+            Some(token) => Ok(Some(authenticate(parts, woolly, &token).await?)),
         }
     }
+}
+
+/// The caller behind `token`: as the rate limiter already checked it, or checked now.
+async fn authenticate(parts: &Parts, woolly: &Woolly, token: &str) -> Result<Auth, HttpError> {
+    if let Some(VerifiedToken(authenticated)) = parts.extensions.get::<VerifiedToken>() {
+        return Ok(Auth(authenticated.clone()));
+    }
+    Ok(Auth(woolly.oauth().authenticate(token).await?))
 }

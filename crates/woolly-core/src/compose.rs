@@ -2,6 +2,7 @@
 //! media count against the limits, and rendering the text with its mentions and hashtags.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use woolly_store::Tx;
 
@@ -27,6 +28,13 @@ pub(crate) struct Composed {
     pub mentioned: Vec<Account>,
     pub tags: Vec<String>,
 }
+
+/// How many unknown remote accounts one post may make Woolly look up.
+pub(crate) const MAX_RESOLVED_MENTIONS: usize = 30;
+/// How many of those lookups run at once.
+const CONCURRENT_MENTION_LOOKUPS: usize = 6;
+/// How long all of them together may take.
+const MENTION_LOOKUP_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl Woolly {
     /// Checks what a status would say. Text may be blank only when media come with it.
@@ -74,26 +82,51 @@ impl Woolly {
 
     /// Looks up on their servers the accounts a text mentions as `user@domain` that are not
     /// known here yet, so that composing can link and address them (Mastodon resolves them
-    /// when posting too). Failures leave the mention as plain text.
+    /// when posting too). At most [`MAX_RESOLVED_MENTIONS`] are looked up, a few at a time, and
+    /// for at most [`MENTION_LOOKUP_BUDGET`] in all: a post cannot make Woolly contact any
+    /// number of hosts or hold its request open. Mentions not found stay plain text.
     pub(crate) async fn resolve_remote_mentions(&self, text: &str) {
-        if self.remote_resolver().is_none() {
+        let Some(resolver) = self.remote_resolver() else {
             return;
-        }
+        };
         let (candidates, _) = text::scan(text);
         let local_domain = self.config().domain.as_str().to_owned();
+        let mut unknown = Vec::new();
         for acct in candidates {
             let Some((name, host)) = acct.split_once('@') else {
                 continue;
             };
-            if host.eq_ignore_ascii_case(&local_domain) {
+            if host.eq_ignore_ascii_case(&local_domain) || unknown.contains(&acct) {
                 continue;
             }
-            let known = self.db().remote_account_by_acct(name, host).await;
-            if matches!(known, Ok(None))
-                && let Some(resolver) = self.remote_resolver()
-                && let Err(error) = resolver.resolve(self, &acct).await
-            {
-                tracing::info!(acct, %error, "mentioned account not found");
+            if matches!(self.db().remote_account_by_acct(name, host).await, Ok(None)) {
+                unknown.push(acct);
+            }
+            if unknown.len() == MAX_RESOLVED_MENTIONS {
+                break;
+            }
+        }
+        let mut lookups = tokio::task::JoinSet::new();
+        let mut queue = unknown.into_iter();
+        let deadline = tokio::time::Instant::now() + MENTION_LOOKUP_BUDGET;
+        loop {
+            while lookups.len() < CONCURRENT_MENTION_LOOKUPS {
+                let Some(acct) = queue.next() else { break };
+                let (woolly, resolver) = (self.clone(), Arc::clone(resolver));
+                lookups.spawn(async move {
+                    if let Err(error) = resolver.resolve(&woolly, &acct).await {
+                        tracing::info!(acct, %error, "mentioned account not found");
+                    }
+                });
+            }
+            match tokio::time::timeout_at(deadline, lookups.join_next()).await {
+                Ok(Some(_)) => {}
+                Ok(None) => return,
+                Err(_) => {
+                    tracing::info!(left = lookups.len(), "mention lookups out of time");
+                    // Dropping the set cancels the lookups still running.
+                    return;
+                }
             }
         }
     }

@@ -20,6 +20,9 @@ pub enum CoreError {
     /// An OAuth request was refused, in OAuth's vocabulary.
     #[error(transparent)]
     OAuth(#[from] crate::oauth::OAuthError),
+    /// Too many attempts (sign-in guesses); the caller must wait.
+    #[error("Too many attempts. Please try again later.")]
+    Throttled,
     /// The database failed; the cause is logged, never shown.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -36,6 +36,7 @@ pub mod remote;
 pub mod sanitize;
 pub mod scheduled;
 pub mod search;
+pub mod sign_in_throttle;
 mod state;
 mod status_cache;
 pub mod statuses;
@@ -44,6 +45,7 @@ pub mod text;
 pub mod thread_mutes;
 pub mod urls;
 pub mod visibility;
+pub mod windows;
 
 pub use config::{Domain, InstanceConfig};
 pub use crypto::pem_decode;

@@ -86,8 +86,11 @@ impl MediaUploads<'_> {
                 CoreError::Validation(format!("Validation failed: {error}"))
             })?;
         let id = self.db().next_id();
-        let file_key = format!("{id}/original.{}", processed.extension);
-        let preview_key = format!("{id}/small.jpg");
+        // Files are served without a token (as Mastodon serves them), so their path carries
+        // 128 random bits: the image of a direct message cannot be found from its id or time.
+        let folder = format!("{id}-{}", crate::crypto::random_secret(16));
+        let file_key = format!("{folder}/original.{}", processed.extension);
+        let preview_key = format!("{folder}/small.jpg");
         let store = self.media_store();
         let row = MediaRow {
             id,

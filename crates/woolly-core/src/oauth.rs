@@ -5,9 +5,11 @@
 //! Secrets, codes and tokens are random 256-bit values stored only as SHA-256 digests. Codes
 //! last ten minutes and are good for one exchange.
 
+use std::net::IpAddr;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use woolly_store::{AppRow, NewApp};
+use woolly_store::{AppRow, CodeClaim, NewApp};
 
 use crate::accounts::{Account, LocalUser};
 use crate::areas::OAuth;
@@ -182,24 +184,38 @@ impl Woolly {
         account_id: Option<i64>,
         scopes: Scopes,
     ) -> Result<IssuedToken> {
-        let token = crypto::random_secret(32);
-        let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
-        tx.insert_token(
-            &crypto::token_digest(&token),
-            account_id,
-            Some(app_id),
-            &scopes.to_string(),
-            now,
-        )
-        .await?;
+        let (issued, _) =
+            insert_app_token(&mut tx, app_id, account_id, scopes, crate::now_millis()).await?;
         tx.commit().await?;
-        Ok(IssuedToken {
-            access_token: token,
-            scopes,
-            created_at: now / 1000,
-        })
+        Ok(issued)
     }
+}
+
+/// Writes a new token of the app in `tx`; returns it, and its SHA-256 as stored.
+async fn insert_app_token(
+    tx: &mut woolly_store::Tx,
+    app_id: i64,
+    account_id: Option<i64>,
+    scopes: Scopes,
+    now: i64,
+) -> Result<(IssuedToken, String)> {
+    let token = crypto::random_secret(32);
+    let token_sha256 = crypto::token_digest(&token);
+    tx.insert_token(
+        &token_sha256,
+        account_id,
+        Some(app_id),
+        &scopes.to_string(),
+        now,
+    )
+    .await?;
+    let issued = IssuedToken {
+        access_token: token,
+        scopes,
+        created_at: now / 1000,
+    };
+    Ok((issued, token_sha256))
 }
 
 impl OAuth<'_> {
@@ -245,6 +261,13 @@ impl OAuth<'_> {
             .website
             .map(|site| site.trim().to_owned())
             .filter(|site| !site.is_empty());
+        // Shown as a link on every status posted with the app, to anyone: only a web address
+        // (Mastodon's UrlValidator), never `javascript:` or `data:`.
+        if website.as_deref().is_some_and(|site| !is_web_address(site)) {
+            return Err(CoreError::Validation(
+                "Validation failed: Website is invalid".into(),
+            ));
+        }
         let client_id = crypto::random_secret(32);
         let client_secret = crypto::random_secret(32);
         let row = self
@@ -295,9 +318,16 @@ impl OAuth<'_> {
         Ok((app, scopes))
     }
 
-    /// Signs a user in by username or e-mail and password. A wrong login and a wrong password
-    /// take the same time and give the same answer.
-    pub async fn sign_in(&self, login: &str, password: &str) -> Result<(Account, LocalUser)> {
+    /// Signs a user in by username or e-mail and password, from the client address `from`. A
+    /// wrong login and a wrong password take the same time and give the same answer; too many
+    /// attempts are refused alike (see [`crate::sign_in_throttle`]).
+    pub async fn sign_in(
+        &self,
+        login: &str,
+        password: &str,
+        from: Option<IpAddr>,
+    ) -> Result<(Account, LocalUser)> {
+        self.sign_ins().attempt(login, from, crate::now_millis())?;
         let found = self.db().local_account_by_login(login.trim()).await?;
         let (stored_hash, found) = match found {
             Some((account, user)) => (user.password_hash.clone(), Some((account, user))),
@@ -317,7 +347,10 @@ impl OAuth<'_> {
                 }
                 Ok((Account::from(account), user))
             }
-            _ => Err(OAuthError::InvalidGrant("Invalid email or password.".to_owned()).into()),
+            _ => {
+                self.sign_ins().failed(login, crate::now_millis());
+                Err(OAuthError::InvalidGrant("Invalid email or password.".to_owned()).into())
+            }
         }
     }
 
@@ -380,26 +413,48 @@ impl OAuth<'_> {
                 "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.".to_owned(),
             ))
         };
+        let code_sha256 = crypto::token_digest(code);
+        let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
-        let row = tx
-            .take_code(&crypto::token_digest(code))
-            .await?
-            .ok_or_else(invalid)?;
+        let row = match tx.claim_code(&code_sha256, now).await? {
+            CodeClaim::First(row) => row,
+            CodeClaim::Again { token_sha256 } => {
+                // A code used twice may have leaked: what its first use gave is revoked too.
+                if let Some(token_sha256) = token_sha256 {
+                    tx.revoke_token(&token_sha256, now).await?;
+                    tracing::info!(
+                        app_id = app.id,
+                        "authorization code reused; its token revoked"
+                    );
+                }
+                tx.commit().await?;
+                return Err(invalid());
+            }
+            CodeClaim::Unknown => return Err(invalid()),
+        };
+        let pkce = match (&row.code_challenge, code_verifier) {
+            (Some(challenge), Some(verifier)) if pkce_matches(verifier, challenge) => Ok(()),
+            (Some(_), _) => Err(invalid()),
+            (None, _) if client_secret.is_none() => Err(OAuthError::InvalidClient.into()),
+            (None, _) => Ok(()),
+        };
+        let checked =
+            if row.app_id != app.id || row.redirect_uri != redirect_uri || row.expires_at < now {
+                Err(invalid())
+            } else {
+                pkce
+            };
+        if let Err(error) = checked {
+            // The code is spent all the same.
+            tx.commit().await?;
+            return Err(error);
+        }
+        let scopes = Scopes::parse(&row.scopes)?;
+        let (issued, token_sha256) =
+            insert_app_token(&mut tx, app.id, Some(row.account_id), scopes, now).await?;
+        tx.record_code_token(&code_sha256, &token_sha256).await?;
         tx.commit().await?;
-        if row.app_id != app.id
-            || row.redirect_uri != redirect_uri
-            || row.expires_at < crate::now_millis()
-        {
-            return Err(invalid());
-        }
-        match (&row.code_challenge, code_verifier) {
-            (Some(challenge), Some(verifier)) if pkce_matches(verifier, challenge) => {}
-            (Some(_), _) => return Err(invalid()),
-            (None, _) if client_secret.is_none() => return Err(OAuthError::InvalidClient.into()),
-            (None, _) => {}
-        }
-        self.issue_app_token(app.id, Some(row.account_id), Scopes::parse(&row.scopes)?)
-            .await
+        Ok(issued)
     }
 
     /// The password grant (`grant_type=password`; `username` is the e-mail, as in Mastodon,
@@ -411,12 +466,13 @@ impl OAuth<'_> {
         login: &str,
         password: &str,
         scope: Option<&str>,
+        from: Option<IpAddr>,
     ) -> Result<IssuedToken> {
         let app = self
             .client(client_id, Some(client_secret.unwrap_or_default()))
             .await?;
         let scopes = requested_scopes(scope, app.scopes)?;
-        let (account, _) = self.sign_in(login, password).await?;
+        let (account, _) = self.sign_in(login, password, from).await?;
         self.issue_app_token(app.id, Some(account.id), scopes).await
     }
 
@@ -456,6 +512,20 @@ impl OAuth<'_> {
     }
 }
 
+/// An `http` or `https` URL with a host, no longer than Mastodon allows and without spaces.
+fn is_web_address(text: &str) -> bool {
+    const MAX_WEBSITE_LENGTH: usize = 2000;
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https")
+        && !host.is_empty()
+        && !host.starts_with(':')
+        && text.len() <= MAX_WEBSITE_LENGTH
+        && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -492,5 +562,28 @@ mod tests {
             "another verifier",
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         ));
+    }
+
+    #[test]
+    fn an_app_website_is_a_web_address() {
+        for good in [
+            "https://client.example",
+            "http://client.example/app?x=1",
+            "HTTPS://a.b",
+        ] {
+            assert!(is_web_address(good), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "javascript://client.example/%0aalert(1)",
+            "ftp://client.example",
+            "https://",
+            "https://:80/",
+            "https://client.example/ x",
+            "client.example",
+        ] {
+            assert!(!is_web_address(bad), "{bad}");
+        }
     }
 }

@@ -35,6 +35,8 @@ struct Inner {
     overview: crate::instance::OverviewCache,
     /// What everyone sees of recently read statuses.
     status_cache: crate::status_cache::StatusCache,
+    /// Sign-in attempts and failures, against password guessing.
+    sign_ins: crate::sign_in_throttle::SignInThrottle,
     /// Looks accounts and statuses up on other servers (installed by federation).
     remote_resolver: std::sync::OnceLock<Arc<dyn crate::remote::RemoteResolver>>,
 }
@@ -71,9 +73,14 @@ impl Woolly {
                 stopping: tokio_util::sync::CancellationToken::new(),
                 overview: std::sync::Mutex::new(None),
                 status_cache: crate::status_cache::StatusCache::new(),
+                sign_ins: crate::sign_in_throttle::SignInThrottle::default(),
                 remote_resolver: std::sync::OnceLock::new(),
             }),
         })
+    }
+
+    pub(crate) fn sign_ins(&self) -> &crate::sign_in_throttle::SignInThrottle {
+        &self.inner.sign_ins
     }
 
     pub(crate) fn status_cache(&self) -> &crate::status_cache::StatusCache {

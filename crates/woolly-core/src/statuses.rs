@@ -516,8 +516,9 @@ impl Statuses<'_> {
         post: NewPost,
     ) -> Result<StatusView> {
         let idempotency_key = post.idempotency_key.clone();
-        self.resolve_remote_mentions(&post.text).await;
+        // Every limit is checked before any other server is asked about the mentions.
         let prepared = self.prepare_post(author, user, post).await?;
+        self.resolve_remote_mentions(&prepared.checked.text).await;
         let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
         if let Some(key) = &idempotency_key

@@ -91,13 +91,23 @@ fn is_global_v4(address: Ipv4Addr) -> bool {
 
 fn is_global_v6(address: Ipv6Addr) -> bool {
     let segments = address.segments();
+    let embedded_v4 =
+        |high: u16, low: u16| Ipv4Addr::from((u32::from(high) << 16) | u32::from(low));
     !(address.is_unspecified()
         || address.is_loopback()
         || address.is_multicast()
+        // IPv4-compatible addresses (`::127.0.0.1`, deprecated) and the rest of ::/96.
+        || segments[..6] == [0; 6]
         || (segments[0] & 0xfe00) == 0xfc00 // unique local
         || (segments[0] & 0xffc0) == 0xfe80 // link-local
+        || (segments[0] & 0xffc0) == 0xfec0 // site-local (deprecated)
         || (segments[0] == 0x2001 && segments[1] == 0x0db8) // documentation
-        || (segments[0] == 0x0064 && segments[1] == 0xff9b)) // NAT64 to any IPv4
+        || (segments[0] == 0x0064 && segments[1] == 0xff9b) // NAT64, well-known and local-use
+        || (segments[0] == 0x0100 && segments[1..4] == [0; 3]) // discard-only
+        // IETF protocol assignments, Teredo (2001::/32, which tunnels to any IPv4) among them.
+        || (segments[0] == 0x2001 && segments[1] < 0x0200)
+        // 6to4 carrying an IPv4 address that is not global.
+        || (segments[0] == 0x2002 && !is_global_v4(embedded_v4(segments[1], segments[2]))))
 }
 
 /// Resolves names, keeping only the addresses Woolly may connect to.
@@ -273,7 +283,16 @@ mod tests {
             "::ffff:127.0.0.1",
             "::ffff:10.0.0.1",
             "64:ff9b::a00:1",
+            "64:ff9b:1::a00:1",
             "ff02::1",
+            "::127.0.0.1",
+            "::10.0.0.1",
+            "::169.254.169.254",
+            "2002:7f00:1::1",
+            "2002:a9fe:a9fe::1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "fec0::1",
+            "100::1",
         ] {
             assert!(
                 !is_global(private.parse().unwrap()),
@@ -285,6 +304,8 @@ mod tests {
             "93.184.216.34",
             "2606:4700::1111",
             "::ffff:8.8.8.8",
+            "2002:808:808::1",
+            "2a01:4f8::1",
         ] {
             assert!(is_global(public.parse().unwrap()), "{public} is public");
         }

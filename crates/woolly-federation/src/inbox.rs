@@ -83,6 +83,13 @@ async fn receive(
         Ok(signature) => signature,
         Err(error) => return refuse(status_of(&error), error.to_string()),
     };
+    // The date window, the digest and the required components need no key: a delivery that
+    // fails them makes Woolly fetch nothing from the URL it names.
+    if let Err(error) =
+        signatures::check_before_key(&request, &signature, OffsetDateTime::now_utc())
+    {
+        return refuse(status_of(&error), error.to_string());
+    }
     let activity: Value = match serde_json::from_slice(body) {
         Ok(value @ Value::Object(_)) => value,
         Ok(_) => return refuse(StatusCode::BAD_REQUEST, "An activity must be a JSON object"),

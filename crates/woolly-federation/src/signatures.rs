@@ -357,11 +357,9 @@ fn parse_rfc9421(request: &RequestParts<'_>) -> Result<Signature, SignatureError
 
 /// Checks an RFC 9421 signature: required components, time window, `Content-Digest`, then the
 /// RSA signature over the signature base.
-fn verify_rfc9421(
+fn check_rfc9421_before_key(
     request: &RequestParts<'_>,
     signature: &Signature,
-    params: &str,
-    public_key_pem: &str,
     now: OffsetDateTime,
 ) -> Result<(), SignatureError> {
     match signature.algorithm.as_deref() {
@@ -386,6 +384,15 @@ fn verify_rfc9421(
     if covers("content-digest") {
         check_content_digest(request)?;
     }
+    Ok(())
+}
+
+fn verify_rfc9421(
+    request: &RequestParts<'_>,
+    signature: &Signature,
+    params: &str,
+    public_key_pem: &str,
+) -> Result<(), SignatureError> {
     let authority = request
         .header("host")
         .ok_or(SignatureError::MissingComponent("host"))?
@@ -469,15 +476,30 @@ fn split_params(raw: &str) -> Vec<&str> {
 }
 
 /// Checks a parsed signature against the request and the signer's public key (SPKI PEM):
-/// Mastodon's required components, the time window, the body's digest, then the signature.
+/// everything [`check_before_key`] checks, then the signature itself.
 pub fn verify(
     request: &RequestParts<'_>,
     signature: &Signature,
     public_key_pem: &str,
     now: OffsetDateTime,
 ) -> Result<(), SignatureError> {
-    if let Some(params) = &signature.rfc9421_params {
-        return verify_rfc9421(request, signature, params, public_key_pem, now);
+    check_before_key(request, signature, now)?;
+    match &signature.rfc9421_params {
+        Some(params) => verify_rfc9421(request, signature, params, public_key_pem),
+        None => verify_cavage(request, signature, public_key_pem),
+    }
+}
+
+/// What can be checked of a signed request without the signer's key: the algorithm, Mastodon's
+/// required components, the time window and the body's digest. The inbox checks these before
+/// it fetches a key, so that a stale or altered delivery makes Woolly fetch nothing.
+pub fn check_before_key(
+    request: &RequestParts<'_>,
+    signature: &Signature,
+    now: OffsetDateTime,
+) -> Result<(), SignatureError> {
+    if signature.rfc9421_params.is_some() {
+        return check_rfc9421_before_key(request, signature, now);
     }
     match signature.algorithm.as_deref() {
         None | Some("rsa-sha256") | Some("hs2019") => {}
@@ -501,6 +523,15 @@ pub fn verify(
     if covers("digest") {
         check_digest(request)?;
     }
+    Ok(())
+}
+
+/// The draft-cavage signature itself, over the components it names.
+fn verify_cavage(
+    request: &RequestParts<'_>,
+    signature: &Signature,
+    public_key_pem: &str,
+) -> Result<(), SignatureError> {
     let mut lines = Vec::with_capacity(signature.headers.len());
     for name in &signature.headers {
         let value = match name.as_str() {

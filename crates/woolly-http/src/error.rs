@@ -83,6 +83,9 @@ impl From<CoreError> for HttpError {
             CoreError::NotFound => HttpError::not_found(),
             CoreError::Unauthenticated => HttpError::unauthorized(),
             CoreError::Forbidden(message) => HttpError::new(StatusCode::FORBIDDEN, message),
+            CoreError::Throttled => {
+                HttpError::new(StatusCode::TOO_MANY_REQUESTS, error.to_string())
+            }
             CoreError::OAuth(error) => {
                 let status = match error {
                     OAuthError::InvalidClient => StatusCode::UNAUTHORIZED,

@@ -1,26 +1,32 @@
 //! Rate limits as Mastodon applies them (`api/rate-limits.md`): 300 requests per 5 minutes for
-//! each access token (an account's app) and for each anonymous client address, and tighter
+//! each access token (an account's app) and for each other client address, and tighter
 //! limits on uploads (30 per 30 minutes) and on deleting statuses and reblogs (30 per 30
 //! minutes). Every answer carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and
 //! `X-RateLimit-Reset`; past the limit the answer is 429 `{"error": "Too many requests"}`.
 //!
-//! Windows are fixed, like rack-attack's, and counted in this process's memory: with several
-//! processes behind a balancer each counts its own share.
+//! Windows are fixed, like rack-attack's, and counted in this process's memory
+//! ([`woolly_core::windows`]): with several processes behind a balancer each counts its own
+//! share.
 //!
-//! Client addresses come from the connection; `X-Forwarded-For` is not trusted (a proxy in
-//! front should set its own limits until trusted-proxy settings exist). IPv6 clients are
+//! A request counts against its token only once the token checks out; until then it counts
+//! against its address, so that made-up tokens buy no requests (rack-attack does the same).
+//! The checked token stays with the request ([`VerifiedToken`]) for the API to use. Client
+//! addresses come from the connection ([`crate::caller::client_address`]); IPv6 clients are
 //! counted by their /64, since one host holds a whole /64.
 
-use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use woolly_core::Woolly;
+use woolly_core::sign_in_throttle::address_key;
+use woolly_core::windows::FixedWindows;
+
+use crate::caller::{VerifiedToken, bearer_token, client_address};
 use crate::error::HttpError;
 use crate::time::iso8601;
 
@@ -33,15 +39,14 @@ const STRICT_LIMIT: u32 = 30;
 pub struct RateLimiter {
     /// Requests per 5 minutes per token or address; 0 turns limits off.
     general_limit: u32,
-    windows: Arc<Mutex<HashMap<String, Window>>>,
+    windows: Windows,
+    /// Checks tokens.
+    woolly: Woolly,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Window {
-    /// Unix milliseconds when the window ends.
-    ends_at: i64,
-    count: u32,
-}
+/// The current window of each key.
+#[derive(Clone, Default)]
+struct Windows(Arc<FixedWindows>);
 
 /// What a request was allowed, for the headers.
 struct Verdict {
@@ -52,70 +57,42 @@ struct Verdict {
 }
 
 impl RateLimiter {
-    pub fn new(general_limit: u32) -> RateLimiter {
+    pub fn new(general_limit: u32, woolly: Woolly) -> RateLimiter {
         RateLimiter {
             general_limit,
-            windows: Arc::new(Mutex::new(HashMap::new())),
-        }
-    }
-
-    fn count(&self, key: String, limit: u32, window: Duration, now: i64) -> Verdict {
-        let mut windows = self
-            .windows
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if windows.len() > 100_000 {
-            // Forget finished windows before the map grows without bound.
-            windows.retain(|_, window| window.ends_at > now);
-        }
-        let length = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
-        let entry = windows.entry(key).or_insert(Window {
-            ends_at: now + length,
-            count: 0,
-        });
-        if entry.ends_at <= now {
-            *entry = Window {
-                ends_at: now + length,
-                count: 0,
-            };
-        }
-        entry.count = entry.count.saturating_add(1);
-        Verdict {
-            limit,
-            remaining: limit.saturating_sub(entry.count),
-            reset_at: entry.ends_at,
-            allowed: entry.count <= limit,
+            windows: Windows::default(),
+            woolly,
         }
     }
 }
 
-/// The key a request is counted under: its token, else its client's address.
-fn client_key(request: &Request) -> String {
-    let token = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split_once(' '))
-        .map(|(_, token)| token.trim().to_owned())
-        .filter(|token| !token.is_empty());
-    if let Some(token) = token {
-        // Only a digest is kept in memory.
-        let digest = token_fingerprint(&token);
-        return format!("token:{digest}");
-    }
-    let address = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(address)| address.ip());
-    match address {
-        Some(IpAddr::V6(ip)) => {
-            let segments = ip.segments();
-            format!(
-                "ip:{:x}:{:x}:{:x}:{:x}::/64",
-                segments[0], segments[1], segments[2], segments[3]
-            )
+impl Windows {
+    fn count(&self, key: String, limit: u32, window: Duration, now: i64) -> Verdict {
+        let length = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
+        let counted = self.0.add(key, length, now);
+        Verdict {
+            limit,
+            remaining: limit.saturating_sub(counted.count),
+            reset_at: counted.ends_at,
+            allowed: counted.count <= limit,
         }
-        Some(ip) => format!("ip:{ip}"),
+    }
+}
+
+/// The key a request is counted under: its token once the token checks out (which then stays
+/// with the request), else its client's address.
+async fn client_key(woolly: &Woolly, request: &mut Request) -> String {
+    if let Some(token) = bearer_token(request.headers(), request.uri())
+        && let Ok(authenticated) = woolly.oauth().authenticate(&token).await
+    {
+        request
+            .extensions_mut()
+            .insert(VerifiedToken(authenticated));
+        // Only a digest is kept in memory.
+        return format!("token:{}", token_fingerprint(&token));
+    }
+    match client_address(request.extensions()) {
+        Some(address) => format!("ip:{}", address_key(address)),
         None => "ip:unknown".to_owned(),
     }
 }
@@ -150,17 +127,23 @@ fn strict_bucket(method: &Method, path: &str) -> Option<&'static str> {
 /// Middleware counting each request and refusing those past the limit.
 pub async fn limit_requests(
     State(limiter): State<RateLimiter>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     if limiter.general_limit == 0 {
         return next.run(request).await;
     }
     let now = woolly_core::now_millis();
-    let key = client_key(&request);
-    let mut verdict = limiter.count(key.clone(), limiter.general_limit, GENERAL_WINDOW, now);
+    let key = client_key(&limiter.woolly, &mut request).await;
+    let mut verdict =
+        limiter
+            .windows
+            .count(key.clone(), limiter.general_limit, GENERAL_WINDOW, now);
     if let Some(bucket) = strict_bucket(request.method(), request.uri().path()) {
-        let strict = limiter.count(format!("{bucket}:{key}"), STRICT_LIMIT, STRICT_WINDOW, now);
+        let strict =
+            limiter
+                .windows
+                .count(format!("{bucket}:{key}"), STRICT_LIMIT, STRICT_WINDOW, now);
         if !strict.allowed || strict.remaining < verdict.remaining {
             verdict = strict;
         }
@@ -190,7 +173,7 @@ mod tests {
 
     #[test]
     fn a_window_allows_its_limit_then_refuses_until_it_ends() {
-        let limiter = RateLimiter::new(3);
+        let limiter = Windows::default();
         let window = Duration::from_secs(60);
         let verdicts: Vec<bool> = (0..4)
             .map(|_| limiter.count("k".into(), 3, window, 1_000).allowed)

@@ -130,15 +130,34 @@ fn decode(bytes: &[u8], limits: &ImageLimits) -> Result<(DynamicImage, ImageForm
             limit: limits.max_pixels,
         });
     }
+    // Decoded pixels may take what an 8-bit RGBA image at the pixel limit takes: a deeper
+    // image (16 bits a channel) gets fewer pixels, so that a few uploads at once cannot push a
+    // small server out of memory.
+    let budget = limits.max_pixels.saturating_mul(4);
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut decode_limits = Limits::default();
     decode_limits.max_image_width = Some(limits.max_dimension);
     decode_limits.max_image_height = Some(limits.max_dimension);
-    decode_limits.max_alloc = Some(limits.max_pixels.saturating_mul(8));
+    decode_limits.max_alloc = Some(budget);
     reader.limits(decode_limits);
     let mut decoder = reader.into_decoder().map_err(invalid)?;
+    if decoder.total_bytes() > budget {
+        return Err(MediaError::TooManyPixels {
+            width,
+            height,
+            limit: budget / u64::from(decoder.color_type().bytes_per_pixel()).max(1),
+        });
+    }
     let orientation = decoder.orientation().map_err(invalid)?;
     let mut image = DynamicImage::from_decoder(decoder).map_err(invalid)?;
+    // Everything after works on 8 bits a channel: deeper pixels are dropped at once.
+    if image.color().bytes_per_pixel() > image.color().channel_count() {
+        image = if image.color().has_alpha() {
+            DynamicImage::ImageRgba8(image.into_rgba8())
+        } else {
+            DynamicImage::ImageRgb8(image.into_rgb8())
+        };
+    }
     image.apply_orientation(orientation);
 
     Ok((image, format))
@@ -354,6 +373,34 @@ mod tests {
             (processed.preview_width, processed.preview_height),
             (640, 320)
         );
+    }
+
+    #[test]
+    fn deep_images_get_fewer_pixels_and_are_kept_at_eight_bits() {
+        let png16 = |width: u32, height: u32| {
+            let image = image::ImageBuffer::<image::Rgba<u16>, _>::from_pixel(
+                width,
+                height,
+                image::Rgba([40_000, 1_000, 65_535, 65_535]),
+            );
+            let mut bytes = Cursor::new(Vec::new());
+            DynamicImage::ImageRgba16(image)
+                .write_to(&mut bytes, ImageFormat::Png)
+                .unwrap();
+            bytes.into_inner()
+        };
+        let limits = ImageLimits {
+            max_pixels: 100 * 100,
+            ..ImageLimits::default()
+        };
+        // Within the pixel limit, but 8 bytes a pixel: twice what the budget allows.
+        assert!(matches!(
+            process_image(&png16(100, 100), &limits),
+            Err(MediaError::TooManyPixels { .. })
+        ));
+        let processed = process_image(&png16(70, 70), &limits).unwrap();
+        let stored = image::load_from_memory(&processed.original).unwrap();
+        assert_eq!(stored.color(), image::ColorType::Rgba8);
     }
 
     #[test]

@@ -64,7 +64,7 @@ pub use jobs::{ClaimedJob, DeadJob, JobCount, JobState, JobSummary, NewJob};
 pub use lists::ListRow;
 pub use markers::MarkerRow;
 pub use media::MediaRow;
-pub use oauth::{AppRow, CodeRow, NewApp};
+pub use oauth::{AppRow, CodeClaim, CodeRow, NewApp};
 pub use polls::{NewPoll, PollOptionRow, PollRow};
 pub use query_count::counting_queries;
 pub use relations::{

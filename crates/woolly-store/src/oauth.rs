@@ -143,28 +143,75 @@ impl Db {
     }
 }
 
+/// What presenting an authorization code found.
+#[derive(Debug)]
+pub enum CodeClaim {
+    /// Its first use: the code, now spent.
+    First(CodeRow),
+    /// A use after the first, with the token the first one gave (if it gave one).
+    Again {
+        token_sha256: Option<String>,
+    },
+    Unknown,
+}
+
+/// How long a spent or expired code is kept to recognise its reuse (codes live ten minutes).
+const SPENT_CODE_KEPT_MILLIS: i64 = 24 * 60 * 60 * 1000;
+
 impl Tx {
-    /// Removes and returns a code: a code is good for one exchange only, even when two
-    /// requests race with it.
-    pub async fn take_code(&mut self, code_sha256: &str) -> Result<Option<CodeRow>> {
-        let row = on_tx!(self, conn => sqlx::query_as::<_, CodeRow>(
-            "SELECT app_id, account_id, scopes, redirect_uri, code_challenge, expires_at \
-             FROM oauth_code WHERE code_sha256 = $1",
+    /// Spends a code: good for one exchange only, even when two requests race with it. A later
+    /// use is told apart from an unknown code, so that the token of the first can be revoked.
+    pub async fn claim_code(&mut self, code_sha256: &str, now: i64) -> Result<CodeClaim> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "DELETE FROM oauth_code WHERE expires_at < $1",
+        )
+        .bind(now - SPENT_CODE_KEPT_MILLIS)
+        .execute(conn)
+        .await)?;
+        let first = on_tx!(self, conn => sqlx::query_as::<_, CodeRow>(
+            "UPDATE oauth_code SET used_at = $2 WHERE code_sha256 = $1 AND used_at IS NULL \
+             RETURNING app_id, account_id, scopes, redirect_uri, code_challenge, expires_at",
         )
         .bind(code_sha256)
+        .bind(now)
         .fetch_optional(&mut *conn)
         .await)?;
-        if row.is_some() {
-            let deleted = on_tx!(rows_affected, self, conn => sqlx::query(
-                "DELETE FROM oauth_code WHERE code_sha256 = $1",
-            )
-            .bind(code_sha256)
-            .execute(conn)
-            .await)?;
-            if deleted == 0 {
-                return Ok(None);
-            }
+        if let Some(row) = first {
+            return Ok(CodeClaim::First(row));
         }
-        Ok(row)
+        let spent: Option<(Option<String>,)> = on_tx!(self, conn => sqlx::query_as(
+            "SELECT token_sha256 FROM oauth_code WHERE code_sha256 = $1",
+        )
+        .bind(code_sha256)
+        .fetch_optional(conn)
+        .await)?;
+        Ok(match spent {
+            Some((token_sha256,)) => CodeClaim::Again { token_sha256 },
+            None => CodeClaim::Unknown,
+        })
+    }
+
+    /// Records the token a code's first use gave.
+    pub async fn record_code_token(&mut self, code_sha256: &str, token_sha256: &str) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE oauth_code SET token_sha256 = $2 WHERE code_sha256 = $1",
+        )
+        .bind(code_sha256)
+        .bind(token_sha256)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+
+    /// Revokes a live token by its SHA-256 (hex).
+    pub async fn revoke_token(&mut self, token_sha256: &str, now: i64) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE oauth_token SET revoked_at = $1 WHERE token_sha256 = $2 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(token_sha256)
+        .execute(conn)
+        .await)?;
+        Ok(())
     }
 }

@@ -212,7 +212,7 @@ impl App {
             woolly.clone(),
             federation,
             metrics,
-            RateLimiter::new(rate_limit_requests),
+            RateLimiter::new(rate_limit_requests, woolly.clone()),
         );
         let served = axum::serve(listener, app)
             .with_graceful_shutdown(stop.clone().cancelled_owned())

@@ -80,6 +80,12 @@ pub fn app(
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), RandomRequestId))
         .layer(trace)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+        .layer(axum::middleware::from_fn(
+            woolly_http::headers::security_headers,
+        ))
+        .layer(axum::middleware::from_fn(
+            woolly_http::headers::cross_origin,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             metrics,
             record_request,

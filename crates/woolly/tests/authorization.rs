@@ -101,7 +101,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/headers/original/missing.png"),
     ("GET", "/health"),
     ("GET", "/instance/thumbnail.png"),
-    ("GET", "/media/{id}/{file}"),
+    ("GET", "/media/{folder}/{file}"),
     ("GET", "/oauth/authorize"),
     ("POST", "/oauth/authorize"),
     ("POST", "/oauth/revoke"),

@@ -463,6 +463,210 @@ async fn requests_past_the_rate_limit_get_429_with_mastodon_headers() {
 }
 
 #[tokio::test]
+async fn made_up_tokens_count_against_their_address() {
+    let instance = TestInstance::new().await;
+    let mut settings = instance.settings();
+    settings.rate_limit_requests = 5;
+    let server = instance.start_with(settings).await;
+    let (token, _) = common::account(&server, "real").await;
+    // Each request names another token that does not exist: all count against the address.
+    let mut codes = Vec::new();
+    for attempt in 0..7 {
+        let request = http().get(server.url("/api/v1/instance"));
+        let request = if attempt % 2 == 0 {
+            request.bearer_auth(format!("junk{attempt}"))
+        } else {
+            request.query(&[("access_token", format!("junk{attempt}"))])
+        };
+        codes.push(request.send().await.unwrap().status().as_u16());
+    }
+    assert_eq!(codes, [200, 200, 200, 200, 200, 429, 429]);
+    // A token that checks out is counted on its own.
+    let response = http()
+        .get(server.url("/api/v1/accounts/verify_credentials"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["x-ratelimit-remaining"], "4");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn guessing_passwords_is_stopped_for_a_while_without_telling_who_exists() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    common::account_with_password(&server, "alice", "correct horse battery").await;
+    let app = common::register_app(&server, "Guesser", "read").await;
+    let attempt = async |login: &str, password: &str| {
+        let response = http()
+            .post(server.url("/oauth/token"))
+            .form(&[
+                ("grant_type", "password"),
+                ("client_id", app["client_id"].as_str().unwrap()),
+                ("client_secret", app["client_secret"].as_str().unwrap()),
+                ("username", login),
+                ("password", password),
+                ("scope", "read"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap())
+    };
+    for login in ["alice@example.org", "nobody@example.org"] {
+        for _ in 0..10 {
+            let (status, _) = attempt(login, "wrong guess").await;
+            assert_eq!(status, 400, "{login}");
+        }
+    }
+    // The right password is refused too while the lock lasts, and a login that names no
+    // account is refused the same way.
+    let locked = attempt("alice@example.org", "correct horse battery").await;
+    let unknown = attempt("nobody@example.org", "correct horse battery").await;
+    assert_eq!(locked.0, 429, "{}", locked.1);
+    assert_eq!(locked, unknown);
+    // Others still sign in.
+    common::account_with_password(&server, "bob", "another good password").await;
+    let (status, body) = attempt("bob", "another good password").await;
+    assert_eq!(status, 200, "{body}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn html_pages_cannot_be_framed_and_load_nothing_foreign() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    common::account(&server, "alice").await;
+    let app = common::register_app(&server, "Framed", "read").await;
+    let sign_in = format!(
+        "/oauth/authorize?response_type=code&client_id={}&redirect_uri=urn:ietf:wg:oauth:2.0:oob&scope=read",
+        app["client_id"].as_str().unwrap()
+    );
+    // The sign-in form (which takes a password), an OAuth error page, and a profile page.
+    for path in [
+        sign_in.as_str(),
+        "/oauth/authorize?client_id=nobody",
+        "/@alice",
+    ] {
+        let response = http()
+            .get(server.url(path))
+            .header("Accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        let headers = response.headers();
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"),
+            "{path}"
+        );
+        let policy = headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            policy.contains("frame-ancestors 'none'"),
+            "{path}: {policy}"
+        );
+        assert!(policy.contains("default-src 'none'"), "{path}: {policy}");
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
+    }
+    // JSON answers are not HTML pages, but are not sniffed either.
+    let response = http()
+        .get(server.url("/api/v1/instance"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    assert!(response.headers().get("content-security-policy").is_none());
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn web_clients_on_other_origins_may_use_the_api_as_on_mastodon() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (token, _) = common::account(&server, "alice").await;
+    let origin = "https://elk.example";
+    // A preflight before an authenticated request from another origin.
+    let response = http()
+        .request(
+            reqwest::Method::OPTIONS,
+            server.url("/api/v1/timelines/home"),
+        )
+        .header("Origin", origin)
+        .header("Access-Control-Request-Method", "GET")
+        .header("Access-Control-Request-Headers", "authorization")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers();
+    assert_eq!(headers["access-control-allow-origin"], "*");
+    assert!(
+        headers["access-control-allow-methods"]
+            .to_str()
+            .unwrap()
+            .contains("GET")
+    );
+    assert_eq!(headers["access-control-allow-headers"], "authorization");
+    // The request itself, and what it may read of the answer.
+    let response = http()
+        .get(server.url("/api/v1/timelines/home"))
+        .header("Origin", origin)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    assert!(
+        response.headers()["access-control-expose-headers"]
+            .to_str()
+            .unwrap()
+            .contains("Link")
+    );
+    for (method, path) in [
+        (reqwest::Method::POST, "/oauth/token"),
+        (
+            reqwest::Method::GET,
+            "/.well-known/webfinger?resource=acct:alice@woolly.test",
+        ),
+        (reqwest::Method::GET, "/nodeinfo/2.0"),
+    ] {
+        let response = http()
+            .request(method, server.url(path))
+            .header("Origin", origin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.headers()["access-control-allow-origin"],
+            "*",
+            "{path}"
+        );
+    }
+    // The sign-in page is not for other origins to read.
+    let response = http()
+        .get(server.url("/oauth/authorize?client_id=nobody"))
+        .header("Origin", origin)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn instance_rules_come_from_the_settings_and_peers_from_known_accounts() {
     let instance = TestInstance::new().await;
     let mut settings = instance.settings();

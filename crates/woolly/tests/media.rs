@@ -112,6 +112,29 @@ async fn an_uploaded_photo_loses_its_metadata_and_can_be_attached() {
         !stored.windows(4).any(|window| window == b"Exif"),
         "no EXIF is served"
     );
+    // The file's path carries 128 random bits beside the id: it cannot be derived from the
+    // upload's id (nor from the time it was made), so a direct message's image cannot be found
+    // by guessing.
+    let id = media["id"].as_str().unwrap();
+    let path = media["url"]
+        .as_str()
+        .unwrap()
+        .replace("http://woolly.test", "");
+    let folder = path
+        .trim_start_matches("/media/")
+        .split('/')
+        .next()
+        .unwrap();
+    let random = folder.strip_prefix(&format!("{id}-")).unwrap();
+    assert!(random.len() >= 22, "{path}");
+    for guess in [
+        format!("/media/{id}/original.jpg"),
+        format!("/media/{id}-/original.jpg"),
+        format!("/media/{id}-AAAAAAAAAAAAAAAAAAAAAA/original.jpg"),
+    ] {
+        let response = http().get(server.url(&guess)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{guess}");
+    }
     let decoded = image::load_from_memory(&stored).unwrap();
     assert_eq!((decoded.width(), decoded.height()), (30, 60));
     let preview = http()

@@ -134,6 +134,17 @@ async fn bad_app_registrations_are_refused_and_nothing_is_created() {
             ("redirect_uris", REDIRECT),
             ("scopes", "read launch_missiles"),
         ],
+        // Shown as a link on every status posted with the app: web addresses only.
+        vec![
+            ("client_name", "Script"),
+            ("redirect_uris", REDIRECT),
+            ("website", "javascript:alert(document.cookie)"),
+        ],
+        vec![
+            ("client_name", "Data"),
+            ("redirect_uris", REDIRECT),
+            ("website", "data:text/html,<script>alert(1)</script>"),
+        ],
     ] {
         let response = http()
             .post(server.url("/api/v1/apps"))
@@ -211,6 +222,26 @@ async fn submit_form(
         .unwrap()
 }
 
+/// Exchanges an authorization code for a token, as the app that asked for it.
+async fn exchange(
+    server: &TestServer,
+    code: &str,
+    client_id: &str,
+    client_secret: &str,
+) -> (StatusCode, Value) {
+    post_token(
+        server,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("client_id", client_id),
+            ("client_secret", client_secret),
+            ("redirect_uri", REDIRECT),
+        ],
+    )
+    .await
+}
+
 fn query_param(location: &str, name: &str) -> Option<String> {
     let query = location.split_once('?')?.1;
     query.split('&').find_map(|pair| {
@@ -278,17 +309,7 @@ async fn the_authorization_code_flow_signs_in_through_the_html_form() {
     assert_eq!(query_param(&location, "state").as_deref(), Some("xyz123"));
     let code = query_param(&location, "code").unwrap();
 
-    let (status, token) = post_token(
-        &server,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("client_id", client_id),
-            ("client_secret", client_secret),
-            ("redirect_uri", REDIRECT),
-        ],
-    )
-    .await;
+    let (status, token) = exchange(&server, &code, client_id, client_secret).await;
     assert_eq!(status, StatusCode::OK, "{token}");
     assert_eq!(token["token_type"], "Bearer");
     assert_eq!(token["scope"], "read write");
@@ -297,22 +318,25 @@ async fn the_authorization_code_flow_signs_in_through_the_html_form() {
     assert_eq!(verify(&server, access_token).await, StatusCode::OK);
 
     // A code is good once.
-    let (status, error) = post_token(
-        &server,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("client_id", client_id),
-            ("client_secret", client_secret),
-            ("redirect_uri", REDIRECT),
-        ],
-    )
-    .await;
+    let (status, error) = exchange(&server, &code, client_id, client_secret).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(error["error"], "invalid_grant");
     assert!(error["error_description"].is_string());
+    // And its second use revokes what the first gave: the code may have leaked (RFC 6749
+    // section 4.1.2).
+    assert_eq!(
+        verify(&server, access_token).await,
+        StatusCode::UNAUTHORIZED
+    );
 
-    // Revocation by the client ends the token.
+    // Revocation by the client ends a token.
+    let response = submit_form(&server, &query, "alice", "correct horse battery", "approve").await;
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let code = query_param(&location, "code").unwrap();
+    let (status, token) = exchange(&server, &code, client_id, client_secret).await;
+    assert_eq!(status, StatusCode::OK, "{token}");
+    let access_token = token["access_token"].as_str().unwrap();
+    assert_eq!(verify(&server, access_token).await, StatusCode::OK);
     let response = http()
         .post(server.url("/oauth/revoke"))
         .form(&[

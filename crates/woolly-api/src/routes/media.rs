@@ -27,7 +27,7 @@ pub(super) fn router() -> Router<Woolly> {
         .route("/api/v2/media", post(upload))
         .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
         .route("/api/v1/media/{id}", get(show).put(update))
-        .route("/media/{id}/{file}", get(file))
+        .route("/media/{folder}/{file}", get(file))
 }
 
 async fn upload(
@@ -124,9 +124,17 @@ async fn update(
 
 async fn file(
     State(woolly): State<Woolly>,
-    Path((id, file)): Path<(String, String)>,
+    Path((folder, file)): Path<(String, String)>,
 ) -> Result<Response, HttpError> {
-    let id = path_id(&id)?;
+    // A folder is an id, with the random part of an upload's (`ID-RANDOM`) for uploads.
+    let (id, random) = folder.split_once('-').unwrap_or((&folder, ""));
+    path_id(id)?;
+    if !random
+        .bytes()
+        .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
+    {
+        return Err(HttpError::not_found());
+    }
     // Uploads (original and preview) and custom emojis; nothing else lives in the media store.
     if !matches!(
         file.as_str(),
@@ -142,7 +150,7 @@ async fn file(
     ) {
         return Err(HttpError::not_found());
     }
-    let (bytes, content_type) = woolly.media().file(format!("{id}/{file}")).await?;
+    let (bytes, content_type) = woolly.media().file(format!("{folder}/{file}")).await?;
     Ok((
         [
             (header::CONTENT_TYPE, content_type),

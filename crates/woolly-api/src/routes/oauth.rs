@@ -17,6 +17,7 @@ use woolly_core::urls::percent_encode;
 use woolly_core::{CoreError, Woolly};
 
 use crate::entities::TokenEntity;
+use woolly_http::caller::ClientAddress;
 use woolly_http::error::HttpError;
 use woolly_http::extract::{ApiParams, ApiQuery};
 
@@ -195,6 +196,7 @@ fn redirect_with(redirect_uri: &str, pairs: &[(&str, &str)]) -> Response {
 
 async fn authorize_decision(
     State(woolly): State<Woolly>,
+    ClientAddress(from): ClientAddress,
     ApiParams(params): ApiParams<DecisionParams>,
 ) -> Response {
     let request = &params.request;
@@ -233,21 +235,18 @@ async fn authorize_decision(
     }
     let (account, _) = match woolly
         .oauth()
-        .sign_in(&params.login, &params.password)
+        .sign_in(&params.login, &params.password, from)
         .await
     {
         Ok(user) => user,
         Err(CoreError::Store(cause)) => return HttpError::internal(&cause).into_response(),
         Err(error) => {
             let message = describe(&error);
-            return render_form(
-                &woolly,
-                request,
-                &params.login,
-                Some(&message),
-                StatusCode::UNAUTHORIZED,
-            )
-            .await;
+            let status = match error {
+                CoreError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+                _ => StatusCode::UNAUTHORIZED,
+            };
+            return render_form(&woolly, request, &params.login, Some(&message), status).await;
         }
     };
     let authorization = AuthorizationRequest {
@@ -327,6 +326,7 @@ fn missing(parameter: &str) -> HttpError {
 
 async fn token(
     State(woolly): State<Woolly>,
+    ClientAddress(from): ClientAddress,
     headers: HeaderMap,
     ApiParams(params): ApiParams<TokenParams>,
 ) -> Result<Response, HttpError> {
@@ -366,7 +366,14 @@ async fn token(
                 .ok_or_else(|| missing("password"))?;
             woolly
                 .oauth()
-                .password_grant(&client_id, secret, login, password, params.scope.as_deref())
+                .password_grant(
+                    &client_id,
+                    secret,
+                    login,
+                    password,
+                    params.scope.as_deref(),
+                    from,
+                )
                 .await?
         }
         Some("client_credentials") => {

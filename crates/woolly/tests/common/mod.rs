@@ -421,18 +421,7 @@ impl Drop for TestInstance {
 /// as `woolly admin account create` and `woolly admin token` would make them, without their
 /// two child processes.
 pub async fn account(server: &TestServer, name: &str) -> (String, String) {
-    use woolly_core::accounts::{Email, NewAccount, Role, Username};
-    let created = server
-        .woolly
-        .accounts()
-        .create_local(NewAccount {
-            username: Username::parse(name).expect("a username"),
-            email: Email::parse(&format!("{name}@example.org")).expect("an e-mail address"),
-            password: Some("a long enough password".to_owned()),
-            role: Role::parse("user").expect("a role"),
-        })
-        .await
-        .expect("create an account");
+    let account_id = account_with_password(server, name, "a long enough password").await;
     let token = server
         .woolly
         .oauth()
@@ -442,7 +431,46 @@ pub async fn account(server: &TestServer, name: &str) -> (String, String) {
         )
         .await
         .expect("issue a token");
-    (token, created.account_id.to_string())
+    (token, account_id.to_string())
+}
+
+/// Creates a local account that signs in with `password` (e-mail `NAME@example.org`), made
+/// through core as `woolly admin account create` makes it; returns its id.
+pub async fn account_with_password(server: &TestServer, name: &str, password: &str) -> i64 {
+    use woolly_core::accounts::{Email, NewAccount, Role, Username};
+    server
+        .woolly
+        .accounts()
+        .create_local(NewAccount {
+            username: Username::parse(name).expect("a username"),
+            email: Email::parse(&format!("{name}@example.org")).expect("an e-mail address"),
+            password: Some(password.to_owned()),
+            role: Role::parse("user").expect("a role"),
+        })
+        .await
+        .expect("create an account")
+        .account_id
+}
+
+/// Registers an OAuth app with the out-of-band redirect; returns the `Application` with its
+/// `client_id` and `client_secret`.
+pub async fn register_app(server: &TestServer, name: &str, scopes: &str) -> serde_json::Value {
+    let response = http()
+        .post(server.url("/api/v1/apps"))
+        .form(&[
+            ("client_name", name),
+            ("redirect_uris", "urn:ietf:wg:oauth:2.0:oob"),
+            ("scopes", scopes),
+        ])
+        .send()
+        .await
+        .expect("POST /api/v1/apps");
+    assert_eq!(
+        response.status(),
+        reqwest::StatusCode::OK,
+        "register {name}"
+    );
+    response.json().await.expect("an application")
 }
 
 /// A local user of a test server: a `read write follow` token and the account's id.

@@ -1,6 +1,7 @@
 //! What a snapshot keeps of a JSON document Woolly serves or sends: its shape and its stable
 //! values. Ids become `[id1]`, `[id2]`… in the order they first appear in the document (so
-//! equal ids stay visibly equal), times (also Unix milliseconds in ids) `[time]`, secrets `[secret]`, and the given base URLs
+//! equal ids stay visibly equal), times (also Unix milliseconds in ids) `[time]`, the random part
+//! of upload paths `[random]`, secrets `[secret]`, and the given base URLs
 //! (servers on ephemeral ports) names of their own. A change of shape then shows in review as
 //! a changed `.snap` file.
 
@@ -29,6 +30,10 @@ static TIME: LazyLock<Regex> = LazyLock::new(|| {
 });
 static DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\d{4}-\d{2}-\d{2}$").expect("a date pattern"));
+/// The random part of an upload's folder (`/media/ID-RANDOM/…`).
+static UPLOAD_FOLDER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"/media/(\d{15,20})-[A-Za-z0-9_-]{22}/").expect("a folder pattern")
+});
 /// Ids (snowflakes of 15 or more digits) and Unix milliseconds (13 digits) in any text.
 static NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\d{13,20}").expect("a number pattern"));
@@ -85,6 +90,7 @@ fn clean(text: &str, bases: &[(&str, &str)], ids: &mut HashMap<String, String>) 
     }
     let text = TIME.replace_all(&text, "[time]");
     let text = DATE.replace_all(&text, "[date]");
+    let text = UPLOAD_FOLDER.replace_all(&text, "/media/$1-[random]/");
     NUMBER
         .replace_all(&text, |found: &regex::Captures| {
             if found[0].len() < 15 {

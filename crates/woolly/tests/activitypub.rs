@@ -82,15 +82,9 @@ async fn assert_not_found(server: &TestServer, url: &str, accept: &str) {
 }
 
 async fn post(server: &TestServer, token: &str, path: &str, body: Value) -> Value {
-    let response = common::http()
-        .post(server.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    let body: Value = response.json().await.unwrap();
+    let (status, body) = server
+        .call(reqwest::Method::POST, path, Some(token), body)
+        .await;
     assert_eq!(status, StatusCode::OK, "POST {path}: {body}");
     body
 }

@@ -11,7 +11,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use common::{TestInstance, account, eventually, http};
+use common::{TestInstance, account, eventually};
+use reqwest::Method;
 use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(40);
@@ -23,26 +24,16 @@ fn without_rate_limits(settings: &mut woolly::Settings) {
 }
 
 async fn get(base: &str, token: &str, path: &str) -> Value {
-    let response = http()
-        .get(format!("{base}{path}"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200, "GET {path}");
-    response.json().await.unwrap()
+    let (status, body, _) =
+        common::call_at(base, Method::GET, path, Some(token), Value::Null).await;
+    assert_eq!(status, 200, "GET {path}");
+    body
 }
 
 async fn post(base: &str, token: &str, path: &str, body: Value) -> Value {
-    let response = http()
-        .post(format!("{base}{path}"))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200, "POST {path}");
-    response.json().await.unwrap()
+    let (status, body, _) = common::call_at(base, Method::POST, path, Some(token), body).await;
+    assert_eq!(status, 200, "POST {path}");
+    body
 }
 
 /// `follower` (token on `follower_base`) follows `handle` and waits for the Accept.

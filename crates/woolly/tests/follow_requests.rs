@@ -8,32 +8,20 @@ mod common;
 use std::time::Duration;
 
 use common::{TestInstance, TestServer, account, eventually, http};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 async fn post(server: &TestServer, token: &str, path: &str) -> (StatusCode, Value) {
-    let response = http()
-        .post(server.url(path))
-        .bearer_auth(token)
-        .send()
+    server
+        .call(Method::POST, path, Some(token), Value::Null)
         .await
-        .unwrap();
-    (
-        response.status(),
-        response.json().await.unwrap_or(Value::Null),
-    )
 }
 
 async fn get(server: &TestServer, token: &str, path: &str) -> Value {
-    http()
-        .get(server.url(path))
-        .bearer_auth(token)
-        .send()
+    server
+        .call(Method::GET, path, Some(token), Value::Null)
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+        .1
 }
 
 #[tokio::test]
@@ -401,19 +389,9 @@ async fn following_some_languages_keeps_the_others_out_of_the_home_timeline() {
 }
 
 async fn send(server: &TestServer, token: &str, path: &str, body: Value) -> Value {
-    let response = http()
-        .post(server.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        response.status().is_success(),
-        "{path}: {}",
-        response.status()
-    );
-    response.json().await.unwrap()
+    let (status, answer) = server.call(Method::POST, path, Some(token), body).await;
+    assert!(status.is_success(), "{path}: {status}");
+    answer
 }
 
 /// Waits until every fan-out job has run, so that absences can be asserted.

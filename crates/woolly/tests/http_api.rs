@@ -10,13 +10,8 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 async fn get_json(url: &str, token: Option<&str>) -> (StatusCode, Value) {
-    let mut request = http().get(url);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let body = response.json().await.unwrap_or(Value::Null);
+    let (status, body, _) =
+        common::call_at(url, reqwest::Method::GET, "", token, Value::Null).await;
     (status, body)
 }
 

@@ -624,21 +624,7 @@ impl TestServer {
         token: Option<&str>,
         body: serde_json::Value,
     ) -> (reqwest::StatusCode, serde_json::Value, Option<String>) {
-        let mut request = http().request(method.clone(), self.url(path));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        if !body.is_null() && method != reqwest::Method::GET {
-            request = request.json(&body);
-        }
-        let response = request.send().await.expect("a response");
-        let link = response
-            .headers()
-            .get("link")
-            .map(|value| value.to_str().expect("a text header").to_owned());
-        let status = response.status();
-        let answer = response.json().await.unwrap_or(serde_json::Value::Null);
-        (status, answer, link)
+        call_at(&self.base_url, method, path, token, body).await
     }
 
     /// The Prometheus text of the metrics listener (which the settings must have asked for).
@@ -815,6 +801,31 @@ where
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// [`TestServer::call`] for a server known by its base URL (a child process, another node).
+pub async fn call_at(
+    base_url: &str,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: serde_json::Value,
+) -> (reqwest::StatusCode, serde_json::Value, Option<String>) {
+    let mut request = http().request(method.clone(), format!("{base_url}{path}"));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if !body.is_null() && method != reqwest::Method::GET {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("a response");
+    let link = response
+        .headers()
+        .get("link")
+        .map(|value| value.to_str().expect("a text header").to_owned());
+    let status = response.status();
+    let answer = response.json().await.unwrap_or(serde_json::Value::Null);
+    (status, answer, link)
 }
 
 pub fn http() -> reqwest::Client {

@@ -9,8 +9,16 @@
 //!
 //! A released or expired lease leaves `lease_until` at or after the last millisecond its holder
 //! used, and the next holder starts after it: a node never goes back in time.
+//!
+//! The low bits are not left guessable (Mastodon seeds its sequence with a hash of a secret and
+//! the time for the same reason): for each millisecond, a keyed hash of it (HMAC-SHA-256 under
+//! a salt kept in the database, the same for every process) gives a mask for the node byte and
+//! a start for the sequence (0 to 127). Masking a byte is a bijection, so processes stay apart;
+//! within a millisecond the sequence only grows, so ids still only grow within a process.
 
 use std::sync::Mutex;
+
+use aws_lc_rs::hmac;
 
 use crate::connect::{Pools, on_writer};
 use crate::error::{Result, StoreError};
@@ -26,25 +34,42 @@ struct State {
     node: i64,
     last_millis: i64,
     sequence: i64,
+    /// The node mask of `last_millis`.
+    node_mask: i64,
 }
 
 /// Mints ids for one process. See the module documentation for the layout.
 pub struct IdGenerator {
     holder: String,
     state: Mutex<State>,
+    salt: hmac::Key,
 }
+
+/// The salt of the low bits' hash, created by the first process on a database.
+const SALT_NAME: &str = "id_low_bits_salt";
 
 impl IdGenerator {
     pub(crate) async fn claim(pools: &Pools, holder: &str) -> Result<IdGenerator> {
+        let salt = load_salt(pools).await?;
         let (node, floor) = claim_node(pools, holder).await?;
         Ok(IdGenerator {
             holder: holder.to_owned(),
             state: Mutex::new(State {
                 node,
                 last_millis: floor,
-                sequence: 0,
+                // Past the last sequence number: the first id starts a fresh millisecond.
+                sequence: 1 << SEQUENCE_BITS,
+                node_mask: 0,
             }),
+            salt: hmac::Key::new(hmac::HMAC_SHA256, &salt),
         })
+    }
+
+    /// The node mask and the sequence start of millisecond `millis`.
+    fn masks(&self, millis: i64) -> (i64, i64) {
+        let tag = hmac::sign(&self.salt, &millis.to_be_bytes());
+        let bytes = tag.as_ref();
+        (i64::from(bytes[0]), i64::from(bytes[1] & 0x7f))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -58,18 +83,22 @@ impl IdGenerator {
     pub fn next_id(&self) -> i64 {
         let mut state = self.lock();
         let now = now_millis();
-        if now > state.last_millis {
-            state.last_millis = now;
-            state.sequence = 0;
+        let millis = if now > state.last_millis {
+            Some(now)
+        } else if (state.sequence + 1) >> SEQUENCE_BITS != 0 {
+            Some(state.last_millis + 1)
         } else {
             state.sequence += 1;
-            if state.sequence >> SEQUENCE_BITS != 0 {
-                state.last_millis += 1;
-                state.sequence = 0;
-            }
+            None
+        };
+        if let Some(millis) = millis {
+            let (node_mask, start) = self.masks(millis);
+            state.last_millis = millis;
+            state.node_mask = node_mask;
+            state.sequence = start;
         }
         (state.last_millis << (SEQUENCE_BITS + NODE_BITS))
-            | (state.node << SEQUENCE_BITS)
+            | ((state.node ^ state.node_mask) << SEQUENCE_BITS)
             | state.sequence
     }
 
@@ -97,7 +126,8 @@ impl IdGenerator {
             let mut state = self.lock();
             state.node = new_node;
             state.last_millis = state.last_millis.max(floor);
-            state.sequence = 0;
+            // A fresh millisecond for the new node.
+            state.sequence = 1 << SEQUENCE_BITS;
         }
         Ok(())
     }
@@ -114,6 +144,28 @@ impl IdGenerator {
         .await)?;
         Ok(())
     }
+}
+
+/// The salt of the low bits' hash: stored by the first process, read by every other.
+async fn load_salt(pools: &Pools) -> Result<Vec<u8>> {
+    let fresh: [u8; 32] = rand::random();
+    let fresh: String = fresh.iter().map(|byte| format!("{byte:02x}")).collect();
+    on_writer!(rows_affected, pools, pool => sqlx::query(
+        "INSERT INTO instance_secret (name, value, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(SALT_NAME)
+    .bind(&fresh)
+    .bind(now_millis())
+    .execute(pool)
+    .await)?;
+    let (value,): (String,) = on_writer!(pools, pool => sqlx::query_as(
+        "SELECT value FROM instance_secret WHERE name = $1",
+    )
+    .bind(SALT_NAME)
+    .fetch_one(pool)
+    .await)?;
+    Ok(value.into_bytes())
 }
 
 /// Takes over the least recently used free node with a compare-and-set on `lease_until`, which
@@ -169,7 +221,12 @@ mod tests {
         first.close().await;
         // Make every other node busy, so that the next process must take the released one.
         let second = Db::connect_sqlite_file(&path, "blocker").await.unwrap();
-        let node = (last >> 8) & 0xff;
+        let (node,): (i64,) = on_writer!(second, pool => sqlx::query_as(
+            "SELECT node FROM id_node WHERE holder IS NULL ORDER BY lease_until DESC LIMIT 1",
+        )
+        .fetch_one(pool)
+        .await)
+        .unwrap();
         on_writer!(rows_affected, second, pool => sqlx::query(
             "UPDATE id_node SET lease_until = $1 WHERE node <> $2",
         )
@@ -184,7 +241,13 @@ mod tests {
         tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
         let third = Db::connect_sqlite_file(&path, "third").await.unwrap();
         let next = third.next_id();
-        assert_eq!((next >> 8) & 0xff, node, "took over the released node");
+        let (held,): (i64,) = on_writer!(third, pool => sqlx::query_as(
+            "SELECT node FROM id_node WHERE holder = 'third'",
+        )
+        .fetch_one(pool)
+        .await)
+        .unwrap();
+        assert_eq!(held, node, "took over the released node");
         assert!(next > last, "{next} must follow {last}");
         third.close().await;
         second.close().await;

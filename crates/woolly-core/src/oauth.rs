@@ -218,6 +218,9 @@ async fn insert_app_token(
     Ok((issued, token_sha256))
 }
 
+/// The longest login (a username or an e-mail address) worth checking.
+const MAX_LOGIN_LENGTH: usize = 320;
+
 impl OAuth<'_> {
     /// Registers an application; the secret in the result is never retrievable again.
     pub async fn register_app(&self, registration: AppRegistration) -> Result<RegisteredApp> {
@@ -327,6 +330,10 @@ impl OAuth<'_> {
         password: &str,
         from: Option<IpAddr>,
     ) -> Result<(Account, LocalUser)> {
+        // No account has a login this long: refused as a wrong one, before anything is kept.
+        if login.len() > MAX_LOGIN_LENGTH {
+            return Err(OAuthError::InvalidGrant("Invalid email or password.".to_owned()).into());
+        }
         self.sign_ins().attempt(login, from, crate::now_millis())?;
         let found = self.db().local_account_by_login(login.trim()).await?;
         let (stored_hash, found) = match found {
@@ -339,6 +346,7 @@ impl OAuth<'_> {
             .await?;
         match found {
             Some((account, user)) if matches => {
+                self.sign_ins().succeeded(login);
                 let user = LocalUser::try_from(user)?;
                 if !user.approved {
                     return Err(CoreError::Forbidden(

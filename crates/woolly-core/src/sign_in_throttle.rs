@@ -41,8 +41,16 @@ pub fn address_key(address: IpAddr) -> String {
     }
 }
 
+/// A login's key: a digest of it as typed (trimmed, any case), so that what a client sends as a
+/// login takes the same few bytes in memory however long it is.
 fn login_key(login: &str) -> String {
-    format!("login:{}", login.trim().to_lowercase())
+    let normalized = login.trim().to_lowercase();
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, normalized.as_bytes());
+    let hex: String = digest.as_ref()[..16]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    format!("login:{hex}")
 }
 
 impl SignInThrottle {
@@ -65,6 +73,11 @@ impl SignInThrottle {
     pub(crate) fn failed(&self, login: &str, now: i64) {
         self.windows.add(login_key(login), LOGIN_WINDOW_MILLIS, now);
     }
+
+    /// Forgets the failures of a login its owner just signed in with.
+    pub(crate) fn succeeded(&self, login: &str) {
+        self.windows.forget(&login_key(login));
+    }
 }
 
 #[cfg(test)]
@@ -83,6 +96,14 @@ mod tests {
             Err(CoreError::Throttled)
         ));
         assert!(throttle.attempt("bob", None, 1).is_ok(), "others are not");
+        // Signing in forgets a login's failures.
+        throttle.succeeded("bob");
+        for _ in 0..FAILURES_PER_LOGIN - 1 {
+            throttle.failed("bob", 1);
+        }
+        throttle.succeeded("BOB");
+        throttle.failed("bob", 1);
+        assert!(throttle.attempt("bob", None, 2).is_ok());
         assert!(
             throttle
                 .attempt("alice@example.org", None, LOGIN_WINDOW_MILLIS)

@@ -51,6 +51,11 @@ impl FixedWindows {
         }
     }
 
+    /// Forgets `key`'s window.
+    pub fn forget(&self, key: &str) {
+        self.lock().remove(key);
+    }
+
     /// `key`'s count in the window that holds `now`, without adding to it.
     pub fn peek(&self, key: &str, now: i64) -> u32 {
         self.lock()

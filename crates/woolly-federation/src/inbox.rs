@@ -83,13 +83,6 @@ async fn receive(
         Ok(signature) => signature,
         Err(error) => return refuse(status_of(&error), error.to_string()),
     };
-    // The date window, the digest and the required components need no key: a delivery that
-    // fails them makes Woolly fetch nothing from the URL it names.
-    if let Err(error) =
-        signatures::check_before_key(&request, &signature, OffsetDateTime::now_utc())
-    {
-        return refuse(status_of(&error), error.to_string());
-    }
     let activity: Value = match serde_json::from_slice(body) {
         Ok(value @ Value::Object(_)) => value,
         Ok(_) => return refuse(StatusCode::BAD_REQUEST, "An activity must be a JSON object"),
@@ -214,6 +207,24 @@ pub(crate) async fn authenticate(
     request: &RequestParts<'_>,
     signature: &Signature,
 ) -> Result<Account, (StatusCode, String)> {
+    // The date window, the digest and the required components need no key, nor does the
+    // key's domain policy: a request that fails them makes Woolly fetch nothing from the URL
+    // it names (deliveries to the inbox and signed fetches alike).
+    signatures::check_before_key(request, signature, OffsetDateTime::now_utc())
+        .map_err(|error| (status_of(&error), error.to_string()))?;
+    if let Some(domain) = authority_of(&signature.key_id) {
+        match woolly.instance().is_domain_blocked(&domain).await {
+            Ok(false) => {}
+            Ok(true) => return Err((StatusCode::FORBIDDEN, "This domain is blocked".to_owned())),
+            Err(error) => {
+                tracing::error!(%error, "reading the domain blocks");
+                return Err((
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Internal server error".to_owned(),
+                ));
+            }
+        }
+    }
     let (account, key) = signer(woolly, federation, &signature.key_id)
         .await
         .map_err(|error| {

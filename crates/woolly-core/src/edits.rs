@@ -194,12 +194,24 @@ impl Statuses<'_> {
         let mut versions = Vec::with_capacity(rows.len());
         for row in rows {
             let media_ids: Vec<i64> = serde_json::from_str(&row.media_ids).unwrap_or_default();
+            // As the version described them, where it recorded that.
+            let described: Vec<woolly_store::VersionMedia> = row
+                .media_attributes
+                .as_deref()
+                .and_then(|json| serde_json::from_str(json).ok())
+                .unwrap_or_default();
             let media = self
                 .db()
                 .media_by_ids(&media_ids)
                 .await?
                 .into_iter()
-                .map(|media| self.media_from_row(media))
+                .map(|mut media| {
+                    if let Some(then) = described.iter().find(|then| then.id == media.id) {
+                        media.description.clone_from(&then.description);
+                        (media.focus_x, media.focus_y) = (then.focus_x, then.focus_y);
+                    }
+                    self.media_from_row(media)
+                })
                 .collect();
             versions.push(StatusVersion {
                 emojis: crate::emojis::emojis_in(

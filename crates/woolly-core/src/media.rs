@@ -155,11 +155,16 @@ impl MediaUploads<'_> {
         description: Option<String>,
         focus: Option<(f64, f64)>,
     ) -> Result<Media> {
-        self.get(actor, id).await?;
         let description = check_description(description)?;
-        self.db()
-            .update_media(id, description.as_deref(), focus)
-            .await?;
+        // One statement checks that the upload is still the actor's and unattached, and
+        // changes it: an upload attached meanwhile changes only through its status's edits.
+        if !self
+            .db()
+            .update_unattached_media(id, actor.id, description.as_deref(), focus)
+            .await?
+        {
+            return Err(CoreError::NotFound);
+        }
         self.get(actor, id).await
     }
 

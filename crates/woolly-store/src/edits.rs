@@ -16,7 +16,19 @@ pub struct StatusEditRow {
     pub sensitive: bool,
     pub language: Option<String>,
     pub media_ids: String,
+    /// The version's media as they were: `[VersionMedia]` as JSON; `None` for versions kept
+    /// before Woolly recorded them.
+    pub media_attributes: Option<String>,
     pub created_at: i64,
+}
+
+/// How one medium of a version was described.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
+pub struct VersionMedia {
+    pub id: i64,
+    pub description: Option<String>,
+    pub focus_x: f64,
+    pub focus_y: f64,
 }
 
 /// The new content of an edited status.
@@ -39,9 +51,24 @@ impl Tx {
         at: i64,
     ) -> Result<()> {
         let id = self.next_id();
+        // The media as they are now, read in the transaction that writes the version.
+        let ids: Vec<i64> = serde_json::from_str(media_ids).unwrap_or_default();
+        let described: Vec<VersionMedia> = if ids.is_empty() {
+            Vec::new()
+        } else {
+            let sql = format!(
+                "SELECT id, description, focus_x, focus_y FROM media_attachment WHERE id {}",
+                in_list(self.engine(), "$1")
+            );
+            on_tx!(self, conn => sqlx::query_as(&sql)
+                .bind(List(&ids))
+                .fetch_all(conn)
+                .await)?
+        };
+        let media_attributes = serde_json::to_string(&described).unwrap_or_else(|_| "[]".into());
         on_tx!(rows_affected, self, conn => sqlx::query(
-            "INSERT INTO status_edit (id, status_id, text, content, spoiler_text, sensitive, language, media_ids, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO status_edit (id, status_id, text, content, spoiler_text, sensitive, language, media_ids, media_attributes, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10, $9)",
         )
         .bind(id)
         .bind(status_id)
@@ -52,6 +79,7 @@ impl Tx {
         .bind(&version.language)
         .bind(media_ids)
         .bind(at)
+        .bind(&media_attributes)
         .execute(conn)
         .await)?;
         Ok(())
@@ -144,8 +172,8 @@ impl Db {
     /// Every version of a status, oldest first.
     pub async fn status_edits(&self, status_id: i64) -> Result<Vec<StatusEditRow>> {
         let rows = on_reader!(self, pool => sqlx::query_as::<_, StatusEditRow>(
-            "SELECT id, status_id, text, content, spoiler_text, sensitive, language, media_ids, created_at \
-             FROM status_edit WHERE status_id = $1 ORDER BY id",
+            "SELECT id, status_id, text, content, spoiler_text, sensitive, language, media_ids, \
+             media_attributes, created_at FROM status_edit WHERE status_id = $1 ORDER BY id",
         )
         .bind(status_id)
         .fetch_all(pool)

@@ -53,7 +53,7 @@ pub use accounts::{
 pub use connect::{Db, Engine, Tx, redact_password};
 pub use conversations::{ConversationChange, ConversationRow};
 pub use databases::{create_postgres_database, drop_postgres_database};
-pub use edits::{StatusContent, StatusEditRow};
+pub use edits::{StatusContent, StatusEditRow, VersionMedia};
 pub use emojis::CustomEmojiRow;
 pub use error::StoreError;
 pub use featured::FeaturedTagRow;

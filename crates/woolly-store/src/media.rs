@@ -135,17 +135,28 @@ impl Db {
         Ok(row)
     }
 
-    /// Changes the description and focus of an upload.
-    pub async fn update_media(
+    /// Changes the description and focus of one of the account's uploads not attached to a
+    /// status (attached ones change through their status's edits). False when there is none.
+    pub async fn update_unattached_media(
         &self,
         id: i64,
+        account_id: i64,
         description: Option<&str>,
         focus: Option<(f64, f64)>,
-    ) -> Result<()> {
-        let mut tx = self.begin().await?;
-        tx.describe_media(id, description, focus).await?;
-        tx.commit().await?;
-        Ok(())
+    ) -> Result<bool> {
+        let updated = on_writer!(rows_affected, self, pool => sqlx::query(
+            "UPDATE media_attachment SET description = coalesce($1, description), \
+             focus_x = coalesce($2, focus_x), focus_y = coalesce($3, focus_y) \
+             WHERE id = $4 AND account_id = $5 AND status_id IS NULL",
+        )
+        .bind(description)
+        .bind(focus.map(|(x, _)| x))
+        .bind(focus.map(|(_, y)| y))
+        .bind(id)
+        .bind(account_id)
+        .execute(pool)
+        .await)?;
+        Ok(updated == 1)
     }
 }
 

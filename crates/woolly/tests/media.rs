@@ -230,6 +230,26 @@ async fn an_uploaded_photo_loses_its_metadata_and_can_be_attached() {
         unchanged["media_attachments"][0]["description"],
         "Two colours, edited"
     );
+    // Each version keeps the description its image had then.
+    let (_, history) = server
+        .call(
+            Method::GET,
+            &format!("{status_path}/history"),
+            Some(&token),
+            Value::Null,
+        )
+        .await;
+    let described: Vec<&Value> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|version| &version["media_attachments"][0]["description"])
+        .collect();
+    assert_eq!(
+        described,
+        ["Two colours", "Two colours, edited"],
+        "{history}"
+    );
 
     let reused = http()
         .post(server.url("/api/v1/statuses"))

@@ -168,6 +168,64 @@ impl MediaUploads<'_> {
         self.get(actor, id).await
     }
 
+    /// Copies the uploads kept from before upload folders carried random bits into folders that
+    /// do, so that none can be found by guessing. Runs once at start; several processes may run
+    /// it at once, and it may stop at any moment without losing a file: a file is copied before
+    /// its row points at the copy, and the old one is removed only after. Returns how many moved.
+    pub async fn hide_old_uploads(&self) -> Result<usize> {
+        const BATCH: i64 = 100;
+        let store = self.media_store();
+        let (mut after, mut moved) = (0, 0);
+        loop {
+            let rows = self.db().media_in_plain_folders(after, BATCH).await?;
+            let Some(last) = rows.last() else {
+                return Ok(moved);
+            };
+            after = last.id;
+            for row in rows {
+                let Some((folder, _)) = row.file_key.split_once('/') else {
+                    continue;
+                };
+                let (folder, fresh) = (
+                    folder.to_owned(),
+                    format!("{folder}-{}", crate::crypto::random_secret(16)),
+                );
+                let rekey =
+                    |key: &str| key.replacen(&format!("{folder}/"), &format!("{fresh}/"), 1);
+                let keys: Vec<(String, String)> = std::iter::once(row.file_key.clone())
+                    .chain(row.preview_key.clone())
+                    .map(|key| (rekey(&key), key))
+                    .collect();
+                let copier = store.clone();
+                let copied = tokio::task::spawn_blocking(move || {
+                    keys.iter()
+                        .try_for_each(|(new, old)| copier.put(new, &copier.read(old)?))
+                })
+                .await
+                .map_err(|error| CoreError::Internal(error.to_string()))?;
+                if let Err(error) = copied {
+                    tracing::warn!(media_id = row.id, %error, "an old upload's files could not be copied");
+                    continue;
+                }
+                let preview_key = row.preview_key.as_deref().map(rekey);
+                let pointed = self
+                    .db()
+                    .move_media_keys(
+                        row.id,
+                        &row.file_key,
+                        &rekey(&row.file_key),
+                        preview_key.as_deref(),
+                    )
+                    .await?;
+                // The old folder goes once nothing points at it; so does an unused copy.
+                let unused = if pointed { folder } else { fresh };
+                let remover = store.clone();
+                let _ = tokio::task::spawn_blocking(move || remover.delete_dir(&unused)).await;
+                moved += usize::from(pointed);
+            }
+        }
+    }
+
     /// A stored media file and its content type, by the key in its URL.
     pub async fn file(&self, key: String) -> Result<(Vec<u8>, &'static str)> {
         let content_type = match key.rsplit_once('.').map(|(_, extension)| extension) {

@@ -135,6 +135,48 @@ impl Db {
         Ok(row)
     }
 
+    /// Local uploads still kept in a folder named by their id alone (from before upload folders
+    /// carried random bits), in id order after `after`, `limit` at a time.
+    pub async fn media_in_plain_folders(&self, after: i64, limit: i64) -> Result<Vec<MediaRow>> {
+        let sql = format!(
+            "SELECT {MEDIA_COLUMNS} FROM media_attachment WHERE id > $1 AND remote_url IS NULL \
+             AND file_key <> '' AND file_key NOT LIKE '%-%' ORDER BY id LIMIT $2"
+        );
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, MediaRow>(&sql)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows)
+    }
+
+    /// Points an upload at its files' new keys, if it still has `old_file_key` (another process
+    /// may have moved it first); a change of how its status shows. True when it moved.
+    pub async fn move_media_keys(
+        &self,
+        id: i64,
+        old_file_key: &str,
+        file_key: &str,
+        preview_key: Option<&str>,
+    ) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        let moved: Option<(Option<i64>,)> = on_tx!(tx, conn => sqlx::query_as(
+            "UPDATE media_attachment SET file_key = $1, preview_key = $2 \
+             WHERE id = $3 AND file_key = $4 RETURNING status_id",
+        )
+        .bind(file_key)
+        .bind(preview_key)
+        .bind(id)
+        .bind(old_file_key)
+        .fetch_optional(conn)
+        .await)?;
+        if matches!(moved, Some((Some(_),))) {
+            tx.bump_render_generation().await?;
+        }
+        tx.commit().await?;
+        Ok(moved.is_some())
+    }
+
     /// Changes the description and focus of one of the account's uploads not attached to a
     /// status (attached ones change through their status's edits). False when there is none.
     pub async fn update_unattached_media(

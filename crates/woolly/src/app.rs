@@ -196,6 +196,16 @@ impl App {
         let worker = Worker::new(woolly.clone(), job_handlers(&federation), worker_options);
         let worker_task = tokio::spawn(worker.run(stop.clone()));
         let renewal_task = tokio::spawn(renew_id_lease(woolly.clone(), stop.clone()));
+        let hider = woolly.clone();
+        tokio::spawn(async move {
+            match hider.media().hide_old_uploads().await {
+                Ok(0) => {}
+                Ok(moved) => tracing::info!(moved, "old uploads moved to unguessable folders"),
+                Err(error) => {
+                    tracing::warn!(%error, "moving old uploads failed; retried at next start")
+                }
+            }
+        });
         if let Some(metrics_listener) = metrics_listener {
             let app = crate::metrics::router(Arc::clone(&metrics), woolly.clone());
             let stop = stop.clone();

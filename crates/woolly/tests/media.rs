@@ -5,6 +5,8 @@
 
 mod common;
 
+use std::time::Duration;
+
 use common::{TestInstance, TestServer, http};
 use reqwest::multipart::{Form, Part};
 use reqwest::{Method, StatusCode};
@@ -362,5 +364,72 @@ async fn bad_uploads_are_refused_and_leave_nothing_behind() {
         .await
         .unwrap();
     assert_eq!(no_token.status(), StatusCode::UNAUTHORIZED);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn uploads_kept_before_folders_were_random_move_to_random_folders_at_start() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (token, _) = common::account(&server, "alice").await;
+    let id = common::upload_png(&server, &token).await;
+    let path = format!("/api/v1/media/{id}");
+    let folder_of = |media: &Value| {
+        let url = media["url"].as_str().unwrap().to_owned();
+        url.rsplit('/').nth(1).unwrap().to_owned()
+    };
+    let (_, media) = server
+        .call(Method::GET, &path, Some(&token), Value::Null)
+        .await;
+    let random = folder_of(&media);
+    // Put it back as uploads were kept before: in a folder named by the id alone.
+    let media_dir = instance.data_dir().join("media");
+    std::fs::rename(media_dir.join(&random), media_dir.join(&id)).unwrap();
+    let store = instance.store().await;
+    let extension = media["url"]
+        .as_str()
+        .unwrap()
+        .rsplit('.')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(
+        store
+            .move_media_keys(
+                id.parse().unwrap(),
+                &format!("{random}/original.{extension}"),
+                &format!("{id}/original.{extension}"),
+                Some(&format!("{id}/small.jpg")),
+            )
+            .await
+            .unwrap()
+    );
+    store.close().await;
+    server.stop().await;
+
+    // The next start moves it to a folder that cannot be guessed, and removes the old one.
+    let server = instance.start().await;
+    let moved = common::eventually(Duration::from_secs(20), "the upload moved", || async {
+        let (_, media) = server
+            .call(Method::GET, &path, Some(&token), Value::Null)
+            .await;
+        let folder = folder_of(&media);
+        (folder != id).then_some(media)
+    })
+    .await;
+    assert!(folder_of(&moved).starts_with(&format!("{id}-")));
+    let url = moved["url"]
+        .as_str()
+        .unwrap()
+        .replace("http://woolly.test", "");
+    let file = http().get(server.url(&url)).send().await.unwrap();
+    assert_eq!(file.status(), StatusCode::OK);
+    let old = http()
+        .get(server.url(&format!("/media/{id}/original.{extension}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), StatusCode::NOT_FOUND);
+    assert!(!media_dir.join(&id).exists(), "the old folder is gone");
     server.stop().await;
 }

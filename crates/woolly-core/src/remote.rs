@@ -238,7 +238,6 @@ impl Federation<'_> {
                     app_id: None,
                     created_at: remote.created_at,
                 },
-                visibility: remote.visibility,
                 mentioned: &mentioned_accounts,
                 tags: &tags,
                 has_media: !remote.media.is_empty(),

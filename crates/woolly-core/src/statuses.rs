@@ -171,12 +171,9 @@ pub(crate) struct PreparedPost {
     media_ids: Vec<i64>,
 }
 
-/// The refusal of uploads that are unknown, someone else's, or already used.
 /// A new status as every origin stores it: posted here, or received from another server.
 pub(crate) struct NewStatusRecord<'a> {
-    /// Its row; `visibility` decides its visibility column.
     pub status: NewStatus,
-    pub visibility: Visibility,
     pub mentioned: &'a [Account],
     /// Hashtag names, as stored.
     pub tags: &'a [String],
@@ -194,13 +191,12 @@ pub(crate) async fn insert_new_status(
     now: i64,
 ) -> Result<Vec<Event>> {
     let NewStatusRecord {
-        mut status,
-        visibility,
+        status,
         mentioned,
         tags,
         has_media,
     } = record;
-    status.visibility = visibility.as_str().to_owned();
+    let visibility = Visibility::parse(&status.visibility)?;
     tx.insert_status(&status).await?;
     let id = status.id;
     for account in mentioned {
@@ -239,6 +235,7 @@ pub(crate) async fn insert_new_status(
     Ok(events)
 }
 
+/// The refusal of uploads that are unknown, someone else's, or already used.
 pub(crate) fn invalid_media() -> CoreError {
     CoreError::Validation(
         "Validation failed: Media attachments are invalid (unknown, not yours, or already attached)"
@@ -368,7 +365,6 @@ impl Woolly {
             tx,
             NewStatusRecord {
                 status,
-                visibility,
                 mentioned: &mentioned,
                 tags: &tags,
                 has_media: !media_ids.is_empty(),

@@ -254,18 +254,7 @@ fn query_param(location: &str, name: &str) -> Option<String> {
 async fn the_authorization_code_flow_signs_in_through_the_html_form() {
     let instance = TestInstance::new().await;
     let server = instance.start().await;
-    instance
-        .cli_ok(&[
-            "admin",
-            "account",
-            "create",
-            "alice",
-            "--email",
-            "alice@example.org",
-            "--password",
-            "correct horse battery",
-        ])
-        .await;
+    common::account_with_password(&server, "alice", "correct horse battery").await;
     let app = register(&server, "read write follow", REDIRECT).await;
     let client_id = app["client_id"].as_str().unwrap();
     let client_secret = app["client_secret"].as_str().unwrap();

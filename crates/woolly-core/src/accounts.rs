@@ -246,6 +246,47 @@ pub struct LocalUser {
     pub default_privacy: String,
     pub default_sensitive: bool,
     pub default_language: Option<String>,
+    /// Whether the e-mail address was confirmed.
+    pub confirmed: bool,
+    /// The language of the messages the user is sent.
+    pub locale: String,
+    /// A new address waiting for confirmation.
+    pub unconfirmed_email: Option<String>,
+    /// The app that signed the user up through the API.
+    pub sign_up_app_id: Option<i64>,
+    /// Why they asked to join (approval mode).
+    pub sign_up_reason: Option<String>,
+}
+
+/// Whether a local user may use the API yet, and if not, why (Mastodon's `require_user!`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Functional,
+    Unconfirmed,
+    PendingApproval,
+}
+
+impl Standing {
+    /// Mastodon's words for a user who may not use the API yet.
+    pub fn refusal(self) -> Option<&'static str> {
+        match self {
+            Standing::Functional => None,
+            Standing::Unconfirmed => Some("Your login is missing a confirmed e-mail address"),
+            Standing::PendingApproval => Some("Your login is currently pending approval"),
+        }
+    }
+}
+
+impl LocalUser {
+    pub fn standing(&self) -> Standing {
+        if !self.confirmed {
+            Standing::Unconfirmed
+        } else if !self.approved {
+            Standing::PendingApproval
+        } else {
+            Standing::Functional
+        }
+    }
 }
 
 impl TryFrom<LocalUserRow> for LocalUser {
@@ -262,6 +303,11 @@ impl TryFrom<LocalUserRow> for LocalUser {
             default_privacy: row.default_privacy,
             default_sensitive: row.default_sensitive,
             default_language: row.default_language,
+            confirmed: row.confirmed_at.is_some(),
+            locale: row.locale,
+            unconfirmed_email: row.unconfirmed_email,
+            sign_up_app_id: row.sign_up_app_id,
+            sign_up_reason: row.sign_up_reason,
         })
     }
 }
@@ -334,6 +380,13 @@ impl Woolly {
     }
 }
 
+impl Woolly {
+    /// A new RSA key pair for a local account, made on the CPU pool.
+    pub(crate) async fn key_pair(&self) -> Result<crypto::RsaPemPair> {
+        self.run_cpu_bound(crypto::generate_rsa_key_pair).await?
+    }
+}
+
 impl Accounts<'_> {
     /// Creates a local account with an argon2id password hash and an RSA-2048 key pair.
     pub async fn create_local(&self, new: NewAccount) -> Result<CreatedAccount> {
@@ -362,7 +415,7 @@ impl Accounts<'_> {
         let password_hash = self
             .run_cpu_bound(move || crypto::hash_password(&password))
             .await??;
-        let keys = self.run_cpu_bound(crypto::generate_rsa_key_pair).await??;
+        let keys = self.key_pair().await?;
         let row = NewLocalAccount {
             username: new.username.as_str().to_owned(),
             email: new.email.as_str().to_owned(),
@@ -370,6 +423,14 @@ impl Accounts<'_> {
             role: new.role.as_str().to_owned(),
             public_key_pem: keys.public_pem,
             private_key_pem: keys.private_pem,
+            // The operator vouches for the accounts they make.
+            confirmed: true,
+            approved: true,
+            locale: "en".to_owned(),
+            sign_up_reason: None,
+            invite_id: None,
+            sign_up_app_id: None,
+            sign_up_ip: None,
         };
         let mut tx = self.db().begin().await?;
         let account_id = match tx.insert_local_account(&row, crate::now_millis()).await {
@@ -432,6 +493,17 @@ impl Accounts<'_> {
             .await?
             .map(LocalUser::try_from)
             .transpose()
+    }
+
+    /// A local account with its local-user part.
+    pub async fn local_user_with_account(
+        &self,
+        account_id: i64,
+    ) -> Result<Option<(Account, LocalUser)>> {
+        let Some(user) = self.local_user(account_id).await? else {
+            return Ok(None);
+        };
+        Ok(self.account(account_id).await?.map(|account| (account, user)))
     }
 
     /// Whether the instance has an owner yet (the first-run hint asks the operator to create one).

@@ -8,6 +8,7 @@
 //! | area | what it serves | module(s) |
 //! |---|---|---|
 //! | [`Accounts`] | local accounts, profiles, markers, the directory | `accounts`, `profile`, `search` |
+//! | [`SignUps`] | the registration mode, sign-ups, invites, confirming addresses, approval | `joining`, `mail` |
 //! | [`Statuses`] | posting, editing, deleting, threads, polls, pins, reblogs, favourites, bookmarks, thread mutes, scheduled posts | `statuses`, `edits`, `polls`, `relations`, `scheduled`, `thread_mutes` |
 //! | [`Timelines`] | home, public, hashtag, list and account timelines | `statuses`, `lists` |
 //! | [`Relations`] | follows, follow requests, blocks, mutes, domain blocks, endorsements, notes, familiar followers | `relations`, `domain_blocks`, `featured`, `tags` |
@@ -57,6 +58,11 @@ area!(
     /// Local accounts, profiles, markers and the directory.
     Accounts,
     accounts
+);
+area!(
+    /// Signing up: the registration mode, sign-ups, invites, confirming addresses, approving.
+    SignUps,
+    sign_ups
 );
 area!(
     /// Posting, editing and deleting statuses, their threads, polls, pins, reblogs, favourites,

@@ -253,8 +253,22 @@ impl OAuth<'_> {
             .await?)
     }
 
-    /// Checks a bearer token. Unknown and revoked tokens are [`CoreError::Unauthenticated`].
+    /// Checks a bearer token. Unknown and revoked tokens are [`CoreError::Unauthenticated`];
+    /// a user who may not use the API yet (address unconfirmed, approval pending) is
+    /// [`CoreError::Forbidden`] with Mastodon's words.
     pub async fn authenticate(&self, token: &str) -> Result<Authenticated> {
+        let authenticated = self.authenticate_any_standing(token).await?;
+        if let Some((_, user)) = &authenticated.user
+            && let Some(refusal) = user.standing().refusal()
+        {
+            return Err(CoreError::Forbidden(refusal.into()));
+        }
+        Ok(authenticated)
+    }
+
+    /// Checks a bearer token, letting through users who may not use the API yet: for the few
+    /// doors they need (resending the confirmation).
+    pub async fn authenticate_any_standing(&self, token: &str) -> Result<Authenticated> {
         let holder = self
             .db()
             .token_holder(&crypto::token_digest(token))
@@ -274,11 +288,6 @@ impl OAuth<'_> {
                     .map(LocalUser::try_from)
                     .transpose()?
                     .ok_or(CoreError::Unauthenticated)?;
-                if !user.approved {
-                    return Err(CoreError::Forbidden(
-                        "Your login is currently pending approval".into(),
-                    ));
-                }
                 let now = crate::now_millis();
                 if row
                     .last_active_at

@@ -105,6 +105,14 @@ pub struct InstanceConfig {
     pub privacy_policy: String,
     /// The terms of service in Markdown; none when empty.
     pub terms_of_service: String,
+    /// Who may sign up, until `woolly admin registrations` sets a mode at run time.
+    pub registrations: crate::joining::RegistrationMode,
+    /// Shown while sign-up is closed (Markdown), such as where to ask for an account.
+    pub closed_registrations_message: String,
+    /// The minimum age to sign up (a date of birth is then asked for); `None`: not asked.
+    pub min_age: Option<u32>,
+    /// Which users may make invites.
+    pub invites_by: crate::joining::InvitePolicy,
     /// Built on first use, once the fields above are settled (entities ask for URLs often).
     urls: std::sync::OnceLock<crate::urls::Urls>,
 }
@@ -129,6 +137,10 @@ impl InstanceConfig {
             extended_description: String::new(),
             privacy_policy: String::new(),
             terms_of_service: String::new(),
+            registrations: crate::joining::RegistrationMode::Closed,
+            closed_registrations_message: String::new(),
+            min_age: None,
+            invites_by: crate::joining::InvitePolicy::Moderators,
             urls: std::sync::OnceLock::new(),
         }
     }

@@ -139,6 +139,15 @@ pub(crate) fn random_password() -> String {
         .collect()
 }
 
+/// A short code for a person to type or paste: `length` letters and digits.
+pub(crate) fn random_code(length: usize) -> String {
+    rand::rng()
+        .sample_iter(rand::distr::Alphanumeric)
+        .take(length)
+        .map(char::from)
+        .collect()
+}
+
 /// The SHA-256 of a token, in lower-case hex: what the database stores and looks up.
 pub(crate) fn token_digest(token: &str) -> String {
     let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, token.as_bytes());

@@ -100,6 +100,8 @@ pub struct InstanceOverview {
     pub stats: InstanceStats,
     /// The contact account (the first owner) and its role.
     pub contact: Option<(Account, Role)>,
+    /// Who may sign up; the closed-registrations message is HTML here.
+    pub registrations: crate::joining::Registrations,
 }
 
 /// The last [`InstanceOverview`] read, and when.
@@ -121,7 +123,9 @@ impl Woolly {
 }
 
 impl Instance<'_> {
-    /// The instance's figures and contact, read at most once a minute by this process.
+    /// The instance's figures, contact and registration mode, read at most once a minute by
+    /// this process (a mode set by `woolly admin` shows within a minute; sign-ups read it
+    /// fresh).
     pub async fn overview(&self) -> Result<std::sync::Arc<InstanceOverview>> {
         let cached = self
             .overview_cache()
@@ -141,7 +145,15 @@ impl Instance<'_> {
                 .map(|user| (account, user.role)),
             None => None,
         };
-        let overview = std::sync::Arc::new(InstanceOverview { stats, contact });
+        let mut registrations = self.sign_ups().registrations().await?;
+        registrations.closed_message = registrations
+            .closed_message
+            .map(|markdown| markdown_to_html(&markdown));
+        let overview = std::sync::Arc::new(InstanceOverview {
+            stats,
+            contact,
+            registrations,
+        });
         if let Ok(mut cache) = self.overview_cache().lock() {
             *cache = Some((std::time::Instant::now(), std::sync::Arc::clone(&overview)));
         }

@@ -193,7 +193,7 @@ impl Woolly {
 }
 
 /// Writes a new token of the app in `tx`; returns it, and its SHA-256 as stored.
-async fn insert_app_token(
+pub(crate) async fn insert_app_token(
     tx: &mut woolly_store::Tx,
     app_id: i64,
     account_id: Option<i64>,
@@ -347,13 +347,9 @@ impl OAuth<'_> {
         match found {
             Some((account, user)) if matches => {
                 self.sign_ins().succeeded(login);
-                let user = LocalUser::try_from(user)?;
-                if !user.approved {
-                    return Err(CoreError::Forbidden(
-                        "Your login is currently pending approval".into(),
-                    ));
-                }
-                Ok((Account::from(account), user))
+                // As in Mastodon, a user whose address is unconfirmed or whose sign-up awaits
+                // approval signs in; the API then tells them why it refuses them.
+                Ok((Account::from(account), LocalUser::try_from(user)?))
             }
             _ => {
                 self.sign_ins().failed(login, crate::now_millis());

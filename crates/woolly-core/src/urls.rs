@@ -104,6 +104,29 @@ impl Urls {
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
     }
 
+    /// The link in a confirmation e-mail (Devise's path, as Mastodon's).
+    pub fn email_confirmation(&self, token: &str) -> String {
+        format!(
+            "{}/auth/confirmation?confirmation_token={}",
+            self.base,
+            percent_encode(token)
+        )
+    }
+
+    /// The link in a password-reset e-mail (Devise's path, as Mastodon's).
+    pub fn password_reset(&self, token: &str) -> String {
+        format!(
+            "{}/auth/password/edit?reset_password_token={}",
+            self.base,
+            percent_encode(token)
+        )
+    }
+
+    /// An invite link (Mastodon's path).
+    pub fn invite(&self, code: &str) -> String {
+        format!("{}/invite/{}", self.base, percent_encode(code))
+    }
+
     /// The server's front page, with a trailing slash.
     pub fn home_page(&self) -> String {
         format!("{}/", self.base)

@@ -41,7 +41,8 @@ async fn nodeinfo(
     if version != "2.0" && version != "2.1" {
         return Err(HttpError::not_found());
     }
-    let stats = woolly.instance().stats().await?;
+    let overview = woolly.instance().overview().await?;
+    let stats = overview.stats;
     let config = woolly.config();
     let mut software = json!({ "name": "woolly", "version": WOOLLY_VERSION });
     if version == "2.1" {
@@ -61,7 +62,7 @@ async fn nodeinfo(
             },
             "localPosts": stats.status_count,
         },
-        "openRegistrations": false,
+        "openRegistrations": overview.registrations.enabled(),
         "metadata": {
             "nodeName": config.title,
             "nodeDescription": config.description,

@@ -4,6 +4,8 @@
 //! Internal causes (SQL, paths) are logged here once, inside the request's span (which carries
 //! the request id), and never sent to the client.
 
+use std::collections::BTreeMap;
+
 use axum::Json;
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -19,6 +21,8 @@ pub struct HttpError {
     status: StatusCode,
     message: String,
     description: Option<String>,
+    /// Per field, the rules it broke (Mastodon's sign-up and other form errors).
+    details: Option<BTreeMap<&'static str, Vec<FieldDetail>>>,
 }
 
 #[derive(Serialize)]
@@ -26,6 +30,15 @@ struct ErrorBody<'a> {
     error: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     error_description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    details: Option<&'a BTreeMap<&'static str, Vec<FieldDetail>>>,
+}
+
+/// One broken rule in `details`: `{"error": "ERR_TAKEN", "description": "has already been taken"}`.
+#[derive(Debug, Serialize)]
+struct FieldDetail {
+    error: &'static str,
+    description: String,
 }
 
 impl HttpError {
@@ -34,6 +47,7 @@ impl HttpError {
             status,
             message: message.into(),
             description: None,
+            details: None,
         }
     }
 
@@ -80,6 +94,19 @@ impl From<CoreError> for HttpError {
     fn from(error: CoreError) -> HttpError {
         match error {
             CoreError::Validation(message) => HttpError::unprocessable(message),
+            CoreError::Fields(errors) => {
+                let mut details: BTreeMap<&'static str, Vec<FieldDetail>> = BTreeMap::new();
+                for error in &errors.0 {
+                    details.entry(error.field).or_default().push(FieldDetail {
+                        error: error.rule.code(),
+                        description: error.description.clone(),
+                    });
+                }
+                HttpError {
+                    details: Some(details),
+                    ..HttpError::unprocessable(errors.to_string())
+                }
+            }
             CoreError::NotFound => HttpError::not_found(),
             CoreError::Unauthenticated => HttpError::unauthorized(),
             CoreError::Forbidden(message) => HttpError::new(StatusCode::FORBIDDEN, message),
@@ -104,6 +131,7 @@ impl IntoResponse for HttpError {
         let body = ErrorBody {
             error: &self.message,
             error_description: self.description.as_deref(),
+            details: self.details.as_ref(),
         };
         let mut response = (self.status, Json(body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {

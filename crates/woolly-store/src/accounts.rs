@@ -84,6 +84,14 @@ pub struct LocalUserRow {
     pub default_language: Option<String>,
     pub last_active_at: Option<i64>,
     pub created_at: i64,
+    /// When the e-mail address was confirmed; `None` until then.
+    pub confirmed_at: Option<i64>,
+    pub locale: String,
+    /// A new address waiting for its confirmation.
+    pub unconfirmed_email: Option<String>,
+    /// The app that signed the user up through the API.
+    pub sign_up_app_id: Option<i64>,
+    pub sign_up_reason: Option<String>,
 }
 
 impl crate::sqlite_reads::ReadRow for LocalUserRow {
@@ -99,6 +107,11 @@ impl crate::sqlite_reads::ReadRow for LocalUserRow {
         "default_language",
         "last_active_at",
         "created_at",
+        "confirmed_at",
+        "locale",
+        "unconfirmed_email",
+        "sign_up_app_id",
+        "sign_up_reason",
     ];
 
     fn read(columns: &mut crate::sqlite_reads::Columns<'_, '_>) -> rusqlite::Result<Self> {
@@ -114,6 +127,11 @@ impl crate::sqlite_reads::ReadRow for LocalUserRow {
             default_language: columns.value()?,
             last_active_at: columns.value()?,
             created_at: columns.value()?,
+            confirmed_at: columns.value()?,
+            locale: columns.value()?,
+            unconfirmed_email: columns.value()?,
+            sign_up_app_id: columns.value()?,
+            sign_up_reason: columns.value()?,
         })
     }
 }
@@ -127,6 +145,14 @@ pub struct NewLocalAccount {
     pub role: String,
     pub public_key_pem: String,
     pub private_key_pem: String,
+    /// Whether the address counts as confirmed from the start (accounts the operator makes).
+    pub confirmed: bool,
+    pub approved: bool,
+    pub locale: String,
+    pub sign_up_reason: Option<String>,
+    pub invite_id: Option<i64>,
+    pub sign_up_app_id: Option<i64>,
+    pub sign_up_ip: Option<String>,
 }
 
 /// What this server knows of an account on another server (from its actor document).
@@ -229,7 +255,8 @@ impl crate::sqlite_reads::ReadRow for AccountRow {
 
 pub(crate) const LOCAL_USER_BY_ACCOUNT: &str = "SELECT account_id, email, password_hash, role, \
      private_key_pem, approved, default_privacy, default_sensitive, default_language, \
-     last_active_at, created_at FROM local_user WHERE account_id = $1";
+     last_active_at, created_at, confirmed_at, locale, unconfirmed_email, sign_up_app_id, \
+     sign_up_reason FROM local_user WHERE account_id = $1";
 
 pub(crate) const ACCOUNT_COLUMNS: &str = "id, username, domain, display_name, note, locked, bot, \
      discoverable, indexable, public_key_pem, statuses_count, followers_count, following_count, \
@@ -252,8 +279,9 @@ impl Tx {
         .execute(conn)
         .await)?;
         on_tx!(rows_affected, self, conn => sqlx::query(
-            "INSERT INTO local_user (account_id, email, password_hash, role, private_key_pem, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO local_user (account_id, email, password_hash, role, private_key_pem, created_at, \
+             confirmed_at, approved, locale, sign_up_reason, invite_id, sign_up_app_id, sign_up_ip) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(id)
         .bind(&new.email)
@@ -261,6 +289,13 @@ impl Tx {
         .bind(&new.role)
         .bind(&new.private_key_pem)
         .bind(now)
+        .bind(new.confirmed.then_some(now))
+        .bind(new.approved)
+        .bind(&new.locale)
+        .bind(&new.sign_up_reason)
+        .bind(new.invite_id)
+        .bind(new.sign_up_app_id)
+        .bind(&new.sign_up_ip)
         .execute(conn)
         .await)?;
         Ok(id)

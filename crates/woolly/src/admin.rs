@@ -7,20 +7,17 @@ use woolly_core::accounts::{Email, NewAccount, Role, Username};
 use woolly_core::auth::Scopes;
 use woolly_core::jobs::{Probe, ProbeJob, new_job};
 
-use crate::cli::{AccountCommand, AdminCommand, DomainCommand, EmojiCommand, JobsCommand};
+use crate::cli::{
+    AccountCommand, AdminCommand, DomainCommand, EmojiCommand, InviteCommand, JobsCommand,
+};
+use woolly_core::joining::RegistrationMode;
 
 /// Runs one admin command; what it prints goes to standard output.
 pub async fn run(woolly: &Woolly, command: AdminCommand) -> anyhow::Result<()> {
     match command {
-        AdminCommand::Account {
-            command:
-                AccountCommand::Create {
-                    username,
-                    email,
-                    password,
-                    role,
-                },
-        } => create_account(woolly, &username, &email, password, &role).await,
+        AdminCommand::Account { command } => account_command(woolly, command).await,
+        AdminCommand::Registrations { mode } => registrations_command(woolly, mode).await,
+        AdminCommand::Invite { command } => invite_command(woolly, command).await,
         AdminCommand::Token { username, scopes } => {
             let scopes = Scopes::parse(&scopes)?;
             let token = woolly.oauth().issue_token(&username, scopes).await?;
@@ -70,6 +67,113 @@ async fn create_account(
     );
     if let Some(password) = created.generated_password {
         println!("Its password (shown once): {password}");
+    }
+    Ok(())
+}
+
+async fn account_command(woolly: &Woolly, command: AccountCommand) -> anyhow::Result<()> {
+    match command {
+        AccountCommand::Create {
+            username,
+            email,
+            password,
+            role,
+        } => create_account(woolly, &username, &email, password, &role).await,
+        AccountCommand::Pending => {
+            let pending = woolly.sign_ups().pending().await?;
+            if pending.is_empty() {
+                println!("No sign-up is waiting for approval.");
+            }
+            for (account, user) in pending {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    account.username,
+                    user.email,
+                    if user.confirmed { "confirmed" } else { "unconfirmed" },
+                    user.sign_up_reason.as_deref().unwrap_or("").replace(['\n', '\t'], " ")
+                );
+            }
+            Ok(())
+        }
+        AccountCommand::Approve { username } => {
+            woolly.sign_ups().approve(&username).await?;
+            println!("Approved {username}.");
+            Ok(())
+        }
+        AccountCommand::Reject { username } => {
+            woolly.sign_ups().reject(&username).await?;
+            println!("Rejected {username}: the account was removed.");
+            Ok(())
+        }
+        AccountCommand::Password { username, password } => {
+            let generated = woolly.accounts().set_password(&username, password).await?;
+            println!("Password of {username} changed; every session was signed out.");
+            if let Some(password) = generated {
+                println!("Its new password (shown once): {password}");
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn registrations_command(woolly: &Woolly, mode: Option<String>) -> anyhow::Result<()> {
+    match mode.as_deref() {
+        None => {}
+        Some("default") => woolly.sign_ups().set_mode(None).await?,
+        Some(mode) => {
+            woolly
+                .sign_ups()
+                .set_mode(Some(RegistrationMode::parse(mode)?))
+                .await?
+        }
+    }
+    let mode = woolly.sign_ups().mode().await?;
+    println!("Registrations: {}", mode.as_str());
+    Ok(())
+}
+
+async fn invite_command(woolly: &Woolly, command: InviteCommand) -> anyhow::Result<()> {
+    match command {
+        InviteCommand::Create {
+            max_uses,
+            expires_in_hours,
+        } => {
+            let expires_in = expires_in_hours.map(|hours| hours.saturating_mul(60 * 60 * 1000));
+            let invite = woolly
+                .sign_ups()
+                .create_invite(None, max_uses, expires_in)
+                .await?;
+            println!("Invite {} created:", invite.code);
+            println!("{}", invite.url);
+        }
+        InviteCommand::List => {
+            let invites = woolly.sign_ups().invites(None).await?;
+            if invites.is_empty() {
+                println!("No invites.");
+            }
+            for invite in invites {
+                let uses = match invite.max_uses {
+                    Some(max) => format!("{}/{max} uses", invite.uses),
+                    None => format!("{} uses", invite.uses),
+                };
+                let state = if invite.revoked {
+                    "revoked".to_owned()
+                } else {
+                    match invite.expires_at {
+                        Some(at) if at <= woolly_core::now_millis() => "expired".to_owned(),
+                        Some(at) => format!("expires {}", at / 1000),
+                        None => "never expires".to_owned(),
+                    }
+                };
+                println!("{}\t{uses}\t{state}\t{}", invite.code, invite.url);
+            }
+        }
+        InviteCommand::Revoke { code } => {
+            if !woolly.sign_ups().revoke_invite(&code).await? {
+                anyhow::bail!("no live invite has the code {code:?}");
+            }
+            println!("Invite {code} revoked.");
+        }
     }
     Ok(())
 }

@@ -86,6 +86,7 @@ pub struct App {
     listener: TcpListener,
     metrics_listener: Option<TcpListener>,
     worker_options: WorkerOptions,
+    job_handlers: JobHandlers,
     metrics: Arc<Metrics>,
     stop: CancellationToken,
     rate_limit_requests: u32,
@@ -115,6 +116,8 @@ impl App {
         listener: TcpListener,
     ) -> Result<App, StartupError> {
         let worker_options = settings.worker_options()?;
+        // Checked before anything starts, so that bad mail settings stop the server at once.
+        settings.mailer()?;
         let bind = |setting: &'static str, address: SocketAddr| async move {
             TcpListener::bind(address)
                 .await
@@ -138,6 +141,7 @@ impl App {
                 return Err(error.into());
             }
         };
+        let job_handlers = job_handlers(&settings, &federation)?;
         let stop = woolly.stopping();
         stop_on_signals(stop.clone()).map_err(StartupError::Signals)?;
         Ok(App {
@@ -146,6 +150,7 @@ impl App {
             listener,
             metrics_listener,
             worker_options,
+            job_handlers,
             metrics: Arc::new(Metrics::new()),
             stop,
             rate_limit_requests: settings.rate_limit_requests,
@@ -189,11 +194,12 @@ impl App {
             listener,
             metrics_listener,
             worker_options,
+            job_handlers,
             metrics,
             stop,
             rate_limit_requests,
         } = self;
-        let worker = Worker::new(woolly.clone(), job_handlers(&federation), worker_options);
+        let worker = Worker::new(woolly.clone(), job_handlers, worker_options);
         let worker_task = tokio::spawn(worker.run(stop.clone()));
         let renewal_task = tokio::spawn(renew_id_lease(woolly.clone(), stop.clone()));
         let hider = woolly.clone();
@@ -240,10 +246,14 @@ impl App {
 }
 
 /// Every job kind this binary can run.
-pub fn job_handlers(federation: &woolly_federation::Federation) -> JobHandlers {
+pub fn job_handlers(
+    settings: &Settings,
+    federation: &woolly_federation::Federation,
+) -> Result<JobHandlers, SettingsError> {
     let mut handlers = JobHandlers::core();
     woolly_federation::register_jobs(&mut handlers, federation);
-    handlers
+    handlers.register(settings.mailer()?);
+    Ok(handlers)
 }
 
 /// Runs a worker-only process (`woolly worker`) until SIGINT or SIGTERM.
@@ -254,7 +264,7 @@ pub async fn run_worker(settings: &Settings) -> Result<(), StartupError> {
     let stop = CancellationToken::new();
     stop_on_signals(stop.clone()).map_err(StartupError::Signals)?;
     let renewal_task = tokio::spawn(renew_id_lease(woolly.clone(), stop.clone()));
-    Worker::new(woolly.clone(), job_handlers(&federation), options)
+    Worker::new(woolly.clone(), job_handlers(settings, &federation)?, options)
         .run(stop)
         .await;
     renewal_task.abort();

@@ -36,6 +36,17 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: AccountCommand,
     },
+    /// Show or set who may sign up: open, approval, invite or closed (`default` goes back to
+    /// the `registrations` setting).
+    Registrations {
+        #[arg(value_parser = ["open", "approval", "invite", "closed", "default"])]
+        mode: Option<String>,
+    },
+    /// Manage invitation codes.
+    Invite {
+        #[command(subcommand)]
+        command: InviteCommand,
+    },
     /// Print a new OAuth access token for a local user (on the last line).
     Token {
         username: String,
@@ -85,6 +96,36 @@ pub enum AccountCommand {
         #[arg(long, default_value = "user", value_parser = ["user", "moderator", "admin", "owner"])]
         role: String,
     },
+    /// List the sign-ups waiting for approval.
+    Pending,
+    /// Approve a sign-up waiting for approval (its owner is told by e-mail).
+    Approve { username: String },
+    /// Reject a sign-up waiting for approval: the account is removed, its owner told.
+    Reject { username: String },
+    /// Set a user's password; every session is signed out.
+    Password {
+        username: String,
+        /// Omitted: a strong password is generated and printed.
+        #[arg(long)]
+        password: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InviteCommand {
+    /// Make an invite and print its link (on the last line).
+    Create {
+        /// How many accounts it may make; omitted: no limit.
+        #[arg(long)]
+        max_uses: Option<i64>,
+        /// Hours until it expires; omitted: never.
+        #[arg(long)]
+        expires_in_hours: Option<i64>,
+    },
+    /// List every invite.
+    List,
+    /// Revoke an invite by its code.
+    Revoke { code: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,6 +10,8 @@ use std::time::Duration;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
+use woolly_core::joining::{InvitePolicy, RegistrationMode};
+use woolly_mail::{Delivery, MailError, SendEmailJob, SmtpServer, TlsMode};
 use woolly_core::jobs::WorkerOptions;
 use woolly_core::{Domain, InstanceConfig};
 
@@ -66,6 +68,25 @@ pub struct Settings {
     pub privacy_policy: String,
     /// The terms of service, in Markdown (none when empty).
     pub terms_of_service: String,
+    /// Who may sign up: `open`, `approval`, `invite` or `closed` (until `woolly admin
+    /// registrations` sets a mode at run time).
+    pub registrations: String,
+    /// Shown while sign-up is closed, in Markdown (where to ask for an account, say).
+    pub closed_registrations_message: String,
+    /// The minimum age to sign up; 0 asks for no date of birth.
+    pub min_age: u32,
+    /// Who may make invites: `nobody`, `moderators` or `everyone`.
+    pub invites_by: String,
+    /// The SMTP server that sends e-mail; when empty, each message is written to
+    /// `DATA_DIR/mail/` and its link logged.
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    /// `none`, `starttls` or `tls`.
+    pub smtp_tls: String,
+    pub smtp_user: String,
+    pub smtp_password: String,
+    /// The sender of e-mail; default `Woolly <notifications@DOMAIN>` with the instance's title.
+    pub mail_from: String,
 }
 
 impl Default for Settings {
@@ -93,13 +114,23 @@ impl Default for Settings {
             extended_description: String::new(),
             privacy_policy: String::new(),
             terms_of_service: String::new(),
+            registrations: "closed".to_owned(),
+            closed_registrations_message: String::new(),
+            min_age: 0,
+            invites_by: "moderators".to_owned(),
+            smtp_host: String::new(),
+            smtp_port: 587,
+            smtp_tls: "starttls".to_owned(),
+            smtp_user: String::new(),
+            smtp_password: String::new(),
+            mail_from: String::new(),
         }
     }
 }
 
 /// The keys the environment may set (others starting with `WOOLLY_`, such as the test suite's
 /// `WOOLLY_TEST_DATABASE_URL`, are not settings).
-const KEYS: [&str; 23] = [
+const KEYS: [&str; 33] = [
     "data_dir",
     "database_url",
     "listen",
@@ -122,6 +153,16 @@ const KEYS: [&str; 23] = [
     "extended_description",
     "privacy_policy",
     "terms_of_service",
+    "registrations",
+    "closed_registrations_message",
+    "min_age",
+    "invites_by",
+    "smtp_host",
+    "smtp_port",
+    "smtp_tls",
+    "smtp_user",
+    "smtp_password",
+    "mail_from",
     "config",
 ];
 
@@ -297,7 +338,50 @@ impl Settings {
         config.extended_description = self.extended_description.trim().to_owned();
         config.privacy_policy = self.privacy_policy.trim().to_owned();
         config.terms_of_service = self.terms_of_service.trim().to_owned();
+        config.registrations = RegistrationMode::parse(&self.registrations)
+            .map_err(|error| SettingsError::invalid("registrations", error))?;
+        config.closed_registrations_message = self.closed_registrations_message.trim().to_owned();
+        config.min_age = (self.min_age > 0).then_some(self.min_age);
+        config.invites_by = InvitePolicy::parse(&self.invites_by)
+            .map_err(|error| SettingsError::invalid("invites_by", error))?;
         Ok(config)
+    }
+
+    /// The handler that sends e-mail: through the SMTP server when one is set, else into
+    /// `DATA_DIR/mail/`.
+    pub fn mailer(&self) -> Result<SendEmailJob, SettingsError> {
+        let delivery = if self.smtp_host.trim().is_empty() {
+            Delivery::Files(self.data_dir.join("mail"))
+        } else {
+            let tls = TlsMode::parse(&self.smtp_tls).ok_or_else(|| {
+                SettingsError::invalid("smtp_tls", "use none, starttls or tls")
+            })?;
+            Delivery::Smtp(SmtpServer {
+                host: self.smtp_host.trim().to_owned(),
+                port: self.smtp_port,
+                tls,
+                credentials: (!self.smtp_user.is_empty())
+                    .then(|| (self.smtp_user.clone(), self.smtp_password.clone())),
+            })
+        };
+        let from = if self.mail_from.trim().is_empty() {
+            let host = self.domain.split(':').next().unwrap_or(&self.domain);
+            let name: String = self
+                .title
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == ' ')
+                .collect();
+            format!("{} <notifications@{host}>", name.trim())
+        } else {
+            self.mail_from.trim().to_owned()
+        };
+        SendEmailJob::new(&from, delivery).map_err(|error| {
+            let key = match error {
+                MailError::InvalidFrom(_) => "mail_from",
+                MailError::Smtp(_) => "smtp_host",
+            };
+            SettingsError::invalid(key, error)
+        })
     }
 
     /// How job workers behave.

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
-use woolly_core::instance::{InstanceStats, SiteText, WeekActivity};
+use woolly_core::instance::{InstanceOverview, SiteText, WeekActivity};
 use woolly_core::{InstanceConfig, MASTODON_API_VERSION, Woolly, version_string};
 use woolly_http::time::{date, iso8601};
 
@@ -163,10 +163,12 @@ pub struct InstanceV2 {
 impl InstanceV2 {
     pub fn new(
         woolly: &Woolly,
-        stats: &InstanceStats,
+        overview: &InstanceOverview,
         contact: Option<AccountEntity>,
     ) -> InstanceV2 {
         let config = woolly.config();
+        let stats = &overview.stats;
+        let registrations = &overview.registrations;
         InstanceV2 {
             domain: config.domain.to_string(),
             title: config.title.clone(),
@@ -210,13 +212,12 @@ impl InstanceV2 {
                 },
                 "limited_federation": false,
             }),
-            // Accounts are created by the operator until the sign-up flow exists.
             registrations: json!({
-                "enabled": false,
-                "approval_required": false,
-                "reason_required": false,
-                "message": null,
-                "min_age": null,
+                "enabled": registrations.enabled(),
+                "approval_required": registrations.approval_required(),
+                "reason_required": registrations.reason_required(),
+                "message": if registrations.enabled() { None } else { registrations.closed_message.as_deref() },
+                "min_age": registrations.min_age,
                 "url": null,
             }),
             api_versions: json!({ "mastodon": MASTODON_API_VERSION }),
@@ -250,10 +251,11 @@ pub struct InstanceV1 {
 impl InstanceV1 {
     pub fn new(
         woolly: &Woolly,
-        stats: &InstanceStats,
+        overview: &InstanceOverview,
         contact: Option<AccountEntity>,
     ) -> InstanceV1 {
         let config = woolly.config();
+        let stats = &overview.stats;
         InstanceV1 {
             uri: config.domain.to_string(),
             title: config.title.clone(),
@@ -269,9 +271,9 @@ impl InstanceV1 {
             }),
             thumbnail: thumbnail_url(config),
             languages: vec!["en"],
-            registrations: false,
-            approval_required: false,
-            invites_enabled: false,
+            registrations: overview.registrations.enabled(),
+            approval_required: overview.registrations.approval_required(),
+            invites_enabled: overview.registrations.invites_enabled,
             configuration: json!({
                 "accounts": { "max_featured_tags": 10 },
                 "statuses": statuses_limits(config),

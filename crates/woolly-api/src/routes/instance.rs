@@ -7,7 +7,7 @@ use axum::http::header;
 use axum::routing::get;
 use axum::{Json, Router};
 use woolly_core::Woolly;
-use woolly_core::instance::InstanceStats;
+use woolly_core::instance::InstanceOverview;
 
 use crate::entities::{
     AccountEntity, ActivityEntity, CustomEmojiEntity, DatedTextEntity, InstanceV1, InstanceV2,
@@ -78,14 +78,17 @@ async fn peers(State(woolly): State<Woolly>) -> Result<Json<Vec<String>>, HttpEr
     Ok(Json(woolly.instance().peers().await?))
 }
 
-/// The figures and contact account of the instance document (read at most once a minute).
-async fn overview(woolly: &Woolly) -> Result<(InstanceStats, Option<AccountEntity>), HttpError> {
+/// The figures, contact account and registrations of the instance document (read at most
+/// once a minute).
+async fn overview(
+    woolly: &Woolly,
+) -> Result<(std::sync::Arc<InstanceOverview>, Option<AccountEntity>), HttpError> {
     let overview = woolly.instance().overview().await?;
     let contact = overview
         .contact
         .as_ref()
         .map(|(account, role)| AccountEntity::new(account, Some(*role), woolly.config()));
-    Ok((overview.stats, contact))
+    Ok((overview, contact))
 }
 
 /// Mastodon lets clients and proxies keep the instance document for three minutes.
@@ -95,19 +98,19 @@ const INSTANCE_CACHE_CONTROL: [(header::HeaderName, &str); 1] =
 async fn instance_v2(
     State(woolly): State<Woolly>,
 ) -> Result<([(header::HeaderName, &'static str); 1], Json<InstanceV2>), HttpError> {
-    let (stats, contact) = overview(&woolly).await?;
+    let (overview, contact) = overview(&woolly).await?;
     Ok((
         INSTANCE_CACHE_CONTROL,
-        Json(InstanceV2::new(&woolly, &stats, contact)),
+        Json(InstanceV2::new(&woolly, &overview, contact)),
     ))
 }
 
 async fn instance_v1(
     State(woolly): State<Woolly>,
 ) -> Result<([(header::HeaderName, &'static str); 1], Json<InstanceV1>), HttpError> {
-    let (stats, contact) = overview(&woolly).await?;
+    let (overview, contact) = overview(&woolly).await?;
     Ok((
         INSTANCE_CACHE_CONTROL,
-        Json(InstanceV1::new(&woolly, &stats, contact)),
+        Json(InstanceV1::new(&woolly, &overview, contact)),
     ))
 }

@@ -3,6 +3,7 @@
 mod accounts;
 mod apps;
 mod assets;
+mod auth_pages;
 mod conversations;
 mod domain_blocks;
 mod featured;
@@ -18,6 +19,7 @@ mod notification_groups;
 mod notifications;
 mod oauth;
 mod polls;
+mod registrations;
 mod scheduled_statuses;
 mod search;
 mod statuses;
@@ -35,6 +37,8 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(accounts::router())
         .merge(apps::router())
         .merge(oauth::router())
+        .merge(registrations::router())
+        .merge(auth_pages::router())
         .merge(statuses::router())
         .merge(polls::router())
         .merge(scheduled_statuses::router())

@@ -88,7 +88,7 @@ struct ErrorPage<'a> {
 }
 
 /// An HTML page that is never cached (it carries codes and forms).
-fn page(status: StatusCode, template: &impl Template) -> Response {
+pub(super) fn page(status: StatusCode, template: &impl Template) -> Response {
     match template.render() {
         Ok(html) => (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
         Err(error) => HttpError::internal(&error).into_response(),

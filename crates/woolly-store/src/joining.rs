@@ -1,0 +1,383 @@
+//! Joining and the account's life: invites, single-use e-mail links, confirming, approving and
+//! rejecting local users, changing their password or address, names kept from deleted
+//! accounts, and settings the operator changes at run time. Whether a sign-up is allowed is
+//! decided in `woolly-core`.
+
+use crate::connect::{Db, Tx, on_reader, on_tx, on_writer};
+use crate::error::Result;
+
+/// One row of `invite`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InviteRow {
+    pub id: i64,
+    pub code: String,
+    /// Who made it; `None` for the operator.
+    pub account_id: Option<i64>,
+    pub max_uses: Option<i64>,
+    pub uses: i64,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub created_at: i64,
+}
+
+const INVITE_COLUMNS: &str =
+    "id, code, account_id, max_uses, uses, expires_at, revoked_at, created_at";
+
+/// What an e-mail link is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailTokenPurpose {
+    /// Confirms the address it was sent to (a new account's, or a changed one).
+    Confirm,
+    ResetPassword,
+}
+
+impl EmailTokenPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            EmailTokenPurpose::Confirm => "confirm",
+            EmailTokenPurpose::ResetPassword => "reset_password",
+        }
+    }
+}
+
+/// What a claimed e-mail link was about.
+#[derive(Debug, Clone)]
+pub struct ClaimedEmailToken {
+    pub account_id: i64,
+    /// The address it was sent to.
+    pub email: String,
+}
+
+impl Tx {
+    pub async fn insert_invite(
+        &mut self,
+        code: &str,
+        account_id: Option<i64>,
+        max_uses: Option<i64>,
+        expires_at: Option<i64>,
+        now: i64,
+    ) -> Result<i64> {
+        let id = self.next_id();
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "INSERT INTO invite (id, code, account_id, max_uses, expires_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(code)
+        .bind(account_id)
+        .bind(max_uses)
+        .bind(expires_at)
+        .bind(now)
+        .execute(conn)
+        .await)?;
+        Ok(id)
+    }
+
+    /// Spends one use of the invite `code` if it can still be used at `now`; returns its id.
+    /// One statement, so two sign-ups never both take the last use.
+    pub async fn use_invite(&mut self, code: &str, now: i64) -> Result<Option<i64>> {
+        let row: Option<(i64,)> = on_tx!(self, conn => sqlx::query_as(
+            "UPDATE invite SET uses = uses + 1 WHERE code = $1 AND revoked_at IS NULL \
+             AND (expires_at IS NULL OR expires_at > $2) AND (max_uses IS NULL OR uses < max_uses) \
+             RETURNING id",
+        )
+        .bind(code)
+        .bind(now)
+        .fetch_optional(conn)
+        .await)?;
+        Ok(row.map(|(id,)| id))
+    }
+
+    /// Stores the digest of a link's secret, valid until `expires_at`.
+    pub async fn insert_email_token(
+        &mut self,
+        token_sha256: &str,
+        account_id: i64,
+        purpose: EmailTokenPurpose,
+        email: &str,
+        expires_at: i64,
+        now: i64,
+    ) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "INSERT INTO email_token (token_sha256, account_id, purpose, email, expires_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(token_sha256)
+        .bind(account_id)
+        .bind(purpose.as_str())
+        .bind(email)
+        .bind(expires_at)
+        .bind(now)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+
+    /// Uses up a link: `None` when it is unknown, for something else, used or expired.
+    pub async fn claim_email_token(
+        &mut self,
+        token_sha256: &str,
+        purpose: EmailTokenPurpose,
+        now: i64,
+    ) -> Result<Option<ClaimedEmailToken>> {
+        let row: Option<(i64, String)> = on_tx!(self, conn => sqlx::query_as(
+            "UPDATE email_token SET used_at = $3 WHERE token_sha256 = $1 AND purpose = $2 \
+             AND used_at IS NULL AND expires_at > $3 RETURNING account_id, email",
+        )
+        .bind(token_sha256)
+        .bind(purpose.as_str())
+        .bind(now)
+        .fetch_optional(conn)
+        .await)?;
+        Ok(row.map(|(account_id, email)| ClaimedEmailToken { account_id, email }))
+    }
+
+    /// Spends every unused link of `purpose` an account has (a newer one replaces them, or what
+    /// they were for is done).
+    pub async fn spend_email_tokens(
+        &mut self,
+        account_id: i64,
+        purpose: EmailTokenPurpose,
+        now: i64,
+    ) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE email_token SET used_at = $3 WHERE account_id = $1 AND purpose = $2 \
+             AND used_at IS NULL",
+        )
+        .bind(account_id)
+        .bind(purpose.as_str())
+        .bind(now)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+
+    /// Marks `email` confirmed for the account: the address it signed up with, or the new one
+    /// it asked for (which then replaces the old). Returns false when `email` is neither.
+    pub async fn confirm_email(&mut self, account_id: i64, email: &str, now: i64) -> Result<bool> {
+        let changed = on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE local_user SET email = $2, unconfirmed_email = NULL, \
+             confirmed_at = coalesce(confirmed_at, $3) \
+             WHERE account_id = $1 AND (lower(email) = lower($2) OR lower(unconfirmed_email) = lower($2))",
+        )
+        .bind(account_id)
+        .bind(email)
+        .bind(now)
+        .execute(conn)
+        .await)?;
+        Ok(changed == 1)
+    }
+
+    /// Sets the address of an account that has not confirmed one yet.
+    pub async fn replace_unconfirmed_email(&mut self, account_id: i64, email: &str) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE local_user SET email = $2 WHERE account_id = $1 AND confirmed_at IS NULL",
+        )
+        .bind(account_id)
+        .bind(email)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+
+    /// Records a new address waiting for confirmation (`None` forgets it).
+    pub async fn set_unconfirmed_email(
+        &mut self,
+        account_id: i64,
+        email: Option<&str>,
+    ) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE local_user SET unconfirmed_email = $2 WHERE account_id = $1",
+        )
+        .bind(account_id)
+        .bind(email)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+
+    pub async fn set_password_hash(&mut self, account_id: i64, password_hash: &str) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE local_user SET password_hash = $2 WHERE account_id = $1",
+        )
+        .bind(account_id)
+        .bind(password_hash)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+
+    /// Revokes every token of an account but `keep` (a password change signs out elsewhere).
+    pub async fn revoke_tokens_of(
+        &mut self,
+        account_id: i64,
+        keep: Option<i64>,
+        now: i64,
+    ) -> Result<u64> {
+        let revoked = on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE oauth_token SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL \
+             AND id <> coalesce($3, -1)",
+        )
+        .bind(account_id)
+        .bind(now)
+        .bind(keep)
+        .execute(conn)
+        .await)?;
+        Ok(revoked)
+    }
+
+    /// Approves a local user waiting for approval; returns false when there was none.
+    pub async fn approve_local_user(&mut self, account_id: i64) -> Result<bool> {
+        let changed = on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE local_user SET approved = TRUE WHERE account_id = $1 AND NOT approved",
+        )
+        .bind(account_id)
+        .execute(conn)
+        .await)?;
+        Ok(changed == 1)
+    }
+
+    /// Removes a local account that was never approved (a rejected sign-up), with all its rows.
+    /// Returns false when the account is approved or unknown.
+    pub async fn delete_pending_local_account(&mut self, account_id: i64) -> Result<bool> {
+        let pending: Option<(i64,)> = on_tx!(self, conn => sqlx::query_as(
+            "SELECT account_id FROM local_user WHERE account_id = $1 AND NOT approved",
+        )
+        .bind(account_id)
+        .fetch_optional(conn)
+        .await)?;
+        if pending.is_none() {
+            return Ok(false);
+        }
+        on_tx!(rows_affected, self, conn => sqlx::query("DELETE FROM account WHERE id = $1")
+            .bind(account_id)
+            .execute(conn)
+            .await)?;
+        Ok(true)
+    }
+
+    /// Keeps `username` (lower-cased) from ever being taken again.
+    pub async fn reserve_username(&mut self, username: &str, now: i64) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "INSERT INTO reserved_username (username, reserved_at) VALUES (lower($1), $2) \
+             ON CONFLICT (username) DO NOTHING",
+        )
+        .bind(username)
+        .bind(now)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+}
+
+impl Db {
+    /// Every invite, newest first; with `account_id`, only those it made.
+    pub async fn invites(&self, account_id: Option<i64>) -> Result<Vec<InviteRow>> {
+        let sql = format!(
+            "SELECT {INVITE_COLUMNS} FROM invite WHERE $1 IS NULL OR account_id = $1 ORDER BY id DESC"
+        );
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, InviteRow>(&sql)
+            .bind(account_id)
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows)
+    }
+
+    pub async fn invite_by_code(&self, code: &str) -> Result<Option<InviteRow>> {
+        let sql = format!("SELECT {INVITE_COLUMNS} FROM invite WHERE code = $1");
+        let row = on_reader!(self, pool => sqlx::query_as::<_, InviteRow>(&sql)
+            .bind(code)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row)
+    }
+
+    /// Revokes an invite by code; returns false when it was unknown or already revoked.
+    pub async fn revoke_invite(&self, code: &str, now: i64) -> Result<bool> {
+        let changed = on_writer!(rows_affected, self, pool => sqlx::query(
+            "UPDATE invite SET revoked_at = $2 WHERE code = $1 AND revoked_at IS NULL",
+        )
+        .bind(code)
+        .bind(now)
+        .execute(pool)
+        .await)?;
+        Ok(changed == 1)
+    }
+
+    /// Whether `username` belonged to a deleted account (compared lower-case).
+    pub async fn username_reserved(&self, username: &str) -> Result<bool> {
+        let row: Option<(String,)> = on_reader!(self, pool => sqlx::query_as(
+            "SELECT username FROM reserved_username WHERE username = lower($1)",
+        )
+        .bind(username)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.is_some())
+    }
+
+    /// Whether a local user already has `email` (confirmed or waiting), case-insensitively.
+    pub async fn email_in_use(&self, email: &str) -> Result<bool> {
+        let row: Option<(i64,)> = on_reader!(self, pool => sqlx::query_as(
+            "SELECT account_id FROM local_user WHERE lower(email) = lower($1) \
+             OR lower(unconfirmed_email) = lower($1) LIMIT 1",
+        )
+        .bind(email)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.is_some())
+    }
+
+    /// The account holding a confirmed address (for password resets).
+    pub async fn account_id_by_email(&self, email: &str) -> Result<Option<i64>> {
+        let row: Option<(i64,)> = on_reader!(self, pool => sqlx::query_as(
+            "SELECT account_id FROM local_user WHERE lower(email) = lower($1)",
+        )
+        .bind(email)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.map(|(id,)| id))
+    }
+
+    /// A run-time setting, if `woolly admin` set one.
+    pub async fn site_setting(&self, name: &str) -> Result<Option<String>> {
+        let row: Option<(String,)> = on_reader!(self, pool => sqlx::query_as(
+            "SELECT value FROM site_setting WHERE name = $1",
+        )
+        .bind(name)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.map(|(value,)| value))
+    }
+
+    /// Sets a run-time setting; `None` removes it (the configured value applies again).
+    pub async fn set_site_setting(&self, name: &str, value: Option<&str>, now: i64) -> Result<()> {
+        match value {
+            Some(value) => on_writer!(rows_affected, self, pool => sqlx::query(
+                "INSERT INTO site_setting (name, value, updated_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            )
+            .bind(name)
+            .bind(value)
+            .bind(now)
+            .execute(pool)
+            .await)?,
+            None => on_writer!(rows_affected, self, pool => sqlx::query(
+                "DELETE FROM site_setting WHERE name = $1",
+            )
+            .bind(name)
+            .execute(pool)
+            .await)?,
+        };
+        Ok(())
+    }
+
+    /// Local users waiting for approval, oldest first.
+    pub async fn pending_local_users(&self) -> Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(
+            "SELECT account_id FROM local_user WHERE NOT approved ORDER BY account_id",
+        )
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+}

@@ -503,7 +503,10 @@ impl Accounts<'_> {
         let Some(user) = self.local_user(account_id).await? else {
             return Ok(None);
         };
-        Ok(self.account(account_id).await?.map(|account| (account, user)))
+        Ok(self
+            .account(account_id)
+            .await?
+            .map(|account| (account, user)))
     }
 
     /// Whether the instance has an owner yet (the first-run hint asks the operator to create one).

@@ -132,7 +132,12 @@ impl Accounts<'_> {
             )
             .await?;
         let link = self.config().urls().password_reset(&secret);
-        let message = self.message_to(&Message::ResetPassword { link: &link }, &user.email, &account, &user);
+        let message = self.message_to(
+            &Message::ResetPassword { link: &link },
+            &user.email,
+            &account,
+            &user,
+        );
         self.queue_email(&mut tx, &message).await?;
         tx.commit().await?;
         self.wake_workers();
@@ -189,7 +194,8 @@ impl Accounts<'_> {
         }
         errors.into_result()?;
         let mut tx = self.db().begin().await?;
-        tx.set_unconfirmed_email(account.id, Some(new_email)).await?;
+        tx.set_unconfirmed_email(account.id, Some(new_email))
+            .await?;
         let secret = self
             .new_email_link(
                 &mut tx,
@@ -200,7 +206,12 @@ impl Accounts<'_> {
             )
             .await?;
         let link = self.config().urls().email_confirmation(&secret);
-        let message = self.message_to(&Message::ConfirmNewAddress { link: &link }, new_email, account, user);
+        let message = self.message_to(
+            &Message::ConfirmNewAddress { link: &link },
+            new_email,
+            account,
+            user,
+        );
         self.queue_email(&mut tx, &message).await?;
         tx.commit().await?;
         self.wake_workers();
@@ -210,11 +221,14 @@ impl Accounts<'_> {
 
     /// The operator sets a user's password (`woolly admin account password`); `None`
     /// generates one, which is returned. Every session is signed out.
-    pub async fn set_password(&self, username: &str, new: Option<String>) -> Result<Option<String>> {
-        let account = self
-            .local_account(username)
-            .await?
-            .ok_or_else(|| CoreError::Validation(format!("No local account called {username:?}")))?;
+    pub async fn set_password(
+        &self,
+        username: &str,
+        new: Option<String>,
+    ) -> Result<Option<String>> {
+        let account = self.local_account(username).await?.ok_or_else(|| {
+            CoreError::Validation(format!("No local account called {username:?}"))
+        })?;
         let (account, user) = self
             .local_user_with_account(account.id)
             .await?

@@ -266,7 +266,10 @@ impl SignUps<'_> {
     pub async fn mode(&self) -> Result<RegistrationMode> {
         match self.db().site_setting(MODE_SETTING).await? {
             Some(stored) => RegistrationMode::parse(&stored).or_else(|_| {
-                tracing::warn!(stored, "unknown stored registration mode; using the configured one");
+                tracing::warn!(
+                    stored,
+                    "unknown stored registration mode; using the configured one"
+                );
                 Ok(self.config().registrations)
             }),
             None => Ok(self.config().registrations),
@@ -282,7 +285,10 @@ impl SignUps<'_> {
                 crate::now_millis(),
             )
             .await?;
-        tracing::info!(mode = mode.map(RegistrationMode::as_str).unwrap_or("configured"), "registration mode set");
+        tracing::info!(
+            mode = mode.map(RegistrationMode::as_str).unwrap_or("configured"),
+            "registration mode set"
+        );
         Ok(())
     }
 
@@ -302,7 +308,11 @@ impl SignUps<'_> {
     /// account and a token with the app's scopes. The account can use the API once its address
     /// is confirmed (and, in approval mode, once a moderator approves it).
     pub async fn sign_up_with_app(&self, app_id: i64, sign_up: SignUp) -> Result<SignedUp> {
-        let app = self.oauth().app(app_id).await?.ok_or(CoreError::Unauthenticated)?;
+        let app = self
+            .oauth()
+            .app(app_id)
+            .await?
+            .ok_or(CoreError::Unauthenticated)?;
         let mode = self.mode().await?;
         let invite_code = sign_up
             .invite_code
@@ -314,14 +324,20 @@ impl SignUps<'_> {
             None => None,
         };
         let now = crate::now_millis();
-        let invite_valid = invite.as_ref().is_some_and(|invite| invite_usable(invite, now));
+        let invite_valid = invite
+            .as_ref()
+            .is_some_and(|invite| invite_usable(invite, now));
         let allowed = match mode {
             RegistrationMode::Open | RegistrationMode::Approval => true,
             RegistrationMode::Invite => invite_valid,
             RegistrationMode::Closed => false,
         };
         if !allowed {
-            tracing::info!(mode = mode.as_str(), invited = invite_code.is_some(), "sign-up refused: registrations closed");
+            tracing::info!(
+                mode = mode.as_str(),
+                invited = invite_code.is_some(),
+                "sign-up refused: registrations closed"
+            );
             return Err(CoreError::Forbidden("This action is not allowed".into()));
         }
         let needs_approval = mode == RegistrationMode::Approval && !invite_valid;
@@ -331,12 +347,28 @@ impl SignUps<'_> {
         if username.is_empty() {
             errors.add("username", FieldRule::Blank, "can't be blank");
         } else if username.chars().count() > MAX_USERNAME_LENGTH {
-            errors.add("username", FieldRule::TooLong, format!("is too long (maximum is {MAX_USERNAME_LENGTH} characters)"));
-        } else if !username.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            errors.add("username", FieldRule::Invalid, "must contain only letters, numbers and underscores");
+            errors.add(
+                "username",
+                FieldRule::TooLong,
+                format!("is too long (maximum is {MAX_USERNAME_LENGTH} characters)"),
+            );
+        } else if !username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            errors.add(
+                "username",
+                FieldRule::Invalid,
+                "must contain only letters, numbers and underscores",
+            );
         } else if self.username_reserved(username).await? {
             errors.add("username", FieldRule::Reserved, "is reserved");
-        } else if self.db().local_account_by_username(username).await?.is_some() {
+        } else if self
+            .db()
+            .local_account_by_username(username)
+            .await?
+            .is_some()
+        {
             errors.add("username", FieldRule::Taken, "has already been taken");
         }
         let email = sign_up.email.trim();
@@ -359,13 +391,26 @@ impl SignUps<'_> {
         if needs_approval && reason.is_none() {
             errors.add("reason", FieldRule::Blank, "can't be blank");
         } else if reason.is_some_and(|reason| reason.chars().count() > MAX_REASON_LENGTH) {
-            errors.add("reason", FieldRule::TooLong, format!("is too long (maximum is {MAX_REASON_LENGTH} characters)"));
+            errors.add(
+                "reason",
+                FieldRule::TooLong,
+                format!("is too long (maximum is {MAX_REASON_LENGTH} characters)"),
+            );
         }
         if invite_code.is_some() && !invite_valid {
-            errors.add("invite_code", FieldRule::Invalid, "is invalid, used up or expired");
+            errors.add(
+                "invite_code",
+                FieldRule::Invalid,
+                "is invalid, used up or expired",
+            );
         }
         if let Some(min_age) = self.config().min_age {
-            match sign_up.date_of_birth.as_deref().map(str::trim).filter(|date| !date.is_empty()) {
+            match sign_up
+                .date_of_birth
+                .as_deref()
+                .map(str::trim)
+                .filter(|date| !date.is_empty())
+            {
                 None => errors.add("date_of_birth", FieldRule::Blank, "can't be blank"),
                 Some(date) => match age_on(date, now) {
                     None => errors.add("date_of_birth", FieldRule::Invalid, "is invalid"),
@@ -396,7 +441,11 @@ impl SignUps<'_> {
                 None => {
                     // Its last use went to someone else meanwhile.
                     let mut errors = FieldErrors::default();
-                    errors.add("invite_code", FieldRule::Invalid, "is invalid, used up or expired");
+                    errors.add(
+                        "invite_code",
+                        FieldRule::Invalid,
+                        "is invalid, used up or expired",
+                    );
                     return Err(CoreError::Fields(errors));
                 }
             },
@@ -453,7 +502,13 @@ impl SignUps<'_> {
         self.queue_email(&mut tx, &message).await?;
         tx.commit().await?;
         self.wake_workers();
-        tracing::info!(account_id, username, approval = needs_approval, invited = invite_id.is_some(), "signed up");
+        tracing::info!(
+            account_id,
+            username,
+            approval = needs_approval,
+            invited = invite_id.is_some(),
+            "signed up"
+        );
         Ok(SignedUp { account_id, token })
     }
 
@@ -462,10 +517,17 @@ impl SignUps<'_> {
         let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
         let claimed = tx
-            .claim_email_token(&crypto::token_digest(secret), EmailTokenPurpose::Confirm, now)
+            .claim_email_token(
+                &crypto::token_digest(secret),
+                EmailTokenPurpose::Confirm,
+                now,
+            )
             .await?
             .ok_or_else(invalid_link)?;
-        if !tx.confirm_email(claimed.account_id, &claimed.email, now).await? {
+        if !tx
+            .confirm_email(claimed.account_id, &claimed.email, now)
+            .await?
+        {
             return Err(invalid_link());
         }
         tx.commit().await?;
@@ -527,7 +589,12 @@ impl SignUps<'_> {
             )
             .await?;
         let link = self.config().urls().email_confirmation(&secret);
-        let message = self.message_to(&Message::ConfirmAccount { link: &link }, &address, account, user);
+        let message = self.message_to(
+            &Message::ConfirmAccount { link: &link },
+            &address,
+            account,
+            user,
+        );
         self.queue_email(&mut tx, &message).await?;
         tx.commit().await?;
         self.wake_workers();
@@ -553,7 +620,12 @@ impl SignUps<'_> {
             return Err(not_pending(username));
         }
         let link = self.config().urls().home_page();
-        let message = self.message_to(&Message::Approved { link: &link }, &user.email, &account, &user);
+        let message = self.message_to(
+            &Message::Approved { link: &link },
+            &user.email,
+            &account,
+            &user,
+        );
         self.queue_email(&mut tx, &message).await?;
         tx.commit().await?;
         self.wake_workers();
@@ -582,7 +654,9 @@ impl SignUps<'_> {
             .accounts()
             .local_account(username)
             .await?
-            .ok_or_else(|| CoreError::Validation(format!("No local account called {username:?}")))?;
+            .ok_or_else(|| {
+                CoreError::Validation(format!("No local account called {username:?}"))
+            })?;
         let (account, user) = self
             .accounts()
             .local_user_with_account(account.id)
@@ -608,10 +682,14 @@ impl SignUps<'_> {
             return Err(CoreError::Forbidden("This action is not allowed".into()));
         }
         if max_uses.is_some_and(|uses| uses < 1) {
-            return Err(CoreError::Validation("An invite must allow at least one use".into()));
+            return Err(CoreError::Validation(
+                "An invite must allow at least one use".into(),
+            ));
         }
         if expires_in_millis.is_some_and(|millis| millis < 1) {
-            return Err(CoreError::Validation("An invite must expire in the future".into()));
+            return Err(CoreError::Validation(
+                "An invite must expire in the future".into(),
+            ));
         }
         let now = crate::now_millis();
         // Eight letters and digits, as Mastodon's `Invite#generate_code`: short enough to type.
@@ -702,7 +780,9 @@ fn normalized_locale(locale: Option<&str>) -> String {
         .map(str::trim)
         .filter(|locale| {
             (2..=10).contains(&locale.len())
-                && locale.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                && locale
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         })
         .map_or_else(|| "en".to_owned(), str::to_owned)
 }

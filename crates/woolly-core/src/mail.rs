@@ -29,12 +29,20 @@ pub struct OutgoingEmail {
 #[derive(Debug, Clone)]
 pub(crate) enum Message<'a> {
     /// A new account's address: follow the link to confirm it.
-    ConfirmAccount { link: &'a str },
+    ConfirmAccount {
+        link: &'a str,
+    },
     /// A changed address: follow the link to confirm the new one.
-    ConfirmNewAddress { link: &'a str },
-    Approved { link: &'a str },
+    ConfirmNewAddress {
+        link: &'a str,
+    },
+    Approved {
+        link: &'a str,
+    },
     Rejected,
-    ResetPassword { link: &'a str },
+    ResetPassword {
+        link: &'a str,
+    },
     PasswordChanged,
 }
 
@@ -65,7 +73,13 @@ struct Words {
 
 impl Message<'_> {
     /// The message for `username` on `title` (the instance), in the language of `locale`.
-    pub(crate) fn compose(&self, to: &str, locale: &str, username: &str, title: &str) -> OutgoingEmail {
+    pub(crate) fn compose(
+        &self,
+        to: &str,
+        locale: &str,
+        username: &str,
+        title: &str,
+    ) -> OutgoingEmail {
         let words = self.words(Language::of(locale), username, title);
         let mut text = String::new();
         let mut html = String::from(
@@ -211,15 +225,21 @@ mod tests {
     #[test]
     fn messages_come_in_the_user_language_with_their_link_escaped_in_html() {
         let link = "https://example.org/auth/confirmation?confirmation_token=a&b";
-        let english = Message::ConfirmAccount { link }.compose("a@example.org", "en", "alice", "Woolly");
+        let english =
+            Message::ConfirmAccount { link }.compose("a@example.org", "en", "alice", "Woolly");
         assert!(english.subject.contains("confirm your e-mail address"));
         assert!(english.text.contains(link));
         assert!(english.html.contains("confirmation_token=a&amp;b"));
         assert_eq!(english.link.as_deref(), Some(link));
-        let french = Message::ConfirmAccount { link }.compose("a@example.org", "fr-CA", "alice", "Woolly");
+        let french =
+            Message::ConfirmAccount { link }.compose("a@example.org", "fr-CA", "alice", "Woolly");
         assert!(french.subject.contains("confirmez"));
-        let unknown = Message::PasswordChanged.compose("a@example.org", "xx", "alice", "<b>Woolly</b>");
+        let unknown =
+            Message::PasswordChanged.compose("a@example.org", "xx", "alice", "<b>Woolly</b>");
         assert!(unknown.subject.contains("password was changed"));
-        assert!(!unknown.html.contains("<b>"), "the title is escaped in HTML");
+        assert!(
+            !unknown.html.contains("<b>"),
+            "the title is escaped in HTML"
+        );
     }
 }

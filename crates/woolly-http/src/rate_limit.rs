@@ -1,8 +1,9 @@
 //! Rate limits as Mastodon applies them (`api/rate-limits.md`): 300 requests per 5 minutes for
 //! each access token (an account's app) and for each other client address, and tighter
-//! limits on uploads (30 per 30 minutes) and on deleting statuses and reblogs (30 per 30
-//! minutes). Every answer carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and
-//! `X-RateLimit-Reset`; past the limit the answer is 429 `{"error": "Too many requests"}`.
+//! limits on uploads (30 per 30 minutes), on deleting statuses and reblogs (30 per 30
+//! minutes) and on sign-ups (5 per 30 minutes per address). Every answer carries
+//! `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`; past the limit the
+//! answer is 429 `{"error": "Too many requests"}`.
 //!
 //! Windows are fixed, like rack-attack's, and counted in this process's memory
 //! ([`woolly_core::windows`]): with several processes behind a balancer each counts its own
@@ -33,6 +34,9 @@ use crate::time::iso8601;
 const GENERAL_WINDOW: Duration = Duration::from_secs(5 * 60);
 const STRICT_WINDOW: Duration = Duration::from_secs(30 * 60);
 const STRICT_LIMIT: u32 = 30;
+/// Sign-ups per client address per 30 minutes, as Mastodon's rack-attack allows. Counted by
+/// address even with a token: every sign-up of an app carries that app's one token.
+const SIGN_UP_LIMIT: u32 = 5;
 
 /// Counters of the current windows.
 #[derive(Clone)]
@@ -139,6 +143,21 @@ pub async fn limit_requests(
         limiter
             .windows
             .count(key.clone(), limiter.general_limit, GENERAL_WINDOW, now);
+    if request.method() == Method::POST && request.uri().path() == "/api/v1/accounts" {
+        let address = match client_address(request.extensions()) {
+            Some(address) => address_key(address),
+            None => "unknown".to_owned(),
+        };
+        let sign_ups = limiter.windows.count(
+            format!("sign_up:ip:{address}"),
+            SIGN_UP_LIMIT,
+            STRICT_WINDOW,
+            now,
+        );
+        if !sign_ups.allowed || sign_ups.remaining < verdict.remaining {
+            verdict = sign_ups;
+        }
+    }
     if let Some(bucket) = strict_bucket(request.method(), request.uri().path()) {
         let strict =
             limiter

@@ -112,9 +112,10 @@ impl SendEmailJob {
     }
 
     fn message(&self, email: &OutgoingEmail) -> Result<Message, JobError> {
-        let to: Mailbox = email.to.parse().map_err(|_| {
-            JobError::Permanent(format!("{:?} is not a valid recipient", email.to))
-        })?;
+        let to: Mailbox = email
+            .to
+            .parse()
+            .map_err(|_| JobError::Permanent(format!("{:?} is not a valid recipient", email.to)))?;
         Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -136,9 +137,9 @@ impl SendEmailJob {
                     tracing::info!(job = job.id, "e-mail sent");
                     Ok(())
                 }
-                Err(error) if error.is_permanent() => {
-                    Err(JobError::Permanent(format!("the SMTP server refused: {error}")))
-                }
+                Err(error) if error.is_permanent() => Err(JobError::Permanent(format!(
+                    "the SMTP server refused: {error}"
+                ))),
                 Err(error) => Err(JobError::Retry(format!("could not send: {error}"))),
             },
             Transport::Files(directory) => {
@@ -158,8 +159,13 @@ impl SendEmailJob {
 }
 
 /// Writes one message as `<job id>.eml`, whole or not at all (a temporary file renamed).
-async fn write_file(directory: &std::path::Path, job_id: i64, bytes: &[u8]) -> Result<(), JobError> {
-    let retry = |error: std::io::Error| JobError::Retry(format!("could not write the message: {error}"));
+async fn write_file(
+    directory: &std::path::Path,
+    job_id: i64,
+    bytes: &[u8],
+) -> Result<(), JobError> {
+    let retry =
+        |error: std::io::Error| JobError::Retry(format!("could not write the message: {error}"));
     tokio::fs::create_dir_all(directory).await.map_err(retry)?;
     let temporary = directory.join(format!(".{job_id}.eml.tmp"));
     tokio::fs::write(&temporary, bytes).await.map_err(retry)?;

@@ -89,8 +89,15 @@ async fn account_command(woolly: &Woolly, command: AccountCommand) -> anyhow::Re
                     "{}\t{}\t{}\t{}",
                     account.username,
                     user.email,
-                    if user.confirmed { "confirmed" } else { "unconfirmed" },
-                    user.sign_up_reason.as_deref().unwrap_or("").replace(['\n', '\t'], " ")
+                    if user.confirmed {
+                        "confirmed"
+                    } else {
+                        "unconfirmed"
+                    },
+                    user.sign_up_reason
+                        .as_deref()
+                        .unwrap_or("")
+                        .replace(['\n', '\t'], " ")
                 );
             }
             Ok(())

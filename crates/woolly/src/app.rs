@@ -264,9 +264,13 @@ pub async fn run_worker(settings: &Settings) -> Result<(), StartupError> {
     let stop = CancellationToken::new();
     stop_on_signals(stop.clone()).map_err(StartupError::Signals)?;
     let renewal_task = tokio::spawn(renew_id_lease(woolly.clone(), stop.clone()));
-    Worker::new(woolly.clone(), job_handlers(settings, &federation)?, options)
-        .run(stop)
-        .await;
+    Worker::new(
+        woolly.clone(),
+        job_handlers(settings, &federation)?,
+        options,
+    )
+    .run(stop)
+    .await;
     renewal_task.abort();
     woolly.close().await;
     Ok(())

@@ -10,10 +10,10 @@ use std::time::Duration;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
-use woolly_core::joining::{InvitePolicy, RegistrationMode};
-use woolly_mail::{Delivery, MailError, SendEmailJob, SmtpServer, TlsMode};
 use woolly_core::jobs::WorkerOptions;
+use woolly_core::joining::{InvitePolicy, RegistrationMode};
 use woolly_core::{Domain, InstanceConfig};
+use woolly_mail::{Delivery, MailError, SendEmailJob, SmtpServer, TlsMode};
 
 /// How logs are written to standard error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -353,9 +353,8 @@ impl Settings {
         let delivery = if self.smtp_host.trim().is_empty() {
             Delivery::Files(self.data_dir.join("mail"))
         } else {
-            let tls = TlsMode::parse(&self.smtp_tls).ok_or_else(|| {
-                SettingsError::invalid("smtp_tls", "use none, starttls or tls")
-            })?;
+            let tls = TlsMode::parse(&self.smtp_tls)
+                .ok_or_else(|| SettingsError::invalid("smtp_tls", "use none, starttls or tls"))?;
             Delivery::Smtp(SmtpServer {
                 host: self.smtp_host.trim().to_owned(),
                 port: self.smtp_port,

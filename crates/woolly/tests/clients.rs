@@ -142,3 +142,101 @@ async fn toot_logs_in_posts_and_reads_its_timeline() {
     assert_client_passes("toot", command, "toot: all checks passed").await;
     server.stop().await;
 }
+
+#[tokio::test]
+async fn mastodon_py_signs_up_and_the_account_works_once_confirmed() {
+    let Some(python) = client_environment("WOOLLY_TEST_PYTHON", "Mastodon.py") else {
+        return;
+    };
+    let instance = TestInstance::new().await;
+    let server = instance
+        .start_on_own_domain_with(|settings| settings.registrations = "open".into())
+        .await;
+    let mut command = Command::new(&python);
+    command
+        .arg(clients_dir().join("mastodon_py_sign_up.py"))
+        .args([
+            &server.base_url,
+            "pynewbie",
+            "pynewbie@example.org",
+            PASSWORD,
+        ]);
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains("all checks passed"),
+        "Mastodon.py sign-up failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let token = stdout.lines().last().unwrap().trim().to_owned();
+
+    // The confirmation went out twice (at sign-up and on the resend); the newer link (files are
+    // named by their job's time-ordered id) replaced the older one.
+    let mail_dir = instance.data_dir().join("mail");
+    let texts = common::eventually(
+        std::time::Duration::from_secs(20),
+        "two confirmation mails",
+        || {
+            let python = python.clone();
+            let mail_dir = mail_dir.clone();
+            async move {
+                let output = tokio::process::Command::new(&python)
+                    .arg(clients_dir().join("mailbox.py"))
+                    .arg(&mail_dir)
+                    .output()
+                    .await
+                    .ok()?;
+                let mails: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).ok()?;
+                let texts: Vec<String> = mails
+                    .iter()
+                    .filter(|mail| mail["to"].as_str() == Some("pynewbie@example.org"))
+                    .map(|mail| mail["text"].as_str().unwrap_or_default().to_owned())
+                    .collect();
+                (texts.len() == 2).then_some(texts)
+            }
+        },
+    )
+    .await;
+    let path_of = |text: &str| {
+        let link = text
+            .split_whitespace()
+            .find(|word| word.contains("confirmation_token="))
+            .unwrap()
+            .to_owned();
+        link[link.find("/auth/").unwrap()..].to_owned()
+    };
+    let verify = || {
+        server.call(
+            reqwest::Method::GET,
+            "/api/v1/accounts/verify_credentials",
+            Some(&token),
+            serde_json::Value::Null,
+        )
+    };
+    let status = common::http()
+        .get(server.url(&path_of(&texts[0])))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(
+        status,
+        reqwest::StatusCode::UNPROCESSABLE_ENTITY,
+        "the first link was replaced"
+    );
+    assert_eq!(verify().await.0, reqwest::StatusCode::FORBIDDEN);
+    let status = common::http()
+        .get(server.url(&path_of(&texts[1])))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, reqwest::StatusCode::OK);
+    let (status, me) = verify().await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{me}");
+    assert_eq!(me["username"], "pynewbie");
+    server.stop().await;
+}

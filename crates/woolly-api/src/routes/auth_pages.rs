@@ -21,7 +21,10 @@ pub(super) fn router() -> Router<Woolly> {
     Router::new()
         .route("/auth/confirmation", get(confirm))
         .route("/auth/password/new", get(password_request_form))
-        .route("/auth/password", axum::routing::post(request_password_reset))
+        .route(
+            "/auth/password",
+            axum::routing::post(request_password_reset),
+        )
         .route(
             "/auth/password/edit",
             get(password_reset_form).post(reset_password),
@@ -136,14 +139,23 @@ async fn request_password_reset(
     State(woolly): State<Woolly>,
     ApiParams(params): ApiParams<PasswordRequestParams>,
 ) -> Response {
-    match woolly.accounts().request_password_reset(&params.email).await {
+    match woolly
+        .accounts()
+        .request_password_reset(&params.email)
+        .await
+    {
         Ok(()) => message(
             &woolly,
             StatusCode::OK,
             "Check your e-mail",
             "If an account has this address, a link to choose a new password is on its way. It works for an hour.",
         ),
-        Err(error) => message(&woolly, status_of(&error), "Please try again", &describe(&error)),
+        Err(error) => message(
+            &woolly,
+            status_of(&error),
+            "Please try again",
+            &describe(&error),
+        ),
     }
 }
 

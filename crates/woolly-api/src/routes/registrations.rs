@@ -51,10 +51,12 @@ async fn sign_up(
     ApiParams(params): ApiParams<SignUpParams>,
 ) -> Result<Json<TokenEntity>, HttpError> {
     auth.require(&[Scope::WRITE_ACCOUNTS])?;
-    let app_id = auth
-        .0
-        .app_id
-        .ok_or_else(|| HttpError::new(axum::http::StatusCode::FORBIDDEN, "This action is not allowed"))?;
+    let app_id = auth.0.app_id.ok_or_else(|| {
+        HttpError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "This action is not allowed",
+        )
+    })?;
     let signed_up = woolly
         .sign_ups()
         .sign_up_with_app(
@@ -119,8 +121,11 @@ async fn check_confirmation(
 ) -> Result<Json<bool>, HttpError> {
     let auth = Auth(auth);
     auth.require(&[Scope::READ_ACCOUNTS])?;
-    let (_, user) = auth
-        .user()
-        .map_err(|_| HttpError::new(axum::http::StatusCode::UNAUTHORIZED, "This method requires an authenticated user"))?;
+    let (_, user) = auth.user().map_err(|_| {
+        HttpError::new(
+            axum::http::StatusCode::UNAUTHORIZED,
+            "This method requires an authenticated user",
+        )
+    })?;
     Ok(Json(user.confirmed))
 }

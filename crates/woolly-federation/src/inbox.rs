@@ -10,6 +10,7 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Extension, Path, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -18,6 +19,7 @@ use time::OffsetDateTime;
 use woolly_core::Woolly;
 use woolly_core::accounts::Account;
 use woolly_http::HttpError;
+use woolly_http::rate_limit::InboxAllowance;
 
 use crate::inbound::InboundPayload;
 use crate::remote::{Federation, FederationError, authority_of};
@@ -36,25 +38,21 @@ pub(crate) fn router() -> Router<Woolly> {
 async fn shared_inbox(
     State(woolly): State<Woolly>,
     Extension(federation): Extension<Federation>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
+    parts: Parts,
     body: Bytes,
 ) -> Response {
-    receive(&woolly, &federation, &method, &uri, &headers, &body).await
+    receive(&woolly, &federation, &parts, &body).await
 }
 
 async fn user_inbox(
     State(woolly): State<Woolly>,
     Extension(federation): Extension<Federation>,
     Path(username): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
+    parts: Parts,
     body: Bytes,
 ) -> Response {
     match woolly.federation().local_actor(&username).await {
-        Ok(Some(_)) => receive(&woolly, &federation, &method, &uri, &headers, &body).await,
+        Ok(Some(_)) => receive(&woolly, &federation, &parts, &body).await,
         Ok(None) => HttpError::not_found().into_response(),
         Err(error) => HttpError::from(error).into_response(),
     }
@@ -66,14 +64,37 @@ fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
     HttpError::new(status, message).into_response()
 }
 
-async fn receive(
+/// Too many deliveries: from one server once it is known, else from one address.
+fn too_many() -> Response {
+    refuse(StatusCode::TOO_MANY_REQUESTS, "Too many requests")
+}
+
+/// Takes a delivery, under the rate limits when they are on (the limiter then left an
+/// [`InboxAllowance`] with the request): an address that sent too many refused deliveries is
+/// refused at once, and every refused delivery counts against it.
+async fn receive(woolly: &Woolly, federation: &Federation, parts: &Parts, body: &[u8]) -> Response {
+    let Some(allowance) = parts.extensions.get::<InboxAllowance>() else {
+        return check_and_queue(woolly, federation, None, parts, body).await;
+    };
+    if allowance.address_exhausted() {
+        return too_many();
+    }
+    let response = check_and_queue(woolly, federation, Some(allowance), parts, body).await;
+    let status = response.status();
+    if status.is_client_error() && status != StatusCode::TOO_MANY_REQUESTS {
+        allowance.count_refused();
+    }
+    response
+}
+
+async fn check_and_queue(
     woolly: &Woolly,
     federation: &Federation,
-    method: &Method,
-    uri: &Uri,
-    headers: &HeaderMap,
+    allowance: Option<&InboxAllowance>,
+    parts: &Parts,
     body: &[u8],
 ) -> Response {
+    let (method, uri, headers) = (&parts.method, &parts.uri, &parts.headers);
     if body.len() > MAX_ACTIVITY_BYTES {
         return refuse(StatusCode::PAYLOAD_TOO_LARGE, "Activity too large");
     }
@@ -105,6 +126,11 @@ async fn receive(
         Ok(signer) => signer,
         Err((status, message)) => return refuse(status, message),
     };
+    if let (Some(allowance), Some(domain)) = (allowance, authority_of(&signature.key_id))
+        && !allowance.allow_sender(&domain)
+    {
+        return too_many();
+    }
     let forwarded = signer.actor.uri.as_deref() != Some(actor_uri.as_str());
     if forwarded {
         // Someone else's activity, passed on (a reply forwarded to a thread's followers, a

@@ -128,6 +128,64 @@ fn strict_bucket(method: &Method, path: &str) -> Option<&'static str> {
     }
 }
 
+/// Deliveries one server may make to the inboxes per 5 minutes, as a multiple of the general
+/// limit: a large server sends many activities, from many addresses.
+const INBOX_LIMIT_FACTOR: u32 = 10;
+
+/// Whether a request is a delivery to an inbox (shared or personal).
+fn is_inbox_delivery(method: &Method, path: &str) -> bool {
+    method == Method::POST
+        && (path == "/inbox" || (path.starts_with("/users/") && path.ends_with("/inbox")))
+}
+
+/// What an inbox delivery may still do, kept with the request: it is counted once the inbox
+/// knows who signed it, against the sending server (behind a proxy, or from a large server's
+/// many addresses, a count by address would be wrong both ways); a delivery whose signature
+/// does not check out counts against its address instead.
+#[derive(Clone)]
+pub struct InboxAllowance {
+    limiter: RateLimiter,
+    address_key: String,
+}
+
+impl InboxAllowance {
+    /// Counts a verified delivery from `domain`; false when that server is past its limit.
+    pub fn allow_sender(&self, domain: &str) -> bool {
+        let limit = self
+            .limiter
+            .general_limit
+            .saturating_mul(INBOX_LIMIT_FACTOR);
+        self.limiter
+            .windows
+            .count(
+                format!("inbox:{}", domain.to_ascii_lowercase()),
+                limit,
+                GENERAL_WINDOW,
+                woolly_core::now_millis(),
+            )
+            .allowed
+    }
+
+    /// Whether the address already sent as many refused deliveries as it may.
+    pub fn address_exhausted(&self) -> bool {
+        self.limiter
+            .windows
+            .0
+            .peek(&self.address_key, woolly_core::now_millis())
+            >= self.limiter.general_limit
+    }
+
+    /// Counts a delivery that was refused (malformed, unsigned, forged) against its address.
+    pub fn count_refused(&self) {
+        self.limiter.windows.count(
+            self.address_key.clone(),
+            self.limiter.general_limit,
+            GENERAL_WINDOW,
+            woolly_core::now_millis(),
+        );
+    }
+}
+
 /// Middleware counting each request and refusing those past the limit.
 pub async fn limit_requests(
     State(limiter): State<RateLimiter>,
@@ -135,6 +193,17 @@ pub async fn limit_requests(
     next: Next,
 ) -> Response {
     if limiter.general_limit == 0 {
+        return next.run(request).await;
+    }
+    if is_inbox_delivery(request.method(), request.uri().path()) {
+        let address_key = match client_address(request.extensions()) {
+            Some(address) => format!("ip:{}", address_key(address)),
+            None => "ip:unknown".to_owned(),
+        };
+        request.extensions_mut().insert(InboxAllowance {
+            limiter: limiter.clone(),
+            address_key,
+        });
         return next.run(request).await;
     }
     let now = woolly_core::now_millis();

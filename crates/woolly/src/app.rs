@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 use woolly_core::jobs::{JobHandlers, Worker, WorkerOptions};
 use woolly_core::{CoreError, Db, StoreError, Woolly};
 
+use woolly_http::caller::TrustedProxies;
 use woolly_http::rate_limit::RateLimiter;
 
 use crate::http;
@@ -87,6 +88,7 @@ pub struct App {
     metrics_listener: Option<TcpListener>,
     worker_options: WorkerOptions,
     job_handlers: JobHandlers,
+    trusted_proxies: TrustedProxies,
     metrics: Arc<Metrics>,
     stop: CancellationToken,
     rate_limit_requests: u32,
@@ -118,6 +120,7 @@ impl App {
         let worker_options = settings.worker_options()?;
         // Checked before anything starts, so that bad mail settings stop the server at once.
         settings.mailer()?;
+        let trusted_proxies = settings.trusted_proxies()?;
         let bind = |setting: &'static str, address: SocketAddr| async move {
             TcpListener::bind(address)
                 .await
@@ -151,6 +154,7 @@ impl App {
             metrics_listener,
             worker_options,
             job_handlers,
+            trusted_proxies,
             metrics: Arc::new(Metrics::new()),
             stop,
             rate_limit_requests: settings.rate_limit_requests,
@@ -195,6 +199,7 @@ impl App {
             metrics_listener,
             worker_options,
             job_handlers,
+            trusted_proxies,
             metrics,
             stop,
             rate_limit_requests,
@@ -229,6 +234,7 @@ impl App {
             federation,
             metrics,
             RateLimiter::new(rate_limit_requests, woolly.clone()),
+            trusted_proxies,
         );
         let served = axum::serve(listener, app)
             .with_graceful_shutdown(stop.clone().cancelled_owned())

@@ -23,6 +23,7 @@ use woolly_http::HttpError;
 use std::net::SocketAddr;
 
 use axum::extract::connect_info::IntoMakeServiceWithConnectInfo;
+use woolly_http::caller::{TrustedProxies, resolve_client_address};
 use woolly_http::rate_limit::{RateLimiter, limit_requests};
 
 use crate::metrics::{Metrics, record_request};
@@ -51,6 +52,7 @@ pub fn app(
     federation: woolly_federation::Federation,
     metrics: Arc<Metrics>,
     rate_limiter: RateLimiter,
+    trusted_proxies: TrustedProxies,
 ) -> IntoMakeServiceWithConnectInfo<NormalizePath<Router>, SocketAddr> {
     let trace = TraceLayer::new_for_http()
         .make_span_with(|request: &Request| {
@@ -78,6 +80,10 @@ pub fn app(
         .on_failure(());
     let layers = ServiceBuilder::new()
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), RandomRequestId))
+        .layer(axum::middleware::from_fn_with_state(
+            trusted_proxies,
+            resolve_client_address,
+        ))
         .layer(trace)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .layer(axum::middleware::from_fn(

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use woolly_core::jobs::WorkerOptions;
 use woolly_core::joining::{InvitePolicy, RegistrationMode};
 use woolly_core::{Domain, InstanceConfig};
+use woolly_http::caller::TrustedProxies;
 use woolly_mail::{Delivery, MailError, SendEmailJob, SmtpServer, TlsMode};
 
 /// How logs are written to standard error.
@@ -87,6 +88,9 @@ pub struct Settings {
     pub smtp_password: String,
     /// The sender of e-mail; default `Woolly <notifications@DOMAIN>` with the instance's title.
     pub mail_from: String,
+    /// Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` or `Forwarded`
+    /// headers name the client; by default a proxy on the same machine.
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for Settings {
@@ -124,13 +128,14 @@ impl Default for Settings {
             smtp_user: String::new(),
             smtp_password: String::new(),
             mail_from: String::new(),
+            trusted_proxies: vec!["127.0.0.0/8".to_owned(), "::1/128".to_owned()],
         }
     }
 }
 
 /// The keys the environment may set (others starting with `WOOLLY_`, such as the test suite's
 /// `WOOLLY_TEST_DATABASE_URL`, are not settings).
-const KEYS: [&str; 33] = [
+const KEYS: [&str; 34] = [
     "data_dir",
     "database_url",
     "listen",
@@ -163,6 +168,7 @@ const KEYS: [&str; 33] = [
     "smtp_user",
     "smtp_password",
     "mail_from",
+    "trusted_proxies",
     "config",
 ];
 
@@ -345,6 +351,12 @@ impl Settings {
         config.invites_by = InvitePolicy::parse(&self.invites_by)
             .map_err(|error| SettingsError::invalid("invites_by", error))?;
         Ok(config)
+    }
+
+    /// The proxies whose forwarding headers name the client.
+    pub fn trusted_proxies(&self) -> Result<TrustedProxies, SettingsError> {
+        TrustedProxies::parse(&self.trusted_proxies)
+            .map_err(|error| SettingsError::invalid("trusted_proxies", error))
     }
 
     /// The handler that sends e-mail: through the SMTP server when one is set, else into

@@ -261,3 +261,24 @@ async fn a_post_cannot_make_woolly_contact_any_number_of_hosts() {
     task.abort();
     server.stop().await;
 }
+
+#[tokio::test]
+async fn refused_deliveries_count_against_their_address() {
+    let (address, _connections, task) = counting_listener(false).await;
+    let instance = TestInstance::new().await;
+    let server = instance
+        .start_with(woolly::settings::Settings {
+            rate_limit_requests: 3,
+            ..instance.settings()
+        })
+        .await;
+    let host = server.base_url.trim_start_matches("http://").to_owned();
+    for attempt in 0..3 {
+        let status = deliver(&server.base_url, &host, address, Tamper::StaleDate).await;
+        assert_eq!(status, 401, "attempt {attempt}");
+    }
+    let status = deliver(&server.base_url, &host, address, Tamper::StaleDate).await;
+    assert_eq!(status, 429, "a flood of forged deliveries is cut off");
+    task.abort();
+    server.stop().await;
+}

@@ -75,8 +75,11 @@ async fn sign_up(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+/// A sign-up form's fields.
+type Fields<'a> = Vec<(&'a str, &'a str)>;
+
 /// The fields of a sign-up that breaks no rule.
-fn good_fields<'a>(username: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
+fn good_fields<'a>(username: &'a str, email: &'a str) -> Fields<'a> {
     vec![
         ("username", username),
         ("email", email),
@@ -330,7 +333,8 @@ async fn every_refused_sign_up_names_its_fields_and_writes_nothing() {
         .unwrap();
 
     let long_name = "a".repeat(31);
-    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+    // The fields sent, and the field and rule the answer must name.
+    let cases: Vec<(Fields, &str, &str)> = vec![
         (
             good_fields("ALICE", "other@example.org"),
             "username",
@@ -978,5 +982,71 @@ async fn the_operator_sets_a_password_and_signs_the_user_out() {
         .cli(&["admin", "account", "password", "max", "--password", "short"])
         .await;
     assert!(!output.status.success());
+    server.stop().await;
+}
+
+/// A sign-up with `X-Forwarded-For: forwarded_for`, as a proxy on this machine passes it on.
+async fn sign_up_via_proxy(
+    server: &TestServer,
+    app_token: &str,
+    forwarded_for: &str,
+) -> StatusCode {
+    http()
+        .post(server.url("/api/v1/accounts"))
+        .bearer_auth(app_token)
+        .header("x-forwarded-for", forwarded_for)
+        .form(&[("username", "admin")])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_has_its_own_limit() {
+    let instance = TestInstance::new().await;
+    let server = instance
+        .start_on_own_domain_with(|settings| settings.registrations = "open".into())
+        .await;
+    let (_, token) = app_token(&server).await;
+    // The proxy on this machine (trusted by default) passes on the client's address; what the
+    // client itself wrote to the left of it does not count.
+    for attempt in 0..5 {
+        let forwarded = format!("10.{attempt}.0.1, 198.51.100.1");
+        assert_eq!(
+            sign_up_via_proxy(&server, &token, &forwarded).await,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+    assert_eq!(
+        sign_up_via_proxy(&server, &token, "198.51.100.1").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        sign_up_via_proxy(&server, &token, "198.51.100.2").await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    server.stop().await;
+
+    // A server that trusts no proxy counts the connection's address, whatever the headers say.
+    let instance = TestInstance::new().await;
+    let server = instance
+        .start_on_own_domain_with(|settings| {
+            settings.registrations = "open".into();
+            settings.trusted_proxies = Vec::new();
+        })
+        .await;
+    let (_, token) = app_token(&server).await;
+    for attempt in 0..5 {
+        let forwarded = format!("198.51.100.{attempt}");
+        assert_eq!(
+            sign_up_via_proxy(&server, &token, &forwarded).await,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+    assert_eq!(
+        sign_up_via_proxy(&server, &token, "198.51.100.99").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
     server.stop().await;
 }

@@ -380,13 +380,6 @@ impl Woolly {
     }
 }
 
-impl Woolly {
-    /// A new RSA key pair for a local account, made on the CPU pool.
-    pub(crate) async fn key_pair(&self) -> Result<crypto::RsaPemPair> {
-        self.run_cpu_bound(crypto::generate_rsa_key_pair).await?
-    }
-}
-
 impl Accounts<'_> {
     /// Creates a local account with an argon2id password hash and an RSA-2048 key pair.
     pub async fn create_local(&self, new: NewAccount) -> Result<CreatedAccount> {

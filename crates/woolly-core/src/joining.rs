@@ -502,6 +502,8 @@ impl SignUps<'_> {
         self.queue_email(&mut tx, &message).await?;
         tx.commit().await?;
         self.wake_workers();
+        // More sign-ups may follow: have their keys ready.
+        self.refill_key_pool();
         tracing::info!(
             account_id,
             username,

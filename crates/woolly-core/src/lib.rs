@@ -26,6 +26,7 @@ pub mod instance;
 mod instance_domain_blocks;
 pub mod jobs;
 pub mod joining;
+mod key_pool;
 pub mod lists;
 pub mod mail;
 pub mod media;

@@ -37,6 +37,8 @@ struct Inner {
     status_cache: crate::status_cache::StatusCache,
     /// Sign-in attempts and failures, against password guessing.
     sign_ins: crate::sign_in_throttle::SignInThrottle,
+    /// Key pairs made ahead of sign-ups.
+    key_pool: crate::key_pool::KeyPool,
     /// Looks accounts and statuses up on other servers (installed by federation).
     remote_resolver: std::sync::OnceLock<Arc<dyn crate::remote::RemoteResolver>>,
 }
@@ -74,6 +76,7 @@ impl Woolly {
                 overview: std::sync::Mutex::new(None),
                 status_cache: crate::status_cache::StatusCache::new(),
                 sign_ins: crate::sign_in_throttle::SignInThrottle::default(),
+                key_pool: crate::key_pool::KeyPool::default(),
                 remote_resolver: std::sync::OnceLock::new(),
             }),
         })
@@ -81,6 +84,15 @@ impl Woolly {
 
     pub(crate) fn sign_ins(&self) -> &crate::sign_in_throttle::SignInThrottle {
         &self.inner.sign_ins
+    }
+
+    pub(crate) fn key_pool(&self) -> &crate::key_pool::KeyPool {
+        &self.inner.key_pool
+    }
+
+    /// A CPU permit if one is free now (background work that must not queue before requests).
+    pub(crate) fn try_cpu_permit(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        self.inner.cpu_permits.try_acquire().ok()
     }
 
     pub(crate) fn status_cache(&self) -> &crate::status_cache::StatusCache {

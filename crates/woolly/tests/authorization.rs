@@ -97,6 +97,12 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/api/v1/timelines/tag/{hashtag}"),
     ("GET", "/api/v2/instance"),
     ("GET", "/api/v2/search"),
+    // Where the links of account e-mails land: the link's secret is the credential.
+    ("GET", "/auth/confirmation"),
+    ("GET", "/auth/password/new"),
+    ("POST", "/auth/password"),
+    ("GET", "/auth/password/edit"),
+    ("POST", "/auth/password/edit"),
     ("GET", "/avatars/original/missing.png"),
     ("GET", "/headers/original/missing.png"),
     ("GET", "/health"),

@@ -1050,3 +1050,63 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_limit() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn key_pairs_are_made_ahead_once_people_sign_up() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(with_mode("open")).await;
+    common::account(&server, "made_by_hand").await;
+    assert_eq!(
+        server.woolly.ready_key_pairs(),
+        0,
+        "nobody signed up: no key is made ahead"
+    );
+    let (_, token) = app_token(&server).await;
+    let (status, _) = sign_up(&server, &token, &good_fields("first", "first@example.org")).await;
+    assert_eq!(status, StatusCode::OK);
+    common::eventually(
+        Duration::from_secs(30),
+        "a full pool of key pairs",
+        || async { (server.woolly.ready_key_pairs() == 8).then_some(()) },
+    )
+    .await;
+    // The next sign-ups take theirs from the pool, and their accounts sign and federate as any.
+    for name in ["second", "third"] {
+        let (status, _) = sign_up(
+            &server,
+            &token,
+            &good_fields(name, &format!("{name}@example.org")),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let key_of = |name: &'static str| {
+        let url = server.url(&format!("/users/{name}"));
+        async move {
+            let actor: Value = http()
+                .get(url)
+                .header("accept", "application/activity+json")
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            actor["publicKey"]["publicKeyPem"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let second_key = key_of("second").await;
+    assert!(
+        second_key.starts_with("-----BEGIN PUBLIC KEY-----"),
+        "{second_key}"
+    );
+    assert_ne!(
+        key_of("third").await,
+        second_key,
+        "each account has its own key"
+    );
+    server.stop().await;
+}

@@ -10,7 +10,7 @@ use woolly_core::Woolly;
 use woolly_core::accounts::{Account, LocalUser};
 use woolly_core::auth::{Authenticated, Scope};
 
-use woolly_http::caller::{VerifiedToken, bearer_token};
+use woolly_http::caller::{VerifiedToken, bearer_token, client_address};
 use woolly_http::error::HttpError;
 
 /// An authenticated caller.
@@ -80,8 +80,19 @@ impl OptionalFromRequestParts<Woolly> for Auth {
 
 /// The caller behind `token`: as the rate limiter already checked it, or checked now.
 async fn authenticate(parts: &Parts, woolly: &Woolly, token: &str) -> Result<Auth, HttpError> {
-    if let Some(VerifiedToken(authenticated)) = parts.extensions.get::<VerifiedToken>() {
-        return Ok(Auth(authenticated.clone()));
-    }
-    Ok(Auth(woolly.oauth().authenticate(token).await?))
+    let authenticated = match parts.extensions.get::<VerifiedToken>() {
+        Some(VerifiedToken(authenticated)) => authenticated.clone(),
+        None => woolly.oauth().authenticate(token).await?,
+    };
+    // For the user's list of sessions: where and with what their token is used.
+    let user_agent = parts
+        .headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|value| value.to_str().ok());
+    woolly.oauth().note_token_use(
+        &authenticated,
+        client_address(&parts.extensions),
+        user_agent,
+    );
+    Ok(Auth(authenticated))
 }

@@ -214,7 +214,30 @@ pub struct Authenticated {
     pub app_id: Option<i64>,
     /// `None` for an application-only token.
     pub user: Option<(Account, LocalUser)>,
+    /// When and from where the token was last recorded in use.
+    pub last_used_at: Option<i64>,
+    pub last_used_ip: Option<String>,
 }
+
+/// A live token of a user, as their list of sessions and authorized apps shows it.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token_id: i64,
+    pub scopes: Scopes,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub last_used_ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// The app it was issued to (`None` for tokens the operator made).
+    pub app_name: Option<String>,
+    pub app_website: Option<String>,
+}
+
+/// How stale a token's recorded use may get before a request records it again (sooner when it
+/// comes from another address).
+const TOKEN_USE_REFRESH_MILLIS: i64 = 60 * 60 * 1000;
+/// The longest user agent kept.
+const MAX_USER_AGENT_LENGTH: usize = 512;
 
 /// How stale `last_active_at` may get before a request refreshes it: one write an hour per user,
 /// not one per request.
@@ -309,7 +332,75 @@ impl OAuth<'_> {
             scopes,
             app_id: row.app_id,
             user,
+            last_used_at: row.last_used_at,
+            last_used_ip: row.last_used_ip,
         })
+    }
+
+    /// Records where a user's token is used from: at most once an hour per token, or at once
+    /// from a new address, and off the request's path.
+    pub fn note_token_use(
+        &self,
+        authenticated: &Authenticated,
+        from: Option<std::net::IpAddr>,
+        user_agent: Option<&str>,
+    ) {
+        if authenticated.user.is_none() {
+            return;
+        }
+        let now = crate::now_millis();
+        let address = from.map(|address| address.to_string());
+        let fresh = authenticated
+            .last_used_at
+            .is_some_and(|last| now - last < TOKEN_USE_REFRESH_MILLIS);
+        if fresh && authenticated.last_used_ip == address {
+            return;
+        }
+        let user_agent: Option<String> =
+            user_agent.map(|agent| agent.chars().take(MAX_USER_AGENT_LENGTH).collect());
+        let db = self.db().clone();
+        let token_id = authenticated.token_id;
+        tokio::spawn(async move {
+            if let Err(error) = db
+                .touch_token(token_id, now, address.as_deref(), user_agent.as_deref())
+                .await
+            {
+                tracing::warn!(%error, token_id, "could not record a token's use");
+            }
+        });
+    }
+
+    /// A user's sessions and authorized apps: their live tokens, most recently used first.
+    pub async fn sessions(&self, account_id: i64) -> Result<Vec<Session>> {
+        self.db()
+            .sessions(account_id)
+            .await?
+            .into_iter()
+            .map(|row| {
+                Ok(Session {
+                    token_id: row.token_id,
+                    scopes: Scopes::parse(&row.scopes)?,
+                    created_at: row.created_at,
+                    last_used_at: row.last_used_at,
+                    last_used_ip: row.last_used_ip,
+                    user_agent: row.user_agent,
+                    app_name: row.app_name,
+                    app_website: row.app_website,
+                })
+            })
+            .collect()
+    }
+
+    /// Signs one of a user's sessions out (revokes the token); false when it is not theirs.
+    pub async fn revoke_session(&self, account_id: i64, token_id: i64) -> Result<bool> {
+        let revoked = self
+            .db()
+            .revoke_token_of(account_id, token_id, crate::now_millis())
+            .await?;
+        if revoked {
+            tracing::info!(account_id, token_id, "session revoked");
+        }
+        Ok(revoked)
     }
 }
 

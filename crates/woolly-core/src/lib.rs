@@ -47,6 +47,7 @@ pub mod statuses;
 pub mod tags;
 pub mod text;
 pub mod thread_mutes;
+pub mod two_factor;
 pub mod urls;
 pub mod visibility;
 pub mod windows;

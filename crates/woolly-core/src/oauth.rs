@@ -324,10 +324,15 @@ impl OAuth<'_> {
     /// Signs a user in by username or e-mail and password, from the client address `from`. A
     /// wrong login and a wrong password take the same time and give the same answer; too many
     /// attempts are refused alike (see [`crate::sign_in_throttle`]).
+    ///
+    /// A user with two-factor sign-in on also gives `second_factor`: a code from their app or a
+    /// recovery code. Without one (the password grant never has one, as in Mastodon) or with a
+    /// wrong one, the sign-in fails, and a wrong one counts as a failure.
     pub async fn sign_in(
         &self,
         login: &str,
         password: &str,
+        second_factor: Option<&str>,
         from: Option<IpAddr>,
     ) -> Result<(Account, LocalUser)> {
         // No account has a login this long: refused as a wrong one, before anything is kept.
@@ -346,10 +351,20 @@ impl OAuth<'_> {
             .await?;
         match found {
             Some((account, user)) if matches => {
+                let user = LocalUser::try_from(user)?;
+                if !self.second_factor_passes(&user, second_factor).await? {
+                    let message = if second_factor.is_some_and(|code| !code.trim().is_empty()) {
+                        self.sign_ins().failed(login, crate::now_millis());
+                        "The two-factor code is wrong or was already used."
+                    } else {
+                        "Enter the code from your two-factor app."
+                    };
+                    return Err(OAuthError::InvalidGrant(message.to_owned()).into());
+                }
                 self.sign_ins().succeeded(login);
                 // As in Mastodon, a user whose address is unconfirmed or whose sign-up awaits
                 // approval signs in; the API then tells them why it refuses them.
-                Ok((Account::from(account), LocalUser::try_from(user)?))
+                Ok((Account::from(account), user))
             }
             _ => {
                 self.sign_ins().failed(login, crate::now_millis());
@@ -476,7 +491,7 @@ impl OAuth<'_> {
             .client(client_id, Some(client_secret.unwrap_or_default()))
             .await?;
         let scopes = requested_scopes(scope, app.scopes)?;
-        let (account, _) = self.sign_in(login, password, from).await?;
+        let (account, _) = self.sign_in(login, password, None, from).await?;
         self.issue_app_token(app.id, Some(account.id), scopes).await
     }
 

@@ -381,3 +381,126 @@ impl Db {
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 }
+
+/// A local user's two-factor secrets.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct OtpSecrets {
+    /// The secret in use (base32); `None` while two-factor sign-in is off.
+    pub active: Option<String>,
+    /// A secret being set up, until a first code confirms it.
+    pub pending: Option<String>,
+}
+
+impl Db {
+    pub async fn otp_secrets(&self, account_id: i64) -> Result<OtpSecrets> {
+        let row = on_reader!(self, pool => sqlx::query_as::<_, OtpSecrets>(
+            "SELECT otp_secret AS active, otp_pending_secret AS pending FROM local_user \
+             WHERE account_id = $1",
+        )
+        .bind(account_id)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.unwrap_or_default())
+    }
+
+    pub async fn set_pending_otp_secret(&self, account_id: i64, secret: &str) -> Result<()> {
+        on_writer!(rows_affected, self, pool => sqlx::query(
+            "UPDATE local_user SET otp_pending_secret = $2 WHERE account_id = $1",
+        )
+        .bind(account_id)
+        .bind(secret)
+        .execute(pool)
+        .await)?;
+        Ok(())
+    }
+
+    /// Accepts a code for time step `step` once: false when a code for this step or a later
+    /// one was already accepted (a code seen by someone else cannot be replayed).
+    pub async fn claim_otp_step(&self, account_id: i64, step: i64) -> Result<bool> {
+        let changed = on_writer!(rows_affected, self, pool => sqlx::query(
+            "UPDATE local_user SET otp_last_step = $2 WHERE account_id = $1 \
+             AND (otp_last_step IS NULL OR otp_last_step < $2)",
+        )
+        .bind(account_id)
+        .bind(step)
+        .execute(pool)
+        .await)?;
+        Ok(changed == 1)
+    }
+
+    /// Uses up a recovery code; false when it is unknown or used.
+    pub async fn claim_recovery_code(
+        &self,
+        account_id: i64,
+        code_sha256: &str,
+        now: i64,
+    ) -> Result<bool> {
+        let changed = on_writer!(rows_affected, self, pool => sqlx::query(
+            "UPDATE otp_recovery_code SET used_at = $3 WHERE account_id = $1 \
+             AND code_sha256 = $2 AND used_at IS NULL",
+        )
+        .bind(account_id)
+        .bind(code_sha256)
+        .bind(now)
+        .execute(pool)
+        .await)?;
+        Ok(changed == 1)
+    }
+}
+
+impl Tx {
+    /// Turns two-factor sign-in on with the pending secret (confirmed by a code for `step`),
+    /// with new recovery codes in place of any old ones.
+    pub async fn enable_otp(
+        &mut self,
+        account_id: i64,
+        step: i64,
+        recovery_code_digests: &[String],
+    ) -> Result<bool> {
+        let changed = on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE local_user SET otp_secret = otp_pending_secret, otp_pending_secret = NULL, \
+             otp_last_step = $2 WHERE account_id = $1 AND otp_pending_secret IS NOT NULL",
+        )
+        .bind(account_id)
+        .bind(step)
+        .execute(conn)
+        .await)?;
+        if changed != 1 {
+            return Ok(false);
+        }
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "DELETE FROM otp_recovery_code WHERE account_id = $1",
+        )
+        .bind(account_id)
+        .execute(conn)
+        .await)?;
+        for digest in recovery_code_digests {
+            on_tx!(rows_affected, self, conn => sqlx::query(
+                "INSERT INTO otp_recovery_code (account_id, code_sha256) VALUES ($1, $2)",
+            )
+            .bind(account_id)
+            .bind(digest)
+            .execute(conn)
+            .await)?;
+        }
+        Ok(true)
+    }
+
+    /// Turns two-factor sign-in off and forgets its secrets and recovery codes.
+    pub async fn disable_otp(&mut self, account_id: i64) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE local_user SET otp_secret = NULL, otp_pending_secret = NULL, \
+             otp_last_step = NULL WHERE account_id = $1",
+        )
+        .bind(account_id)
+        .execute(conn)
+        .await)?;
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "DELETE FROM otp_recovery_code WHERE account_id = $1",
+        )
+        .bind(account_id)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+}

@@ -62,7 +62,7 @@ pub use federation::DomainHealthRow;
 pub use filters::{FilterKeywordRow, FilterRow, FilterStatusRow};
 pub use ids::IdGenerator;
 pub use jobs::{ClaimedJob, DeadJob, JobCount, JobState, JobSummary, NewJob};
-pub use joining::{ClaimedEmailToken, EmailTokenPurpose, InviteRow};
+pub use joining::{ClaimedEmailToken, EmailTokenPurpose, InviteRow, OtpSecrets};
 pub use lists::ListRow;
 pub use markers::MarkerRow;
 pub use media::MediaRow;
@@ -82,7 +82,7 @@ pub use status_pages::{StatusPageRows, StatusPageState, StatusStamp, ViewerMark}
 pub use statuses::{
     AccountStatusesFilter, NewStatus, Page, StatusCounter, StatusRow, TagSelection,
 };
-pub use tokens::{TokenHolder, TokenRow};
+pub use tokens::{SessionRow, TokenHolder, TokenRow};
 
 /// The current time in Unix milliseconds, the unit every timestamp column uses.
 pub fn now_millis() -> i64 {

@@ -2,7 +2,7 @@
 //! leak working credentials.
 
 use crate::accounts::{AccountRow, LOCAL_USER_BY_ACCOUNT, LocalUserRow};
-use crate::connect::{Db, Pools, Tx, on_tx, on_writer};
+use crate::connect::{Db, Pools, Tx, on_reader, on_tx, on_writer};
 use crate::error::Result;
 use crate::sqlite_reads::fetch_all;
 
@@ -19,6 +19,9 @@ pub struct TokenRow {
     pub app_id: Option<i64>,
     /// The user's last activity, so that callers can refresh it without a write per request.
     pub last_active_at: Option<i64>,
+    /// When and from where the token was last recorded in use.
+    pub last_used_at: Option<i64>,
+    pub last_used_ip: Option<String>,
 }
 
 /// A live token and, for a user's token, its user (see [`Db::token_holder`]).
@@ -30,7 +33,7 @@ pub struct TokenHolder {
 }
 
 const LIVE_TOKEN: &str = "SELECT t.id, t.account_id, t.scopes, t.created_at, t.app_id, \
-     u.last_active_at FROM oauth_token t LEFT JOIN local_user u ON u.account_id = t.account_id \
+     u.last_active_at, t.last_used_at, t.last_used_ip FROM oauth_token t LEFT JOIN local_user u ON u.account_id = t.account_id \
      WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL";
 
 impl crate::sqlite_reads::ReadRow for TokenRow {
@@ -41,6 +44,8 @@ impl crate::sqlite_reads::ReadRow for TokenRow {
         "created_at",
         "app_id",
         "last_active_at",
+        "last_used_at",
+        "last_used_ip",
     ];
 
     fn read(columns: &mut crate::sqlite_reads::Columns<'_, '_>) -> rusqlite::Result<Self> {
@@ -51,6 +56,8 @@ impl crate::sqlite_reads::ReadRow for TokenRow {
             created_at: columns.value()?,
             app_id: columns.value()?,
             last_active_at: columns.value()?,
+            last_used_at: columns.value()?,
+            last_used_ip: columns.value()?,
         })
     }
 }
@@ -175,5 +182,71 @@ impl Db {
         .execute(pool)
         .await)?;
         Ok(revoked == 1)
+    }
+}
+
+/// A user's live token, as their list of sessions and authorized apps shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRow {
+    pub token_id: i64,
+    pub scopes: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub last_used_ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub app_id: Option<i64>,
+    pub app_name: Option<String>,
+    pub app_website: Option<String>,
+}
+
+impl Db {
+    /// Records that a token was used at `now` from `ip` with `user_agent`.
+    pub async fn touch_token(
+        &self,
+        token_id: i64,
+        now: i64,
+        ip: Option<&str>,
+        user_agent: Option<&str>,
+    ) -> Result<()> {
+        on_writer!(rows_affected, self, pool => sqlx::query(
+            "UPDATE oauth_token SET last_used_at = $2, last_used_ip = $3, \
+             user_agent = coalesce($4, user_agent) WHERE id = $1",
+        )
+        .bind(token_id)
+        .bind(now)
+        .bind(ip)
+        .bind(user_agent)
+        .execute(pool)
+        .await)?;
+        Ok(())
+    }
+
+    /// An account's live tokens with their apps, most recently used first.
+    pub async fn sessions(&self, account_id: i64) -> Result<Vec<SessionRow>> {
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, SessionRow>(
+            "SELECT t.id AS token_id, t.scopes, t.created_at, t.last_used_at, t.last_used_ip, \
+             t.user_agent, t.app_id, a.name AS app_name, a.website AS app_website \
+             FROM oauth_token t LEFT JOIN oauth_app a ON a.id = t.app_id \
+             WHERE t.account_id = $1 AND t.revoked_at IS NULL \
+             ORDER BY coalesce(t.last_used_at, t.created_at) DESC, t.id DESC",
+        )
+        .bind(account_id)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows)
+    }
+
+    /// Revokes one of an account's tokens; false when it is not theirs or not live.
+    pub async fn revoke_token_of(&self, account_id: i64, token_id: i64, now: i64) -> Result<bool> {
+        let changed = on_writer!(rows_affected, self, pool => sqlx::query(
+            "UPDATE oauth_token SET revoked_at = $3 WHERE id = $2 AND account_id = $1 \
+             AND revoked_at IS NULL",
+        )
+        .bind(account_id)
+        .bind(token_id)
+        .bind(now)
+        .execute(pool)
+        .await)?;
+        Ok(changed == 1)
     }
 }

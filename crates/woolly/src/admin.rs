@@ -112,6 +112,11 @@ async fn account_command(woolly: &Woolly, command: AccountCommand) -> anyhow::Re
             println!("Rejected {username}: the account was removed.");
             Ok(())
         }
+        AccountCommand::TwoFactorOff { username } => {
+            woolly.accounts().disable_two_factor_for(&username).await?;
+            println!("Two-factor sign-in of {username} is off.");
+            Ok(())
+        }
         AccountCommand::Password { username, password } => {
             let generated = woolly.accounts().set_password(&username, password).await?;
             println!("Password of {username} changed; every session was signed out.");

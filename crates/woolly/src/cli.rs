@@ -102,6 +102,8 @@ pub enum AccountCommand {
     Approve { username: String },
     /// Reject a sign-up waiting for approval: the account is removed, its owner told.
     Reject { username: String },
+    /// Turn a user's two-factor sign-in off (they lost their phone and recovery codes).
+    TwoFactorOff { username: String },
     /// Set a user's password; every session is signed out.
     Password {
         username: String,

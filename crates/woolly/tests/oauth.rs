@@ -6,6 +6,8 @@
 
 mod common;
 
+use std::time::Duration;
+
 use base64::Engine as _;
 use common::{TestInstance, TestServer, http};
 use reqwest::StatusCode;
@@ -179,6 +181,16 @@ async fn submit_form(
     password: &str,
     decision: &str,
 ) -> reqwest::Response {
+    submit_form_with_code(server, query, (login, password, ""), decision).await
+}
+
+/// Like [`submit_form`], with a two-factor code: `(login, password, code)`.
+async fn submit_form_with_code(
+    server: &TestServer,
+    query: &str,
+    (login, password, code): (&str, &str, &str),
+    decision: &str,
+) -> reqwest::Response {
     let form_page = http()
         .get(server.url(&format!("/oauth/authorize?{query}")))
         .send()
@@ -213,6 +225,7 @@ async fn submit_form(
     .collect();
     form.push(("login".into(), login.into()));
     form.push(("password".into(), password.into()));
+    form.push(("otp_attempt".into(), code.into()));
     form.push(("decision".into(), decision.into()));
     no_redirects()
         .post(server.url("/oauth/authorize"))
@@ -600,5 +613,187 @@ async fn oauth_discovery_advertises_the_endpoints_and_grants() {
             .unwrap()
             .contains(&json!("read:statuses"))
     );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn two_factor_sign_in_asks_for_a_code_once_and_refuses_the_password_grant() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    common::account_with_password(&server, "tia", "correct horse battery").await;
+    let account = server
+        .woolly
+        .accounts()
+        .local_account("tia")
+        .await
+        .unwrap()
+        .unwrap();
+    let accounts = server.woolly.accounts();
+    let setup = accounts.begin_two_factor(&account).await.unwrap();
+    assert!(setup.uri.starts_with("otpauth://totp/"), "{}", setup.uri);
+    let now = woolly_core::now_millis();
+    let code_now = woolly_core::two_factor::current_code(&setup.secret, now).unwrap();
+    let wrong = format!("{:06}", (code_now.parse::<u32>().unwrap() + 1) % 1_000_000);
+    assert!(
+        accounts.enable_two_factor(&account, &wrong).await.is_err(),
+        "a wrong first code turns nothing on"
+    );
+    assert!(!accounts.two_factor_enabled(account.id).await.unwrap());
+    let recovery = accounts
+        .enable_two_factor(&account, &code_now)
+        .await
+        .unwrap();
+    assert_eq!(recovery.len(), 10);
+
+    let app = register(&server, "read", REDIRECT).await;
+    let client_id = app["client_id"].as_str().unwrap();
+    let client_secret = app["client_secret"].as_str().unwrap();
+    let (status, body) = post_token(
+        &server,
+        &[
+            ("grant_type", "password"),
+            ("client_id", client_id),
+            ("client_secret", client_secret),
+            ("username", "tia@example.org"),
+            ("password", "correct horse battery"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"], "invalid_grant");
+
+    let query =
+        format!("response_type=code&client_id={client_id}&redirect_uri={REDIRECT}&scope=read");
+    let password = "correct horse battery";
+    let response = submit_form_with_code(&server, &query, ("tia", password, ""), "approve").await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Enter the code from your two-factor app")
+    );
+    // The code that turned it on was used: it does not sign in again.
+    let response =
+        submit_form_with_code(&server, &query, ("tia", password, &code_now), "approve").await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let next = woolly_core::two_factor::current_code(&setup.secret, now + 30_000).unwrap();
+    let response =
+        submit_form_with_code(&server, &query, ("tia", password, &next), "approve").await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "the next step's code signs in"
+    );
+    let response =
+        submit_form_with_code(&server, &query, ("tia", password, &next), "approve").await;
+    assert_eq!(
+        response.status(),
+        StatusCode::UNAUTHORIZED,
+        "a code works once"
+    );
+    // A recovery code works once, typed as people type it.
+    let typed = recovery[0].to_uppercase().replace('-', " ");
+    let response =
+        submit_form_with_code(&server, &query, ("tia", password, &typed), "approve").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let response =
+        submit_form_with_code(&server, &query, ("tia", password, &recovery[0]), "approve").await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+
+    // The operator turns it off for someone who lost everything.
+    instance
+        .cli_ok(&["admin", "account", "two-factor-off", "tia"])
+        .await;
+    let (status, _) = post_token(
+        &server,
+        &[
+            ("grant_type", "password"),
+            ("client_id", client_id),
+            ("client_secret", client_secret),
+            ("username", "tia@example.org"),
+            ("password", password),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_user_sees_where_their_sessions_are_used_and_signs_one_out() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let account_id = common::account_with_password(&server, "ulla", "correct horse battery").await;
+    let app = register(&server, "read", REDIRECT).await;
+    let (status, body) = post_token(
+        &server,
+        &[
+            ("grant_type", "password"),
+            ("client_id", app["client_id"].as_str().unwrap()),
+            ("client_secret", app["client_secret"].as_str().unwrap()),
+            ("username", "ulla@example.org"),
+            ("password", "correct horse battery"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let token = body["access_token"].as_str().unwrap().to_owned();
+    let other = instance.token("ulla", "read").await;
+    let response = http()
+        .get(server.url("/api/v1/accounts/verify_credentials"))
+        .bearer_auth(&token)
+        .header("user-agent", "Tusky/29.0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+
+    let sessions = common::eventually(
+        Duration::from_secs(10),
+        "the token's use recorded",
+        || async {
+            let sessions = server.woolly.oauth().sessions(account_id).await.unwrap();
+            sessions
+                .iter()
+                .any(|session| session.user_agent.as_deref() == Some("Tusky/29.0"))
+                .then_some(sessions)
+        },
+    )
+    .await;
+    assert_eq!(sessions.len(), 2, "{sessions:?}");
+    let used = &sessions[0];
+    assert_eq!(
+        used.app_name.as_deref(),
+        Some(app["name"].as_str().unwrap())
+    );
+    assert_eq!(used.last_used_ip.as_deref(), Some("127.0.0.1"));
+    assert_eq!(used.scopes.to_string(), "read");
+    assert!(
+        sessions[1].app_name.is_none(),
+        "the operator's token has no app"
+    );
+
+    // Someone else's session cannot be signed out; one's own can.
+    let stranger = common::account_with_password(&server, "vic", "correct horse battery").await;
+    assert!(
+        !server
+            .woolly
+            .oauth()
+            .revoke_session(stranger, used.token_id)
+            .await
+            .unwrap()
+    );
+    assert!(
+        server
+            .woolly
+            .oauth()
+            .revoke_session(account_id, used.token_id)
+            .await
+            .unwrap()
+    );
+    assert_eq!(verify(&server, &token).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(verify(&server, &other).await, StatusCode::OK);
     server.stop().await;
 }

@@ -174,6 +174,9 @@ struct DecisionParams {
     login: String,
     #[serde(default)]
     password: String,
+    /// The two-factor code, for users who turned it on (Devise's field name, as Mastodon's).
+    #[serde(default)]
+    otp_attempt: String,
     #[serde(default)]
     decision: String,
 }
@@ -235,7 +238,12 @@ async fn authorize_decision(
     }
     let (account, _) = match woolly
         .oauth()
-        .sign_in(&params.login, &params.password, from)
+        .sign_in(
+            &params.login,
+            &params.password,
+            Some(params.otp_attempt.as_str()),
+            from,
+        )
         .await
     {
         Ok(user) => user,

@@ -55,3 +55,21 @@ CREATE TABLE site_setting (
     value      TEXT   NOT NULL,
     updated_at BIGINT NOT NULL
 );
+
+-- Two-factor sign-in (TOTP, RFC 6238): the secret in use, one being set up, and the last time
+-- step a code was accepted for (a code works once).
+ALTER TABLE local_user ADD COLUMN otp_secret TEXT;
+ALTER TABLE local_user ADD COLUMN otp_pending_secret TEXT;
+ALTER TABLE local_user ADD COLUMN otp_last_step BIGINT;
+
+-- Single-use recovery codes for when the authenticator is lost, stored as their SHA-256.
+CREATE TABLE otp_recovery_code (
+    account_id  BIGINT NOT NULL REFERENCES account (id) ON DELETE CASCADE,
+    code_sha256 TEXT   NOT NULL,
+    used_at     BIGINT,
+    PRIMARY KEY (account_id, code_sha256)
+);
+
+-- Where and with what each token was last used (a user's list of sessions and apps).
+ALTER TABLE oauth_token ADD COLUMN last_used_ip TEXT;
+ALTER TABLE oauth_token ADD COLUMN user_agent TEXT;

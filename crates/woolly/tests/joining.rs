@@ -1110,3 +1110,81 @@ async fn key_pairs_are_made_ahead_once_people_sign_up() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_changed_address_counts_once_confirmed_from_the_new_one() {
+    let Some(python) = python() else { return };
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(with_mode("closed")).await;
+    let account_id = common::account_with_password(&server, "nell", "the password of nell").await;
+    let accounts = server.woolly.accounts();
+    let (account, user) = accounts
+        .local_user_with_account(account_id)
+        .await
+        .unwrap()
+        .unwrap();
+    common::account(&server, "olga").await;
+
+    let refused = accounts
+        .change_email(&account, &user, "a wrong password", "nell@new.example")
+        .await;
+    assert!(
+        matches!(refused, Err(woolly_core::CoreError::Fields(_))),
+        "{refused:?}"
+    );
+    let taken = accounts
+        .change_email(&account, &user, "the password of nell", "olga@example.org")
+        .await;
+    assert!(
+        matches!(taken, Err(woolly_core::CoreError::Fields(_))),
+        "{taken:?}"
+    );
+    accounts
+        .change_email(&account, &user, "the password of nell", "nell@new.example")
+        .await
+        .unwrap();
+    let (_, user) = accounts
+        .local_user_with_account(account_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        user.email, "nell@example.org",
+        "the old address stays until the new one is confirmed"
+    );
+    assert_eq!(user.unconfirmed_email.as_deref(), Some("nell@new.example"));
+
+    let mail_dir = instance.data_dir().join("mail");
+    let mail = mail_to(
+        &python,
+        &mail_dir,
+        "nell@new.example",
+        "confirm your new e-mail address",
+    )
+    .await;
+    let (status, _) = get_page(&server, &link_in(&mail, "confirmation_token=")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, user) = accounts
+        .local_user_with_account(account_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.email, "nell@new.example");
+    assert!(user.unconfirmed_email.is_none());
+    // The new address signs in.
+    let app = common::register_app(&server, "Mailer", "read").await;
+    let response = http()
+        .post(server.url("/oauth/token"))
+        .form(&[
+            ("grant_type", "password"),
+            ("client_id", app["client_id"].as_str().unwrap()),
+            ("client_secret", app["client_secret"].as_str().unwrap()),
+            ("username", "nell@new.example"),
+            ("password", "the password of nell"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    server.stop().await;
+}

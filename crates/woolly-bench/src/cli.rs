@@ -108,10 +108,12 @@ pub enum Measurement {
     Fanout,
     /// POST /api/v1/statuses by an account with 10 followers
     Post,
+    /// The home timeline while 12 sign-ups a second arrive (POST /api/v1/accounts)
+    Signup,
 }
 
 impl Measurement {
-    pub const ALL: [Measurement; 7] = [
+    pub const ALL: [Measurement; 8] = [
         Measurement::Home,
         Measurement::Public,
         Measurement::Account,
@@ -119,6 +121,7 @@ impl Measurement {
         Measurement::Instance,
         Measurement::Fanout,
         Measurement::Post,
+        Measurement::Signup,
     ];
 
     /// The name `--only` takes, also the JSON report's.
@@ -131,6 +134,7 @@ impl Measurement {
             Measurement::Instance => "instance",
             Measurement::Fanout => "fanout",
             Measurement::Post => "post",
+            Measurement::Signup => "signup",
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::cli::{Measurement, Settings};
 use crate::dataset::{Account, CELEBRITY, Manifest, POSTER, VIEWER};
 use crate::engine::PostgresDatabase;
 use crate::fanout;
-use crate::http_client::{ApiRequest, Target};
+use crate::http_client::{ApiClient, ApiRequest, Target};
 use crate::load::{self, RequestSource};
 use crate::process_stats::{self, ProcessStats};
 use crate::report::{FanoutFigures, RequestFigures};
@@ -61,6 +61,12 @@ pub async fn measure(
         let (label, source) = match measurement {
             Measurement::Fanout => {
                 fanout = measure_fanout(settings, subject, notes).await?;
+                continue;
+            }
+            Measurement::Signup => {
+                let (home, sign_ups) = measure_sign_up_flood(settings, subject).await?;
+                rows.push(home);
+                rows.push(sign_ups);
                 continue;
             }
             Measurement::Post => {
@@ -139,7 +145,9 @@ fn read_requests(
             let path = "/api/v1/instance";
             (format!("GET {path}"), vec![ApiRequest::get(path)])
         }
-        Measurement::Fanout | Measurement::Post => bail!("{} is not a read", measurement.name()),
+        Measurement::Fanout | Measurement::Post | Measurement::Signup => {
+            bail!("{} is not a read", measurement.name())
+        }
     })
 }
 
@@ -287,4 +295,137 @@ async fn measure_fanout(
         median_all_ms: all[all.len() / 2],
         rounds,
     }))
+}
+
+/// Sign-ups started per second beside the home load: the floor a flood of newcomers must be
+/// served at on two cores (each costs an argon2id hash and an RSA-2048 key pair).
+const SIGN_UPS_PER_SECOND: u32 = 12;
+
+/// A token of a new app of its own (`client_credentials`), as an app signing people up holds.
+async fn sign_up_token(client: &ApiClient) -> anyhow::Result<String> {
+    let app: serde_json::Value = client
+        .call(&ApiRequest::post_json(
+            "/api/v1/apps",
+            &json!({"client_name": "woolly-bench sign-ups", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob", "scopes": "read write"}),
+        ))
+        .await?
+        .json()?;
+    let token: serde_json::Value = client
+        .call(&ApiRequest::post_json(
+            "/oauth/token",
+            &json!({
+                "grant_type": "client_credentials",
+                "client_id": app["client_id"],
+                "client_secret": app["client_secret"],
+                "scope": "read write",
+            }),
+        ))
+        .await?
+        .json()?;
+    token["access_token"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow::anyhow!("no access token in {token}"))
+}
+
+/// The home timeline measured as `home` is, while sign-ups arrive at a fixed rate on their own
+/// connections (an open loop: a slow server does not slow the arrivals down). Returns the home
+/// row and the sign-ups' own row.
+async fn measure_sign_up_flood(
+    settings: &Settings,
+    subject: &Subject,
+) -> anyhow::Result<(RequestFigures, RequestFigures)> {
+    let client = Arc::new(ApiClient::new(subject.target.clone()));
+    let token = sign_up_token(&client).await?;
+    let template = ApiRequest::post("/api/v1/accounts").with_token(&token)?;
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let started = std::time::Instant::now();
+    let driver = {
+        let stop = Arc::clone(&stop);
+        let client = Arc::clone(&client);
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(Duration::from_secs(1) / SIGN_UPS_PER_SECOND);
+            let mut running = tokio::task::JoinSet::new();
+            let run = std::process::id();
+            let mut number = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                ticks.tick().await;
+                number += 1;
+                let body = json!({
+                    "username": format!("f{run}x{number}"),
+                    "email": format!("f{run}x{number}@bench.example"),
+                    "password": "a benchmark password",
+                    "agreement": true,
+                    "locale": "en",
+                });
+                let request = template.clone().with_body(
+                    HeaderValue::from_static("application/json"),
+                    Bytes::from(body.to_string()),
+                );
+                let client = Arc::clone(&client);
+                running.spawn(async move {
+                    let sent = std::time::Instant::now();
+                    let answer = client.send(&request).await;
+                    let micros = u64::try_from(sent.elapsed().as_micros()).unwrap_or(u64::MAX);
+                    (micros, answer.map(|response| response.status.as_u16()))
+                });
+            }
+            let mut outcomes = Vec::new();
+            while let Some(done) = running.join_next().await {
+                if let Ok(outcome) = done {
+                    outcomes.push(outcome);
+                }
+            }
+            outcomes
+        })
+    };
+    let label = format!("GET /api/v1/timelines/home during {SIGN_UPS_PER_SECOND} sign-ups/s");
+    let (_, requests) = read_requests(Measurement::Home, &subject.manifest)?;
+    let requests = Arc::new(requests);
+    let source: RequestSource = Arc::new(move |number| requests[number % requests.len()].clone());
+    let measured = measure_requests(settings, subject, Measurement::Signup, label, source).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let outcomes = driver.await?;
+    let elapsed = started.elapsed();
+    let (mut home, _) = measured?;
+    home.name = "home_during_signup";
+
+    let mut latencies: Vec<u64> = outcomes.iter().map(|(micros, _)| *micros).collect();
+    latencies.sort_unstable();
+    let mut failures = load::Failures::default();
+    for (_, answer) in &outcomes {
+        match answer {
+            Ok(status) if (200..300).contains(status) => {}
+            Ok(status) => *failures.by_status.entry(*status).or_default() += 1,
+            Err(_) => failures.transport += 1,
+        }
+    }
+    let outcome = load::LoadOutcome {
+        latencies_micros: latencies,
+        elapsed,
+        failures,
+    };
+    let succeeded = outcome.requests() as u64 - outcome.failures.count();
+    let sign_ups = RequestFigures {
+        name: "signup",
+        request: format!("POST /api/v1/accounts ({SIGN_UPS_PER_SECOND}/s offered)"),
+        requests: outcome.requests(),
+        errors: outcome.failures.count(),
+        error_examples: outcome
+            .failures
+            .by_status
+            .iter()
+            .map(|(status, count)| format!("{count} answered {status}"))
+            .collect(),
+        throughput_per_second: succeeded as f64 / elapsed.as_secs_f64().max(f64::EPSILON),
+        p50_ms: outcome.percentile_millis(0.50),
+        p90_ms: outcome.percentile_millis(0.90),
+        p99_ms: outcome.percentile_millis(0.99),
+        max_ms: outcome.max_millis(),
+        server_cpu_ms_per_request: None,
+        database_cpu_ms_per_request: None,
+        client_cpu_ms_per_request: 0.0,
+        peak_rss_kib: home.peak_rss_kib,
+    };
+    Ok((home, sign_ups))
 }

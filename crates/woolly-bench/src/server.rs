@@ -46,6 +46,8 @@ impl Server {
             .args(instance.settings_args())
             .args(["--listen", &address, "--domain", &address])
             .args(["--insecure-http", "--rate-limit-requests", "0"])
+            // The sign-up measurement signs people up.
+            .env("WOOLLY_REGISTRATIONS", "open")
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)

@@ -396,12 +396,15 @@ impl Accounts<'_> {
                 "Password must be {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters long"
             )));
         }
-        // Refuse a taken name before spending CPU on hashing and key generation.
+        // Refuse a taken name before spending CPU on hashing and key generation. A deleted
+        // account's name stays taken; the list of names kept from sign-ups (`admin`…) does
+        // not bind the operator.
         if self
             .db()
             .local_account_by_username(new.username.as_str())
             .await?
             .is_some()
+            || self.db().username_reserved(new.username.as_str()).await?
         {
             return Err(username_taken(&new.username));
         }

@@ -249,3 +249,45 @@ impl Accounts<'_> {
         Ok(generated)
     }
 }
+
+impl Accounts<'_> {
+    /// Deletes the user's own account, with their password: everything it holds goes at once
+    /// (statuses, follows, favourites, uploads…, taken out of others' counters), every server
+    /// this one knows hears a `Delete` of the actor, and the name is never given again. Stored
+    /// files are removed after the commit; one left behind is never shown (its path is gone).
+    pub async fn delete_own_account(&self, account: &Account, password: &str) -> Result<()> {
+        if !self.password_matches(account.id, password).await? {
+            let mut errors = FieldErrors::default();
+            errors.add("password", FieldRule::Invalid, "is invalid");
+            return Err(CoreError::Fields(errors));
+        }
+        let private_key_pem = self
+            .db()
+            .local_user(account.id)
+            .await?
+            .ok_or(CoreError::NotFound)?
+            .private_key_pem;
+        let now = crate::now_millis();
+        let mut tx = self.db().begin().await?;
+        let files = tx.media_keys_of(account.id).await?;
+        // The deliveries are written before the account goes: they name who follows it.
+        crate::outbox::enqueue(
+            &mut tx,
+            &crate::outbox::Outbound::DeleteActor {
+                username: account.username.clone(),
+                private_key_pem: crate::outbox::SecretPem(private_key_pem),
+            },
+            now,
+        )
+        .await?;
+        tx.reserve_username(&account.username, now).await?;
+        if !tx.delete_local_account(account.id).await? {
+            return Err(CoreError::NotFound);
+        }
+        tx.commit().await?;
+        self.wake_workers();
+        self.remove_media_files(files).await;
+        tracing::info!(account_id = account.id, "account deleted by its owner");
+        Ok(())
+    }
+}

@@ -107,6 +107,12 @@ pub enum Outbound {
     UpdateProfile {
         account_id: i64,
     },
+    /// A local account was deleted: a `Delete` of its actor, to every server this one knows.
+    /// The account is gone when this is delivered, so the delivery carries what signing needs.
+    DeleteActor {
+        username: String,
+        private_key_pem: SecretPem,
+    },
     /// `account_id` voted for `choice` in a remote poll (`status_id`): a `Create` of a `Note`
     /// per choice, as Mastodon sends votes.
     Vote {
@@ -114,6 +120,17 @@ pub enum Outbound {
         status_id: i64,
         choice: i64,
     },
+}
+
+/// A private key in PEM that logs never show.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SecretPem(pub String);
+
+impl std::fmt::Debug for SecretPem {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("SecretPem(…)")
+    }
 }
 
 /// Writes the deliveries of `outbound` in `tx`, one per inbox that must hear of it. Callers
@@ -205,6 +222,7 @@ async fn audience(tx: &mut Tx, outbound: &Outbound) -> Result<Vec<String>> {
             Some(status) => Ok(tx.remote_inboxes_of(&[status.account_id], true).await?),
             None => Ok(Vec::new()),
         },
+        Outbound::DeleteActor { .. } => Ok(tx.all_remote_inboxes().await?),
         Outbound::UpdateProfile { account_id }
         | Outbound::Pin { account_id, .. }
         | Outbound::Unpin { account_id, .. } => Ok(tx.remote_follower_inboxes(*account_id).await?),

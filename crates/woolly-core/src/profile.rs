@@ -97,7 +97,7 @@ impl Woolly {
 
     /// Removes stored files (their directories), logging what could not be removed: a file
     /// left behind wastes space, it never shows.
-    async fn remove_media_files(&self, keys: Vec<String>) {
+    pub(crate) async fn remove_media_files(&self, keys: Vec<String>) {
         for key in keys {
             let Some((directory, _)) = key.split_once('/') else {
                 continue;

@@ -76,25 +76,48 @@ async fn deliver(
         .await
         .map_err(|_| JobError::Retry("delivery slots closed".into()))?;
 
-    let Some((signer_id, activity)) =
-        render_outbound(woolly, &delivery.outbound, delivery.at).await?
-    else {
-        // What it was about is gone (a status deleted since): nothing to say any more.
-        return Ok(());
+    let (key_id, private_key, activity) = match &delivery.outbound {
+        // The account is gone: the delivery carries its name and key.
+        Outbound::DeleteActor {
+            username,
+            private_key_pem,
+        } => {
+            let urls = ActorUrls::of(woolly, username);
+            let activity = json!({
+                "id": format!("{}#delete", urls.id),
+                "type": "Delete",
+                "actor": urls.id,
+                "to": [PUBLIC],
+                "object": urls.id,
+            });
+            (urls.key_id, private_key_pem.0.clone(), activity)
+        }
+        outbound => {
+            let Some((signer_id, activity)) =
+                render_outbound(woolly, outbound, delivery.at).await?
+            else {
+                // What it was about is gone (a status deleted since): nothing to say any more.
+                return Ok(());
+            };
+            let signer = woolly
+                .accounts()
+                .account(signer_id)
+                .await?
+                .ok_or_else(|| JobError::Permanent("the signing account is gone".into()))?;
+            let private_key = woolly
+                .federation()
+                .account_private_key(signer.id)
+                .await?
+                .ok_or_else(|| JobError::Permanent("the signing account has no key".into()))?;
+            (
+                ActorUrls::of(woolly, &signer.username).key_id,
+                private_key,
+                activity,
+            )
+        }
     };
     let activity = serde_json::to_string(&with_context_value(activity))
         .map_err(|error| JobError::Permanent(error.to_string()))?;
-    let signer = woolly
-        .accounts()
-        .account(signer_id)
-        .await?
-        .ok_or_else(|| JobError::Permanent("the signing account is gone".into()))?;
-    let private_key = woolly
-        .federation()
-        .account_private_key(signer.id)
-        .await?
-        .ok_or_else(|| JobError::Permanent("the signing account has no key".into()))?;
-    let key_id = ActorUrls::of(woolly, &signer.username).key_id;
     let body = activity.as_bytes();
     let content_type = "application/activity+json";
     let headers = Federation::signed_headers(
@@ -376,6 +399,8 @@ async fn render_outbound(
             });
             (actor.id, activity)
         }
+        // Rendered by `deliver` itself, from what the delivery carries.
+        Outbound::DeleteActor { .. } => return Ok(None),
         Outbound::UpdateProfile { account_id } => {
             let Some(account) = woolly.accounts().account(*account_id).await? else {
                 return Ok(None);

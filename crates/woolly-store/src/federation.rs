@@ -62,6 +62,16 @@ impl Tx {
     /// counters of the accounts and statuses that remain. False when there was no such remote
     /// account.
     pub async fn delete_remote_account(&mut self, account_id: i64) -> Result<bool> {
+        self.delete_account_and_content(account_id, false).await
+    }
+
+    /// Removes a local account and everything it did (as [`Tx::delete_remote_account`]
+    /// does for a remote one), its local user and tokens with it. False when there was none.
+    pub async fn delete_local_account(&mut self, account_id: i64) -> Result<bool> {
+        self.delete_account_and_content(account_id, true).await
+    }
+
+    async fn delete_account_and_content(&mut self, account_id: i64, local: bool) -> Result<bool> {
         let adjustments = [
             "UPDATE account SET followers_count = CASE WHEN followers_count > 0 \
                THEN followers_count - 1 ELSE 0 END \
@@ -90,12 +100,15 @@ impl Tx {
                 .execute(conn)
                 .await)?;
         }
-        let deleted = on_tx!(rows_affected, self, conn => sqlx::query(
-            "DELETE FROM account WHERE id = $1 AND domain IS NOT NULL",
-        )
-        .bind(account_id)
-        .execute(conn)
-        .await)?;
+        let sql = if local {
+            "DELETE FROM account WHERE id = $1 AND domain IS NULL"
+        } else {
+            "DELETE FROM account WHERE id = $1 AND domain IS NOT NULL"
+        };
+        let deleted = on_tx!(rows_affected, self, conn => sqlx::query(sql)
+            .bind(account_id)
+            .execute(conn)
+            .await)?;
         Ok(deleted == 1)
     }
 
@@ -309,6 +322,18 @@ impl Tx {
                AND coalesce(a.shared_inbox_url, a.inbox_url) IS NOT NULL",
         )
         .bind(account_id)
+        .fetch_all(&mut *conn)
+        .await)?;
+        Ok(rows.into_iter().map(|(inbox,)| inbox).collect())
+    }
+
+    /// Every server this one knows an account on, by its shared inbox (else each account's
+    /// own): who hears that a local account was deleted, as Mastodon tells all it knows.
+    pub async fn all_remote_inboxes(&mut self) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = on_tx!(self, conn => sqlx::query_as(
+            "SELECT DISTINCT coalesce(shared_inbox_url, inbox_url) FROM account \
+             WHERE domain IS NOT NULL AND coalesce(shared_inbox_url, inbox_url) IS NOT NULL",
+        )
         .fetch_all(&mut *conn)
         .await)?;
         Ok(rows.into_iter().map(|(inbox,)| inbox).collect())

@@ -504,3 +504,18 @@ impl Tx {
         Ok(())
     }
 }
+
+impl Tx {
+    /// The stored files of an account: its uploads' and its avatar's and header's keys.
+    pub async fn media_keys_of(&mut self, account_id: i64) -> Result<Vec<String>> {
+        let rows: Vec<(Option<String>,)> = on_tx!(self, conn => sqlx::query_as(
+            "SELECT file_key FROM media_attachment WHERE account_id = $1 \
+             UNION ALL SELECT avatar_key FROM account WHERE id = $1 \
+             UNION ALL SELECT header_key FROM account WHERE id = $1",
+        )
+        .bind(account_id)
+        .fetch_all(&mut *conn)
+        .await)?;
+        Ok(rows.into_iter().filter_map(|(key,)| key).collect())
+    }
+}

@@ -801,3 +801,120 @@ async fn a_blocked_domain_is_neither_heard_nor_reached() {
     a.server.stop().await;
     b.server.stop().await;
 }
+
+#[tokio::test]
+async fn a_deleted_account_is_gone_at_once_here_and_then_on_every_server_that_knew_it() {
+    let a = Node::start().await;
+    let b = Node::start().await;
+    let alice = a.user("alice").await;
+    let carol = a.user("carol").await;
+    let bob = b.user("bob").await;
+    let alice_on_b = bob.follow_and_wait(&alice.handle).await;
+    let bob_on_a = alice.follow_and_wait(&bob.handle).await;
+    let post = alice
+        .post(
+            "/api/v1/statuses",
+            json!({"status": "Goodbye soon", "visibility": "public"}),
+        )
+        .await;
+    bob.wait_home("Goodbye soon").await;
+    // carol favourites alice's post and follows her: counters that must come back down.
+    carol
+        .post(&format!("/api/v1/accounts/{}/follow", alice.id), json!({}))
+        .await;
+    let carol_post = carol
+        .post("/api/v1/statuses", json!({"status": "Hello"}))
+        .await;
+    alice
+        .post(
+            &format!(
+                "/api/v1/statuses/{}/favourite",
+                carol_post["id"].as_str().unwrap()
+            ),
+            json!({}),
+        )
+        .await;
+
+    let woolly = &a.server.woolly;
+    let account = woolly
+        .accounts()
+        .local_account("alice")
+        .await
+        .unwrap()
+        .unwrap();
+    let refused = woolly
+        .accounts()
+        .delete_own_account(&account, "not her password")
+        .await;
+    assert!(
+        matches!(refused, Err(woolly_core::CoreError::Fields(_))),
+        "{refused:?}"
+    );
+    woolly
+        .accounts()
+        .delete_own_account(&account, "a long enough password")
+        .await
+        .unwrap();
+
+    // Gone at once here: the profile, the post, her token; others' counters corrected.
+    let (status, _) = carol.get(&format!("/api/v1/accounts/{}", alice.id)).await;
+    assert_eq!(status, 404);
+    let (status, _) = carol
+        .get(&format!(
+            "/api/v1/statuses/{}",
+            post["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = alice.get("/api/v1/accounts/verify_credentials").await;
+    assert_eq!(status, 401);
+    let carol_now = carol.get_ok("/api/v1/accounts/verify_credentials").await;
+    assert_eq!(carol_now["following_count"], 0);
+    assert_eq!(
+        carol.status(carol_post["id"].as_str().unwrap()).await["favourites_count"],
+        0
+    );
+    let bob_here = carol.get_ok(&format!("/api/v1/accounts/{bob_on_a}")).await;
+    assert_eq!(bob_here["followers_count"], 0);
+    let webfinger = http()
+        .get(format!(
+            "{}/.well-known/webfinger?resource=acct:alice@{}",
+            a.server.base_url,
+            a.domain()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(webfinger.status(), 404);
+
+    // Then on the server that knew her, by the Delete of her actor.
+    eventually(WAIT, "alice gone from B", || async {
+        let (status, _) = bob.get(&format!("/api/v1/accounts/{alice_on_b}")).await;
+        (status == 404).then_some(())
+    })
+    .await;
+    let bob_now = bob.get_ok("/api/v1/accounts/verify_credentials").await;
+    assert_eq!(bob_now["following_count"], 0);
+    assert!(
+        bob.home()
+            .await
+            .iter()
+            .all(|status| status["content"].as_str() != Some("<p>Goodbye soon</p>"))
+    );
+
+    // Her name is never given again.
+    let output = a
+        .instance
+        .cli(&[
+            "admin",
+            "account",
+            "create",
+            "alice",
+            "--email",
+            "new@example.org",
+        ])
+        .await;
+    assert!(!output.status.success(), "the name stays reserved");
+    a.server.stop().await;
+    b.server.stop().await;
+}

@@ -484,7 +484,12 @@ async fn every_refused_sign_up_names_its_fields_and_writes_nothing() {
 #[tokio::test]
 async fn closed_and_invite_only_servers_refuse_sign_ups_without_a_valid_invite() {
     let instance = TestInstance::new().await;
-    let server = instance.start_on_own_domain_with(with_mode("closed")).await;
+    let server = instance
+        .start_on_own_domain_with(|settings| {
+            with_mode("closed")(settings);
+            settings.closed_registrations_message = "Ask **us** for an invite.".into();
+        })
+        .await;
     let (_, app_token) = app_token(&server).await;
     let (status, body) = sign_up(
         &server,
@@ -499,6 +504,13 @@ async fn closed_and_invite_only_servers_refuse_sign_ups_without_a_valid_invite()
         .await;
     assert_eq!(v2["registrations"]["enabled"], false);
     assert_eq!(v2["registrations"]["approval_required"], false);
+    assert!(
+        v2["registrations"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("<strong>us</strong>"),
+        "{v2}"
+    );
     let (_, v1) = server
         .call(Method::GET, "/api/v1/instance", None, Value::Null)
         .await;

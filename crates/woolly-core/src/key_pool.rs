@@ -1,6 +1,6 @@
 //! Key pairs made ahead of sign-ups. An RSA-2048 pair costs 50–90 ms of CPU, more than the
 //! password hash; during a burst of sign-ups the ones made while the CPU was idle are used
-//! first, and the pool is refilled only when a CPU permit is free, so that refilling never
+//! first, and the pool is refilled only when a CPU thread is free, so that refilling hardly
 //! slows a request down.
 //!
 //! The pool starts empty and is filled after the first sign-up through the API: a server
@@ -63,14 +63,12 @@ impl Woolly {
         tokio::spawn(async move {
             let stopping = woolly.stopping();
             while woolly.key_pool().len() < POOL_SIZE && !stopping.is_cancelled() {
-                // Only with a CPU permit free at once: sign-ups and sign-ins come first.
-                let Some(permit) = woolly.try_cpu_permit() else {
+                // Only when a CPU thread is free: sign-ups and sign-ins come first.
+                if !woolly.cpu_is_idle() {
                     tokio::time::sleep(BUSY_PAUSE).await;
                     continue;
-                };
-                let made = tokio::task::spawn_blocking(crypto::generate_rsa_key_pair).await;
-                drop(permit);
-                match made {
+                }
+                match woolly.run_cpu_bound(crypto::generate_rsa_key_pair).await {
                     Ok(Ok(pair)) => woolly.key_pool().put(pair),
                     Ok(Err(error)) => {
                         tracing::warn!(%error, "could not make a key pair ahead");

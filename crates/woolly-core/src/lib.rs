@@ -12,6 +12,7 @@ pub mod auth;
 mod compose;
 pub mod config;
 pub mod conversations;
+mod cpu_pool;
 mod credentials;
 mod crypto;
 pub mod domain_blocks;

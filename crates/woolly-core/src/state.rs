@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::Notify;
 use woolly_store::Db;
 
 use crate::config::InstanceConfig;
@@ -29,8 +29,9 @@ struct Inner {
     stopping: tokio_util::sync::CancellationToken,
     /// Live events for the streaming API.
     events: tokio::sync::broadcast::Sender<crate::events::Event>,
-    /// Bounds CPU-heavy work (argon2, RSA) so that a sign-up flood cannot starve requests.
-    cpu_permits: Semaphore,
+    /// The threads of CPU-heavy work (argon2, RSA, images): a sign-up flood cannot starve
+    /// requests, nor spread argon2's memory over many threads.
+    cpu_pool: crate::cpu_pool::CpuPool,
     /// The instance document's figures and contact, reused for a minute.
     overview: crate::instance::OverviewCache,
     /// What everyone sees of recently read statuses.
@@ -70,7 +71,7 @@ impl Woolly {
                 secrets,
                 site_texts: tokio::sync::OnceCell::new(),
                 job_wakeup: Notify::new(),
-                cpu_permits: Semaphore::new(cpus),
+                cpu_pool: crate::cpu_pool::CpuPool::start(cpus),
                 events: tokio::sync::broadcast::channel(crate::events::BUS_CAPACITY).0,
                 stopping: tokio_util::sync::CancellationToken::new(),
                 overview: std::sync::Mutex::new(None),
@@ -90,9 +91,9 @@ impl Woolly {
         &self.inner.key_pool
     }
 
-    /// A CPU permit if one is free now (background work that must not queue before requests).
-    pub(crate) fn try_cpu_permit(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
-        self.inner.cpu_permits.try_acquire().ok()
+    /// Whether a CPU thread is free now (background work that must not queue before requests).
+    pub(crate) fn cpu_is_idle(&self) -> bool {
+        self.inner.cpu_pool.has_idle_thread()
     }
 
     pub(crate) fn status_cache(&self) -> &crate::status_cache::StatusCache {
@@ -167,20 +168,12 @@ impl Woolly {
         &self.inner.job_wakeup
     }
 
-    /// Runs CPU-heavy `work` on the blocking pool, at most one task per core at a time.
+    /// Runs CPU-heavy `work` on the CPU threads (one per core), after the work queued before.
     pub(crate) async fn run_cpu_bound<T, F>(&self, work: F) -> Result<T>
     where
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        let _permit = self
-            .inner
-            .cpu_permits
-            .acquire()
-            .await
-            .map_err(|_| CoreError::Internal("CPU pool closed".into()))?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|error| CoreError::Internal(format!("CPU-bound task failed: {error}")))
+        self.inner.cpu_pool.run(work).await
     }
 }

@@ -1200,3 +1200,41 @@ async fn a_changed_address_counts_once_confirmed_from_the_new_one() {
     assert_eq!(response.status(), StatusCode::OK);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_minimum_age_asks_for_a_date_of_birth() {
+    let instance = TestInstance::new().await;
+    let server = instance
+        .start_on_own_domain_with(|settings| {
+            with_mode("open")(settings);
+            settings.min_age = 16;
+        })
+        .await;
+    let (_, v2) = server
+        .call(Method::GET, "/api/v2/instance", None, Value::Null)
+        .await;
+    assert_eq!(v2["registrations"]["min_age"], 16);
+    let (_, token) = app_token(&server).await;
+    let today = time::OffsetDateTime::now_utc().date();
+    // About fifteen years (a few leap days short) and well over thirty.
+    let fifteen = (today - time::Duration::days(15 * 365)).to_string();
+    let thirty = (today - time::Duration::days(30 * 366)).to_string();
+    for (date, code) in [
+        (None, "ERR_BLANK"),
+        (Some("30/01/1990"), "ERR_INVALID"),
+        (Some(fifteen.as_str()), "ERR_BELOW_LIMIT"),
+    ] {
+        let mut fields = good_fields("pia", "pia@example.org");
+        if let Some(date) = date {
+            fields.push(("date_of_birth", date));
+        }
+        let (status, body) = sign_up(&server, &token, &fields).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{date:?}: {body}");
+        assert_eq!(body["details"]["date_of_birth"][0]["error"], code, "{body}");
+    }
+    let mut fields = good_fields("pia", "pia@example.org");
+    fields.push(("date_of_birth", &thirty));
+    let (status, body) = sign_up(&server, &token, &fields).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    server.stop().await;
+}

@@ -453,6 +453,14 @@ impl Accounts<'_> {
         self.account_from_row(row).await
     }
 
+    /// A local account by username, for the operator's commands: a missing one is an error
+    /// that names it.
+    pub async fn local_account_named(&self, username: &str) -> Result<Account> {
+        self.local_account(username)
+            .await?
+            .ok_or_else(|| CoreError::Validation(format!("No local account called {username:?}")))
+    }
+
     /// A local account by username (case-insensitive).
     pub async fn local_account(&self, username: &str) -> Result<Option<Account>> {
         let row = self.db().local_account_by_username(username).await?;

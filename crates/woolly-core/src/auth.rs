@@ -247,13 +247,7 @@ impl OAuth<'_> {
     /// Issues a new access token for a local user. Returns the token itself, which is shown
     /// once and stored only as its SHA-256.
     pub async fn issue_token(&self, username: &str, scopes: Scopes) -> Result<String> {
-        let account = self
-            .accounts()
-            .local_account(username)
-            .await?
-            .ok_or_else(|| {
-                CoreError::Validation(format!("No local account called {username:?}"))
-            })?;
+        let account = self.accounts().local_account_named(username).await?;
         let token = crypto::random_secret(32);
         let mut tx = self.db().begin().await?;
         tx.insert_token(

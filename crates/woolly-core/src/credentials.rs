@@ -103,9 +103,7 @@ impl Accounts<'_> {
         tx.spend_email_tokens(account.id, EmailTokenPurpose::ResetPassword, now)
             .await?;
         let message = self.message_to(&Message::PasswordChanged, &user.email, account, user);
-        self.queue_email(&mut tx, &message).await?;
-        tx.commit().await?;
-        self.wake_workers();
+        self.commit_with_email(tx, &message).await?;
         tracing::info!(account_id = account.id, signed_out, "password changed");
         Ok(())
     }
@@ -138,9 +136,7 @@ impl Accounts<'_> {
             &account,
             &user,
         );
-        self.queue_email(&mut tx, &message).await?;
-        tx.commit().await?;
-        self.wake_workers();
+        self.commit_with_email(tx, &message).await?;
         tracing::info!(account_id, "password reset link sent");
         Ok(())
     }
@@ -212,9 +208,7 @@ impl Accounts<'_> {
             account,
             user,
         );
-        self.queue_email(&mut tx, &message).await?;
-        tx.commit().await?;
-        self.wake_workers();
+        self.commit_with_email(tx, &message).await?;
         tracing::info!(account_id = account.id, "e-mail change asked");
         Ok(())
     }
@@ -226,9 +220,7 @@ impl Accounts<'_> {
         username: &str,
         new: Option<String>,
     ) -> Result<Option<String>> {
-        let account = self.local_account(username).await?.ok_or_else(|| {
-            CoreError::Validation(format!("No local account called {username:?}"))
-        })?;
+        let account = self.local_account_named(username).await?;
         let (account, user) = self
             .local_user_with_account(account.id)
             .await?

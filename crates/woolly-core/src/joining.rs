@@ -223,6 +223,18 @@ impl Woolly {
         Ok(())
     }
 
+    /// Commits `tx` with `email` queued in it, and wakes the workers to send it.
+    pub(crate) async fn commit_with_email(
+        &self,
+        mut tx: woolly_store::Tx,
+        email: &OutgoingEmail,
+    ) -> Result<()> {
+        self.queue_email(&mut tx, email).await?;
+        tx.commit().await?;
+        self.wake_workers();
+        Ok(())
+    }
+
     /// Writes a new single-use link of `purpose` for `email` in `tx`; returns its secret.
     pub(crate) async fn new_email_link(
         &self,
@@ -499,9 +511,7 @@ impl SignUps<'_> {
             username,
             &self.config().title,
         );
-        self.queue_email(&mut tx, &message).await?;
-        tx.commit().await?;
-        self.wake_workers();
+        self.commit_with_email(tx, &message).await?;
         // More sign-ups may follow: have their keys ready.
         self.refill_key_pool();
         tracing::info!(
@@ -597,9 +607,7 @@ impl SignUps<'_> {
             account,
             user,
         );
-        self.queue_email(&mut tx, &message).await?;
-        tx.commit().await?;
-        self.wake_workers();
+        self.commit_with_email(tx, &message).await?;
         Ok(())
     }
 
@@ -628,9 +636,7 @@ impl SignUps<'_> {
             &account,
             &user,
         );
-        self.queue_email(&mut tx, &message).await?;
-        tx.commit().await?;
-        self.wake_workers();
+        self.commit_with_email(tx, &message).await?;
         tracing::info!(account_id = account.id, "sign-up approved");
         Ok(())
     }
@@ -644,21 +650,13 @@ impl SignUps<'_> {
             return Err(not_pending(username));
         }
         let message = self.message_to(&Message::Rejected, &user.email, &account, &user);
-        self.queue_email(&mut tx, &message).await?;
-        tx.commit().await?;
-        self.wake_workers();
+        self.commit_with_email(tx, &message).await?;
         tracing::info!(account_id = account.id, "sign-up rejected");
         Ok(())
     }
 
     async fn pending_by_name(&self, username: &str) -> Result<(Account, LocalUser)> {
-        let account = self
-            .accounts()
-            .local_account(username)
-            .await?
-            .ok_or_else(|| {
-                CoreError::Validation(format!("No local account called {username:?}"))
-            })?;
+        let account = self.accounts().local_account_named(username).await?;
         let (account, user) = self
             .accounts()
             .local_user_with_account(account.id)

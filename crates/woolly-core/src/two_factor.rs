@@ -189,9 +189,7 @@ impl Accounts<'_> {
     /// The operator turns a user's two-factor sign-in off (`woolly admin account
     /// two-factor-off`), for someone who lost both their phone and their recovery codes.
     pub async fn disable_two_factor_for(&self, username: &str) -> Result<()> {
-        let account = self.local_account(username).await?.ok_or_else(|| {
-            CoreError::Validation(format!("No local account called {username:?}"))
-        })?;
+        let account = self.local_account_named(username).await?;
         self.turn_two_factor_off(account.id).await
     }
 

@@ -1014,30 +1014,39 @@ async fn sign_up_via_proxy(
         .status()
 }
 
+/// Five refused sign-ups as `forwarded_for(attempt)` via a proxy, then a sixth as `next`:
+/// its status.
+async fn sixth_sign_up_via_proxy(
+    server: &TestServer,
+    forwarded_for: impl Fn(usize) -> String,
+    next: &str,
+) -> StatusCode {
+    let (_, token) = app_token(server).await;
+    for attempt in 0..5 {
+        let status = sign_up_via_proxy(server, &token, &forwarded_for(attempt)).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "attempt {attempt}"
+        );
+    }
+    sign_up_via_proxy(server, &token, next).await
+}
+
 #[tokio::test]
 async fn behind_a_trusted_proxy_each_client_has_its_own_limit() {
     let instance = TestInstance::new().await;
     let server = instance
         .start_on_own_domain_with(|settings| settings.registrations = "open".into())
         .await;
-    let (_, token) = app_token(&server).await;
     // The proxy on this machine (trusted by default) passes on the client's address; what the
     // client itself wrote to the left of it does not count.
-    for attempt in 0..5 {
-        let forwarded = format!("10.{attempt}.0.1, 198.51.100.1");
-        assert_eq!(
-            sign_up_via_proxy(&server, &token, &forwarded).await,
-            StatusCode::UNPROCESSABLE_ENTITY
-        );
-    }
-    assert_eq!(
-        sign_up_via_proxy(&server, &token, "198.51.100.1").await,
-        StatusCode::TOO_MANY_REQUESTS
-    );
-    assert_eq!(
-        sign_up_via_proxy(&server, &token, "198.51.100.2").await,
-        StatusCode::UNPROCESSABLE_ENTITY
-    );
+    let same_client = |attempt| format!("10.{attempt}.0.1, 198.51.100.1");
+    let status = sixth_sign_up_via_proxy(&server, same_client, "198.51.100.1").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let (_, token) = app_token(&server).await;
+    let other_client = sign_up_via_proxy(&server, &token, "198.51.100.2").await;
+    assert_eq!(other_client, StatusCode::UNPROCESSABLE_ENTITY);
     server.stop().await;
 
     // A server that trusts no proxy counts the connection's address, whatever the headers say.
@@ -1048,18 +1057,9 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_limit() {
             settings.trusted_proxies = Vec::new();
         })
         .await;
-    let (_, token) = app_token(&server).await;
-    for attempt in 0..5 {
-        let forwarded = format!("198.51.100.{attempt}");
-        assert_eq!(
-            sign_up_via_proxy(&server, &token, &forwarded).await,
-            StatusCode::UNPROCESSABLE_ENTITY
-        );
-    }
-    assert_eq!(
-        sign_up_via_proxy(&server, &token, "198.51.100.99").await,
-        StatusCode::TOO_MANY_REQUESTS
-    );
+    let any_client = |attempt| format!("198.51.100.{attempt}");
+    let status = sixth_sign_up_via_proxy(&server, any_client, "198.51.100.99").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     server.stop().await;
 }
 

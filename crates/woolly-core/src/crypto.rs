@@ -4,13 +4,13 @@
 //! Every function here is CPU-bound or blocking-safe; callers run the slow ones through
 //! [`crate::Woolly::run_cpu_bound`].
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rsa::{KeyPair, KeySize};
 use aws_lc_rs::signature::KeyPair as _;
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use rand::Rng as _;
 
 use crate::error::CoreError;
@@ -22,16 +22,51 @@ fn argon2() -> Result<Argon2<'static>, CoreError> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
+thread_local! {
+    /// argon2's working memory, kept by each CPU thread for its next hash: 19 MiB allocated once
+    /// per thread rather than once per hash (an allocator keeps freed blocks of that size per
+    /// thread, which is how a sign-up flood once reached 394 MB).
+    static ARGON2_MEMORY: std::cell::RefCell<Vec<argon2::Block>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `argon2` over `password` and `salt` into `out`, in this thread's kept memory.
+fn argon2_into(
+    argon2: &Argon2<'_>,
+    password: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+) -> Result<(), argon2::Error> {
+    ARGON2_MEMORY.with(|memory| {
+        let mut memory = memory.borrow_mut();
+        let needed = argon2.params().block_count();
+        if memory.len() < needed {
+            memory.resize(needed, argon2::Block::default());
+        }
+        argon2.hash_password_into_with_memory(password, salt, out, &mut memory[..needed])
+    })
+}
+
+/// The length of the hashes Woolly writes (argon2's default output, 32 bytes).
+const HASH_BYTES: usize = 32;
+
 /// Hashes a password into a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`).
 pub(crate) fn hash_password(password: &str) -> Result<String, CoreError> {
-    let mut salt_bytes = [0u8; 16];
-    rand::rng().fill(&mut salt_bytes);
-    let salt = SaltString::encode_b64(&salt_bytes)
-        .map_err(|error| CoreError::Internal(format!("password salt: {error}")))?;
-    argon2()?
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|error| CoreError::Internal(format!("password hashing: {error}")))
+    let mut salt = [0u8; 16];
+    rand::rng().fill(&mut salt);
+    let argon2 = argon2()?;
+    let mut hash = [0u8; HASH_BYTES];
+    argon2_into(&argon2, password.as_bytes(), &salt, &mut hash)
+        .map_err(|error| CoreError::Internal(format!("password hashing: {error}")))?;
+    let params = argon2.params();
+    Ok(format!(
+        "$argon2id$v=19$m={},t={},p={}${}${}",
+        params.m_cost(),
+        params.t_cost(),
+        params.p_cost(),
+        STANDARD_NO_PAD.encode(salt),
+        STANDARD_NO_PAD.encode(hash)
+    ))
 }
 
 /// A valid argon2id hash of a random password nobody knows: verified against when a sign-in names
@@ -43,7 +78,33 @@ pub(crate) fn verify_password(password: &str, stored_hash: &str) -> bool {
     let Ok(parsed) = PasswordHash::new(stored_hash) else {
         return false;
     };
+    // Woolly's own hashes are checked in this thread's kept memory; any other argon2 hash
+    // (other parameters, another variant) by the library's own path.
+    if let Some(matches) = verify_argon2id_in_kept_memory(password, &parsed) {
+        return matches;
+    }
     argon2().is_ok_and(|argon2| argon2.verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// `Some(whether it matches)` for an argon2id v19 hash with Woolly's parameters.
+fn verify_argon2id_in_kept_memory(password: &str, parsed: &PasswordHash<'_>) -> Option<bool> {
+    let argon2 = argon2().ok()?;
+    let stored = Params::try_from(parsed).ok()?;
+    let wanted = argon2.params();
+    let ours = parsed.algorithm.as_str() == "argon2id"
+        && parsed.version == Some(0x13)
+        && (stored.m_cost(), stored.t_cost(), stored.p_cost())
+            == (wanted.m_cost(), wanted.t_cost(), wanted.p_cost());
+    if !ours {
+        return None;
+    }
+    let expected = parsed.hash?;
+    let mut salt = [0u8; 64];
+    let salt = parsed.salt?.decode_b64(&mut salt).ok()?;
+    let mut computed = vec![0u8; expected.len()];
+    argon2_into(&argon2, password.as_bytes(), salt, &mut computed).ok()?;
+    // `Output`'s equality takes the same time wherever the bytes differ.
+    Some(argon2::password_hash::Output::new(&computed).ok()? == expected)
 }
 
 /// An RSA key pair in PEM: PKCS#8 private key and SubjectPublicKeyInfo public key, the forms
@@ -169,6 +230,7 @@ pub(crate) fn name_number(name: &str) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::password_hash::{PasswordHasher, SaltString};
 
     #[test]
     fn password_hash_verifies_only_the_right_password() -> Result<(), CoreError> {
@@ -179,6 +241,47 @@ mod tests {
         assert!(!verify_password("anything", "not a hash"));
         // The stand-in hash must parse, or unknown logins would answer faster than wrong passwords.
         assert!(PasswordHash::new(DUMMY_PASSWORD_HASH).is_ok());
+        Ok(())
+    }
+
+    #[test]
+    fn hashes_in_kept_memory_agree_with_the_library_both_ways() -> Result<(), CoreError> {
+        // Written here, checked by the library.
+        let ours = hash_password("correct horse")?;
+        let parsed =
+            PasswordHash::new(&ours).map_err(|error| CoreError::Internal(error.to_string()))?;
+        assert!(argon2()?.verify_password(b"correct horse", &parsed).is_ok());
+        assert!(argon2()?.verify_password(b"wrong horse", &parsed).is_err());
+        // Written by the library (as before), checked here, in kept memory.
+        let salt = SaltString::encode_b64(b"sixteen byte slt")
+            .map_err(|error| CoreError::Internal(error.to_string()))?;
+        let theirs = argon2()?
+            .hash_password(b"battery staple", &salt)
+            .map_err(|error| CoreError::Internal(error.to_string()))?
+            .to_string();
+        let parsed =
+            PasswordHash::new(&theirs).map_err(|error| CoreError::Internal(error.to_string()))?;
+        assert_eq!(
+            verify_argon2id_in_kept_memory("battery staple", &parsed),
+            Some(true)
+        );
+        assert_eq!(
+            verify_argon2id_in_kept_memory("battery stapler", &parsed),
+            Some(false)
+        );
+        // Other parameters take the library's path, and still verify.
+        let light = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(1024, 1, 1, None)
+                .map_err(|error| CoreError::Internal(error.to_string()))?,
+        )
+        .hash_password(b"light", &salt)
+        .map_err(|error| CoreError::Internal(error.to_string()))?
+        .to_string();
+        assert!(verify_password("light", &light));
+        assert!(!verify_password("heavy", &light));
+        assert!(!verify_password("x", "$argon2id$not-a-hash"));
         Ok(())
     }
 

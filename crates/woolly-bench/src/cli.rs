@@ -64,6 +64,10 @@ pub struct Cli {
     /// Keep-alive connections driving each request [default: 16; smoke: 4]
     #[arg(long, value_name = "N")]
     pub connections: Option<usize>,
+    /// Hold each read at this many requests a second in all (an open loop: latency counts from
+    /// when a request was due), instead of sending as fast as answers come [default: as fast]
+    #[arg(long, value_name = "PER_SECOND")]
+    pub rate: Option<f64>,
     /// Concurrent requests while seeding [default: 32; smoke: 8]
     #[arg(long, value_name = "N")]
     pub seed_connections: Option<usize>,
@@ -164,6 +168,8 @@ pub struct Settings {
     pub duration: Duration,
     pub warmup: Duration,
     pub connections: usize,
+    /// Requests a second for reads held at a fixed rate; `None`: as fast as answers come.
+    pub rate: Option<f64>,
     pub seed_connections: usize,
     pub admin_parallelism: usize,
     pub client_threads: usize,
@@ -236,6 +242,7 @@ impl Cli {
             duration,
             warmup,
             connections: pick(self.connections, 16, 4),
+            rate: self.rate.filter(|rate| *rate > 0.0),
             seed_connections: pick(self.seed_connections, 32, 8),
             admin_parallelism: self.admin_parallelism.max(1),
             client_threads: self.client_threads.max(1),

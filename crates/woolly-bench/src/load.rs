@@ -87,12 +87,16 @@ impl LoadOutcome {
     }
 }
 
-/// Drives `connections` connections with requests from `source` for `duration`.
+/// Drives `connections` connections with requests from `source` for `duration`: each sends its
+/// next request as soon as the last is answered, or, with a `rate` (requests a second in all),
+/// when it is due, its latency then counting from when it was due, so that a slow server cannot
+/// hide its queue by slowing the load down.
 pub async fn run_load(
     target: &Target,
     source: RequestSource,
     connections: usize,
     duration: Duration,
+    rate: Option<f64>,
 ) -> anyhow::Result<LoadOutcome> {
     let mut opened = Vec::with_capacity(connections);
     for _ in 0..connections {
@@ -101,15 +105,23 @@ pub async fn run_load(
     let next = Arc::new(AtomicUsize::new(0));
     let started_at = Instant::now();
     let deadline = started_at + duration;
+    // With a rate, each connection sends every `interval`, the connections staggered evenly.
+    let interval = rate.map(|rate| Duration::from_secs_f64(connections as f64 / rate));
     let tasks: Vec<_> = opened
         .into_iter()
-        .map(|connection| {
+        .enumerate()
+        .map(|(number, connection)| {
+            let schedule = interval.map(|interval| Schedule {
+                next_due: started_at + interval.mul_f64(number as f64 / connections as f64),
+                interval,
+            });
             tokio::spawn(drive(
                 connection,
                 target.clone(),
                 Arc::clone(&source),
                 Arc::clone(&next),
                 deadline,
+                schedule,
             ))
         })
         .collect();
@@ -131,17 +143,35 @@ struct ConnectionRecord {
     failures: Failures,
 }
 
+/// When a paced connection sends.
+struct Schedule {
+    next_due: Instant,
+    interval: Duration,
+}
+
 async fn drive(
     mut connection: Connection,
     target: Target,
     source: RequestSource,
     next: Arc<AtomicUsize>,
     deadline: Instant,
+    mut schedule: Option<Schedule>,
 ) -> ConnectionRecord {
     let mut record = ConnectionRecord::default();
     while Instant::now() < deadline {
         let request = source(next.fetch_add(1, Ordering::Relaxed));
-        let sent_at = Instant::now();
+        let sent_at = match &mut schedule {
+            Some(schedule) => {
+                let due = schedule.next_due;
+                if due >= deadline {
+                    break;
+                }
+                schedule.next_due += schedule.interval;
+                tokio::time::sleep_until(due.into()).await;
+                due
+            }
+            None => Instant::now(),
+        };
         match connection.send(&request).await {
             Ok(response) => {
                 let micros = u64::try_from(sent_at.elapsed().as_micros()).unwrap_or(u64::MAX);

@@ -183,6 +183,7 @@ async fn measure_requests(
             Arc::clone(&source),
             settings.connections,
             settings.warmup,
+            None,
         )
         .await?;
         if is_post && let Some(admin) = &subject.admin {
@@ -211,6 +212,8 @@ async fn measure_requests(
         source,
         settings.connections,
         settings.duration,
+        // Posts go as fast as answers come: their rate is what is measured.
+        settings.rate.filter(|_| !is_post),
     )
     .await?;
     let client_cpu = client.cpu_millis()? - client_cpu_before;

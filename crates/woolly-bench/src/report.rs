@@ -24,6 +24,8 @@ pub struct Report {
     pub startup_ms: Option<f64>,
     pub idle_rss_kib: Option<u64>,
     pub connections: usize,
+    /// Reads held at this many requests a second; `None`: as fast as answers came.
+    pub rate_per_second: Option<f64>,
     pub duration_seconds: f64,
     pub warmup_seconds: f64,
     /// Whether each row's peak RSS is its own (the peak was reset before it) or since start.
@@ -129,9 +131,13 @@ impl Report {
         if let Some(idle) = self.idle_rss_kib {
             let _ = writeln!(out, "idle RSS:  {}", megabytes(idle));
         }
+        let pace = match self.rate_per_second {
+            Some(rate) => format!(", reads held at {rate} req/s (latency from when each was due)"),
+            None => String::new(),
+        };
         let _ = writeln!(
             out,
-            "load:      {} keep-alive connections, {} s per request after {} s of warm-up",
+            "load:      {} keep-alive connections{pace}, {} s per request after {} s of warm-up",
             self.connections, self.duration_seconds, self.warmup_seconds
         );
         let _ = writeln!(out);

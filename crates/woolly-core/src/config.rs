@@ -113,6 +113,8 @@ pub struct InstanceConfig {
     pub min_age: Option<u32>,
     /// Which users may make invites.
     pub invites_by: crate::joining::InvitePolicy,
+    /// How many RSA key pairs to keep made ahead of sign-ups (see `key_pool`).
+    pub spare_key_pairs: usize,
     /// Built on first use, once the fields above are settled (entities ask for URLs often).
     urls: std::sync::OnceLock<crate::urls::Urls>,
 }
@@ -141,6 +143,7 @@ impl InstanceConfig {
             closed_registrations_message: String::new(),
             min_age: None,
             invites_by: crate::joining::InvitePolicy::Moderators,
+            spare_key_pairs: 200,
             urls: std::sync::OnceLock::new(),
         }
     }

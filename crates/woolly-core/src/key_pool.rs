@@ -1,13 +1,14 @@
-//! Key pairs made ahead of sign-ups. An RSA-2048 pair costs 50–90 ms of CPU, more than the
-//! password hash; during a burst of sign-ups the ones made while the CPU was idle are used
-//! first, and the pool is refilled only when a CPU thread is free, so that refilling hardly
-//! slows a request down.
+//! Key pairs made ahead of sign-ups. An RSA-2048 pair costs more CPU than the password hash
+//! (50–150 ms against about 45), so a flood of sign-ups that had to make its keys would need
+//! twice the machine. Spare pairs are kept in the database (`spare_key_pair`), shared by every
+//! process and kept across restarts, and a new account takes one; only when none is left is a
+//! pair made on the spot.
 //!
-//! The pool starts empty and is filled after the first sign-up through the API: a server
-//! nobody joins (or one whose operator makes accounts by hand) never spends CPU on it. Each
-//! process keeps its own pool; nothing in it is state another process needs.
+//! The pool is refilled slowly, one pair a second and only while a CPU thread is free, up to the
+//! operator's `spare_key_pairs`: a few percent of one core, which readers never notice. It is
+//! refilled when `serve` starts with registrations open to anyone or by invitation, and after
+//! each sign-up; a server nobody can join never spends CPU on it.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -15,77 +16,76 @@ use crate::crypto::{self, RsaPemPair};
 use crate::error::Result;
 use crate::state::Woolly;
 
-/// How many pairs are kept ready: a burst of this many sign-ups pays for no key.
-const POOL_SIZE: usize = 8;
-/// How long the refiller waits when every CPU permit is taken.
-const BUSY_PAUSE: Duration = Duration::from_millis(100);
+/// The pause between two pairs made ahead.
+const REFILL_PACE: Duration = Duration::from_secs(1);
 
-/// The ready key pairs.
+/// Whether this process refills the pool (one refill task per process).
 #[derive(Default)]
 pub(crate) struct KeyPool {
-    ready: Mutex<Vec<RsaPemPair>>,
-    /// Whether a refill task runs (at most one per process).
     refilling: AtomicBool,
 }
 
-impl KeyPool {
-    fn take(&self) -> Option<RsaPemPair> {
-        self.ready.lock().ok()?.pop()
-    }
-
-    fn len(&self) -> usize {
-        self.ready.lock().map_or(POOL_SIZE, |ready| ready.len())
-    }
-
-    fn put(&self, pair: RsaPemPair) {
-        if let Ok(mut ready) = self.ready.lock() {
-            ready.push(pair);
-        }
-    }
-}
-
 impl Woolly {
-    /// A new RSA key pair for a local account: one made ahead if there is one, else made now
-    /// on the CPU pool.
+    /// A new RSA key pair for a local account: a spare one if there is one, else made now on the
+    /// CPU threads.
     pub(crate) async fn key_pair(&self) -> Result<RsaPemPair> {
-        if let Some(pair) = self.key_pool().take() {
-            return Ok(pair);
+        if let Some((private_pem, public_pem)) = self.db().take_spare_key_pair().await? {
+            return Ok(RsaPemPair {
+                private_pem,
+                public_pem,
+            });
         }
         self.run_cpu_bound(crypto::generate_rsa_key_pair).await?
     }
 
-    /// Refills the pool in the background, if no refill runs yet.
-    pub(crate) fn refill_key_pool(&self) {
-        if self.key_pool().refilling.swap(true, Ordering::AcqRel) {
+    /// Refills the spare key pairs in the background, unless this process already does.
+    pub fn refill_key_pool(&self) {
+        let wanted = i64::try_from(self.config().spare_key_pairs).unwrap_or(i64::MAX);
+        if wanted == 0 || self.key_pool().refilling.swap(true, Ordering::AcqRel) {
             return;
         }
         let woolly = self.clone();
         tokio::spawn(async move {
             let stopping = woolly.stopping();
-            while woolly.key_pool().len() < POOL_SIZE && !stopping.is_cancelled() {
-                // Only when a CPU thread is free: sign-ups and sign-ins come first.
+            loop {
+                match woolly.db().count_spare_key_pairs().await {
+                    Ok(count) if count < wanted => {}
+                    Ok(_) => break,
+                    Err(error) => {
+                        tracing::warn!(%error, "could not count the spare key pairs");
+                        break;
+                    }
+                }
+                tokio::select! {
+                    () = stopping.cancelled() => break,
+                    () = tokio::time::sleep(REFILL_PACE) => {}
+                }
+                // Sign-ups and sign-ins come first.
                 if !woolly.cpu_is_idle() {
-                    tokio::time::sleep(BUSY_PAUSE).await;
                     continue;
                 }
-                match woolly.run_cpu_bound(crypto::generate_rsa_key_pair).await {
-                    Ok(Ok(pair)) => woolly.key_pool().put(pair),
-                    Ok(Err(error)) => {
+                let made = match woolly.run_cpu_bound(crypto::generate_rsa_key_pair).await {
+                    Ok(Ok(pair)) => pair,
+                    Ok(Err(error)) | Err(error) => {
                         tracing::warn!(%error, "could not make a key pair ahead");
                         break;
                     }
-                    Err(error) => {
-                        tracing::warn!(%error, "the key pair task failed");
-                        break;
-                    }
+                };
+                if let Err(error) = woolly
+                    .db()
+                    .insert_spare_key_pair(&made.private_pem, &made.public_pem, crate::now_millis())
+                    .await
+                {
+                    tracing::warn!(%error, "could not keep a key pair made ahead");
+                    break;
                 }
             }
             woolly.key_pool().refilling.store(false, Ordering::Release);
         });
     }
 
-    /// How many key pairs are ready (for tests and metrics).
-    pub fn ready_key_pairs(&self) -> usize {
-        self.key_pool().len()
+    /// How many spare key pairs wait for new accounts.
+    pub async fn spare_key_pairs(&self) -> Result<i64> {
+        Ok(self.db().count_spare_key_pairs().await?)
     }
 }

@@ -38,7 +38,7 @@ struct Inner {
     status_cache: crate::status_cache::StatusCache,
     /// Sign-in attempts and failures, against password guessing.
     sign_ins: crate::sign_in_throttle::SignInThrottle,
-    /// Key pairs made ahead of sign-ups.
+    /// Whether this process refills the spare key pairs.
     key_pool: crate::key_pool::KeyPool,
     /// Looks accounts and statuses up on other servers (installed by federation).
     remote_resolver: std::sync::OnceLock<Arc<dyn crate::remote::RemoteResolver>>,

@@ -519,3 +519,46 @@ impl Tx {
         Ok(rows.into_iter().filter_map(|(key,)| key).collect())
     }
 }
+
+impl Db {
+    /// How many key pairs wait for new accounts.
+    pub async fn count_spare_key_pairs(&self) -> Result<i64> {
+        let (count,): (i64,) = on_reader!(self, pool => sqlx::query_as(
+            "SELECT count(*) FROM spare_key_pair",
+        )
+        .fetch_one(pool)
+        .await)?;
+        Ok(count)
+    }
+
+    pub async fn insert_spare_key_pair(
+        &self,
+        private_key_pem: &str,
+        public_key_pem: &str,
+        now: i64,
+    ) -> Result<()> {
+        on_writer!(rows_affected, self, pool => sqlx::query(
+            "INSERT INTO spare_key_pair (id, private_key_pem, public_key_pem, created_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(self.next_id())
+        .bind(private_key_pem)
+        .bind(public_key_pem)
+        .bind(now)
+        .execute(pool)
+        .await)?;
+        Ok(())
+    }
+
+    /// Takes the oldest spare key pair, as (private, public) PEM; `None` when there is none (or
+    /// another process took it at the same moment).
+    pub async fn take_spare_key_pair(&self) -> Result<Option<(String, String)>> {
+        let row: Option<(String, String)> = on_writer!(self, pool => sqlx::query_as(
+            "DELETE FROM spare_key_pair WHERE id = (SELECT min(id) FROM spare_key_pair) \
+             RETURNING private_key_pem, public_key_pem",
+        )
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row)
+    }
+}

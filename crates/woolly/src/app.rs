@@ -207,6 +207,12 @@ impl App {
         let worker = Worker::new(woolly.clone(), job_handlers, worker_options);
         let worker_task = tokio::spawn(worker.run(stop.clone()));
         let renewal_task = tokio::spawn(renew_id_lease(woolly.clone(), stop.clone()));
+        // A server people may join keeps key pairs ready for them.
+        match woolly.sign_ups().mode().await {
+            Ok(woolly_core::joining::RegistrationMode::Closed) => {}
+            Ok(_) => woolly.refill_key_pool(),
+            Err(error) => tracing::warn!(%error, "could not read the registration mode"),
+        }
         let hider = woolly.clone();
         tokio::spawn(async move {
             match hider.media().hide_old_uploads().await {

@@ -88,6 +88,9 @@ pub struct Settings {
     pub smtp_password: String,
     /// The sender of e-mail; default `Woolly <notifications@DOMAIN>` with the instance's title.
     pub mail_from: String,
+    /// RSA key pairs kept made ahead of sign-ups, so that a flood of newcomers costs each only
+    /// its password hash (made slowly while the server is idle; 0 makes none).
+    pub spare_key_pairs: usize,
     /// Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` or `Forwarded`
     /// headers name the client; by default a proxy on the same machine.
     pub trusted_proxies: Vec<String>,
@@ -128,6 +131,7 @@ impl Default for Settings {
             smtp_user: String::new(),
             smtp_password: String::new(),
             mail_from: String::new(),
+            spare_key_pairs: 200,
             trusted_proxies: vec!["127.0.0.0/8".to_owned(), "::1/128".to_owned()],
         }
     }
@@ -135,7 +139,7 @@ impl Default for Settings {
 
 /// The keys the environment may set (others starting with `WOOLLY_`, such as the test suite's
 /// `WOOLLY_TEST_DATABASE_URL`, are not settings).
-const KEYS: [&str; 34] = [
+const KEYS: [&str; 35] = [
     "data_dir",
     "database_url",
     "listen",
@@ -169,6 +173,7 @@ const KEYS: [&str; 34] = [
     "smtp_password",
     "mail_from",
     "trusted_proxies",
+    "spare_key_pairs",
     "config",
 ];
 
@@ -350,6 +355,7 @@ impl Settings {
         config.min_age = (self.min_age > 0).then_some(self.min_age);
         config.invites_by = InvitePolicy::parse(&self.invites_by)
             .map_err(|error| SettingsError::invalid("invites_by", error))?;
+        config.spare_key_pairs = self.spare_key_pairs;
         Ok(config)
     }
 

@@ -1066,20 +1066,21 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_limit() {
 #[tokio::test]
 async fn key_pairs_are_made_ahead_once_people_sign_up() {
     let instance = TestInstance::new().await;
-    let server = instance.start_on_own_domain_with(with_mode("open")).await;
+    let server = instance.start_on_own_domain_with(with_mode("closed")).await;
     common::account(&server, "made_by_hand").await;
     assert_eq!(
-        server.woolly.ready_key_pairs(),
+        server.woolly.spare_key_pairs().await.unwrap(),
         0,
-        "nobody signed up: no key is made ahead"
+        "nobody may sign up: no key is made ahead"
     );
+    instance.cli_ok(&["admin", "registrations", "open"]).await;
     let (_, token) = app_token(&server).await;
     let (status, _) = sign_up(&server, &token, &good_fields("first", "first@example.org")).await;
     assert_eq!(status, StatusCode::OK);
     common::eventually(
         Duration::from_secs(30),
-        "a full pool of key pairs",
-        || async { (server.woolly.ready_key_pairs() == 8).then_some(()) },
+        "the spare key pairs made",
+        || async { (server.woolly.spare_key_pairs().await.unwrap() == 3).then_some(()) },
     )
     .await;
     // The next sign-ups take theirs from the pool, and their accounts sign and federate as any.
@@ -1092,6 +1093,19 @@ async fn key_pairs_are_made_ahead_once_people_sign_up() {
         .await;
         assert_eq!(status, StatusCode::OK);
     }
+    assert!(
+        server.woolly.spare_key_pairs().await.unwrap() < 3,
+        "taken from the pool"
+    );
+    server.stop().await;
+    // A server people may join fills its pool when it starts.
+    let server = instance.start_on_own_domain_with(with_mode("open")).await;
+    common::eventually(
+        Duration::from_secs(30),
+        "the pool filled at start",
+        || async { (server.woolly.spare_key_pairs().await.unwrap() == 3).then_some(()) },
+    )
+    .await;
     let key_of = |name: &'static str| {
         let url = server.url(&format!("/users/{name}"));
         async move {

@@ -89,6 +89,8 @@ impl TestInstance {
             // A test waits for retries in seconds, not in the hours a real server waits.
             job_retry_max_ms: 2_000,
             job_lease_seconds: 3,
+            // A few are enough to see them used; more would cost every test server CPU.
+            spare_key_pairs: 3,
             ..Settings::default()
         }
     }

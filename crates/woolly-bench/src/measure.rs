@@ -338,6 +338,25 @@ async fn measure_sign_up_flood(
     settings: &Settings,
     subject: &Subject,
 ) -> anyhow::Result<(RequestFigures, RequestFigures)> {
+    let (_, requests) = read_requests(Measurement::Home, &subject.manifest)?;
+    let requests = Arc::new(requests);
+    let source: RequestSource = Arc::new(move |number| requests[number % requests.len()].clone());
+    // The warm-up reads alone: the sign-ups arrive during the measured time only (a server
+    // that was idle, then flooded).
+    if !settings.warmup.is_zero() {
+        load::run_load(
+            &subject.target,
+            Arc::clone(&source),
+            settings.connections,
+            settings.warmup,
+            settings.rate,
+        )
+        .await?;
+    }
+    let measured_settings = Settings {
+        warmup: Duration::ZERO,
+        ..settings.clone()
+    };
     let client = Arc::new(ApiClient::new(subject.target.clone()));
     let token = sign_up_token(&client).await?;
     let template = ApiRequest::post("/api/v1/accounts").with_token(&token)?;
@@ -383,10 +402,14 @@ async fn measure_sign_up_flood(
         })
     };
     let label = format!("GET /api/v1/timelines/home during {SIGN_UPS_PER_SECOND} sign-ups/s");
-    let (_, requests) = read_requests(Measurement::Home, &subject.manifest)?;
-    let requests = Arc::new(requests);
-    let source: RequestSource = Arc::new(move |number| requests[number % requests.len()].clone());
-    let measured = measure_requests(settings, subject, Measurement::Signup, label, source).await;
+    let measured = measure_requests(
+        &measured_settings,
+        subject,
+        Measurement::Signup,
+        label,
+        source,
+    )
+    .await;
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let outcomes = driver.await?;
     let elapsed = started.elapsed();

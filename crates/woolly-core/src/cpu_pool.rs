@@ -1,8 +1,8 @@
 //! The threads that do CPU-heavy work (argon2 password hashes, RSA key pairs, image decoding):
-//! one per core, started with the instance and kept.
+//! one per core but one (one on a single core), started with the instance and kept.
 //!
 //! A fixed set of threads bounds the CPU such work takes, so that a flood of sign-ups or
-//! sign-ins cannot starve requests, and it bounds the memory it keeps: an allocator keeps, per
+//! sign-ins always leaves a core to requests, and it bounds the memory it keeps: an allocator keeps, per
 //! thread, the 19 MiB an argon2 hash used for the next one, and spread over tokio's blocking
 //! pool (which grows to hundreds of threads) that came to 394 MB at 12 sign-ups a second.
 

@@ -71,7 +71,8 @@ impl Woolly {
                 secrets,
                 site_texts: tokio::sync::OnceCell::new(),
                 job_wakeup: Notify::new(),
-                cpu_pool: crate::cpu_pool::CpuPool::start(cpus),
+                // One core is always left to requests: hashing and keys take the others.
+                cpu_pool: crate::cpu_pool::CpuPool::start(cpus.saturating_sub(1).max(1)),
                 events: tokio::sync::broadcast::channel(crate::events::BUS_CAPACITY).0,
                 stopping: tokio_util::sync::CancellationToken::new(),
                 overview: std::sync::Mutex::new(None),

@@ -536,11 +536,19 @@ impl SignUps<'_> {
             )
             .await?
             .ok_or_else(invalid_link)?;
-        if !tx
+        match tx
             .confirm_email(claimed.account_id, &claimed.email, now)
-            .await?
+            .await
         {
-            return Err(invalid_link());
+            Ok(true) => {}
+            Ok(false) => return Err(invalid_link()),
+            // Two accounts asked for the same new address; the other confirmed it first.
+            Err(StoreError::Conflict(_)) => {
+                return Err(CoreError::Validation(
+                    "Another account uses this address now".into(),
+                ));
+            }
+            Err(error) => return Err(error.into()),
         }
         tx.commit().await?;
         tracing::info!(account_id = claimed.account_id, "e-mail address confirmed");

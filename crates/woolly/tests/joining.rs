@@ -1197,6 +1197,54 @@ async fn a_changed_address_counts_once_confirmed_from_the_new_one() {
         .unwrap();
     assert_eq!(user.email, "nell@new.example");
     assert!(user.unconfirmed_email.is_none());
+    // Two accounts asking for the same new address: the second to confirm is told, not failed.
+    let olga_id = server
+        .woolly
+        .accounts()
+        .local_account("olga")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let (olga, olga_user) = accounts
+        .local_user_with_account(olga_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let (nell, nell_user) = accounts
+        .local_user_with_account(account_id)
+        .await
+        .unwrap()
+        .unwrap();
+    accounts
+        .change_email(
+            &nell,
+            &nell_user,
+            "the password of nell",
+            "shared@new.example",
+        )
+        .await
+        .unwrap();
+    accounts
+        .change_email(
+            &olga,
+            &olga_user,
+            "a long enough password",
+            "shared@new.example",
+        )
+        .await
+        .unwrap_err();
+    let (_, user) = accounts
+        .local_user_with_account(account_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        user.unconfirmed_email.as_deref(),
+        Some("shared@new.example"),
+        "nell's request stands"
+    );
+
     // The new address signs in.
     let app = common::register_app(&server, "Mailer", "read").await;
     let response = http()

@@ -1300,3 +1300,62 @@ async fn a_minimum_age_asks_for_a_date_of_birth() {
     assert_eq!(status, StatusCode::OK, "{body}");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_reset_link_past_its_hour_changes_nothing() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let account_id = common::account_with_password(&server, "quin", "the password of quin").await;
+    // A link sent more than an hour ago, seeded as the server would have stored it.
+    let secret = "an-old-reset-link-secret";
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, secret.as_bytes());
+    let digest: String = digest
+        .as_ref()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    let now = woolly_core::now_millis();
+    let store = instance.store().await;
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_email_token(
+        &digest,
+        account_id,
+        woolly_store::EmailTokenPurpose::ResetPassword,
+        "quin@example.org",
+        now - 1,
+        now - 60 * 60 * 1000 - 1,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let status = http()
+        .post(server.url("/auth/password/edit"))
+        .form(&[
+            ("reset_password_token", secret),
+            ("password", "a brand new password"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let app = common::register_app(&server, "Late", "read").await;
+    let response = http()
+        .post(server.url("/oauth/token"))
+        .form(&[
+            ("grant_type", "password"),
+            ("client_id", app["client_id"].as_str().unwrap()),
+            ("client_secret", app["client_secret"].as_str().unwrap()),
+            ("username", "quin@example.org"),
+            ("password", "the password of quin"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "the old password still works"
+    );
+    server.stop().await;
+}

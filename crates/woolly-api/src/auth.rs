@@ -78,6 +78,21 @@ impl OptionalFromRequestParts<Woolly> for Auth {
     }
 }
 
+/// A token whose user may not use the API yet (address unconfirmed, approval pending): only
+/// the confirmation doors take it.
+pub struct AnyStandingAuth(pub Authenticated);
+
+impl FromRequestParts<Woolly> for AnyStandingAuth {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, woolly: &Woolly) -> Result<Self, HttpError> {
+        let token = bearer_token(&parts.headers, &parts.uri).ok_or_else(HttpError::unauthorized)?;
+        Ok(AnyStandingAuth(
+            woolly.oauth().authenticate_any_standing(&token).await?,
+        ))
+    }
+}
+
 /// The caller behind `token`: as the rate limiter already checked it, or checked now.
 async fn authenticate(parts: &Parts, woolly: &Woolly, token: &str) -> Result<Auth, HttpError> {
     let authenticated = match parts.extensions.get::<VerifiedToken>() {

@@ -11,7 +11,7 @@ use crate::error::{CoreError, Result};
 use crate::state::Woolly;
 
 /// Mastodon's limit for local usernames (`app/validators/unreserved_username_validator.rb`).
-const MAX_USERNAME_LENGTH: usize = 30;
+pub(crate) const MAX_USERNAME_LENGTH: usize = 30;
 const MIN_PASSWORD_LENGTH: usize = 8;
 const MAX_PASSWORD_LENGTH: usize = 1024;
 

@@ -2,9 +2,10 @@
 //! one per core but one (one on a single core), started with the instance and kept.
 //!
 //! A fixed set of threads bounds the CPU such work takes, so that a flood of sign-ups or
-//! sign-ins always leaves a core to requests, and it bounds the memory it keeps: an allocator keeps, per
-//! thread, the 19 MiB an argon2 hash used for the next one, and spread over tokio's blocking
-//! pool (which grows to hundreds of threads) that came to 394 MB at 12 sign-ups a second.
+//! sign-ins always leaves a core to requests, and it bounds the memory it keeps: an allocator
+//! keeps, per thread, the 19 MiB an argon2 hash used for the next one, and spread over tokio's
+//! blocking pool (which grows to hundreds of threads) that came to 394 MB at 12 sign-ups a
+//! second.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};

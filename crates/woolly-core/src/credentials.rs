@@ -16,8 +16,6 @@ use crate::mail::Message;
 
 /// A reset link works for an hour.
 const RESET_LIFETIME_MILLIS: i64 = 60 * 60 * 1000;
-/// A link to confirm a changed address works for two days, as the sign-up one.
-const CONFIRMATION_LIFETIME_MILLIS: i64 = 2 * 24 * 60 * 60 * 1000;
 
 const MIN_PASSWORD_LENGTH: usize = 8;
 const MAX_PASSWORD_LENGTH: usize = 72;
@@ -50,17 +48,15 @@ fn new_password(password: &str) -> Result<()> {
 }
 
 impl Accounts<'_> {
-    /// Whether `password` is the user's current one (on the CPU pool).
-    async fn password_matches(&self, account_id: i64, password: &str) -> Result<bool> {
+    /// Whether `password` is the user's current one (on the CPU threads).
+    pub(crate) async fn password_matches(&self, account_id: i64, password: &str) -> Result<bool> {
         let stored = self
             .db()
             .local_user(account_id)
             .await?
             .ok_or(CoreError::NotFound)?
             .password_hash;
-        let password = password.to_owned();
-        self.run_cpu_bound(move || crypto::verify_password(&password, &stored))
-            .await
+        self.password_matches_hash(password, stored).await
     }
 
     /// Changes the password of a signed-in user, who gives the current one. Every other
@@ -154,11 +150,7 @@ impl Accounts<'_> {
                 now,
             )
             .await?
-            .ok_or_else(|| {
-                CoreError::Validation(
-                    "This link is invalid, was already used, or has expired".into(),
-                )
-            })?;
+            .ok_or_else(crate::joining::invalid_link)?;
         tx.confirm_email(claimed.account_id, &claimed.email, now)
             .await?;
         tx.commit().await?;
@@ -198,7 +190,7 @@ impl Accounts<'_> {
                 account.id,
                 EmailTokenPurpose::Confirm,
                 new_email,
-                CONFIRMATION_LIFETIME_MILLIS,
+                crate::joining::CONFIRMATION_LIFETIME_MILLIS,
             )
             .await?;
         let link = self.config().urls().email_confirmation(&secret);
@@ -248,17 +240,20 @@ impl Accounts<'_> {
     /// this one knows hears a `Delete` of the actor, and the name is never given again. Stored
     /// files are removed after the commit; one left behind is never shown (its path is gone).
     pub async fn delete_own_account(&self, account: &Account, password: &str) -> Result<()> {
-        if !self.password_matches(account.id, password).await? {
+        let user = self
+            .db()
+            .local_user(account.id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        if !self
+            .password_matches_hash(password, user.password_hash)
+            .await?
+        {
             let mut errors = FieldErrors::default();
             errors.add("password", FieldRule::Invalid, "is invalid");
             return Err(CoreError::Fields(errors));
         }
-        let private_key_pem = self
-            .db()
-            .local_user(account.id)
-            .await?
-            .ok_or(CoreError::NotFound)?
-            .private_key_pem;
+        let private_key_pem = user.private_key_pem;
         let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
         let files = tx.media_keys_of(account.id).await?;

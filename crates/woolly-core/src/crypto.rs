@@ -193,11 +193,7 @@ pub(crate) fn random_secret(bytes: usize) -> String {
 
 /// A password for a person to type: 24 letters and digits (~142 bits).
 pub(crate) fn random_password() -> String {
-    rand::rng()
-        .sample_iter(rand::distr::Alphanumeric)
-        .take(24)
-        .map(char::from)
-        .collect()
+    random_code(24)
 }
 
 /// A short code for a person to type or paste: `length` letters and digits.

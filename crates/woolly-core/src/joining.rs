@@ -165,7 +165,7 @@ pub struct Invite {
 const MODE_SETTING: &str = "registrations";
 
 /// A confirmation link works for two days, as Devise's `confirm_within` in Mastodon.
-const CONFIRMATION_LIFETIME_MILLIS: i64 = 2 * 24 * 60 * 60 * 1000;
+pub(crate) const CONFIRMATION_LIFETIME_MILLIS: i64 = 2 * 24 * 60 * 60 * 1000;
 
 /// Names nobody may sign up with (Mastodon's default `reserved_usernames`, and names that
 /// would pass for the server's own voice).
@@ -190,7 +190,6 @@ const RESERVED_USERNAMES: &[&str] = &[
     "woolly",
 ];
 
-const MAX_USERNAME_LENGTH: usize = 30;
 /// The longest reason kept; a longer one is refused rather than cut.
 const MAX_REASON_LENGTH: usize = 2000;
 
@@ -207,10 +206,11 @@ impl Woolly {
         Ok(self.db().username_reserved(&lower).await?)
     }
 
-    /// Queues `email` in `tx`, to be sent once `tx` commits.
-    pub(crate) async fn queue_email(
+    /// Commits `tx` with `email` queued in it (as a job, sent once `tx` commits), and wakes the
+    /// workers to send it.
+    pub(crate) async fn commit_with_email(
         &self,
-        tx: &mut woolly_store::Tx,
+        mut tx: woolly_store::Tx,
         email: &OutgoingEmail,
     ) -> Result<()> {
         let job = crate::jobs::new_job(
@@ -220,16 +220,6 @@ impl Woolly {
             SEND_EMAIL_ATTEMPTS,
         )?;
         tx.enqueue_job(&job).await?;
-        Ok(())
-    }
-
-    /// Commits `tx` with `email` queued in it, and wakes the workers to send it.
-    pub(crate) async fn commit_with_email(
-        &self,
-        mut tx: woolly_store::Tx,
-        email: &OutgoingEmail,
-    ) -> Result<()> {
-        self.queue_email(&mut tx, email).await?;
         tx.commit().await?;
         self.wake_workers();
         Ok(())
@@ -358,16 +348,17 @@ impl SignUps<'_> {
         let username = sign_up.username.trim();
         if username.is_empty() {
             errors.add("username", FieldRule::Blank, "can't be blank");
-        } else if username.chars().count() > MAX_USERNAME_LENGTH {
+        } else if username.chars().count() > crate::accounts::MAX_USERNAME_LENGTH {
             errors.add(
                 "username",
                 FieldRule::TooLong,
-                format!("is too long (maximum is {MAX_USERNAME_LENGTH} characters)"),
+                format!(
+                    "is too long (maximum is {} characters)",
+                    crate::accounts::MAX_USERNAME_LENGTH
+                ),
             );
-        } else if !username
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
+        } else if crate::accounts::Username::parse(username).is_err() {
+            // Neither blank nor too long: a character is not allowed.
             errors.add(
                 "username",
                 FieldRule::Invalid,
@@ -774,7 +765,8 @@ fn invite_usable(invite: &InviteRow, now: i64) -> bool {
         && invite.max_uses.is_none_or(|max| invite.uses < max)
 }
 
-fn invalid_link() -> CoreError {
+/// A link that is unknown, spent or expired (the three are not told apart).
+pub(crate) fn invalid_link() -> CoreError {
     CoreError::Validation("This link is invalid, was already used, or has expired".into())
 }
 

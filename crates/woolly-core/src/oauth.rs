@@ -345,10 +345,7 @@ impl OAuth<'_> {
             Some((account, user)) => (user.password_hash.clone(), Some((account, user))),
             None => (crypto::DUMMY_PASSWORD_HASH.to_owned(), None),
         };
-        let password = password.to_owned();
-        let matches = self
-            .run_cpu_bound(move || crypto::verify_password(&password, &stored_hash))
-            .await?;
+        let matches = self.password_matches_hash(password, stored_hash).await?;
         match found {
             Some((account, user)) if matches => {
                 let user = LocalUser::try_from(user)?;

@@ -169,6 +169,17 @@ impl Woolly {
         &self.inner.job_wakeup
     }
 
+    /// Whether `password` matches a stored hash, checked on the CPU threads.
+    pub(crate) async fn password_matches_hash(
+        &self,
+        password: &str,
+        stored_hash: String,
+    ) -> Result<bool> {
+        let password = password.to_owned();
+        self.run_cpu_bound(move || crate::crypto::verify_password(&password, &stored_hash))
+            .await
+    }
+
     /// Runs CPU-heavy `work` on the CPU threads (one per core), after the work queued before.
     pub(crate) async fn run_cpu_bound<T, F>(&self, work: F) -> Result<T>
     where

@@ -170,17 +170,7 @@ impl Accounts<'_> {
 
     /// Turns two-factor sign-in off; the user gives their password.
     pub async fn disable_two_factor(&self, account: &Account, password: &str) -> Result<()> {
-        let stored = self
-            .db()
-            .local_user(account.id)
-            .await?
-            .ok_or(CoreError::NotFound)?
-            .password_hash;
-        let password = password.to_owned();
-        if !self
-            .run_cpu_bound(move || crypto::verify_password(&password, &stored))
-            .await?
-        {
+        if !self.password_matches(account.id, password).await? {
             return Err(CoreError::Validation("The password is wrong".into()));
         }
         self.turn_two_factor_off(account.id).await

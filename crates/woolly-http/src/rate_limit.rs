@@ -95,6 +95,11 @@ async fn client_key(woolly: &Woolly, request: &mut Request) -> String {
         // Only a digest is kept in memory.
         return format!("token:{}", token_fingerprint(&token));
     }
+    address_bucket(request)
+}
+
+/// The key a request is counted under by its client's address (IPv6 by /64).
+fn address_bucket(request: &Request) -> String {
     match client_address(request.extensions()) {
         Some(address) => format!("ip:{}", address_key(address)),
         None => "ip:unknown".to_owned(),
@@ -196,10 +201,7 @@ pub async fn limit_requests(
         return next.run(request).await;
     }
     if is_inbox_delivery(request.method(), request.uri().path()) {
-        let address_key = match client_address(request.extensions()) {
-            Some(address) => format!("ip:{}", address_key(address)),
-            None => "ip:unknown".to_owned(),
-        };
+        let address_key = address_bucket(&request);
         request.extensions_mut().insert(InboxAllowance {
             limiter: limiter.clone(),
             address_key,
@@ -213,12 +215,8 @@ pub async fn limit_requests(
             .windows
             .count(key.clone(), limiter.general_limit, GENERAL_WINDOW, now);
     if request.method() == Method::POST && request.uri().path() == "/api/v1/accounts" {
-        let address = match client_address(request.extensions()) {
-            Some(address) => address_key(address),
-            None => "unknown".to_owned(),
-        };
         let sign_ups = limiter.windows.count(
-            format!("sign_up:ip:{address}"),
+            format!("sign_up:{}", address_bucket(&request)),
             SIGN_UP_LIMIT,
             STRICT_WINDOW,
             now,

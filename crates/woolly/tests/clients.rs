@@ -176,38 +176,23 @@ async fn mastodon_py_signs_up_and_the_account_works_once_confirmed() {
     // The confirmation went out twice (at sign-up and on the resend); the newer link (files are
     // named by their job's time-ordered id) replaced the older one.
     let mail_dir = instance.data_dir().join("mail");
-    let texts = common::eventually(
+    let sent = common::eventually(
         std::time::Duration::from_secs(20),
         "two confirmation mails",
         || {
             let python = python.clone();
             let mail_dir = mail_dir.clone();
             async move {
-                let output = tokio::process::Command::new(&python)
-                    .arg(clients_dir().join("mailbox.py"))
-                    .arg(&mail_dir)
-                    .output()
-                    .await
-                    .ok()?;
-                let mails: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).ok()?;
-                let texts: Vec<String> = mails
-                    .iter()
+                let mails = common::mail::mails(&python, &mail_dir).await;
+                let sent: Vec<serde_json::Value> = mails
+                    .into_iter()
                     .filter(|mail| mail["to"].as_str() == Some("pynewbie@example.org"))
-                    .map(|mail| mail["text"].as_str().unwrap_or_default().to_owned())
                     .collect();
-                (texts.len() == 2).then_some(texts)
+                (sent.len() == 2).then_some(sent)
             }
         },
     )
     .await;
-    let path_of = |text: &str| {
-        let link = text
-            .split_whitespace()
-            .find(|word| word.contains("confirmation_token="))
-            .unwrap()
-            .to_owned();
-        link[link.find("/auth/").unwrap()..].to_owned()
-    };
     let verify = || {
         server.call(
             reqwest::Method::GET,
@@ -217,7 +202,7 @@ async fn mastodon_py_signs_up_and_the_account_works_once_confirmed() {
         )
     };
     let status = common::http()
-        .get(server.url(&path_of(&texts[0])))
+        .get(server.url(&common::mail::link_in(&sent[0], "confirmation_token=")))
         .send()
         .await
         .unwrap()
@@ -229,7 +214,7 @@ async fn mastodon_py_signs_up_and_the_account_works_once_confirmed() {
     );
     assert_eq!(verify().await.0, reqwest::StatusCode::FORBIDDEN);
     let status = common::http()
-        .get(server.url(&path_of(&texts[1])))
+        .get(server.url(&common::mail::link_in(&sent[1], "confirmation_token=")))
         .send()
         .await
         .unwrap()

@@ -10,18 +10,15 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use common::mail::{link_in, mails};
 use common::{TestInstance, TestServer, http};
 use woolly::settings::Settings;
-
-fn clients_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/clients")
-}
 
 /// The Python that reads mailboxes, or `None` (the test is skipped) without one.
 fn python() -> Option<std::ffi::OsString> {
@@ -89,25 +86,6 @@ fn good_fields<'a>(username: &'a str, email: &'a str) -> Fields<'a> {
     ]
 }
 
-/// The messages under `directory`, decoded.
-async fn mails(python: &std::ffi::OsStr, directory: &Path) -> Vec<Value> {
-    if !directory.exists() {
-        return Vec::new();
-    }
-    let output = tokio::process::Command::new(python)
-        .arg(clients_dir().join("mailbox.py"))
-        .arg(directory)
-        .output()
-        .await
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice::<Vec<Value>>(&output.stdout).unwrap()
-}
-
 /// Waits for a message to `to` whose subject contains `subject`.
 async fn mail_to(python: &std::ffi::OsStr, directory: &Path, to: &str, subject: &str) -> Value {
     common::eventually(
@@ -121,18 +99,6 @@ async fn mail_to(python: &std::ffi::OsStr, directory: &Path, to: &str, subject: 
         },
     )
     .await
-}
-
-/// The path and query of the link in a message's text that contains `marker`: the server is
-/// called by its address, whatever domain it calls itself.
-fn link_in(mail: &Value, marker: &str) -> String {
-    let text = mail["text"].as_str().unwrap();
-    let link = text
-        .split_whitespace()
-        .find(|word| word.starts_with("http") && word.contains(marker))
-        .unwrap_or_else(|| panic!("no {marker} link in {text}"));
-    let after_scheme = link.split_once("://").unwrap().1;
-    after_scheme[after_scheme.find('/').unwrap()..].to_owned()
 }
 
 async fn get_page(server: &TestServer, path: &str) -> (StatusCode, String) {
@@ -822,28 +788,9 @@ async fn a_password_reset_link_works_once_and_signs_out_everywhere() {
         StatusCode::UNAUTHORIZED,
         "every session was signed out"
     );
-    let app = common::register_app(&server, "Signer", "read").await;
-    let grant = |password: &'static str| {
-        let app = app.clone();
-        let url = server.url("/oauth/token");
-        async move {
-            http()
-                .post(url)
-                .form(&[
-                    ("grant_type", "password"),
-                    ("client_id", app["client_id"].as_str().unwrap()),
-                    ("client_secret", app["client_secret"].as_str().unwrap()),
-                    ("username", "jan@example.org"),
-                    ("password", password),
-                ])
-                .send()
-                .await
-                .unwrap()
-                .status()
-        }
-    };
-    assert_eq!(grant("the old password").await, StatusCode::BAD_REQUEST);
-    assert_eq!(grant("the new password").await, StatusCode::OK);
+    let grant = |password| common::password_grant(&server, "jan@example.org", password, "read");
+    assert_eq!(grant("the old password").await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(grant("the new password").await.0, StatusCode::OK);
     mail_to(
         &python,
         &mail_dir,
@@ -869,26 +816,14 @@ async fn the_signing_app_resends_the_confirmation_to_a_new_address() {
     let kim_token = token["access_token"].as_str().unwrap().to_owned();
 
     // Another app's token for the same user may not.
-    let other = common::register_app(&server, "Other", "read write").await;
-    let response = http()
-        .post(server.url("/oauth/token"))
-        .form(&[
-            ("grant_type", "password"),
-            ("client_id", other["client_id"].as_str().unwrap()),
-            ("client_secret", other["client_secret"].as_str().unwrap()),
-            ("username", "kim@wrong.example"),
-            ("password", "a long enough password"),
-            ("scope", "read write"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        response.status(),
-        StatusCode::OK,
-        "an unconfirmed user may sign in"
-    );
-    let other_token: Value = response.json().await.unwrap();
+    let (status, other_token) = common::password_grant(
+        &server,
+        "kim@wrong.example",
+        "a long enough password",
+        "read write",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "an unconfirmed user may sign in");
     let (status, _) = server
         .call(
             Method::POST,
@@ -1246,20 +1181,9 @@ async fn a_changed_address_counts_once_confirmed_from_the_new_one() {
     );
 
     // The new address signs in.
-    let app = common::register_app(&server, "Mailer", "read").await;
-    let response = http()
-        .post(server.url("/oauth/token"))
-        .form(&[
-            ("grant_type", "password"),
-            ("client_id", app["client_id"].as_str().unwrap()),
-            ("client_secret", app["client_secret"].as_str().unwrap()),
-            ("username", "nell@new.example"),
-            ("password", "the password of nell"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+    let (status, _) =
+        common::password_grant(&server, "nell@new.example", "the password of nell", "read").await;
+    assert_eq!(status, StatusCode::OK);
     server.stop().await;
 }
 
@@ -1339,23 +1263,8 @@ async fn a_reset_link_past_its_hour_changes_nothing() {
         .unwrap()
         .status();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let app = common::register_app(&server, "Late", "read").await;
-    let response = http()
-        .post(server.url("/oauth/token"))
-        .form(&[
-            ("grant_type", "password"),
-            ("client_id", app["client_id"].as_str().unwrap()),
-            ("client_secret", app["client_secret"].as_str().unwrap()),
-            ("username", "quin@example.org"),
-            ("password", "the password of quin"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        response.status(),
-        StatusCode::OK,
-        "the old password still works"
-    );
+    let (status, _) =
+        common::password_grant(&server, "quin@example.org", "the password of quin", "read").await;
+    assert_eq!(status, StatusCode::OK, "the old password still works");
     server.stop().await;
 }

@@ -14,7 +14,7 @@ use axum::routing::get;
 use serde::Deserialize;
 use woolly_core::{CoreError, Woolly};
 
-use super::oauth::page;
+use super::oauth::{describe, page};
 use woolly_http::extract::{ApiParams, ApiQuery};
 
 pub(super) fn router() -> Router<Woolly> {
@@ -67,15 +67,6 @@ fn message(woolly: &Woolly, status: StatusCode, heading: &str, text: &str) -> Re
             failed: !status.is_success(),
         },
     )
-}
-
-/// What a refused request shows, without internal causes.
-fn describe(error: &CoreError) -> String {
-    match error {
-        CoreError::Validation(text) | CoreError::Forbidden(text) => text.clone(),
-        CoreError::Fields(errors) => errors.to_string(),
-        _ => "Something went wrong on our side. Please try again.".to_owned(),
-    }
 }
 
 #[derive(Debug, Default, Deserialize)]

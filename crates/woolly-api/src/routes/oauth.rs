@@ -105,11 +105,12 @@ fn error_page(woolly: &Woolly, status: StatusCode, message: &str) -> Response {
     )
 }
 
-/// The message to show for a refused request, without internal causes.
-fn describe(error: &CoreError) -> String {
+/// The message an HTML page shows for a refused request, without internal causes.
+pub(super) fn describe(error: &CoreError) -> String {
     match error {
         CoreError::OAuth(error) => error.to_string(),
         CoreError::Validation(message) | CoreError::Forbidden(message) => message.clone(),
+        CoreError::Fields(errors) => errors.to_string(),
         _ => "Something went wrong on our side. Please try again.".to_owned(),
     }
 }

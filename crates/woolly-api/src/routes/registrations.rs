@@ -5,18 +5,17 @@
 //! approval mode, the account approved) every other endpoint refuses that token with 403 and
 //! Mastodon's words. A refused sign-up is a 422 whose `details` name each field's broken rule.
 
-use axum::extract::{FromRequestParts, State};
-use axum::http::request::Parts;
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use woolly_core::Woolly;
-use woolly_core::auth::{Authenticated, Scope};
+use woolly_core::auth::Scope;
 use woolly_core::joining::SignUp;
 
-use crate::auth::Auth;
+use crate::auth::{AnyStandingAuth, Auth};
 use crate::entities::TokenEntity;
-use woolly_http::caller::{ClientAddress, bearer_token};
+use woolly_http::caller::ClientAddress;
 use woolly_http::error::HttpError;
 use woolly_http::extract::ApiParams;
 use woolly_http::lenient;
@@ -75,21 +74,6 @@ async fn sign_up(
         )
         .await?;
     Ok(Json(TokenEntity::new(&signed_up.token)))
-}
-
-/// A token whose user may not use the API yet (address unconfirmed, approval pending): only
-/// the confirmation doors take it.
-struct AnyStandingAuth(Authenticated);
-
-impl FromRequestParts<Woolly> for AnyStandingAuth {
-    type Rejection = HttpError;
-
-    async fn from_request_parts(parts: &mut Parts, woolly: &Woolly) -> Result<Self, HttpError> {
-        let token = bearer_token(&parts.headers, &parts.uri).ok_or_else(HttpError::unauthorized)?;
-        Ok(AnyStandingAuth(
-            woolly.oauth().authenticate_any_standing(&token).await?,
-        ))
-    }
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -6,6 +6,7 @@
 
 pub mod fediverse;
 pub mod gotosocial;
+pub mod mail;
 pub mod snapshot;
 
 use std::future::Future;
@@ -473,6 +474,37 @@ pub async fn register_app(server: &TestServer, name: &str, scopes: &str) -> serd
         "register {name}"
     );
     response.json().await.expect("an application")
+}
+
+/// The password grant for `login` with a new app of `scopes`: the status and the answer.
+pub async fn password_grant(
+    server: &TestServer,
+    login: &str,
+    password: &str,
+    scopes: &str,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let app = register_app(server, "Password grant", scopes).await;
+    let response = http()
+        .post(server.url("/oauth/token"))
+        .form(&[
+            ("grant_type", "password"),
+            ("client_id", app["client_id"].as_str().expect("a client id")),
+            (
+                "client_secret",
+                app["client_secret"].as_str().expect("a client secret"),
+            ),
+            ("username", login),
+            ("password", password),
+            ("scope", scopes),
+        ])
+        .send()
+        .await
+        .expect("POST /oauth/token");
+    let status = response.status();
+    (
+        status,
+        response.json().await.unwrap_or(serde_json::Value::Null),
+    )
 }
 
 /// A local user of a test server: a `read write follow` token and the account's id.

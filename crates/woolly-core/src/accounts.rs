@@ -7,13 +7,11 @@ use woolly_store::{AccountRow, LocalUserRow, NewLocalAccount, StoreError};
 
 use crate::areas::Accounts;
 use crate::crypto;
-use crate::error::{CoreError, Result};
+use crate::error::{CoreError, FieldErrors, Result};
 use crate::state::Woolly;
 
 /// Mastodon's limit for local usernames (`app/validators/unreserved_username_validator.rb`).
 pub(crate) const MAX_USERNAME_LENGTH: usize = 30;
-const MIN_PASSWORD_LENGTH: usize = 8;
-const MAX_PASSWORD_LENGTH: usize = 1024;
 
 /// A local username: 1 to 30 ASCII letters, digits and underscores, as Mastodon allows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -390,12 +388,10 @@ impl Accounts<'_> {
                 (password.clone(), Some(password))
             }
         };
-        let length = password.chars().count();
-        if !(MIN_PASSWORD_LENGTH..=MAX_PASSWORD_LENGTH).contains(&length) {
-            return Err(CoreError::Validation(format!(
-                "Password must be {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters long"
-            )));
-        }
+        // The same bounds as for a password people choose themselves.
+        let mut errors = FieldErrors::default();
+        crate::credentials::check_new_password(&password, "password", &mut errors);
+        errors.into_result()?;
         // Refuse a taken name before spending CPU on hashing and key generation. A deleted
         // account's name stays taken; the list of names kept from sign-ups (`admin`…) does
         // not bind the operator.

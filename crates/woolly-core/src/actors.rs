@@ -114,6 +114,12 @@ impl Federation<'_> {
             .map(|user| user.private_key_pem))
     }
 
+    /// The private key of the deleted local account `username`, while the deliveries of its
+    /// deletion may still need it.
+    pub async fn retired_key(&self, username: &str, now: i64) -> Result<Option<String>> {
+        Ok(self.db().retired_key(username, now).await?)
+    }
+
     /// The public key (PEM) an account's signatures are checked with; empty when it has none.
     pub async fn account_public_key(&self, account_id: i64) -> Result<String> {
         Ok(self

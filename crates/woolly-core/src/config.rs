@@ -115,6 +115,8 @@ pub struct InstanceConfig {
     pub invites_by: crate::joining::InvitePolicy,
     /// How many RSA key pairs to keep made ahead of sign-ups (see `key_pool`).
     pub spare_key_pairs: usize,
+    /// Seals two-factor secrets in the database; `None`: two-factor sign-in cannot be set up.
+    pub sealing_key: Option<crate::crypto::SealingKey>,
     /// Built on first use, once the fields above are settled (entities ask for URLs often).
     urls: std::sync::OnceLock<crate::urls::Urls>,
 }
@@ -144,6 +146,7 @@ impl InstanceConfig {
             min_age: None,
             invites_by: crate::joining::InvitePolicy::Moderators,
             spare_key_pairs: 200,
+            sealing_key: None,
             urls: std::sync::OnceLock::new(),
         }
     }

@@ -253,7 +253,6 @@ impl Accounts<'_> {
             errors.add("password", FieldRule::Invalid, "is invalid");
             return Err(CoreError::Fields(errors));
         }
-        let private_key_pem = user.private_key_pem;
         let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
         let files = tx.media_keys_of(account.id).await?;
@@ -262,12 +261,17 @@ impl Accounts<'_> {
             &mut tx,
             &crate::outbox::Outbound::DeleteActor {
                 username: account.username.clone(),
-                private_key_pem: crate::outbox::SecretPem(private_key_pem),
             },
             now,
         )
         .await?;
         tx.reserve_username(&account.username, now).await?;
+        tx.keep_retired_key(
+            &account.username,
+            &user.private_key_pem,
+            now + crate::outbox::RETIRED_KEY_KEPT_MILLIS,
+        )
+        .await?;
         if !tx.delete_local_account(account.id).await? {
             return Err(CoreError::NotFound);
         }

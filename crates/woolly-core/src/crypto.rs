@@ -183,6 +183,70 @@ pub(crate) fn p256_public_key(pkcs8_base64: &str) -> Result<String, CoreError> {
     Ok(URL_SAFE_NO_PAD.encode(pair.public_key().as_ref()))
 }
 
+/// The key that seals secrets Woolly must read back but that a copy of the database alone must
+/// not give away (two-factor secrets), as Mastodon's `OTP_SECRET` does. It lives outside the
+/// database: the binary keeps it in `DATA_DIR/secret.key`.
+#[derive(Clone)]
+pub struct SealingKey(std::sync::Arc<aws_lc_rs::aead::RandomizedNonceKey>);
+
+impl std::fmt::Debug for SealingKey {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("SealingKey(…)")
+    }
+}
+
+/// What a sealed value starts with: the scheme, so that another can follow.
+const SEALED_PREFIX: &str = "sealed1:";
+
+impl SealingKey {
+    /// Bytes a key is made of.
+    pub const LENGTH: usize = 32;
+
+    /// A new random key's bytes.
+    pub fn generate() -> [u8; Self::LENGTH] {
+        let mut bytes = [0u8; Self::LENGTH];
+        rand::rng().fill(&mut bytes);
+        bytes
+    }
+
+    /// The key made of `bytes`; `None` unless there are [`SealingKey::LENGTH`] of them.
+    pub fn from_bytes(bytes: &[u8]) -> Option<SealingKey> {
+        let key =
+            aws_lc_rs::aead::RandomizedNonceKey::new(&aws_lc_rs::aead::AES_256_GCM, bytes).ok()?;
+        Some(SealingKey(std::sync::Arc::new(key)))
+    }
+
+    /// `plaintext` sealed (AES-256-GCM with a random nonce), as text to store.
+    pub(crate) fn seal(&self, plaintext: &str) -> Result<String, CoreError> {
+        let mut sealed = plaintext.as_bytes().to_vec();
+        let nonce = self
+            .0
+            .seal_in_place_append_tag(aws_lc_rs::aead::Aad::empty(), &mut sealed)
+            .map_err(|_| CoreError::Internal("could not seal a secret".into()))?;
+        let mut stored = nonce.as_ref().to_vec();
+        stored.append(&mut sealed);
+        Ok(format!("{SEALED_PREFIX}{}", STANDARD_NO_PAD.encode(stored)))
+    }
+
+    /// What [`SealingKey::seal`] sealed; `None` when `stored` was not sealed with this key.
+    pub(crate) fn open(&self, stored: &str) -> Option<String> {
+        let bytes = STANDARD_NO_PAD
+            .decode(stored.strip_prefix(SEALED_PREFIX)?)
+            .ok()?;
+        if bytes.len() < aws_lc_rs::aead::NONCE_LEN {
+            return None;
+        }
+        let (nonce, sealed) = bytes.split_at(aws_lc_rs::aead::NONCE_LEN);
+        let nonce = aws_lc_rs::aead::Nonce::try_assume_unique_for_key(nonce).ok()?;
+        let mut sealed = sealed.to_vec();
+        let opened = self
+            .0
+            .open_in_place(nonce, aws_lc_rs::aead::Aad::empty(), &mut sealed)
+            .ok()?;
+        String::from_utf8(opened.to_vec()).ok()
+    }
+}
+
 /// A new secret of `bytes` random bytes, URL-safe base64 without padding (32 bytes: 43
 /// characters, the shape of Mastodon's access tokens).
 pub(crate) fn random_secret(bytes: usize) -> String {
@@ -227,6 +291,26 @@ pub(crate) fn name_number(name: &str) -> i64 {
 mod tests {
     use super::*;
     use argon2::password_hash::{PasswordHasher, SaltString};
+
+    #[test]
+    fn sealed_secrets_open_with_their_key_only() -> Result<(), CoreError> {
+        let key = SealingKey::from_bytes(&SealingKey::generate()).unwrap();
+        let other = SealingKey::from_bytes(&SealingKey::generate()).unwrap();
+        let sealed = key.seal("JBSWY3DPEHPK3PXP")?;
+        assert!(sealed.starts_with(SEALED_PREFIX));
+        assert!(!sealed.contains("JBSWY3DPEHPK3PXP"));
+        assert_ne!(
+            sealed,
+            key.seal("JBSWY3DPEHPK3PXP")?,
+            "a fresh nonce each time"
+        );
+        assert_eq!(key.open(&sealed).as_deref(), Some("JBSWY3DPEHPK3PXP"));
+        assert_eq!(other.open(&sealed), None);
+        assert_eq!(key.open("JBSWY3DPEHPK3PXP"), None);
+        assert_eq!(key.open("sealed1:AAAA"), None);
+        assert!(SealingKey::from_bytes(&[0u8; 16]).is_none());
+        Ok(())
+    }
 
     #[test]
     fn password_hash_verifies_only_the_right_password() -> Result<(), CoreError> {

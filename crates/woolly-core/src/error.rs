@@ -61,6 +61,8 @@ pub enum FieldRule {
     TooLong,
     TooShort,
     BelowLimit,
+    /// Not one of the accepted values.
+    Inclusion,
 }
 
 impl FieldRule {
@@ -75,6 +77,7 @@ impl FieldRule {
             FieldRule::TooLong => "ERR_TOO_LONG",
             FieldRule::TooShort => "ERR_TOO_SHORT",
             FieldRule::BelowLimit => "ERR_BELOW_LIMIT",
+            FieldRule::Inclusion => "ERR_INCLUSION",
         }
     }
 }

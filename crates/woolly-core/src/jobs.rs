@@ -323,6 +323,11 @@ impl Worker {
             Ok(count) => tracing::debug!(count, "pruned done jobs"),
             Err(error) => tracing::warn!(%error, "could not prune done jobs"),
         }
+        match self.woolly.db().forget_retired_keys(now).await {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(count, "forgot the keys of deleted accounts"),
+            Err(error) => tracing::warn!(%error, "could not forget retired keys"),
+        }
     }
 
     /// Waits for running jobs up to the grace period, then has the rest released.

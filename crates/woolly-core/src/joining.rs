@@ -426,7 +426,20 @@ impl SignUps<'_> {
                 },
             }
         }
-        let locale = normalized_locale(sign_up.locale.as_deref());
+        let locale = match sign_up.locale.as_deref().map(str::trim) {
+            None | Some("") => "en".to_owned(),
+            Some(locale) => match language_tag(locale) {
+                Some(tag) => tag,
+                None => {
+                    errors.add(
+                        "locale",
+                        FieldRule::Inclusion,
+                        "is not included in the list",
+                    );
+                    "en".to_owned()
+                }
+            },
+        };
         if let Err(refused) = errors.into_result() {
             tracing::info!(%refused, "sign-up refused");
             return Err(refused);
@@ -774,17 +787,39 @@ fn not_pending(username: &str) -> CoreError {
     CoreError::Validation(format!("{username} is not waiting for approval"))
 }
 
-/// The language tag messages use: the given one when it looks like a language tag, else `en`.
-fn normalized_locale(locale: Option<&str>) -> String {
-    locale
-        .map(str::trim)
-        .filter(|locale| {
-            (2..=10).contains(&locale.len())
-                && locale
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        })
-        .map_or_else(|| "en".to_owned(), str::to_owned)
+/// `locale` as a language tag (`fr`, `pt-BR`, `zh-Hant`, `es-419`), with Rails' underscore
+/// (`pt_BR`) accepted; `None` when it is not shaped like one. Messages fall back to English
+/// for a language they are not written in, so any well-formed tag is kept.
+fn language_tag(locale: &str) -> Option<String> {
+    let mut subtags = locale.split(['-', '_']);
+    let language = subtags.next()?;
+    if !(2..=3).contains(&language.len()) || !language.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let mut tag = language.to_ascii_lowercase();
+    // At most a script then a region, in that order.
+    let mut script_allowed = true;
+    let mut region_allowed = true;
+    for subtag in subtags {
+        let letters = subtag.chars().all(|c| c.is_ascii_alphabetic());
+        let normalized = match subtag.len() {
+            4 if script_allowed && letters => {
+                subtag[..1].to_ascii_uppercase() + &subtag[1..].to_ascii_lowercase()
+            }
+            2 if region_allowed && letters => subtag.to_ascii_uppercase(),
+            3 if region_allowed && subtag.chars().all(|c| c.is_ascii_digit()) => subtag.to_owned(),
+            _ => return None,
+        };
+        if subtag.len() == 4 {
+            script_allowed = false;
+        } else {
+            script_allowed = false;
+            region_allowed = false;
+        }
+        tag.push('-');
+        tag.push_str(&normalized);
+    }
+    Some(tag)
 }
 
 /// Full years between a `YYYY-MM-DD` birth date and `now_millis`; `None` for a date that is
@@ -847,11 +882,17 @@ mod tests {
     }
 
     #[test]
-    fn locales_fall_back_to_english() {
-        assert_eq!(normalized_locale(Some("fr")), "fr");
-        assert_eq!(normalized_locale(Some("pt-BR")), "pt-BR");
-        assert_eq!(normalized_locale(Some("")), "en");
-        assert_eq!(normalized_locale(Some("<script>")), "en");
-        assert_eq!(normalized_locale(None), "en");
+    fn locales_are_language_tags() {
+        assert_eq!(language_tag("fr").as_deref(), Some("fr"));
+        assert_eq!(language_tag("pt-BR").as_deref(), Some("pt-BR"));
+        assert_eq!(language_tag("pt_br").as_deref(), Some("pt-BR"));
+        assert_eq!(language_tag("zh-hant-TW").as_deref(), Some("zh-Hant-TW"));
+        assert_eq!(language_tag("es-419").as_deref(), Some("es-419"));
+        assert_eq!(language_tag("<script>"), None);
+        assert_eq!(language_tag("english"), None);
+        assert_eq!(language_tag("en-US-x"), None);
+        assert_eq!(language_tag("en-US-Latn"), None);
+        assert_eq!(language_tag("en-US-GB"), None);
+        assert_eq!(language_tag(""), None);
     }
 }

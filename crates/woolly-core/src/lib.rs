@@ -54,7 +54,7 @@ pub mod visibility;
 pub mod windows;
 
 pub use config::{Domain, InstanceConfig};
-pub use crypto::pem_decode;
+pub use crypto::{SealingKey, pem_decode};
 pub use edits::{MediaAttributes, StatusEdit, StatusVersion};
 pub use error::{CoreError, FieldError, FieldErrors, FieldRule};
 pub use state::Woolly;

@@ -108,10 +108,10 @@ pub enum Outbound {
         account_id: i64,
     },
     /// A local account was deleted: a `Delete` of its actor, to every server this one knows.
-    /// The account is gone when this is delivered, so the delivery carries what signing needs.
+    /// The account is gone when this is delivered: it is signed with the key kept beside the
+    /// reserved name (see [`RETIRED_KEY_KEPT_MILLIS`]).
     DeleteActor {
         username: String,
-        private_key_pem: SecretPem,
     },
     /// `account_id` voted for `choice` in a remote poll (`status_id`): a `Create` of a `Note`
     /// per choice, as Mastodon sends votes.
@@ -122,16 +122,9 @@ pub enum Outbound {
     },
 }
 
-/// A private key in PEM that logs never show.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct SecretPem(pub String);
-
-impl std::fmt::Debug for SecretPem {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.write_str("SecretPem(…)")
-    }
-}
+/// How long a deleted account's private key is kept for signing the deliveries of its deletion:
+/// longer than a delivery keeps retrying (20 attempts, at most six hours apart).
+pub const RETIRED_KEY_KEPT_MILLIS: i64 = 7 * DAY_MILLIS;
 
 /// Writes the deliveries of `outbound` in `tx`, one per inbox that must hear of it. Callers
 /// wake the workers after committing.

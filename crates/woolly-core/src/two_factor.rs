@@ -107,11 +107,25 @@ fn normalized_recovery_code(code: &str) -> String {
         .collect()
 }
 
+/// The stored secret does not open with the server's key: `secret.key` was lost or replaced.
+fn unreadable_secret() -> CoreError {
+    CoreError::Internal(
+        "a two-factor secret does not open with the server's secret key (was DATA_DIR/secret.key replaced?)"
+            .into(),
+    )
+}
+
 fn wrong_code() -> CoreError {
     CoreError::Validation("The two-factor code is wrong or was already used".into())
 }
 
 impl Accounts<'_> {
+    fn sealing_key(&self) -> Result<&crate::crypto::SealingKey> {
+        self.config().sealing_key.as_ref().ok_or_else(|| {
+            CoreError::Internal("two-factor sign-in needs the server's secret key".into())
+        })
+    }
+
     /// Whether the user signs in with a second factor.
     pub async fn two_factor_enabled(&self, account_id: i64) -> Result<bool> {
         Ok(self.db().otp_secrets(account_id).await?.active.is_some())
@@ -123,8 +137,9 @@ impl Accounts<'_> {
         let mut secret = vec![0u8; SECRET_BYTES];
         rand::Rng::fill(&mut rand::rng(), secret.as_mut_slice());
         let secret = base32_encode(&secret);
+        let sealed = self.sealing_key()?.seal(&secret)?;
         self.db()
-            .set_pending_otp_secret(account.id, &secret)
+            .set_pending_otp_secret(account.id, &sealed)
             .await?;
         let config = self.config();
         let issuer = crate::urls::percent_encode(&config.title);
@@ -146,6 +161,10 @@ impl Accounts<'_> {
             .await?
             .pending
             .ok_or_else(|| CoreError::Validation("Set two-factor sign-in up first".into()))?;
+        let pending = self
+            .sealing_key()?
+            .open(&pending)
+            .ok_or_else(unreadable_secret)?;
         let step = matching_step(&pending, code, crate::now_millis()).ok_or_else(wrong_code)?;
         let codes: Vec<String> = (0..RECOVERY_CODES)
             .map(|_| crypto::random_code(10).to_ascii_lowercase())
@@ -200,9 +219,15 @@ impl crate::state::Woolly {
         user: &LocalUser,
         code: Option<&str>,
     ) -> Result<bool> {
-        let Some(secret) = self.db().otp_secrets(user.account_id).await?.active else {
+        let Some(sealed) = self.db().otp_secrets(user.account_id).await?.active else {
             return Ok(true);
         };
+        let secret = self
+            .config()
+            .sealing_key
+            .as_ref()
+            .and_then(|key| key.open(&sealed))
+            .ok_or_else(unreadable_secret)?;
         let Some(code) = code.map(str::trim).filter(|code| !code.is_empty()) else {
             return Ok(false);
         };

@@ -77,11 +77,13 @@ async fn deliver(
         .map_err(|_| JobError::Retry("delivery slots closed".into()))?;
 
     let (key_id, private_key, activity) = match &delivery.outbound {
-        // The account is gone: the delivery carries its name and key.
-        Outbound::DeleteActor {
-            username,
-            private_key_pem,
-        } => {
+        // The account is gone: its key was kept beside its reserved name.
+        Outbound::DeleteActor { username } => {
+            let private_key_pem = woolly
+                .federation()
+                .retired_key(username, now)
+                .await?
+                .ok_or_else(|| JobError::Permanent(format!("the key of {username} is gone")))?;
             let urls = ActorUrls::of(woolly, username);
             let activity = json!({
                 "id": format!("{}#delete", urls.id),
@@ -90,7 +92,7 @@ async fn deliver(
                 "to": [PUBLIC],
                 "object": urls.id,
             });
-            (urls.key_id, private_key_pem.0.clone(), activity)
+            (urls.key_id, private_key_pem, activity)
         }
         outbound => {
             let Some((signer_id, activity)) =

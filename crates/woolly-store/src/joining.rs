@@ -268,6 +268,26 @@ impl Tx {
         .await)?;
         Ok(())
     }
+
+    /// Keeps the private key of the deleted account `username` (already reserved) until
+    /// `forget_at`, for signing the deliveries of its deletion.
+    pub async fn keep_retired_key(
+        &mut self,
+        username: &str,
+        private_key_pem: &str,
+        forget_at: i64,
+    ) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE reserved_username SET private_key_pem = $2, key_forgotten_at = $3 \
+             WHERE username = lower($1)",
+        )
+        .bind(username)
+        .bind(private_key_pem)
+        .bind(forget_at)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
 }
 
 impl Db {
@@ -313,6 +333,32 @@ impl Db {
         .fetch_optional(pool)
         .await)?;
         Ok(row.is_some())
+    }
+
+    /// The private key kept for the deleted account `username` (see
+    /// [`Tx::keep_retired_key`]), while it is kept.
+    pub async fn retired_key(&self, username: &str, now: i64) -> Result<Option<String>> {
+        let row: Option<(Option<String>,)> = on_reader!(self, pool => sqlx::query_as(
+            "SELECT private_key_pem FROM reserved_username \
+             WHERE username = lower($1) AND key_forgotten_at > $2",
+        )
+        .bind(username)
+        .bind(now)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.and_then(|(key,)| key))
+    }
+
+    /// Forgets the retired keys whose time is up. Returns how many.
+    pub async fn forget_retired_keys(&self, now: i64) -> Result<u64> {
+        let forgotten = on_writer!(rows_affected, self, pool => sqlx::query(
+            "UPDATE reserved_username SET private_key_pem = NULL, key_forgotten_at = NULL \
+             WHERE key_forgotten_at <= $1",
+        )
+        .bind(now)
+        .execute(pool)
+        .await)?;
+        Ok(forgotten)
     }
 
     /// Whether a local user already has `email` (confirmed or waiting), case-insensitively.

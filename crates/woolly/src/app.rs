@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use woolly_core::jobs::{JobHandlers, Worker, WorkerOptions};
-use woolly_core::{CoreError, Db, StoreError, Woolly};
+use woolly_core::{CoreError, Db, SealingKey, StoreError, Woolly};
 
 use woolly_http::caller::TrustedProxies;
 use woolly_http::rate_limit::RateLimiter;
@@ -28,6 +28,8 @@ pub enum StartupError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot use the secret key {path}: {reason}")]
+    SecretKey { path: PathBuf, reason: String },
     #[error("cannot open the database (setting `database_url`): {0}")]
     Database(StoreError),
     #[error("cannot listen on {address} (setting `{setting}`): {source}")]
@@ -47,8 +49,15 @@ pub enum StartupError {
 /// Opens the instance the settings describe: creates the data directory, opens (and migrates)
 /// the database, loads the instance's secrets. Every subcommand starts here.
 pub async fn open_instance(settings: &Settings, role: &str) -> Result<Woolly, StartupError> {
-    let config = settings.instance_config()?;
+    let mut config = settings.instance_config()?;
     let db = open_store(settings, role).await?;
+    config.sealing_key = match sealing_key(&settings.data_dir.join("secret.key")) {
+        Ok(key) => Some(key),
+        Err(error) => {
+            db.close().await;
+            return Err(error);
+        }
+    };
     match Woolly::open(db.clone(), config).await {
         Ok(woolly) => Ok(woolly),
         Err(error) => {
@@ -72,6 +81,67 @@ pub async fn open_store(settings: &Settings, role: &str) -> Result<Db, StartupEr
         None => Db::connect_sqlite_file(&settings.default_sqlite_path(), &holder).await,
     }
     .map_err(StartupError::Database)
+}
+
+/// The key that seals two-factor secrets (see [`SealingKey`]), kept in hexadecimal in `path`
+/// (readable by its owner only) and made there on first start. Every process sharing the
+/// database needs the same file.
+fn sealing_key(path: &std::path::Path) -> Result<SealingKey, StartupError> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let failed = |reason: String| StartupError::SecretKey {
+        path: path.to_owned(),
+        reason,
+    };
+    if !path.exists() {
+        // Written aside, then linked into place: a process starting alongside reads either no
+        // file or a whole one, and the first link wins.
+        let aside = path.with_extension(format!("new-{}", std::process::id()));
+        let hex: String = SealingKey::generate()
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&aside)
+            .and_then(|mut file| {
+                file.write_all(format!("{hex}\n").as_bytes())?;
+                file.sync_all()
+            })
+            .map_err(|error| failed(error.to_string()))?;
+        let linked = std::fs::hard_link(&aside, path);
+        let _ = std::fs::remove_file(&aside);
+        match linked {
+            Ok(()) => tracing::info!(
+                path = %path.display(),
+                "made a new secret key; back it up with the database"
+            ),
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(error) => return Err(failed(error.to_string())),
+        }
+    }
+    let text = std::fs::read_to_string(path).map_err(|error| failed(error.to_string()))?;
+    let text = text.trim();
+    let bytes: Option<Vec<u8>> = (text.len() % 2 == 0)
+        .then(|| {
+            (0..text.len())
+                .step_by(2)
+                .map(|at| u8::from_str_radix(text.get(at..at + 2)?, 16).ok())
+                .collect()
+        })
+        .flatten();
+    bytes
+        .as_deref()
+        .and_then(SealingKey::from_bytes)
+        .ok_or_else(|| {
+            failed(format!(
+                "expected {} bytes in hexadecimal",
+                SealingKey::LENGTH
+            ))
+        })
 }
 
 fn hostname() -> String {

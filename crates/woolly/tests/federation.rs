@@ -915,6 +915,15 @@ async fn a_deleted_account_is_gone_at_once_here_and_then_on_every_server_that_kn
         ])
         .await;
     assert!(!output.status.success(), "the name stays reserved");
+
+    // Her key signed those deliveries from beside her reserved name, not from each delivery,
+    // and is forgotten once no delivery can still need it.
+    let store = a.instance.store().await;
+    let now = woolly_store::now_millis();
+    assert!(store.retired_key("alice", now).await.unwrap().is_some());
+    let a_week_on = now + woolly_core::outbox::RETIRED_KEY_KEPT_MILLIS;
+    assert_eq!(store.forget_retired_keys(a_week_on).await.unwrap(), 1);
+    assert!(store.retired_key("alice", now).await.unwrap().is_none());
     a.server.stop().await;
     b.server.stop().await;
 }

@@ -377,6 +377,17 @@ async fn every_refused_sign_up_names_its_fields_and_writes_nothing() {
             "invite_code",
             "ERR_INVALID",
         ),
+        (
+            vec![
+                ("username", "bob"),
+                ("email", "bob@example.org"),
+                ("password", "a long enough password"),
+                ("agreement", "1"),
+                ("locale", "klingon"),
+            ],
+            "locale",
+            "ERR_INCLUSION",
+        ),
     ];
     for (fields, field, code) in cases {
         let (status, body) = sign_up(&server, &app_token, &fields).await;

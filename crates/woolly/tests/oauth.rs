@@ -644,6 +644,17 @@ async fn two_factor_sign_in_asks_for_a_code_once_and_refuses_the_password_grant(
         .await
         .unwrap();
     assert_eq!(recovery.len(), 10);
+    // The database holds the secret sealed with the key kept beside it, not the secret.
+    let stored = instance
+        .store()
+        .await
+        .otp_secrets(account.id)
+        .await
+        .unwrap()
+        .active
+        .unwrap();
+    assert!(stored.starts_with("sealed1:"), "{stored}");
+    assert!(!stored.contains(&setup.secret), "{stored}");
 
     let app = register(&server, "read", REDIRECT).await;
     let client_id = app["client_id"].as_str().unwrap();

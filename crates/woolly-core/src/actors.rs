@@ -107,11 +107,7 @@ impl Federation<'_> {
 
     /// The private key (PKCS#8 PEM) a local account signs its deliveries with.
     pub async fn account_private_key(&self, account_id: i64) -> Result<Option<String>> {
-        Ok(self
-            .db()
-            .local_user(account_id)
-            .await?
-            .map(|user| user.private_key_pem))
+        Ok(self.db().private_key_of(account_id).await?)
     }
 
     /// The private key of the deleted local account `username`, while the deliveries of its

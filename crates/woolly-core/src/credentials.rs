@@ -253,6 +253,11 @@ impl Accounts<'_> {
             errors.add("password", FieldRule::Invalid, "is invalid");
             return Err(CoreError::Fields(errors));
         }
+        let private_key_pem = self
+            .db()
+            .private_key_of(account.id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
         let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
         let files = tx.media_keys_of(account.id).await?;
@@ -268,7 +273,7 @@ impl Accounts<'_> {
         tx.reserve_username(&account.username, now).await?;
         tx.keep_retired_key(
             &account.username,
-            &user.private_key_pem,
+            &private_key_pem,
             now + crate::outbox::RETIRED_KEY_KEPT_MILLIS,
         )
         .await?;

@@ -77,7 +77,6 @@ pub struct LocalUserRow {
     pub email: String,
     pub password_hash: String,
     pub role: String,
-    pub private_key_pem: String,
     pub approved: bool,
     pub default_privacy: String,
     pub default_sensitive: bool,
@@ -100,7 +99,6 @@ impl crate::sqlite_reads::ReadRow for LocalUserRow {
         "email",
         "password_hash",
         "role",
-        "private_key_pem",
         "approved",
         "default_privacy",
         "default_sensitive",
@@ -120,7 +118,6 @@ impl crate::sqlite_reads::ReadRow for LocalUserRow {
             email: columns.value()?,
             password_hash: columns.value()?,
             role: columns.value()?,
-            private_key_pem: columns.value()?,
             approved: columns.value()?,
             default_privacy: columns.value()?,
             default_sensitive: columns.value()?,
@@ -253,8 +250,10 @@ impl crate::sqlite_reads::ReadRow for AccountRow {
     }
 }
 
+/// A local user as every authenticated request reads it: without the private key, which only
+/// signing needs ([`Db::private_key_of`]).
 pub(crate) const LOCAL_USER_BY_ACCOUNT: &str = "SELECT account_id, email, password_hash, role, \
-     private_key_pem, approved, default_privacy, default_sensitive, default_language, \
+     approved, default_privacy, default_sensitive, default_language, \
      last_active_at, created_at, confirmed_at, locale, unconfirmed_email, sign_up_app_id, \
      sign_up_reason FROM local_user WHERE account_id = $1";
 
@@ -575,6 +574,17 @@ impl Db {
         .fetch_optional(pool)
         .await)?;
         Ok(row)
+    }
+
+    /// The private key (PKCS#8 PEM) the local account `account_id` signs with.
+    pub async fn private_key_of(&self, account_id: i64) -> Result<Option<String>> {
+        let row: Option<(String,)> = on_reader!(self, pool => sqlx::query_as(
+            "SELECT private_key_pem FROM local_user WHERE account_id = $1",
+        )
+        .bind(account_id)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.map(|(key,)| key))
     }
 
     /// The oldest local account with `role` (the instance's contact is its first owner).

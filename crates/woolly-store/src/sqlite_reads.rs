@@ -1,11 +1,15 @@
-//! SQLite's hot read path: plain `rusqlite` connections, each used by one blocking thread at a
-//! time, with their prepared statements cached.
+//! SQLite's hot read path: plain `rusqlite` connections with their prepared statements cached,
+//! read on the calling thread.
 //!
 //! sqlx runs every SQLite connection on a thread of its own and hands each row over a channel
 //! to the async side: a timeline page of a dozen queries paid dozens of thread wake-ups (a third
 //! of its CPU, measured with `perf`). Here a whole batch of queries (everything one page of
-//! statuses needs) runs in one closure on tokio's blocking pool: one hand-off per batch, rows
-//! read straight into their structs.
+//! statuses needs) runs in one closure, rows read straight into their structs, and on the
+//! thread that asked: these reads are short (bounded pages over indexes, a fraction of a
+//! millisecond from the page cache) and CPU-bound, so handing each to tokio's blocking pool and
+//! back cost more than the read itself (a quarter of the home timeline's CPU went to the
+//! blocking pool's wake-ups and context switches, measured with `perf`), and bought no
+//! parallelism a second runtime thread does not already give.
 //!
 //! The SQL is the same text the PostgreSQL path runs (`$1`-style placeholders, which SQLite
 //! binds by number here as sqlx does). Writes never come here: they keep sqlx's single writer.
@@ -16,27 +20,27 @@ use std::time::{Duration, Instant};
 
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, OpenFlags, Row, Statement};
-use tokio::sync::Semaphore;
 
 use crate::error::{Result, StoreError};
 
 /// Statements kept prepared per connection: every distinct SQL text of the hot path fits.
 const STATEMENT_CACHE_CAPACITY: usize = 256;
 
-/// A small pool of read-only connections, lent to one blocking closure at a time.
+/// Read-only connections kept open between reads, each lent to one closure at a time.
 pub(crate) struct SqliteReaders {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
-    permits: Arc<Semaphore>,
+    /// How many idle connections are kept; a burst past it opens (and then closes) more.
+    keep: usize,
     busy_timeout: Duration,
 }
 
 impl SqliteReaders {
-    pub(crate) fn new(path: PathBuf, size: usize, busy_timeout: Duration) -> SqliteReaders {
+    pub(crate) fn new(path: PathBuf, keep: usize, busy_timeout: Duration) -> SqliteReaders {
         SqliteReaders {
             path,
-            idle: Mutex::new(Vec::with_capacity(size)),
-            permits: Arc::new(Semaphore::new(size)),
+            idle: Mutex::new(Vec::with_capacity(keep)),
+            keep,
             busy_timeout,
         }
     }
@@ -53,39 +57,31 @@ impl SqliteReaders {
         Ok(connection)
     }
 
-    /// Runs `work` on a pooled connection on the blocking pool.
+    /// Runs `work` on a pooled connection, on the calling thread (see the module
+    /// documentation for why not on the blocking pool).
     pub(crate) async fn run<T, F>(self: &Arc<Self>, work: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
     {
-        let permit = Arc::clone(&self.permits)
-            .acquire_owned()
-            .await
-            .map_err(|_| StoreError::ReadPoolClosed)?;
-        let readers = Arc::clone(self);
-        tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            let pooled = readers
-                .idle
-                .lock()
-                .map_err(|_| StoreError::ReadPoolClosed)?
-                .pop();
-            let connection = match pooled {
-                Some(connection) => connection,
-                None => readers.open()?,
-            };
-            let outcome = work(&connection);
-            // A connection whose work failed may be in any state; a fresh one replaces it.
-            if outcome.is_ok()
-                && let Ok(mut idle) = readers.idle.lock()
-            {
-                idle.push(connection);
-            }
-            Ok(outcome?)
-        })
-        .await
-        .map_err(|_| StoreError::ReadPoolClosed)?
+        let pooled = self
+            .idle
+            .lock()
+            .map_err(|_| StoreError::ReadPoolClosed)?
+            .pop();
+        let connection = match pooled {
+            Some(connection) => connection,
+            None => self.open()?,
+        };
+        let outcome = work(&connection);
+        // A connection whose work failed may be in any state; a fresh one replaces it.
+        if outcome.is_ok()
+            && let Ok(mut idle) = self.idle.lock()
+            && idle.len() < self.keep
+        {
+            idle.push(connection);
+        }
+        Ok(outcome?)
     }
 
     /// Drops the idle connections (the pool opens new ones if used again).

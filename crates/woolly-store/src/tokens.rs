@@ -4,7 +4,7 @@
 use crate::accounts::{AccountRow, LOCAL_USER_BY_ACCOUNT, LocalUserRow};
 use crate::connect::{Db, Pools, Tx, on_reader, on_tx, on_writer};
 use crate::error::Result;
-use crate::sqlite_reads::fetch_all;
+use crate::sqlite_reads::{fetch_all, in_snapshot};
 
 /// A live (unrevoked) token, with what authentication needs about its user.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -114,23 +114,25 @@ impl Db {
                 let digest = token_sha256.to_owned();
                 fast_readers
                     .run(move |connection| {
-                        let Some(token) =
-                            fetch_all::<TokenRow>(connection, LIVE_TOKEN, &[&digest])?.pop()
-                        else {
-                            return Ok(None);
-                        };
-                        let (account, user) = match token.account_id {
-                            Some(id) => (
-                                fetch_all(connection, &account_sql, &[&id])?.pop(),
-                                fetch_all(connection, LOCAL_USER_BY_ACCOUNT, &[&id])?.pop(),
-                            ),
-                            None => (None, None),
-                        };
-                        Ok(Some(TokenHolder {
-                            token,
-                            account,
-                            user,
-                        }))
+                        in_snapshot(connection, || {
+                            let Some(token) =
+                                fetch_all::<TokenRow>(connection, LIVE_TOKEN, &[&digest])?.pop()
+                            else {
+                                return Ok(None);
+                            };
+                            let (account, user) = match token.account_id {
+                                Some(id) => (
+                                    fetch_all(connection, &account_sql, &[&id])?.pop(),
+                                    fetch_all(connection, LOCAL_USER_BY_ACCOUNT, &[&id])?.pop(),
+                                ),
+                                None => (None, None),
+                            };
+                            Ok(Some(TokenHolder {
+                                token,
+                                account,
+                                user,
+                            }))
+                        })
                     })
                     .await
             }

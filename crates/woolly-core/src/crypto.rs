@@ -202,17 +202,25 @@ impl SealingKey {
     /// Bytes a key is made of.
     pub const LENGTH: usize = 32;
 
-    /// A new random key's bytes.
-    pub fn generate() -> [u8; Self::LENGTH] {
+    /// A new random key, in the hexadecimal [`SealingKey::from_hex`] reads.
+    pub fn generate_hex() -> String {
         let mut bytes = [0u8; Self::LENGTH];
         rand::rng().fill(&mut bytes);
-        bytes
+        hex(&bytes)
     }
 
-    /// The key made of `bytes`; `None` unless there are [`SealingKey::LENGTH`] of them.
-    pub fn from_bytes(bytes: &[u8]) -> Option<SealingKey> {
+    /// The key written in `text` in hexadecimal; `None` unless it holds exactly
+    /// [`SealingKey::LENGTH`] bytes.
+    pub fn from_hex(text: &str) -> Option<SealingKey> {
+        if text.len() != 2 * Self::LENGTH {
+            return None;
+        }
+        let bytes: Vec<u8> = (0..text.len())
+            .step_by(2)
+            .map(|at| u8::from_str_radix(text.get(at..at + 2)?, 16).ok())
+            .collect::<Option<_>>()?;
         let key =
-            aws_lc_rs::aead::RandomizedNonceKey::new(&aws_lc_rs::aead::AES_256_GCM, bytes).ok()?;
+            aws_lc_rs::aead::RandomizedNonceKey::new(&aws_lc_rs::aead::AES_256_GCM, &bytes).ok()?;
         Some(SealingKey(std::sync::Arc::new(key)))
     }
 
@@ -271,12 +279,12 @@ pub(crate) fn random_code(length: usize) -> String {
 
 /// The SHA-256 of a token, in lower-case hex: what the database stores and looks up.
 pub(crate) fn token_digest(token: &str) -> String {
-    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, token.as_bytes());
-    digest
-        .as_ref()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, token.as_bytes()).as_ref())
+}
+
+/// `bytes` in lower-case hexadecimal.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// A stable positive 63-bit number for a name (the first bytes of its SHA-256).
@@ -294,8 +302,8 @@ mod tests {
 
     #[test]
     fn sealed_secrets_open_with_their_key_only() -> Result<(), CoreError> {
-        let key = SealingKey::from_bytes(&SealingKey::generate()).unwrap();
-        let other = SealingKey::from_bytes(&SealingKey::generate()).unwrap();
+        let key = SealingKey::from_hex(&SealingKey::generate_hex()).unwrap();
+        let other = SealingKey::from_hex(&SealingKey::generate_hex()).unwrap();
         let sealed = key.seal("JBSWY3DPEHPK3PXP")?;
         assert!(sealed.starts_with(SEALED_PREFIX));
         assert!(!sealed.contains("JBSWY3DPEHPK3PXP"));
@@ -308,7 +316,9 @@ mod tests {
         assert_eq!(other.open(&sealed), None);
         assert_eq!(key.open("JBSWY3DPEHPK3PXP"), None);
         assert_eq!(key.open("sealed1:AAAA"), None);
-        assert!(SealingKey::from_bytes(&[0u8; 16]).is_none());
+        assert!(SealingKey::from_hex(&"00".repeat(16)).is_none());
+        assert!(SealingKey::from_hex(&"zz".repeat(32)).is_none());
+        assert!(SealingKey::from_hex(&"00".repeat(32)).is_some());
         Ok(())
     }
 

@@ -810,12 +810,8 @@ fn language_tag(locale: &str) -> Option<String> {
             3 if region_allowed && subtag.chars().all(|c| c.is_ascii_digit()) => subtag.to_owned(),
             _ => return None,
         };
-        if subtag.len() == 4 {
-            script_allowed = false;
-        } else {
-            script_allowed = false;
-            region_allowed = false;
-        }
+        script_allowed = false;
+        region_allowed &= subtag.len() == 4;
         tag.push('-');
         tag.push_str(&normalized);
     }

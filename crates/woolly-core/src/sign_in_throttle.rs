@@ -46,11 +46,7 @@ pub fn address_key(address: IpAddr) -> String {
 fn login_key(login: &str) -> String {
     let normalized = login.trim().to_lowercase();
     let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, normalized.as_bytes());
-    let hex: String = digest.as_ref()[..16]
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
-    format!("login:{hex}")
+    format!("login:{}", crate::crypto::hex(&digest.as_ref()[..16]))
 }
 
 impl SignInThrottle {

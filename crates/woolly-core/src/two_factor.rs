@@ -107,12 +107,22 @@ fn normalized_recovery_code(code: &str) -> String {
         .collect()
 }
 
-/// The stored secret does not open with the server's key: `secret.key` was lost or replaced.
-fn unreadable_secret() -> CoreError {
-    CoreError::Internal(
-        "a two-factor secret does not open with the server's secret key (was DATA_DIR/secret.key replaced?)"
-            .into(),
-    )
+/// The server's key that seals two-factor secrets.
+fn sealing_key(config: &crate::InstanceConfig) -> Result<&crate::crypto::SealingKey> {
+    config.sealing_key.as_ref().ok_or_else(|| {
+        CoreError::Internal("two-factor sign-in needs the server's secret key".into())
+    })
+}
+
+/// A two-factor secret as stored, opened with the server's key.
+fn open_secret(config: &crate::InstanceConfig, sealed: &str) -> Result<String> {
+    sealing_key(config)?.open(sealed).ok_or_else(|| {
+        // `secret.key` was lost or replaced.
+        CoreError::Internal(
+            "a two-factor secret does not open with the server's secret key (was DATA_DIR/secret.key replaced?)"
+                .into(),
+        )
+    })
 }
 
 fn wrong_code() -> CoreError {
@@ -120,12 +130,6 @@ fn wrong_code() -> CoreError {
 }
 
 impl Accounts<'_> {
-    fn sealing_key(&self) -> Result<&crate::crypto::SealingKey> {
-        self.config().sealing_key.as_ref().ok_or_else(|| {
-            CoreError::Internal("two-factor sign-in needs the server's secret key".into())
-        })
-    }
-
     /// Whether the user signs in with a second factor.
     pub async fn two_factor_enabled(&self, account_id: i64) -> Result<bool> {
         Ok(self.db().otp_secrets(account_id).await?.active.is_some())
@@ -137,7 +141,7 @@ impl Accounts<'_> {
         let mut secret = vec![0u8; SECRET_BYTES];
         rand::Rng::fill(&mut rand::rng(), secret.as_mut_slice());
         let secret = base32_encode(&secret);
-        let sealed = self.sealing_key()?.seal(&secret)?;
+        let sealed = sealing_key(self.config())?.seal(&secret)?;
         self.db()
             .set_pending_otp_secret(account.id, &sealed)
             .await?;
@@ -161,10 +165,7 @@ impl Accounts<'_> {
             .await?
             .pending
             .ok_or_else(|| CoreError::Validation("Set two-factor sign-in up first".into()))?;
-        let pending = self
-            .sealing_key()?
-            .open(&pending)
-            .ok_or_else(unreadable_secret)?;
+        let pending = open_secret(self.config(), &pending)?;
         let step = matching_step(&pending, code, crate::now_millis()).ok_or_else(wrong_code)?;
         let codes: Vec<String> = (0..RECOVERY_CODES)
             .map(|_| crypto::random_code(10).to_ascii_lowercase())
@@ -222,12 +223,7 @@ impl crate::state::Woolly {
         let Some(sealed) = self.db().otp_secrets(user.account_id).await?.active else {
             return Ok(true);
         };
-        let secret = self
-            .config()
-            .sealing_key
-            .as_ref()
-            .and_then(|key| key.open(&sealed))
-            .ok_or_else(unreadable_secret)?;
+        let secret = open_secret(self.config(), &sealed)?;
         let Some(code) = code.map(str::trim).filter(|code| !code.is_empty()) else {
             return Ok(false);
         };

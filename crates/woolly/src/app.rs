@@ -51,20 +51,15 @@ pub enum StartupError {
 pub async fn open_instance(settings: &Settings, role: &str) -> Result<Woolly, StartupError> {
     let mut config = settings.instance_config()?;
     let db = open_store(settings, role).await?;
-    config.sealing_key = match sealing_key(&settings.data_dir.join("secret.key")) {
-        Ok(key) => Some(key),
-        Err(error) => {
-            db.close().await;
-            return Err(error);
-        }
-    };
-    match Woolly::open(db.clone(), config).await {
-        Ok(woolly) => Ok(woolly),
-        Err(error) => {
-            db.close().await;
-            Err(error.into())
-        }
+    let opened = async {
+        config.sealing_key = Some(sealing_key(&settings.data_dir.join("secret.key"))?);
+        Ok::<_, StartupError>(Woolly::open(db.clone(), config).await?)
     }
+    .await;
+    if opened.is_err() {
+        db.close().await;
+    }
+    opened
 }
 
 /// Opens (creating and migrating when needed) the database the settings name; `role` names
@@ -97,10 +92,7 @@ fn sealing_key(path: &std::path::Path) -> Result<SealingKey, StartupError> {
         // Written aside, then linked into place: a process starting alongside reads either no
         // file or a whole one, and the first link wins.
         let aside = path.with_extension(format!("new-{}", std::process::id()));
-        let hex: String = SealingKey::generate()
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect();
+        let hex = SealingKey::generate_hex();
         std::fs::OpenOptions::new()
             .write(true)
             .create(true)
@@ -124,24 +116,12 @@ fn sealing_key(path: &std::path::Path) -> Result<SealingKey, StartupError> {
         }
     }
     let text = std::fs::read_to_string(path).map_err(|error| failed(error.to_string()))?;
-    let text = text.trim();
-    let bytes: Option<Vec<u8>> = (text.len() % 2 == 0)
-        .then(|| {
-            (0..text.len())
-                .step_by(2)
-                .map(|at| u8::from_str_radix(text.get(at..at + 2)?, 16).ok())
-                .collect()
-        })
-        .flatten();
-    bytes
-        .as_deref()
-        .and_then(SealingKey::from_bytes)
-        .ok_or_else(|| {
-            failed(format!(
-                "expected {} bytes in hexadecimal",
-                SealingKey::LENGTH
-            ))
-        })
+    SealingKey::from_hex(text.trim()).ok_or_else(|| {
+        failed(format!(
+            "expected {} bytes in hexadecimal",
+            SealingKey::LENGTH
+        ))
+    })
 }
 
 fn hostname() -> String {

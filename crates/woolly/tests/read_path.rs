@@ -669,23 +669,30 @@ impl Rig {
             &self.carol.token,
         )
         .await;
-        // Home feeds are filled by the fan-out job, after the post is answered (as in
-        // Mastodon); every other read must show the status at once.
-        common::eventually(Duration::from_secs(10), "the status in bob's home", || {
-            let id = id.clone();
-            async move {
+        self.until_in_bobs_home(&id).await;
+        id
+    }
+
+    /// Waits until status `id` is in bob's home feed. Home feeds are filled by the fan-out
+    /// job, after the post is answered (as in Mastodon); every other read must show a
+    /// status at once.
+    async fn until_in_bobs_home(&self, id: &str) {
+        common::eventually(
+            Duration::from_secs(10),
+            "the status in bob's home",
+            || async move {
                 read_ids(
                     &self.server,
                     "/api/v1/timelines/home?limit=40",
                     Some(&self.bob.token),
                 )
                 .await
-                .contains(&id)
+                .iter()
+                .any(|seen| seen == id)
                 .then_some(())
-            }
-        })
+            },
+        )
         .await;
-        id
     }
 
     /// Everything `reader` (anonymous when `None`) reads of status `id` now.
@@ -1005,6 +1012,7 @@ async fn a_private_status_leaves_an_unfollower_on_the_next_read() {
         json!({"status": "for my followers", "visibility": "private"}),
     )
     .await;
+    rig.until_in_bobs_home(&id).await;
     let (code, _) = call(
         &rig.server,
         Method::POST,
@@ -1044,6 +1052,7 @@ async fn a_private_status_leaves_an_unfollower_on_the_next_read() {
         json!({"status": "for my followers again", "visibility": "private"}),
     )
     .await;
+    rig.until_in_bobs_home(&again).await;
     assert_eq!(
         places(&rig.sightings(Some(&rig.bob), &again).await),
         ["account", "home", "status"]

@@ -23,8 +23,9 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 /// `woolly serve`) before giving up with `SQLITE_BUSY`.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const SQLITE_READERS: u32 = 8;
-/// Statements slower than this are logged at `debug` (the `rusqlite` read path adds their plan):
-/// no request should run one, whatever the size of the database.
+/// Statements slower than this are logged at `debug` (the `rusqlite` read path adds their plan),
+/// and sqlx logs the others at `trace` only, so that `RUST_LOG=woolly_store=debug,sqlx=debug`
+/// shows the slow ones alone: no request should run one, whatever the size of the database.
 pub(crate) const SLOW_STATEMENT: Duration = Duration::from_millis(10);
 /// Connections of the `rusqlite` read path: one per core is enough for reads that never wait
 /// on anything but the disk cache, and more contend for SQLite's shared memory locks.
@@ -254,6 +255,7 @@ async fn migrate_sqlite(writer: &SqlitePool) -> Result<()> {
 
 async fn open_sqlite(options: SqliteConnectOptions, url: &str) -> Result<Pools> {
     let options = options
+        .log_statements(log::LevelFilter::Trace)
         .log_slow_statements(log::LevelFilter::Debug, SLOW_STATEMENT)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
@@ -303,6 +305,7 @@ async fn open_postgres(url: &str) -> Result<Pools> {
     };
     let options = PgConnectOptions::from_str(url)
         .map_err(open_error)?
+        .log_statements(log::LevelFilter::Trace)
         .log_slow_statements(log::LevelFilter::Debug, SLOW_STATEMENT)
         // Plan each prepared statement once, not again for each execution's values: the
         // timelines' statements have a dozen subqueries each, costly to plan (measured with the

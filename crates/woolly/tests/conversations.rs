@@ -98,6 +98,17 @@ async fn direct_messages_make_conversations_for_their_participants() {
         },
     )
     .await;
+    // The job records bob's own conversation too, perhaps after alice's: once it has, the
+    // reading and deleting below cannot be undone by it.
+    eventually(
+        Duration::from_secs(20),
+        "bob's conversation to move on",
+        || async {
+            let list = conversations(&server, &bob).await;
+            (list[0]["last_status"]["id"] == reply["id"]).then_some(())
+        },
+    )
+    .await;
 
     let id = listed[0]["id"].as_str().unwrap();
     let read: Value = http()

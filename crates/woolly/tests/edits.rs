@@ -41,6 +41,28 @@ async fn an_edit_changes_the_status_keeps_its_history_and_tells_rebloggers() {
         .send()
         .await
         .unwrap();
+    // The user stream tells of an edit those whose home feed holds the status, which the
+    // fan-out job puts there after the post is answered.
+    common::eventually(
+        Duration::from_secs(20),
+        "the status in bob's home",
+        || async {
+            let home: Value = http()
+                .get(server.url("/api/v1/timelines/home"))
+                .bearer_auth(&bob)
+                .send()
+                .await
+                .ok()?
+                .json()
+                .await
+                .ok()?;
+            home.as_array()?
+                .iter()
+                .any(|status| status["id"] == id.as_str())
+                .then_some(())
+        },
+    )
+    .await;
 
     // Bob watches his home stream.
     let url = format!(

@@ -385,6 +385,9 @@ async fn seed_a_busy_timeline(instance: &TestInstance, server: &TestServer) -> B
         &alice_app,
     )
     .await;
+    // The viewer's home is filled by the fan-out jobs, several at once and after each post is
+    // answered: the timeline is settled, and each page reads the same, once they have all run.
+    common::jobs_idle(server).await;
     BusyTimeline {
         viewer,
         alice,
@@ -558,6 +561,19 @@ async fn a_huge_limit_is_capped_as_mastodon_caps_it() {
         .await;
     }
     let token = Some(viewer.token.as_str());
+    // The viewer's home is filled by the fan-out jobs, after each post is answered.
+    common::eventually(
+        Duration::from_secs(20),
+        "a full page in the viewer's home",
+        || async {
+            (read_page(&server, "/api/v1/timelines/home?limit=40", token)
+                .await
+                .len()
+                == 40)
+                .then_some(())
+        },
+    )
+    .await;
     let alice_statuses = format!("/api/v1/accounts/{}/statuses", alice.id);
     // Mastodon: 20 statuses by default, at most 40; 40 notifications by default, at most 80
     // (`DEFAULT_STATUSES_LIMIT`, `DEFAULT_NOTIFICATIONS_LIMIT`, and twice that as `limit_param`'s

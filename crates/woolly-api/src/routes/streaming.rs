@@ -19,7 +19,7 @@ use axum::routing::get;
 use futures_util::{SinkExt as _, StreamExt as _};
 use serde::Deserialize;
 use serde_json::json;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::{self, error::RecvError};
 use woolly_core::auth::Scope;
 use woolly_core::events::{Delivery, Event, Stream};
 use woolly_core::{CoreError, Woolly};
@@ -207,7 +207,10 @@ async fn websocket(
         Some(protocol) if !protocol.is_empty() => upgrade.protocols([protocol]),
         _ => upgrade,
     };
-    upgrade.on_upgrade(move |socket| run_socket(socket, woolly, viewer, initial))
+    // Subscribed before the upgrade is answered, so that an event published as soon as the
+    // client sees the connection open is not missed.
+    let events = woolly.streaming().subscribe_events();
+    upgrade.on_upgrade(move |socket| run_socket(socket, woolly, viewer, initial, events))
 }
 
 #[derive(Debug, Deserialize)]
@@ -222,9 +225,14 @@ struct Command {
 
 const PING_EVERY: Duration = Duration::from_secs(30);
 
-async fn run_socket(socket: WebSocket, woolly: Woolly, viewer: Viewer, initial: Option<Stream>) {
+async fn run_socket(
+    socket: WebSocket,
+    woolly: Woolly,
+    viewer: Viewer,
+    initial: Option<Stream>,
+    mut events: broadcast::Receiver<Event>,
+) {
     let (mut sender, mut receiver) = socket.split();
-    let mut events = woolly.streaming().subscribe_events();
     let mut streams: Vec<Stream> = initial.into_iter().collect();
     let stopping = woolly.stopping();
     let mut ping = tokio::time::interval(PING_EVERY);

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, bail};
+use anyhow::{Context as _, anyhow, bail};
 
 use crate::admin::Admin;
 use crate::cache::SeedCache;
@@ -79,15 +79,19 @@ async fn run_managed(
         },
     };
 
-    let outcome = measure_managed(
-        settings,
-        binary,
-        engine,
-        &instance,
-        database.as_deref(),
-        &run_dir,
-    )
-    .await;
+    // Interrupted (Ctrl-C, or `kill`), the run stops here: dropping it kills the server it
+    // started, and the tidying below still runs.
+    let outcome = tokio::select! {
+        outcome = measure_managed(
+            settings,
+            binary,
+            engine,
+            &instance,
+            database.as_deref(),
+            &run_dir,
+        ) => outcome,
+        signal = interrupted() => Err(anyhow!("interrupted by {signal}")),
+    };
 
     // Tidy up whether or not the run succeeded, but keep a failed run's files (the server's
     // log says why it failed).
@@ -345,4 +349,20 @@ fn command_line() -> String {
 
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// Waits for SIGINT or SIGTERM; returns its name.
+async fn interrupted() -> &'static str {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut interrupt), Ok(mut terminate)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) else {
+        // Without handlers the default actions stand: the process dies, as before.
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = interrupt.recv() => "SIGINT",
+        _ = terminate.recv() => "SIGTERM",
+    }
 }

@@ -82,6 +82,8 @@ pub struct LocalUserRow {
     pub default_sensitive: bool,
     pub default_language: Option<String>,
     pub last_active_at: Option<i64>,
+    /// Read as `user_created_at`, so that one row can hold a user beside its account.
+    #[sqlx(rename = "user_created_at")]
     pub created_at: i64,
     /// When the e-mail address was confirmed; `None` until then.
     pub confirmed_at: Option<i64>,
@@ -104,7 +106,7 @@ impl crate::sqlite_reads::ReadRow for LocalUserRow {
         "default_sensitive",
         "default_language",
         "last_active_at",
-        "created_at",
+        "user_created_at",
         "confirmed_at",
         "locale",
         "unconfirmed_email",
@@ -254,8 +256,8 @@ impl crate::sqlite_reads::ReadRow for AccountRow {
 /// signing needs ([`Db::private_key_of`]).
 pub(crate) const LOCAL_USER_BY_ACCOUNT: &str = "SELECT account_id, email, password_hash, role, \
      approved, default_privacy, default_sensitive, default_language, \
-     last_active_at, created_at, confirmed_at, locale, unconfirmed_email, sign_up_app_id, \
-     sign_up_reason FROM local_user WHERE account_id = $1";
+     last_active_at, created_at AS user_created_at, confirmed_at, locale, unconfirmed_email, \
+     sign_up_app_id, sign_up_reason FROM local_user WHERE account_id = $1";
 
 pub(crate) const ACCOUNT_COLUMNS: &str = "id, username, domain, display_name, note, locked, bot, \
      discoverable, indexable, public_key_pem, statuses_count, followers_count, following_count, \

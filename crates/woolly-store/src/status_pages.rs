@@ -155,6 +155,9 @@ impl ReadRow for StatusStamp {
 /// concern the viewer bind the viewer as `$1` and the list as `$2`.
 pub(crate) struct PageSql {
     stamps: String,
+    /// PostgreSQL only: the stamps of the statuses bound as `$1` and of those they reblog, in
+    /// one statement (on SQLite, two plain lookups cost less than the union).
+    stamps_with_reblogged: String,
     statuses: String,
     mentions: String,
     accounts: String,
@@ -169,14 +172,18 @@ impl PageSql {
     pub(crate) fn new(engine: Engine) -> PageSql {
         let first = in_list(engine, "$1");
         let second = in_list(engine, "$2");
+        let stamps_from = "SELECT s.id, s.account_id, s.reblog_of_id, s.thread_id, s.edited_at, \
+             s.replies_count, s.reblogs_count, s.favourites_count, \
+             a.updated_at AS account_updated_at, a.statuses_count, a.followers_count, \
+             a.following_count, a.last_status_at, \
+             (SELECT value FROM render_generation WHERE id = 1) AS render_generation \
+             FROM status s JOIN account a ON a.id = s.account_id";
         PageSql {
-            stamps: format!(
-                "SELECT s.id, s.account_id, s.reblog_of_id, s.thread_id, s.edited_at, \
-                 s.replies_count, s.reblogs_count, s.favourites_count, \
-                 a.updated_at AS account_updated_at, a.statuses_count, a.followers_count, \
-                 a.following_count, a.last_status_at, \
-                 (SELECT value FROM render_generation WHERE id = 1) AS render_generation \
-                 FROM status s JOIN account a ON a.id = s.account_id WHERE s.id {first}"
+            stamps: format!("{stamps_from} WHERE s.id {first}"),
+            stamps_with_reblogged: format!(
+                "{stamps_from} WHERE s.id IN (SELECT unnest($1::bigint[]) \
+                 UNION SELECT r.reblog_of_id FROM status r WHERE r.id = ANY($1) \
+                 AND r.reblog_of_id IS NOT NULL)"
             ),
             statuses: statuses_by_ids_sql(engine),
             mentions: mentions_sql(engine),
@@ -279,8 +286,12 @@ impl Db {
         if ids.is_empty() {
             return Ok(StatusPageState::default());
         }
-        // Stamps twice (asked, then reblogged) and polls; for a viewer, their marks.
-        crate::query_count::count_queries(if viewer.is_some() { 4 } else { 3 });
+        // Stamps (on SQLite twice: asked, then reblogged) and polls; for a viewer, their marks.
+        let stamps = match self.pools() {
+            Pools::Sqlite { .. } => 2,
+            Pools::Postgres(_) => 1,
+        };
+        crate::query_count::count_queries(stamps + 1 + u32::from(viewer.is_some()));
         match self.pools() {
             Pools::Sqlite { fast_readers, .. } => {
                 sqlite_batch(
@@ -396,17 +407,10 @@ async fn read_state_on_postgres(
     ids: &[i64],
     viewer: Option<i64>,
 ) -> Result<StatusPageState> {
-    let mut stamps: Vec<StatusStamp> = sqlx::query_as(&sql.stamps)
+    let stamps: Vec<StatusStamp> = sqlx::query_as(&sql.stamps_with_reblogged)
         .bind(List(ids))
         .fetch_all(pool)
         .await?;
-    let reblogged = reblogged_ids(ids, &stamps);
-    stamps.extend(
-        sqlx::query_as::<_, StatusStamp>(&sql.stamps)
-            .bind(List(&reblogged))
-            .fetch_all(pool)
-            .await?,
-    );
     let all_ids: Vec<i64> = stamps.iter().map(|stamp| stamp.id).collect();
     let mut state = StatusPageState {
         polls: group_poll_options(

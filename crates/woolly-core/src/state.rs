@@ -36,6 +36,8 @@ struct Inner {
     overview: crate::instance::OverviewCache,
     /// What everyone sees of recently read statuses.
     status_cache: crate::status_cache::StatusCache,
+    /// Filters' keyword expressions, compiled once (see `filters::matching`).
+    keyword_expressions: crate::filters::KeywordExpressions,
     /// Sign-in attempts and failures, against password guessing.
     sign_ins: crate::sign_in_throttle::SignInThrottle,
     /// Whether this process refills the spare key pairs.
@@ -77,6 +79,7 @@ impl Woolly {
                 stopping: tokio_util::sync::CancellationToken::new(),
                 overview: std::sync::Mutex::new(None),
                 status_cache: crate::status_cache::StatusCache::new(),
+                keyword_expressions: crate::filters::KeywordExpressions::new(),
                 sign_ins: crate::sign_in_throttle::SignInThrottle::default(),
                 key_pool: crate::key_pool::KeyPool::default(),
                 remote_resolver: std::sync::OnceLock::new(),
@@ -99,6 +102,10 @@ impl Woolly {
 
     pub(crate) fn status_cache(&self) -> &crate::status_cache::StatusCache {
         &self.inner.status_cache
+    }
+
+    pub(crate) fn keyword_expressions(&self) -> &crate::filters::KeywordExpressions {
+        &self.inner.keyword_expressions
     }
 
     pub(crate) fn overview_cache(&self) -> &crate::instance::OverviewCache {

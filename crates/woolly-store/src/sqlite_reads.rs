@@ -274,15 +274,44 @@ impl crate::connect::Db {
                     .await
             }
             crate::connect::Pools::Postgres(pool) => {
-                let mut query = sqlx::query_as::<_, T>(&sql);
-                for param in params {
-                    query = match param {
-                        Param::Int(value) => query.bind(value),
-                        Param::Text(value) => query.bind(value),
+                let started = Instant::now();
+                let rows = bind_params(sqlx::query_as::<_, T>(&sql), &params)
+                    .fetch_all(pool)
+                    .await?;
+                let elapsed = started.elapsed();
+                if elapsed >= crate::connect::SLOW_STATEMENT
+                    && tracing::enabled!(tracing::Level::DEBUG)
+                {
+                    let explain = format!("EXPLAIN {sql}");
+                    let plan = match bind_params(sqlx::query_as::<_, (String,)>(&explain), &params)
+                        .fetch_all(pool)
+                        .await
+                    {
+                        Ok(lines) => lines
+                            .into_iter()
+                            .map(|(line,)| line)
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                        Err(error) => error.to_string(),
                     };
+                    tracing::debug!(elapsed_ms = elapsed.as_millis(), sql, plan, "slow query");
                 }
-                Ok(query.fetch_all(pool).await?)
+                Ok(rows)
             }
         }
     }
+}
+
+/// Binds hot-path parameters to a PostgreSQL query, in order.
+fn bind_params<'q, T>(
+    mut query: sqlx::query::QueryAs<'q, sqlx::Postgres, T, sqlx::postgres::PgArguments>,
+    params: &[Param],
+) -> sqlx::query::QueryAs<'q, sqlx::Postgres, T, sqlx::postgres::PgArguments> {
+    for param in params {
+        query = match param {
+            Param::Int(value) => query.bind(*value),
+            Param::Text(value) => query.bind(value.clone()),
+        };
+    }
+    query
 }

@@ -36,7 +36,73 @@ pub struct FilterResult {
 /// A filter ready to match: its keywords as one expression.
 struct CompiledFilter {
     filter: Arc<Filter>,
-    keywords: Option<Regex>,
+    keywords: Option<Arc<Regex>>,
+}
+
+/// How much keyword text is kept compiled, in bytes of expression source: the filters of a few
+/// thousand active users. Weighed by size, since one filter may hold a great many keywords.
+const KEYWORD_TEXT_KEPT: u64 = 1 << 20;
+/// How many expressions the cache makes room for when it starts.
+const KEYWORD_EXPRESSIONS_ROOM: usize = 64;
+
+/// Weighs a cached expression by the length of its source, which its compiled size follows.
+#[derive(Clone)]
+struct SourceLength;
+
+impl quick_cache::Weighter<String, Option<Arc<Regex>>> for SourceLength {
+    fn weight(&self, source: &String, _: &Option<Arc<Regex>>) -> u64 {
+        u64::try_from(source.len()).unwrap_or(u64::MAX).max(1)
+    }
+}
+
+/// Filters' keyword expressions, compiled once and kept by their source: a viewer's filters
+/// are read on every request (so that a change shows at once, in any process), but compiling
+/// their keywords costs far more than reading them, and they rarely change.
+pub(crate) struct KeywordExpressions {
+    compiled: quick_cache::sync::Cache<String, Option<Arc<Regex>>, SourceLength>,
+}
+
+impl KeywordExpressions {
+    pub(crate) fn new() -> KeywordExpressions {
+        KeywordExpressions {
+            compiled: quick_cache::sync::Cache::with_weighter(
+                KEYWORD_EXPRESSIONS_ROOM,
+                KEYWORD_TEXT_KEPT,
+                SourceLength,
+            ),
+        }
+    }
+
+    /// The filter's keywords as one expression, if it has any, whose first match (leftmost,
+    /// earlier keywords first) is the one reported, as Mastodon's `Regexp.union` reports it.
+    fn of(&self, filter: &Filter) -> Option<Arc<Regex>> {
+        if filter.keywords.is_empty() {
+            return None;
+        }
+        let pattern = filter
+            .keywords
+            .iter()
+            .map(|keyword| keyword_pattern(&keyword.keyword, keyword.whole_word))
+            .collect::<Vec<_>>()
+            .join("|");
+        if let Some(known) = self.compiled.get(&pattern) {
+            return known;
+        }
+        let expression = match RegexBuilder::new(&pattern)
+            .size_limit(64 * (1 << 20))
+            .build()
+        {
+            Ok(expression) => Some(Arc::new(expression)),
+            Err(error) => {
+                // Only a pathological number of long keywords gets here; the filter's statuses
+                // still apply.
+                tracing::warn!(filter_id = filter.id, %error, "a filter's keywords do not compile");
+                None
+            }
+        };
+        self.compiled.insert(pattern, expression.clone());
+        expression
+    }
 }
 
 /// A viewer's active filters, loaded once for a request and tried on each status it shows.
@@ -54,11 +120,11 @@ impl ActiveFilters {
         }
     }
 
-    fn compile(viewer: i64, filters: Vec<Filter>) -> ActiveFilters {
+    fn compile(viewer: i64, filters: Vec<Filter>, compiled: &KeywordExpressions) -> ActiveFilters {
         let filters = filters
             .into_iter()
             .map(|filter| CompiledFilter {
-                keywords: keywords_expression(&filter),
+                keywords: compiled.of(&filter),
                 filter: Arc::new(filter),
             })
             .collect();
@@ -151,10 +217,16 @@ impl Woolly {
             .db()
             .filters_of(viewer, Some(crate::now_millis()))
             .await?;
-        if rows.is_empty() {
-            return Ok(ActiveFilters::compile(viewer, Vec::new()));
-        }
-        Ok(ActiveFilters::compile(viewer, self.with_rules(rows).await?))
+        let filters = if rows.is_empty() {
+            Vec::new()
+        } else {
+            self.with_rules(rows).await?
+        };
+        Ok(ActiveFilters::compile(
+            viewer,
+            filters,
+            self.keyword_expressions(),
+        ))
     }
 }
 
@@ -178,32 +250,6 @@ fn keyword_pattern(keyword: &str, whole_word: bool) -> String {
         boundary(keyword.chars().next()),
         boundary(keyword.chars().next_back())
     )
-}
-
-/// A filter's keywords as one expression whose first match (leftmost, earlier keywords first)
-/// is the one reported, as Mastodon's `Regexp.union` reports it.
-fn keywords_expression(filter: &Filter) -> Option<Regex> {
-    if filter.keywords.is_empty() {
-        return None;
-    }
-    let pattern = filter
-        .keywords
-        .iter()
-        .map(|keyword| keyword_pattern(&keyword.keyword, keyword.whole_word))
-        .collect::<Vec<_>>()
-        .join("|");
-    match RegexBuilder::new(&pattern)
-        .size_limit(64 * (1 << 20))
-        .build()
-    {
-        Ok(expression) => Some(expression),
-        Err(error) => {
-            // Only a pathological number of long keywords gets here; the filter's statuses
-            // still apply.
-            tracing::warn!(filter_id = filter.id, %error, "a filter's keywords do not compile");
-            None
-        }
-    }
 }
 
 /// The text keywords are matched against (Mastodon's `Status#searchable_text`): the content

@@ -22,6 +22,7 @@ use crate::error::{CoreError, Result};
 use crate::events::Event;
 use crate::state::Woolly;
 
+pub(crate) use matching::KeywordExpressions;
 pub use matching::{FilterResult, Listing};
 pub use v1::{V1Filter, V1FilterDraft};
 

@@ -47,16 +47,8 @@ async fn an_edit_changes_the_status_keeps_its_history_and_tells_rebloggers() {
         Duration::from_secs(20),
         "the status in bob's home",
         || async {
-            let home: Value = http()
-                .get(server.url("/api/v1/timelines/home"))
-                .bearer_auth(&bob)
-                .send()
-                .await
-                .ok()?
-                .json()
-                .await
-                .ok()?;
-            home.as_array()?
+            common::home_timeline(&server, &bob)
+                .await?
                 .iter()
                 .any(|status| status["id"] == id.as_str())
                 .then_some(())

@@ -60,16 +60,8 @@ async fn a_followed_hashtag_brings_public_posts_into_the_home_timeline() {
         Duration::from_secs(20),
         "the tagged post in bob's home",
         || async {
-            let home: Value = http()
-                .get(server.url("/api/v1/timelines/home"))
-                .bearer_auth(&bob)
-                .send()
-                .await
-                .ok()?
-                .json()
-                .await
-                .ok()?;
-            (!home.as_array()?.is_empty()).then_some(home)
+            let home = common::home_timeline(&server, &bob).await?;
+            (!home.is_empty()).then_some(Value::Array(home))
         },
     )
     .await;

@@ -801,6 +801,21 @@ pub async fn jobs_idle(server: &TestServer) {
     }
 }
 
+/// The first page of the reader's home timeline, or `None` while it cannot be read: what a test
+/// polls with [`eventually`] for what the fan-out job puts there after a post is answered.
+pub async fn home_timeline(server: &TestServer, token: &str) -> Option<Vec<serde_json::Value>> {
+    let home: serde_json::Value = http()
+        .get(server.url("/api/v1/timelines/home"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .ok()?
+        .json()
+        .await
+        .ok()?;
+    home.as_array().cloned()
+}
+
 /// The sum of `field` (a number in a string, as Mastodon writes counts) over a hashtag's daily
 /// or the instance's weekly history: what a test asserts instead of the first entry's, which
 /// is another day's (or week's) when the test runs across midnight UTC (or Monday's).

@@ -509,6 +509,9 @@ async fn following_with_notify_notifies_of_new_posts_local_and_remote() {
         json!({"status": "a thread goes on", "in_reply_to_id": first["id"]}),
     )
     .await;
+    // Notifications are listed newest first, and each post's are made by its own fan-out job:
+    // the local thread's is done before the remote post arrives, so the order below is theirs.
+    fan_outs_done(&server).await;
     common::remote_status(
         &server,
         &remote,

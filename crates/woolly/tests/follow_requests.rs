@@ -300,6 +300,9 @@ async fn following_some_languages_keeps_the_others_out_of_the_home_timeline() {
             .unwrap();
         posted.push(status["id"].as_str().unwrap().to_owned());
     }
+    // Each post has its own fan-out job, run in no particular order: two posts at home would
+    // not prove that the English one's job had run (and kept it out).
+    fan_outs_done(&server).await;
     let home = eventually(
         Duration::from_secs(20),
         "two posts in bob's home",

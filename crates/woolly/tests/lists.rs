@@ -849,6 +849,9 @@ async fn members_of_an_exclusive_list_post_to_the_list_not_to_home() {
         json!({"status": "mine"}),
     )
     .await;
+    // Each post has its own fan-out job, run in no particular order: waiting for chat's alone
+    // would not prove that the headline's job had run (and kept it out).
+    common::jobs_idle(&server).await;
     let home = common::eventually(
         std::time::Duration::from_secs(20),
         "the fan-out",

@@ -56,6 +56,9 @@ async fn a_followed_hashtag_brings_public_posts_into_the_home_timeline() {
         .send()
         .await
         .unwrap();
+    // Each post has its own fan-out job, run in no particular order: once both have run, the
+    // unlisted one had its chance to arrive too.
+    common::jobs_idle(&server).await;
     let home = eventually(
         Duration::from_secs(20),
         "the tagged post in bob's home",

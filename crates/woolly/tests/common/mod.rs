@@ -774,23 +774,36 @@ pub fn third_party(variables: &[&str], installs: &str) -> Option<Vec<std::ffi::O
 /// did so far started (inbound activities, fan-out, deliveries, and those they started) has then
 /// had its turn: it finished, failed for good, or failed and waits for a retry later. A test then
 /// asserts what they did not do, instead of sleeping and hoping that they had run.
+///
+/// The counts and the next due time are two reads: a job claimed between them would be seen
+/// neither queued (it was, in the counts) nor due (its lease is not), and one that ended between
+/// them could have queued another. So the counts are read again after the due time, and the
+/// jobs are idle only if nothing moved in between.
 pub async fn jobs_idle(server: &TestServer) {
     let timeout = Duration::from_secs(30);
     let deadline = Instant::now() + timeout;
-    loop {
+    let counts = || async {
         let counts = server.woolly.jobs().job_counts().await.expect("job counts");
-        let running: Vec<_> = counts
-            .iter()
-            .filter(|count| count.count > 0 && count.state == woolly_store::JobState::Running)
-            .collect();
+        counts
+            .into_iter()
+            .map(|count| (count.kind, count.state, count.count))
+            .collect::<Vec<_>>()
+    };
+    loop {
+        let before = counts().await;
         let next_due = server
             .woolly
             .jobs()
             .next_job_due()
             .await
             .expect("next job due");
+        let after = counts().await;
+        let running: Vec<_> = after
+            .iter()
+            .filter(|(_, state, count)| *count > 0 && *state == woolly_store::JobState::Running)
+            .collect();
         let due = next_due.is_some_and(|at| at <= woolly_core::now_millis());
-        if running.is_empty() && !due {
+        if before == after && running.is_empty() && !due {
             return;
         }
         assert!(

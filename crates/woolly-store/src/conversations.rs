@@ -23,9 +23,26 @@ pub enum ConversationChange {
     Remove,
 }
 
+/// A conversation moves to the status only if it is not older than the one it shows (equal, for a
+/// job run twice), or if it shows none (taken off the list).
+const UPSERT_CONVERSATION: &str = "INSERT INTO account_conversation \
+     (id, account_id, participant_ids, last_status_id, unread, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, participant_ids) DO UPDATE SET \
+     last_status_id = CASE WHEN account_conversation.last_status_id IS NULL \
+       OR excluded.last_status_id >= account_conversation.last_status_id \
+       THEN excluded.last_status_id ELSE account_conversation.last_status_id END, \
+     unread = CASE WHEN account_conversation.last_status_id IS NULL \
+       OR excluded.last_status_id >= account_conversation.last_status_id \
+       THEN excluded.unread ELSE account_conversation.unread END, \
+     updated_at = CASE WHEN account_conversation.last_status_id IS NULL \
+       OR excluded.last_status_id >= account_conversation.last_status_id \
+       THEN excluded.updated_at ELSE account_conversation.updated_at END \
+     RETURNING id";
+
 impl Db {
     /// Moves a participant's conversation to `status_id` (creating it); returns its id.
-    /// Running it twice for the same status changes nothing more.
+    /// Running it twice for the same status changes nothing more, and a status older than the
+    /// conversation's last one (its fan-out job ran late) leaves the conversation as it is.
     pub async fn upsert_conversation(
         &self,
         account_id: i64,
@@ -35,12 +52,7 @@ impl Db {
         now: i64,
     ) -> Result<i64> {
         let id = self.next_id();
-        let (conversation_id,): (i64,) = on_writer!(self, pool => sqlx::query_as(
-            "INSERT INTO account_conversation (id, account_id, participant_ids, last_status_id, unread, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, participant_ids) DO UPDATE SET \
-             last_status_id = excluded.last_status_id, unread = excluded.unread, updated_at = excluded.updated_at \
-             RETURNING id",
-        )
+        let (conversation_id,): (i64,) = on_writer!(self, pool => sqlx::query_as(UPSERT_CONVERSATION)
         .bind(id)
         .bind(account_id)
         .bind(participant_ids)

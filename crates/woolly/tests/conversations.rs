@@ -143,3 +143,68 @@ async fn direct_messages_make_conversations_for_their_participants() {
     assert_eq!(conversations(&server, &bob).await, json!([]));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_late_fan_out_does_not_move_a_conversation_back() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (alice, alice_id) = account(&server, "alice").await;
+    let (bob, bob_id) = account(&server, "bob").await;
+    let post = |token: String, body: Value| {
+        let server = &server;
+        async move {
+            let status: Value = http()
+                .post(server.url("/api/v1/statuses"))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            status["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let first = post(
+        alice,
+        json!({"status": "@bob first", "visibility": "direct"}),
+    )
+    .await;
+    let second = post(
+        bob.clone(),
+        json!({"status": "@alice second", "visibility": "direct", "in_reply_to_id": first}),
+    )
+    .await;
+    common::jobs_idle(&server).await;
+    let shown = |list: &Value| {
+        (
+            list[0]["last_status"]["id"].as_str().unwrap().to_owned(),
+            list[0]["unread"].as_bool().unwrap(),
+        )
+    };
+    assert_eq!(
+        shown(&conversations(&server, &bob).await),
+        (second.clone(), false)
+    );
+    // The first message's fan-out job, run again after the second's (as when jobs run out of
+    // order), records it in bob's conversation once more.
+    instance
+        .store()
+        .await
+        .upsert_conversation(
+            bob_id.parse().unwrap(),
+            &alice_id,
+            first.parse().unwrap(),
+            true,
+            woolly_core::now_millis(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        shown(&conversations(&server, &bob).await),
+        (second, false),
+        "the conversation still shows its latest message, read"
+    );
+    server.stop().await;
+}

@@ -1,6 +1,8 @@
 //! Account rows: every account (local and remote) in `account`, and what only local users have
 //! (credentials, role, private key, posting defaults) in `local_user`.
 
+use std::sync::LazyLock;
+
 use crate::connect::{Db, Tx, on_reader, on_tx, on_writer};
 use crate::error::Result;
 use crate::status_pages::advance_stamp;
@@ -254,10 +256,20 @@ impl crate::sqlite_reads::ReadRow for AccountRow {
 
 /// A local user as every authenticated request reads it: without the private key, which only
 /// signing needs ([`Db::private_key_of`]).
-pub(crate) const LOCAL_USER_BY_ACCOUNT: &str = "SELECT account_id, email, password_hash, role, \
-     approved, default_privacy, default_sensitive, default_language, \
-     last_active_at, created_at AS user_created_at, confirmed_at, locale, unconfirmed_email, \
-     sign_up_app_id, sign_up_reason FROM local_user WHERE account_id = $1";
+pub(crate) static LOCAL_USER_BY_ACCOUNT: LazyLock<String> = LazyLock::new(|| {
+    format!("SELECT {LOCAL_USER_COLUMNS} FROM local_user u WHERE u.account_id = $1")
+});
+
+/// The columns [`LocalUserRow`] reads, of `local_user` named `u` (its `created_at` as
+/// `user_created_at`, so that a row can hold an account's beside it).
+pub(crate) const LOCAL_USER_COLUMNS: &str = "u.account_id, u.email, u.password_hash, u.role, \
+     u.approved, u.default_privacy, u.default_sensitive, u.default_language, u.last_active_at, \
+     u.created_at AS user_created_at, u.confirmed_at, u.locale, u.unconfirmed_email, \
+     u.sign_up_app_id, u.sign_up_reason";
+
+/// An account by its id, bound as `$1`.
+pub(crate) static ACCOUNT_BY_ID: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = $1"));
 
 pub(crate) const ACCOUNT_COLUMNS: &str = "id, username, domain, display_name, note, locked, bot, \
      discoverable, indexable, public_key_pem, statuses_count, followers_count, following_count, \
@@ -505,8 +517,7 @@ impl Tx {
 
 impl Db {
     pub async fn account_by_id(&self, id: i64) -> Result<Option<AccountRow>> {
-        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = $1");
-        let row = on_reader!(self, pool => sqlx::query_as::<_, AccountRow>(&sql)
+        let row = on_reader!(self, pool => sqlx::query_as::<_, AccountRow>(&ACCOUNT_BY_ID)
             .bind(id)
             .fetch_optional(pool)
             .await)?;
@@ -571,7 +582,7 @@ impl Db {
     }
 
     pub async fn local_user(&self, account_id: i64) -> Result<Option<LocalUserRow>> {
-        let row = on_reader!(self, pool => sqlx::query_as::<_, LocalUserRow>(LOCAL_USER_BY_ACCOUNT)
+        let row = on_reader!(self, pool => sqlx::query_as::<_, LocalUserRow>(&LOCAL_USER_BY_ACCOUNT)
         .bind(account_id)
         .fetch_optional(pool)
         .await)?;

@@ -24,8 +24,9 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const SQLITE_READERS: u32 = 8;
 /// Statements slower than this are logged at `debug` (the hot read path, which runs the
-/// timelines' queries, adds their plan on either engine), and sqlx logs the others at `trace` only, so that `RUST_LOG=woolly_store=debug,sqlx=debug`
-/// shows the slow ones alone: no request should run one, whatever the size of the database.
+/// timelines' queries, adds their plan on either engine), and sqlx logs the others at `trace`
+/// only, so that `RUST_LOG=woolly_store=debug,sqlx=debug` shows the slow ones alone: no request
+/// should run one, whatever the size of the database.
 pub(crate) const SLOW_STATEMENT: Duration = Duration::from_millis(10);
 /// Connections of the `rusqlite` read path: one per core is enough for reads that never wait
 /// on anything but the disk cache, and more contend for SQLite's shared memory locks.

@@ -282,24 +282,32 @@ impl crate::connect::Db {
                 if elapsed >= crate::connect::SLOW_STATEMENT
                     && tracing::enabled!(tracing::Level::DEBUG)
                 {
-                    let explain = format!("EXPLAIN {sql}");
-                    let plan = match bind_params(sqlx::query_as::<_, (String,)>(&explain), &params)
-                        .fetch_all(pool)
+                    let plan = explain_on_postgres(pool, &sql, &params)
                         .await
-                    {
-                        Ok(lines) => lines
-                            .into_iter()
-                            .map(|(line,)| line)
-                            .collect::<Vec<_>>()
-                            .join("\n"),
-                        Err(error) => error.to_string(),
-                    };
+                        .unwrap_or_else(|error| error.to_string());
                     tracing::debug!(elapsed_ms = elapsed.as_millis(), sql, plan, "slow query");
                 }
                 Ok(rows)
             }
         }
     }
+}
+
+/// PostgreSQL's plan for `sql` with these values, one step a line (as [`explain`] for SQLite).
+async fn explain_on_postgres(
+    pool: &sqlx::PgPool,
+    sql: &str,
+    params: &[Param],
+) -> sqlx::Result<String> {
+    let explain = format!("EXPLAIN {sql}");
+    let lines: Vec<(String,)> = bind_params(sqlx::query_as(&explain), params)
+        .fetch_all(pool)
+        .await?;
+    Ok(lines
+        .into_iter()
+        .map(|(line,)| line)
+        .collect::<Vec<_>>()
+        .join("\n"))
 }
 
 /// Binds hot-path parameters to a PostgreSQL query, in order.

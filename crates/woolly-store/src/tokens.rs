@@ -1,7 +1,11 @@
 //! OAuth access tokens. Only the SHA-256 of a token is stored: a leaked database does not
 //! leak working credentials.
 
-use crate::accounts::{AccountRow, LOCAL_USER_BY_ACCOUNT, LocalUserRow};
+use std::sync::LazyLock;
+
+use crate::accounts::{
+    ACCOUNT_BY_ID, AccountRow, LOCAL_USER_BY_ACCOUNT, LOCAL_USER_COLUMNS, LocalUserRow,
+};
 use crate::connect::{Db, Pools, Tx, on_reader, on_tx, on_writer};
 use crate::error::Result;
 use crate::sqlite_reads::{fetch_all, in_snapshot};
@@ -37,30 +41,34 @@ pub struct TokenHolder {
     pub user: Option<LocalUserRow>,
 }
 
-const LIVE_TOKEN: &str = "SELECT t.id AS token_id, t.account_id AS token_account_id, t.scopes, \
-     t.created_at AS token_created_at, t.app_id, u.last_active_at, t.last_used_at, t.last_used_ip \
-     FROM oauth_token t LEFT JOIN local_user u ON u.account_id = t.account_id \
-     WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL";
+/// The columns [`TokenRow`] reads but the user's last activity, of `oauth_token` named `t`.
+const TOKEN_COLUMNS: &str = "t.id AS token_id, t.account_id AS token_account_id, t.scopes, \
+     t.created_at AS token_created_at, t.app_id, t.last_used_at, t.last_used_ip";
+
+/// Whether the token named `t` is live and has the SHA-256 bound as `$1`.
+const LIVE_TOKEN_BY_DIGEST: &str = "t.token_sha256 = $1 AND t.revoked_at IS NULL";
+
+/// The live token with the SHA-256 bound as `$1`.
+static LIVE_TOKEN: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {TOKEN_COLUMNS}, u.last_active_at FROM oauth_token t \
+         LEFT JOIN local_user u ON u.account_id = t.account_id WHERE {LIVE_TOKEN_BY_DIGEST}"
+    )
+});
 
 /// The live token with the SHA-256 bound as `$1` and, for a user's token, its account and user,
 /// in one row: on PostgreSQL one round trip instead of three. (SQLite, which has no round trips
 /// to save, reads the three with [`LIVE_TOKEN`] and the lookups by id.)
-static TOKEN_HOLDER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+static TOKEN_HOLDER: LazyLock<String> = LazyLock::new(|| {
     let account_columns = crate::accounts::ACCOUNT_COLUMNS
         .split(',')
         .map(|column| format!("a.{}", column.trim()))
         .collect::<Vec<_>>()
         .join(", ");
     format!(
-        "SELECT t.id AS token_id, t.account_id AS token_account_id, t.scopes, \
-         t.created_at AS token_created_at, t.app_id, t.last_used_at, t.last_used_ip, \
-         {account_columns}, u.account_id, u.email, u.password_hash, u.role, u.approved, \
-         u.default_privacy, u.default_sensitive, u.default_language, u.last_active_at, \
-         u.created_at AS user_created_at, u.confirmed_at, u.locale, u.unconfirmed_email, \
-         u.sign_up_app_id, u.sign_up_reason \
-         FROM oauth_token t LEFT JOIN account a ON a.id = t.account_id \
-         LEFT JOIN local_user u ON u.account_id = t.account_id \
-         WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL"
+        "SELECT {TOKEN_COLUMNS}, {account_columns}, {LOCAL_USER_COLUMNS} FROM oauth_token t \
+         LEFT JOIN account a ON a.id = t.account_id \
+         LEFT JOIN local_user u ON u.account_id = t.account_id WHERE {LIVE_TOKEN_BY_DIGEST}"
     )
 });
 
@@ -158,22 +166,18 @@ impl Db {
         match self.pools() {
             Pools::Sqlite { fast_readers, .. } => {
                 let digest = token_sha256.to_owned();
-                let account_sql = format!(
-                    "SELECT {} FROM account WHERE id = $1",
-                    crate::accounts::ACCOUNT_COLUMNS
-                );
                 fast_readers
                     .run(move |connection| {
                         in_snapshot(connection, || {
                             let Some(token) =
-                                fetch_all::<TokenRow>(connection, LIVE_TOKEN, &[&digest])?.pop()
+                                fetch_all::<TokenRow>(connection, &LIVE_TOKEN, &[&digest])?.pop()
                             else {
                                 return Ok(None);
                             };
                             let (account, user) = match token.account_id {
                                 Some(id) => (
-                                    fetch_all(connection, &account_sql, &[&id])?.pop(),
-                                    fetch_all(connection, LOCAL_USER_BY_ACCOUNT, &[&id])?.pop(),
+                                    fetch_all(connection, &ACCOUNT_BY_ID, &[&id])?.pop(),
+                                    fetch_all(connection, &LOCAL_USER_BY_ACCOUNT, &[&id])?.pop(),
                                 ),
                                 None => (None, None),
                             };

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{TestInstance, TestServer, account, eventually, http};
+use common::{TestInstance, TestServer, account, eventually, http, post_status};
 use futures_util::StreamExt as _;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -36,16 +36,12 @@ async fn direct_messages_make_conversations_for_their_participants() {
     );
     let (mut socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
 
-    let first: Value = http()
-        .post(server.url("/api/v1/statuses"))
-        .bearer_auth(&alice)
-        .json(&json!({"status": "@bob psst", "visibility": "direct"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let first = post_status(
+        &server,
+        &alice,
+        json!({"status": "@bob psst", "visibility": "direct"}),
+    )
+    .await;
     let listed = eventually(Duration::from_secs(20), "bob's conversation", || async {
         let list = conversations(&server, &bob).await;
         (!list.as_array()?.is_empty()).then_some(list)
@@ -77,18 +73,12 @@ async fn direct_messages_make_conversations_for_their_participants() {
     .await;
     assert_eq!(mine[0]["unread"], false);
     assert_eq!(mine[0]["accounts"][0]["id"], bob_id.as_str());
-    let reply: Value = http()
-        .post(server.url("/api/v1/statuses"))
-        .bearer_auth(&bob)
-        .json(
-            &json!({"status": "@alice hi", "visibility": "direct", "in_reply_to_id": first["id"]}),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let reply = post_status(
+        &server,
+        &bob,
+        json!({"status": "@alice hi", "visibility": "direct", "in_reply_to_id": first["id"]}),
+    )
+    .await;
     eventually(
         Duration::from_secs(20),
         "alice's conversation to move on",
@@ -150,32 +140,19 @@ async fn a_late_fan_out_does_not_move_a_conversation_back() {
     let server = instance.start().await;
     let (alice, alice_id) = account(&server, "alice").await;
     let (bob, bob_id) = account(&server, "bob").await;
-    let post = |token: String, body: Value| {
-        let server = &server;
-        async move {
-            let status: Value = http()
-                .post(server.url("/api/v1/statuses"))
-                .bearer_auth(token)
-                .json(&body)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            status["id"].as_str().unwrap().to_owned()
-        }
-    };
-    let first = post(
-        alice,
+    let id = |status: Value| status["id"].as_str().unwrap().to_owned();
+    let first = id(post_status(
+        &server,
+        &alice,
         json!({"status": "@bob first", "visibility": "direct"}),
     )
-    .await;
-    let second = post(
-        bob.clone(),
+    .await);
+    let second = id(post_status(
+        &server,
+        &bob,
         json!({"status": "@alice second", "visibility": "direct", "in_reply_to_id": first}),
     )
-    .await;
+    .await);
     common::jobs_idle(&server).await;
     let shown = |list: &Value| {
         (

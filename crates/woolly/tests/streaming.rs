@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{TestInstance, TestServer, account as token_and_id, http, jobs_idle};
+use common::{TestInstance, TestServer, account as token_and_id, http, jobs_idle, post_status};
 use futures_util::{SinkExt as _, StreamExt as _};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -106,19 +106,6 @@ async fn assert_next_updates_on_both(socket: &mut Socket, id: &Value) {
         streams,
         vec![json!(["hashtag", "wool"]), json!(["public:local"])]
     );
-}
-
-async fn post_status(server: &TestServer, token: &str, body: Value) -> Value {
-    http()
-        .post(server.url("/api/v1/statuses"))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
 }
 
 #[tokio::test]

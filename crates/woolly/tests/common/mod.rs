@@ -814,6 +814,24 @@ pub async fn jobs_idle(server: &TestServer) {
     }
 }
 
+/// Posts a status as the holder of `token`; returns the answer as it came.
+pub async fn post_status(
+    server: &TestServer,
+    token: &str,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    http()
+        .post(server.url("/api/v1/statuses"))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// The first page of the reader's home timeline, or `None` while it cannot be read: what a test
 /// polls with [`eventually`] for what the fan-out job puts there after a post is answered.
 pub async fn home_timeline(server: &TestServer, token: &str) -> Option<Vec<serde_json::Value>> {

@@ -109,6 +109,7 @@ impl JobHandlers {
         handlers.register(crate::statuses::FanOutJob);
         handlers.register(crate::polls::PollExpiryJob);
         handlers.register(crate::scheduled::PublishScheduledJob);
+        handlers.register(crate::account_deletion::PurgeAccountJob);
         handlers
     }
 

@@ -5,6 +5,7 @@
 //! call a use case on [`Woolly`]; they never talk to the database themselves, and a rule (who may
 //! see what, what a valid username is) lives here once.
 
+pub mod account_deletion;
 pub mod accounts;
 pub mod actors;
 pub mod areas;

@@ -267,9 +267,14 @@ pub(crate) const LOCAL_USER_COLUMNS: &str = "u.account_id, u.email, u.password_h
      u.created_at AS user_created_at, u.confirmed_at, u.locale, u.unconfirmed_email, \
      u.sign_up_app_id, u.sign_up_reason";
 
-/// An account by its id, bound as `$1`.
-pub(crate) static ACCOUNT_BY_ID: LazyLock<String> =
-    LazyLock::new(|| format!("SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = $1"));
+/// An account by its id, bound as `$1`; a deleted one is not found.
+pub(crate) static ACCOUNT_BY_ID: LazyLock<String> = LazyLock::new(|| {
+    format!("SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = $1 AND {ACCOUNT_SHOWN}")
+});
+
+/// The condition every read of accounts that shows them adds: a deleted account is hidden at
+/// once, while a job purges what it left (see `Tx::retire_local_account`).
+pub(crate) const ACCOUNT_SHOWN: &str = "deleted_at IS NULL";
 
 pub(crate) const ACCOUNT_COLUMNS: &str = "id, username, domain, display_name, note, locked, bot, \
      discoverable, indexable, public_key_pem, statuses_count, followers_count, following_count, \
@@ -546,7 +551,8 @@ impl Db {
     pub async fn local_account_by_username(&self, username: &str) -> Result<Option<AccountRow>> {
         let sql = format!(
             "SELECT {ACCOUNT_COLUMNS} FROM account \
-             WHERE lower(username) = lower($1) AND coalesce(lower(domain), '') = ''"
+             WHERE lower(username) = lower($1) AND coalesce(lower(domain), '') = '' \
+             AND {ACCOUNT_SHOWN}"
         );
         let row = on_reader!(self, pool => sqlx::query_as::<_, AccountRow>(&sql)
             .bind(username)

@@ -65,10 +65,58 @@ impl Tx {
         self.delete_account_and_content(account_id, false).await
     }
 
-    /// Removes a local account and everything it did (as [`Tx::delete_remote_account`]
-    /// does for a remote one), its local user and tokens with it. False when there was none.
+    /// Removes a local account retired by [`Tx::retire_local_account`] and everything it
+    /// still holds (as [`Tx::delete_remote_account`] does for a remote one). False when there
+    /// is no such retired account; a live account is never removed here.
     pub async fn delete_local_account(&mut self, account_id: i64) -> Result<bool> {
         self.delete_account_and_content(account_id, true).await
+    }
+
+    /// Deletes up to `limit` statuses of the retired local account `account_id` (newest first),
+    /// first taking their part out of the counters of the statuses they reply to or reblog.
+    /// Returns how many went: fewer than `limit` when none are left. A live account's
+    /// statuses are never touched.
+    pub async fn purge_statuses_of(&mut self, account_id: i64, limit: i64) -> Result<u64> {
+        let ids: Vec<(i64,)> = on_tx!(self, conn => sqlx::query_as(
+            "SELECT s.id FROM status s JOIN account a ON a.id = s.account_id \
+             WHERE s.account_id = $1 AND a.domain IS NULL AND a.deleted_at IS NOT NULL \
+             ORDER BY s.id DESC LIMIT $2",
+        )
+        .bind(account_id)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await)?;
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let ids: Vec<i64> = ids.into_iter().map(|(id,)| id).collect();
+        let batch = in_list(self.engine(), "$1");
+        let statements = [
+            // An account reblogs a status at most once.
+            format!(
+                "UPDATE status SET reblogs_count = CASE WHEN reblogs_count > 0 \
+                   THEN reblogs_count - 1 ELSE 0 END \
+                 WHERE id IN (SELECT reblog_of_id FROM status WHERE id {batch} \
+                   AND reblog_of_id IS NOT NULL)"
+            ),
+            format!(
+                "UPDATE status SET replies_count = CASE WHEN replies_count > \
+                   (SELECT count(*) FROM status r WHERE r.in_reply_to_id = status.id AND r.id {batch}) \
+                   THEN replies_count - \
+                   (SELECT count(*) FROM status r WHERE r.in_reply_to_id = status.id AND r.id {batch}) \
+                   ELSE 0 END \
+                 WHERE id IN (SELECT in_reply_to_id FROM status WHERE id {batch} \
+                   AND in_reply_to_id IS NOT NULL)"
+            ),
+            format!("DELETE FROM status WHERE id {batch}"),
+        ];
+        for sql in &statements {
+            on_tx!(rows_affected, self, conn => sqlx::query(sql)
+                .bind(List(&ids))
+                .execute(conn)
+                .await)?;
+        }
+        Ok(ids.len() as u64)
     }
 
     async fn delete_account_and_content(&mut self, account_id: i64, local: bool) -> Result<bool> {
@@ -101,7 +149,7 @@ impl Tx {
                 .await)?;
         }
         let sql = if local {
-            "DELETE FROM account WHERE id = $1 AND domain IS NULL"
+            "DELETE FROM account WHERE id = $1 AND domain IS NULL AND deleted_at IS NOT NULL"
         } else {
             "DELETE FROM account WHERE id = $1 AND domain IS NOT NULL"
         };

@@ -288,6 +288,38 @@ impl Tx {
         .await)?;
         Ok(())
     }
+
+    /// Deletes a local account as far as anyone can see, at a cost that does not grow with its
+    /// history: the account is marked deleted (every read that shows accounts, or the statuses
+    /// of a page, leaves it out from then on), signed out everywhere, and its user (with its
+    /// e-mail address) removed. What it leaves is purged later by [`Tx::purge_statuses_of`]
+    /// and [`Tx::delete_local_account`]. False when there is no such live local account.
+    pub async fn retire_local_account(&mut self, account_id: i64, now: i64) -> Result<bool> {
+        let retired = on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE account SET deleted_at = $2 WHERE id = $1 AND domain IS NULL AND deleted_at IS NULL",
+        )
+        .bind(account_id)
+        .bind(now)
+        .execute(conn)
+        .await)?;
+        if retired != 1 {
+            return Ok(false);
+        }
+        for sql in [
+            "DELETE FROM oauth_token WHERE account_id = $1",
+            "DELETE FROM oauth_code WHERE account_id = $1",
+            "DELETE FROM local_user WHERE account_id = $1",
+        ] {
+            on_tx!(rows_affected, self, conn => sqlx::query(sql)
+                .bind(account_id)
+                .execute(conn)
+                .await)?;
+        }
+        // Others' statuses cached with this account among their mentions are shown again
+        // without it.
+        self.bump_render_generation().await?;
+        Ok(true)
+    }
 }
 
 impl Db {

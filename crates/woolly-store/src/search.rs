@@ -5,6 +5,7 @@
 //! Patterns are matched with `LIKE` on lower-cased text; `%` and `_` typed by the searcher are
 //! escaped.
 
+use crate::accounts::ACCOUNT_SHOWN;
 use crate::connect::{Db, on_reader};
 use crate::error::Result;
 use crate::statuses::{not_muted, visible_to};
@@ -56,7 +57,7 @@ impl Db {
             "CASE WHEN a.last_status_at IS NULL THEN 1 ELSE 0 END, a.last_status_at DESC, a.id DESC"
         };
         let sql = format!(
-            "SELECT a.id FROM account a WHERE a.discoverable {local} \
+            "SELECT a.id FROM account a WHERE a.discoverable AND a.{ACCOUNT_SHOWN} {local} \
                AND NOT EXISTS (SELECT 1 FROM local_user u WHERE u.account_id = a.id AND NOT u.approved) \
                AND NOT EXISTS (SELECT 1 FROM block b WHERE (b.account_id = $1 AND b.target_account_id = a.id) \
                                                       OR (b.account_id = a.id AND b.target_account_id = $1)) \
@@ -86,7 +87,7 @@ impl Db {
             ""
         };
         let sql = format!(
-            "SELECT a.id FROM account a WHERE \
+            "SELECT a.id FROM account a WHERE a.{ACCOUNT_SHOWN} AND \
                (lower(a.username) LIKE $1 || '%' ESCAPE '\\' OR lower(a.display_name) LIKE '%' || $1 || '%' ESCAPE '\\') \
                AND ($5 IS NULL OR lower(a.domain) = $5 OR ($5 = '' AND a.domain IS NULL)) {following} \
                AND NOT EXISTS (SELECT 1 FROM block b WHERE (b.account_id = $2 AND b.target_account_id = a.id) \

@@ -13,7 +13,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use crate::accounts::{ACCOUNT_COLUMNS, AccountRow};
+use crate::accounts::{ACCOUNT_COLUMNS, ACCOUNT_SHOWN, AccountRow};
 use crate::arrays::{List, in_list};
 use crate::connect::{Db, Engine, Pools};
 use crate::error::Result;
@@ -172,12 +172,15 @@ impl PageSql {
     pub(crate) fn new(engine: Engine) -> PageSql {
         let first = in_list(engine, "$1");
         let second = in_list(engine, "$2");
-        let stamps_from = "SELECT s.id, s.account_id, s.reblog_of_id, s.thread_id, s.edited_at, \
+        // A deleted account's statuses are left out as if gone (their purge may still run).
+        let stamps_from = &format!(
+            "SELECT s.id, s.account_id, s.reblog_of_id, s.thread_id, s.edited_at, \
              s.replies_count, s.reblogs_count, s.favourites_count, \
              a.updated_at AS account_updated_at, a.statuses_count, a.followers_count, \
              a.following_count, a.last_status_at, \
              (SELECT value FROM render_generation WHERE id = 1) AS render_generation \
-             FROM status s JOIN account a ON a.id = s.account_id";
+             FROM status s JOIN account a ON a.id = s.account_id AND a.{ACCOUNT_SHOWN}"
+        );
         PageSql {
             stamps: format!("{stamps_from} WHERE s.id {first}"),
             stamps_with_reblogged: format!(
@@ -220,10 +223,10 @@ pub(crate) fn statuses_by_ids_sql(engine: Engine) -> String {
     )
 }
 
-/// Accounts whose id is in the list bound as `$1`.
+/// Accounts whose id is in the list bound as `$1`, deleted ones left out.
 pub(crate) fn accounts_by_ids_sql(engine: Engine) -> String {
     format!(
-        "SELECT {ACCOUNT_COLUMNS} FROM account WHERE id {}",
+        "SELECT {ACCOUNT_COLUMNS} FROM account WHERE {ACCOUNT_SHOWN} AND id {}",
         in_list(engine, "$1")
     )
 }

@@ -463,8 +463,10 @@ impl Tx {
         let mut found = Vec::new();
         for username in usernames {
             let sql = format!(
-                "SELECT {} FROM account WHERE lower(username) = lower($1) AND domain IS NULL",
-                crate::accounts::ACCOUNT_COLUMNS
+                "SELECT {} FROM account WHERE lower(username) = lower($1) AND domain IS NULL \
+                 AND {}",
+                crate::accounts::ACCOUNT_COLUMNS,
+                crate::accounts::ACCOUNT_SHOWN
             );
             let row = on_tx!(self, conn => sqlx::query_as::<_, crate::AccountRow>(&sql)
                 .bind(username)

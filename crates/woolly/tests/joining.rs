@@ -1279,3 +1279,180 @@ async fn a_reset_link_past_its_hour_changes_nothing() {
     assert_eq!(status, StatusCode::OK, "the old password still works");
     server.stop().await;
 }
+
+/// `GET path` as the holder of `token`; the status and the answer.
+async fn get_as(server: &TestServer, token: &str, path: &str) -> (StatusCode, Value) {
+    server
+        .call(Method::GET, path, Some(token), Value::Null)
+        .await
+}
+
+/// `POST path` with no body as the holder of `token`; the answer, which must be a success.
+async fn post_ok(server: &TestServer, token: &str, path: &str, body: Value) -> Value {
+    let (status, answer) = server.call(Method::POST, path, Some(token), body).await;
+    assert_eq!(status, StatusCode::OK, "{path}: {answer}");
+    answer
+}
+
+#[tokio::test]
+async fn a_deleted_account_is_hidden_everywhere_at_once_and_then_purged_in_batches() {
+    use woolly_core::account_deletion::{PURGE_ACCOUNT_KIND, PURGE_BATCH};
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (alice, alice_id) = common::account(&server, "alice").await;
+    let (carol, carol_id) = common::account(&server, "carol").await;
+    post_ok(
+        &server,
+        &carol,
+        &format!("/api/v1/accounts/{alice_id}/follow"),
+        json!({}),
+    )
+    .await;
+    // More statuses than one batch of the purge deletes.
+    let mut alices = Vec::new();
+    for n in 0..=PURGE_BATCH {
+        let status =
+            common::post_status(&server, &alice, json!({"status": format!("Alice #{n}")})).await;
+        alices.push(status["id"].as_str().unwrap().to_owned());
+    }
+    let last = alices.last().unwrap().clone();
+    let carols = post_ok(
+        &server,
+        &carol,
+        "/api/v1/statuses",
+        json!({"status": "Hi @alice"}),
+    )
+    .await;
+    let carols = carols["id"].as_str().unwrap().to_owned();
+    post_ok(
+        &server,
+        &alice,
+        &format!("/api/v1/statuses/{carols}/favourite"),
+        json!({}),
+    )
+    .await;
+    let reply = post_ok(
+        &server,
+        &alice,
+        "/api/v1/statuses",
+        json!({"status": "@carol hello", "in_reply_to_id": carols}),
+    )
+    .await;
+    alices.push(reply["id"].as_str().unwrap().to_owned());
+    let reblog = post_ok(
+        &server,
+        &carol,
+        &format!("/api/v1/statuses/{last}/reblog"),
+        json!({}),
+    )
+    .await;
+    let reblog = reblog["id"].as_str().unwrap().to_owned();
+    common::jobs_idle(&server).await;
+    let (_, seen) = get_as(&server, &carol, &format!("/api/v1/statuses/{carols}")).await;
+    assert_eq!(seen["mentions"].as_array().unwrap().len(), 1);
+    assert_eq!(seen["favourites_count"], 1);
+    assert_eq!(seen["replies_count"], 1);
+
+    // Deleted as the request does it, without the purge: what everyone sees while it runs.
+    let store = instance.store().await;
+    let mut tx = store.begin().await.unwrap();
+    let alice_number: i64 = alice_id.parse().unwrap();
+    assert!(
+        tx.retire_local_account(alice_number, woolly_core::now_millis())
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+    for path in [
+        format!("/api/v1/accounts/{alice_id}"),
+        "/api/v1/accounts/lookup?acct=alice".to_owned(),
+        format!("/api/v1/accounts/{alice_id}/statuses"),
+        format!("/api/v1/statuses/{last}"),
+        format!("/api/v1/statuses/{reblog}"),
+    ] {
+        let (status, answer) = get_as(&server, &carol, &path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {answer}");
+    }
+    let (status, _) = get_as(&server, &alice, "/api/v1/accounts/verify_credentials").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "signed out at once");
+    for timeline in ["/api/v1/timelines/home", "/api/v1/timelines/public"] {
+        let (_, page) = get_as(&server, &carol, timeline).await;
+        let page = page.as_array().unwrap();
+        assert!(!page.is_empty(), "carol's own post stays");
+        assert!(
+            page.iter()
+                .all(|status| status["account"]["id"] != alice_id && status["reblog"].is_null()),
+            "{timeline}: {page:?}"
+        );
+    }
+    let (_, seen) = get_as(&server, &carol, &format!("/api/v1/statuses/{carols}")).await;
+    assert_eq!(
+        seen["mentions"],
+        json!([]),
+        "cached mentions are rebuilt without her"
+    );
+    let (_, context) = get_as(
+        &server,
+        &carol,
+        &format!("/api/v1/statuses/{carols}/context"),
+    )
+    .await;
+    assert_eq!(context["descendants"], json!([]));
+    for path in [
+        format!("/api/v1/accounts/{carol_id}/following"),
+        "/api/v1/accounts/search?q=alice".to_owned(),
+        format!("/api/v1/statuses/{carols}/favourited_by"),
+    ] {
+        let (status, answer) = get_as(&server, &carol, &path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_eq!(answer, json!([]), "{path}");
+    }
+    let webfinger = http()
+        .get(server.url("/.well-known/webfinger?resource=acct:alice@woolly.test"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(webfinger.status(), StatusCode::NOT_FOUND);
+    let actor = http()
+        .get(server.url("/users/alice"))
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(actor.status(), StatusCode::NOT_FOUND);
+
+    // Then the purge, in batches: nothing of hers is left, and others' counters come down.
+    server
+        .woolly
+        .jobs()
+        .enqueue_job(
+            &woolly_core::jobs::new_job(
+                PURGE_ACCOUNT_KIND,
+                &json!({"account_id": alice_number}),
+                woolly_core::now_millis(),
+                1,
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    common::jobs_idle(&server).await;
+    let ids: Vec<i64> = alices
+        .iter()
+        .chain([&reblog])
+        .map(|id| id.parse().unwrap())
+        .collect();
+    assert!(store.statuses_by_ids(&ids).await.unwrap().is_empty());
+    let mut tx = store.begin().await.unwrap();
+    assert!(
+        !tx.delete_local_account(alice_number).await.unwrap(),
+        "the account's row is gone too"
+    );
+    tx.rollback().await.unwrap();
+    let (_, seen) = get_as(&server, &carol, &format!("/api/v1/statuses/{carols}")).await;
+    assert_eq!(seen["favourites_count"], 0);
+    assert_eq!(seen["replies_count"], 0);
+    let (_, carol_now) = get_as(&server, &carol, "/api/v1/accounts/verify_credentials").await;
+    assert_eq!(carol_now["following_count"], 0);
+    server.stop().await;
+}

@@ -338,14 +338,14 @@ impl Db {
 
 /// The polls of the statuses in the list bound as `$2`, one row per option in order, each
 /// marked with whether the account bound as `$1` chose it.
-pub(crate) fn polls_sql(engine: crate::connect::Engine) -> String {
+pub(crate) fn polls_sql(lists: crate::arrays::ListSyntax) -> String {
     format!(
         "SELECT {POLL_COLUMNS}, o.position, o.title, o.votes_count AS option_votes_count, \
            EXISTS (SELECT 1 FROM poll_vote v WHERE v.poll_id = p.id AND v.account_id = $1 \
                    AND v.choice = o.position) AS chosen \
          FROM poll p JOIN poll_option o ON o.poll_id = p.id \
          WHERE p.status_id {} ORDER BY p.id, o.position",
-        in_list(engine, "$2")
+        in_list(lists, "$2")
     )
 }
 

@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::accounts::{ACCOUNT_COLUMNS, ACCOUNT_SHOWN, AccountRow};
-use crate::arrays::{List, in_list};
+use crate::arrays::{List, ListSyntax, in_list};
 use crate::connect::{Db, Engine, Pools};
 use crate::error::Result;
 use crate::media::{MEDIA_COLUMNS, MediaRow};
@@ -170,8 +170,10 @@ pub(crate) struct PageSql {
 
 impl PageSql {
     pub(crate) fn new(engine: Engine) -> PageSql {
-        let first = in_list(engine, "$1");
-        let second = in_list(engine, "$2");
+        // On SQLite these run on the hot read path only.
+        let lists = ListSyntax::hot(engine);
+        let first = in_list(lists, "$1");
+        let second = in_list(lists, "$2");
         // A deleted account's statuses are left out as if gone (their purge may still run).
         let stamps_from = &format!(
             "SELECT s.id, s.account_id, s.reblog_of_id, s.thread_id, s.edited_at, \
@@ -188,13 +190,13 @@ impl PageSql {
                  UNION SELECT r.reblog_of_id FROM status r WHERE r.id = ANY($1) \
                  AND r.reblog_of_id IS NOT NULL)"
             ),
-            statuses: statuses_by_ids_sql(engine),
-            mentions: mentions_sql(engine),
-            accounts: accounts_by_ids_sql(engine),
+            statuses: statuses_by_ids_sql(lists),
+            mentions: mentions_sql(lists),
+            accounts: accounts_by_ids_sql(lists),
             media: format!(
                 "SELECT {MEDIA_COLUMNS} FROM media_attachment WHERE status_id {first} ORDER BY id"
             ),
-            polls: polls_sql(engine),
+            polls: polls_sql(lists),
             tags: format!(
                 "SELECT status_id, name FROM status_tag WHERE status_id {first} ORDER BY status_id, name"
             ),
@@ -209,34 +211,34 @@ impl PageSql {
                  UNION ALL SELECT status_id, 3 FROM bookmark WHERE account_id = $1 AND status_id {second} \
                  UNION ALL SELECT status_id, 4 FROM status_pin WHERE account_id = $1 AND status_id {second} \
                  UNION ALL SELECT thread_id, 5 FROM thread_mute WHERE account_id = $1 AND thread_id {}",
-                in_list(engine, "$3")
+                in_list(lists, "$3")
             ),
         }
     }
 }
 
 /// Statuses whose id is in the list bound as `$1`.
-pub(crate) fn statuses_by_ids_sql(engine: Engine) -> String {
+pub(crate) fn statuses_by_ids_sql(lists: ListSyntax) -> String {
     format!(
         "SELECT {STATUS_COLUMNS} FROM status s WHERE s.id {}",
-        in_list(engine, "$1")
+        in_list(lists, "$1")
     )
 }
 
 /// Accounts whose id is in the list bound as `$1`, deleted ones left out.
-pub(crate) fn accounts_by_ids_sql(engine: Engine) -> String {
+pub(crate) fn accounts_by_ids_sql(lists: ListSyntax) -> String {
     format!(
         "SELECT {ACCOUNT_COLUMNS} FROM account WHERE {ACCOUNT_SHOWN} AND id {}",
-        in_list(engine, "$1")
+        in_list(lists, "$1")
     )
 }
 
 /// (status id, account id) of the mentions of the statuses in the list bound as `$1`.
-pub(crate) fn mentions_sql(engine: Engine) -> String {
+pub(crate) fn mentions_sql(lists: ListSyntax) -> String {
     format!(
         "SELECT status_id, account_id FROM status_mention WHERE status_id {} \
          ORDER BY status_id, account_id",
-        in_list(engine, "$1")
+        in_list(lists, "$1")
     )
 }
 

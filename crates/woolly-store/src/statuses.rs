@@ -507,7 +507,7 @@ impl Db {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = crate::status_pages::statuses_by_ids_sql(self.engine());
+        let sql = crate::status_pages::statuses_by_ids_sql(self.engine().into());
         let rows = on_reader!(self, pool => sqlx::query_as::<_, StatusRow>(&sql)
             .bind(List(ids))
             .fetch_all(pool)
@@ -822,7 +822,7 @@ impl Db {
         if status_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = crate::status_pages::mentions_sql(self.engine());
+        let sql = crate::status_pages::mentions_sql(self.engine().into());
         let rows = on_reader!(self, pool => sqlx::query_as::<_, (i64, i64)>(&sql)
             .bind(List(status_ids))
             .fetch_all(pool)
@@ -835,7 +835,7 @@ impl Db {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = crate::status_pages::accounts_by_ids_sql(self.engine());
+        let sql = crate::status_pages::accounts_by_ids_sql(self.engine().into());
         let rows = on_reader!(self, pool => sqlx::query_as::<_, crate::AccountRow>(&sql)
             .bind(List(ids))
             .fetch_all(pool)

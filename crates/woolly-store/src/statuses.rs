@@ -140,19 +140,35 @@ pub(crate) fn visible_to(alias: &str, viewer: &str) -> String {
                  WHERE vf.account_id = {viewer} AND vf.target_account_id = {alias}.account_id)) \
            OR EXISTS (SELECT 1 FROM status_mention vm \
                  WHERE vm.status_id = {alias}.id AND vm.account_id = {viewer})) \
-         AND NOT EXISTS (SELECT 1 FROM block vb \
+         AND ({} OR NOT EXISTS (SELECT 1 FROM block vb \
                  WHERE (vb.account_id = {viewer} AND vb.target_account_id = {alias}.account_id) \
-                    OR (vb.account_id = {alias}.account_id AND vb.target_account_id = {viewer})))"
+                    OR (vb.account_id = {alias}.account_id AND vb.target_account_id = {viewer}))))",
+        viewer_has_none(
+            "block",
+            "vb0",
+            viewer,
+            &format!(" OR vb0.target_account_id = {viewer}")
+        )
     )
+}
+
+/// "The viewer has no row in `table`" (with `more`, a further condition ORed to the match on
+/// `account_id`): asked before a per-status look for a block, a mute or the like, which it
+/// spares the many readers who have none. It does not depend on the status, so SQLite and
+/// PostgreSQL evaluate it once per statement, not once per status (measured: the per-status
+/// looks were about half of the home timeline's listing).
+fn viewer_has_none(table: &str, alias: &str, viewer: &str, more: &str) -> String {
+    format!("NOT EXISTS (SELECT 1 FROM {table} {alias} WHERE {alias}.account_id = {viewer}{more})")
 }
 
 /// "The viewer has not muted the author" (mutes hide from timelines, not from direct reads);
 /// `now` is the placeholder the current time in milliseconds is bound to.
 pub(crate) fn not_muted(alias: &str, viewer: &str, now: &str) -> String {
     format!(
-        "NOT EXISTS (SELECT 1 FROM mute vmu WHERE vmu.account_id = {viewer} \
+        "({} OR NOT EXISTS (SELECT 1 FROM mute vmu WHERE vmu.account_id = {viewer} \
            AND vmu.target_account_id = {alias}.account_id \
-           AND (vmu.expires_at IS NULL OR vmu.expires_at > {now}))"
+           AND (vmu.expires_at IS NULL OR vmu.expires_at > {now})))",
+        viewer_has_none("mute", "vmu0", viewer, "")
     )
 }
 
@@ -167,7 +183,8 @@ fn not_domain_blocked(viewer: &str) -> String {
         )
     };
     format!(
-        "(NOT {} AND (s.reblog_of_id IS NULL OR NOT {}))",
+        "({} OR (NOT {} AND (s.reblog_of_id IS NULL OR NOT {})))",
+        viewer_has_none("account_domain_block", "vdb0", viewer, ""),
         blocked("s.account_id"),
         blocked("(SELECT r.account_id FROM status r WHERE r.id = s.reblog_of_id)")
     )
@@ -550,9 +567,10 @@ impl Db {
         let sql = format!(
             "SELECT s.id FROM home_feed h JOIN status s ON s.id = h.status_id \
              WHERE h.account_id = $1 AND ($2 IS NULL OR h.status_id < $2) AND ($3 IS NULL OR h.status_id > $3) \
-             AND (s.account_id = $1 OR NOT EXISTS (SELECT 1 FROM list_account xa JOIN list xl ON xl.id = xa.list_id \
+             AND (s.account_id = $1 OR {} OR NOT EXISTS (SELECT 1 FROM list_account xa JOIN list xl ON xl.id = xa.list_id \
                   WHERE xl.account_id = $1 AND xl.exclusive AND xa.account_id = s.account_id)) \
              AND {} AND {} AND {} AND (s.account_id = $1 OR {}) ORDER BY h.status_id {} LIMIT $4",
+            viewer_has_none("list", "xl0", "$1", " AND xl0.exclusive"),
             visible_with_reblogged("$1"),
             not_muted("s", "$1", "$5"),
             reblogged_not_muted("$1", "$5"),

@@ -163,14 +163,7 @@ impl Layout {
                 .map(|name| statement.column_index(name))
                 .collect::<rusqlite::Result<_>>()?,
             bindings: (1..=statement.parameter_count())
-                .map(|index| {
-                    let number = statement
-                        .parameter_name(index)
-                        .and_then(|name| name.strip_prefix('$'))
-                        .and_then(|digits| digits.parse::<usize>().ok())
-                        .unwrap_or(index);
-                    (index, number.saturating_sub(1))
-                })
+                .map(|index| (index, value_position(statement, index)))
                 .collect(),
         });
         LAYOUTS.with_borrow_mut(|layouts| {
@@ -197,16 +190,22 @@ impl Layout {
     }
 }
 
-/// Binds `values` to a statement's `$N` placeholders by number, as [`Layout::bind`] does, for
-/// a statement run once.
+/// Which of the bound values (by position, from 0) placeholder `index` (from 1) takes: `$N`
+/// takes the N-th, as sqlx binds them, wherever and however often it appears.
+fn value_position(statement: &Statement<'_>, index: usize) -> usize {
+    statement
+        .parameter_name(index)
+        .and_then(|name| name.strip_prefix('$'))
+        .and_then(|digits| digits.parse::<usize>().ok())
+        .unwrap_or(index)
+        .saturating_sub(1)
+}
+
+/// Binds `values` to a statement's placeholders, as [`Layout::bind`] does, for a statement run
+/// once.
 fn bind_numbered(statement: &mut Statement<'_>, values: &[&dyn ToSql]) -> rusqlite::Result<()> {
     for index in 1..=statement.parameter_count() {
-        let number = statement
-            .parameter_name(index)
-            .and_then(|name| name.strip_prefix('$'))
-            .and_then(|digits| digits.parse::<usize>().ok())
-            .unwrap_or(index);
-        if let Some(value) = number.checked_sub(1).and_then(|at| values.get(at)) {
+        if let Some(value) = values.get(value_position(statement, index)) {
             statement.raw_bind_parameter(index, value)?;
         }
     }

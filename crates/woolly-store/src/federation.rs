@@ -91,23 +91,10 @@ impl Tx {
         }
         let ids: Vec<i64> = ids.into_iter().map(|(id,)| id).collect();
         let batch = in_list(self.engine(), "$1");
+        let [reblogs, replies] = uncount_statuses(&format!("c.id {batch}"));
         let statements = [
-            // An account reblogs a status at most once.
-            format!(
-                "UPDATE status SET reblogs_count = CASE WHEN reblogs_count > 0 \
-                   THEN reblogs_count - 1 ELSE 0 END \
-                 WHERE id IN (SELECT reblog_of_id FROM status WHERE id {batch} \
-                   AND reblog_of_id IS NOT NULL)"
-            ),
-            format!(
-                "UPDATE status SET replies_count = CASE WHEN replies_count > \
-                   (SELECT count(*) FROM status r WHERE r.in_reply_to_id = status.id AND r.id {batch}) \
-                   THEN replies_count - \
-                   (SELECT count(*) FROM status r WHERE r.in_reply_to_id = status.id AND r.id {batch}) \
-                   ELSE 0 END \
-                 WHERE id IN (SELECT in_reply_to_id FROM status WHERE id {batch} \
-                   AND in_reply_to_id IS NOT NULL)"
-            ),
+            reblogs,
+            replies,
             format!("DELETE FROM status WHERE id {batch}"),
         ];
         for sql in &statements {
@@ -130,20 +117,12 @@ impl Tx {
             "UPDATE status SET favourites_count = CASE WHEN favourites_count > 0 \
                THEN favourites_count - 1 ELSE 0 END \
              WHERE id IN (SELECT status_id FROM favourite WHERE account_id = $1)",
-            "UPDATE status SET reblogs_count = CASE WHEN reblogs_count > 0 \
-               THEN reblogs_count - 1 ELSE 0 END \
-             WHERE id IN (SELECT reblog_of_id FROM status WHERE account_id = $1 \
-               AND reblog_of_id IS NOT NULL)",
-            "UPDATE status SET replies_count = CASE WHEN replies_count > \
-               (SELECT count(*) FROM status r WHERE r.in_reply_to_id = status.id AND r.account_id = $1) \
-               THEN replies_count - \
-               (SELECT count(*) FROM status r WHERE r.in_reply_to_id = status.id AND r.account_id = $1) \
-               ELSE 0 END \
-             WHERE id IN (SELECT in_reply_to_id FROM status WHERE account_id = $1 \
-               AND in_reply_to_id IS NOT NULL)",
-        ];
+        ]
+        .map(str::to_owned)
+        .into_iter()
+        .chain(uncount_statuses("c.account_id = $1"));
         for sql in adjustments {
-            on_tx!(rows_affected, self, conn => sqlx::query(sql)
+            on_tx!(rows_affected, self, conn => sqlx::query(&sql)
                 .bind(account_id)
                 .execute(conn)
                 .await)?;
@@ -173,6 +152,30 @@ impl Tx {
         .await)?;
         Ok(row.and_then(|(uri,)| uri))
     }
+}
+
+/// The statements that take statuses, before they are deleted, out of the reblog and reply
+/// counters of the statuses they reblog or answer. `chosen` is the condition on a status named
+/// `c` that picks them (an account's, or a batch of ids), its value bound as `$1`.
+fn uncount_statuses(chosen: &str) -> [String; 2] {
+    [
+        // An account reblogs a status at most once.
+        format!(
+            "UPDATE status SET reblogs_count = CASE WHEN reblogs_count > 0 \
+               THEN reblogs_count - 1 ELSE 0 END \
+             WHERE id IN (SELECT c.reblog_of_id FROM status c WHERE {chosen} \
+               AND c.reblog_of_id IS NOT NULL)"
+        ),
+        format!(
+            "UPDATE status SET replies_count = CASE WHEN replies_count > \
+               (SELECT count(*) FROM status c WHERE c.in_reply_to_id = status.id AND {chosen}) \
+               THEN replies_count - \
+               (SELECT count(*) FROM status c WHERE c.in_reply_to_id = status.id AND {chosen}) \
+               ELSE 0 END \
+             WHERE id IN (SELECT c.in_reply_to_id FROM status c WHERE {chosen} \
+               AND c.in_reply_to_id IS NOT NULL)"
+        ),
+    ]
 }
 
 impl Db {

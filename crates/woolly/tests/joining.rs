@@ -1287,7 +1287,7 @@ async fn get_as(server: &TestServer, token: &str, path: &str) -> (StatusCode, Va
         .await
 }
 
-/// `POST path` with no body as the holder of `token`; the answer, which must be a success.
+/// `POST path` with `body` as the holder of `token`; the answer, which must be a success.
 async fn post_ok(server: &TestServer, token: &str, path: &str, body: Value) -> Value {
     let (status, answer) = server.call(Method::POST, path, Some(token), body).await;
     assert_eq!(status, StatusCode::OK, "{path}: {answer}");

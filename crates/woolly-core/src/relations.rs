@@ -244,10 +244,9 @@ impl Statuses<'_> {
         interaction: StatusInteraction,
         page: woolly_store::Page,
     ) -> Result<Vec<(i64, Account)>> {
-        self.db()
-            .visible_status(status_id, viewer)
-            .await?
-            .ok_or(CoreError::NotFound)?;
+        if !self.db().status_is_visible(status_id, viewer).await? {
+            return Err(CoreError::NotFound);
+        }
         let rows = self
             .db()
             .status_actors(status_id, interaction, page)

@@ -540,10 +540,9 @@ impl Statuses<'_> {
 
     /// A status as `viewer` may see it; [`CoreError::NotFound`] otherwise.
     pub async fn view(&self, viewer: Option<i64>, id: i64) -> Result<StatusView> {
-        self.db()
-            .visible_status(id, viewer)
-            .await?
-            .ok_or(CoreError::NotFound)?;
+        if !self.db().status_is_visible(id, viewer).await? {
+            return Err(CoreError::NotFound);
+        }
         self.views(viewer, &[id])
             .await?
             .into_iter()

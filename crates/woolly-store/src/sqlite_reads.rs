@@ -120,6 +120,39 @@ impl Columns<'_, '_> {
         self.next += 1;
         self.row.get(position)
     }
+
+    /// Whether the next column is NULL, without reading past it.
+    pub(crate) fn next_is_null(&self) -> rusqlite::Result<bool> {
+        let position = self.positions.get(self.next).copied().unwrap_or(self.next);
+        Ok(self.row.get_ref(position)? == rusqlite::types::ValueRef::Null)
+    }
+
+    /// Passes over the next `count` columns.
+    pub(crate) fn skip(&mut self, count: usize) {
+        self.next += count;
+    }
+}
+
+/// The columns of row types read side by side from one row (a join), in that order: for the
+/// [`ReadRow::COLUMNS`] of a type made of others. `N` must be their total count.
+pub(crate) const fn concat_columns<const N: usize>(parts: &[&[&'static str]]) -> [&'static str; N] {
+    let mut columns = [""; N];
+    let mut filled = 0;
+    let mut part = 0;
+    while part < parts.len() {
+        let mut column = 0;
+        while column < parts[part].len() {
+            columns[filled] = parts[part][column];
+            filled += 1;
+            column += 1;
+        }
+        part += 1;
+    }
+    assert!(
+        filled == N,
+        "N must be the number of columns of all the parts"
+    );
+    columns
 }
 
 /// What is worked out once per statement text and row type, on each thread, instead of on every

@@ -5,6 +5,8 @@
 //! database and pages stay full. The rules are
 //! Mastodon's, documented in `woolly_core::visibility`; these are their only SQL spellings.
 
+use std::sync::LazyLock;
+
 use crate::arrays::{List, in_list};
 use crate::connect::{Db, Tx, on_reader, on_tx};
 use crate::error::Result;
@@ -530,6 +532,21 @@ impl Db {
             .fetch_all(pool)
             .await)?;
         Ok(rows)
+    }
+
+    /// Whether `viewer` may see a status: what showing one checks first, without reading the
+    /// status itself (its page read does that).
+    pub async fn status_is_visible(&self, id: i64, viewer: Option<i64>) -> Result<bool> {
+        static SQL: LazyLock<String> = LazyLock::new(|| {
+            format!(
+                "SELECT s.id FROM status s WHERE s.id = $2 AND {}",
+                visible_with_reblogged("$1")
+            )
+        });
+        let rows: Vec<(i64,)> = self
+            .hot_rows(SQL.clone(), vec![viewer.into(), id.into()])
+            .await?;
+        Ok(!rows.is_empty())
     }
 
     /// A status if `viewer` may see it.

@@ -3,12 +3,10 @@
 
 use std::sync::LazyLock;
 
-use crate::accounts::{
-    ACCOUNT_BY_ID, AccountRow, LOCAL_USER_BY_ACCOUNT, LOCAL_USER_COLUMNS, LocalUserRow,
-};
+use crate::accounts::{ACCOUNT_SHOWN, AccountRow, LOCAL_USER_COLUMNS, LocalUserRow};
 use crate::connect::{Db, Pools, Tx, on_reader, on_tx, on_writer};
 use crate::error::Result;
-use crate::sqlite_reads::{fetch_all, in_snapshot};
+use crate::sqlite_reads::{Columns, ReadRow, concat_columns, fetch_all};
 
 /// A live (unrevoked) token, with what authentication needs about its user. Its columns are
 /// read as `token_…` where an account's or a user's have the same name, so that one row can
@@ -48,17 +46,9 @@ const TOKEN_COLUMNS: &str = "t.id AS token_id, t.account_id AS token_account_id,
 /// Whether the token named `t` is live and has the SHA-256 bound as `$1`.
 const LIVE_TOKEN_BY_DIGEST: &str = "t.token_sha256 = $1 AND t.revoked_at IS NULL";
 
-/// The live token with the SHA-256 bound as `$1`.
-static LIVE_TOKEN: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "SELECT {TOKEN_COLUMNS}, u.last_active_at FROM oauth_token t \
-         LEFT JOIN local_user u ON u.account_id = t.account_id WHERE {LIVE_TOKEN_BY_DIGEST}"
-    )
-});
-
-/// The live token with the SHA-256 bound as `$1` and, for a user's token, its account and user,
-/// in one row: on PostgreSQL one round trip instead of three. (SQLite, which has no round trips
-/// to save, reads the three with [`LIVE_TOKEN`] and the lookups by id.)
+/// The live token with the SHA-256 bound as `$1` and, for a user's token, its account (unless
+/// deleted) and user, in one row: on PostgreSQL one round trip instead of three, on SQLite one
+/// statement and no read transaction around three, on every authenticated request.
 static TOKEN_HOLDER: LazyLock<String> = LazyLock::new(|| {
     let account_columns = crate::accounts::ACCOUNT_COLUMNS
         .split(',')
@@ -67,7 +57,7 @@ static TOKEN_HOLDER: LazyLock<String> = LazyLock::new(|| {
         .join(", ");
     format!(
         "SELECT {TOKEN_COLUMNS}, {account_columns}, {LOCAL_USER_COLUMNS} FROM oauth_token t \
-         LEFT JOIN account a ON a.id = t.account_id \
+         LEFT JOIN account a ON a.id = t.account_id AND a.{ACCOUNT_SHOWN} \
          LEFT JOIN local_user u ON u.account_id = t.account_id WHERE {LIVE_TOKEN_BY_DIGEST}"
     )
 });
@@ -91,6 +81,41 @@ impl sqlx::FromRow<'_, sqlx::postgres::PgRow> for TokenHolder {
             user,
         })
     }
+}
+
+/// [`TOKEN_HOLDER`]'s columns, as the hot read path on SQLite reads them.
+const TOKEN_HOLDER_COLUMNS: [&str;
+    TokenRow::COLUMNS.len() + AccountRow::COLUMNS.len() + LocalUserRow::COLUMNS.len()] =
+    concat_columns(&[
+        TokenRow::COLUMNS,
+        AccountRow::COLUMNS,
+        LocalUserRow::COLUMNS,
+    ]);
+
+impl ReadRow for TokenHolder {
+    const COLUMNS: &'static [&'static str] = &TOKEN_HOLDER_COLUMNS;
+
+    fn read(columns: &mut Columns<'_, '_>) -> rusqlite::Result<Self> {
+        let token = TokenRow::read(columns)?;
+        // The joined rows are all NULL when there is no account (an app's token) or no user.
+        let account = joined_row::<AccountRow>(columns)?;
+        let user = joined_row::<LocalUserRow>(columns)?;
+        Ok(TokenHolder {
+            token,
+            account,
+            user,
+        })
+    }
+}
+
+/// The row of a `LEFT JOIN`, or `None` when it matched nothing (its first column, a key, is
+/// NULL).
+fn joined_row<T: ReadRow>(columns: &mut Columns<'_, '_>) -> rusqlite::Result<Option<T>> {
+    if columns.next_is_null()? {
+        columns.skip(T::COLUMNS.len());
+        return Ok(None);
+    }
+    T::read(columns).map(Some)
 }
 
 impl crate::sqlite_reads::ReadRow for TokenRow {
@@ -151,15 +176,8 @@ impl Db {
     /// local user rows: what authenticating a request reads, in one batch (one hand-off on
     /// SQLite, as every request pays it).
     pub async fn token_holder(&self, token_sha256: &str) -> Result<Option<TokenHolder>> {
-        let holder = self.read_token_holder(token_sha256).await?;
-        // The token, and for a user's token its account and user (one statement on PostgreSQL).
-        let statements = match (&holder, self.pools()) {
-            (_, Pools::Postgres(_)) => 1,
-            (Some(TokenHolder { token, .. }), _) if token.account_id.is_some() => 3,
-            _ => 1,
-        };
-        crate::query_count::count_queries(statements);
-        Ok(holder)
+        crate::query_count::count_query();
+        self.read_token_holder(token_sha256).await
     }
 
     async fn read_token_holder(&self, token_sha256: &str) -> Result<Option<TokenHolder>> {
@@ -168,25 +186,7 @@ impl Db {
                 let digest = token_sha256.to_owned();
                 fast_readers
                     .run(move |connection| {
-                        in_snapshot(connection, || {
-                            let Some(token) =
-                                fetch_all::<TokenRow>(connection, &LIVE_TOKEN, &[&digest])?.pop()
-                            else {
-                                return Ok(None);
-                            };
-                            let (account, user) = match token.account_id {
-                                Some(id) => (
-                                    fetch_all(connection, &ACCOUNT_BY_ID, &[&id])?.pop(),
-                                    fetch_all(connection, &LOCAL_USER_BY_ACCOUNT, &[&id])?.pop(),
-                                ),
-                                None => (None, None),
-                            };
-                            Ok(Some(TokenHolder {
-                                token,
-                                account,
-                                user,
-                            }))
-                        })
+                        Ok(fetch_all::<TokenHolder>(connection, &TOKEN_HOLDER, &[&digest])?.pop())
                     })
                     .await
             }

@@ -424,12 +424,12 @@ async fn uploads_kept_before_folders_were_random_move_to_random_folders_at_start
         .replace("http://woolly.test", "");
     let file = http().get(server.url(&url)).send().await.unwrap();
     assert_eq!(file.status(), StatusCode::OK);
-    let old = http()
-        .get(server.url(&format!("/media/{id}/original.{extension}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(old.status(), StatusCode::NOT_FOUND);
-    assert!(!media_dir.join(&id).exists(), "the old folder is gone");
+    // The old folder goes once the new key is stored, so a moment after the move shows.
+    let old_url = server.url(&format!("/media/{id}/original.{extension}"));
+    common::eventually(Duration::from_secs(20), "the old folder gone", || async {
+        let old = http().get(&old_url).send().await.unwrap();
+        (old.status() == StatusCode::NOT_FOUND && !media_dir.join(&id).exists()).then_some(())
+    })
+    .await;
     server.stop().await;
 }

@@ -673,10 +673,13 @@ impl Filters<'_> {
         // as for a missing one keeps private statuses from being probed for.
         let missing = || CoreError::Validation("Validation failed: Status must exist".into());
         let status_id = status_id.ok_or_else(missing)?;
-        self.db()
-            .visible_status(status_id, Some(owner.id))
+        if !self
+            .db()
+            .status_is_visible(status_id, Some(owner.id))
             .await?
-            .ok_or_else(missing)?;
+        {
+            return Err(missing());
+        }
         let mut tx = self.db().begin().await?;
         let row = FilterStatusRow {
             id: tx.next_id(),

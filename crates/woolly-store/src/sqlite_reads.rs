@@ -116,15 +116,19 @@ pub(crate) struct Columns<'row, 'stmt> {
 impl Columns<'_, '_> {
     /// The next column's value.
     pub(crate) fn value<T: rusqlite::types::FromSql>(&mut self) -> rusqlite::Result<T> {
-        let position = self.positions.get(self.next).copied().unwrap_or(self.next);
+        let position = self.next_position();
         self.next += 1;
         self.row.get(position)
     }
 
     /// Whether the next column is NULL, without reading past it.
     pub(crate) fn next_is_null(&self) -> rusqlite::Result<bool> {
-        let position = self.positions.get(self.next).copied().unwrap_or(self.next);
-        Ok(self.row.get_ref(position)? == rusqlite::types::ValueRef::Null)
+        Ok(self.row.get_ref(self.next_position())? == rusqlite::types::ValueRef::Null)
+    }
+
+    /// Where in the row the next column is.
+    fn next_position(&self) -> usize {
+        self.positions.get(self.next).copied().unwrap_or(self.next)
     }
 
     /// Passes over the next `count` columns.

@@ -173,14 +173,10 @@ impl Tx {
 
 impl Db {
     /// The live token with this SHA-256 (hex) and, for a user's token, the user's account and
-    /// local user rows: what authenticating a request reads, in one batch (one hand-off on
-    /// SQLite, as every request pays it).
+    /// local user rows: what authenticating a request reads, in one statement ([`TOKEN_HOLDER`]),
+    /// as every request pays it.
     pub async fn token_holder(&self, token_sha256: &str) -> Result<Option<TokenHolder>> {
         crate::query_count::count_query();
-        self.read_token_holder(token_sha256).await
-    }
-
-    async fn read_token_holder(&self, token_sha256: &str) -> Result<Option<TokenHolder>> {
         match self.pools() {
             Pools::Sqlite { fast_readers, .. } => {
                 let digest = token_sha256.to_owned();

@@ -169,6 +169,19 @@ pub struct Account {
     pub emojis: Vec<crate::emojis::CustomEmoji>,
 }
 
+fn stored_or_remote_image(
+    urls: &crate::urls::Urls,
+    key: &Option<String>,
+    remote: &Option<String>,
+    missing: &str,
+) -> String {
+    match (key, remote) {
+        (Some(key), _) => urls.media(key),
+        (None, Some(remote)) => remote.clone(),
+        (None, None) => urls.missing_image(missing),
+    }
+}
+
 /// A profile field (`PropertyValue`): a name and a value rendered to HTML.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ProfileField {
@@ -183,6 +196,35 @@ pub struct ProfileField {
 impl Account {
     pub fn is_local(&self) -> bool {
         self.domain.is_none()
+    }
+
+    /// Its address as Mastodon's `acct`: `name` here, `name@domain` for remote accounts.
+    pub fn acct(&self) -> String {
+        match &self.domain {
+            None => self.username.clone(),
+            Some(domain) => format!("{}@{domain}", self.username),
+        }
+    }
+
+    /// Its avatar: the stored image, a remote account's own until Woolly caches it, else the
+    /// default image.
+    pub fn avatar_url(&self, urls: &crate::urls::Urls) -> String {
+        stored_or_remote_image(
+            urls,
+            &self.avatar_key,
+            &self.actor.avatar_remote_url,
+            "avatars",
+        )
+    }
+
+    /// Its header image, found as [`Account::avatar_url`] finds the avatar.
+    pub fn header_url(&self, urls: &crate::urls::Urls) -> String {
+        stored_or_remote_image(
+            urls,
+            &self.header_key,
+            &self.actor.header_remote_url,
+            "headers",
+        )
     }
 
     /// Where its `:shortcode:`s are written.

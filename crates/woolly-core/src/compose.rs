@@ -7,7 +7,7 @@ use std::sync::Arc;
 use woolly_store::Tx;
 
 use crate::accounts::Account;
-use crate::error::{CoreError, Result};
+use crate::error::{CoreError, FieldErrors, FieldRule, Result};
 use crate::state::Woolly;
 use crate::text::{self, MentionTarget};
 
@@ -51,10 +51,12 @@ impl Woolly {
                 "Validation failed: Media attachments are limited to {MAX_MEDIA}"
             )));
         }
+        // Refusals of the text name their field, so that a form shows them beside it; the
+        // message stays Mastodon's ("Validation failed: Text can't be blank").
         if text.is_empty() && media_count == 0 {
-            return Err(CoreError::Validation(
-                "Validation failed: Text can't be blank".into(),
-            ));
+            let mut errors = FieldErrors::default();
+            errors.add("text", FieldRule::Blank, "can't be blank");
+            return Err(CoreError::Fields(errors));
         }
         let spoiler_text = spoiler_text.trim().to_owned();
         if spoiler_text.chars().count() > MAX_SPOILER_LENGTH {
@@ -65,9 +67,13 @@ impl Woolly {
         let length = text::count_characters(&text) + spoiler_text.chars().count();
         let limit = self.config().max_status_characters as usize;
         if length > limit {
-            return Err(CoreError::Validation(format!(
-                "Validation failed: Text character limit of {limit} exceeded"
-            )));
+            let mut errors = FieldErrors::default();
+            errors.add(
+                "text",
+                FieldRule::TooLong,
+                format!("character limit of {limit} exceeded"),
+            );
+            return Err(CoreError::Fields(errors));
         }
         let language = language.filter(|language| !language.is_empty());
         if let Some(language) = &language {

@@ -52,6 +52,7 @@ pub mod thread_mutes;
 pub mod two_factor;
 pub mod urls;
 pub mod visibility;
+pub mod web_sessions;
 pub mod windows;
 
 pub use config::{Domain, InstanceConfig};

@@ -39,6 +39,10 @@ pub enum OAuthError {
     InvalidRequest(String),
     #[error("The authorization grant type is not supported by the authorization server.")]
     UnsupportedGrantType,
+    /// The password was right, but the user turned two-factor sign-in on and gave no code (an
+    /// `invalid_grant`, told apart so that a form can ask for the code).
+    #[error("Enter the code from your two-factor app.")]
+    SecondFactorNeeded,
 }
 
 impl OAuthError {
@@ -46,7 +50,7 @@ impl OAuthError {
     pub fn code(&self) -> &'static str {
         match self {
             OAuthError::InvalidClient => "invalid_client",
-            OAuthError::InvalidGrant(_) => "invalid_grant",
+            OAuthError::InvalidGrant(_) | OAuthError::SecondFactorNeeded => "invalid_grant",
             OAuthError::InvalidScope(_) => "invalid_scope",
             OAuthError::InvalidRequest(_) => "invalid_request",
             OAuthError::UnsupportedGrantType => "unsupported_grant_type",
@@ -178,7 +182,7 @@ impl Woolly {
         App::try_from(row)
     }
 
-    async fn issue_app_token(
+    pub(crate) async fn issue_app_token(
         &self,
         app_id: i64,
         account_id: Option<i64>,
@@ -350,13 +354,14 @@ impl OAuth<'_> {
             Some((account, user)) if matches => {
                 let user = LocalUser::try_from(user)?;
                 if !self.second_factor_passes(&user, second_factor).await? {
-                    let message = if second_factor.is_some_and(|code| !code.trim().is_empty()) {
+                    if second_factor.is_some_and(|code| !code.trim().is_empty()) {
                         self.sign_ins().failed(login, crate::now_millis());
-                        "The two-factor code is wrong or was already used."
-                    } else {
-                        "Enter the code from your two-factor app."
-                    };
-                    return Err(OAuthError::InvalidGrant(message.to_owned()).into());
+                        return Err(OAuthError::InvalidGrant(
+                            "The two-factor code is wrong or was already used.".to_owned(),
+                        )
+                        .into());
+                    }
+                    return Err(OAuthError::SecondFactorNeeded.into());
                 }
                 self.sign_ins().succeeded(login);
                 // As in Mastodon, a user whose address is unconfirmed or whose sign-up awaits

@@ -6,13 +6,14 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-/// What a page of Woolly may load and who may frame it: its own styles (the pages carry them
-/// inline), images and media from anywhere over HTTPS (remote avatars, attachments), no
-/// scripts, no plugins, and no framing, so that a page taking a password cannot be framed
-/// (clickjacking). `form-action` is left out: the sign-in form's answer redirects to the app.
+/// What a page of Woolly may load and who may frame it: its own stylesheet and scripts (files,
+/// never inline), images and media from anywhere over HTTPS (remote avatars, attachments),
+/// requests to itself only, no plugins, and no framing, so that a page taking a password cannot
+/// be framed (clickjacking). `form-action` is left out: the app authorization form's answer
+/// redirects to the app.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; img-src 'self' https: data:; \
-     media-src 'self' https:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; \
-     base-uri 'none'";
+     media-src 'self' https:; style-src 'self'; script-src 'self'; connect-src 'self'; \
+     frame-ancestors 'none'; base-uri 'none'";
 
 /// Adds to every answer `X-Content-Type-Options: nosniff` and `Referrer-Policy: same-origin`
 /// (as Mastodon sends them), and to HTML pages their content security policy and

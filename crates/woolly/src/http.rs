@@ -113,6 +113,7 @@ pub fn app(
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES));
     let router = Router::new()
         .merge(woolly_api::router())
+        .merge(woolly_web::router())
         .merge(woolly_federation::router(federation))
         .fallback(|| async {
             HttpError::new(

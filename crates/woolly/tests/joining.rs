@@ -10,13 +10,12 @@
 
 mod common;
 
-use std::path::Path;
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use common::mail::{link_in, mails};
+use common::mail::{link_in, mail_to, mails};
 use common::{TestInstance, TestServer, http};
 use woolly::settings::Settings;
 
@@ -84,21 +83,6 @@ fn good_fields<'a>(username: &'a str, email: &'a str) -> Fields<'a> {
         ("agreement", "true"),
         ("locale", "en"),
     ]
-}
-
-/// Waits for a message to `to` whose subject contains `subject`.
-async fn mail_to(python: &std::ffi::OsStr, directory: &Path, to: &str, subject: &str) -> Value {
-    common::eventually(
-        Duration::from_secs(20),
-        &format!("a mail to {to} about {subject:?}"),
-        || async {
-            mails(python, directory).await.into_iter().find(|mail| {
-                mail["to"].as_str().unwrap().contains(to)
-                    && mail["subject"].as_str().unwrap().contains(subject)
-            })
-        },
-    )
-    .await
 }
 
 async fn get_page(server: &TestServer, path: &str) -> (StatusCode, String) {

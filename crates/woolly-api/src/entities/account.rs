@@ -137,23 +137,8 @@ impl AccountEntity {
                 )
             }
         };
-        // Stored images first; a remote account's own image until Woolly caches it.
-        let image =
-            |key: &Option<String>, remote: &Option<String>, missing: &str| match (key, remote) {
-                (Some(key), _) => urls.media(key),
-                (None, Some(remote)) => remote.clone(),
-                (None, None) => urls.missing_image(missing),
-            };
-        let avatar = image(
-            &account.avatar_key,
-            &account.actor.avatar_remote_url,
-            "avatars",
-        );
-        let header = image(
-            &account.header_key,
-            &account.actor.header_remote_url,
-            "headers",
-        );
+        let avatar = account.avatar_url(urls);
+        let header = account.header_url(urls);
         let roles = role
             .map(role_identity)
             .filter(|(_, _, highlighted)| *highlighted)

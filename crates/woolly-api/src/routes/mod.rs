@@ -3,7 +3,6 @@
 mod accounts;
 mod apps;
 mod assets;
-mod auth_pages;
 mod conversations;
 mod domain_blocks;
 mod featured;
@@ -38,7 +37,6 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(apps::router())
         .merge(oauth::router())
         .merge(registrations::router())
-        .merge(auth_pages::router())
         .merge(statuses::router())
         .merge(polls::router())
         .merge(scheduled_statuses::router())

@@ -4,6 +4,7 @@
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -41,4 +42,22 @@ pub fn link_in(mail: &Value, marker: &str) -> String {
         .unwrap_or_else(|| panic!("no {marker} link in {text}"));
     let after_scheme = link.split_once("://").expect("an absolute link").1;
     after_scheme[after_scheme.find('/').expect("a path")..].to_owned()
+}
+
+/// Waits for a message to `to` whose subject contains `subject`.
+pub async fn mail_to(python: &OsStr, directory: &Path, to: &str, subject: &str) -> Value {
+    super::eventually(
+        Duration::from_secs(20),
+        &format!("a mail to {to} about {subject:?}"),
+        || async {
+            mails(python, directory).await.into_iter().find(|mail| {
+                mail["to"].as_str().unwrap_or_default().contains(to)
+                    && mail["subject"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .contains(subject)
+            })
+        },
+    )
+    .await
 }

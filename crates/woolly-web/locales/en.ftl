@@ -1,0 +1,175 @@
+# Woolly's web interface in English. Every other catalogue has the same messages.
+
+## The frame of every page
+skip-to-content = Skip to the content
+nav-label = Main
+nav-home = Home
+nav-profile = Your profile
+nav-about = About
+sign-in = Sign in
+sign-out = Sign out
+sign-up = Create an account
+privacy-policy = Privacy policy
+terms = Terms of service
+powered-by = Powered by Woolly, free software
+back-home = Back to the start
+
+## Front page and about
+landing-title = Welcome
+landing-recent-posts = Recent posts from this server
+landing-no-posts = Nobody has posted publicly here yet.
+landing-more-about = More about this server
+people-count = { $count ->
+    [one] { $count } person
+   *[other] { $count } people
+}
+posts-count = { $count ->
+    [one] { $count } post
+   *[other] { $count } posts
+}
+rules = Rules of this server
+contact = Contact
+joining-approval = The moderators review each sign-up before the account can be used.
+joining-invite-only = Joining this server needs an invitation from someone on it.
+joining-closed = This server is not taking new accounts at the moment. You can join another server and still follow and talk with people here.
+about-moderated = Moderated servers
+about-moderated-intro = Nothing from these servers reaches this one, and nothing is sent to them:
+about-moderated-none = This server has cut no other server off.
+about-read-privacy = Read how this server handles your data
+
+## Statuses
+boosted-by = { $name } boosted
+show-more = Show more
+sensitive-media = Sensitive media: select to show
+open-media = Open the attachment
+replies-count = { $count ->
+    [one] { $count } reply
+   *[other] { $count } replies
+}
+boosts-count = { $count ->
+    [one] { $count } boost
+   *[other] { $count } boosts
+}
+favourites-count = { $count ->
+    [one] { $count } favourite
+   *[other] { $count } favourites
+}
+date-time = { $date } UTC
+month-1 = Jan
+month-2 = Feb
+month-3 = Mar
+month-4 = Apr
+month-5 = May
+month-6 = Jun
+month-7 = Jul
+month-8 = Aug
+month-9 = Sep
+month-10 = Oct
+month-11 = Nov
+month-12 = Dec
+visibility-public = Public
+visibility-unlisted = Quiet public
+visibility-private = Followers only
+visibility-direct = Mentioned people only
+
+## Forms
+form-has-errors = Some fields need another look.
+field-username = Username
+field-username-hint = Letters, digits and underscores. Others will find you as @username.
+field-email = E-mail address
+field-password = Password
+field-password-hint = At least 8 characters.
+field-new-password = New password
+field-login = E-mail address or username
+field-two-factor = Two-factor code
+field-two-factor-hint = Only if you turned two-factor sign-in on.
+field-date-of-birth = Date of birth
+field-invite-code = Invitation code
+field-reason = Why do you want to join?
+field-reason-hint = The moderators read this before approving your account.
+field-agreement = I accept the rules of this server and its
+field-display-name = Display name
+save = Save
+rule-blank = This field is required.
+rule-invalid = This is not valid.
+rule-taken = This is already taken.
+rule-reserved = This is reserved.
+rule-accepted = Please accept to go on.
+rule-inclusion = This is not one of the choices.
+rule-too-long = This is too long.
+rule-too-short = This is too short.
+rule-below-limit = This is below the limit.
+
+## Errors
+error-heading = Something went wrong
+error-not-found = This page does not exist, or you may not see it.
+error-throttled = Too many attempts. Please wait a few minutes and try again.
+error-forbidden = You are not allowed to do that.
+error-signed-out = Your session has ended. Please sign in again.
+error-internal = Something went wrong on our side. Please try again.
+error-form-expired = This form has expired. Please check what you typed and send it again.
+
+## Joining
+sign-up-heading = Create your account
+sign-up-intro = Join { $server }. It takes a minute, and you can follow people on any server of the fediverse.
+sign-up-have-account = Already have an account?
+sign-up-closed-heading = Sign-up is closed
+setup-heading = Check your e-mail
+setup-text = We sent a link to { $email }. Open it to confirm your address, and you are in.
+setup-resent = We sent the link again.
+confirmation-send-again = Send the link again
+pending-heading = Your account is waiting for approval
+pending-text = Thank you for confirming your address. A moderator will review your sign-up; we will e-mail you as soon as it is approved.
+confirmed-heading = Your e-mail address is confirmed
+confirmed-text = Thank you. You can now sign in from your app or browser.
+confirmation-broken-heading = This confirmation link does not work
+confirmation-broken-text = It may have been used already or have expired. You can ask for a new one.
+start-heading = Welcome aboard
+start-intro = Choose how your name shows, and follow a few people to fill your home timeline. You can skip both.
+start-follow-heading = People on this server
+start-continue = Go to your home timeline
+follow = Follow
+follow-someone = Follow { $name }
+following = Following
+
+## Signing in
+sign-in-heading = Sign in to { $server }
+sign-in-failed = The e-mail address, password or two-factor code is wrong.
+sign-in-code-needed = Enter the code from your two-factor app.
+sign-in-no-account = No account yet?
+forgot-password = Forgot your password?
+reset-intro = Enter the e-mail address of your account: we will send it a link to choose a new password.
+reset-send = Send the link
+reset-sent-heading = Check your e-mail
+reset-sent-text = If an account has this address, a link to choose a new password is on its way. It works for an hour.
+reset-choose = Choose a new password
+reset-change = Change my password
+reset-link-broken = This reset link does not work: it was used already or has expired.
+reset-ask-again = Ask for a new link
+password-changed-heading = Your password was changed
+password-changed-text = You can now sign in with your new password. Every other session was signed out.
+
+## Home and composer
+compose-heading = Write a post
+compose-text = Your post
+compose-placeholder = What's on your mind?
+compose-warning = Content warning (optional)
+compose-warning-placeholder = Content warning (optional)
+compose-visibility = Who can see it
+compose-limit = { $count } characters at most
+compose-publish = Publish
+home-empty = Your home timeline is empty. Posts of the people you follow show here, newest first.
+older-posts = Older posts
+
+## Authorizing apps
+authorize-title = Authorize { $app }
+authorize-heading = Let { $app } use your account
+authorize-asks = It asks for:
+authorize-as = You are signed in as @{ $handle }.
+authorize = Authorize
+deny = Deny
+authorize-denied = You denied the authorization request.
+authorize-failed-heading = This authorization request cannot be completed
+authorize-bad-response-type = The authorization server does not support this response type.
+authorization-code = Authorization code
+authorization-code-text = Copy this code and paste it into { $app }:

@@ -1,0 +1,175 @@
+# L'interface web de Woolly en français.
+
+## Le cadre de chaque page
+skip-to-content = Aller au contenu
+nav-label = Principal
+nav-home = Accueil
+nav-profile = Votre profil
+nav-about = À propos
+sign-in = Se connecter
+sign-out = Se déconnecter
+sign-up = Créer un compte
+privacy-policy = Politique de confidentialité
+terms = Conditions d'utilisation
+powered-by = Propulsé par Woolly, logiciel libre
+back-home = Retour à l'accueil
+
+## Page d'accueil et à propos
+landing-title = Bienvenue
+landing-recent-posts = Messages récents de ce serveur
+landing-no-posts = Personne n'a encore publié publiquement ici.
+landing-more-about = En savoir plus sur ce serveur
+people-count = { $count ->
+    [one] { $count } personne
+   *[other] { $count } personnes
+}
+posts-count = { $count ->
+    [one] { $count } message
+   *[other] { $count } messages
+}
+rules = Règles de ce serveur
+contact = Contact
+joining-approval = Les modérateurs examinent chaque inscription avant que le compte puisse servir.
+joining-invite-only = Pour rejoindre ce serveur, il faut une invitation de quelqu'un qui y est.
+joining-closed = Ce serveur n'accepte pas de nouveaux comptes pour le moment. Vous pouvez rejoindre un autre serveur et quand même suivre les gens d'ici et leur parler.
+about-moderated = Serveurs modérés
+about-moderated-intro = Rien de ces serveurs n'arrive ici, et rien ne leur est envoyé :
+about-moderated-none = Ce serveur n'a coupé aucun autre serveur.
+about-read-privacy = Lire comment ce serveur traite vos données
+
+## Messages
+boosted-by = { $name } a partagé
+show-more = Afficher plus
+sensitive-media = Média sensible : sélectionnez pour l'afficher
+open-media = Ouvrir la pièce jointe
+replies-count = { $count ->
+    [one] { $count } réponse
+   *[other] { $count } réponses
+}
+boosts-count = { $count ->
+    [one] { $count } partage
+   *[other] { $count } partages
+}
+favourites-count = { $count ->
+    [one] { $count } favori
+   *[other] { $count } favoris
+}
+date-time = { $date } UTC
+month-1 = janv.
+month-2 = févr.
+month-3 = mars
+month-4 = avr.
+month-5 = mai
+month-6 = juin
+month-7 = juil.
+month-8 = août
+month-9 = sept.
+month-10 = oct.
+month-11 = nov.
+month-12 = déc.
+visibility-public = Public
+visibility-unlisted = Public discret
+visibility-private = Abonnés seulement
+visibility-direct = Personnes mentionnées seulement
+
+## Formulaires
+form-has-errors = Certains champs sont à revoir.
+field-username = Nom d'utilisateur
+field-username-hint = Lettres, chiffres et tirets bas. Les autres vous trouveront sous @nom.
+field-email = Adresse e-mail
+field-password = Mot de passe
+field-password-hint = Au moins 8 caractères.
+field-new-password = Nouveau mot de passe
+field-login = Adresse e-mail ou nom d'utilisateur
+field-two-factor = Code à deux facteurs
+field-two-factor-hint = Seulement si vous avez activé la connexion à deux facteurs.
+field-date-of-birth = Date de naissance
+field-invite-code = Code d'invitation
+field-reason = Pourquoi voulez-vous nous rejoindre ?
+field-reason-hint = Les modérateurs le lisent avant d'approuver votre compte.
+field-agreement = J'accepte les règles de ce serveur et sa
+field-display-name = Nom affiché
+save = Enregistrer
+rule-blank = Ce champ est obligatoire.
+rule-invalid = Ce n'est pas valide.
+rule-taken = C'est déjà pris.
+rule-reserved = C'est réservé.
+rule-accepted = Veuillez accepter pour continuer.
+rule-inclusion = Ce n'est pas l'un des choix possibles.
+rule-too-long = C'est trop long.
+rule-too-short = C'est trop court.
+rule-below-limit = C'est en dessous de la limite.
+
+## Erreurs
+error-heading = Un problème est survenu
+error-not-found = Cette page n'existe pas, ou vous ne pouvez pas la voir.
+error-throttled = Trop de tentatives. Attendez quelques minutes et réessayez.
+error-forbidden = Vous n'avez pas le droit de faire cela.
+error-signed-out = Votre session a pris fin. Veuillez vous reconnecter.
+error-internal = Un problème est survenu de notre côté. Veuillez réessayer.
+error-form-expired = Ce formulaire a expiré. Vérifiez ce que vous avez saisi et envoyez-le de nouveau.
+
+## Inscription
+sign-up-heading = Créez votre compte
+sign-up-intro = Rejoignez { $server }. Cela prend une minute, et vous pourrez suivre des gens sur n'importe quel serveur du fédivers.
+sign-up-have-account = Vous avez déjà un compte ?
+sign-up-closed-heading = Les inscriptions sont fermées
+setup-heading = Consultez vos e-mails
+setup-text = Nous avons envoyé un lien à { $email }. Ouvrez-le pour confirmer votre adresse, et c'est parti.
+setup-resent = Nous avons renvoyé le lien.
+confirmation-send-again = Renvoyer le lien
+pending-heading = Votre compte attend d'être approuvé
+pending-text = Merci d'avoir confirmé votre adresse. Un modérateur va examiner votre inscription ; nous vous écrirons dès qu'elle sera approuvée.
+confirmed-heading = Votre adresse e-mail est confirmée
+confirmed-text = Merci. Vous pouvez maintenant vous connecter depuis votre application ou votre navigateur.
+confirmation-broken-heading = Ce lien de confirmation ne fonctionne pas
+confirmation-broken-text = Il a peut-être déjà servi ou expiré. Vous pouvez en demander un nouveau.
+start-heading = Bienvenue à bord
+start-intro = Choisissez comment votre nom s'affiche, et suivez quelques personnes pour remplir votre fil d'accueil. Vous pouvez passer ces deux étapes.
+start-follow-heading = Des gens de ce serveur
+start-continue = Aller à votre fil d'accueil
+follow = Suivre
+follow-someone = Suivre { $name }
+following = Abonné·e
+
+## Connexion
+sign-in-heading = Se connecter à { $server }
+sign-in-failed = L'adresse e-mail, le mot de passe ou le code à deux facteurs est incorrect.
+sign-in-code-needed = Saisissez le code de votre application à deux facteurs.
+sign-in-no-account = Pas encore de compte ?
+forgot-password = Mot de passe oublié ?
+reset-intro = Saisissez l'adresse e-mail de votre compte : nous y enverrons un lien pour choisir un nouveau mot de passe.
+reset-send = Envoyer le lien
+reset-sent-heading = Consultez vos e-mails
+reset-sent-text = Si un compte a cette adresse, un lien pour choisir un nouveau mot de passe est en route. Il est valable une heure.
+reset-choose = Choisissez un nouveau mot de passe
+reset-change = Changer mon mot de passe
+reset-link-broken = Ce lien ne fonctionne pas : il a déjà servi ou a expiré.
+reset-ask-again = Demander un nouveau lien
+password-changed-heading = Votre mot de passe a été changé
+password-changed-text = Vous pouvez maintenant vous connecter avec votre nouveau mot de passe. Toutes les autres sessions ont été déconnectées.
+
+## Accueil et rédaction
+compose-heading = Écrire un message
+compose-text = Votre message
+compose-placeholder = Qu'avez-vous en tête ?
+compose-warning = Avertissement de contenu (facultatif)
+compose-warning-placeholder = Avertissement de contenu (facultatif)
+compose-visibility = Qui peut le voir
+compose-limit = { $count } caractères au plus
+compose-publish = Publier
+home-empty = Votre fil d'accueil est vide. Les messages des personnes que vous suivez s'affichent ici, les plus récents d'abord.
+older-posts = Messages plus anciens
+
+## Autoriser des applications
+authorize-title = Autoriser { $app }
+authorize-heading = Permettre à { $app } d'utiliser votre compte
+authorize-asks = Elle demande :
+authorize-as = Vous êtes connecté·e en tant que @{ $handle }.
+authorize = Autoriser
+deny = Refuser
+authorize-denied = Vous avez refusé la demande d'autorisation.
+authorize-failed-heading = Cette demande d'autorisation ne peut pas aboutir
+authorize-bad-response-type = Le serveur d'autorisation ne prend pas en charge ce type de réponse.
+authorization-code = Code d'autorisation
+authorization-code-text = Copiez ce code et collez-le dans { $app } :

@@ -1,0 +1,164 @@
+//! Statuses as the pages show them: what `status.html` reads of one, worked out from core's view
+//! of it for one viewer. Content is the HTML core rendered (local posts, built escaped from
+//! plain text) or sanitized (remote posts); everything else is escaped by the templates.
+
+use time::OffsetDateTime;
+use woolly_core::Woolly;
+use woolly_core::accounts::Account;
+use woolly_core::statuses::StatusView;
+use woolly_core::visibility::Visibility;
+
+use crate::i18n::Words;
+
+/// An author as a status card shows them.
+pub struct Author {
+    pub name: String,
+    /// `@name` here, `@name@domain` elsewhere.
+    pub handle: String,
+    pub profile: String,
+    pub avatar: String,
+}
+
+impl Author {
+    pub fn of(woolly: &Woolly, account: &Account) -> Author {
+        let urls = woolly.config().urls();
+        let profile = match &account.domain {
+            None => format!("/@{}", account.username),
+            Some(domain) => account
+                .actor
+                .url
+                .clone()
+                .unwrap_or_else(|| urls.remote_profile(&account.username, domain)),
+        };
+        Author {
+            name: if account.display_name.trim().is_empty() {
+                account.username.clone()
+            } else {
+                account.display_name.clone()
+            },
+            handle: format!("@{}", account.acct()),
+            profile,
+            avatar: account.avatar_url(urls),
+        }
+    }
+}
+
+/// An image, video or sound of a status.
+pub struct Attachment {
+    pub is_image: bool,
+    pub url: String,
+    pub preview: String,
+    pub description: String,
+}
+
+/// One status, ready for `status.html`.
+pub struct StatusCard {
+    pub id: i64,
+    /// Its page: here for local statuses, on its server for remote ones.
+    pub link: String,
+    pub author: Author,
+    /// Who boosted it into the list, when it came as a boost.
+    pub boosted_by: Option<Author>,
+    /// `2026-12-07T06:20:00Z`, for `<time datetime>`.
+    pub machine_time: String,
+    pub shown_time: String,
+    pub spoiler_text: String,
+    pub sensitive: bool,
+    pub content: String,
+    pub media: Vec<Attachment>,
+    /// Who may see it, said when that is not everyone.
+    pub audience: Option<String>,
+    pub replies: i64,
+    pub reblogs: i64,
+    pub favourites: i64,
+}
+
+impl StatusCard {
+    pub fn new(woolly: &Woolly, words: Words, view: &StatusView) -> StatusCard {
+        let (shown, boosted_by) = match &view.reblog {
+            Some(original) => (
+                original.as_ref(),
+                Some(Author::of(woolly, &view.shared.account)),
+            ),
+            None => (view, None),
+        };
+        let status = &shown.shared.status;
+        let author = &shown.shared.account;
+        let link = if status.is_local {
+            format!("/@{}/{}", author.username, status.id)
+        } else {
+            status.url.clone().unwrap_or_else(|| status.uri.clone())
+        };
+        StatusCard {
+            id: status.id,
+            link,
+            author: Author::of(woolly, author),
+            boosted_by,
+            machine_time: machine_time(status.created_at),
+            shown_time: shown_time(words, status.created_at),
+            spoiler_text: status.spoiler_text.clone(),
+            sensitive: status.sensitive,
+            content: status.content.clone(),
+            media: shown
+                .shared
+                .media
+                .iter()
+                .map(|media| Attachment {
+                    is_image: media.kind == "image" || media.kind == "gifv",
+                    url: media.url.clone(),
+                    preview: media
+                        .preview_url
+                        .clone()
+                        .unwrap_or_else(|| media.url.clone()),
+                    description: media.description.clone().unwrap_or_default(),
+                })
+                .collect(),
+            audience: (status.visibility != Visibility::Public)
+                .then(|| words.t(&format!("visibility-{}", status.visibility.as_str()))),
+            replies: status.replies_count,
+            reblogs: status.reblogs_count,
+            favourites: status.favourites_count,
+        }
+    }
+
+    /// Whether its content hides behind its warning (or its media behind a click).
+    pub fn has_warning(&self) -> bool {
+        !self.spoiler_text.is_empty()
+    }
+}
+
+fn date_time(millis: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+fn machine_time(millis: i64) -> String {
+    let at = date_time(millis);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
+}
+
+/// A date and time in the reader's language, in UTC (without scripts, a page cannot know the
+/// reader's time zone).
+pub fn shown_time(words: Words, millis: i64) -> String {
+    let at = date_time(millis);
+    let month = words.t(&format!("month-{}", u8::from(at.month())));
+    words.t1(
+        "date-time",
+        "date",
+        &format!(
+            "{} {month} {} {:02}:{:02}",
+            at.day(),
+            at.year(),
+            at.hour(),
+            at.minute()
+        ),
+    )
+}

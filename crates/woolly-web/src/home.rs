@@ -1,0 +1,224 @@
+//! `/home`: a member's home timeline, newest first, with the composer above it; and posting
+//! from that composer (`POST /statuses`). A refused post shows the page again with what was
+//! typed and why; a post sent twice (a double click, a reload) is written once, as the form
+//! carries an idempotency key as apps send one.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use woolly_core::statuses::NewPost;
+use woolly_core::visibility::Visibility;
+use woolly_core::web_sessions::new_browser_secret;
+use woolly_core::{CoreError, Page, Woolly};
+
+use crate::cards::StatusCard;
+use crate::forms::FormErrors;
+use crate::page::{Chrome, redirect, refusal, render};
+use crate::visitor::{SignedIn, Visitor};
+
+/// Statuses a page of the timeline shows.
+const PAGE_SIZE: i64 = 20;
+const VISIBILITIES: [&str; 4] = ["public", "unlisted", "private", "direct"];
+
+pub(crate) fn router() -> Router<Woolly> {
+    Router::new()
+        .route("/home", get(home))
+        .route("/statuses", post(publish))
+}
+
+/// What the composer sends, and shows again after a refusal.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Draft {
+    authenticity_token: String,
+    status: String,
+    spoiler_text: String,
+    visibility: String,
+    idempotency: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage<'a> {
+    c: Chrome<'a>,
+    draft: Draft,
+    /// The visibilities the composer offers, with their words, the draft's selected.
+    visibilities: Vec<(&'static str, String, bool)>,
+    max_characters: u32,
+    errors: FormErrors,
+    /// Focus the composer (right after the first steps, or when it holds an error).
+    focus: bool,
+    statuses: Vec<StatusCard>,
+    /// The next (older) page's `max_id`.
+    older: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct HomeQuery {
+    max_id: Option<String>,
+}
+
+/// The signed-in member, or where a visitor who is not one goes instead.
+fn member_or_elsewhere(visitor: &Visitor) -> Result<&SignedIn, &'static str> {
+    match (&visitor.signed_in, visitor.member()) {
+        (_, Some(member)) => Ok(member),
+        (Some(_), None) => Err("/auth/setup"),
+        (None, None) => Err("/auth/sign_in"),
+    }
+}
+
+async fn home_page(
+    woolly: &Woolly,
+    visitor: &Visitor,
+    member: &SignedIn,
+    status: StatusCode,
+    max_id: Option<i64>,
+    mut draft: Draft,
+    errors: FormErrors,
+) -> Response {
+    let page = Page {
+        max_id,
+        since_id: None,
+        min_id: None,
+        limit: PAGE_SIZE,
+    };
+    let (views, cursors) = match woolly.timelines().home(member.account.id, page).await {
+        Ok(listing) => listing,
+        Err(error) => return refusal(woolly, visitor, &error),
+    };
+    let words = visitor.words();
+    if draft.visibility.is_empty() {
+        draft.visibility = member.user.default_privacy.clone();
+    }
+    if draft.idempotency.is_empty() {
+        draft.idempotency = new_browser_secret();
+    }
+    let visibilities = VISIBILITIES
+        .into_iter()
+        .map(|name| {
+            (
+                name,
+                words.t(&format!("visibility-{name}")),
+                name == draft.visibility,
+            )
+        })
+        .collect();
+    let focus = errors.general.is_some() || member.account.statuses_count == 0;
+    render(
+        visitor,
+        status,
+        &HomePage {
+            c: Chrome::new(woolly, visitor),
+            draft,
+            visibilities,
+            max_characters: woolly.config().max_status_characters,
+            errors,
+            focus,
+            older: cursors
+                .filter(|_| views.len() as i64 >= PAGE_SIZE / 2)
+                .map(|(_, oldest)| oldest),
+            statuses: views
+                .iter()
+                .map(|view| StatusCard::new(woolly, words, view))
+                .collect(),
+        },
+    )
+}
+
+/// `GET /home`.
+async fn home(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Query(query): Query<HomeQuery>,
+) -> Response {
+    let member = match member_or_elsewhere(&visitor) {
+        Ok(member) => member,
+        Err(elsewhere) => return redirect(&visitor, elsewhere),
+    };
+    let max_id = match query.max_id.as_deref().map(str::parse::<i64>) {
+        None => None,
+        Some(Ok(id)) => Some(id),
+        Some(Err(_)) => return refusal(&woolly, &visitor, &CoreError::NotFound),
+    };
+    home_page(
+        &woolly,
+        &visitor,
+        member,
+        StatusCode::OK,
+        max_id,
+        Draft::default(),
+        FormErrors::default(),
+    )
+    .await
+}
+
+/// `POST /statuses`: publishes the composer's draft.
+async fn publish(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Form(draft): Form<Draft>,
+) -> Response {
+    let member = match member_or_elsewhere(&visitor) {
+        Ok(member) => member,
+        Err(elsewhere) => return redirect(&visitor, elsewhere),
+    };
+    let words = visitor.words();
+    if !visitor.form_is_genuine(&draft.authenticity_token) {
+        let errors = FormErrors::general(words.t("error-form-expired"));
+        return home_page(
+            &woolly,
+            &visitor,
+            member,
+            StatusCode::FORBIDDEN,
+            None,
+            draft,
+            errors,
+        )
+        .await;
+    }
+    let visibility = match Visibility::parse(&draft.visibility) {
+        Ok(visibility) => Some(visibility),
+        Err(_) if draft.visibility.is_empty() => None,
+        Err(error) => {
+            let errors = FormErrors::from_refusal(words, &error);
+            return home_page(
+                &woolly,
+                &visitor,
+                member,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                draft,
+                errors,
+            )
+            .await;
+        }
+    };
+    let post = NewPost {
+        text: draft.status.clone(),
+        spoiler_text: draft.spoiler_text.clone(),
+        visibility,
+        idempotency_key: Some(draft.idempotency.clone()).filter(|key| !key.is_empty()),
+        ..NewPost::default()
+    };
+    match woolly
+        .statuses()
+        .post(&member.account, &member.user, member.app_id, post)
+        .await
+    {
+        Ok(_) => redirect(&visitor, "/home"),
+        Err(error) => {
+            let status = match error {
+                CoreError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+                CoreError::Store(_) | CoreError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            let errors = FormErrors::from_refusal(words, &error);
+            home_page(&woolly, &visitor, member, status, None, draft, errors).await
+        }
+    }
+}

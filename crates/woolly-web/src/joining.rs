@@ -1,0 +1,498 @@
+//! Joining from a browser: the sign-up form (`/auth/sign_up`, or `/invite/:code` from an invite
+//! link), the "check your e-mail" page (`/auth/setup`), the link of the confirmation e-mail
+//! (`/auth/confirmation`), and the first steps after it (`/start`): a name, people to follow,
+//! then the home timeline.
+//!
+//! A sign-up opens a session at once, as Mastodon's does, so that the confirmation link opened
+//! in the same browser leads straight on; until the address is confirmed (and, on a server that
+//! approves sign-ups, the account approved), every member page sends the person back to
+//! `/auth/setup`.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use woolly_core::accounts::{Account, Standing};
+use woolly_core::joining::{RegistrationMode, SignUp};
+use woolly_core::profile::ProfileEdit;
+use woolly_core::relations::FollowOptions;
+use woolly_core::{CoreError, Woolly};
+use woolly_http::caller::ClientAddress;
+
+use crate::cards::Author;
+use crate::forms::FormErrors;
+use crate::page::{Chrome, message, redirect, refusal, render};
+use crate::visitor::Visitor;
+
+/// How many people the first steps suggest following.
+const SUGGESTIONS: i64 = 8;
+
+pub(crate) fn router() -> Router<Woolly> {
+    Router::new()
+        .route("/auth/sign_up", get(sign_up_form).post(sign_up))
+        .route("/invite/{code}", get(invited_sign_up_form))
+        .route("/auth/setup", get(setup))
+        .route("/auth/confirmation", get(confirm).post(resend))
+        .route("/start", get(first_steps))
+        .route("/start/profile", post(set_first_name))
+        .route("/start/follow", post(follow_suggestion))
+}
+
+/// What the sign-up form sends (and shows again when something was wrong).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct SignUpForm {
+    authenticity_token: String,
+    username: String,
+    email: String,
+    password: String,
+    agreement: Option<String>,
+    reason: String,
+    invite_code: String,
+    date_of_birth: String,
+}
+
+#[derive(Template)]
+#[template(path = "sign_up.html")]
+struct SignUpPage<'a> {
+    c: Chrome<'a>,
+    form: SignUpForm,
+    errors: FormErrors,
+    rules: &'a [String],
+    ask_reason: bool,
+    ask_invite: bool,
+    ask_birth_date: bool,
+}
+
+/// Renders the sign-up form, or the page saying sign-up is closed.
+async fn sign_up_page(
+    woolly: &Woolly,
+    visitor: &Visitor,
+    status: StatusCode,
+    form: SignUpForm,
+    errors: FormErrors,
+) -> Response {
+    let mode = match woolly.sign_ups().mode().await {
+        Ok(mode) => mode,
+        Err(error) => return refusal(woolly, visitor, &error),
+    };
+    let words = visitor.words();
+    if mode == RegistrationMode::Closed
+        || (mode == RegistrationMode::Invite && form.invite_code.trim().is_empty())
+    {
+        let text = if mode == RegistrationMode::Invite {
+            words.t("joining-invite-only")
+        } else {
+            words.t("joining-closed")
+        };
+        return message(
+            woolly,
+            visitor,
+            StatusCode::FORBIDDEN,
+            words.t("sign-up-closed-heading"),
+            text,
+            Some(("/", words.t("back-home"))),
+        );
+    }
+    let config = woolly.config();
+    render(
+        visitor,
+        status,
+        &SignUpPage {
+            c: Chrome::new(woolly, visitor),
+            ask_reason: mode == RegistrationMode::Approval && form.invite_code.trim().is_empty(),
+            ask_invite: mode == RegistrationMode::Invite || !form.invite_code.is_empty(),
+            ask_birth_date: config.min_age.is_some(),
+            form,
+            errors,
+            rules: &config.rules,
+        },
+    )
+}
+
+/// `GET /auth/sign_up`.
+async fn sign_up_form(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
+    if visitor.signed_in.is_some() {
+        return redirect(&visitor, "/auth/setup");
+    }
+    sign_up_page(
+        &woolly,
+        &visitor,
+        StatusCode::OK,
+        SignUpForm::default(),
+        FormErrors::default(),
+    )
+    .await
+}
+
+/// `GET /invite/:code`: the sign-up form with an invite's code filled in.
+async fn invited_sign_up_form(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Path(code): Path<String>,
+) -> Response {
+    if visitor.signed_in.is_some() {
+        return redirect(&visitor, "/auth/setup");
+    }
+    let form = SignUpForm {
+        invite_code: code,
+        ..SignUpForm::default()
+    };
+    sign_up_page(
+        &woolly,
+        &visitor,
+        StatusCode::OK,
+        form,
+        FormErrors::default(),
+    )
+    .await
+}
+
+/// `POST /auth/sign_up`: makes the account, opens its first session and asks for the
+/// confirmation; a refusal shows the form again with what was typed (never the password).
+async fn sign_up(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    ClientAddress(from): ClientAddress,
+    Form(mut form): Form<SignUpForm>,
+) -> Response {
+    let words = visitor.words();
+    let password = std::mem::take(&mut form.password);
+    if !visitor.form_is_genuine(&form.authenticity_token) {
+        let errors = FormErrors::general(words.t("error-form-expired"));
+        return sign_up_page(&woolly, &visitor, StatusCode::FORBIDDEN, form, errors).await;
+    }
+    let optional = |text: &str| Some(text.trim().to_owned()).filter(|text| !text.is_empty());
+    let signed_up = woolly
+        .sign_ups()
+        .sign_up_on_web(SignUp {
+            username: form.username.clone(),
+            email: form.email.clone(),
+            password,
+            agreement: form.agreement.is_some(),
+            locale: Some(visitor.locale.tag().to_owned()),
+            reason: optional(&form.reason),
+            invite_code: optional(&form.invite_code),
+            date_of_birth: optional(&form.date_of_birth),
+            from,
+        })
+        .await;
+    match signed_up {
+        Ok(signed_up) => visitor.start_session(
+            redirect(&visitor, "/auth/setup"),
+            &signed_up.token.access_token,
+        ),
+        Err(error @ CoreError::Forbidden(_)) => refusal(&woolly, &visitor, &error),
+        Err(error) => {
+            let status = match error {
+                CoreError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+                CoreError::Store(_) | CoreError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            let errors = FormErrors::from_refusal(words, &error);
+            sign_up_page(&woolly, &visitor, status, form, errors).await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage<'a> {
+    c: Chrome<'a>,
+    email: &'a str,
+    pending_approval: bool,
+    resent: bool,
+    error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct SetupQuery {
+    resent: Option<String>,
+}
+
+/// `GET /auth/setup`: what a new account waits for: its address confirmed, or approval.
+async fn setup(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Query(query): Query<SetupQuery>,
+) -> Response {
+    let Some(signed_in) = &visitor.signed_in else {
+        return redirect(&visitor, "/auth/sign_in");
+    };
+    let standing = signed_in.user.standing();
+    if standing == Standing::Functional {
+        return redirect(&visitor, "/home");
+    }
+    render(
+        &visitor,
+        StatusCode::OK,
+        &SetupPage {
+            c: Chrome::new(&woolly, &visitor),
+            email: signed_in
+                .user
+                .unconfirmed_email
+                .as_deref()
+                .unwrap_or(&signed_in.user.email),
+            pending_approval: standing == Standing::PendingApproval,
+            resent: query.resent.is_some(),
+            error: None,
+        },
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ConfirmQuery {
+    confirmation_token: String,
+}
+
+/// `GET /auth/confirmation?confirmation_token=…`: the link of a confirmation e-mail. In the
+/// browser that signed up, it leads on to the first steps.
+async fn confirm(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Query(query): Query<ConfirmQuery>,
+) -> Response {
+    let words = visitor.words();
+    match woolly
+        .sign_ups()
+        .confirm_email(&query.confirmation_token)
+        .await
+    {
+        Ok(account_id) => match &visitor.signed_in {
+            Some(signed_in) if signed_in.account.id == account_id => {
+                let next = if is_new(&signed_in.account) {
+                    "/start"
+                } else {
+                    "/home"
+                };
+                redirect(&visitor, next)
+            }
+            _ => message(
+                &woolly,
+                &visitor,
+                StatusCode::OK,
+                words.t("confirmed-heading"),
+                words.t("confirmed-text"),
+                Some(("/auth/sign_in", words.t("sign-in"))),
+            ),
+        },
+        Err(error @ (CoreError::Store(_) | CoreError::Internal(_))) => {
+            refusal(&woolly, &visitor, &error)
+        }
+        Err(CoreError::Throttled) => message(
+            &woolly,
+            &visitor,
+            StatusCode::TOO_MANY_REQUESTS,
+            words.t("error-heading"),
+            words.t("error-throttled"),
+            None,
+        ),
+        Err(_) => message(
+            &woolly,
+            &visitor,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            words.t("confirmation-broken-heading"),
+            words.t("confirmation-broken-text"),
+            Some(("/auth/setup", words.t("confirmation-send-again"))),
+        ),
+    }
+}
+
+/// An account that has neither posted nor followed anyone yet.
+fn is_new(account: &Account) -> bool {
+    account.statuses_count == 0 && account.following_count == 0
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct TokenOnly {
+    authenticity_token: String,
+}
+
+/// `POST /auth/confirmation`: sends the confirmation e-mail again.
+async fn resend(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Form(form): Form<TokenOnly>,
+) -> Response {
+    let Some(signed_in) = &visitor.signed_in else {
+        return redirect(&visitor, "/auth/sign_in");
+    };
+    let words = visitor.words();
+    let result = if visitor.form_is_genuine(&form.authenticity_token) {
+        woolly
+            .sign_ups()
+            .resend_confirmation(&signed_in.account, &signed_in.user, signed_in.app_id, None)
+            .await
+            .map_err(|error| FormErrors::from_refusal(words, &error))
+    } else {
+        Err(FormErrors::general(words.t("error-form-expired")))
+    };
+    match result {
+        Ok(()) => redirect(&visitor, "/auth/setup?resent=1"),
+        Err(errors) => render(
+            &visitor,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SetupPage {
+                c: Chrome::new(&woolly, &visitor),
+                email: &signed_in.user.email,
+                pending_approval: signed_in.user.standing() == Standing::PendingApproval,
+                resent: false,
+                error: errors.general,
+            },
+        ),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "start.html")]
+struct StartPage<'a> {
+    c: Chrome<'a>,
+    display_name: &'a str,
+    suggestions: Vec<(i64, Author, bool)>,
+    error: Option<String>,
+}
+
+/// The first steps of a new member: a name, and people of this server to follow.
+async fn start_page(
+    woolly: &Woolly,
+    visitor: &Visitor,
+    status: StatusCode,
+    error: Option<String>,
+) -> Response {
+    let Some(member) = visitor.member() else {
+        return redirect(visitor, "/auth/setup");
+    };
+    let me = &member.account;
+    let suggestions = match woolly
+        .accounts()
+        .directory(Some(me.id), true, false, SUGGESTIONS + 1, 0)
+        .await
+    {
+        Ok(accounts) => accounts,
+        Err(error) => return refusal(woolly, visitor, &error),
+    };
+    let ids: Vec<i64> = suggestions.iter().map(|account| account.id).collect();
+    let following = match woolly.relations().relationships(me.id, &ids).await {
+        Ok(relationships) => relationships,
+        Err(error) => return refusal(woolly, visitor, &error),
+    };
+    render(
+        visitor,
+        status,
+        &StartPage {
+            c: Chrome::new(woolly, visitor),
+            display_name: &me.display_name,
+            suggestions: suggestions
+                .iter()
+                .filter(|account| account.id != me.id)
+                .take(SUGGESTIONS as usize)
+                .map(|account| {
+                    let follows = following.iter().any(|relationship| {
+                        relationship.target_id == account.id
+                            && (relationship.following || relationship.requested)
+                    });
+                    (account.id, Author::of(woolly, account), follows)
+                })
+                .collect(),
+            error,
+        },
+    )
+}
+
+/// `GET /start`.
+async fn first_steps(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
+    start_page(&woolly, &visitor, StatusCode::OK, None).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct NameForm {
+    authenticity_token: String,
+    display_name: String,
+}
+
+/// `POST /start/profile`: the display name chosen in the first steps.
+async fn set_first_name(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Form(form): Form<NameForm>,
+) -> Response {
+    let Some(member) = visitor.member() else {
+        return redirect(&visitor, "/auth/setup");
+    };
+    let words = visitor.words();
+    if !visitor.form_is_genuine(&form.authenticity_token) {
+        let error = words.t("error-form-expired");
+        return start_page(&woolly, &visitor, StatusCode::FORBIDDEN, Some(error)).await;
+    }
+    let edit = ProfileEdit {
+        display_name: Some(form.display_name),
+        ..ProfileEdit::default()
+    };
+    match woolly
+        .accounts()
+        .update_profile(&member.account, edit)
+        .await
+    {
+        Ok(_) => redirect(&visitor, "/start"),
+        Err(error) => {
+            let errors = FormErrors::from_refusal(words, &error);
+            start_page(
+                &woolly,
+                &visitor,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors.general,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct FollowForm {
+    authenticity_token: String,
+    account_id: String,
+}
+
+/// `POST /start/follow`: follows one of the suggested people.
+async fn follow_suggestion(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Form(form): Form<FollowForm>,
+) -> Response {
+    let Some(member) = visitor.member() else {
+        return redirect(&visitor, "/auth/setup");
+    };
+    let words = visitor.words();
+    if !visitor.form_is_genuine(&form.authenticity_token) {
+        let error = words.t("error-form-expired");
+        return start_page(&woolly, &visitor, StatusCode::FORBIDDEN, Some(error)).await;
+    }
+    let Ok(target) = form.account_id.parse::<i64>() else {
+        return refusal(&woolly, &visitor, &CoreError::NotFound);
+    };
+    match woolly
+        .relations()
+        .follow(&member.account, target, FollowOptions::default())
+        .await
+    {
+        Ok(_) => redirect(&visitor, "/start"),
+        Err(error) => {
+            let errors = FormErrors::from_refusal(words, &error);
+            start_page(
+                &woolly,
+                &visitor,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors.general,
+            )
+            .await
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! Woolly's web interface: HTML pages rendered on the server, whose every action is a plain
+//! form, so that everything works without JavaScript, in the reader's language (`i18n`).
+//!
+//! It calls core as the client API does and holds no rule of its own: a page shows what core
+//! lets its viewer see, and a form does what core allows. Sessions are tokens of the server's own
+//! "Web" application kept in a cookie (`visitor`).
+//!
+//! | module | pages |
+//! |---|---|
+//! | `landing` | `/` (what this server is, sign-up, a preview of public posts), `/about`, `/privacy-policy` |
+//! | `joining` | `/auth/sign_up`, `/invite/:code`, `/auth/setup` (check your e-mail), `/auth/confirmation`, `/start` (the first steps) |
+//! | `signing_in` | `/auth/sign_in`, `/auth/sign_out`, `/auth/password/…` (a forgotten password) |
+//! | `home` | `/home`: the home timeline with the composer; posting (`/statuses`) |
+//! | `authorize` | `/oauth/authorize`: signing in to let an app use an account |
+
+mod assets;
+mod authorize;
+mod cards;
+mod forms;
+mod home;
+mod i18n;
+mod joining;
+mod landing;
+mod page;
+mod signing_in;
+mod visitor;
+
+use axum::Router;
+use woolly_core::Woolly;
+
+pub use i18n::Locale;
+
+/// Every route of the web interface.
+pub fn router() -> Router<Woolly> {
+    Router::new()
+        .merge(assets::router())
+        .merge(landing::router())
+        .merge(joining::router())
+        .merge(signing_in::router())
+        .merge(home::router())
+        .merge(authorize::router())
+}

@@ -1,0 +1,639 @@
+//! The web interface over HTTP, as a browser without JavaScript uses it: pages, plain forms,
+//! cookies and redirects, on both engines. A browser here is a cookie-keeping HTTP client that
+//! does not follow redirects, so that each answer can be checked; the tests in a real browser
+//! are in `browser.rs`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_SECURITY_POLICY, LOCATION, SET_COOKIE};
+use serde_json::Value;
+
+use common::mail::{link_in, mail_to};
+use common::{TestInstance, TestServer};
+use woolly::settings::Settings;
+
+/// An answer as a test reads it.
+struct Page {
+    status: StatusCode,
+    location: Option<String>,
+    cookies: Vec<String>,
+    csp: Option<String>,
+    html: String,
+}
+
+impl Page {
+    /// The value of a form's hidden or filled `name` field (the first one on the page).
+    fn field(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self
+            .html
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no {name} field in {}", self.html))
+            + marker.len();
+        let end = start + self.html[start..].find('"').unwrap();
+        unescape(&self.html[start..end])
+    }
+
+    fn csrf(&self) -> String {
+        self.field("authenticity_token")
+    }
+
+    /// The anti-forgery token this answer gave the browser in its cookie.
+    fn csrf_cookie(&self) -> String {
+        self.cookies
+            .iter()
+            .find_map(|cookie| cookie.strip_prefix("woolly_csrf="))
+            .and_then(|rest| rest.split(';').next())
+            .expect("a woolly_csrf cookie")
+            .to_owned()
+    }
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&#x2f;", "/")
+        .replace("&#x3a;", ":")
+        .replace("&#43;", "+")
+        .replace("&#61;", "=")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// A browser without JavaScript: it keeps cookies, and the test follows redirects itself.
+struct Browser {
+    client: reqwest::Client,
+    base: String,
+    language: &'static str,
+}
+
+impl Browser {
+    fn new(server: &TestServer) -> Browser {
+        Browser::speaking(server, "en-GB,en;q=0.8")
+    }
+
+    fn speaking(server: &TestServer, language: &'static str) -> Browser {
+        Browser {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: server.url(""),
+            language,
+        }
+    }
+
+    async fn read(response: reqwest::Response) -> Page {
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .map(|value: &reqwest::header::HeaderValue| value.to_str().unwrap().to_owned())
+        };
+        let status = response.status();
+        let location = header(LOCATION);
+        let csp = header(CONTENT_SECURITY_POLICY);
+        let cookies = response
+            .headers()
+            .get_all(SET_COOKIE)
+            .iter()
+            .map(|value| value.to_str().unwrap().to_owned())
+            .collect();
+        Page {
+            status,
+            location,
+            cookies,
+            csp,
+            html: response.text().await.unwrap(),
+        }
+    }
+
+    async fn get(&self, path: &str) -> Page {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header(ACCEPT_LANGUAGE, self.language)
+            .send()
+            .await
+            .unwrap();
+        Browser::read(response).await
+    }
+
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(ACCEPT_LANGUAGE, self.language)
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        Browser::read(response).await
+    }
+
+    /// Posts a form of the page at `form_path`, with its anti-forgery token.
+    async fn submit(&self, form_path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+        let form = self.get(form_path).await;
+        assert_eq!(form.status, StatusCode::OK, "{form_path}: {}", form.html);
+        let csrf = form.csrf();
+        let mut all = vec![("authenticity_token", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post(action, &all).await
+    }
+
+    /// Signs in with the sign-in form.
+    async fn sign_in(&self, login: &str, password: &str) -> Page {
+        self.submit(
+            "/auth/sign_in",
+            "/auth/sign_in",
+            &[("login", login), ("password", password)],
+        )
+        .await
+    }
+}
+
+fn open_sign_ups(settings: &mut Settings) {
+    settings.registrations = "open".to_owned();
+    settings.rate_limit_requests = 0;
+    settings.rules = vec!["Be kind.".to_owned()];
+}
+
+fn python() -> Option<std::ffi::OsString> {
+    common::third_party(&["WOOLLY_TEST_PYTHON"], "a Python with aiosmtpd")
+        .and_then(|values| values.into_iter().next())
+}
+
+async fn lookup(server: &TestServer, username: &str) -> (StatusCode, Value) {
+    server
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/accounts/lookup?acct={username}"),
+            None,
+            Value::Null,
+        )
+        .await
+}
+
+#[tokio::test]
+async fn a_newcomer_signs_up_confirms_and_posts_with_plain_forms() {
+    let Some(python) = python() else { return };
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    let browser = Browser::new(&server);
+
+    let landing = browser.get("/").await;
+    assert_eq!(landing.status, StatusCode::OK, "{}", landing.html);
+    assert!(
+        landing.html.contains("href=\"/auth/sign_up\""),
+        "{}",
+        landing.html
+    );
+    assert!(
+        landing.html.contains("Be kind."),
+        "the rules are on the door"
+    );
+    let csp = landing.csp.expect("a content security policy");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(
+        !landing.html.contains("<style") && !landing.html.contains("<script>"),
+        "nothing inline"
+    );
+    assert!(
+        landing
+            .cookies
+            .iter()
+            .any(|cookie| cookie.starts_with("woolly_csrf=")
+                && cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Lax")),
+        "{:?}",
+        landing.cookies
+    );
+
+    let signed_up = browser
+        .submit(
+            "/auth/sign_up",
+            "/auth/sign_up",
+            &[
+                ("username", "newcomer"),
+                ("email", "newcomer@example.org"),
+                ("password", "a long enough password"),
+                ("agreement", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        signed_up.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        signed_up.html
+    );
+    assert_eq!(signed_up.location.as_deref(), Some("/auth/setup"));
+    assert!(
+        signed_up
+            .cookies
+            .iter()
+            .any(|cookie| cookie.starts_with("woolly_session=") && cookie.contains("HttpOnly")),
+        "{:?}",
+        signed_up.cookies
+    );
+    let setup = browser.get("/auth/setup").await;
+    assert!(
+        setup.html.contains("newcomer@example.org"),
+        "{}",
+        setup.html
+    );
+    assert_eq!(
+        browser.get("/home").await.location.as_deref(),
+        Some("/auth/setup"),
+        "nothing but the setup page before the address is confirmed"
+    );
+
+    let mail = mail_to(
+        &python,
+        &instance.data_dir().join("mail"),
+        "newcomer@example.org",
+        "",
+    )
+    .await;
+    let confirmed = browser.get(&link_in(&mail, "confirmation_token=")).await;
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.html
+    );
+    assert_eq!(confirmed.location.as_deref(), Some("/start"));
+
+    let named = browser
+        .submit("/start", "/start/profile", &[("display_name", "New Comer")])
+        .await;
+    assert_eq!(named.status, StatusCode::SEE_OTHER, "{}", named.html);
+    let home = browser.get("/home").await;
+    assert_eq!(home.status, StatusCode::OK, "{}", home.html);
+    assert!(
+        home.html.contains("autofocus"),
+        "the composer waits for the first post"
+    );
+
+    let (csrf, idempotency) = (home.csrf(), home.field("idempotency"));
+    let draft = [
+        ("authenticity_token", csrf.as_str()),
+        ("idempotency", idempotency.as_str()),
+        ("status", "Hello, fediverse! #introduction"),
+        ("visibility", "public"),
+    ];
+    for _ in 0..2 {
+        // Sent twice, as a double click would: one post.
+        let posted = browser.post("/statuses", &draft).await;
+        assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.html);
+        assert_eq!(posted.location.as_deref(), Some("/home"));
+    }
+    let home = browser.get("/home").await;
+    assert!(home.html.contains("Hello, fediverse!"), "{}", home.html);
+    assert!(home.html.contains("New Comer"), "{}", home.html);
+
+    let (status, account) = lookup(&server, "newcomer").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(account["display_name"], "New Comer");
+    assert_eq!(account["statuses_count"], 1, "{account}");
+    let (_, public) = server
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/timelines/public?local=true",
+            None,
+            Value::Null,
+        )
+        .await;
+    assert!(
+        public[0]["content"]
+            .as_str()
+            .unwrap()
+            .contains("Hello, fediverse!"),
+        "{public}"
+    );
+    assert_eq!(public[0]["application"]["name"], "Web", "{public}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_form_without_its_token_writes_nothing_and_keeps_what_was_typed() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    let browser = Browser::new(&server);
+    browser.get("/auth/sign_up").await;
+
+    for token in ["", "forged"] {
+        let refused = browser
+            .post(
+                "/auth/sign_up",
+                &[
+                    ("authenticity_token", token),
+                    ("username", "mallory"),
+                    ("email", "mallory@example.org"),
+                    ("password", "a long enough password"),
+                    ("agreement", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
+        assert!(
+            refused.html.contains("This form has expired"),
+            "{}",
+            refused.html
+        );
+        assert_eq!(refused.field("username"), "mallory", "what was typed stays");
+        assert!(
+            !refused.html.contains("a long enough password"),
+            "never the password"
+        );
+    }
+    assert_eq!(lookup(&server, "mallory").await.0, StatusCode::NOT_FOUND);
+
+    // A browser that never got the cookie (another site's form) is refused too.
+    let stranger = Browser::new(&server);
+    let refused = stranger
+        .post(
+            "/auth/sign_up",
+            &[
+                ("authenticity_token", "anything"),
+                ("username", "mallory"),
+                ("email", "mallory@example.org"),
+                ("password", "a long enough password"),
+                ("agreement", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(lookup(&server, "mallory").await.0, StatusCode::NOT_FOUND);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_refused_sign_up_names_its_fields() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    common::account_with_password(&server, "taken", "a long enough password").await;
+    let browser = Browser::new(&server);
+    let refused = browser
+        .submit(
+            "/auth/sign_up",
+            "/auth/sign_up",
+            &[
+                ("username", "taken"),
+                ("email", "not an address"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (id, words) in [
+        ("username-error", "This is already taken."),
+        ("email-error", "This is not valid."),
+        ("password-error", "is too short"),
+    ] {
+        let at = refused
+            .html
+            .find(&format!("id=\"{id}\""))
+            .unwrap_or_else(|| panic!("no {id} in {}", refused.html));
+        assert!(refused.html[at..].contains(words), "{id}: {}", refused.html);
+    }
+    assert!(refused.html.contains("Please accept to go on."));
+    assert_eq!(refused.field("email"), "not an address");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn signing_in_and_out_with_the_forms() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    common::account_with_password(&server, "alice", "a long enough password").await;
+    let browser = Browser::new(&server);
+
+    let wrong = browser.sign_in("alice", "not the password").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.html.contains("is wrong"), "{}", wrong.html);
+    assert_eq!(wrong.field("login"), "alice", "the login stays typed");
+    assert_eq!(
+        browser.get("/home").await.location.as_deref(),
+        Some("/auth/sign_in")
+    );
+
+    let signed_in = browser.sign_in("alice", "a long enough password").await;
+    assert_eq!(
+        signed_in.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        signed_in.html
+    );
+    assert_eq!(signed_in.location.as_deref(), Some("/home"));
+    let home = browser.get("/home").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.html.contains("action=\"/auth/sign_out\""));
+    assert_eq!(browser.get("/").await.location.as_deref(), Some("/home"));
+
+    let signed_out = browser
+        .post("/auth/sign_out", &[("authenticity_token", &home.csrf())])
+        .await;
+    assert_eq!(signed_out.status, StatusCode::SEE_OTHER);
+    assert_eq!(signed_out.location.as_deref(), Some("/"));
+    assert_eq!(
+        browser.get("/home").await.location.as_deref(),
+        Some("/auth/sign_in")
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_session_ended_elsewhere_sends_the_browser_to_sign_in() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    common::account_with_password(&server, "bob", "a long enough password").await;
+    let browser = Browser::new(&server);
+    browser.sign_in("bob", "a long enough password").await;
+    let home = browser.get("/home").await;
+    assert_eq!(home.status, StatusCode::OK);
+
+    // Every session ends, as a password reset ends them.
+    server
+        .woolly
+        .accounts()
+        .set_password("bob", Some("another long password".to_owned()))
+        .await
+        .unwrap();
+    let draft = "a post typed before the session ended";
+    let refused = browser
+        .post(
+            "/statuses",
+            &[("authenticity_token", &home.csrf()), ("status", draft)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER);
+    assert_eq!(refused.location.as_deref(), Some("/auth/sign_in"));
+    assert!(
+        refused
+            .cookies
+            .iter()
+            .any(|cookie| cookie.starts_with("woolly_session=;")
+                || cookie.starts_with("woolly_session=\"\"")),
+        "the dead session's cookie is cleared: {:?}",
+        refused.cookies
+    );
+    let (_, account) = lookup(&server, "bob").await;
+    assert_eq!(account["statuses_count"], 0, "nothing was written");
+    server.stop().await;
+}
+
+/// Signs `username` up with the browser's forms and follows the confirmation link.
+async fn join(
+    browser: &Browser,
+    python: &std::ffi::OsStr,
+    instance: &TestInstance,
+    username: &str,
+) {
+    let email = format!("{username}@example.org");
+    let signed_up = browser
+        .submit(
+            "/auth/sign_up",
+            "/auth/sign_up",
+            &[
+                ("username", username),
+                ("email", &email),
+                ("password", "a long enough password"),
+                ("agreement", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        signed_up.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        signed_up.html
+    );
+    let mail = mail_to(python, &instance.data_dir().join("mail"), &email, "").await;
+    let confirmed = browser.get(&link_in(&mail, "confirmation_token=")).await;
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.html
+    );
+}
+
+#[tokio::test]
+async fn a_post_too_long_comes_back_with_its_text_and_why_in_french() {
+    let Some(python) = python() else { return };
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    let browser = Browser::speaking(&server, "fr-FR,fr;q=0.9,en;q=0.5");
+    let landing = browser.get("/").await;
+    assert!(
+        landing.html.contains("<html lang=\"fr\">"),
+        "{}",
+        landing.html
+    );
+    assert!(landing.html.contains("Créer un compte"), "{}", landing.html);
+    join(&browser, &python, &instance, "chloe").await;
+
+    let home = browser.get("/home").await;
+    assert!(
+        home.html.contains("Publier"),
+        "the language chosen at sign-up: {}",
+        home.html
+    );
+    let long = "é".repeat(501);
+    let refused = browser
+        .post(
+            "/statuses",
+            &[
+                ("authenticity_token", &home.csrf()),
+                ("idempotency", &home.field("idempotency")),
+                ("status", &long),
+                ("visibility", "public"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unescape(&refused.html).contains("C'est trop long."),
+        "{}",
+        refused.html
+    );
+    assert!(
+        refused.html.contains(&long),
+        "the text stays in the composer"
+    );
+    let (_, account) = lookup(&server, "chloe").await;
+    assert_eq!(account["statuses_count"], 0);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_pages_of_a_visitor_render_and_link_each_other() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    let browser = Browser::new(&server);
+    for path in [
+        "/",
+        "/about",
+        "/privacy-policy",
+        "/auth/sign_up",
+        "/auth/sign_in",
+        "/auth/password/new",
+    ] {
+        let page = browser.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.html);
+        assert!(page.html.starts_with("<!DOCTYPE html>"), "{path}");
+        assert!(page.html.contains("<html lang=\"en\">"), "{path}");
+        assert!(page.html.contains("/assets/woolly.css?v="), "{path}");
+        assert!(page.html.len() < 100_000, "{path} is small");
+    }
+    let css = browser.get("/assets/woolly.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.html.contains("prefers-color-scheme: dark"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_closed_server_says_so_and_takes_no_sign_up() {
+    let instance = TestInstance::new().await;
+    let server = instance
+        .start_on_own_domain_with(|settings| {
+            settings.registrations = "closed".to_owned();
+            settings.closed_registrations_message = "We are full, sorry.".to_owned();
+        })
+        .await;
+    let browser = Browser::new(&server);
+    let landing = browser.get("/").await;
+    assert!(
+        !landing.html.contains("href=\"/auth/sign_up\""),
+        "{}",
+        landing.html
+    );
+    assert!(
+        landing.html.contains("We are full, sorry."),
+        "{}",
+        landing.html
+    );
+    let form = browser.get("/auth/sign_up").await;
+    assert_eq!(form.status, StatusCode::FORBIDDEN);
+    let refused = browser
+        .post(
+            "/auth/sign_up",
+            &[
+                ("authenticity_token", &landing.csrf_cookie()),
+                ("username", "late"),
+                ("email", "late@example.org"),
+                ("password", "a long enough password"),
+                ("agreement", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(lookup(&server, "late").await.0, StatusCode::NOT_FOUND);
+    server.stop().await;
+}

@@ -1,4 +1,4 @@
-//! The web interface's own files: its stylesheet, compiled into the binary and served from this
+//! The web interface's own files: its stylesheet and icon, compiled into the binary and served from this
 //! server only (no CDN, no web fonts). Pages link it with a version taken from its content, so
 //! browsers may keep it a year and still get a new one after an upgrade.
 
@@ -11,6 +11,7 @@ use axum::routing::get;
 use woolly_core::Woolly;
 
 const STYLESHEET: &str = include_str!("../assets/woolly.css");
+const ICON: &str = include_str!("../assets/favicon.svg");
 
 /// The stylesheet's path with its version: an FNV-1a hash of its content.
 static STYLESHEET_PATH: LazyLock<String> = LazyLock::new(|| {
@@ -28,21 +29,29 @@ pub fn stylesheet_path() -> &'static str {
 }
 
 pub(crate) fn router() -> Router<Woolly> {
-    Router::new().route("/assets/woolly.css", get(stylesheet))
+    Router::new()
+        .route(
+            "/assets/woolly.css",
+            get(|| file("text/css; charset=utf-8", STYLESHEET, YEAR)),
+        )
+        // Browsers ask for `/favicon.ico` on their own; an SVG answers both.
+        .route("/favicon.svg", get(|| file("image/svg+xml", ICON, DAY)))
+        .route("/favicon.ico", get(|| file("image/svg+xml", ICON, DAY)))
 }
 
-async fn stylesheet() -> impl IntoResponse {
+const YEAR: &str = "public, max-age=31536000, immutable";
+const DAY: &str = "public, max-age=86400";
+
+async fn file(
+    content_type: &'static str,
+    content: &'static str,
+    cache: &'static str,
+) -> impl IntoResponse {
     (
         [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/css; charset=utf-8"),
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=31536000, immutable"),
-            ),
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
         ],
-        STYLESHEET,
+        content,
     )
 }

@@ -1,7 +1,10 @@
-//! Woolly from a real browser: a page served from another origin uses the API with `fetch`, as
-//! web clients hosted elsewhere (Elk, Phanpy, Mastodon's web client on another host) do.
-//! Chromium (Debian's, installed by scripts/test) loads the page headless; the page writes what
-//! it got into its title, which the test reads from the DOM Chromium prints.
+//! Woolly from a real browser, Debian's Chromium (installed by scripts/test), headless:
+//! - a page served from another origin uses the API with `fetch`, as web clients hosted
+//!   elsewhere (Elk, Phanpy, Mastodon's web client on another host) do; the page writes what it
+//!   got into its title, which the test reads from the DOM Chromium prints;
+//! - a newcomer's first 30 seconds on the web interface, with JavaScript on and off, driven by
+//!   playwright-core (`tests/clients/web_first_steps.mjs`), with axe-core checking each page;
+//!   screenshots of the pages at 390 px go to `target/web-screenshots/`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -9,8 +12,12 @@ mod common;
 
 use std::time::Duration;
 
+use std::path::PathBuf;
+
 use axum::response::Html;
+use common::mail::{link_in, mail_to};
 use common::{TestInstance, account, third_party};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 /// Serves `page` at `/` of a new loopback listener, addressed as `localhost` (another origin
 /// than Woolly's `127.0.0.1`); returns its URL.
@@ -88,4 +95,80 @@ fetch("{base}/api/v1/timelines/home", {{ headers: {{ Authorization: "Bearer {tok
     assert_eq!(title, "read 1 with Link");
     task.abort();
     server.stop().await;
+}
+
+/// Where the web interface's screenshots go: `target/web-screenshots/` of the workspace.
+fn screenshot_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/web-screenshots")
+}
+
+/// Runs `web_first_steps.mjs` in `mode` (`js` or `nojs`) against a new server open to sign-ups,
+/// handing it the confirmation link from the e-mail the server sent; returns what it printed.
+async fn first_steps(mode: &str) -> Option<String> {
+    let found = third_party(
+        &["WOOLLY_TEST_CHROMIUM", "WOOLLY_TEST_NODE", "WOOLLY_TEST_PYTHON"],
+        "Chromium, playwright-core with Node 22, and Python",
+    )?;
+    let (chromium, node, python) = (&found[0], &found[1], &found[2]);
+    let instance = TestInstance::new().await;
+    let server = instance
+        .start_on_own_domain_with(|settings| {
+            settings.registrations = "open".to_owned();
+            settings.rate_limit_requests = 0;
+            settings.rules = vec!["Be kind to each other.".to_owned()];
+        })
+        .await;
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/clients/web_first_steps.mjs");
+    let mut child = tokio::process::Command::new(node)
+        .arg(script)
+        .arg(&server.base_url)
+        .arg(chromium)
+        .arg(mode)
+        .arg(screenshot_dir())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node runs");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = String::new();
+    let run = async {
+        while let Some(line) = stdout.next_line().await.unwrap() {
+            printed.push_str(&line);
+            printed.push('\n');
+            if let Some(address) = line.strip_prefix("AWAITING LINK FOR ") {
+                let mail = mail_to(python, &instance.data_dir().join("mail"), address, "").await;
+                let link = server.url(&link_in(&mail, "confirmation_token="));
+                stdin.write_all(format!("{link}\n").as_bytes()).await.unwrap();
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(120), run)
+        .await
+        .expect("the browser finished within two minutes");
+    let output = child.wait_with_output().await.unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{printed}\n{stderr}");
+    server.stop().await;
+    Some(printed)
+}
+
+#[tokio::test]
+async fn a_newcomer_signs_up_and_posts_within_thirty_seconds_with_javascript() {
+    let Some(printed) = first_steps("js").await else {
+        return;
+    };
+    print!("{printed}");
+    assert!(printed.contains("web first steps (js): all checks passed"), "{printed}");
+}
+
+#[tokio::test]
+async fn a_newcomer_signs_up_and_posts_without_javascript() {
+    let Some(printed) = first_steps("nojs").await else {
+        return;
+    };
+    print!("{printed}");
+    assert!(printed.contains("web first steps (nojs): all checks passed"), "{printed}");
 }

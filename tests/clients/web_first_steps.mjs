@@ -1,0 +1,136 @@
+// A newcomer's first 30 seconds on Woolly's web interface, in a real browser: from the front
+// page, sign up, confirm the address from the e-mail, and publish a first post. Counts the
+// interactions (clicks and typed fields) and the wall time, and prints both. With JavaScript on,
+// it also checks every page it passes with axe-core (no serious or critical violation), and
+// fails on any console error (a content security policy violation is one).
+//
+// Usage: node web_first_steps.mjs BASE_URL CHROMIUM js|nojs SCREENSHOT_DIR
+//
+// The confirmation link comes from the test that runs this (crates/woolly/tests/browser.rs):
+// the script prints "AWAITING LINK FOR <address>" and reads the link from its standard input.
+// playwright-core and axe-core are resolved from the Node binary's node_modules, as
+// masto_client.mjs resolves masto (see there).
+
+import { createRequire } from "node:module";
+import { readFileSync, mkdirSync } from "node:fs";
+import { createInterface } from "node:readline";
+
+const require = createRequire(process.execPath);
+const { chromium } = require("playwright-core");
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+const [base, executablePath, mode, screenshots] = process.argv.slice(2);
+const withScripts = mode === "js";
+mkdirSync(screenshots, { recursive: true });
+
+function check(condition, what) {
+  if (!condition) throw new Error(`check failed: ${what}`);
+}
+
+const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+async function askForLink(address) {
+  console.log(`AWAITING LINK FOR ${address}`);
+  const { value, done } = await lines.next();
+  check(!done && value, "a link on standard input");
+  return value.trim();
+}
+
+const browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
+const problems = [];
+let interactions = 0;
+try {
+  // A phone-sized window: the layout must work at 390 px.
+  const context = await browser.newContext({
+    javaScriptEnabled: withScripts,
+    viewport: { width: 390, height: 844 },
+    locale: "en-GB",
+  });
+  const page = await context.newPage();
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error on ${page.url()}: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`script error on ${page.url()}: ${error}`));
+
+  const audited = new Set();
+  async function audit(name) {
+    await page.screenshot({ path: `${screenshots}/${mode}-${name}.png`, fullPage: true });
+    if (!withScripts || audited.has(name)) return;
+    audited.add(name);
+    // Evaluated through the DevTools protocol, which the page's policy does not govern.
+    await page.evaluate(axeSource);
+    const result = await page.evaluate(() => globalThis.axe.run(document, { resultTypes: ["violations"] }));
+    for (const violation of result.violations) {
+      if (violation.impact === "serious" || violation.impact === "critical") {
+        const where = violation.nodes.map((node) => node.target.join(" ")).join(", ");
+        problems.push(`axe on ${name}: ${violation.id} (${violation.impact}): ${violation.help} at ${where}`);
+      }
+    }
+  }
+  const click = async (locator) => { interactions += 1; await locator.click(); };
+  const fill = async (locator, text) => { interactions += 1; await locator.fill(text); };
+
+  const started = Date.now();
+  await page.goto(base);
+  await audit("landing");
+  await click(page.getByRole("link", { name: "Create an account" }).first());
+  await page.waitForURL("**/auth/sign_up");
+  await audit("sign-up");
+  const username = `newcomer_${mode}`;
+  const address = `${username}@example.org`;
+  await fill(page.getByLabel("Username"), username);
+  await fill(page.getByLabel("E-mail address"), address);
+  await fill(page.getByLabel("Password", { exact: true }), "a long enough password");
+  interactions += 1;
+  await page.getByLabel("I accept the rules").check();
+  await click(page.getByRole("button", { name: "Create an account" }));
+  await page.waitForURL("**/auth/setup");
+  check((await page.textContent("main")).includes(address), "the setup page names the address");
+  await audit("check-your-e-mail");
+
+  const link = await askForLink(address);
+  interactions += 1; // opening the link in the e-mail
+  await page.goto(link);
+  await page.waitForURL("**/start");
+  await audit("first-steps");
+  await click(page.getByRole("link", { name: "Go to your home timeline" }));
+  await page.waitForURL("**/home");
+  await audit("home");
+  const text = `Hello from a browser ${withScripts ? "with" : "without"} JavaScript`;
+  if (withScripts) {
+    // The composer has the focus: typing goes straight into it.
+    interactions += 1;
+    await page.keyboard.type(text);
+    check((await page.inputValue("#status")) === text, "the composer had the focus");
+  } else {
+    await fill(page.getByLabel("Your post"), text);
+  }
+  await click(page.getByRole("button", { name: "Publish" }));
+  await page.waitForURL("**/home");
+  check((await page.textContent(".timeline")).includes(text), "the first post shows on the timeline");
+  const seconds = (Date.now() - started) / 1000;
+  await audit("home-after-first-post");
+
+  // The pages a visitor reaches from the front page, and the member's sign-out.
+  for (const [name, path] of [["about", "/about"], ["privacy-policy", "/privacy-policy"], ["forgot-password", "/auth/password/new"]]) {
+    await page.goto(base + path);
+    await audit(name);
+  }
+  await page.goto(base + "/home");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(base + "/");
+  await page.goto(base + "/auth/sign_in");
+  await audit("sign-in");
+
+  console.log(`first post: ${interactions} interactions, ${seconds.toFixed(1)} s (${mode})`);
+  check(interactions <= 10, `at most 10 interactions (${interactions})`);
+  check(seconds < 30, `under 30 seconds (${seconds})`);
+  if (withScripts) {
+    console.log(`axe-core checked ${audited.size} pages: ${[...audited].join(", ")}`);
+    check(audited.size >= 9, "axe-core ran on every page");
+  }
+  check(problems.length === 0, `no console errors and no serious accessibility violations:\n${problems.join("\n")}`);
+  console.log(`web first steps (${mode}): all checks passed`);
+} finally {
+  await browser.close();
+}
+process.exit(0);

@@ -16,12 +16,10 @@ use crate::render::{self, ActorUrls, with_context};
 use crate::requester::Requester;
 use crate::routes::local_actor;
 use crate::vocab::{Collection, CollectionType, Document};
-use crate::web;
 
 pub(crate) fn router() -> Router<Woolly> {
     Router::new()
         .route("/users/{username}", get(actor))
-        .route("/@{username}", get(profile))
         .route("/actor", get(instance_actor))
         .route("/actor/outbox", get(instance_actor_outbox))
         .route("/actor/collections/featured", get(instance_actor_featured))
@@ -47,20 +45,17 @@ async fn actor(
     }
 }
 
-async fn profile(
+/// `/@name` for servers: the actor, as at its id (the binary sends browsers to the web
+/// interface's profile page instead).
+pub(crate) async fn profile(
     State(woolly): State<Woolly>,
     Path(username): Path<String>,
-    headers: HeaderMap,
     requester: Result<Requester, HttpError>,
 ) -> Result<Response, HttpError> {
     let actor = local_actor(&woolly, &username).await?;
-    if wants_activity_json(&headers) {
-        requester?;
-        let document = render::local_actor(&woolly, &actor);
-        Ok(ActivityJson(with_context(Document::Actor(document))).into_response())
-    } else {
-        Ok(web::profile_page(&woolly, &actor))
-    }
+    requester?;
+    let document = render::local_actor(&woolly, &actor);
+    Ok(ActivityJson(with_context(Document::Actor(document))).into_response())
 }
 
 async fn instance_actor(State(woolly): State<Woolly>) -> Response {

@@ -25,11 +25,11 @@ mod routes;
 pub mod signatures;
 mod statuses;
 pub mod vocab;
-mod web;
 mod webfinger;
 
 use std::sync::Arc;
 
+use axum::routing::{MethodRouter, get};
 use axum::{Extension, Router};
 use woolly_core::Woolly;
 use woolly_core::jobs::JobHandlers;
@@ -45,6 +45,17 @@ pub fn router(federation: Federation) -> Router<Woolly> {
         .merge(collections::router())
         .merge(inbox::router())
         .layer(Extension(federation))
+}
+
+/// The actor's document at the address of a person's page, `/@name`, for servers that ask
+/// there; the binary pairs it with the web interface's page for people.
+pub fn actor_at_profile_address(federation: &Federation) -> MethodRouter<Woolly> {
+    get(actors::profile).layer(Extension(federation.clone()))
+}
+
+/// The Note at the address of a status's page, `/@name/:id`, paired likewise.
+pub fn note_at_status_address(federation: &Federation) -> MethodRouter<Woolly> {
+    get(statuses::status_page).layer(Extension(federation.clone()))
 }
 
 /// Connects an instance to the fediverse: its client for remote requests, and the remote

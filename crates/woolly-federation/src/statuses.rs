@@ -21,7 +21,6 @@ use crate::render::{self, status_collections, with_context};
 use crate::requester::Requester;
 use crate::routes::{PageQuery, Paging, status_id};
 use crate::vocab::{Collection, CollectionType, Document, IdOrObject};
-use crate::web;
 
 /// Replies per page, as Mastodon's `RepliesController::DESCENDANTS_LIMIT`.
 const REPLIES_PER_PAGE: i64 = 60;
@@ -29,7 +28,6 @@ const REPLIES_PER_PAGE: i64 = 60;
 pub(crate) fn router() -> Router<Woolly> {
     Router::new()
         .route("/users/{username}/statuses/{id}", get(status))
-        .route("/@{username}/{id}", get(status_page))
         .route("/users/{username}/statuses/{id}/activity", get(activity))
         .route("/users/{username}/statuses/{id}/replies", get(replies))
         .route("/users/{username}/statuses/{id}/likes", get(likes))
@@ -88,22 +86,18 @@ async fn status(
     }
 }
 
-async fn status_page(
+/// `/@name/:id` for servers: the Note, as at its id (the binary sends browsers to the web
+/// interface's thread page instead).
+pub(crate) async fn status_page(
     State(woolly): State<Woolly>,
     Path((username, id)): Path<(String, String)>,
     requester: Requester,
-    headers: HeaderMap,
 ) -> Result<Response, HttpError> {
     let view = find(&woolly, requester, &username, &id).await?;
-    let wants_json = wants_activity_json(&headers);
-    if let Some(to_original) = original_of(&view, wants_json) {
+    if let Some(to_original) = original_of(&view, true) {
         return Ok(to_original);
     }
-    if wants_json {
-        note_document(&woolly, &view).await
-    } else {
-        Ok(web::status_page(&woolly, &view))
-    }
+    note_document(&woolly, &view).await
 }
 
 async fn activity(

@@ -6,6 +6,12 @@ nav-label = Main
 nav-home = Home
 nav-profile = Your profile
 nav-about = About
+nav-local = This server
+nav-federated = Everywhere
+local-intro = Public posts made on this server, newest first.
+federated-intro = Public posts from every server this one knows, newest first.
+tag-intro = Public posts with #{ $name }, newest first.
+timeline-empty = No posts here yet.
 sign-in = Sign in
 sign-out = Sign out
 sign-up = Create an account
@@ -42,6 +48,11 @@ boosted-by = { $name } boosted
 show-more = Show more
 sensitive-media = Sensitive media: select to show
 open-media = Open the attachment
+boost = Boost
+favourite = Favourite
+bookmark = Bookmark
+bookmarked = Bookmarked
+delete = Delete
 replies-count = { $count ->
     [one] { $count } reply
    *[other] { $count } replies
@@ -173,3 +184,19 @@ authorize-failed-heading = This authorization request cannot be completed
 authorize-bad-response-type = The authorization server does not support this response type.
 authorization-code = Authorization code
 authorization-code-text = Copy this code and paste it into { $app }:
+
+## Profiles and threads
+locked = Approves followers
+bot = Automated
+unfollow = Unfollow
+pinned = Pinned
+posts = Posts
+reply = Reply
+replies = Replies
+thread-before = Earlier in the thread
+joined = Joined { $date }
+following-count = { $count } following
+followers-count = { $count ->
+    [one] { $count } follower
+   *[other] { $count } followers
+}

@@ -6,6 +6,12 @@ nav-label = Principal
 nav-home = Accueil
 nav-profile = Votre profil
 nav-about = À propos
+nav-local = Ce serveur
+nav-federated = Partout
+local-intro = Les messages publics écrits sur ce serveur, les plus récents d'abord.
+federated-intro = Les messages publics de tous les serveurs que celui-ci connaît, les plus récents d'abord.
+tag-intro = Les messages publics avec #{ $name }, les plus récents d'abord.
+timeline-empty = Pas encore de messages ici.
 sign-in = Se connecter
 sign-out = Se déconnecter
 sign-up = Créer un compte
@@ -42,6 +48,11 @@ boosted-by = { $name } a partagé
 show-more = Afficher plus
 sensitive-media = Média sensible : sélectionnez pour l'afficher
 open-media = Ouvrir la pièce jointe
+boost = Partager
+favourite = Ajouter aux favoris
+bookmark = Mettre en signet
+bookmarked = En signet
+delete = Supprimer
 replies-count = { $count ->
     [one] { $count } réponse
    *[other] { $count } réponses
@@ -173,3 +184,22 @@ authorize-failed-heading = Cette demande d'autorisation ne peut pas aboutir
 authorize-bad-response-type = Le serveur d'autorisation ne prend pas en charge ce type de réponse.
 authorization-code = Code d'autorisation
 authorization-code-text = Copiez ce code et collez-le dans { $app } :
+
+## Profiles and threads
+locked = Approuve ses abonné·es
+bot = Automatisé
+unfollow = Ne plus suivre
+pinned = Épinglés
+posts = Messages
+reply = Répondre
+replies = Réponses
+thread-before = Plus tôt dans la conversation
+joined = Inscrit·e le { $date }
+following-count = { $count ->
+    [one] { $count } abonnement
+   *[other] { $count } abonnements
+}
+followers-count = { $count ->
+    [one] { $count } abonné·e
+   *[other] { $count } abonné·es
+}

@@ -71,10 +71,23 @@ pub struct StatusCard {
     pub replies: i64,
     pub reblogs: i64,
     pub favourites: i64,
+    /// What the viewer did with it (all false for anonymous visitors).
+    pub favourited: bool,
+    pub reblogged: bool,
+    pub bookmarked: bool,
+    /// The viewer wrote it: they may delete it.
+    pub mine: bool,
+    /// Whether the viewer may boost it: public and unlisted posts, and their own private ones.
+    pub boostable: bool,
 }
 
 impl StatusCard {
-    pub fn new(woolly: &Woolly, words: Words, view: &StatusView) -> StatusCard {
+    pub fn new(
+        woolly: &Woolly,
+        words: Words,
+        view: &StatusView,
+        viewer: Option<i64>,
+    ) -> StatusCard {
         let (shown, boosted_by) = match &view.reblog {
             Some(original) => (
                 original.as_ref(),
@@ -118,6 +131,15 @@ impl StatusCard {
             replies: status.replies_count,
             reblogs: status.reblogs_count,
             favourites: status.favourites_count,
+            favourited: shown.viewer.is_some_and(|state| state.favourited),
+            reblogged: shown.viewer.is_some_and(|state| state.reblogged),
+            bookmarked: shown.viewer.is_some_and(|state| state.bookmarked),
+            mine: viewer == Some(status.account_id),
+            boostable: match status.visibility {
+                Visibility::Public | Visibility::Unlisted => true,
+                Visibility::Private => viewer == Some(status.account_id),
+                Visibility::Direct => false,
+            },
         }
     }
 
@@ -161,4 +183,11 @@ pub fn shown_time(words: Words, millis: i64) -> String {
             at.minute()
         ),
     )
+}
+
+/// A date in the reader's language (`7 Dec 2026`).
+pub fn shown_date(words: Words, millis: i64) -> String {
+    let at = date_time(millis);
+    let month = words.t(&format!("month-{}", u8::from(at.month())));
+    format!("{} {month} {}", at.day(), at.year())
 }

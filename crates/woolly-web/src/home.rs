@@ -13,15 +13,15 @@ use serde::Deserialize;
 use woolly_core::statuses::NewPost;
 use woolly_core::visibility::Visibility;
 use woolly_core::web_sessions::new_browser_secret;
-use woolly_core::{CoreError, Page, Woolly};
+use woolly_core::{CoreError, Woolly};
 
+use crate::actions::local_path;
 use crate::cards::StatusCard;
 use crate::forms::FormErrors;
 use crate::page::{Chrome, redirect, refusal, render};
+use crate::timelines::{PageQuery, older_than};
 use crate::visitor::{SignedIn, Visitor};
 
-/// Statuses a page of the timeline shows.
-const PAGE_SIZE: i64 = 20;
 const VISIBILITIES: [&str; 4] = ["public", "unlisted", "private", "direct"];
 
 pub(crate) fn router() -> Router<Woolly> {
@@ -39,6 +39,10 @@ struct Draft {
     spoiler_text: String,
     visibility: String,
     idempotency: String,
+    /// The status replied to, from a thread's reply form.
+    in_reply_to_id: String,
+    /// The page to go back to once posted (a thread's).
+    return_to: String,
 }
 
 #[derive(Template)]
@@ -57,12 +61,6 @@ struct HomePage<'a> {
     older: Option<i64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct HomeQuery {
-    max_id: Option<String>,
-}
-
 /// The signed-in member, or where a visitor who is not one goes instead.
 fn member_or_elsewhere(visitor: &Visitor) -> Result<&SignedIn, &'static str> {
     match (&visitor.signed_in, visitor.member()) {
@@ -77,17 +75,15 @@ async fn home_page(
     visitor: &Visitor,
     member: &SignedIn,
     status: StatusCode,
-    max_id: Option<i64>,
+    query: PageQuery,
     mut draft: Draft,
     errors: FormErrors,
 ) -> Response {
-    let page = Page {
-        max_id,
-        since_id: None,
-        min_id: None,
-        limit: PAGE_SIZE,
+    let listing = match query.page() {
+        Ok(page) => woolly.timelines().home(member.account.id, page).await,
+        Err(error) => Err(error),
     };
-    let (views, cursors) = match woolly.timelines().home(member.account.id, page).await {
+    let listing = match listing {
         Ok(listing) => listing,
         Err(error) => return refusal(woolly, visitor, &error),
     };
@@ -119,12 +115,11 @@ async fn home_page(
             max_characters: woolly.config().max_status_characters,
             errors,
             focus,
-            older: cursors
-                .filter(|_| views.len() as i64 >= PAGE_SIZE / 2)
-                .map(|(_, oldest)| oldest),
-            statuses: views
+            older: older_than(&listing),
+            statuses: listing
+                .0
                 .iter()
-                .map(|view| StatusCard::new(woolly, words, view))
+                .map(|view| StatusCard::new(woolly, words, view, Some(member.account.id)))
                 .collect(),
         },
     )
@@ -134,23 +129,18 @@ async fn home_page(
 async fn home(
     State(woolly): State<Woolly>,
     visitor: Visitor,
-    Query(query): Query<HomeQuery>,
+    Query(query): Query<PageQuery>,
 ) -> Response {
     let member = match member_or_elsewhere(&visitor) {
         Ok(member) => member,
         Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
-    let max_id = match query.max_id.as_deref().map(str::parse::<i64>) {
-        None => None,
-        Some(Ok(id)) => Some(id),
-        Some(Err(_)) => return refusal(&woolly, &visitor, &CoreError::NotFound),
     };
     home_page(
         &woolly,
         &visitor,
         member,
         StatusCode::OK,
-        max_id,
+        query,
         Draft::default(),
         FormErrors::default(),
     )
@@ -175,7 +165,7 @@ async fn publish(
             &visitor,
             member,
             StatusCode::FORBIDDEN,
-            None,
+            PageQuery::default(),
             draft,
             errors,
         )
@@ -191,15 +181,23 @@ async fn publish(
                 &visitor,
                 member,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                None,
+                PageQuery::default(),
                 draft,
                 errors,
             )
             .await;
         }
     };
+    let in_reply_to_id = match draft.in_reply_to_id.trim() {
+        "" => None,
+        id => match id.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => return refusal(&woolly, &visitor, &CoreError::NotFound),
+        },
+    };
     let post = NewPost {
         text: draft.status.clone(),
+        in_reply_to_id,
         spoiler_text: draft.spoiler_text.clone(),
         visibility,
         idempotency_key: Some(draft.idempotency.clone()).filter(|key| !key.is_empty()),
@@ -210,7 +208,7 @@ async fn publish(
         .post(&member.account, &member.user, member.app_id, post)
         .await
     {
-        Ok(_) => redirect(&visitor, "/home"),
+        Ok(_) => redirect(&visitor, local_path(&draft.return_to).unwrap_or("/home")),
         Err(error) => {
             let status = match error {
                 CoreError::Throttled => StatusCode::TOO_MANY_REQUESTS,
@@ -218,7 +216,16 @@ async fn publish(
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
             let errors = FormErrors::from_refusal(words, &error);
-            home_page(&woolly, &visitor, member, status, None, draft, errors).await
+            home_page(
+                &woolly,
+                &visitor,
+                member,
+                status,
+                PageQuery::default(),
+                draft,
+                errors,
+            )
+            .await
         }
     }
 }

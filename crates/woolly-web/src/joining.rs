@@ -18,7 +18,6 @@ use serde::Deserialize;
 use woolly_core::accounts::{Account, Standing};
 use woolly_core::joining::{RegistrationMode, SignUp};
 use woolly_core::profile::ProfileEdit;
-use woolly_core::relations::FollowOptions;
 use woolly_core::{CoreError, Woolly};
 use woolly_http::caller::ClientAddress;
 
@@ -38,7 +37,6 @@ pub(crate) fn router() -> Router<Woolly> {
         .route("/auth/confirmation", get(confirm).post(resend))
         .route("/start", get(first_steps))
         .route("/start/profile", post(set_first_name))
-        .route("/start/follow", post(follow_suggestion))
 }
 
 /// What the sign-up form sends (and shows again when something was wrong).
@@ -438,49 +436,6 @@ async fn set_first_name(
     match woolly
         .accounts()
         .update_profile(&member.account, edit)
-        .await
-    {
-        Ok(_) => redirect(&visitor, "/start"),
-        Err(error) => {
-            let errors = FormErrors::from_refusal(words, &error);
-            start_page(
-                &woolly,
-                &visitor,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors.general,
-            )
-            .await
-        }
-    }
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct FollowForm {
-    authenticity_token: String,
-    account_id: String,
-}
-
-/// `POST /start/follow`: follows one of the suggested people.
-async fn follow_suggestion(
-    State(woolly): State<Woolly>,
-    visitor: Visitor,
-    Form(form): Form<FollowForm>,
-) -> Response {
-    let Some(member) = visitor.member() else {
-        return redirect(&visitor, "/auth/setup");
-    };
-    let words = visitor.words();
-    if !visitor.form_is_genuine(&form.authenticity_token) {
-        let error = words.t("error-form-expired");
-        return start_page(&woolly, &visitor, StatusCode::FORBIDDEN, Some(error)).await;
-    }
-    let Ok(target) = form.account_id.parse::<i64>() else {
-        return refusal(&woolly, &visitor, &CoreError::NotFound);
-    };
-    match woolly
-        .relations()
-        .follow(&member.account, target, FollowOptions::default())
         .await
     {
         Ok(_) => redirect(&visitor, "/start"),

@@ -101,7 +101,7 @@ async fn landing(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
             },
             preview: preview
                 .iter()
-                .map(|view| StatusCard::new(&woolly, words, view))
+                .map(|view| StatusCard::new(&woolly, words, view, None))
                 .collect(),
         },
     )

@@ -11,8 +11,12 @@
 //! | `joining` | `/auth/sign_up`, `/invite/:code`, `/auth/setup` (check your e-mail), `/auth/confirmation`, `/start` (the first steps) |
 //! | `signing_in` | `/auth/sign_in`, `/auth/sign_out`, `/auth/password/…` (a forgotten password) |
 //! | `home` | `/home`: the home timeline with the composer; posting (`/statuses`) |
+//! | `timelines` | `/public/local`, `/public`, `/tags/:name`: the public timelines |
+//! | `actions` | `/statuses/:id/:action`: favourite, boost, bookmark, delete, and undoing them |
+//! | `profiles` | `/@name` (a profile, also `/@name@domain`), `/@name/:id` (a thread), following (`/accounts/:id/:action`) |
 //! | `authorize` | `/oauth/authorize`: signing in to let an app use an account |
 
+mod actions;
 mod assets;
 mod authorize;
 mod cards;
@@ -22,7 +26,9 @@ mod i18n;
 mod joining;
 mod landing;
 mod page;
+mod profiles;
 mod signing_in;
+mod timelines;
 mod visitor;
 
 use axum::Router;
@@ -30,7 +36,10 @@ use woolly_core::Woolly;
 
 pub use i18n::Locale;
 
-/// Every route of the web interface.
+pub use profiles::{profile_page, thread_page};
+
+/// Every route of the web interface but the pages of people and statuses ([`profile_page`],
+/// [`thread_page`]), whose addresses also serve ActivityPub documents: the binary pairs them.
 pub fn router() -> Router<Woolly> {
     Router::new()
         .merge(assets::router())
@@ -38,5 +47,8 @@ pub fn router() -> Router<Woolly> {
         .merge(joining::router())
         .merge(signing_in::router())
         .merge(home::router())
+        .merge(timelines::router())
+        .merge(actions::router())
+        .merge(profiles::forms())
         .merge(authorize::router())
 }

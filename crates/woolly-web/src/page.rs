@@ -18,8 +18,10 @@ pub struct Chrome<'a> {
     pub instance_title: &'a str,
     /// The anti-forgery token the page's forms carry.
     pub csrf: &'a str,
-    /// The signed-in member, for the navigation.
+    /// The signed-in member, for the navigation and the buttons of statuses.
     pub member: Option<&'a Account>,
+    /// The page's own path and query, where its forms come back to.
+    pub here: &'a str,
     pub stylesheet: &'static str,
 }
 
@@ -31,6 +33,7 @@ impl<'a> Chrome<'a> {
             instance_title: &woolly.config().title,
             csrf: visitor.csrf(),
             member: visitor.member().map(|member| &member.account),
+            here: &visitor.here,
             stylesheet: assets::stylesheet_path(),
         }
     }
@@ -65,6 +68,19 @@ pub fn render(visitor: &Visitor, status: StatusCode, template: &impl Template) -
 /// `303 See Other` to a path of this server, after a form did its work.
 pub fn redirect(visitor: &Visitor, to: &str) -> Response {
     visitor.finish(Redirect::to(to).into_response())
+}
+
+/// `302 Found` to where something lives (a boost's page to its original's), as Mastodon
+/// answers, varying on `Accept` as the address also serves ActivityPub documents.
+pub fn found(visitor: &Visitor, to: &str) -> Response {
+    let mut response = StatusCode::FOUND.into_response();
+    if let Ok(location) = HeaderValue::from_str(to) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    visitor.finish(response)
 }
 
 #[derive(Template)]

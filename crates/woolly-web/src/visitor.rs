@@ -41,6 +41,8 @@ pub struct SignedIn {
 pub struct Visitor {
     pub signed_in: Option<SignedIn>,
     pub locale: Locale,
+    /// The path and query of the page asked for, for forms that come back to it.
+    pub here: String,
     csrf: String,
     /// The anti-forgery token is new: its cookie goes out with the answer.
     csrf_is_new: bool,
@@ -190,6 +192,11 @@ impl FromRequestParts<Woolly> for Visitor {
         Ok(Visitor {
             signed_in,
             locale,
+            here: parts
+                .uri
+                .path_and_query()
+                .map_or("/", |path| path.as_str())
+                .to_owned(),
             csrf,
             csrf_is_new,
             session_ended,

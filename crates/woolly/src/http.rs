@@ -6,9 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::HeaderName;
 use axum::response::IntoResponse;
+use axum::routing::MethodRouter;
 use tower::{Layer, ServiceBuilder};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -114,6 +115,20 @@ pub fn app(
     let router = Router::new()
         .merge(woolly_api::router())
         .merge(woolly_web::router())
+        .route(
+            "/@{name}",
+            for_people_or_servers(
+                woolly_web::profile_page(),
+                woolly_federation::actor_at_profile_address(&federation),
+            ),
+        )
+        .route(
+            "/@{name}/{id}",
+            for_people_or_servers(
+                woolly_web::thread_page(),
+                woolly_federation::note_at_status_address(&federation),
+            ),
+        )
         .merge(woolly_federation::router(federation))
         .fallback(|| async {
             HttpError::new(
@@ -128,5 +143,27 @@ pub fn app(
     // The peer address feeds the rate limits of anonymous clients.
     axum::ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(
         NormalizePathLayer::trim_trailing_slash().layer(router),
+    )
+}
+
+/// `/@name` and `/@name/:id` are pages for people and ActivityPub documents for servers, served
+/// by two front doors: requests that ask for ActivityPub JSON get the federation's `document`,
+/// the others the web interface's `page`.
+fn for_people_or_servers(
+    page: MethodRouter<Woolly>,
+    document: MethodRouter<Woolly>,
+) -> MethodRouter<Woolly> {
+    axum::routing::get(
+        move |State(woolly): State<Woolly>, request: Request| async move {
+            let chosen = if woolly_federation::negotiation::wants_activity_json(request.headers()) {
+                document
+            } else {
+                page
+            };
+            match tower::ServiceExt::oneshot(chosen.with_state(woolly), request).await {
+                Ok(response) => response,
+                Err(infallible) => match infallible {},
+            }
+        },
     )
 }

@@ -106,7 +106,11 @@ fn screenshot_dir() -> PathBuf {
 /// handing it the confirmation link from the e-mail the server sent; returns what it printed.
 async fn first_steps(mode: &str) -> Option<String> {
     let found = third_party(
-        &["WOOLLY_TEST_CHROMIUM", "WOOLLY_TEST_NODE", "WOOLLY_TEST_PYTHON"],
+        &[
+            "WOOLLY_TEST_CHROMIUM",
+            "WOOLLY_TEST_NODE",
+            "WOOLLY_TEST_PYTHON",
+        ],
         "Chromium, playwright-core with Node 22, and Python",
     )?;
     let (chromium, node, python) = (&found[0], &found[1], &found[2]);
@@ -118,7 +122,8 @@ async fn first_steps(mode: &str) -> Option<String> {
             settings.rules = vec!["Be kind to each other.".to_owned()];
         })
         .await;
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/clients/web_first_steps.mjs");
+    let script =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/clients/web_first_steps.mjs");
     let mut child = tokio::process::Command::new(node)
         .arg(script)
         .arg(&server.base_url)
@@ -141,7 +146,10 @@ async fn first_steps(mode: &str) -> Option<String> {
             if let Some(address) = line.strip_prefix("AWAITING LINK FOR ") {
                 let mail = mail_to(python, &instance.data_dir().join("mail"), address, "").await;
                 let link = server.url(&link_in(&mail, "confirmation_token="));
-                stdin.write_all(format!("{link}\n").as_bytes()).await.unwrap();
+                stdin
+                    .write_all(format!("{link}\n").as_bytes())
+                    .await
+                    .unwrap();
             }
         }
     };
@@ -161,7 +169,10 @@ async fn a_newcomer_signs_up_and_posts_within_thirty_seconds_with_javascript() {
         return;
     };
     print!("{printed}");
-    assert!(printed.contains("web first steps (js): all checks passed"), "{printed}");
+    assert!(
+        printed.contains("web first steps (js): all checks passed"),
+        "{printed}"
+    );
 }
 
 #[tokio::test]
@@ -170,5 +181,8 @@ async fn a_newcomer_signs_up_and_posts_without_javascript() {
         return;
     };
     print!("{printed}");
-    assert!(printed.contains("web first steps (nojs): all checks passed"), "{printed}");
+    assert!(
+        printed.contains("web first steps (nojs): all checks passed"),
+        "{printed}"
+    );
 }

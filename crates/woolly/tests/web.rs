@@ -637,3 +637,238 @@ async fn a_closed_server_says_so_and_takes_no_sign_up() {
     assert_eq!(lookup(&server, "late").await.0, StatusCode::NOT_FOUND);
     server.stop().await;
 }
+
+/// Posts `text` as `author` through the API; returns the status.
+async fn post_as(server: &TestServer, token: &str, body: Value) -> Value {
+    let (status, posted) = server
+        .call(reqwest::Method::POST, "/api/v1/statuses", Some(token), body)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{posted}");
+    posted
+}
+
+#[tokio::test]
+async fn a_member_follows_from_a_profile_and_acts_on_posts_in_a_thread() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    let (dana_token, _) = common::account(&server, "dana").await;
+    common::account_with_password(&server, "eve", "a long enough password").await;
+    let first = post_as(
+        &server,
+        &dana_token,
+        serde_json::json!({"status": "A thread starts #woolly", "spoiler_text": "<i>cw</i>"}),
+    )
+    .await;
+    let first_id = first["id"].as_str().unwrap();
+    let hidden = post_as(
+        &server,
+        &dana_token,
+        serde_json::json!({"status": "for followers", "visibility": "private"}),
+    )
+    .await;
+
+    // Anyone reads the profile and the thread; private posts stay hidden.
+    let visitor = Browser::new(&server);
+    let profile = visitor.get("/@dana").await;
+    assert_eq!(profile.status, StatusCode::OK, "{}", profile.html);
+    assert!(profile.html.contains("A thread starts"), "{}", profile.html);
+    assert!(!profile.html.contains("for followers"), "{}", profile.html);
+    assert!(
+        profile
+            .html
+            .contains("<span class=\"p-summary\">&#60;i&#62;cw&#60;/i&#62;</span>")
+    );
+    assert!(
+        profile.html.contains("property=\"og:title\""),
+        "{}",
+        profile.html
+    );
+    assert!(
+        !profile.html.contains("action=\"/accounts/"),
+        "no follow button for visitors"
+    );
+    let thread = visitor.get(&format!("/@dana/{first_id}")).await;
+    assert_eq!(thread.status, StatusCode::OK, "{}", thread.html);
+    assert!(
+        !thread.html.contains("id=\"reply\""),
+        "no reply form for visitors"
+    );
+    let private = visitor
+        .get(&format!("/@dana/{}", hidden["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(private.status, StatusCode::NOT_FOUND, "{}", private.html);
+    assert!(private.html.contains("<html"), "a page, not JSON");
+    let tag = visitor.get("/tags/woolly").await;
+    assert!(tag.html.contains("A thread starts"), "{}", tag.html);
+    let local = visitor.get("/public/local").await;
+    assert!(local.html.contains("A thread starts"), "{}", local.html);
+    // The same address still gives servers the ActivityPub document.
+    let response = common::http()
+        .get(server.url("/@dana"))
+        .header("Accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let actor: Value = response.json().await.unwrap();
+    assert_eq!(actor["preferredUsername"], "dana", "{actor}");
+
+    // A member follows, favourites, boosts, bookmarks and replies with forms.
+    let eve = Browser::new(&server);
+    eve.sign_in("eve", "a long enough password").await;
+    let profile = eve.get("/@dana").await;
+    let follow = profile
+        .html
+        .find("action=\"/accounts/")
+        .map(|at| &profile.html[at..at + 60])
+        .unwrap_or_else(|| panic!("a follow form: {}", profile.html));
+    assert!(follow.contains("/follow\""), "{follow}");
+    let dana_id = follow
+        .trim_start_matches("action=\"/accounts/")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let followed = eve
+        .post(
+            &format!("/accounts/{dana_id}/follow"),
+            &[
+                ("authenticity_token", &profile.csrf()),
+                ("return_to", "/@dana"),
+            ],
+        )
+        .await;
+    assert_eq!(followed.status, StatusCode::SEE_OTHER, "{}", followed.html);
+    assert_eq!(followed.location.as_deref(), Some("/@dana"));
+    let profile = eve.get("/@dana").await;
+    assert!(
+        profile.html.contains("for followers"),
+        "a follower sees private posts"
+    );
+    assert!(profile.html.contains("/unfollow\""), "{}", profile.html);
+
+    let here = format!("/@dana/{first_id}");
+    let thread = eve.get(&here).await;
+    let csrf = thread.csrf();
+    for action in ["favourite", "reblog", "bookmark"] {
+        let done = eve
+            .post(
+                &format!("/statuses/{first_id}/{action}"),
+                &[("authenticity_token", &csrf), ("return_to", &here)],
+            )
+            .await;
+        assert_eq!(
+            done.status,
+            StatusCode::SEE_OTHER,
+            "{action}: {}",
+            done.html
+        );
+        assert_eq!(done.location, Some(format!("{here}#status-{first_id}")));
+    }
+    let thread = eve.get(&here).await;
+    for pressed in ["1 favourite", "1 boost", "Bookmarked"] {
+        let at = thread
+            .html
+            .find(&format!(">{pressed}<"))
+            .unwrap_or_else(|| panic!("{pressed}: {}", thread.html));
+        assert!(
+            thread.html[..at].rfind("aria-pressed=\"true\"") > thread.html[..at].rfind("<button"),
+            "{pressed} is pressed"
+        );
+    }
+    assert!(
+        thread.html.contains(">@dana </textarea>"),
+        "{}",
+        thread.html
+    );
+    let replied = eve
+        .post(
+            "/statuses",
+            &[
+                ("authenticity_token", &csrf),
+                ("idempotency", &thread.field("idempotency")),
+                ("in_reply_to_id", first_id),
+                ("return_to", &here),
+                ("status", "@dana a reply from the web"),
+            ],
+        )
+        .await;
+    assert_eq!(replied.status, StatusCode::SEE_OTHER, "{}", replied.html);
+    assert_eq!(replied.location.as_deref(), Some(here.as_str()));
+    let thread = visitor.get(&here).await;
+    assert!(
+        thread.html.contains("a reply from the web"),
+        "{}",
+        thread.html
+    );
+    let (_, context) = server
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/statuses/{first_id}/context"),
+            None,
+            Value::Null,
+        )
+        .await;
+    assert_eq!(
+        context["descendants"].as_array().unwrap().len(),
+        1,
+        "{context}"
+    );
+
+    // Only the author gets a delete button, and it deletes.
+    assert!(
+        !eve.get(&here)
+            .await
+            .html
+            .contains(&format!("/statuses/{first_id}/delete"))
+    );
+    let forged = eve
+        .post(
+            &format!("/statuses/{first_id}/delete"),
+            &[("authenticity_token", &csrf), ("return_to", "/home")],
+        )
+        .await;
+    assert_ne!(forged.status, StatusCode::SEE_OTHER, "not hers to delete");
+    let (status, _) = server
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/statuses/{first_id}"),
+            None,
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "still there");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn forms_never_send_the_browser_to_another_site() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    let (token, _) = common::account(&server, "fay").await;
+    common::account_with_password(&server, "gus", "a long enough password").await;
+    let post = post_as(&server, &token, serde_json::json!({"status": "hi"})).await;
+    let id = post["id"].as_str().unwrap();
+    let gus = Browser::new(&server);
+    gus.sign_in("gus", "a long enough password").await;
+    let csrf = gus.get("/home").await.csrf();
+    for elsewhere in [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+    ] {
+        let done = gus
+            .post(
+                &format!("/statuses/{id}/favourite"),
+                &[("authenticity_token", &csrf), ("return_to", elsewhere)],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+        assert!(
+            done.location.as_deref().unwrap().starts_with("/home#"),
+            "{elsewhere}: {:?}",
+            done.location
+        );
+    }
+    server.stop().await;
+}

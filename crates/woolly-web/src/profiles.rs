@@ -1,0 +1,331 @@
+//! The pages of people and their posts: a profile (`/@name` here, `/@name@domain` for a known
+//! account of another server) with its pinned and latest posts and a follow button, and a
+//! thread (`/@name/:id`) with its replies and a reply form.
+//!
+//! The same addresses answer ActivityPub JSON to servers: the binary sends requests that ask for
+//! it to the federation's handlers, and only pages for people come here. Each page links its
+//! ActivityPub document (`<link rel="alternate">`, how other servers' "search by address" finds
+//! it) and carries OpenGraph tags for link previews.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{MethodRouter, get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use woolly_core::accounts::Account;
+use woolly_core::statuses::StatusView;
+use woolly_core::{AccountStatusesFilter, CoreError, Woolly};
+
+use crate::actions::local_path;
+use crate::cards::{Author, StatusCard};
+use crate::page::{Chrome, found, message, redirect, refusal, render};
+use crate::timelines::{PageQuery, older_than};
+use crate::visitor::Visitor;
+
+/// A profile page, `/@name`: the binary serves it to browsers, and the actor to servers.
+pub fn profile_page() -> MethodRouter<Woolly> {
+    get(profile)
+}
+
+/// A thread page, `/@name/:id`, served likewise.
+pub fn thread_page() -> MethodRouter<Woolly> {
+    get(thread)
+}
+
+/// Following and unfollowing from a profile.
+pub(crate) fn forms() -> Router<Woolly> {
+    Router::new().route("/accounts/{id}/{action}", post(relate))
+}
+
+/// A profile's head: who they are, as the profile and its OpenGraph tags show them.
+struct ProfileHead {
+    author: Author,
+    /// The account's ActivityPub id.
+    actor_id: String,
+    header: String,
+    /// HTML core rendered or sanitized.
+    note: String,
+    /// The note as plain text, for link previews.
+    summary: String,
+    fields: Vec<(String, String)>,
+    statuses: String,
+    following: String,
+    followers: String,
+    joined: String,
+    locked: bool,
+    bot: bool,
+}
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+struct ProfilePage<'a> {
+    c: Chrome<'a>,
+    head: ProfileHead,
+    account_id: i64,
+    /// For a member looking at someone else: whether they follow (or asked to).
+    follows: Option<bool>,
+    pinned: Vec<StatusCard>,
+    statuses: Vec<StatusCard>,
+    older: Option<String>,
+}
+
+/// Plain text of an HTML snippet, for a preview's description.
+fn plain_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for character in html.chars() {
+        match character {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(character),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn head(woolly: &Woolly, visitor: &Visitor, account: &Account) -> ProfileHead {
+    let words = visitor.words();
+    let urls = woolly.config().urls();
+    ProfileHead {
+        author: Author::of(woolly, account),
+        actor_id: match &account.domain {
+            None => urls.actor(&account.username),
+            Some(_) => account.actor.uri.clone().unwrap_or_default(),
+        },
+        header: account.header_url(urls),
+        summary: plain_text(&account.note),
+        note: account.note.clone(),
+        fields: account
+            .fields
+            .iter()
+            .map(|field| (field.name.clone(), field.value.clone()))
+            .collect(),
+        statuses: words.count("posts-count", account.statuses_count),
+        following: words.count("following-count", account.following_count),
+        followers: words.count("followers-count", account.followers_count),
+        joined: words.t1(
+            "joined",
+            "date",
+            &crate::cards::shown_date(words, account.created_at),
+        ),
+        locked: account.locked,
+        bot: account.bot,
+    }
+}
+
+/// `GET /@name` (or `/@name@domain`).
+async fn profile(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Path(name): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    let account = match woolly.accounts().lookup_account(&name).await {
+        Ok(account) => account,
+        Err(error) => return refusal(&woolly, &visitor, &error),
+    };
+    let viewer = visitor.member().map(|member| member.account.id);
+    let words = visitor.words();
+    let page = match query.page() {
+        Ok(page) => page,
+        Err(error) => return refusal(&woolly, &visitor, &error),
+    };
+    let first_page = page.max_id.is_none();
+    let filter = AccountStatusesFilter {
+        exclude_replies: true,
+        ..AccountStatusesFilter::default()
+    };
+    let listing = match woolly
+        .timelines()
+        .account(viewer, account.id, &filter, page)
+        .await
+    {
+        Ok(listing) => listing,
+        Err(error) => return refusal(&woolly, &visitor, &error),
+    };
+    let pinned = if first_page {
+        match woolly.statuses().pinned_statuses(viewer, account.id).await {
+            Ok(pinned) => pinned,
+            Err(error) => return refusal(&woolly, &visitor, &error),
+        }
+    } else {
+        Vec::new()
+    };
+    let follows = match viewer.filter(|viewer| *viewer != account.id) {
+        None => None,
+        Some(viewer) => match woolly
+            .relations()
+            .relationships(viewer, &[account.id])
+            .await
+        {
+            Ok(relationships) => Some(
+                relationships
+                    .iter()
+                    .any(|relationship| relationship.following || relationship.requested),
+            ),
+            Err(error) => return refusal(&woolly, &visitor, &error),
+        },
+    };
+    let cards = |views: &[StatusView]| -> Vec<StatusCard> {
+        views
+            .iter()
+            .map(|view| StatusCard::new(&woolly, words, view, viewer))
+            .collect()
+    };
+    let path = format!("/@{}", account.acct());
+    render(
+        &visitor,
+        StatusCode::OK,
+        &ProfilePage {
+            c: Chrome::new(&woolly, &visitor),
+            head: head(&woolly, &visitor, &account),
+            account_id: account.id,
+            follows,
+            pinned: cards(&pinned),
+            statuses: cards(&listing.0),
+            older: older_than(&listing).map(|max_id| format!("{path}?max_id={max_id}")),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "thread.html")]
+struct ThreadPage<'a> {
+    c: Chrome<'a>,
+    focus: StatusCard,
+    /// The status's ActivityPub id.
+    uri: String,
+    /// Its text, for link previews.
+    summary: String,
+    ancestors: Vec<StatusCard>,
+    descendants: Vec<StatusCard>,
+    /// The reply form's starting text: the mentions of the thread.
+    reply_text: String,
+    idempotency: String,
+}
+
+/// `GET /@name/:id`: a status in its thread.
+async fn thread(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Path((name, id)): Path<(String, String)>,
+) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return refusal(&woolly, &visitor, &CoreError::NotFound);
+    };
+    let member = visitor.member();
+    let viewer = member.map(|member| member.account.id);
+    let view = match woolly.statuses().view(viewer, id).await {
+        Ok(view) => view,
+        Err(error) => return refusal(&woolly, &visitor, &error),
+    };
+    if !view.account.acct().eq_ignore_ascii_case(&name) {
+        return refusal(&woolly, &visitor, &CoreError::NotFound);
+    }
+    // A boost's page is its original's, as Mastodon's `redirect_to_original`.
+    if let Some(original) = &view.reblog {
+        let status = &original.status;
+        let to = status.url.clone().unwrap_or_else(|| status.uri.clone());
+        return found(&visitor, &to);
+    }
+    let context = match woolly.statuses().context(viewer, id).await {
+        Ok(context) => context,
+        Err(error) => return refusal(&woolly, &visitor, &error),
+    };
+    let words = visitor.words();
+    let cards = |views: &[StatusView]| -> Vec<StatusCard> {
+        views
+            .iter()
+            .map(|view| StatusCard::new(&woolly, words, view, viewer))
+            .collect()
+    };
+    let mut mentions: Vec<String> = Vec::new();
+    for account in std::iter::once(&view.account).chain(view.mentions.iter()) {
+        let handle = format!("@{}", account.acct());
+        if Some(account.id) != viewer && !mentions.contains(&handle) {
+            mentions.push(handle);
+        }
+    }
+    let reply_text = if mentions.is_empty() {
+        String::new()
+    } else {
+        format!("{} ", mentions.join(" "))
+    };
+    render(
+        &visitor,
+        StatusCode::OK,
+        &ThreadPage {
+            c: Chrome::new(&woolly, &visitor),
+            focus: StatusCard::new(&woolly, words, &view, viewer),
+            uri: view.status.uri.clone(),
+            summary: plain_text(&view.status.content).chars().take(200).collect(),
+            ancestors: cards(&context.ancestors),
+            descendants: cards(&context.descendants),
+            reply_text,
+            idempotency: woolly_core::web_sessions::new_browser_secret(),
+        },
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RelateForm {
+    authenticity_token: String,
+    return_to: String,
+}
+
+/// `POST /accounts/:id/follow` and `/unfollow`.
+async fn relate(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Path((id, action)): Path<(String, String)>,
+    Form(form): Form<RelateForm>,
+) -> Response {
+    let Some(member) = visitor.member() else {
+        return redirect(&visitor, "/auth/sign_in");
+    };
+    let back = local_path(&form.return_to).unwrap_or("/home");
+    let words = visitor.words();
+    if !visitor.form_is_genuine(&form.authenticity_token) {
+        return message(
+            &woolly,
+            &visitor,
+            StatusCode::FORBIDDEN,
+            words.t("error-heading"),
+            words.t("error-form-expired"),
+            Some((back, words.t("back-home"))),
+        );
+    }
+    let Ok(target) = id.parse::<i64>() else {
+        return refusal(&woolly, &visitor, &CoreError::NotFound);
+    };
+    let relations = woolly.relations();
+    let done = match action.as_str() {
+        "follow" => relations
+            .follow(
+                &member.account,
+                target,
+                woolly_core::relations::FollowOptions::default(),
+            )
+            .await
+            .map(drop),
+        "unfollow" => relations.unfollow(&member.account, target).await.map(drop),
+        _ => Err(CoreError::NotFound),
+    };
+    match done {
+        Ok(()) => redirect(&visitor, back),
+        Err(error) => refusal(&woolly, &visitor, &error),
+    }
+}

@@ -1,0 +1,180 @@
+//! The public timelines anyone may read: posts made on this server (`/public/local`), posts of
+//! the whole known fediverse (`/public`), and a hashtag's (`/tags/:name`), newest first, with a
+//! link to older posts. They show what core's public timelines show the visitor, signed in or
+//! not, with their blocks, mutes and filters applied when signed in.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use serde::Deserialize;
+use woolly_core::filters::Listing;
+use woolly_core::{CoreError, Page, TagSelection, Woolly};
+
+use crate::cards::StatusCard;
+use crate::page::{Chrome, refusal, render};
+use crate::visitor::Visitor;
+
+/// Statuses a page of a timeline shows.
+pub const PAGE_SIZE: i64 = 20;
+
+pub(crate) fn router() -> Router<Woolly> {
+    Router::new()
+        .route("/public/local", get(local))
+        .route("/public", get(federated))
+        .route("/tags/{name}", get(tag))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PageQuery {
+    max_id: Option<String>,
+}
+
+impl PageQuery {
+    /// The page asked for; an id that is not a number names no page.
+    pub fn page(&self) -> Result<Page, CoreError> {
+        let max_id = match self.max_id.as_deref().map(str::parse::<i64>) {
+            None => None,
+            Some(Ok(id)) => Some(id),
+            Some(Err(_)) => return Err(CoreError::NotFound),
+        };
+        Ok(Page {
+            max_id,
+            since_id: None,
+            min_id: None,
+            limit: PAGE_SIZE,
+        })
+    }
+}
+
+/// The `max_id` of the next (older) page, when this one may not be the last.
+pub fn older_than((views, cursors): &Listing) -> Option<i64> {
+    cursors
+        .filter(|_| !views.is_empty())
+        .map(|(_, oldest)| oldest)
+}
+
+#[derive(Template)]
+#[template(path = "timeline.html")]
+struct TimelinePage<'a> {
+    c: Chrome<'a>,
+    heading: String,
+    intro: String,
+    statuses: Vec<StatusCard>,
+    /// The link to the next (older) page.
+    older: Option<String>,
+    empty: String,
+}
+
+fn timeline_page(
+    woolly: &Woolly,
+    visitor: &Visitor,
+    path: &str,
+    heading: String,
+    intro: String,
+    listing: Result<Listing, CoreError>,
+) -> Response {
+    let listing = match listing {
+        Ok(listing) => listing,
+        Err(error) => return refusal(woolly, visitor, &error),
+    };
+    let words = visitor.words();
+    let viewer = visitor.member().map(|member| member.account.id);
+    render(
+        visitor,
+        StatusCode::OK,
+        &TimelinePage {
+            c: Chrome::new(woolly, visitor),
+            heading,
+            intro,
+            older: older_than(&listing).map(|max_id| format!("{path}?max_id={max_id}")),
+            statuses: listing
+                .0
+                .iter()
+                .map(|view| StatusCard::new(woolly, words, view, viewer))
+                .collect(),
+            empty: words.t("timeline-empty"),
+        },
+    )
+}
+
+async fn public(
+    woolly: &Woolly,
+    visitor: &Visitor,
+    query: &PageQuery,
+    local: Option<bool>,
+) -> Result<Listing, CoreError> {
+    let viewer = visitor.member().map(|member| member.account.id);
+    woolly
+        .timelines()
+        .public(viewer, local, false, query.page()?)
+        .await
+}
+
+/// `GET /public/local`.
+async fn local(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    let words = visitor.words();
+    let listing = public(&woolly, &visitor, &query, Some(true)).await;
+    timeline_page(
+        &woolly,
+        &visitor,
+        "/public/local",
+        words.t("nav-local"),
+        words.t("local-intro"),
+        listing,
+    )
+}
+
+/// `GET /public`.
+async fn federated(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    let words = visitor.words();
+    let listing = public(&woolly, &visitor, &query, None).await;
+    timeline_page(
+        &woolly,
+        &visitor,
+        "/public",
+        words.t("nav-federated"),
+        words.t("federated-intro"),
+        listing,
+    )
+}
+
+/// `GET /tags/:name`.
+async fn tag(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Path(name): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    let words = visitor.words();
+    let viewer = visitor.member().map(|member| member.account.id);
+    let listing = match query.page() {
+        Ok(page) => {
+            woolly
+                .timelines()
+                .tag(viewer, &name, TagSelection::default(), false, false, page)
+                .await
+        }
+        Err(error) => Err(error),
+    };
+    let path = format!("/tags/{}", woolly_core::urls::percent_encode(&name));
+    timeline_page(
+        &woolly,
+        &visitor,
+        &path,
+        format!("#{name}"),
+        words.t1("tag-intro", "name", &name),
+        listing,
+    )
+}

@@ -200,3 +200,17 @@ followers-count = { $count ->
     [one] { $count } follower
    *[other] { $count } followers
 }
+
+## Notifications
+nav-notifications = Notifications
+notifications-empty = Nothing yet. When people follow you, mention you or like your posts, you will see it here.
+older-notifications = Older notifications
+notification-follow = { $name } followed you
+notification-follow-request = { $name } asked to follow you
+notification-mention = { $name } mentioned you
+notification-reblog = { $name } boosted your post
+notification-favourite = { $name } favourited your post
+notification-poll = A poll you took part in has ended
+notification-status = { $name } just posted
+notification-update = { $name } edited a post
+notification-other = Something happened with { $name }

@@ -203,3 +203,17 @@ followers-count = { $count ->
     [one] { $count } abonné·e
    *[other] { $count } abonné·es
 }
+
+## Notifications
+nav-notifications = Notifications
+notifications-empty = Rien pour l'instant. Quand des gens vous suivront, vous mentionneront ou aimeront vos messages, vous le verrez ici.
+older-notifications = Notifications plus anciennes
+notification-follow = { $name } vous suit
+notification-follow-request = { $name } demande à vous suivre
+notification-mention = { $name } vous a mentionné·e
+notification-reblog = { $name } a partagé votre message
+notification-favourite = { $name } a ajouté votre message à ses favoris
+notification-poll = Un sondage auquel vous avez participé est terminé
+notification-status = { $name } vient de publier
+notification-update = { $name } a modifié un message
+notification-other = Il s'est passé quelque chose avec { $name }

@@ -14,17 +14,21 @@
 //! | `timelines` | `/public/local`, `/public`, `/tags/:name`: the public timelines |
 //! | `actions` | `/statuses/:id/:action`: favourite, boost, bookmark, delete, and undoing them |
 //! | `profiles` | `/@name` (a profile, also `/@name@domain`), `/@name/:id` (a thread), following (`/accounts/:id/:action`) |
+//! | `notifications` | `/notifications` |
+//! | `feeds` | `/@name.rss`, `/tags/name.rss` |
 //! | `authorize` | `/oauth/authorize`: signing in to let an app use an account |
 
 mod actions;
 mod assets;
 mod authorize;
 mod cards;
+mod feeds;
 mod forms;
 mod home;
 mod i18n;
 mod joining;
 mod landing;
+mod notifications;
 mod page;
 mod profiles;
 mod signing_in;
@@ -50,5 +54,6 @@ pub fn router() -> Router<Woolly> {
         .merge(timelines::router())
         .merge(actions::router())
         .merge(profiles::forms())
+        .merge(notifications::router())
         .merge(authorize::router())
 }

@@ -64,35 +64,13 @@ struct ProfilePage<'a> {
     c: Chrome<'a>,
     head: ProfileHead,
     account_id: i64,
+    /// A person of this server, who has a feed here.
+    is_local: bool,
     /// For a member looking at someone else: whether they follow (or asked to).
     follows: Option<bool>,
     pinned: Vec<StatusCard>,
     statuses: Vec<StatusCard>,
     older: Option<String>,
-}
-
-/// Plain text of an HTML snippet, for a preview's description.
-fn plain_text(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for character in html.chars() {
-        match character {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                text.push(' ');
-            }
-            _ if !in_tag => text.push(character),
-            _ => {}
-        }
-    }
-    let text = text
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn head(woolly: &Woolly, visitor: &Visitor, account: &Account) -> ProfileHead {
@@ -105,7 +83,7 @@ fn head(woolly: &Woolly, visitor: &Visitor, account: &Account) -> ProfileHead {
             Some(_) => account.actor.uri.clone().unwrap_or_default(),
         },
         header: account.header_url(urls),
-        summary: plain_text(&account.note),
+        summary: woolly_core::sanitize::html_to_plain_text(&account.note),
         note: account.note.clone(),
         fields: account
             .fields
@@ -132,6 +110,12 @@ async fn profile(
     Path(name): Path<String>,
     Query(query): Query<PageQuery>,
 ) -> Response {
+    if let Some(name) = name.strip_suffix(".rss") {
+        return match crate::feeds::account_feed(&woolly, name).await {
+            Ok(feed) => feed,
+            Err(error) => refusal(&woolly, &visitor, &error),
+        };
+    }
     let account = match woolly.accounts().lookup_account(&name).await {
         Ok(account) => account,
         Err(error) => return refusal(&woolly, &visitor, &error),
@@ -192,6 +176,7 @@ async fn profile(
             c: Chrome::new(&woolly, &visitor),
             head: head(&woolly, &visitor, &account),
             account_id: account.id,
+            is_local: account.is_local(),
             follows,
             pinned: cards(&pinned),
             statuses: cards(&listing.0),
@@ -270,7 +255,10 @@ async fn thread(
             c: Chrome::new(&woolly, &visitor),
             focus: StatusCard::new(&woolly, words, &view, viewer),
             uri: view.status.uri.clone(),
-            summary: plain_text(&view.status.content).chars().take(200).collect(),
+            summary: woolly_core::sanitize::html_to_plain_text(&view.status.content)
+                .chars()
+                .take(200)
+                .collect(),
             ancestors: cards(&context.ancestors),
             descendants: cards(&context.descendants),
             reply_text,

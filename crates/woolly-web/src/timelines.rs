@@ -157,6 +157,12 @@ async fn tag(
     Path(name): Path<String>,
     Query(query): Query<PageQuery>,
 ) -> Response {
+    if let Some(name) = name.strip_suffix(".rss") {
+        return match crate::feeds::tag_feed(&woolly, name).await {
+            Ok(feed) => feed,
+            Err(error) => refusal(&woolly, &visitor, &error),
+        };
+    }
     let words = visitor.words();
     let viewer = visitor.member().map(|member| member.account.id);
     let listing = match query.page() {

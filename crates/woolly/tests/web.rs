@@ -872,3 +872,86 @@ async fn forms_never_send_the_browser_to_another_site() {
     }
     server.stop().await;
 }
+
+#[tokio::test]
+async fn notifications_and_feeds() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    common::account_with_password(&server, "hana", "a long enough password").await;
+    let (ivan_token, ivan_id) = common::account(&server, "ivan").await;
+    let public = post_as(
+        &server,
+        &ivan_token,
+        serde_json::json!({"status": "Feeds <are> fun #woolly"}),
+    )
+    .await;
+    post_as(
+        &server,
+        &ivan_token,
+        serde_json::json!({"status": "not for feeds", "visibility": "private"}),
+    )
+    .await;
+
+    let feed = Browser::new(&server).get("/@ivan.rss").await;
+    assert_eq!(feed.status, StatusCode::OK, "{}", feed.html);
+    assert!(feed.html.starts_with("<?xml"), "{}", feed.html);
+    assert!(
+        feed.html.contains(public["url"].as_str().unwrap()),
+        "{}",
+        feed.html
+    );
+    assert!(
+        feed.html
+            .contains("&#60;p&#62;Feeds &#38;lt;are&#38;gt; fun"),
+        "the post's HTML is escaped once more, as RSS carries it: {}",
+        feed.html
+    );
+    assert!(!feed.html.contains("not for feeds"), "{}", feed.html);
+    assert!(
+        feed.html.contains("<category>woolly</category>"),
+        "{}",
+        feed.html
+    );
+    let tag_feed = Browser::new(&server).get("/tags/woolly.rss").await;
+    assert_eq!(tag_feed.status, StatusCode::OK);
+    assert!(tag_feed.html.contains(public["url"].as_str().unwrap()));
+    assert_eq!(
+        Browser::new(&server).get("/@nobody.rss").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Hana follows and favourites; Ivan reads his notifications.
+    let hana = Browser::new(&server);
+    hana.sign_in("hana", "a long enough password").await;
+    let csrf = hana.get("/home").await.csrf();
+    let id = public["id"].as_str().unwrap();
+    hana.post(
+        &format!("/accounts/{ivan_id}/follow"),
+        &[("authenticity_token", &csrf), ("return_to", "/home")],
+    )
+    .await;
+    hana.post(
+        &format!("/statuses/{id}/favourite"),
+        &[("authenticity_token", &csrf), ("return_to", "/home")],
+    )
+    .await;
+    let ivan = Browser::new(&server);
+    ivan.sign_in("ivan", "a long enough password").await;
+    let page = ivan.get("/notifications").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(page.html.contains("hana followed you"), "{}", page.html);
+    assert!(
+        page.html.contains("hana favourited your post"),
+        "{}",
+        page.html
+    );
+    assert_eq!(
+        Browser::new(&server)
+            .get("/notifications")
+            .await
+            .location
+            .as_deref(),
+        Some("/auth/sign_in")
+    );
+    server.stop().await;
+}

@@ -1,0 +1,103 @@
+//! `/notifications`: what happened to a member, newest first: who followed them or asked to,
+//! mentioned them, boosted or favourited their posts, and the rest Mastodon notifies, each with
+//! the post it is about.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use woolly_core::Woolly;
+
+use crate::cards::{Author, StatusCard, shown_time};
+use crate::page::{Chrome, redirect, refusal, render};
+use crate::timelines::PageQuery;
+use crate::visitor::Visitor;
+
+pub(crate) fn router() -> Router<Woolly> {
+    Router::new().route("/notifications", get(notifications))
+}
+
+/// One notification as the page shows it.
+pub struct NotificationCard {
+    /// "Ana followed you", in the reader's words.
+    pub headline: String,
+    pub who: Author,
+    pub when: String,
+    pub status: Option<StatusCard>,
+}
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+struct NotificationsPage<'a> {
+    c: Chrome<'a>,
+    notifications: Vec<NotificationCard>,
+    older: Option<i64>,
+}
+
+/// The message that says what happened, by Mastodon's notification type.
+fn headline_id(kind: &str) -> &'static str {
+    match kind {
+        "follow" => "notification-follow",
+        "follow_request" => "notification-follow-request",
+        "mention" => "notification-mention",
+        "reblog" => "notification-reblog",
+        "favourite" => "notification-favourite",
+        "poll" => "notification-poll",
+        "status" => "notification-status",
+        "update" => "notification-update",
+        _ => "notification-other",
+    }
+}
+
+/// `GET /notifications`.
+async fn notifications(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    let Some(member) = visitor.member() else {
+        let elsewhere = if visitor.signed_in.is_some() {
+            "/auth/setup"
+        } else {
+            "/auth/sign_in"
+        };
+        return redirect(&visitor, elsewhere);
+    };
+    let me = member.account.id;
+    let page = match query.page() {
+        Ok(page) => woolly.notifications().page(me, &[], &[], page).await,
+        Err(error) => Err(error),
+    };
+    let (views, cursors) = match page {
+        Ok(page) => page,
+        Err(error) => return refusal(&woolly, &visitor, &error),
+    };
+    let words = visitor.words();
+    render(
+        &visitor,
+        StatusCode::OK,
+        &NotificationsPage {
+            c: Chrome::new(&woolly, &visitor),
+            older: cursors
+                .filter(|_| !views.is_empty())
+                .map(|(_, oldest)| oldest),
+            notifications: views
+                .iter()
+                .map(|view| {
+                    let who = Author::of(&woolly, &view.account);
+                    NotificationCard {
+                        headline: words.t1(headline_id(&view.kind), "name", &who.name),
+                        who,
+                        when: shown_time(words, view.created_at),
+                        status: view
+                            .status
+                            .as_ref()
+                            .map(|status| StatusCard::new(&woolly, words, status, Some(me))),
+                    }
+                })
+                .collect(),
+        },
+    )
+}

@@ -110,6 +110,24 @@ try {
   const seconds = (Date.now() - started) / 1000;
   await audit("home-after-first-post");
 
+  // The member's other pages, with the first post on them.
+  const postLink = await page.locator(".status a.when").first().getAttribute("href");
+  for (const [name, path] of [
+    ["thread", postLink],
+    ["profile", `/@${username}`],
+    ["local", "/public/local"],
+    ["federated", "/public"],
+    ["notifications", "/notifications"],
+    ["search", "/search?q=hello"],
+    ["bookmarks", "/bookmarks"],
+    ["settings-profile", "/settings/profile"],
+    ["settings-preferences", "/settings/preferences"],
+    ["settings-password", "/settings/password"],
+    ["settings-sessions", "/settings/sessions"],
+  ]) {
+    await page.goto(new URL(path, base).href);
+    await audit(name);
+  }
   // The pages a visitor reaches from the front page, and the member's sign-out.
   for (const [name, path] of [["about", "/about"], ["privacy-policy", "/privacy-policy"], ["forgot-password", "/auth/password/new"]]) {
     await page.goto(base + path);
@@ -126,7 +144,7 @@ try {
   check(seconds < 30, `under 30 seconds (${seconds})`);
   if (withScripts) {
     console.log(`axe-core checked ${audited.size} pages: ${[...audited].join(", ")}`);
-    check(audited.size >= 9, "axe-core ran on every page");
+    check(audited.size >= 20, "axe-core ran on every page");
   }
   check(problems.length === 0, `no console errors and no serious accessibility violations:\n${problems.join("\n")}`);
   console.log(`web first steps (${mode}): all checks passed`);

@@ -790,7 +790,7 @@ fn not_pending(username: &str) -> CoreError {
 /// `locale` as a language tag (`fr`, `pt-BR`, `zh-Hant`, `es-419`), with Rails' underscore
 /// (`pt_BR`) accepted; `None` when it is not shaped like one. Messages fall back to English
 /// for a language they are not written in, so any well-formed tag is kept.
-fn language_tag(locale: &str) -> Option<String> {
+pub(crate) fn language_tag(locale: &str) -> Option<String> {
     let mut subtags = locale.split(['-', '_']);
     let language = subtags.next()?;
     if !(2..=3).contains(&language.len()) || !language.chars().all(|c| c.is_ascii_alphabetic()) {

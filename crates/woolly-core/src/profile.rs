@@ -42,6 +42,8 @@ pub struct ProfileEdit {
     pub avatar: Option<Vec<u8>>,
     /// A new header image file.
     pub header: Option<Vec<u8>>,
+    /// The language of the web interface and of e-mails (a language tag).
+    pub locale: Option<String>,
 }
 
 /// A timeline read marker.
@@ -183,6 +185,14 @@ impl Accounts<'_> {
                 )));
             }
         };
+        let locale = match edit.locale {
+            None => None,
+            Some(locale) => Some(crate::joining::language_tag(&locale).ok_or_else(|| {
+                CoreError::Validation(format!(
+                    "Validation failed: Locale {locale:?} is not a language tag"
+                ))
+            })?),
+        };
         let update = ProfileUpdate {
             note: note_source
                 .as_ref()
@@ -197,6 +207,7 @@ impl Accounts<'_> {
             default_privacy: edit.privacy.map(|privacy| privacy.as_str().to_owned()),
             default_sensitive: edit.sensitive,
             default_language: language,
+            locale,
         };
         // Images are processed and written first; a refused image changes nothing.
         let mut written: Vec<(ProfileImage, String)> = Vec::new();

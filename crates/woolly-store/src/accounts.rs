@@ -443,6 +443,8 @@ pub struct ProfileUpdate {
     pub default_privacy: Option<String>,
     pub default_sensitive: Option<bool>,
     pub default_language: Option<Option<String>>,
+    /// The language of the web interface and of the e-mails the user is sent.
+    pub locale: Option<String>,
 }
 
 impl Tx {
@@ -507,12 +509,14 @@ impl Tx {
         on_tx!(rows_affected, self, conn => sqlx::query(
             "UPDATE local_user SET default_privacy = coalesce($1, default_privacy), \
              default_sensitive = coalesce($2, default_sensitive), \
-             default_language = CASE WHEN $3 THEN $4 ELSE default_language END WHERE account_id = $5",
+             default_language = CASE WHEN $3 THEN $4 ELSE default_language END, \
+             locale = coalesce($5, locale) WHERE account_id = $6",
         )
         .bind(&update.default_privacy)
         .bind(update.default_sensitive)
         .bind(language_given)
         .bind(language)
+        .bind(&update.locale)
         .bind(account_id)
         .execute(conn)
         .await)?;

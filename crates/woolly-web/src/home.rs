@@ -61,15 +61,6 @@ struct HomePage<'a> {
     older: Option<i64>,
 }
 
-/// The signed-in member, or where a visitor who is not one goes instead.
-fn member_or_elsewhere(visitor: &Visitor) -> Result<&SignedIn, &'static str> {
-    match (&visitor.signed_in, visitor.member()) {
-        (_, Some(member)) => Ok(member),
-        (Some(_), None) => Err("/auth/setup"),
-        (None, None) => Err("/auth/sign_in"),
-    }
-}
-
 async fn home_page(
     woolly: &Woolly,
     visitor: &Visitor,
@@ -131,7 +122,7 @@ async fn home(
     visitor: Visitor,
     Query(query): Query<PageQuery>,
 ) -> Response {
-    let member = match member_or_elsewhere(&visitor) {
+    let member = match visitor.member_or_elsewhere() {
         Ok(member) => member,
         Err(elsewhere) => return redirect(&visitor, elsewhere),
     };
@@ -153,7 +144,7 @@ async fn publish(
     visitor: Visitor,
     Form(draft): Form<Draft>,
 ) -> Response {
-    let member = match member_or_elsewhere(&visitor) {
+    let member = match visitor.member_or_elsewhere() {
         Ok(member) => member,
         Err(elsewhere) => return redirect(&visitor, elsewhere),
     };

@@ -11,7 +11,9 @@
 //! | `joining` | `/auth/sign_up`, `/invite/:code`, `/auth/setup` (check your e-mail), `/auth/confirmation`, `/start` (the first steps) |
 //! | `signing_in` | `/auth/sign_in`, `/auth/sign_out`, `/auth/password/…` (a forgotten password) |
 //! | `home` | `/home`: the home timeline with the composer; posting (`/statuses`) |
-//! | `timelines` | `/public/local`, `/public`, `/tags/:name`: the public timelines |
+//! | `timelines` | `/public/local`, `/public`, `/tags/:name`: the public timelines; `/bookmarks`, `/favourites` |
+//! | `search` | `/search` |
+//! | `settings` | `/settings/profile`, `/settings/preferences`, `/settings/password`, `/settings/sessions` |
 //! | `actions` | `/statuses/:id/:action`: favourite, boost, bookmark, delete, and undoing them |
 //! | `profiles` | `/@name` (a profile, also `/@name@domain`), `/@name/:id` (a thread), following (`/accounts/:id/:action`) |
 //! | `notifications` | `/notifications` |
@@ -31,6 +33,8 @@ mod landing;
 mod notifications;
 mod page;
 mod profiles;
+mod search;
+mod settings;
 mod signing_in;
 mod timelines;
 mod visitor;
@@ -55,5 +59,7 @@ pub fn router() -> Router<Woolly> {
         .merge(actions::router())
         .merge(profiles::forms())
         .merge(notifications::router())
+        .merge(search::router())
+        .merge(settings::router())
         .merge(authorize::router())
 }

@@ -57,13 +57,9 @@ async fn notifications(
     visitor: Visitor,
     Query(query): Query<PageQuery>,
 ) -> Response {
-    let Some(member) = visitor.member() else {
-        let elsewhere = if visitor.signed_in.is_some() {
-            "/auth/setup"
-        } else {
-            "/auth/sign_in"
-        };
-        return redirect(&visitor, elsewhere);
+    let member = match visitor.member_or_elsewhere() {
+        Ok(member) => member,
+        Err(elsewhere) => return redirect(&visitor, elsewhere),
     };
     let me = member.account.id;
     let page = match query.page() {

@@ -23,6 +23,7 @@ pub struct Chrome<'a> {
     /// The page's own path and query, where its forms come back to.
     pub here: &'a str,
     pub stylesheet: &'static str,
+    pub script: &'static str,
 }
 
 impl<'a> Chrome<'a> {
@@ -35,6 +36,7 @@ impl<'a> Chrome<'a> {
             member: visitor.member().map(|member| &member.account),
             here: &visitor.here,
             stylesheet: assets::stylesheet_path(),
+            script: assets::script_path(),
         }
     }
 

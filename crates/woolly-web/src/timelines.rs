@@ -1,6 +1,7 @@
-//! The public timelines anyone may read: posts made on this server (`/public/local`), posts of
-//! the whole known fediverse (`/public`), and a hashtag's (`/tags/:name`), newest first, with a
-//! link to older posts. They show what core's public timelines show the visitor, signed in or
+//! Lists of statuses: the public timelines anyone may read, posts made on this server
+//! (`/public/local`), posts of the whole known fediverse (`/public`) and a hashtag's
+//! (`/tags/:name`), newest first, and a member's bookmarks and favourites, each with a link to
+//! older posts. They show what core's public timelines show the visitor, signed in or
 //! not, with their blocks, mutes and filters applied when signed in.
 
 use askama::Template;
@@ -11,10 +12,10 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 use woolly_core::filters::Listing;
-use woolly_core::{CoreError, Page, TagSelection, Woolly};
+use woolly_core::{CoreError, Page, StatusRelation, TagSelection, Woolly};
 
 use crate::cards::StatusCard;
-use crate::page::{Chrome, refusal, render};
+use crate::page::{Chrome, redirect, refusal, render};
 use crate::visitor::Visitor;
 
 /// Statuses a page of a timeline shows.
@@ -25,6 +26,8 @@ pub(crate) fn router() -> Router<Woolly> {
         .route("/public/local", get(local))
         .route("/public", get(federated))
         .route("/tags/{name}", get(tag))
+        .route("/bookmarks", get(bookmarks))
+        .route("/favourites", get(favourites))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -50,10 +53,11 @@ impl PageQuery {
     }
 }
 
-/// The `max_id` of the next (older) page, when this one may not be the last.
+/// The `max_id` of the next (older) page, when this one may not be the last: when it is at
+/// least half full (filters may have hidden some of what it read).
 pub fn older_than((views, cursors): &Listing) -> Option<i64> {
     cursors
-        .filter(|_| !views.is_empty())
+        .filter(|_| views.len() as i64 >= PAGE_SIZE / 2)
         .map(|(_, oldest)| oldest)
 }
 
@@ -183,4 +187,70 @@ async fn tag(
         words.t1("tag-intro", "name", &name),
         listing,
     )
+}
+
+/// A member's bookmarks or favourites, most recently marked first.
+async fn marked(
+    woolly: &Woolly,
+    visitor: &Visitor,
+    query: &PageQuery,
+    relation: StatusRelation,
+    path: &str,
+    heading: &str,
+) -> Response {
+    let Some(member) = visitor.member() else {
+        return redirect(visitor, "/auth/sign_in");
+    };
+    let listing = match query.page() {
+        Ok(page) => {
+            woolly
+                .statuses()
+                .relations_page(member.account.id, relation, page)
+                .await
+        }
+        Err(error) => Err(error),
+    };
+    let words = visitor.words();
+    timeline_page(
+        woolly,
+        visitor,
+        path,
+        words.t(heading),
+        words.t(&format!("{heading}-intro")),
+        listing,
+    )
+}
+
+/// `GET /bookmarks`.
+async fn bookmarks(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    marked(
+        &woolly,
+        &visitor,
+        &query,
+        StatusRelation::Bookmark,
+        "/bookmarks",
+        "nav-bookmarks",
+    )
+    .await
+}
+
+/// `GET /favourites`.
+async fn favourites(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    marked(
+        &woolly,
+        &visitor,
+        &query,
+        StatusRelation::Favourite,
+        "/favourites",
+        "nav-favourites",
+    )
+    .await
 }

@@ -32,6 +32,8 @@ pub struct SignedIn {
     pub user: LocalUser,
     /// The session's token, to end it on signing out.
     pub token: String,
+    /// The token's row, to tell this session from the others in the list of sessions.
+    pub token_id: i64,
     /// The application the token belongs to (the Web app).
     pub app_id: Option<i64>,
 }
@@ -71,6 +73,16 @@ impl Visitor {
         self.signed_in
             .as_ref()
             .filter(|signed_in| signed_in.user.standing() == Standing::Functional)
+    }
+
+    /// The member, or where a visitor who is not one goes instead: what their new account
+    /// waits for, or the sign-in form.
+    pub fn member_or_elsewhere(&self) -> Result<&SignedIn, &'static str> {
+        match (&self.signed_in, self.member()) {
+            (_, Some(member)) => Ok(member),
+            (Some(_), None) => Err("/auth/setup"),
+            (None, None) => Err("/auth/sign_in"),
+        }
     }
 
     /// Adds to an answer the cookies this visit changed.
@@ -152,6 +164,7 @@ impl FromRequestParts<Woolly> for Visitor {
                         account,
                         user,
                         token,
+                        token_id: authenticated.token_id,
                         app_id: authenticated.app_id,
                     }),
                     None => {

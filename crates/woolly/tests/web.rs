@@ -136,6 +136,18 @@ impl Browser {
         Browser::read(response).await
     }
 
+    async fn post_multipart(&self, path: &str, form: reqwest::multipart::Form) -> Page {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(ACCEPT_LANGUAGE, self.language)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        Browser::read(response).await
+    }
+
     /// Posts a form of the page at `form_path`, with its anti-forgery token.
     async fn submit(&self, form_path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
         let form = self.get(form_path).await;
@@ -952,6 +964,180 @@ async fn notifications_and_feeds() {
             .location
             .as_deref(),
         Some("/auth/sign_in")
+    );
+    server.stop().await;
+}
+
+fn png() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::RgbImage::from_pixel(64, 64, image::Rgb([200, 90, 10]))
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    bytes
+}
+
+#[tokio::test]
+async fn settings_change_the_profile_the_language_the_password_and_end_sessions() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    let (api_token, _) = common::account(&server, "jan").await;
+    let browser = Browser::new(&server);
+    browser.sign_in("jan", "a long enough password").await;
+    let other = Browser::new(&server);
+    other.sign_in("jan", "a long enough password").await;
+
+    let form = browser.get("/settings/profile").await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.html);
+    let profile = reqwest::multipart::Form::new()
+        .text("authenticity_token", form.csrf())
+        .text("display_name", "Jan from the web")
+        .text("note", "I like #knitting")
+        .text("field_name_0", "Pronouns")
+        .text("field_value_0", "they/them")
+        .text("locked", "1")
+        .text("discoverable", "1")
+        .part(
+            "avatar",
+            reqwest::multipart::Part::bytes(png())
+                .file_name("me.png")
+                .mime_str("image/png")
+                .unwrap(),
+        )
+        .part(
+            "header",
+            reqwest::multipart::Part::bytes(Vec::new()).file_name(""),
+        );
+    let saved = browser.post_multipart("/settings/profile", profile).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+    assert_eq!(saved.location.as_deref(), Some("/settings/profile?saved=1"));
+    let (_, account) = lookup(&server, "jan").await;
+    assert_eq!(account["display_name"], "Jan from the web");
+    assert_eq!(account["locked"], true);
+    assert_eq!(account["fields"][0]["name"], "Pronouns", "{account}");
+    assert!(account["note"].as_str().unwrap().contains("knitting"));
+    assert!(
+        !account["avatar"].as_str().unwrap().contains("missing"),
+        "{account}"
+    );
+    assert!(
+        account["header"].as_str().unwrap().contains("missing"),
+        "an empty file input keeps the header"
+    );
+    let forged = browser
+        .post_multipart(
+            "/settings/profile",
+            reqwest::multipart::Form::new()
+                .text("authenticity_token", "forged")
+                .text("display_name", "Mallory"),
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(forged.field("display_name"), "Mallory", "kept as typed");
+    assert_eq!(
+        lookup(&server, "jan").await.1["display_name"],
+        "Jan from the web"
+    );
+
+    let saved = browser
+        .submit(
+            "/settings/preferences",
+            "/settings/preferences",
+            &[
+                ("locale", "fr"),
+                ("default_privacy", "private"),
+                ("default_language", ""),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+    let home = browser.get("/home").await;
+    assert!(
+        home.html.contains("<html lang=\"fr\">"),
+        "the chosen language"
+    );
+    assert!(
+        home.html.contains("value=\"private\" selected"),
+        "{}",
+        home.html
+    );
+
+    let wrong = browser
+        .submit(
+            "/settings/password",
+            "/settings/password",
+            &[
+                ("current_password", "not it"),
+                ("password", "a brand new password"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        wrong.html
+    );
+    let changed = browser
+        .submit(
+            "/settings/password",
+            "/settings/password",
+            &[
+                ("current_password", "a long enough password"),
+                ("password", "a brand new password"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.html);
+    assert_eq!(
+        browser.get("/home").await.status,
+        StatusCode::OK,
+        "this session stays"
+    );
+    assert_eq!(
+        other.get("/home").await.location.as_deref(),
+        Some("/auth/sign_in"),
+        "the other browser was signed out"
+    );
+    let (status, _) = server
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/accounts/verify_credentials",
+            Some(&api_token),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "and so was the app");
+
+    // Another session, then ended from the list.
+    other.sign_in("jan", "a brand new password").await;
+    let list = browser.get("/settings/sessions").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(list.html.matches("/revoke\"").count(), 2, "{}", list.html);
+    let others: Vec<&str> = list
+        .html
+        .split("<li>")
+        .filter(|item| item.contains("/revoke\"") && !item.contains("Ce navigateur"))
+        .collect();
+    assert_eq!(others.len(), 1, "{}", list.html);
+    let at = others[0].find("action=\"").unwrap() + "action=\"".len();
+    let revoke = &others[0][at..at + others[0][at..].find('"').unwrap()];
+    let ended = browser
+        .post(revoke, &[("authenticity_token", &list.csrf())])
+        .await;
+    assert_eq!(
+        ended.status,
+        StatusCode::SEE_OTHER,
+        "{revoke}: {}",
+        ended.html
+    );
+    assert_eq!(browser.get("/home").await.status, StatusCode::OK);
+    assert_eq!(
+        other.get("/home").await.location.as_deref(),
+        Some("/auth/sign_in"),
+        "the other browser's session ended"
     );
     server.stop().await;
 }

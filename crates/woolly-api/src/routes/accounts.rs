@@ -445,6 +445,8 @@ async fn update_credentials(
         language: source.language,
         avatar: files.take("avatar"),
         header: files.take("header"),
+        // The interface's language is a setting of the web interface, not of the API.
+        locale: None,
     };
     let (account, user) = woolly.accounts().update_profile(account, edit).await?;
     let follow_requests = woolly.relations().follow_requests_count(account.id).await?;

@@ -1,0 +1,574 @@
+//! A member's settings: their profile (name, bio, fields, images, who may follow and find
+//! them), their preferences (the interface's language, how they post by default), their
+//! password, and their sessions and authorized apps, each of which they can end.
+//!
+//! Every change goes through core as the client API's do (`update_credentials`, the password
+//! change, revoking a token), so the same rules hold.
+
+use askama::Template;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use woolly_core::profile::ProfileEdit;
+use woolly_core::visibility::Visibility;
+use woolly_core::{CoreError, Woolly};
+
+use crate::cards::shown_time;
+use crate::forms::FormErrors;
+use crate::i18n::LOCALES;
+use crate::page::{Chrome, redirect, refusal, render};
+use crate::visitor::{SignedIn, Visitor};
+
+/// The largest profile form: two images (Mastodon takes up to 8 MB each) and the text.
+const PROFILE_FORM_LIMIT: usize = 17 * 1024 * 1024;
+/// How many profile fields the form offers (Mastodon's limit).
+const FIELD_ROWS: usize = 4;
+
+pub(crate) fn router() -> Router<Woolly> {
+    Router::new()
+        .route(
+            "/settings/profile",
+            get(profile_form)
+                .post(save_profile)
+                .layer(DefaultBodyLimit::max(PROFILE_FORM_LIMIT)),
+        )
+        .route(
+            "/settings/preferences",
+            get(preferences_form).post(save_preferences),
+        )
+        .route(
+            "/settings/password",
+            get(password_form).post(change_password),
+        )
+        .route("/settings/sessions", get(sessions))
+        .route("/settings/sessions/{id}/revoke", post(revoke_session))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct SavedQuery {
+    saved: Option<String>,
+}
+
+/// What the profile form shows and sends back.
+#[derive(Debug, Default)]
+struct ProfileDraft {
+    display_name: String,
+    note: String,
+    fields: Vec<(String, String)>,
+    locked: bool,
+    bot: bool,
+    discoverable: bool,
+    indexable: bool,
+}
+
+#[derive(Template)]
+#[template(path = "settings_profile.html")]
+struct ProfilePage<'a> {
+    c: Chrome<'a>,
+    draft: ProfileDraft,
+    avatar: String,
+    saved: bool,
+    errors: FormErrors,
+}
+
+fn profile_page(
+    woolly: &Woolly,
+    visitor: &Visitor,
+    status: StatusCode,
+    mut draft: ProfileDraft,
+    saved: bool,
+    errors: FormErrors,
+) -> Response {
+    draft.fields.resize(FIELD_ROWS, Default::default());
+    let avatar = visitor
+        .member()
+        .map(|member| member.account.avatar_url(woolly.config().urls()))
+        .unwrap_or_default();
+    render(
+        visitor,
+        status,
+        &ProfilePage {
+            c: Chrome::new(woolly, visitor),
+            draft,
+            avatar,
+            saved,
+            errors,
+        },
+    )
+}
+
+/// `GET /settings/profile`.
+async fn profile_form(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Query(query): Query<SavedQuery>,
+) -> Response {
+    let member = match visitor.member_or_elsewhere() {
+        Ok(member) => member,
+        Err(elsewhere) => return redirect(&visitor, elsewhere),
+    };
+    let account = &member.account;
+    let draft = ProfileDraft {
+        display_name: account.display_name.clone(),
+        note: account.note_source.clone(),
+        fields: account
+            .fields
+            .iter()
+            .map(|field| (field.name.clone(), field.source.clone()))
+            .collect(),
+        locked: account.locked,
+        bot: account.bot,
+        discoverable: account.discoverable,
+        indexable: account.indexable,
+    };
+    profile_page(
+        &woolly,
+        &visitor,
+        StatusCode::OK,
+        draft,
+        query.saved.is_some(),
+        FormErrors::default(),
+    )
+}
+
+/// The profile form as sent: its text fields, its images, and its anti-forgery token.
+async fn read_profile_form(
+    mut multipart: Multipart,
+) -> Result<(String, ProfileDraft, Option<Vec<u8>>, Option<Vec<u8>>), String> {
+    let mut token = String::new();
+    let mut draft = ProfileDraft::default();
+    let (mut avatar, mut header) = (None, None);
+    let mut names = vec![String::new(); FIELD_ROWS];
+    let mut values = vec![String::new(); FIELD_ROWS];
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|error| error.to_string())?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        match name.as_str() {
+            "avatar" | "header" => {
+                let bytes = field.bytes().await.map_err(|error| error.to_string())?;
+                // A file input left empty still sends an empty part.
+                if !bytes.is_empty() {
+                    if name == "avatar" {
+                        avatar = Some(bytes.to_vec());
+                    } else {
+                        header = Some(bytes.to_vec());
+                    }
+                }
+            }
+            _ => {
+                let text = field.text().await.map_err(|error| error.to_string())?;
+                match name.as_str() {
+                    "authenticity_token" => token = text,
+                    "display_name" => draft.display_name = text,
+                    "note" => draft.note = text,
+                    "locked" => draft.locked = true,
+                    "bot" => draft.bot = true,
+                    "discoverable" => draft.discoverable = true,
+                    "indexable" => draft.indexable = true,
+                    other => {
+                        let row = |prefix: &str| {
+                            other
+                                .strip_prefix(prefix)
+                                .and_then(|index| index.parse::<usize>().ok())
+                                .filter(|index| *index < FIELD_ROWS)
+                        };
+                        if let Some(index) = row("field_name_") {
+                            names[index] = text;
+                        } else if let Some(index) = row("field_value_") {
+                            values[index] = text;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    draft.fields = names.into_iter().zip(values).collect();
+    Ok((token, draft, avatar, header))
+}
+
+/// `POST /settings/profile` (a multipart form, for the images).
+async fn save_profile(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    multipart: Multipart,
+) -> Response {
+    let member = match visitor.member_or_elsewhere() {
+        Ok(member) => member,
+        Err(elsewhere) => return redirect(&visitor, elsewhere),
+    };
+    let words = visitor.words();
+    let (token, draft, avatar, header) = match read_profile_form(multipart).await {
+        Ok(form) => form,
+        Err(error) => {
+            tracing::info!(%error, "an unreadable profile form");
+            let errors = FormErrors::general(words.t("error-form-unreadable"));
+            return profile_page(
+                &woolly,
+                &visitor,
+                StatusCode::BAD_REQUEST,
+                ProfileDraft::default(),
+                false,
+                errors,
+            );
+        }
+    };
+    if !visitor.form_is_genuine(&token) {
+        let errors = FormErrors::general(words.t("error-form-expired"));
+        return profile_page(
+            &woolly,
+            &visitor,
+            StatusCode::FORBIDDEN,
+            draft,
+            false,
+            errors,
+        );
+    }
+    let edit = ProfileEdit {
+        display_name: Some(draft.display_name.clone()),
+        note: Some(draft.note.clone()),
+        fields: Some(draft.fields.clone()),
+        locked: Some(draft.locked),
+        bot: Some(draft.bot),
+        discoverable: Some(draft.discoverable),
+        indexable: Some(draft.indexable),
+        avatar,
+        header,
+        ..ProfileEdit::default()
+    };
+    match woolly
+        .accounts()
+        .update_profile(&member.account, edit)
+        .await
+    {
+        Ok(_) => redirect(&visitor, "/settings/profile?saved=1"),
+        Err(error) => {
+            let status = status_of(&error);
+            let errors = FormErrors::from_refusal(words, &error);
+            profile_page(&woolly, &visitor, status, draft, false, errors)
+        }
+    }
+}
+
+fn status_of(error: &CoreError) -> StatusCode {
+    match error {
+        CoreError::Store(_) | CoreError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        CoreError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PreferencesForm {
+    authenticity_token: String,
+    locale: String,
+    default_privacy: String,
+    default_sensitive: Option<String>,
+    default_language: String,
+}
+
+#[derive(Template)]
+#[template(path = "settings_preferences.html")]
+struct PreferencesPage<'a> {
+    c: Chrome<'a>,
+    /// (tag, name in its own language, selected).
+    locales: Vec<(&'static str, String, bool)>,
+    /// (value, words, selected).
+    visibilities: Vec<(&'static str, String, bool)>,
+    default_sensitive: bool,
+    default_language: String,
+    saved: bool,
+    errors: FormErrors,
+}
+
+fn preferences_page(
+    woolly: &Woolly,
+    visitor: &Visitor,
+    member: &SignedIn,
+    status: StatusCode,
+    saved: bool,
+    errors: FormErrors,
+) -> Response {
+    let words = visitor.words();
+    let user = &member.user;
+    render(
+        visitor,
+        status,
+        &PreferencesPage {
+            c: Chrome::new(woolly, visitor),
+            locales: LOCALES
+                .into_iter()
+                .map(|locale| {
+                    (
+                        locale.tag(),
+                        locale.words().t("language-name"),
+                        locale == visitor.locale,
+                    )
+                })
+                .collect(),
+            visibilities: ["public", "unlisted", "private"]
+                .into_iter()
+                .map(|name| {
+                    (
+                        name,
+                        words.t(&format!("visibility-{name}")),
+                        name == user.default_privacy,
+                    )
+                })
+                .collect(),
+            default_sensitive: user.default_sensitive,
+            default_language: user.default_language.clone().unwrap_or_default(),
+            saved,
+            errors,
+        },
+    )
+}
+
+/// `GET /settings/preferences`.
+async fn preferences_form(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Query(query): Query<SavedQuery>,
+) -> Response {
+    match visitor.member_or_elsewhere() {
+        Ok(member) => preferences_page(
+            &woolly,
+            &visitor,
+            member,
+            StatusCode::OK,
+            query.saved.is_some(),
+            FormErrors::default(),
+        ),
+        Err(elsewhere) => redirect(&visitor, elsewhere),
+    }
+}
+
+/// `POST /settings/preferences`.
+async fn save_preferences(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Form(form): Form<PreferencesForm>,
+) -> Response {
+    let member = match visitor.member_or_elsewhere() {
+        Ok(member) => member,
+        Err(elsewhere) => return redirect(&visitor, elsewhere),
+    };
+    let words = visitor.words();
+    if !visitor.form_is_genuine(&form.authenticity_token) {
+        let errors = FormErrors::general(words.t("error-form-expired"));
+        return preferences_page(
+            &woolly,
+            &visitor,
+            member,
+            StatusCode::FORBIDDEN,
+            false,
+            errors,
+        );
+    }
+    let privacy = match Visibility::parse(&form.default_privacy) {
+        Ok(privacy) => privacy,
+        Err(error) => {
+            let errors = FormErrors::from_refusal(words, &error);
+            return preferences_page(&woolly, &visitor, member, status_of(&error), false, errors);
+        }
+    };
+    let edit = ProfileEdit {
+        locale: Some(form.locale),
+        privacy: Some(privacy),
+        sensitive: Some(form.default_sensitive.is_some()),
+        language: Some(form.default_language.trim().to_owned()),
+        ..ProfileEdit::default()
+    };
+    match woolly
+        .accounts()
+        .update_profile(&member.account, edit)
+        .await
+    {
+        Ok(_) => redirect(&visitor, "/settings/preferences?saved=1"),
+        Err(error) => {
+            let errors = FormErrors::from_refusal(words, &error);
+            preferences_page(&woolly, &visitor, member, status_of(&error), false, errors)
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PasswordForm {
+    authenticity_token: String,
+    current_password: String,
+    password: String,
+}
+
+#[derive(Template)]
+#[template(path = "settings_password.html")]
+struct PasswordPage<'a> {
+    c: Chrome<'a>,
+    saved: bool,
+    errors: FormErrors,
+}
+
+/// `GET /settings/password`.
+async fn password_form(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Query(query): Query<SavedQuery>,
+) -> Response {
+    if let Err(elsewhere) = visitor.member_or_elsewhere() {
+        return redirect(&visitor, elsewhere);
+    }
+    render(
+        &visitor,
+        StatusCode::OK,
+        &PasswordPage {
+            c: Chrome::new(&woolly, &visitor),
+            saved: query.saved.is_some(),
+            errors: FormErrors::default(),
+        },
+    )
+}
+
+/// `POST /settings/password`: every other session is signed out; this one stays.
+async fn change_password(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let member = match visitor.member_or_elsewhere() {
+        Ok(member) => member,
+        Err(elsewhere) => return redirect(&visitor, elsewhere),
+    };
+    let words = visitor.words();
+    let refused = if !visitor.form_is_genuine(&form.authenticity_token) {
+        Some((
+            StatusCode::FORBIDDEN,
+            FormErrors::general(words.t("error-form-expired")),
+        ))
+    } else {
+        match woolly
+            .accounts()
+            .change_password(
+                &member.account,
+                &member.user,
+                &form.current_password,
+                &form.password,
+                Some(member.token_id),
+            )
+            .await
+        {
+            Ok(()) => None,
+            Err(error) => Some((status_of(&error), FormErrors::from_refusal(words, &error))),
+        }
+    };
+    match refused {
+        None => redirect(&visitor, "/settings/password?saved=1"),
+        Some((status, errors)) => render(
+            &visitor,
+            status,
+            &PasswordPage {
+                c: Chrome::new(&woolly, &visitor),
+                saved: false,
+                errors,
+            },
+        ),
+    }
+}
+
+/// A session or authorized app as the list shows it.
+struct SessionRow {
+    token_id: i64,
+    app: String,
+    last_used: String,
+    address: String,
+    browser: String,
+    this_one: bool,
+}
+
+#[derive(Template)]
+#[template(path = "settings_sessions.html")]
+struct SessionsPage<'a> {
+    c: Chrome<'a>,
+    sessions: Vec<SessionRow>,
+}
+
+/// `GET /settings/sessions`.
+async fn sessions(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
+    let member = match visitor.member_or_elsewhere() {
+        Ok(member) => member,
+        Err(elsewhere) => return redirect(&visitor, elsewhere),
+    };
+    let words = visitor.words();
+    let sessions = match woolly.oauth().sessions(member.account.id).await {
+        Ok(sessions) => sessions,
+        Err(error) => return refusal(&woolly, &visitor, &error),
+    };
+    render(
+        &visitor,
+        StatusCode::OK,
+        &SessionsPage {
+            c: Chrome::new(&woolly, &visitor),
+            sessions: sessions
+                .into_iter()
+                .map(|session| SessionRow {
+                    token_id: session.token_id,
+                    app: session
+                        .app_name
+                        .unwrap_or_else(|| words.t("sessions-operator")),
+                    last_used: shown_time(
+                        words,
+                        session.last_used_at.unwrap_or(session.created_at),
+                    ),
+                    address: session.last_used_ip.unwrap_or_default(),
+                    browser: session.user_agent.unwrap_or_default(),
+                    this_one: session.token_id == member.token_id,
+                })
+                .collect(),
+        },
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RevokeForm {
+    authenticity_token: String,
+}
+
+/// `POST /settings/sessions/:id/revoke`.
+async fn revoke_session(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<RevokeForm>,
+) -> Response {
+    let member = match visitor.member_or_elsewhere() {
+        Ok(member) => member,
+        Err(elsewhere) => return redirect(&visitor, elsewhere),
+    };
+    if !visitor.form_is_genuine(&form.authenticity_token) {
+        return refusal(
+            &woolly,
+            &visitor,
+            &CoreError::Forbidden("forged form".to_owned()),
+        );
+    }
+    let Ok(token_id) = id.parse::<i64>() else {
+        return refusal(&woolly, &visitor, &CoreError::NotFound);
+    };
+    match woolly
+        .oauth()
+        .revoke_session(member.account.id, token_id)
+        .await
+    {
+        Ok(true) if token_id == member.token_id => visitor.end_session(redirect(&visitor, "/")),
+        Ok(true) => redirect(&visitor, "/settings/sessions"),
+        Ok(false) => refusal(&woolly, &visitor, &CoreError::NotFound),
+        Err(error) => refusal(&woolly, &visitor, &error),
+    }
+}

@@ -1,5 +1,6 @@
 // A newcomer's first 30 seconds on Woolly's web interface, in a real browser: from the front
-// page, sign up, confirm the address from the e-mail, and publish a first post. Counts the
+// page, sign up, confirm the address from the e-mail, and publish a first post; then the other
+// pages, and an app's authorization page answering Enter in its password field. Counts the
 // interactions (clicks and typed fields) and the wall time, and prints both. With JavaScript on,
 // it also checks every page it passes with axe-core (no serious or critical violation), and
 // fails on any console error (a content security policy violation is one).
@@ -139,12 +140,36 @@ try {
   await page.goto(base + "/auth/sign_in");
   await audit("sign-in");
 
+  // An app asks for the account: signing in on the authorization page and pressing Enter in
+  // the password field authorizes it (Authorize is the form's first button).
+  const registered = await fetch(base + "/api/v1/apps", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ client_name: "Browser test", redirect_uris: "urn:ietf:wg:oauth:2.0:oob", scopes: "read" }),
+  });
+  const app = await registered.json();
+  await page.goto(`${base}/oauth/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=urn:ietf:wg:oauth:2.0:oob&scope=read`);
+  await audit("authorize");
+  await page.getByLabel("E-mail address or username").fill(username);
+  await page.getByLabel("Password", { exact: true }).fill("a long enough password");
+  await page.getByLabel("Password", { exact: true }).press("Enter");
+  await page.waitForSelector("#authorization-code");
+  const code = (await page.textContent("#authorization-code")).trim();
+  check(code.length === 43, `an authorization code (${code})`);
+  const token = await fetch(base + "/oauth/token", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ grant_type: "authorization_code", code, client_id: app.client_id, client_secret: app.client_secret, redirect_uri: "urn:ietf:wg:oauth:2.0:oob" }),
+  });
+  check(token.status === 200, `the code is exchanged for a token (${token.status})`);
+  await audit("authorization-code");
+
   console.log(`first post: ${interactions} interactions, ${seconds.toFixed(1)} s (${mode})`);
   check(interactions <= 10, `at most 10 interactions (${interactions})`);
   check(seconds < 30, `under 30 seconds (${seconds})`);
   if (withScripts) {
     console.log(`axe-core checked ${audited.size} pages: ${[...audited].join(", ")}`);
-    check(audited.size >= 20, "axe-core ran on every page");
+    check(audited.size >= 22, "axe-core ran on every page");
   }
   check(problems.length === 0, `no console errors and no serious accessibility violations:\n${problems.join("\n")}`);
   console.log(`web first steps (${mode}): all checks passed`);

@@ -4,31 +4,17 @@
 //! back there, to the status itself.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::post;
 use axum::{Form, Router};
-use serde::Deserialize;
 use woolly_core::{CoreError, StatusRelation, Woolly};
 
-use crate::page::{message, redirect, refusal};
+use crate::forms::{ButtonForm, expired};
+use crate::page::{redirect, refusal};
 use crate::visitor::Visitor;
 
 pub(crate) fn router() -> Router<Woolly> {
     Router::new().route("/statuses/{id}/{action}", post(act))
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct ActionForm {
-    authenticity_token: String,
-    /// The page the form was on (a path of this server).
-    return_to: String,
-}
-
-/// A path of this server to go back to: never another site (`//host` or `https://…`).
-pub fn local_path(path: &str) -> Option<&str> {
-    (path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\")).then_some(path)
 }
 
 /// `POST /statuses/:id/:action`.
@@ -36,24 +22,13 @@ async fn act(
     State(woolly): State<Woolly>,
     visitor: Visitor,
     Path((id, action)): Path<(String, String)>,
-    Form(form): Form<ActionForm>,
+    Form(form): Form<ButtonForm>,
 ) -> Response {
     let Some(member) = visitor.member() else {
         return redirect(&visitor, "/auth/sign_in");
     };
-    let words = visitor.words();
     if !visitor.form_is_genuine(&form.authenticity_token) {
-        return message(
-            &woolly,
-            &visitor,
-            StatusCode::FORBIDDEN,
-            words.t("error-heading"),
-            words.t("error-form-expired"),
-            Some((
-                local_path(&form.return_to).unwrap_or("/home"),
-                words.t("back-home"),
-            )),
-        );
+        return expired(&woolly, &visitor, form.back());
     }
     let Ok(id) = id.parse::<i64>() else {
         return refusal(&woolly, &visitor, &CoreError::NotFound);
@@ -84,7 +59,7 @@ async fn act(
     };
     match done {
         Ok(()) => {
-            let back = local_path(&form.return_to).unwrap_or("/home");
+            let back = form.back();
             // A deleted status is gone from the page: back to the page, not to it.
             let to = if action == "delete" {
                 back.to_owned()

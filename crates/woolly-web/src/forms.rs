@@ -2,10 +2,49 @@
 //! names, in the visitor's language.
 
 use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
 use woolly_core::oauth::OAuthError;
-use woolly_core::{CoreError, FieldRule};
+use woolly_core::{CoreError, FieldRule, Woolly};
 
 use crate::i18n::Words;
+use crate::page::message;
+use crate::visitor::Visitor;
+
+/// A one-button form under a post or a profile (favourite, follow…): its anti-forgery token
+/// and the page it was on, where the answer goes back to.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ButtonForm {
+    pub authenticity_token: String,
+    pub return_to: String,
+}
+
+impl ButtonForm {
+    /// The page to go back to: a path of this server, never another site (`//host`,
+    /// `https://…`); the home timeline otherwise.
+    pub fn back(&self) -> &str {
+        local_path(&self.return_to).unwrap_or("/home")
+    }
+}
+
+/// `path` if it is a path of this server.
+pub fn local_path(path: &str) -> Option<&str> {
+    (path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\")).then_some(path)
+}
+
+/// The page for a one-button form that came without this browser's anti-forgery token.
+pub fn expired(woolly: &Woolly, visitor: &Visitor, back: &str) -> Response {
+    let words = visitor.words();
+    message(
+        woolly,
+        visitor,
+        StatusCode::FORBIDDEN,
+        words.t("error-heading"),
+        words.t("error-form-expired"),
+        Some((back, words.t("back-home"))),
+    )
+}
 
 /// What is wrong with a form: a sentence for the whole form, and one per field.
 #[derive(Debug, Default)]
@@ -55,6 +94,16 @@ impl FormErrors {
             .iter()
             .find(|(name, _)| *name == field)
             .map(|(_, message)| message.as_str())
+    }
+}
+
+/// The status of a page that shows a form again after core refused it: 422 for what the person
+/// can mend, 429 when they must wait, 500 when the fault is ours.
+pub fn status_of(error: &CoreError) -> StatusCode {
+    match error {
+        CoreError::Store(_) | CoreError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        CoreError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
 

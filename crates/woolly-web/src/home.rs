@@ -15,9 +15,8 @@ use woolly_core::visibility::Visibility;
 use woolly_core::web_sessions::new_browser_secret;
 use woolly_core::{CoreError, Woolly};
 
-use crate::actions::local_path;
 use crate::cards::StatusCard;
-use crate::forms::FormErrors;
+use crate::forms::{FormErrors, local_path, status_of};
 use crate::page::{Chrome, redirect, refusal, render};
 use crate::timelines::{PageQuery, older_than};
 use crate::visitor::{SignedIn, Visitor};
@@ -201,11 +200,7 @@ async fn publish(
     {
         Ok(_) => redirect(&visitor, local_path(&draft.return_to).unwrap_or("/home")),
         Err(error) => {
-            let status = match error {
-                CoreError::Throttled => StatusCode::TOO_MANY_REQUESTS,
-                CoreError::Store(_) | CoreError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
+            let status = status_of(&error);
             let errors = FormErrors::from_refusal(words, &error);
             home_page(
                 &woolly,

@@ -22,7 +22,7 @@ use woolly_core::{CoreError, Woolly};
 use woolly_http::caller::ClientAddress;
 
 use crate::cards::Author;
-use crate::forms::FormErrors;
+use crate::forms::{FormErrors, status_of};
 use crate::page::{Chrome, message, redirect, refusal, render};
 use crate::visitor::Visitor;
 
@@ -185,11 +185,7 @@ async fn sign_up(
         ),
         Err(error @ CoreError::Forbidden(_)) => refusal(&woolly, &visitor, &error),
         Err(error) => {
-            let status = match error {
-                CoreError::Throttled => StatusCode::TOO_MANY_REQUESTS,
-                CoreError::Store(_) | CoreError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
+            let status = status_of(&error);
             let errors = FormErrors::from_refusal(words, &error);
             sign_up_page(&woolly, &visitor, status, form, errors).await
         }

@@ -13,14 +13,13 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{MethodRouter, get, post};
 use axum::{Form, Router};
-use serde::Deserialize;
 use woolly_core::accounts::Account;
 use woolly_core::statuses::StatusView;
 use woolly_core::{AccountStatusesFilter, CoreError, Woolly};
 
-use crate::actions::local_path;
 use crate::cards::{Author, StatusCard};
-use crate::page::{Chrome, found, message, redirect, refusal, render};
+use crate::forms::{ButtonForm, expired};
+use crate::page::{Chrome, found, redirect, refusal, render};
 use crate::timelines::{PageQuery, older_than};
 use crate::visitor::Visitor;
 
@@ -267,34 +266,18 @@ async fn thread(
     )
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct RelateForm {
-    authenticity_token: String,
-    return_to: String,
-}
-
 /// `POST /accounts/:id/follow` and `/unfollow`.
 async fn relate(
     State(woolly): State<Woolly>,
     visitor: Visitor,
     Path((id, action)): Path<(String, String)>,
-    Form(form): Form<RelateForm>,
+    Form(form): Form<ButtonForm>,
 ) -> Response {
     let Some(member) = visitor.member() else {
         return redirect(&visitor, "/auth/sign_in");
     };
-    let back = local_path(&form.return_to).unwrap_or("/home");
-    let words = visitor.words();
     if !visitor.form_is_genuine(&form.authenticity_token) {
-        return message(
-            &woolly,
-            &visitor,
-            StatusCode::FORBIDDEN,
-            words.t("error-heading"),
-            words.t("error-form-expired"),
-            Some((back, words.t("back-home"))),
-        );
+        return expired(&woolly, &visitor, form.back());
     }
     let Ok(target) = id.parse::<i64>() else {
         return refusal(&woolly, &visitor, &CoreError::NotFound);
@@ -313,7 +296,7 @@ async fn relate(
         _ => Err(CoreError::NotFound),
     };
     match done {
-        Ok(()) => redirect(&visitor, back),
+        Ok(()) => redirect(&visitor, form.back()),
         Err(error) => refusal(&woolly, &visitor, &error),
     }
 }

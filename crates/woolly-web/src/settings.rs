@@ -17,7 +17,7 @@ use woolly_core::visibility::Visibility;
 use woolly_core::{CoreError, Woolly};
 
 use crate::cards::shown_time;
-use crate::forms::FormErrors;
+use crate::forms::{FormErrors, status_of};
 use crate::i18n::LOCALES;
 use crate::page::{Chrome, redirect, refusal, render};
 use crate::visitor::{SignedIn, Visitor};
@@ -253,14 +253,6 @@ async fn save_profile(
             let errors = FormErrors::from_refusal(words, &error);
             profile_page(&woolly, &visitor, status, draft, false, errors)
         }
-    }
-}
-
-fn status_of(error: &CoreError) -> StatusCode {
-    match error {
-        CoreError::Store(_) | CoreError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        CoreError::Throttled => StatusCode::TOO_MANY_REQUESTS,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
 

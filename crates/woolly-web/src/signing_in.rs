@@ -17,7 +17,7 @@ use woolly_core::accounts::Standing;
 use woolly_core::{CoreError, Woolly};
 use woolly_http::caller::ClientAddress;
 
-use crate::forms::{FormErrors, sign_in_refusal};
+use crate::forms::{FormErrors, sign_in_refusal, status_of};
 use crate::page::{Chrome, message, redirect, render};
 use crate::visitor::Visitor;
 
@@ -214,11 +214,7 @@ async fn request_password_reset(
             None,
         ),
         Err(error) => {
-            let status = match error {
-                CoreError::Throttled => StatusCode::TOO_MANY_REQUESTS,
-                CoreError::Store(_) | CoreError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
+            let status = status_of(&error);
             let text = FormErrors::from_refusal(words, &error)
                 .general
                 .unwrap_or_default();

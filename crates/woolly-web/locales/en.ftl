@@ -53,6 +53,14 @@ boosted-by = { $name } boosted
 show-more = Show more
 sensitive-media = Sensitive media: select to show
 open-media = Open the attachment
+poll-voters = { $count ->
+    [one] { $count } person voted
+   *[other] { $count } people voted
+}
+poll-closed = Closed
+poll-ends = Closes { $date }
+poll-choose = Your choice
+poll-vote = Vote
 boost = Boost
 favourite = Favourite
 bookmark = Bookmark
@@ -174,6 +182,27 @@ compose-warning-placeholder = Content warning (optional)
 compose-visibility = Who can see it
 compose-limit = { $count } characters at most
 compose-publish = Publish
+compose-images = Add images
+compose-images-hint = Up to four images. Describe each for people who cannot see it.
+compose-image = Image
+compose-alt = Description (alt text)
+compose-sensitive = Hide the images behind a warning
+compose-poll = Add a poll
+compose-poll-option = Choice
+compose-poll-duration = Open for
+compose-poll-multiple = Allow several choices
+duration-minutes = { $count ->
+    [one] { $count } minute
+   *[other] { $count } minutes
+}
+duration-hours = { $count ->
+    [one] { $count } hour
+   *[other] { $count } hours
+}
+duration-days = { $count ->
+    [one] { $count } day
+   *[other] { $count } days
+}
 compose-left = { $count } left
 copy = Copy
 copied = Copied

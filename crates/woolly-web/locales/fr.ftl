@@ -53,6 +53,14 @@ boosted-by = { $name } a partagé
 show-more = Afficher plus
 sensitive-media = Média sensible : sélectionnez pour l'afficher
 open-media = Ouvrir la pièce jointe
+poll-voters = { $count ->
+    [one] { $count } personne a voté
+   *[other] { $count } personnes ont voté
+}
+poll-closed = Terminé
+poll-ends = Se termine le { $date }
+poll-choose = Votre choix
+poll-vote = Voter
 boost = Partager
 favourite = Ajouter aux favoris
 bookmark = Mettre en signet
@@ -174,6 +182,27 @@ compose-warning-placeholder = Avertissement de contenu (facultatif)
 compose-visibility = Qui peut le voir
 compose-limit = { $count } caractères au plus
 compose-publish = Publier
+compose-images = Ajouter des images
+compose-images-hint = Jusqu'à quatre images. Décrivez chacune pour les personnes qui ne peuvent pas la voir.
+compose-image = Image
+compose-alt = Description (texte alternatif)
+compose-sensitive = Cacher les images derrière un avertissement
+compose-poll = Ajouter un sondage
+compose-poll-option = Choix
+compose-poll-duration = Ouvert pendant
+compose-poll-multiple = Permettre plusieurs choix
+duration-minutes = { $count ->
+    [one] { $count } minute
+   *[other] { $count } minutes
+}
+duration-hours = { $count ->
+    [one] { $count } heure
+   *[other] { $count } heures
+}
+duration-days = { $count ->
+    [one] { $count } jour
+   *[other] { $count } jours
+}
 compose-left = { $count } restants
 copy = Copier
 copied = Copié

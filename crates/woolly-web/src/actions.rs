@@ -1,6 +1,6 @@
 //! What a member does to a status from any list or thread, each a small form under it:
-//! favourite, boost, bookmark (and their undoing), and deleting their own
-//! (`POST /statuses/:id/:action`). Each form says which page it came from, and the answer goes
+//! favourite, boost, bookmark (and their undoing), deleting their own
+//! (`POST /statuses/:id/:action`), and voting in its poll (`POST /polls/:id/votes`). Each form says which page it came from, and the answer goes
 //! back there, to the status itself.
 
 use axum::extract::{Path, State};
@@ -9,12 +9,60 @@ use axum::routing::post;
 use axum::{Form, Router};
 use woolly_core::{CoreError, StatusRelation, Woolly};
 
+use serde::Deserialize;
+use woolly_http::extract::ApiParams;
+use woolly_http::lenient;
+
 use crate::forms::{ButtonForm, expired};
 use crate::page::{redirect, refusal};
 use crate::visitor::Visitor;
 
 pub(crate) fn router() -> Router<Woolly> {
-    Router::new().route("/statuses/{id}/{action}", post(act))
+    Router::new()
+        .route("/statuses/{id}/{action}", post(act))
+        .route("/polls/{id}/votes", post(vote))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct VoteForm {
+    #[serde(flatten)]
+    form: ButtonForm,
+    #[serde(deserialize_with = "lenient::integer_list")]
+    choices: Vec<i64>,
+}
+
+/// `POST /polls/:id/votes`: the viewer's choices in a poll.
+async fn vote(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    ApiParams(vote): ApiParams<VoteForm>,
+) -> Response {
+    let Some(member) = visitor.member() else {
+        return redirect(&visitor, "/auth/sign_in");
+    };
+    if !visitor.form_is_genuine(&vote.form.authenticity_token) {
+        return expired(&woolly, &visitor, vote.form.back());
+    }
+    let Ok(id) = id.parse::<i64>() else {
+        return refusal(&woolly, &visitor, &CoreError::NotFound);
+    };
+    if vote.choices.is_empty() {
+        // Nothing chosen: back to the poll, which still asks.
+        return redirect(&visitor, vote.form.back());
+    }
+    match woolly
+        .statuses()
+        .vote_in_poll(&member.account, id, &vote.choices)
+        .await
+    {
+        Ok(poll) => redirect(
+            &visitor,
+            &format!("{}#status-{}", vote.form.back(), poll.status_id),
+        ),
+        Err(error) => refusal(&woolly, &visitor, &error),
+    }
 }
 
 /// `POST /statuses/:id/:action`.

@@ -51,6 +51,55 @@ pub struct Attachment {
     pub description: String,
 }
 
+/// A poll under a status: its options with their share of the votes, and whether the viewer may
+/// still vote.
+pub struct PollCard {
+    pub id: i64,
+    pub multiple: bool,
+    /// (title, percent of the votes, chosen by the viewer).
+    pub options: Vec<(String, i64, bool)>,
+    pub votes: String,
+    /// Closed, or already answered by the viewer (authors never vote in their own).
+    pub closed: bool,
+    pub ends: String,
+}
+
+impl PollCard {
+    fn new(words: Words, poll: &woolly_core::polls::Poll) -> PollCard {
+        let expired = poll.is_expired_at(woolly_core::now_millis());
+        let voted = poll.viewer.as_ref().is_some_and(|state| state.voted);
+        let shown_totals = !poll.hide_totals || expired;
+        PollCard {
+            id: poll.id,
+            multiple: poll.multiple,
+            options: poll
+                .options
+                .iter()
+                .enumerate()
+                .map(|(index, option)| {
+                    let percent = if shown_totals && poll.votes_count > 0 {
+                        option.votes_count * 100 / poll.votes_count
+                    } else {
+                        0
+                    };
+                    let chosen = poll
+                        .viewer
+                        .as_ref()
+                        .is_some_and(|state| state.own_votes.contains(&(index as i64)));
+                    (option.title.clone(), percent, chosen)
+                })
+                .collect(),
+            votes: words.count("poll-voters", poll.voters_count),
+            closed: expired || voted || poll.viewer.is_none(),
+            ends: if expired {
+                words.t("poll-closed")
+            } else {
+                words.t1("poll-ends", "date", &shown_time(words, poll.expires_at))
+            },
+        }
+    }
+}
+
 /// One status, ready for `status.html`.
 pub struct StatusCard {
     pub id: i64,
@@ -66,6 +115,7 @@ pub struct StatusCard {
     pub sensitive: bool,
     pub content: String,
     pub media: Vec<Attachment>,
+    pub poll: Option<PollCard>,
     /// Who may see it, said when that is not everyone.
     pub audience: Option<String>,
     pub replies: i64,
@@ -126,6 +176,7 @@ impl StatusCard {
                     description: media.description.clone().unwrap_or_default(),
                 })
                 .collect(),
+            poll: shown.poll.as_ref().map(|poll| PollCard::new(words, poll)),
             audience: (status.visibility != Visibility::Public)
                 .then(|| words.t(&format!("visibility-{}", status.visibility.as_str()))),
             replies: status.replies_count,

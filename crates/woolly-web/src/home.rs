@@ -4,12 +4,13 @@
 //! carries an idempotency key as apps send one.
 
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, State};
+use axum::http::{StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
+use woolly_core::polls::PollDraft;
 use woolly_core::statuses::NewPost;
 use woolly_core::visibility::Visibility;
 use woolly_core::web_sessions::new_browser_secret;
@@ -17,19 +18,29 @@ use woolly_core::{CoreError, Woolly};
 
 use crate::cards::StatusCard;
 use crate::forms::{FormErrors, local_path, status_of};
+use crate::i18n::Words;
 use crate::page::{Chrome, redirect, refusal, render};
 use crate::timelines::{PageQuery, older_than};
 use crate::visitor::{SignedIn, Visitor};
 
 const VISIBILITIES: [&str; 4] = ["public", "unlisted", "private", "direct"];
 
+/// Images a post may carry (Mastodon's limit), and options a poll may offer in the composer.
+const MEDIA_SLOTS: usize = 4;
+const POLL_OPTIONS: usize = 4;
+/// The largest composer form: its images (the server takes no request above 20 MB).
+const COMPOSER_FORM_LIMIT: usize = 20 * 1024 * 1024;
+/// How long a poll may run, in seconds, as the composer offers it.
+const POLL_DURATIONS: [i64; 7] = [300, 1800, 3600, 21_600, 86_400, 259_200, 604_800];
+
 pub(crate) fn router() -> Router<Woolly> {
-    Router::new()
-        .route("/home", get(home))
-        .route("/statuses", post(publish))
+    Router::new().route("/home", get(home)).route(
+        "/statuses",
+        post(publish).layer(DefaultBodyLimit::max(COMPOSER_FORM_LIMIT)),
+    )
 }
 
-/// What the composer sends, and shows again after a refusal.
+/// What the composer sends, and shows again after a refusal (all but its images).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct Draft {
@@ -37,11 +48,134 @@ struct Draft {
     status: String,
     spoiler_text: String,
     visibility: String,
+    sensitive: Option<String>,
     idempotency: String,
     /// The status replied to, from a thread's reply form.
     in_reply_to_id: String,
     /// The page to go back to once posted (a thread's).
     return_to: String,
+    /// The images' descriptions (alt text), by slot.
+    #[serde(skip)]
+    descriptions: Vec<String>,
+    #[serde(skip)]
+    poll_options: Vec<String>,
+    poll_expires_in: String,
+    poll_multiple: Option<String>,
+}
+
+/// An image of the composer, as sent.
+struct Attached {
+    bytes: Vec<u8>,
+    description: String,
+}
+
+impl Draft {
+    /// The composer's fields and images, from its multipart form or (without images, as the
+    /// reply form of a thread sends it) a plain one.
+    async fn read(request: Request) -> Result<(Draft, Vec<Attached>), String> {
+        let is_multipart = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("multipart/form-data"));
+        if !is_multipart {
+            let Form(mut draft) = Form::<Draft>::from_request(request, &())
+                .await
+                .map_err(|rejection| rejection.body_text())?;
+            draft.fill_slots();
+            return Ok((draft, Vec::new()));
+        }
+        let mut multipart = Multipart::from_request(request, &())
+            .await
+            .map_err(|rejection| rejection.body_text())?;
+        let mut draft = Draft::default();
+        draft.fill_slots();
+        let mut files: Vec<Option<Vec<u8>>> = vec![None; MEDIA_SLOTS];
+        let slot = |name: &str, prefix: &str, slots: usize| {
+            name.strip_prefix(prefix)
+                .and_then(|index| index.parse::<usize>().ok())
+                .filter(|index| *index < slots)
+        };
+        while let Some(field) = multipart
+            .next_field()
+            .await
+            .map_err(|error| error.body_text())?
+        {
+            let name = field.name().unwrap_or_default().to_owned();
+            if let Some(index) = slot(&name, "media_", MEDIA_SLOTS) {
+                let bytes = field.bytes().await.map_err(|error| error.body_text())?;
+                files[index] = Some(bytes.to_vec()).filter(|bytes| !bytes.is_empty());
+                continue;
+            }
+            let text = field.text().await.map_err(|error| error.body_text())?;
+            if let Some(index) = slot(&name, "description_", MEDIA_SLOTS) {
+                draft.descriptions[index] = text;
+            } else if let Some(index) = slot(&name, "poll_option_", POLL_OPTIONS) {
+                draft.poll_options[index] = text;
+            } else {
+                match name.as_str() {
+                    "authenticity_token" => draft.authenticity_token = text,
+                    "status" => draft.status = text,
+                    "spoiler_text" => draft.spoiler_text = text,
+                    "visibility" => draft.visibility = text,
+                    "sensitive" => draft.sensitive = Some(text),
+                    "idempotency" => draft.idempotency = text,
+                    "in_reply_to_id" => draft.in_reply_to_id = text,
+                    "return_to" => draft.return_to = text,
+                    "poll_expires_in" => draft.poll_expires_in = text,
+                    "poll_multiple" => draft.poll_multiple = Some(text),
+                    _ => {}
+                }
+            }
+        }
+        let attached = files
+            .into_iter()
+            .zip(&draft.descriptions)
+            .filter_map(|(bytes, description)| {
+                bytes.map(|bytes| Attached {
+                    bytes,
+                    description: description.trim().to_owned(),
+                })
+            })
+            .collect();
+        Ok((draft, attached))
+    }
+
+    /// Whether alt texts were typed (the images' part of the form opens again to show them).
+    fn has_descriptions(&self) -> bool {
+        self.descriptions.iter().any(|text| !text.trim().is_empty())
+    }
+
+    /// Whether poll options were typed.
+    fn has_poll(&self) -> bool {
+        self.poll_options
+            .iter()
+            .any(|option| !option.trim().is_empty())
+    }
+
+    fn fill_slots(&mut self) {
+        self.descriptions.resize(MEDIA_SLOTS, String::new());
+        self.poll_options.resize(POLL_OPTIONS, String::new());
+    }
+
+    /// The poll the draft asks for: two options or more filled in.
+    fn poll(&self) -> Option<PollDraft> {
+        if !self.has_poll() {
+            return None;
+        }
+        let options: Vec<String> = self
+            .poll_options
+            .iter()
+            .map(|option| option.trim().to_owned())
+            .filter(|option| !option.is_empty())
+            .collect();
+        Some(PollDraft {
+            options,
+            expires_in: self.poll_expires_in.parse().ok().or(Some(86_400)),
+            multiple: self.poll_multiple.is_some(),
+            hide_totals: false,
+        })
+    }
 }
 
 #[derive(Template)]
@@ -52,6 +186,8 @@ struct HomePage<'a> {
     /// The visibilities the composer offers, with their words, the draft's selected.
     visibilities: Vec<(&'static str, String, bool)>,
     max_characters: u32,
+    /// The poll durations offered: (seconds, words, selected).
+    durations: Vec<(i64, String, bool)>,
     errors: FormErrors,
     /// Focus the composer (right after the first steps, or when it holds an error).
     focus: bool,
@@ -84,6 +220,12 @@ async fn home_page(
     if draft.idempotency.is_empty() {
         draft.idempotency = new_browser_secret();
     }
+    draft.fill_slots();
+    let chosen = draft.poll_expires_in.parse::<i64>().unwrap_or(86_400);
+    let durations = POLL_DURATIONS
+        .into_iter()
+        .map(|seconds| (seconds, duration_words(words, seconds), seconds == chosen))
+        .collect();
     let visibilities = VISIBILITIES
         .into_iter()
         .map(|name| {
@@ -103,6 +245,7 @@ async fn home_page(
             draft,
             visibilities,
             max_characters: woolly.config().max_status_characters,
+            durations,
             errors,
             focus,
             older: older_than(&listing),
@@ -137,45 +280,51 @@ async fn home(
     .await
 }
 
-/// `POST /statuses`: publishes the composer's draft.
-async fn publish(
-    State(woolly): State<Woolly>,
-    visitor: Visitor,
-    Form(draft): Form<Draft>,
-) -> Response {
+/// A poll's duration in the reader's words.
+fn duration_words(words: Words, seconds: i64) -> String {
+    match seconds {
+        seconds if seconds < 3600 => words.count("duration-minutes", seconds / 60),
+        seconds if seconds < 86_400 => words.count("duration-hours", seconds / 3600),
+        seconds => words.count("duration-days", seconds / 86_400),
+    }
+}
+
+/// `POST /statuses`: publishes the composer's draft, its images first (each with its alt text).
+async fn publish(State(woolly): State<Woolly>, visitor: Visitor, request: Request) -> Response {
     let member = match visitor.member_or_elsewhere() {
         Ok(member) => member,
         Err(elsewhere) => return redirect(&visitor, elsewhere),
     };
     let words = visitor.words();
-    if !visitor.form_is_genuine(&draft.authenticity_token) {
-        let errors = FormErrors::general(words.t("error-form-expired"));
-        return home_page(
+    let again = |draft: Draft, status: StatusCode, errors: FormErrors| {
+        home_page(
             &woolly,
             &visitor,
             member,
-            StatusCode::FORBIDDEN,
+            status,
             PageQuery::default(),
             draft,
             errors,
         )
-        .await;
+    };
+    let (draft, attached) = match Draft::read(request).await {
+        Ok(read) => read,
+        Err(error) => {
+            tracing::info!(%error, "an unreadable composer form");
+            let errors = FormErrors::general(words.t("error-form-unreadable"));
+            return again(Draft::default(), StatusCode::BAD_REQUEST, errors).await;
+        }
+    };
+    if !visitor.form_is_genuine(&draft.authenticity_token) {
+        let errors = FormErrors::general(words.t("error-form-expired"));
+        return again(draft, StatusCode::FORBIDDEN, errors).await;
     }
     let visibility = match Visibility::parse(&draft.visibility) {
         Ok(visibility) => Some(visibility),
         Err(_) if draft.visibility.is_empty() => None,
         Err(error) => {
             let errors = FormErrors::from_refusal(words, &error);
-            return home_page(
-                &woolly,
-                &visitor,
-                member,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                PageQuery::default(),
-                draft,
-                errors,
-            )
-            .await;
+            return again(draft, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
         }
     };
     let in_reply_to_id = match draft.in_reply_to_id.trim() {
@@ -185,12 +334,30 @@ async fn publish(
             Err(_) => return refusal(&woolly, &visitor, &CoreError::NotFound),
         },
     };
+    let mut media_ids = Vec::with_capacity(attached.len());
+    for image in attached {
+        let description = Some(image.description).filter(|text| !text.is_empty());
+        match woolly
+            .media()
+            .upload(&member.account, image.bytes, description, None)
+            .await
+        {
+            Ok(media) => media_ids.push(media.id),
+            Err(error) => {
+                let errors = FormErrors::from_refusal(words, &error);
+                return again(draft, status_of(&error), errors).await;
+            }
+        }
+    }
     let post = NewPost {
         text: draft.status.clone(),
         in_reply_to_id,
         spoiler_text: draft.spoiler_text.clone(),
+        sensitive: draft.sensitive.is_some(),
         visibility,
         idempotency_key: Some(draft.idempotency.clone()).filter(|key| !key.is_empty()),
+        media_ids,
+        poll: draft.poll(),
         ..NewPost::default()
     };
     match woolly
@@ -200,18 +367,8 @@ async fn publish(
     {
         Ok(_) => redirect(&visitor, local_path(&draft.return_to).unwrap_or("/home")),
         Err(error) => {
-            let status = status_of(&error);
             let errors = FormErrors::from_refusal(words, &error);
-            home_page(
-                &woolly,
-                &visitor,
-                member,
-                status,
-                PageQuery::default(),
-                draft,
-                errors,
-            )
-            .await
+            again(draft, status_of(&error), errors).await
         }
     }
 }

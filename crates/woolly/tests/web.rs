@@ -1141,3 +1141,112 @@ async fn settings_change_the_profile_the_language_the_password_and_end_sessions(
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_composer_posts_images_with_alt_text_and_polls_people_vote_in() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    common::account_with_password(&server, "kim", "a long enough password").await;
+    common::account_with_password(&server, "lou", "a long enough password").await;
+    let kim = Browser::new(&server);
+    kim.sign_in("kim", "a long enough password").await;
+    let home = kim.get("/home").await;
+    assert!(home.html.contains("enctype=\"multipart/form-data\""));
+    let image = kim
+        .post_multipart(
+            "/statuses",
+            reqwest::multipart::Form::new()
+                .text("authenticity_token", home.csrf())
+                .text("idempotency", home.field("idempotency"))
+                .text("status", "A picture")
+                .text("visibility", "public")
+                .part(
+                    "media_0",
+                    reqwest::multipart::Part::bytes(png())
+                        .file_name("sunset.png")
+                        .mime_str("image/png")
+                        .unwrap(),
+                )
+                .text("description_0", "An orange square at sunset")
+                .part(
+                    "media_1",
+                    reqwest::multipart::Part::bytes(Vec::new()).file_name(""),
+                ),
+        )
+        .await;
+    assert_eq!(image.status, StatusCode::SEE_OTHER, "{}", image.html);
+    let home = kim.get("/home").await;
+    let poll = kim
+        .post_multipart(
+            "/statuses",
+            reqwest::multipart::Form::new()
+                .text("authenticity_token", home.csrf())
+                .text("idempotency", home.field("idempotency"))
+                .text("status", "Tea or coffee?")
+                .text("poll_option_0", "Tea")
+                .text("poll_option_1", "Coffee")
+                .text("poll_option_2", "")
+                .text("poll_expires_in", "3600"),
+        )
+        .await;
+    assert_eq!(poll.status, StatusCode::SEE_OTHER, "{}", poll.html);
+
+    let (_, statuses) = server
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/timelines/public?local=true",
+            None,
+            Value::Null,
+        )
+        .await;
+    let poll_status = &statuses[0];
+    assert_eq!(
+        poll_status["poll"]["options"][1]["title"], "Coffee",
+        "{statuses}"
+    );
+    assert_eq!(poll_status["poll"]["options"].as_array().unwrap().len(), 2);
+    let picture = &statuses[1];
+    assert_eq!(
+        picture["media_attachments"][0]["description"], "An orange square at sunset",
+        "{statuses}"
+    );
+    assert_eq!(picture["media_attachments"].as_array().unwrap().len(), 1);
+    let page = Browser::new(&server).get("/public/local").await;
+    assert!(
+        page.html.contains("alt=\"An orange square at sunset\""),
+        "{}",
+        page.html
+    );
+
+    // Lou votes with the form under the post; the results show.
+    let lou = Browser::new(&server);
+    lou.sign_in("lou", "a long enough password").await;
+    let local = lou.get("/public/local").await;
+    let poll_id = poll_status["poll"]["id"].as_str().unwrap();
+    assert!(
+        local
+            .html
+            .contains(&format!("action=\"/polls/{poll_id}/votes\"")),
+        "{}",
+        local.html
+    );
+    let voted = lou
+        .post(
+            &format!("/polls/{poll_id}/votes"),
+            &[
+                ("authenticity_token", &local.csrf()),
+                ("return_to", "/public/local"),
+                ("choices[]", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(voted.status, StatusCode::SEE_OTHER, "{}", voted.html);
+    let after = lou.get("/public/local").await;
+    assert!(
+        after.html.contains("<strong>100%</strong> Coffee ✓"),
+        "{}",
+        after.html
+    );
+    assert!(after.html.contains("1 person voted"), "{}", after.html);
+    server.stop().await;
+}

@@ -38,6 +38,16 @@ pub trait RemoteResolver: Send + Sync + 'static {
         woolly: &'a Woolly,
         query: &'a str,
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Option<Resolved>>> + Send + 'a>>;
+
+    /// Where `username@domain`'s own server lets them follow or answer something of another
+    /// server (their WebFinger's subscribe template, with `{uri}` to fill in); `None` when it
+    /// names none or cannot be asked.
+    fn interaction_template<'a>(
+        &'a self,
+        woolly: &'a Woolly,
+        username: &'a str,
+        domain: &'a str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Option<String>>> + Send + 'a>>;
 }
 
 /// An account on another server, as its actor document describes it.

@@ -87,6 +87,34 @@ impl Woolly {
 }
 
 impl Search<'_> {
+    /// Where someone with the handle `user@domain` acts on `uri` (an account or a status of
+    /// this server) from their own server: its interaction template (found through WebFinger)
+    /// with `uri` filled in. `None` when the handle is not one or its server names no template.
+    pub async fn interaction_address(&self, handle: &str, uri: &str) -> Result<Option<String>> {
+        let Some((username, domain)) = handle.trim().trim_start_matches('@').split_once('@') else {
+            return Ok(None);
+        };
+        let Some(domain) = crate::config::Domain::normalize(domain) else {
+            return Ok(None);
+        };
+        if username.is_empty() {
+            return Ok(None);
+        }
+        let template = if domain == self.config().domain {
+            Some(self.config().urls().interaction_template())
+        } else {
+            match self.remote_resolver() {
+                Some(resolver) => {
+                    resolver
+                        .interaction_template(self, username, domain.as_str())
+                        .await?
+                }
+                None => None,
+            }
+        };
+        Ok(template.map(|template| template.replace("{uri}", &crate::urls::percent_encode(uri))))
+    }
+
     pub async fn search(&self, viewer: Option<i64>, query: &SearchQuery) -> Result<SearchResults> {
         let text = query.text.trim();
         let mut results = SearchResults::default();

@@ -254,13 +254,13 @@ impl Federation {
         Ok(())
     }
 
-    /// The actor id WebFinger gives for `user@domain`.
-    pub async fn webfinger(
+    /// The links of `user@domain`'s WebFinger document.
+    async fn webfinger_links(
         &self,
         woolly: &Woolly,
         username: &str,
         domain: &str,
-    ) -> Result<String, FederationError> {
+    ) -> Result<Vec<Value>, FederationError> {
         if woolly.instance().is_domain_blocked(domain).await? {
             return Err(invalid(format!("{domain} is blocked")));
         }
@@ -285,10 +285,23 @@ impl Federation {
         }
         let json: Value = serde_json::from_slice(&body)
             .map_err(|error| FetchError::InvalidJson(error.to_string()))?;
-        json.get("links")
+        Ok(json
+            .get("links")
             .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    /// The actor id WebFinger gives for `user@domain`.
+    pub async fn webfinger(
+        &self,
+        woolly: &Woolly,
+        username: &str,
+        domain: &str,
+    ) -> Result<String, FederationError> {
+        self.webfinger_links(woolly, username, domain)
+            .await?
+            .iter()
             .find(|link| {
                 link.get("rel").and_then(Value::as_str) == Some("self")
                     && link
@@ -301,6 +314,31 @@ impl Federation {
             .and_then(|link| link.get("href").and_then(Value::as_str))
             .map(str::to_owned)
             .ok_or_else(|| invalid(format!("WebFinger for {username}@{domain} names no actor")))
+    }
+
+    /// Where `user@domain`'s server lets them act on something of another server: the
+    /// OStatus subscribe template of their WebFinger document (`…?uri={uri}`), as Mastodon's
+    /// "follow from your server" finds it.
+    pub async fn interaction_template(
+        &self,
+        woolly: &Woolly,
+        username: &str,
+        domain: &str,
+    ) -> Result<String, FederationError> {
+        self.webfinger_links(woolly, username, domain)
+            .await?
+            .iter()
+            .find(|link| {
+                link.get("rel").and_then(Value::as_str)
+                    == Some("http://ostatus.org/schema/1.0/subscribe")
+            })
+            .and_then(|link| link.get("template").and_then(Value::as_str))
+            .filter(|template| {
+                template.contains("{uri}")
+                    && (template.starts_with("https://") || template.starts_with("http://"))
+            })
+            .map(str::to_owned)
+            .ok_or_else(|| invalid(format!("{username}@{domain} has no interaction template")))
     }
 
     /// The account `user@domain`: stored, or found through WebFinger and fetched.
@@ -776,6 +814,26 @@ impl woolly_core::remote::RemoteResolver for Federation {
                     FederationError::Core(error) => error,
                     other => CoreError::Validation(other.to_string()),
                 })
+        })
+    }
+
+    fn interaction_template<'a>(
+        &'a self,
+        woolly: &'a Woolly,
+        username: &'a str,
+        domain: &'a str,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Option<String>, CoreError>> + Send + 'a>,
+    > {
+        Box::pin(async move {
+            match Federation::interaction_template(self, woolly, username, domain).await {
+                Ok(template) => Ok(Some(template)),
+                Err(FederationError::Core(error)) => Err(error),
+                Err(error) => {
+                    tracing::info!(username, domain, %error, "no interaction template");
+                    Ok(None)
+                }
+            }
         })
     }
 }

@@ -290,3 +290,13 @@ sessions-intro = Every browser and app signed in to your account. Ending one sig
 sessions-operator = Created by the operator
 sessions-this-one = This browser
 sessions-revoke = Sign out
+
+## Across servers
+interaction-following = You follow this account, or asked to.
+interaction-not-found-heading = Nothing found there
+interaction-not-found = This address names no account or post that this server could find.
+remote-follow-label = Follow or answer from your own server
+remote-follow-hint = On another server of the fediverse? Type your address there.
+remote-follow-go = Go to my server
+remote-follow-failed-heading = Your server could not be found
+remote-follow-failed = { $handle } is not an address whose server tells where to follow from. Type it as name@server.example.

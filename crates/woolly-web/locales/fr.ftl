@@ -293,3 +293,13 @@ sessions-intro = Chaque navigateur et application connectés à votre compte. En
 sessions-operator = Créée par l'administrateur
 sessions-this-one = Ce navigateur
 sessions-revoke = Déconnecter
+
+## Across servers
+interaction-following = Vous suivez ce compte, ou l'avez demandé.
+interaction-not-found-heading = Rien trouvé à cette adresse
+interaction-not-found = Cette adresse ne désigne aucun compte ni message que ce serveur ait pu trouver.
+remote-follow-label = Suivre ou répondre depuis votre propre serveur
+remote-follow-hint = Sur un autre serveur du fédivers ? Saisissez votre adresse là-bas.
+remote-follow-go = Aller sur mon serveur
+remote-follow-failed-heading = Votre serveur est introuvable
+remote-follow-failed = { $handle } n'est pas une adresse dont le serveur indique où suivre. Saisissez-la sous la forme nom@serveur.example.

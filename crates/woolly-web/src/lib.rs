@@ -18,6 +18,7 @@
 //! | `profiles` | `/@name` (a profile, also `/@name@domain`), `/@name/:id` (a thread), following (`/accounts/:id/:action`) |
 //! | `notifications` | `/notifications` |
 //! | `feeds` | `/@name.rss`, `/tags/name.rss` |
+//! | `interaction` | `/authorize_interaction` (acting on something of another server), `/follow_remotely` (to one's own server from a page here) |
 //! | `authorize` | `/oauth/authorize`: signing in to let an app use an account |
 
 mod actions;
@@ -28,6 +29,7 @@ mod feeds;
 mod forms;
 mod home;
 mod i18n;
+mod interaction;
 mod joining;
 mod landing;
 mod notifications;
@@ -61,5 +63,6 @@ pub fn router() -> Router<Woolly> {
         .merge(notifications::router())
         .merge(search::router())
         .merge(settings::router())
+        .merge(interaction::router())
         .merge(authorize::router())
 }

@@ -191,6 +191,8 @@ struct ThreadPage<'a> {
     focus: StatusCard,
     /// The status's ActivityPub id.
     uri: String,
+    /// Written here: visitors from elsewhere may answer it from their own server.
+    focus_is_local: bool,
     /// Its text, for link previews.
     summary: String,
     ancestors: Vec<StatusCard>,
@@ -254,6 +256,7 @@ async fn thread(
             c: Chrome::new(&woolly, &visitor),
             focus: StatusCard::new(&woolly, words, &view, viewer),
             uri: view.status.uri.clone(),
+            focus_is_local: view.status.is_local,
             summary: woolly_core::sanitize::html_to_plain_text(&view.status.content)
                 .chars()
                 .take(200)

@@ -17,7 +17,7 @@ use woolly_core::accounts::Standing;
 use woolly_core::{CoreError, Woolly};
 use woolly_http::caller::ClientAddress;
 
-use crate::forms::{FormErrors, sign_in_refusal, status_of};
+use crate::forms::{FormErrors, local_path, sign_in_refusal, status_of};
 use crate::page::{Chrome, message, redirect, render};
 use crate::visitor::Visitor;
 
@@ -40,6 +40,8 @@ struct SignInForm {
     login: String,
     password: String,
     otp_attempt: String,
+    /// Where to go once signed in (a path of this server), when sign-in interrupted something.
+    return_to: String,
 }
 
 #[derive(Template)]
@@ -47,6 +49,7 @@ struct SignInForm {
 struct SignInPage<'a> {
     c: Chrome<'a>,
     login: &'a str,
+    return_to: &'a str,
     errors: FormErrors,
 }
 
@@ -54,7 +57,7 @@ fn sign_in_page(
     woolly: &Woolly,
     visitor: &Visitor,
     status: StatusCode,
-    login: &str,
+    form: &SignInForm,
     errors: FormErrors,
 ) -> Response {
     render(
@@ -62,7 +65,8 @@ fn sign_in_page(
         status,
         &SignInPage {
             c: Chrome::new(woolly, visitor),
-            login,
+            login: &form.login,
+            return_to: local_path(&form.return_to).unwrap_or(""),
             errors,
         },
     )
@@ -76,12 +80,22 @@ fn after_sign_in(standing: Standing) -> &'static str {
     }
 }
 
-/// `GET /auth/sign_in`.
-async fn sign_in_form(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
+/// `GET /auth/sign_in` (with `?return_to=` when sign-in interrupted something).
+async fn sign_in_form(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Query(form): Query<SignInForm>,
+) -> Response {
     if let Some(signed_in) = &visitor.signed_in {
         return redirect(&visitor, after_sign_in(signed_in.user.standing()));
     }
-    sign_in_page(&woolly, &visitor, StatusCode::OK, "", FormErrors::default())
+    sign_in_page(
+        &woolly,
+        &visitor,
+        StatusCode::OK,
+        &form,
+        FormErrors::default(),
+    )
 }
 
 /// `POST /auth/sign_in`: opens a session.
@@ -94,13 +108,7 @@ async fn sign_in(
     let words = visitor.words();
     if !visitor.form_is_genuine(&form.authenticity_token) {
         let errors = FormErrors::general(words.t("error-form-expired"));
-        return sign_in_page(
-            &woolly,
-            &visitor,
-            StatusCode::FORBIDDEN,
-            &form.login,
-            errors,
-        );
+        return sign_in_page(&woolly, &visitor, StatusCode::FORBIDDEN, &form, errors);
     }
     let code = Some(form.otp_attempt.trim()).filter(|code| !code.is_empty());
     let signed_in = woolly
@@ -111,21 +119,27 @@ async fn sign_in(
         Ok(found) => found,
         Err(error) => {
             let (status, errors) = sign_in_refusal(words, &error);
-            return sign_in_page(&woolly, &visitor, status, &form.login, errors);
+            return sign_in_page(&woolly, &visitor, status, &form, errors);
         }
     };
     match woolly.oauth().open_web_session(&account).await {
-        Ok(session) => visitor.start_session(
-            redirect(&visitor, after_sign_in(user.standing())),
-            &session.access_token,
-        ),
+        Ok(session) => {
+            let next = match user.standing() {
+                Standing::Functional => local_path(&form.return_to),
+                _ => None,
+            };
+            visitor.start_session(
+                redirect(&visitor, next.unwrap_or(after_sign_in(user.standing()))),
+                &session.access_token,
+            )
+        }
         Err(error) => {
             let errors = FormErrors::from_refusal(words, &error);
             sign_in_page(
                 &woolly,
                 &visitor,
                 StatusCode::INTERNAL_SERVER_ERROR,
-                &form.login,
+                &form,
                 errors,
             )
         }

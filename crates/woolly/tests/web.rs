@@ -1250,3 +1250,93 @@ async fn the_composer_posts_images_with_alt_text_and_polls_people_vote_in() {
     assert!(after.html.contains("1 person voted"), "{}", after.html);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn someone_from_another_server_follows_from_a_profile_here() {
+    use common::fediverse::{Node, WAIT};
+    let home = Node::start().await;
+    let away = Node::start().await;
+    home.user("ana").await;
+    let bea = away.user("bea").await;
+
+    // On bea's profile, on her server, ana types her own address.
+    let visitor = Browser::new(&away.server);
+    let profile = visitor.get("/@bea").await;
+    assert!(
+        profile.html.contains("action=\"/follow_remotely\""),
+        "{}",
+        profile.html
+    );
+    let uri = profile.field("uri");
+    let handle = format!("ana@{}", home.domain());
+    let sent = visitor
+        .get(&format!(
+            "/follow_remotely?uri={}&handle={}",
+            woolly_core::urls::percent_encode(&uri),
+            woolly_core::urls::percent_encode(&handle)
+        ))
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.html);
+    let location = sent.location.unwrap();
+    let path = location
+        .strip_prefix(&home.server.base_url)
+        .unwrap_or_else(|| panic!("sent to ana's server: {location}"))
+        .to_owned();
+    assert!(path.starts_with("/authorize_interaction?uri="), "{path}");
+
+    // Her server asks her to sign in first, then shows bea with a follow button.
+    let browser = Browser::new(&home.server);
+    let asked = browser.get(&path).await;
+    let sign_in = asked.location.expect("sent to sign in");
+    assert!(sign_in.starts_with("/auth/sign_in?return_to="), "{sign_in}");
+    let form = browser.get(&sign_in).await;
+    let return_to = form.field("return_to");
+    assert_eq!(return_to, path);
+    let signed_in = browser
+        .post(
+            "/auth/sign_in",
+            &[
+                ("authenticity_token", &form.csrf()),
+                ("login", "ana"),
+                ("password", "a long enough password"),
+                ("return_to", &return_to),
+            ],
+        )
+        .await;
+    assert_eq!(
+        signed_in.location.as_deref(),
+        Some(path.as_str()),
+        "{}",
+        signed_in.html
+    );
+    let page = browser.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(
+        page.html.contains(&format!("@bea@{}", away.domain())),
+        "{}",
+        page.html
+    );
+    let at = page.html.find("action=\"/accounts/").unwrap() + "action=\"".len();
+    let follow = &page.html[at..at + page.html[at..].find('"').unwrap()];
+    let followed = browser
+        .post(
+            follow,
+            &[("authenticity_token", &page.csrf()), ("return_to", &path)],
+        )
+        .await;
+    assert_eq!(followed.status, StatusCode::SEE_OTHER, "{}", followed.html);
+    assert!(
+        browser
+            .get(&path)
+            .await
+            .html
+            .contains("You follow this account")
+    );
+
+    // The follow reached bea's server.
+    common::eventually(WAIT, "bea has a follower", || async {
+        let account = bea.get_ok(&format!("/api/v1/accounts/{}", bea.id)).await;
+        (account["followers_count"] == 1).then_some(())
+    })
+    .await;
+}

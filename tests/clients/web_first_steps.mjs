@@ -125,6 +125,7 @@ try {
     ["settings-preferences", "/settings/preferences"],
     ["settings-password", "/settings/password"],
     ["settings-sessions", "/settings/sessions"],
+    ["settings-blocks", "/settings/blocks"],
   ]) {
     await page.goto(new URL(path, base).href);
     await audit(name);
@@ -169,7 +170,7 @@ try {
   check(seconds < 30, `under 30 seconds (${seconds})`);
   if (withScripts) {
     console.log(`axe-core checked ${audited.size} pages: ${[...audited].join(", ")}`);
-    check(audited.size >= 22, "axe-core ran on every page");
+    check(audited.size >= 23, "axe-core ran on every page");
   }
   check(problems.length === 0, `no console errors and no serious accessibility violations:\n${problems.join("\n")}`);
   console.log(`web first steps (${mode}): all checks passed`);

@@ -1,6 +1,7 @@
 //! The pages of people and their posts: a profile (`/@name` here, `/@name@domain` for a known
 //! account of another server) with its pinned and latest posts and a follow button, and a
-//! thread (`/@name/:id`) with its replies and a reply form.
+//! thread (`/@name/:id`) with its replies and a reply form; following, muting and blocking from
+//! a profile (`/accounts/:id/:action`).
 //!
 //! The same addresses answer ActivityPub JSON to servers: the binary sends requests that ask for
 //! it to the federation's handlers, and only pages for people come here. Each page links its
@@ -38,6 +39,14 @@ pub(crate) fn forms() -> Router<Woolly> {
     Router::new().route("/accounts/{id}/{action}", post(relate))
 }
 
+/// How a member relates to the person whose profile they look at.
+struct Relation {
+    /// Follows, or asked to.
+    follows: bool,
+    blocking: bool,
+    muting: bool,
+}
+
 /// A profile's head: who they are, as the profile and its OpenGraph tags show them.
 struct ProfileHead {
     author: Author,
@@ -65,8 +74,8 @@ struct ProfilePage<'a> {
     account_id: i64,
     /// A person of this server, who has a feed here.
     is_local: bool,
-    /// For a member looking at someone else: whether they follow (or asked to).
-    follows: Option<bool>,
+    /// For a member looking at someone else: how they relate to them.
+    relation: Option<Relation>,
     pinned: Vec<StatusCard>,
     statuses: Vec<StatusCard>,
     older: Option<String>,
@@ -146,18 +155,18 @@ async fn profile(
     } else {
         Vec::new()
     };
-    let follows = match viewer.filter(|viewer| *viewer != account.id) {
+    let relation = match viewer.filter(|viewer| *viewer != account.id) {
         None => None,
         Some(viewer) => match woolly
             .relations()
             .relationships(viewer, &[account.id])
             .await
         {
-            Ok(relationships) => Some(
-                relationships
-                    .iter()
-                    .any(|relationship| relationship.following || relationship.requested),
-            ),
+            Ok(relationships) => relationships.first().map(|relationship| Relation {
+                follows: relationship.following || relationship.requested,
+                blocking: relationship.blocking,
+                muting: relationship.muting,
+            }),
             Err(error) => return refusal(&woolly, &visitor, &error),
         },
     };
@@ -176,7 +185,7 @@ async fn profile(
             head: head(&woolly, &visitor, &account),
             account_id: account.id,
             is_local: account.is_local(),
-            follows,
+            relation,
             pinned: cards(&pinned),
             statuses: cards(&listing.0),
             older: older_than(&listing).map(|max_id| format!("{path}?max_id={max_id}")),
@@ -269,7 +278,8 @@ async fn thread(
     )
 }
 
-/// `POST /accounts/:id/follow` and `/unfollow`.
+/// `POST /accounts/:id/ACTION`: follow, unfollow, block, unblock, mute (with its
+/// notifications, until undone), unmute.
 async fn relate(
     State(woolly): State<Woolly>,
     visitor: Visitor,
@@ -286,16 +296,27 @@ async fn relate(
         return refusal(&woolly, &visitor, &CoreError::NotFound);
     };
     let relations = woolly.relations();
+    let me = &member.account;
     let done = match action.as_str() {
         "follow" => relations
-            .follow(
-                &member.account,
+            .follow(me, target, woolly_core::relations::FollowOptions::default())
+            .await
+            .map(drop),
+        "unfollow" => relations.unfollow(me, target).await.map(drop),
+        "block" => relations.block(me, target).await.map(drop),
+        "unblock" => relations.unblock(me, target).await.map(drop),
+        "mute" => relations
+            .mute(
+                me,
                 target,
-                woolly_core::relations::FollowOptions::default(),
+                woolly_core::relations::MuteOptions {
+                    notifications: true,
+                    duration: None,
+                },
             )
             .await
             .map(drop),
-        "unfollow" => relations.unfollow(&member.account, target).await.map(drop),
+        "unmute" => relations.unmute(me, target).await.map(drop),
         _ => Err(CoreError::NotFound),
     };
     match done {

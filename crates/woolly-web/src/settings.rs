@@ -1,6 +1,7 @@
 //! A member's settings: their profile (name, bio, fields, images, who may follow and find
 //! them), their preferences (the interface's language, how they post by default), their
-//! password, and their sessions and authorized apps, each of which they can end.
+//! password, their sessions and authorized apps, each of which they can end, and the people
+//! and servers they blocked or muted.
 //!
 //! Every change goes through core as the client API's do (`update_credentials`, the password
 //! change, revoking a token), so the same rules hold.
@@ -44,6 +45,9 @@ pub(crate) fn router() -> Router<Woolly> {
             get(password_form).post(change_password),
         )
         .route("/settings/sessions", get(sessions))
+        .route("/settings/blocks", get(blocks))
+        .route("/settings/domain_blocks", post(block_domain))
+        .route("/settings/domain_blocks/remove", post(unblock_domain))
         .route("/settings/sessions/{id}/revoke", post(revoke_session))
 }
 
@@ -563,4 +567,146 @@ async fn revoke_session(
         Ok(false) => refusal(&woolly, &visitor, &CoreError::NotFound),
         Err(error) => refusal(&woolly, &visitor, &error),
     }
+}
+
+/// How many blocked or muted accounts, and blocked servers, the page lists.
+const LISTED: i64 = 80;
+
+#[derive(Template)]
+#[template(path = "settings_blocks.html")]
+struct BlocksPage<'a> {
+    c: Chrome<'a>,
+    blocked: Vec<(i64, crate::cards::Author)>,
+    muted: Vec<(i64, crate::cards::Author)>,
+    domains: Vec<String>,
+    errors: FormErrors,
+}
+
+async fn blocks_page(
+    woolly: &Woolly,
+    visitor: &Visitor,
+    member: &SignedIn,
+    status: StatusCode,
+    errors: FormErrors,
+) -> Response {
+    let first = woolly_core::Page {
+        max_id: None,
+        since_id: None,
+        min_id: None,
+        limit: LISTED,
+    };
+    let me = member.account.id;
+    let relations = woolly.relations();
+    let read = async {
+        let blocked = relations
+            .blocks_or_mutes(me, woolly_core::BlockOrMute::Block, first)
+            .await?;
+        let muted = relations
+            .blocks_or_mutes(me, woolly_core::BlockOrMute::Mute, first)
+            .await?;
+        let domains = relations.domain_blocks(me, first).await?;
+        Ok::<_, CoreError>((blocked, muted, domains))
+    };
+    let (blocked, muted, domains) = match read.await {
+        Ok(read) => read,
+        Err(error) => return refusal(woolly, visitor, &error),
+    };
+    let people = |rows: Vec<(i64, woolly_core::accounts::Account)>| {
+        rows.iter()
+            .map(|(_, account)| (account.id, crate::cards::Author::of(woolly, account)))
+            .collect()
+    };
+    render(
+        visitor,
+        status,
+        &BlocksPage {
+            c: Chrome::new(woolly, visitor),
+            blocked: people(blocked),
+            muted: people(muted),
+            domains: domains.into_iter().map(|(_, domain)| domain).collect(),
+            errors,
+        },
+    )
+}
+
+/// `GET /settings/blocks`.
+async fn blocks(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
+    match visitor.member_or_elsewhere() {
+        Ok(member) => {
+            blocks_page(
+                &woolly,
+                &visitor,
+                member,
+                StatusCode::OK,
+                FormErrors::default(),
+            )
+            .await
+        }
+        Err(elsewhere) => redirect(&visitor, elsewhere),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct DomainForm {
+    authenticity_token: String,
+    domain: String,
+}
+
+/// `POST /settings/domain_blocks` and `/settings/domain_blocks/remove`.
+async fn change_domain_block(
+    woolly: &Woolly,
+    visitor: &Visitor,
+    form: DomainForm,
+    block: bool,
+) -> Response {
+    let member = match visitor.member_or_elsewhere() {
+        Ok(member) => member,
+        Err(elsewhere) => return redirect(visitor, elsewhere),
+    };
+    let words = visitor.words();
+    if !visitor.form_is_genuine(&form.authenticity_token) {
+        let errors = FormErrors::general(words.t("error-form-expired"));
+        return blocks_page(woolly, visitor, member, StatusCode::FORBIDDEN, errors).await;
+    }
+    let Some(domain) = woolly_core::Domain::normalize(&form.domain) else {
+        let errors = FormErrors::general(words.t("blocks-domain-invalid"));
+        return blocks_page(
+            woolly,
+            visitor,
+            member,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+        )
+        .await;
+    };
+    let relations = woolly.relations();
+    let done = if block {
+        relations.block_domain(&member.account, &domain).await
+    } else {
+        relations.unblock_domain(&member.account, &domain).await
+    };
+    match done {
+        Ok(()) => redirect(visitor, "/settings/blocks"),
+        Err(error) => {
+            let errors = FormErrors::from_refusal(words, &error);
+            blocks_page(woolly, visitor, member, status_of(&error), errors).await
+        }
+    }
+}
+
+async fn block_domain(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Form(form): Form<DomainForm>,
+) -> Response {
+    change_domain_block(&woolly, &visitor, form, true).await
+}
+
+async fn unblock_domain(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Form(form): Form<DomainForm>,
+) -> Response {
+    change_domain_block(&woolly, &visitor, form, false).await
 }

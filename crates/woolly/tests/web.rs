@@ -1340,3 +1340,132 @@ async fn someone_from_another_server_follows_from_a_profile_here() {
     })
     .await;
 }
+
+/// The action path of the first form on `page` whose action ends with `suffix`.
+fn form_action(page: &Page, suffix: &str) -> String {
+    let mut rest = page.html.as_str();
+    while let Some(at) = rest.find("action=\"") {
+        rest = &rest[at + "action=\"".len()..];
+        let action = &rest[..rest.find('"').unwrap()];
+        if action.ends_with(suffix) {
+            return action.to_owned();
+        }
+    }
+    panic!("no form ending with {suffix}: {}", page.html)
+}
+
+#[tokio::test]
+async fn blocking_and_muting_from_a_profile_and_undoing_it_in_the_settings() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    common::account_with_password(&server, "mia", "a long enough password").await;
+    let (nik_token, _) = common::account(&server, "nik").await;
+    post_as(
+        &server,
+        &nik_token,
+        serde_json::json!({"status": "a post by nik"}),
+    )
+    .await;
+    let mia = Browser::new(&server);
+    mia.sign_in("mia", "a long enough password").await;
+    assert!(
+        mia.get("/public/local")
+            .await
+            .html
+            .contains("a post by nik")
+    );
+
+    let profile = mia.get("/@nik").await;
+    let block = form_action(&profile, "/block");
+    let done = mia
+        .post(
+            &block,
+            &[
+                ("authenticity_token", &profile.csrf()),
+                ("return_to", "/@nik"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    assert!(
+        !mia.get("/public/local")
+            .await
+            .html
+            .contains("a post by nik"),
+        "blocked"
+    );
+    let profile = mia.get("/@nik").await;
+    assert!(
+        !profile.html.contains("/follow\""),
+        "no follow button while blocking"
+    );
+    let settings = mia.get("/settings/blocks").await;
+    assert!(settings.html.contains("@nik"), "{}", settings.html);
+    let unblock = form_action(&settings, "/unblock");
+    mia.post(
+        &unblock,
+        &[
+            ("authenticity_token", &settings.csrf()),
+            ("return_to", "/settings/blocks"),
+        ],
+    )
+    .await;
+    assert!(
+        mia.get("/public/local")
+            .await
+            .html
+            .contains("a post by nik"),
+        "unblocked"
+    );
+
+    let profile = mia.get("/@nik").await;
+    let mute = form_action(&profile, "/mute");
+    mia.post(
+        &mute,
+        &[
+            ("authenticity_token", &profile.csrf()),
+            ("return_to", "/@nik"),
+        ],
+    )
+    .await;
+    assert!(
+        !mia.get("/public/local")
+            .await
+            .html
+            .contains("a post by nik"),
+        "muted"
+    );
+    assert!(mia.get("/@nik").await.html.contains("/unmute\""));
+
+    let added = mia
+        .submit(
+            "/settings/blocks",
+            "/settings/domain_blocks",
+            &[("domain", "Spam.Example")],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.html);
+    let settings = mia.get("/settings/blocks").await;
+    assert!(settings.html.contains("spam.example"), "{}", settings.html);
+    let refused = mia
+        .submit(
+            "/settings/blocks",
+            "/settings/domain_blocks",
+            &[("domain", "not a server")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    mia.submit(
+        "/settings/blocks",
+        "/settings/domain_blocks/remove",
+        &[("domain", "spam.example")],
+    )
+    .await;
+    assert!(
+        !mia.get("/settings/blocks")
+            .await
+            .html
+            .contains("spam.example")
+    );
+    server.stop().await;
+}

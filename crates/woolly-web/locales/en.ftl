@@ -66,6 +66,10 @@ favourite = Favourite
 bookmark = Bookmark
 bookmarked = Bookmarked
 delete = Delete
+edit = Edit
+edit-heading = Edit your post
+edited = (edited)
+cancel = Cancel
 replies-count = { $count ->
     [one] { $count } reply
    *[other] { $count } replies

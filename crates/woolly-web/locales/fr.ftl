@@ -66,6 +66,10 @@ favourite = Ajouter aux favoris
 bookmark = Mettre en signet
 bookmarked = En signet
 delete = Supprimer
+edit = Modifier
+edit-heading = Modifier votre message
+edited = (modifié)
+cancel = Annuler
 replies-count = { $count ->
     [one] { $count } réponse
    *[other] { $count } réponses

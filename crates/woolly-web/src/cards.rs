@@ -114,6 +114,8 @@ pub struct StatusCard {
     pub spoiler_text: String,
     pub sensitive: bool,
     pub content: String,
+    /// Changed since it was posted.
+    pub edited: bool,
     pub media: Vec<Attachment>,
     pub poll: Option<PollCard>,
     /// Who may see it, said when that is not everyone.
@@ -162,6 +164,7 @@ impl StatusCard {
             spoiler_text: status.spoiler_text.clone(),
             sensitive: status.sensitive,
             content: status.content.clone(),
+            edited: status.edited_at.is_some(),
             media: shown
                 .shared
                 .media

@@ -1,5 +1,5 @@
-//! `/home`: a member's home timeline, newest first, with the composer above it; and posting
-//! from that composer (`POST /statuses`). A refused post shows the page again with what was
+//! `/home`: a member's home timeline, newest first, with the composer above it; posting from
+//! that composer (`POST /statuses`), and editing a post (`/statuses/:id/edit`). A refused post shows the page again with what was
 //! typed and why; a post sent twice (a double click, a reload) is written once, as the form
 //! carries an idempotency key as apps send one.
 
@@ -34,10 +34,13 @@ const COMPOSER_FORM_LIMIT: usize = 20 * 1024 * 1024;
 const POLL_DURATIONS: [i64; 7] = [300, 1800, 3600, 21_600, 86_400, 259_200, 604_800];
 
 pub(crate) fn router() -> Router<Woolly> {
-    Router::new().route("/home", get(home)).route(
-        "/statuses",
-        post(publish).layer(DefaultBodyLimit::max(COMPOSER_FORM_LIMIT)),
-    )
+    Router::new()
+        .route("/home", get(home))
+        .route(
+            "/statuses",
+            post(publish).layer(DefaultBodyLimit::max(COMPOSER_FORM_LIMIT)),
+        )
+        .route("/statuses/{id}/edit", get(edit_form).post(save_edit))
 }
 
 /// What the composer sends, and shows again after a refusal (all but its images).
@@ -371,4 +374,122 @@ async fn publish(State(woolly): State<Woolly>, visitor: Visitor, request: Reques
             again(draft, status_of(&error), errors).await
         }
     }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct EditForm {
+    authenticity_token: String,
+    status: String,
+    spoiler_text: String,
+}
+
+#[derive(Template)]
+#[template(path = "edit.html")]
+struct EditPage<'a> {
+    c: Chrome<'a>,
+    id: i64,
+    form: EditForm,
+    /// Where the post lives, to go back to.
+    link: String,
+    errors: FormErrors,
+}
+
+/// The member's own status `id` and its page, or the refusal to show.
+async fn own_status(
+    woolly: &Woolly,
+    member: &SignedIn,
+    id: &str,
+) -> Result<woolly_core::statuses::StatusView, CoreError> {
+    let id = id.parse::<i64>().map_err(|_| CoreError::NotFound)?;
+    let view = woolly.statuses().view(Some(member.account.id), id).await?;
+    if view.status.account_id != member.account.id || view.reblog.is_some() {
+        return Err(CoreError::NotFound);
+    }
+    Ok(view)
+}
+
+/// `GET /statuses/:id/edit`: the member's post, to change its text or warning.
+async fn edit_form(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    let member = match visitor.member_or_elsewhere() {
+        Ok(member) => member,
+        Err(elsewhere) => return redirect(&visitor, elsewhere),
+    };
+    let view = match own_status(&woolly, member, &id).await {
+        Ok(view) => view,
+        Err(error) => return refusal(&woolly, &visitor, &error),
+    };
+    render(
+        &visitor,
+        StatusCode::OK,
+        &EditPage {
+            c: Chrome::new(&woolly, &visitor),
+            id: view.status.id,
+            link: format!("/@{}/{}", member.account.username, view.status.id),
+            form: EditForm {
+                authenticity_token: String::new(),
+                status: view.status.text.clone(),
+                spoiler_text: view.status.spoiler_text.clone(),
+            },
+            errors: FormErrors::default(),
+        },
+    )
+}
+
+/// `POST /statuses/:id/edit`: the new text and warning; images, poll and audience stay.
+async fn save_edit(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    Form(form): Form<EditForm>,
+) -> Response {
+    let member = match visitor.member_or_elsewhere() {
+        Ok(member) => member,
+        Err(elsewhere) => return redirect(&visitor, elsewhere),
+    };
+    let view = match own_status(&woolly, member, &id).await {
+        Ok(view) => view,
+        Err(error) => return refusal(&woolly, &visitor, &error),
+    };
+    let words = visitor.words();
+    let link = format!("/@{}/{}", member.account.username, view.status.id);
+    let refused = if !visitor.form_is_genuine(&form.authenticity_token) {
+        (
+            StatusCode::FORBIDDEN,
+            FormErrors::general(words.t("error-form-expired")),
+        )
+    } else {
+        let edit = woolly_core::StatusEdit {
+            text: form.status.clone(),
+            spoiler_text: form.spoiler_text.clone(),
+            sensitive: view.status.sensitive,
+            language: view.status.language.clone(),
+            media_ids: view.media.iter().map(|media| media.id).collect(),
+            media_attributes: Vec::new(),
+        };
+        match woolly
+            .statuses()
+            .edit(&member.account, view.status.id, edit)
+            .await
+        {
+            Ok(_) => return redirect(&visitor, &link),
+            Err(error) => (status_of(&error), FormErrors::from_refusal(words, &error)),
+        }
+    };
+    let (status, errors) = refused;
+    render(
+        &visitor,
+        status,
+        &EditPage {
+            c: Chrome::new(&woolly, &visitor),
+            id: view.status.id,
+            link,
+            form,
+            errors,
+        },
+    )
 }

@@ -1469,3 +1469,84 @@ async fn blocking_and_muting_from_a_profile_and_undoing_it_in_the_settings() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn an_author_edits_a_post_and_nobody_else_can() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    let (olga_token, _) = common::account(&server, "olga").await;
+    common::account_with_password(&server, "pia", "a long enough password").await;
+    let posted = post_as(&server, &olga_token, serde_json::json!({"status": "tpyo"})).await;
+    let id = posted["id"].as_str().unwrap();
+    let olga = Browser::new(&server);
+    olga.sign_in("olga", "a long enough password").await;
+    let thread = olga.get(&format!("/@olga/{id}")).await;
+    assert!(
+        thread
+            .html
+            .contains(&format!("href=\"/statuses/{id}/edit\"")),
+        "{}",
+        thread.html
+    );
+    let form = olga.get(&format!("/statuses/{id}/edit")).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.html);
+    assert!(form.html.contains(">tpyo</textarea>"), "{}", form.html);
+    let too_long = olga
+        .post(
+            &format!("/statuses/{id}/edit"),
+            &[
+                ("authenticity_token", &form.csrf()),
+                ("status", &"x".repeat(501)),
+            ],
+        )
+        .await;
+    assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let saved = olga
+        .post(
+            &format!("/statuses/{id}/edit"),
+            &[("authenticity_token", &form.csrf()), ("status", "typo")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+    assert_eq!(saved.location, Some(format!("/@olga/{id}")));
+    let page = olga.get(&format!("/@olga/{id}")).await;
+    assert!(
+        page.html.contains("typo") && page.html.contains("(edited)"),
+        "{}",
+        page.html
+    );
+    let (_, status) = server
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/statuses/{id}"),
+            None,
+            Value::Null,
+        )
+        .await;
+    assert!(status["edited_at"].is_string(), "{status}");
+
+    let pia = Browser::new(&server);
+    pia.sign_in("pia", "a long enough password").await;
+    assert_eq!(
+        pia.get(&format!("/statuses/{id}/edit")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let home = pia.get("/home").await;
+    let refused = pia
+        .post(
+            &format!("/statuses/{id}/edit"),
+            &[("authenticity_token", &home.csrf()), ("status", "hijacked")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    let (_, status) = server
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/statuses/{id}"),
+            None,
+            Value::Null,
+        )
+        .await;
+    assert!(status["content"].as_str().unwrap().contains("typo"));
+    server.stop().await;
+}

@@ -44,6 +44,11 @@ pub(crate) fn router() -> Router<Woolly> {
             "/settings/password",
             get(password_form).post(change_password),
         )
+        .route("/settings/email", post(change_email))
+        .route("/settings/two_factor", get(two_factor))
+        .route("/settings/two_factor/begin", post(begin_two_factor))
+        .route("/settings/two_factor/enable", post(enable_two_factor))
+        .route("/settings/two_factor/disable", post(disable_two_factor))
         .route("/settings/sessions", get(sessions))
         .route("/settings/blocks", get(blocks))
         .route("/settings/domain_blocks", post(block_domain))
@@ -409,25 +414,63 @@ struct PasswordPage<'a> {
     c: Chrome<'a>,
     saved: bool,
     errors: FormErrors,
+    email: &'a str,
+    /// A new address waiting for its confirmation link to be followed.
+    pending_email: Option<&'a str>,
+    /// A link to a new address was just sent.
+    email_sent: bool,
+    email_errors: FormErrors,
 }
 
-/// `GET /settings/password`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PasswordPageQuery {
+    saved: Option<String>,
+    email_sent: Option<String>,
+}
+
+fn password_page(
+    woolly: &Woolly,
+    visitor: &Visitor,
+    member: &SignedIn,
+    status: StatusCode,
+    (saved, email_sent): (bool, bool),
+    errors: FormErrors,
+    email_errors: FormErrors,
+) -> Response {
+    render(
+        visitor,
+        status,
+        &PasswordPage {
+            c: Chrome::new(woolly, visitor),
+            saved,
+            errors,
+            email: &member.user.email,
+            pending_email: member.user.unconfirmed_email.as_deref(),
+            email_sent,
+            email_errors,
+        },
+    )
+}
+
+/// `GET /settings/password`: the password and the e-mail address.
 async fn password_form(
     State(woolly): State<Woolly>,
     visitor: Visitor,
-    Query(query): Query<SavedQuery>,
+    Query(query): Query<PasswordPageQuery>,
 ) -> Response {
-    if let Err(elsewhere) = visitor.member_or_elsewhere() {
-        return redirect(&visitor, elsewhere);
-    }
-    render(
+    let member = match visitor.member_or_elsewhere() {
+        Ok(member) => member,
+        Err(elsewhere) => return redirect(&visitor, elsewhere),
+    };
+    password_page(
+        &woolly,
         &visitor,
+        member,
         StatusCode::OK,
-        &PasswordPage {
-            c: Chrome::new(&woolly, &visitor),
-            saved: query.saved.is_some(),
-            errors: FormErrors::default(),
-        },
+        (query.saved.is_some(), query.email_sent.is_some()),
+        FormErrors::default(),
+        FormErrors::default(),
     )
 }
 
@@ -465,15 +508,223 @@ async fn change_password(
     };
     match refused {
         None => redirect(&visitor, "/settings/password?saved=1"),
-        Some((status, errors)) => render(
+        Some((status, errors)) => password_page(
+            &woolly,
             &visitor,
+            member,
             status,
-            &PasswordPage {
-                c: Chrome::new(&woolly, &visitor),
-                saved: false,
-                errors,
-            },
+            (false, false),
+            errors,
+            FormErrors::default(),
         ),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct EmailForm {
+    authenticity_token: String,
+    email: String,
+    current_password: String,
+}
+
+/// `POST /settings/email`: a link goes to the new address; the current one stays until it is
+/// followed.
+async fn change_email(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Form(form): Form<EmailForm>,
+) -> Response {
+    let member = match visitor.member_or_elsewhere() {
+        Ok(member) => member,
+        Err(elsewhere) => return redirect(&visitor, elsewhere),
+    };
+    let words = visitor.words();
+    let refused = if !visitor.form_is_genuine(&form.authenticity_token) {
+        (
+            StatusCode::FORBIDDEN,
+            FormErrors::general(words.t("error-form-expired")),
+        )
+    } else {
+        match woolly
+            .accounts()
+            .change_email(
+                &member.account,
+                &member.user,
+                &form.current_password,
+                &form.email,
+            )
+            .await
+        {
+            Ok(()) => return redirect(&visitor, "/settings/password?email_sent=1"),
+            Err(error) => (status_of(&error), FormErrors::from_refusal(words, &error)),
+        }
+    };
+    let (status, email_errors) = refused;
+    password_page(
+        &woolly,
+        &visitor,
+        member,
+        status,
+        (false, false),
+        FormErrors::default(),
+        email_errors,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "settings_two_factor.html")]
+struct TwoFactorPage<'a> {
+    c: Chrome<'a>,
+    enabled: bool,
+    /// While setting up: the secret to type into an authenticator app, and its `otpauth:` link.
+    setup: Option<(String, String)>,
+    /// Just turned on: the recovery codes, shown once.
+    recovery_codes: Vec<String>,
+    errors: FormErrors,
+}
+
+fn two_factor_page(
+    woolly: &Woolly,
+    visitor: &Visitor,
+    status: StatusCode,
+    page: (bool, Option<(String, String)>, Vec<String>),
+    errors: FormErrors,
+) -> Response {
+    let (enabled, setup, recovery_codes) = page;
+    render(
+        visitor,
+        status,
+        &TwoFactorPage {
+            c: Chrome::new(woolly, visitor),
+            enabled,
+            setup,
+            recovery_codes,
+            errors,
+        },
+    )
+}
+
+/// `GET /settings/two_factor`.
+async fn two_factor(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
+    let member = match visitor.member_or_elsewhere() {
+        Ok(member) => member,
+        Err(elsewhere) => return redirect(&visitor, elsewhere),
+    };
+    match woolly
+        .accounts()
+        .two_factor_enabled(member.account.id)
+        .await
+    {
+        Ok(enabled) => two_factor_page(
+            &woolly,
+            &visitor,
+            StatusCode::OK,
+            (enabled, None, Vec::new()),
+            FormErrors::default(),
+        ),
+        Err(error) => refusal(&woolly, &visitor, &error),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct TwoFactorForm {
+    authenticity_token: String,
+    code: String,
+    current_password: String,
+}
+
+/// `POST /settings/two_factor/begin`: a new secret for the member's authenticator app.
+async fn begin_two_factor(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Form(form): Form<TwoFactorForm>,
+) -> Response {
+    let member = match visitor.member_or_elsewhere() {
+        Ok(member) => member,
+        Err(elsewhere) => return redirect(&visitor, elsewhere),
+    };
+    if !visitor.form_is_genuine(&form.authenticity_token) {
+        let errors = FormErrors::general(visitor.words().t("error-form-expired"));
+        let page = (false, None, Vec::new());
+        return two_factor_page(&woolly, &visitor, StatusCode::FORBIDDEN, page, errors);
+    }
+    match woolly.accounts().begin_two_factor(&member.account).await {
+        Ok(setup) => two_factor_page(
+            &woolly,
+            &visitor,
+            StatusCode::OK,
+            (false, Some((setup.secret, setup.uri)), Vec::new()),
+            FormErrors::default(),
+        ),
+        Err(error) => refusal(&woolly, &visitor, &error),
+    }
+}
+
+/// `POST /settings/two_factor/enable`: on, once a code from the app checks out.
+async fn enable_two_factor(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Form(form): Form<TwoFactorForm>,
+) -> Response {
+    let member = match visitor.member_or_elsewhere() {
+        Ok(member) => member,
+        Err(elsewhere) => return redirect(&visitor, elsewhere),
+    };
+    let words = visitor.words();
+    if !visitor.form_is_genuine(&form.authenticity_token) {
+        let errors = FormErrors::general(words.t("error-form-expired"));
+        let page = (false, None, Vec::new());
+        return two_factor_page(&woolly, &visitor, StatusCode::FORBIDDEN, page, errors);
+    }
+    match woolly
+        .accounts()
+        .enable_two_factor(&member.account, form.code.trim())
+        .await
+    {
+        Ok(codes) => two_factor_page(
+            &woolly,
+            &visitor,
+            StatusCode::OK,
+            (true, None, codes),
+            FormErrors::default(),
+        ),
+        Err(error) => {
+            let errors = FormErrors::from_refusal(words, &error);
+            let page = (false, None, Vec::new());
+            two_factor_page(&woolly, &visitor, status_of(&error), page, errors)
+        }
+    }
+}
+
+/// `POST /settings/two_factor/disable`: off, with the member's password.
+async fn disable_two_factor(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Form(form): Form<TwoFactorForm>,
+) -> Response {
+    let member = match visitor.member_or_elsewhere() {
+        Ok(member) => member,
+        Err(elsewhere) => return redirect(&visitor, elsewhere),
+    };
+    let words = visitor.words();
+    if !visitor.form_is_genuine(&form.authenticity_token) {
+        let errors = FormErrors::general(words.t("error-form-expired"));
+        let page = (true, None, Vec::new());
+        return two_factor_page(&woolly, &visitor, StatusCode::FORBIDDEN, page, errors);
+    }
+    match woolly
+        .accounts()
+        .disable_two_factor(&member.account, &form.current_password)
+        .await
+    {
+        Ok(()) => redirect(&visitor, "/settings/two_factor"),
+        Err(error) => {
+            let errors = FormErrors::from_refusal(words, &error);
+            let page = (true, None, Vec::new());
+            two_factor_page(&woolly, &visitor, status_of(&error), page, errors)
+        }
     }
 }
 

@@ -1550,3 +1550,155 @@ async fn an_author_edits_a_post_and_nobody_else_can() {
     assert!(status["content"].as_str().unwrap().contains("typo"));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn two_factor_sign_in_is_set_up_in_the_settings_and_asked_for_at_sign_in() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    common::account_with_password(&server, "quinn", "a long enough password").await;
+    let browser = Browser::new(&server);
+    browser.sign_in("quinn", "a long enough password").await;
+
+    let started = browser
+        .submit("/settings/two_factor", "/settings/two_factor/begin", &[])
+        .await;
+    assert_eq!(started.status, StatusCode::OK, "{}", started.html);
+    let at =
+        started.html.find("id=\"two-factor-secret\">").unwrap() + "id=\"two-factor-secret\">".len();
+    let secret = started.html[at..at + started.html[at..].find('<').unwrap()].to_owned();
+    let code = woolly_core::two_factor::current_code(&secret, woolly_core::now_millis()).unwrap();
+    let wrong = browser
+        .post(
+            "/settings/two_factor/enable",
+            &[("authenticity_token", &started.csrf()), ("code", "000000")],
+        )
+        .await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        wrong.html
+    );
+    let enabled = browser
+        .post(
+            "/settings/two_factor/enable",
+            &[("authenticity_token", &started.csrf()), ("code", &code)],
+        )
+        .await;
+    assert_eq!(enabled.status, StatusCode::OK, "{}", enabled.html);
+    assert!(enabled.html.contains("recovery codes"), "{}", enabled.html);
+
+    let other = Browser::new(&server);
+    let asked = other.sign_in("quinn", "a long enough password").await;
+    assert_eq!(asked.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        asked
+            .html
+            .contains("Enter the code from your two-factor app"),
+        "{}",
+        asked.html
+    );
+    let next =
+        woolly_core::two_factor::current_code(&secret, woolly_core::now_millis() + 30_000).unwrap();
+    let form = other.get("/auth/sign_in").await;
+    let signed_in = other
+        .post(
+            "/auth/sign_in",
+            &[
+                ("authenticity_token", &form.csrf()),
+                ("login", "quinn"),
+                ("password", "a long enough password"),
+                ("otp_attempt", &next),
+            ],
+        )
+        .await;
+    assert_eq!(
+        signed_in.location.as_deref(),
+        Some("/home"),
+        "{}",
+        signed_in.html
+    );
+
+    let page = browser.get("/settings/two_factor").await;
+    assert!(page.html.contains("/settings/two_factor/disable"));
+    let off = browser
+        .submit(
+            "/settings/two_factor",
+            "/settings/two_factor/disable",
+            &[("current_password", "a long enough password")],
+        )
+        .await;
+    assert_eq!(off.status, StatusCode::SEE_OTHER, "{}", off.html);
+    let again = Browser::new(&server);
+    assert_eq!(
+        again
+            .sign_in("quinn", "a long enough password")
+            .await
+            .location
+            .as_deref(),
+        Some("/home")
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_address_changes_once_the_new_one_is_confirmed() {
+    let Some(python) = python() else { return };
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    common::account_with_password(&server, "rae", "a long enough password").await;
+    let browser = Browser::new(&server);
+    browser.sign_in("rae", "a long enough password").await;
+    let wrong = browser
+        .submit(
+            "/settings/password",
+            "/settings/email",
+            &[("email", "rae@new.example"), ("current_password", "nope")],
+        )
+        .await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        wrong.html
+    );
+    let sent = browser
+        .submit(
+            "/settings/password",
+            "/settings/email",
+            &[
+                ("email", "rae@new.example"),
+                ("current_password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.html);
+    let page = browser.get("/settings/password").await;
+    assert!(
+        page.html.contains("rae@example.org"),
+        "still the old address: {}",
+        page.html
+    );
+    assert!(page.html.contains("rae@new.example"), "{}", page.html);
+    let mail = mail_to(
+        &python,
+        &instance.data_dir().join("mail"),
+        "rae@new.example",
+        "",
+    )
+    .await;
+    let confirmed = browser.get(&link_in(&mail, "confirmation_token=")).await;
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.html
+    );
+    let page = browser.get("/settings/password").await;
+    assert!(
+        page.html.contains("Your address is rae@new.example"),
+        "{}",
+        page.html
+    );
+    server.stop().await;
+}

@@ -127,6 +127,8 @@ try {
     ["settings-sessions", "/settings/sessions"],
     ["settings-blocks", "/settings/blocks"],
     ["settings-two-factor", "/settings/two_factor"],
+    ["settings-filters", "/settings/filters"],
+    ["hashtag", "/tags/introduction"],
   ]) {
     await page.goto(new URL(path, base).href);
     await audit(name);
@@ -171,7 +173,7 @@ try {
   check(seconds < 30, `under 30 seconds (${seconds})`);
   if (withScripts) {
     console.log(`axe-core checked ${audited.size} pages: ${[...audited].join(", ")}`);
-    check(audited.size >= 25, "axe-core ran on every page");
+    check(audited.size >= 27, "axe-core ran on every page");
   }
   check(problems.length === 0, `no console errors and no serious accessibility violations:\n${problems.join("\n")}`);
   console.log(`web first steps (${mode}): all checks passed`);

@@ -116,6 +116,8 @@ pub struct StatusCard {
     pub content: String,
     /// Changed since it was posted.
     pub edited: bool,
+    /// The titles of the viewer's filters that matched it (it shows behind them).
+    pub filtered: Option<String>,
     pub media: Vec<Attachment>,
     pub poll: Option<PollCard>,
     /// Who may see it, said when that is not everyone.
@@ -165,6 +167,13 @@ impl StatusCard {
             sensitive: status.sensitive,
             content: status.content.clone(),
             edited: status.edited_at.is_some(),
+            filtered: (!view.filtered.is_empty()).then(|| {
+                view.filtered
+                    .iter()
+                    .map(|result| result.filter.title.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }),
             media: shown
                 .shared
                 .media

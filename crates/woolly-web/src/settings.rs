@@ -16,6 +16,7 @@ use serde::Deserialize;
 use woolly_core::profile::ProfileEdit;
 use woolly_core::visibility::Visibility;
 use woolly_core::{CoreError, Woolly};
+use woolly_http::extract::ApiParams;
 
 use crate::cards::shown_time;
 use crate::forms::{FormErrors, status_of};
@@ -51,6 +52,8 @@ pub(crate) fn router() -> Router<Woolly> {
         .route("/settings/two_factor/disable", post(disable_two_factor))
         .route("/settings/sessions", get(sessions))
         .route("/settings/blocks", get(blocks))
+        .route("/settings/filters", get(filters).post(create_filter))
+        .route("/settings/filters/{id}/delete", post(delete_filter))
         .route("/settings/domain_blocks", post(block_domain))
         .route("/settings/domain_blocks/remove", post(unblock_domain))
         .route("/settings/sessions/{id}/revoke", post(revoke_session))
@@ -960,4 +963,190 @@ async fn unblock_domain(
     Form(form): Form<DomainForm>,
 ) -> Response {
     change_domain_block(&woolly, &visitor, form, false).await
+}
+
+/// The contexts a filter may apply in, as the form offers them.
+const FILTER_CONTEXTS: [&str; 5] = ["home", "notifications", "public", "thread", "account"];
+
+/// A filter as the list shows it.
+struct FilterRow {
+    id: i64,
+    title: String,
+    keywords: String,
+    contexts: String,
+    hides: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct FilterForm {
+    authenticity_token: String,
+    title: String,
+    /// Keywords, one a line or separated by commas.
+    keywords: String,
+    #[serde(deserialize_with = "woolly_http::lenient::list")]
+    context: Vec<String>,
+    action: String,
+}
+
+#[derive(Template)]
+#[template(path = "settings_filters.html")]
+struct FiltersPage<'a> {
+    c: Chrome<'a>,
+    filters: Vec<FilterRow>,
+    /// (context, words, checked).
+    contexts: Vec<(&'static str, String, bool)>,
+    form: FilterForm,
+    errors: FormErrors,
+}
+
+async fn filters_page(
+    woolly: &Woolly,
+    visitor: &Visitor,
+    member: &SignedIn,
+    status: StatusCode,
+    form: FilterForm,
+    errors: FormErrors,
+) -> Response {
+    let words = visitor.words();
+    let filters = match woolly.filters().all(member.account.id).await {
+        Ok(filters) => filters,
+        Err(error) => return refusal(woolly, visitor, &error),
+    };
+    let checked: Vec<&str> = if form.context.is_empty() {
+        FILTER_CONTEXTS.to_vec()
+    } else {
+        form.context.iter().map(String::as_str).collect()
+    };
+    let contexts = FILTER_CONTEXTS
+        .into_iter()
+        .map(|name| {
+            (
+                name,
+                words.t(&format!("filter-context-{name}")),
+                checked.contains(&name),
+            )
+        })
+        .collect();
+    render(
+        visitor,
+        status,
+        &FiltersPage {
+            c: Chrome::new(woolly, visitor),
+            filters: filters
+                .into_iter()
+                .map(|filter| FilterRow {
+                    id: filter.id,
+                    keywords: filter
+                        .keywords
+                        .iter()
+                        .map(|keyword| keyword.keyword.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    contexts: filter
+                        .context
+                        .iter()
+                        .map(|context| words.t(&format!("filter-context-{}", context.as_str())))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    hides: filter.action.as_str() == "hide",
+                    title: filter.title,
+                })
+                .collect(),
+            contexts,
+            form,
+            errors,
+        },
+    )
+}
+
+/// `GET /settings/filters`: the member's keyword filters, and a form for a new one.
+async fn filters(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
+    match visitor.member_or_elsewhere() {
+        Ok(member) => {
+            filters_page(
+                &woolly,
+                &visitor,
+                member,
+                StatusCode::OK,
+                FilterForm::default(),
+                FormErrors::default(),
+            )
+            .await
+        }
+        Err(elsewhere) => redirect(&visitor, elsewhere),
+    }
+}
+
+/// `POST /settings/filters`: a new filter with its keywords.
+async fn create_filter(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    ApiParams(form): ApiParams<FilterForm>,
+) -> Response {
+    let member = match visitor.member_or_elsewhere() {
+        Ok(member) => member,
+        Err(elsewhere) => return redirect(&visitor, elsewhere),
+    };
+    let words = visitor.words();
+    if !visitor.form_is_genuine(&form.authenticity_token) {
+        let errors = FormErrors::general(words.t("error-form-expired"));
+        return filters_page(
+            &woolly,
+            &visitor,
+            member,
+            StatusCode::FORBIDDEN,
+            form,
+            errors,
+        )
+        .await;
+    }
+    let keywords = form
+        .keywords
+        .split(['\n', ','])
+        .map(str::trim)
+        .filter(|keyword| !keyword.is_empty())
+        .map(|keyword| woolly_core::filters::KeywordDraft {
+            keyword: Some(keyword.to_owned()),
+            whole_word: Some(true),
+            ..Default::default()
+        })
+        .collect();
+    let draft = woolly_core::filters::FilterDraft {
+        title: Some(form.title.clone()),
+        context: Some(form.context.clone()),
+        action: Some(form.action.clone()).filter(|action| !action.is_empty()),
+        expires_in: None,
+        keywords,
+    };
+    match woolly.filters().create(&member.account, draft).await {
+        Ok(_) => redirect(&visitor, "/settings/filters"),
+        Err(error) => {
+            let errors = FormErrors::from_refusal(words, &error);
+            filters_page(&woolly, &visitor, member, status_of(&error), form, errors).await
+        }
+    }
+}
+
+/// `POST /settings/filters/:id/delete`.
+async fn delete_filter(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<RevokeForm>,
+) -> Response {
+    let member = match visitor.member_or_elsewhere() {
+        Ok(member) => member,
+        Err(elsewhere) => return redirect(&visitor, elsewhere),
+    };
+    if !visitor.form_is_genuine(&form.authenticity_token) {
+        return crate::forms::expired(&woolly, &visitor, "/settings/filters");
+    }
+    let Ok(id) = id.parse::<i64>() else {
+        return refusal(&woolly, &visitor, &CoreError::NotFound);
+    };
+    match woolly.filters().delete(&member.account, id).await {
+        Ok(()) => redirect(&visitor, "/settings/filters"),
+        Err(error) => refusal(&woolly, &visitor, &error),
+    }
 }

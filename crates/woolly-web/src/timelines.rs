@@ -5,16 +5,17 @@
 //! not, with their blocks, mutes and filters applied when signed in.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
+use axum::{Form, Router};
 use serde::Deserialize;
 use woolly_core::filters::Listing;
 use woolly_core::{CoreError, Page, StatusRelation, TagSelection, Woolly};
 
 use crate::cards::StatusCard;
+use crate::forms::{ButtonForm, expired};
 use crate::page::{Chrome, redirect, refusal, render};
 use crate::visitor::Visitor;
 
@@ -26,6 +27,7 @@ pub(crate) fn router() -> Router<Woolly> {
         .route("/public/local", get(local))
         .route("/public", get(federated))
         .route("/tags/{name}", get(tag))
+        .route("/tags/{name}/{action}", post(follow_tag))
         .route("/bookmarks", get(bookmarks))
         .route("/favourites", get(favourites))
 }
@@ -71,15 +73,17 @@ struct TimelinePage<'a> {
     /// The link to the next (older) page.
     older: Option<String>,
     empty: String,
+    /// On a hashtag's page, for a member: its name and whether they follow it.
+    hashtag: Option<(String, bool)>,
 }
 
 fn timeline_page(
     woolly: &Woolly,
     visitor: &Visitor,
     path: &str,
-    heading: String,
-    intro: String,
+    (heading, intro): (String, String),
     listing: Result<Listing, CoreError>,
+    hashtag: Option<(String, bool)>,
 ) -> Response {
     let listing = match listing {
         Ok(listing) => listing,
@@ -101,6 +105,7 @@ fn timeline_page(
                 .map(|view| StatusCard::new(woolly, words, view, viewer))
                 .collect(),
             empty: words.t("timeline-empty"),
+            hashtag,
         },
     )
 }
@@ -130,9 +135,9 @@ async fn local(
         &woolly,
         &visitor,
         "/public/local",
-        words.t("nav-local"),
-        words.t("local-intro"),
+        (words.t("nav-local"), words.t("local-intro")),
         listing,
+        None,
     )
 }
 
@@ -148,9 +153,9 @@ async fn federated(
         &woolly,
         &visitor,
         "/public",
-        words.t("nav-federated"),
-        words.t("federated-intro"),
+        (words.t("nav-federated"), words.t("federated-intro")),
         listing,
+        None,
     )
 }
 
@@ -179,14 +184,50 @@ async fn tag(
         Err(error) => Err(error),
     };
     let path = format!("/tags/{}", woolly_core::urls::percent_encode(&name));
+    let hashtag = match viewer {
+        None => None,
+        Some(viewer) => match woolly.tags().tag(Some(viewer), &name).await {
+            Ok(tag) => Some((tag.usage.name, tag.following.unwrap_or(false))),
+            Err(error) => return refusal(&woolly, &visitor, &error),
+        },
+    };
     timeline_page(
         &woolly,
         &visitor,
         &path,
-        format!("#{name}"),
-        words.t1("tag-intro", "name", &name),
+        (format!("#{name}"), words.t1("tag-intro", "name", &name)),
         listing,
+        hashtag,
     )
+}
+
+/// `POST /tags/:name/follow` and `/unfollow`: its public posts join the member's home
+/// timeline, or no longer do.
+async fn follow_tag(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Path((name, action)): Path<(String, String)>,
+    Form(form): Form<ButtonForm>,
+) -> Response {
+    let Some(member) = visitor.member() else {
+        return redirect(&visitor, "/auth/sign_in");
+    };
+    if !visitor.form_is_genuine(&form.authenticity_token) {
+        return expired(&woolly, &visitor, form.back());
+    }
+    let follow = match action.as_str() {
+        "follow" => true,
+        "unfollow" => false,
+        _ => return refusal(&woolly, &visitor, &CoreError::NotFound),
+    };
+    match woolly
+        .tags()
+        .follow_tag(&member.account, &name, follow)
+        .await
+    {
+        Ok(_) => redirect(&visitor, form.back()),
+        Err(error) => refusal(&woolly, &visitor, &error),
+    }
 }
 
 /// A member's bookmarks or favourites, most recently marked first.
@@ -215,9 +256,9 @@ async fn marked(
         woolly,
         visitor,
         path,
-        words.t(heading),
-        words.t(&format!("{heading}-intro")),
+        (words.t(heading), words.t(&format!("{heading}-intro"))),
         listing,
+        None,
     )
 }
 

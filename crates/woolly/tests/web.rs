@@ -1702,3 +1702,154 @@ async fn the_address_changes_once_the_new_one_is_confirmed() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn keyword_filters_are_made_in_the_settings_and_warn_or_hide() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    common::account_with_password(&server, "sam", "a long enough password").await;
+    let (tess_token, _) = common::account(&server, "tess").await;
+    post_as(
+        &server,
+        &tess_token,
+        serde_json::json!({"status": "I loved the ending"}),
+    )
+    .await;
+    post_as(
+        &server,
+        &tess_token,
+        serde_json::json!({"status": "Politics again"}),
+    )
+    .await;
+    let sam = Browser::new(&server);
+    sam.sign_in("sam", "a long enough password").await;
+
+    let warn = sam
+        .submit(
+            "/settings/filters",
+            "/settings/filters",
+            &[
+                ("title", "Spoilers"),
+                ("keywords", "ending"),
+                ("context[]", "public"),
+                ("context[]", "home"),
+                ("action", "warn"),
+            ],
+        )
+        .await;
+    assert_eq!(warn.status, StatusCode::SEE_OTHER, "{}", warn.html);
+    let hide = sam
+        .submit(
+            "/settings/filters",
+            "/settings/filters",
+            &[
+                ("title", "No politics"),
+                ("keywords", "politics, elections"),
+                ("context[]", "public"),
+                ("action", "hide"),
+            ],
+        )
+        .await;
+    assert_eq!(hide.status, StatusCode::SEE_OTHER, "{}", hide.html);
+    let refused = sam
+        .submit(
+            "/settings/filters",
+            "/settings/filters",
+            &[("title", ""), ("keywords", "x")],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.html
+    );
+
+    let local = sam.get("/public/local").await;
+    let warned = local
+        .html
+        .find("Filtered: Spoilers")
+        .unwrap_or_else(|| panic!("{}", local.html));
+    assert!(local.html[warned..].contains("I loved the ending"));
+    assert!(!local.html.contains("Politics again"), "hidden");
+    assert!(
+        Browser::new(&server)
+            .get("/public/local")
+            .await
+            .html
+            .contains("Politics again")
+    );
+
+    let settings = sam.get("/settings/filters").await;
+    assert!(
+        settings.html.contains("politics, elections"),
+        "{}",
+        settings.html
+    );
+    let delete = form_action(&settings, "/delete");
+    sam.post(&delete, &[("authenticity_token", &settings.csrf())])
+        .await;
+    let settings = sam.get("/settings/filters").await;
+    assert_eq!(
+        settings.html.matches("/delete\"").count(),
+        1,
+        "{}",
+        settings.html
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_member_follows_a_hashtag_from_its_page() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    common::account_with_password(&server, "uma", "a long enough password").await;
+    let (vic_token, _) = common::account(&server, "vic").await;
+    let uma = Browser::new(&server);
+    uma.sign_in("uma", "a long enough password").await;
+    let page = uma.get("/tags/Knitting").await;
+    assert!(page.html.contains("Follow #knitting"), "{}", page.html);
+    assert!(
+        !Browser::new(&server)
+            .get("/tags/knitting")
+            .await
+            .html
+            .contains("Follow #"),
+        "no button for visitors"
+    );
+    let followed = uma
+        .post(
+            "/tags/knitting/follow",
+            &[
+                ("authenticity_token", &page.csrf()),
+                ("return_to", "/tags/knitting"),
+            ],
+        )
+        .await;
+    assert_eq!(followed.status, StatusCode::SEE_OTHER, "{}", followed.html);
+    assert!(
+        uma.get("/tags/knitting")
+            .await
+            .html
+            .contains("Unfollow #knitting")
+    );
+    post_as(
+        &server,
+        &vic_token,
+        serde_json::json!({"status": "New scarf #knitting"}),
+    )
+    .await;
+    common::eventually(
+        std::time::Duration::from_secs(20),
+        "the post in uma's home",
+        || async {
+            uma.get("/home")
+                .await
+                .html
+                .contains("New scarf")
+                .then_some(())
+        },
+    )
+    .await;
+    server.stop().await;
+}

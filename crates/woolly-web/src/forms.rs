@@ -28,9 +28,15 @@ impl ButtonForm {
     }
 }
 
-/// `path` if it is a path of this server.
+/// `path` if it is a path of this server. Browsers drop tabs and line breaks from addresses and
+/// read `\\` as `/`, so `/\t/evil.example` or `/\\evil.example` would lead to another site: no
+/// control or blank character, and no second slash or backslash at the start.
 pub fn local_path(path: &str) -> Option<&str> {
-    (path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\")).then_some(path)
+    let mut characters = path.chars();
+    let well_formed = characters.next() == Some('/')
+        && !matches!(characters.next(), Some('/' | '\\'))
+        && !path.chars().any(|c| c.is_control() || c.is_whitespace());
+    well_formed.then_some(path)
 }
 
 /// The page for a one-button form that came without this browser's anti-forgery token.
@@ -150,4 +156,28 @@ fn rule_words(words: Words, rule: FieldRule, description: &str) -> String {
         FieldRule::BelowLimit => "rule-below-limit",
     };
     words.t(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_of_this_server_are_gone_back_to() {
+        for good in ["/", "/home", "/@ana/1?max_id=2#status-3", "/tags/caf%C3%A9"] {
+            assert_eq!(local_path(good), Some(good), "{good}");
+        }
+        for bad in [
+            "",
+            "home",
+            "//evil.example/",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "https://evil.example/",
+            "/ /evil.example",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad:?}");
+        }
+    }
 }

@@ -122,6 +122,9 @@ async fn authorize_interaction(
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct RemoteQuery {
+    /// The form's anti-forgery token: without it, a link made elsewhere could send people
+    /// through this server to wherever a made-up WebFinger document points.
+    authenticity_token: String,
     /// What to act on: the ActivityPub id of an account or a post of this server.
     uri: String,
     /// The visitor's handle on their own server, `name@server`.
@@ -135,6 +138,9 @@ async fn follow_remotely(
     Query(query): Query<RemoteQuery>,
 ) -> Response {
     let words = visitor.words();
+    if !visitor.form_is_genuine(&query.authenticity_token) {
+        return crate::forms::expired(&woolly, &visitor, "/");
+    }
     if !woolly.config().urls().is_local(&query.uri) {
         return refusal(&woolly, &visitor, &CoreError::NotFound);
     }

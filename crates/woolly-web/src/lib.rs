@@ -10,16 +10,21 @@
 //! | `landing` | `/` (what this server is, sign-up, a preview of public posts), `/about`, `/privacy-policy` |
 //! | `joining` | `/auth/sign_up`, `/invite/:code`, `/auth/setup` (check your e-mail), `/auth/confirmation`, `/start` (the first steps) |
 //! | `signing_in` | `/auth/sign_in`, `/auth/sign_out`, `/auth/password/…` (a forgotten password) |
-//! | `home` | `/home`: the home timeline with the composer; posting (`/statuses`) |
-//! | `timelines` | `/public/local`, `/public`, `/tags/:name`: the public timelines; `/bookmarks`, `/favourites` |
+//! | `home` | `/home`: the home timeline with the composer; posting (`/statuses`), editing (`/statuses/:id/edit`) |
+//! | `timelines` | `/public/local`, `/public`, `/tags/:name` (and following a hashtag): the public timelines; `/bookmarks`, `/favourites` |
 //! | `search` | `/search` |
-//! | `settings` | `/settings/profile`, `/settings/preferences`, `/settings/password`, `/settings/sessions` |
-//! | `actions` | `/statuses/:id/:action`: favourite, boost, bookmark, delete, and undoing them |
-//! | `profiles` | `/@name` (a profile, also `/@name@domain`), `/@name/:id` (a thread), following (`/accounts/:id/:action`) |
+//! | `settings` | `/settings/profile`, `/settings/preferences`, `/settings/password` (and the e-mail address), `/settings/two_factor`, `/settings/sessions`, `/settings/blocks`, `/settings/filters` |
+//! | `actions` | `/statuses/:id/:action`: favourite, boost, bookmark, delete, and undoing them; `/polls/:id/votes` |
+//! | `profiles` | `/@name` (a profile, also `/@name@domain`), `/@name/:id` (a thread), following, muting and blocking (`/accounts/:id/:action`) |
 //! | `notifications` | `/notifications` |
 //! | `feeds` | `/@name.rss`, `/tags/name.rss` |
 //! | `interaction` | `/authorize_interaction` (acting on something of another server), `/follow_remotely` (to one's own server from a page here) |
 //! | `authorize` | `/oauth/authorize`: signing in to let an app use an account |
+//!
+//! What every page shares: `visitor` (the session, the anti-forgery token, the language),
+//! `page` (the layout's frame, rendering, redirects, error pages), `forms` (refusals beside their
+//! fields, one-button forms), `cards` (statuses and authors as pages show them), `assets` (the
+//! stylesheet, the script, the icon).
 
 mod actions;
 mod assets;

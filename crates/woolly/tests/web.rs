@@ -1269,9 +1269,22 @@ async fn someone_from_another_server_follows_from_a_profile_here() {
     );
     let uri = profile.field("uri");
     let handle = format!("ana@{}", home.domain());
-    let sent = visitor
+    let forged = visitor
         .get(&format!(
             "/follow_remotely?uri={}&handle={}",
+            woolly_core::urls::percent_encode(&uri),
+            woolly_core::urls::percent_encode(&handle)
+        ))
+        .await;
+    assert_eq!(
+        forged.status,
+        StatusCode::FORBIDDEN,
+        "a link made elsewhere goes nowhere"
+    );
+    let sent = visitor
+        .get(&format!(
+            "/follow_remotely?authenticity_token={}&uri={}&handle={}",
+            woolly_core::urls::percent_encode(&profile.csrf()),
             woolly_core::urls::percent_encode(&uri),
             woolly_core::urls::percent_encode(&handle)
         ))

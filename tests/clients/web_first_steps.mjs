@@ -129,6 +129,9 @@ try {
     ["settings-two-factor", "/settings/two_factor"],
     ["settings-filters", "/settings/filters"],
     ["hashtag", "/tags/introduction"],
+    ["settings-hashtags", "/settings/hashtags"],
+    ["invites", "/invites"],
+    ["followers", `/@${username}/followers`],
   ]) {
     await page.goto(new URL(path, base).href);
     await audit(name);
@@ -173,7 +176,7 @@ try {
   check(seconds < 30, `under 30 seconds (${seconds})`);
   if (withScripts) {
     console.log(`axe-core checked ${audited.size} pages: ${[...audited].join(", ")}`);
-    check(audited.size >= 27, "axe-core ran on every page");
+    check(audited.size >= 30, "axe-core ran on every page");
   }
   check(problems.length === 0, `no console errors and no serious accessibility violations:\n${problems.join("\n")}`);
   console.log(`web first steps (${mode}): all checks passed`);

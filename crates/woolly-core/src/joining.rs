@@ -745,6 +745,16 @@ impl SignUps<'_> {
             .map(|row| self.invite_from_row(row)))
     }
 
+    /// Revokes one of `inviter`'s own invites; another's, or an unknown code, is not found.
+    pub async fn revoke_own_invite(&self, inviter: &Account, code: &str) -> Result<bool> {
+        match self.invite(code).await? {
+            Some(invite) if invite.inviter_id == Some(inviter.id) => {
+                self.revoke_invite(&invite.code).await
+            }
+            _ => Err(CoreError::NotFound),
+        }
+    }
+
     /// Revokes an invite; false when it was unknown or already revoked.
     pub async fn revoke_invite(&self, code: &str) -> Result<bool> {
         let revoked = self

@@ -355,3 +355,26 @@ filter-action = What to do
 filter-action-warn = Show behind a warning
 filter-action-hide = Hide completely
 filtered-by = Filtered: { $filters }
+followers-of = Who follows { $name }
+following-of = Whom { $name } follows
+back-to-profile = Back to the profile
+settings-hashtags = Followed hashtags
+hashtags-intro = Public posts with these hashtags join your home timeline.
+hashtags-none = You follow no hashtag yet. Follow one from its page.
+settings-invites = Invites
+invites-intro = Invite links let people join this server, even when sign-up is closed or needs approval.
+invites-not-allowed = This server does not let its members invite people.
+invites-yours = Your invite links
+invite-max-uses = Uses
+invite-no-limit = No limit
+invite-uses = { $count ->
+    [one] { $count } use
+   *[other] { $count } uses
+}
+invite-expires-after = Expires after
+invite-never-expires = Never expires
+invite-expires = Expires { $date }
+invite-expired = Expired
+invite-create = Make a link
+invite-used = Used:
+invite-revoke = Revoke

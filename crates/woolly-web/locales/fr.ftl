@@ -358,3 +358,26 @@ filter-action = Que faire
 filter-action-warn = Montrer derrière un avertissement
 filter-action-hide = Cacher complètement
 filtered-by = Filtré : { $filters }
+followers-of = Qui suit { $name }
+following-of = Qui { $name } suit
+back-to-profile = Retour au profil
+settings-hashtags = Hashtags suivis
+hashtags-intro = Les messages publics avec ces hashtags rejoignent votre fil d'accueil.
+hashtags-none = Vous ne suivez encore aucun hashtag. Suivez-en un depuis sa page.
+settings-invites = Invitations
+invites-intro = Les liens d'invitation permettent de rejoindre ce serveur, même quand les inscriptions sont fermées ou soumises à approbation.
+invites-not-allowed = Ce serveur ne permet pas à ses membres d'inviter des gens.
+invites-yours = Vos liens d'invitation
+invite-max-uses = Utilisations
+invite-no-limit = Sans limite
+invite-uses = { $count ->
+    [one] { $count } utilisation
+   *[other] { $count } utilisations
+}
+invite-expires-after = Expire après
+invite-never-expires = N'expire jamais
+invite-expires = Expire le { $date }
+invite-expired = Expiré
+invite-create = Créer un lien
+invite-used = Utilisé :
+invite-revoke = Révoquer

@@ -104,11 +104,13 @@ impl FormErrors {
 }
 
 /// The status of a page that shows a form again after core refused it: 422 for what the person
-/// can mend, 429 when they must wait, 500 when the fault is ours.
+/// can mend, 403 for what they may not do, 429 when they must wait, 500 when the fault is ours.
 pub fn status_of(error: &CoreError) -> StatusCode {
     match error {
         CoreError::Store(_) | CoreError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         CoreError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+        CoreError::Forbidden(_) => StatusCode::FORBIDDEN,
+        CoreError::NotFound => StatusCode::NOT_FOUND,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }

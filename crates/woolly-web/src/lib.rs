@@ -13,9 +13,9 @@
 //! | `home` | `/home`: the home timeline with the composer; posting (`/statuses`), editing (`/statuses/:id/edit`) |
 //! | `timelines` | `/public/local`, `/public`, `/tags/:name` (and following a hashtag): the public timelines; `/bookmarks`, `/favourites` |
 //! | `search` | `/search` |
-//! | `settings` | `/settings/profile`, `/settings/preferences`, `/settings/password` (and the e-mail address), `/settings/two_factor`, `/settings/sessions`, `/settings/blocks`, `/settings/filters` |
+//! | `settings` | `/settings/profile`, `/settings/preferences`, `/settings/password` (and the e-mail address), `/settings/two_factor`, `/settings/sessions`, `/settings/blocks`, `/settings/filters`, `/settings/hashtags`, `/invites` |
 //! | `actions` | `/statuses/:id/:action`: favourite, boost, bookmark, delete, and undoing them; `/polls/:id/votes` |
-//! | `profiles` | `/@name` (a profile, also `/@name@domain`), `/@name/:id` (a thread), following, muting and blocking (`/accounts/:id/:action`) |
+//! | `profiles` | `/@name` (a profile, also `/@name@domain`), `/@name/:id` (a thread), `/@name/followers` and `/following`, following, muting and blocking (`/accounts/:id/:action`) |
 //! | `notifications` | `/notifications` |
 //! | `feeds` | `/@name.rss`, `/tags/name.rss` |
 //! | `interaction` | `/authorize_interaction` (acting on something of another server), `/follow_remotely` (to one's own server from a page here) |

@@ -217,6 +217,14 @@ async fn thread(
     visitor: Visitor,
     Path((name, id)): Path<(String, String)>,
 ) -> Response {
+    let side = match id.as_str() {
+        "followers" => Some(woolly_core::FollowSide::Followers),
+        "following" => Some(woolly_core::FollowSide::Following),
+        _ => None,
+    };
+    if let Some(side) = side {
+        return follows(&woolly, &visitor, &name, side).await;
+    }
     let Ok(id) = id.parse::<i64>() else {
         return refusal(&woolly, &visitor, &CoreError::NotFound);
     };
@@ -323,4 +331,58 @@ async fn relate(
         Ok(()) => redirect(&visitor, form.back()),
         Err(error) => refusal(&woolly, &visitor, &error),
     }
+}
+
+/// How many followers or follows the page lists.
+const FOLLOWS_LISTED: i64 = 80;
+
+#[derive(Template)]
+#[template(path = "follows.html")]
+struct FollowsPage<'a> {
+    c: Chrome<'a>,
+    heading: String,
+    profile: String,
+    people: Vec<Author>,
+}
+
+/// `GET /@name/followers` and `/@name/following`: the latest of them.
+async fn follows(
+    woolly: &Woolly,
+    visitor: &Visitor,
+    name: &str,
+    side: woolly_core::FollowSide,
+) -> Response {
+    let account = match woolly.accounts().lookup_account(name).await {
+        Ok(account) => account,
+        Err(error) => return refusal(woolly, visitor, &error),
+    };
+    let page = woolly_core::Page {
+        max_id: None,
+        since_id: None,
+        min_id: None,
+        limit: FOLLOWS_LISTED,
+    };
+    let rows = match woolly.relations().follows(account.id, side, page).await {
+        Ok(rows) => rows,
+        Err(error) => return refusal(woolly, visitor, &error),
+    };
+    let words = visitor.words();
+    let author = Author::of(woolly, &account);
+    let heading = match side {
+        woolly_core::FollowSide::Followers => words.t1("followers-of", "name", &author.name),
+        woolly_core::FollowSide::Following => words.t1("following-of", "name", &author.name),
+    };
+    render(
+        visitor,
+        StatusCode::OK,
+        &FollowsPage {
+            c: Chrome::new(woolly, visitor),
+            heading,
+            profile: author.profile,
+            people: rows
+                .iter()
+                .map(|(_, account)| Author::of(woolly, account))
+                .collect(),
+        },
+    )
 }

@@ -53,6 +53,9 @@ pub(crate) fn router() -> Router<Woolly> {
         .route("/settings/sessions", get(sessions))
         .route("/settings/blocks", get(blocks))
         .route("/settings/filters", get(filters).post(create_filter))
+        .route("/settings/hashtags", get(hashtags))
+        .route("/invites", get(invites).post(create_invite))
+        .route("/invites/{code}/revoke", post(revoke_invite))
         .route("/settings/filters/{id}/delete", post(delete_filter))
         .route("/settings/domain_blocks", post(block_domain))
         .route("/settings/domain_blocks/remove", post(unblock_domain))
@@ -1147,6 +1150,207 @@ async fn delete_filter(
     };
     match woolly.filters().delete(&member.account, id).await {
         Ok(()) => redirect(&visitor, "/settings/filters"),
+        Err(error) => refusal(&woolly, &visitor, &error),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "settings_hashtags.html")]
+struct HashtagsPage<'a> {
+    c: Chrome<'a>,
+    hashtags: Vec<String>,
+}
+
+/// `GET /settings/hashtags`: the hashtags the member follows (each page has its unfollow button).
+async fn hashtags(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
+    let member = match visitor.member_or_elsewhere() {
+        Ok(member) => member,
+        Err(elsewhere) => return redirect(&visitor, elsewhere),
+    };
+    let page = woolly_core::Page {
+        max_id: None,
+        since_id: None,
+        min_id: None,
+        limit: LISTED,
+    };
+    match woolly.tags().followed_tags(&member.account, page).await {
+        Ok((tags, _)) => render(
+            &visitor,
+            StatusCode::OK,
+            &HashtagsPage {
+                c: Chrome::new(&woolly, &visitor),
+                hashtags: tags.into_iter().map(|tag| tag.usage.name).collect(),
+            },
+        ),
+        Err(error) => refusal(&woolly, &visitor, &error),
+    }
+}
+
+/// How many uses and how long an invite may be given, as the form offers them.
+const INVITE_USES: [i64; 6] = [1, 5, 10, 25, 50, 100];
+const INVITE_HOURS: [i64; 5] = [1, 6, 24, 168, 720];
+
+/// An invite as the list shows it.
+struct InviteRow {
+    code: String,
+    url: String,
+    uses: String,
+    expires: String,
+    usable: bool,
+}
+
+#[derive(Template)]
+#[template(path = "invites.html")]
+struct InvitesPage<'a> {
+    c: Chrome<'a>,
+    allowed: bool,
+    invites: Vec<InviteRow>,
+    uses: Vec<(i64, String)>,
+    durations: Vec<(i64, String)>,
+    errors: FormErrors,
+}
+
+async fn invites_page(
+    woolly: &Woolly,
+    visitor: &Visitor,
+    member: &SignedIn,
+    status: StatusCode,
+    errors: FormErrors,
+) -> Response {
+    let words = visitor.words();
+    let invites = match woolly.sign_ups().invites(Some(member.account.id)).await {
+        Ok(invites) => invites,
+        Err(error) => return refusal(woolly, visitor, &error),
+    };
+    let now = woolly_core::now_millis();
+    render(
+        visitor,
+        status,
+        &InvitesPage {
+            c: Chrome::new(woolly, visitor),
+            allowed: woolly.config().invites_by.allows(member.user.role),
+            invites: invites
+                .into_iter()
+                .map(|invite| {
+                    let expired = invite.expires_at.is_some_and(|at| at <= now);
+                    let used_up = invite.max_uses.is_some_and(|max| invite.uses >= max);
+                    InviteRow {
+                        uses: match invite.max_uses {
+                            Some(max) => format!("{} / {max}", invite.uses),
+                            None => invite.uses.to_string(),
+                        },
+                        expires: match invite.expires_at {
+                            Some(at) if at <= now => words.t("invite-expired"),
+                            Some(at) => words.t1("invite-expires", "date", &shown_time(words, at)),
+                            None => words.t("invite-never-expires"),
+                        },
+                        usable: !invite.revoked && !expired && !used_up,
+                        code: invite.code,
+                        url: invite.url,
+                    }
+                })
+                .collect(),
+            uses: INVITE_USES
+                .into_iter()
+                .map(|uses| (uses, words.count("invite-uses", uses)))
+                .collect(),
+            durations: INVITE_HOURS
+                .into_iter()
+                .map(|hours| {
+                    let words = if hours < 24 {
+                        words.count("duration-hours", hours)
+                    } else {
+                        words.count("duration-days", hours / 24)
+                    };
+                    (hours, words)
+                })
+                .collect(),
+            errors,
+        },
+    )
+}
+
+/// `GET /invites`: the member's invite links, and a form for a new one.
+async fn invites(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
+    match visitor.member_or_elsewhere() {
+        Ok(member) => {
+            invites_page(
+                &woolly,
+                &visitor,
+                member,
+                StatusCode::OK,
+                FormErrors::default(),
+            )
+            .await
+        }
+        Err(elsewhere) => redirect(&visitor, elsewhere),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct InviteForm {
+    authenticity_token: String,
+    /// Empty: no limit.
+    max_uses: String,
+    /// Hours; empty: never expires.
+    expires_in: String,
+}
+
+/// `POST /invites`.
+async fn create_invite(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Form(form): Form<InviteForm>,
+) -> Response {
+    let member = match visitor.member_or_elsewhere() {
+        Ok(member) => member,
+        Err(elsewhere) => return redirect(&visitor, elsewhere),
+    };
+    let words = visitor.words();
+    if !visitor.form_is_genuine(&form.authenticity_token) {
+        let errors = FormErrors::general(words.t("error-form-expired"));
+        return invites_page(&woolly, &visitor, member, StatusCode::FORBIDDEN, errors).await;
+    }
+    let max_uses = form.max_uses.parse::<i64>().ok();
+    let expires_in = form
+        .expires_in
+        .parse::<i64>()
+        .ok()
+        .map(|hours| hours.saturating_mul(3_600_000));
+    match woolly
+        .sign_ups()
+        .create_invite(Some((&member.account, &member.user)), max_uses, expires_in)
+        .await
+    {
+        Ok(_) => redirect(&visitor, "/invites"),
+        Err(error) => {
+            let errors = FormErrors::from_refusal(words, &error);
+            invites_page(&woolly, &visitor, member, status_of(&error), errors).await
+        }
+    }
+}
+
+/// `POST /invites/:code/revoke`: one of the member's own invites stops working.
+async fn revoke_invite(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Path(code): Path<String>,
+    Form(form): Form<RevokeForm>,
+) -> Response {
+    let member = match visitor.member_or_elsewhere() {
+        Ok(member) => member,
+        Err(elsewhere) => return redirect(&visitor, elsewhere),
+    };
+    if !visitor.form_is_genuine(&form.authenticity_token) {
+        return crate::forms::expired(&woolly, &visitor, "/invites");
+    }
+    match woolly
+        .sign_ups()
+        .revoke_own_invite(&member.account, &code)
+        .await
+    {
+        Ok(_) => redirect(&visitor, "/invites"),
         Err(error) => refusal(&woolly, &visitor, &error),
     }
 }

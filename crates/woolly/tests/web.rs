@@ -1866,3 +1866,87 @@ async fn a_member_follows_a_hashtag_from_its_page() {
     .await;
     server.stop().await;
 }
+
+#[tokio::test]
+async fn followers_followed_hashtags_and_invites_have_their_pages() {
+    let instance = TestInstance::new().await;
+    let server = instance
+        .start_on_own_domain_with(|settings| {
+            settings.registrations = "invite".to_owned();
+            settings.invites_by = "everyone".to_owned();
+            settings.rate_limit_requests = 0;
+        })
+        .await;
+    common::account_with_password(&server, "wes", "a long enough password").await;
+    common::account_with_password(&server, "xia", "a long enough password").await;
+    let wes = Browser::new(&server);
+    wes.sign_in("wes", "a long enough password").await;
+    let profile = wes.get("/@xia").await;
+    wes.post(
+        &form_action(&profile, "/follow"),
+        &[
+            ("authenticity_token", &profile.csrf()),
+            ("return_to", "/@xia"),
+        ],
+    )
+    .await;
+    let followers = Browser::new(&server).get("/@xia/followers").await;
+    assert_eq!(followers.status, StatusCode::OK, "{}", followers.html);
+    assert!(followers.html.contains("@wes"), "{}", followers.html);
+    assert!(
+        Browser::new(&server)
+            .get("/@wes/following")
+            .await
+            .html
+            .contains("@xia")
+    );
+    assert!(
+        profile.html.contains("href=\"/@xia/followers\""),
+        "{}",
+        profile.html
+    );
+
+    let tag = wes.get("/tags/yarn").await;
+    wes.post(
+        "/tags/yarn/follow",
+        &[
+            ("authenticity_token", &tag.csrf()),
+            ("return_to", "/tags/yarn"),
+        ],
+    )
+    .await;
+    let hashtags = wes.get("/settings/hashtags").await;
+    assert!(hashtags.html.contains("#yarn"), "{}", hashtags.html);
+
+    let made = wes
+        .submit(
+            "/invites",
+            "/invites",
+            &[("max_uses", "1"), ("expires_in", "24")],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.html);
+    let invites = wes.get("/invites").await;
+    let revoke = form_action(&invites, "/revoke");
+    let code = revoke
+        .trim_start_matches("/invites/")
+        .trim_end_matches("/revoke")
+        .to_owned();
+    let newcomer = Browser::new(&server);
+    let form = newcomer.get(&format!("/invite/{code}")).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.html);
+    assert_eq!(form.field("invite_code"), code);
+
+    let xia = Browser::new(&server);
+    xia.sign_in("xia", "a long enough password").await;
+    let csrf = xia.get("/invites").await.csrf();
+    let refused = xia.post(&revoke, &[("authenticity_token", &csrf)]).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "not hers to revoke");
+    let revoked = wes
+        .post(&revoke, &[("authenticity_token", &invites.csrf())])
+        .await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER, "{}", revoked.html);
+    let after = wes.get("/invites").await;
+    assert!(!after.html.contains("/revoke\""), "{}", after.html);
+    server.stop().await;
+}

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use woolly_http::extract::ApiParams;
 use woolly_http::lenient;
 
-use crate::forms::{ButtonForm, expired};
+use crate::forms::{ButtonForm, button_presser};
 use crate::page::{redirect, refusal};
 use crate::visitor::Visitor;
 
@@ -39,12 +39,10 @@ async fn vote(
     Path(id): Path<String>,
     ApiParams(vote): ApiParams<VoteForm>,
 ) -> Response {
-    let Some(member) = visitor.member() else {
-        return redirect(&visitor, "/auth/sign_in");
+    let member = match button_presser(&woolly, &visitor, &vote.form) {
+        Ok(member) => member,
+        Err(answer) => return *answer,
     };
-    if !visitor.form_is_genuine(&vote.form.authenticity_token) {
-        return expired(&woolly, &visitor, vote.form.back());
-    }
     let Ok(id) = id.parse::<i64>() else {
         return refusal(&woolly, &visitor, &CoreError::NotFound);
     };
@@ -72,12 +70,10 @@ async fn act(
     Path((id, action)): Path<(String, String)>,
     Form(form): Form<ButtonForm>,
 ) -> Response {
-    let Some(member) = visitor.member() else {
-        return redirect(&visitor, "/auth/sign_in");
+    let member = match button_presser(&woolly, &visitor, &form) {
+        Ok(member) => member,
+        Err(answer) => return *answer,
     };
-    if !visitor.form_is_genuine(&form.authenticity_token) {
-        return expired(&woolly, &visitor, form.back());
-    }
     let Ok(id) = id.parse::<i64>() else {
         return refusal(&woolly, &visitor, &CoreError::NotFound);
     };

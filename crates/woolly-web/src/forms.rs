@@ -9,7 +9,7 @@ use woolly_core::{CoreError, FieldRule, Woolly};
 
 use crate::i18n::Words;
 use crate::page::message;
-use crate::visitor::Visitor;
+use crate::visitor::{SignedIn, Visitor};
 
 /// A one-button form under a post or a profile (favourite, follow…): its anti-forgery token
 /// and the page it was on, where the answer goes back to.
@@ -37,6 +37,22 @@ pub fn local_path(path: &str) -> Option<&str> {
         && !matches!(characters.next(), Some('/' | '\\'))
         && !path.chars().any(|c| c.is_control() || c.is_whitespace());
     well_formed.then_some(path)
+}
+
+/// The member who pressed a one-button form, once its anti-forgery token checks out; else the
+/// answer to give instead: the sign-in form, or the page saying the form expired.
+pub fn button_presser<'v>(
+    woolly: &Woolly,
+    visitor: &'v Visitor,
+    form: &ButtonForm,
+) -> Result<&'v SignedIn, Box<Response>> {
+    let Some(member) = visitor.member() else {
+        return Err(Box::new(crate::page::redirect(visitor, "/auth/sign_in")));
+    };
+    if !visitor.form_is_genuine(&form.authenticity_token) {
+        return Err(Box::new(expired(woolly, visitor, form.back())));
+    }
+    Ok(member)
 }
 
 /// The page for a one-button form that came without this browser's anti-forgery token.

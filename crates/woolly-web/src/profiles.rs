@@ -19,7 +19,7 @@ use woolly_core::statuses::StatusView;
 use woolly_core::{AccountStatusesFilter, CoreError, Woolly};
 
 use crate::cards::{Author, StatusCard};
-use crate::forms::{ButtonForm, expired};
+use crate::forms::{ButtonForm, button_presser};
 use crate::page::{Chrome, found, redirect, refusal, render};
 use crate::timelines::{PageQuery, older_than};
 use crate::visitor::Visitor;
@@ -294,12 +294,10 @@ async fn relate(
     Path((id, action)): Path<(String, String)>,
     Form(form): Form<ButtonForm>,
 ) -> Response {
-    let Some(member) = visitor.member() else {
-        return redirect(&visitor, "/auth/sign_in");
+    let member = match button_presser(&woolly, &visitor, &form) {
+        Ok(member) => member,
+        Err(answer) => return *answer,
     };
-    if !visitor.form_is_genuine(&form.authenticity_token) {
-        return expired(&woolly, &visitor, form.back());
-    }
     let Ok(target) = id.parse::<i64>() else {
         return refusal(&woolly, &visitor, &CoreError::NotFound);
     };

@@ -15,7 +15,7 @@ use woolly_core::filters::Listing;
 use woolly_core::{CoreError, Page, StatusRelation, TagSelection, Woolly};
 
 use crate::cards::StatusCard;
-use crate::forms::{ButtonForm, expired};
+use crate::forms::{ButtonForm, button_presser};
 use crate::page::{Chrome, redirect, refusal, render};
 use crate::visitor::Visitor;
 
@@ -209,12 +209,10 @@ async fn follow_tag(
     Path((name, action)): Path<(String, String)>,
     Form(form): Form<ButtonForm>,
 ) -> Response {
-    let Some(member) = visitor.member() else {
-        return redirect(&visitor, "/auth/sign_in");
+    let member = match button_presser(&woolly, &visitor, &form) {
+        Ok(member) => member,
+        Err(answer) => return *answer,
     };
-    if !visitor.form_is_genuine(&form.authenticity_token) {
-        return expired(&woolly, &visitor, form.back());
-    }
     let follow = match action.as_str() {
         "follow" => true,
         "unfollow" => false,

@@ -108,6 +108,8 @@ pub enum Measurement {
     Status,
     /// GET /api/v1/instance
     Instance,
+    /// GET /home, the web interface's home page (20 posts), as the viewer's browser
+    Web,
     /// Time until a post reaches every follower's home timeline
     Fanout,
     /// POST /api/v1/statuses by an account with 10 followers
@@ -117,12 +119,13 @@ pub enum Measurement {
 }
 
 impl Measurement {
-    pub const ALL: [Measurement; 8] = [
+    pub const ALL: [Measurement; 9] = [
         Measurement::Home,
         Measurement::Public,
         Measurement::Account,
         Measurement::Status,
         Measurement::Instance,
+        Measurement::Web,
         Measurement::Fanout,
         Measurement::Post,
         Measurement::Signup,
@@ -136,6 +139,7 @@ impl Measurement {
             Measurement::Account => "account",
             Measurement::Status => "status",
             Measurement::Instance => "instance",
+            Measurement::Web => "web",
             Measurement::Fanout => "fanout",
             Measurement::Post => "post",
             Measurement::Signup => "signup",

@@ -12,7 +12,7 @@ use anyhow::{Context as _, anyhow, bail};
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Full};
 use hyper::client::conn::http1::SendRequest;
-use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderValue};
+use hyper::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HOST, HeaderValue};
 use hyper::{Method, Request, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde::de::DeserializeOwned;
@@ -73,6 +73,7 @@ pub struct ApiRequest {
     method: Method,
     path: String,
     authorization: Option<HeaderValue>,
+    cookie: Option<HeaderValue>,
     body: Option<(HeaderValue, Bytes)>,
 }
 
@@ -82,6 +83,7 @@ impl ApiRequest {
             method: Method::GET,
             path: path.into(),
             authorization: None,
+            cookie: None,
             body: None,
         }
     }
@@ -115,6 +117,16 @@ impl ApiRequest {
         Ok(self)
     }
 
+    /// Sends the request as a browser signed in to Woolly's web interface, whose session cookie
+    /// holds an access token (`token`).
+    pub fn with_session_cookie(mut self, token: &str) -> anyhow::Result<ApiRequest> {
+        self.cookie = Some(
+            HeaderValue::from_str(&format!("woolly_session={token}"))
+                .context("a token holds characters a header cannot")?,
+        );
+        Ok(self)
+    }
+
     pub fn describe(&self) -> String {
         format!("{} {}", self.method, self.path)
     }
@@ -126,6 +138,9 @@ impl ApiRequest {
             .header(HOST, target.host.clone());
         if let Some(authorization) = &self.authorization {
             builder = builder.header(AUTHORIZATION, authorization.clone());
+        }
+        if let Some(cookie) = &self.cookie {
+            builder = builder.header(COOKIE, cookie.clone());
         }
         let body = match &self.body {
             Some((content_type, body)) => {

@@ -145,6 +145,10 @@ fn read_requests(
             let path = "/api/v1/instance";
             (format!("GET {path}"), vec![ApiRequest::get(path)])
         }
+        Measurement::Web => {
+            let page = ApiRequest::get("/home").with_session_cookie(&viewer.token)?;
+            ("GET /home (web page, 20 posts)".to_owned(), vec![page])
+        }
         Measurement::Fanout | Measurement::Post | Measurement::Signup => {
             bail!("{} is not a read", measurement.name())
         }

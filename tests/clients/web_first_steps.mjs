@@ -131,6 +131,7 @@ try {
     ["hashtag", "/tags/introduction"],
     ["settings-hashtags", "/settings/hashtags"],
     ["invites", "/invites"],
+    ["lists", "/lists"],
     ["followers", `/@${username}/followers`],
   ]) {
     await page.goto(new URL(path, base).href);
@@ -176,7 +177,7 @@ try {
   check(seconds < 30, `under 30 seconds (${seconds})`);
   if (withScripts) {
     console.log(`axe-core checked ${audited.size} pages: ${[...audited].join(", ")}`);
-    check(audited.size >= 30, "axe-core ran on every page");
+    check(audited.size >= 31, "axe-core ran on every page");
   }
   check(problems.length === 0, `no console errors and no serious accessibility violations:\n${problems.join("\n")}`);
   console.log(`web first steps (${mode}): all checks passed`);

@@ -13,6 +13,7 @@
 //! | `home` | `/home`: the home timeline with the composer; posting (`/statuses`), editing (`/statuses/:id/edit`) |
 //! | `timelines` | `/public/local`, `/public`, `/tags/:name` (and following a hashtag): the public timelines; `/bookmarks`, `/favourites` |
 //! | `search` | `/search` |
+//! | `lists` | `/lists`, `/lists/:id` (a list's timeline and members), adding to a list from a profile |
 //! | `settings` | `/settings/profile`, `/settings/preferences`, `/settings/password` (and the e-mail address), `/settings/two_factor`, `/settings/sessions`, `/settings/blocks`, `/settings/filters`, `/settings/hashtags`, `/invites` |
 //! | `actions` | `/statuses/:id/:action`: favourite, boost, bookmark, delete, and undoing them; `/polls/:id/votes` |
 //! | `profiles` | `/@name` (a profile, also `/@name@domain`), `/@name/:id` (a thread), `/@name/followers` and `/following`, following, muting and blocking (`/accounts/:id/:action`) |
@@ -37,6 +38,7 @@ mod i18n;
 mod interaction;
 mod joining;
 mod landing;
+mod lists;
 mod notifications;
 mod page;
 mod profiles;
@@ -69,5 +71,6 @@ pub fn router() -> Router<Woolly> {
         .merge(search::router())
         .merge(settings::router())
         .merge(interaction::router())
+        .merge(lists::router())
         .merge(authorize::router())
 }

@@ -76,6 +76,8 @@ struct ProfilePage<'a> {
     is_local: bool,
     /// For a member looking at someone else: how they relate to them.
     relation: Option<Relation>,
+    /// The member's lists, for someone they follow: (id, title).
+    lists: Vec<(i64, String)>,
     pinned: Vec<StatusCard>,
     statuses: Vec<StatusCard>,
     older: Option<String>,
@@ -170,6 +172,18 @@ async fn profile(
             Err(error) => return refusal(&woolly, &visitor, &error),
         },
     };
+    let lists = match (viewer, &relation) {
+        (Some(viewer), Some(relation)) if relation.follows => {
+            match woolly.lists().all(viewer).await {
+                Ok(lists) => lists
+                    .into_iter()
+                    .map(|list| (list.id, list.title))
+                    .collect(),
+                Err(error) => return refusal(&woolly, &visitor, &error),
+            }
+        }
+        _ => Vec::new(),
+    };
     let cards = |views: &[StatusView]| -> Vec<StatusCard> {
         views
             .iter()
@@ -185,6 +199,7 @@ async fn profile(
             head: head(&woolly, &visitor, &account),
             account_id: account.id,
             is_local: account.is_local(),
+            lists,
             relation,
             pinned: cards(&pinned),
             statuses: cards(&listing.0),

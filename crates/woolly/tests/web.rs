@@ -1950,3 +1950,90 @@ async fn followers_followed_hashtags_and_invites_have_their_pages() {
     assert!(!after.html.contains("/revoke\""), "{}", after.html);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn lists_are_made_filled_from_profiles_and_read() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    common::account_with_password(&server, "yan", "a long enough password").await;
+    let (zoe_token, _) = common::account(&server, "zoe").await;
+    let yan = Browser::new(&server);
+    yan.sign_in("yan", "a long enough password").await;
+    let made = yan
+        .submit("/lists", "/lists", &[("title", "Friends")])
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.html);
+    let list_path = made.location.unwrap();
+    let blank = yan.submit("/lists", "/lists", &[("title", " ")]).await;
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let profile = yan.get("/@zoe").await;
+    assert!(
+        !profile.html.contains("action=\"/lists/add\""),
+        "only for people yan follows"
+    );
+    yan.post(
+        &form_action(&profile, "/follow"),
+        &[
+            ("authenticity_token", &profile.csrf()),
+            ("return_to", "/@zoe"),
+        ],
+    )
+    .await;
+    let profile = yan.get("/@zoe").await;
+    let list_id = list_path.trim_start_matches("/lists/").to_owned();
+    let zoe_id = form_action(&profile, "/unfollow")
+        .trim_start_matches("/accounts/")
+        .trim_end_matches("/unfollow")
+        .to_owned();
+    let added = yan
+        .post(
+            "/lists/add",
+            &[
+                ("authenticity_token", &profile.csrf()),
+                ("return_to", "/@zoe"),
+                ("account_id", &zoe_id),
+                ("list_id", &list_id),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.html);
+    post_as(
+        &server,
+        &zoe_token,
+        serde_json::json!({"status": "for my friends"}),
+    )
+    .await;
+    common::eventually(
+        std::time::Duration::from_secs(20),
+        "zoe's post in the list",
+        || async {
+            yan.get(&list_path)
+                .await
+                .html
+                .contains("for my friends")
+                .then_some(())
+        },
+    )
+    .await;
+    let list = yan.get(&list_path).await;
+    assert!(list.html.contains("@zoe"), "{}", list.html);
+    yan.post(
+        &form_action(&list, "/members/remove"),
+        &[
+            ("authenticity_token", &list.csrf()),
+            ("account_id", &zoe_id),
+            ("return_to", &list_path),
+        ],
+    )
+    .await;
+    assert!(!yan.get(&list_path).await.html.contains("/members/remove"));
+    let lists = yan.get("/lists").await;
+    yan.post(
+        &form_action(&lists, "/delete"),
+        &[("authenticity_token", &lists.csrf())],
+    )
+    .await;
+    assert_eq!(yan.get(&list_path).await.status, StatusCode::NOT_FOUND);
+    server.stop().await;
+}

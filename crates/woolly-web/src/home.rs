@@ -21,7 +21,7 @@ use crate::forms::{FormErrors, local_path, status_of};
 use crate::i18n::Words;
 use crate::page::{Chrome, redirect, refusal, render};
 use crate::timelines::{PageQuery, older_than};
-use crate::visitor::{SignedIn, Visitor};
+use crate::visitor::{Member, SignedIn, Visitor};
 
 const VISIBILITIES: [&str; 4] = ["public", "unlisted", "private", "direct"];
 
@@ -264,13 +264,10 @@ async fn home_page(
 /// `GET /home`.
 async fn home(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    Member { visitor, member }: Member,
     Query(query): Query<PageQuery>,
 ) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+    let member = &member;
     home_page(
         &woolly,
         &visitor,
@@ -293,11 +290,12 @@ fn duration_words(words: Words, seconds: i64) -> String {
 }
 
 /// `POST /statuses`: publishes the composer's draft, its images first (each with its alt text).
-async fn publish(State(woolly): State<Woolly>, visitor: Visitor, request: Request) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+async fn publish(
+    State(woolly): State<Woolly>,
+    Member { visitor, member }: Member,
+    request: Request,
+) -> Response {
+    let member = &member;
     let words = visitor.words();
     let again = |draft: Draft, status: StatusCode, errors: FormErrors| {
         home_page(
@@ -412,13 +410,10 @@ async fn own_status(
 /// `GET /statuses/:id/edit`: the member's post, to change its text or warning.
 async fn edit_form(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    Member { visitor, member }: Member,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+    let member = &member;
     let view = match own_status(&woolly, member, &id).await {
         Ok(view) => view,
         Err(error) => return refusal(&woolly, &visitor, &error),
@@ -443,14 +438,11 @@ async fn edit_form(
 /// `POST /statuses/:id/edit`: the new text and warning; images, poll and audience stay.
 async fn save_edit(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    Member { visitor, member }: Member,
     axum::extract::Path(id): axum::extract::Path<String>,
     Form(form): Form<EditForm>,
 ) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+    let member = &member;
     let view = match own_status(&woolly, member, &id).await {
         Ok(view) => view,
         Err(error) => return refusal(&woolly, &visitor, &error),

@@ -15,7 +15,7 @@ use crate::cards::{Author, StatusCard};
 use crate::forms::{FormErrors, local_path, status_of};
 use crate::page::{Chrome, redirect, refusal, render};
 use crate::timelines::{PageQuery, older_than};
-use crate::visitor::{SignedIn, Visitor};
+use crate::visitor::{Member, SignedIn, Visitor};
 
 /// How many members a list's page shows.
 const MEMBERS_LISTED: i64 = 80;
@@ -65,21 +65,17 @@ async fn lists_page(
 }
 
 /// `GET /lists`.
-async fn lists(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
-    match visitor.member_or_elsewhere() {
-        Ok(member) => {
-            lists_page(
-                &woolly,
-                &visitor,
-                member,
-                StatusCode::OK,
-                String::new(),
-                FormErrors::default(),
-            )
-            .await
-        }
-        Err(elsewhere) => redirect(&visitor, elsewhere),
-    }
+async fn lists(State(woolly): State<Woolly>, Member { visitor, member }: Member) -> Response {
+    let member = &member;
+    lists_page(
+        &woolly,
+        &visitor,
+        member,
+        StatusCode::OK,
+        String::new(),
+        FormErrors::default(),
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -97,13 +93,10 @@ struct ListForm {
 /// `POST /lists`: a new list.
 async fn create(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    Member { visitor, member }: Member,
     Form(form): Form<ListForm>,
 ) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+    let member = &member;
     let words = visitor.words();
     if !visitor.form_is_genuine(&form.authenticity_token) {
         let errors = FormErrors::general(words.t("error-form-expired"));
@@ -152,14 +145,11 @@ struct ListPage<'a> {
 /// `GET /lists/:id`: the list's timeline and its members.
 async fn list(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    Member { visitor, member }: Member,
     Path(id): Path<String>,
     Query(query): Query<PageQuery>,
 ) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+    let member = &member;
     let me = member.account.id;
     let read = async {
         let id = id.parse::<i64>().map_err(|_| CoreError::NotFound)?;
@@ -209,15 +199,11 @@ enum Change {
 
 async fn change(
     woolly: &Woolly,
-    visitor: &Visitor,
+    Member { visitor, member }: &Member,
     id: &str,
     form: &ListForm,
     change: Change,
 ) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(visitor, elsewhere),
-    };
     let back = local_path(&form.return_to).unwrap_or("/lists");
     if !visitor.form_is_genuine(&form.authenticity_token) {
         return crate::forms::expired(woolly, visitor, back);
@@ -242,28 +228,28 @@ async fn change(
 /// `POST /lists/:id/delete`.
 async fn delete(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    member: Member,
     Path(id): Path<String>,
     Form(form): Form<ListForm>,
 ) -> Response {
-    change(&woolly, &visitor, &id, &form, Change::Delete).await
+    change(&woolly, &member, &id, &form, Change::Delete).await
 }
 
 /// `POST /lists/add`: adds someone the member follows to the list chosen on their profile.
 async fn add_to_chosen_list(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    member: Member,
     Form(form): Form<ListForm>,
 ) -> Response {
-    change(&woolly, &visitor, &form.list_id, &form, Change::Add).await
+    change(&woolly, &member, &form.list_id, &form, Change::Add).await
 }
 
 /// `POST /lists/:id/members/remove`.
 async fn remove_member(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    member: Member,
     Path(id): Path<String>,
     Form(form): Form<ListForm>,
 ) -> Response {
-    change(&woolly, &visitor, &id, &form, Change::Remove).await
+    change(&woolly, &member, &id, &form, Change::Remove).await
 }

@@ -11,9 +11,9 @@ use axum::routing::get;
 use woolly_core::Woolly;
 
 use crate::cards::{Author, StatusCard, shown_time};
-use crate::page::{Chrome, redirect, refusal, render};
+use crate::page::{Chrome, refusal, render};
 use crate::timelines::PageQuery;
-use crate::visitor::Visitor;
+use crate::visitor::Member;
 
 pub(crate) fn router() -> Router<Woolly> {
     Router::new().route("/notifications", get(notifications))
@@ -54,13 +54,10 @@ fn headline_id(kind: &str) -> &'static str {
 /// `GET /notifications`.
 async fn notifications(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    Member { visitor, member }: Member,
     Query(query): Query<PageQuery>,
 ) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+    let member = &member;
     let me = member.account.id;
     let page = match query.page() {
         Ok(page) => woolly.notifications().page(me, &[], &[], page).await,

@@ -22,7 +22,7 @@ use crate::cards::shown_time;
 use crate::forms::{FormErrors, status_of};
 use crate::i18n::LOCALES;
 use crate::page::{Chrome, redirect, refusal, render};
-use crate::visitor::{SignedIn, Visitor};
+use crate::visitor::{Member, SignedIn, Visitor};
 
 /// The largest profile form: two images (Mastodon takes up to 8 MB each) and the text.
 const PROFILE_FORM_LIMIT: usize = 17 * 1024 * 1024;
@@ -119,13 +119,10 @@ fn profile_page(
 /// `GET /settings/profile`.
 async fn profile_form(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    Member { visitor, member }: Member,
     Query(query): Query<SavedQuery>,
 ) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+    let member = &member;
     let account = &member.account;
     let draft = ProfileDraft {
         display_name: account.display_name.clone(),
@@ -211,13 +208,10 @@ async fn read_profile_form(
 /// `POST /settings/profile` (a multipart form, for the images).
 async fn save_profile(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    Member { visitor, member }: Member,
     multipart: Multipart,
 ) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+    let member = &member;
     let words = visitor.words();
     let (token, draft, avatar, header) = match read_profile_form(multipart).await {
         Ok(form) => form,
@@ -341,32 +335,26 @@ fn preferences_page(
 /// `GET /settings/preferences`.
 async fn preferences_form(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    Member { visitor, member }: Member,
     Query(query): Query<SavedQuery>,
 ) -> Response {
-    match visitor.member_or_elsewhere() {
-        Ok(member) => preferences_page(
-            &woolly,
-            &visitor,
-            member,
-            StatusCode::OK,
-            query.saved.is_some(),
-            FormErrors::default(),
-        ),
-        Err(elsewhere) => redirect(&visitor, elsewhere),
-    }
+    preferences_page(
+        &woolly,
+        &visitor,
+        &member,
+        StatusCode::OK,
+        query.saved.is_some(),
+        FormErrors::default(),
+    )
 }
 
 /// `POST /settings/preferences`.
 async fn save_preferences(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    Member { visitor, member }: Member,
     Form(form): Form<PreferencesForm>,
 ) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+    let member = &member;
     let words = visitor.words();
     if !visitor.form_is_genuine(&form.authenticity_token) {
         let errors = FormErrors::general(words.t("error-form-expired"));
@@ -462,13 +450,10 @@ fn password_page(
 /// `GET /settings/password`: the password and the e-mail address.
 async fn password_form(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    Member { visitor, member }: Member,
     Query(query): Query<PasswordPageQuery>,
 ) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+    let member = &member;
     password_page(
         &woolly,
         &visitor,
@@ -483,13 +468,10 @@ async fn password_form(
 /// `POST /settings/password`: every other session is signed out; this one stays.
 async fn change_password(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    Member { visitor, member }: Member,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+    let member = &member;
     let words = visitor.words();
     let refused = if !visitor.form_is_genuine(&form.authenticity_token) {
         Some((
@@ -538,13 +520,10 @@ struct EmailForm {
 /// followed.
 async fn change_email(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    Member { visitor, member }: Member,
     Form(form): Form<EmailForm>,
 ) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+    let member = &member;
     let words = visitor.words();
     let refused = if !visitor.form_is_genuine(&form.authenticity_token) {
         (
@@ -612,11 +591,8 @@ fn two_factor_page(
 }
 
 /// `GET /settings/two_factor`.
-async fn two_factor(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+async fn two_factor(State(woolly): State<Woolly>, Member { visitor, member }: Member) -> Response {
+    let member = &member;
     match woolly
         .accounts()
         .two_factor_enabled(member.account.id)
@@ -644,13 +620,10 @@ struct TwoFactorForm {
 /// `POST /settings/two_factor/begin`: a new secret for the member's authenticator app.
 async fn begin_two_factor(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    Member { visitor, member }: Member,
     Form(form): Form<TwoFactorForm>,
 ) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+    let member = &member;
     if !visitor.form_is_genuine(&form.authenticity_token) {
         let errors = FormErrors::general(visitor.words().t("error-form-expired"));
         let page = (false, None, Vec::new());
@@ -671,13 +644,10 @@ async fn begin_two_factor(
 /// `POST /settings/two_factor/enable`: on, once a code from the app checks out.
 async fn enable_two_factor(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    Member { visitor, member }: Member,
     Form(form): Form<TwoFactorForm>,
 ) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+    let member = &member;
     let words = visitor.words();
     if !visitor.form_is_genuine(&form.authenticity_token) {
         let errors = FormErrors::general(words.t("error-form-expired"));
@@ -707,13 +677,10 @@ async fn enable_two_factor(
 /// `POST /settings/two_factor/disable`: off, with the member's password.
 async fn disable_two_factor(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    Member { visitor, member }: Member,
     Form(form): Form<TwoFactorForm>,
 ) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+    let member = &member;
     let words = visitor.words();
     if !visitor.form_is_genuine(&form.authenticity_token) {
         let errors = FormErrors::general(words.t("error-form-expired"));
@@ -752,11 +719,8 @@ struct SessionsPage<'a> {
 }
 
 /// `GET /settings/sessions`.
-async fn sessions(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+async fn sessions(State(woolly): State<Woolly>, Member { visitor, member }: Member) -> Response {
+    let member = &member;
     let words = visitor.words();
     let sessions = match woolly.oauth().sessions(member.account.id).await {
         Ok(sessions) => sessions,
@@ -796,14 +760,11 @@ struct RevokeForm {
 /// `POST /settings/sessions/:id/revoke`.
 async fn revoke_session(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    Member { visitor, member }: Member,
     Path(id): Path<String>,
     Form(form): Form<RevokeForm>,
 ) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+    let member = &member;
     if !visitor.form_is_genuine(&form.authenticity_token) {
         return refusal(
             &woolly,
@@ -887,20 +848,16 @@ async fn blocks_page(
 }
 
 /// `GET /settings/blocks`.
-async fn blocks(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
-    match visitor.member_or_elsewhere() {
-        Ok(member) => {
-            blocks_page(
-                &woolly,
-                &visitor,
-                member,
-                StatusCode::OK,
-                FormErrors::default(),
-            )
-            .await
-        }
-        Err(elsewhere) => redirect(&visitor, elsewhere),
-    }
+async fn blocks(State(woolly): State<Woolly>, Member { visitor, member }: Member) -> Response {
+    let member = &member;
+    blocks_page(
+        &woolly,
+        &visitor,
+        member,
+        StatusCode::OK,
+        FormErrors::default(),
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -913,14 +870,10 @@ struct DomainForm {
 /// `POST /settings/domain_blocks` and `/settings/domain_blocks/remove`.
 async fn change_domain_block(
     woolly: &Woolly,
-    visitor: &Visitor,
+    Member { visitor, member }: &Member,
     form: DomainForm,
     block: bool,
 ) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(visitor, elsewhere),
-    };
     let words = visitor.words();
     if !visitor.form_is_genuine(&form.authenticity_token) {
         let errors = FormErrors::general(words.t("error-form-expired"));
@@ -954,18 +907,18 @@ async fn change_domain_block(
 
 async fn block_domain(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    member: Member,
     Form(form): Form<DomainForm>,
 ) -> Response {
-    change_domain_block(&woolly, &visitor, form, true).await
+    change_domain_block(&woolly, &member, form, true).await
 }
 
 async fn unblock_domain(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    member: Member,
     Form(form): Form<DomainForm>,
 ) -> Response {
-    change_domain_block(&woolly, &visitor, form, false).await
+    change_domain_block(&woolly, &member, form, false).await
 }
 
 /// The contexts a filter may apply in, as the form offers them.
@@ -1064,33 +1017,26 @@ async fn filters_page(
 }
 
 /// `GET /settings/filters`: the member's keyword filters, and a form for a new one.
-async fn filters(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
-    match visitor.member_or_elsewhere() {
-        Ok(member) => {
-            filters_page(
-                &woolly,
-                &visitor,
-                member,
-                StatusCode::OK,
-                FilterForm::default(),
-                FormErrors::default(),
-            )
-            .await
-        }
-        Err(elsewhere) => redirect(&visitor, elsewhere),
-    }
+async fn filters(State(woolly): State<Woolly>, Member { visitor, member }: Member) -> Response {
+    let member = &member;
+    filters_page(
+        &woolly,
+        &visitor,
+        member,
+        StatusCode::OK,
+        FilterForm::default(),
+        FormErrors::default(),
+    )
+    .await
 }
 
 /// `POST /settings/filters`: a new filter with its keywords.
 async fn create_filter(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    Member { visitor, member }: Member,
     ApiParams(form): ApiParams<FilterForm>,
 ) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+    let member = &member;
     let words = visitor.words();
     if !visitor.form_is_genuine(&form.authenticity_token) {
         let errors = FormErrors::general(words.t("error-form-expired"));
@@ -1134,14 +1080,11 @@ async fn create_filter(
 /// `POST /settings/filters/:id/delete`.
 async fn delete_filter(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    Member { visitor, member }: Member,
     Path(id): Path<String>,
     Form(form): Form<RevokeForm>,
 ) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+    let member = &member;
     if !visitor.form_is_genuine(&form.authenticity_token) {
         return crate::forms::expired(&woolly, &visitor, "/settings/filters");
     }
@@ -1162,11 +1105,8 @@ struct HashtagsPage<'a> {
 }
 
 /// `GET /settings/hashtags`: the hashtags the member follows (each page has its unfollow button).
-async fn hashtags(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+async fn hashtags(State(woolly): State<Woolly>, Member { visitor, member }: Member) -> Response {
+    let member = &member;
     let page = woolly_core::Page {
         max_id: None,
         since_id: None,
@@ -1271,20 +1211,16 @@ async fn invites_page(
 }
 
 /// `GET /invites`: the member's invite links, and a form for a new one.
-async fn invites(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
-    match visitor.member_or_elsewhere() {
-        Ok(member) => {
-            invites_page(
-                &woolly,
-                &visitor,
-                member,
-                StatusCode::OK,
-                FormErrors::default(),
-            )
-            .await
-        }
-        Err(elsewhere) => redirect(&visitor, elsewhere),
-    }
+async fn invites(State(woolly): State<Woolly>, Member { visitor, member }: Member) -> Response {
+    let member = &member;
+    invites_page(
+        &woolly,
+        &visitor,
+        member,
+        StatusCode::OK,
+        FormErrors::default(),
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -1300,13 +1236,10 @@ struct InviteForm {
 /// `POST /invites`.
 async fn create_invite(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    Member { visitor, member }: Member,
     Form(form): Form<InviteForm>,
 ) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+    let member = &member;
     let words = visitor.words();
     if !visitor.form_is_genuine(&form.authenticity_token) {
         let errors = FormErrors::general(words.t("error-form-expired"));
@@ -1334,14 +1267,11 @@ async fn create_invite(
 /// `POST /invites/:code/revoke`: one of the member's own invites stops working.
 async fn revoke_invite(
     State(woolly): State<Woolly>,
-    visitor: Visitor,
+    Member { visitor, member }: Member,
     Path(code): Path<String>,
     Form(form): Form<RevokeForm>,
 ) -> Response {
-    let member = match visitor.member_or_elsewhere() {
-        Ok(member) => member,
-        Err(elsewhere) => return redirect(&visitor, elsewhere),
-    };
+    let member = &member;
     if !visitor.form_is_genuine(&form.authenticity_token) {
         return crate::forms::expired(&woolly, &visitor, "/invites");
     }

@@ -138,6 +138,29 @@ impl Visitor {
     }
 }
 
+/// A visitor who is a member (signed in, address confirmed, sign-up approved), for the pages and
+/// forms only members use: extracting it sends anyone else where [`Visitor::member_or_elsewhere`]
+/// says, before the handler runs.
+pub struct Member {
+    pub visitor: Visitor,
+    pub member: SignedIn,
+}
+
+impl FromRequestParts<Woolly> for Member {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, woolly: &Woolly) -> Result<Self, Response> {
+        let visitor = Visitor::from_request_parts(parts, woolly).await?;
+        match visitor.member_or_elsewhere() {
+            Ok(member) => Ok(Member {
+                member: member.clone(),
+                visitor,
+            }),
+            Err(elsewhere) => Err(crate::page::redirect(&visitor, elsewhere)),
+        }
+    }
+}
+
 /// The value of the cookie `name` among a request's `Cookie` headers.
 fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
     parts

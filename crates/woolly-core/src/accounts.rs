@@ -296,6 +296,11 @@ pub struct LocalUser {
     pub sign_up_app_id: Option<i64>,
     /// Why they asked to join (approval mode).
     pub sign_up_reason: Option<String>,
+    pub expand_media: crate::profile::MediaExpansion,
+    /// Whether posts behind a content warning are shown opened.
+    pub expand_spoilers: bool,
+    /// Whether the web composer refuses an image without a description.
+    pub require_alt_text: bool,
 }
 
 /// Whether a local user may use the API yet, and if not, why (Mastodon's `require_user!`).
@@ -348,6 +353,11 @@ impl TryFrom<LocalUserRow> for LocalUser {
             unconfirmed_email: row.unconfirmed_email,
             sign_up_app_id: row.sign_up_app_id,
             sign_up_reason: row.sign_up_reason,
+            // An unknown value (written by a newer version) reads as the default.
+            expand_media: crate::profile::MediaExpansion::parse(&row.expand_media)
+                .unwrap_or_default(),
+            expand_spoilers: row.expand_spoilers,
+            require_alt_text: row.require_alt_text,
         })
     }
 }

@@ -113,6 +113,9 @@ pub struct InstanceConfig {
     pub min_age: Option<u32>,
     /// Which users may make invites.
     pub invites_by: crate::joining::InvitePolicy,
+    /// Local accounts (usernames) recommended to newcomers in their first steps, before the
+    /// others of the directory (Mastodon's `bootstrap_timeline_accounts`).
+    pub recommended_accounts: Vec<String>,
     /// How many RSA key pairs to keep made ahead of sign-ups (see `key_pool`).
     pub spare_key_pairs: usize,
     /// Seals two-factor secrets in the database; `None`: two-factor sign-in cannot be set up.
@@ -145,6 +148,7 @@ impl InstanceConfig {
             closed_registrations_message: String::new(),
             min_age: None,
             invites_by: crate::joining::InvitePolicy::Moderators,
+            recommended_accounts: Vec::new(),
             spare_key_pairs: 200,
             sealing_key: None,
             urls: std::sync::OnceLock::new(),

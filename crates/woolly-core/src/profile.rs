@@ -44,6 +44,59 @@ pub struct ProfileEdit {
     pub header: Option<Vec<u8>>,
     /// The language of the web interface and of e-mails (a language tag).
     pub locale: Option<String>,
+    pub expand_media: Option<MediaExpansion>,
+    /// Whether posts behind a content warning are shown opened.
+    pub expand_spoilers: Option<bool>,
+    /// Whether the web composer refuses an image without a description.
+    pub require_alt_text: Option<bool>,
+}
+
+/// How a reader wants media shown (Mastodon's `reading:expand:media` preference).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MediaExpansion {
+    /// Hidden behind a click when marked sensitive.
+    #[default]
+    Default,
+    /// Always shown, even when marked sensitive.
+    ShowAll,
+    /// Always hidden behind a click.
+    HideAll,
+}
+
+impl MediaExpansion {
+    pub const ALL: [MediaExpansion; 3] = [
+        MediaExpansion::Default,
+        MediaExpansion::ShowAll,
+        MediaExpansion::HideAll,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MediaExpansion::Default => "default",
+            MediaExpansion::ShowAll => "show_all",
+            MediaExpansion::HideAll => "hide_all",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<MediaExpansion> {
+        MediaExpansion::ALL
+            .into_iter()
+            .find(|choice| choice.as_str() == text)
+            .ok_or_else(|| {
+                CoreError::Validation(format!(
+                    "Validation failed: {text:?} is not one of default, show_all or hide_all"
+                ))
+            })
+    }
+
+    /// Whether media the author marked `sensitive` are hidden until the reader asks.
+    pub fn hides(self, sensitive: bool) -> bool {
+        match self {
+            MediaExpansion::Default => sensitive,
+            MediaExpansion::ShowAll => false,
+            MediaExpansion::HideAll => true,
+        }
+    }
 }
 
 /// A timeline read marker.
@@ -171,18 +224,9 @@ impl Accounts<'_> {
         let language = match edit.language {
             None => None,
             Some(language) if language.is_empty() => Some(None),
-            Some(language)
-                if language.len() <= 16
-                    && language
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-') =>
-            {
-                Some(Some(language))
-            }
             Some(language) => {
-                return Err(CoreError::Validation(format!(
-                    "Validation failed: Language {language:?} is not a language code"
-                )));
+                crate::compose::check_language_code(&language)?;
+                Some(Some(language))
             }
         };
         let locale = match edit.locale {
@@ -208,6 +252,9 @@ impl Accounts<'_> {
             default_sensitive: edit.sensitive,
             default_language: language,
             locale,
+            expand_media: edit.expand_media.map(|choice| choice.as_str().to_owned()),
+            expand_spoilers: edit.expand_spoilers,
+            require_alt_text: edit.require_alt_text,
         };
         // Images are processed and written first; a refused image changes nothing.
         let mut written: Vec<(ProfileImage, String)> = Vec::new();

@@ -204,7 +204,19 @@ impl Search<'_> {
 }
 
 impl Accounts<'_> {
-    /// The last seven days of use of each hashtag (`Tag.history`), today first.
+    /// The local accounts the operator recommends to newcomers (`recommended_accounts`), in
+    /// the operator's order. A name that matches no account (any more) is skipped, and logged.
+    pub async fn recommended(&self) -> Result<Vec<Account>> {
+        let mut accounts = Vec::new();
+        for name in &self.config().recommended_accounts {
+            match self.local_account(name).await? {
+                Some(account) => accounts.push(account),
+                None => tracing::warn!(name, "a recommended account does not exist"),
+            }
+        }
+        Ok(accounts)
+    }
+
     /// A page of the profile directory: discoverable accounts (only local ones with
     /// `local_only`), most recently active first or, with `newest`, newest first.
     pub async fn directory(
@@ -225,6 +237,7 @@ impl Accounts<'_> {
 }
 
 impl Tags<'_> {
+    /// The last seven days of use of each hashtag (`Tag.history`), today first.
     pub async fn tag_usage(&self, names: &[String]) -> Result<Vec<TagUsage>> {
         let today = crate::now_millis() / DAY_MILLIS;
         let rows = self.db().tag_history(names, today - 6).await?;

@@ -22,7 +22,7 @@ pub struct TagView {
 }
 
 /// A hashtag name as given in a path (`Woolly`, `#woolly`): lower-cased and checked.
-pub(crate) fn tag_name(text: &str) -> Result<String> {
+pub fn tag_name(text: &str) -> Result<String> {
     let name = text.trim().trim_start_matches('#').to_lowercase();
     let valid = !name.is_empty()
         && name.chars().count() <= MAX_TAG_LENGTH

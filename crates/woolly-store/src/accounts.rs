@@ -95,6 +95,12 @@ pub struct LocalUserRow {
     /// The app that signed the user up through the API.
     pub sign_up_app_id: Option<i64>,
     pub sign_up_reason: Option<String>,
+    /// `default`, `show_all` or `hide_all`: how media marked sensitive are shown.
+    pub expand_media: String,
+    /// Whether posts behind a content warning are shown opened.
+    pub expand_spoilers: bool,
+    /// Whether the web composer refuses an image without a description.
+    pub require_alt_text: bool,
 }
 
 impl crate::sqlite_reads::ReadRow for LocalUserRow {
@@ -114,6 +120,9 @@ impl crate::sqlite_reads::ReadRow for LocalUserRow {
         "unconfirmed_email",
         "sign_up_app_id",
         "sign_up_reason",
+        "expand_media",
+        "expand_spoilers",
+        "require_alt_text",
     ];
 
     fn read(columns: &mut crate::sqlite_reads::Columns<'_, '_>) -> rusqlite::Result<Self> {
@@ -133,6 +142,9 @@ impl crate::sqlite_reads::ReadRow for LocalUserRow {
             unconfirmed_email: columns.value()?,
             sign_up_app_id: columns.value()?,
             sign_up_reason: columns.value()?,
+            expand_media: columns.value()?,
+            expand_spoilers: columns.value()?,
+            require_alt_text: columns.value()?,
         })
     }
 }
@@ -265,7 +277,7 @@ pub(crate) static LOCAL_USER_BY_ACCOUNT: LazyLock<String> = LazyLock::new(|| {
 pub(crate) const LOCAL_USER_COLUMNS: &str = "u.account_id, u.email, u.password_hash, u.role, \
      u.approved, u.default_privacy, u.default_sensitive, u.default_language, u.last_active_at, \
      u.created_at AS user_created_at, u.confirmed_at, u.locale, u.unconfirmed_email, \
-     u.sign_up_app_id, u.sign_up_reason";
+     u.sign_up_app_id, u.sign_up_reason, u.expand_media, u.expand_spoilers, u.require_alt_text";
 
 /// An account by its id, bound as `$1`; a deleted one is not found.
 pub(crate) static ACCOUNT_BY_ID: LazyLock<String> = LazyLock::new(|| {
@@ -445,6 +457,9 @@ pub struct ProfileUpdate {
     pub default_language: Option<Option<String>>,
     /// The language of the web interface and of the e-mails the user is sent.
     pub locale: Option<String>,
+    pub expand_media: Option<String>,
+    pub expand_spoilers: Option<bool>,
+    pub require_alt_text: Option<bool>,
 }
 
 impl Tx {
@@ -510,13 +525,18 @@ impl Tx {
             "UPDATE local_user SET default_privacy = coalesce($1, default_privacy), \
              default_sensitive = coalesce($2, default_sensitive), \
              default_language = CASE WHEN $3 THEN $4 ELSE default_language END, \
-             locale = coalesce($5, locale) WHERE account_id = $6",
+             locale = coalesce($5, locale), expand_media = coalesce($6, expand_media), \
+             expand_spoilers = coalesce($7, expand_spoilers), \
+             require_alt_text = coalesce($8, require_alt_text) WHERE account_id = $9",
         )
         .bind(&update.default_privacy)
         .bind(update.default_sensitive)
         .bind(language_given)
         .bind(language)
         .bind(&update.locale)
+        .bind(&update.expand_media)
+        .bind(update.expand_spoilers)
+        .bind(update.require_alt_text)
         .bind(account_id)
         .execute(conn)
         .await)?;

@@ -27,6 +27,13 @@ const VISIBILITIES: [&str; 4] = ["public", "unlisted", "private", "direct"];
 
 /// Images a post may carry (Mastodon's limit), and options a poll may offer in the composer.
 const MEDIA_SLOTS: usize = 4;
+/// The names of the images' description fields, by slot (where a refusal points).
+const DESCRIPTION_FIELDS: [&str; MEDIA_SLOTS] = [
+    "description_0",
+    "description_1",
+    "description_2",
+    "description_3",
+];
 const POLL_OPTIONS: usize = 4;
 /// The largest composer form: its images (the server takes no request above 20 MB).
 const COMPOSER_FORM_LIMIT: usize = 20 * 1024 * 1024;
@@ -51,6 +58,8 @@ struct Draft {
     status: String,
     spoiler_text: String,
     visibility: String,
+    /// The post's language (ISO 639-1), offered from the member's default.
+    language: String,
     sensitive: Option<String>,
     idempotency: String,
     /// The status replied to, from a thread's reply form.
@@ -68,6 +77,8 @@ struct Draft {
 
 /// An image of the composer, as sent.
 struct Attached {
+    /// Which of the composer's image fields it came in.
+    slot: usize,
     bytes: Vec<u8>,
     description: String,
 }
@@ -121,6 +132,7 @@ impl Draft {
                     "status" => draft.status = text,
                     "spoiler_text" => draft.spoiler_text = text,
                     "visibility" => draft.visibility = text,
+                    "language" => draft.language = text,
                     "sensitive" => draft.sensitive = Some(text),
                     "idempotency" => draft.idempotency = text,
                     "in_reply_to_id" => draft.in_reply_to_id = text,
@@ -134,8 +146,10 @@ impl Draft {
         let attached = files
             .into_iter()
             .zip(&draft.descriptions)
-            .filter_map(|(bytes, description)| {
+            .enumerate()
+            .filter_map(|(slot, (bytes, description))| {
                 bytes.map(|bytes| Attached {
+                    slot,
                     bytes,
                     description: description.trim().to_owned(),
                 })
@@ -191,12 +205,27 @@ struct HomePage<'a> {
     max_characters: u32,
     /// The poll durations offered: (seconds, words, selected).
     durations: Vec<(i64, String, bool)>,
+    /// The languages offered: (code, name, selected).
+    languages: Vec<(&'static str, &'static str, bool)>,
+    /// Whether each image needs a description (the member's setting).
+    alt_required: bool,
     errors: FormErrors,
     /// Focus the composer (right after the first steps, or when it holds an error).
     focus: bool,
     statuses: Vec<StatusCard>,
     /// The next (older) page's `max_id`.
     older: Option<i64>,
+    /// Where the page's script hears of new posts (`live`).
+    live: Option<String>,
+}
+
+impl HomePage<'_> {
+    /// Why the description of image `slot` was refused, if it was.
+    fn alt_problem(&self, slot: impl std::borrow::Borrow<usize>) -> Option<&str> {
+        DESCRIPTION_FIELDS
+            .get(*slot.borrow())
+            .and_then(|field| self.errors.of(field))
+    }
 }
 
 async fn home_page(
@@ -223,6 +252,14 @@ async fn home_page(
     if draft.idempotency.is_empty() {
         draft.idempotency = new_browser_secret();
     }
+    if draft.language.is_empty() {
+        draft.language = member
+            .user
+            .default_language
+            .clone()
+            .unwrap_or_else(|| visitor.locale.tag().to_owned());
+    }
+    let languages = crate::languages::choices(&draft.language);
     draft.fill_slots();
     let chosen = draft.poll_expires_in.parse::<i64>().unwrap_or(86_400);
     let durations = POLL_DURATIONS
@@ -249,6 +286,9 @@ async fn home_page(
             visibilities,
             max_characters: woolly.config().max_status_characters,
             durations,
+            languages,
+            alt_required: member.user.require_alt_text,
+            live: crate::live::address(visitor, &query, "stream=user"),
             errors,
             focus,
             older: older_than(&listing),
@@ -274,7 +314,11 @@ async fn home(
         member,
         StatusCode::OK,
         query,
-        Draft::default(),
+        Draft {
+            // The box starts as the member's default; unchecked, the post is not sensitive.
+            sensitive: member.user.default_sensitive.then(|| "1".to_owned()),
+            ..Draft::default()
+        },
         FormErrors::default(),
     )
     .await
@@ -335,6 +379,23 @@ async fn publish(
             Err(_) => return refusal(&woolly, &visitor, &CoreError::NotFound),
         },
     };
+    if member.user.require_alt_text {
+        let undescribed: Vec<usize> = attached
+            .iter()
+            .filter(|image| image.description.is_empty())
+            .map(|image| image.slot)
+            .collect();
+        if !undescribed.is_empty() {
+            let errors = FormErrors {
+                general: Some(words.t("compose-alt-required")),
+                fields: undescribed
+                    .into_iter()
+                    .map(|slot| (DESCRIPTION_FIELDS[slot], words.t("compose-alt-missing")))
+                    .collect(),
+            };
+            return again(draft, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
+        }
+    }
     let mut media_ids = Vec::with_capacity(attached.len());
     for image in attached {
         let description = Some(image.description).filter(|text| !text.is_empty());
@@ -356,10 +417,10 @@ async fn publish(
         spoiler_text: draft.spoiler_text.clone(),
         sensitive: draft.sensitive.is_some(),
         visibility,
+        language: Some(draft.language.trim().to_owned()).filter(|code| !code.is_empty()),
         idempotency_key: Some(draft.idempotency.clone()).filter(|key| !key.is_empty()),
         media_ids,
         poll: draft.poll(),
-        ..NewPost::default()
     };
     match woolly
         .statuses()

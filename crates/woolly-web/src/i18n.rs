@@ -97,6 +97,7 @@ static BUNDLES: LazyLock<Vec<FluentBundle<FluentResource>>> = LazyLock::new(|| {
             // Pages are HTML whose direction the layout sets; the isolation marks Fluent puts
             // around arguments would show up in form values and titles.
             bundle.set_use_isolating(false);
+            bundle.set_formatter(Some(grouped_digits));
             if let Err(errors) = bundle.add_resource(resource) {
                 tracing::error!(locale = locale.tag(), ?errors, "a catalogue has errors");
             }
@@ -104,6 +105,62 @@ static BUNDLES: LazyLock<Vec<FluentBundle<FluentResource>>> = LazyLock::new(|| {
         })
         .collect()
 });
+
+/// How a language groups the digits of large numbers: the separator its catalogue gives as
+/// `number-group-separator` ("," in English, a narrow no-break space in French).
+struct DigitGrouping(String);
+
+impl intl_memoizer::Memoizable for DigitGrouping {
+    type Args = ();
+    type Error = ();
+
+    fn construct(language: unic_langid::LanguageIdentifier, (): ()) -> Result<Self, ()> {
+        let locale = Locale::from_tag(language.language.as_str()).unwrap_or(Locale::En);
+        let bundle = &BUNDLES[locale.index()];
+        let separator = bundle
+            .get_message("number-group-separator")
+            .and_then(|message| message.value())
+            .map(|pattern| {
+                bundle
+                    .format_pattern(pattern, None, &mut Vec::new())
+                    .into_owned()
+            })
+            .unwrap_or_default();
+        Ok(DigitGrouping(separator))
+    }
+}
+
+/// Whole numbers of four digits or more, grouped by thousands as the bundle's language writes
+/// them; anything else as Fluent writes it.
+fn grouped_digits(
+    value: &FluentValue,
+    memoizer: &intl_memoizer::concurrent::IntlLangMemoizer,
+) -> Option<String> {
+    let FluentValue::Number(number) = value else {
+        return None;
+    };
+    let whole = number.value;
+    if whole.fract() != 0.0 || whole.abs() < 1000.0 || whole.abs() >= 1e15 {
+        return None;
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    let digits = (whole.abs() as i64).to_string();
+    memoizer
+        .with_try_get::<DigitGrouping, _, _>((), |grouping| {
+            let mut grouped = String::with_capacity(digits.len() * 2);
+            if whole < 0.0 {
+                grouped.push('-');
+            }
+            for (index, digit) in digits.chars().enumerate() {
+                if index > 0 && (digits.len() - index).is_multiple_of(3) {
+                    grouped.push_str(&grouping.0);
+                }
+                grouped.push(digit);
+            }
+            grouped
+        })
+        .ok()
+}
 
 /// The words of one language, as templates ask for them: `words.t("sign-in")`.
 #[derive(Debug, Clone, Copy)]
@@ -210,5 +267,22 @@ mod tests {
         assert_eq!(Locale::En.words().count("people-count", 2), "2 people");
         assert_eq!(Locale::Fr.words().count("people-count", 0), "0 personne");
         assert_eq!(Locale::Fr.words().count("people-count", 3), "3 personnes");
+    }
+
+    #[test]
+    fn large_numbers_are_grouped_as_the_language_writes_them() {
+        assert_eq!(Locale::En.words().count("people-count", 999), "999 people");
+        assert_eq!(
+            Locale::En.words().count("people-count", 1234),
+            "1,234 people"
+        );
+        assert_eq!(
+            Locale::En.words().count("people-count", 12_345_678),
+            "12,345,678 people"
+        );
+        assert_eq!(
+            Locale::Fr.words().count("people-count", 1234),
+            "1\u{202f}234 personnes"
+        );
     }
 }

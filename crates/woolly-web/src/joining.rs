@@ -9,7 +9,7 @@
 //! `/auth/setup`.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -36,7 +36,11 @@ pub(crate) fn router() -> Router<Woolly> {
         .route("/auth/setup", get(setup))
         .route("/auth/confirmation", get(confirm).post(resend))
         .route("/start", get(first_steps))
-        .route("/start/profile", post(set_first_name))
+        .route(
+            "/start/profile",
+            post(set_first_profile)
+                .layer(DefaultBodyLimit::max(crate::settings::PROFILE_FORM_LIMIT)),
+        )
 }
 
 /// What the sign-up form sends (and shows again when something was wrong).
@@ -348,6 +352,7 @@ async fn resend(
 struct StartPage<'a> {
     c: Chrome<'a>,
     display_name: &'a str,
+    avatar: String,
     suggestions: Vec<(i64, Author, bool)>,
     error: Option<String>,
 }
@@ -363,11 +368,21 @@ async fn start_page(
         return redirect(visitor, "/auth/setup");
     };
     let me = &member.account;
-    let suggestions = match woolly
-        .accounts()
-        .directory(Some(me.id), true, false, SUGGESTIONS + 1, 0)
-        .await
-    {
+    // Whom the operator recommends comes first, then the most active people of the directory.
+    let people = async {
+        let mut people = woolly.accounts().recommended().await?;
+        let directory = woolly
+            .accounts()
+            .directory(Some(me.id), true, false, SUGGESTIONS + 1, 0)
+            .await?;
+        for account in directory {
+            if !people.iter().any(|known| known.id == account.id) {
+                people.push(account);
+            }
+        }
+        Ok::<_, CoreError>(people)
+    };
+    let suggestions = match people.await {
         Ok(accounts) => accounts,
         Err(error) => return refusal(woolly, visitor, &error),
     };
@@ -382,6 +397,7 @@ async fn start_page(
         &StartPage {
             c: Chrome::new(woolly, visitor),
             display_name: &me.display_name,
+            avatar: me.avatar_url(woolly.config().urls()),
             suggestions: suggestions
                 .iter()
                 .filter(|account| account.id != me.id)
@@ -404,29 +420,32 @@ async fn first_steps(State(woolly): State<Woolly>, visitor: Visitor) -> Response
     start_page(&woolly, &visitor, StatusCode::OK, None).await
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct NameForm {
-    authenticity_token: String,
-    display_name: String,
-}
-
-/// `POST /start/profile`: the display name chosen in the first steps.
-async fn set_first_name(
+/// `POST /start/profile`: the display name and avatar chosen in the first steps (a multipart
+/// form, for the image; both may be left as they are).
+async fn set_first_profile(
     State(woolly): State<Woolly>,
     visitor: Visitor,
-    Form(form): Form<NameForm>,
+    multipart: Multipart,
 ) -> Response {
     let Some(member) = visitor.member() else {
         return redirect(&visitor, "/auth/setup");
     };
     let words = visitor.words();
-    if !visitor.form_is_genuine(&form.authenticity_token) {
+    let (token, draft, avatar, _) = match crate::settings::read_profile_form(multipart).await {
+        Ok(form) => form,
+        Err(error) => {
+            tracing::info!(%error, "an unreadable first-steps form");
+            let error = words.t("error-form-unreadable");
+            return start_page(&woolly, &visitor, StatusCode::BAD_REQUEST, Some(error)).await;
+        }
+    };
+    if !visitor.form_is_genuine(&token) {
         let error = words.t("error-form-expired");
         return start_page(&woolly, &visitor, StatusCode::FORBIDDEN, Some(error)).await;
     }
     let edit = ProfileEdit {
-        display_name: Some(form.display_name),
+        display_name: Some(draft.display_name),
+        avatar,
         ..ProfileEdit::default()
     };
     match woolly
@@ -436,14 +455,15 @@ async fn set_first_name(
     {
         Ok(_) => redirect(&visitor, "/start"),
         Err(error) => {
+            // The page has one place for a refusal: the rule broken, else what the form lacks.
             let errors = FormErrors::from_refusal(words, &error);
-            start_page(
-                &woolly,
-                &visitor,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors.general,
-            )
-            .await
+            let problem = errors
+                .fields
+                .into_iter()
+                .map(|(_, problem)| problem)
+                .next()
+                .or(errors.general);
+            start_page(&woolly, &visitor, status_of(&error), problem).await
         }
     }
 }

@@ -18,6 +18,7 @@
 //! | `actions` | `/statuses/:id/:action`: favourite, boost, bookmark, delete, and undoing them; `/polls/:id/votes` |
 //! | `profiles` | `/@name` (a profile, also `/@name@domain`), `/@name/:id` (a thread), `/@name/followers` and `/following`, following, muting and blocking (`/accounts/:id/:action`) |
 //! | `notifications` | `/notifications` |
+//! | `live` | `/live`: new posts of a timeline as they come, for the page's script |
 //! | `feeds` | `/@name.rss`, `/tags/name.rss` |
 //! | `interaction` | `/authorize_interaction` (acting on something of another server), `/follow_remotely` (to one's own server from a page here) |
 //! | `authorize` | `/oauth/authorize`: signing in to let an app use an account |
@@ -38,7 +39,9 @@ mod i18n;
 mod interaction;
 mod joining;
 mod landing;
+mod languages;
 mod lists;
+mod live;
 mod notifications;
 mod page;
 mod profiles;
@@ -72,5 +75,6 @@ pub fn router() -> Router<Woolly> {
         .merge(settings::router())
         .merge(interaction::router())
         .merge(lists::router())
+        .merge(live::router())
         .merge(authorize::router())
 }

@@ -14,7 +14,7 @@ use woolly_core::{CoreError, Woolly};
 use crate::cards::{Author, StatusCard};
 use crate::forms::{FormErrors, local_path, status_of};
 use crate::page::{Chrome, redirect, refusal, render};
-use crate::timelines::{PageQuery, older_than};
+use crate::timelines::{PageQuery, full_page_end, older_than};
 use crate::visitor::{Member, SignedIn, Visitor};
 
 /// How many members a list's page shows.
@@ -140,6 +140,18 @@ struct ListPage<'a> {
     statuses: Vec<StatusCard>,
     older: Option<i64>,
     members: Vec<(i64, Author)>,
+    /// The next page of members, when this one is full.
+    more_members: Option<String>,
+    /// Where the page's script hears of new posts (`live`).
+    live: Option<String>,
+}
+
+/// A list page's query: the page of its timeline (`max_id`) and of its members (`members`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ListQuery {
+    max_id: Option<String>,
+    members: Option<String>,
 }
 
 /// `GET /lists/:id`: the list's timeline and its members.
@@ -147,21 +159,27 @@ async fn list(
     State(woolly): State<Woolly>,
     Member { visitor, member }: Member,
     Path(id): Path<String>,
-    Query(query): Query<PageQuery>,
+    Query(query): Query<ListQuery>,
 ) -> Response {
     let member = &member;
     let me = member.account.id;
+    let statuses_page = PageQuery {
+        max_id: query.max_id.clone(),
+    };
     let read = async {
         let id = id.parse::<i64>().map_err(|_| CoreError::NotFound)?;
         let list = woolly.lists().get(me, id).await?;
-        let listing = woolly.timelines().list(me, id, query.page()?).await?;
-        let page = woolly_core::Page {
-            max_id: None,
-            since_id: None,
-            min_id: None,
-            limit: MEMBERS_LISTED,
+        let listing = woolly
+            .timelines()
+            .list(me, id, statuses_page.page()?)
+            .await?;
+        let members_page = PageQuery {
+            max_id: query.members.clone(),
         };
-        let members = woolly.lists().members(me, id, Some(page)).await?;
+        let members = woolly
+            .lists()
+            .members(me, id, Some(members_page.page_of(MEMBERS_LISTED)?))
+            .await?;
         Ok::<_, CoreError>((list, listing, members))
     };
     let (list, listing, members) = match read.await {
@@ -182,6 +200,13 @@ async fn list(
                 .iter()
                 .map(|view| StatusCard::new(&woolly, words, view, Some(me)))
                 .collect(),
+            live: crate::live::address(
+                &visitor,
+                &statuses_page,
+                &format!("stream=list&list={}", list.id),
+            ),
+            more_members: full_page_end(&members, MEMBERS_LISTED)
+                .map(|end| format!("/lists/{}?members={end}#members-heading", list.id)),
             members: members
                 .iter()
                 .map(|(id, account)| (*id, Author::of(&woolly, account)))

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use woolly_core::accounts::Account;
+use woolly_core::profile::MediaExpansion;
 use woolly_core::{CoreError, Woolly};
 
 use crate::assets;
@@ -24,6 +25,10 @@ pub struct Chrome<'a> {
     pub here: &'a str,
     pub stylesheet: &'static str,
     pub script: &'static str,
+    /// How the reader wants media shown (their `reading:expand:media` preference).
+    pub media_expansion: MediaExpansion,
+    /// Whether the reader opens content warnings by default.
+    pub open_warnings: bool,
 }
 
 impl<'a> Chrome<'a> {
@@ -37,11 +42,24 @@ impl<'a> Chrome<'a> {
             here: &visitor.here,
             stylesheet: assets::stylesheet_path(),
             script: assets::script_path(),
+            media_expansion: visitor
+                .member()
+                .map(|member| member.user.expand_media)
+                .unwrap_or_default(),
+            open_warnings: visitor
+                .member()
+                .is_some_and(|member| member.user.expand_spoilers),
         }
     }
 
     pub fn t(&self, id: &str) -> String {
         self.words.t(id)
+    }
+
+    /// Whether a post's media are hidden until the reader opens them, by the author's
+    /// `sensitive` mark and the reader's preference.
+    pub fn hides_media(&self, sensitive: impl std::borrow::Borrow<bool>) -> bool {
+        self.media_expansion.hides(*sensitive.borrow())
     }
 }
 

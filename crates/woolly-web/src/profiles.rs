@@ -21,7 +21,7 @@ use woolly_core::{AccountStatusesFilter, CoreError, Woolly};
 use crate::cards::{Author, StatusCard};
 use crate::forms::{ButtonForm, button_presser};
 use crate::page::{Chrome, found, redirect, refusal, render};
-use crate::timelines::{PageQuery, older_than};
+use crate::timelines::{PageQuery, full_page_end, older_than};
 use crate::visitor::Visitor;
 
 /// A profile page, `/@name`: the binary serves it to browsers, and the actor to servers.
@@ -34,9 +34,48 @@ pub fn thread_page() -> MethodRouter<Woolly> {
     get(thread)
 }
 
-/// Following and unfollowing from a profile.
+/// Following and unfollowing from a profile; a profile's posts with a hashtag.
 pub(crate) fn forms() -> Router<Woolly> {
-    Router::new().route("/accounts/{id}/{action}", post(relate))
+    Router::new()
+        .route("/accounts/{id}/{action}", post(relate))
+        .route("/@{name}/tagged/{tag}", get(tagged))
+}
+
+/// Which of a profile's posts a page lists, as Mastodon's profile tabs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ProfileTab {
+    /// `/@name`: posts and boosts, without replies to others.
+    Posts,
+    /// `/@name/with_replies`.
+    WithReplies,
+    /// `/@name/media`: posts with images, videos or sounds.
+    Media,
+    /// `/@name/tagged/TAG`: posts with a hashtag (where a featured hashtag leads).
+    Tagged(String),
+}
+
+impl ProfileTab {
+    /// The tab's path below the profile's.
+    fn suffix(&self) -> String {
+        match self {
+            ProfileTab::Posts => String::new(),
+            ProfileTab::WithReplies => "/with_replies".to_owned(),
+            ProfileTab::Media => "/media".to_owned(),
+            ProfileTab::Tagged(tag) => format!("/tagged/{tag}"),
+        }
+    }
+
+    fn filter(&self) -> AccountStatusesFilter {
+        AccountStatusesFilter {
+            exclude_replies: *self == ProfileTab::Posts,
+            only_media: *self == ProfileTab::Media,
+            exclude_reblogs: *self == ProfileTab::Media,
+            tagged: match self {
+                ProfileTab::Tagged(tag) => Some(tag.clone()),
+                _ => None,
+            },
+        }
+    }
 }
 
 /// How a member relates to the person whose profile they look at.
@@ -79,6 +118,12 @@ struct ProfilePage<'a> {
     /// The member's lists, for someone they follow: (id, title).
     lists: Vec<(i64, String)>,
     pinned: Vec<StatusCard>,
+    /// The hashtags the account features: (name, words for its use).
+    featured_tags: Vec<(String, String)>,
+    /// The tabs: (path, words, current).
+    tabs: Vec<(String, String, bool)>,
+    /// The hashtag of a `tagged` page.
+    tagged: Option<String>,
     statuses: Vec<StatusCard>,
     older: Option<String>,
 }
@@ -126,7 +171,31 @@ async fn profile(
             Err(error) => refusal(&woolly, &visitor, &error),
         };
     }
-    let account = match woolly.accounts().lookup_account(&name).await {
+    profile_tab(woolly, visitor, &name, query, ProfileTab::Posts).await
+}
+
+/// `GET /@name/tagged/TAG`.
+async fn tagged(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Path((name, tag)): Path<(String, String)>,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    let Ok(tag) = woolly_core::tags::tag_name(&tag) else {
+        return refusal(&woolly, &visitor, &CoreError::NotFound);
+    };
+    profile_tab(woolly, visitor, &name, query, ProfileTab::Tagged(tag)).await
+}
+
+/// A profile with one tab of its posts.
+async fn profile_tab(
+    woolly: Woolly,
+    visitor: Visitor,
+    name: &str,
+    query: PageQuery,
+    tab: ProfileTab,
+) -> Response {
+    let account = match woolly.accounts().lookup_account(name).await {
         Ok(account) => account,
         Err(error) => return refusal(&woolly, &visitor, &error),
     };
@@ -136,11 +205,8 @@ async fn profile(
         Ok(page) => page,
         Err(error) => return refusal(&woolly, &visitor, &error),
     };
-    let first_page = page.max_id.is_none();
-    let filter = AccountStatusesFilter {
-        exclude_replies: true,
-        ..AccountStatusesFilter::default()
-    };
+    let first_page = page.max_id.is_none() && tab == ProfileTab::Posts;
+    let filter = tab.filter();
     let listing = match woolly
         .timelines()
         .account(viewer, account.id, &filter, page)
@@ -149,13 +215,21 @@ async fn profile(
         Ok(listing) => listing,
         Err(error) => return refusal(&woolly, &visitor, &error),
     };
-    let pinned = if first_page {
-        match woolly.statuses().pinned_statuses(viewer, account.id).await {
-            Ok(pinned) => pinned,
+    let (pinned, featured) = if first_page {
+        let extras = async {
+            let pinned = woolly
+                .statuses()
+                .pinned_statuses(viewer, account.id)
+                .await?;
+            let featured = woolly.tags().featured_tags(account.id).await?;
+            Ok::<_, CoreError>((pinned, featured))
+        };
+        match extras.await {
+            Ok(extras) => extras,
             Err(error) => return refusal(&woolly, &visitor, &error),
         }
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let relation = match viewer.filter(|viewer| *viewer != account.id) {
         None => None,
@@ -191,6 +265,17 @@ async fn profile(
             .collect()
     };
     let path = format!("/@{}", account.acct());
+    let mut tabs: Vec<(String, String, bool)> = [
+        (ProfileTab::Posts, "profile-tab-posts"),
+        (ProfileTab::WithReplies, "profile-tab-replies"),
+        (ProfileTab::Media, "profile-tab-media"),
+    ]
+    .into_iter()
+    .map(|(each, id)| (format!("{path}{}", each.suffix()), words.t(id), each == tab))
+    .collect();
+    if let ProfileTab::Tagged(tag) = &tab {
+        tabs.push((format!("{path}{}", tab.suffix()), format!("#{tag}"), true));
+    }
     render(
         &visitor,
         StatusCode::OK,
@@ -202,8 +287,21 @@ async fn profile(
             lists,
             relation,
             pinned: cards(&pinned),
+            featured_tags: featured
+                .into_iter()
+                .map(|tag| {
+                    let used = words.count("posts-count", tag.statuses_count);
+                    (tag.name, used)
+                })
+                .collect(),
+            tagged: match &tab {
+                ProfileTab::Tagged(tag) => Some(tag.clone()),
+                _ => None,
+            },
             statuses: cards(&listing.0),
-            older: older_than(&listing).map(|max_id| format!("{path}?max_id={max_id}")),
+            older: older_than(&listing)
+                .map(|max_id| format!("{path}{}?max_id={max_id}", tab.suffix())),
+            tabs,
         },
     )
 }
@@ -231,6 +329,7 @@ async fn thread(
     State(woolly): State<Woolly>,
     visitor: Visitor,
     Path((name, id)): Path<(String, String)>,
+    Query(query): Query<PageQuery>,
 ) -> Response {
     let side = match id.as_str() {
         "followers" => Some(woolly_core::FollowSide::Followers),
@@ -238,7 +337,15 @@ async fn thread(
         _ => None,
     };
     if let Some(side) = side {
-        return follows(&woolly, &visitor, &name, side).await;
+        return follows(&woolly, &visitor, &name, side, &query).await;
+    }
+    let tab = match id.as_str() {
+        "with_replies" => Some(ProfileTab::WithReplies),
+        "media" => Some(ProfileTab::Media),
+        _ => None,
+    };
+    if let Some(tab) = tab {
+        return profile_tab(woolly, visitor, &name, query, tab).await;
     }
     let Ok(id) = id.parse::<i64>() else {
         return refusal(&woolly, &visitor, &CoreError::NotFound);
@@ -356,6 +463,8 @@ struct FollowsPage<'a> {
     heading: String,
     profile: String,
     people: Vec<Author>,
+    /// The next page's address, when this one is full.
+    older: Option<String>,
 }
 
 /// `GET /@name/followers` and `/@name/following`: the latest of them.
@@ -364,16 +473,15 @@ async fn follows(
     visitor: &Visitor,
     name: &str,
     side: woolly_core::FollowSide,
+    query: &PageQuery,
 ) -> Response {
     let account = match woolly.accounts().lookup_account(name).await {
         Ok(account) => account,
         Err(error) => return refusal(woolly, visitor, &error),
     };
-    let page = woolly_core::Page {
-        max_id: None,
-        since_id: None,
-        min_id: None,
-        limit: FOLLOWS_LISTED,
+    let page = match query.page_of(FOLLOWS_LISTED) {
+        Ok(page) => page,
+        Err(error) => return refusal(woolly, visitor, &error),
     };
     let rows = match woolly.relations().follows(account.id, side, page).await {
         Ok(rows) => rows,
@@ -391,6 +499,13 @@ async fn follows(
         &FollowsPage {
             c: Chrome::new(woolly, visitor),
             heading,
+            older: full_page_end(&rows, FOLLOWS_LISTED).map(|max_id| {
+                let side = match side {
+                    woolly_core::FollowSide::Followers => "followers",
+                    woolly_core::FollowSide::Following => "following",
+                };
+                format!("{}/{side}?max_id={max_id}", author.profile)
+            }),
             profile: author.profile,
             people: rows
                 .iter()

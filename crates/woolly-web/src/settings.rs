@@ -13,19 +13,20 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use woolly_core::profile::ProfileEdit;
+use woolly_core::profile::{MediaExpansion, ProfileEdit};
 use woolly_core::visibility::Visibility;
 use woolly_core::{CoreError, Woolly};
 use woolly_http::extract::ApiParams;
 
 use crate::cards::shown_time;
-use crate::forms::{FormErrors, status_of};
+use crate::forms::{ButtonForm, FormErrors, button_presser, status_of};
 use crate::i18n::LOCALES;
 use crate::page::{Chrome, redirect, refusal, render};
+use crate::timelines::{PageQuery, full_page_end};
 use crate::visitor::{Member, SignedIn, Visitor};
 
 /// The largest profile form: two images (Mastodon takes up to 8 MB each) and the text.
-const PROFILE_FORM_LIMIT: usize = 17 * 1024 * 1024;
+pub(crate) const PROFILE_FORM_LIMIT: usize = 17 * 1024 * 1024;
 /// How many profile fields the form offers (Mastodon's limit).
 const FIELD_ROWS: usize = 4;
 
@@ -54,6 +55,11 @@ pub(crate) fn router() -> Router<Woolly> {
         .route("/settings/blocks", get(blocks))
         .route("/settings/filters", get(filters).post(create_filter))
         .route("/settings/hashtags", get(hashtags))
+        .route("/settings/featured_tags", post(feature_hashtag))
+        .route(
+            "/settings/featured_tags/{id}/delete",
+            post(unfeature_hashtag),
+        )
         .route("/invites", get(invites).post(create_invite))
         .route("/invites/{code}/revoke", post(revoke_invite))
         .route("/settings/filters/{id}/delete", post(delete_filter))
@@ -70,8 +76,8 @@ struct SavedQuery {
 
 /// What the profile form shows and sends back.
 #[derive(Debug, Default)]
-struct ProfileDraft {
-    display_name: String,
+pub(crate) struct ProfileDraft {
+    pub(crate) display_name: String,
     note: String,
     fields: Vec<(String, String)>,
     locked: bool,
@@ -147,8 +153,9 @@ async fn profile_form(
     )
 }
 
-/// The profile form as sent: its text fields, its images, and its anti-forgery token.
-async fn read_profile_form(
+/// The profile form as sent: its text fields, its images, and its anti-forgery token (the
+/// first steps send a part of it: a name and an avatar).
+pub(crate) async fn read_profile_form(
     mut multipart: Multipart,
 ) -> Result<(String, ProfileDraft, Option<Vec<u8>>, Option<Vec<u8>>), String> {
     let mut token = String::new();
@@ -273,6 +280,9 @@ struct PreferencesForm {
     default_privacy: String,
     default_sensitive: Option<String>,
     default_language: String,
+    require_alt_text: Option<String>,
+    expand_media: String,
+    expand_spoilers: Option<String>,
 }
 
 #[derive(Template)]
@@ -285,6 +295,12 @@ struct PreferencesPage<'a> {
     visibilities: Vec<(&'static str, String, bool)>,
     default_sensitive: bool,
     default_language: String,
+    /// The languages offered: (code, name, selected).
+    languages: Vec<(&'static str, &'static str, bool)>,
+    require_alt_text: bool,
+    /// How media are shown: (value, words, selected).
+    media_choices: Vec<(&'static str, String, bool)>,
+    expand_spoilers: bool,
     saved: bool,
     errors: FormErrors,
 }
@@ -326,6 +342,21 @@ fn preferences_page(
                 .collect(),
             default_sensitive: user.default_sensitive,
             default_language: user.default_language.clone().unwrap_or_default(),
+            languages: crate::languages::choices(
+                user.default_language.as_deref().unwrap_or_default(),
+            ),
+            require_alt_text: user.require_alt_text,
+            media_choices: MediaExpansion::ALL
+                .into_iter()
+                .map(|choice| {
+                    (
+                        choice.as_str(),
+                        words.t(&format!("expand-media-{}", choice.as_str())),
+                        choice == user.expand_media,
+                    )
+                })
+                .collect(),
+            expand_spoilers: user.expand_spoilers,
             saved,
             errors,
         },
@@ -367,8 +398,15 @@ async fn save_preferences(
             errors,
         );
     }
-    let privacy = match Visibility::parse(&form.default_privacy) {
-        Ok(privacy) => privacy,
+    let choices = Visibility::parse(&form.default_privacy).and_then(|privacy| {
+        let expand_media = match form.expand_media.as_str() {
+            "" => None,
+            choice => Some(MediaExpansion::parse(choice)?),
+        };
+        Ok((privacy, expand_media))
+    });
+    let (privacy, expand_media) = match choices {
+        Ok(choices) => choices,
         Err(error) => {
             let errors = FormErrors::from_refusal(words, &error);
             return preferences_page(&woolly, &visitor, member, status_of(&error), false, errors);
@@ -379,6 +417,9 @@ async fn save_preferences(
         privacy: Some(privacy),
         sensitive: Some(form.default_sensitive.is_some()),
         language: Some(form.default_language.trim().to_owned()),
+        require_alt_text: Some(form.require_alt_text.is_some()),
+        expand_media,
+        expand_spoilers: Some(form.expand_spoilers.is_some()),
         ..ProfileEdit::default()
     };
     match woolly
@@ -797,50 +838,70 @@ struct BlocksPage<'a> {
     blocked: Vec<(i64, crate::cards::Author)>,
     muted: Vec<(i64, crate::cards::Author)>,
     domains: Vec<String>,
+    /// The next page of each list, when it filled this one.
+    more_blocked: Option<String>,
+    more_muted: Option<String>,
+    more_domains: Option<String>,
     errors: FormErrors,
+}
+
+/// Which page of each of the three lists to show: the `max_id` of each.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct BlocksQuery {
+    blocked: Option<String>,
+    muted: Option<String>,
+    domains: Option<String>,
 }
 
 async fn blocks_page(
     woolly: &Woolly,
     visitor: &Visitor,
     member: &SignedIn,
+    query: &BlocksQuery,
     status: StatusCode,
     errors: FormErrors,
 ) -> Response {
-    let first = woolly_core::Page {
-        max_id: None,
-        since_id: None,
-        min_id: None,
-        limit: LISTED,
+    let page = |max_id: &Option<String>| {
+        PageQuery {
+            max_id: max_id.clone(),
+        }
+        .page_of(LISTED)
     };
     let me = member.account.id;
     let relations = woolly.relations();
     let read = async {
         let blocked = relations
-            .blocks_or_mutes(me, woolly_core::BlockOrMute::Block, first)
+            .blocks_or_mutes(me, woolly_core::BlockOrMute::Block, page(&query.blocked)?)
             .await?;
         let muted = relations
-            .blocks_or_mutes(me, woolly_core::BlockOrMute::Mute, first)
+            .blocks_or_mutes(me, woolly_core::BlockOrMute::Mute, page(&query.muted)?)
             .await?;
-        let domains = relations.domain_blocks(me, first).await?;
+        let domains = relations.domain_blocks(me, page(&query.domains)?).await?;
         Ok::<_, CoreError>((blocked, muted, domains))
     };
     let (blocked, muted, domains) = match read.await {
         Ok(read) => read,
         Err(error) => return refusal(woolly, visitor, &error),
     };
-    let people = |rows: Vec<(i64, woolly_core::accounts::Account)>| {
+    let people = |rows: &[(i64, woolly_core::accounts::Account)]| {
         rows.iter()
             .map(|(_, account)| (account.id, crate::cards::Author::of(woolly, account)))
             .collect()
+    };
+    let more = |list: &str, end: Option<i64>| {
+        end.map(|max_id| format!("/settings/blocks?{list}={max_id}#{list}-heading"))
     };
     render(
         visitor,
         status,
         &BlocksPage {
             c: Chrome::new(woolly, visitor),
-            blocked: people(blocked),
-            muted: people(muted),
+            blocked: people(&blocked),
+            muted: people(&muted),
+            more_blocked: more("blocked", full_page_end(&blocked, LISTED)),
+            more_muted: more("muted", full_page_end(&muted, LISTED)),
+            more_domains: more("domains", full_page_end(&domains, LISTED)),
             domains: domains.into_iter().map(|(_, domain)| domain).collect(),
             errors,
         },
@@ -848,12 +909,16 @@ async fn blocks_page(
 }
 
 /// `GET /settings/blocks`.
-async fn blocks(State(woolly): State<Woolly>, Member { visitor, member }: Member) -> Response {
-    let member = &member;
+async fn blocks(
+    State(woolly): State<Woolly>,
+    Member { visitor, member }: Member,
+    Query(query): Query<BlocksQuery>,
+) -> Response {
     blocks_page(
         &woolly,
         &visitor,
-        member,
+        &member,
+        &query,
         StatusCode::OK,
         FormErrors::default(),
     )
@@ -877,7 +942,15 @@ async fn change_domain_block(
     let words = visitor.words();
     if !visitor.form_is_genuine(&form.authenticity_token) {
         let errors = FormErrors::general(words.t("error-form-expired"));
-        return blocks_page(woolly, visitor, member, StatusCode::FORBIDDEN, errors).await;
+        return blocks_page(
+            woolly,
+            visitor,
+            member,
+            &BlocksQuery::default(),
+            StatusCode::FORBIDDEN,
+            errors,
+        )
+        .await;
     }
     let Some(domain) = woolly_core::Domain::normalize(&form.domain) else {
         let errors = FormErrors::general(words.t("blocks-domain-invalid"));
@@ -885,6 +958,7 @@ async fn change_domain_block(
             woolly,
             visitor,
             member,
+            &BlocksQuery::default(),
             StatusCode::UNPROCESSABLE_ENTITY,
             errors,
         )
@@ -900,7 +974,15 @@ async fn change_domain_block(
         Ok(()) => redirect(visitor, "/settings/blocks"),
         Err(error) => {
             let errors = FormErrors::from_refusal(words, &error);
-            blocks_page(woolly, visitor, member, status_of(&error), errors).await
+            blocks_page(
+                woolly,
+                visitor,
+                member,
+                &BlocksQuery::default(),
+                status_of(&error),
+                errors,
+            )
+            .await
         }
     }
 }
@@ -1101,27 +1183,144 @@ async fn delete_filter(
 #[template(path = "settings_hashtags.html")]
 struct HashtagsPage<'a> {
     c: Chrome<'a>,
+    /// The hashtags featured on the member's profile: (id, name, words for their use).
+    featured: Vec<(i64, String, String)>,
+    /// Hashtags the member uses and does not feature yet.
+    suggestions: Vec<String>,
+    /// The name typed in the feature form, shown again when refused.
+    typed: String,
+    errors: FormErrors,
     hashtags: Vec<String>,
+    /// The next page of followed hashtags.
+    older: Option<String>,
 }
 
-/// `GET /settings/hashtags`: the hashtags the member follows (each page has its unfollow button).
-async fn hashtags(State(woolly): State<Woolly>, Member { visitor, member }: Member) -> Response {
-    let member = &member;
-    let page = woolly_core::Page {
-        max_id: None,
-        since_id: None,
-        min_id: None,
-        limit: LISTED,
+async fn hashtags_page(
+    woolly: &Woolly,
+    visitor: &Visitor,
+    member: &SignedIn,
+    query: &PageQuery,
+    status: StatusCode,
+    typed: String,
+    errors: FormErrors,
+) -> Response {
+    let words = visitor.words();
+    let everything = async {
+        let page = query.page_of(LISTED)?;
+        let (followed, cursors) = woolly.tags().followed_tags(&member.account, page).await?;
+        let featured = woolly.tags().featured_tags(member.account.id).await?;
+        let suggestions = woolly
+            .tags()
+            .featured_tag_suggestions(&member.account)
+            .await?;
+        Ok::<_, CoreError>((followed, cursors, featured, suggestions))
     };
-    match woolly.tags().followed_tags(&member.account, page).await {
-        Ok((tags, _)) => render(
+    let (followed, cursors, featured, suggestions) = match everything.await {
+        Ok(everything) => everything,
+        Err(error) => return refusal(woolly, visitor, &error),
+    };
+    let older = cursors
+        .filter(|_| followed.len() as i64 >= LISTED)
+        .map(|(_, last)| format!("/settings/hashtags?max_id={last}"));
+    render(
+        visitor,
+        status,
+        &HashtagsPage {
+            c: Chrome::new(woolly, visitor),
+            featured: featured
+                .into_iter()
+                .map(|tag| {
+                    let used = words.count("posts-count", tag.statuses_count);
+                    (tag.id, tag.name, used)
+                })
+                .collect(),
+            suggestions: suggestions.into_iter().map(|tag| tag.usage.name).collect(),
+            typed,
+            errors,
+            hashtags: followed.into_iter().map(|tag| tag.usage.name).collect(),
+            older,
+        },
+    )
+}
+
+/// `GET /settings/hashtags`: the hashtags featured on the member's profile, and those they
+/// follow (each hashtag's page has its unfollow button too).
+async fn hashtags(
+    State(woolly): State<Woolly>,
+    Member { visitor, member }: Member,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    hashtags_page(
+        &woolly,
+        &visitor,
+        &member,
+        &query,
+        StatusCode::OK,
+        String::new(),
+        FormErrors::default(),
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct FeatureForm {
+    authenticity_token: String,
+    name: String,
+}
+
+/// `POST /settings/featured_tags`: features a hashtag on the member's profile.
+async fn feature_hashtag(
+    State(woolly): State<Woolly>,
+    Member { visitor, member }: Member,
+    Form(form): Form<FeatureForm>,
+) -> Response {
+    let words = visitor.words();
+    let first_page = PageQuery::default();
+    let again = |status, errors| {
+        hashtags_page(
+            &woolly,
             &visitor,
-            StatusCode::OK,
-            &HashtagsPage {
-                c: Chrome::new(&woolly, &visitor),
-                hashtags: tags.into_iter().map(|tag| tag.usage.name).collect(),
-            },
-        ),
+            &member,
+            &first_page,
+            status,
+            form.name.clone(),
+            errors,
+        )
+    };
+    if !visitor.form_is_genuine(&form.authenticity_token) {
+        let errors = FormErrors::general(words.t("error-form-expired"));
+        return again(StatusCode::FORBIDDEN, errors).await;
+    }
+    match woolly.tags().feature_tag(&member.account, &form.name).await {
+        Ok(_) => redirect(&visitor, "/settings/hashtags"),
+        Err(error) => {
+            let errors = FormErrors::from_refusal(words, &error);
+            again(status_of(&error), errors).await
+        }
+    }
+}
+
+/// `POST /settings/featured_tags/:id/delete`: stops featuring a hashtag.
+async fn unfeature_hashtag(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<ButtonForm>,
+) -> Response {
+    let member = match button_presser(&woolly, &visitor, &form) {
+        Ok(member) => member,
+        Err(answer) => return *answer,
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return refusal(&woolly, &visitor, &CoreError::NotFound);
+    };
+    match woolly
+        .tags()
+        .unfeature_tag(&member.account, Some(id), None)
+        .await
+    {
+        Ok(()) => redirect(&visitor, form.back()),
         Err(error) => refusal(&woolly, &visitor, &error),
     }
 }

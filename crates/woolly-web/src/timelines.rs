@@ -35,12 +35,17 @@ pub(crate) fn router() -> Router<Woolly> {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct PageQuery {
-    max_id: Option<String>,
+    pub max_id: Option<String>,
 }
 
 impl PageQuery {
-    /// The page asked for; an id that is not a number names no page.
+    /// The page of statuses asked for; an id that is not a number names no page.
     pub fn page(&self) -> Result<Page, CoreError> {
+        self.page_of(PAGE_SIZE)
+    }
+
+    /// The page asked for, of `limit` entries.
+    pub fn page_of(&self, limit: i64) -> Result<Page, CoreError> {
         let max_id = match self.max_id.as_deref().map(str::parse::<i64>) {
             None => None,
             Some(Ok(id)) => Some(id),
@@ -50,9 +55,17 @@ impl PageQuery {
             max_id,
             since_id: None,
             min_id: None,
-            limit: PAGE_SIZE,
+            limit,
         })
     }
+}
+
+/// The `max_id` of the page after a list of (cursor, entry), when the list filled its page
+/// (people, hashtags: nothing hides entries of those lists).
+pub fn full_page_end<T>(rows: &[(i64, T)], limit: i64) -> Option<i64> {
+    (rows.len() as i64 >= limit)
+        .then(|| rows.last().map(|(cursor, _)| *cursor))
+        .flatten()
 }
 
 /// The `max_id` of the next (older) page, when this one may not be the last: when it is at
@@ -75,12 +88,15 @@ struct TimelinePage<'a> {
     empty: String,
     /// On a hashtag's page, for a member: its name and whether they follow it.
     hashtag: Option<(String, bool)>,
+    /// Where the page's script hears of new posts (`live`).
+    live: Option<String>,
 }
 
+/// A page of a timeline at `path`, which `live` keeps up to date when given.
 fn timeline_page(
     woolly: &Woolly,
     visitor: &Visitor,
-    path: &str,
+    (path, live): (&str, Option<String>),
     (heading, intro): (String, String),
     listing: Result<Listing, CoreError>,
     hashtag: Option<(String, bool)>,
@@ -106,6 +122,7 @@ fn timeline_page(
                 .collect(),
             empty: words.t("timeline-empty"),
             hashtag,
+            live,
         },
     )
 }
@@ -134,7 +151,10 @@ async fn local(
     timeline_page(
         &woolly,
         &visitor,
-        "/public/local",
+        (
+            "/public/local",
+            crate::live::address(&visitor, &query, "stream=public:local"),
+        ),
         (words.t("nav-local"), words.t("local-intro")),
         listing,
         None,
@@ -152,7 +172,10 @@ async fn federated(
     timeline_page(
         &woolly,
         &visitor,
-        "/public",
+        (
+            "/public",
+            crate::live::address(&visitor, &query, "stream=public"),
+        ),
         (words.t("nav-federated"), words.t("federated-intro")),
         listing,
         None,
@@ -194,7 +217,17 @@ async fn tag(
     timeline_page(
         &woolly,
         &visitor,
-        &path,
+        (
+            &path,
+            crate::live::address(
+                &visitor,
+                &query,
+                &format!(
+                    "stream=hashtag&tag={}",
+                    woolly_core::urls::percent_encode(&name)
+                ),
+            ),
+        ),
         (format!("#{name}"), words.t1("tag-intro", "name", &name)),
         listing,
         hashtag,
@@ -253,7 +286,7 @@ async fn marked(
     timeline_page(
         woolly,
         visitor,
-        path,
+        (path, None),
         (words.t(heading), words.t(&format!("{heading}-intro"))),
         listing,
         None,

@@ -78,6 +78,9 @@ pub struct Settings {
     pub min_age: u32,
     /// Who may make invites: `nobody`, `moderators` or `everyone`.
     pub invites_by: String,
+    /// Usernames of local accounts recommended to newcomers in their first steps: a TOML array
+    /// (also in `WOOLLY_RECOMMENDED_ACCOUNTS`: `["alice", "news"]`).
+    pub recommended_accounts: Vec<String>,
     /// The SMTP server that sends e-mail; when empty, each message is written to
     /// `DATA_DIR/mail/` and its link logged.
     pub smtp_host: String,
@@ -125,6 +128,7 @@ impl Default for Settings {
             closed_registrations_message: String::new(),
             min_age: 0,
             invites_by: "moderators".to_owned(),
+            recommended_accounts: Vec::new(),
             smtp_host: String::new(),
             smtp_port: 587,
             smtp_tls: "starttls".to_owned(),
@@ -139,7 +143,7 @@ impl Default for Settings {
 
 /// The keys the environment may set (others starting with `WOOLLY_`, such as the test suite's
 /// `WOOLLY_TEST_DATABASE_URL`, are not settings).
-const KEYS: [&str; 35] = [
+const KEYS: [&str; 36] = [
     "data_dir",
     "database_url",
     "listen",
@@ -166,6 +170,7 @@ const KEYS: [&str; 35] = [
     "closed_registrations_message",
     "min_age",
     "invites_by",
+    "recommended_accounts",
     "smtp_host",
     "smtp_port",
     "smtp_tls",
@@ -355,6 +360,22 @@ impl Settings {
         config.min_age = (self.min_age > 0).then_some(self.min_age);
         config.invites_by = InvitePolicy::parse(&self.invites_by)
             .map_err(|error| SettingsError::invalid("invites_by", error))?;
+        config.recommended_accounts = self
+            .recommended_accounts
+            .iter()
+            .map(|name| name.trim().trim_start_matches('@').to_owned())
+            .filter(|name| !name.is_empty())
+            .collect();
+        if let Some(name) = config
+            .recommended_accounts
+            .iter()
+            .find(|name| name.contains('@'))
+        {
+            return Err(SettingsError::invalid(
+                "recommended_accounts",
+                format!("{name:?} is not a username of this server"),
+            ));
+        }
         config.spare_key_pairs = self.spare_key_pairs;
         Ok(config)
     }

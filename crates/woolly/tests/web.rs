@@ -41,6 +41,23 @@ impl Page {
         self.field("authenticity_token")
     }
 
+    /// The value of the option selected in the select named `name`.
+    fn selected(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\"");
+        let start = self
+            .html
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no {name} select in {}", self.html));
+        let select = &self.html[start..];
+        let select = &select[..select.find("</select>").expect("a closed select")];
+        let option = select
+            .split("<option ")
+            .find(|option| option.contains(" selected"))
+            .unwrap_or_else(|| panic!("nothing selected in {select}"));
+        let value = option.strip_prefix("value=\"").expect("an option's value");
+        unescape(&value[..value.find('"').unwrap()])
+    }
+
     /// The anti-forgery token this answer gave the browser in its cookie.
     fn csrf_cookie(&self) -> String {
         self.cookies
@@ -281,8 +298,21 @@ async fn a_newcomer_signs_up_confirms_and_posts_with_plain_forms() {
     );
     assert_eq!(confirmed.location.as_deref(), Some("/start"));
 
+    let start = browser.get("/start").await;
     let named = browser
-        .submit("/start", "/start/profile", &[("display_name", "New Comer")])
+        .post_multipart(
+            "/start/profile",
+            reqwest::multipart::Form::new()
+                .text("authenticity_token", start.csrf())
+                .text("display_name", "New Comer")
+                .part(
+                    "avatar",
+                    reqwest::multipart::Part::bytes(png())
+                        .file_name("me.png")
+                        .mime_str("image/png")
+                        .unwrap(),
+                ),
+        )
         .await;
     assert_eq!(named.status, StatusCode::SEE_OTHER, "{}", named.html);
     let home = browser.get("/home").await;
@@ -312,6 +342,10 @@ async fn a_newcomer_signs_up_confirms_and_posts_with_plain_forms() {
     let (status, account) = lookup(&server, "newcomer").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(account["display_name"], "New Comer");
+    assert!(
+        !account["avatar"].as_str().unwrap().contains("missing"),
+        "the picture of the first steps is the avatar: {account}"
+    );
     assert_eq!(account["statuses_count"], 1, "{account}");
     let (_, public) = server
         .call(
@@ -2035,5 +2069,370 @@ async fn lists_are_made_filled_from_profiles_and_read() {
     )
     .await;
     assert_eq!(yan.get(&list_path).await.status, StatusCode::NOT_FOUND);
+    server.stop().await;
+}
+
+/// A multipart composer form with one image (and its description, when given).
+fn composer_with_image(home: &Page, text: &str, description: &str) -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new()
+        .text("authenticity_token", home.csrf())
+        .text("idempotency", home.field("idempotency"))
+        .text("status", text.to_owned())
+        .text("visibility", "public")
+        .text("language", home.selected("language"))
+        .part(
+            "media_0",
+            reqwest::multipart::Part::bytes(png())
+                .file_name("square.png")
+                .mime_str("image/png")
+                .unwrap(),
+        )
+        .text("description_0", description.to_owned())
+}
+
+#[tokio::test]
+async fn reading_and_posting_preferences_shape_the_composer_and_the_timelines() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    let (token, _) = common::account(&server, "ines").await;
+    let ines = Browser::new(&server);
+    ines.sign_in("ines", "a long enough password").await;
+
+    // Before any choice: the composer offers the interface's language, and the API reports
+    // Mastodon's defaults.
+    let home = ines.get("/home").await;
+    assert_eq!(home.selected("language"), "en", "{}", home.html);
+    assert!(home.html.contains(">Deutsch</option>"), "{}", home.html);
+    let (_, preferences) = server
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/preferences",
+            Some(&token),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(preferences["reading:expand:media"], "default");
+    assert_eq!(preferences["reading:expand:spoilers"], false);
+
+    let saved = ines
+        .submit(
+            "/settings/preferences",
+            "/settings/preferences",
+            &[
+                ("locale", "en"),
+                ("default_privacy", "public"),
+                ("default_language", "de"),
+                ("require_alt_text", "1"),
+                ("expand_media", "hide_all"),
+                ("expand_spoilers", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+    let (_, preferences) = server
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/preferences",
+            Some(&token),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(
+        preferences["reading:expand:media"], "hide_all",
+        "{preferences}"
+    );
+    assert_eq!(preferences["reading:expand:spoilers"], true);
+    assert_eq!(preferences["posting:default:language"], "de");
+    let form = ines.get("/settings/preferences").await;
+    assert_eq!(form.selected("expand_media"), "hide_all");
+    assert_eq!(form.selected("default_language"), "de");
+    assert!(
+        form.html
+            .contains("id=\"require_alt_text\" name=\"require_alt_text\" value=\"1\" checked")
+    );
+
+    // An image without a description is refused before anything is written, the text kept.
+    let home = ines.get("/home").await;
+    assert_eq!(home.selected("language"), "de");
+    let refused = ines
+        .post_multipart("/statuses", composer_with_image(&home, "Look at this", ""))
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.html
+    );
+    assert!(
+        refused.html.contains("Describe this image, or remove it."),
+        "{}",
+        refused.html
+    );
+    assert!(refused.html.contains("id=\"description_0_error\""));
+    assert!(refused.html.contains(">Look at this</textarea>"));
+    let (_, mine) = server
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/timelines/home",
+            Some(&token),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(mine.as_array().unwrap().len(), 0, "{mine}");
+
+    // Described, it goes out in the language chosen; every image of it is then hidden from
+    // its own author, whose preference hides all media, and the warning of another post opens.
+    let posted = ines
+        .post_multipart(
+            "/statuses",
+            composer_with_image(&home, "Look at this", "A grey square"),
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.html);
+    post_as(
+        &server,
+        &token,
+        serde_json::json!({"status": "The ending", "spoiler_text": "Film spoilers"}),
+    )
+    .await;
+    let (_, mine) = server
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/timelines/home",
+            Some(&token),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(mine[1]["language"], "de", "{mine}");
+    assert_eq!(mine[1]["sensitive"], false);
+    let home = ines.get("/home").await;
+    assert!(
+        home.html.contains("<details class=\"warning\" open>"),
+        "{}",
+        home.html
+    );
+    assert!(
+        home.html.contains("<details class=\"sensitive\">"),
+        "{}",
+        home.html
+    );
+    assert!(home.html.contains("Media (hidden by your preferences)"));
+
+    // Shown to everyone else as the author marked them: not sensitive, so not hidden, and
+    // the warning closed.
+    let public = Browser::new(&server).get("/public/local").await;
+    assert!(
+        !public.html.contains("<details class=\"sensitive\">"),
+        "{}",
+        public.html
+    );
+    assert!(
+        public.html.contains("<details class=\"warning\">"),
+        "{}",
+        public.html
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_first_steps_offer_the_people_the_operator_recommends_first() {
+    let instance = TestInstance::new().await;
+    let server = instance
+        .start_on_own_domain_with(|settings| {
+            open_sign_ups(settings);
+            settings.recommended_accounts = vec!["@news".to_owned(), "gone".to_owned()];
+        })
+        .await;
+    let (active_token, _) = common::account(&server, "active").await;
+    for name in ["news", "newcomer"] {
+        common::account_with_password(&server, name, "a long enough password").await;
+    }
+    let (status, _) = server
+        .call(
+            reqwest::Method::PATCH,
+            "/api/v1/accounts/update_credentials",
+            Some(&active_token),
+            serde_json::json!({"discoverable": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    post_as(
+        &server,
+        &active_token,
+        serde_json::json!({"status": "I post a lot"}),
+    )
+    .await;
+    let browser = Browser::new(&server);
+    browser.sign_in("newcomer", "a long enough password").await;
+    let start = browser.get("/start").await;
+    assert_eq!(start.status, StatusCode::OK, "{}", start.html);
+    let news = start
+        .html
+        .find("@news")
+        .expect("the recommended account is offered");
+    let active = start.html.find("@active").expect("the directory follows");
+    assert!(news < active, "{}", start.html);
+    assert!(
+        !start.html.contains("@newcomer<"),
+        "never oneself: {}",
+        start.html
+    );
+
+    // A name too long is refused with the rule broken, and nothing changes.
+    let refused = browser
+        .post_multipart(
+            "/start/profile",
+            reqwest::multipart::Form::new()
+                .text("authenticity_token", start.csrf())
+                .text("display_name", "x".repeat(31)),
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.html
+    );
+    assert!(refused.html.contains("role=\"alert\""), "{}", refused.html);
+    let (_, account) = lookup(&server, "newcomer").await;
+    assert_eq!(account["display_name"], "", "{account}");
+    server.stop().await;
+}
+
+/// Reads a live page's stream until an event named `name` comes; returns its data.
+async fn next_live_event(
+    response: &mut reqwest::Response,
+    buffer: &mut String,
+    name: &str,
+) -> String {
+    let wait = async {
+        loop {
+            while let Some(end) = buffer.find("\n\n") {
+                let block: String = buffer.drain(..end + 2).collect();
+                let mut event = "";
+                let mut data = Vec::new();
+                for line in block.lines() {
+                    if let Some(value) = line.strip_prefix("event:") {
+                        event = value.trim();
+                    } else if let Some(value) = line.strip_prefix("data:") {
+                        data.push(value.strip_prefix(' ').unwrap_or(value).to_owned());
+                    }
+                }
+                if event == name {
+                    return data.join("\n");
+                }
+            }
+            let chunk = response
+                .chunk()
+                .await
+                .unwrap()
+                .expect("the stream stays open");
+            buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(10), wait)
+        .await
+        .unwrap_or_else(|_| panic!("no {name} event came; read so far: {buffer}"))
+}
+
+#[tokio::test]
+async fn a_timeline_page_hears_of_new_and_deleted_posts_while_open() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    let (_, _) = common::account(&server, "reader").await;
+    let (writer_token, writer_id) = common::account(&server, "writer").await;
+    let (stranger_token, _) = common::account(&server, "stranger").await;
+    let reader = Browser::new(&server);
+    reader.sign_in("reader", "a long enough password").await;
+    let profile = reader.get("/@writer").await;
+    reader
+        .post(
+            &format!("/accounts/{writer_id}/follow"),
+            &[
+                ("authenticity_token", &profile.csrf()),
+                ("return_to", "/@writer"),
+            ],
+        )
+        .await;
+
+    // Only the first page of a member's timeline listens, and only members may.
+    let home = reader.get("/home").await;
+    assert!(
+        home.html.contains("data-live=\"/live?stream=user\""),
+        "{}",
+        home.html
+    );
+    assert!(
+        !reader
+            .get("/home?max_id=1")
+            .await
+            .html
+            .contains("data-live")
+    );
+    let anonymous = Browser::new(&server).get("/live?stream=public:local").await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert!(
+        !Browser::new(&server)
+            .get("/public/local")
+            .await
+            .html
+            .contains("data-live")
+    );
+    let unknown = reader.get("/live?stream=user:notification").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+
+    let mut stream = reader
+        .client
+        .get(format!("{}/live?stream=user", reader.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    assert!(
+        stream.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    let mut buffer = String::new();
+    // A stranger's followers-only post never comes; the followed writer's does, as a card whose
+    // buttons come back to the home page.
+    post_as(
+        &server,
+        &stranger_token,
+        serde_json::json!({"status": "Not for the reader", "visibility": "private"}),
+    )
+    .await;
+    let posted = post_as(
+        &server,
+        &writer_token,
+        serde_json::json!({"status": "Fresh from the oven"}),
+    )
+    .await;
+    let id = posted["id"].as_str().unwrap();
+    let card = next_live_event(&mut stream, &mut buffer, "update").await;
+    assert!(card.contains(&format!("id=\"status-{id}\"")), "{card}");
+    assert!(card.contains("Fresh from the oven"), "{card}");
+    assert!(
+        card.contains("name=\"return_to\" value=\"&#x2f;home\"")
+            || card.contains("name=\"return_to\" value=\"/home\""),
+        "{card}"
+    );
+    assert!(!card.contains("Not for the reader"));
+
+    let (status, _) = server
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/statuses/{id}"),
+            Some(&writer_token),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        next_live_event(&mut stream, &mut buffer, "delete").await,
+        id
+    );
+    assert!(!buffer.contains("Not for the reader"), "{buffer}");
     server.stop().await;
 }

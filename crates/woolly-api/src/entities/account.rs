@@ -243,7 +243,7 @@ pub struct PreferencesEntity {
     pub default_sensitive: bool,
     #[serde(rename = "posting:default:language")]
     pub default_language: Option<String>,
-    /// `default`, `show_all` or `hide_all`; Woolly has no setting for it yet.
+    /// `default`, `show_all` or `hide_all`.
     #[serde(rename = "reading:expand:media")]
     pub expand_media: &'static str,
     #[serde(rename = "reading:expand:spoilers")]
@@ -256,8 +256,8 @@ impl PreferencesEntity {
             default_visibility: user.default_privacy.clone(),
             default_sensitive: user.default_sensitive,
             default_language: user.default_language.clone(),
-            expand_media: "default",
-            expand_spoilers: false,
+            expand_media: user.expand_media.as_str(),
+            expand_spoilers: user.expand_spoilers,
         }
     }
 }

@@ -445,8 +445,9 @@ async fn update_credentials(
         language: source.language,
         avatar: files.take("avatar"),
         header: files.take("header"),
-        // The interface's language is a setting of the web interface, not of the API.
-        locale: None,
+        // The interface's language and the reading preferences are settings of the web
+        // interface; Mastodon's API reports the latter (`/api/v1/preferences`) but sets none.
+        ..woolly_core::profile::ProfileEdit::default()
     };
     let (account, user) = woolly.accounts().update_profile(account, edit).await?;
     let follow_requests = woolly.relations().follow_requests_count(account.id).await?;

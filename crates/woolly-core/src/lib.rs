@@ -21,6 +21,7 @@ mod edits;
 pub mod emojis;
 mod error;
 pub mod events;
+pub mod export;
 pub mod featured;
 pub mod filters;
 pub mod html;

@@ -276,9 +276,7 @@ impl Woolly {
         post: NewPost,
     ) -> Result<PreparedPost> {
         if post.poll.is_some() && !post.media_ids.is_empty() {
-            return Err(CoreError::Validation(
-                "Validation failed: A post cannot have both media attachments and a poll".into(),
-            ));
+            return Err(poll_beside_media());
         }
         let poll = post.poll.map(|draft| self.check_poll(draft)).transpose()?;
         let checked = self.check_composition(
@@ -501,7 +499,33 @@ impl Woolly {
     }
 }
 
+/// The refusal of a post with both attachments and a poll, as Mastodon words it.
+fn poll_beside_media() -> CoreError {
+    CoreError::Validation(
+        "Validation failed: A post cannot have both media attachments and a poll".into(),
+    )
+}
+
 impl Statuses<'_> {
+    /// Checks a draft's words, poll and number of attachments with the refusals [`Self::post`]
+    /// would give, before anything is written or uploaded for it: a form that sends its images
+    /// with the post uploads them only once this passes.
+    pub fn check_draft(&self, post: &NewPost, media_count: usize) -> Result<()> {
+        if post.poll.is_some() && media_count > 0 {
+            return Err(poll_beside_media());
+        }
+        if let Some(poll) = &post.poll {
+            self.check_poll(poll.clone())?;
+        }
+        self.check_composition(
+            &post.text,
+            &post.spoiler_text,
+            post.language.clone(),
+            media_count,
+        )?;
+        Ok(())
+    }
+
     /// Posts a status as a local user. Mentions of local accounts are linked and notified;
     /// followers get it in their home feeds through the job queue.
     pub async fn post(

@@ -396,22 +396,7 @@ async fn publish(
             return again(draft, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
         }
     }
-    let mut media_ids = Vec::with_capacity(attached.len());
-    for image in attached {
-        let description = Some(image.description).filter(|text| !text.is_empty());
-        match woolly
-            .media()
-            .upload(&member.account, image.bytes, description, None)
-            .await
-        {
-            Ok(media) => media_ids.push(media.id),
-            Err(error) => {
-                let errors = FormErrors::from_refusal(words, &error);
-                return again(draft, status_of(&error), errors).await;
-            }
-        }
-    }
-    let post = NewPost {
+    let mut post = NewPost {
         text: draft.status.clone(),
         in_reply_to_id,
         spoiler_text: draft.spoiler_text.clone(),
@@ -419,9 +404,28 @@ async fn publish(
         visibility,
         language: Some(draft.language.trim().to_owned()).filter(|code| !code.is_empty()),
         idempotency_key: Some(draft.idempotency.clone()).filter(|key| !key.is_empty()),
-        media_ids,
+        media_ids: Vec::with_capacity(attached.len()),
         poll: draft.poll(),
     };
+    // A post that would be refused uploads nothing.
+    if let Err(error) = woolly.statuses().check_draft(&post, attached.len()) {
+        let errors = FormErrors::from_refusal(words, &error);
+        return again(draft, status_of(&error), errors).await;
+    }
+    for image in attached {
+        let description = Some(image.description).filter(|text| !text.is_empty());
+        match woolly
+            .media()
+            .upload(&member.account, image.bytes, description, None)
+            .await
+        {
+            Ok(media) => post.media_ids.push(media.id),
+            Err(error) => {
+                let errors = FormErrors::from_refusal(words, &error);
+                return again(draft, status_of(&error), errors).await;
+            }
+        }
+    }
     match woolly
         .statuses()
         .post(&member.account, &member.user, member.app_id, post)

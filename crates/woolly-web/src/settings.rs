@@ -8,11 +8,12 @@
 
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
+use woolly_core::export::Export;
 use woolly_core::profile::{MediaExpansion, ProfileEdit};
 use woolly_core::visibility::Visibility;
 use woolly_core::{CoreError, Woolly};
@@ -55,6 +56,8 @@ pub(crate) fn router() -> Router<Woolly> {
         .route("/settings/blocks", get(blocks))
         .route("/settings/filters", get(filters).post(create_filter))
         .route("/settings/hashtags", get(hashtags))
+        .route("/settings/export", get(exports))
+        .route("/settings/export/{file}", get(export_file))
         .route("/settings/featured_tags", post(feature_hashtag))
         .route(
             "/settings/featured_tags/{id}/delete",
@@ -1321,6 +1324,67 @@ async fn unfeature_hashtag(
         .await
     {
         Ok(()) => redirect(&visitor, form.back()),
+        Err(error) => refusal(&woolly, &visitor, &error),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "settings_export.html")]
+struct ExportPage<'a> {
+    c: Chrome<'a>,
+    /// (file name, what it holds).
+    files: Vec<(&'static str, String)>,
+}
+
+/// `GET /settings/export`: the member's data as files to download.
+async fn exports(State(woolly): State<Woolly>, Member { visitor, .. }: Member) -> Response {
+    let words = visitor.words();
+    let files = Export::ALL
+        .into_iter()
+        .map(|export| {
+            let id = match export {
+                Export::Following => "export-following",
+                Export::Lists => "export-lists",
+                Export::Blocks => "export-blocks",
+                Export::Mutes => "export-mutes",
+                Export::DomainBlocks => "export-domain-blocks",
+                Export::Bookmarks => "export-bookmarks",
+            };
+            (export.file_name(), words.t(id))
+        })
+        .collect();
+    render(
+        &visitor,
+        StatusCode::OK,
+        &ExportPage {
+            c: Chrome::new(&woolly, &visitor),
+            files,
+        },
+    )
+}
+
+/// `GET /settings/export/FILE.csv`: one export, as a download.
+async fn export_file(
+    State(woolly): State<Woolly>,
+    Member { visitor, member }: Member,
+    Path(file): Path<String>,
+) -> Response {
+    let Some(export) = Export::from_file_name(&file) else {
+        return refusal(&woolly, &visitor, &CoreError::NotFound);
+    };
+    match woolly.relations().export(&member.account, export).await {
+        Ok(csv) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}\"", export.file_name()),
+                ),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+            ],
+            csv,
+        )
+            .into_response(),
         Err(error) => refusal(&woolly, &visitor, &error),
     }
 }

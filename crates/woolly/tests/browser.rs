@@ -3,7 +3,9 @@
 //!   elsewhere (Elk, Phanpy, Mastodon's web client on another host) do; the page writes what it
 //!   got into its title, which the test reads from the DOM Chromium prints;
 //! - a newcomer's first 30 seconds on the web interface, with JavaScript on and off, driven by
-//!   playwright-core (`tests/clients/web_first_steps.mjs`), with axe-core checking each page;
+//!   playwright-core (`tests/clients/web_first_steps.mjs`), with axe-core checking each page,
+//!   then the member's other pages, a follow of someone of a second server from her profile
+//!   there, and an app's authorization with and without two-factor sign-in;
 //!   screenshots of the pages at 390 px go to `target/web-screenshots/`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -122,6 +124,15 @@ async fn first_steps(mode: &str) -> Option<String> {
             settings.rules = vec!["Be kind to each other.".to_owned()];
         })
         .await;
+    // A second server, whose user the newcomer follows from her profile there: on another
+    // loopback address, so that the browser keeps its cookies apart as it would another host's.
+    let other_instance = TestInstance::new().await;
+    let other = other_instance
+        .start_at_with("127.0.0.2:0".parse().unwrap(), |settings| {
+            settings.rate_limit_requests = 0;
+        })
+        .await;
+    account(&other, "bea").await;
     let script =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/clients/web_first_steps.mjs");
     let mut child = tokio::process::Command::new(node)
@@ -130,6 +141,7 @@ async fn first_steps(mode: &str) -> Option<String> {
         .arg(chromium)
         .arg(mode)
         .arg(screenshot_dir())
+        .arg(&other.base_url)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -160,6 +172,7 @@ async fn first_steps(mode: &str) -> Option<String> {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{printed}\n{stderr}");
     server.stop().await;
+    other.stop().await;
     Some(printed)
 }
 

@@ -1186,6 +1186,40 @@ async fn the_composer_posts_images_with_alt_text_and_polls_people_vote_in() {
     kim.sign_in("kim", "a long enough password").await;
     let home = kim.get("/home").await;
     assert!(home.html.contains("enctype=\"multipart/form-data\""));
+    // A post that would be refused uploads none of its images.
+    let files_in = |dir: std::path::PathBuf| {
+        fn count(dir: &std::path::Path) -> usize {
+            std::fs::read_dir(dir).map_or(0, |entries| {
+                entries
+                    .flatten()
+                    .map(|entry| {
+                        if entry.path().is_dir() {
+                            count(&entry.path())
+                        } else {
+                            1
+                        }
+                    })
+                    .sum()
+            })
+        }
+        count(&dir)
+    };
+    let media_dir = instance.data_dir().join("media");
+    let before = files_in(media_dir.clone());
+    let too_long = kim
+        .post_multipart(
+            "/statuses",
+            composer_with_image(&home, &"many words ".repeat(60), "A square"),
+        )
+        .await;
+    assert_eq!(
+        too_long.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        too_long.html
+    );
+    assert!(too_long.html.contains("many words many words"));
+    assert_eq!(files_in(media_dir), before, "nothing was uploaded");
     let image = kim
         .post_multipart(
             "/statuses",
@@ -2434,5 +2468,328 @@ async fn a_timeline_page_hears_of_new_and_deleted_posts_while_open() {
         id
     );
     assert!(!buffer.contains("Not for the reader"), "{buffer}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn profiles_have_tabs_and_featured_hashtags_and_long_lists_page_on() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    let (token, _) = common::account(&server, "ana").await;
+    let (other_token, _) = common::account(&server, "bo").await;
+    post_as(
+        &server,
+        &token,
+        serde_json::json!({"status": "Plain words"}),
+    )
+    .await;
+    let theirs = post_as(
+        &server,
+        &other_token,
+        serde_json::json!({"status": "Hello"}),
+    )
+    .await;
+    post_as(
+        &server,
+        &token,
+        serde_json::json!({"status": "A reply to someone", "in_reply_to_id": theirs["id"]}),
+    )
+    .await;
+    let media_id = common::upload_png(&server, &token).await;
+    post_as(
+        &server,
+        &token,
+        serde_json::json!({"status": "A picture", "media_ids": [media_id]}),
+    )
+    .await;
+    post_as(
+        &server,
+        &token,
+        serde_json::json!({"status": "Casting on #Knitting"}),
+    )
+    .await;
+
+    let visitor = Browser::new(&server);
+    let posts = visitor.get("/@ana").await;
+    assert!(posts.html.contains("Plain words") && !posts.html.contains("A reply to someone"));
+    assert!(
+        posts.html.contains("href=\"/@ana/media\""),
+        "{}",
+        posts.html
+    );
+    let replies = visitor.get("/@ana/with_replies").await;
+    assert_eq!(replies.status, StatusCode::OK, "{}", replies.html);
+    assert!(replies.html.contains("A reply to someone"));
+    assert!(
+        replies
+            .html
+            .contains("href=\"/@ana/with_replies\" aria-current=\"page\"")
+    );
+    let media = visitor.get("/@ana/media").await;
+    assert!(media.html.contains("A picture") && !media.html.contains("Plain words"));
+    let tagged = visitor.get("/@ana/tagged/knitting").await;
+    assert!(tagged.html.contains("Casting on") && !tagged.html.contains("A picture"));
+    assert_eq!(
+        visitor.get("/@ana/tagged/no%20tag").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Featuring a hashtag from the settings puts it on the profile, with its use.
+    let ana = Browser::new(&server);
+    ana.sign_in("ana", "a long enough password").await;
+    let settings = ana.get("/settings/hashtags").await;
+    assert!(
+        settings.html.contains("#knitting"),
+        "suggested: {}",
+        settings.html
+    );
+    let featured = ana
+        .post(
+            "/settings/featured_tags",
+            &[
+                ("authenticity_token", &settings.csrf()),
+                ("name", "#Knitting"),
+            ],
+        )
+        .await;
+    assert_eq!(featured.status, StatusCode::SEE_OTHER, "{}", featured.html);
+    let profile = visitor.get("/@ana").await;
+    assert!(
+        profile.html.contains("Featured hashtags"),
+        "{}",
+        profile.html
+    );
+    assert!(
+        profile.html.contains(
+            "href=\"/@ana/tagged/knitting\">#knitting</a> <span class=\"hint\">1 post</span>"
+        ),
+        "{}",
+        profile.html
+    );
+    let refused = ana
+        .post(
+            "/settings/featured_tags",
+            &[
+                ("authenticity_token", &settings.csrf()),
+                ("name", "not a tag!"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.html
+    );
+    assert!(
+        refused.html.contains("value=\"not a tag!\""),
+        "kept: {}",
+        refused.html
+    );
+    let settings = ana.get("/settings/hashtags").await;
+    let stop = form_action(&settings, "/delete");
+    let stopped = ana
+        .post(
+            &stop,
+            &[
+                ("authenticity_token", &settings.csrf()),
+                ("return_to", "/settings/hashtags"),
+            ],
+        )
+        .await;
+    assert_eq!(stopped.status, StatusCode::SEE_OTHER, "{}", stopped.html);
+    assert!(
+        !visitor
+            .get("/@ana")
+            .await
+            .html
+            .contains("Featured hashtags")
+    );
+
+    // Lists longer than a page link to the next one, which holds the rest.
+    for n in 0..81 {
+        server
+            .call(
+                reqwest::Method::POST,
+                "/api/v1/domain_blocks",
+                Some(&token),
+                serde_json::json!({"domain": format!("spam{n:02}.example")}),
+            )
+            .await;
+        server
+            .call(
+                reqwest::Method::POST,
+                &format!("/api/v1/tags/yarn{n:02}/follow"),
+                Some(&token),
+                Value::Null,
+            )
+            .await;
+    }
+    let blocks = ana.get("/settings/blocks").await;
+    assert_eq!(
+        blocks
+            .html
+            .matches("/settings/domain_blocks/remove")
+            .count(),
+        80
+    );
+    let next = blocks
+        .html
+        .split("href=\"/settings/blocks?domains=")
+        .nth(1)
+        .expect("a next page");
+    let next = format!(
+        "/settings/blocks?domains={}",
+        &next[..next.find('"').unwrap()]
+    );
+    let rest = ana.get(&unescape(&next)).await;
+    assert_eq!(rest.status, StatusCode::OK, "{}", rest.html);
+    assert_eq!(
+        rest.html.matches("/settings/domain_blocks/remove").count(),
+        1
+    );
+    let hashtags = ana.get("/settings/hashtags").await;
+    assert_eq!(hashtags.html.matches("/unfollow\"").count(), 80);
+    let next = hashtags
+        .html
+        .split("href=\"/settings/hashtags?max_id=")
+        .nth(1)
+        .expect("a next page");
+    let rest = ana
+        .get(&format!(
+            "/settings/hashtags?max_id={}",
+            &next[..next.find('"').unwrap()]
+        ))
+        .await;
+    assert_eq!(rest.html.matches("/unfollow\"").count(), 1, "{}", rest.html);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_member_downloads_their_data_in_mastodons_formats() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    let (token, _) = common::account(&server, "ola").await;
+    let (friend_token, friend_id) = common::account(&server, "friend").await;
+    let (_, pest_id) = common::account(&server, "pest").await;
+    let (_, quiet_id) = common::account(&server, "quiet").await;
+    let domain = server.woolly.config().domain.as_str().to_owned();
+    let act = |path: String, body: Value| {
+        let server = &server;
+        let token = token.clone();
+        async move {
+            let (status, answer) = server
+                .call(reqwest::Method::POST, &path, Some(&token), body)
+                .await;
+            assert_eq!(status, StatusCode::OK, "{path}: {answer}");
+            answer
+        }
+    };
+    act(
+        format!("/api/v1/accounts/{friend_id}/follow"),
+        serde_json::json!({"notify": true, "languages": ["en", "fr"]}),
+    )
+    .await;
+    act(format!("/api/v1/accounts/{pest_id}/block"), Value::Null).await;
+    act(
+        format!("/api/v1/accounts/{quiet_id}/mute"),
+        serde_json::json!({"notifications": true}),
+    )
+    .await;
+    act(
+        "/api/v1/domain_blocks".to_owned(),
+        serde_json::json!({"domain": "spam.example"}),
+    )
+    .await;
+    let post = post_as(
+        &server,
+        &friend_token,
+        serde_json::json!({"status": "Worth keeping"}),
+    )
+    .await;
+    act(
+        format!("/api/v1/statuses/{}/bookmark", post["id"].as_str().unwrap()),
+        Value::Null,
+    )
+    .await;
+    let list = act(
+        "/api/v1/lists".to_owned(),
+        serde_json::json!({"title": "Friends, \"close\""}),
+    )
+    .await;
+    act(
+        format!("/api/v1/lists/{}/accounts", list["id"].as_str().unwrap()),
+        serde_json::json!({"account_ids": [friend_id]}),
+    )
+    .await;
+
+    let ola = Browser::new(&server);
+    assert_eq!(
+        ola.get("/settings/export/following_accounts.csv")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    ola.sign_in("ola", "a long enough password").await;
+    let page = ola.get("/settings/export").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(
+        page.html
+            .contains("href=\"/settings/export/bookmarks.csv\""),
+        "{}",
+        page.html
+    );
+    let download = |file: &'static str| {
+        let ola = &ola;
+        async move {
+            let response = ola
+                .client
+                .get(format!("{}/settings/export/{file}", ola.base))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{file}");
+            assert!(
+                response.headers()["content-disposition"]
+                    .to_str()
+                    .unwrap()
+                    .contains(file)
+            );
+            assert!(
+                response.headers()["content-type"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("text/csv")
+            );
+            response.text().await.unwrap()
+        }
+    };
+    assert_eq!(
+        download("following_accounts.csv").await,
+        format!(
+            "Account address,Show boosts,Notify on new posts,Languages\nfriend@{domain},true,true,\"en,fr\"\n"
+        )
+    );
+    assert_eq!(
+        download("blocked_accounts.csv").await,
+        format!("pest@{domain}\n")
+    );
+    assert_eq!(
+        download("muted_accounts.csv").await,
+        format!("Account address,Hide notifications\nquiet@{domain},true\n")
+    );
+    assert_eq!(download("blocked_domains.csv").await, "spam.example\n");
+    assert_eq!(
+        download("bookmarks.csv").await,
+        format!("{}\n", post["uri"].as_str().unwrap())
+    );
+    assert_eq!(
+        download("lists.csv").await,
+        format!("\"Friends, \"\"close\"\"\",friend@{domain}\n")
+    );
+    assert_eq!(
+        ola.get("/settings/export/secret.key").await.status,
+        StatusCode::NOT_FOUND
+    );
     server.stop().await;
 }

@@ -199,7 +199,12 @@ impl TestInstance {
         let app = App::build_with_listener(settings, listener)
             .await
             .expect("build the app");
-        Self::run(app)
+        // Its own address, which may be another loopback one than 127.0.0.1 (another host
+        // for a browser, with its own cookies).
+        TestServer {
+            base_url: format!("http://{address}"),
+            ..Self::run(app)
+        }
     }
 
     /// Starts the real server in this test process on `address`, calling itself by it (to

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use woolly_http::extract::ApiParams;
 use woolly_http::lenient;
 
-use crate::forms::{ButtonForm, button_presser};
+use crate::forms::{ButtonForm, button_presser_on};
 use crate::page::{redirect, refusal};
 use crate::visitor::Visitor;
 
@@ -39,12 +39,9 @@ async fn vote(
     Path(id): Path<String>,
     ApiParams(vote): ApiParams<VoteForm>,
 ) -> Response {
-    let member = match button_presser(&woolly, &visitor, &vote.form) {
-        Ok(member) => member,
+    let (member, id) = match button_presser_on(&woolly, &visitor, &vote.form, &id) {
+        Ok(pressed) => pressed,
         Err(answer) => return *answer,
-    };
-    let Ok(id) = id.parse::<i64>() else {
-        return refusal(&woolly, &visitor, &CoreError::NotFound);
     };
     if vote.choices.is_empty() {
         // Nothing chosen: back to the poll, which still asks.
@@ -70,12 +67,9 @@ async fn act(
     Path((id, action)): Path<(String, String)>,
     Form(form): Form<ButtonForm>,
 ) -> Response {
-    let member = match button_presser(&woolly, &visitor, &form) {
-        Ok(member) => member,
+    let (member, id) = match button_presser_on(&woolly, &visitor, &form, &id) {
+        Ok(pressed) => pressed,
         Err(answer) => return *answer,
-    };
-    let Ok(id) = id.parse::<i64>() else {
-        return refusal(&woolly, &visitor, &CoreError::NotFound);
     };
     let me = &member.account;
     let statuses = woolly.statuses();

@@ -55,6 +55,22 @@ pub fn button_presser<'v>(
     Ok(member)
 }
 
+/// Like [`button_presser`], for a form about something numbered in its path (`/…/:id/…`):
+/// the member and that number, or the answer to give instead (a number that is none names
+/// nothing: not found).
+pub fn button_presser_on<'v>(
+    woolly: &Woolly,
+    visitor: &'v Visitor,
+    form: &ButtonForm,
+    id: &str,
+) -> Result<(&'v SignedIn, i64), Box<Response>> {
+    let member = button_presser(woolly, visitor, form)?;
+    let id = id
+        .parse::<i64>()
+        .map_err(|_| Box::new(crate::page::refusal(woolly, visitor, &CoreError::NotFound)))?;
+    Ok((member, id))
+}
+
 /// The page for a one-button form that came without this browser's anti-forgery token.
 pub fn expired(woolly: &Woolly, visitor: &Visitor, back: &str) -> Response {
     let words = visitor.words();

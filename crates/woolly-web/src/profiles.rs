@@ -19,7 +19,7 @@ use woolly_core::statuses::StatusView;
 use woolly_core::{AccountStatusesFilter, CoreError, Woolly};
 
 use crate::cards::{Author, StatusCard};
-use crate::forms::{ButtonForm, button_presser};
+use crate::forms::{ButtonForm, button_presser_on};
 use crate::page::{Chrome, found, redirect, refusal, render};
 use crate::timelines::{PageQuery, full_page_end, older_than};
 use crate::visitor::Visitor;
@@ -416,12 +416,9 @@ async fn relate(
     Path((id, action)): Path<(String, String)>,
     Form(form): Form<ButtonForm>,
 ) -> Response {
-    let member = match button_presser(&woolly, &visitor, &form) {
-        Ok(member) => member,
+    let (member, target) = match button_presser_on(&woolly, &visitor, &form, &id) {
+        Ok(pressed) => pressed,
         Err(answer) => return *answer,
-    };
-    let Ok(target) = id.parse::<i64>() else {
-        return refusal(&woolly, &visitor, &CoreError::NotFound);
     };
     let relations = woolly.relations();
     let me = &member.account;

@@ -20,7 +20,7 @@ use woolly_core::{CoreError, Woolly};
 use woolly_http::extract::ApiParams;
 
 use crate::cards::shown_time;
-use crate::forms::{ButtonForm, FormErrors, button_presser, status_of};
+use crate::forms::{ButtonForm, FormErrors, button_presser_on, status_of};
 use crate::i18n::LOCALES;
 use crate::page::{Chrome, redirect, refusal, render};
 use crate::timelines::{PageQuery, full_page_end};
@@ -1311,12 +1311,9 @@ async fn unfeature_hashtag(
     Path(id): Path<String>,
     Form(form): Form<ButtonForm>,
 ) -> Response {
-    let member = match button_presser(&woolly, &visitor, &form) {
-        Ok(member) => member,
+    let (member, id) = match button_presser_on(&woolly, &visitor, &form, &id) {
+        Ok(pressed) => pressed,
         Err(answer) => return *answer,
-    };
-    let Ok(id) = id.parse::<i64>() else {
-        return refusal(&woolly, &visitor, &CoreError::NotFound);
     };
     match woolly
         .tags()

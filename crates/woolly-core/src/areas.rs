@@ -11,7 +11,7 @@
 //! | [`SignUps`] | the registration mode, sign-ups, invites, confirming addresses, approval | `joining`, `mail` |
 //! | [`Statuses`] | posting, editing, deleting, threads, polls, pins, reblogs, favourites, bookmarks, thread mutes, scheduled posts | `statuses`, `edits`, `polls`, `relations`, `scheduled`, `thread_mutes` |
 //! | [`Timelines`] | home, public, hashtag, list and account timelines | `statuses`, `lists` |
-//! | [`Relations`] | follows, follow requests, blocks, mutes, domain blocks, endorsements, notes, familiar followers | `relations`, `domain_blocks`, `featured`, `tags` |
+//! | [`Relations`] | follows, follow requests, blocks, mutes, domain blocks, endorsements, notes, familiar followers, a user's data export | `relations`, `domain_blocks`, `featured`, `tags`, `export` |
 //! | [`Lists`] | lists and their members | `lists` |
 //! | [`Filters`] | keyword and status filters, v2 and v1 | `filters` |
 //! | [`Notifications`] | notifications | `notifications` |
@@ -22,6 +22,7 @@
 //! | [`Tags`] | hashtags, followed and featured | `tags`, `featured`, `search` |
 //! | [`Search`] | search | `search` |
 //! | [`Federation`] | what ActivityPub needs of core: actors, keys, remote accounts and statuses, inbound activities | `actors`, `remote`, `emojis` |
+//! | [`Moderation`] | reports to the moderators | `reports` |
 //! | [`Jobs`] | the job queue, for operators and tests | `jobs` |
 //! | [`Streaming`] | live events for the streaming API | `events` |
 //!
@@ -74,6 +75,11 @@ area!(
     /// Home, public, hashtag, list and account timelines.
     Timelines,
     timelines
+);
+area!(
+    /// Reports to this server's moderators, and what moderators do with them.
+    Moderation,
+    moderation
 );
 area!(
     /// Follows and follow requests, blocks, mutes, domain blocks, endorsements, private notes.

@@ -108,6 +108,9 @@ impl Scope {
     pub const WRITE_MUTES: Scope = Scope(27);
     pub const WRITE_NOTIFICATIONS: Scope = Scope(28);
     pub const WRITE_STATUSES: Scope = Scope(30);
+    pub const WRITE_REPORTS: Scope = Scope(29);
+    pub const ADMIN_READ_REPORTS: Scope = Scope(32);
+    pub const ADMIN_WRITE_REPORTS: Scope = Scope(39);
 
     pub fn parse(name: &str) -> Option<Scope> {
         SCOPE_NAMES
@@ -414,6 +417,9 @@ mod tests {
             (Scope::FOLLOW, "follow"),
             (Scope::PUSH, "push"),
             (Scope::PROFILE, "profile"),
+            (Scope::WRITE_REPORTS, "write:reports"),
+            (Scope::ADMIN_READ_REPORTS, "admin:read:reports"),
+            (Scope::ADMIN_WRITE_REPORTS, "admin:write:reports"),
             (Scope::READ_ACCOUNTS, "read:accounts"),
             (Scope::READ_BLOCKS, "read:blocks"),
             (Scope::READ_BOOKMARKS, "read:bookmarks"),

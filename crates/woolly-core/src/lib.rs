@@ -40,6 +40,7 @@ pub mod polls;
 pub mod profile;
 pub mod relations;
 pub mod remote;
+pub mod reports;
 pub mod sanitize;
 pub mod scheduled;
 pub mod search;
@@ -64,7 +65,8 @@ pub use state::Woolly;
 pub use urls::Urls;
 pub use woolly_store::{
     AccountStatusesFilter, BlockOrMute, ConversationChange, Db, Engine, FollowSide, Page,
-    RepliesBy, StatusInteraction, StatusRelation, StoreError, TagSelection, now_millis,
+    RepliesBy, ReportFilter, StatusInteraction, StatusRelation, StoreError, TagSelection,
+    now_millis,
 };
 
 /// The version of Woolly itself.

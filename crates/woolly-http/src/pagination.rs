@@ -67,6 +67,11 @@ impl PageSize {
         default: 100,
         max: 200,
     };
+    /// Reports, for moderators.
+    pub const REPORTS: PageSize = PageSize {
+        default: 100,
+        max: 200,
+    };
     /// Followed hashtags.
     pub const FOLLOWED_TAGS: PageSize = PageSize {
         default: 100,

@@ -35,6 +35,7 @@ mod polls;
 mod query_count;
 mod relations;
 mod replies;
+mod reports;
 mod scheduled;
 mod schema;
 mod search;
@@ -74,6 +75,7 @@ pub use relations::{
     StatusRelation, split_languages,
 };
 pub use replies::RepliesBy;
+pub use reports::{ReportChange, ReportFilter, ReportRow};
 pub use scheduled::ScheduledStatusRow;
 pub use schema::{DIALECT_SWAPS, SchemaColumn, SchemaIndex, to_postgres_spelling};
 pub use search::TagDayRow;

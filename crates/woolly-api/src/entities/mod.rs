@@ -14,6 +14,7 @@ mod media;
 mod notification;
 mod poll;
 mod relationship;
+mod report;
 mod scheduled_status;
 mod search;
 mod status;
@@ -43,6 +44,7 @@ pub use notification::{
 };
 pub use poll::{PollEntity, PollOptionEntity};
 pub use relationship::RelationshipEntity;
+pub use report::{AdminAccountEntity, AdminReportEntity, ReportContext, ReportEntity};
 pub use scheduled_status::ScheduledStatusEntity;
 pub use search::SearchEntity;
 pub use status::{MentionEntity, StatusEntity, TagEntity};

@@ -19,6 +19,7 @@ mod notifications;
 mod oauth;
 mod polls;
 mod registrations;
+mod reports;
 mod scheduled_statuses;
 mod search;
 mod statuses;
@@ -55,6 +56,7 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(notification_groups::router())
         .merge(domain_blocks::router())
         .merge(featured::router())
+        .merge(reports::router())
         .merge(thread_mutes::router())
         .merge(health::router())
         .merge(assets::router())

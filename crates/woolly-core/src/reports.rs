@@ -1,0 +1,283 @@
+//! Reports: a user asks this server's moderators to look at an account and some of its posts
+//! (`POST /api/v1/reports`), with a category, the rules it breaks and a comment; moderators
+//! (roles with Mastodon's `manage_reports` permission) list them, take one on, resolve it and
+//! reopen it (`/api/v1/admin/reports`).
+
+use std::collections::HashMap;
+
+use woolly_store::{Page, ReportChange, ReportFilter, ReportRow};
+
+use crate::accounts::{Account, LocalUser, permission};
+use crate::areas::Moderation;
+use crate::error::{CoreError, Result};
+
+/// Mastodon's `Report::COMMENT_SIZE_LIMIT`.
+const MAX_COMMENT: usize = 1000;
+/// How many statuses one report may attach (Mastodon takes any number; a bound keeps a report
+/// from being a way to make the server read thousands of rows).
+const MAX_STATUSES: usize = 100;
+
+/// Why something was reported (Mastodon's `Report.category`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportCategory {
+    Spam,
+    Legal,
+    Violation,
+    Other,
+}
+
+impl ReportCategory {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportCategory::Spam => "spam",
+            ReportCategory::Legal => "legal",
+            ReportCategory::Violation => "violation",
+            ReportCategory::Other => "other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<ReportCategory> {
+        [
+            ReportCategory::Spam,
+            ReportCategory::Legal,
+            ReportCategory::Violation,
+            ReportCategory::Other,
+        ]
+        .into_iter()
+        .find(|category| category.as_str() == text)
+        .ok_or_else(|| {
+            CoreError::Validation(format!(
+                "Validation failed: Category {text:?} is not one of spam, legal, violation or other"
+            ))
+        })
+    }
+}
+
+/// A report as a user files it.
+#[derive(Debug, Clone, Default)]
+pub struct NewReport {
+    pub target_account_id: i64,
+    pub status_ids: Vec<i64>,
+    pub comment: String,
+    /// `None`: `violation` when rules are named, else `other`.
+    pub category: Option<ReportCategory>,
+    /// Ids of the server's rules (`/api/v1/instance/rules`), from 1.
+    pub rule_ids: Vec<i64>,
+    /// Whether to send it on to the reported account's server too.
+    pub forward: bool,
+}
+
+/// A report, with the accounts it names.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub id: i64,
+    pub reporter: Account,
+    pub target: Account,
+    pub status_ids: Vec<i64>,
+    pub rule_ids: Vec<i64>,
+    pub comment: String,
+    pub category: ReportCategory,
+    pub forwarded: bool,
+    pub assigned: Option<Account>,
+    pub action_taken_at: Option<i64>,
+    pub action_taken_by: Option<Account>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// What a moderator does with a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportAction {
+    AssignToSelf,
+    Unassign,
+    Resolve,
+    Reopen,
+}
+
+fn ids_from_json(text: &str) -> Vec<i64> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+impl Moderation<'_> {
+    /// Files `reporter`'s report. The target must be an account this server knows, each
+    /// status one of the target's that the reporter can see, each rule one of this server's.
+    pub async fn report(&self, reporter: &Account, new: NewReport) -> Result<Report> {
+        let target = self
+            .accounts()
+            .account(new.target_account_id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        let comment = new.comment.trim().to_owned();
+        if comment.chars().count() > MAX_COMMENT {
+            return Err(CoreError::Validation(format!(
+                "Validation failed: Comment is too long (maximum is {MAX_COMMENT} characters)"
+            )));
+        }
+        if new.status_ids.len() > MAX_STATUSES {
+            return Err(CoreError::Validation(format!(
+                "Validation failed: A report may attach at most {MAX_STATUSES} posts"
+            )));
+        }
+        let mut status_ids = new.status_ids.clone();
+        status_ids.sort_unstable();
+        status_ids.dedup();
+        for id in &status_ids {
+            let status = self.db().visible_status(*id, Some(reporter.id)).await?;
+            if status.is_none_or(|status| status.account_id != target.id) {
+                return Err(CoreError::NotFound);
+            }
+        }
+        let rule_count = self.config().rules.len() as i64;
+        let mut rule_ids = new.rule_ids.clone();
+        rule_ids.sort_unstable();
+        rule_ids.dedup();
+        if rule_ids.iter().any(|id| *id < 1 || *id > rule_count) {
+            return Err(CoreError::Validation(
+                "Validation failed: Rules are not among this server's rules".into(),
+            ));
+        }
+        // As Mastodon: naming rules makes it a report of their violation.
+        let category = if rule_ids.is_empty() {
+            new.category.unwrap_or(ReportCategory::Other)
+        } else {
+            ReportCategory::Violation
+        };
+        let now = crate::now_millis();
+        let mut tx = self.db().begin().await?;
+        let row = ReportRow {
+            id: tx.next_id(),
+            account_id: reporter.id,
+            target_account_id: target.id,
+            status_ids: serde_json::to_string(&status_ids)
+                .map_err(|error| CoreError::Internal(error.to_string()))?,
+            rule_ids: serde_json::to_string(&rule_ids)
+                .map_err(|error| CoreError::Internal(error.to_string()))?,
+            comment,
+            category: category.as_str().to_owned(),
+            // Sending it on to the target's server (a Flag) is not built yet: never claimed.
+            forwarded: false,
+            uri: None,
+            assigned_account_id: None,
+            action_taken_at: None,
+            action_taken_by_account_id: None,
+            created_at: now,
+            updated_at: now,
+        };
+        tx.insert_report(&row).await?;
+        tx.commit().await?;
+        if new.forward && !target.is_local() {
+            tracing::info!(
+                report = row.id,
+                "a report asked to be forwarded; forwarding is not built yet"
+            );
+        }
+        tracing::info!(
+            report = row.id,
+            reporter = reporter.id,
+            target = target.id,
+            "report filed"
+        );
+        let mut reports = self.reports_from_rows(vec![row]).await?;
+        reports.pop().ok_or(CoreError::NotFound)
+    }
+
+    /// Refuses a user whose role may not handle reports, as Mastodon's admin API does (403).
+    fn require_report_handler(&self, user: &LocalUser) -> Result<()> {
+        if user.role.permissions() & (permission::MANAGE_REPORTS | permission::ADMINISTRATOR) == 0 {
+            return Err(CoreError::Forbidden(
+                "This action is not allowed".to_owned(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A page of reports for a moderator, newest first.
+    pub async fn reports(
+        &self,
+        moderator: &LocalUser,
+        filter: ReportFilter,
+        page: Page,
+    ) -> Result<Vec<Report>> {
+        self.require_report_handler(moderator)?;
+        let rows = self.db().reports_page(filter, page).await?;
+        self.reports_from_rows(rows).await
+    }
+
+    /// One report, for a moderator.
+    pub async fn report_by_id(&self, moderator: &LocalUser, id: i64) -> Result<Report> {
+        self.require_report_handler(moderator)?;
+        let row = self.db().report(id).await?.ok_or(CoreError::NotFound)?;
+        let mut reports = self.reports_from_rows(vec![row]).await?;
+        reports.pop().ok_or(CoreError::NotFound)
+    }
+
+    /// Takes a report on, lets it go, resolves it or reopens it; returns it as it now is.
+    pub async fn handle_report(
+        &self,
+        moderator: &Account,
+        moderator_user: &LocalUser,
+        id: i64,
+        action: ReportAction,
+    ) -> Result<Report> {
+        self.require_report_handler(moderator_user)?;
+        let change = match action {
+            ReportAction::AssignToSelf => ReportChange::Assign(Some(moderator.id)),
+            ReportAction::Unassign => ReportChange::Assign(None),
+            ReportAction::Resolve => ReportChange::Resolve(moderator.id),
+            ReportAction::Reopen => ReportChange::Reopen,
+        };
+        let mut tx = self.db().begin().await?;
+        let changed = tx.change_report(id, change, crate::now_millis()).await?;
+        if !changed {
+            return Err(CoreError::NotFound);
+        }
+        tx.commit().await?;
+        tracing::info!(
+            report = id,
+            moderator = moderator.id,
+            ?action,
+            "report handled"
+        );
+        self.report_by_id(moderator_user, id).await
+    }
+
+    /// Reports with their accounts, read at once; a report whose accounts are gone is left out.
+    async fn reports_from_rows(&self, rows: Vec<ReportRow>) -> Result<Vec<Report>> {
+        let mut ids: Vec<i64> = rows
+            .iter()
+            .flat_map(|row| {
+                [
+                    Some(row.account_id),
+                    Some(row.target_account_id),
+                    row.assigned_account_id,
+                    row.action_taken_by_account_id,
+                ]
+            })
+            .flatten()
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let accounts: HashMap<i64, Account> = self.accounts_by_id(&ids).await?;
+        let find = |id: Option<i64>| id.and_then(|id| accounts.get(&id).cloned());
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                Some(Report {
+                    id: row.id,
+                    reporter: find(Some(row.account_id))?,
+                    target: find(Some(row.target_account_id))?,
+                    status_ids: ids_from_json(&row.status_ids),
+                    rule_ids: ids_from_json(&row.rule_ids),
+                    comment: row.comment,
+                    category: ReportCategory::parse(&row.category).unwrap_or(ReportCategory::Other),
+                    forwarded: row.forwarded,
+                    assigned: find(row.assigned_account_id),
+                    action_taken_at: row.action_taken_at,
+                    action_taken_by: find(row.action_taken_by_account_id),
+                    created_at: row.created_at,
+                    updated_at: row.updated_at,
+                })
+            })
+            .collect())
+    }
+}

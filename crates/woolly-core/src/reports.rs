@@ -85,6 +85,16 @@ pub struct Report {
     pub updated_at: i64,
 }
 
+/// A report checked and ready to be written.
+struct Filed {
+    status_ids: Vec<i64>,
+    rule_ids: Vec<i64>,
+    comment: String,
+    category: ReportCategory,
+    /// A Flag's id.
+    uri: Option<String>,
+}
+
 /// What a moderator does with a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportAction {
@@ -142,43 +152,103 @@ impl Moderation<'_> {
         } else {
             ReportCategory::Violation
         };
+        if new.forward && !target.is_local() {
+            // Sending it on to the target's server (a Flag) is not built yet: never claimed.
+            tracing::info!(
+                target = target.id,
+                "a report asked to be forwarded; forwarding is not built yet"
+            );
+        }
+        let filed = Filed {
+            status_ids,
+            rule_ids,
+            comment,
+            category,
+            uri: None,
+        };
+        let row = self.file(reporter, &target, filed).await?;
+        let row = row.ok_or(CoreError::NotFound)?;
+        let mut reports = self.reports_from_rows(vec![row]).await?;
+        reports.pop().ok_or(CoreError::NotFound)
+    }
+
+    /// Files a report that another server sent (a `Flag`, with its `uri`) from `reporter`, its
+    /// instance actor or one of its users, about the local `target`. Statuses that are not the
+    /// target's are left out, as Mastodon leaves them; a report about an account of another
+    /// server is not this server's to handle and is ignored, as is a Flag delivered again.
+    /// Returns the new report's id.
+    pub async fn report_from_elsewhere(
+        &self,
+        reporter: &Account,
+        target: &Account,
+        status_ids: Vec<i64>,
+        comment: &str,
+        uri: &str,
+    ) -> Result<Option<i64>> {
+        if !target.is_local() {
+            return Ok(None);
+        }
+        // Whatever their visibility: the reporting server had them, so their author sent them.
+        let mut kept: Vec<i64> = self
+            .db()
+            .statuses_by_ids(&status_ids)
+            .await?
+            .into_iter()
+            .filter(|status| status.account_id == target.id)
+            .map(|status| status.id)
+            .take(MAX_STATUSES)
+            .collect();
+        kept.sort_unstable();
+        kept.dedup();
+        let filed = Filed {
+            status_ids: kept,
+            rule_ids: Vec::new(),
+            comment: comment.trim().chars().take(MAX_COMMENT).collect(),
+            category: ReportCategory::Other,
+            uri: Some(uri.to_owned()),
+        };
+        Ok(self.file(reporter, target, filed).await?.map(|row| row.id))
+    }
+
+    /// Writes a checked report; `None` when one with its `uri` is already filed.
+    async fn file(
+        &self,
+        reporter: &Account,
+        target: &Account,
+        filed: Filed,
+    ) -> Result<Option<ReportRow>> {
         let now = crate::now_millis();
+        let json = |ids: &[i64]| {
+            serde_json::to_string(ids).map_err(|error| CoreError::Internal(error.to_string()))
+        };
         let mut tx = self.db().begin().await?;
         let row = ReportRow {
             id: tx.next_id(),
             account_id: reporter.id,
             target_account_id: target.id,
-            status_ids: serde_json::to_string(&status_ids)
-                .map_err(|error| CoreError::Internal(error.to_string()))?,
-            rule_ids: serde_json::to_string(&rule_ids)
-                .map_err(|error| CoreError::Internal(error.to_string()))?,
-            comment,
-            category: category.as_str().to_owned(),
-            // Sending it on to the target's server (a Flag) is not built yet: never claimed.
+            status_ids: json(&filed.status_ids)?,
+            rule_ids: json(&filed.rule_ids)?,
+            comment: filed.comment,
+            category: filed.category.as_str().to_owned(),
             forwarded: false,
-            uri: None,
+            uri: filed.uri,
             assigned_account_id: None,
             action_taken_at: None,
             action_taken_by_account_id: None,
             created_at: now,
             updated_at: now,
         };
-        tx.insert_report(&row).await?;
-        tx.commit().await?;
-        if new.forward && !target.is_local() {
-            tracing::info!(
-                report = row.id,
-                "a report asked to be forwarded; forwarding is not built yet"
-            );
+        if !tx.insert_report(&row).await? {
+            return Ok(None);
         }
+        tx.commit().await?;
         tracing::info!(
             report = row.id,
             reporter = reporter.id,
             target = target.id,
             "report filed"
         );
-        let mut reports = self.reports_from_rows(vec![row]).await?;
-        reports.pop().ok_or(CoreError::NotFound)
+        Ok(Some(row))
     }
 
     /// Refuses a user whose role may not handle reports, as Mastodon's admin API does (403).

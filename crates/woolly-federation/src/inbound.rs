@@ -140,6 +140,7 @@ impl Processor<'_> {
             ActivityType::Like => self.like(object).await,
             ActivityType::Announce => self.announce(activity, object).await,
             ActivityType::Block => self.block(object).await,
+            ActivityType::Flag => self.flag(activity).await,
             ActivityType::Add => self.feature(activity, object, true).await,
             ActivityType::Remove => self.feature(activity, object, false).await,
             other => {
@@ -389,6 +390,35 @@ impl Processor<'_> {
             }
             _ => Ok(()),
         }
+    }
+
+    /// A report from another server (Mastodon sends it from its instance actor): its objects
+    /// name the reported account and some of its statuses. Only an account of this server is
+    /// this server's to look at; a Flag about anyone else is ignored.
+    async fn flag(&self, activity: &Activity) -> Outcome {
+        let Some(uri) = activity.id.as_deref().filter(|uri| self.on_actor_host(uri)) else {
+            return Ok(());
+        };
+        let mut target = None;
+        let mut status_ids = Vec::new();
+        for object in &activity.object {
+            // A status's id names its author too (`/users/NAME/statuses/ID`): statuses first.
+            let id = object.id();
+            if let Some(status_id) = self.known_status(id).await? {
+                status_ids.push(status_id);
+            } else if let Some(account) = self.local_account(id).await? {
+                target.get_or_insert(account);
+            }
+        }
+        let Some(target) = target else {
+            return Ok(());
+        };
+        let comment = activity.content.as_deref().unwrap_or_default();
+        self.woolly
+            .moderation()
+            .report_from_elsewhere(self.actor, &target, status_ids, comment, uri)
+            .await?;
+        Ok(())
     }
 
     async fn known_status(&self, uri: Option<&str>) -> Result<Option<i64>, FederationError> {

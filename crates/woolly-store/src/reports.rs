@@ -54,12 +54,13 @@ pub enum ReportChange {
 }
 
 impl Tx {
-    /// Files a report; its `id` is given.
-    pub async fn insert_report(&mut self, row: &ReportRow) -> Result<()> {
-        on_tx!(rows_affected, self, conn => sqlx::query(
+    /// Files a report; its `id` is given. Returns false when a report with its `uri` (a Flag
+    /// delivered again) is already filed.
+    pub async fn insert_report(&mut self, row: &ReportRow) -> Result<bool> {
+        let inserted = on_tx!(rows_affected, self, conn => sqlx::query(
             "INSERT INTO report (id, account_id, target_account_id, status_ids, rule_ids, comment, \
              category, forwarded, uri, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT (uri) DO NOTHING",
         )
         .bind(row.id)
         .bind(row.account_id)
@@ -73,7 +74,7 @@ impl Tx {
         .bind(row.created_at)
         .execute(conn)
         .await)?;
-        Ok(())
+        Ok(inserted == 1)
     }
 
     /// Applies a change to a report; returns false when there is no such report.

@@ -82,6 +82,63 @@ async fn mastodon_py_logs_in_and_uses_the_api() {
 }
 
 #[tokio::test]
+async fn mastodon_py_files_a_report_and_a_moderator_handles_it() {
+    let Some(python) = client_environment("WOOLLY_TEST_PYTHON", "Mastodon.py") else {
+        return;
+    };
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain().await;
+    let user = instance
+        .account_with_token("reporter", "read write follow")
+        .await;
+    let target = instance
+        .account_with_token("seller", "read write follow")
+        .await;
+    instance
+        .cli_ok(&[
+            "admin",
+            "account",
+            "create",
+            "moderator",
+            "--email",
+            "moderator@example.org",
+            "--password",
+            PASSWORD,
+            "--role",
+            "moderator",
+        ])
+        .await;
+    let moderator = instance
+        .token("moderator", "read write admin:read admin:write")
+        .await;
+    let (_, post) = server
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/statuses",
+            Some(&target),
+            serde_json::json!({"status": "Buy my things"}),
+        )
+        .await;
+    let mut command = Command::new(python);
+    command
+        .arg(clients_dir().join("mastodon_py_moderation.py"))
+        .args([
+            server.base_url.as_str(),
+            user.as_str(),
+            moderator.as_str(),
+            post["account"]["id"].as_str().unwrap(),
+            post["id"].as_str().unwrap(),
+        ]);
+    assert_client_passes(
+        "Mastodon.py",
+        command,
+        "mastodon.py moderation: all checks passed",
+    )
+    .await;
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn masto_js_logs_in_and_uses_the_api() {
     let Some(node) = client_environment("WOOLLY_TEST_NODE", "masto.js with Node 22") else {
         return;

@@ -827,3 +827,111 @@ async fn a_post_addressed_to_a_local_account_without_a_mention_reaches_it_alone(
         .unwrap();
     assert_eq!(anonymous.status(), 404);
 }
+
+#[tokio::test]
+async fn a_flag_from_another_server_becomes_a_report_for_the_moderators_here() {
+    use woolly_core::accounts::{Email, NewAccount, Role, Username};
+    let rig = Rig::new().await;
+    rig.a
+        .woolly
+        .accounts()
+        .create_local(NewAccount {
+            username: Username::parse("mod").unwrap(),
+            email: Email::parse("mod@example.org").unwrap(),
+            password: None,
+            role: Role::parse("moderator").unwrap(),
+        })
+        .await
+        .unwrap();
+    let moderator = rig
+        .a
+        .woolly
+        .oauth()
+        .issue_token(
+            "mod",
+            woolly_core::auth::Scopes::parse("read admin:read").unwrap(),
+        )
+        .await
+        .unwrap();
+    let rig = &rig;
+    let post = |body: Value| async move {
+        let (status, posted) = rig
+            .a
+            .call(
+                reqwest::Method::POST,
+                "/api/v1/statuses",
+                Some(&rig.alice_token),
+                body,
+            )
+            .await;
+        assert_eq!(status, 200, "{posted}");
+        posted
+    };
+    let public = post(json!({"status": "Reported in public"})).await;
+    let private = post(json!({"status": "Reported for followers", "visibility": "private"})).await;
+    let alice = format!("http://{}/users/alice", domain(&rig.a));
+    let flag = |id: &str, objects: Vec<Value>| {
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("http://{}/{id}", domain(&rig.b)),
+            "type": "Flag",
+            "actor": rig.mallory,
+            "content": "Please look at these",
+            "object": objects,
+        })
+    };
+    let reported = flag(
+        "flags/1",
+        vec![
+            json!(alice),
+            public["uri"].clone(),
+            private["uri"].clone(),
+            json!(rig.note_uri("never-seen")),
+        ],
+    );
+    // Delivered twice, and once about someone of another server: one report.
+    for activity in [
+        &reported,
+        &reported,
+        &flag("flags/2", vec![json!(rig.carol)]),
+    ] {
+        let (status, body) = rig.deliver("/inbox", activity).await;
+        assert_eq!(status, 202, "{body}");
+    }
+    jobs_idle(&rig.a).await;
+    let reports = eventually(WAIT, "the report", || async {
+        let (status, reports) = rig
+            .a
+            .call(
+                reqwest::Method::GET,
+                "/api/v1/admin/reports",
+                Some(&moderator),
+                Value::Null,
+            )
+            .await;
+        assert_eq!(status, 200, "{reports}");
+        (!reports.as_array().unwrap().is_empty()).then_some(reports)
+    })
+    .await;
+    assert_eq!(reports.as_array().unwrap().len(), 1, "{reports:#}");
+    let report = &reports[0];
+    assert_eq!(report["account"]["username"], "mallory");
+    assert_eq!(report["account"]["domain"], domain(&rig.b));
+    assert_eq!(report["account"]["email"], Value::Null);
+    assert_eq!(report["target_account"]["username"], "alice");
+    assert_eq!(report["comment"], "Please look at these");
+    assert_eq!(report["category"], "other");
+    let mut attached: Vec<&str> = report["statuses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|status| status["id"].as_str().unwrap())
+        .collect();
+    attached.sort_unstable();
+    let mut expected = vec![
+        public["id"].as_str().unwrap(),
+        private["id"].as_str().unwrap(),
+    ];
+    expected.sort_unstable();
+    assert_eq!(attached, expected, "followers-only posts included");
+}

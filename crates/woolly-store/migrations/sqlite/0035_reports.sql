@@ -23,3 +23,5 @@ CREATE TABLE report (
 CREATE INDEX report_open ON report (action_taken_at, id);
 CREATE INDEX report_target ON report (target_account_id);
 CREATE INDEX report_reporter ON report (account_id);
+-- A Flag delivered twice is one report.
+CREATE UNIQUE INDEX report_uri ON report (uri);

@@ -113,6 +113,14 @@ pub enum Outbound {
     DeleteActor {
         username: String,
     },
+    /// A report about the remote `target_id`, forwarded to its server: a `Flag` from the
+    /// instance actor (so that the reporter stays unknown there), as Mastodon sends it.
+    Flag {
+        report_id: i64,
+        target_id: i64,
+        status_ids: Vec<i64>,
+        comment: String,
+    },
     /// `account_id` voted for `choice` in a remote poll (`status_id`): a `Create` of a `Note`
     /// per choice, as Mastodon sends votes.
     Vote {
@@ -202,7 +210,8 @@ async fn audience(tx: &mut Tx, outbound: &Outbound) -> Result<Vec<String>> {
         Outbound::Follow { target_id, .. }
         | Outbound::Unfollow { target_id, .. }
         | Outbound::Block { target_id, .. }
-        | Outbound::Unblock { target_id, .. } => tx
+        | Outbound::Unblock { target_id, .. }
+        | Outbound::Flag { target_id, .. } => tx
             .remote_inboxes_of(&[*target_id], true)
             .await
             .map_err(Into::into),

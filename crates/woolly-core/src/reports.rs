@@ -10,6 +10,7 @@ use woolly_store::{Page, ReportChange, ReportFilter, ReportRow};
 use crate::accounts::{Account, LocalUser, permission};
 use crate::areas::Moderation;
 use crate::error::{CoreError, Result};
+use crate::outbox::Outbound;
 
 /// Mastodon's `Report::COMMENT_SIZE_LIMIT`.
 const MAX_COMMENT: usize = 1000;
@@ -93,6 +94,8 @@ struct Filed {
     category: ReportCategory,
     /// A Flag's id.
     uri: Option<String>,
+    /// Sent on to the target's server too.
+    forward: bool,
 }
 
 /// What a moderator does with a report.
@@ -152,19 +155,14 @@ impl Moderation<'_> {
         } else {
             ReportCategory::Violation
         };
-        if new.forward && !target.is_local() {
-            // Sending it on to the target's server (a Flag) is not built yet: never claimed.
-            tracing::info!(
-                target = target.id,
-                "a report asked to be forwarded; forwarding is not built yet"
-            );
-        }
         let filed = Filed {
             status_ids,
             rule_ids,
             comment,
             category,
             uri: None,
+            // Only another server's account has a server to forward to.
+            forward: new.forward && !target.is_local(),
         };
         let row = self.file(reporter, &target, filed).await?;
         let row = row.ok_or(CoreError::NotFound)?;
@@ -206,6 +204,7 @@ impl Moderation<'_> {
             comment: comment.trim().chars().take(MAX_COMMENT).collect(),
             category: ReportCategory::Other,
             uri: Some(uri.to_owned()),
+            forward: false,
         };
         Ok(self.file(reporter, target, filed).await?.map(|row| row.id))
     }
@@ -230,7 +229,7 @@ impl Moderation<'_> {
             rule_ids: json(&filed.rule_ids)?,
             comment: filed.comment,
             category: filed.category.as_str().to_owned(),
-            forwarded: false,
+            forwarded: filed.forward,
             uri: filed.uri,
             assigned_account_id: None,
             action_taken_at: None,
@@ -241,7 +240,19 @@ impl Moderation<'_> {
         if !tx.insert_report(&row).await? {
             return Ok(None);
         }
+        if filed.forward {
+            let flag = Outbound::Flag {
+                report_id: row.id,
+                target_id: target.id,
+                status_ids: filed.status_ids.clone(),
+                comment: row.comment.clone(),
+            };
+            crate::outbox::enqueue(&mut tx, &flag, now).await?;
+        }
         tx.commit().await?;
+        if filed.forward {
+            self.wake_workers();
+        }
         tracing::info!(
             report = row.id,
             reporter = reporter.id,

@@ -94,6 +94,33 @@ async fn deliver(
             });
             (urls.key_id, private_key_pem, activity)
         }
+        // A forwarded report comes from the server, not from the user who reported.
+        Outbound::Flag {
+            report_id,
+            target_id,
+            status_ids,
+            comment,
+        } => {
+            let Some(target) = woolly.accounts().account(*target_id).await? else {
+                return Ok(());
+            };
+            let statuses = woolly.federation().status_uris(status_ids).await?;
+            let mut objects = vec![woolly.federation().actor_uri(&target)];
+            objects.extend(status_ids.iter().filter_map(|id| statuses.get(id).cloned()));
+            let actor = woolly.federation().instance_actor_uri();
+            let activity = json!({
+                "id": format!("{actor}#reports/{report_id}"),
+                "type": "Flag",
+                "actor": actor,
+                "content": comment,
+                "object": objects,
+            });
+            (
+                format!("{actor}#main-key"),
+                woolly.instance_actor_key().private_key_pem.clone(),
+                activity,
+            )
+        }
         outbound => {
             let Some((signer_id, activity)) =
                 render_outbound(woolly, outbound, delivery.at).await?
@@ -402,7 +429,7 @@ async fn render_outbound(
             (actor.id, activity)
         }
         // Rendered by `deliver` itself, from what the delivery carries.
-        Outbound::DeleteActor { .. } => return Ok(None),
+        Outbound::DeleteActor { .. } | Outbound::Flag { .. } => return Ok(None),
         Outbound::UpdateProfile { account_id } => {
             let Some(account) = woolly.accounts().account(*account_id).await? else {
                 return Ok(None);

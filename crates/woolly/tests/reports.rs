@@ -272,3 +272,56 @@ async fn a_bad_report_is_refused_and_writes_nothing() {
     assert_eq!(report["status_ids"], Value::Null);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_report_about_someone_elsewhere_is_forwarded_to_their_server_when_asked() {
+    use common::fediverse::{Node, WAIT};
+    let here = Node::start().await;
+    let there = Node::start().await;
+    let rita = here.user("rita").await;
+    let spammer = there.user("spammer").await;
+    let (moderator_there, _) = staff(&there.server, "mo", "moderator").await;
+    rita.follow_and_wait(&spammer.handle).await;
+    let original = spammer
+        .post("/api/v1/statuses", json!({"status": "Spam here"}))
+        .await;
+    let seen = rita.wait_home("Spam here").await;
+    let target = seen["account"]["id"].as_str().unwrap().to_owned();
+
+    let report = rita
+        .post(
+            "/api/v1/reports",
+            json!({"account_id": target, "status_ids": [seen["id"]],
+                   "comment": "Selling things", "forward": true}),
+        )
+        .await;
+    assert_eq!(report["forwarded"], true, "{report}");
+    // Without `forward`, it stays here.
+    let kept = rita
+        .post(
+            "/api/v1/reports",
+            json!({"account_id": target, "comment": "Only for my moderators"}),
+        )
+        .await;
+    assert_eq!(kept["forwarded"], false);
+
+    common::eventually(WAIT, "the forwarded report", || async {
+        let reports = open_reports(&there.server, &moderator_there).await;
+        (!reports.as_array().unwrap().is_empty()).then_some(reports)
+    })
+    .await;
+    common::jobs_idle(&here.server).await;
+    let reports = open_reports(&there.server, &moderator_there)
+        .await
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(reports.len(), 1, "only the forwarded one: {reports:?}");
+    let report = &reports[0];
+    assert_eq!(report["target_account"]["username"], "spammer");
+    assert_eq!(report["comment"], "Selling things");
+    assert_eq!(report["statuses"][0]["id"], original["id"]);
+    // From the server, not from rita, whom the other server does not learn of.
+    assert_eq!(report["account"]["domain"], here.domain().as_str());
+    assert_ne!(report["account"]["username"], "rita");
+}

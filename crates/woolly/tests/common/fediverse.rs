@@ -139,12 +139,12 @@ impl User {
         id
     }
 
-    /// The home timeline's statuses.
     /// A status by id, as this user sees it.
     pub async fn status(&self, id: &str) -> Value {
         self.get_ok(&format!("/api/v1/statuses/{id}")).await
     }
 
+    /// The home timeline's statuses.
     pub async fn home(&self) -> Vec<Value> {
         self.get_ok("/api/v1/timelines/home")
             .await

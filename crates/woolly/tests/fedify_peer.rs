@@ -378,3 +378,83 @@ async fn an_unsigned_post_to_the_shared_inbox_is_refused_and_creates_nothing() {
     );
     woolly.server.stop().await;
 }
+
+/// Reports both ways: Fedify flags a Woolly user and her post, which Woolly's moderators then
+/// see; a Woolly user reports the Fedify actor with `forward`, and the Flag reaches Fedify from
+/// Woolly's instance actor, signed so that Fedify verifies it.
+#[tokio::test]
+async fn reports_travel_both_ways_between_woolly_and_fedify() {
+    use woolly_core::accounts::{Email, NewAccount, Role, Username};
+    let Some((node, script)) = peer_environment() else {
+        return;
+    };
+    let woolly = woolly().await;
+    let alice = woolly.user("alice").await;
+    let mut peer = Peer::start(&node, &script, CAVAGE).await;
+    woolly
+        .server
+        .woolly
+        .accounts()
+        .create_local(NewAccount {
+            username: Username::parse("mod").unwrap(),
+            email: Email::parse("mod@example.org").unwrap(),
+            password: None,
+            role: Role::parse("moderator").unwrap(),
+        })
+        .await
+        .unwrap();
+    let moderator = woolly
+        .server
+        .woolly
+        .oauth()
+        .issue_token(
+            "mod",
+            woolly_core::auth::Scopes::parse("read admin:read").unwrap(),
+        )
+        .await
+        .unwrap();
+    let post = alice
+        .post("/api/v1/statuses", json!({"status": "Reported by Fedify"}))
+        .await;
+
+    peer.ok(
+        json!({"cmd": "flag", "target": alice.handle, "content": "Seen from Fedify",
+                   "statuses": [post["uri"]]}),
+    )
+    .await;
+    let report = eventually(WAIT, "Fedify's report", || async {
+        let (status, reports) = woolly
+            .server
+            .call(
+                reqwest::Method::GET,
+                "/api/v1/admin/reports",
+                Some(&moderator),
+                Value::Null,
+            )
+            .await;
+        assert_eq!(status, 200, "{reports}");
+        reports.as_array().unwrap().first().cloned()
+    })
+    .await;
+    assert_eq!(report["target_account"]["username"], "alice");
+    assert_eq!(report["comment"], "Seen from Fedify");
+    assert_eq!(report["statuses"][0]["id"], post["id"], "{report}");
+    assert_eq!(report["account"]["account"]["acct"], peer.handle);
+
+    let peer_id = alice.resolve(&peer.handle).await;
+    let forwarded = alice
+        .post(
+            "/api/v1/reports",
+            json!({"account_id": peer_id, "comment": "Seen from Woolly", "forward": true}),
+        )
+        .await;
+    assert_eq!(forwarded["forwarded"], true);
+    let flag = peer.wait_for("Flag", None).await;
+    assert_eq!(
+        flag["actor"],
+        format!("{}/actor", woolly.server.base_url),
+        "from the instance actor: {flag}"
+    );
+    assert_eq!(flag["raw"]["content"], "Seen from Woolly", "{flag}");
+    woolly.server.stop().await;
+}

@@ -29,6 +29,7 @@ import {
   Create,
   Delete,
   Endpoints,
+  Flag,
   Follow,
   isActor,
   Like,
@@ -592,6 +593,21 @@ const commands = {
     following.set(target.id.href, { follow: follow.id.href, accepted: null, actor: target });
     const to = await send(ctx, [target], follow, cmd);
     return { id: follow.id.href, target: target.id.href, recipients: to };
+  },
+
+  // A report to the target's server: the target actor and some of its posts, with a comment.
+  async flag(ctx, cmd) {
+    const target = await resolve(ctx, requireString(cmd, "target"), { mustBeActor: true });
+    const statuses = cmd.statuses ?? [];
+    if (!Array.isArray(statuses)) throw new Error("statuses must be an array");
+    const flag = new Flag({
+      id: newActivityId(ctx),
+      actor: ctx.getActorUri(ID),
+      content: cmd.content ?? "",
+      objects: [target.id, ...statuses.map((s) => new URL(s))],
+    });
+    const to = await send(ctx, [target], flag, cmd);
+    return { id: flag.id.href, target: target.id.href, recipients: to };
   },
 
   async create(ctx, cmd) {

@@ -830,29 +830,8 @@ async fn a_post_addressed_to_a_local_account_without_a_mention_reaches_it_alone(
 
 #[tokio::test]
 async fn a_flag_from_another_server_becomes_a_report_for_the_moderators_here() {
-    use woolly_core::accounts::{Email, NewAccount, Role, Username};
     let rig = Rig::new().await;
-    rig.a
-        .woolly
-        .accounts()
-        .create_local(NewAccount {
-            username: Username::parse("mod").unwrap(),
-            email: Email::parse("mod@example.org").unwrap(),
-            password: None,
-            role: Role::parse("moderator").unwrap(),
-        })
-        .await
-        .unwrap();
-    let moderator = rig
-        .a
-        .woolly
-        .oauth()
-        .issue_token(
-            "mod",
-            woolly_core::auth::Scopes::parse("read admin:read").unwrap(),
-        )
-        .await
-        .unwrap();
+    let (moderator, _) = common::staff_account(&rig.a, "mod", "moderator").await;
     let rig = &rig;
     let post = |body: Value| async move {
         let (status, posted) = rig

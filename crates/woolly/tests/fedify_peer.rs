@@ -384,35 +384,13 @@ async fn an_unsigned_post_to_the_shared_inbox_is_refused_and_creates_nothing() {
 /// Woolly's instance actor, signed so that Fedify verifies it.
 #[tokio::test]
 async fn reports_travel_both_ways_between_woolly_and_fedify() {
-    use woolly_core::accounts::{Email, NewAccount, Role, Username};
     let Some((node, script)) = peer_environment() else {
         return;
     };
     let woolly = woolly().await;
     let alice = woolly.user("alice").await;
     let mut peer = Peer::start(&node, &script, CAVAGE).await;
-    woolly
-        .server
-        .woolly
-        .accounts()
-        .create_local(NewAccount {
-            username: Username::parse("mod").unwrap(),
-            email: Email::parse("mod@example.org").unwrap(),
-            password: None,
-            role: Role::parse("moderator").unwrap(),
-        })
-        .await
-        .unwrap();
-    let moderator = woolly
-        .server
-        .woolly
-        .oauth()
-        .issue_token(
-            "mod",
-            woolly_core::auth::Scopes::parse("read admin:read").unwrap(),
-        )
-        .await
-        .unwrap();
+    let (moderator, _) = common::staff_account(&woolly.server, "mod", "moderator").await;
     let post = alice
         .post("/api/v1/statuses", json!({"status": "Reported by Fedify"}))
         .await;

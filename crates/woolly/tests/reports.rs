@@ -6,35 +6,9 @@
 
 mod common;
 
-use common::{TestInstance, TestServer, account};
+use common::{TestInstance, TestServer, account, staff_account};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-/// A local account with `role` and a token with every scope, the admin ones included.
-async fn staff(server: &TestServer, name: &str, role: &str) -> (String, String) {
-    use woolly_core::accounts::{Email, NewAccount, Role, Username};
-    let created = server
-        .woolly
-        .accounts()
-        .create_local(NewAccount {
-            username: Username::parse(name).unwrap(),
-            email: Email::parse(&format!("{name}@example.org")).unwrap(),
-            password: Some("a long enough password".to_owned()),
-            role: Role::parse(role).unwrap(),
-        })
-        .await
-        .unwrap();
-    let token = server
-        .woolly
-        .oauth()
-        .issue_token(
-            name,
-            woolly_core::auth::Scopes::parse("read write follow admin:read admin:write").unwrap(),
-        )
-        .await
-        .unwrap();
-    (token, created.account_id.to_string())
-}
 
 async fn open_reports(server: &TestServer, token: &str) -> Value {
     let (status, reports) = server
@@ -60,7 +34,7 @@ async fn a_report_reaches_the_moderators_who_take_it_on_and_resolve_it() {
     let (rita, _) = account(&server, "rita").await;
     let (troll, troll_id) = account(&server, "troll").await;
     let (_, bystander_id) = account(&server, "bystander").await;
-    let (moderator, moderator_id) = staff(&server, "mo", "moderator").await;
+    let (moderator, moderator_id) = staff_account(&server, "mo", "moderator").await;
     let (_, post) = server
         .call(
             Method::POST,
@@ -98,7 +72,7 @@ async fn a_report_reaches_the_moderators_who_take_it_on_and_resolve_it() {
     let report_id = report["id"].as_str().unwrap().to_owned();
 
     // A user, even with admin scopes, may not read reports.
-    let (user_with_scopes, _) = staff(&server, "nosy", "user").await;
+    let (user_with_scopes, _) = staff_account(&server, "nosy", "user").await;
     let (status, refused) = server
         .call(
             Method::GET,
@@ -209,7 +183,7 @@ async fn a_bad_report_is_refused_and_writes_nothing() {
     let (rita, _) = account(&server, "rita").await;
     let (troll, troll_id) = account(&server, "troll").await;
     let (other, _) = account(&server, "other").await;
-    let (moderator, _) = staff(&server, "mo", "admin").await;
+    let (moderator, _) = staff_account(&server, "mo", "admin").await;
     let (_, others_post) = server
         .call(
             Method::POST,
@@ -280,7 +254,7 @@ async fn a_report_about_someone_elsewhere_is_forwarded_to_their_server_when_aske
     let there = Node::start().await;
     let rita = here.user("rita").await;
     let spammer = there.user("spammer").await;
-    let (moderator_there, _) = staff(&there.server, "mo", "moderator").await;
+    let (moderator_there, _) = staff_account(&there.server, "mo", "moderator").await;
     rita.follow_and_wait(&spammer.handle).await;
     let original = spammer
         .post("/api/v1/statuses", json!({"status": "Spam here"}))

@@ -442,6 +442,34 @@ pub async fn account(server: &TestServer, name: &str) -> (String, String) {
     (token, account_id.to_string())
 }
 
+/// Creates a local account with `role` (`moderator`, `admin`…) and a token with every scope the
+/// admin API asks for besides the usual ones; returns the token and the account's id.
+pub async fn staff_account(server: &TestServer, name: &str, role: &str) -> (String, String) {
+    use woolly_core::accounts::{Email, NewAccount, Role, Username};
+    let created = server
+        .woolly
+        .accounts()
+        .create_local(NewAccount {
+            username: Username::parse(name).expect("a username"),
+            email: Email::parse(&format!("{name}@example.org")).expect("an e-mail address"),
+            password: Some("a long enough password".to_owned()),
+            role: Role::parse(role).expect("a role"),
+        })
+        .await
+        .expect("create a staff account");
+    let token = server
+        .woolly
+        .oauth()
+        .issue_token(
+            name,
+            woolly_core::auth::Scopes::parse("read write follow admin:read admin:write")
+                .expect("scopes"),
+        )
+        .await
+        .expect("issue a token");
+    (token, created.account_id.to_string())
+}
+
 /// Creates a local account that signs in with `password` (e-mail `NAME@example.org`), made
 /// through core as `woolly admin account create` makes it; returns its id.
 pub async fn account_with_password(server: &TestServer, name: &str, password: &str) -> i64 {

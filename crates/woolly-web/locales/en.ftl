@@ -432,3 +432,25 @@ lists-members-hint = Add people you follow from their profile.
 lists-remove = Remove
 lists-add-to = Add to a list
 lists-add = Add
+
+# The moderators' screens.
+moderation = Moderation
+moderation-reports = Reports
+moderation-open = Open
+moderation-resolved = Resolved
+moderation-none-open = No report waits for a moderator.
+moderation-none-resolved = No report was resolved yet.
+moderation-about = About { $name }
+moderation-by = Reported by { $name }
+moderation-rules = Rules it breaks:
+moderation-assigned = Taken on by { $name }
+moderation-resolved-when = Resolved { $when }
+moderation-assign = Take it on
+moderation-unassign = Let it go
+moderation-resolve = Resolve
+moderation-reopen = Reopen
+moderation-older = Older reports
+report-category-spam = Spam
+report-category-legal = Legal
+report-category-violation = Breaks the rules
+report-category-other = Other

@@ -435,3 +435,25 @@ lists-members-hint = Ajoutez des personnes que vous suivez depuis leur profil.
 lists-remove = Retirer
 lists-add-to = Ajouter à une liste
 lists-add = Ajouter
+
+# The moderators' screens.
+moderation = Modération
+moderation-reports = Signalements
+moderation-open = Ouverts
+moderation-resolved = Résolus
+moderation-none-open = Aucun signalement n'attend de modérateur.
+moderation-none-resolved = Aucun signalement n'a encore été résolu.
+moderation-about = Au sujet de { $name }
+moderation-by = Signalé par { $name }
+moderation-rules = Règles enfreintes :
+moderation-assigned = Pris en charge par { $name }
+moderation-resolved-when = Résolu { $when }
+moderation-assign = Le prendre en charge
+moderation-unassign = Le laisser
+moderation-resolve = Résoudre
+moderation-reopen = Rouvrir
+moderation-older = Signalements plus anciens
+report-category-spam = Spam
+report-category-legal = Juridique
+report-category-violation = Enfreint les règles
+report-category-other = Autre

@@ -21,6 +21,7 @@
 //! | `live` | `/live`: new posts of a timeline as they come, for the page's script |
 //! | `feeds` | `/@name.rss`, `/tags/name.rss` |
 //! | `interaction` | `/authorize_interaction` (acting on something of another server), `/follow_remotely` (to one's own server from a page here) |
+//! | `moderation` | `/admin/reports`: the moderators' reports, taken on, resolved, reopened |
 //! | `authorize` | `/oauth/authorize`: signing in to let an app use an account |
 //!
 //! What every page shares: `visitor` (the session, the anti-forgery token, the language),
@@ -42,6 +43,7 @@ mod landing;
 mod languages;
 mod lists;
 mod live;
+mod moderation;
 mod notifications;
 mod page;
 mod profiles;
@@ -76,5 +78,6 @@ pub fn router() -> Router<Woolly> {
         .merge(interaction::router())
         .merge(lists::router())
         .merge(live::router())
+        .merge(moderation::router())
         .merge(authorize::router())
 }

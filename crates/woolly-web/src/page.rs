@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use woolly_core::accounts::Account;
+use woolly_core::accounts::{Account, permission};
 use woolly_core::profile::MediaExpansion;
 use woolly_core::{CoreError, Woolly};
 
@@ -29,6 +29,8 @@ pub struct Chrome<'a> {
     pub media_expansion: MediaExpansion,
     /// Whether the reader opens content warnings by default.
     pub open_warnings: bool,
+    /// Whether the member's role handles reports (the navigation then leads to them).
+    pub moderator: bool,
 }
 
 impl<'a> Chrome<'a> {
@@ -49,6 +51,10 @@ impl<'a> Chrome<'a> {
             open_warnings: visitor
                 .member()
                 .is_some_and(|member| member.user.expand_spoilers),
+            moderator: visitor.member().is_some_and(|member| {
+                let permissions = member.user.role.permissions();
+                permissions & (permission::MANAGE_REPORTS | permission::ADMINISTRATOR) != 0
+            }),
         }
     }
 

@@ -2793,3 +2793,122 @@ async fn a_member_downloads_their_data_in_mastodons_formats() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn moderators_take_on_and_resolve_reports_in_the_web_interface() {
+    let instance = TestInstance::new().await;
+    let server = instance
+        .start_on_own_domain_with(|settings| {
+            open_sign_ups(settings);
+            settings.rules = vec!["Be kind.".to_owned()];
+        })
+        .await;
+    let (rita, _) = common::account(&server, "rita").await;
+    let (troll, troll_id) = common::account(&server, "troll").await;
+    let post = post_as(&server, &troll, serde_json::json!({"status": "Rude words"})).await;
+    let (status, _) = server
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/reports",
+            Some(&rita),
+            serde_json::json!({"account_id": troll_id, "status_ids": [post["id"]],
+                               "comment": "Not kind at all", "rule_ids": [1]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    common::staff_account(&server, "mo", "moderator").await;
+
+    // A member whose role does not handle reports sees no link and is refused.
+    let user = Browser::new(&server);
+    user.sign_in("rita", "a long enough password").await;
+    assert!(
+        !user
+            .get("/home")
+            .await
+            .html
+            .contains("href=\"/admin/reports\"")
+    );
+    assert_eq!(
+        user.get("/admin/reports").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let moderator = Browser::new(&server);
+    moderator.sign_in("mo", "a long enough password").await;
+    assert!(
+        moderator
+            .get("/home")
+            .await
+            .html
+            .contains("href=\"/admin/reports\"")
+    );
+    let page = moderator.get("/admin/reports").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    for text in [
+        "About @troll",
+        "Reported by @rita",
+        "Not kind at all",
+        "Be kind.",
+        "Rude words",
+    ] {
+        assert!(page.html.contains(text), "{text}: {}", page.html);
+    }
+    let assign = form_action(&page, "/assign_to_self");
+    let refused = user
+        .post(
+            &assign,
+            &[("authenticity_token", &user.get("/home").await.csrf())],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "not hers to handle");
+    let pressed = |page: &Page, suffix: &str| {
+        let (action, csrf) = (form_action(page, suffix), page.csrf());
+        let moderator = &moderator;
+        async move {
+            let done = moderator
+                .post(
+                    &action,
+                    &[
+                        ("authenticity_token", &csrf),
+                        ("return_to", "/admin/reports"),
+                    ],
+                )
+                .await;
+            assert_eq!(
+                done.status,
+                StatusCode::SEE_OTHER,
+                "{action}: {}",
+                done.html
+            );
+            moderator.get("/admin/reports").await
+        }
+    };
+    let page = pressed(&page, "/assign_to_self").await;
+    assert!(page.html.contains("Taken on by @mo"), "{}", page.html);
+    let page = pressed(&page, "/resolve").await;
+    assert!(
+        page.html.contains("No report waits for a moderator."),
+        "{}",
+        page.html
+    );
+    let resolved = moderator.get("/admin/reports?resolved=1").await;
+    assert!(resolved.html.contains("Resolved "), "{}", resolved.html);
+    let reopened = moderator
+        .post(
+            &form_action(&resolved, "/reopen"),
+            &[
+                ("authenticity_token", &resolved.csrf()),
+                ("return_to", "/admin/reports"),
+            ],
+        )
+        .await;
+    assert_eq!(reopened.status, StatusCode::SEE_OTHER);
+    assert!(
+        moderator
+            .get("/admin/reports")
+            .await
+            .html
+            .contains("About @troll")
+    );
+    server.stop().await;
+}

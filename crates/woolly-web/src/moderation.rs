@@ -1,0 +1,174 @@
+//! The moderators' screens: `/admin/reports`, the reports this server received (open ones, or
+//! resolved ones with `?resolved=1`), each with who reported whom, why, the posts it names, and
+//! buttons to take it on, let it go, resolve and reopen it. Core decides who may: members whose
+//! role cannot handle reports are refused (403), as the admin API refuses them.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use woolly_core::reports::{Report, ReportAction};
+use woolly_core::{CoreError, ReportFilter, Woolly};
+
+use crate::cards::{Author, StatusCard, shown_time};
+use crate::forms::{ButtonForm, button_presser_on};
+use crate::page::{Chrome, redirect, refusal, render};
+use crate::timelines::PageQuery;
+use crate::visitor::Member;
+
+/// How many reports a page lists.
+const REPORTS_LISTED: i64 = 20;
+
+pub(crate) fn router() -> Router<Woolly> {
+    Router::new()
+        .route("/admin/reports", get(reports))
+        .route("/admin/reports/{id}/{action}", post(handle))
+}
+
+/// A report as the moderators' page shows it.
+struct ReportCard {
+    id: i64,
+    reporter: Author,
+    target: Author,
+    /// The category in the reader's words.
+    category: String,
+    comment: String,
+    /// The rules it names, by their text.
+    rules: Vec<String>,
+    statuses: Vec<StatusCard>,
+    when: String,
+    assigned: Option<Author>,
+    /// When and by whom it was resolved.
+    resolved: Option<(String, Option<Author>)>,
+}
+
+#[derive(Template)]
+#[template(path = "admin_reports.html")]
+struct ReportsPage<'a> {
+    c: Chrome<'a>,
+    resolved: bool,
+    reports: Vec<ReportCard>,
+    older: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ReportsQuery {
+    resolved: Option<String>,
+    max_id: Option<String>,
+}
+
+/// `GET /admin/reports` (`?resolved=1` for the resolved ones).
+async fn reports(
+    State(woolly): State<Woolly>,
+    Member { visitor, member }: Member,
+    Query(query): Query<ReportsQuery>,
+) -> Response {
+    let resolved = query.resolved.is_some();
+    let page = PageQuery {
+        max_id: query.max_id.clone(),
+    };
+    let read = async {
+        let filter = ReportFilter {
+            resolved,
+            ..ReportFilter::default()
+        };
+        let reports = woolly
+            .moderation()
+            .reports(&member.user, filter, page.page_of(REPORTS_LISTED)?)
+            .await?;
+        let status_ids: Vec<i64> = reports
+            .iter()
+            .flat_map(|report| report.status_ids.iter().copied())
+            .collect();
+        let views = woolly
+            .statuses()
+            .views(Some(member.account.id), &status_ids)
+            .await?;
+        Ok::<_, CoreError>((reports, views))
+    };
+    let (reports, views) = match read.await {
+        Ok(read) => read,
+        Err(error) => return refusal(&woolly, &visitor, &error),
+    };
+    let words = visitor.words();
+    let rules = &woolly.config().rules;
+    let card = |report: &Report| ReportCard {
+        id: report.id,
+        reporter: Author::of(&woolly, &report.reporter),
+        target: Author::of(&woolly, &report.target),
+        category: words.t(&format!("report-category-{}", report.category.as_str())),
+        comment: report.comment.clone(),
+        rules: report
+            .rule_ids
+            .iter()
+            .filter_map(|id| usize::try_from(*id - 1).ok())
+            .filter_map(|index| rules.get(index).cloned())
+            .collect(),
+        statuses: views
+            .iter()
+            .filter(|view| report.status_ids.contains(&view.status.id))
+            .map(|view| StatusCard::new(&woolly, words, view, Some(member.account.id)))
+            .collect(),
+        when: shown_time(words, report.created_at),
+        assigned: report
+            .assigned
+            .as_ref()
+            .map(|account| Author::of(&woolly, account)),
+        resolved: report.action_taken_at.map(|at| {
+            let by = report
+                .action_taken_by
+                .as_ref()
+                .map(|account| Author::of(&woolly, account));
+            (shown_time(words, at), by)
+        }),
+    };
+    let older = (reports.len() as i64 >= REPORTS_LISTED)
+        .then(|| reports.last().map(|report| report.id))
+        .flatten()
+        .map(|max_id| {
+            let filter = if resolved { "resolved=1&" } else { "" };
+            format!("/admin/reports?{filter}max_id={max_id}")
+        });
+    render(
+        &visitor,
+        StatusCode::OK,
+        &ReportsPage {
+            c: Chrome::new(&woolly, &visitor),
+            resolved,
+            reports: reports.iter().map(card).collect(),
+            older,
+        },
+    )
+}
+
+/// `POST /admin/reports/:id/{assign_to_self,unassign,resolve,reopen}`.
+async fn handle(
+    State(woolly): State<Woolly>,
+    visitor: crate::visitor::Visitor,
+    Path((id, action)): Path<(String, String)>,
+    Form(form): Form<ButtonForm>,
+) -> Response {
+    let (member, id) = match button_presser_on(&woolly, &visitor, &form, &id) {
+        Ok(pressed) => pressed,
+        Err(answer) => return *answer,
+    };
+    let action = match action.as_str() {
+        "assign_to_self" => ReportAction::AssignToSelf,
+        "unassign" => ReportAction::Unassign,
+        "resolve" => ReportAction::Resolve,
+        "reopen" => ReportAction::Reopen,
+        _ => return refusal(&woolly, &visitor, &CoreError::NotFound),
+    };
+    match woolly
+        .moderation()
+        .handle_report(&member.account, &member.user, id, action)
+        .await
+    {
+        Ok(_) => redirect(&visitor, form.back()),
+        Err(error) => refusal(&woolly, &visitor, &error),
+    }
+}

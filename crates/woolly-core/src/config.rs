@@ -113,6 +113,9 @@ pub struct InstanceConfig {
     pub min_age: Option<u32>,
     /// Which users may make invites.
     pub invites_by: crate::joining::InvitePolicy,
+    /// Whether visitors who are not signed in may read the public and hashtag timelines (and
+    /// see the front page's preview of them), as Mastodon's `timeline_preview`.
+    pub timeline_preview: bool,
     /// Local accounts (usernames) recommended to newcomers in their first steps, before the
     /// others of the directory (Mastodon's `bootstrap_timeline_accounts`).
     pub recommended_accounts: Vec<String>,
@@ -149,6 +152,7 @@ impl InstanceConfig {
             min_age: None,
             invites_by: crate::joining::InvitePolicy::Moderators,
             recommended_accounts: Vec::new(),
+            timeline_preview: true,
             spare_key_pairs: 200,
             sealing_key: None,
             urls: std::sync::OnceLock::new(),

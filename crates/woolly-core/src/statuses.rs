@@ -721,6 +721,17 @@ impl Timelines<'_> {
             .await
     }
 
+    /// Refuses an anonymous reader when the operator keeps the public and hashtag timelines to
+    /// members (`timeline_preview` off, as in Mastodon), in Mastodon's words.
+    pub fn require_reader(&self, viewer: Option<i64>) -> Result<()> {
+        if viewer.is_none() && !self.config().timeline_preview {
+            return Err(CoreError::Validation(
+                "This method requires an authenticated user".into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// A page of the public timeline (`local`: only local, only remote, or both).
     pub async fn public(
         &self,
@@ -729,6 +740,7 @@ impl Timelines<'_> {
         only_media: bool,
         page: Page,
     ) -> Result<Listing> {
+        self.require_reader(viewer)?;
         let ids = self
             .db()
             .public_timeline(viewer, local, only_media, page)
@@ -747,6 +759,7 @@ impl Timelines<'_> {
         only_media: bool,
         page: Page,
     ) -> Result<Listing> {
+        self.require_reader(viewer)?;
         const NAMES_PER_MODE: usize = 4;
         let normalize = |names: Vec<String>| -> Vec<String> {
             names

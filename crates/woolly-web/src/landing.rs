@@ -58,23 +58,24 @@ async fn landing(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
         Ok(overview) => overview,
         Err(error) => return refusal(&woolly, &visitor, &error),
     };
-    let preview = match woolly
-        .timelines()
-        .public(
-            None,
-            Some(true),
-            false,
-            woolly_core::Page {
-                max_id: None,
-                since_id: None,
-                min_id: None,
-                limit: PREVIEW_POSTS,
-            },
-        )
-        .await
-    {
-        Ok((views, _)) => views,
-        Err(error) => return refusal(&woolly, &visitor, &error),
+    // No preview where the operator keeps the timelines to members (`timeline_preview`).
+    let preview = if woolly.config().timeline_preview {
+        let page = woolly_core::Page {
+            max_id: None,
+            since_id: None,
+            min_id: None,
+            limit: PREVIEW_POSTS,
+        };
+        match woolly
+            .timelines()
+            .public(None, Some(true), false, page)
+            .await
+        {
+            Ok((views, _)) => views,
+            Err(error) => return refusal(&woolly, &visitor, &error),
+        }
+    } else {
+        Vec::new()
     };
     let words = visitor.words();
     let config = woolly.config();

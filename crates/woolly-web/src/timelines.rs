@@ -140,12 +140,28 @@ async fn public(
         .await
 }
 
+/// Where a visitor who is not signed in goes when the operator keeps the public and hashtag
+/// timelines to members (`timeline_preview` off): to sign in, and back here.
+fn members_only(woolly: &Woolly, visitor: &Visitor) -> Option<Response> {
+    if woolly.config().timeline_preview || visitor.member().is_some() {
+        return None;
+    }
+    let back = woolly_core::urls::percent_encode(&visitor.here);
+    Some(redirect(
+        visitor,
+        &format!("/auth/sign_in?return_to={back}"),
+    ))
+}
+
 /// `GET /public/local`.
 async fn local(
     State(woolly): State<Woolly>,
     visitor: Visitor,
     Query(query): Query<PageQuery>,
 ) -> Response {
+    if let Some(elsewhere) = members_only(&woolly, &visitor) {
+        return elsewhere;
+    }
     let words = visitor.words();
     let listing = public(&woolly, &visitor, &query, Some(true)).await;
     timeline_page(
@@ -167,6 +183,9 @@ async fn federated(
     visitor: Visitor,
     Query(query): Query<PageQuery>,
 ) -> Response {
+    if let Some(elsewhere) = members_only(&woolly, &visitor) {
+        return elsewhere;
+    }
     let words = visitor.words();
     let listing = public(&woolly, &visitor, &query, None).await;
     timeline_page(
@@ -194,6 +213,9 @@ async fn tag(
             Ok(feed) => feed,
             Err(error) => refusal(&woolly, &visitor, &error),
         };
+    }
+    if let Some(elsewhere) = members_only(&woolly, &visitor) {
+        return elsewhere;
     }
     let words = visitor.words();
     let viewer = visitor.member().map(|member| member.account.id);

@@ -78,6 +78,9 @@ pub struct Settings {
     pub min_age: u32,
     /// Who may make invites: `nobody`, `moderators` or `everyone`.
     pub invites_by: String,
+    /// Whether visitors who are not signed in may read the public and hashtag timelines (in
+    /// apps and on the web) and see the front page's preview of them.
+    pub timeline_preview: bool,
     /// Usernames of local accounts recommended to newcomers in their first steps: a TOML array
     /// (also in `WOOLLY_RECOMMENDED_ACCOUNTS`: `["alice", "news"]`).
     pub recommended_accounts: Vec<String>,
@@ -129,6 +132,7 @@ impl Default for Settings {
             min_age: 0,
             invites_by: "moderators".to_owned(),
             recommended_accounts: Vec::new(),
+            timeline_preview: true,
             smtp_host: String::new(),
             smtp_port: 587,
             smtp_tls: "starttls".to_owned(),
@@ -143,7 +147,7 @@ impl Default for Settings {
 
 /// The keys the environment may set (others starting with `WOOLLY_`, such as the test suite's
 /// `WOOLLY_TEST_DATABASE_URL`, are not settings).
-const KEYS: [&str; 36] = [
+const KEYS: [&str; 37] = [
     "data_dir",
     "database_url",
     "listen",
@@ -171,6 +175,7 @@ const KEYS: [&str; 36] = [
     "min_age",
     "invites_by",
     "recommended_accounts",
+    "timeline_preview",
     "smtp_host",
     "smtp_port",
     "smtp_tls",
@@ -376,6 +381,7 @@ impl Settings {
                 format!("{name:?} is not a username of this server"),
             ));
         }
+        config.timeline_preview = self.timeline_preview;
         config.spare_key_pairs = self.spare_key_pairs;
         Ok(config)
     }

@@ -2912,3 +2912,71 @@ async fn moderators_take_on_and_resolve_reports_in_the_web_interface() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn an_operator_keeps_the_public_timelines_to_members() {
+    let instance = TestInstance::new().await;
+    let server = instance
+        .start_on_own_domain_with(|settings| {
+            open_sign_ups(settings);
+            settings.timeline_preview = false;
+        })
+        .await;
+    let (token, _) = common::account(&server, "ana").await;
+    post_as(
+        &server,
+        &token,
+        serde_json::json!({"status": "Only for members #knitting"}),
+    )
+    .await;
+    for path in [
+        "/api/v1/timelines/public",
+        "/api/v1/timelines/public?local=true",
+        "/api/v1/timelines/tag/knitting",
+    ] {
+        let (status, body) = server
+            .call(reqwest::Method::GET, path, None, Value::Null)
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {body}");
+        assert_eq!(
+            body,
+            serde_json::json!({"error": "This method requires an authenticated user"})
+        );
+    }
+    let (status, listed) = server
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/timelines/public",
+            Some(&token),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+
+    let visitor = Browser::new(&server);
+    let front = visitor.get("/").await;
+    assert_eq!(front.status, StatusCode::OK);
+    assert!(!front.html.contains("Only for members"), "{}", front.html);
+    for path in ["/public/local", "/public", "/tags/knitting"] {
+        let page = visitor.get(path).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
+        assert!(
+            page.location
+                .as_deref()
+                .is_some_and(|to| to.starts_with("/auth/sign_in?return_to=")),
+            "{path}: {:?}",
+            page.location
+        );
+    }
+    let member = Browser::new(&server);
+    member.sign_in("ana", "a long enough password").await;
+    assert!(
+        member
+            .get("/public/local")
+            .await
+            .html
+            .contains("Only for members")
+    );
+    server.stop().await;
+}

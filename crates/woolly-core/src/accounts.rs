@@ -91,6 +91,11 @@ impl Role {
             })
     }
 
+    /// Whether this role handles reports (Mastodon's `manage_reports`, or `administrator`).
+    pub fn handles_reports(self) -> bool {
+        self.permissions() & (permission::MANAGE_REPORTS | permission::ADMINISTRATOR) != 0
+    }
+
     /// Mastodon's permission bits for this role (`app/models/user_role.rb`), as clients read
     /// them from `CredentialAccount.role.permissions`.
     pub fn permissions(self) -> u64 {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use woolly_store::{Page, ReportChange, ReportFilter, ReportRow};
 
-use crate::accounts::{Account, LocalUser, permission};
+use crate::accounts::{Account, LocalUser};
 use crate::areas::Moderation;
 use crate::error::{CoreError, Result};
 use crate::outbox::Outbound;
@@ -105,6 +105,20 @@ pub enum ReportAction {
     Unassign,
     Resolve,
     Reopen,
+}
+
+impl ReportAction {
+    /// The action an address names (`/reports/:id/assign_to_self`…), as Mastodon's admin API
+    /// names them.
+    pub fn parse(name: &str) -> Option<ReportAction> {
+        match name {
+            "assign_to_self" => Some(ReportAction::AssignToSelf),
+            "unassign" => Some(ReportAction::Unassign),
+            "resolve" => Some(ReportAction::Resolve),
+            "reopen" => Some(ReportAction::Reopen),
+            _ => None,
+        }
+    }
 }
 
 fn ids_from_json(text: &str) -> Vec<i64> {
@@ -264,7 +278,7 @@ impl Moderation<'_> {
 
     /// Refuses a user whose role may not handle reports, as Mastodon's admin API does (403).
     fn require_report_handler(&self, user: &LocalUser) -> Result<()> {
-        if user.role.permissions() & (permission::MANAGE_REPORTS | permission::ADMINISTRATOR) == 0 {
+        if !user.role.handles_reports() {
             return Err(CoreError::Forbidden(
                 "This action is not allowed".to_owned(),
             ));

@@ -156,12 +156,8 @@ async fn handle(
         Ok(pressed) => pressed,
         Err(answer) => return *answer,
     };
-    let action = match action.as_str() {
-        "assign_to_self" => ReportAction::AssignToSelf,
-        "unassign" => ReportAction::Unassign,
-        "resolve" => ReportAction::Resolve,
-        "reopen" => ReportAction::Reopen,
-        _ => return refusal(&woolly, &visitor, &CoreError::NotFound),
+    let Some(action) = ReportAction::parse(&action) else {
+        return refusal(&woolly, &visitor, &CoreError::NotFound);
     };
     match woolly
         .moderation()

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use woolly_core::accounts::{Account, permission};
+use woolly_core::accounts::Account;
 use woolly_core::profile::MediaExpansion;
 use woolly_core::{CoreError, Woolly};
 
@@ -51,10 +51,9 @@ impl<'a> Chrome<'a> {
             open_warnings: visitor
                 .member()
                 .is_some_and(|member| member.user.expand_spoilers),
-            moderator: visitor.member().is_some_and(|member| {
-                let permissions = member.user.role.permissions();
-                permissions & (permission::MANAGE_REPORTS | permission::ADMINISTRATOR) != 0
-            }),
+            moderator: visitor
+                .member()
+                .is_some_and(|member| member.user.role.handles_reports()),
         }
     }
 

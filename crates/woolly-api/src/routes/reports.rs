@@ -190,13 +190,7 @@ async fn handle(
     Path((id, action)): Path<(String, String)>,
 ) -> Result<Json<AdminReportEntity>, HttpError> {
     let (account, user) = auth.require(&[Scope::ADMIN_WRITE_REPORTS])?.user()?;
-    let action = match action.as_str() {
-        "assign_to_self" => ReportAction::AssignToSelf,
-        "unassign" => ReportAction::Unassign,
-        "resolve" => ReportAction::Resolve,
-        "reopen" => ReportAction::Reopen,
-        _ => return Err(HttpError::not_found()),
-    };
+    let action = ReportAction::parse(&action).ok_or_else(HttpError::not_found)?;
     let report = woolly
         .moderation()
         .handle_report(account, user, path_id(&id)?, action)

@@ -10,6 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::account_moderation::{Target, log_action};
 use crate::accounts::Account;
 use crate::areas::Accounts;
 use crate::error::{CoreError, FieldErrors, FieldRule, Result};
@@ -46,6 +47,21 @@ impl Accounts<'_> {
             errors.add("password", FieldRule::Invalid, "is invalid");
             return Err(CoreError::Fields(errors));
         }
+        self.retire_local_account(account, None).await?;
+        tracing::info!(account_id = account.id, "account deleted by its owner");
+        Ok(())
+    }
+}
+
+impl Woolly {
+    /// Hides a local account at once and sets its purge going (see the module documentation):
+    /// for its owner's deletion, and for a suspension whose data an admin or the 30 days end.
+    /// `by`: the admin who ended it, for the audit log.
+    pub(crate) async fn retire_local_account(
+        &self,
+        account: &Account,
+        by: Option<&Account>,
+    ) -> Result<()> {
         let private_key_pem = self
             .db()
             .private_key_of(account.id)
@@ -81,14 +97,55 @@ impl Accounts<'_> {
             DEFAULT_MAX_ATTEMPTS,
         )?)
         .await?;
+        if let Some(admin) = by {
+            let target = Target::Account(account);
+            log_action(&mut tx, admin, "destroy", target, now).await?;
+        }
         tx.commit().await?;
         self.wake_workers();
-        tracing::info!(account_id = account.id, "account deleted by its owner");
         Ok(())
     }
-}
 
-impl Woolly {
+    /// Ends what is kept of a suspended account, local or remote, if it is still suspended
+    /// (and, with `since`, still by the suspension that began then: one lifted and given again
+    /// waits its own 30 days). `by`: the admin who asked, else the delay ran out. Returns
+    /// whether it was ended.
+    pub(crate) async fn end_suspended_account(
+        &self,
+        account_id: i64,
+        since: Option<i64>,
+        by: Option<&Account>,
+    ) -> Result<bool> {
+        let Some(row) = self.db().account_for_moderators(account_id).await? else {
+            return Ok(false);
+        };
+        let account = Account::from(row);
+        let suspended = match since {
+            Some(since) => account.limits.suspended_at == Some(since),
+            None => account.limits.suspended_at.is_some(),
+        };
+        if !suspended {
+            return Ok(false);
+        }
+        if account.is_local() {
+            self.retire_local_account(&account, by).await?;
+        } else {
+            let mut tx = self.db().begin().await?;
+            let files = tx.media_keys_of(account.id).await?;
+            if !tx.delete_remote_account(account.id).await? {
+                return Ok(false);
+            }
+            if let Some(admin) = by {
+                let target = Target::Account(&account);
+                log_action(&mut tx, admin, "destroy", target, crate::now_millis()).await?;
+            }
+            tx.commit().await?;
+            self.remove_media_files(files).await;
+        }
+        tracing::info!(account_id, "suspended account's data ended");
+        Ok(true)
+    }
+
     /// Purges a deleted local account (see the module documentation). Safe to run again after
     /// a crash: each batch is committed, and an account already gone is left alone.
     async fn purge_deleted_account(&self, account_id: i64) -> Result<()> {
@@ -111,6 +168,38 @@ impl Woolly {
         }
         tracing::info!(account_id, statuses, removed, "deleted account purged");
         Ok(())
+    }
+}
+
+/// The kind of the job that ends a suspended account's data once the delay has passed.
+pub const PURGE_SUSPENDED_KIND: &str = "account.purge_suspended";
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct PurgeSuspended {
+    pub(crate) account_id: i64,
+    /// When the suspension began: a later one is not this job's.
+    pub(crate) suspended_at: i64,
+}
+
+/// Ends a suspended account's data 30 days after the suspension, unless it was lifted.
+pub struct PurgeSuspendedJob;
+
+impl JobHandler for PurgeSuspendedJob {
+    fn kind(&self) -> &'static str {
+        PURGE_SUSPENDED_KIND
+    }
+
+    fn run<'a>(&'a self, woolly: &'a Woolly, job: &'a Job) -> JobFuture<'a> {
+        Box::pin(async move {
+            let PurgeSuspended {
+                account_id,
+                suspended_at,
+            } = job.payload()?;
+            woolly
+                .end_suspended_account(account_id, Some(suspended_at), None)
+                .await?;
+            Ok(())
+        })
     }
 }
 

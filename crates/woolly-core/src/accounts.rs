@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-pub use woolly_store::ActorLinks;
+pub use woolly_store::{AccountLimits, ActorLinks};
 use woolly_store::{AccountRow, LocalUserRow, NewLocalAccount, StoreError};
 
 use crate::areas::Accounts;
@@ -93,7 +93,12 @@ impl Role {
 
     /// Whether this role handles reports (Mastodon's `manage_reports`, or `administrator`).
     pub fn handles_reports(self) -> bool {
-        self.permissions() & (permission::MANAGE_REPORTS | permission::ADMINISTRATOR) != 0
+        self.can(permission::MANAGE_REPORTS)
+    }
+
+    /// Whether this role has the permission `flag`, or `administrator`, which has them all.
+    pub fn can(self, flag: u64) -> bool {
+        self.permissions() & (flag | permission::ADMINISTRATOR) != 0
     }
 
     /// Mastodon's permission bits for this role (`app/models/user_role.rb`), as clients read
@@ -136,6 +141,15 @@ pub mod permission {
     pub const MANAGE_TAXONOMIES: u64 = 1 << 8;
     pub const MANAGE_APPEALS: u64 = 1 << 9;
     pub const MANAGE_USERS: u64 = 1 << 10;
+    pub const MANAGE_FEDERATION: u64 = 1 << 5;
+    pub const MANAGE_SETTINGS: u64 = 1 << 6;
+    pub const MANAGE_BLOCKS: u64 = 1 << 7;
+    pub const MANAGE_INVITES: u64 = 1 << 12;
+    pub const MANAGE_RULES: u64 = 1 << 13;
+    pub const MANAGE_ANNOUNCEMENTS: u64 = 1 << 14;
+    pub const MANAGE_ROLES: u64 = 1 << 17;
+    pub const MANAGE_USER_ACCESS: u64 = 1 << 18;
+    pub const DELETE_USER_DATA: u64 = 1 << 19;
     pub const INVITE_USERS: u64 = 1 << 16;
     /// Every flag Mastodon defines, `administrator` (bit 0) to `view_feeds` (bit 20).
     pub const ALL: u64 = (1 << 21) - 1;
@@ -169,6 +183,8 @@ pub struct Account {
     pub header_key: Option<String>,
     /// A remote account's actor links (all `None` for local accounts).
     pub actor: ActorLinks,
+    /// What moderators did to it (suspended, silenced, sensitized).
+    pub limits: AccountLimits,
     /// The custom emojis its display name, note and fields use (filled by
     /// [`Woolly::accounts_from_rows`]).
     pub emojis: Vec<crate::emojis::CustomEmoji>,
@@ -275,6 +291,7 @@ impl From<AccountRow> for Account {
             avatar_key: row.avatar_key,
             header_key: row.header_key,
             actor: row.actor,
+            limits: row.limits,
             emojis: Vec::new(),
         }
     }
@@ -306,6 +323,8 @@ pub struct LocalUser {
     pub expand_spoilers: bool,
     /// Whether the web composer refuses an image without a description.
     pub require_alt_text: bool,
+    /// Disabled by a moderator: no sign-in, no API.
+    pub disabled: bool,
 }
 
 /// Whether a local user may use the API yet, and if not, why (Mastodon's `require_user!`).
@@ -314,6 +333,10 @@ pub enum Standing {
     Functional,
     Unconfirmed,
     PendingApproval,
+    /// A moderator disabled the user's login.
+    Disabled,
+    /// A moderator suspended the account.
+    Suspended,
 }
 
 impl Standing {
@@ -323,13 +346,20 @@ impl Standing {
             Standing::Functional => None,
             Standing::Unconfirmed => Some("Your login is missing a confirmed e-mail address"),
             Standing::PendingApproval => Some("Your login is currently pending approval"),
+            Standing::Disabled | Standing::Suspended => Some("Your login is currently disabled"),
         }
     }
 }
 
 impl LocalUser {
-    pub fn standing(&self) -> Standing {
-        if !self.confirmed {
+    /// Whether this user, of `account`, may use the server. A disabled or suspended one still
+    /// signs in to the web, as in Mastodon, to read why and appeal; the API refuses them.
+    pub fn standing(&self, account: &Account) -> Standing {
+        if account.limits.suspended_at.is_some() {
+            Standing::Suspended
+        } else if self.disabled {
+            Standing::Disabled
+        } else if !self.confirmed {
             Standing::Unconfirmed
         } else if !self.approved {
             Standing::PendingApproval
@@ -363,6 +393,7 @@ impl TryFrom<LocalUserRow> for LocalUser {
                 .unwrap_or_default(),
             expand_spoilers: row.expand_spoilers,
             require_alt_text: row.require_alt_text,
+            disabled: row.disabled,
         })
     }
 }

@@ -109,7 +109,9 @@ impl Scope {
     pub const WRITE_NOTIFICATIONS: Scope = Scope(28);
     pub const WRITE_STATUSES: Scope = Scope(30);
     pub const WRITE_REPORTS: Scope = Scope(29);
+    pub const ADMIN_READ_ACCOUNTS: Scope = Scope(31);
     pub const ADMIN_READ_REPORTS: Scope = Scope(32);
+    pub const ADMIN_WRITE_ACCOUNTS: Scope = Scope(38);
     pub const ADMIN_WRITE_REPORTS: Scope = Scope(39);
 
     pub fn parse(name: &str) -> Option<Scope> {
@@ -278,8 +280,8 @@ impl OAuth<'_> {
     /// [`CoreError::Forbidden`] with Mastodon's words.
     pub async fn authenticate(&self, token: &str) -> Result<Authenticated> {
         let authenticated = self.authenticate_any_standing(token).await?;
-        if let Some((_, user)) = &authenticated.user
-            && let Some(refusal) = user.standing().refusal()
+        if let Some((account, user)) = &authenticated.user
+            && let Some(refusal) = user.standing(account).refusal()
         {
             return Err(CoreError::Forbidden(refusal.into()));
         }
@@ -419,6 +421,8 @@ mod tests {
             (Scope::PROFILE, "profile"),
             (Scope::WRITE_REPORTS, "write:reports"),
             (Scope::ADMIN_READ_REPORTS, "admin:read:reports"),
+            (Scope::ADMIN_READ_ACCOUNTS, "admin:read:accounts"),
+            (Scope::ADMIN_WRITE_ACCOUNTS, "admin:write:accounts"),
             (Scope::ADMIN_WRITE_REPORTS, "admin:write:reports"),
             (Scope::READ_ACCOUNTS, "read:accounts"),
             (Scope::READ_BLOCKS, "read:blocks"),

@@ -110,6 +110,7 @@ impl JobHandlers {
         handlers.register(crate::polls::PollExpiryJob);
         handlers.register(crate::scheduled::PublishScheduledJob);
         handlers.register(crate::account_deletion::PurgeAccountJob);
+        handlers.register(crate::account_deletion::PurgeSuspendedJob);
         handlers
     }
 

@@ -6,6 +6,7 @@
 //! see what, what a valid username is) lives here once.
 
 pub mod account_deletion;
+pub mod account_moderation;
 pub mod accounts;
 pub mod actors;
 pub mod areas;
@@ -64,9 +65,9 @@ pub use error::{CoreError, FieldError, FieldErrors, FieldRule};
 pub use state::Woolly;
 pub use urls::Urls;
 pub use woolly_store::{
-    AccountStatusesFilter, BlockOrMute, ConversationChange, Db, Engine, FollowSide, Page,
-    RepliesBy, ReportFilter, StatusInteraction, StatusRelation, StoreError, TagSelection,
-    now_millis,
+    AccountState, AccountStatusesFilter, AdminAccountFilter, BlockOrMute, ConversationChange, Db,
+    Engine, FollowSide, Page, RepliesBy, ReportFilter, StatusInteraction, StatusRelation,
+    StoreError, TagSelection, now_millis,
 };
 
 /// The version of Woolly itself.

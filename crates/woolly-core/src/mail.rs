@@ -44,6 +44,18 @@ pub(crate) enum Message<'a> {
         link: &'a str,
     },
     PasswordChanged,
+    /// A moderator's warning (strike), with what was done and the moderator's words; the link
+    /// leads to where it can be read and appealed.
+    Warning {
+        action: crate::account_moderation::WarningAction,
+        text: &'a str,
+        link: &'a str,
+    },
+    /// A moderator approved or rejected the user's appeal of a warning.
+    AppealDecided {
+        approved: bool,
+        link: &'a str,
+    },
 }
 
 /// The languages messages are written in; anything else gets English.
@@ -213,6 +225,56 @@ impl Message<'_> {
                     "Si ce n'était pas vous, réinitialisez tout de suite votre mot de passe et contactez l'équipe du serveur.".to_owned(),
                 ],
                 button: None,
+            },
+            (Message::AppealDecided { approved, link: url }, English) => Words {
+                subject: if *approved {
+                    format!("{title}: your appeal was approved")
+                } else {
+                    format!("{title}: your appeal was rejected")
+                },
+                paragraphs: vec![if *approved {
+                    format!("Hello {username}, the moderators of {title} approved your appeal: the decision was overruled and undone.")
+                } else {
+                    format!("Hello {username}, the moderators of {title} considered your appeal and upheld their decision.")
+                }],
+                button: link("Read the decision", url),
+            },
+            (Message::AppealDecided { approved, link: url }, French) => Words {
+                subject: if *approved {
+                    format!("{title} : votre appel a été accepté")
+                } else {
+                    format!("{title} : votre appel a été rejeté")
+                },
+                paragraphs: vec![if *approved {
+                    format!("Bonjour {username}, l'équipe de modération de {title} a accepté votre appel : la décision a été annulée.")
+                } else {
+                    format!("Bonjour {username}, l'équipe de modération de {title} a examiné votre appel et maintenu sa décision.")
+                }],
+                button: link("Lire la décision", url),
+            },
+            (Message::Warning { action, text, link: url }, English) => Words {
+                subject: format!("{title}: {}", action.english()),
+                paragraphs: [
+                    format!("Hello {username}, the moderators of {title} took a decision about your account: {}.", action.english().to_lowercase()),
+                    text.to_string(),
+                    "If you think this is a mistake, you can appeal it once, from the page below.".to_owned(),
+                ]
+                .into_iter()
+                .filter(|paragraph| !paragraph.trim().is_empty())
+                .collect(),
+                button: link("Read it and appeal", url),
+            },
+            (Message::Warning { action, text, link: url }, French) => Words {
+                subject: format!("{title} : {}", action.french()),
+                paragraphs: [
+                    format!("Bonjour {username}, l'équipe de modération de {title} a pris une décision concernant votre compte : {}.", action.french().to_lowercase()),
+                    text.to_string(),
+                    "Si vous pensez qu'il s'agit d'une erreur, vous pouvez faire appel une fois, depuis la page ci-dessous.".to_owned(),
+                ]
+                .into_iter()
+                .filter(|paragraph| !paragraph.trim().is_empty())
+                .collect(),
+                button: link("Lire et faire appel", url),
             },
         }
     }

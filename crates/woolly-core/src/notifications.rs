@@ -13,7 +13,7 @@ use crate::state::Woolly;
 use crate::statuses::StatusView;
 
 /// The notification types Woolly produces so far, by their Mastodon names.
-pub const KINDS: [&str; 8] = [
+pub const KINDS: [&str; 9] = [
     "mention",
     "status",
     "follow",
@@ -22,6 +22,7 @@ pub const KINDS: [&str; 8] = [
     "reblog",
     "update",
     "poll",
+    "moderation_warning",
 ];
 
 /// A notification with what it points at.
@@ -32,6 +33,8 @@ pub struct NotificationView {
     pub created_at: i64,
     pub account: Account,
     pub status: Option<StatusView>,
+    /// For a `moderation_warning`, the warning.
+    pub warning: Option<crate::account_moderation::AccountWarning>,
 }
 
 /// Notifications of these types about the same status (or, for follows, none) within one
@@ -100,11 +103,27 @@ impl Woolly {
         let status_ids: Vec<i64> = rows.iter().filter_map(|row| row.status_id).collect();
         let mut statuses = self.visible_views_by_id(viewer, &status_ids).await?;
         statuses.retain(|_, view| !view.is_hidden_in(FilterContext::Notifications));
+        let warning_ids: Vec<i64> = rows
+            .iter()
+            .filter_map(|row| row.account_warning_id)
+            .collect();
+        let warnings = match accounts.get(&viewer) {
+            Some(account) if !warning_ids.is_empty() => {
+                self.moderation()
+                    .warnings_by_id(account, &warning_ids)
+                    .await?
+            }
+            _ => Default::default(),
+        };
         Ok(rows
             .into_iter()
             .filter_map(|row| {
                 let status = match row.status_id {
                     Some(id) => Some(statuses.get(&id)?.clone()),
+                    None => None,
+                };
+                let warning = match row.account_warning_id {
+                    Some(id) => Some(warnings.get(&id)?.clone()),
                     None => None,
                 };
                 Some(NotificationView {
@@ -113,6 +132,7 @@ impl Woolly {
                     created_at: row.created_at,
                     account: accounts.get(&row.from_account_id)?.clone(),
                     status,
+                    warning,
                 })
             })
             .collect())

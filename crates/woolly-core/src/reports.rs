@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use woolly_store::{Page, ReportChange, ReportFilter, ReportRow};
 
+use crate::account_moderation::{Target, log_action};
 use crate::accounts::{Account, LocalUser};
 use crate::areas::Moderation;
 use crate::error::{CoreError, Result};
@@ -321,11 +322,20 @@ impl Moderation<'_> {
             ReportAction::Resolve => ReportChange::Resolve(moderator.id),
             ReportAction::Reopen => ReportChange::Reopen,
         };
+        let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
-        let changed = tx.change_report(id, change, crate::now_millis()).await?;
+        let changed = tx.change_report(id, change, now).await?;
         if !changed {
             return Err(CoreError::NotFound);
         }
+        // Mastodon's names for these in the audit log.
+        let logged = match action {
+            ReportAction::AssignToSelf => "assigned_to_self",
+            ReportAction::Unassign => "unassigned",
+            ReportAction::Resolve => "resolve",
+            ReportAction::Reopen => "reopen",
+        };
+        log_action(&mut tx, moderator, logged, Target::Report(id), now).await?;
         tx.commit().await?;
         tracing::info!(
             report = id,
@@ -352,7 +362,14 @@ impl Moderation<'_> {
             .collect();
         ids.sort_unstable();
         ids.dedup();
-        let accounts: HashMap<i64, Account> = self.accounts_by_id(&ids).await?;
+        // Suspended accounts too: a report stays readable after the action it led to.
+        let account_rows = self.db().accounts_for_moderators(&ids).await?;
+        let accounts: HashMap<i64, Account> = self
+            .accounts_from_rows(account_rows)
+            .await?
+            .into_iter()
+            .map(|account| (account.id, account))
+            .collect();
         let find = |id: Option<i64>| id.and_then(|id| accounts.get(&id).cloned());
         Ok(rows
             .into_iter()

@@ -127,6 +127,11 @@ impl Urls {
         format!("{}/invite/{}", self.base, percent_encode(code))
     }
 
+    /// Where a user reads a moderator's warning and may appeal it (Mastodon's address).
+    pub fn warning_page(&self, id: i64) -> String {
+        format!("{}/disputes/strikes/{id}", self.base)
+    }
+
     /// The server's front page, with a trailing slash.
     pub fn home_page(&self) -> String {
         format!("{}/", self.base)

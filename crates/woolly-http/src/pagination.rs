@@ -72,6 +72,11 @@ impl PageSize {
         default: 100,
         max: 200,
     };
+    /// Accounts, for moderators.
+    pub const ADMIN_ACCOUNTS: PageSize = PageSize {
+        default: 100,
+        max: 200,
+    };
     /// Followed hashtags.
     pub const FOLLOWED_TAGS: PageSize = PageSize {
         default: 100,

@@ -38,6 +38,22 @@ pub struct AccountRow {
     /// A remote account's actor links (all `None` for local accounts).
     #[sqlx(flatten)]
     pub actor: ActorLinks,
+    /// What moderators did to it.
+    #[sqlx(flatten)]
+    pub limits: AccountLimits,
+}
+
+/// What moderators did to an account, each since when (`None`: not done).
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct AccountLimits {
+    /// Hidden with all it posted; its data purged after 30 days unless lifted.
+    pub suspended_at: Option<i64>,
+    /// `local` when this server suspended it, `remote` when its own server did.
+    pub suspension_origin: Option<String>,
+    /// Limited: its posts reach only its followers.
+    pub silenced_at: Option<i64>,
+    /// Its media always behind a warning.
+    pub sensitized_at: Option<i64>,
 }
 
 /// Where a remote account's actor document says things are.
@@ -101,6 +117,8 @@ pub struct LocalUserRow {
     pub expand_spoilers: bool,
     /// Whether the web composer refuses an image without a description.
     pub require_alt_text: bool,
+    /// Disabled by a moderator: no sign-in, no API.
+    pub disabled: bool,
 }
 
 impl crate::sqlite_reads::ReadRow for LocalUserRow {
@@ -123,6 +141,7 @@ impl crate::sqlite_reads::ReadRow for LocalUserRow {
         "expand_media",
         "expand_spoilers",
         "require_alt_text",
+        "disabled",
     ];
 
     fn read(columns: &mut crate::sqlite_reads::Columns<'_, '_>) -> rusqlite::Result<Self> {
@@ -145,6 +164,7 @@ impl crate::sqlite_reads::ReadRow for LocalUserRow {
             expand_media: columns.value()?,
             expand_spoilers: columns.value()?,
             require_alt_text: columns.value()?,
+            disabled: columns.value()?,
         })
     }
 }
@@ -228,6 +248,10 @@ impl crate::sqlite_reads::ReadRow for AccountRow {
         "actor_type",
         "avatar_remote_url",
         "header_remote_url",
+        "suspended_at",
+        "suspension_origin",
+        "silenced_at",
+        "sensitized_at",
     ];
 
     fn read(columns: &mut crate::sqlite_reads::Columns<'_, '_>) -> rusqlite::Result<Self> {
@@ -262,6 +286,12 @@ impl crate::sqlite_reads::ReadRow for AccountRow {
                 avatar_remote_url: columns.value()?,
                 header_remote_url: columns.value()?,
             },
+            limits: AccountLimits {
+                suspended_at: columns.value()?,
+                suspension_origin: columns.value()?,
+                silenced_at: columns.value()?,
+                sensitized_at: columns.value()?,
+            },
         })
     }
 }
@@ -277,21 +307,35 @@ pub(crate) static LOCAL_USER_BY_ACCOUNT: LazyLock<String> = LazyLock::new(|| {
 pub(crate) const LOCAL_USER_COLUMNS: &str = "u.account_id, u.email, u.password_hash, u.role, \
      u.approved, u.default_privacy, u.default_sensitive, u.default_language, u.last_active_at, \
      u.created_at AS user_created_at, u.confirmed_at, u.locale, u.unconfirmed_email, \
-     u.sign_up_app_id, u.sign_up_reason, u.expand_media, u.expand_spoilers, u.require_alt_text";
+     u.sign_up_app_id, u.sign_up_reason, u.expand_media, u.expand_spoilers, u.require_alt_text, \
+     u.disabled";
 
 /// An account by its id, bound as `$1`; a deleted one is not found.
 pub(crate) static ACCOUNT_BY_ID: LazyLock<String> = LazyLock::new(|| {
-    format!("SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = $1 AND {ACCOUNT_SHOWN}")
+    format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = $1 AND {}",
+        shown("account")
+    )
 });
 
 /// The condition every read of accounts that shows them adds: a deleted account is hidden at
-/// once, while a job purges what it left (see `Tx::retire_local_account`).
-pub(crate) const ACCOUNT_SHOWN: &str = "deleted_at IS NULL";
+/// once, while a job purges what it left (see `Tx::retire_local_account`), and so is a
+/// suspended one, with all it posted, until the suspension is lifted or its data purged.
+pub(crate) fn shown(alias: &str) -> String {
+    format!("{alias}.deleted_at IS NULL AND {alias}.suspended_at IS NULL")
+}
+
+/// The condition reads add that must still find a suspended account: moderators' own, and a
+/// suspended user's sign-in, which is refused with a reason rather than as unknown.
+pub(crate) fn exists(alias: &str) -> String {
+    format!("{alias}.deleted_at IS NULL")
+}
 
 pub(crate) const ACCOUNT_COLUMNS: &str = "id, username, domain, display_name, note, locked, bot, \
      discoverable, indexable, public_key_pem, statuses_count, followers_count, following_count, \
      last_status_at, created_at, updated_at, note_source, fields, avatar_key, header_key, uri, url, \
-     inbox_url, shared_inbox_url, followers_url, actor_type, avatar_remote_url, header_remote_url";
+     inbox_url, shared_inbox_url, followers_url, actor_type, avatar_remote_url, header_remote_url, \
+     suspended_at, suspension_origin, silenced_at, sensitized_at";
 
 impl Tx {
     /// Inserts a local account and its user row; returns the new account id.
@@ -576,7 +620,8 @@ impl Db {
         let sql = format!(
             "SELECT {ACCOUNT_COLUMNS} FROM account \
              WHERE lower(username) = lower($1) AND coalesce(lower(domain), '') = '' \
-             AND {ACCOUNT_SHOWN}"
+             AND {}",
+            shown("account")
         );
         let row = on_reader!(self, pool => sqlx::query_as::<_, AccountRow>(&sql)
             .bind(username)

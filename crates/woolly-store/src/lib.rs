@@ -30,6 +30,7 @@ mod joining;
 mod lists;
 mod markers;
 mod media;
+mod moderation;
 mod oauth;
 mod polls;
 mod query_count;
@@ -49,8 +50,8 @@ mod thread_mutes;
 mod tokens;
 
 pub use accounts::{
-    AccountRow, ActorLinks, LocalUserRow, NewLocalAccount, NewRemoteAccount, ProfileImage,
-    ProfileUpdate, RemoteCounts,
+    AccountLimits, AccountRow, ActorLinks, LocalUserRow, NewLocalAccount, NewRemoteAccount,
+    ProfileImage, ProfileUpdate, RemoteCounts,
 };
 pub use connect::{Db, Engine, Tx, redact_password};
 pub use conversations::{ConversationChange, ConversationRow};
@@ -67,6 +68,9 @@ pub use joining::{ClaimedEmailToken, EmailTokenPurpose, InviteRow, OtpSecrets};
 pub use lists::ListRow;
 pub use markers::MarkerRow;
 pub use media::MediaRow;
+pub use moderation::{
+    AccountLimit, AccountState, AccountWarningRow, AdminAccountFilter, AdminActionRow, AppealRow,
+};
 pub use oauth::{AppRow, CodeClaim, CodeRow, NewApp};
 pub use polls::{NewPoll, PollOptionRow, PollRow};
 pub use query_count::counting_queries;

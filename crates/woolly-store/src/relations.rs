@@ -67,6 +67,8 @@ pub struct NotificationRow {
     pub kind: String,
     pub status_id: Option<i64>,
     pub created_at: i64,
+    /// For a `moderation_warning`, the warning.
+    pub account_warning_id: Option<i64>,
 }
 
 /// Which side of an account's follows: who follows it, or whom it follows.
@@ -374,10 +376,33 @@ impl Tx {
         Ok(deleted == 1)
     }
 
+    /// Tells a user of a moderator's warning: a `moderation_warning` notification from the
+    /// user's own account, as Mastodon writes it, that nothing filters out.
+    pub async fn insert_warning_notification(
+        &mut self,
+        account_id: i64,
+        warning_id: i64,
+        now: i64,
+    ) -> Result<i64> {
+        let id = self.next_id();
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "INSERT INTO notification (id, account_id, from_account_id, kind, created_at, \
+             account_warning_id) VALUES ($1, $2, $2, 'moderation_warning', $3, $4)",
+        )
+        .bind(id)
+        .bind(account_id)
+        .bind(now)
+        .bind(warning_id)
+        .execute(conn)
+        .await)?;
+        Ok(id)
+    }
+
     /// Records a notification unless the recipient blocks or mutes (with notifications) the
     /// sender, blocks the sender's domain without following the sender, has muted the thread of
-    /// the status it is about, or the same one exists (Mastodon's `NotifyService` drop
-    /// conditions). Returns its id when one was written.
+    /// the status it is about, is sent by a silenced account the recipient does not follow, or
+    /// the same one exists (Mastodon's `NotifyService` drop conditions). Returns its id when
+    /// one was written.
     pub async fn insert_notification(
         &mut self,
         account_id: i64,
@@ -396,6 +421,8 @@ impl Tx {
                              AND hide_notifications AND (expires_at IS NULL OR expires_at > $6)) \
              AND NOT EXISTS (SELECT 1 FROM account fa JOIN account_domain_block d \
                              ON d.account_id = $2 AND d.domain = lower(fa.domain) WHERE fa.id = $3 \
+                             AND NOT EXISTS (SELECT 1 FROM follow WHERE account_id = $2 AND target_account_id = $3)) \
+             AND NOT EXISTS (SELECT 1 FROM account sa WHERE sa.id = $3 AND sa.silenced_at IS NOT NULL \
                              AND NOT EXISTS (SELECT 1 FROM follow WHERE account_id = $2 AND target_account_id = $3)) \
              AND NOT {} \
              ON CONFLICT DO NOTHING",
@@ -665,7 +692,8 @@ impl Db {
         }
         let order = if page.min_id.is_some() { "ASC" } else { "DESC" };
         let sql = format!(
-            "SELECT n.id, n.account_id, n.from_account_id, n.kind, n.status_id, n.created_at FROM notification n \
+            "SELECT n.id, n.account_id, n.from_account_id, n.kind, n.status_id, n.created_at, \
+             n.account_warning_id FROM notification n \
              WHERE n.account_id = $1 {filter} AND ($2 IS NULL OR n.id < $2) AND ($3 IS NULL OR n.id > $3) \
              AND NOT EXISTS (SELECT 1 FROM block b WHERE b.account_id = $1 AND b.target_account_id = n.from_account_id) \
              ORDER BY n.id {order} LIMIT $4"
@@ -685,7 +713,8 @@ impl Db {
 
     pub async fn notification(&self, account_id: i64, id: i64) -> Result<Option<NotificationRow>> {
         let row = on_reader!(self, pool => sqlx::query_as::<_, NotificationRow>(
-            "SELECT id, account_id, from_account_id, kind, status_id, created_at FROM notification \
+            "SELECT id, account_id, from_account_id, kind, status_id, created_at, account_warning_id \
+             FROM notification \
              WHERE account_id = $1 AND id = $2",
         )
         .bind(account_id)

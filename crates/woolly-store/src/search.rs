@@ -5,13 +5,13 @@
 //! Patterns are matched with `LIKE` on lower-cased text; `%` and `_` typed by the searcher are
 //! escaped.
 
-use crate::accounts::ACCOUNT_SHOWN;
+use crate::accounts::shown;
 use crate::connect::{Db, on_reader};
 use crate::error::Result;
 use crate::statuses::{not_muted, visible_to};
 
 /// `text` made safe inside a `LIKE` pattern (with `ESCAPE '\'`).
-fn like_escape(text: &str) -> String {
+pub(crate) fn like_escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.to_lowercase().chars() {
         if matches!(c, '%' | '_' | '\\') {
@@ -57,11 +57,12 @@ impl Db {
             "CASE WHEN a.last_status_at IS NULL THEN 1 ELSE 0 END, a.last_status_at DESC, a.id DESC"
         };
         let sql = format!(
-            "SELECT a.id FROM account a WHERE a.discoverable AND a.{ACCOUNT_SHOWN} {local} \
+            "SELECT a.id FROM account a WHERE a.discoverable AND {} AND a.silenced_at IS NULL {local} \
                AND NOT EXISTS (SELECT 1 FROM local_user u WHERE u.account_id = a.id AND NOT u.approved) \
                AND NOT EXISTS (SELECT 1 FROM block b WHERE (b.account_id = $1 AND b.target_account_id = a.id) \
                                                       OR (b.account_id = a.id AND b.target_account_id = $1)) \
-             ORDER BY {order} LIMIT $2 OFFSET $3"
+             ORDER BY {order} LIMIT $2 OFFSET $3",
+            shown("a")
         );
         let rows: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
             .bind(viewer)
@@ -87,13 +88,16 @@ impl Db {
             ""
         };
         let sql = format!(
-            "SELECT a.id FROM account a WHERE a.{ACCOUNT_SHOWN} AND \
+            "SELECT a.id FROM account a WHERE {} AND \
                (lower(a.username) LIKE $1 || '%' ESCAPE '\\' OR lower(a.display_name) LIKE '%' || $1 || '%' ESCAPE '\\') \
                AND ($5 IS NULL OR lower(a.domain) = $5 OR ($5 = '' AND a.domain IS NULL)) {following} \
+               AND (a.silenced_at IS NULL OR a.id = $2 OR EXISTS (SELECT 1 FROM follow sf \
+                     WHERE sf.account_id = $2 AND sf.target_account_id = a.id)) \
                AND NOT EXISTS (SELECT 1 FROM block b WHERE (b.account_id = $2 AND b.target_account_id = a.id) \
                                                       OR (b.account_id = a.id AND b.target_account_id = $2)) \
              ORDER BY CASE WHEN lower(a.username) = $6 THEN 0 ELSE 1 END, a.followers_count DESC, a.id \
-             LIMIT $3 OFFSET $4"
+             LIMIT $3 OFFSET $4",
+            shown("a")
         );
         let rows: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
             .bind(like_escape(query))

@@ -13,7 +13,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use crate::accounts::{ACCOUNT_COLUMNS, ACCOUNT_SHOWN, AccountRow};
+use crate::accounts::{ACCOUNT_COLUMNS, AccountRow, shown};
 use crate::arrays::{List, ListSyntax, in_list};
 use crate::connect::{Db, Engine, Pools};
 use crate::error::Result;
@@ -181,7 +181,8 @@ impl PageSql {
              a.updated_at AS account_updated_at, a.statuses_count, a.followers_count, \
              a.following_count, a.last_status_at, \
              (SELECT value FROM render_generation WHERE id = 1) AS render_generation \
-             FROM status s JOIN account a ON a.id = s.account_id AND a.{ACCOUNT_SHOWN}"
+             FROM status s JOIN account a ON a.id = s.account_id AND {}",
+            shown("a")
         );
         PageSql {
             stamps: format!("{stamps_from} WHERE s.id {first}"),
@@ -228,7 +229,8 @@ pub(crate) fn statuses_by_ids_sql(lists: ListSyntax) -> String {
 /// Accounts whose id is in the list bound as `$1`, deleted ones left out.
 pub(crate) fn accounts_by_ids_sql(lists: ListSyntax) -> String {
     format!(
-        "SELECT {ACCOUNT_COLUMNS} FROM account WHERE {ACCOUNT_SHOWN} AND id {}",
+        "SELECT {ACCOUNT_COLUMNS} FROM account WHERE {} AND id {}",
+        shown("account"),
         in_list(lists, "$1")
     )
 }

@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use crate::accounts::{ACCOUNT_SHOWN, AccountRow, LOCAL_USER_COLUMNS, LocalUserRow};
+use crate::accounts::{AccountRow, LOCAL_USER_COLUMNS, LocalUserRow, exists};
 use crate::connect::{Db, Pools, Tx, on_reader, on_tx, on_writer};
 use crate::error::Result;
 use crate::sqlite_reads::{Columns, ReadRow, concat_columns, fetch_all};
@@ -57,8 +57,9 @@ static TOKEN_HOLDER: LazyLock<String> = LazyLock::new(|| {
         .join(", ");
     format!(
         "SELECT {TOKEN_COLUMNS}, {account_columns}, {LOCAL_USER_COLUMNS} FROM oauth_token t \
-         LEFT JOIN account a ON a.id = t.account_id AND a.{ACCOUNT_SHOWN} \
-         LEFT JOIN local_user u ON u.account_id = t.account_id WHERE {LIVE_TOKEN_BY_DIGEST}"
+         LEFT JOIN account a ON a.id = t.account_id AND {} \
+         LEFT JOIN local_user u ON u.account_id = t.account_id WHERE {LIVE_TOKEN_BY_DIGEST}",
+        exists("a")
     )
 });
 

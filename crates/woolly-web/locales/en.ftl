@@ -454,3 +454,27 @@ report-category-spam = Spam
 report-category-legal = Legal
 report-category-violation = Breaks the rules
 report-category-other = Other
+
+## A user's warnings and appeals (/disputes)
+strikes-heading = Warnings from the moderators
+strikes-none = The moderators never warned your account.
+strike-action-none = A warning
+strike-action-disable = Your login was disabled
+strike-action-mark_statuses_as_sensitive = Your posts were marked sensitive
+strike-action-delete_statuses = Your posts were removed
+strike-action-sensitive = Your media are marked sensitive
+strike-action-silence = Your account was limited
+strike-action-suspend = Your account was suspended
+strike-overruled = This decision was overruled.
+strike-appealed = You appealed it ({ $state }):
+strike-appeal-label = Why should the moderators reconsider?
+strike-appeal = Appeal
+strike-too-late = It is too late to appeal this decision.
+appeal-state-pending = waiting for a decision
+appeal-state-approved = approved
+appeal-state-rejected = rejected
+suspended-heading = Your account is suspended
+suspended-text = The moderators of this server suspended your account: nobody sees it or what you posted. You can read why, and appeal.
+disabled-heading = Your login is disabled
+disabled-text = The moderators of this server disabled your login: your account stays visible, but you cannot use it. You can read why, and appeal.
+read-strikes = Read the decision and appeal

@@ -457,3 +457,27 @@ report-category-spam = Spam
 report-category-legal = Juridique
 report-category-violation = Enfreint les règles
 report-category-other = Autre
+
+## Les avertissements d'un membre et ses appels (/disputes)
+strikes-heading = Avertissements de la modération
+strikes-none = La modération n'a jamais averti votre compte.
+strike-action-none = Un avertissement
+strike-action-disable = Votre connexion a été désactivée
+strike-action-mark_statuses_as_sensitive = Vos messages ont été marqués sensibles
+strike-action-delete_statuses = Vos messages ont été retirés
+strike-action-sensitive = Vos médias sont marqués sensibles
+strike-action-silence = Votre compte a été limité
+strike-action-suspend = Votre compte a été suspendu
+strike-overruled = Cette décision a été annulée.
+strike-appealed = Vous avez fait appel ({ $state }) :
+strike-appeal-label = Pourquoi la modération devrait-elle revoir sa décision ?
+strike-appeal = Faire appel
+strike-too-late = Il est trop tard pour faire appel de cette décision.
+appeal-state-pending = en attente d'une décision
+appeal-state-approved = accepté
+appeal-state-rejected = rejeté
+suspended-heading = Votre compte est suspendu
+suspended-text = La modération de ce serveur a suspendu votre compte : personne ne le voit, ni ce que vous avez publié. Vous pouvez lire pourquoi, et faire appel.
+disabled-heading = Votre connexion est désactivée
+disabled-text = La modération de ce serveur a désactivé votre connexion : votre compte reste visible, mais vous ne pouvez pas l'utiliser. Vous pouvez lire pourquoi, et faire appel.
+read-strikes = Lire la décision et faire appel

@@ -202,8 +202,19 @@ struct SetupPage<'a> {
     c: Chrome<'a>,
     email: &'a str,
     pending_approval: bool,
+    /// `Some("suspended")` or `Some("disabled")` for a user moderators stopped.
+    stopped: Option<&'static str>,
     resent: bool,
     error: Option<String>,
+}
+
+/// Which moderators' stop the setup page tells of (the key of its words), if any.
+fn stopped(standing: Standing) -> Option<&'static str> {
+    match standing {
+        Standing::Suspended => Some("suspended"),
+        Standing::Disabled => Some("disabled"),
+        _ => None,
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -221,7 +232,7 @@ async fn setup(
     let Some(signed_in) = &visitor.signed_in else {
         return redirect(&visitor, "/auth/sign_in");
     };
-    let standing = signed_in.user.standing();
+    let standing = signed_in.user.standing(&signed_in.account);
     if standing == Standing::Functional {
         return redirect(&visitor, "/home");
     }
@@ -236,6 +247,7 @@ async fn setup(
                 .as_deref()
                 .unwrap_or(&signed_in.user.email),
             pending_approval: standing == Standing::PendingApproval,
+            stopped: stopped(standing),
             resent: query.resent.is_some(),
             error: None,
         },
@@ -339,7 +351,9 @@ async fn resend(
             &SetupPage {
                 c: Chrome::new(&woolly, &visitor),
                 email: &signed_in.user.email,
-                pending_approval: signed_in.user.standing() == Standing::PendingApproval,
+                pending_approval: signed_in.user.standing(&signed_in.account)
+                    == Standing::PendingApproval,
+                stopped: stopped(signed_in.user.standing(&signed_in.account)),
                 resent: false,
                 error: errors.general,
             },

@@ -33,6 +33,7 @@ mod actions;
 mod assets;
 mod authorize;
 mod cards;
+mod disputes;
 mod feeds;
 mod forms;
 mod home;
@@ -79,5 +80,6 @@ pub fn router() -> Router<Woolly> {
         .merge(lists::router())
         .merge(live::router())
         .merge(moderation::router())
+        .merge(disputes::router())
         .merge(authorize::router())
 }

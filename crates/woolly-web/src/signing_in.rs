@@ -76,7 +76,10 @@ fn sign_in_page(
 fn after_sign_in(standing: Standing) -> &'static str {
     match standing {
         Standing::Functional => "/home",
-        Standing::Unconfirmed | Standing::PendingApproval => "/auth/setup",
+        Standing::Unconfirmed
+        | Standing::PendingApproval
+        | Standing::Disabled
+        | Standing::Suspended => "/auth/setup",
     }
 }
 
@@ -87,7 +90,10 @@ async fn sign_in_form(
     Query(form): Query<SignInForm>,
 ) -> Response {
     if let Some(signed_in) = &visitor.signed_in {
-        return redirect(&visitor, after_sign_in(signed_in.user.standing()));
+        return redirect(
+            &visitor,
+            after_sign_in(signed_in.user.standing(&signed_in.account)),
+        );
     }
     sign_in_page(
         &woolly,
@@ -124,12 +130,15 @@ async fn sign_in(
     };
     match woolly.oauth().open_web_session(&account).await {
         Ok(session) => {
-            let next = match user.standing() {
+            let next = match user.standing(&account) {
                 Standing::Functional => local_path(&form.return_to),
                 _ => None,
             };
             visitor.start_session(
-                redirect(&visitor, next.unwrap_or(after_sign_in(user.standing()))),
+                redirect(
+                    &visitor,
+                    next.unwrap_or(after_sign_in(user.standing(&account))),
+                ),
                 &session.access_token,
             )
         }

@@ -72,7 +72,7 @@ impl Visitor {
     pub fn member(&self) -> Option<&SignedIn> {
         self.signed_in
             .as_ref()
-            .filter(|signed_in| signed_in.user.standing() == Standing::Functional)
+            .filter(|signed_in| signed_in.user.standing(&signed_in.account) == Standing::Functional)
     }
 
     /// The member, or where a visitor who is not one goes instead: what their new account

@@ -103,12 +103,12 @@ async fn account_command(woolly: &Woolly, command: AccountCommand) -> anyhow::Re
             Ok(())
         }
         AccountCommand::Approve { username } => {
-            woolly.sign_ups().approve(&username).await?;
+            woolly.sign_ups().approve(&username, None).await?;
             println!("Approved {username}.");
             Ok(())
         }
         AccountCommand::Reject { username } => {
-            woolly.sign_ups().reject(&username).await?;
+            woolly.sign_ups().reject(&username, None).await?;
             println!("Rejected {username}: the account was removed.");
             Ok(())
         }

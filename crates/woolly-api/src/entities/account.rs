@@ -37,6 +37,12 @@ pub struct AccountEntity {
     pub emojis: Vec<super::CustomEmojiEntity>,
     pub roles: Vec<AccountRoleEntity>,
     pub fields: Vec<FieldEntity>,
+    /// Present (and true) only for a suspended account, as Mastodon sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suspended: Option<bool>,
+    /// Present (and true) only for a silenced account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limited: Option<bool>,
 }
 
 /// A role as shown on a public profile (only highlighted roles are shown).
@@ -98,6 +104,13 @@ fn role_identity(role: Role) -> (&'static str, &'static str, bool) {
         Role::Admin => ("2", "Admin", true),
         Role::Owner => ("3", "Owner", true),
     }
+}
+
+/// The role a `Role` entity's id names (`role_ids[]` of the moderators' account list).
+pub fn role_with_id(id: &str) -> Option<Role> {
+    Role::ALL
+        .into_iter()
+        .find(|role| role_identity(*role).0 == id)
 }
 
 impl RoleEntity {
@@ -188,6 +201,8 @@ impl AccountEntity {
                     verified_at: None,
                 })
                 .collect(),
+            suspended: account.limits.suspended_at.map(|_| true),
+            limited: account.limits.silenced_at.map(|_| true),
         }
     }
 }

@@ -21,9 +21,11 @@ mod status;
 mod status_edit;
 mod tag;
 mod token;
+mod warning;
 
 pub use account::{
     AccountEntity, CredentialAccountEntity, FamiliarFollowersEntity, PreferencesEntity,
+    role_with_id,
 };
 pub use application::ApplicationEntity;
 pub use conversation::ConversationEntity;
@@ -51,4 +53,5 @@ pub use status::{MentionEntity, StatusEntity, TagEntity};
 pub use status_edit::{ContextEntity, StatusEditEntity, StatusSourceEntity};
 pub use tag::{FeaturedTagEntity, HashtagEntity, TagHistoryEntity};
 pub use token::TokenEntity;
+pub use warning::{AccountWarningEntity, AppealEntity};
 pub use woolly_http::time::{date, iso8601, iso8601_date_midnight};

@@ -7,6 +7,7 @@ use serde::Serialize;
 use woolly_core::InstanceConfig;
 use woolly_core::notifications::{NotificationGroup, NotificationView};
 
+use super::AccountWarningEntity;
 use super::account::AccountEntity;
 use super::status::StatusEntity;
 use woolly_http::time::iso8601;
@@ -21,6 +22,8 @@ pub struct NotificationEntity {
     pub account: AccountEntity,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<StatusEntity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moderation_warning: Option<AccountWarningEntity>,
 }
 
 impl NotificationEntity {
@@ -39,6 +42,10 @@ impl NotificationEntity {
                 .status
                 .as_ref()
                 .map(|status| StatusEntity::new(status, Some(viewer), config)),
+            moderation_warning: view
+                .warning
+                .as_ref()
+                .map(|warning| AccountWarningEntity::new(warning, config)),
         }
     }
 }
@@ -66,6 +73,8 @@ pub struct NotificationGroupEntity {
     /// At most 8, newest first.
     pub sample_account_ids: Vec<String>,
     pub status_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moderation_warning: Option<AccountWarningEntity>,
 }
 
 /// How many of a group's accounts Mastodon samples.
@@ -114,6 +123,10 @@ impl GroupedNotificationsResultsEntity {
                         .status
                         .as_ref()
                         .map(|status| status.status.id.to_string()),
+                    moderation_warning: newest
+                        .warning
+                        .as_ref()
+                        .map(|warning| AccountWarningEntity::new(warning, config)),
                 }
             })
             .collect();

@@ -94,12 +94,10 @@ impl AdminAccountEntity {
             // A remote account counts as confirmed and approved, as in Mastodon.
             confirmed: user.is_none_or(|user| user.confirmed),
             approved: user.is_none_or(|user| user.approved),
-            // Moderation actions on accounts (disable, silence, sensitive, suspend) are not
-            // built yet: no account is in any of those states.
-            disabled: false,
-            silenced: false,
-            sensitized: false,
-            suspended: false,
+            disabled: user.is_some_and(|user| user.disabled),
+            silenced: account.limits.silenced_at.is_some(),
+            sensitized: account.limits.sensitized_at.is_some(),
+            suspended: account.limits.suspended_at.is_some(),
             account: AccountEntity::new(account, user.map(|user| user.role), config),
         }
     }

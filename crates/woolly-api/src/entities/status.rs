@@ -125,7 +125,9 @@ impl RenderedMembers {
             created_at: iso8601(status.created_at),
             in_reply_to_id: status.in_reply_to_id.map(|id| id.to_string()),
             in_reply_to_account_id: status.in_reply_to_account_id.map(|id| id.to_string()),
-            sensitive: status.sensitive,
+            // A sensitized author's posts are all behind a warning (Mastodon shows the author
+            // their own as they marked them; one shared rendering shows everyone the same).
+            sensitive: status.sensitive || shared.account.limits.sensitized_at.is_some(),
             spoiler_text: &status.spoiler_text,
             visibility: status.visibility.as_str(),
             language: status.language.as_deref(),

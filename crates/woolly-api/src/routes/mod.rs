@@ -1,6 +1,7 @@
 //! The client API's routes, one module per resource.
 
 mod accounts;
+mod admin_accounts;
 mod apps;
 mod assets;
 mod conversations;
@@ -57,6 +58,7 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(domain_blocks::router())
         .merge(featured::router())
         .merge(reports::router())
+        .merge(admin_accounts::router())
         .merge(thread_mutes::router())
         .merge(health::router())
         .merge(assets::router())

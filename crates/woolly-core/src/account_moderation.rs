@@ -1,0 +1,952 @@
+//! What moderators do to accounts, as Mastodon's `Admin::AccountAction` does it: warn
+//! (`none`), mark its media sensitive, disable a local user's login, silence (limit) and suspend
+//! an account, each optionally about a report and with a warning (a strike) its owner is told
+//! of by a `moderation_warning` notification and an e-mail; and the reversals, approving and
+//! rejecting sign-ups, and the moderators' list of accounts. Every action is written to the
+//! audit log in the transaction that takes it; a refused one writes nothing.
+//!
+//! The effects live where accounts and statuses are read: a suspended account is left out of
+//! every read that shows accounts (`woolly_store`'s `shown`), so its profile, posts, replies and
+//! reblogs vanish everywhere at once; a silenced account's posts stay out of the public and
+//! hashtag timelines, the directory and others' searches, and its notifications reach only its
+//! followers; a sensitized account's media are shown behind a warning to everyone else. A
+//! suspended or disabled user's sign-in reaches only the page that says why, where they may
+//! appeal, and the API refuses them with Mastodon's words.
+
+use std::collections::HashMap;
+
+use woolly_store::{
+    AccountLimit, AccountWarningRow, AdminAccountFilter, AdminActionRow, AppealRow, Page,
+};
+
+use crate::accounts::{Account, LocalUser, Role, permission};
+use crate::areas::Moderation;
+use crate::error::{CoreError, Result};
+use crate::events::Event;
+use crate::mail::Message;
+
+/// What a moderator does to an account (`type` of `POST /api/v1/admin/accounts/:id/action`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountActionKind {
+    /// Only a warning.
+    None,
+    Sensitive,
+    Disable,
+    Silence,
+    Suspend,
+}
+
+impl AccountActionKind {
+    pub fn parse(text: &str) -> Result<AccountActionKind> {
+        match text {
+            "none" => Ok(AccountActionKind::None),
+            "sensitive" => Ok(AccountActionKind::Sensitive),
+            "disable" => Ok(AccountActionKind::Disable),
+            "silence" => Ok(AccountActionKind::Silence),
+            "suspend" => Ok(AccountActionKind::Suspend),
+            _ => Err(type_not_allowed()),
+        }
+    }
+
+    fn warning(self) -> WarningAction {
+        match self {
+            AccountActionKind::None => WarningAction::None,
+            AccountActionKind::Sensitive => WarningAction::Sensitive,
+            AccountActionKind::Disable => WarningAction::Disable,
+            AccountActionKind::Silence => WarningAction::Silence,
+            AccountActionKind::Suspend => WarningAction::Suspend,
+        }
+    }
+}
+
+/// Mastodon's words for an action that does not apply (an unknown one, or disabling the login
+/// of an account that has none here).
+fn type_not_allowed() -> CoreError {
+    CoreError::Validation("Validation failed: Type is not included in the list".into())
+}
+
+/// What a warning (strike) was given with (Mastodon's `AccountWarning#action`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WarningAction {
+    None,
+    Disable,
+    MarkStatusesAsSensitive,
+    DeleteStatuses,
+    Sensitive,
+    Silence,
+    Suspend,
+}
+
+impl WarningAction {
+    const ALL: [WarningAction; 7] = [
+        WarningAction::None,
+        WarningAction::Disable,
+        WarningAction::MarkStatusesAsSensitive,
+        WarningAction::DeleteStatuses,
+        WarningAction::Sensitive,
+        WarningAction::Silence,
+        WarningAction::Suspend,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningAction::None => "none",
+            WarningAction::Disable => "disable",
+            WarningAction::MarkStatusesAsSensitive => "mark_statuses_as_sensitive",
+            WarningAction::DeleteStatuses => "delete_statuses",
+            WarningAction::Sensitive => "sensitive",
+            WarningAction::Silence => "silence",
+            WarningAction::Suspend => "suspend",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<WarningAction> {
+        WarningAction::ALL
+            .into_iter()
+            .find(|action| action.as_str() == text)
+    }
+
+    /// How the e-mail's subject names it.
+    pub(crate) fn english(self) -> &'static str {
+        match self {
+            WarningAction::None => "A warning from the moderators",
+            WarningAction::Disable => "Your login was disabled",
+            WarningAction::MarkStatusesAsSensitive => "Your posts were marked sensitive",
+            WarningAction::DeleteStatuses => "Your posts were removed",
+            WarningAction::Sensitive => "Your media will be marked sensitive",
+            WarningAction::Silence => "Your account was limited",
+            WarningAction::Suspend => "Your account was suspended",
+        }
+    }
+
+    pub(crate) fn french(self) -> &'static str {
+        match self {
+            WarningAction::None => "Un avertissement de la modération",
+            WarningAction::Disable => "Votre connexion a été désactivée",
+            WarningAction::MarkStatusesAsSensitive => "Vos messages ont été marqués sensibles",
+            WarningAction::DeleteStatuses => "Vos messages ont été retirés",
+            WarningAction::Sensitive => "Vos médias seront marqués sensibles",
+            WarningAction::Silence => "Votre compte a été limité",
+            WarningAction::Suspend => "Votre compte a été suspendu",
+        }
+    }
+}
+
+/// Undoing what [`AccountActionKind`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reversal {
+    Enable,
+    Unsensitive,
+    Unsilence,
+    Unsuspend,
+}
+
+impl Reversal {
+    /// The reversal an address names (`/accounts/:id/unsilence`…), as Mastodon's admin API
+    /// names them.
+    pub fn parse(name: &str) -> Option<Reversal> {
+        match name {
+            "enable" => Some(Reversal::Enable),
+            "unsensitive" => Some(Reversal::Unsensitive),
+            "unsilence" => Some(Reversal::Unsilence),
+            "unsuspend" => Some(Reversal::Unsuspend),
+            _ => None,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Reversal::Enable => "enable",
+            Reversal::Unsensitive => "unsensitive",
+            Reversal::Unsilence => "unsilence",
+            Reversal::Unsuspend => "unsuspend",
+        }
+    }
+}
+
+/// A moderator's action on an account.
+#[derive(Debug, Clone)]
+pub struct AccountAction {
+    pub kind: AccountActionKind,
+    /// The report it answers.
+    pub report_id: Option<i64>,
+    /// The warning's words to the account's owner.
+    pub text: String,
+    /// Whether a local owner is told (notification and e-mail); Mastodon's default is yes.
+    pub notify: bool,
+}
+
+/// An account as moderators see it: suspended ones too, with the local user behind it.
+#[derive(Debug, Clone)]
+pub struct ModeratedAccount {
+    pub account: Account,
+    pub user: Option<LocalUser>,
+}
+
+/// A warning (strike) given to an account, with its appeal.
+#[derive(Debug, Clone)]
+pub struct AccountWarning {
+    pub id: i64,
+    pub target: Account,
+    pub action: WarningAction,
+    pub text: String,
+    pub status_ids: Vec<i64>,
+    pub report_id: Option<i64>,
+    pub created_at: i64,
+    pub overruled_at: Option<i64>,
+    pub appeal: Option<Appeal>,
+}
+
+/// A user's appeal of a warning.
+#[derive(Debug, Clone)]
+pub struct Appeal {
+    pub id: i64,
+    pub warning_id: i64,
+    pub account_id: i64,
+    pub text: String,
+    pub approved_at: Option<i64>,
+    pub rejected_at: Option<i64>,
+    pub created_at: i64,
+}
+
+impl Appeal {
+    /// `approved`, `rejected` or `pending`, as Mastodon's `Appeal` entity says.
+    pub fn state(&self) -> &'static str {
+        match (self.approved_at, self.rejected_at) {
+            (Some(_), _) => "approved",
+            (None, Some(_)) => "rejected",
+            (None, None) => "pending",
+        }
+    }
+}
+
+impl From<AppealRow> for Appeal {
+    fn from(row: AppealRow) -> Appeal {
+        Appeal {
+            id: row.id,
+            warning_id: row.account_warning_id,
+            account_id: row.account_id,
+            text: row.text,
+            approved_at: row.approved_at,
+            rejected_at: row.rejected_at,
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// What the audit log names an action's target by.
+pub(crate) enum Target<'a> {
+    Account(&'a Account),
+    User(&'a Account),
+    Report(i64),
+    Warning(i64, &'a Account),
+    Appeal(i64, &'a Account),
+}
+
+impl Target<'_> {
+    fn parts(&self) -> (&'static str, Option<i64>, String) {
+        match self {
+            Target::Account(account) => ("Account", Some(account.id), account.acct()),
+            Target::User(account) => ("User", Some(account.id), account.acct()),
+            Target::Report(id) => ("Report", Some(*id), format!("#{id}")),
+            Target::Warning(id, account) => ("AccountWarning", Some(*id), account.acct()),
+            Target::Appeal(id, account) => ("Appeal", Some(*id), account.acct()),
+        }
+    }
+}
+
+/// Writes one entry of the audit log in `tx`.
+pub(crate) async fn log_action(
+    tx: &mut woolly_store::Tx,
+    actor: &Account,
+    action: &str,
+    target: Target<'_>,
+    now: i64,
+) -> Result<()> {
+    let (target_type, target_id, target_label) = target.parts();
+    let row = AdminActionRow {
+        id: tx.next_id(),
+        account_id: actor.id,
+        action: action.to_owned(),
+        target_type: target_type.to_owned(),
+        target_id,
+        target_label,
+        actor_label: actor.acct(),
+        created_at: now,
+    };
+    tx.log_admin_action(&row).await?;
+    Ok(())
+}
+
+/// Refuses a role that lacks `flag` (or `administrator`), as Mastodon's admin API does (403).
+pub(crate) fn require_permission(user: &LocalUser, flag: u64) -> Result<()> {
+    if user.role.can(flag) {
+        Ok(())
+    } else {
+        Err(not_allowed())
+    }
+}
+
+fn not_allowed() -> CoreError {
+    CoreError::Forbidden("This action is not allowed".to_owned())
+}
+
+/// Mastodon's `Appeal::TEXT_LENGTH_LIMIT`.
+const MAX_APPEAL: usize = 2000;
+/// Mastodon's `Appeal::MAX_STRIKE_AGE`: a warning older than this cannot be appealed.
+pub const APPEAL_WINDOW_MILLIS: i64 = 20 * 24 * 60 * 60 * 1000;
+
+/// How long after a suspension its data is purged unless it is lifted (Mastodon's 30 days).
+pub const SUSPENSION_PURGE_DELAY_MILLIS: i64 = 30 * 24 * 60 * 60 * 1000;
+
+impl Moderation<'_> {
+    /// A page of accounts for a moderator, newest first.
+    pub async fn accounts_page(
+        &self,
+        moderator: &LocalUser,
+        filter: &AdminAccountFilter,
+        page: Page,
+    ) -> Result<Vec<ModeratedAccount>> {
+        require_permission(moderator, permission::MANAGE_USERS)?;
+        let ids = self.db().admin_account_ids(filter, page).await?;
+        self.moderated_accounts(&ids).await
+    }
+
+    /// One account for a moderator (a suspended one too).
+    pub async fn account_by_id(&self, moderator: &LocalUser, id: i64) -> Result<ModeratedAccount> {
+        require_permission(moderator, permission::MANAGE_USERS)?;
+        self.moderated_accounts(&[id])
+            .await?
+            .pop()
+            .ok_or(CoreError::NotFound)
+    }
+
+    /// Accounts by id as moderators see them, in the order asked, unknown ones left out.
+    pub(crate) async fn moderated_accounts(&self, ids: &[i64]) -> Result<Vec<ModeratedAccount>> {
+        let rows = self.db().accounts_for_moderators(ids).await?;
+        let mut accounts: HashMap<i64, Account> = self
+            .accounts_from_rows(rows)
+            .await?
+            .into_iter()
+            .map(|account| (account.id, account))
+            .collect();
+        let mut users: HashMap<i64, LocalUser> = HashMap::new();
+        for row in self.db().local_users_by_ids(ids).await? {
+            users.insert(row.account_id, LocalUser::try_from(row)?);
+        }
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                Some(ModeratedAccount {
+                    account: accounts.remove(id)?,
+                    user: users.remove(id),
+                })
+            })
+            .collect())
+    }
+
+    /// The account a moderator acts on, refused (403) when the moderator's role does not
+    /// outrank a local target's, as Mastodon's `UserRole#overrides?` decides: nobody acts on
+    /// themselves, a moderator on an admin, or anyone on the owner.
+    async fn target_for(&self, moderator: &Account, id: i64) -> Result<ModeratedAccount> {
+        let target = self
+            .moderated_accounts(&[id])
+            .await?
+            .pop()
+            .ok_or(CoreError::NotFound)?;
+        Ok(target).and_then(|target| {
+            if target.account.id == moderator.id {
+                return Err(not_allowed());
+            }
+            Ok(target)
+        })
+    }
+
+    fn check_outranks(moderator: &LocalUser, target: &ModeratedAccount) -> Result<()> {
+        match &target.user {
+            Some(user) if user.role >= moderator.role && user.role != Role::User => {
+                Err(not_allowed())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Takes `action` on the account `target_id` (see the module documentation); returns the
+    /// account as it now is.
+    pub async fn act_on_account(
+        &self,
+        moderator: &Account,
+        moderator_user: &LocalUser,
+        target_id: i64,
+        action: AccountAction,
+    ) -> Result<ModeratedAccount> {
+        require_permission(moderator_user, permission::MANAGE_USERS)?;
+        let target = self.target_for(moderator, target_id).await?;
+        Self::check_outranks(moderator_user, &target)?;
+        let local = target.account.is_local();
+        if !local
+            && matches!(
+                action.kind,
+                AccountActionKind::None | AccountActionKind::Disable
+            )
+        {
+            return Err(type_not_allowed());
+        }
+        if let Some(report_id) = action.report_id {
+            let report = self
+                .db()
+                .report(report_id)
+                .await?
+                .ok_or(CoreError::NotFound)?;
+            if report.target_account_id != target.account.id {
+                return Err(CoreError::Validation(
+                    "Validation failed: Report is about another account".into(),
+                ));
+            }
+        }
+        let now = crate::now_millis();
+        let mut tx = self.db().begin().await?;
+        let changed = match action.kind {
+            AccountActionKind::None => true,
+            AccountActionKind::Disable => tx.set_user_disabled(target.account.id, true).await?,
+            AccountActionKind::Sensitive => {
+                tx.set_account_limit(target.account.id, AccountLimit::Sensitized, Some(now), None)
+                    .await?
+            }
+            AccountActionKind::Silence => {
+                tx.set_account_limit(target.account.id, AccountLimit::Silenced, Some(now), None)
+                    .await?
+            }
+            AccountActionKind::Suspend => {
+                tx.set_account_limit(
+                    target.account.id,
+                    AccountLimit::Suspended,
+                    Some(now),
+                    Some("local"),
+                )
+                .await?
+            }
+        };
+        if !changed {
+            return Err(CoreError::Validation(format!(
+                "Validation failed: The account is already {}",
+                match action.kind {
+                    AccountActionKind::Disable => "disabled",
+                    AccountActionKind::Sensitive => "marked sensitive",
+                    AccountActionKind::Silence => "limited",
+                    _ => "suspended",
+                }
+            )));
+        }
+        let warning = AccountWarningRow {
+            id: tx.next_id(),
+            account_id: target.account.id,
+            moderator_account_id: Some(moderator.id),
+            action: action.kind.warning().as_str().to_owned(),
+            text: action.text.trim().to_owned(),
+            report_id: action.report_id,
+            status_ids: "[]".to_owned(),
+            created_at: now,
+            overruled_at: None,
+        };
+        tx.insert_account_warning(&warning).await?;
+        match action.kind {
+            // A warning alone is worth a line only when it says something.
+            AccountActionKind::None if !warning.text.is_empty() => {
+                let target_warning = Target::Warning(warning.id, &target.account);
+                log_action(&mut tx, moderator, "create", target_warning, now).await?;
+            }
+            AccountActionKind::None => {}
+            AccountActionKind::Disable => {
+                let user = Target::User(&target.account);
+                log_action(&mut tx, moderator, "disable", user, now).await?;
+            }
+            kind => {
+                let name = match kind {
+                    AccountActionKind::Sensitive => "sensitive",
+                    AccountActionKind::Silence => "silence",
+                    _ => "suspend",
+                };
+                let account = Target::Account(&target.account);
+                log_action(&mut tx, moderator, name, account, now).await?;
+            }
+        }
+        // As Mastodon: a warning alone resolves only the report it answers; a sanction
+        // resolves every open report about the account.
+        let resolved = match (action.kind, action.report_id) {
+            (AccountActionKind::None, Some(report_id)) => {
+                let change = woolly_store::ReportChange::Resolve(moderator.id);
+                if tx.change_report(report_id, change, now).await? {
+                    vec![report_id]
+                } else {
+                    Vec::new()
+                }
+            }
+            (AccountActionKind::None, None) => Vec::new(),
+            _ => {
+                tx.resolve_reports_about(target.account.id, moderator.id, now)
+                    .await?
+            }
+        };
+        for report_id in resolved {
+            log_action(
+                &mut tx,
+                moderator,
+                "resolve",
+                Target::Report(report_id),
+                now,
+            )
+            .await?;
+        }
+        if action.kind == AccountActionKind::Suspend {
+            self.queue_suspension_effects(&mut tx, &target.account, now)
+                .await?;
+        }
+        let mut events = Vec::new();
+        let tell = action.notify && local;
+        if tell && let Some(user) = &target.user {
+            let notification_id = tx
+                .insert_warning_notification(target.account.id, warning.id, now)
+                .await?;
+            events.push(Event::Notification {
+                account_id: target.account.id,
+                notification_id,
+            });
+            let link = self.config().urls().warning_page(warning.id);
+            let message = Message::Warning {
+                action: action.kind.warning(),
+                text: &warning.text,
+                link: &link,
+            };
+            let email = self.message_to(&message, &user.email, &target.account, user);
+            self.commit_with_email(tx, &email).await?;
+        } else {
+            tx.commit().await?;
+            self.wake_workers();
+        }
+        self.publish(events);
+        tracing::info!(
+            account = target.account.id,
+            moderator = moderator.id,
+            action = action.kind.warning().as_str(),
+            "moderation action taken"
+        );
+        self.account_by_id(moderator_user, target.account.id).await
+    }
+
+    /// What a suspension sets going: for a local account, the `Update` that tells the servers
+    /// of its followers (its actor now says `suspended`), and, for any account, the purge of its
+    /// data once [`SUSPENSION_PURGE_DELAY_MILLIS`] have passed, unless it is lifted by then.
+    async fn queue_suspension_effects(
+        &self,
+        tx: &mut woolly_store::Tx,
+        account: &Account,
+        now: i64,
+    ) -> Result<()> {
+        if account.is_local() {
+            crate::outbox::enqueue(
+                tx,
+                &crate::outbox::Outbound::UpdateProfile {
+                    account_id: account.id,
+                },
+                now,
+            )
+            .await?;
+        }
+        tx.enqueue_job(&crate::jobs::new_job(
+            crate::account_deletion::PURGE_SUSPENDED_KIND,
+            &crate::account_deletion::PurgeSuspended {
+                account_id: account.id,
+                suspended_at: now,
+            },
+            now + SUSPENSION_PURGE_DELAY_MILLIS,
+            crate::jobs::DEFAULT_MAX_ATTEMPTS,
+        )?)
+        .await?;
+        Ok(())
+    }
+
+    /// Undoes an action on the account `target_id`; returns the account as it now is. Lifting
+    /// the suspension another server decided is not this server's to do (403).
+    pub async fn reverse(
+        &self,
+        moderator: &Account,
+        moderator_user: &LocalUser,
+        target_id: i64,
+        reversal: Reversal,
+    ) -> Result<ModeratedAccount> {
+        require_permission(moderator_user, permission::MANAGE_USERS)?;
+        let target = self.target_for(moderator, target_id).await?;
+        Self::check_outranks(moderator_user, &target)?;
+        let limits = &target.account.limits;
+        if reversal == Reversal::Unsuspend
+            && limits.suspended_at.is_some()
+            && limits.suspension_origin.as_deref() == Some("remote")
+        {
+            return Err(not_allowed());
+        }
+        if reversal == Reversal::Enable && target.user.is_none() {
+            return Err(CoreError::NotFound);
+        }
+        let now = crate::now_millis();
+        let id = target.account.id;
+        let mut tx = self.db().begin().await?;
+        let changed = match reversal {
+            Reversal::Enable => tx.set_user_disabled(id, false).await?,
+            Reversal::Unsensitive => {
+                tx.set_account_limit(id, AccountLimit::Sensitized, None, None)
+                    .await?
+            }
+            Reversal::Unsilence => {
+                tx.set_account_limit(id, AccountLimit::Silenced, None, None)
+                    .await?
+            }
+            Reversal::Unsuspend => {
+                tx.set_account_limit(id, AccountLimit::Suspended, None, None)
+                    .await?
+            }
+        };
+        if !changed {
+            return Err(CoreError::Validation(format!(
+                "Validation failed: The account is not {}",
+                match reversal {
+                    Reversal::Enable => "disabled",
+                    Reversal::Unsensitive => "marked sensitive",
+                    Reversal::Unsilence => "limited",
+                    Reversal::Unsuspend => "suspended",
+                }
+            )));
+        }
+        let logged = if reversal == Reversal::Enable {
+            Target::User(&target.account)
+        } else {
+            Target::Account(&target.account)
+        };
+        log_action(&mut tx, moderator, reversal.as_str(), logged, now).await?;
+        if reversal == Reversal::Unsuspend && target.account.is_local() {
+            crate::outbox::enqueue(
+                &mut tx,
+                &crate::outbox::Outbound::UpdateProfile { account_id: id },
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        self.wake_workers();
+        tracing::info!(
+            account = id,
+            moderator = moderator.id,
+            reversal = reversal.as_str(),
+            "moderation action undone"
+        );
+        self.account_by_id(moderator_user, id).await
+    }
+
+    /// Ends now what is kept of a suspended account (Mastodon's `DELETE
+    /// /api/v1/admin/accounts/:id`): an admin's power (`delete_user_data`), refused (403) for
+    /// an account that is not suspended. Returns the account as it was.
+    pub async fn delete_account_data(
+        &self,
+        admin: &Account,
+        admin_user: &LocalUser,
+        target_id: i64,
+    ) -> Result<ModeratedAccount> {
+        require_permission(admin_user, permission::DELETE_USER_DATA)?;
+        let target = self.target_for(admin, target_id).await?;
+        Self::check_outranks(admin_user, &target)?;
+        if target.account.limits.suspended_at.is_none() {
+            return Err(not_allowed());
+        }
+        if !self
+            .end_suspended_account(target.account.id, None, Some(admin))
+            .await?
+        {
+            return Err(CoreError::NotFound);
+        }
+        Ok(target)
+    }
+
+    /// Approves a local sign-up waiting for approval (403 when it is not waiting).
+    pub async fn approve(
+        &self,
+        moderator: &Account,
+        moderator_user: &LocalUser,
+        target_id: i64,
+    ) -> Result<ModeratedAccount> {
+        self.decide_sign_up(moderator, moderator_user, target_id, true)
+            .await?;
+        self.account_by_id(moderator_user, target_id).await
+    }
+
+    /// Rejects a local sign-up waiting for approval: the account is removed; returns it as it
+    /// was.
+    pub async fn reject(
+        &self,
+        moderator: &Account,
+        moderator_user: &LocalUser,
+        target_id: i64,
+    ) -> Result<ModeratedAccount> {
+        self.decide_sign_up(moderator, moderator_user, target_id, false)
+            .await
+    }
+
+    async fn decide_sign_up(
+        &self,
+        moderator: &Account,
+        moderator_user: &LocalUser,
+        target_id: i64,
+        approve: bool,
+    ) -> Result<ModeratedAccount> {
+        require_permission(moderator_user, permission::MANAGE_USERS)?;
+        let target = self.target_for(moderator, target_id).await?;
+        if target.user.as_ref().is_none_or(|user| user.approved) {
+            return Err(not_allowed());
+        }
+        let username = &target.account.username;
+        if approve {
+            self.sign_ups().approve(username, Some(moderator)).await?;
+        } else {
+            self.sign_ups().reject(username, Some(moderator)).await?;
+        }
+        Ok(target)
+    }
+
+    /// Appeals `account`'s own warning `warning_id` (Mastodon: once, within 20 days, in at
+    /// most 2,000 characters). Returns the warning with its appeal.
+    pub async fn appeal(
+        &self,
+        account: &Account,
+        warning_id: i64,
+        text: &str,
+    ) -> Result<AccountWarning> {
+        let warning = self.warning(account, warning_id).await?;
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(CoreError::Validation(
+                "Validation failed: Text can't be blank".into(),
+            ));
+        }
+        if text.chars().count() > MAX_APPEAL {
+            return Err(CoreError::Validation(format!(
+                "Validation failed: Text is too long (maximum is {MAX_APPEAL} characters)"
+            )));
+        }
+        let now = crate::now_millis();
+        if warning.appeal.is_some() {
+            return Err(CoreError::Validation(
+                "Validation failed: This warning was already appealed".into(),
+            ));
+        }
+        if now - warning.created_at > APPEAL_WINDOW_MILLIS {
+            return Err(CoreError::Validation(
+                "Validation failed: It is too late to appeal this warning".into(),
+            ));
+        }
+        let mut tx = self.db().begin().await?;
+        let row = AppealRow {
+            id: tx.next_id(),
+            account_warning_id: warning.id,
+            account_id: account.id,
+            text: text.to_owned(),
+            approved_at: None,
+            rejected_at: None,
+            decided_by_account_id: None,
+            created_at: now,
+        };
+        if !tx.insert_appeal(&row).await? {
+            return Err(CoreError::Validation(
+                "Validation failed: This warning was already appealed".into(),
+            ));
+        }
+        tx.commit().await?;
+        tracing::info!(
+            account = account.id,
+            warning = warning.id,
+            "warning appealed"
+        );
+        self.warning(account, warning_id).await
+    }
+
+    /// Appeals waiting for a moderator, oldest first, with their warnings.
+    pub async fn pending_appeals(&self, moderator: &LocalUser) -> Result<Vec<AccountWarning>> {
+        require_permission(moderator, permission::MANAGE_APPEALS)?;
+        let mut warnings = Vec::new();
+        for appeal in self.db().undecided_appeals(100).await? {
+            let Some(target) = self.moderated_accounts(&[appeal.account_id]).await?.pop() else {
+                continue;
+            };
+            if let Ok(warning) = self
+                .warning(&target.account, appeal.account_warning_id)
+                .await
+            {
+                warnings.push(warning);
+            }
+        }
+        Ok(warnings)
+    }
+
+    /// Approves an appeal, which overrules its warning and undoes what came with it, or
+    /// rejects it; either way its author is told by e-mail. A decided appeal is not decided
+    /// again (422).
+    pub async fn decide_appeal(
+        &self,
+        moderator: &Account,
+        moderator_user: &LocalUser,
+        appeal_id: i64,
+        approve: bool,
+    ) -> Result<()> {
+        require_permission(moderator_user, permission::MANAGE_APPEALS)?;
+        let appeal = self
+            .db()
+            .appeal(appeal_id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        let target = self
+            .moderated_accounts(&[appeal.account_id])
+            .await?
+            .pop()
+            .ok_or(CoreError::NotFound)?;
+        let warning = self
+            .warning(&target.account, appeal.account_warning_id)
+            .await?;
+        let now = crate::now_millis();
+        let mut tx = self.db().begin().await?;
+        if !tx
+            .decide_appeal(appeal_id, approve, moderator.id, now)
+            .await?
+        {
+            return Err(CoreError::Validation(
+                "Validation failed: This appeal was already decided".into(),
+            ));
+        }
+        let id = target.account.id;
+        if approve {
+            // Mastodon's `ApproveAppealService`: what the warning came with is undone.
+            match warning.action {
+                WarningAction::Disable => {
+                    tx.set_user_disabled(id, false).await?;
+                }
+                WarningAction::Sensitive => {
+                    tx.set_account_limit(id, AccountLimit::Sensitized, None, None)
+                        .await?;
+                }
+                WarningAction::Silence => {
+                    tx.set_account_limit(id, AccountLimit::Silenced, None, None)
+                        .await?;
+                }
+                WarningAction::Suspend => {
+                    if tx
+                        .set_account_limit(id, AccountLimit::Suspended, None, None)
+                        .await?
+                        && target.account.is_local()
+                    {
+                        crate::outbox::enqueue(
+                            &mut tx,
+                            &crate::outbox::Outbound::UpdateProfile { account_id: id },
+                            now,
+                        )
+                        .await?;
+                    }
+                }
+                WarningAction::None
+                | WarningAction::MarkStatusesAsSensitive
+                | WarningAction::DeleteStatuses => {}
+            }
+        }
+        let decision = if approve { "approve" } else { "reject" };
+        let logged = Target::Appeal(appeal_id, &target.account);
+        log_action(&mut tx, moderator, decision, logged, now).await?;
+        match &target.user {
+            Some(user) => {
+                let link = self.config().urls().warning_page(warning.id);
+                let message = Message::AppealDecided {
+                    approved: approve,
+                    link: &link,
+                };
+                let email = self.message_to(&message, &user.email, &target.account, user);
+                self.commit_with_email(tx, &email).await?;
+            }
+            None => {
+                tx.commit().await?;
+                self.wake_workers();
+            }
+        }
+        tracing::info!(
+            appeal = appeal_id,
+            moderator = moderator.id,
+            decision,
+            "appeal decided"
+        );
+        Ok(())
+    }
+
+    /// An account's warnings, newest first, with their appeals.
+    pub async fn warnings_of(&self, account: &Account) -> Result<Vec<AccountWarning>> {
+        let rows = self.db().account_warnings(account.id).await?;
+        self.warnings_from_rows(account, rows).await
+    }
+
+    /// One warning of `account` (its own, or for a moderator any account's).
+    pub async fn warning(&self, account: &Account, id: i64) -> Result<AccountWarning> {
+        let row = self
+            .db()
+            .account_warning(id)
+            .await?
+            .filter(|row| row.account_id == account.id)
+            .ok_or(CoreError::NotFound)?;
+        self.warnings_from_rows(account, vec![row])
+            .await?
+            .pop()
+            .ok_or(CoreError::NotFound)
+    }
+
+    /// Warnings by id for the notifications that tell of them, keyed by id.
+    pub(crate) async fn warnings_by_id(
+        &self,
+        target: &Account,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, AccountWarning>> {
+        let mut rows = Vec::new();
+        for id in ids {
+            if let Some(row) = self.db().account_warning(*id).await? {
+                rows.push(row);
+            }
+        }
+        rows.retain(|row| row.account_id == target.id);
+        Ok(self
+            .warnings_from_rows(target, rows)
+            .await?
+            .into_iter()
+            .map(|warning| (warning.id, warning))
+            .collect())
+    }
+
+    async fn warnings_from_rows(
+        &self,
+        target: &Account,
+        rows: Vec<AccountWarningRow>,
+    ) -> Result<Vec<AccountWarning>> {
+        let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+        let mut appeals: HashMap<i64, Appeal> = self
+            .db()
+            .appeals_of(&ids)
+            .await?
+            .into_iter()
+            .map(|row| (row.account_warning_id, Appeal::from(row)))
+            .collect();
+        Ok(rows
+            .into_iter()
+            .map(|row| AccountWarning {
+                id: row.id,
+                target: target.clone(),
+                action: WarningAction::parse(&row.action).unwrap_or(WarningAction::None),
+                text: row.text,
+                status_ids: serde_json::from_str(&row.status_ids).unwrap_or_default(),
+                report_id: row.report_id,
+                created_at: row.created_at,
+                overruled_at: row.overruled_at,
+                appeal: appeals.remove(&row.id),
+            })
+            .collect())
+    }
+}

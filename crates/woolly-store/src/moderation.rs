@@ -1,0 +1,466 @@
+//! What moderators do to accounts and what is kept of it: the limits on an account (suspended,
+//! silenced, sensitized) and on a local user (disabled), the warnings (strikes) that come with
+//! them and their appeals, the moderators' list of accounts with Mastodon's filters, and the
+//! audit log of every moderator's and admin's action. Who may do what is decided in
+//! `woolly-core`.
+
+use crate::accounts::{ACCOUNT_COLUMNS, AccountRow, LOCAL_USER_COLUMNS, LocalUserRow, exists};
+use crate::arrays::{List, in_list};
+use crate::connect::{Db, Tx, on_reader, on_tx};
+use crate::error::Result;
+use crate::search::like_escape;
+use crate::status_pages::advance_stamp;
+use crate::statuses::Page;
+
+/// A limit moderators put on an account, each kept as the moment it began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountLimit {
+    Suspended,
+    Silenced,
+    Sensitized,
+}
+
+impl AccountLimit {
+    fn column(self) -> &'static str {
+        match self {
+            AccountLimit::Suspended => "suspended_at",
+            AccountLimit::Silenced => "silenced_at",
+            AccountLimit::Sensitized => "sensitized_at",
+        }
+    }
+}
+
+/// Which accounts a moderator's list shows (the filters of Mastodon's
+/// `/api/v2/admin/accounts`, which v1's map onto).
+#[derive(Debug, Clone, Default)]
+pub struct AdminAccountFilter {
+    /// `Some(true)`: only this server's; `Some(false)`: only other servers'.
+    pub local: Option<bool>,
+    pub state: Option<AccountState>,
+    /// Only users whose role is one of these (`user`, `moderator`, `admin`, `owner`).
+    pub roles: Vec<String>,
+    /// Usernames starting with this (any case).
+    pub username: Option<String>,
+    /// Display names containing this (any case).
+    pub display_name: Option<String>,
+    /// Domains containing this (any case).
+    pub domain: Option<String>,
+    /// E-mail addresses starting with this (any case).
+    pub email: Option<String>,
+    /// Users who signed up from, or whose sessions were last used from, this address.
+    pub ip: Option<String>,
+    /// Users who joined with an invite of this account.
+    pub invited_by: Option<i64>,
+}
+
+/// An account's standing, as moderators filter by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountState {
+    /// Not suspended.
+    Active,
+    /// A local user waiting for approval.
+    Pending,
+    Disabled,
+    Silenced,
+    Suspended,
+    Sensitized,
+}
+
+impl AccountState {
+    fn condition(self) -> &'static str {
+        match self {
+            AccountState::Active => "a.suspended_at IS NULL",
+            AccountState::Pending => "u.account_id IS NOT NULL AND NOT u.approved",
+            AccountState::Disabled => "u.disabled",
+            AccountState::Silenced => "a.silenced_at IS NOT NULL",
+            AccountState::Suspended => "a.suspended_at IS NOT NULL",
+            AccountState::Sensitized => "a.sensitized_at IS NOT NULL",
+        }
+    }
+}
+
+/// One row of `account_warning`: a strike a moderator gave an account.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountWarningRow {
+    pub id: i64,
+    pub account_id: i64,
+    pub moderator_account_id: Option<i64>,
+    /// Mastodon's strike actions: none, disable, mark_statuses_as_sensitive, delete_statuses,
+    /// sensitive, silence, suspend.
+    pub action: String,
+    pub text: String,
+    pub report_id: Option<i64>,
+    /// A JSON array of status ids.
+    pub status_ids: String,
+    pub created_at: i64,
+    pub overruled_at: Option<i64>,
+}
+
+const WARNING_COLUMNS: &str = "id, account_id, moderator_account_id, action, text, report_id, \
+     status_ids, created_at, overruled_at";
+
+/// One row of `appeal`: a user asking moderators to reconsider a strike.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AppealRow {
+    pub id: i64,
+    pub account_warning_id: i64,
+    pub account_id: i64,
+    pub text: String,
+    pub approved_at: Option<i64>,
+    pub rejected_at: Option<i64>,
+    pub decided_by_account_id: Option<i64>,
+    pub created_at: i64,
+}
+
+const APPEAL_COLUMNS: &str = "id, account_warning_id, account_id, text, approved_at, rejected_at, \
+     decided_by_account_id, created_at";
+
+/// One row of `admin_action_log`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AdminActionRow {
+    pub id: i64,
+    pub account_id: i64,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: Option<i64>,
+    pub target_label: String,
+    pub actor_label: String,
+    pub created_at: i64,
+}
+
+impl Tx {
+    /// Puts a limit on an account from `since`, or (`None`) lifts it; `origin` is kept with a
+    /// suspension. Returns false when the account is unknown or already so.
+    pub async fn set_account_limit(
+        &mut self,
+        account_id: i64,
+        limit: AccountLimit,
+        since: Option<i64>,
+        origin: Option<&str>,
+    ) -> Result<bool> {
+        let column = limit.column();
+        // `$3`, the origin, is NULL but for a suspension, which leaves the column as it is.
+        let origin_change = if limit == AccountLimit::Suspended {
+            ", suspension_origin = $3"
+        } else {
+            ", suspension_origin = coalesce($3, suspension_origin)"
+        };
+        // The account's stamp moves, so that statuses rendered with it are rendered again.
+        let sql = format!(
+            "UPDATE account SET {column} = $1, {}{origin_change} \
+             WHERE id = $2 AND {} AND ({column} IS NULL) = ($1 IS NOT NULL)",
+            advance_stamp("updated_at", "$4"),
+            exists("account")
+        );
+        let now = crate::now_millis();
+        let changed = on_tx!(rows_affected, self, conn => {
+            let query = sqlx::query(&sql).bind(since).bind(account_id);
+            let origin = if limit == AccountLimit::Suspended { since.and(origin) } else { None };
+            query.bind(origin).bind(now).execute(conn).await
+        })?;
+        Ok(changed == 1)
+    }
+
+    /// Disables or enables a local user's login; returns false when it already was so.
+    pub async fn set_user_disabled(&mut self, account_id: i64, disabled: bool) -> Result<bool> {
+        let changed = on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE local_user SET disabled = $1 WHERE account_id = $2 AND disabled <> $1",
+        )
+        .bind(disabled)
+        .bind(account_id)
+        .execute(conn)
+        .await)?;
+        Ok(changed == 1)
+    }
+
+    /// Resolves every open report about `target_account_id` by `moderator`; returns their ids.
+    pub async fn resolve_reports_about(
+        &mut self,
+        target_account_id: i64,
+        moderator: i64,
+        now: i64,
+    ) -> Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = on_tx!(self, conn => sqlx::query_as(
+            "UPDATE report SET action_taken_at = $1, action_taken_by_account_id = $2, updated_at = $1 \
+             WHERE target_account_id = $3 AND action_taken_at IS NULL RETURNING id",
+        )
+        .bind(now)
+        .bind(moderator)
+        .bind(target_account_id)
+        .fetch_all(conn)
+        .await)?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    pub async fn insert_account_warning(&mut self, row: &AccountWarningRow) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(&format!(
+            "INSERT INTO account_warning ({WARNING_COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        ))
+        .bind(row.id)
+        .bind(row.account_id)
+        .bind(row.moderator_account_id)
+        .bind(&row.action)
+        .bind(&row.text)
+        .bind(row.report_id)
+        .bind(&row.status_ids)
+        .bind(row.created_at)
+        .bind(row.overruled_at)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+
+    /// Files an appeal; returns false when the warning already has one.
+    pub async fn insert_appeal(&mut self, row: &AppealRow) -> Result<bool> {
+        let inserted = on_tx!(rows_affected, self, conn => sqlx::query(&format!(
+            "INSERT INTO appeal ({APPEAL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (account_warning_id) DO NOTHING"
+        ))
+        .bind(row.id)
+        .bind(row.account_warning_id)
+        .bind(row.account_id)
+        .bind(&row.text)
+        .bind(row.approved_at)
+        .bind(row.rejected_at)
+        .bind(row.decided_by_account_id)
+        .bind(row.created_at)
+        .execute(conn)
+        .await)?;
+        Ok(inserted == 1)
+    }
+
+    /// Approves (and overrules its warning) or rejects an undecided appeal; returns false when
+    /// it is unknown or already decided.
+    pub async fn decide_appeal(
+        &mut self,
+        id: i64,
+        approve: bool,
+        moderator: i64,
+        now: i64,
+    ) -> Result<bool> {
+        let column = if approve {
+            "approved_at"
+        } else {
+            "rejected_at"
+        };
+        let changed = on_tx!(rows_affected, self, conn => sqlx::query(&format!(
+            "UPDATE appeal SET {column} = $1, decided_by_account_id = $2 \
+             WHERE id = $3 AND approved_at IS NULL AND rejected_at IS NULL"
+        ))
+        .bind(now)
+        .bind(moderator)
+        .bind(id)
+        .execute(conn)
+        .await)?;
+        if changed == 1 && approve {
+            on_tx!(rows_affected, self, conn => sqlx::query(
+                "UPDATE account_warning SET overruled_at = $1 \
+                 WHERE id = (SELECT account_warning_id FROM appeal WHERE id = $2)",
+            )
+            .bind(now)
+            .bind(id)
+            .execute(conn)
+            .await)?;
+        }
+        Ok(changed == 1)
+    }
+
+    pub async fn log_admin_action(&mut self, row: &AdminActionRow) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "INSERT INTO admin_action_log (id, account_id, action, target_type, target_id, \
+             target_label, actor_label, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(row.id)
+        .bind(row.account_id)
+        .bind(&row.action)
+        .bind(&row.target_type)
+        .bind(row.target_id)
+        .bind(&row.target_label)
+        .bind(&row.actor_label)
+        .bind(row.created_at)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+}
+
+impl Db {
+    /// An account by id as moderators see it: a suspended one too (a deleted one is gone).
+    pub async fn account_for_moderators(&self, id: i64) -> Result<Option<AccountRow>> {
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = $1 AND {}",
+            exists("account")
+        );
+        let row = on_reader!(self, pool => sqlx::query_as::<_, AccountRow>(&sql)
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row)
+    }
+
+    /// Accounts by id as moderators see them (suspended ones too).
+    pub async fn accounts_for_moderators(&self, ids: &[i64]) -> Result<Vec<AccountRow>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM account WHERE {} AND id {}",
+            exists("account"),
+            in_list(self.engine(), "$1")
+        );
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, AccountRow>(&sql)
+            .bind(List(ids))
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows)
+    }
+
+    /// The local users among these accounts.
+    pub async fn local_users_by_ids(&self, ids: &[i64]) -> Result<Vec<LocalUserRow>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {LOCAL_USER_COLUMNS} FROM local_user u WHERE u.account_id {}",
+            in_list(self.engine(), "$1")
+        );
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, LocalUserRow>(&sql)
+            .bind(List(ids))
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows)
+    }
+
+    /// A page of account ids for moderators, newest first (oldest first with `min_id`, then
+    /// put back).
+    pub async fn admin_account_ids(
+        &self,
+        filter: &AdminAccountFilter,
+        page: Page,
+    ) -> Result<Vec<i64>> {
+        let origin = match filter.local {
+            Some(true) => "AND a.domain IS NULL",
+            Some(false) => "AND a.domain IS NOT NULL",
+            None => "",
+        };
+        let state = filter
+            .state
+            .map(|state| format!("AND {}", state.condition()))
+            .unwrap_or_default();
+        let roles = if filter.roles.is_empty() {
+            String::new()
+        } else {
+            format!("AND u.role {}", in_list(self.engine(), "$10"))
+        };
+        let sql = format!(
+            "SELECT a.id FROM account a LEFT JOIN local_user u ON u.account_id = a.id \
+             WHERE {} {origin} {state} {roles} \
+             AND ($1 IS NULL OR a.id < $1) AND ($2 IS NULL OR a.id > $2) \
+             AND ($4 IS NULL OR lower(a.username) LIKE $4 || '%' ESCAPE '\\') \
+             AND ($5 IS NULL OR lower(a.display_name) LIKE '%' || $5 || '%' ESCAPE '\\') \
+             AND ($6 IS NULL OR lower(a.domain) LIKE '%' || $6 || '%' ESCAPE '\\') \
+             AND ($7 IS NULL OR lower(u.email) LIKE $7 || '%' ESCAPE '\\') \
+             AND ($8 IS NULL OR u.sign_up_ip = $8 OR EXISTS (SELECT 1 FROM oauth_token t \
+                   WHERE t.account_id = a.id AND t.last_used_ip = $8)) \
+             AND ($9 IS NULL OR EXISTS (SELECT 1 FROM invite i \
+                   WHERE i.id = u.invite_id AND i.account_id = $9)) \
+             ORDER BY a.id {} LIMIT $3",
+            exists("a"),
+            page.order()
+        );
+        let pattern = |text: &Option<String>| text.as_deref().map(|text| like_escape(text));
+        let roles: Vec<&str> = filter.roles.iter().map(String::as_str).collect();
+        let rows: Vec<(i64,)> = on_reader!(self, pool => {
+            let query = sqlx::query_as(&sql)
+                .bind(page.max_id)
+                .bind(page.lower_bound())
+                .bind(page.limit)
+                .bind(pattern(&filter.username))
+                .bind(pattern(&filter.display_name))
+                .bind(pattern(&filter.domain))
+                .bind(pattern(&filter.email))
+                .bind(filter.ip.as_deref())
+                .bind(filter.invited_by);
+            let query = if roles.is_empty() { query } else { query.bind(List(&roles)) };
+            query.fetch_all(pool).await
+        })?;
+        Ok(page.newest_first(rows.into_iter().map(|(id,)| id).collect()))
+    }
+
+    pub async fn account_warning(&self, id: i64) -> Result<Option<AccountWarningRow>> {
+        let sql = format!("SELECT {WARNING_COLUMNS} FROM account_warning WHERE id = $1");
+        let row = on_reader!(self, pool => sqlx::query_as::<_, AccountWarningRow>(&sql)
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row)
+    }
+
+    /// An account's warnings, newest first.
+    pub async fn account_warnings(&self, account_id: i64) -> Result<Vec<AccountWarningRow>> {
+        let sql = format!(
+            "SELECT {WARNING_COLUMNS} FROM account_warning WHERE account_id = $1 ORDER BY id DESC"
+        );
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, AccountWarningRow>(&sql)
+            .bind(account_id)
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows)
+    }
+
+    pub async fn appeal(&self, id: i64) -> Result<Option<AppealRow>> {
+        let sql = format!("SELECT {APPEAL_COLUMNS} FROM appeal WHERE id = $1");
+        let row = on_reader!(self, pool => sqlx::query_as::<_, AppealRow>(&sql)
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row)
+    }
+
+    /// The appeal of each of these warnings that has one.
+    pub async fn appeals_of(&self, warning_ids: &[i64]) -> Result<Vec<AppealRow>> {
+        if warning_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {APPEAL_COLUMNS} FROM appeal WHERE account_warning_id {}",
+            in_list(self.engine(), "$1")
+        );
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, AppealRow>(&sql)
+            .bind(List(warning_ids))
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows)
+    }
+
+    /// Appeals no moderator decided yet, oldest first.
+    pub async fn undecided_appeals(&self, limit: i64) -> Result<Vec<AppealRow>> {
+        let sql = format!(
+            "SELECT {APPEAL_COLUMNS} FROM appeal WHERE approved_at IS NULL AND rejected_at IS NULL \
+             ORDER BY id LIMIT $1"
+        );
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, AppealRow>(&sql)
+            .bind(limit)
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows)
+    }
+
+    /// A page of the audit log, newest first.
+    pub async fn admin_actions(&self, page: Page) -> Result<Vec<AdminActionRow>> {
+        let sql = format!(
+            "SELECT id, account_id, action, target_type, target_id, target_label, actor_label, \
+             created_at FROM admin_action_log \
+             WHERE ($1 IS NULL OR id < $1) AND ($2 IS NULL OR id > $2) ORDER BY id {} LIMIT $3",
+            page.order()
+        );
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, AdminActionRow>(&sql)
+            .bind(page.max_id)
+            .bind(page.lower_bound())
+            .bind(page.limit)
+            .fetch_all(pool)
+            .await)?;
+        Ok(page.newest_first(rows))
+    }
+}

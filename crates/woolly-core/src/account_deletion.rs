@@ -116,7 +116,7 @@ impl Woolly {
         since: Option<i64>,
         by: Option<&Account>,
     ) -> Result<bool> {
-        let Some(row) = self.db().account_for_moderators(account_id).await? else {
+        let Some(row) = self.db().account_including_suspended(account_id).await? else {
             return Ok(false);
         };
         let account = Account::from(row);

@@ -323,7 +323,7 @@ impl Moderation<'_> {
 
     /// Accounts by id as moderators see them, in the order asked, unknown ones left out.
     pub(crate) async fn moderated_accounts(&self, ids: &[i64]) -> Result<Vec<ModeratedAccount>> {
-        let rows = self.db().accounts_for_moderators(ids).await?;
+        let rows = self.db().accounts_including_suspended(ids).await?;
         let mut accounts: HashMap<i64, Account> = self
             .accounts_from_rows(rows)
             .await?

@@ -148,9 +148,33 @@ impl Federation<'_> {
         }
     }
 
-    /// A local account with its public key, by username (case-insensitive).
+    /// An account by id, a suspended one too: what an activity's signer is checked against.
+    pub async fn account_including_suspended(&self, id: i64) -> Result<Option<Account>> {
+        match self.db().account_including_suspended(id).await? {
+            Some(row) => Ok(self.accounts_from_rows(vec![row]).await?.pop()),
+            None => Ok(None),
+        }
+    }
+
+    /// A local account with its public key, by id (a suspended one too, as for
+    /// [`Federation::local_actor`]).
+    pub async fn local_actor_by_id(&self, account_id: i64) -> Result<Option<LocalActor>> {
+        match self.db().account_including_suspended(account_id).await? {
+            Some(row) if row.domain.is_none() => self.local_actor(&row.username).await,
+            _ => Ok(None),
+        }
+    }
+
+    /// A local account with its public key, by username (case-insensitive). A suspended one
+    /// too: its actor document stays, saying `suspended`, so that other servers learn of the
+    /// suspension and can still check what it signed; what it posted and its collections do
+    /// not (see `woolly_federation`'s routes).
     pub async fn local_actor(&self, username: &str) -> Result<Option<LocalActor>> {
-        let Some(row) = self.db().local_account_by_username(username).await? else {
+        let Some(row) = self
+            .db()
+            .local_account_including_suspended(username)
+            .await?
+        else {
             return Ok(None);
         };
         let public_key_pem = row.public_key_pem.clone();

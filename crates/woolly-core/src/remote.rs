@@ -74,6 +74,8 @@ pub struct RemoteAccount {
     /// Its posts, followers and follows as its server counts them, where known (Mastodon
     /// shows these for remote accounts, not only what this server has seen).
     pub counts: RemoteCounts,
+    /// Whether its own server says it suspended it (`toot:suspended`).
+    pub suspended: bool,
 }
 
 /// A status received from another server.
@@ -185,12 +187,32 @@ impl Federation<'_> {
         };
         self.store_remote_emojis(&row.domain, &remote.emojis)
             .await?;
+        let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
-        let id = tx.upsert_remote_account(&row, crate::now_millis()).await?;
+        let id = tx.upsert_remote_account(&row, now).await?;
+        // Its own server's suspension is kept as that server's (this server's moderators do
+        // not lift it), and lifted when that server lifts it; one decided here stays.
+        if remote.suspended {
+            let limit = woolly_store::AccountLimit::Suspended;
+            if tx
+                .set_account_limit(id, limit, Some(now), Some("remote"))
+                .await?
+            {
+                tracing::info!(account = id, "suspended by its own server");
+            }
+        } else if tx.lift_remote_suspension(id).await? {
+            tracing::info!(account = id, "suspension lifted by its own server");
+        }
         tx.commit().await?;
-        self.accounts()
-            .account(id)
+        // A suspended one too: the federation layer decides what such an account may still do.
+        let row = self
+            .db()
+            .account_including_suspended(id)
             .await?
+            .ok_or(CoreError::NotFound)?;
+        self.accounts_from_rows(vec![row])
+            .await?
+            .pop()
             .ok_or(CoreError::NotFound)
     }
 

@@ -363,7 +363,7 @@ impl Moderation<'_> {
         ids.sort_unstable();
         ids.dedup();
         // Suspended accounts too: a report stays readable after the action it led to.
-        let account_rows = self.db().accounts_for_moderators(&ids).await?;
+        let account_rows = self.db().accounts_including_suspended(&ids).await?;
         let accounts: HashMap<i64, Account> = self
             .accounts_from_rows(account_rows)
             .await?

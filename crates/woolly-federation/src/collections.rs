@@ -16,7 +16,7 @@ use woolly_http::HttpError;
 use crate::negotiation::ActivityJson;
 use crate::render::{self, ActorUrls, with_context};
 use crate::requester::Requester;
-use crate::routes::{PageQuery, Paging, local_actor};
+use crate::routes::{PageQuery, Paging, shown_local_actor};
 use crate::vocab::{Document, IdOrObject};
 
 /// Statuses per outbox page (`OutboxesController::LIMIT`).
@@ -44,7 +44,7 @@ async fn outbox(
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Response, HttpError> {
     let paging = Paging::read(query)?;
-    let actor = local_actor(&woolly, &username).await?;
+    let actor = shown_local_actor(&woolly, &username).await?;
     let outbox = ActorUrls::of(&woolly, &actor.account.username).outbox;
     if !paging.is_page {
         let collection = render::ordered_collection(
@@ -116,7 +116,7 @@ async fn follows(
     side: FollowSide,
 ) -> Result<Response, HttpError> {
     let paging = Paging::read(query)?;
-    let actor = local_actor(woolly, username).await?;
+    let actor = shown_local_actor(woolly, username).await?;
     let urls = ActorUrls::of(woolly, &actor.account.username);
     let (id, count) = match side {
         FollowSide::Followers => (urls.followers, actor.account.followers_count),
@@ -164,7 +164,7 @@ async fn featured(
     Path(username): Path<String>,
     requester: Requester,
 ) -> Result<Response, HttpError> {
-    let actor = local_actor(&woolly, &username).await?;
+    let actor = shown_local_actor(&woolly, &username).await?;
     let id = ActorUrls::of(&woolly, &actor.account.username).featured;
     let views = woolly
         .statuses()
@@ -188,7 +188,7 @@ async fn featured_tags(
     State(woolly): State<Woolly>,
     Path(username): Path<String>,
 ) -> Result<Response, HttpError> {
-    let actor = local_actor(&woolly, &username).await?;
+    let actor = shown_local_actor(&woolly, &username).await?;
     let id = ActorUrls::of(&woolly, &actor.account.username).featured_tags;
     Ok(document(Document::Collection(render::collection(
         id,

@@ -128,9 +128,10 @@ async fn deliver(
                 // What it was about is gone (a status deleted since): nothing to say any more.
                 return Ok(());
             };
+            // A suspended account still signs: the update that tells of its suspension.
             let signer = woolly
-                .accounts()
-                .account(signer_id)
+                .federation()
+                .account_including_suspended(signer_id)
                 .await?
                 .ok_or_else(|| JobError::Permanent("the signing account is gone".into()))?;
             let private_key = woolly
@@ -431,14 +432,13 @@ async fn render_outbound(
         // Rendered by `deliver` itself, from what the delivery carries.
         Outbound::DeleteActor { .. } | Outbound::Flag { .. } => return Ok(None),
         Outbound::UpdateProfile { account_id } => {
-            let Some(account) = woolly.accounts().account(*account_id).await? else {
+            // A suspended account's too: the update tells of the suspension and of its end.
+            let Some(actor) = woolly.federation().local_actor_by_id(*account_id).await? else {
                 return Ok(None);
             };
-            let Some(actor) = woolly.federation().local_actor(&account.username).await? else {
-                return Ok(None);
-            };
+            let account = &actor.account;
             let document = render::local_actor(woolly, &actor);
-            let actor_uri = woolly.federation().actor_uri(&account);
+            let actor_uri = woolly.federation().actor_uri(account);
             let activity = json!({
                 "id": format!("{actor_uri}#updates/{now}"),
                 "type": "Update",

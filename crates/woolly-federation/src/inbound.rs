@@ -71,16 +71,23 @@ impl JobHandler for InboundJob {
                     }
                 };
             }
-            let mut actor = woolly
-                .accounts()
-                .account(payload.signer_id)
+            let Some(mut actor) = woolly
+                .federation()
+                .account_including_suspended(payload.signer_id)
                 .await?
-                .ok_or_else(|| JobError::Permanent("the signer is gone".into()))?;
+            else {
+                tracing::info!(activity = ?activity.id, "the signer is gone: dropped");
+                return Ok(());
+            };
             // A profile not fetched for a day is fetched again now (a failure keeps it as it was).
             if let Some(uri) = actor.actor.uri.clone()
                 && let Ok(refreshed) = self.federation.account_for_uri(woolly, &uri, false).await
             {
                 actor = refreshed;
+            }
+            if !allowed_while_suspended(&actor, &activity) {
+                tracing::info!(activity = ?activity.id, "from a suspended account: dropped");
+                return Ok(());
             }
             let processor = Processor {
                 woolly,
@@ -107,6 +114,19 @@ impl JobHandler for InboundJob {
             }
         })
     }
+}
+
+/// Whether an activity is processed although its actor may be suspended, as Mastodon decides
+/// (`ActivityPub::ProcessCollectionService#suspended_actor?`): everything from an account that is
+/// not; from one its own server suspended, only the update of its actor (which may lift the
+/// suspension) and deletions; from one this server suspended, nothing.
+fn allowed_while_suspended(actor: &Account, activity: &Activity) -> bool {
+    let limits = &actor.limits;
+    if limits.suspended_at.is_none() {
+        return true;
+    }
+    let by_its_server = limits.suspension_origin.as_deref() == Some("remote");
+    by_its_server && matches!(activity.kind, ActivityType::Update | ActivityType::Delete)
 }
 
 struct Processor<'a> {

@@ -783,6 +783,7 @@ pub fn remote_account(actor: &Actor, domain: &str) -> Result<RemoteAccount, Fede
         emojis: emoji_tags(&actor.tag),
         // Only fetching the actor counts its collections (`Federation::collection_counts`).
         counts: RemoteCounts::default(),
+        suspended: actor.suspended.unwrap_or(false),
         actor: ActorLinks {
             uri: Some(actor.id.clone()),
             url: LinkRef::html_url(&actor.url).map(str::to_owned),

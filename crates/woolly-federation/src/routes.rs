@@ -18,6 +18,19 @@ pub(crate) async fn local_actor(woolly: &Woolly, username: &str) -> Result<Local
         .ok_or_else(HttpError::not_found)
 }
 
+/// The local account called `username`, or 404 for a suspended one too: what it posted,
+/// whom it follows and who follows it are hidden with it.
+pub(crate) async fn shown_local_actor(
+    woolly: &Woolly,
+    username: &str,
+) -> Result<LocalActor, HttpError> {
+    let actor = local_actor(woolly, username).await?;
+    if actor.account.limits.suspended_at.is_some() {
+        return Err(HttpError::not_found());
+    }
+    Ok(actor)
+}
+
 /// A status id from a path: anything but a number names no status (404, as Mastodon's
 /// `find` answers).
 pub(crate) fn status_id(text: &str) -> Result<i64, HttpError> {

@@ -647,8 +647,9 @@ impl Db {
         let Some((account_id,)) = account_id else {
             return Ok(None);
         };
+        // A suspended user signs in too, to read why and appeal.
         match (
-            self.account_by_id(account_id).await?,
+            self.account_including_suspended(account_id).await?,
             self.local_user(account_id).await?,
         ) {
             (Some(account), Some(user)) => Ok(Some((account, user))),

@@ -161,6 +161,22 @@ impl Tx {
         Ok(changed == 1)
     }
 
+    /// Lifts the suspension of a remote account that its own server decided (and only such a
+    /// one); returns whether there was one.
+    pub async fn lift_remote_suspension(&mut self, account_id: i64) -> Result<bool> {
+        let sql = format!(
+            "UPDATE account SET suspended_at = NULL, suspension_origin = NULL, {} \
+             WHERE id = $1 AND suspended_at IS NOT NULL AND suspension_origin = 'remote'",
+            advance_stamp("updated_at", "$2")
+        );
+        let lifted = on_tx!(rows_affected, self, conn => sqlx::query(&sql)
+            .bind(account_id)
+            .bind(crate::now_millis())
+            .execute(conn)
+            .await)?;
+        Ok(lifted == 1)
+    }
+
     /// Disables or enables a local user's login; returns false when it already was so.
     pub async fn set_user_disabled(&mut self, account_id: i64, disabled: bool) -> Result<bool> {
         let changed = on_tx!(rows_affected, self, conn => sqlx::query(
@@ -286,8 +302,9 @@ impl Tx {
 }
 
 impl Db {
-    /// An account by id as moderators see it: a suspended one too (a deleted one is gone).
-    pub async fn account_for_moderators(&self, id: i64) -> Result<Option<AccountRow>> {
+    /// An account by id, a suspended one too (a deleted one is gone): for moderators, for a
+    /// suspended user's sign-in, and for the actor that tells other servers of a suspension.
+    pub async fn account_including_suspended(&self, id: i64) -> Result<Option<AccountRow>> {
         let sql = format!(
             "SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = $1 AND {}",
             exists("account")
@@ -299,8 +316,8 @@ impl Db {
         Ok(row)
     }
 
-    /// Accounts by id as moderators see them (suspended ones too).
-    pub async fn accounts_for_moderators(&self, ids: &[i64]) -> Result<Vec<AccountRow>> {
+    /// Accounts by id, suspended ones too (see [`Db::account_including_suspended`]).
+    pub async fn accounts_including_suspended(&self, ids: &[i64]) -> Result<Vec<AccountRow>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -314,6 +331,23 @@ impl Db {
             .fetch_all(pool)
             .await)?;
         Ok(rows)
+    }
+
+    /// The local account called `username` (any case), a suspended one too.
+    pub async fn local_account_including_suspended(
+        &self,
+        username: &str,
+    ) -> Result<Option<AccountRow>> {
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM account \
+             WHERE lower(username) = lower($1) AND domain IS NULL AND {}",
+            exists("account")
+        );
+        let row = on_reader!(self, pool => sqlx::query_as::<_, AccountRow>(&sql)
+            .bind(username)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row)
     }
 
     /// The local users among these accounts.

@@ -541,3 +541,69 @@ async fn who_may_act_on_whom() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_local_suspension_reaches_the_servers_of_its_followers_and_so_does_its_end() {
+    use common::fediverse::{Node, WAIT};
+    let home = Node::start().await;
+    let elsewhere = Node::start().await;
+    let spammer = home.user("spammer").await;
+    let (moderator, _) = staff_account(&home.server, "mo", "moderator").await;
+    let (moderator_elsewhere, _) = staff_account(&elsewhere.server, "eve", "admin").await;
+    let reader = elsewhere.user("reader").await;
+    let spammer_there = reader.follow_and_wait(&spammer.handle).await;
+    spammer
+        .post("/api/v1/statuses", json!({"status": "Cheap pills"}))
+        .await;
+    reader.wait_home("Cheap pills").await;
+
+    let (status, _) = act(
+        &home.server,
+        &moderator,
+        &spammer.id,
+        json!({"type": "suspend"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let account_path = format!("/api/v1/accounts/{spammer_there}");
+    common::eventually(WAIT, "the suspension to arrive", || async {
+        let (status, _) = reader.get(&account_path).await;
+        (status == 404).then_some(())
+    })
+    .await;
+    assert!(
+        !reader
+            .home()
+            .await
+            .iter()
+            .any(|s| s["content"].as_str().unwrap().contains("pills")),
+        "its posts left the reader's home too"
+    );
+    // The other server sees it suspended by its own server, which only that server lifts.
+    let admin_path = format!("/api/v1/admin/accounts/{spammer_there}");
+    let (_, seen) = get(&elsewhere.server, Some(&moderator_elsewhere), &admin_path).await;
+    assert_eq!(seen["suspended"], true, "{seen}");
+    let lift = format!("{admin_path}/unsuspend");
+    let (status, _) = post(&elsewhere.server, &moderator_elsewhere, &lift, Value::Null).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Its actor says so; its posts are gone from its own server's collections.
+    let actor = common::http()
+        .get(home.server.url("/users/spammer"))
+        .header("Accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    let actor: Value = actor.json().await.unwrap();
+    assert_eq!(actor["suspended"], true, "{actor}");
+    assert_eq!(actor["summary"], "");
+
+    let unsuspend = format!("/api/v1/admin/accounts/{}/unsuspend", spammer.id);
+    let (status, _) = post(&home.server, &moderator, &unsuspend, Value::Null).await;
+    assert_eq!(status, StatusCode::OK);
+    common::eventually(WAIT, "the end of the suspension to arrive", || async {
+        let (status, _) = reader.get(&account_path).await;
+        (status == 200).then_some(())
+    })
+    .await;
+    reader.wait_home("Cheap pills").await;
+}

@@ -31,6 +31,9 @@ fn profile_image(woolly: &Woolly, key: &str) -> ImageObject {
 pub fn local_actor(woolly: &Woolly, actor: &LocalActor) -> Actor {
     let account = &actor.account;
     let urls = ActorUrls::of(woolly, &account.username);
+    if account.limits.suspended_at.is_some() {
+        return suspended_local_actor(woolly, actor, urls);
+    }
     let name = if account.display_name.is_empty() {
         account.username.clone()
     } else {
@@ -90,6 +93,36 @@ pub fn local_actor(woolly: &Woolly, actor: &LocalActor) -> Actor {
                 ..Attachment::default()
             })
             .collect(),
+        id: urls.id,
+        ..Actor::default()
+    }
+}
+
+/// A suspended local account as Mastodon shows one: its name, key and addresses, none of its
+/// profile, and `suspended`.
+fn suspended_local_actor(woolly: &Woolly, actor: &LocalActor, urls: ActorUrls) -> Actor {
+    let account = &actor.account;
+    Actor {
+        kind: ActorType::Person,
+        preferred_username: Some(account.username.clone()),
+        name: Some(account.username.clone()),
+        summary: Some(String::new()),
+        url: vec![LinkRef::Url(urls.url.clone())],
+        inbox: Some(urls.inbox.clone()),
+        outbox: Some(urls.outbox.clone()),
+        following: Some(urls.following.clone()),
+        followers: Some(urls.followers.clone()),
+        endpoints: Some(Endpoints {
+            shared_inbox: Some(shared_inbox(woolly)),
+        }),
+        public_key: Some(PublicKey {
+            id: urls.key_id.clone(),
+            owner: Some(urls.id.clone()),
+            public_key_pem: actor.public_key_pem.clone(),
+        }),
+        manually_approves_followers: Some(account.locked),
+        published: Some(Timestamp::from_unix_millis(account.created_at).midnight()),
+        suspended: Some(true),
         id: urls.id,
         ..Actor::default()
     }

@@ -579,6 +579,7 @@ pub async fn remote_account(
             fields: Vec::new(),
             emojis: Vec::new(),
             counts: Default::default(),
+            suspended: false,
             actor: woolly_core::accounts::ActorLinks {
                 uri: Some(format!("https://{host}/users/{username}")),
                 url: Some(format!("https://{host}/@{username}")),

@@ -1,5 +1,6 @@
-"""Reports through Mastodon.py, the real Python client library from PyPI: a user reports a post,
-and a moderator handles the report with Mastodon.py's admin methods.
+"""Reports and account moderation through Mastodon.py, the real Python client library from PyPI: a
+user reports a post, and a moderator handles the report and acts on the account with Mastodon.py's
+admin methods.
 
 Usage: mastodon_py_moderation.py BASE_URL USER_TOKEN MODERATOR_TOKEN TARGET_ACCOUNT_ID STATUS_ID
 
@@ -48,6 +49,30 @@ def main(base_url, user_token, moderator_token, target_id, status_id):
     check([r.id for r in moderator.admin_reports(resolved=True)] == [report.id], "resolved reports")
     check(not moderator.admin_report_reopen(report).action_taken, "reopened")
     check(moderator.admin_report(report.id).id == report.id, "one report")
+
+    # The moderators' accounts: listed with filters, acted on, each action undone.
+    local = moderator.admin_accounts_v2(origin="local")
+    check(str(target_id) in [str(a.id) for a in local], f"local accounts {local}")
+    check(moderator.admin_account(target_id).suspended is False, "not suspended yet")
+    moderator.admin_account_moderate(target_id, action="silence", report_id=report.id,
+                                      text="Selling is not allowed here")
+    check(moderator.admin_account(target_id).silenced, "silenced")
+    check([str(a.id) for a in moderator.admin_accounts_v2(status="silenced")] == [str(target_id)],
+          "the silenced accounts")
+    check(moderator.admin_report(report.id).action_taken, "the action resolved the report")
+    check(not moderator.admin_account_unsilence(target_id).silenced, "unsilenced")
+    for action, undo, flag in [("suspend", moderator.admin_account_unsuspend, "suspended"),
+                               ("sensitive", moderator.admin_account_unsensitive, "sensitized"),
+                               ("disable", moderator.admin_account_enable, "disabled")]:
+        moderator.admin_account_moderate(target_id, action=action, send_email_notification=False)
+        check(getattr(moderator.admin_account(target_id), flag), f"{action}: {flag}")
+        check(not getattr(undo(target_id), flag), f"{action} undone")
+    try:
+        user.admin_account_moderate(target_id, action="suspend")
+        raise AssertionError("a user suspended an account")
+    except MastodonAPIError as error:
+        check("403" in str(error) or "not allowed" in str(error), f"refused: {error}")
+    check(not moderator.admin_account(target_id).suspended, "the refusal changed nothing")
     print("mastodon.py moderation: all checks passed")
 
 

@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::account_moderation::{Target, log_action};
+use crate::account_moderation::{Moderator, Target, log_action};
 use crate::accounts::Account;
 use crate::areas::Accounts;
 use crate::error::{CoreError, FieldErrors, FieldRule, Result};
@@ -56,11 +56,11 @@ impl Accounts<'_> {
 impl Woolly {
     /// Hides a local account at once and sets its purge going (see the module documentation):
     /// for its owner's deletion, and for a suspension whose data an admin or the 30 days end.
-    /// `by`: the admin who ended it, for the audit log.
+    /// `by`: who ended it, for the audit log (`None`: its owner, or the 30 days).
     pub(crate) async fn retire_local_account(
         &self,
         account: &Account,
-        by: Option<&Account>,
+        by: Option<Moderator<'_>>,
     ) -> Result<()> {
         let private_key_pem = self
             .db()
@@ -97,9 +97,8 @@ impl Woolly {
             DEFAULT_MAX_ATTEMPTS,
         )?)
         .await?;
-        if let Some(admin) = by {
-            let target = Target::Account(account);
-            log_action(&mut tx, admin, "destroy", target, now).await?;
+        if let Some(by) = by {
+            log_action(&mut tx, by, "destroy", Target::Account(account), now).await?;
         }
         tx.commit().await?;
         self.wake_workers();
@@ -114,7 +113,7 @@ impl Woolly {
         &self,
         account_id: i64,
         since: Option<i64>,
-        by: Option<&Account>,
+        by: Option<Moderator<'_>>,
     ) -> Result<bool> {
         let Some(row) = self.db().account_including_suspended(account_id).await? else {
             return Ok(false);
@@ -135,9 +134,9 @@ impl Woolly {
             if !tx.delete_remote_account(account.id).await? {
                 return Ok(false);
             }
-            if let Some(admin) = by {
+            if let Some(by) = by {
                 let target = Target::Account(&account);
-                log_action(&mut tx, admin, "destroy", target, crate::now_millis()).await?;
+                log_action(&mut tx, by, "destroy", target, crate::now_millis()).await?;
             }
             tx.commit().await?;
             self.remove_media_files(files).await;

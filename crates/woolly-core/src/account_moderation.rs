@@ -258,7 +258,7 @@ impl Target<'_> {
 /// Writes one entry of the audit log in `tx`.
 pub(crate) async fn log_action(
     tx: &mut woolly_store::Tx,
-    actor: &Account,
+    by: Moderator<'_>,
     action: &str,
     target: Target<'_>,
     now: i64,
@@ -266,16 +266,83 @@ pub(crate) async fn log_action(
     let (target_type, target_id, target_label) = target.parts();
     let row = AdminActionRow {
         id: tx.next_id(),
-        account_id: actor.id,
+        account_id: by.account_id(),
         action: action.to_owned(),
         target_type: target_type.to_owned(),
         target_id,
         target_label,
-        actor_label: actor.acct(),
+        actor_label: by.to_string(),
         created_at: now,
     };
     tx.log_admin_action(&row).await?;
     Ok(())
+}
+
+/// Who takes a moderation action: a member of the staff (through the API or the web), whose
+/// role's permissions are checked; or the operator at the terminal (`woolly admin`), who may do
+/// everything.
+#[derive(Debug, Clone, Copy)]
+pub enum Moderator<'a> {
+    Staff {
+        account: &'a Account,
+        user: &'a LocalUser,
+    },
+    Operator,
+}
+
+impl Moderator<'_> {
+    /// Refuses (403) a member of the staff whose role lacks `flag`.
+    pub fn require(self, flag: u64) -> Result<()> {
+        match self {
+            Moderator::Staff { user, .. } => require_permission(user, flag),
+            Moderator::Operator => Ok(()),
+        }
+    }
+
+    /// The staff member's account; `None` for the operator.
+    pub fn account_id(self) -> Option<i64> {
+        match self {
+            Moderator::Staff { account, .. } => Some(account.id),
+            Moderator::Operator => None,
+        }
+    }
+
+    /// Whether it may act on a local user whose role is `role`: anyone's on a plain user's,
+    /// else only a higher role's (Mastodon's `UserRole#overrides?`), and the operator's on
+    /// anyone's.
+    fn outranks(self, role: Role) -> bool {
+        match self {
+            Moderator::Staff { user, .. } => role == Role::User || user.role > role,
+            Moderator::Operator => true,
+        }
+    }
+
+    /// Whether it may give `role` to someone: an owner any role, an admin a lower one than
+    /// its own, the operator any.
+    fn may_give(self, role: Role) -> bool {
+        match self {
+            Moderator::Staff { user, .. } => user.role == Role::Owner || user.role > role,
+            Moderator::Operator => true,
+        }
+    }
+}
+
+/// How the audit log names who did something.
+impl std::fmt::Display for Moderator<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Moderator::Staff { account, .. } => formatter.write_str(&account.acct()),
+            Moderator::Operator => formatter.write_str("(the operator, at the terminal)"),
+        }
+    }
+}
+
+/// Refuses (403) an action on a local user whose role `by` does not outrank.
+fn check_outranks(by: Moderator<'_>, target: &ModeratedAccount) -> Result<()> {
+    match &target.user {
+        Some(user) if !by.outranks(user.role) => Err(not_allowed()),
+        _ => Ok(()),
+    }
 }
 
 /// Refuses a role that lacks `flag` (or `administrator`), as Mastodon's admin API does (403).
@@ -303,18 +370,18 @@ impl Moderation<'_> {
     /// A page of accounts for a moderator, newest first.
     pub async fn accounts_page(
         &self,
-        moderator: &LocalUser,
+        by: Moderator<'_>,
         filter: &AdminAccountFilter,
         page: Page,
     ) -> Result<Vec<ModeratedAccount>> {
-        require_permission(moderator, permission::MANAGE_USERS)?;
+        by.require(permission::MANAGE_USERS)?;
         let ids = self.db().admin_account_ids(filter, page).await?;
         self.moderated_accounts(&ids).await
     }
 
     /// One account for a moderator (a suspended one too).
-    pub async fn account_by_id(&self, moderator: &LocalUser, id: i64) -> Result<ModeratedAccount> {
-        require_permission(moderator, permission::MANAGE_USERS)?;
+    pub async fn account_by_id(&self, by: Moderator<'_>, id: i64) -> Result<ModeratedAccount> {
+        by.require(permission::MANAGE_USERS)?;
         self.moderated_accounts(&[id])
             .await?
             .pop()
@@ -345,44 +412,30 @@ impl Moderation<'_> {
             .collect())
     }
 
-    /// The account a moderator acts on, refused (403) when the moderator's role does not
-    /// outrank a local target's, as Mastodon's `UserRole#overrides?` decides: nobody acts on
-    /// themselves, a moderator on an admin, or anyone on the owner.
-    async fn target_for(&self, moderator: &Account, id: i64) -> Result<ModeratedAccount> {
+    /// The account a moderator acts on: any but their own (403), which no one moderates.
+    async fn target_for(&self, by: Moderator<'_>, id: i64) -> Result<ModeratedAccount> {
         let target = self
             .moderated_accounts(&[id])
             .await?
             .pop()
             .ok_or(CoreError::NotFound)?;
-        Ok(target).and_then(|target| {
-            if target.account.id == moderator.id {
-                return Err(not_allowed());
-            }
-            Ok(target)
-        })
-    }
-
-    fn check_outranks(moderator: &LocalUser, target: &ModeratedAccount) -> Result<()> {
-        match &target.user {
-            Some(user) if user.role >= moderator.role && user.role != Role::User => {
-                Err(not_allowed())
-            }
-            _ => Ok(()),
+        if by.account_id() == Some(target.account.id) {
+            return Err(not_allowed());
         }
+        Ok(target)
     }
 
     /// Takes `action` on the account `target_id` (see the module documentation); returns the
     /// account as it now is.
     pub async fn act_on_account(
         &self,
-        moderator: &Account,
-        moderator_user: &LocalUser,
+        by: Moderator<'_>,
         target_id: i64,
         action: AccountAction,
     ) -> Result<ModeratedAccount> {
-        require_permission(moderator_user, permission::MANAGE_USERS)?;
-        let target = self.target_for(moderator, target_id).await?;
-        Self::check_outranks(moderator_user, &target)?;
+        by.require(permission::MANAGE_USERS)?;
+        let target = self.target_for(by, target_id).await?;
+        check_outranks(by, &target)?;
         let local = target.account.is_local();
         if !local
             && matches!(
@@ -441,7 +494,7 @@ impl Moderation<'_> {
         let warning = AccountWarningRow {
             id: tx.next_id(),
             account_id: target.account.id,
-            moderator_account_id: Some(moderator.id),
+            moderator_account_id: by.account_id(),
             action: action.kind.warning().as_str().to_owned(),
             text: action.text.trim().to_owned(),
             report_id: action.report_id,
@@ -454,12 +507,12 @@ impl Moderation<'_> {
             // A warning alone is worth a line only when it says something.
             AccountActionKind::None if !warning.text.is_empty() => {
                 let target_warning = Target::Warning(warning.id, &target.account);
-                log_action(&mut tx, moderator, "create", target_warning, now).await?;
+                log_action(&mut tx, by, "create", target_warning, now).await?;
             }
             AccountActionKind::None => {}
             AccountActionKind::Disable => {
                 let user = Target::User(&target.account);
-                log_action(&mut tx, moderator, "disable", user, now).await?;
+                log_action(&mut tx, by, "disable", user, now).await?;
             }
             kind => {
                 let name = match kind {
@@ -468,14 +521,14 @@ impl Moderation<'_> {
                     _ => "suspend",
                 };
                 let account = Target::Account(&target.account);
-                log_action(&mut tx, moderator, name, account, now).await?;
+                log_action(&mut tx, by, name, account, now).await?;
             }
         }
         // As Mastodon: a warning alone resolves only the report it answers; a sanction
         // resolves every open report about the account.
         let resolved = match (action.kind, action.report_id) {
             (AccountActionKind::None, Some(report_id)) => {
-                let change = woolly_store::ReportChange::Resolve(moderator.id);
+                let change = woolly_store::ReportChange::Resolve(by.account_id());
                 if tx.change_report(report_id, change, now).await? {
                     vec![report_id]
                 } else {
@@ -484,19 +537,12 @@ impl Moderation<'_> {
             }
             (AccountActionKind::None, None) => Vec::new(),
             _ => {
-                tx.resolve_reports_about(target.account.id, moderator.id, now)
+                tx.resolve_reports_about(target.account.id, by.account_id(), now)
                     .await?
             }
         };
         for report_id in resolved {
-            log_action(
-                &mut tx,
-                moderator,
-                "resolve",
-                Target::Report(report_id),
-                now,
-            )
-            .await?;
+            log_action(&mut tx, by, "resolve", Target::Report(report_id), now).await?;
         }
         if action.kind == AccountActionKind::Suspend {
             self.queue_suspension_effects(&mut tx, &target.account, now)
@@ -527,11 +573,11 @@ impl Moderation<'_> {
         self.publish(events);
         tracing::info!(
             account = target.account.id,
-            moderator = moderator.id,
+            moderator = %by,
             action = action.kind.warning().as_str(),
             "moderation action taken"
         );
-        self.account_by_id(moderator_user, target.account.id).await
+        self.account_by_id(by, target.account.id).await
     }
 
     /// What a suspension sets going: for a local account, the `Update` that tells the servers
@@ -570,14 +616,13 @@ impl Moderation<'_> {
     /// the suspension another server decided is not this server's to do (403).
     pub async fn reverse(
         &self,
-        moderator: &Account,
-        moderator_user: &LocalUser,
+        by: Moderator<'_>,
         target_id: i64,
         reversal: Reversal,
     ) -> Result<ModeratedAccount> {
-        require_permission(moderator_user, permission::MANAGE_USERS)?;
-        let target = self.target_for(moderator, target_id).await?;
-        Self::check_outranks(moderator_user, &target)?;
+        by.require(permission::MANAGE_USERS)?;
+        let target = self.target_for(by, target_id).await?;
+        check_outranks(by, &target)?;
         let limits = &target.account.limits;
         if reversal == Reversal::Unsuspend
             && limits.suspended_at.is_some()
@@ -622,7 +667,7 @@ impl Moderation<'_> {
         } else {
             Target::Account(&target.account)
         };
-        log_action(&mut tx, moderator, reversal.as_str(), logged, now).await?;
+        log_action(&mut tx, by, reversal.as_str(), logged, now).await?;
         if reversal == Reversal::Unsuspend && target.account.is_local() {
             crate::outbox::enqueue(
                 &mut tx,
@@ -635,11 +680,11 @@ impl Moderation<'_> {
         self.wake_workers();
         tracing::info!(
             account = id,
-            moderator = moderator.id,
+            moderator = %by,
             reversal = reversal.as_str(),
             "moderation action undone"
         );
-        self.account_by_id(moderator_user, id).await
+        self.account_by_id(by, id).await
     }
 
     /// Ends now what is kept of a suspended account (Mastodon's `DELETE
@@ -647,18 +692,17 @@ impl Moderation<'_> {
     /// an account that is not suspended. Returns the account as it was.
     pub async fn delete_account_data(
         &self,
-        admin: &Account,
-        admin_user: &LocalUser,
+        by: Moderator<'_>,
         target_id: i64,
     ) -> Result<ModeratedAccount> {
-        require_permission(admin_user, permission::DELETE_USER_DATA)?;
-        let target = self.target_for(admin, target_id).await?;
-        Self::check_outranks(admin_user, &target)?;
+        by.require(permission::DELETE_USER_DATA)?;
+        let target = self.target_for(by, target_id).await?;
+        check_outranks(by, &target)?;
         if target.account.limits.suspended_at.is_none() {
             return Err(not_allowed());
         }
         if !self
-            .end_suspended_account(target.account.id, None, Some(admin))
+            .end_suspended_account(target.account.id, None, Some(by))
             .await?
         {
             return Err(CoreError::NotFound);
@@ -666,47 +710,90 @@ impl Moderation<'_> {
         Ok(target)
     }
 
-    /// Approves a local sign-up waiting for approval (403 when it is not waiting).
-    pub async fn approve(
+    /// Gives a local user another role (Mastodon's `change_role`): the power of roles with
+    /// `manage_roles`, an owner's or an admin's. An admin gives only roles below its own and
+    /// changes only the roles of those below it; nobody changes their own.
+    pub async fn change_role(
         &self,
-        moderator: &Account,
-        moderator_user: &LocalUser,
+        by: Moderator<'_>,
         target_id: i64,
+        role: Role,
     ) -> Result<ModeratedAccount> {
-        self.decide_sign_up(moderator, moderator_user, target_id, true)
-            .await?;
-        self.account_by_id(moderator_user, target_id).await
+        by.require(permission::MANAGE_ROLES)?;
+        let target = self.target_for(by, target_id).await?;
+        if target.user.is_none() {
+            // Another server's account has no role here.
+            return Err(CoreError::NotFound);
+        }
+        check_outranks(by, &target)?;
+        if !by.may_give(role) {
+            return Err(not_allowed());
+        }
+        let mut tx = self.db().begin().await?;
+        if !tx.set_user_role(target_id, role.as_str()).await? {
+            return Err(CoreError::Validation(format!(
+                "Validation failed: The user's role is already {}",
+                role.as_str()
+            )));
+        }
+        let now = crate::now_millis();
+        log_action(
+            &mut tx,
+            by,
+            "change_role",
+            Target::User(&target.account),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(account = target_id, role = role.as_str(), moderator = %by, "role changed");
+        self.account_by_id(by, target_id).await
+    }
+
+    /// The id of the local account called `username`, a suspended one too: what the operator
+    /// names at the terminal.
+    pub async fn local_account_id(&self, username: &str) -> Result<i64> {
+        self.db()
+            .local_account_including_suspended(username)
+            .await?
+            .map(|row| row.id)
+            .ok_or(CoreError::NotFound)
+    }
+
+    /// A page of the audit log, newest first, for roles with `view_audit_log`.
+    pub async fn audit_log(&self, by: Moderator<'_>, page: Page) -> Result<Vec<AdminActionRow>> {
+        by.require(permission::VIEW_AUDIT_LOG)?;
+        Ok(self.db().admin_actions(page).await?)
+    }
+
+    /// Approves a local sign-up waiting for approval (403 when it is not waiting).
+    pub async fn approve(&self, by: Moderator<'_>, target_id: i64) -> Result<ModeratedAccount> {
+        self.decide_sign_up(by, target_id, true).await?;
+        self.account_by_id(by, target_id).await
     }
 
     /// Rejects a local sign-up waiting for approval: the account is removed; returns it as it
     /// was.
-    pub async fn reject(
-        &self,
-        moderator: &Account,
-        moderator_user: &LocalUser,
-        target_id: i64,
-    ) -> Result<ModeratedAccount> {
-        self.decide_sign_up(moderator, moderator_user, target_id, false)
-            .await
+    pub async fn reject(&self, by: Moderator<'_>, target_id: i64) -> Result<ModeratedAccount> {
+        self.decide_sign_up(by, target_id, false).await
     }
 
     async fn decide_sign_up(
         &self,
-        moderator: &Account,
-        moderator_user: &LocalUser,
+        by: Moderator<'_>,
         target_id: i64,
         approve: bool,
     ) -> Result<ModeratedAccount> {
-        require_permission(moderator_user, permission::MANAGE_USERS)?;
-        let target = self.target_for(moderator, target_id).await?;
+        by.require(permission::MANAGE_USERS)?;
+        let target = self.target_for(by, target_id).await?;
         if target.user.as_ref().is_none_or(|user| user.approved) {
             return Err(not_allowed());
         }
         let username = &target.account.username;
         if approve {
-            self.sign_ups().approve(username, Some(moderator)).await?;
+            self.sign_ups().approve(username, by).await?;
         } else {
-            self.sign_ups().reject(username, Some(moderator)).await?;
+            self.sign_ups().reject(username, by).await?;
         }
         Ok(target)
     }
@@ -768,8 +855,8 @@ impl Moderation<'_> {
     }
 
     /// Appeals waiting for a moderator, oldest first, with their warnings.
-    pub async fn pending_appeals(&self, moderator: &LocalUser) -> Result<Vec<AccountWarning>> {
-        require_permission(moderator, permission::MANAGE_APPEALS)?;
+    pub async fn pending_appeals(&self, by: Moderator<'_>) -> Result<Vec<AccountWarning>> {
+        by.require(permission::MANAGE_APPEALS)?;
         let mut warnings = Vec::new();
         for appeal in self.db().undecided_appeals(100).await? {
             let Some(target) = self.moderated_accounts(&[appeal.account_id]).await?.pop() else {
@@ -790,12 +877,11 @@ impl Moderation<'_> {
     /// again (422).
     pub async fn decide_appeal(
         &self,
-        moderator: &Account,
-        moderator_user: &LocalUser,
+        by: Moderator<'_>,
         appeal_id: i64,
         approve: bool,
     ) -> Result<()> {
-        require_permission(moderator_user, permission::MANAGE_APPEALS)?;
+        by.require(permission::MANAGE_APPEALS)?;
         let appeal = self
             .db()
             .appeal(appeal_id)
@@ -812,7 +898,7 @@ impl Moderation<'_> {
         let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
         if !tx
-            .decide_appeal(appeal_id, approve, moderator.id, now)
+            .decide_appeal(appeal_id, approve, by.account_id(), now)
             .await?
         {
             return Err(CoreError::Validation(
@@ -855,7 +941,7 @@ impl Moderation<'_> {
         }
         let decision = if approve { "approve" } else { "reject" };
         let logged = Target::Appeal(appeal_id, &target.account);
-        log_action(&mut tx, moderator, decision, logged, now).await?;
+        log_action(&mut tx, by, decision, logged, now).await?;
         match &target.user {
             Some(user) => {
                 let link = self.config().urls().warning_page(warning.id);
@@ -873,7 +959,7 @@ impl Moderation<'_> {
         }
         tracing::info!(
             appeal = appeal_id,
-            moderator = moderator.id,
+            moderator = %by,
             decision,
             "appeal decided"
         );

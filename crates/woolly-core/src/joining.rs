@@ -6,7 +6,7 @@
 //! writes the account, its token, its invite use, its confirmation link and the e-mail job in one
 //! transaction: a refused sign-up leaves nothing behind, an accepted one loses nothing.
 
-use crate::account_moderation::{Target, log_action};
+use crate::account_moderation::{Moderator, Target, log_action};
 use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
@@ -635,18 +635,15 @@ impl SignUps<'_> {
         Ok(pending)
     }
 
-    /// Approves an account waiting for approval and tells its owner. `by` is the moderator
-    /// (the action goes to the audit log), `None` for the operator at the terminal.
-    pub async fn approve(&self, username: &str, by: Option<&Account>) -> Result<()> {
+    /// Approves an account waiting for approval and tells its owner; the audit log names `by`.
+    pub async fn approve(&self, username: &str, by: Moderator<'_>) -> Result<()> {
         let (account, user) = self.pending_by_name(username).await?;
         let mut tx = self.db().begin().await?;
         if !tx.approve_local_user(account.id).await? {
             return Err(not_pending(username));
         }
-        if let Some(moderator) = by {
-            let target = Target::User(&account);
-            log_action(&mut tx, moderator, "approve", target, crate::now_millis()).await?;
-        }
+        let target = Target::User(&account);
+        log_action(&mut tx, by, "approve", target, crate::now_millis()).await?;
         let link = self.config().urls().home_page();
         let message = self.message_to(
             &Message::Approved { link: &link },
@@ -661,16 +658,14 @@ impl SignUps<'_> {
 
     /// Rejects an account waiting for approval: it is removed (its name may be taken again, as
     /// in Mastodon) and its owner told. `by` as for [`SignUps::approve`].
-    pub async fn reject(&self, username: &str, by: Option<&Account>) -> Result<()> {
+    pub async fn reject(&self, username: &str, by: Moderator<'_>) -> Result<()> {
         let (account, user) = self.pending_by_name(username).await?;
         let mut tx = self.db().begin().await?;
         if !tx.delete_pending_local_account(account.id).await? {
             return Err(not_pending(username));
         }
-        if let Some(moderator) = by {
-            let target = Target::User(&account);
-            log_action(&mut tx, moderator, "reject", target, crate::now_millis()).await?;
-        }
+        let target = Target::User(&account);
+        log_action(&mut tx, by, "reject", target, crate::now_millis()).await?;
         let message = self.message_to(&Message::Rejected, &user.email, &account, &user);
         self.commit_with_email(tx, &message).await?;
         tracing::info!(account_id = account.id, "sign-up rejected");

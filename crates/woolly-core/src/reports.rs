@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use woolly_store::{Page, ReportChange, ReportFilter, ReportRow};
 
-use crate::account_moderation::{Target, log_action};
+use crate::account_moderation::{Moderator, Target, log_action};
 use crate::accounts::{Account, LocalUser};
 use crate::areas::Moderation;
 use crate::error::{CoreError, Result};
@@ -319,7 +319,7 @@ impl Moderation<'_> {
         let change = match action {
             ReportAction::AssignToSelf => ReportChange::Assign(Some(moderator.id)),
             ReportAction::Unassign => ReportChange::Assign(None),
-            ReportAction::Resolve => ReportChange::Resolve(moderator.id),
+            ReportAction::Resolve => ReportChange::Resolve(Some(moderator.id)),
             ReportAction::Reopen => ReportChange::Reopen,
         };
         let now = crate::now_millis();
@@ -335,7 +335,11 @@ impl Moderation<'_> {
             ReportAction::Resolve => "resolve",
             ReportAction::Reopen => "reopen",
         };
-        log_action(&mut tx, moderator, logged, Target::Report(id), now).await?;
+        let by = Moderator::Staff {
+            account: moderator,
+            user: moderator_user,
+        };
+        log_action(&mut tx, by, logged, Target::Report(id), now).await?;
         tx.commit().await?;
         tracing::info!(
             report = id,

@@ -119,7 +119,8 @@ const APPEAL_COLUMNS: &str = "id, account_warning_id, account_id, text, approved
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AdminActionRow {
     pub id: i64,
-    pub account_id: i64,
+    /// `None` for the operator at the terminal.
+    pub account_id: Option<i64>,
     pub action: String,
     pub target_type: String,
     pub target_id: Option<i64>,
@@ -177,6 +178,18 @@ impl Tx {
         Ok(lifted == 1)
     }
 
+    /// Gives a local user `role`; returns false when there is no such user or it already has it.
+    pub async fn set_user_role(&mut self, account_id: i64, role: &str) -> Result<bool> {
+        let changed = on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE local_user SET role = $1 WHERE account_id = $2 AND role <> $1",
+        )
+        .bind(role)
+        .bind(account_id)
+        .execute(conn)
+        .await)?;
+        Ok(changed == 1)
+    }
+
     /// Disables or enables a local user's login; returns false when it already was so.
     pub async fn set_user_disabled(&mut self, account_id: i64, disabled: bool) -> Result<bool> {
         let changed = on_tx!(rows_affected, self, conn => sqlx::query(
@@ -189,11 +202,12 @@ impl Tx {
         Ok(changed == 1)
     }
 
-    /// Resolves every open report about `target_account_id` by `moderator`; returns their ids.
+    /// Resolves every open report about `target_account_id` by `moderator` (`None`: the
+    /// operator); returns their ids.
     pub async fn resolve_reports_about(
         &mut self,
         target_account_id: i64,
-        moderator: i64,
+        moderator: Option<i64>,
         now: i64,
     ) -> Result<Vec<i64>> {
         let rows: Vec<(i64,)> = on_tx!(self, conn => sqlx::query_as(
@@ -252,7 +266,7 @@ impl Tx {
         &mut self,
         id: i64,
         approve: bool,
-        moderator: i64,
+        moderator: Option<i64>,
         now: i64,
     ) -> Result<bool> {
         let column = if approve {
@@ -403,7 +417,7 @@ impl Db {
             exists("a"),
             page.order()
         );
-        let pattern = |text: &Option<String>| text.as_deref().map(|text| like_escape(text));
+        let pattern = |text: &Option<String>| text.as_deref().map(like_escape);
         let roles: Vec<&str> = filter.roles.iter().map(String::as_str).collect();
         let rows: Vec<(i64,)> = on_reader!(self, pool => {
             let query = sqlx::query_as(&sql)

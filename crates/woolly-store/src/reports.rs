@@ -48,8 +48,8 @@ pub struct ReportFilter {
 pub enum ReportChange {
     /// Assigned to this moderator, or (`None`) to nobody.
     Assign(Option<i64>),
-    /// Resolved by this moderator.
-    Resolve(i64),
+    /// Resolved by this moderator (`None`: by the operator).
+    Resolve(Option<i64>),
     Reopen,
 }
 
@@ -87,7 +87,7 @@ impl Tx {
             ReportChange::Resolve(moderator) => (
                 "UPDATE report SET action_taken_at = $2, action_taken_by_account_id = $1, \
                  updated_at = $2 WHERE id = $3",
-                Some(moderator),
+                moderator,
             ),
             ReportChange::Reopen => (
                 "UPDATE report SET action_taken_at = NULL, action_taken_by_account_id = $1, \

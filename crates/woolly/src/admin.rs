@@ -3,6 +3,7 @@
 
 use serde_json::json;
 use woolly_core::Woolly;
+use woolly_core::account_moderation::{AccountAction, AccountActionKind, Moderator, Reversal};
 use woolly_core::accounts::{Email, NewAccount, Role, Username};
 use woolly_core::auth::Scopes;
 use woolly_core::jobs::{Probe, ProbeJob, new_job};
@@ -34,6 +35,7 @@ pub async fn run(woolly: &Woolly, command: AdminCommand) -> anyhow::Result<()> {
             }
         }
         AdminCommand::Emoji { command } => emoji_command(woolly, command).await,
+        AdminCommand::Audit { limit } => show_audit_log(woolly, limit).await,
         AdminCommand::Domain { command } => domain_command(woolly, command).await,
         AdminCommand::Jobs {
             json,
@@ -103,13 +105,59 @@ async fn account_command(woolly: &Woolly, command: AccountCommand) -> anyhow::Re
             Ok(())
         }
         AccountCommand::Approve { username } => {
-            woolly.sign_ups().approve(&username, None).await?;
+            woolly
+                .sign_ups()
+                .approve(&username, Moderator::Operator)
+                .await?;
             println!("Approved {username}.");
             Ok(())
         }
         AccountCommand::Reject { username } => {
-            woolly.sign_ups().reject(&username, None).await?;
+            woolly
+                .sign_ups()
+                .reject(&username, Moderator::Operator)
+                .await?;
             println!("Rejected {username}: the account was removed.");
+            Ok(())
+        }
+        AccountCommand::Role { username, role } => {
+            let moderation = woolly.moderation();
+            let id = moderation.local_account_id(&username).await?;
+            let role = Role::parse(&role)?;
+            moderation
+                .change_role(Moderator::Operator, id, role)
+                .await?;
+            println!("{username} is now {}.", role.as_str());
+            Ok(())
+        }
+        AccountCommand::Suspend { username, reason } => {
+            moderate(woolly, &username, AccountActionKind::Suspend, reason).await?;
+            println!("Suspended {username}.");
+            Ok(())
+        }
+        AccountCommand::Silence { username, reason } => {
+            moderate(woolly, &username, AccountActionKind::Silence, reason).await?;
+            println!("Limited {username}: its posts reach only its followers.");
+            Ok(())
+        }
+        AccountCommand::Disable { username, reason } => {
+            moderate(woolly, &username, AccountActionKind::Disable, reason).await?;
+            println!("Disabled the login of {username}.");
+            Ok(())
+        }
+        AccountCommand::Unsuspend { username } => {
+            reverse(woolly, &username, Reversal::Unsuspend).await?;
+            println!("Lifted the suspension of {username}.");
+            Ok(())
+        }
+        AccountCommand::Unsilence { username } => {
+            reverse(woolly, &username, Reversal::Unsilence).await?;
+            println!("Lifted the limit on {username}.");
+            Ok(())
+        }
+        AccountCommand::Enable { username } => {
+            reverse(woolly, &username, Reversal::Enable).await?;
+            println!("Enabled the login of {username}.");
             Ok(())
         }
         AccountCommand::TwoFactorOff { username } => {
@@ -126,6 +174,63 @@ async fn account_command(woolly: &Woolly, command: AccountCommand) -> anyhow::Re
             Ok(())
         }
     }
+}
+
+/// Takes a moderation action as the operator; the owner is told, and the audit log says so.
+async fn moderate(
+    woolly: &Woolly,
+    username: &str,
+    kind: AccountActionKind,
+    reason: String,
+) -> anyhow::Result<()> {
+    let moderation = woolly.moderation();
+    let id = moderation.local_account_id(username).await?;
+    let action = AccountAction {
+        kind,
+        report_id: None,
+        text: reason,
+        notify: true,
+    };
+    moderation
+        .act_on_account(Moderator::Operator, id, action)
+        .await?;
+    Ok(())
+}
+
+async fn reverse(woolly: &Woolly, username: &str, reversal: Reversal) -> anyhow::Result<()> {
+    let moderation = woolly.moderation();
+    let id = moderation.local_account_id(username).await?;
+    moderation
+        .reverse(Moderator::Operator, id, reversal)
+        .await?;
+    Ok(())
+}
+
+async fn show_audit_log(woolly: &Woolly, limit: i64) -> anyhow::Result<()> {
+    let page = woolly_core::Page {
+        max_id: None,
+        since_id: None,
+        min_id: None,
+        limit: limit.clamp(1, 1000),
+    };
+    let entries = woolly
+        .moderation()
+        .audit_log(Moderator::Operator, page)
+        .await?;
+    if entries.is_empty() {
+        println!("The audit log is empty.");
+    }
+    for entry in entries {
+        println!(
+            "{}\t{}\t{}\t{} {}",
+            woolly_http::time::iso8601(entry.created_at),
+            entry.actor_label,
+            entry.action,
+            entry.target_type,
+            entry.target_label
+        );
+    }
+    Ok(())
 }
 
 async fn registrations_command(woolly: &Woolly, mode: Option<String>) -> anyhow::Result<()> {

@@ -70,6 +70,12 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: DomainCommand,
     },
+    /// Show the audit log: what moderators, admins and the operator did, newest first.
+    Audit {
+        /// How many entries to show.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
     /// Show the job queue: counts by kind and state, and the dead jobs.
     Jobs {
         /// Print JSON instead of a table.
@@ -104,6 +110,38 @@ pub enum AccountCommand {
     Reject { username: String },
     /// Turn a user's two-factor sign-in off (they lost their phone and recovery codes).
     TwoFactorOff { username: String },
+    /// Give a local user another role.
+    Role {
+        username: String,
+        #[arg(value_parser = ["user", "moderator", "admin", "owner"])]
+        role: String,
+    },
+    /// Suspend a local account: it and everything it posted are hidden at once, other servers
+    /// are told, and its data is deleted after 30 days unless the suspension is lifted.
+    Suspend {
+        username: String,
+        /// The warning its owner reads (and may appeal).
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Lift a suspension.
+    Unsuspend { username: String },
+    /// Limit a local account: its posts reach only its followers.
+    Silence {
+        username: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Lift a limit.
+    Unsilence { username: String },
+    /// Disable a local user's login (the account stays visible).
+    Disable {
+        username: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Enable a disabled login again.
+    Enable { username: String },
     /// Set a user's password; every session is signed out.
     Password {
         username: String,

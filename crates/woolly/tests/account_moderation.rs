@@ -607,3 +607,78 @@ async fn a_local_suspension_reaches_the_servers_of_its_followers_and_so_does_its
     .await;
     reader.wait_home("Cheap pills").await;
 }
+
+#[tokio::test]
+async fn the_operator_moderates_from_the_terminal_and_the_audit_log_names_everyone() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (user, _) = account(&server, "someone").await;
+    let (moderator, _) = staff_account(&server, "mo", "moderator").await;
+    let printed = instance
+        .cli_ok(&["admin", "account", "role", "someone", "moderator"])
+        .await;
+    assert!(printed.contains("someone is now moderator"), "{printed}");
+    let (_, me) = get(&server, Some(&user), "/api/v1/accounts/verify_credentials").await;
+    assert_eq!(me["role"]["name"], "Moderator", "{me}");
+    // The same role twice is refused, and a moderator may not give roles at all.
+    let refused = instance
+        .cli(&["admin", "account", "role", "someone", "moderator"])
+        .await;
+    assert!(!refused.status.success());
+    let printed = instance
+        .cli_ok(&[
+            "admin",
+            "account",
+            "suspend",
+            "someone",
+            "--reason",
+            "Off-topic",
+        ])
+        .await;
+    assert!(printed.contains("Suspended someone"), "{printed}");
+    let (status, _) = get(&server, Some(&user), "/api/v1/timelines/home").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    instance
+        .cli_ok(&["admin", "account", "unsuspend", "someone"])
+        .await;
+    instance
+        .cli_ok(&["admin", "account", "silence", "someone"])
+        .await;
+    let (_, seen) = get(
+        &server,
+        Some(&moderator),
+        "/api/v2/admin/accounts?status=silenced",
+    )
+    .await;
+    assert_eq!(seen[0]["username"], "someone", "{seen}");
+    instance
+        .cli_ok(&["admin", "account", "unsilence", "someone"])
+        .await;
+    let refused = instance
+        .cli(&["admin", "account", "unsilence", "someone"])
+        .await;
+    assert!(!refused.status.success(), "nothing to lift");
+    let log = instance.cli_ok(&["admin", "audit"]).await;
+    let actions: Vec<&str> = log
+        .lines()
+        .map(|line| line.split('\t').nth(2).unwrap_or_default())
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            "unsilence",
+            "silence",
+            "unsuspend",
+            "suspend",
+            "change_role"
+        ],
+        "{log}"
+    );
+    assert!(
+        log.lines()
+            .all(|line| line.contains("(the operator, at the terminal)")),
+        "{log}"
+    );
+    assert!(log.contains("User someone"), "{log}");
+    server.stop().await;
+}

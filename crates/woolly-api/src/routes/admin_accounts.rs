@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use woolly_core::account_moderation::{
-    AccountAction, AccountActionKind, ModeratedAccount, Reversal,
+    AccountAction, AccountActionKind, ModeratedAccount, Moderator, Reversal,
 };
 use woolly_core::auth::Scope;
 use woolly_core::{AccountState, AdminAccountFilter, Woolly};
@@ -222,10 +222,11 @@ async fn listing(
     page: &PageParams,
     uri: &Uri,
 ) -> Result<Paged<AdminAccountEntity>, HttpError> {
-    let (_, user) = auth.require(&[Scope::ADMIN_READ_ACCOUNTS])?.user()?;
+    let (account, user) = auth.require(&[Scope::ADMIN_READ_ACCOUNTS])?.user()?;
+    let by = Moderator::Staff { account, user };
     let accounts = woolly
         .moderation()
-        .accounts_page(user, &filter, page.page(PageSize::ADMIN_ACCOUNTS)?)
+        .accounts_page(by, &filter, page.page(PageSize::ADMIN_ACCOUNTS)?)
         .await?;
     let cursors = accounts
         .first()
@@ -245,11 +246,9 @@ async fn show(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<AdminAccountEntity>, HttpError> {
-    let (_, user) = auth.require(&[Scope::ADMIN_READ_ACCOUNTS])?.user()?;
-    let found = woolly
-        .moderation()
-        .account_by_id(user, path_id(&id)?)
-        .await?;
+    let (account, user) = auth.require(&[Scope::ADMIN_READ_ACCOUNTS])?.user()?;
+    let by = Moderator::Staff { account, user };
+    let found = woolly.moderation().account_by_id(by, path_id(&id)?).await?;
     Ok(Json(entity(&found, &woolly)))
 }
 
@@ -273,6 +272,7 @@ async fn act(
     ApiParams(params): ApiParams<ActionParams>,
 ) -> Result<Json<serde_json::Value>, HttpError> {
     let (account, user) = auth.require(&[Scope::ADMIN_WRITE_ACCOUNTS])?.user()?;
+    let by = Moderator::Staff { account, user };
     let kind = AccountActionKind::parse(params.kind.as_deref().unwrap_or("none").trim())?;
     let action = AccountAction {
         kind,
@@ -282,7 +282,7 @@ async fn act(
     };
     woolly
         .moderation()
-        .act_on_account(account, user, path_id(&id)?, action)
+        .act_on_account(by, path_id(&id)?, action)
         .await?;
     Ok(Json(serde_json::json!({})))
 }
@@ -294,14 +294,15 @@ async fn change(
     Path((id, change)): Path<(String, String)>,
 ) -> Result<Json<AdminAccountEntity>, HttpError> {
     let (account, user) = auth.require(&[Scope::ADMIN_WRITE_ACCOUNTS])?.user()?;
+    let by = Moderator::Staff { account, user };
     let id = path_id(&id)?;
     let moderation = woolly.moderation();
     let found = match change.as_str() {
-        "approve" => moderation.approve(account, user, id).await?,
-        "reject" => moderation.reject(account, user, id).await?,
+        "approve" => moderation.approve(by, id).await?,
+        "reject" => moderation.reject(by, id).await?,
         name => {
             let reversal = Reversal::parse(name).ok_or_else(HttpError::not_found)?;
-            moderation.reverse(account, user, id, reversal).await?
+            moderation.reverse(by, id, reversal).await?
         }
     };
     Ok(Json(entity(&found, &woolly)))
@@ -314,9 +315,10 @@ async fn destroy(
     Path(id): Path<String>,
 ) -> Result<Json<AdminAccountEntity>, HttpError> {
     let (account, user) = auth.require(&[Scope::ADMIN_WRITE_ACCOUNTS])?.user()?;
+    let by = Moderator::Staff { account, user };
     let found = woolly
         .moderation()
-        .delete_account_data(account, user, path_id(&id)?)
+        .delete_account_data(by, path_id(&id)?)
         .await?;
     Ok(Json(entity(&found, &woolly)))
 }

@@ -49,8 +49,9 @@ CREATE UNIQUE INDEX appeal_warning ON appeal (account_warning_id);
 
 CREATE TABLE admin_action_log (
     id          BIGINT PRIMARY KEY,
-    -- Who did it (a moderator or admin; kept when their account is gone, as its label says).
-    account_id  BIGINT NOT NULL,
+    -- Who did it: a moderator's or admin's account (kept when the account is gone, as its label
+    -- says), or NULL for the operator at the terminal.
+    account_id  BIGINT,
     -- What, in Mastodon's words: suspend, silence, resolve, create, destroy…
     action      TEXT   NOT NULL,
     -- On what kind of thing (Account, Report, DomainBlock, DomainAllow, EmailDomainBlock,

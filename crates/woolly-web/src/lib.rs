@@ -30,6 +30,7 @@
 //! stylesheet, the script, the icon).
 
 mod actions;
+mod admin_accounts;
 mod assets;
 mod authorize;
 mod cards;
@@ -81,5 +82,6 @@ pub fn router() -> Router<Woolly> {
         .merge(live::router())
         .merge(moderation::router())
         .merge(disputes::router())
+        .merge(admin_accounts::router())
         .merge(authorize::router())
 }

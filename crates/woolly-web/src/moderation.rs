@@ -33,6 +33,8 @@ struct ReportCard {
     id: i64,
     reporter: Author,
     target: Author,
+    /// The reported account's id, for the moderators' page of it.
+    target_id: i64,
     /// The category in the reader's words.
     category: String,
     comment: String,
@@ -49,6 +51,7 @@ struct ReportCard {
 #[template(path = "admin_reports.html")]
 struct ReportsPage<'a> {
     c: Chrome<'a>,
+    section: &'static str,
     resolved: bool,
     reports: Vec<ReportCard>,
     older: Option<String>,
@@ -100,6 +103,7 @@ async fn reports(
         id: report.id,
         reporter: Author::of(&woolly, &report.reporter),
         target: Author::of(&woolly, &report.target),
+        target_id: report.target.id,
         category: words.t(&format!("report-category-{}", report.category.as_str())),
         comment: report.comment.clone(),
         rules: report
@@ -138,6 +142,7 @@ async fn reports(
         StatusCode::OK,
         &ReportsPage {
             c: Chrome::new(&woolly, &visitor),
+            section: "reports",
             resolved,
             reports: reports.iter().map(card).collect(),
             older,

@@ -26,6 +26,9 @@ pub struct NotificationCard {
     pub who: Author,
     pub when: String,
     pub status: Option<StatusCard>,
+    /// Where the headline leads: the sender's profile, or for a moderator's warning the page
+    /// that tells it and takes an appeal.
+    pub link: String,
 }
 
 #[derive(Template)]
@@ -47,6 +50,7 @@ fn headline_id(kind: &str) -> &'static str {
         "poll" => "notification-poll",
         "status" => "notification-status",
         "update" => "notification-update",
+        "moderation_warning" => "notification-moderation-warning",
         _ => "notification-other",
     }
 }
@@ -80,7 +84,12 @@ async fn notifications(
                 .iter()
                 .map(|view| {
                     let who = Author::of(&woolly, &view.account);
+                    let link = match &view.warning {
+                        Some(warning) => format!("/disputes/strikes/{}", warning.id),
+                        None => who.profile.clone(),
+                    };
                     NotificationCard {
+                        link,
                         headline: words.t1(headline_id(&view.kind), "name", &who.name),
                         who,
                         when: shown_time(words, view.created_at),

@@ -2980,3 +2980,197 @@ async fn an_operator_keeps_the_public_timelines_to_members() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn moderators_act_on_accounts_and_a_suspended_member_appeals_in_the_web_interface() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain().await;
+    let (rita, _) = common::account(&server, "rita").await;
+    let (_, troll_id) = common::account(&server, "troll").await;
+    common::staff_account(&server, "mo", "moderator").await;
+    common::staff_account(&server, "ada", "admin").await;
+    let (status, report) = server
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/reports",
+            Some(&rita),
+            serde_json::json!({"account_id": troll_id, "comment": "Trolling"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let report_id = report["id"].as_str().unwrap().to_owned();
+
+    let moderator = Browser::new(&server);
+    moderator.sign_in("mo", "a long enough password").await;
+    let reports = moderator.get("/admin/reports").await;
+    let act_link = format!("/admin/accounts/{troll_id}?report_id={report_id}");
+    assert!(reports.html.contains(&act_link), "{}", reports.html);
+    let listed = moderator.get("/admin/accounts?username=tro").await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.html);
+    assert!(listed.html.contains("@troll"), "{}", listed.html);
+    assert!(!listed.html.contains("@rita"), "{}", listed.html);
+    let page = moderator.get(&act_link).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(
+        !page.html.contains("/role\""),
+        "a moderator gives no roles: {}",
+        page.html
+    );
+    let done = moderator
+        .post(
+            &format!("/admin/accounts/{troll_id}/action"),
+            &[
+                ("authenticity_token", &page.csrf()),
+                ("kind", "suspend"),
+                ("text", "Trolling is not welcome"),
+                ("report_id", &report_id),
+                ("notify", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    let page = moderator.get(&format!("/admin/accounts/{troll_id}")).await;
+    for text in [
+        "Suspended",
+        "Trolling is not welcome",
+        "Lift the suspension",
+    ] {
+        assert!(page.html.contains(text), "{text}: {}", page.html);
+    }
+    assert!(
+        moderator
+            .get("/admin/reports")
+            .await
+            .html
+            .contains("No report waits for a moderator."),
+        "the action resolved the report"
+    );
+
+    // The suspended member signs in only to read why, and appeals.
+    let troll = Browser::new(&server);
+    let signed_in = troll.sign_in("troll", "a long enough password").await;
+    assert_eq!(signed_in.location.as_deref(), Some("/auth/setup"));
+    let setup = troll.get("/auth/setup").await;
+    assert!(
+        setup.html.contains("Your account is suspended"),
+        "{}",
+        setup.html
+    );
+    assert_eq!(
+        troll.get("/home").await.location.as_deref(),
+        Some("/auth/setup")
+    );
+    let strikes = troll.get("/disputes/strikes").await;
+    assert!(
+        strikes.html.contains("Trolling is not welcome"),
+        "{}",
+        strikes.html
+    );
+    let strike_link = strikes
+        .html
+        .split("href=\"/disputes/strikes/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map(|id| format!("/disputes/strikes/{id}"))
+        .expect("a link to the warning");
+    let appealed = troll
+        .submit(
+            &strike_link,
+            &format!("{strike_link}/appeal"),
+            &[("text", "I was joking, sorry")],
+        )
+        .await;
+    assert_eq!(appealed.status, StatusCode::SEE_OTHER, "{}", appealed.html);
+    let strike = troll.get(&strike_link).await;
+    assert!(
+        strike.html.contains("waiting for a decision"),
+        "{}",
+        strike.html
+    );
+    // The page offers no second appeal; one posted anyway is refused.
+    assert!(!strike.html.contains("/appeal\""), "{}", strike.html);
+    let csrf = troll.get("/auth/setup").await.csrf();
+    let again = troll
+        .post(
+            &format!("{strike_link}/appeal"),
+            &[("authenticity_token", &csrf), ("text", "Twice")],
+        )
+        .await;
+    assert_ne!(
+        again.status,
+        StatusCode::SEE_OTHER,
+        "one appeal per warning"
+    );
+
+    // A moderator approves it: the suspension is undone.
+    let appeals = moderator.get("/admin/appeals").await;
+    assert!(
+        appeals.html.contains("I was joking, sorry"),
+        "{}",
+        appeals.html
+    );
+    let approve = form_action(&appeals, "/approve");
+    let done = moderator
+        .post(
+            &approve,
+            &[
+                ("authenticity_token", &appeals.csrf()),
+                ("return_to", "/admin/appeals"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    assert_eq!(
+        troll.get("/home").await.status,
+        StatusCode::OK,
+        "back in once the appeal is approved"
+    );
+
+    // Roles: the admin makes rita a moderator; the moderator may not.
+    let admin = Browser::new(&server);
+    admin.sign_in("ada", "a long enough password").await;
+    let (_, rita_found) = lookup(&server, "rita").await;
+    let rita_id = rita_found["id"].as_str().unwrap().to_owned();
+    let page = admin.get(&format!("/admin/accounts/{rita_id}")).await;
+    assert!(page.html.contains("/role\""), "{}", page.html);
+    assert!(
+        !page.html.contains("value=\"owner\""),
+        "an admin gives no higher role"
+    );
+    let refused = moderator
+        .post(
+            &format!("/admin/accounts/{rita_id}/role"),
+            &[("authenticity_token", &page.csrf()), ("role", "moderator")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let changed = admin
+        .post(
+            &format!("/admin/accounts/{rita_id}/role"),
+            &[("authenticity_token", &page.csrf()), ("role", "moderator")],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.html);
+    let audit = admin.get("/admin/audit").await;
+    for text in [
+        "changed the role of",
+        "suspended",
+        "resolved report",
+        // Approving the appeal undid the suspension: one line, for the approval.
+        "approved",
+    ] {
+        assert!(audit.html.contains(text), "{text}: {}", audit.html);
+    }
+    // A plain member is refused every moderators' page.
+    let member = Browser::new(&server);
+    common::account(&server, "plain").await;
+    member.sign_in("plain", "a long enough password").await;
+    for path in ["/admin/accounts", "/admin/appeals", "/admin/audit"] {
+        assert_eq!(
+            member.get(path).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    server.stop().await;
+}

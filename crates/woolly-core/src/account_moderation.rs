@@ -241,6 +241,8 @@ pub(crate) enum Target<'a> {
     Report(i64),
     Warning(i64, &'a Account),
     Appeal(i64, &'a Account),
+    DomainBlock(i64, &'a str),
+    DomainAllow(i64, &'a str),
 }
 
 impl Target<'_> {
@@ -251,6 +253,8 @@ impl Target<'_> {
             Target::Report(id) => ("Report", Some(*id), format!("#{id}")),
             Target::Warning(id, account) => ("AccountWarning", Some(*id), account.acct()),
             Target::Appeal(id, account) => ("Appeal", Some(*id), account.acct()),
+            Target::DomainBlock(id, domain) => ("DomainBlock", Some(*id), (*domain).to_owned()),
+            Target::DomainAllow(id, domain) => ("DomainAllow", Some(*id), (*domain).to_owned()),
         }
     }
 }

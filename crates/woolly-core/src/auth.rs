@@ -111,8 +111,12 @@ impl Scope {
     pub const WRITE_REPORTS: Scope = Scope(29);
     pub const ADMIN_READ_ACCOUNTS: Scope = Scope(31);
     pub const ADMIN_READ_REPORTS: Scope = Scope(32);
+    pub const ADMIN_READ_DOMAIN_ALLOWS: Scope = Scope(33);
+    pub const ADMIN_READ_DOMAIN_BLOCKS: Scope = Scope(34);
     pub const ADMIN_WRITE_ACCOUNTS: Scope = Scope(38);
     pub const ADMIN_WRITE_REPORTS: Scope = Scope(39);
+    pub const ADMIN_WRITE_DOMAIN_ALLOWS: Scope = Scope(40);
+    pub const ADMIN_WRITE_DOMAIN_BLOCKS: Scope = Scope(41);
 
     pub fn parse(name: &str) -> Option<Scope> {
         SCOPE_NAMES
@@ -423,6 +427,16 @@ mod tests {
             (Scope::ADMIN_READ_REPORTS, "admin:read:reports"),
             (Scope::ADMIN_READ_ACCOUNTS, "admin:read:accounts"),
             (Scope::ADMIN_WRITE_ACCOUNTS, "admin:write:accounts"),
+            (Scope::ADMIN_READ_DOMAIN_ALLOWS, "admin:read:domain_allows"),
+            (Scope::ADMIN_READ_DOMAIN_BLOCKS, "admin:read:domain_blocks"),
+            (
+                Scope::ADMIN_WRITE_DOMAIN_ALLOWS,
+                "admin:write:domain_allows",
+            ),
+            (
+                Scope::ADMIN_WRITE_DOMAIN_BLOCKS,
+                "admin:write:domain_blocks",
+            ),
             (Scope::ADMIN_WRITE_REPORTS, "admin:write:reports"),
             (Scope::READ_ACCOUNTS, "read:accounts"),
             (Scope::READ_BLOCKS, "read:blocks"),

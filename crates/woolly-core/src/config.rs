@@ -116,6 +116,13 @@ pub struct InstanceConfig {
     /// Whether visitors who are not signed in may read the public and hashtag timelines (and
     /// see the front page's preview of them), as Mastodon's `timeline_preview`.
     pub timeline_preview: bool,
+    /// Limited federation (Mastodon's `LIMITED_FEDERATION_MODE`): only servers on the allow
+    /// list are talked to; nothing is received from, sent to or fetched from the others.
+    pub limited_federation: bool,
+    /// Who may read the list of blocked servers (`/api/v1/instance/domain_blocks`).
+    pub show_domain_blocks: crate::instance_domain_blocks::BlocksShownTo,
+    /// Whether that list shows the public comments too.
+    pub show_domain_blocks_rationale: bool,
     /// Local accounts (usernames) recommended to newcomers in their first steps, before the
     /// others of the directory (Mastodon's `bootstrap_timeline_accounts`).
     pub recommended_accounts: Vec<String>,
@@ -153,6 +160,9 @@ impl InstanceConfig {
             invites_by: crate::joining::InvitePolicy::Moderators,
             recommended_accounts: Vec::new(),
             timeline_preview: true,
+            limited_federation: false,
+            show_domain_blocks: crate::instance_domain_blocks::BlocksShownTo::Nobody,
+            show_domain_blocks_rationale: false,
             spare_key_pairs: 200,
             sealing_key: None,
             urls: std::sync::OnceLock::new(),

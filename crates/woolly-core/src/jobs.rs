@@ -111,6 +111,7 @@ impl JobHandlers {
         handlers.register(crate::scheduled::PublishScheduledJob);
         handlers.register(crate::account_deletion::PurgeAccountJob);
         handlers.register(crate::account_deletion::PurgeSuspendedJob);
+        handlers.register(crate::instance_domain_blocks::PurgeDomainJob);
         handlers
     }
 

@@ -27,7 +27,7 @@ pub mod featured;
 pub mod filters;
 pub mod html;
 pub mod instance;
-mod instance_domain_blocks;
+pub mod instance_domain_blocks;
 pub mod jobs;
 pub mod joining;
 mod key_pool;

@@ -156,6 +156,16 @@ impl Federation<'_> {
                 remote.username
             )));
         }
+        let block = self
+            .instance()
+            .domain_block_covering(remote.domain.as_str())
+            .await?;
+        let mut remote = remote;
+        // Its server's media are not shown here: nor are its pictures.
+        if block.as_ref().is_some_and(|block| block.reject_media) {
+            remote.actor.avatar_remote_url = None;
+            remote.actor.header_remote_url = None;
+        }
         let urls = self.config().urls();
         let note = match &remote.note_html {
             Some(html) => crate::sanitize::sanitize_remote_html(html),
@@ -203,6 +213,15 @@ impl Federation<'_> {
         } else if tx.lift_remote_suspension(id).await? {
             tracing::info!(account = id, "suspension lifted by its own server");
         }
+        // An account of a server this one limits is limited too, from the block's creation,
+        // so that lifting the block lifts it (a no-op for one limited already).
+        if let Some(block) = &block
+            && block.severity == crate::instance_domain_blocks::Severity::Silence
+        {
+            let limit = woolly_store::AccountLimit::Silenced;
+            tx.set_account_limit(id, limit, Some(block.created_at), None)
+                .await?;
+        }
         tx.commit().await?;
         // A suspended one too: the federation layer decides what such an account may still do.
         let row = self
@@ -234,7 +253,16 @@ impl Federation<'_> {
         }
         let (text, content) = remote_content(&remote, self.config().urls());
         let tags = hashtag_names(&remote.tags);
-
+        // Media of a server whose media this one rejects stay links to that server
+        // (Mastodon's `unknown` attachments), shown inline nowhere here.
+        let media_rejected = match &author.domain {
+            Some(domain) => self
+                .instance()
+                .domain_block_covering(domain)
+                .await?
+                .is_some_and(|block| block.reject_media),
+            None => false,
+        };
         if let Some(domain) = &author.domain {
             self.store_remote_emojis(domain, &remote.emojis).await?;
         }
@@ -283,7 +311,11 @@ impl Federation<'_> {
                 id: media_id,
                 account_id: author.id,
                 status_id: Some(id),
-                kind: media.kind.clone(),
+                kind: if media_rejected {
+                    "unknown".to_owned()
+                } else {
+                    media.kind.clone()
+                },
                 file_key: String::new(),
                 content_type: media.content_type.clone(),
                 preview_key: None,
@@ -295,7 +327,7 @@ impl Federation<'_> {
                 description: media.description.clone(),
                 focus_x: media.focus.0.clamp(-1.0, 1.0),
                 focus_y: media.focus.1.clamp(-1.0, 1.0),
-                blurhash: media.blurhash.clone(),
+                blurhash: media.blurhash.clone().filter(|_| !media_rejected),
                 created_at: remote.created_at,
                 remote_url: Some(media.url.clone()),
             })

@@ -419,6 +419,18 @@ impl Processor<'_> {
         let Some(uri) = activity.id.as_deref().filter(|uri| self.on_actor_host(uri)) else {
             return Ok(());
         };
+        // A server whose reports this one rejects (a domain block's `reject_reports`).
+        if let Some(domain) = &self.actor.domain
+            && let Some(block) = self.woolly.instance().domain_block_covering(domain).await?
+            && block.reject_reports
+        {
+            tracing::info!(
+                uri,
+                domain,
+                "report from a server whose reports are rejected"
+            );
+            return Ok(());
+        }
         let mut target = None;
         let mut status_ids = Vec::new();
         for object in &activity.object {

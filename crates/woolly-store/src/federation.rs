@@ -310,56 +310,6 @@ impl Db {
     }
 }
 
-impl Db {
-    /// Cuts `domain` off; false when it already was.
-    pub async fn insert_instance_domain_block(&self, domain: &str, now: i64) -> Result<bool> {
-        let inserted = on_writer!(rows_affected, self, pool => sqlx::query(
-            "INSERT INTO instance_domain_block (domain, created_at) VALUES ($1, $2) \
-             ON CONFLICT (domain) DO NOTHING",
-        )
-        .bind(domain)
-        .bind(now)
-        .execute(pool)
-        .await)?;
-        Ok(inserted == 1)
-    }
-
-    /// Lifts the block of `domain`; false when there was none.
-    pub async fn delete_instance_domain_block(&self, domain: &str) -> Result<bool> {
-        let deleted = on_writer!(rows_affected, self, pool => sqlx::query(
-            "DELETE FROM instance_domain_block WHERE domain = $1",
-        )
-        .bind(domain)
-        .execute(pool)
-        .await)?;
-        Ok(deleted == 1)
-    }
-
-    /// The blocked domains, alphabetically.
-    pub async fn instance_domain_blocks(&self) -> Result<Vec<String>> {
-        let rows: Vec<(String,)> = on_reader!(self, pool => sqlx::query_as(
-            "SELECT domain FROM instance_domain_block ORDER BY domain",
-        )
-        .fetch_all(pool)
-        .await)?;
-        Ok(rows.into_iter().map(|(domain,)| domain).collect())
-    }
-
-    /// Whether `domain` (`host[:port]`) or a domain it is under is blocked.
-    pub async fn is_instance_domain_blocked(&self, domain: &str) -> Result<bool> {
-        let host = domain.split(':').next().unwrap_or(domain);
-        let row: Option<(String,)> = on_reader!(self, pool => sqlx::query_as(
-            "SELECT domain FROM instance_domain_block \
-             WHERE domain = $1 OR domain = $2 OR $2 LIKE '%.' || domain LIMIT 1",
-        )
-        .bind(domain)
-        .bind(host)
-        .fetch_optional(pool)
-        .await)?;
-        Ok(row.is_some())
-    }
-}
-
 /// Who hears of a local action: read inside the action's transaction, so that what it just
 /// wrote (a new status's mentions) counts.
 impl Tx {

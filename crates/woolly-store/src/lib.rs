@@ -41,6 +41,7 @@ mod scheduled;
 mod schema;
 mod search;
 mod secrets;
+mod server_moderation;
 mod site;
 mod sqlite_reads;
 mod status_pages;
@@ -83,6 +84,7 @@ pub use reports::{ReportChange, ReportFilter, ReportRow};
 pub use scheduled::ScheduledStatusRow;
 pub use schema::{DIALECT_SWAPS, SchemaColumn, SchemaIndex, to_postgres_spelling};
 pub use search::TagDayRow;
+pub use server_moderation::{DomainAllowRow, DomainBlockRow};
 pub use site::{WEEK_MILLIS, WeekActivity, week_start};
 pub use status_pages::{StatusPageRows, StatusPageState, StatusStamp, ViewerMark};
 pub use statuses::{

@@ -21,7 +21,7 @@ pub enum AccountLimit {
 }
 
 impl AccountLimit {
-    fn column(self) -> &'static str {
+    pub(crate) fn column(self) -> &'static str {
         match self {
             AccountLimit::Suspended => "suspended_at",
             AccountLimit::Silenced => "silenced_at",

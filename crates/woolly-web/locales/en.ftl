@@ -45,9 +45,12 @@ contact = Contact
 joining-approval = The moderators review each sign-up before the account can be used.
 joining-invite-only = Joining this server needs an invitation from someone on it.
 joining-closed = This server is not taking new accounts at the moment. You can join another server and still follow and talk with people here.
+about-severity-suspend = cut off: nothing is received from it or sent to it
+about-severity-silence = limited: its posts reach only their followers here
+about-severity-noop = its media or reports are not taken
 about-moderated = Moderated servers
-about-moderated-intro = Nothing from these servers reaches this one, and nothing is sent to them:
-about-moderated-none = This server has cut no other server off.
+about-moderated-intro = This server limits or cuts off these servers:
+about-moderated-none = This server limits no other server.
 about-read-privacy = Read how this server handles your data
 
 ## Statuses

@@ -45,9 +45,12 @@ contact = Contact
 joining-approval = Les modérateurs examinent chaque inscription avant que le compte puisse servir.
 joining-invite-only = Pour rejoindre ce serveur, il faut une invitation de quelqu'un qui y est.
 joining-closed = Ce serveur n'accepte pas de nouveaux comptes pour le moment. Vous pouvez rejoindre un autre serveur et quand même suivre les gens d'ici et leur parler.
+about-severity-suspend = coupé : rien n'en est reçu, rien ne lui est envoyé
+about-severity-silence = limité : ses messages n'atteignent ici que leurs abonné·es
+about-severity-noop = ses médias ou signalements ne sont pas acceptés
 about-moderated = Serveurs modérés
-about-moderated-intro = Rien de ces serveurs n'arrive ici, et rien ne leur est envoyé :
-about-moderated-none = Ce serveur n'a coupé aucun autre serveur.
+about-moderated-intro = Ce serveur limite ou coupe ces serveurs :
+about-moderated-none = Ce serveur ne limite aucun autre serveur.
 about-read-privacy = Lire comment ce serveur traite vos données
 
 ## Messages

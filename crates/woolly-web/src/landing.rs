@@ -118,9 +118,20 @@ struct AboutPage<'a> {
     contact: Option<Author>,
     contact_email: &'a str,
     /// Servers cut off from this one.
-    moderated: Vec<String>,
+    /// `None` when the operator does not show them to this visitor.
+    moderated: Option<Vec<ModeratedServer>>,
     /// The terms of service, when the operator wrote some (HTML).
     terms: Option<String>,
+}
+
+/// A blocked server as the about page lists it.
+struct ModeratedServer {
+    /// Obfuscated when the operator asked.
+    domain: String,
+    /// What the block does, in the reader's words.
+    severity: String,
+    /// The public comment, when the operator shows them.
+    comment: Option<String>,
 }
 
 /// `GET /about`: the operator's description, rules, contact and moderated servers.
@@ -129,7 +140,9 @@ async fn about(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
     let (overview, extended, moderated, terms) = match (
         instance.overview().await,
         instance.extended_description().await,
-        instance.domain_blocks().await,
+        instance
+            .public_domain_blocks(visitor.member().is_some())
+            .await,
         instance.terms_of_service().await,
     ) {
         (Ok(overview), Ok(extended), Ok(moderated), Ok(terms)) => {
@@ -153,7 +166,19 @@ async fn about(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
                 .as_ref()
                 .map(|(account, _)| Author::of(&woolly, account)),
             contact_email: &config.contact_email,
-            moderated,
+            moderated: moderated.map(|blocks| {
+                let words = visitor.words();
+                blocks
+                    .iter()
+                    .map(|block| ModeratedServer {
+                        domain: block.public_domain(),
+                        severity: words.t(&format!("about-severity-{}", block.severity.as_str())),
+                        comment: (config.show_domain_blocks_rationale
+                            && !block.public_comment.is_empty())
+                        .then(|| block.public_comment.clone()),
+                    })
+                    .collect()
+            }),
             terms: terms.map(|terms| terms.html),
         },
     )

@@ -6,6 +6,7 @@ use woolly_core::Woolly;
 use woolly_core::account_moderation::{AccountAction, AccountActionKind, Moderator, Reversal};
 use woolly_core::accounts::{Email, NewAccount, Role, Username};
 use woolly_core::auth::Scopes;
+use woolly_core::instance_domain_blocks::{DomainAllow, DomainBlock, DomainBlockChange, Severity};
 use woolly_core::jobs::{Probe, ProbeJob, new_job};
 
 use crate::cli::{
@@ -296,27 +297,123 @@ async fn invite_command(woolly: &Woolly, command: InviteCommand) -> anyhow::Resu
 }
 
 async fn domain_command(woolly: &Woolly, command: DomainCommand) -> anyhow::Result<()> {
+    let instance = woolly.instance();
+    let operator = Moderator::Operator;
     match command {
-        DomainCommand::Block { domain } => {
-            if woolly.instance().block_domain(&domain).await? {
-                println!("Blocked {domain}.");
-            } else {
-                println!("{domain} was blocked already.");
-            }
+        DomainCommand::Block {
+            domain,
+            severity,
+            reject_media,
+            reject_reports,
+            public_comment,
+            private_comment,
+            obfuscate,
+        } => {
+            let change = DomainBlockChange {
+                severity: Some(Severity::parse(&severity)?),
+                reject_media: Some(reject_media),
+                reject_reports: Some(reject_reports),
+                private_comment: Some(private_comment),
+                public_comment: Some(public_comment),
+                obfuscate: Some(obfuscate),
+            };
+            let block = instance.block_domain(operator, &domain, change).await?;
+            println!("Blocked {} ({}).", block.domain, block.severity.as_str());
         }
         DomainCommand::Unblock { domain } => {
-            if !woolly.instance().unblock_domain(&domain).await? {
-                anyhow::bail!("{domain} is not blocked");
-            }
-            println!("Unblocked {domain}.");
+            let block = instance.domain_block_named(&domain).await?;
+            instance.unblock_domain(operator, block.id).await?;
+            println!("Unblocked {}.", block.domain);
         }
         DomainCommand::List => {
-            for domain in woolly.instance().domain_blocks().await? {
-                println!("{domain}");
+            for block in every_page(|page| instance.domain_blocks_page(operator, page)).await? {
+                let options: Vec<&str> = [
+                    (block.reject_media, "reject-media"),
+                    (block.reject_reports, "reject-reports"),
+                    (block.obfuscate, "obfuscate"),
+                ]
+                .into_iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, name)| name)
+                .collect();
+                println!(
+                    "{}\t{}\t{}",
+                    block.domain,
+                    block.severity.as_str(),
+                    options.join(",")
+                );
+            }
+        }
+        DomainCommand::Allow { domain } => {
+            let allow = instance.allow_domain(operator, &domain).await?;
+            println!("Allowed {}.", allow.domain);
+        }
+        DomainCommand::Disallow { domain } => {
+            let allows = every_page(|page| instance.domain_allows_page(operator, page)).await?;
+            let wanted = woolly_core::Domain::parse(&domain)?;
+            let Some(allow) = allows
+                .into_iter()
+                .find(|allow| allow.domain == wanted.as_str())
+            else {
+                anyhow::bail!("{domain} is not on the allow list");
+            };
+            instance.disallow_domain(operator, allow.id).await?;
+            println!("{} is no longer allowed.", allow.domain);
+        }
+        DomainCommand::Allows => {
+            for allow in every_page(|page| instance.domain_allows_page(operator, page)).await? {
+                println!("{}", allow.domain);
             }
         }
     }
     Ok(())
+}
+
+/// Every entry of a list read a page at a time, newest first.
+async fn every_page<T, F, Fut>(mut read: F) -> anyhow::Result<Vec<T>>
+where
+    T: HasId,
+    F: FnMut(woolly_core::Page) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<T>, woolly_core::CoreError>>,
+{
+    let mut all = Vec::new();
+    let mut max_id = None;
+    loop {
+        let page = woolly_core::Page {
+            max_id,
+            since_id: None,
+            min_id: None,
+            limit: 200,
+        };
+        let found = read(page).await?;
+        let Some(last) = found.last() else {
+            break;
+        };
+        max_id = Some(last.id());
+        let full = found.len() == 200;
+        all.extend(found);
+        if !full {
+            break;
+        }
+    }
+    Ok(all)
+}
+
+/// What [`every_page`] pages by.
+trait HasId {
+    fn id(&self) -> i64;
+}
+
+impl HasId for DomainBlock {
+    fn id(&self) -> i64 {
+        self.id
+    }
+}
+
+impl HasId for DomainAllow {
+    fn id(&self) -> i64 {
+        self.id
+    }
 }
 
 async fn emoji_command(woolly: &Woolly, command: EmojiCommand) -> anyhow::Result<()> {

@@ -171,11 +171,50 @@ pub enum InviteCommand {
 #[derive(Debug, Subcommand)]
 pub enum DomainCommand {
     /// Block a domain (and its subdomains).
-    Block { domain: String },
+    Block {
+        // Its own id: `domain` is also the global flag naming this server's own domain, which
+        // a positional of the same id would set.
+        #[arg(id = "blocked_domain", value_name = "DOMAIN")]
+        domain: String,
+        /// `suspend` cuts it off and purges what is stored from it; `silence` limits its
+        /// accounts; `noop` applies the options alone.
+        #[arg(long, default_value = "suspend", value_parser = ["suspend", "silence", "noop"])]
+        severity: String,
+        /// Show none of its media inline.
+        #[arg(long)]
+        reject_media: bool,
+        /// Ignore the reports it sends.
+        #[arg(long)]
+        reject_reports: bool,
+        /// For the public list of blocked servers.
+        #[arg(long, default_value = "")]
+        public_comment: String,
+        /// For moderators only.
+        #[arg(long, default_value = "")]
+        private_comment: String,
+        /// Star some letters of the domain in the public list.
+        #[arg(long)]
+        obfuscate: bool,
+    },
     /// Lift a domain's block.
-    Unblock { domain: String },
-    /// List the blocked domains.
+    Unblock {
+        #[arg(id = "blocked_domain", value_name = "DOMAIN")]
+        domain: String,
+    },
+    /// List the blocked domains, with their severity and options.
     List,
+    /// Put a domain on the allow list (with `limited_federation`, the only servers talked to).
+    Allow {
+        #[arg(id = "allowed_domain", value_name = "DOMAIN")]
+        domain: String,
+    },
+    /// Take a domain off the allow list.
+    Disallow {
+        #[arg(id = "allowed_domain", value_name = "DOMAIN")]
+        domain: String,
+    },
+    /// List the allowed domains.
+    Allows,
 }
 
 #[derive(Debug, Subcommand)]

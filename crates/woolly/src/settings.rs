@@ -81,6 +81,12 @@ pub struct Settings {
     /// Whether visitors who are not signed in may read the public and hashtag timelines (in
     /// apps and on the web) and see the front page's preview of them.
     pub timeline_preview: bool,
+    /// Talk only to the servers on the allow list (`woolly admin domain allow`).
+    pub limited_federation: bool,
+    /// Who may read the list of blocked servers: `nobody`, `users` or `all`.
+    pub show_domain_blocks: String,
+    /// Whether that list gives the blocks' public comments.
+    pub show_domain_blocks_rationale: bool,
     /// Usernames of local accounts recommended to newcomers in their first steps: a TOML array
     /// (also in `WOOLLY_RECOMMENDED_ACCOUNTS`: `["alice", "news"]`).
     pub recommended_accounts: Vec<String>,
@@ -133,6 +139,9 @@ impl Default for Settings {
             invites_by: "moderators".to_owned(),
             recommended_accounts: Vec::new(),
             timeline_preview: true,
+            limited_federation: false,
+            show_domain_blocks: "nobody".to_owned(),
+            show_domain_blocks_rationale: false,
             smtp_host: String::new(),
             smtp_port: 587,
             smtp_tls: "starttls".to_owned(),
@@ -147,7 +156,7 @@ impl Default for Settings {
 
 /// The keys the environment may set (others starting with `WOOLLY_`, such as the test suite's
 /// `WOOLLY_TEST_DATABASE_URL`, are not settings).
-const KEYS: [&str; 37] = [
+const KEYS: [&str; 40] = [
     "data_dir",
     "database_url",
     "listen",
@@ -176,6 +185,9 @@ const KEYS: [&str; 37] = [
     "invites_by",
     "recommended_accounts",
     "timeline_preview",
+    "limited_federation",
+    "show_domain_blocks",
+    "show_domain_blocks_rationale",
     "smtp_host",
     "smtp_port",
     "smtp_tls",
@@ -382,6 +394,16 @@ impl Settings {
             ));
         }
         config.timeline_preview = self.timeline_preview;
+        config.limited_federation = self.limited_federation;
+        config.show_domain_blocks =
+            woolly_core::instance_domain_blocks::BlocksShownTo::parse(&self.show_domain_blocks)
+                .ok_or_else(|| {
+                    SettingsError::invalid(
+                        "show_domain_blocks",
+                        format!("{:?} is not nobody, users or all", self.show_domain_blocks),
+                    )
+                })?;
+        config.show_domain_blocks_rationale = self.show_domain_blocks_rationale;
         config.spare_key_pairs = self.spare_key_pairs;
         Ok(config)
     }

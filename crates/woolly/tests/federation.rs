@@ -781,10 +781,18 @@ async fn a_blocked_domain_is_neither_heard_nor_reached() {
             .unwrap_or("")
             .contains("after the block")
     }));
-    // Nothing is sent there and nothing looked up there.
-    alice
-        .post(&format!("/api/v1/accounts/{bob_on_a}/unfollow"), json!({}))
+    // What was stored from there is purged: bob's account and the follow with it.
+    eventually(WAIT, "B's accounts purged", || async {
+        let (status, _) = alice.get(&format!("/api/v1/accounts/{bob_on_a}")).await;
+        (status == 404).then_some(())
+    })
+    .await;
+    common::jobs_idle(&a.server).await;
+    let following = alice
+        .get_ok(&format!("/api/v1/accounts/{}/following", alice.id))
         .await;
+    assert_eq!(following, json!([]), "the follow went with the account");
+    // Nothing is looked up there.
     let found = alice
         .get_ok(&format!(
             "/api/v2/search?q=@{}&resolve=true&type=accounts&limit=5",

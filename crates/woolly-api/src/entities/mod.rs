@@ -5,6 +5,7 @@
 mod account;
 mod application;
 mod conversation;
+mod domain;
 mod emoji;
 mod filter;
 mod instance;
@@ -29,6 +30,7 @@ pub use account::{
 };
 pub use application::ApplicationEntity;
 pub use conversation::ConversationEntity;
+pub use domain::{AdminDomainAllowEntity, AdminDomainBlockEntity, DomainBlockEntity};
 pub use emoji::CustomEmojiEntity;
 pub use filter::{
     FilterEntity, FilterKeywordEntity, FilterResultEntity, FilterStatusEntity, V1FilterEntity,

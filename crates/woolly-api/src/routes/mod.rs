@@ -2,6 +2,7 @@
 
 mod accounts;
 mod admin_accounts;
+mod admin_domains;
 mod apps;
 mod assets;
 mod conversations;
@@ -59,6 +60,7 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(featured::router())
         .merge(reports::router())
         .merge(admin_accounts::router())
+        .merge(admin_domains::router())
         .merge(thread_mutes::router())
         .merge(health::router())
         .merge(assets::router())

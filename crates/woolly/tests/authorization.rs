@@ -78,6 +78,8 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/api/v1/directory"),
     ("GET", "/api/v1/instance"),
     ("GET", "/api/v1/instance/activity"),
+    // Public when the operator shows it (`show_domain_blocks`), else 404 for everyone.
+    ("GET", "/api/v1/instance/domain_blocks"),
     ("GET", "/api/v1/instance/extended_description"),
     ("GET", "/api/v1/instance/peers"),
     ("GET", "/api/v1/instance/privacy_policy"),

@@ -416,6 +416,34 @@ impl Moderation<'_> {
             .collect())
     }
 
+    /// The active local staff whose role has `flag`: whom a new report or sign-up is told to.
+    pub(crate) async fn staff_with(&self, flag: u64) -> Result<Vec<ModeratedAccount>> {
+        let roles: Vec<String> = Role::ALL
+            .into_iter()
+            .filter(|role| *role != Role::User && role.can(flag))
+            .map(|role| role.as_str().to_owned())
+            .collect();
+        let filter = AdminAccountFilter {
+            local: Some(true),
+            state: Some(woolly_store::AccountState::Active),
+            roles,
+            ..AdminAccountFilter::default()
+        };
+        let page = Page {
+            max_id: None,
+            since_id: None,
+            min_id: None,
+            limit: 200,
+        };
+        let ids = self.db().admin_account_ids(&filter, page).await?;
+        Ok(self
+            .moderated_accounts(&ids)
+            .await?
+            .into_iter()
+            .filter(|found| found.user.as_ref().is_some_and(|user| !user.disabled))
+            .collect())
+    }
+
     /// The account a moderator acts on: any but their own (403), which no one moderates.
     async fn target_for(&self, by: Moderator<'_>, id: i64) -> Result<ModeratedAccount> {
         let target = self

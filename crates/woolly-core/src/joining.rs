@@ -207,6 +207,22 @@ impl Woolly {
         Ok(self.db().username_reserved(&lower).await?)
     }
 
+    /// Queues `email` in `tx` (as a job, sent once `tx` commits); the caller wakes the workers.
+    pub(crate) async fn queue_email(
+        &self,
+        tx: &mut woolly_store::Tx,
+        email: &OutgoingEmail,
+    ) -> Result<()> {
+        let job = crate::jobs::new_job(
+            SEND_EMAIL_JOB,
+            email,
+            crate::now_millis(),
+            SEND_EMAIL_ATTEMPTS,
+        )?;
+        tx.enqueue_job(&job).await?;
+        Ok(())
+    }
+
     /// Commits `tx` with `email` queued in it (as a job, sent once `tx` commits), and wakes the
     /// workers to send it.
     pub(crate) async fn commit_with_email(
@@ -451,6 +467,14 @@ impl SignUps<'_> {
             .run_cpu_bound(move || crypto::hash_password(&password))
             .await??;
         let keys = self.key_pair().await?;
+        // Mastodon's `admin.sign_up`: those who manage users hear of each new account.
+        let staff: Vec<i64> = self
+            .moderation()
+            .staff_with(crate::accounts::permission::MANAGE_USERS)
+            .await?
+            .into_iter()
+            .map(|found| found.account.id)
+            .collect();
         let mut tx = self.db().begin().await?;
         let invite_id = match invite_code {
             Some(code) => match tx.use_invite(code, now).await? {
@@ -500,6 +524,9 @@ impl SignUps<'_> {
         let (token, _) =
             crate::oauth::insert_app_token(&mut tx, app.id, Some(account_id), app.scopes, now)
                 .await?;
+        let told = tx
+            .insert_staff_notifications(&staff, "admin.sign_up", account_id, None, now)
+            .await?;
         let secret = self
             .new_email_link(
                 &mut tx,
@@ -517,6 +544,12 @@ impl SignUps<'_> {
             &self.config().title,
         );
         self.commit_with_email(tx, &message).await?;
+        self.publish(told.into_iter().map(|(account_id, notification_id)| {
+            crate::events::Event::Notification {
+                account_id,
+                notification_id,
+            }
+        }));
         // More sign-ups may follow: have their keys ready.
         self.refill_key_pool();
         tracing::info!(

@@ -51,6 +51,11 @@ pub(crate) enum Message<'a> {
         text: &'a str,
         link: &'a str,
     },
+    /// To a moderator: someone reported `target`.
+    NewReport {
+        target: &'a str,
+        link: &'a str,
+    },
     /// A moderator approved or rejected the user's appeal of a warning.
     AppealDecided {
         approved: bool,
@@ -225,6 +230,20 @@ impl Message<'_> {
                     "Si ce n'était pas vous, réinitialisez tout de suite votre mot de passe et contactez l'équipe du serveur.".to_owned(),
                 ],
                 button: None,
+            },
+            (Message::NewReport { target, link: url }, English) => Words {
+                subject: format!("{title}: a new report about {target}"),
+                paragraphs: vec![format!(
+                    "Hello {username}, someone reported {target} to the moderators of {title}."
+                )],
+                button: link("Read the reports", url),
+            },
+            (Message::NewReport { target, link: url }, French) => Words {
+                subject: format!("{title} : un nouveau signalement de {target}"),
+                paragraphs: vec![format!(
+                    "Bonjour {username}, quelqu'un a signalé {target} à l'équipe de modération de {title}."
+                )],
+                button: link("Lire les signalements", url),
             },
             (Message::AppealDecided { approved, link: url }, English) => Words {
                 subject: if *approved {

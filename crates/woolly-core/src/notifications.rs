@@ -13,7 +13,7 @@ use crate::state::Woolly;
 use crate::statuses::StatusView;
 
 /// The notification types Woolly produces so far, by their Mastodon names.
-pub const KINDS: [&str; 9] = [
+pub const KINDS: [&str; 11] = [
     "mention",
     "status",
     "follow",
@@ -23,6 +23,8 @@ pub const KINDS: [&str; 9] = [
     "update",
     "poll",
     "moderation_warning",
+    "admin.sign_up",
+    "admin.report",
 ];
 
 /// A notification with what it points at.
@@ -35,6 +37,8 @@ pub struct NotificationView {
     pub status: Option<StatusView>,
     /// For a `moderation_warning`, the warning.
     pub warning: Option<crate::account_moderation::AccountWarning>,
+    /// For an `admin.report`, the report.
+    pub report: Option<crate::reports::Report>,
 }
 
 /// Notifications of these types about the same status (or, for follows, none) within one
@@ -100,6 +104,17 @@ impl Woolly {
     ) -> Result<Vec<NotificationView>> {
         let account_ids: Vec<i64> = rows.iter().map(|row| row.from_account_id).collect();
         let accounts = self.accounts_by_id(&account_ids).await?;
+        let mut report_rows = Vec::new();
+        for id in rows.iter().filter_map(|row| row.report_id) {
+            report_rows.extend(self.db().report(id).await?);
+        }
+        let reports: std::collections::HashMap<i64, crate::reports::Report> = self
+            .moderation()
+            .reports_from_rows(report_rows)
+            .await?
+            .into_iter()
+            .map(|report| (report.id, report))
+            .collect();
         let status_ids: Vec<i64> = rows.iter().filter_map(|row| row.status_id).collect();
         let mut statuses = self.visible_views_by_id(viewer, &status_ids).await?;
         statuses.retain(|_, view| !view.is_hidden_in(FilterContext::Notifications));
@@ -126,6 +141,10 @@ impl Woolly {
                     Some(id) => Some(warnings.get(&id)?.clone()),
                     None => None,
                 };
+                let report = match row.report_id {
+                    Some(id) => Some(reports.get(&id)?.clone()),
+                    None => None,
+                };
                 Some(NotificationView {
                     id: row.id,
                     kind: row.kind,
@@ -133,6 +152,7 @@ impl Woolly {
                     account: accounts.get(&row.from_account_id)?.clone(),
                     status,
                     warning,
+                    report,
                 })
             })
             .collect())

@@ -8,9 +8,10 @@ use std::collections::HashMap;
 use woolly_store::{Page, ReportChange, ReportFilter, ReportRow};
 
 use crate::account_moderation::{Moderator, Target, log_action};
-use crate::accounts::{Account, LocalUser};
+use crate::accounts::{Account, LocalUser, permission};
 use crate::areas::Moderation;
 use crate::error::{CoreError, Result};
+use crate::mail::Message;
 use crate::outbox::Outbound;
 
 /// Mastodon's `Report::COMMENT_SIZE_LIMIT`.
@@ -232,6 +233,7 @@ impl Moderation<'_> {
         filed: Filed,
     ) -> Result<Option<ReportRow>> {
         let now = crate::now_millis();
+        let staff = self.staff_with(permission::MANAGE_REPORTS).await?;
         let json = |ids: &[i64]| {
             serde_json::to_string(ids).map_err(|error| CoreError::Internal(error.to_string()))
         };
@@ -255,6 +257,23 @@ impl Moderation<'_> {
         if !tx.insert_report(&row).await? {
             return Ok(None);
         }
+        // The moderators are told, by a notification and an e-mail (Mastodon's `admin.report`
+        // and `AdminMailer#new_report`).
+        let recipients: Vec<i64> = staff.iter().map(|found| found.account.id).collect();
+        let told = tx
+            .insert_staff_notifications(&recipients, "admin.report", reporter.id, Some(row.id), now)
+            .await?;
+        let link = format!("{}/admin/reports", self.config().urls().base());
+        for found in &staff {
+            if let Some(user) = &found.user {
+                let message = Message::NewReport {
+                    target: &target.acct(),
+                    link: &link,
+                };
+                let email = self.message_to(&message, &user.email, &found.account, user);
+                self.queue_email(&mut tx, &email).await?;
+            }
+        }
         if filed.forward {
             let flag = Outbound::Flag {
                 report_id: row.id,
@@ -265,9 +284,13 @@ impl Moderation<'_> {
             crate::outbox::enqueue(&mut tx, &flag, now).await?;
         }
         tx.commit().await?;
-        if filed.forward {
-            self.wake_workers();
-        }
+        self.wake_workers();
+        self.publish(told.into_iter().map(|(account_id, notification_id)| {
+            crate::events::Event::Notification {
+                account_id,
+                notification_id,
+            }
+        }));
         tracing::info!(
             report = row.id,
             reporter = reporter.id,
@@ -351,7 +374,7 @@ impl Moderation<'_> {
     }
 
     /// Reports with their accounts, read at once; a report whose accounts are gone is left out.
-    async fn reports_from_rows(&self, rows: Vec<ReportRow>) -> Result<Vec<Report>> {
+    pub(crate) async fn reports_from_rows(&self, rows: Vec<ReportRow>) -> Result<Vec<Report>> {
         let mut ids: Vec<i64> = rows
             .iter()
             .flat_map(|row| {

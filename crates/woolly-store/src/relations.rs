@@ -69,6 +69,8 @@ pub struct NotificationRow {
     pub created_at: i64,
     /// For a `moderation_warning`, the warning.
     pub account_warning_id: Option<i64>,
+    /// For an `admin.report`, the report.
+    pub report_id: Option<i64>,
 }
 
 /// Which side of an account's follows: who follows it, or whom it follows.
@@ -398,6 +400,38 @@ impl Tx {
         Ok(id)
     }
 
+    /// Tells `recipients` (staff) of something for them (`admin.report` with its report,
+    /// `admin.sign_up`), from `from_account_id`; returns (recipient, notification) pairs.
+    pub async fn insert_staff_notifications(
+        &mut self,
+        recipients: &[i64],
+        kind: &str,
+        from_account_id: i64,
+        report_id: Option<i64>,
+        now: i64,
+    ) -> Result<Vec<(i64, i64)>> {
+        let mut told = Vec::new();
+        for &account_id in recipients {
+            let id = self.next_id();
+            let inserted = on_tx!(rows_affected, self, conn => sqlx::query(
+                "INSERT INTO notification (id, account_id, from_account_id, kind, created_at, \
+                 report_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(account_id)
+            .bind(from_account_id)
+            .bind(kind)
+            .bind(now)
+            .bind(report_id)
+            .execute(conn)
+            .await)?;
+            if inserted == 1 {
+                told.push((account_id, id));
+            }
+        }
+        Ok(told)
+    }
+
     /// Records a notification unless the recipient blocks or mutes (with notifications) the
     /// sender, blocks the sender's domain without following the sender, has muted the thread of
     /// the status it is about, is sent by a silenced account the recipient does not follow, or
@@ -693,7 +727,7 @@ impl Db {
         let order = if page.min_id.is_some() { "ASC" } else { "DESC" };
         let sql = format!(
             "SELECT n.id, n.account_id, n.from_account_id, n.kind, n.status_id, n.created_at, \
-             n.account_warning_id FROM notification n \
+             n.account_warning_id, n.report_id FROM notification n \
              WHERE n.account_id = $1 {filter} AND ($2 IS NULL OR n.id < $2) AND ($3 IS NULL OR n.id > $3) \
              AND NOT EXISTS (SELECT 1 FROM block b WHERE b.account_id = $1 AND b.target_account_id = n.from_account_id) \
              ORDER BY n.id {order} LIMIT $4"
@@ -713,8 +747,8 @@ impl Db {
 
     pub async fn notification(&self, account_id: i64, id: i64) -> Result<Option<NotificationRow>> {
         let row = on_reader!(self, pool => sqlx::query_as::<_, NotificationRow>(
-            "SELECT id, account_id, from_account_id, kind, status_id, created_at, account_warning_id \
-             FROM notification \
+            "SELECT id, account_id, from_account_id, kind, status_id, created_at, account_warning_id, \
+             report_id FROM notification \
              WHERE account_id = $1 AND id = $2",
         )
         .bind(account_id)

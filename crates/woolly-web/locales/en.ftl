@@ -276,6 +276,8 @@ notification-poll = A poll you took part in has ended
 notification-status = { $name } just posted
 notification-update = { $name } edited a post
 notification-moderation-warning = The moderators sent you a warning: read it and appeal
+notification-admin-report = { $name } filed a report
+notification-admin-sign-up = { $name } signed up
 notification-other = Something happened with { $name }
 
 ## Search
@@ -567,3 +569,26 @@ audit-resolve = resolved report
 audit-reopen = reopened report
 audit-assigned_to_self = took on report
 audit-unassigned = let go of report
+
+## The admins' screen for other servers (/admin/domain_blocks)
+servers = Servers
+servers-block = Block a server
+servers-domain = Domain
+servers-severity = What to do
+servers-severity-silence = Limit: its posts reach only their followers here
+servers-severity-suspend = Cut off: nothing received or sent, what is stored deleted
+servers-severity-noop = Neither: only the options below
+servers-reject-media = Show none of its media inline
+servers-reject-reports = Ignore its reports
+servers-public-comment = Public comment
+servers-private-comment = Comment for moderators
+servers-obfuscate = Star some letters of the domain in the public list
+servers-block-submit = Block
+servers-blocked = Blocked servers
+servers-none-blocked = No server is blocked.
+servers-unblock = Lift the block
+servers-allowed = Allowed servers
+servers-limited-on = Limited federation is on: only these servers are talked to.
+servers-limited-off = Limited federation is off (the limited_federation setting): this list is kept for when it is on.
+servers-allow = Allow
+servers-disallow = Remove

@@ -279,6 +279,8 @@ notification-poll = Un sondage auquel vous avez participé est terminé
 notification-status = { $name } vient de publier
 notification-update = { $name } a modifié un message
 notification-moderation-warning = La modération vous a envoyé un avertissement : lisez-le et faites appel
+notification-admin-report = { $name } a fait un signalement
+notification-admin-sign-up = { $name } s'est inscrit·e
 notification-other = Il s'est passé quelque chose avec { $name }
 
 ## Search
@@ -570,3 +572,26 @@ audit-resolve = a résolu le signalement
 audit-reopen = a rouvert le signalement
 audit-assigned_to_self = a pris en charge le signalement
 audit-unassigned = a laissé le signalement
+
+## L'écran des serveurs (/admin/domain_blocks)
+servers = Serveurs
+servers-block = Bloquer un serveur
+servers-domain = Domaine
+servers-severity = Que faire
+servers-severity-silence = Limiter : ses messages n'atteignent ici que leurs abonné·es
+servers-severity-suspend = Couper : rien reçu ni envoyé, ce qui est stocké est supprimé
+servers-severity-noop = Ni l'un ni l'autre : seulement les options ci-dessous
+servers-reject-media = N'afficher aucun de ses médias
+servers-reject-reports = Ignorer ses signalements
+servers-public-comment = Commentaire public
+servers-private-comment = Commentaire pour la modération
+servers-obfuscate = Masquer quelques lettres du domaine dans la liste publique
+servers-block-submit = Bloquer
+servers-blocked = Serveurs bloqués
+servers-none-blocked = Aucun serveur n'est bloqué.
+servers-unblock = Lever le blocage
+servers-allowed = Serveurs autorisés
+servers-limited-on = La fédération limitée est active : seuls ces serveurs sont contactés.
+servers-limited-off = La fédération limitée est inactive (réglage limited_federation) : cette liste est gardée pour quand elle le sera.
+servers-allow = Autoriser
+servers-disallow = Retirer

@@ -31,6 +31,7 @@
 
 mod actions;
 mod admin_accounts;
+mod admin_servers;
 mod assets;
 mod authorize;
 mod cards;
@@ -83,5 +84,6 @@ pub fn router() -> Router<Woolly> {
         .merge(moderation::router())
         .merge(disputes::router())
         .merge(admin_accounts::router())
+        .merge(admin_servers::router())
         .merge(authorize::router())
 }

@@ -51,6 +51,8 @@ fn headline_id(kind: &str) -> &'static str {
         "status" => "notification-status",
         "update" => "notification-update",
         "moderation_warning" => "notification-moderation-warning",
+        "admin.report" => "notification-admin-report",
+        "admin.sign_up" => "notification-admin-sign-up",
         _ => "notification-other",
     }
 }
@@ -84,9 +86,11 @@ async fn notifications(
                 .iter()
                 .map(|view| {
                     let who = Author::of(&woolly, &view.account);
-                    let link = match &view.warning {
-                        Some(warning) => format!("/disputes/strikes/{}", warning.id),
-                        None => who.profile.clone(),
+                    let link = match (&view.warning, &view.report, view.kind.as_str()) {
+                        (Some(warning), _, _) => format!("/disputes/strikes/{}", warning.id),
+                        (_, Some(report), _) => format!("/admin/reports#report-{}", report.id),
+                        (_, _, "admin.sign_up") => format!("/admin/accounts/{}", view.account.id),
+                        _ => who.profile.clone(),
                     };
                     NotificationCard {
                         link,

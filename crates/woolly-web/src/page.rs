@@ -31,6 +31,8 @@ pub struct Chrome<'a> {
     pub open_warnings: bool,
     /// Whether the member's role handles reports (the navigation then leads to them).
     pub moderator: bool,
+    /// Whether the member manages federation (admins, owners): the servers' screen.
+    pub admin: bool,
 }
 
 impl<'a> Chrome<'a> {
@@ -54,6 +56,12 @@ impl<'a> Chrome<'a> {
             moderator: visitor
                 .member()
                 .is_some_and(|member| member.user.role.handles_reports()),
+            admin: visitor.member().is_some_and(|member| {
+                member
+                    .user
+                    .role
+                    .can(woolly_core::accounts::permission::MANAGE_FEDERATION)
+            }),
         }
     }
 

@@ -682,3 +682,94 @@ async fn the_operator_moderates_from_the_terminal_and_the_audit_log_names_everyo
     assert!(log.contains("User someone"), "{log}");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn moderators_hear_of_new_reports_and_sign_ups() {
+    let instance = TestInstance::new().await;
+    let server = instance
+        .start_with({
+            let mut settings = instance.settings();
+            settings.registrations = "open".to_owned();
+            settings.rate_limit_requests = 0;
+            settings
+        })
+        .await;
+    let (rita, _) = account(&server, "rita").await;
+    let (_, troll_id) = account(&server, "troll").await;
+    let (moderator, _) = staff_account(&server, "mo", "moderator").await;
+    let (admin, _) = staff_account(&server, "ada", "admin").await;
+    let (_, report) = post(
+        &server,
+        &rita,
+        "/api/v1/reports",
+        json!({"account_id": troll_id, "comment": "Look"}),
+    )
+    .await;
+    for token in [&moderator, &admin] {
+        let (_, told) = get(
+            &server,
+            Some(token),
+            "/api/v1/notifications?types[]=admin.report",
+        )
+        .await;
+        assert_eq!(told[0]["type"], "admin.report", "{told}");
+        assert_eq!(told[0]["account"]["username"], "rita");
+        assert_eq!(told[0]["report"]["id"], report["id"]);
+        assert_eq!(told[0]["report"]["target_account"]["id"], troll_id.as_str());
+    }
+    let (_, told) = get(&server, Some(&rita), "/api/v1/notifications").await;
+    assert_eq!(told, json!([]), "a user is not told of reports");
+    // And by e-mail, each in their language.
+    let mail_dir = instance.data_dir().join("mail");
+    jobs_idle(&server).await;
+    let mails: Vec<String> = std::fs::read_dir(&mail_dir)
+        .unwrap()
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .filter(|mail| mail.contains("a new report about troll"))
+        .collect();
+    assert_eq!(mails.len(), 2, "one to each moderator");
+
+    // A sign-up: those who manage users hear of it.
+    let app = common::register_app(&server, "Joiner", "read write").await;
+    let token: Value = common::http()
+        .post(server.url("/oauth/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", app["client_id"].as_str().unwrap()),
+            ("client_secret", app["client_secret"].as_str().unwrap()),
+            ("scope", "read write"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (status, _) = post(
+        &server,
+        token["access_token"].as_str().unwrap(),
+        "/api/v1/accounts",
+        json!({"username": "newcomer", "email": "newcomer@example.org",
+               "password": "a long enough password", "agreement": true, "locale": "en"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, told) = get(
+        &server,
+        Some(&admin),
+        "/api/v1/notifications?types[]=admin.sign_up",
+    )
+    .await;
+    assert_eq!(told[0]["account"]["username"], "newcomer", "{told}");
+    let (_, told) = get(
+        &server,
+        Some(&moderator),
+        "/api/v2/notifications?types[]=admin.sign_up",
+    )
+    .await;
+    assert_eq!(
+        told["notification_groups"][0]["type"], "admin.sign_up",
+        "{told}"
+    );
+    server.stop().await;
+}

@@ -3174,3 +3174,94 @@ async fn moderators_act_on_accounts_and_a_suspended_member_appeals_in_the_web_in
     }
     server.stop().await;
 }
+
+#[tokio::test]
+async fn admins_block_and_allow_servers_in_the_web_interface() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain().await;
+    common::staff_account(&server, "ada", "admin").await;
+    common::staff_account(&server, "mo", "moderator").await;
+    let loud = common::remote_account(&server, "loud", "loud.example").await;
+    let moderator = Browser::new(&server);
+    moderator.sign_in("mo", "a long enough password").await;
+    let page = moderator.get("/admin/accounts").await;
+    assert!(
+        !page.html.contains("href=\"/admin/domain_blocks\""),
+        "{}",
+        page.html
+    );
+    assert_eq!(
+        moderator.get("/admin/domain_blocks").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let admin = Browser::new(&server);
+    admin.sign_in("ada", "a long enough password").await;
+    let page = admin.get("/admin/accounts").await;
+    assert!(
+        page.html.contains("href=\"/admin/domain_blocks\""),
+        "{}",
+        page.html
+    );
+    let blocked = admin
+        .submit(
+            "/admin/domain_blocks",
+            "/admin/domain_blocks",
+            &[
+                ("domain", "loud.example"),
+                ("severity", "silence"),
+                ("reject_media", "1"),
+                ("public_comment", "Too loud"),
+            ],
+        )
+        .await;
+    assert_eq!(blocked.status, StatusCode::SEE_OTHER, "{}", blocked.html);
+    let page = admin.get("/admin/domain_blocks").await;
+    for text in ["loud.example", "Too loud", "Show none of its media inline"] {
+        assert!(page.html.contains(text), "{text}: {}", page.html);
+    }
+    let account = admin.get(&format!("/admin/accounts/{}", loud.id)).await;
+    assert!(account.html.contains("Limited"), "{}", account.html);
+    // A moderator's forged form is refused and changes nothing.
+    let forged = moderator
+        .post(
+            "/admin/domain_blocks",
+            &[
+                ("authenticity_token", &moderator.get("/home").await.csrf()),
+                ("domain", "other.example"),
+                ("severity", "suspend"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let page = admin.get("/admin/domain_blocks").await;
+    assert!(!page.html.contains("other.example"));
+    let lifted = admin
+        .post(
+            &form_action(&page, "/delete"),
+            &[
+                ("authenticity_token", &page.csrf()),
+                ("return_to", "/admin/domain_blocks"),
+            ],
+        )
+        .await;
+    assert_eq!(lifted.status, StatusCode::SEE_OTHER);
+    let account = admin.get(&format!("/admin/accounts/{}", loud.id)).await;
+    assert!(!account.html.contains(">Limited<"), "{}", account.html);
+    let allowed = admin
+        .submit(
+            "/admin/domain_blocks",
+            "/admin/domain_allows",
+            &[("domain", "friends.example")],
+        )
+        .await;
+    assert_eq!(allowed.status, StatusCode::SEE_OTHER, "{}", allowed.html);
+    assert!(
+        admin
+            .get("/admin/domain_blocks")
+            .await
+            .html
+            .contains("friends.example")
+    );
+    server.stop().await;
+}

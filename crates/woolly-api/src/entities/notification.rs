@@ -7,9 +7,9 @@ use serde::Serialize;
 use woolly_core::InstanceConfig;
 use woolly_core::notifications::{NotificationGroup, NotificationView};
 
-use super::AccountWarningEntity;
 use super::account::AccountEntity;
 use super::status::StatusEntity;
+use super::{AccountWarningEntity, ReportEntity};
 use woolly_http::time::iso8601;
 
 #[derive(Debug, Clone, Serialize)]
@@ -24,6 +24,8 @@ pub struct NotificationEntity {
     pub status: Option<StatusEntity>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub moderation_warning: Option<AccountWarningEntity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<ReportEntity>,
 }
 
 impl NotificationEntity {
@@ -46,6 +48,10 @@ impl NotificationEntity {
                 .warning
                 .as_ref()
                 .map(|warning| AccountWarningEntity::new(warning, config)),
+            report: view
+                .report
+                .as_ref()
+                .map(|report| ReportEntity::new(report, config)),
         }
     }
 }
@@ -75,6 +81,8 @@ pub struct NotificationGroupEntity {
     pub status_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub moderation_warning: Option<AccountWarningEntity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<ReportEntity>,
 }
 
 /// How many of a group's accounts Mastodon samples.
@@ -127,6 +135,10 @@ impl GroupedNotificationsResultsEntity {
                         .warning
                         .as_ref()
                         .map(|warning| AccountWarningEntity::new(warning, config)),
+                    report: newest
+                        .report
+                        .as_ref()
+                        .map(|report| ReportEntity::new(report, config)),
                 }
             })
             .collect();

@@ -33,3 +33,9 @@ CREATE TABLE domain_allow (
     created_at BIGINT NOT NULL
 );
 CREATE UNIQUE INDEX domain_allow_domain ON domain_allow (domain);
+
+-- An `admin.report` notification points at the report it tells moderators of; each report is
+-- told once, even when one person files several.
+ALTER TABLE notification ADD COLUMN report_id BIGINT REFERENCES report (id) ON DELETE CASCADE;
+DROP INDEX notification_once;
+CREATE UNIQUE INDEX notification_once ON notification (account_id, from_account_id, kind, coalesce(status_id, 0), coalesce(account_warning_id, 0), coalesce(report_id, 0));

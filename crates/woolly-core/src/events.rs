@@ -296,6 +296,13 @@ impl Streaming<'_> {
                 self.lists().get(viewer, *list_id).await.map(drop)
             }
             (Stream::List { .. }, None) => Err(CoreError::NotFound),
+            // The operator keeps the public timelines to members (`timeline_preview` off): their
+            // streams too.
+            (Stream::Public { .. } | Stream::Hashtag { .. }, None)
+                if !self.config().timeline_preview =>
+            {
+                Err(CoreError::Unauthenticated)
+            }
             _ => Ok(()),
         }
     }

@@ -460,7 +460,7 @@ impl Instance<'_> {
 /// queues their purge.
 async fn apply_block(tx: &mut woolly_store::Tx, block: &DomainBlock, now: i64) -> Result<()> {
     if let Some(limit) = block.severity.limit() {
-        tx.limit_accounts_of_domain(&block.domain, limit, block.created_at)
+        tx.limit_accounts_of_domain(&block.domain, limit, block.created_at, true)
             .await?;
     }
     if block.severity == Severity::Suspend {
@@ -479,7 +479,7 @@ async fn apply_block(tx: &mut woolly_store::Tx, block: &DomainBlock, now: i64) -
 /// Undoes [`apply_block`]'s limits (what was purged stays gone).
 async fn undo_block(tx: &mut woolly_store::Tx, block: &DomainBlock) -> Result<()> {
     if let Some(limit) = block.severity.limit() {
-        tx.lift_limit_of_domain(&block.domain, limit, block.created_at)
+        tx.limit_accounts_of_domain(&block.domain, limit, block.created_at, false)
             .await?;
     }
     Ok(())

@@ -106,46 +106,25 @@ impl Tx {
     }
 
     /// Puts `limit` on every account of `domain` (and its subdomains) that is not already so,
-    /// from `since` (a block's creation time, which lifting the block looks for).
+    /// from `since` (a block's creation time); or (`on` false) lifts it from those that a block
+    /// created at `since` put it on.
     pub async fn limit_accounts_of_domain(
         &mut self,
         domain: &str,
         limit: AccountLimit,
         since: i64,
+        on: bool,
     ) -> Result<u64> {
         let column = limit.column();
-        let origin = if limit == AccountLimit::Suspended {
-            ", suspension_origin = 'local'"
-        } else {
-            ""
+        let suspension = limit == AccountLimit::Suspended;
+        let (set, condition) = match (on, suspension) {
+            (true, true) => ("$2, suspension_origin = 'local'", "IS NULL"),
+            (true, false) => ("$2", "IS NULL"),
+            (false, true) => ("NULL, suspension_origin = NULL", "= $2"),
+            (false, false) => ("NULL", "= $2"),
         };
         let sql = format!(
-            "UPDATE account SET {column} = $2{origin} WHERE {} AND {column} IS NULL",
-            covered_by("domain", "$1")
-        );
-        let changed = on_tx!(rows_affected, self, conn => sqlx::query(&sql)
-            .bind(domain)
-            .bind(since)
-            .execute(conn)
-            .await)?;
-        Ok(changed)
-    }
-
-    /// Lifts `limit` from the accounts of `domain` that a block created at `since` put it on.
-    pub async fn lift_limit_of_domain(
-        &mut self,
-        domain: &str,
-        limit: AccountLimit,
-        since: i64,
-    ) -> Result<u64> {
-        let column = limit.column();
-        let origin = if limit == AccountLimit::Suspended {
-            ", suspension_origin = NULL"
-        } else {
-            ""
-        };
-        let sql = format!(
-            "UPDATE account SET {column} = NULL{origin} WHERE {} AND {column} = $2",
+            "UPDATE account SET {column} = {set} WHERE {} AND {column} {condition}",
             covered_by("domain", "$1")
         );
         let changed = on_tx!(rows_affected, self, conn => sqlx::query(&sql)

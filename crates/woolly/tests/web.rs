@@ -2953,6 +2953,19 @@ async fn an_operator_keeps_the_public_timelines_to_members() {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    // Their streams too: a visitor is refused, a member listens.
+    for (path, token, expected) in [
+        ("/api/v1/streaming/public", None, StatusCode::UNAUTHORIZED),
+        ("/api/v1/streaming/hashtag?tag=knitting", None, StatusCode::UNAUTHORIZED),
+        ("/api/v1/streaming/public", Some(token.as_str()), StatusCode::OK),
+    ] {
+        let mut request = common::http().get(server.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), expected, "{path}");
+    }
 
     let visitor = Browser::new(&server);
     let front = visitor.get("/").await;

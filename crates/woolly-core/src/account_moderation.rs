@@ -573,6 +573,7 @@ impl Moderation<'_> {
                     .await?
             }
         };
+        self.tell_reporters(&mut tx, &resolved).await?;
         for report_id in resolved {
             log_action(&mut tx, by, "resolve", Target::Report(report_id), now).await?;
         }

@@ -56,6 +56,10 @@ pub(crate) enum Message<'a> {
         target: &'a str,
         link: &'a str,
     },
+    /// To a reporter: the moderators handled their report about `target`.
+    ReportResolved {
+        target: &'a str,
+    },
     /// A moderator approved or rejected the user's appeal of a warning.
     AppealDecided {
         approved: bool,
@@ -228,6 +232,22 @@ impl Message<'_> {
                 paragraphs: vec![
                     format!("Bonjour {username}, le mot de passe de votre compte sur {title} vient d'être modifié, et vos autres sessions ont été déconnectées."),
                     "Si ce n'était pas vous, réinitialisez tout de suite votre mot de passe et contactez l'équipe du serveur.".to_owned(),
+                ],
+                button: None,
+            },
+            (Message::ReportResolved { target }, English) => Words {
+                subject: format!("{title}: your report about {target} was handled"),
+                paragraphs: vec![
+                    format!("Hello {username}, thank you for your report about {target}."),
+                    format!("The moderators of {title} looked into it and took the action they found right. Thank you for helping keep this place safe."),
+                ],
+                button: None,
+            },
+            (Message::ReportResolved { target }, French) => Words {
+                subject: format!("{title} : votre signalement de {target} a été traité"),
+                paragraphs: vec![
+                    format!("Bonjour {username}, merci pour votre signalement de {target}."),
+                    format!("L'équipe de modération de {title} l'a examiné et a pris les mesures qu'elle a jugées justes. Merci d'aider à garder cet endroit sûr."),
                 ],
                 button: None,
             },

@@ -300,6 +300,40 @@ impl Moderation<'_> {
         Ok(Some(row))
     }
 
+    /// Tells the local reporters of the reports `ids`, just resolved in `tx`, that they were
+    /// handled (an e-mail in their language; reports from other servers have nobody here to
+    /// tell). The caller commits and wakes the workers.
+    pub(crate) async fn tell_reporters(
+        &self,
+        tx: &mut woolly_store::Tx,
+        ids: &[i64],
+    ) -> Result<()> {
+        for id in ids {
+            let Some(row) = self.db().report(*id).await? else {
+                continue;
+            };
+            let Some((reporter, user)) = self
+                .accounts()
+                .local_user_with_account(row.account_id)
+                .await?
+            else {
+                continue;
+            };
+            let Some(target) = self
+                .db()
+                .account_including_suspended(row.target_account_id)
+                .await?
+            else {
+                continue;
+            };
+            let target = Account::from(target).acct();
+            let message = Message::ReportResolved { target: &target };
+            let email = self.message_to(&message, &user.email, &reporter, &user);
+            self.queue_email(tx, &email).await?;
+        }
+        Ok(())
+    }
+
     /// Refuses a user whose role may not handle reports, as Mastodon's admin API does (403).
     fn require_report_handler(&self, user: &LocalUser) -> Result<()> {
         if !user.role.handles_reports() {
@@ -363,7 +397,11 @@ impl Moderation<'_> {
             user: moderator_user,
         };
         log_action(&mut tx, by, logged, Target::Report(id), now).await?;
+        if action == ReportAction::Resolve {
+            self.tell_reporters(&mut tx, &[id]).await?;
+        }
         tx.commit().await?;
+        self.wake_workers();
         tracing::info!(
             report = id,
             moderator = moderator.id,

@@ -430,6 +430,16 @@ async fn an_action_answering_a_report_resolves_the_reports_about_the_account() {
     let lines = audit_lines(&instance).await;
     let actions: Vec<&str> = lines.iter().map(|(_, action, _)| action.as_str()).collect();
     assert_eq!(actions, vec!["resolve", "resolve", "silence"], "{lines:?}");
+    // The two reporters are told their reports were handled; the third report waits.
+    jobs_idle(&server).await;
+    let handled: Vec<String> = std::fs::read_dir(instance.data_dir().join("mail"))
+        .unwrap()
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .filter(|mail| mail.contains("your report about troll was handled"))
+        .collect();
+    assert_eq!(handled.len(), 2, "{handled:?}");
+    assert!(handled.iter().any(|mail| mail.contains("rita@example.org")));
+    assert!(handled.iter().any(|mail| mail.contains("sam@example.org")));
     server.stop().await;
 }
 

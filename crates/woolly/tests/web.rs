@@ -2956,8 +2956,16 @@ async fn an_operator_keeps_the_public_timelines_to_members() {
     // Their streams too: a visitor is refused, a member listens.
     for (path, token, expected) in [
         ("/api/v1/streaming/public", None, StatusCode::UNAUTHORIZED),
-        ("/api/v1/streaming/hashtag?tag=knitting", None, StatusCode::UNAUTHORIZED),
-        ("/api/v1/streaming/public", Some(token.as_str()), StatusCode::OK),
+        (
+            "/api/v1/streaming/hashtag?tag=knitting",
+            None,
+            StatusCode::UNAUTHORIZED,
+        ),
+        (
+            "/api/v1/streaming/public",
+            Some(token.as_str()),
+            StatusCode::OK,
+        ),
     ] {
         let mut request = common::http().get(server.url(path));
         if let Some(token) = token {

@@ -243,6 +243,9 @@ pub(crate) enum Target<'a> {
     Appeal(i64, &'a Account),
     DomainBlock(i64, &'a str),
     DomainAllow(i64, &'a str),
+    EmailDomainBlock(i64, &'a str),
+    CanonicalEmailBlock(i64, &'a str),
+    IpBlock(i64, &'a str),
 }
 
 impl Target<'_> {
@@ -255,6 +258,16 @@ impl Target<'_> {
             Target::Appeal(id, account) => ("Appeal", Some(*id), account.acct()),
             Target::DomainBlock(id, domain) => ("DomainBlock", Some(*id), (*domain).to_owned()),
             Target::DomainAllow(id, domain) => ("DomainAllow", Some(*id), (*domain).to_owned()),
+            Target::EmailDomainBlock(id, domain) => {
+                ("EmailDomainBlock", Some(*id), (*domain).to_owned())
+            }
+            // The hash names nobody; its start tells entries apart.
+            Target::CanonicalEmailBlock(id, hash) => (
+                "CanonicalEmailBlock",
+                Some(*id),
+                hash.chars().take(12).collect(),
+            ),
+            Target::IpBlock(id, range) => ("IpBlock", Some(*id), (*range).to_owned()),
         }
     }
 }

@@ -117,6 +117,12 @@ impl Scope {
     pub const ADMIN_WRITE_REPORTS: Scope = Scope(39);
     pub const ADMIN_WRITE_DOMAIN_ALLOWS: Scope = Scope(40);
     pub const ADMIN_WRITE_DOMAIN_BLOCKS: Scope = Scope(41);
+    pub const ADMIN_READ_IP_BLOCKS: Scope = Scope(35);
+    pub const ADMIN_READ_EMAIL_DOMAIN_BLOCKS: Scope = Scope(36);
+    pub const ADMIN_READ_CANONICAL_EMAIL_BLOCKS: Scope = Scope(37);
+    pub const ADMIN_WRITE_IP_BLOCKS: Scope = Scope(42);
+    pub const ADMIN_WRITE_EMAIL_DOMAIN_BLOCKS: Scope = Scope(43);
+    pub const ADMIN_WRITE_CANONICAL_EMAIL_BLOCKS: Scope = Scope(44);
 
     pub fn parse(name: &str) -> Option<Scope> {
         SCOPE_NAMES
@@ -438,6 +444,24 @@ mod tests {
                 "admin:write:domain_blocks",
             ),
             (Scope::ADMIN_WRITE_REPORTS, "admin:write:reports"),
+            (Scope::ADMIN_READ_IP_BLOCKS, "admin:read:ip_blocks"),
+            (
+                Scope::ADMIN_READ_EMAIL_DOMAIN_BLOCKS,
+                "admin:read:email_domain_blocks",
+            ),
+            (
+                Scope::ADMIN_READ_CANONICAL_EMAIL_BLOCKS,
+                "admin:read:canonical_email_blocks",
+            ),
+            (Scope::ADMIN_WRITE_IP_BLOCKS, "admin:write:ip_blocks"),
+            (
+                Scope::ADMIN_WRITE_EMAIL_DOMAIN_BLOCKS,
+                "admin:write:email_domain_blocks",
+            ),
+            (
+                Scope::ADMIN_WRITE_CANONICAL_EMAIL_BLOCKS,
+                "admin:write:canonical_email_blocks",
+            ),
             (Scope::READ_ACCOUNTS, "read:accounts"),
             (Scope::READ_BLOCKS, "read:blocks"),
             (Scope::READ_BOOKMARKS, "read:bookmarks"),

@@ -181,6 +181,7 @@ impl Accounts<'_> {
             errors.add("email", FieldRule::Taken, "has already been taken");
         }
         errors.into_result()?;
+        self.check_email_allowed(new_email).await?;
         let mut tx = self.db().begin().await?;
         tx.set_unconfirmed_email(account.id, Some(new_email))
             .await?;

@@ -63,6 +63,8 @@ pub enum FieldRule {
     BelowLimit,
     /// Not one of the accepted values.
     Inclusion,
+    /// Refused by a moderators' block (an e-mail provider).
+    Blocked,
 }
 
 impl FieldRule {
@@ -70,6 +72,7 @@ impl FieldRule {
     pub fn code(self) -> &'static str {
         match self {
             FieldRule::Blank => "ERR_BLANK",
+            FieldRule::Blocked => "ERR_BLOCKED",
             FieldRule::Invalid => "ERR_INVALID",
             FieldRule::Taken => "ERR_TAKEN",
             FieldRule::Reserved => "ERR_RESERVED",

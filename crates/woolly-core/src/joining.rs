@@ -7,6 +7,7 @@
 //! transaction: a refused sign-up leaves nothing behind, an accepted one loses nothing.
 
 use crate::account_moderation::{Moderator, Target, log_action};
+use crate::sign_up_blocks::IpSeverity;
 use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
@@ -360,6 +361,16 @@ impl SignUps<'_> {
             return Err(CoreError::Forbidden("This action is not allowed".into()));
         }
         let needs_approval = mode == RegistrationMode::Approval && !invite_valid;
+        // The moderators' IP blocks: sign-ups from there are refused, or wait for approval.
+        let ip_severity = match sign_up.from {
+            Some(address) => self.ip_severity(address).await?,
+            None => None,
+        };
+        if ip_severity.is_some_and(|severity| severity >= IpSeverity::SignUpBlock) {
+            tracing::info!(from = ?sign_up.from, "sign-up refused: blocked address");
+            return Err(CoreError::Forbidden("This action is not allowed".into()));
+        }
+        let held_by_ip = ip_severity == Some(IpSeverity::SignUpRequiresApproval);
 
         let mut errors = FieldErrors::default();
         let username = sign_up.username.trim();
@@ -461,6 +472,7 @@ impl SignUps<'_> {
             tracing::info!(%refused, "sign-up refused");
             return Err(refused);
         }
+        self.check_email_allowed(email).await?;
 
         let password = sign_up.password.clone();
         let password_hash = self
@@ -500,7 +512,7 @@ impl SignUps<'_> {
             public_key_pem: keys.public_pem,
             private_key_pem: keys.private_pem,
             confirmed: false,
-            approved: !needs_approval,
+            approved: !needs_approval && !held_by_ip,
             locale: locale.clone(),
             sign_up_reason: reason.map(str::to_owned),
             invite_id,

@@ -46,6 +46,7 @@ pub mod sanitize;
 pub mod scheduled;
 pub mod search;
 pub mod sign_in_throttle;
+pub mod sign_up_blocks;
 mod state;
 mod status_cache;
 pub mod statuses;
@@ -67,7 +68,7 @@ pub use urls::Urls;
 pub use woolly_store::{
     AccountState, AccountStatusesFilter, AdminAccountFilter, BlockOrMute, ConversationChange, Db,
     Engine, FollowSide, Page, RepliesBy, ReportFilter, StatusInteraction, StatusRelation,
-    StoreError, TagSelection, now_millis,
+    StoreError, TagSelection, ValueBlock, now_millis,
 };
 
 /// The version of Woolly itself.

@@ -42,6 +42,8 @@ struct Inner {
     sign_ins: crate::sign_in_throttle::SignInThrottle,
     /// Whether this process refills the spare key pairs.
     key_pool: crate::key_pool::KeyPool,
+    /// The IP blocks, read again a minute after the last read or at once after a change here.
+    ip_blocks: crate::sign_up_blocks::IpBlockCache,
     /// Looks accounts and statuses up on other servers (installed by federation).
     remote_resolver: std::sync::OnceLock<Arc<dyn crate::remote::RemoteResolver>>,
 }
@@ -82,6 +84,7 @@ impl Woolly {
                 keyword_expressions: crate::filters::KeywordExpressions::new(),
                 sign_ins: crate::sign_in_throttle::SignInThrottle::default(),
                 key_pool: crate::key_pool::KeyPool::default(),
+                ip_blocks: crate::sign_up_blocks::IpBlockCache::default(),
                 remote_resolver: std::sync::OnceLock::new(),
             }),
         })
@@ -89,6 +92,10 @@ impl Woolly {
 
     pub(crate) fn sign_ins(&self) -> &crate::sign_in_throttle::SignInThrottle {
         &self.inner.sign_ins
+    }
+
+    pub(crate) fn ip_block_cache(&self) -> &crate::sign_up_blocks::IpBlockCache {
+        &self.inner.ip_blocks
     }
 
     pub(crate) fn key_pool(&self) -> &crate::key_pool::KeyPool {

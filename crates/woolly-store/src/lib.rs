@@ -42,6 +42,7 @@ mod schema;
 mod search;
 mod secrets;
 mod server_moderation;
+mod sign_up_blocks;
 mod site;
 mod sqlite_reads;
 mod status_pages;
@@ -85,6 +86,7 @@ pub use scheduled::ScheduledStatusRow;
 pub use schema::{DIALECT_SWAPS, SchemaColumn, SchemaIndex, to_postgres_spelling};
 pub use search::TagDayRow;
 pub use server_moderation::{DomainAllowRow, DomainBlockRow};
+pub use sign_up_blocks::{IpBlockRow, ValueBlock, ValueBlockRow};
 pub use site::{WEEK_MILLIS, WeekActivity, week_start};
 pub use status_pages::{StatusPageRows, StatusPageState, StatusStamp, ViewerMark};
 pub use statuses::{

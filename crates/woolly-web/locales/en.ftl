@@ -129,6 +129,7 @@ rule-invalid = This is not valid.
 rule-taken = This is already taken.
 rule-reserved = This is reserved.
 rule-accepted = Please accept to go on.
+rule-blocked = uses a disallowed e-mail provider
 rule-inclusion = This is not one of the choices.
 rule-too-long = This is too long.
 rule-too-short = This is too short.

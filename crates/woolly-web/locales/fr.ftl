@@ -129,6 +129,7 @@ rule-invalid = Ce n'est pas valide.
 rule-taken = C'est déjà pris.
 rule-reserved = C'est réservé.
 rule-accepted = Veuillez accepter pour continuer.
+rule-blocked = utilise un fournisseur d'e-mail refusé
 rule-inclusion = Ce n'est pas l'un des choix possibles.
 rule-too-long = C'est trop long.
 rule-too-short = C'est trop court.

@@ -180,6 +180,7 @@ fn rule_words(words: Words, rule: FieldRule, description: &str) -> String {
         FieldRule::Reserved => "rule-reserved",
         FieldRule::Accepted => "rule-accepted",
         FieldRule::Inclusion => "rule-inclusion",
+        FieldRule::Blocked => "rule-blocked",
         FieldRule::TooLong | FieldRule::TooShort | FieldRule::BelowLimit
             if words.locale() == crate::i18n::Locale::En =>
         {

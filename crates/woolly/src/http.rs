@@ -36,6 +36,28 @@ const MAX_ANY_BODY_BYTES: usize = 20 * 1024 * 1024;
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// Refuses every request from an address under a `no_access` IP block (403), as Mastodon's
+/// blocklist does; the blocks are read again each minute (see `woolly_core::sign_up_blocks`).
+async fn refuse_blocked_addresses(
+    axum::extract::State(woolly): axum::extract::State<Woolly>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if let Some(address) = woolly_http::caller::client_address(request.extensions()) {
+        match woolly.ip_severity(address).await {
+            Ok(Some(woolly_core::sign_up_blocks::IpSeverity::NoAccess)) => {
+                tracing::info!(%address, "request from a blocked address refused");
+                return HttpError::new(axum::http::StatusCode::FORBIDDEN, "Forbidden")
+                    .into_response();
+            }
+            Ok(_) => {}
+            Err(error) => tracing::error!(%error, "reading the IP blocks failed"),
+        }
+    }
+    next.run(request).await
+}
+
 /// Request ids: 16 random hex digits, unless the client (or a proxy) sent one.
 #[derive(Clone, Copy)]
 struct RandomRequestId;
@@ -96,6 +118,10 @@ pub fn app(
         .layer(axum::middleware::from_fn_with_state(
             metrics,
             record_request,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            woolly.clone(),
+            refuse_blocked_addresses,
         ))
         .layer(axum::middleware::from_fn_with_state(
             rate_limiter,

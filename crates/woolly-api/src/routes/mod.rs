@@ -3,6 +3,7 @@
 mod accounts;
 mod admin_accounts;
 mod admin_domains;
+mod admin_sign_up_blocks;
 mod apps;
 mod assets;
 mod conversations;
@@ -61,6 +62,7 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(reports::router())
         .merge(admin_accounts::router())
         .merge(admin_domains::router())
+        .merge(admin_sign_up_blocks::router())
         .merge(thread_mutes::router())
         .merge(health::router())
         .merge(assets::router())

@@ -246,6 +246,7 @@ pub(crate) enum Target<'a> {
     EmailDomainBlock(i64, &'a str),
     CanonicalEmailBlock(i64, &'a str),
     IpBlock(i64, &'a str),
+    Announcement(i64),
 }
 
 impl Target<'_> {
@@ -268,6 +269,7 @@ impl Target<'_> {
                 hash.chars().take(12).collect(),
             ),
             Target::IpBlock(id, range) => ("IpBlock", Some(*id), (*range).to_owned()),
+            Target::Announcement(id) => ("Announcement", Some(*id), format!("#{id}")),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod account_deletion;
 pub mod account_moderation;
 pub mod accounts;
 pub mod actors;
+pub mod announcements;
 pub mod areas;
 pub mod auth;
 mod compose;

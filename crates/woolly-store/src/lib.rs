@@ -13,6 +13,7 @@
 //! This crate knows rows and SQL, not rules: who may see what is decided in `woolly-core`.
 
 mod accounts;
+mod announcements;
 mod arrays;
 mod connect;
 mod conversations;
@@ -55,6 +56,7 @@ pub use accounts::{
     AccountLimits, AccountRow, ActorLinks, LocalUserRow, NewLocalAccount, NewRemoteAccount,
     ProfileImage, ProfileUpdate, RemoteCounts,
 };
+pub use announcements::{AnnouncementRow, ReactionCount};
 pub use connect::{Db, Engine, Tx, redact_password};
 pub use conversations::{ConversationChange, ConversationRow};
 pub use databases::{create_postgres_database, drop_postgres_database};

@@ -593,3 +593,16 @@ servers-limited-on = Limited federation is on: only these servers are talked to.
 servers-limited-off = Limited federation is off (the limited_federation setting): this list is kept for when it is on.
 servers-allow = Allow
 servers-disallow = Remove
+
+## Announcements
+announcement = From the team
+announcement-dismiss = Mark as read
+announcements = Announcements
+announcements-new = A new announcement
+announcements-text = Text (links become links)
+announcements-publish = Publish now (otherwise keep it as a draft)
+announcements-save = Save
+announcements-none = No announcement yet.
+announcements-published = Published { $when }
+announcements-draft = Draft
+announcements-delete = Delete

@@ -596,3 +596,16 @@ servers-limited-on = La fédération limitée est active : seuls ces serveurs so
 servers-limited-off = La fédération limitée est inactive (réglage limited_federation) : cette liste est gardée pour quand elle le sera.
 servers-allow = Autoriser
 servers-disallow = Retirer
+
+## Annonces
+announcement = De la part de l'équipe
+announcement-dismiss = Marquer comme lue
+announcements = Annonces
+announcements-new = Une nouvelle annonce
+announcements-text = Texte (les liens deviennent des liens)
+announcements-publish = Publier maintenant (sinon la garder en brouillon)
+announcements-save = Enregistrer
+announcements-none = Aucune annonce pour l'instant.
+announcements-published = Publiée { $when }
+announcements-draft = Brouillon
+announcements-delete = Supprimer

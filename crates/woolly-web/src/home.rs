@@ -16,7 +16,7 @@ use woolly_core::visibility::Visibility;
 use woolly_core::web_sessions::new_browser_secret;
 use woolly_core::{CoreError, Woolly};
 
-use crate::cards::StatusCard;
+use crate::cards::{StatusCard, shown_time};
 use crate::forms::{FormErrors, local_path, status_of};
 use crate::i18n::Words;
 use crate::page::{Chrome, redirect, refusal, render};
@@ -213,6 +213,8 @@ struct HomePage<'a> {
     /// Focus the composer (right after the first steps, or when it holds an error).
     focus: bool,
     statuses: Vec<StatusCard>,
+    /// The operator's announcements the member has not dismissed: (id, HTML, when).
+    announcements: Vec<(i64, String, String)>,
     /// The next (older) page's `max_id`.
     older: Option<i64>,
     /// Where the page's script hears of new posts (`live`).
@@ -246,6 +248,14 @@ async fn home_page(
         Err(error) => return refusal(woolly, visitor, &error),
     };
     let words = visitor.words();
+    let announcements = match woolly
+        .instance()
+        .announcements(member.account.id, false)
+        .await
+    {
+        Ok(announcements) => announcements,
+        Err(error) => return refusal(woolly, visitor, &error),
+    };
     if draft.visibility.is_empty() {
         draft.visibility = member.user.default_privacy.clone();
     }
@@ -291,6 +301,16 @@ async fn home_page(
             live: crate::live::address(visitor, &query, "stream=user"),
             errors,
             focus,
+            announcements: announcements
+                .iter()
+                .map(|announcement| {
+                    let when = announcement
+                        .published_at
+                        .map(|at| shown_time(words, at))
+                        .unwrap_or_default();
+                    (announcement.id, announcement.html.clone(), when)
+                })
+                .collect(),
             older: older_than(&listing),
             statuses: listing
                 .0

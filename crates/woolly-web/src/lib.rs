@@ -32,6 +32,7 @@
 mod actions;
 mod admin_accounts;
 mod admin_servers;
+mod announcements;
 mod assets;
 mod authorize;
 mod cards;
@@ -85,5 +86,6 @@ pub fn router() -> Router<Woolly> {
         .merge(disputes::router())
         .merge(admin_accounts::router())
         .merge(admin_servers::router())
+        .merge(announcements::router())
         .merge(authorize::router())
 }

@@ -3286,3 +3286,133 @@ async fn admins_block_and_allow_servers_in_the_web_interface() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn admins_announce_and_members_read_react_and_dismiss() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain().await;
+    common::staff_account(&server, "ada", "admin").await;
+    common::staff_account(&server, "mo", "moderator").await;
+    let (reader, _) = common::account(&server, "reader").await;
+    let (other, _) = common::account(&server, "other").await;
+    let admin = Browser::new(&server);
+    admin.sign_in("ada", "a long enough password").await;
+    let made = admin
+        .submit(
+            "/admin/announcements",
+            "/admin/announcements",
+            &[
+                ("text", "Maintenance tonight, see https://status.example"),
+                ("publish", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.html);
+    let draft = admin
+        .submit(
+            "/admin/announcements",
+            "/admin/announcements",
+            &[("text", "Not yet")],
+        )
+        .await;
+    assert_eq!(draft.status, StatusCode::SEE_OTHER);
+    let moderator = Browser::new(&server);
+    moderator.sign_in("mo", "a long enough password").await;
+    let refused = moderator
+        .post(
+            "/admin/announcements",
+            &[
+                ("authenticity_token", &moderator.get("/home").await.csrf()),
+                ("text", "Mine"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    let read = |token: &str, path: &'static str| {
+        let (server, token) = (&server, token.to_owned());
+        async move {
+            let (status, body) = server
+                .call(reqwest::Method::GET, path, Some(&token), Value::Null)
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            body
+        }
+    };
+    let listed = read(&reader, "/api/v1/announcements").await;
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        1,
+        "the draft is not shown: {listed}"
+    );
+    let announcement = &listed[0];
+    assert!(
+        announcement["content"]
+            .as_str()
+            .unwrap()
+            .contains("href=\"https://status.example\"")
+    );
+    assert_eq!(announcement["published"], true);
+    assert_eq!(announcement["read"], false);
+    let id = announcement["id"].as_str().unwrap().to_owned();
+    let (status, _) = server
+        .call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/announcements/{id}/reactions/%F0%9F%91%8D"),
+            Some(&reader),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = server
+        .call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/announcements/{id}/reactions/hello"),
+            Some(&reader),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "not an emoji");
+    let seen = read(&other, "/api/v1/announcements").await;
+    assert_eq!(
+        seen[0]["reactions"],
+        serde_json::json!([{"name": "👍", "count": 1, "me": false}])
+    );
+    let (status, _) = server
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/v1/announcements/{id}/dismiss"),
+            Some(&reader),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        read(&reader, "/api/v1/announcements").await,
+        serde_json::json!([])
+    );
+    let kept = read(&reader, "/api/v1/announcements?with_dismissed=true").await;
+    assert_eq!(kept[0]["read"], true);
+    assert_eq!(kept[0]["reactions"][0]["me"], true);
+
+    // On the web: the other member reads it at the top of home and dismisses it there.
+    let member = Browser::new(&server);
+    member.sign_in("other", "a long enough password").await;
+    let home = member.get("/home").await;
+    assert!(home.html.contains("Maintenance tonight"), "{}", home.html);
+    let dismissed = member
+        .post(
+            &form_action(&home, "/dismiss"),
+            &[("authenticity_token", &home.csrf()), ("return_to", "/home")],
+        )
+        .await;
+    assert_eq!(dismissed.status, StatusCode::SEE_OTHER);
+    assert!(
+        !member
+            .get("/home")
+            .await
+            .html
+            .contains("Maintenance tonight")
+    );
+    server.stop().await;
+}

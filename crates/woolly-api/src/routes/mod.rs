@@ -4,6 +4,7 @@ mod accounts;
 mod admin_accounts;
 mod admin_domains;
 mod admin_sign_up_blocks;
+mod announcements;
 mod apps;
 mod assets;
 mod conversations;
@@ -63,6 +64,7 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(admin_accounts::router())
         .merge(admin_domains::router())
         .merge(admin_sign_up_blocks::router())
+        .merge(announcements::router())
         .merge(thread_mutes::router())
         .merge(health::router())
         .merge(assets::router())

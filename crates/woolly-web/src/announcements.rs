@@ -1,0 +1,146 @@
+//! Announcements in the web interface: a member dismisses one from the home page
+//! (`/announcements/:id/dismiss`); admins write, publish, keep as drafts and delete them at
+//! `/admin/announcements`.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use woolly_core::Woolly;
+use woolly_core::account_moderation::Moderator;
+use woolly_core::announcements::AnnouncementDraft;
+
+use crate::cards::shown_time;
+use crate::forms::{ButtonForm, button_presser, button_presser_on};
+use crate::page::{Chrome, redirect, refusal, render};
+use crate::visitor::{Member, Visitor};
+
+pub(crate) fn router() -> Router<Woolly> {
+    Router::new()
+        .route("/announcements/{id}/dismiss", post(dismiss))
+        .route("/admin/announcements", get(list).post(create))
+        .route("/admin/announcements/{id}/delete", post(delete))
+}
+
+/// `POST /announcements/:id/dismiss`.
+async fn dismiss(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<ButtonForm>,
+) -> Response {
+    let (member, id) = match button_presser_on(&woolly, &visitor, &form, &id) {
+        Ok(pressed) => pressed,
+        Err(answer) => return *answer,
+    };
+    match woolly
+        .instance()
+        .dismiss_announcement(member.account.id, id)
+        .await
+    {
+        Ok(()) => redirect(&visitor, form.back()),
+        Err(error) => refusal(&woolly, &visitor, &error),
+    }
+}
+
+struct AnnouncementLine {
+    id: i64,
+    html: String,
+    /// When it was published, or `None` for a draft.
+    published: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin_announcements.html")]
+struct AnnouncementsPage<'a> {
+    c: Chrome<'a>,
+    section: &'static str,
+    announcements: Vec<AnnouncementLine>,
+}
+
+/// `GET /admin/announcements`.
+async fn list(State(woolly): State<Woolly>, Member { visitor, member }: Member) -> Response {
+    let by = Moderator::Staff {
+        account: &member.account,
+        user: &member.user,
+    };
+    let announcements = match woolly.instance().all_announcements(by).await {
+        Ok(announcements) => announcements,
+        Err(error) => return refusal(&woolly, &visitor, &error),
+    };
+    let words = visitor.words();
+    let page = AnnouncementsPage {
+        c: Chrome::new(&woolly, &visitor),
+        section: "announcements",
+        announcements: announcements
+            .iter()
+            .map(|announcement| AnnouncementLine {
+                id: announcement.id,
+                html: announcement.html.clone(),
+                published: announcement.published_at.map(|at| shown_time(words, at)),
+            })
+            .collect(),
+    };
+    render(&visitor, StatusCode::OK, &page)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct AnnouncementForm {
+    authenticity_token: String,
+    text: String,
+    publish: Option<String>,
+}
+
+/// `POST /admin/announcements`.
+async fn create(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Form(form): Form<AnnouncementForm>,
+) -> Response {
+    let button = ButtonForm {
+        authenticity_token: form.authenticity_token.clone(),
+        return_to: "/admin/announcements".to_owned(),
+    };
+    let member = match button_presser(&woolly, &visitor, &button) {
+        Ok(member) => member,
+        Err(answer) => return *answer,
+    };
+    let by = Moderator::Staff {
+        account: &member.account,
+        user: &member.user,
+    };
+    let draft = AnnouncementDraft {
+        text: form.text.clone(),
+        publish: form.publish.is_some(),
+        ..AnnouncementDraft::default()
+    };
+    match woolly.instance().save_announcement(by, None, draft).await {
+        Ok(_) => redirect(&visitor, "/admin/announcements"),
+        Err(error) => refusal(&woolly, &visitor, &error),
+    }
+}
+
+/// `POST /admin/announcements/:id/delete`.
+async fn delete(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<ButtonForm>,
+) -> Response {
+    let (member, id) = match button_presser_on(&woolly, &visitor, &form, &id) {
+        Ok(pressed) => pressed,
+        Err(answer) => return *answer,
+    };
+    let by = Moderator::Staff {
+        account: &member.account,
+        user: &member.user,
+    };
+    match woolly.instance().delete_announcement(by, id).await {
+        Ok(()) => redirect(&visitor, "/admin/announcements"),
+        Err(error) => refusal(&woolly, &visitor, &error),
+    }
+}

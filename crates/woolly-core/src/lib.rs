@@ -18,6 +18,7 @@ pub mod conversations;
 mod cpu_pool;
 mod credentials;
 mod crypto;
+pub mod dashboard;
 pub mod domain_blocks;
 mod edits;
 pub mod emojis;

@@ -27,9 +27,31 @@ pub fn date(unix_millis: i64) -> String {
     datetime(unix_millis).format(format).unwrap_or_default()
 }
 
+/// A day or a moment as clients send one (`2019-12-08`, or RFC 3339 such as
+/// `2019-12-08T03:48:33Z`), as milliseconds since the epoch; `None` when it is neither.
+pub fn parse_day_or_time(text: &str) -> Option<i64> {
+    let text = text.trim();
+    if let Ok(moment) = OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+    {
+        return i64::try_from(moment.unix_timestamp_nanos() / 1_000_000).ok();
+    }
+    let day = time::Date::parse(text, format_description!("[year]-[month]-[day]")).ok()?;
+    Some(day.midnight().assume_utc().unix_timestamp() * 1000)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_and_moments_are_read() {
+        assert_eq!(parse_day_or_time("2019-12-08"), Some(1_575_763_200_000));
+        assert_eq!(
+            parse_day_or_time("2019-12-08T03:48:33Z"),
+            Some(1_575_776_913_000)
+        );
+        assert_eq!(parse_day_or_time("yesterday"), None);
+    }
 
     #[test]
     fn timestamps_have_mastodon_shape() {

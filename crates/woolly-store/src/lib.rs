@@ -30,6 +30,7 @@ mod jobs;
 mod joining;
 mod lists;
 mod markers;
+mod measures;
 mod media;
 mod moderation;
 mod oauth;
@@ -71,6 +72,7 @@ pub use jobs::{ClaimedJob, DeadJob, JobCount, JobState, JobSummary, NewJob};
 pub use joining::{ClaimedEmailToken, EmailTokenPurpose, InviteRow, OtpSecrets};
 pub use lists::ListRow;
 pub use markers::MarkerRow;
+pub use measures::{DailyCount, Measure};
 pub use media::MediaRow;
 pub use moderation::{
     AccountLimit, AccountState, AccountWarningRow, AdminAccountFilter, AdminActionRow, AppealRow,

@@ -606,3 +606,16 @@ announcements-none = No announcement yet.
 announcements-published = Published { $when }
 announcements-draft = Draft
 announcements-delete = Delete
+
+## The moderators' dashboard (/admin/dashboard)
+dashboard = Dashboard
+dashboard-period = The last 30 days, day by day.
+dashboard-new_users = New users
+dashboard-interactions = Interactions with local posts
+dashboard-opened_reports = Reports opened
+dashboard-resolved_reports = Reports resolved
+dashboard-before = { $total } in the 30 days before
+dashboard-chart-description = { $total } in all
+dashboard-servers = Servers this one knows most people of
+dashboard-sources = Where sign-ups came from
+dashboard-nothing = Nothing yet.

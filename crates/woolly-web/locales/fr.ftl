@@ -609,3 +609,16 @@ announcements-none = Aucune annonce pour l'instant.
 announcements-published = Publiée { $when }
 announcements-draft = Brouillon
 announcements-delete = Supprimer
+
+## Le tableau de bord de la modération (/admin/dashboard)
+dashboard = Tableau de bord
+dashboard-period = Les 30 derniers jours, jour par jour.
+dashboard-new_users = Nouveaux comptes
+dashboard-interactions = Interactions avec les messages locaux
+dashboard-opened_reports = Signalements ouverts
+dashboard-resolved_reports = Signalements résolus
+dashboard-before = { $total } les 30 jours d'avant
+dashboard-chart-description = { $total } en tout
+dashboard-servers = Serveurs dont celui-ci connaît le plus de personnes
+dashboard-sources = D'où viennent les inscriptions
+dashboard-nothing = Rien pour l'instant.

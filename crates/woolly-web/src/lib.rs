@@ -31,6 +31,7 @@
 
 mod actions;
 mod admin_accounts;
+mod admin_dashboard;
 mod admin_servers;
 mod announcements;
 mod assets;
@@ -86,6 +87,7 @@ pub fn router() -> Router<Woolly> {
         .merge(disputes::router())
         .merge(admin_accounts::router())
         .merge(admin_servers::router())
+        .merge(admin_dashboard::router())
         .merge(announcements::router())
         .merge(authorize::router())
 }

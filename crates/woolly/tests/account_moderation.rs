@@ -783,3 +783,114 @@ async fn moderators_hear_of_new_reports_and_sign_ups() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_dashboard_counts_each_day_and_divides_the_whole() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (rita, _) = account(&server, "rita").await;
+    let (troll, troll_id) = account(&server, "troll").await;
+    let (moderator, _) = staff_account(&server, "mo", "moderator").await;
+    common::remote_account(&server, "far", "far.example").await;
+    let (_, status) = post(
+        &server,
+        &rita,
+        "/api/v1/statuses",
+        json!({"status": "Hello"}),
+    )
+    .await;
+    let status_id = status["id"].as_str().unwrap();
+    post(
+        &server,
+        &troll,
+        &format!("/api/v1/statuses/{status_id}/favourite"),
+        Value::Null,
+    )
+    .await;
+    post(
+        &server,
+        &troll,
+        "/api/v1/statuses",
+        json!({"status": "@rita hi", "in_reply_to_id": status_id}),
+    )
+    .await;
+    let (_, report) = post(
+        &server,
+        &rita,
+        "/api/v1/reports",
+        json!({"account_id": troll_id}),
+    )
+    .await;
+    post(
+        &server,
+        &moderator,
+        &format!(
+            "/api/v1/admin/reports/{}/resolve",
+            report["id"].as_str().unwrap()
+        ),
+        Value::Null,
+    )
+    .await;
+
+    let today = woolly_http::time::date(woolly_core::now_millis());
+    let (status, measures) = post(
+        &server,
+        &moderator,
+        "/api/v1/admin/measures",
+        json!({"keys": ["new_users", "interactions", "opened_reports", "resolved_reports", "active_users"],
+               "start_at": today, "end_at": today}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{measures}");
+    let total = |key: &str| {
+        measures
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|measure| measure["key"] == key)
+            .map(|measure| measure["total"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(total("new_users").as_deref(), Some("3"), "{measures}");
+    assert_eq!(
+        total("interactions").as_deref(),
+        Some("2"),
+        "a favourite and a reply"
+    );
+    assert_eq!(total("opened_reports").as_deref(), Some("1"));
+    assert_eq!(total("resolved_reports").as_deref(), Some("1"));
+    assert_eq!(
+        total("active_users"),
+        None,
+        "not kept per day, so not given"
+    );
+    assert_eq!(measures[0]["data"].as_array().unwrap().len(), 1);
+    assert_eq!(measures[0]["previous_total"], "0");
+    let (status, dimensions) = post(
+        &server,
+        &moderator,
+        "/api/v1/admin/dimensions",
+        json!({"keys": ["servers", "sources"], "start_at": today, "end_at": today}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{dimensions}");
+    assert_eq!(dimensions[0]["data"][0]["key"], "far.example");
+    assert_eq!(dimensions[0]["data"][0]["value"], "1");
+    assert_eq!(dimensions[1]["data"][0]["value"], "3", "{dimensions}");
+    let (status, _) = post(
+        &server,
+        &rita,
+        "/api/v1/admin/measures",
+        json!({"keys": ["new_users"], "start_at": today, "end_at": today}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = post(
+        &server,
+        &moderator,
+        "/api/v1/admin/measures",
+        json!({"keys": ["new_users"], "start_at": "soon", "end_at": today}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    server.stop().await;
+}

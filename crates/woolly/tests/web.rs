@@ -3182,11 +3182,24 @@ async fn moderators_act_on_accounts_and_a_suspended_member_appeals_in_the_web_in
     ] {
         assert!(audit.html.contains(text), "{text}: {}", audit.html);
     }
+    let dashboard = moderator.get("/admin/dashboard").await;
+    assert_eq!(dashboard.status, StatusCode::OK, "{}", dashboard.html);
+    assert!(dashboard.html.contains("<svg"), "{}", dashboard.html);
+    assert!(
+        dashboard.html.contains("Reports resolved"),
+        "{}",
+        dashboard.html
+    );
     // A plain member is refused every moderators' page.
     let member = Browser::new(&server);
     common::account(&server, "plain").await;
     member.sign_in("plain", "a long enough password").await;
-    for path in ["/admin/accounts", "/admin/appeals", "/admin/audit"] {
+    for path in [
+        "/admin/accounts",
+        "/admin/appeals",
+        "/admin/audit",
+        "/admin/dashboard",
+    ] {
         assert_eq!(
             member.get(path).await.status,
             StatusCode::FORBIDDEN,

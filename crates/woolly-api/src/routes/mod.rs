@@ -2,6 +2,7 @@
 
 mod accounts;
 mod admin_accounts;
+mod admin_dashboard;
 mod admin_domains;
 mod admin_sign_up_blocks;
 mod announcements;
@@ -62,6 +63,7 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(featured::router())
         .merge(reports::router())
         .merge(admin_accounts::router())
+        .merge(admin_dashboard::router())
         .merge(admin_domains::router())
         .merge(admin_sign_up_blocks::router())
         .merge(announcements::router())

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use woolly_store::{Page, ReportChange, ReportFilter, ReportRow};
 
 use crate::account_moderation::{Moderator, Target, log_action};
-use crate::accounts::{Account, LocalUser, permission};
+use crate::accounts::{Account, permission};
 use crate::areas::Moderation;
 use crate::error::{CoreError, Result};
 use crate::mail::Message;
@@ -334,49 +334,46 @@ impl Moderation<'_> {
         Ok(())
     }
 
-    /// Refuses a user whose role may not handle reports, as Mastodon's admin API does (403).
-    fn require_report_handler(&self, user: &LocalUser) -> Result<()> {
-        if !user.role.handles_reports() {
-            return Err(CoreError::Forbidden(
-                "This action is not allowed".to_owned(),
-            ));
-        }
-        Ok(())
-    }
-
     /// A page of reports for a moderator, newest first.
     pub async fn reports(
         &self,
-        moderator: &LocalUser,
+        by: Moderator<'_>,
         filter: ReportFilter,
         page: Page,
     ) -> Result<Vec<Report>> {
-        self.require_report_handler(moderator)?;
+        by.require(permission::MANAGE_REPORTS)?;
         let rows = self.db().reports_page(filter, page).await?;
         self.reports_from_rows(rows).await
     }
 
     /// One report, for a moderator.
-    pub async fn report_by_id(&self, moderator: &LocalUser, id: i64) -> Result<Report> {
-        self.require_report_handler(moderator)?;
+    pub async fn report_by_id(&self, by: Moderator<'_>, id: i64) -> Result<Report> {
+        by.require(permission::MANAGE_REPORTS)?;
         let row = self.db().report(id).await?.ok_or(CoreError::NotFound)?;
         let mut reports = self.reports_from_rows(vec![row]).await?;
         reports.pop().ok_or(CoreError::NotFound)
     }
 
-    /// Takes a report on, lets it go, resolves it or reopens it; returns it as it now is.
+    /// Takes a report on, lets it go, resolves it or reopens it; returns it as it now is. The
+    /// operator at the terminal has no account to take one on with (422).
     pub async fn handle_report(
         &self,
-        moderator: &Account,
-        moderator_user: &LocalUser,
+        by: Moderator<'_>,
         id: i64,
         action: ReportAction,
     ) -> Result<Report> {
-        self.require_report_handler(moderator_user)?;
+        by.require(permission::MANAGE_REPORTS)?;
         let change = match action {
-            ReportAction::AssignToSelf => ReportChange::Assign(Some(moderator.id)),
+            ReportAction::AssignToSelf => match by.account_id() {
+                Some(moderator) => ReportChange::Assign(Some(moderator)),
+                None => {
+                    return Err(CoreError::Validation(
+                        "Validation failed: only a moderator's account takes a report on".into(),
+                    ));
+                }
+            },
             ReportAction::Unassign => ReportChange::Assign(None),
-            ReportAction::Resolve => ReportChange::Resolve(Some(moderator.id)),
+            ReportAction::Resolve => ReportChange::Resolve(by.account_id()),
             ReportAction::Reopen => ReportChange::Reopen,
         };
         let now = crate::now_millis();
@@ -392,23 +389,14 @@ impl Moderation<'_> {
             ReportAction::Resolve => "resolve",
             ReportAction::Reopen => "reopen",
         };
-        let by = Moderator::Staff {
-            account: moderator,
-            user: moderator_user,
-        };
         log_action(&mut tx, by, logged, Target::Report(id), now).await?;
         if action == ReportAction::Resolve {
             self.tell_reporters(&mut tx, &[id]).await?;
         }
         tx.commit().await?;
         self.wake_workers();
-        tracing::info!(
-            report = id,
-            moderator = moderator.id,
-            ?action,
-            "report handled"
-        );
-        self.report_by_id(moderator_user, id).await
+        tracing::info!(report = id, moderator = %by, ?action, "report handled");
+        self.report_by_id(by, id).await
     }
 
     /// Reports with their accounts, read at once; a report whose accounts are gone is left out.

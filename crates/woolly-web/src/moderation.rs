@@ -10,6 +10,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
+use woolly_core::account_moderation::Moderator;
 use woolly_core::reports::{Report, ReportAction};
 use woolly_core::{CoreError, ReportFilter, Woolly};
 
@@ -18,6 +19,13 @@ use crate::forms::{ButtonForm, button_presser_on};
 use crate::page::{Chrome, redirect, refusal, render};
 use crate::timelines::PageQuery;
 use crate::visitor::Member;
+
+fn staff(member: &crate::visitor::SignedIn) -> Moderator<'_> {
+    Moderator::Staff {
+        account: &member.account,
+        user: &member.user,
+    }
+}
 
 /// How many reports a page lists.
 const REPORTS_LISTED: i64 = 20;
@@ -81,7 +89,7 @@ async fn reports(
         };
         let reports = woolly
             .moderation()
-            .reports(&member.user, filter, page.page_of(REPORTS_LISTED)?)
+            .reports(staff(&member), filter, page.page_of(REPORTS_LISTED)?)
             .await?;
         let status_ids: Vec<i64> = reports
             .iter()
@@ -166,7 +174,7 @@ async fn handle(
     };
     match woolly
         .moderation()
-        .handle_report(&member.account, &member.user, id, action)
+        .handle_report(staff(member), id, action)
         .await
     {
         Ok(_) => redirect(&visitor, form.back()),

@@ -11,8 +11,10 @@ use woolly_core::jobs::{Probe, ProbeJob, new_job};
 
 use crate::cli::{
     AccountCommand, AdminCommand, DomainCommand, EmojiCommand, InviteCommand, JobsCommand,
+    ReportCommand,
 };
 use woolly_core::joining::RegistrationMode;
+use woolly_core::reports::ReportAction;
 
 /// Runs one admin command; what it prints goes to standard output.
 pub async fn run(woolly: &Woolly, command: AdminCommand) -> anyhow::Result<()> {
@@ -37,6 +39,19 @@ pub async fn run(woolly: &Woolly, command: AdminCommand) -> anyhow::Result<()> {
         }
         AdminCommand::Emoji { command } => emoji_command(woolly, command).await,
         AdminCommand::Audit { limit } => show_audit_log(woolly, limit).await,
+        AdminCommand::Reports { resolved, limit } => show_reports(woolly, resolved, limit).await,
+        AdminCommand::Report { command } => {
+            let (id, action) = match command {
+                ReportCommand::Resolve { id } => (id, ReportAction::Resolve),
+                ReportCommand::Reopen { id } => (id, ReportAction::Reopen),
+            };
+            woolly
+                .moderation()
+                .handle_report(Moderator::Operator, id, action)
+                .await?;
+            println!("Report {id}: {action:?}.");
+            Ok(())
+        }
         AdminCommand::Domain { command } => domain_command(woolly, command).await,
         AdminCommand::Jobs {
             json,
@@ -204,6 +219,38 @@ async fn reverse(woolly: &Woolly, username: &str, reversal: Reversal) -> anyhow:
     moderation
         .reverse(Moderator::Operator, id, reversal)
         .await?;
+    Ok(())
+}
+
+async fn show_reports(woolly: &Woolly, resolved: bool, limit: i64) -> anyhow::Result<()> {
+    let page = woolly_core::Page {
+        max_id: None,
+        since_id: None,
+        min_id: None,
+        limit: limit.clamp(1, 200),
+    };
+    let filter = woolly_core::ReportFilter {
+        resolved,
+        ..woolly_core::ReportFilter::default()
+    };
+    let reports = woolly
+        .moderation()
+        .reports(Moderator::Operator, filter, page)
+        .await?;
+    if reports.is_empty() {
+        println!("No report.");
+    }
+    for report in reports {
+        println!(
+            "{}\t{}\t{} about {}\t{}\t{}",
+            report.id,
+            woolly_http::time::iso8601(report.created_at),
+            report.reporter.acct(),
+            report.target.acct(),
+            report.category.as_str(),
+            report.comment.replace(['\n', '\t'], " ")
+        );
+    }
     Ok(())
 }
 

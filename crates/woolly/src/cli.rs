@@ -70,6 +70,19 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: DomainCommand,
     },
+    /// List the reports, open ones (or resolved ones), newest first.
+    Reports {
+        #[arg(long)]
+        resolved: bool,
+        /// How many to show.
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+    },
+    /// Resolve or reopen a report.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
     /// Show the audit log: what moderators, admins and the operator did, newest first.
     Audit {
         /// How many entries to show.
@@ -149,6 +162,14 @@ pub enum AccountCommand {
         #[arg(long)]
         password: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Mark a report handled (its reporter, if of this server, is told by e-mail).
+    Resolve { id: i64 },
+    /// Open a resolved report again.
+    Reopen { id: i64 },
 }
 
 #[derive(Debug, Subcommand)]

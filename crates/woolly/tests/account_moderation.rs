@@ -894,3 +894,59 @@ async fn the_dashboard_counts_each_day_and_divides_the_whole() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_operator_reads_and_resolves_reports_at_the_terminal() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (rita, _) = account(&server, "rita").await;
+    let (_, troll_id) = account(&server, "troll").await;
+    let (moderator, _) = staff_account(&server, "mo", "moderator").await;
+    let (_, report) = post(
+        &server,
+        &rita,
+        "/api/v1/reports",
+        json!({"account_id": troll_id, "comment": "Rude\nwords", "category": "spam"}),
+    )
+    .await;
+    let id = report["id"].as_str().unwrap();
+    let listed = instance.cli_ok(&["admin", "reports"]).await;
+    assert!(listed.contains(id), "{listed}");
+    assert!(
+        listed.contains("rita about troll\tspam\tRude words"),
+        "{listed}"
+    );
+    instance.cli_ok(&["admin", "report", "resolve", id]).await;
+    let (_, seen) = get(
+        &server,
+        Some(&moderator),
+        &format!("/api/v1/admin/reports/{id}"),
+    )
+    .await;
+    assert_eq!(seen["action_taken"], true, "{seen}");
+    assert_eq!(
+        seen["action_taken_by_account"],
+        Value::Null,
+        "the operator has no account"
+    );
+    assert!(
+        instance
+            .cli_ok(&["admin", "reports"])
+            .await
+            .contains("No report.")
+    );
+    assert!(
+        instance
+            .cli_ok(&["admin", "reports", "--resolved"])
+            .await
+            .contains(id)
+    );
+    let refused = instance.cli(&["admin", "report", "resolve", "12345"]).await;
+    assert!(!refused.status.success(), "an unknown report");
+    let log = instance.cli_ok(&["admin", "audit"]).await;
+    assert!(
+        log.contains("(the operator, at the terminal)\tresolve\tReport #"),
+        "{log}"
+    );
+    server.stop().await;
+}

@@ -10,6 +10,7 @@ use axum::http::Uri;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
+use woolly_core::account_moderation::Moderator;
 use woolly_core::auth::Scope;
 use woolly_core::reports::{NewReport, Report, ReportAction, ReportCategory};
 use woolly_core::{ReportFilter, Woolly};
@@ -158,7 +159,11 @@ async fn index(
     };
     let reports = woolly
         .moderation()
-        .reports(user, filter, query.page.page(PageSize::REPORTS)?)
+        .reports(
+            Moderator::Staff { account, user },
+            filter,
+            query.page.page(PageSize::REPORTS)?,
+        )
         .await?;
     let cursors = reports
         .first()
@@ -177,7 +182,7 @@ async fn show(
     let (account, user) = auth.require(&[Scope::ADMIN_READ_REPORTS])?.user()?;
     let report = woolly
         .moderation()
-        .report_by_id(user, path_id(&id)?)
+        .report_by_id(Moderator::Staff { account, user }, path_id(&id)?)
         .await?;
     let mut entities = admin_entities(&woolly, account.id, &[report]).await?;
     entities.pop().map(Json).ok_or_else(HttpError::not_found)
@@ -193,7 +198,7 @@ async fn handle(
     let action = ReportAction::parse(&action).ok_or_else(HttpError::not_found)?;
     let report = woolly
         .moderation()
-        .handle_report(account, user, path_id(&id)?, action)
+        .handle_report(Moderator::Staff { account, user }, path_id(&id)?, action)
         .await?;
     let mut entities = admin_entities(&woolly, account.id, &[report]).await?;
     entities.pop().map(Json).ok_or_else(HttpError::not_found)

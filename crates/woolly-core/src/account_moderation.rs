@@ -877,6 +877,8 @@ impl Moderation<'_> {
                 "Validation failed: It is too late to appeal this warning".into(),
             ));
         }
+        // Those who decide appeals are told by e-mail.
+        let deciders = self.staff_with(permission::MANAGE_APPEALS).await?;
         let mut tx = self.db().begin().await?;
         let row = AppealRow {
             id: tx.next_id(),
@@ -893,7 +895,20 @@ impl Moderation<'_> {
                 "Validation failed: This warning was already appealed".into(),
             ));
         }
+        let link = format!("{}/admin/appeals", self.config().urls().base());
+        let who = account.acct();
+        for found in &deciders {
+            if let Some(user) = &found.user {
+                let message = Message::NewAppeal {
+                    who: &who,
+                    link: &link,
+                };
+                let email = self.message_to(&message, &user.email, &found.account, user);
+                self.queue_email(&mut tx, &email).await?;
+            }
+        }
         tx.commit().await?;
+        self.wake_workers();
         tracing::info!(
             account = account.id,
             warning = warning.id,

@@ -56,6 +56,11 @@ pub(crate) enum Message<'a> {
         target: &'a str,
         link: &'a str,
     },
+    /// To a moderator: `who` appealed a warning.
+    NewAppeal {
+        who: &'a str,
+        link: &'a str,
+    },
     /// To a reporter: the moderators handled their report about `target`.
     ReportResolved {
         target: &'a str,
@@ -234,6 +239,20 @@ impl Message<'_> {
                     "Si ce n'était pas vous, réinitialisez tout de suite votre mot de passe et contactez l'équipe du serveur.".to_owned(),
                 ],
                 button: None,
+            },
+            (Message::NewAppeal { who, link: url }, English) => Words {
+                subject: format!("{title}: {who} appealed a decision"),
+                paragraphs: vec![format!(
+                    "Hello {username}, {who} appealed a decision of the moderators of {title}."
+                )],
+                button: link("Read the appeals", url),
+            },
+            (Message::NewAppeal { who, link: url }, French) => Words {
+                subject: format!("{title} : {who} fait appel d'une décision"),
+                paragraphs: vec![format!(
+                    "Bonjour {username}, {who} fait appel d'une décision de l'équipe de modération de {title}."
+                )],
+                button: link("Lire les appels", url),
             },
             (Message::ReportResolved { target }, English) => Words {
                 subject: format!("{title}: your report about {target} was handled"),

@@ -3123,6 +3123,15 @@ async fn moderators_act_on_accounts_and_a_suspended_member_appeals_in_the_web_in
         "one appeal per warning"
     );
 
+    // Those who decide appeals are told by e-mail (here: the moderator and the admin).
+    common::jobs_idle(&server).await;
+    let told = std::fs::read_dir(instance.data_dir().join("mail"))
+        .unwrap()
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .filter(|mail| mail.contains("troll appealed a decision"))
+        .count();
+    assert_eq!(told, 2);
+
     // A moderator approves it: the suspension is undone.
     let appeals = moderator.get("/admin/appeals").await;
     assert!(

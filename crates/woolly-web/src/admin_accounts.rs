@@ -15,17 +15,17 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use woolly_core::account_moderation::{
-    AccountAction, AccountActionKind, AccountWarning, ModeratedAccount, Moderator, Reversal,
+    AccountAction, AccountActionKind, AccountWarning, ModeratedAccount, Reversal,
 };
 use woolly_core::accounts::{Role, permission};
 use woolly_core::{AccountState, AdminAccountFilter, CoreError, Woolly};
 
 use crate::cards::{Author, shown_time};
-use crate::forms::{ButtonForm, button_presser_on};
+use crate::forms::{ButtonForm, button_presser_on, form_presser_on};
 use crate::i18n::Words;
 use crate::page::{Chrome, redirect, refusal, render};
 use crate::timelines::PageQuery;
-use crate::visitor::{Member, SignedIn, Visitor};
+use crate::visitor::{Member, Visitor};
 
 /// How many accounts, appeals or log lines a page lists.
 const LISTED: i64 = 40;
@@ -40,13 +40,6 @@ pub(crate) fn router() -> Router<Woolly> {
         .route("/admin/appeals", get(appeals))
         .route("/admin/appeals/{id}/{decision}", post(decide_appeal))
         .route("/admin/audit", get(audit))
-}
-
-fn staff(member: &SignedIn) -> Moderator<'_> {
-    Moderator::Staff {
-        account: &member.account,
-        user: &member.user,
-    }
 }
 
 /// An account as a line of the list, or the head of its page.
@@ -160,7 +153,7 @@ async fn accounts(
         Ok(page) => {
             woolly
                 .moderation()
-                .accounts_page(staff(&member), &filter, page)
+                .accounts_page(member.moderator(), &filter, page)
                 .await
         }
         Err(error) => Err(error),
@@ -261,7 +254,7 @@ async fn account(
     };
     let moderation = woolly.moderation();
     let read = async {
-        let found = moderation.account_by_id(staff(&member), id).await?;
+        let found = moderation.account_by_id(member.moderator(), id).await?;
         let warnings = moderation.warnings_of(&found.account).await?;
         Ok::<_, CoreError>((found, warnings))
     };
@@ -361,11 +354,8 @@ async fn act(
     Path(id): Path<String>,
     Form(form): Form<ActionForm>,
 ) -> Response {
-    let button = ButtonForm {
-        authenticity_token: form.authenticity_token.clone(),
-        return_to: form.return_to.clone(),
-    };
-    let (member, id) = match button_presser_on(&woolly, &visitor, &button, &id) {
+    let token = &form.authenticity_token;
+    let (member, id) = match form_presser_on(&woolly, &visitor, token, &form.return_to, &id) {
         Ok(pressed) => pressed,
         Err(answer) => return *answer,
     };
@@ -382,7 +372,7 @@ async fn act(
         };
         woolly
             .moderation()
-            .act_on_account(staff(member), id, action)
+            .act_on_account(member.moderator(), id, action)
             .await
     };
     match acted.await {
@@ -406,11 +396,8 @@ async fn change_role(
     Path(id): Path<String>,
     Form(form): Form<RoleForm>,
 ) -> Response {
-    let button = ButtonForm {
-        authenticity_token: form.authenticity_token.clone(),
-        return_to: form.return_to.clone(),
-    };
-    let (member, id) = match button_presser_on(&woolly, &visitor, &button, &id) {
+    let token = &form.authenticity_token;
+    let (member, id) = match form_presser_on(&woolly, &visitor, token, &form.return_to, &id) {
         Ok(pressed) => pressed,
         Err(answer) => return *answer,
     };
@@ -418,7 +405,7 @@ async fn change_role(
         let role = Role::parse(&form.role)?;
         woolly
             .moderation()
-            .change_role(staff(member), id, role)
+            .change_role(member.moderator(), id, role)
             .await
     };
     match changed.await {
@@ -439,7 +426,7 @@ async fn change(
         Err(answer) => return *answer,
     };
     let moderation = woolly.moderation();
-    let by = staff(member);
+    let by = member.moderator();
     let done = match change.as_str() {
         "approve" => moderation.approve(by, id).await,
         "reject" => moderation.reject(by, id).await,
@@ -477,7 +464,11 @@ struct AppealsPage<'a> {
 
 /// `GET /admin/appeals`.
 async fn appeals(State(woolly): State<Woolly>, Member { visitor, member }: Member) -> Response {
-    let warnings = match woolly.moderation().pending_appeals(staff(&member)).await {
+    let warnings = match woolly
+        .moderation()
+        .pending_appeals(member.moderator())
+        .await
+    {
         Ok(warnings) => warnings,
         Err(error) => return refusal(&woolly, &visitor, &error),
     };
@@ -522,7 +513,7 @@ async fn decide_appeal(
     };
     match woolly
         .moderation()
-        .decide_appeal(staff(member), id, approve)
+        .decide_appeal(member.moderator(), id, approve)
         .await
     {
         Ok(()) => redirect(&visitor, form.back()),
@@ -557,7 +548,12 @@ async fn audit(
     Query(page): Query<PageQuery>,
 ) -> Response {
     let entries = match page.page_of(LISTED) {
-        Ok(page) => woolly.moderation().audit_log(staff(&member), page).await,
+        Ok(page) => {
+            woolly
+                .moderation()
+                .audit_log(member.moderator(), page)
+                .await
+        }
         Err(error) => Err(error),
     };
     let entries = match entries {

@@ -10,14 +10,13 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use woolly_core::account_moderation::Moderator;
 use woolly_core::instance_domain_blocks::{DomainBlockChange, Severity};
 use woolly_core::{CoreError, Page, Woolly};
 
 use crate::cards::shown_time;
-use crate::forms::{ButtonForm, button_presser, button_presser_on};
+use crate::forms::{ButtonForm, button_presser_on, form_presser};
 use crate::page::{Chrome, redirect, refusal, render};
-use crate::visitor::{Member, SignedIn, Visitor};
+use crate::visitor::{Member, Visitor};
 
 pub(crate) fn router() -> Router<Woolly> {
     Router::new()
@@ -25,13 +24,6 @@ pub(crate) fn router() -> Router<Woolly> {
         .route("/admin/domain_blocks/{id}/delete", post(unblock))
         .route("/admin/domain_allows", post(allow))
         .route("/admin/domain_allows/{id}/delete", post(disallow))
-}
-
-fn staff(member: &SignedIn) -> Moderator<'_> {
-    Moderator::Staff {
-        account: &member.account,
-        user: &member.user,
-    }
 }
 
 /// Every entry, for a screen that lists them all (an instance blocks hundreds at most).
@@ -71,8 +63,8 @@ struct ServersPage<'a> {
 async fn servers(State(woolly): State<Woolly>, Member { visitor, member }: Member) -> Response {
     let instance = woolly.instance();
     let read = async {
-        let blocks = instance.domain_blocks_page(staff(&member), ALL).await?;
-        let allows = instance.domain_allows_page(staff(&member), ALL).await?;
+        let blocks = instance.domain_blocks_page(member.moderator(), ALL).await?;
+        let allows = instance.domain_allows_page(member.moderator(), ALL).await?;
         Ok::<_, CoreError>((blocks, allows))
     };
     let (blocks, allows) = match read.await {
@@ -134,11 +126,8 @@ async fn block(
     visitor: Visitor,
     Form(form): Form<BlockForm>,
 ) -> Response {
-    let button = ButtonForm {
-        authenticity_token: form.authenticity_token.clone(),
-        return_to: "/admin/domain_blocks".to_owned(),
-    };
-    let member = match button_presser(&woolly, &visitor, &button) {
+    let back = "/admin/domain_blocks";
+    let member = match form_presser(&woolly, &visitor, &form.authenticity_token, back) {
         Ok(member) => member,
         Err(answer) => return *answer,
     };
@@ -153,7 +142,7 @@ async fn block(
         };
         woolly
             .instance()
-            .block_domain(staff(member), &form.domain, change)
+            .block_domain(member.moderator(), &form.domain, change)
             .await
     };
     match blocked.await {
@@ -173,7 +162,11 @@ async fn unblock(
         Ok(pressed) => pressed,
         Err(answer) => return *answer,
     };
-    match woolly.instance().unblock_domain(staff(member), id).await {
+    match woolly
+        .instance()
+        .unblock_domain(member.moderator(), id)
+        .await
+    {
         Ok(_) => redirect(&visitor, "/admin/domain_blocks"),
         Err(error) => refusal(&woolly, &visitor, &error),
     }
@@ -192,17 +185,14 @@ async fn allow(
     visitor: Visitor,
     Form(form): Form<AllowForm>,
 ) -> Response {
-    let button = ButtonForm {
-        authenticity_token: form.authenticity_token.clone(),
-        return_to: "/admin/domain_blocks".to_owned(),
-    };
-    let member = match button_presser(&woolly, &visitor, &button) {
+    let back = "/admin/domain_blocks";
+    let member = match form_presser(&woolly, &visitor, &form.authenticity_token, back) {
         Ok(member) => member,
         Err(answer) => return *answer,
     };
     match woolly
         .instance()
-        .allow_domain(staff(member), &form.domain)
+        .allow_domain(member.moderator(), &form.domain)
         .await
     {
         Ok(_) => redirect(&visitor, "/admin/domain_blocks"),
@@ -221,7 +211,11 @@ async fn disallow(
         Ok(pressed) => pressed,
         Err(answer) => return *answer,
     };
-    match woolly.instance().disallow_domain(staff(member), id).await {
+    match woolly
+        .instance()
+        .disallow_domain(member.moderator(), id)
+        .await
+    {
         Ok(_) => redirect(&visitor, "/admin/domain_blocks"),
         Err(error) => refusal(&woolly, &visitor, &error),
     }

@@ -10,11 +10,10 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use woolly_core::Woolly;
-use woolly_core::account_moderation::Moderator;
 use woolly_core::announcements::AnnouncementDraft;
 
 use crate::cards::shown_time;
-use crate::forms::{ButtonForm, button_presser, button_presser_on};
+use crate::forms::{ButtonForm, button_presser_on, form_presser};
 use crate::page::{Chrome, redirect, refusal, render};
 use crate::visitor::{Member, Visitor};
 
@@ -63,10 +62,7 @@ struct AnnouncementsPage<'a> {
 
 /// `GET /admin/announcements`.
 async fn list(State(woolly): State<Woolly>, Member { visitor, member }: Member) -> Response {
-    let by = Moderator::Staff {
-        account: &member.account,
-        user: &member.user,
-    };
+    let by = member.moderator();
     let announcements = match woolly.instance().all_announcements(by).await {
         Ok(announcements) => announcements,
         Err(error) => return refusal(&woolly, &visitor, &error),
@@ -101,18 +97,12 @@ async fn create(
     visitor: Visitor,
     Form(form): Form<AnnouncementForm>,
 ) -> Response {
-    let button = ButtonForm {
-        authenticity_token: form.authenticity_token.clone(),
-        return_to: "/admin/announcements".to_owned(),
-    };
-    let member = match button_presser(&woolly, &visitor, &button) {
+    let back = "/admin/announcements";
+    let member = match form_presser(&woolly, &visitor, &form.authenticity_token, back) {
         Ok(member) => member,
         Err(answer) => return *answer,
     };
-    let by = Moderator::Staff {
-        account: &member.account,
-        user: &member.user,
-    };
+    let by = member.moderator();
     let draft = AnnouncementDraft {
         text: form.text.clone(),
         publish: form.publish.is_some(),
@@ -135,10 +125,7 @@ async fn delete(
         Ok(pressed) => pressed,
         Err(answer) => return *answer,
     };
-    let by = Moderator::Staff {
-        account: &member.account,
-        user: &member.user,
-    };
+    let by = member.moderator();
     match woolly.instance().delete_announcement(by, id).await {
         Ok(()) => redirect(&visitor, "/admin/announcements"),
         Err(error) => refusal(&woolly, &visitor, &error),

@@ -55,6 +55,37 @@ pub fn button_presser<'v>(
     Ok(member)
 }
 
+/// Like [`button_presser`], for a form with fields of its own: its token alone is checked,
+/// and an expired one leads back to `back`.
+pub fn form_presser<'v>(
+    woolly: &Woolly,
+    visitor: &'v Visitor,
+    authenticity_token: &str,
+    back: &str,
+) -> Result<&'v SignedIn, Box<Response>> {
+    let button = ButtonForm {
+        authenticity_token: authenticity_token.to_owned(),
+        return_to: back.to_owned(),
+    };
+    button_presser(woolly, visitor, &button)
+}
+
+/// [`form_presser`] and [`button_presser_on`] together: a form with fields of its own, about
+/// something numbered in its path.
+pub fn form_presser_on<'v>(
+    woolly: &Woolly,
+    visitor: &'v Visitor,
+    authenticity_token: &str,
+    back: &str,
+    id: &str,
+) -> Result<(&'v SignedIn, i64), Box<Response>> {
+    let button = ButtonForm {
+        authenticity_token: authenticity_token.to_owned(),
+        return_to: back.to_owned(),
+    };
+    button_presser_on(woolly, visitor, &button, id)
+}
+
 /// Like [`button_presser`], for a form about something numbered in its path (`/…/:id/…`):
 /// the member and that number, or the answer to give instead (a number that is none names
 /// nothing: not found).

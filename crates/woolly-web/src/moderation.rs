@@ -10,7 +10,6 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use woolly_core::account_moderation::Moderator;
 use woolly_core::reports::{Report, ReportAction};
 use woolly_core::{CoreError, ReportFilter, Woolly};
 
@@ -19,13 +18,6 @@ use crate::forms::{ButtonForm, button_presser_on};
 use crate::page::{Chrome, redirect, refusal, render};
 use crate::timelines::PageQuery;
 use crate::visitor::Member;
-
-fn staff(member: &crate::visitor::SignedIn) -> Moderator<'_> {
-    Moderator::Staff {
-        account: &member.account,
-        user: &member.user,
-    }
-}
 
 /// How many reports a page lists.
 const REPORTS_LISTED: i64 = 20;
@@ -89,7 +81,7 @@ async fn reports(
         };
         let reports = woolly
             .moderation()
-            .reports(staff(&member), filter, page.page_of(REPORTS_LISTED)?)
+            .reports(member.moderator(), filter, page.page_of(REPORTS_LISTED)?)
             .await?;
         let status_ids: Vec<i64> = reports
             .iter()
@@ -174,7 +166,7 @@ async fn handle(
     };
     match woolly
         .moderation()
-        .handle_report(staff(member), id, action)
+        .handle_report(member.moderator(), id, action)
         .await
     {
         Ok(_) => redirect(&visitor, form.back()),

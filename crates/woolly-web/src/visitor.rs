@@ -38,6 +38,16 @@ pub struct SignedIn {
     pub app_id: Option<i64>,
 }
 
+impl SignedIn {
+    /// The member as a moderation use case's actor: core checks their role's permissions.
+    pub fn moderator(&self) -> woolly_core::account_moderation::Moderator<'_> {
+        woolly_core::account_moderation::Moderator::Staff {
+            account: &self.account,
+            user: &self.user,
+        }
+    }
+}
+
 /// The browser behind a request.
 #[derive(Debug, Clone)]
 pub struct Visitor {

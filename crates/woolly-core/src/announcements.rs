@@ -79,6 +79,10 @@ impl Instance<'_> {
             .into_iter()
             .filter(|(_, dismissed)| with_dismissed || !dismissed)
             .collect();
+        // The web's home page asks on every visit: with none to show, nothing more is read.
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
         let ids: Vec<i64> = rows.iter().map(|(row, _)| row.id).collect();
         let emojis: HashMap<String, CustomEmoji> = self
             .custom_emojis()

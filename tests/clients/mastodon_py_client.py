@@ -229,6 +229,31 @@ def use_filters(api, friend):
     check(spoiler.id in [s.id for s in api.timeline_home()], "deleting the filter brings it back")
 
 
+def use_notification_policy(api, friend, me):
+    """The notification policy and the requests it fills (Mastodon 4.3): a private mention from
+    someone not followed waits aside until accepted; another is dismissed."""
+    you = friend.account_verify_credentials()
+    policy = api.notifications_policy()
+    check(policy.for_private_mentions == "filter" and policy.for_not_following == "accept", f"default policy {policy}")
+    check(policy.summary.pending_requests_count == 0, "nothing waits yet")
+    held = friend.status_post(f"@{me.acct} a word in private", visibility="direct")
+    request = wait_for(api.notification_requests, "a notification request")[0]
+    check(request.account.id == you.id and request.last_status.id == held.id, f"the request: {request}")
+    check(str(request.notifications_count) == "1", f"notifications_count {request.notifications_count}")
+    check(api.notification_request(request.id).id == request.id, "one request")
+    check(held.id not in [n.status.id for n in api.notifications(types=["mention"])], "held back")
+    check(api.notifications_policy().summary.pending_notifications_count == 1, "the summary counts it")
+    api.accept_notification_request(request)
+    check(api.notifications_merged(), "merged")
+    check(api.notification_requests() == [], "accepted")
+    check(held.id in [n.status.id for n in api.notifications(types=["mention"])], "let through once accepted")
+
+    changed = api.update_notifications_policy(for_not_following="drop", for_new_accounts="filter")
+    check(changed.for_not_following == "drop" and changed.for_new_accounts == "filter", f"changed {changed}")
+    api.update_notifications_policy(for_not_following="accept", for_new_accounts="accept")
+    check(isinstance(api.notifications_unread_count().count, int), "unread count (v1, 4.3)")
+
+
 def main(base_url, email, password, friend_email, friend_password):
     api = password_login(base_url, email, password)
 
@@ -248,7 +273,9 @@ def main(base_url, email, password, friend_email, friend_password):
     check(app.name == "Woolly Mastodon.py test", f"app {app.name}")
 
     use_statuses(api, me)
-    use_social(api, password_login(base_url, friend_email, friend_password), me)
+    friend = password_login(base_url, friend_email, friend_password)
+    use_social(api, friend, me)
+    use_notification_policy(api, friend, me)
 
     second = authorization_code_login(base_url, email, password)
     check(second.account_verify_credentials().id == me.id, "the code flow signs in the same user")

@@ -12,6 +12,7 @@ use crate::accounts::permission;
 use crate::areas::Instance;
 use crate::emojis::CustomEmoji;
 use crate::error::{CoreError, Result};
+use crate::events::Event;
 
 /// Mastodon's limit on an announcement's text.
 const MAX_TEXT: usize = 5000;
@@ -168,6 +169,18 @@ impl Instance<'_> {
         tx.react_to_announcement(viewer, id, name, on, crate::now_millis())
             .await?;
         tx.commit().await?;
+        let count = self
+            .db()
+            .announcement_reactions(&[id], viewer)
+            .await?
+            .into_iter()
+            .find(|reaction| reaction.name == name)
+            .map_or(0, |reaction| reaction.count);
+        self.publish([Event::AnnouncementReaction {
+            announcement_id: id,
+            name: name.to_owned(),
+            count,
+        }]);
         Ok(())
     }
 
@@ -251,6 +264,16 @@ impl Instance<'_> {
         let action = if old.is_some() { "update" } else { "create" };
         log_action(&mut tx, by, action, Target::Announcement(row.id), now).await?;
         tx.commit().await?;
+        let was_published = old.is_some_and(|old| old.published_at.is_some());
+        if row.published_at.is_some() {
+            self.publish([Event::AnnouncementPublished {
+                announcement_id: row.id,
+            }]);
+        } else if was_published {
+            self.publish([Event::AnnouncementWithdrawn {
+                announcement_id: row.id,
+            }]);
+        }
         Ok(row.id)
     }
 
@@ -263,6 +286,9 @@ impl Instance<'_> {
         let now = crate::now_millis();
         log_action(&mut tx, by, "destroy", Target::Announcement(id), now).await?;
         tx.commit().await?;
+        self.publish([Event::AnnouncementWithdrawn {
+            announcement_id: id,
+        }]);
         Ok(())
     }
 }

@@ -322,10 +322,11 @@ impl OAuth<'_> {
                     .transpose()?
                     .ok_or(CoreError::Unauthenticated)?;
                 let now = crate::now_millis();
-                if row
-                    .last_active_at
-                    .is_none_or(|last| now - last > ACTIVITY_REFRESH_MILLIS)
-                {
+                if row.last_active_at.is_none_or(|last| {
+                    // A new day is recorded at once, for the dashboard's daily figures.
+                    now - last > ACTIVITY_REFRESH_MILLIS
+                        || woolly_store::day_start(last) != woolly_store::day_start(now)
+                }) {
                     // Off the request's path: a slow write must not slow the read it rides on.
                     let db = self.db().clone();
                     tokio::spawn(async move {

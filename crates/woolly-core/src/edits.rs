@@ -118,9 +118,15 @@ impl Statuses<'_> {
         {
             tx.insert_mention(id, account.id).await?;
             if account.is_local()
-                && let Some(notification_id) = tx
-                    .insert_notification(account.id, actor.id, "mention", Some(id), now)
-                    .await?
+                && let Some(notification_id) = crate::notification_policy::notify(
+                    &mut tx,
+                    account.id,
+                    actor.id,
+                    "mention",
+                    Some(id),
+                    now,
+                )
+                .await?
             {
                 events.push(Event::Notification {
                     account_id: account.id,
@@ -129,9 +135,15 @@ impl Statuses<'_> {
             }
         }
         for reblogger in tx.local_rebloggers(id).await? {
-            if let Some(notification_id) = tx
-                .insert_notification(reblogger, actor.id, "update", Some(id), now)
-                .await?
+            if let Some(notification_id) = crate::notification_policy::notify(
+                &mut tx,
+                reblogger,
+                actor.id,
+                "update",
+                Some(id),
+                now,
+            )
+            .await?
             {
                 events.push(Event::Notification {
                     account_id: reblogger,

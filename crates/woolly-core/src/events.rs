@@ -71,6 +71,16 @@ pub enum Event {
     },
     /// An account created, changed or deleted a filter, keyword or filtered status.
     FiltersChanged { account_id: i64 },
+    /// An announcement was published or changed while published.
+    AnnouncementPublished { announcement_id: i64 },
+    /// An announcement was deleted or taken back to a draft.
+    AnnouncementWithdrawn { announcement_id: i64 },
+    /// Members reacted to an announcement with `name` (or took a reaction back): `count` now.
+    AnnouncementReaction {
+        announcement_id: i64,
+        name: String,
+        count: i64,
+    },
 }
 
 /// A stream a client subscribes to (Mastodon's channel names).
@@ -208,6 +218,16 @@ pub enum Delivery {
     Conversation(Box<crate::conversations::ConversationView>),
     /// `filters_changed`: the subscriber's filters changed; clients reload them.
     FiltersChanged,
+    /// `announcement`: one published or changed, as the subscriber reads it.
+    Announcement(Box<crate::announcements::Announcement>),
+    /// `announcement.reaction`: how many reacted to an announcement with one emoji.
+    AnnouncementReaction {
+        announcement_id: i64,
+        name: String,
+        count: i64,
+    },
+    /// `announcement.delete`: one withdrawn.
+    AnnouncementDelete(i64),
 }
 
 impl Woolly {
@@ -401,6 +421,32 @@ impl Streaming<'_> {
                     Ok(None)
                 }
             }
+            // Announcements are for members: every signed-in user stream hears of them.
+            (Stream::User, Event::AnnouncementPublished { announcement_id }) => match viewer {
+                Some(viewer) => Ok(self
+                    .instance()
+                    .announcements(viewer, true)
+                    .await?
+                    .into_iter()
+                    .find(|announcement| announcement.id == *announcement_id)
+                    .map(|announcement| Delivery::Announcement(Box::new(announcement)))),
+                None => Ok(None),
+            },
+            (Stream::User, Event::AnnouncementWithdrawn { announcement_id }) => {
+                Ok(viewer.map(|_| Delivery::AnnouncementDelete(*announcement_id)))
+            }
+            (
+                Stream::User,
+                Event::AnnouncementReaction {
+                    announcement_id,
+                    name,
+                    count,
+                },
+            ) => Ok(viewer.map(|_| Delivery::AnnouncementReaction {
+                announcement_id: *announcement_id,
+                name: name.clone(),
+                count: *count,
+            })),
             (
                 Stream::Direct,
                 Event::Conversation {

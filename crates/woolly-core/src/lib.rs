@@ -36,6 +36,7 @@ mod key_pool;
 pub mod lists;
 pub mod mail;
 pub mod media;
+pub mod notification_policy;
 pub mod notifications;
 pub mod oauth;
 pub mod outbox;
@@ -69,8 +70,8 @@ pub use state::Woolly;
 pub use urls::Urls;
 pub use woolly_store::{
     AccountState, AccountStatusesFilter, AdminAccountFilter, BlockOrMute, ConversationChange, Db,
-    Engine, FollowSide, Page, RepliesBy, ReportFilter, StatusInteraction, StatusRelation,
-    StoreError, TagSelection, ValueBlock, now_millis,
+    Engine, FollowSide, NotificationQuery, Page, RepliesBy, ReportFilter, StatusInteraction,
+    StatusRelation, StoreError, TagSelection, ValueBlock, now_millis,
 };
 
 /// The version of Woolly itself.

@@ -3,7 +3,7 @@
 //! accounts a user follows with notifications on (`status`), written when the post reaches the
 //! user's home feed.
 
-use woolly_store::Page;
+use woolly_store::{NotificationQuery, Page};
 
 use crate::accounts::Account;
 use crate::areas::Notifications;
@@ -177,7 +177,7 @@ impl Notifications<'_> {
         };
         Ok(i64::try_from(
             self.db()
-                .notifications_page(viewer, &[], &[], page)
+                .notifications_page(viewer, &NotificationQuery::default(), page)
                 .await?
                 .len(),
         )
@@ -190,14 +190,10 @@ impl Notifications<'_> {
     pub async fn page(
         &self,
         viewer: i64,
-        types: &[String],
-        exclude: &[String],
+        query: &NotificationQuery,
         page: Page,
     ) -> Result<(Vec<NotificationView>, Option<(i64, i64)>)> {
-        let rows = self
-            .db()
-            .notifications_page(viewer, types, exclude, page)
-            .await?;
+        let rows = self.db().notifications_page(viewer, query, page).await?;
         let cursors = rows
             .first()
             .zip(rows.last())

@@ -259,9 +259,15 @@ impl Woolly {
             });
         }
         for voter in tx.local_poll_voters(poll_id).await? {
-            if let Some(notification_id) = tx
-                .insert_notification(voter, poll.account_id, "poll", Some(poll.status_id), now)
-                .await?
+            if let Some(notification_id) = crate::notification_policy::notify(
+                &mut tx,
+                voter,
+                poll.account_id,
+                "poll",
+                Some(poll.status_id),
+                now,
+            )
+            .await?
             {
                 events.push(Event::Notification {
                     account_id: voter,

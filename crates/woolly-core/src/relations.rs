@@ -117,18 +117,25 @@ impl Woolly {
                 .insert_follow_request(actor.id, target.id, &options, now)
                 .await?
             {
-                notification = tx
-                    .insert_notification(target.id, actor.id, "follow_request", None, now)
-                    .await?;
+                notification = crate::notification_policy::notify(
+                    &mut tx,
+                    target.id,
+                    actor.id,
+                    "follow_request",
+                    None,
+                    now,
+                )
+                .await?;
             }
             if let Some(uri) = remote_follow_uri {
                 tx.set_follow_uri(actor.id, target.id, uri).await?;
             }
         } else {
             if tx.upsert_follow(actor.id, target.id, &options, now).await? {
-                notification = tx
-                    .insert_notification(target.id, actor.id, "follow", None, now)
-                    .await?;
+                notification = crate::notification_policy::notify(
+                    &mut tx, target.id, actor.id, "follow", None, now,
+                )
+                .await?;
             }
             if let Some(uri) = remote_follow_uri {
                 // Accepted at once; a repeated `Follow` is accepted again, as Mastodon does.
@@ -201,9 +208,15 @@ impl Woolly {
             .await?;
         tx.bump_account_statuses(actor.id, 1, Some(now)).await?;
         tx.add_to_home_feed(actor.id, id).await?;
-        let notification = tx
-            .insert_notification(author_id, actor.id, "reblog", Some(original_id), now)
-            .await?;
+        let notification = crate::notification_policy::notify(
+            &mut tx,
+            author_id,
+            actor.id,
+            "reblog",
+            Some(original_id),
+            now,
+        )
+        .await?;
         crate::statuses::enqueue_fan_out(&mut tx, id, now).await?;
         if actor.is_local() {
             crate::outbox::enqueue(&mut tx, &Outbound::Create { status_id: id }, now).await?;
@@ -298,9 +311,15 @@ impl Statuses<'_> {
         {
             tx.bump_status(target_id, StatusCounter::Favourites, 1)
                 .await?;
-            notification = tx
-                .insert_notification(author_id, actor.id, "favourite", Some(target_id), now)
-                .await?;
+            notification = crate::notification_policy::notify(
+                &mut tx,
+                author_id,
+                actor.id,
+                "favourite",
+                Some(target_id),
+                now,
+            )
+            .await?;
             if actor.is_local() && !target.is_local {
                 let outbound = Outbound::Like {
                     account_id: actor.id,

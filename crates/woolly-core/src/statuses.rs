@@ -221,9 +221,15 @@ pub(crate) async fn insert_new_status(
     }];
     // Remote accounts hear of it from its own server (or through delivery), not from here.
     for account in mentioned.iter().filter(|account| account.is_local()) {
-        if let Some(notification_id) = tx
-            .insert_notification(account.id, status.account_id, "mention", Some(id), now)
-            .await?
+        if let Some(notification_id) = crate::notification_policy::notify(
+            tx,
+            account.id,
+            status.account_id,
+            "mention",
+            Some(id),
+            now,
+        )
+        .await?
         {
             events.push(Event::Notification {
                 account_id: account.id,
@@ -841,9 +847,15 @@ impl Woolly {
         let mut tx = self.db().begin().await?;
         let mut events = Vec::new();
         for follower in followers {
-            if let Some(notification_id) = tx
-                .insert_notification(follower, status.account_id, "status", Some(status.id), now)
-                .await?
+            if let Some(notification_id) = crate::notification_policy::notify(
+                &mut tx,
+                follower,
+                status.account_id,
+                "status",
+                Some(status.id),
+                now,
+            )
+            .await?
             {
                 events.push(Event::Notification {
                     account_id: follower,

@@ -700,7 +700,15 @@ impl Db {
         .execute(pool)
         .await)?;
         self.record_weekly_login(account_id, crate::week_start(now))
-            .await
+            .await?;
+        on_writer!(rows_affected, self, pool => sqlx::query(
+            "INSERT INTO daily_login (day, account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(crate::site::day_start(now))
+        .bind(account_id)
+        .execute(pool)
+        .await)?;
+        Ok(())
     }
 
     /// How many local accounts exist; with `role`, how many have that role.

@@ -33,6 +33,7 @@ mod markers;
 mod measures;
 mod media;
 mod moderation;
+mod notification_policy;
 mod oauth;
 mod polls;
 mod query_count;
@@ -77,12 +78,15 @@ pub use media::MediaRow;
 pub use moderation::{
     AccountLimit, AccountState, AccountWarningRow, AdminAccountFilter, AdminActionRow, AppealRow,
 };
+pub use notification_policy::{
+    NotificationFacts, NotificationPolicyRow, NotificationRequestRow, OptionalPolicy,
+};
 pub use oauth::{AppRow, CodeClaim, CodeRow, NewApp};
 pub use polls::{NewPoll, PollOptionRow, PollRow};
 pub use query_count::counting_queries;
 pub use relations::{
-    BlockOrMute, FollowOptions, FollowSide, NotificationRow, RelationshipRow, StatusInteraction,
-    StatusRelation, split_languages,
+    BlockOrMute, FollowOptions, FollowSide, NotificationQuery, NotificationRow, RelationshipRow,
+    StatusInteraction, StatusRelation, split_languages,
 };
 pub use replies::RepliesBy;
 pub use reports::{ReportChange, ReportFilter, ReportRow};
@@ -91,7 +95,7 @@ pub use schema::{DIALECT_SWAPS, SchemaColumn, SchemaIndex, to_postgres_spelling}
 pub use search::TagDayRow;
 pub use server_moderation::{DomainAllowRow, DomainBlockRow};
 pub use sign_up_blocks::{IpBlockRow, ValueBlock, ValueBlockRow};
-pub use site::{WEEK_MILLIS, WeekActivity, week_start};
+pub use site::{DAY_MILLIS, WEEK_MILLIS, WeekActivity, day_start, week_start};
 pub use status_pages::{StatusPageRows, StatusPageState, StatusStamp, ViewerMark};
 pub use statuses::{
     AccountStatusesFilter, NewStatus, Page, StatusCounter, StatusRow, TagSelection,

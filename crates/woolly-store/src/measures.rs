@@ -1,6 +1,6 @@
-//! The figures of the moderators' dashboard: what happened each day (new users, interactions
-//! with local posts, reports opened and resolved) and how things divide (sign-ups by app,
-//! known accounts by server). Which figures are shown to whom is decided in `woolly-core`.
+//! The figures of the moderators' dashboard: what happened each day (new users, active users,
+//! interactions with local posts, reports opened and resolved), how things divide (sign-ups by
+//! app, known accounts by server), and how many of those who joined came back (retention). Which figures are shown to whom is decided in `woolly-core`.
 
 use crate::connect::{Db, on_reader};
 use crate::error::Result;
@@ -14,6 +14,8 @@ pub enum Measure {
     Interactions,
     OpenedReports,
     ResolvedReports,
+    /// Local users who used the instance (each once a day).
+    ActiveUsers,
 }
 
 /// A day's count: the day as milliseconds since the epoch at its start (UTC), and the count.
@@ -43,6 +45,9 @@ impl Measure {
             Measure::ResolvedReports => {
                 "SELECT action_taken_at AS at FROM report \
                  WHERE action_taken_at >= $1 AND action_taken_at < $2"
+            }
+            Measure::ActiveUsers => {
+                "SELECT day AS at FROM daily_login WHERE day >= $1 AND day < $2"
             }
         }
     }
@@ -89,6 +94,51 @@ impl Db {
         .fetch_all(pool)
         .await)?;
         Ok(rows)
+    }
+
+    /// How many different local users used the instance between `start` and `end`.
+    pub async fn distinct_active_users(&self, start: i64, end: i64) -> Result<i64> {
+        let (count,): (i64,) = on_reader!(self, pool => sqlx::query_as(
+            "SELECT count(DISTINCT account_id) FROM daily_login WHERE day >= $1 AND day < $2",
+        )
+        .bind(start)
+        .bind(end)
+        .fetch_one(pool)
+        .await)?;
+        Ok(count)
+    }
+
+    /// Local users who joined between `start` and `end`, counted by the day they joined and
+    /// the day they last used the instance (`None`: never since joining).
+    pub async fn joined_and_last_seen_days(
+        &self,
+        start: i64,
+        end: i64,
+    ) -> Result<Vec<(i64, Option<i64>, i64)>> {
+        let sql = format!(
+            "SELECT (a.created_at / {DAY_MILLIS}) * {DAY_MILLIS} AS joined, \
+             (u.last_active_at / {DAY_MILLIS}) * {DAY_MILLIS} AS seen, count(*) AS n \
+             FROM local_user u JOIN account a ON a.id = u.account_id \
+             WHERE a.created_at >= $1 AND a.created_at < $2 GROUP BY joined, seen"
+        );
+        let rows = on_reader!(self, pool => sqlx::query_as(&sql)
+            .bind(start)
+            .bind(end)
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows)
+    }
+
+    /// The database's own name and version (`SQLite 3.46.0`, `PostgreSQL 16.2`).
+    pub async fn engine_version(&self) -> Result<(&'static str, String)> {
+        let (name, sql) = match self.engine() {
+            crate::Engine::Sqlite => ("SQLite", "SELECT sqlite_version()"),
+            crate::Engine::Postgres => ("PostgreSQL", "SELECT current_setting('server_version')"),
+        };
+        let (version,): (String,) = on_reader!(self, pool => sqlx::query_as(sql)
+            .fetch_one(pool)
+            .await)?;
+        Ok((name, version))
     }
 
     /// The servers this one knows most accounts of, with how many.

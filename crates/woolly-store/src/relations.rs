@@ -73,6 +73,19 @@ pub struct NotificationRow {
     pub report_id: Option<i64>,
 }
 
+/// Which of an account's notifications a page holds.
+#[derive(Debug, Clone, Default)]
+pub struct NotificationQuery {
+    /// Only these kinds (none: every kind).
+    pub types: Vec<String>,
+    /// Not these kinds.
+    pub exclude: Vec<String>,
+    /// Only those from this account (filtered ones included).
+    pub from_account_id: Option<i64>,
+    /// Also those the policy filtered.
+    pub include_filtered: bool,
+}
+
 /// Which side of an account's follows: who follows it, or whom it follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FollowSide {
@@ -432,31 +445,30 @@ impl Tx {
         Ok(told)
     }
 
-    /// Records a notification unless the recipient blocks or mutes (with notifications) the
-    /// sender, blocks the sender's domain without following the sender, has muted the thread of
-    /// the status it is about, is sent by a silenced account the recipient does not follow, or
-    /// the same one exists (Mastodon's `NotifyService` drop conditions). Returns its id when
-    /// one was written.
+    /// Records a notification (`filtered`: kept aside by the recipient's policy) unless the
+    /// recipient blocks or mutes (with notifications) the sender, blocks the sender's domain
+    /// without following the sender, has muted the thread of the status it is about, or the
+    /// same one exists (Mastodon's `NotifyService` drop conditions). Returns its id when one
+    /// was written.
     pub async fn insert_notification(
         &mut self,
         account_id: i64,
         from_account_id: i64,
         kind: &str,
         status_id: Option<i64>,
+        filtered: bool,
         now: i64,
     ) -> Result<Option<i64>> {
         let id = self.next_id();
         let sql = format!(
-            "INSERT INTO notification (id, account_id, from_account_id, kind, status_id, created_at) \
-             SELECT $1, $2, $3, $4, $5, $6 WHERE $2 <> $3 \
+            "INSERT INTO notification (id, account_id, from_account_id, kind, status_id, created_at, \
+             filtered) SELECT $1, $2, $3, $4, $5, $6, $7 WHERE $2 <> $3 \
              AND NOT EXISTS (SELECT 1 FROM block WHERE (account_id = $2 AND target_account_id = $3) \
                                                     OR (account_id = $3 AND target_account_id = $2)) \
              AND NOT EXISTS (SELECT 1 FROM mute WHERE account_id = $2 AND target_account_id = $3 \
                              AND hide_notifications AND (expires_at IS NULL OR expires_at > $6)) \
              AND NOT EXISTS (SELECT 1 FROM account fa JOIN account_domain_block d \
                              ON d.account_id = $2 AND d.domain = lower(fa.domain) WHERE fa.id = $3 \
-                             AND NOT EXISTS (SELECT 1 FROM follow WHERE account_id = $2 AND target_account_id = $3)) \
-             AND NOT EXISTS (SELECT 1 FROM account sa WHERE sa.id = $3 AND sa.silenced_at IS NOT NULL \
                              AND NOT EXISTS (SELECT 1 FROM follow WHERE account_id = $2 AND target_account_id = $3)) \
              AND NOT {} \
              ON CONFLICT DO NOTHING",
@@ -469,6 +481,7 @@ impl Tx {
         .bind(kind)
         .bind(status_id)
         .bind(now)
+        .bind(filtered)
         .execute(conn)
         .await)?;
         Ok((inserted == 1).then_some(id))
@@ -697,46 +710,40 @@ impl Db {
         Ok(page.newest_first(rows))
     }
 
-    /// A page of an account's notifications, filtered by kind (`types` to include, `exclude`
-    /// to leave out; empty means no filter).
+    /// A page of an account's notifications, as `query` narrows them.
     pub async fn notifications_page(
         &self,
         account_id: i64,
-        types: &[String],
-        exclude: &[String],
+        query: &NotificationQuery,
         page: Page,
     ) -> Result<Vec<NotificationRow>> {
-        let quote = |kinds: &[String]| {
-            kinds
-                .iter()
-                .filter(|kind| {
-                    kind.chars()
-                        .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
-                })
-                .map(|kind| format!("'{kind}'"))
-                .collect::<Vec<_>>()
-                .join(",")
-        };
-        let mut filter = String::new();
-        if !types.is_empty() {
-            filter.push_str(&format!(" AND n.kind IN ({})", quote(types)));
-        }
-        if !exclude.is_empty() {
-            filter.push_str(&format!(" AND n.kind NOT IN ({})", quote(exclude)));
-        }
         let order = if page.min_id.is_some() { "ASC" } else { "DESC" };
+        // One statement text whatever the query, so that it is prepared once: the flags $8
+        // (no kind asked for), $9 (none left out), $10 (filtered ones shown) switch the
+        // conditions off. A sender's own notifications are shown filtered or not, as Mastodon
+        // shows a request's.
         let sql = format!(
             "SELECT n.id, n.account_id, n.from_account_id, n.kind, n.status_id, n.created_at, \
              n.account_warning_id, n.report_id FROM notification n \
-             WHERE n.account_id = $1 {filter} AND ($2 IS NULL OR n.id < $2) AND ($3 IS NULL OR n.id > $3) \
+             WHERE n.account_id = $1 AND ($2 IS NULL OR n.id < $2) AND ($3 IS NULL OR n.id > $3) \
+             AND ($8 OR n.kind {}) AND ($9 OR NOT n.kind {}) AND ($10 OR NOT n.filtered) \
+             AND ($7 IS NULL OR n.from_account_id = $7) \
              AND NOT EXISTS (SELECT 1 FROM block b WHERE b.account_id = $1 AND b.target_account_id = n.from_account_id) \
-             ORDER BY n.id {order} LIMIT $4"
+             ORDER BY n.id {order} LIMIT $4",
+            in_list(self.engine(), "$5"),
+            in_list(self.engine(), "$6"),
         );
         let mut rows = on_reader!(self, pool => sqlx::query_as::<_, NotificationRow>(&sql)
             .bind(account_id)
             .bind(page.max_id)
             .bind(page.since_id.or(page.min_id))
             .bind(page.limit)
+            .bind(List(&query.types))
+            .bind(List(&query.exclude))
+            .bind(query.from_account_id)
+            .bind(query.types.is_empty())
+            .bind(query.exclude.is_empty())
+            .bind(query.include_filtered || query.from_account_id.is_some())
             .fetch_all(pool)
             .await)?;
         if page.min_id.is_some() {

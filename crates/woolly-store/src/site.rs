@@ -16,6 +16,13 @@ pub struct WeekActivity {
 
 pub const WEEK_MILLIS: i64 = 7 * 24 * 60 * 60 * 1000;
 
+pub const DAY_MILLIS: i64 = 24 * 60 * 60 * 1000;
+
+/// The 00:00 UTC that starts the day of `millis`.
+pub fn day_start(millis: i64) -> i64 {
+    millis - millis.rem_euclid(DAY_MILLIS)
+}
+
 /// The Monday 00:00 UTC that starts the week of `millis` (the Unix epoch was a Thursday).
 pub fn week_start(millis: i64) -> i64 {
     const FIRST_MONDAY: i64 = 4 * 24 * 60 * 60 * 1000;

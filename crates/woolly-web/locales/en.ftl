@@ -280,6 +280,29 @@ notification-moderation-warning = The moderators sent you a warning: read it and
 notification-admin-report = { $name } filed a report
 notification-admin-sign-up = { $name } signed up
 notification-other = Something happened with { $name }
+notifications-filtered = { $count ->
+    [one] 1 person you may not know wrote to you: review
+   *[other] { $count } people you may not know wrote to you: review
+}
+requests-title = Filtered notifications
+requests-intro = Notifications from people you may not know wait here, as your settings below say. Accept someone to let them through from now on; dismiss to delete what they sent.
+requests-empty = Nobody waits here.
+requests-count = { $count ->
+    [one] 1 mention
+   *[other] { $count } mentions
+}
+requests-accept = Accept
+requests-dismiss = Dismiss
+policy-title = Whose notifications to hold back
+policy-not-following = People you don't follow
+policy-not-followers = People who don't follow you
+policy-new-accounts = New accounts (less than 30 days old)
+policy-private-mentions = Unsolicited private mentions
+policy-limited-accounts = Accounts limited by the moderators
+policy-accept = Show
+policy-filter = Filter
+policy-drop = Ignore
+policy-save = Save
 
 ## Search
 search-label = Search for people, hashtags or posts
@@ -611,6 +634,7 @@ announcements-delete = Delete
 dashboard = Dashboard
 dashboard-period = The last 30 days, day by day.
 dashboard-new_users = New users
+dashboard-active_users = Active users
 dashboard-interactions = Interactions with local posts
 dashboard-opened_reports = Reports opened
 dashboard-resolved_reports = Reports resolved
@@ -618,4 +642,5 @@ dashboard-before = { $total } in the 30 days before
 dashboard-chart-description = { $total } in all
 dashboard-servers = Servers this one knows most people of
 dashboard-sources = Where sign-ups came from
+dashboard-software_versions = Software
 dashboard-nothing = Nothing yet.

@@ -283,6 +283,29 @@ notification-moderation-warning = La modération vous a envoyé un avertissement
 notification-admin-report = { $name } a fait un signalement
 notification-admin-sign-up = { $name } s'est inscrit·e
 notification-other = Il s'est passé quelque chose avec { $name }
+notifications-filtered = { $count ->
+    [one] 1 personne que vous ne connaissez peut-être pas vous a écrit : voir
+   *[other] { $count } personnes que vous ne connaissez peut-être pas vous ont écrit : voir
+}
+requests-title = Notifications filtrées
+requests-intro = Les notifications de personnes que vous ne connaissez peut-être pas attendent ici, selon vos réglages ci-dessous. Acceptez quelqu'un pour le laisser passer désormais ; ignorez pour supprimer ce qu'il a envoyé.
+requests-empty = Personne n'attend ici.
+requests-count = { $count ->
+    [one] 1 mention
+   *[other] { $count } mentions
+}
+requests-accept = Accepter
+requests-dismiss = Ignorer
+policy-title = Quelles notifications retenir
+policy-not-following = Personnes que vous ne suivez pas
+policy-not-followers = Personnes qui ne vous suivent pas
+policy-new-accounts = Nouveaux comptes (moins de 30 jours)
+policy-private-mentions = Mentions privées non sollicitées
+policy-limited-accounts = Comptes limités par la modération
+policy-accept = Afficher
+policy-filter = Filtrer
+policy-drop = Ignorer
+policy-save = Enregistrer
 
 ## Search
 search-label = Rechercher des personnes, des hashtags ou des messages
@@ -614,6 +637,7 @@ announcements-delete = Supprimer
 dashboard = Tableau de bord
 dashboard-period = Les 30 derniers jours, jour par jour.
 dashboard-new_users = Nouveaux comptes
+dashboard-active_users = Utilisateurs actifs
 dashboard-interactions = Interactions avec les messages locaux
 dashboard-opened_reports = Signalements ouverts
 dashboard-resolved_reports = Signalements résolus
@@ -621,4 +645,5 @@ dashboard-before = { $total } les 30 jours d'avant
 dashboard-chart-description = { $total } en tout
 dashboard-servers = Serveurs dont celui-ci connaît le plus de personnes
 dashboard-sources = D'où viennent les inscriptions
+dashboard-software_versions = Logiciels
 dashboard-nothing = Rien pour l'instant.

@@ -94,7 +94,7 @@ struct DashboardPage<'a> {
     chart_width: i64,
     chart_height: i64,
     /// (title, parts as (name, value)).
-    dimensions: Vec<(String, Vec<(String, i64)>)>,
+    dimensions: Vec<(String, Vec<(String, String)>)>,
 }
 
 /// `GET /admin/dashboard`.
@@ -107,13 +107,16 @@ async fn dashboard(State(woolly): State<Woolly>, Member { visitor, member }: Mem
     let start = end - (DAYS - 1) * DAY_MILLIS;
     let keys: Vec<String> = [
         "new_users",
+        "active_users",
         "interactions",
         "opened_reports",
         "resolved_reports",
     ]
     .map(str::to_owned)
     .to_vec();
-    let parts: Vec<String> = ["servers", "sources"].map(str::to_owned).to_vec();
+    let parts: Vec<String> = ["servers", "sources", "software_versions"]
+        .map(str::to_owned)
+        .to_vec();
     let moderation = woolly.moderation();
     let read = async {
         let measures = moderation.measures(by, &keys, start, end).await?;

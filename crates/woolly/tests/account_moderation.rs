@@ -226,6 +226,9 @@ async fn a_silenced_account_reaches_only_its_followers() {
     assert_eq!(kinds(&told), vec!["mention"], "{told}");
     let (_, told) = get(&server, Some(&stranger), "/api/v1/notifications").await;
     assert_eq!(kinds(&told), Vec::<String>::new(), "{told}");
+    // Kept aside as a request, as Mastodon's default policy keeps limited accounts' mentions.
+    let (_, requests) = get(&server, Some(&stranger), "/api/v1/notifications/requests").await;
+    assert_eq!(requests[0]["account"]["id"], loud_id.as_str(), "{requests}");
     let (_, found) = get(
         &server,
         Some(&stranger),
@@ -858,24 +861,81 @@ async fn the_dashboard_counts_each_day_and_divides_the_whole() {
     );
     assert_eq!(total("opened_reports").as_deref(), Some("1"));
     assert_eq!(total("resolved_reports").as_deref(), Some("1"));
-    assert_eq!(
-        total("active_users"),
-        None,
-        "not kept per day, so not given"
-    );
     assert_eq!(measures[0]["data"].as_array().unwrap().len(), 1);
     assert_eq!(measures[0]["previous_total"], "0");
+    // Who used the server is recorded beside the request that shows it: wait for the three.
+    let active = common::eventually(
+        std::time::Duration::from_secs(10),
+        "three active users",
+        || async {
+            let (_, measures) = post(
+                &server,
+                &moderator,
+                "/api/v1/admin/measures",
+                json!({"keys": ["active_users"], "start_at": today, "end_at": today}),
+            )
+            .await;
+            (measures[0]["total"] == "3").then_some(measures)
+        },
+    )
+    .await;
+    assert_eq!(active[0]["data"][0]["value"], "3", "{active}");
+    assert_eq!(active[0]["previous_total"], "0");
     let (status, dimensions) = post(
         &server,
         &moderator,
         "/api/v1/admin/dimensions",
-        json!({"keys": ["servers", "sources"], "start_at": today, "end_at": today}),
+        json!({"keys": ["servers", "sources", "software_versions"], "start_at": today, "end_at": today}),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{dimensions}");
     assert_eq!(dimensions[0]["data"][0]["key"], "far.example");
     assert_eq!(dimensions[0]["data"][0]["value"], "1");
     assert_eq!(dimensions[1]["data"][0]["value"], "3", "{dimensions}");
+    let software = &dimensions[2]["data"];
+    assert_eq!(software[0]["key"], "woolly", "{dimensions}");
+    assert_eq!(software[0]["value"], woolly_core::WOOLLY_VERSION);
+    let database = software[1]["key"].as_str().unwrap();
+    assert!(["sqlite", "postgresql"].contains(&database), "{dimensions}");
+    assert!(
+        software[1]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with(|c: char| c.is_ascii_digit()),
+        "{dimensions}"
+    );
+
+    // The three who joined today were all seen today.
+    for frequency in ["day", "month"] {
+        let (status, cohorts) = post(
+            &server,
+            &moderator,
+            "/api/v1/admin/retention",
+            json!({"start_at": today, "end_at": today, "frequency": frequency}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{cohorts}");
+        assert_eq!(cohorts.as_array().unwrap().len(), 1, "{cohorts}");
+        assert_eq!(cohorts[0]["frequency"], frequency);
+        assert_eq!(cohorts[0]["data"][0]["value"], "3", "{cohorts}");
+        assert_eq!(cohorts[0]["data"][0]["rate"], 1.0, "{cohorts}");
+    }
+    let (status, _) = post(
+        &server,
+        &moderator,
+        "/api/v1/admin/retention",
+        json!({"start_at": today, "end_at": today, "frequency": "year"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = post(
+        &server,
+        &rita,
+        "/api/v1/admin/retention",
+        json!({"start_at": today, "end_at": today, "frequency": "day"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = post(
         &server,
         &rita,

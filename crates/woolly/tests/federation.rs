@@ -305,6 +305,28 @@ async fn locked_accounts_approve_remote_followers_and_private_posts_reach_only_t
         json!({"status": format!("@{} a secret", carol.handle), "visibility": "direct"}),
     )
     .await;
+    // Carol does not follow bob: his private mention waits as a request (Mastodon's default
+    // policy) until she accepts it.
+    let request = eventually(WAIT, "bob's request", || async {
+        carol
+            .get_ok("/api/v1/notifications/requests")
+            .await
+            .as_array()?
+            .first()
+            .cloned()
+    })
+    .await;
+    assert_eq!(request["account"]["acct"], bob.handle.as_str(), "{request}");
+    assert!(carol.notifications("mention").await.is_empty());
+    carol
+        .post(
+            &format!(
+                "/api/v1/notifications/requests/{}/accept",
+                request["id"].as_str().unwrap()
+            ),
+            json!({}),
+        )
+        .await;
     let dm = carol.wait_notification("mention", &bob.handle).await;
     assert_eq!(dm["status"]["visibility"], "direct");
     let dm_id = dm["status"]["id"].as_str().unwrap();

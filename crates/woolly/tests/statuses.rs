@@ -344,14 +344,21 @@ async fn visibility_decides_who_sees_a_status_on_every_read_path() {
     assert_eq!(ids(&follower_home), expected_home);
     let (_, blocked_home) = get(&server, Some(&blocked), "/api/v1/timelines/home").await;
     assert_eq!(blocked_home, json!([]));
-    // A mentioned account sees the direct post in its notifications; a stranger gets nothing.
+    // A mentioned account is told of every post; the direct one, from someone it does not
+    // follow, waits aside as a request (Mastodon's default notification policy).
     let (_, notifications) = get(
         &server,
         Some(&mentioned),
         "/api/v1/notifications?types[]=mention",
     )
     .await;
-    assert_eq!(notifications.as_array().unwrap().len(), 4);
+    assert_eq!(notifications.as_array().unwrap().len(), 3);
+    let (_, requests) = get(&server, Some(&mentioned), "/api/v1/notifications/requests").await;
+    assert_eq!(
+        requests[0]["last_status"]["id"],
+        posted[3].1.as_str(),
+        "{requests}"
+    );
     server.stop().await;
 }
 

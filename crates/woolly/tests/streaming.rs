@@ -421,3 +421,75 @@ async fn a_list_stream_carries_what_the_list_timeline_shows_to_its_owner_only() 
     assert_eq!(response.status(), reqwest::StatusCode::UNAUTHORIZED);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn members_hear_of_announcements_their_reactions_and_their_withdrawal() {
+    use woolly_core::account_moderation::Moderator;
+    use woolly_core::announcements::AnnouncementDraft;
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (bob, _) = token_and_id(&server, "bob").await;
+    let mut socket = connect(&server, &format!("?stream=user&access_token={bob}"), None).await;
+    // A draft is nobody's news yet.
+    let draft = AnnouncementDraft {
+        text: "Maintenance on Sunday".to_owned(),
+        ..AnnouncementDraft::default()
+    };
+    let id = server
+        .woolly
+        .instance()
+        .save_announcement(Moderator::Operator, None, draft.clone())
+        .await
+        .unwrap();
+    let published = AnnouncementDraft {
+        publish: true,
+        ..draft
+    };
+    server
+        .woolly
+        .instance()
+        .save_announcement(Moderator::Operator, Some(id), published)
+        .await
+        .unwrap();
+    let message = next_message(&mut socket).await;
+    assert_eq!(message["event"], "announcement", "{message}");
+    assert_eq!(message["stream"], json!(["user"]));
+    let payload: Value = serde_json::from_str(message["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(payload["id"], id.to_string());
+    assert!(
+        payload["content"]
+            .as_str()
+            .unwrap()
+            .contains("Maintenance on Sunday"),
+        "{payload}"
+    );
+    assert_eq!(payload["read"], false);
+
+    let response = http()
+        .put(server.url(&format!(
+            "/api/v1/announcements/{id}/reactions/%F0%9F%91%8D"
+        )))
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let message = next_message(&mut socket).await;
+    assert_eq!(message["event"], "announcement.reaction", "{message}");
+    let payload: Value = serde_json::from_str(message["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        payload,
+        json!({"name": "👍", "count": 1, "announcement_id": id.to_string()})
+    );
+
+    server
+        .woolly
+        .instance()
+        .delete_announcement(Moderator::Operator, id)
+        .await
+        .unwrap();
+    let message = next_message(&mut socket).await;
+    assert_eq!(message["event"], "announcement.delete", "{message}");
+    assert_eq!(message["payload"], id.to_string());
+    server.stop().await;
+}

@@ -341,6 +341,16 @@ async fn rig(instance: &TestInstance) -> (Rig, String) {
     for follower in ["mentioned", "stranger", "blocked", "blocker", "muter"] {
         rig.follow(follower, "booster").await;
     }
+    // Mastodon's default policy keeps a private mention from someone not followed aside; the
+    // mentioned viewer lets them through, so that every path shows what visibility allows.
+    let response = http()
+        .patch(rig.server.url("/api/v2/notifications/policy"))
+        .bearer_auth(&rig.user("mentioned").token)
+        .json(&json!({"for_private_mentions": "accept"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
     for owner in VIEWERS.iter().skip(1) {
         let list = post(
             &rig.server,

@@ -3195,6 +3195,16 @@ async fn moderators_act_on_accounts_and_a_suspended_member_appeals_in_the_web_in
     assert_eq!(dashboard.status, StatusCode::OK, "{}", dashboard.html);
     assert!(dashboard.html.contains("<svg"), "{}", dashboard.html);
     assert!(
+        dashboard.html.contains("Active users"),
+        "{}",
+        dashboard.html
+    );
+    assert!(
+        dashboard.html.contains(woolly_core::WOOLLY_VERSION),
+        "the software's versions: {}",
+        dashboard.html
+    );
+    assert!(
         dashboard.html.contains("Reports resolved"),
         "{}",
         dashboard.html
@@ -3436,5 +3446,98 @@ async fn admins_announce_and_members_read_react_and_dismiss() {
             .html
             .contains("Maintenance tonight")
     );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn held_back_mentions_wait_on_their_page_until_accepted_or_dismissed() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    common::account_with_password(&server, "hana", "a long enough password").await;
+    let (stranger, _) = common::account(&server, "stranger").await;
+    let (pest, _) = common::account(&server, "pest").await;
+    post_as(
+        &server,
+        &stranger,
+        serde_json::json!({"status": "@hana a quiet word", "visibility": "direct"}),
+    )
+    .await;
+    post_as(
+        &server,
+        &pest,
+        serde_json::json!({"status": "@hana buy my stuff", "visibility": "direct"}),
+    )
+    .await;
+    common::jobs_idle(&server).await;
+
+    let hana = Browser::new(&server);
+    hana.sign_in("hana", "a long enough password").await;
+    let page = hana.get("/notifications").await;
+    assert!(
+        page.html.contains("2 people you may not know wrote to you"),
+        "{}",
+        page.html
+    );
+    assert!(!page.html.contains("a quiet word"), "{}", page.html);
+    let page = hana.get("/notifications/requests").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(page.html.contains("a quiet word"), "{}", page.html);
+    assert!(page.html.contains("buy my stuff"), "{}", page.html);
+    assert_eq!(page.selected("for_private_mentions"), "filter");
+    let accept = form_action(&page, "/accept");
+    let dismiss = form_action(&page, "/dismiss");
+
+    // Without the form's token nothing happens.
+    let refused = hana.post(&accept, &[("return_to", "/home")]).await;
+    assert_ne!(refused.status, StatusCode::SEE_OTHER);
+    let csrf = page.csrf();
+    // The newest request (the pest's) comes first.
+    let done = hana.post(&dismiss, &[("authenticity_token", &csrf)]).await;
+    assert_eq!(done.location.as_deref(), Some("/notifications/requests"));
+    let page = hana.get("/notifications/requests").await;
+    assert!(!page.html.contains("buy my stuff"), "{}", page.html);
+    let accept = form_action(&page, "/accept");
+    hana.post(&accept, &[("authenticity_token", &csrf)]).await;
+    let page = hana.get("/notifications").await;
+    assert!(
+        page.html.contains("stranger mentioned you"),
+        "{}",
+        page.html
+    );
+    assert!(page.html.contains("a quiet word"), "{}", page.html);
+    assert!(!page.html.contains("buy my stuff"), "{}", page.html);
+    assert!(!page.html.contains("wrote to you"), "{}", page.html);
+
+    // The policy's form.
+    let changed = hana
+        .submit(
+            "/notifications/requests",
+            "/notifications/policy",
+            &[
+                ("for_not_following", "drop"),
+                ("for_new_accounts", "filter"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.location.as_deref(), Some("/notifications/requests"));
+    let page = hana.get("/notifications/requests").await;
+    assert_eq!(page.selected("for_not_following"), "drop");
+    assert_eq!(page.selected("for_new_accounts"), "filter");
+    assert_eq!(page.selected("for_limited_accounts"), "filter");
+    let refused = hana
+        .submit(
+            "/notifications/requests",
+            "/notifications/policy",
+            &[("for_not_following", "maybe")],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.html
+    );
+    let page = hana.get("/notifications/requests").await;
+    assert_eq!(page.selected("for_not_following"), "drop");
     server.stop().await;
 }

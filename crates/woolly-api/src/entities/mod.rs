@@ -3,6 +3,7 @@
 //! on a missing field or a wrong type. Ids are JSON strings.
 
 mod account;
+mod announcement;
 mod application;
 mod conversation;
 mod domain;
@@ -28,6 +29,7 @@ pub use account::{
     AccountEntity, CredentialAccountEntity, FamiliarFollowersEntity, PreferencesEntity,
     role_with_id,
 };
+pub use announcement::{AnnouncementEntity, ReactionCountEntity};
 pub use application::ApplicationEntity;
 pub use conversation::ConversationEntity;
 pub use domain::{AdminDomainAllowEntity, AdminDomainBlockEntity, DomainBlockEntity};
@@ -44,7 +46,8 @@ pub use marker::{MarkerEntity, markers};
 pub use media::MediaEntity;
 pub use notification::{
     GroupedNotificationsResultsEntity, NotificationEntity, NotificationGroupEntity,
-    UnreadCountEntity,
+    NotificationPolicyEntity, NotificationRequestEntity, UnreadCountEntity,
+    V1NotificationPolicyEntity,
 };
 pub use poll::{PollEntity, PollOptionEntity};
 pub use relationship::RelationshipEntity;

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use woolly_core::InstanceConfig;
+use woolly_core::notification_policy::{NotificationRequest, PolicyAction, PolicySummary};
 use woolly_core::notifications::{NotificationGroup, NotificationView};
 
 use super::account::AccountEntity;
@@ -154,4 +155,98 @@ impl GroupedNotificationsResultsEntity {
 #[derive(Debug, Clone, Serialize)]
 pub struct UnreadCountEntity {
     pub count: i64,
+}
+
+/// `NotificationPolicy` (`entities/NotificationPolicy.md`), v2: each rule's action.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotificationPolicyEntity {
+    pub for_not_following: &'static str,
+    pub for_not_followers: &'static str,
+    pub for_new_accounts: &'static str,
+    pub for_private_mentions: &'static str,
+    pub for_limited_accounts: &'static str,
+    pub summary: PolicySummaryEntity,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicySummaryEntity {
+    pub pending_requests_count: i64,
+    pub pending_notifications_count: i64,
+}
+
+impl PolicySummaryEntity {
+    fn new(summary: &PolicySummary) -> Self {
+        PolicySummaryEntity {
+            pending_requests_count: summary.pending_requests,
+            pending_notifications_count: summary.pending_notifications,
+        }
+    }
+}
+
+impl NotificationPolicyEntity {
+    pub fn new(summary: &PolicySummary) -> Self {
+        let policy = &summary.policy;
+        NotificationPolicyEntity {
+            for_not_following: policy.for_not_following.as_str(),
+            for_not_followers: policy.for_not_followers.as_str(),
+            for_new_accounts: policy.for_new_accounts.as_str(),
+            for_private_mentions: policy.for_private_mentions.as_str(),
+            for_limited_accounts: policy.for_limited_accounts.as_str(),
+            summary: PolicySummaryEntity::new(summary),
+        }
+    }
+}
+
+/// The v1 shape (Mastodon 4.3's first, kept for older apps): each rule filters or not; a
+/// rule that drops counts as filtering, as Mastodon reports it.
+#[derive(Debug, Clone, Serialize)]
+pub struct V1NotificationPolicyEntity {
+    pub filter_not_following: bool,
+    pub filter_not_followers: bool,
+    pub filter_new_accounts: bool,
+    pub filter_private_mentions: bool,
+    pub summary: PolicySummaryEntity,
+}
+
+impl V1NotificationPolicyEntity {
+    pub fn new(summary: &PolicySummary) -> Self {
+        let policy = &summary.policy;
+        let filters = |action: PolicyAction| action != PolicyAction::Accept;
+        V1NotificationPolicyEntity {
+            filter_not_following: filters(policy.for_not_following),
+            filter_not_followers: filters(policy.for_not_followers),
+            filter_new_accounts: filters(policy.for_new_accounts),
+            filter_private_mentions: filters(policy.for_private_mentions),
+            summary: PolicySummaryEntity::new(summary),
+        }
+    }
+}
+
+/// `NotificationRequest` (`entities/NotificationRequest.md`): the filtered mentions of one
+/// sender.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotificationRequestEntity {
+    pub id: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub account: AccountEntity,
+    /// A string, as Mastodon sends it.
+    pub notifications_count: String,
+    pub last_status: Option<StatusEntity>,
+}
+
+impl NotificationRequestEntity {
+    pub fn new(request: &NotificationRequest, viewer: i64, config: &InstanceConfig) -> Self {
+        NotificationRequestEntity {
+            id: request.id.to_string(),
+            created_at: iso8601(request.created_at),
+            updated_at: iso8601(request.updated_at),
+            account: AccountEntity::new(&request.account, None, config),
+            notifications_count: request.notifications_count.to_string(),
+            last_status: request
+                .last_status
+                .as_ref()
+                .map(|status| StatusEntity::new(status, Some(viewer), config)),
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! The dashboard's figures for moderators (`methods/admin/measures.md`,
-//! `methods/admin/dimensions.md`): counts per day over a period, and parts of a whole. Values
-//! are strings, as Mastodon sends them.
+//! `methods/admin/dimensions.md`, `methods/admin/retention.md`): counts per day over a period,
+//! parts of a whole, and how many of those who joined came back. Values are strings, as
+//! Mastodon sends them.
 
 use axum::extract::State;
 use axum::routing::post;
@@ -9,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use woolly_core::Woolly;
 use woolly_core::account_moderation::Moderator;
 use woolly_core::auth::Scope;
+use woolly_core::dashboard::Frequency;
 
 use crate::entities::iso8601;
 use woolly_http::error::HttpError;
@@ -20,6 +22,7 @@ pub(super) fn router() -> Router<Woolly> {
     Router::new()
         .route("/api/v1/admin/measures", post(measures))
         .route("/api/v1/admin/dimensions", post(dimensions))
+        .route("/api/v1/admin/retention", post(retention))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -32,6 +35,8 @@ struct FigureParams {
     end_at: Option<String>,
     #[serde(default, deserialize_with = "lenient::integer")]
     limit: Option<i64>,
+    #[serde(default)]
+    frequency: Option<String>,
 }
 
 impl FigureParams {
@@ -135,6 +140,55 @@ async fn dimensions(
                     .map(|(key, human_key, value)| DimensionPart {
                         key,
                         human_key,
+                        value,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    ))
+}
+
+/// `Admin::Cohort` (`entities/Admin_Cohort.md`).
+#[derive(Debug, Serialize)]
+struct CohortEntity {
+    period: String,
+    frequency: &'static str,
+    data: Vec<CohortData>,
+}
+
+#[derive(Debug, Serialize)]
+struct CohortData {
+    date: String,
+    rate: f64,
+    value: String,
+}
+
+/// `POST /api/v1/admin/retention`.
+async fn retention(
+    State(woolly): State<Woolly>,
+    auth: crate::auth::Auth,
+    ApiParams(params): ApiParams<FigureParams>,
+) -> Result<Json<Vec<CohortEntity>>, HttpError> {
+    let (account, user) = auth.require(&[Scope::ADMIN_READ])?.user()?;
+    let by = Moderator::Staff { account, user };
+    let (start, end) = params.period()?;
+    let frequency = Frequency::parse(params.frequency.as_deref().unwrap_or("day"))?;
+    let cohorts = woolly
+        .moderation()
+        .retention(by, start, end, frequency)
+        .await?;
+    Ok(Json(
+        cohorts
+            .into_iter()
+            .map(|cohort| CohortEntity {
+                period: iso8601(cohort.period),
+                frequency: cohort.frequency.as_str(),
+                data: cohort
+                    .data
+                    .into_iter()
+                    .map(|(date, rate, value)| CohortData {
+                        date: iso8601(date),
+                        rate,
                         value: value.to_string(),
                     })
                     .collect(),

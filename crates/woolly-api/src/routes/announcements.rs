@@ -4,14 +4,13 @@
 use axum::extract::{Path, State};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use woolly_core::Woolly;
-use woolly_core::announcements::Announcement;
 use woolly_core::auth::Scope;
 
 use crate::auth::{Auth, path_id};
-use crate::entities::iso8601;
+use crate::entities::AnnouncementEntity;
 use woolly_http::error::HttpError;
 use woolly_http::extract::ApiQuery;
 use woolly_http::lenient;
@@ -24,72 +23,6 @@ pub(super) fn router() -> Router<Woolly> {
             "/api/v1/announcements/{id}/reactions/{name}",
             put(react).delete(unreact),
         )
-}
-
-/// `Announcement` (`entities/Announcement.md`).
-#[derive(Debug, Clone, Serialize)]
-struct AnnouncementEntity {
-    id: String,
-    content: String,
-    starts_at: Option<String>,
-    ends_at: Option<String>,
-    published: bool,
-    all_day: bool,
-    published_at: Option<String>,
-    updated_at: String,
-    read: bool,
-    mentions: Vec<Value>,
-    statuses: Vec<Value>,
-    tags: Vec<Value>,
-    emojis: Vec<Value>,
-    reactions: Vec<ReactionEntity>,
-}
-
-/// `Reaction` (`entities/Reaction.md`).
-#[derive(Debug, Clone, Serialize)]
-struct ReactionEntity {
-    name: String,
-    count: i64,
-    me: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    static_url: Option<String>,
-}
-
-impl AnnouncementEntity {
-    fn new(announcement: &Announcement) -> AnnouncementEntity {
-        AnnouncementEntity {
-            id: announcement.id.to_string(),
-            content: announcement.html.clone(),
-            starts_at: announcement.starts_at.map(iso8601),
-            ends_at: announcement.ends_at.map(iso8601),
-            published: announcement.published_at.is_some(),
-            all_day: announcement.all_day,
-            published_at: announcement.published_at.map(iso8601),
-            updated_at: iso8601(announcement.updated_at),
-            read: announcement.read,
-            // Announcements are plain text with links: no mentions, hashtags or emojis to list.
-            mentions: Vec::new(),
-            statuses: Vec::new(),
-            tags: Vec::new(),
-            emojis: Vec::new(),
-            reactions: announcement
-                .reactions
-                .iter()
-                .map(|reaction| ReactionEntity {
-                    name: reaction.name.clone(),
-                    count: reaction.count,
-                    me: reaction.me,
-                    url: reaction.custom.as_ref().map(|emoji| emoji.url.clone()),
-                    static_url: reaction
-                        .custom
-                        .as_ref()
-                        .map(|emoji| emoji.static_url.clone()),
-                })
-                .collect(),
-        }
-    }
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -20,6 +20,7 @@ mod lists;
 mod markers;
 mod media;
 mod notification_groups;
+mod notification_requests;
 mod notifications;
 mod oauth;
 mod polls;
@@ -59,6 +60,7 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(conversations::router())
         .merge(follow_requests::router())
         .merge(notification_groups::router())
+        .merge(notification_requests::router())
         .merge(domain_blocks::router())
         .merge(featured::router())
         .merge(reports::router())

@@ -27,6 +27,7 @@ pub(super) fn router() -> Router<Woolly> {
     Router::new()
         .route("/api/v2/notifications", get(list))
         .route("/api/v2/notifications/unread_count", get(unread_count))
+        .route("/api/v1/notifications/unread_count", get(unread_count))
         .route("/api/v2/notifications/{group_key}", get(show))
         .route("/api/v2/notifications/{group_key}/accounts", get(accounts))
         .route("/api/v2/notifications/{group_key}/dismiss", post(dismiss))
@@ -43,6 +44,14 @@ struct ListParams {
     #[serde(default, deserialize_with = "lenient::list")]
     grouped_types: Vec<String>,
     expand_accounts: Option<String>,
+    #[serde(flatten)]
+    narrowing: crate::routes::notifications::Narrowing,
+}
+
+impl ListParams {
+    fn query(&self) -> Result<woolly_core::NotificationQuery, HttpError> {
+        self.narrowing.query(&self.types, &self.exclude_types)
+    }
 }
 
 fn grouped_kinds(requested: &[String]) -> Vec<String> {
@@ -75,7 +84,7 @@ async fn list(
     let page = params.page.page(PageSize::NOTIFICATIONS)?;
     let (views, cursors) = woolly
         .notifications()
-        .page(account.id, &params.types, &params.exclude_types, page)
+        .page(account.id, &params.query()?, page)
         .await?;
     let groups = group_notifications(views, &grouped_kinds(&params.grouped_types));
     let body = GroupedNotificationsResultsEntity::new(&groups, account.id, woolly.config());
@@ -98,7 +107,10 @@ async fn group(woolly: &Woolly, viewer: i64, key: &str) -> Result<NotificationGr
         min_id: None,
         limit: 400,
     };
-    let (views, _) = woolly.notifications().page(viewer, &[], &[], page).await?;
+    let (views, _) = woolly
+        .notifications()
+        .page(viewer, &Default::default(), page)
+        .await?;
     group_notifications(views, &grouped_kinds(&[]))
         .into_iter()
         .find(|group| group.key == key)

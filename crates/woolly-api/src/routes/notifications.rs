@@ -7,8 +7,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use woolly_core::Woolly;
 use woolly_core::auth::Scope;
+use woolly_core::{NotificationQuery, Woolly};
 
 use crate::auth::{Auth, path_id};
 use crate::entities::NotificationEntity;
@@ -33,6 +33,34 @@ struct ListParams {
     types: Vec<String>,
     #[serde(default, deserialize_with = "lenient::list")]
     exclude_types: Vec<String>,
+    #[serde(flatten)]
+    narrowing: Narrowing,
+}
+
+/// What narrows a list of notifications beside their types, in v1 and v2: one sender's only
+/// (`account_id`, filtered ones included, as a request shows them) and the filtered ones too
+/// (`include_filtered`).
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct Narrowing {
+    #[serde(default, deserialize_with = "lenient::id")]
+    account_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::boolean")]
+    include_filtered: Option<bool>,
+}
+
+impl Narrowing {
+    pub(super) fn query(
+        &self,
+        types: &[String],
+        exclude: &[String],
+    ) -> Result<NotificationQuery, HttpError> {
+        Ok(NotificationQuery {
+            types: types.to_vec(),
+            exclude: exclude.to_vec(),
+            from_account_id: self.account_id.as_deref().map(path_id).transpose()?,
+            include_filtered: self.include_filtered.unwrap_or(false),
+        })
+    }
 }
 
 async fn list(
@@ -46,8 +74,9 @@ async fn list(
         .notifications()
         .page(
             account.id,
-            &params.types,
-            &params.exclude_types,
+            &params
+                .narrowing
+                .query(&params.types, &params.exclude_types)?,
             params.page.page(PageSize::NOTIFICATIONS)?,
         )
         .await?;

@@ -24,7 +24,9 @@ use woolly_core::auth::Scope;
 use woolly_core::events::{Delivery, Event, Stream};
 use woolly_core::{CoreError, Woolly};
 
-use crate::entities::{ConversationEntity, NotificationEntity, StatusEntity};
+use crate::entities::{
+    AnnouncementEntity, ConversationEntity, NotificationEntity, ReactionCountEntity, StatusEntity,
+};
 use woolly_http::error::HttpError;
 
 pub(super) fn router() -> Router<Woolly> {
@@ -122,6 +124,23 @@ fn encode(woolly: &Woolly, viewer: Viewer, delivery: &Delivery) -> Option<(&'sta
         ),
         Delivery::Delete(id) => return Some(("delete", id.to_string())),
         Delivery::FiltersChanged => return Some((FILTERS_CHANGED, String::new())),
+        Delivery::AnnouncementDelete(id) => return Some(("announcement.delete", id.to_string())),
+        Delivery::Announcement(announcement) => (
+            "announcement",
+            serde_json::to_string(&AnnouncementEntity::new(announcement)),
+        ),
+        Delivery::AnnouncementReaction {
+            announcement_id,
+            name,
+            count,
+        } => (
+            "announcement.reaction",
+            serde_json::to_string(&ReactionCountEntity {
+                name: name.clone(),
+                count: *count,
+                announcement_id: announcement_id.to_string(),
+            }),
+        ),
         Delivery::Conversation(view) => (
             "conversation",
             serde_json::to_string(&ConversationEntity::new(

@@ -91,6 +91,8 @@ pub struct InstanceConfig {
     pub allow_private_addresses: bool,
     /// Serve actors and objects to signed requests only (Mastodon's authorized fetch).
     pub authorized_fetch: bool,
+    /// The DNS server asked for mail servers (MX) instead of the system's.
+    pub dns_server: Option<std::net::SocketAddr>,
     pub title: String,
     pub description: String,
     pub contact_email: String,
@@ -145,6 +147,7 @@ impl InstanceConfig {
             https: true,
             allow_private_addresses: false,
             authorized_fetch: false,
+            dns_server: None,
             title: "Woolly".to_owned(),
             description: Self::DEFAULT_DESCRIPTION.to_owned(),
             contact_email: String::new(),

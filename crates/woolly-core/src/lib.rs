@@ -35,6 +35,7 @@ pub mod joining;
 mod key_pool;
 pub mod lists;
 pub mod mail;
+mod mail_servers;
 pub mod media;
 pub mod notification_policy;
 pub mod notifications;

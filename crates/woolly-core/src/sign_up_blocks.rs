@@ -8,8 +8,8 @@
 //!   refused (403), or the addresses may not use the server at all (every request 403), until
 //!   an optional expiry.
 //!
-//! Looking up a domain's mail servers (Mastodon also blocks by MX host) needs DNS, which Woolly
-//! does not query yet: a block matches the address's own domain.
+//! An e-mail domain block also matches addresses whose domain's mail servers (MX hosts) are at
+//! the blocked domain or under it, as Mastodon's do (`mail_servers`).
 
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
@@ -142,14 +142,19 @@ pub fn canonical_email_hash(email: &str) -> String {
 
 /// The domains an address's domain falls under: itself and each parent (`a.b.example`,
 /// `b.example`, `example`).
-fn domain_and_parents(email: &str) -> Vec<String> {
-    let domain = email
+/// The domain of an address, lower case (empty when it has none).
+fn email_domain(email: &str) -> String {
+    email
         .trim()
         .rsplit_once('@')
         .map(|(_, domain)| domain.to_lowercase())
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// `host` and each domain it is under (`mx.mail.example`, `mail.example`, `example`).
+fn host_and_parents(host: &str) -> Vec<String> {
     let mut found = Vec::new();
-    let mut rest = domain.as_str();
+    let mut rest = host;
     while !rest.is_empty() {
         found.push(rest.to_owned());
         rest = rest.split_once('.').map_or("", |(_, parent)| parent);
@@ -217,7 +222,14 @@ impl Woolly {
     /// Refuses an address from a blocked e-mail domain or a blocked canonical address, as
     /// Mastodon's `BlacklistedEmailValidator` does, on the `email` field.
     pub(crate) async fn check_email_allowed(&self, email: &str) -> Result<()> {
-        let domains = domain_and_parents(email);
+        let domain = email_domain(email);
+        let mut domains = host_and_parents(&domain);
+        // DNS is asked only when some domain is blocked: most servers block none.
+        if !domain.is_empty() && self.db().any_value_blocks(ValueBlock::EmailDomain).await? {
+            for host in self.mail_server_lookup().mail_servers(&domain).await {
+                domains.extend(host_and_parents(&host));
+            }
+        }
         let blocked_domain = !self
             .db()
             .value_blocks_matching(ValueBlock::EmailDomain, &domains)
@@ -501,7 +513,7 @@ mod tests {
     #[test]
     fn an_address_falls_under_its_domain_and_each_parent() {
         assert_eq!(
-            domain_and_parents("x@Mail.Spam.example"),
+            host_and_parents(&email_domain("x@Mail.Spam.example")),
             vec!["mail.spam.example", "spam.example", "example"]
         );
     }

@@ -44,6 +44,8 @@ struct Inner {
     key_pool: crate::key_pool::KeyPool,
     /// The IP blocks, read again a minute after the last read or at once after a change here.
     ip_blocks: crate::sign_up_blocks::IpBlockCache,
+    /// Finds the mail servers of joining addresses' domains.
+    mail_servers: crate::mail_servers::MailServerLookup,
     /// Looks accounts and statuses up on other servers (installed by federation).
     remote_resolver: std::sync::OnceLock<Arc<dyn crate::remote::RemoteResolver>>,
 }
@@ -68,6 +70,7 @@ impl Woolly {
             instance_actor_key: crate::actors::load_instance_actor_key(&db).await?,
         };
         let cpus = std::thread::available_parallelism().map_or(2, usize::from);
+        let mail_servers = crate::mail_servers::MailServerLookup::new(config.dns_server);
         Ok(Woolly {
             inner: Arc::new(Inner {
                 db,
@@ -85,6 +88,7 @@ impl Woolly {
                 sign_ins: crate::sign_in_throttle::SignInThrottle::default(),
                 key_pool: crate::key_pool::KeyPool::default(),
                 ip_blocks: crate::sign_up_blocks::IpBlockCache::default(),
+                mail_servers,
                 remote_resolver: std::sync::OnceLock::new(),
             }),
         })
@@ -96,6 +100,10 @@ impl Woolly {
 
     pub(crate) fn ip_block_cache(&self) -> &crate::sign_up_blocks::IpBlockCache {
         &self.inner.ip_blocks
+    }
+
+    pub(crate) fn mail_server_lookup(&self) -> &crate::mail_servers::MailServerLookup {
+        &self.inner.mail_servers
     }
 
     pub(crate) fn key_pool(&self) -> &crate::key_pool::KeyPool {

@@ -173,6 +173,15 @@ impl Db {
         Ok(rows)
     }
 
+    /// Whether any block of `kind` exists.
+    pub async fn any_value_blocks(&self, kind: ValueBlock) -> Result<bool> {
+        let sql = format!("SELECT EXISTS (SELECT 1 FROM {})", kind.table());
+        let (any,): (bool,) = on_reader!(self, pool => sqlx::query_as(&sql)
+            .fetch_one(pool)
+            .await)?;
+        Ok(any)
+    }
+
     pub async fn ip_block(&self, id: i64) -> Result<Option<IpBlockRow>> {
         let sql = format!("SELECT {IP_COLUMNS} FROM ip_block WHERE id = $1");
         let row = on_reader!(self, pool => sqlx::query_as::<_, IpBlockRow>(&sql)

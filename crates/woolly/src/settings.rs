@@ -106,6 +106,9 @@ pub struct Settings {
     /// Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` or `Forwarded`
     /// headers name the client; by default a proxy on the same machine.
     pub trusted_proxies: Vec<String>,
+    /// The DNS server (`ADDRESS:PORT`) asked for the mail servers of joining addresses,
+    /// instead of the system's (`/etc/resolv.conf`).
+    pub dns_server: Option<SocketAddr>,
 }
 
 impl Default for Settings {
@@ -150,13 +153,14 @@ impl Default for Settings {
             mail_from: String::new(),
             spare_key_pairs: 200,
             trusted_proxies: vec!["127.0.0.0/8".to_owned(), "::1/128".to_owned()],
+            dns_server: None,
         }
     }
 }
 
 /// The keys the environment may set (others starting with `WOOLLY_`, such as the test suite's
 /// `WOOLLY_TEST_DATABASE_URL`, are not settings).
-const KEYS: [&str; 40] = [
+const KEYS: [&str; 41] = [
     "data_dir",
     "database_url",
     "listen",
@@ -195,6 +199,7 @@ const KEYS: [&str; 40] = [
     "smtp_password",
     "mail_from",
     "trusted_proxies",
+    "dns_server",
     "spare_key_pairs",
     "config",
 ];
@@ -357,6 +362,7 @@ impl Settings {
         config.https = !self.insecure_http;
         config.allow_private_addresses = self.allow_private_addresses;
         config.authorized_fetch = self.authorized_fetch;
+        config.dns_server = self.dns_server;
         config.title = self.title.clone();
         config.description = self.description.clone();
         config.contact_email = self.contact_email.clone();

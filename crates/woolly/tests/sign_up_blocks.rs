@@ -1,6 +1,8 @@
-//! Who may not join: e-mail domain blocks, canonical e-mail blocks and IP blocks, made by admins
-//! through the admin API, refusing or holding sign-ups and (for `no_access`) every request. The
-//! client address is the one a trusted proxy forwards, as in production behind nginx.
+//! Who may not join: e-mail domain blocks (matching the address's domain and its mail
+//! servers), canonical e-mail blocks and IP blocks, made by admins through the admin API,
+//! refusing or holding sign-ups and (for `no_access`) every request. The client address is the
+//! one a trusted proxy forwards, as in production behind nginx; mail servers are named by a DNS
+//! server on loopback.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -63,15 +65,26 @@ async fn sign_up(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn open_server(instance: &TestInstance) -> TestServer {
+/// An instance open to sign-ups, whose mail servers' lookups ask `dns_server` (on loopback,
+/// never the network).
+async fn open_server_with_mail_servers(
+    instance: &TestInstance,
+    mail_servers: &[(&str, &str)],
+) -> TestServer {
+    let dns = dns_server(mail_servers).await;
     instance
         .start_with({
             let mut settings = instance.settings();
             settings.registrations = "open".to_owned();
             settings.rate_limit_requests = 0;
+            settings.dns_server = Some(dns);
             settings
         })
         .await
+}
+
+async fn open_server(instance: &TestInstance) -> TestServer {
+    open_server_with_mail_servers(instance, &[]).await
 }
 
 #[tokio::test]
@@ -330,5 +343,108 @@ async fn ip_blocks_hold_refuse_or_shut_out_an_address() {
         .await
         .unwrap();
     assert_eq!(back.status(), StatusCode::OK, "lifted at once");
+    server.stop().await;
+}
+
+/// A DNS server on loopback that names the mail servers of some domains (`(domain, host)`
+/// pairs) and knows nothing else.
+async fn dns_server(mail_servers: &[(&str, &str)]) -> std::net::SocketAddr {
+    use hickory_resolver::proto::op::{Message, MessageType, ResponseCode};
+    use hickory_resolver::proto::rr::rdata::MX;
+    use hickory_resolver::proto::rr::{Name, RData, Record, RecordType};
+    use hickory_resolver::proto::serialize::binary::BinEncodable as _;
+    let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let address = socket.local_addr().unwrap();
+    let table: Vec<(String, String)> = mail_servers
+        .iter()
+        .map(|(domain, host)| ((*domain).to_owned(), (*host).to_owned()))
+        .collect();
+    tokio::spawn(async move {
+        let mut buffer = [0_u8; 1500];
+        loop {
+            let Ok((length, from)) = socket.recv_from(&mut buffer).await else {
+                return;
+            };
+            let Ok(query) = Message::from_vec(&buffer[..length]) else {
+                continue;
+            };
+            let mut answer = Message::new();
+            answer
+                .set_id(query.id())
+                .set_message_type(MessageType::Response)
+                .set_op_code(query.op_code())
+                .set_recursion_desired(true)
+                .set_recursion_available(true);
+            answer.add_queries(query.queries().to_vec());
+            for question in query.queries() {
+                let asked = question
+                    .name()
+                    .to_ascii()
+                    .trim_end_matches('.')
+                    .to_lowercase();
+                if question.query_type() != RecordType::MX {
+                    continue;
+                }
+                for (domain, host) in &table {
+                    if *domain == asked {
+                        let exchange = Name::from_ascii(format!("{host}.")).unwrap();
+                        answer.add_answer(Record::from_rdata(
+                            question.name().clone(),
+                            300,
+                            RData::MX(MX::new(10, exchange)),
+                        ));
+                    }
+                }
+            }
+            if answer.answers().is_empty() {
+                answer.set_response_code(ResponseCode::NXDomain);
+            }
+            let _ = socket.send_to(&answer.to_bytes().unwrap(), from).await;
+        }
+    });
+    address
+}
+
+#[tokio::test]
+async fn a_blocked_provider_is_refused_under_any_domain_it_receives_mail_for() {
+    let instance = TestInstance::new().await;
+    let server = open_server_with_mail_servers(
+        &instance,
+        &[
+            ("disguised.example", "mx2.spamhost.example"),
+            ("fine.example", "mx.fine.example"),
+        ],
+    )
+    .await;
+    let (admin, _) = staff_account(&server, "ada", "admin").await;
+    let joiner = app_token(&server).await;
+    let (status, _) = call(
+        &server,
+        Method::POST,
+        &admin,
+        "/api/v1/admin/email_domain_blocks",
+        json!({"domain": "spamhost.example"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (status, body) = sign_up(
+        &server,
+        &joiner,
+        "disguised",
+        "x@disguised.example",
+        "198.51.100.7",
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        body["details"]["email"][0]["error"], "ERR_BLOCKED",
+        "{body}"
+    );
+    // Other providers, and domains DNS knows nothing of, join.
+    for (name, email) in [("fine", "x@fine.example"), ("unknown", "x@unknown.example")] {
+        let (status, body) = sign_up(&server, &joiner, name, email, "198.51.100.8").await;
+        assert_eq!(status, StatusCode::OK, "{email}: {body}");
+    }
     server.stop().await;
 }

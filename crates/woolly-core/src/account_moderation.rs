@@ -247,6 +247,8 @@ pub(crate) enum Target<'a> {
     CanonicalEmailBlock(i64, &'a str),
     IpBlock(i64, &'a str),
     Announcement(i64),
+    /// A moderator's note (its id) about an account.
+    AccountNote(i64, &'a Account),
 }
 
 impl Target<'_> {
@@ -270,6 +272,9 @@ impl Target<'_> {
             ),
             Target::IpBlock(id, range) => ("IpBlock", Some(*id), (*range).to_owned()),
             Target::Announcement(id) => ("Announcement", Some(*id), format!("#{id}")),
+            Target::AccountNote(id, account) => {
+                ("AccountModerationNote", Some(*id), account.acct())
+            }
         }
     }
 }
@@ -329,7 +334,7 @@ impl Moderator<'_> {
     /// Whether it may act on a local user whose role is `role`: anyone's on a plain user's,
     /// else only a higher role's (Mastodon's `UserRole#overrides?`), and the operator's on
     /// anyone's.
-    fn outranks(self, role: Role) -> bool {
+    pub(crate) fn outranks(self, role: Role) -> bool {
         match self {
             Moderator::Staff { user, .. } => role == Role::User || user.role > role,
             Moderator::Operator => true,

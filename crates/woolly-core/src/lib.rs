@@ -37,6 +37,7 @@ pub mod lists;
 pub mod mail;
 mod mail_servers;
 pub mod media;
+pub mod moderation_notes;
 pub mod notification_policy;
 pub mod notifications;
 pub mod oauth;
@@ -70,9 +71,9 @@ pub use error::{CoreError, FieldError, FieldErrors, FieldRule};
 pub use state::Woolly;
 pub use urls::Urls;
 pub use woolly_store::{
-    AccountState, AccountStatusesFilter, AdminAccountFilter, BlockOrMute, ConversationChange, Db,
-    Engine, FollowSide, NotificationQuery, Page, RepliesBy, ReportFilter, StatusInteraction,
-    StatusRelation, StoreError, TagSelection, ValueBlock, now_millis,
+    AccountState, AccountStatusesFilter, AdminAccountFilter, AdminActionRow, BlockOrMute,
+    ConversationChange, Db, Engine, FollowSide, NotificationQuery, Page, RepliesBy, ReportFilter,
+    StatusInteraction, StatusRelation, StoreError, TagSelection, ValueBlock, now_millis,
 };
 
 /// The version of Woolly itself.

@@ -76,7 +76,8 @@ pub use markers::MarkerRow;
 pub use measures::{DailyCount, Measure};
 pub use media::MediaRow;
 pub use moderation::{
-    AccountLimit, AccountState, AccountWarningRow, AdminAccountFilter, AdminActionRow, AppealRow,
+    AccountLimit, AccountNoteRow, AccountState, AccountWarningRow, AdminAccountFilter,
+    AdminActionRow, AppealRow,
 };
 pub use notification_policy::{
     NotificationFacts, NotificationPolicyRow, NotificationRequestRow, OptionalPolicy,

@@ -129,7 +129,42 @@ pub struct AdminActionRow {
     pub created_at: i64,
 }
 
+/// One row of `account_moderation_note`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountNoteRow {
+    pub id: i64,
+    pub account_id: i64,
+    pub target_account_id: i64,
+    pub content: String,
+    pub created_at: i64,
+}
+
 impl Tx {
+    pub async fn insert_account_note(&mut self, row: &AccountNoteRow) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "INSERT INTO account_moderation_note (id, account_id, target_account_id, content, \
+             created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(row.id)
+        .bind(row.account_id)
+        .bind(row.target_account_id)
+        .bind(&row.content)
+        .bind(row.created_at)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+
+    pub async fn delete_account_note(&mut self, id: i64) -> Result<bool> {
+        let deleted = on_tx!(rows_affected, self, conn => sqlx::query(
+            "DELETE FROM account_moderation_note WHERE id = $1",
+        )
+        .bind(id)
+        .execute(conn)
+        .await)?;
+        Ok(deleted == 1)
+    }
+
     /// Puts a limit on an account from `since`, or (`None`) lifts it; `origin` is kept with a
     /// suspension. Returns false when the account is unknown or already so.
     pub async fn set_account_limit(
@@ -496,6 +531,50 @@ impl Db {
     }
 
     /// A page of the audit log, newest first.
+    /// Moderators' notes about `target_account_id`, oldest first.
+    pub async fn account_notes(&self, target_account_id: i64) -> Result<Vec<AccountNoteRow>> {
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, AccountNoteRow>(
+            "SELECT id, account_id, target_account_id, content, created_at \
+             FROM account_moderation_note WHERE target_account_id = $1 ORDER BY id",
+        )
+        .bind(target_account_id)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows)
+    }
+
+    pub async fn account_note(&self, id: i64) -> Result<Option<AccountNoteRow>> {
+        let row = on_reader!(self, pool => sqlx::query_as::<_, AccountNoteRow>(
+            "SELECT id, account_id, target_account_id, content, created_at \
+             FROM account_moderation_note WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row)
+    }
+
+    /// The latest `limit` entries of the audit log about one thing (`target_type`, `target_id`),
+    /// newest first.
+    pub async fn admin_actions_on(
+        &self,
+        target_type: &str,
+        target_id: i64,
+        limit: i64,
+    ) -> Result<Vec<AdminActionRow>> {
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, AdminActionRow>(
+            "SELECT id, account_id, action, target_type, target_id, target_label, actor_label, \
+             created_at FROM admin_action_log WHERE target_type = $1 AND target_id = $2 \
+             ORDER BY id DESC LIMIT $3",
+        )
+        .bind(target_type)
+        .bind(target_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows)
+    }
+
     pub async fn admin_actions(&self, page: Page) -> Result<Vec<AdminActionRow>> {
         let sql = format!(
             "SELECT id, account_id, action, target_type, target_id, target_label, actor_label, \

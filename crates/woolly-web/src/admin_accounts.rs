@@ -18,7 +18,7 @@ use woolly_core::account_moderation::{
     AccountAction, AccountActionKind, AccountWarning, ModeratedAccount, Reversal,
 };
 use woolly_core::accounts::{Role, permission};
-use woolly_core::{AccountState, AdminAccountFilter, CoreError, Woolly};
+use woolly_core::{AccountState, AdminAccountFilter, AdminActionRow, CoreError, Woolly};
 
 use crate::cards::{Author, shown_time};
 use crate::forms::{ButtonForm, button_presser_on, form_presser_on};
@@ -36,6 +36,8 @@ pub(crate) fn router() -> Router<Woolly> {
         .route("/admin/accounts/{id}", get(account))
         .route("/admin/accounts/{id}/action", post(act))
         .route("/admin/accounts/{id}/role", post(change_role))
+        .route("/admin/accounts/{id}/notes", post(add_note))
+        .route("/admin/account_notes/{id}/delete", post(delete_note))
         .route("/admin/accounts/{id}/{change}", post(change))
         .route("/admin/appeals", get(appeals))
         .route("/admin/appeals/{id}/{decision}", post(decide_appeal))
@@ -234,6 +236,18 @@ struct AccountPage<'a> {
     can_delete: bool,
     report_id: String,
     warnings: Vec<WarningLine>,
+    notes: Vec<NoteLine>,
+    /// What moderators did to the account, newest first.
+    history: Vec<AuditLine>,
+}
+
+/// A moderator's note as the account's page shows it.
+struct NoteLine {
+    id: i64,
+    author: String,
+    when: String,
+    content: String,
+    deletable: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -254,11 +268,14 @@ async fn account(
     };
     let moderation = woolly.moderation();
     let read = async {
-        let found = moderation.account_by_id(member.moderator(), id).await?;
+        let by = member.moderator();
+        let found = moderation.account_by_id(by, id).await?;
         let warnings = moderation.warnings_of(&found.account).await?;
-        Ok::<_, CoreError>((found, warnings))
+        let notes = moderation.account_notes(by, id).await?;
+        let history = moderation.account_history(by, id).await?;
+        Ok::<_, CoreError>((found, warnings, notes, history))
     };
-    let (found, warnings) = match read.await {
+    let (found, warnings, notes, history) = match read.await {
         Ok(read) => read,
         Err(error) => return refusal(&woolly, &visitor, &error),
     };
@@ -331,6 +348,20 @@ async fn account(
         warnings: warnings
             .iter()
             .map(|warning| WarningLine::new(words, warning))
+            .collect(),
+        notes: notes
+            .into_iter()
+            .map(|note| NoteLine {
+                id: note.id,
+                author: note.author.acct(),
+                when: shown_time(words, note.created_at),
+                content: note.content,
+                deletable: note.deletable,
+            })
+            .collect(),
+        history: history
+            .into_iter()
+            .map(|entry| AuditLine::new(words, entry))
             .collect(),
     };
     render(&visitor, StatusCode::OK, &page)
@@ -410,6 +441,57 @@ async fn change_role(
     };
     match changed.await {
         Ok(_) => redirect(&visitor, &format!("/admin/accounts/{id}")),
+        Err(error) => refusal(&woolly, &visitor, &error),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct NoteForm {
+    authenticity_token: String,
+    return_to: String,
+    content: String,
+}
+
+/// `POST /admin/accounts/:id/notes`.
+async fn add_note(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<NoteForm>,
+) -> Response {
+    let token = &form.authenticity_token;
+    let (member, id) = match form_presser_on(&woolly, &visitor, token, &form.return_to, &id) {
+        Ok(pressed) => pressed,
+        Err(answer) => return *answer,
+    };
+    match woolly
+        .moderation()
+        .add_account_note(member.moderator(), id, &form.content)
+        .await
+    {
+        Ok(_) => redirect(&visitor, &format!("/admin/accounts/{id}#notes-heading")),
+        Err(error) => refusal(&woolly, &visitor, &error),
+    }
+}
+
+/// `POST /admin/account_notes/:id/delete`.
+async fn delete_note(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<ButtonForm>,
+) -> Response {
+    let (member, id) = match button_presser_on(&woolly, &visitor, &form, &id) {
+        Ok(pressed) => pressed,
+        Err(answer) => return *answer,
+    };
+    match woolly
+        .moderation()
+        .delete_account_note(member.moderator(), id)
+        .await
+    {
+        Ok(()) => redirect(&visitor, form.back()),
         Err(error) => refusal(&woolly, &visitor, &error),
     }
 }
@@ -521,6 +603,15 @@ async fn decide_appeal(
     }
 }
 
+/// What an entry of the audit log says was done, for its kind of target when the catalogue
+/// says it so (`audit-DomainBlock-create`), else by its action alone.
+fn audit_words(words: Words, entry: &AdminActionRow) -> String {
+    words.first_of(&[
+        &format!("audit-{}-{}", entry.target_type, entry.action),
+        &format!("audit-{}", entry.action),
+    ])
+}
+
 /// A line of the audit log.
 struct AuditLine {
     when: String,
@@ -530,6 +621,20 @@ struct AuditLine {
     target: String,
     /// The moderators' page of the account it was about, if it was about one.
     link: Option<String>,
+}
+
+impl AuditLine {
+    fn new(words: Words, entry: AdminActionRow) -> AuditLine {
+        AuditLine {
+            when: shown_time(words, entry.created_at),
+            what: audit_words(words, &entry),
+            link: matches!(entry.target_type.as_str(), "Account" | "User")
+                .then(|| entry.target_id.map(|id| format!("/admin/accounts/{id}")))
+                .flatten(),
+            who: entry.actor_label,
+            target: entry.target_label,
+        }
+    }
 }
 
 #[derive(Template)]
@@ -567,18 +672,7 @@ async fn audit(
         .map(|max_id| format!("/admin/audit?max_id={max_id}"));
     let lines = entries
         .into_iter()
-        .map(|entry| {
-            let what = words.t(&format!("audit-{}", entry.action));
-            AuditLine {
-                when: shown_time(words, entry.created_at),
-                who: entry.actor_label,
-                what,
-                link: matches!(entry.target_type.as_str(), "Account" | "User")
-                    .then(|| entry.target_id.map(|id| format!("/admin/accounts/{id}")))
-                    .flatten(),
-                target: entry.target_label,
-            }
-        })
+        .map(|entry| AuditLine::new(words, entry))
         .collect();
     render(
         &visitor,

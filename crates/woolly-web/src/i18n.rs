@@ -176,6 +176,16 @@ impl Words {
         self.format(id, None)
     }
 
+    /// The first of `ids` the catalogues hold, without arguments (the last one when none is).
+    pub fn first_of(&self, ids: &[&str]) -> String {
+        let held = ids.iter().find(|id| {
+            [self.0, Locale::En]
+                .iter()
+                .any(|locale| BUNDLES[locale.index()].has_message(id))
+        });
+        self.t(held.or(ids.last()).copied().unwrap_or_default())
+    }
+
     /// A message with one text argument.
     pub fn t1(&self, id: &str, name: &str, value: &str) -> String {
         let mut args = FluentArgs::new();

@@ -3541,3 +3541,122 @@ async fn held_back_mentions_wait_on_their_page_until_accepted_or_dismissed() {
     assert_eq!(page.selected("for_not_following"), "drop");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn moderators_keep_notes_on_an_account_beside_its_history() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain().await;
+    let (_, troll_id) = common::account(&server, "troll").await;
+    common::staff_account(&server, "mo", "moderator").await;
+    common::staff_account(&server, "ada", "admin").await;
+    let page_path = format!("/admin/accounts/{troll_id}");
+
+    let moderator = Browser::new(&server);
+    moderator.sign_in("mo", "a long enough password").await;
+    let page = moderator.get(&page_path).await;
+    assert!(page.html.contains("No note yet"), "{}", page.html);
+    assert!(page.html.contains("Nobody has acted"), "{}", page.html);
+    let csrf = page.csrf();
+    let done = moderator
+        .post(
+            &format!("{page_path}/action"),
+            &[
+                ("authenticity_token", &csrf),
+                ("kind", "silence"),
+                ("text", "Too loud"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    let written = moderator
+        .post(
+            &format!("{page_path}/notes"),
+            &[
+                ("authenticity_token", &csrf),
+                ("content", "Keeps <b>coming back</b> under new names"),
+            ],
+        )
+        .await;
+    assert_eq!(written.status, StatusCode::SEE_OTHER, "{}", written.html);
+    let empty = moderator
+        .post(
+            &format!("{page_path}/notes"),
+            &[("authenticity_token", &csrf), ("content", "   ")],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let unsigned = moderator
+        .post(&format!("{page_path}/notes"), &[("content", "forged")])
+        .await;
+    assert_ne!(unsigned.status, StatusCode::SEE_OTHER);
+
+    let page = moderator.get(&page_path).await;
+    assert!(
+        page.html
+            .contains("Keeps &lt;b&gt;coming back&lt;&#x2f;b&gt; under new names")
+            || page.html.contains("Keeps &#60;b&#62;coming back"),
+        "escaped: {}",
+        page.html
+    );
+    assert!(!page.html.contains("forged"), "{}", page.html);
+    assert!(page.html.contains("mo limited troll"), "{}", page.html);
+    let delete = form_action(&page, "/delete");
+    assert!(delete.starts_with("/admin/account_notes/"), "{delete}");
+
+    // The admin writes one too; the moderator may not delete it (no button, and 403).
+    let admin = Browser::new(&server);
+    admin.sign_in("ada", "a long enough password").await;
+    let admin_page = admin.get(&page_path).await;
+    admin
+        .post(
+            &format!("{page_path}/notes"),
+            &[
+                ("authenticity_token", &admin_page.csrf()),
+                ("content", "Checked with the other servers"),
+            ],
+        )
+        .await;
+    let admin_page = admin.get(&page_path).await;
+    let notes: Vec<&str> = admin_page
+        .html
+        .match_indices("/admin/account_notes/")
+        .map(|(at, _)| &admin_page.html[at..at + 40])
+        .collect();
+    assert_eq!(
+        notes.len(),
+        2,
+        "the admin may delete both: {}",
+        admin_page.html
+    );
+    let page = moderator.get(&page_path).await;
+    assert_eq!(
+        page.html.matches("/admin/account_notes/").count(),
+        1,
+        "{}",
+        page.html
+    );
+    let admins_note = notes
+        .iter()
+        .map(|found| found.split('/').nth(3).unwrap().to_owned())
+        .find(|id| !delete.contains(id.as_str()))
+        .unwrap();
+    let refused = moderator
+        .post(
+            &format!("/admin/account_notes/{admins_note}/delete"),
+            &[("authenticity_token", &csrf)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
+    let deleted = moderator
+        .post(&delete, &[("authenticity_token", &csrf)])
+        .await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER);
+    let page = moderator.get(&page_path).await;
+    assert!(!page.html.contains("coming back"), "{}", page.html);
+    assert!(page.html.contains("Checked with the other servers"));
+    let audit = admin.get("/admin/audit").await;
+    for said in ["wrote a note about", "deleted a note about", "limited"] {
+        assert!(audit.html.contains(said), "{said}: {}", audit.html);
+    }
+    server.stop().await;
+}

@@ -249,6 +249,8 @@ pub(crate) enum Target<'a> {
     Announcement(i64),
     /// A moderator's note (its id) about an account.
     AccountNote(i64, &'a Account),
+    /// A server rule, by its text.
+    Rule(i64, &'a str),
 }
 
 impl Target<'_> {
@@ -272,6 +274,7 @@ impl Target<'_> {
             ),
             Target::IpBlock(id, range) => ("IpBlock", Some(*id), (*range).to_owned()),
             Target::Announcement(id) => ("Announcement", Some(*id), format!("#{id}")),
+            Target::Rule(id, text) => ("Rule", Some(*id), text.chars().take(60).collect()),
             Target::AccountNote(id, account) => {
                 ("AccountModerationNote", Some(*id), account.acct())
             }
@@ -436,32 +439,21 @@ impl Moderation<'_> {
             .collect())
     }
 
-    /// The active local staff whose role has `flag`: whom a new report or sign-up is told to.
-    pub(crate) async fn staff_with(&self, flag: u64) -> Result<Vec<ModeratedAccount>> {
+    /// The ids of the active local staff whose role has `flag`: whom a new report, sign-up or
+    /// appeal is told to.
+    pub(crate) async fn staff_ids_with(&self, flag: u64) -> Result<Vec<i64>> {
         let roles: Vec<String> = Role::ALL
             .into_iter()
             .filter(|role| *role != Role::User && role.can(flag))
             .map(|role| role.as_str().to_owned())
             .collect();
-        let filter = AdminAccountFilter {
-            local: Some(true),
-            state: Some(woolly_store::AccountState::Active),
-            roles,
-            ..AdminAccountFilter::default()
-        };
-        let page = Page {
-            max_id: None,
-            since_id: None,
-            min_id: None,
-            limit: 200,
-        };
-        let ids = self.db().admin_account_ids(&filter, page).await?;
-        Ok(self
-            .moderated_accounts(&ids)
-            .await?
-            .into_iter()
-            .filter(|found| found.user.as_ref().is_some_and(|user| !user.disabled))
-            .collect())
+        Ok(self.db().active_staff_ids(&roles).await?)
+    }
+
+    /// [`Self::staff_ids_with`], with their accounts and users (to e-mail them).
+    pub(crate) async fn staff_with(&self, flag: u64) -> Result<Vec<ModeratedAccount>> {
+        let ids = self.staff_ids_with(flag).await?;
+        self.moderated_accounts(&ids).await
     }
 
     /// The account a moderator acts on: any but their own (403), which no one moderates.
@@ -925,19 +917,24 @@ impl Moderation<'_> {
     /// Appeals waiting for a moderator, oldest first, with their warnings.
     pub async fn pending_appeals(&self, by: Moderator<'_>) -> Result<Vec<AccountWarning>> {
         by.require(permission::MANAGE_APPEALS)?;
-        let mut warnings = Vec::new();
-        for appeal in self.db().undecided_appeals(100).await? {
-            let Some(target) = self.moderated_accounts(&[appeal.account_id]).await?.pop() else {
-                continue;
-            };
-            if let Ok(warning) = self
-                .warning(&target.account, appeal.account_warning_id)
-                .await
-            {
-                warnings.push(warning);
-            }
+        let appeals = self.db().undecided_appeals(100).await?;
+        let mut account_ids: Vec<i64> = appeals.iter().map(|appeal| appeal.account_id).collect();
+        account_ids.sort_unstable();
+        account_ids.dedup();
+        // Read per appellant, not per appeal: one account's appeals come in one read.
+        let mut found: HashMap<i64, AccountWarning> = HashMap::new();
+        for target in self.moderated_accounts(&account_ids).await? {
+            let theirs: Vec<i64> = appeals
+                .iter()
+                .filter(|appeal| appeal.account_id == target.account.id)
+                .map(|appeal| appeal.account_warning_id)
+                .collect();
+            found.extend(self.warnings_by_id(&target.account, &theirs).await?);
         }
-        Ok(warnings)
+        Ok(appeals
+            .iter()
+            .filter_map(|appeal| found.remove(&appeal.account_warning_id))
+            .collect())
     }
 
     /// Approves an appeal, which overrules its warning and undoes what came with it, or
@@ -1060,13 +1057,9 @@ impl Moderation<'_> {
         target: &Account,
         ids: &[i64],
     ) -> Result<HashMap<i64, AccountWarning>> {
-        let mut rows = Vec::new();
-        for id in ids {
-            if let Some(row) = self.db().account_warning(*id).await? {
-                rows.push(row);
-            }
-        }
-        rows.retain(|row| row.account_id == target.id);
+        // An account gets few warnings: reading all of them is one query, not one per id.
+        let mut rows = self.db().account_warnings(target.id).await?;
+        rows.retain(|row| ids.contains(&row.id));
         Ok(self
             .warnings_from_rows(target, rows)
             .await?

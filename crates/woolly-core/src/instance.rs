@@ -102,6 +102,8 @@ pub struct InstanceOverview {
     pub contact: Option<(Account, Role)>,
     /// Who may sign up; the closed-registrations message is HTML here.
     pub registrations: crate::joining::Registrations,
+    /// The rules in force, in order.
+    pub rules: Vec<crate::rules::Rule>,
 }
 
 /// The last [`InstanceOverview`] read, and when.
@@ -149,15 +151,29 @@ impl Instance<'_> {
         registrations.closed_message = registrations
             .closed_message
             .map(|markdown| markdown_to_html(&markdown));
+        let rules = self
+            .rules_ever()
+            .await?
+            .into_iter()
+            .filter(|rule| !rule.removed)
+            .collect();
         let overview = std::sync::Arc::new(InstanceOverview {
             stats,
             contact,
             registrations,
+            rules,
         });
         if let Ok(mut cache) = self.overview_cache().lock() {
             *cache = Some((std::time::Instant::now(), std::sync::Arc::clone(&overview)));
         }
         Ok(overview)
+    }
+
+    /// Drops this process's copy of the overview, after a change it shows.
+    pub(crate) fn forget_overview(&self) {
+        if let Ok(mut cache) = self.overview_cache().lock() {
+            *cache = None;
+        }
     }
 
     /// The instance's figures (see [`crate::areas::Instance::overview`]).

@@ -482,11 +482,8 @@ impl SignUps<'_> {
         // Mastodon's `admin.sign_up`: those who manage users hear of each new account.
         let staff: Vec<i64> = self
             .moderation()
-            .staff_with(crate::accounts::permission::MANAGE_USERS)
-            .await?
-            .into_iter()
-            .map(|found| found.account.id)
-            .collect();
+            .staff_ids_with(crate::accounts::permission::MANAGE_USERS)
+            .await?;
         let mut tx = self.db().begin().await?;
         let invite_id = match invite_code {
             Some(code) => match tx.use_invite(code, now).await? {

@@ -47,6 +47,7 @@ pub mod profile;
 pub mod relations;
 pub mod remote;
 pub mod reports;
+pub mod rules;
 pub mod sanitize;
 pub mod scheduled;
 pub mod search;

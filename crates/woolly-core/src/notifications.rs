@@ -104,10 +104,8 @@ impl Woolly {
     ) -> Result<Vec<NotificationView>> {
         let account_ids: Vec<i64> = rows.iter().map(|row| row.from_account_id).collect();
         let accounts = self.accounts_by_id(&account_ids).await?;
-        let mut report_rows = Vec::new();
-        for id in rows.iter().filter_map(|row| row.report_id) {
-            report_rows.extend(self.db().report(id).await?);
-        }
+        let report_ids: Vec<i64> = rows.iter().filter_map(|row| row.report_id).collect();
+        let report_rows = self.db().reports_by_id(&report_ids).await?;
         let reports: std::collections::HashMap<i64, crate::reports::Report> = self
             .moderation()
             .reports_from_rows(report_rows)

@@ -156,11 +156,14 @@ impl Moderation<'_> {
                 return Err(CoreError::NotFound);
             }
         }
-        let rule_count = self.config().rules.len() as i64;
+        let rules = self.instance().rules().await?;
         let mut rule_ids = new.rule_ids.clone();
         rule_ids.sort_unstable();
         rule_ids.dedup();
-        if rule_ids.iter().any(|id| *id < 1 || *id > rule_count) {
+        if rule_ids
+            .iter()
+            .any(|id| !rules.iter().any(|rule| rule.id == *id))
+        {
             return Err(CoreError::Validation(
                 "Validation failed: Rules are not among this server's rules".into(),
             ));
@@ -308,10 +311,7 @@ impl Moderation<'_> {
         tx: &mut woolly_store::Tx,
         ids: &[i64],
     ) -> Result<()> {
-        for id in ids {
-            let Some(row) = self.db().report(*id).await? else {
-                continue;
-            };
+        for row in self.db().reports_by_id(ids).await? {
             let Some((reporter, user)) = self
                 .accounts()
                 .local_user_with_account(row.account_id)

@@ -109,9 +109,29 @@ impl From<ValueBlockRow> for ValueBlockEntry {
     }
 }
 
-/// The IP blocks as last read, and when.
+/// The IP blocks as last read, and when; and the right to read them again, which one request
+/// at a time takes while the others go on with the copy they have (every request asks: all of
+/// them reading the table at once when the copy ages would be a stampede).
 #[derive(Default)]
-pub(crate) struct IpBlockCache(Mutex<Option<(Instant, Arc<Vec<IpBlock>>)>>);
+pub(crate) struct IpBlockCache {
+    copy: Mutex<Option<(Instant, Arc<Vec<IpBlock>>)>>,
+    refresh: tokio::sync::Mutex<()>,
+}
+
+impl IpBlockCache {
+    /// The copy, with whether it is still fresh.
+    fn read(&self) -> Option<(bool, Arc<Vec<IpBlock>>)> {
+        let guard = self.copy.lock().unwrap_or_else(|e| e.into_inner());
+        guard
+            .as_ref()
+            .map(|(read, blocks)| (read.elapsed() < IP_BLOCKS_FRESH, blocks.clone()))
+    }
+
+    fn keep(&self, blocks: Option<Arc<Vec<IpBlock>>>) {
+        *self.copy.lock().unwrap_or_else(|e| e.into_inner()) =
+            blocks.map(|blocks| (Instant::now(), blocks));
+    }
+}
 
 /// How long a process trusts its copy of the IP blocks (another process may change them).
 const IP_BLOCKS_FRESH: Duration = Duration::from_secs(60);
@@ -140,8 +160,6 @@ pub fn canonical_email_hash(email: &str) -> String {
     crate::crypto::token_digest(&format!("{local}@{domain}"))
 }
 
-/// The domains an address's domain falls under: itself and each parent (`a.b.example`,
-/// `b.example`, `example`).
 /// The domain of an address, lower case (empty when it has none).
 fn email_domain(email: &str) -> String {
     email
@@ -169,18 +187,20 @@ fn taken() -> CoreError {
 impl Woolly {
     /// The IP blocks in force, from this process's copy (read again after a minute).
     async fn ip_blocks_in_force(&self) -> Result<Arc<Vec<IpBlock>>> {
-        let cached = {
-            let guard = self
-                .ip_block_cache()
-                .0
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            guard
-                .as_ref()
-                .filter(|(read, _)| read.elapsed() < IP_BLOCKS_FRESH)
-                .map(|(_, blocks)| blocks.clone())
+        let cache = self.ip_block_cache();
+        let stale = match cache.read() {
+            Some((true, blocks)) => return Ok(blocks),
+            Some((false, blocks)) => Some(blocks),
+            None => None,
         };
-        if let Some(blocks) = cached {
+        let _refreshing = match (stale, cache.refresh.try_lock()) {
+            (_, Ok(guard)) => guard,
+            // Another request is reading them: the old copy serves meanwhile.
+            (Some(stale), Err(_)) => return Ok(stale),
+            // None yet: wait for the one being read.
+            (None, Err(_)) => cache.refresh.lock().await,
+        };
+        if let Some((true, blocks)) = cache.read() {
             return Ok(blocks);
         }
         let blocks: Arc<Vec<IpBlock>> = Arc::new(
@@ -191,20 +211,12 @@ impl Woolly {
                 .filter_map(IpBlock::from_row)
                 .collect(),
         );
-        *self
-            .ip_block_cache()
-            .0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), blocks.clone()));
+        cache.keep(Some(blocks.clone()));
         Ok(blocks)
     }
 
     fn forget_ip_blocks(&self) {
-        *self
-            .ip_block_cache()
-            .0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner()) = None;
+        self.ip_block_cache().keep(None);
     }
 
     /// The strictest IP block in force over `address`, if any.

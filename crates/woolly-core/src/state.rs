@@ -71,7 +71,7 @@ impl Woolly {
         };
         let cpus = std::thread::available_parallelism().map_or(2, usize::from);
         let mail_servers = crate::mail_servers::MailServerLookup::new(config.dns_server);
-        Ok(Woolly {
+        let woolly = Woolly {
             inner: Arc::new(Inner {
                 db,
                 config,
@@ -91,7 +91,9 @@ impl Woolly {
                 mail_servers,
                 remote_resolver: std::sync::OnceLock::new(),
             }),
-        })
+        };
+        woolly.seed_rules().await?;
+        Ok(woolly)
     }
 
     pub(crate) fn sign_ins(&self) -> &crate::sign_in_throttle::SignInThrottle {

@@ -40,6 +40,7 @@ mod query_count;
 mod relations;
 mod replies;
 mod reports;
+mod rules;
 mod scheduled;
 mod schema;
 mod search;
@@ -91,6 +92,7 @@ pub use relations::{
 };
 pub use replies::RepliesBy;
 pub use reports::{ReportChange, ReportFilter, ReportRow};
+pub use rules::RuleRow;
 pub use scheduled::ScheduledStatusRow;
 pub use schema::{DIALECT_SWAPS, SchemaColumn, SchemaIndex, to_postgres_spelling};
 pub use search::TagDayRow;

@@ -67,6 +67,20 @@ pub enum AccountState {
 }
 
 impl AccountState {
+    /// The state a filter names, in Mastodon's words (`active`, `pending`, `disabled`,
+    /// `silenced`, `suspended`, `sensitized`).
+    pub fn named(name: &str) -> Option<AccountState> {
+        match name {
+            "active" => Some(AccountState::Active),
+            "pending" => Some(AccountState::Pending),
+            "disabled" => Some(AccountState::Disabled),
+            "silenced" => Some(AccountState::Silenced),
+            "suspended" => Some(AccountState::Suspended),
+            "sensitized" => Some(AccountState::Sensitized),
+            _ => None,
+        }
+    }
+
     fn condition(self) -> &'static str {
         match self {
             AccountState::Active => "a.suspended_at IS NULL",
@@ -531,6 +545,23 @@ impl Db {
     }
 
     /// A page of the audit log, newest first.
+    /// The local users with one of `roles` who may act now (approved, not disabled, not
+    /// suspended), at most 200: whom staff notifications go to.
+    pub async fn active_staff_ids(&self, roles: &[String]) -> Result<Vec<i64>> {
+        let sql = format!(
+            "SELECT u.account_id FROM local_user u JOIN account a ON a.id = u.account_id \
+             WHERE u.role {} AND u.approved AND NOT u.disabled AND {} \
+             ORDER BY u.account_id LIMIT 200",
+            in_list(self.engine(), "$1"),
+            crate::accounts::shown("a")
+        );
+        let rows: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
+            .bind(List(roles))
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
     /// Moderators' notes about `target_account_id`, oldest first.
     pub async fn account_notes(&self, target_account_id: i64) -> Result<Vec<AccountNoteRow>> {
         let rows = on_reader!(self, pool => sqlx::query_as::<_, AccountNoteRow>(

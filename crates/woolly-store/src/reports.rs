@@ -115,6 +115,22 @@ impl Db {
         Ok(row)
     }
 
+    /// The reports among `ids` (unknown ones left out), in no particular order.
+    pub async fn reports_by_id(&self, ids: &[i64]) -> Result<Vec<ReportRow>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {REPORT_COLUMNS} FROM report WHERE id {}",
+            crate::arrays::in_list(self.engine(), "$1")
+        );
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, ReportRow>(&sql)
+            .bind(crate::arrays::List(ids))
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows)
+    }
+
     /// A page of reports, newest first (oldest first with `min_id`).
     pub async fn reports_page(&self, filter: ReportFilter, page: Page) -> Result<Vec<ReportRow>> {
         let order = if page.min_id.is_some() { "ASC" } else { "DESC" };

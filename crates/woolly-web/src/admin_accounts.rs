@@ -120,18 +120,6 @@ struct AccountsQuery {
     max_id: Option<String>,
 }
 
-fn state_named(name: &str) -> Option<AccountState> {
-    match name {
-        "active" => Some(AccountState::Active),
-        "pending" => Some(AccountState::Pending),
-        "disabled" => Some(AccountState::Disabled),
-        "silenced" => Some(AccountState::Silenced),
-        "suspended" => Some(AccountState::Suspended),
-        "sensitized" => Some(AccountState::Sensitized),
-        _ => None,
-    }
-}
-
 /// `GET /admin/accounts` (`?status=&origin=&username=`).
 async fn accounts(
     State(woolly): State<Woolly>,
@@ -144,7 +132,7 @@ async fn accounts(
             "remote" => Some(false),
             _ => None,
         },
-        state: state_named(&query.status),
+        state: AccountState::named(&query.status),
         username: Some(query.username.trim().to_owned()).filter(|name| !name.is_empty()),
         ..AdminAccountFilter::default()
     };

@@ -9,8 +9,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use woolly_core::Woolly;
 use woolly_core::announcements::AnnouncementDraft;
+use woolly_core::{CoreError, Woolly};
 
 use crate::cards::shown_time;
 use crate::forms::{ButtonForm, button_presser_on, form_presser};
@@ -50,6 +50,8 @@ struct AnnouncementLine {
     html: String,
     /// When it was published, or `None` for a draft.
     published: Option<String>,
+    /// The days it is shown, when bounded: "from 1 Dec 2026", "until 6 Dec 2026"…
+    period: Option<String>,
 }
 
 #[derive(Template)]
@@ -77,6 +79,7 @@ async fn list(State(woolly): State<Woolly>, Member { visitor, member }: Member) 
                 id: announcement.id,
                 html: announcement.html.clone(),
                 published: announcement.published_at.map(|at| shown_time(words, at)),
+                period: shown_period(words, announcement.starts_at, announcement.ends_at),
             })
             .collect(),
     };
@@ -89,6 +92,27 @@ struct AnnouncementForm {
     authenticity_token: String,
     text: String,
     publish: Option<String>,
+    /// The first and last days it is shown (`YYYY-MM-DD`, UTC), either left empty for none.
+    starts_on: String,
+    ends_on: String,
+}
+
+impl AnnouncementForm {
+    /// The start and the end (the day after the last) in milliseconds; 422 for a date that
+    /// is none.
+    fn period(&self) -> Result<(Option<i64>, Option<i64>), CoreError> {
+        let day = |text: &str| -> Result<Option<i64>, CoreError> {
+            let text = text.trim();
+            if text.is_empty() {
+                return Ok(None);
+            }
+            woolly_http::time::parse_day_or_time(text)
+                .map(Some)
+                .ok_or_else(|| CoreError::Validation(format!("{text:?} is not a date")))
+        };
+        let ends = day(&self.ends_on)?.map(|last| last + 24 * 60 * 60 * 1000);
+        Ok((day(&self.starts_on)?, ends))
+    }
 }
 
 /// `POST /admin/announcements`.
@@ -103,12 +127,19 @@ async fn create(
         Err(answer) => return *answer,
     };
     let by = member.moderator();
-    let draft = AnnouncementDraft {
-        text: form.text.clone(),
-        publish: form.publish.is_some(),
-        ..AnnouncementDraft::default()
+    let saved = async {
+        let (starts_at, ends_at) = form.period()?;
+        let draft = AnnouncementDraft {
+            text: form.text.clone(),
+            publish: form.publish.is_some(),
+            starts_at,
+            ends_at,
+            // Days, not moments: apps show the dates alone.
+            all_day: starts_at.is_some() || ends_at.is_some(),
+        };
+        woolly.instance().save_announcement(by, None, draft).await
     };
-    match woolly.instance().save_announcement(by, None, draft).await {
+    match saved.await {
         Ok(_) => redirect(&visitor, "/admin/announcements"),
         Err(error) => refusal(&woolly, &visitor, &error),
     }
@@ -129,5 +160,25 @@ async fn delete(
     match woolly.instance().delete_announcement(by, id).await {
         Ok(()) => redirect(&visitor, "/admin/announcements"),
         Err(error) => refusal(&woolly, &visitor, &error),
+    }
+}
+
+/// The days an announcement is shown, in the reader's words (its end is the day after its last).
+fn shown_period(
+    words: crate::i18n::Words,
+    starts: Option<i64>,
+    ends: Option<i64>,
+) -> Option<String> {
+    let day = |at: i64| woolly_http::time::date(at);
+    let last = |ends: i64| day(ends - 1);
+    match (starts, ends) {
+        (Some(starts), Some(ends)) => Some(words.t1(
+            "announcements-from-to",
+            "days",
+            &format!("{} – {}", day(starts), last(ends)),
+        )),
+        (Some(starts), None) => Some(words.t1("announcements-from", "day", &day(starts))),
+        (None, Some(ends)) => Some(words.t1("announcements-until", "day", &last(ends))),
+        (None, None) => None,
     }
 }

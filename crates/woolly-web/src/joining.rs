@@ -63,7 +63,7 @@ struct SignUpPage<'a> {
     c: Chrome<'a>,
     form: SignUpForm,
     errors: FormErrors,
-    rules: &'a [String],
+    rules: Vec<String>,
     ask_reason: bool,
     ask_invite: bool,
     ask_birth_date: bool,
@@ -79,6 +79,10 @@ async fn sign_up_page(
 ) -> Response {
     let mode = match woolly.sign_ups().mode().await {
         Ok(mode) => mode,
+        Err(error) => return refusal(woolly, visitor, &error),
+    };
+    let rules = match woolly.instance().rules().await {
+        Ok(rules) => rules.into_iter().map(|rule| rule.text).collect(),
         Err(error) => return refusal(woolly, visitor, &error),
     };
     let words = visitor.words();
@@ -110,7 +114,7 @@ async fn sign_up_page(
             ask_birth_date: config.min_age.is_some(),
             form,
             errors,
-            rules: &config.rules,
+            rules,
         },
     )
 }

@@ -42,7 +42,7 @@ struct LandingPage<'a> {
     description: &'a str,
     people: String,
     posts: String,
-    rules: &'a [String],
+    rules: Vec<String>,
     contact: Option<Author>,
     contact_email: &'a str,
     joining: Joining,
@@ -88,7 +88,11 @@ async fn landing(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
             description: &config.description,
             people: words.count("people-count", overview.stats.user_count),
             posts: words.count("posts-count", overview.stats.status_count),
-            rules: &config.rules,
+            rules: overview
+                .rules
+                .iter()
+                .map(|rule| rule.text.clone())
+                .collect(),
             contact: overview
                 .contact
                 .as_ref()
@@ -114,7 +118,7 @@ struct AboutPage<'a> {
     c: Chrome<'a>,
     description: &'a str,
     extended_description: String,
-    rules: &'a [String],
+    rules: Vec<String>,
     contact: Option<Author>,
     contact_email: &'a str,
     /// Servers cut off from this one.
@@ -160,7 +164,11 @@ async fn about(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
             c: Chrome::new(&woolly, &visitor),
             description: &config.description,
             extended_description: extended.html,
-            rules: &config.rules,
+            rules: overview
+                .rules
+                .iter()
+                .map(|rule| rule.text.clone())
+                .collect(),
             contact: overview
                 .contact
                 .as_ref()

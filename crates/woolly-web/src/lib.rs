@@ -32,6 +32,7 @@
 mod actions;
 mod admin_accounts;
 mod admin_dashboard;
+mod admin_rules;
 mod admin_servers;
 mod announcements;
 mod assets;
@@ -89,5 +90,6 @@ pub fn router() -> Router<Woolly> {
         .merge(admin_servers::router())
         .merge(admin_dashboard::router())
         .merge(announcements::router())
+        .merge(admin_rules::router())
         .merge(authorize::router())
 }

@@ -91,14 +91,15 @@ async fn reports(
             .statuses()
             .views(Some(member.account.id), &status_ids)
             .await?;
-        Ok::<_, CoreError>((reports, views))
+        // Removed rules too: a report names the rules as they were.
+        let rules = woolly.instance().rules_ever().await?;
+        Ok::<_, CoreError>((reports, views, rules))
     };
-    let (reports, views) = match read.await {
+    let (reports, views, rules) = match read.await {
         Ok(read) => read,
         Err(error) => return refusal(&woolly, &visitor, &error),
     };
     let words = visitor.words();
-    let rules = &woolly.config().rules;
     let card = |report: &Report| ReportCard {
         id: report.id,
         reporter: Author::of(&woolly, &report.reporter),
@@ -109,8 +110,8 @@ async fn reports(
         rules: report
             .rule_ids
             .iter()
-            .filter_map(|id| usize::try_from(*id - 1).ok())
-            .filter_map(|index| rules.get(index).cloned())
+            .filter_map(|id| rules.iter().find(|rule| rule.id == *id))
+            .map(|rule| rule.text.clone())
             .collect(),
         statuses: views
             .iter()

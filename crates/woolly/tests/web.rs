@@ -3348,6 +3348,35 @@ async fn admins_announce_and_members_read_react_and_dismiss() {
         )
         .await;
     assert_eq!(draft.status, StatusCode::SEE_OTHER);
+    // One for next week's event: shown from its first day only.
+    let day =
+        |offset: i64| woolly_http::time::date(woolly_core::now_millis() + offset * 86_400_000);
+    let (next_week, week_after) = (day(7), day(9));
+    let later = admin
+        .submit(
+            "/admin/announcements",
+            "/admin/announcements",
+            &[
+                ("text", "The meetup is on"),
+                ("publish", "1"),
+                ("starts_on", &next_week),
+                ("ends_on", &week_after),
+            ],
+        )
+        .await;
+    assert_eq!(later.status, StatusCode::SEE_OTHER, "{}", later.html);
+    let bad = admin
+        .submit(
+            "/admin/announcements",
+            "/admin/announcements",
+            &[("text", "When?"), ("starts_on", "someday")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.html);
+    let page = admin.get("/admin/announcements").await;
+    let period = format!("shown {next_week} – {week_after}");
+    assert!(page.html.contains(&period), "{period}: {}", page.html);
+    assert!(!page.html.contains("When?"), "{}", page.html);
     let moderator = Browser::new(&server);
     moderator.sign_in("mo", "a long enough password").await;
     let refused = moderator
@@ -3375,7 +3404,7 @@ async fn admins_announce_and_members_read_react_and_dismiss() {
     assert_eq!(
         listed.as_array().unwrap().len(),
         1,
-        "the draft is not shown: {listed}"
+        "neither the draft nor next week's is shown: {listed}"
     );
     let announcement = &listed[0];
     assert!(
@@ -3656,6 +3685,104 @@ async fn moderators_keep_notes_on_an_account_beside_its_history() {
     assert!(page.html.contains("Checked with the other servers"));
     let audit = admin.get("/admin/audit").await;
     for said in ["wrote a note about", "deleted a note about", "limited"] {
+        assert!(audit.html.contains(said), "{said}: {}", audit.html);
+    }
+    server.stop().await;
+}
+
+async fn rules(server: &TestServer) -> Value {
+    let (status, rules) = server
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/instance/rules",
+            None,
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    rules
+}
+
+#[tokio::test]
+async fn admins_keep_the_rules_in_the_web_interface_and_reports_keep_naming_them() {
+    let instance = TestInstance::new().await;
+    let server = instance
+        .start_on_own_domain_with(|settings| {
+            settings.rules = vec!["Be kind.".to_owned()];
+        })
+        .await;
+    common::staff_account(&server, "ada", "admin").await;
+    common::staff_account(&server, "mo", "moderator").await;
+    let (rita, _) = common::account(&server, "rita").await;
+    let (_, troll_id) = common::account(&server, "troll").await;
+    assert_eq!(
+        rules(&server).await,
+        serde_json::json!([{"id": "1", "text": "Be kind.", "hint": "", "translations": {}}]),
+        "the settings' rules come first, numbered as before"
+    );
+
+    let admin = Browser::new(&server);
+    admin.sign_in("ada", "a long enough password").await;
+    let added = admin
+        .submit(
+            "/admin/rules",
+            "/admin/rules",
+            &[("text", "No spam."), ("hint", "Ads and scams alike")],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.html);
+    let empty = admin
+        .submit("/admin/rules", "/admin/rules", &[("text", "  ")])
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let listed = rules(&server).await;
+    assert_eq!(listed[1]["text"], "No spam.", "{listed}");
+    assert_eq!(listed[1]["hint"], "Ads and scams alike");
+    let spam_rule = listed[1]["id"].as_str().unwrap().to_owned();
+    let about = Browser::new(&server).get("/about").await;
+    assert!(about.html.contains("No spam."), "{}", about.html);
+    let moderator = Browser::new(&server);
+    moderator.sign_in("mo", "a long enough password").await;
+    assert_eq!(
+        moderator.get("/admin/rules").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let (status, report) = server
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/reports",
+            Some(&rita),
+            serde_json::json!({"account_id": troll_id, "rule_ids": [spam_rule]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["category"], "violation");
+
+    let page = admin.get("/admin/rules").await;
+    let remove = form_action(&page, &format!("/admin/rules/{spam_rule}/delete"));
+    let removed = admin
+        .post(&remove, &[("authenticity_token", &page.csrf())])
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert_eq!(rules(&server).await.as_array().unwrap().len(), 1);
+    let (status, _) = server
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/reports",
+            Some(&rita),
+            serde_json::json!({"account_id": troll_id, "rule_ids": [spam_rule]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a removed rule");
+    let reports = admin.get("/admin/reports").await;
+    assert!(
+        reports.html.contains("No spam."),
+        "the report still names it: {}",
+        reports.html
+    );
+    let audit = admin.get("/admin/audit").await;
+    for said in ["added the rule", "removed the rule"] {
         assert!(audit.html.contains(said), "{said}: {}", audit.html);
     }
     server.stop().await;

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 use woolly_core::instance::{InstanceOverview, SiteText, WeekActivity};
+use woolly_core::rules::Rule;
 use woolly_core::{InstanceConfig, MASTODON_API_VERSION, Woolly, version_string};
 use woolly_http::time::{date, iso8601};
 
@@ -28,21 +29,19 @@ pub struct RuleEntity {
     /// Its position, from 1.
     pub id: String,
     pub text: String,
-    pub hint: &'static str,
+    pub hint: String,
     /// Mastodon 4.4; rules are written in one language, so there are none.
     pub translations: BTreeMap<String, Value>,
 }
 
-/// The server's rules, in order.
-pub fn rules(config: &InstanceConfig) -> Vec<RuleEntity> {
-    config
-        .rules
+/// Rules, in the order given.
+pub fn rules(rules: &[Rule]) -> Vec<RuleEntity> {
+    rules
         .iter()
-        .enumerate()
-        .map(|(index, text)| RuleEntity {
-            id: (index + 1).to_string(),
-            text: text.clone(),
-            hint: "",
+        .map(|rule| RuleEntity {
+            id: rule.id.to_string(),
+            text: rule.text.clone(),
+            hint: rule.hint.clone(),
             translations: BTreeMap::new(),
         })
         .collect()
@@ -222,7 +221,7 @@ impl InstanceV2 {
             }),
             api_versions: json!({ "mastodon": MASTODON_API_VERSION }),
             contact: json!({ "email": config.contact_email, "account": contact }),
-            rules: rules(config),
+            rules: rules(&overview.rules),
         }
     }
 }
@@ -281,7 +280,7 @@ impl InstanceV1 {
                 "polls": poll_limits(),
             }),
             contact_account: contact,
-            rules: rules(config),
+            rules: rules(&overview.rules),
         }
     }
 }

@@ -115,17 +115,8 @@ fn staff_roles() -> Vec<String> {
 }
 
 fn state_named(name: &str) -> Result<AccountState, HttpError> {
-    match name {
-        "active" => Ok(AccountState::Active),
-        "pending" => Ok(AccountState::Pending),
-        "disabled" => Ok(AccountState::Disabled),
-        "silenced" => Ok(AccountState::Silenced),
-        "suspended" => Ok(AccountState::Suspended),
-        "sensitized" => Ok(AccountState::Sensitized),
-        other => Err(HttpError::unprocessable(format!(
-            "Unknown filter: status={other}"
-        ))),
-    }
+    AccountState::named(name)
+        .ok_or_else(|| HttpError::unprocessable(format!("Unknown filter: status={name}")))
 }
 
 /// `GET /api/v1/admin/accounts`.

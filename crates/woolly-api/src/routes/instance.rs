@@ -70,8 +70,9 @@ async fn activity(State(woolly): State<Woolly>) -> Result<Json<Vec<ActivityEntit
     Ok(Json(weeks.iter().map(ActivityEntity::new).collect()))
 }
 
-async fn rules(State(woolly): State<Woolly>) -> Json<Vec<RuleEntity>> {
-    Json(crate::entities::instance_rules(woolly.config()))
+async fn rules(State(woolly): State<Woolly>) -> Result<Json<Vec<RuleEntity>>, HttpError> {
+    let rules = woolly.instance().rules().await?;
+    Ok(Json(crate::entities::instance_rules(&rules)))
 }
 
 async fn peers(State(woolly): State<Woolly>) -> Result<Json<Vec<String>>, HttpError> {

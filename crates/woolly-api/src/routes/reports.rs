@@ -125,7 +125,8 @@ async fn admin_entities(
         .into_iter()
         .map(|view| (view.status.id, view))
         .collect();
-    let rules = instance_rules(woolly.config());
+    // Removed rules too: a report names the rules as they were.
+    let rules = instance_rules(&woolly.instance().rules_ever().await?);
     let context = ReportContext {
         users: &users,
         statuses: &statuses,

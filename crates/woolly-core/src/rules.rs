@@ -83,18 +83,7 @@ impl Instance<'_> {
     /// Adds a rule after the others; 422 when its text is empty or too long.
     pub async fn add_rule(&self, by: Moderator<'_>, text: &str, hint: &str) -> Result<i64> {
         by.require(permission::MANAGE_RULES)?;
-        let (text, hint) = (text.trim(), hint.trim());
-        if text.is_empty() {
-            return Err(CoreError::Validation(
-                "Validation failed: Text can't be blank".into(),
-            ));
-        }
-        if text.chars().count() > MAX_TEXT || hint.chars().count() > MAX_HINT {
-            return Err(CoreError::Validation(format!(
-                "Validation failed: Text is too long (maximum is {MAX_TEXT} characters, \
-                 {MAX_HINT} for the hint)"
-            )));
-        }
+        let (text, hint) = checked(text, hint)?;
         let last = self
             .db()
             .all_rules()
@@ -121,6 +110,66 @@ impl Instance<'_> {
         Ok(id)
     }
 
+    /// Rewrites a rule in force (404 when there is none such; 422 as [`Self::add_rule`]).
+    /// Reports that named it name it as it now reads.
+    pub async fn edit_rule(
+        &self,
+        by: Moderator<'_>,
+        id: i64,
+        text: &str,
+        hint: &str,
+    ) -> Result<()> {
+        by.require(permission::MANAGE_RULES)?;
+        let (text, hint) = checked(text, hint)?;
+        let now = crate::now_millis();
+        let mut tx = self.db().begin().await?;
+        if !tx.update_rule(id, text, hint).await? {
+            return Err(CoreError::NotFound);
+        }
+        log_action(&mut tx, by, "update", Target::Rule(id, text), now).await?;
+        tx.commit().await?;
+        self.forget_overview();
+        Ok(())
+    }
+
+    /// Moves a rule in force one place up (the first stays first).
+    pub async fn move_rule_up(&self, by: Moderator<'_>, id: i64) -> Result<()> {
+        by.require(permission::MANAGE_RULES)?;
+        let in_force: Vec<_> = self
+            .db()
+            .all_rules()
+            .await?
+            .into_iter()
+            .filter(|rule| rule.deleted_at.is_none())
+            .collect();
+        let at = in_force
+            .iter()
+            .position(|rule| rule.id == id)
+            .ok_or(CoreError::NotFound)?;
+        if at == 0 {
+            return Ok(());
+        }
+        // Their places are renumbered in order, so that equal priorities cannot tie.
+        let mut order: Vec<i64> = in_force.iter().map(|rule| rule.id).collect();
+        order.swap(at - 1, at);
+        let mut tx = self.db().begin().await?;
+        for (priority, rule) in (1_i32..).zip(&order) {
+            tx.set_rule_priority(*rule, priority).await?;
+        }
+        let text = &in_force[at].text;
+        log_action(
+            &mut tx,
+            by,
+            "update",
+            Target::Rule(id, text),
+            crate::now_millis(),
+        )
+        .await?;
+        tx.commit().await?;
+        self.forget_overview();
+        Ok(())
+    }
+
     /// Removes a rule from those in force (404 when there is no such rule in force).
     pub async fn remove_rule(&self, by: Moderator<'_>, id: i64) -> Result<()> {
         by.require(permission::MANAGE_RULES)?;
@@ -140,4 +189,21 @@ impl Instance<'_> {
         self.forget_overview();
         Ok(())
     }
+}
+
+/// A rule's text and hint, trimmed; 422 when the text is empty or either is too long.
+fn checked<'a>(text: &'a str, hint: &'a str) -> Result<(&'a str, &'a str)> {
+    let (text, hint) = (text.trim(), hint.trim());
+    if text.is_empty() {
+        return Err(CoreError::Validation(
+            "Validation failed: Text can't be blank".into(),
+        ));
+    }
+    if text.chars().count() > MAX_TEXT || hint.chars().count() > MAX_HINT {
+        return Err(CoreError::Validation(format!(
+            "Validation failed: Text is too long (maximum is {MAX_TEXT} characters, \
+             {MAX_HINT} for the hint)"
+        )));
+    }
+    Ok((text, hint))
 }

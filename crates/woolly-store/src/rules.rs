@@ -36,6 +36,30 @@ impl Tx {
         Ok(written == 1)
     }
 
+    /// Rewrites a rule in force; false when there is none with `id`.
+    pub async fn update_rule(&mut self, id: i64, text: &str, hint: &str) -> Result<bool> {
+        let updated = on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE server_rule SET text = $2, hint = $3 WHERE id = $1 AND deleted_at IS NULL",
+        )
+        .bind(id)
+        .bind(text)
+        .bind(hint)
+        .execute(conn)
+        .await)?;
+        Ok(updated == 1)
+    }
+
+    pub async fn set_rule_priority(&mut self, id: i64, priority: i32) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE server_rule SET priority = $2 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(priority)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+
     /// Removes a rule from those shown; false when it is unknown or already removed.
     pub async fn remove_rule(&mut self, id: i64, now: i64) -> Result<bool> {
         let removed = on_tx!(rows_affected, self, conn => sqlx::query(

@@ -1,5 +1,5 @@
 //! `/admin/rules`: the server's rules, as admins (`manage_rules`) keep them: added after the
-//! others, removed (reports that named a removed rule still show it).
+//! others, rewritten, moved up, removed (reports that named a removed rule still show it).
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -11,13 +11,15 @@ use serde::Deserialize;
 use woolly_core::Woolly;
 use woolly_core::accounts::permission;
 
-use crate::forms::{ButtonForm, button_presser_on, form_presser};
+use crate::forms::{ButtonForm, button_presser_on, form_presser, form_presser_on};
 use crate::page::{Chrome, redirect, refusal, render};
 use crate::visitor::{Member, Visitor};
 
 pub(crate) fn router() -> Router<Woolly> {
     Router::new()
         .route("/admin/rules", get(list).post(add))
+        .route("/admin/rules/{id}", post(edit))
+        .route("/admin/rules/{id}/up", post(move_up))
         .route("/admin/rules/{id}/delete", post(remove))
 }
 
@@ -88,6 +90,54 @@ async fn add(
         .await
     {
         Ok(_) => redirect(&visitor, back),
+        Err(error) => refusal(&woolly, &visitor, &error),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct EditForm {
+    authenticity_token: String,
+    return_to: String,
+    text: String,
+    hint: String,
+}
+
+/// `POST /admin/rules/:id`: rewrites it.
+async fn edit(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<EditForm>,
+) -> Response {
+    let token = &form.authenticity_token;
+    let (member, id) = match form_presser_on(&woolly, &visitor, token, &form.return_to, &id) {
+        Ok(pressed) => pressed,
+        Err(answer) => return *answer,
+    };
+    match woolly
+        .instance()
+        .edit_rule(member.moderator(), id, &form.text, &form.hint)
+        .await
+    {
+        Ok(()) => redirect(&visitor, "/admin/rules"),
+        Err(error) => refusal(&woolly, &visitor, &error),
+    }
+}
+
+/// `POST /admin/rules/:id/up`.
+async fn move_up(
+    State(woolly): State<Woolly>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<ButtonForm>,
+) -> Response {
+    let (member, id) = match button_presser_on(&woolly, &visitor, &form, &id) {
+        Ok(pressed) => pressed,
+        Err(answer) => return *answer,
+    };
+    match woolly.instance().move_rule_up(member.moderator(), id).await {
+        Ok(()) => redirect(&visitor, "/admin/rules"),
         Err(error) => refusal(&woolly, &visitor, &error),
     }
 }

@@ -3759,6 +3759,34 @@ async fn admins_keep_the_rules_in_the_web_interface_and_reports_keep_naming_them
     assert_eq!(status, StatusCode::OK, "{report}");
     assert_eq!(report["category"], "violation");
 
+    // Moved up, then rewritten: the API lists it first, as it now reads.
+    let page = admin.get("/admin/rules").await;
+    let up = form_action(&page, &format!("/admin/rules/{spam_rule}/up"));
+    let moved = admin
+        .post(&up, &[("authenticity_token", &page.csrf())])
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER);
+    let rewritten = admin
+        .post(
+            &format!("/admin/rules/{spam_rule}"),
+            &[
+                ("authenticity_token", &page.csrf()),
+                ("text", "No spam, no scams."),
+                ("hint", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        rewritten.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        rewritten.html
+    );
+    let listed = rules(&server).await;
+    assert_eq!(listed[0]["id"], spam_rule.as_str(), "{listed}");
+    assert_eq!(listed[0]["text"], "No spam, no scams.");
+    assert_eq!(listed[1]["text"], "Be kind.");
+
     let page = admin.get("/admin/rules").await;
     let remove = form_action(&page, &format!("/admin/rules/{spam_rule}/delete"));
     let removed = admin
@@ -3777,12 +3805,12 @@ async fn admins_keep_the_rules_in_the_web_interface_and_reports_keep_naming_them
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a removed rule");
     let reports = admin.get("/admin/reports").await;
     assert!(
-        reports.html.contains("No spam."),
+        reports.html.contains("No spam, no scams."),
         "the report still names it: {}",
         reports.html
     );
     let audit = admin.get("/admin/audit").await;
-    for said in ["added the rule", "removed the rule"] {
+    for said in ["added the rule", "changed the rule", "removed the rule"] {
         assert!(audit.html.contains(said), "{said}: {}", audit.html);
     }
     server.stop().await;

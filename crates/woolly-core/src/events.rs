@@ -71,6 +71,8 @@ pub enum Event {
     },
     /// An account created, changed or deleted a filter, keyword or filtered status.
     FiltersChanged { account_id: i64 },
+    /// An account accepted notification requests: what they held joined its notifications.
+    NotificationsMerged { account_id: i64 },
     /// An announcement was published or changed while published.
     AnnouncementPublished { announcement_id: i64 },
     /// An announcement was deleted or taken back to a draft.
@@ -218,6 +220,9 @@ pub enum Delivery {
     Conversation(Box<crate::conversations::ConversationView>),
     /// `filters_changed`: the subscriber's filters changed; clients reload them.
     FiltersChanged,
+    /// `notifications_merged`: accepted requests joined the subscriber's notifications;
+    /// clients reload them.
+    NotificationsMerged,
     /// `announcement`: one published or changed, as the subscriber reads it.
     Announcement(Box<crate::announcements::Announcement>),
     /// `announcement.reaction`: how many reacted to an announcement with one emoji.
@@ -572,6 +577,10 @@ impl Streaming<'_> {
                     ..
                 },
             ) => Ok((*visibility == Visibility::Public).then_some(Delivery::Delete(*status_id))),
+            (
+                Stream::User | Stream::UserNotification,
+                Event::NotificationsMerged { account_id },
+            ) => Ok((viewer == Some(*account_id)).then_some(Delivery::NotificationsMerged)),
             (Stream::User, Event::FiltersChanged { account_id }) => {
                 Ok((viewer == Some(*account_id)).then_some(Delivery::FiltersChanged))
             }

@@ -397,6 +397,9 @@ impl Notifications<'_> {
             return Err(CoreError::NotFound);
         }
         tx.commit().await?;
+        if !senders.is_empty() {
+            self.publish([crate::events::Event::NotificationsMerged { account_id: viewer }]);
+        }
         Ok(())
     }
 

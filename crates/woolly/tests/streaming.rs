@@ -493,3 +493,47 @@ async fn members_hear_of_announcements_their_reactions_and_their_withdrawal() {
     assert_eq!(message["payload"], id.to_string());
     server.stop().await;
 }
+
+#[tokio::test]
+async fn accepting_a_notification_request_tells_the_notification_stream_to_reload() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let (ana, _) = token_and_id(&server, "ana").await;
+    let (stranger, _) = token_and_id(&server, "stranger").await;
+    let mut socket = connect(
+        &server,
+        &format!("?stream=user:notification&access_token={ana}"),
+        None,
+    )
+    .await;
+    post_status(
+        &server,
+        &stranger,
+        json!({"status": "@ana psst", "visibility": "direct"}),
+    )
+    .await;
+    jobs_idle(&server).await;
+    let requests: Value = http()
+        .get(server.url("/api/v1/notifications/requests"))
+        .bearer_auth(&ana)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = requests[0]["id"].as_str().unwrap();
+    let response = http()
+        .post(server.url(&format!("/api/v1/notifications/requests/{id}/accept")))
+        .bearer_auth(&ana)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    // The filtered mention was never streamed: the first message is the merge.
+    let message = next_message(&mut socket).await;
+    assert_eq!(message["event"], "notifications_merged", "{message}");
+    assert_eq!(message["stream"], json!(["user:notification"]));
+    assert_eq!(message["payload"], "1");
+    server.stop().await;
+}

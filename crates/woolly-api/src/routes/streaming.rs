@@ -124,6 +124,8 @@ fn encode(woolly: &Woolly, viewer: Viewer, delivery: &Delivery) -> Option<(&'sta
         ),
         Delivery::Delete(id) => return Some(("delete", id.to_string())),
         Delivery::FiltersChanged => return Some((FILTERS_CHANGED, String::new())),
+        // Mastodon sends "1"; apps only look at the event's name.
+        Delivery::NotificationsMerged => return Some(("notifications_merged", "1".to_owned())),
         Delivery::AnnouncementDelete(id) => return Some(("announcement.delete", id.to_string())),
         Delivery::Announcement(announcement) => (
             "announcement",

@@ -4,7 +4,7 @@
 
 use woolly_store::{AccountNoteRow, AdminActionRow};
 
-use crate::account_moderation::{Moderator, Target, log_action};
+use crate::account_moderation::{ModeratedAccount, Moderator, Target, log_action};
 use crate::accounts::{Account, permission};
 use crate::areas::Moderation;
 use crate::error::{CoreError, Result};
@@ -42,11 +42,7 @@ impl Moderation<'_> {
                 let author = authors
                     .iter()
                     .find(|found| found.account.id == row.account_id)?;
-                let deletable = by.account_id() == Some(row.account_id)
-                    || author
-                        .user
-                        .as_ref()
-                        .is_none_or(|user| by.outranks(user.role));
+                let deletable = may_delete(by, author);
                 Some(AccountNote {
                     id: row.id,
                     author: author.account.clone(),
@@ -120,19 +116,19 @@ impl Moderation<'_> {
             .account_note(note_id)
             .await?
             .ok_or(CoreError::NotFound)?;
-        let notes = self.account_notes(by, note.target_account_id).await?;
-        let found = notes
+        let found = self
+            .moderated_accounts(&[note.account_id, note.target_account_id])
+            .await?;
+        let author = found
             .iter()
-            .find(|found| found.id == note_id)
+            .find(|found| found.account.id == note.account_id);
+        let target = found
+            .iter()
+            .find(|found| found.account.id == note.target_account_id)
             .ok_or(CoreError::NotFound)?;
-        if !found.deletable {
+        if !author.is_some_and(|author| may_delete(by, author)) {
             return Err(CoreError::Forbidden("This action is not allowed".into()));
         }
-        let target = self
-            .moderated_accounts(&[note.target_account_id])
-            .await?
-            .pop()
-            .ok_or(CoreError::NotFound)?;
         let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
         tx.delete_account_note(note_id).await?;
@@ -155,17 +151,20 @@ impl Moderation<'_> {
         target_id: i64,
     ) -> Result<Vec<AdminActionRow>> {
         by.require(permission::MANAGE_USERS)?;
-        let mut history = self
+        let kinds = ["Account".to_owned(), "User".to_owned()];
+        Ok(self
             .db()
-            .admin_actions_on("Account", target_id, HISTORY)
-            .await?;
-        history.extend(
-            self.db()
-                .admin_actions_on("User", target_id, HISTORY)
-                .await?,
-        );
-        history.sort_by_key(|row| std::cmp::Reverse(row.id));
-        history.truncate(usize::try_from(HISTORY).unwrap_or(0));
-        Ok(history)
+            .admin_actions_on(&kinds, target_id, HISTORY)
+            .await?)
     }
+}
+
+/// Whether `by` may delete a note `author` wrote: its author may, and those whose role
+/// outranks the author's.
+fn may_delete(by: Moderator<'_>, author: &ModeratedAccount) -> bool {
+    by.account_id() == Some(author.account.id)
+        || author
+            .user
+            .as_ref()
+            .is_none_or(|user| by.outranks(user.role))
 }

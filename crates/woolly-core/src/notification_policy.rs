@@ -385,34 +385,41 @@ impl Notifications<'_> {
             .collect())
     }
 
-    /// Accepts requests: their senders are let through from now on and what they sent joins
-    /// the member's notifications. Ids that are not the member's requests are ignored; with
-    /// `one`, an unknown id is 404.
-    pub async fn accept_requests(&self, viewer: i64, ids: &[i64], one: bool) -> Result<()> {
+    /// Accepts requests (their senders are let through from now on and what they sent joins
+    /// the member's notifications, which the member's streams hear of) or dismisses them
+    /// (what their senders sent is deleted). Ids that are not the member's requests are
+    /// ignored; with `one`, an unknown id is 404.
+    pub async fn settle_requests(
+        &self,
+        viewer: i64,
+        ids: &[i64],
+        settlement: Settlement,
+        one: bool,
+    ) -> Result<()> {
         let mut tx = self.db().begin().await?;
-        let senders = tx
-            .accept_notification_requests(viewer, ids, crate::now_millis())
-            .await?;
+        let senders = match settlement {
+            Settlement::Accept => {
+                tx.accept_notification_requests(viewer, ids, crate::now_millis())
+                    .await?
+            }
+            Settlement::Dismiss => tx.dismiss_notification_requests(viewer, ids).await?,
+        };
         if one && senders.is_empty() {
             return Err(CoreError::NotFound);
         }
         tx.commit().await?;
-        if !senders.is_empty() {
+        if settlement == Settlement::Accept && !senders.is_empty() {
             self.publish([crate::events::Event::NotificationsMerged { account_id: viewer }]);
         }
         Ok(())
     }
+}
 
-    /// Dismisses requests with what their senders sent; as [`Self::accept_requests`] otherwise.
-    pub async fn dismiss_requests(&self, viewer: i64, ids: &[i64], one: bool) -> Result<()> {
-        let mut tx = self.db().begin().await?;
-        let senders = tx.dismiss_notification_requests(viewer, ids).await?;
-        if one && senders.is_empty() {
-            return Err(CoreError::NotFound);
-        }
-        tx.commit().await?;
-        Ok(())
-    }
+/// What a member does with notification requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settlement {
+    Accept,
+    Dismiss,
 }
 
 #[cfg(test)]

@@ -585,20 +585,22 @@ impl Db {
         Ok(row)
     }
 
-    /// The latest `limit` entries of the audit log about one thing (`target_type`, `target_id`),
-    /// newest first.
+    /// The latest `limit` entries of the audit log about one thing, `target_id` under one of
+    /// `target_types` (an account is both `Account` and `User`), newest first.
     pub async fn admin_actions_on(
         &self,
-        target_type: &str,
+        target_types: &[String],
         target_id: i64,
         limit: i64,
     ) -> Result<Vec<AdminActionRow>> {
-        let rows = on_reader!(self, pool => sqlx::query_as::<_, AdminActionRow>(
+        let sql = format!(
             "SELECT id, account_id, action, target_type, target_id, target_label, actor_label, \
-             created_at FROM admin_action_log WHERE target_type = $1 AND target_id = $2 \
+             created_at FROM admin_action_log WHERE target_type {} AND target_id = $2 \
              ORDER BY id DESC LIMIT $3",
-        )
-        .bind(target_type)
+            in_list(self.engine(), "$1")
+        );
+        let rows = on_reader!(self, pool => sqlx::query_as::<_, AdminActionRow>(&sql)
+        .bind(List(target_types))
         .bind(target_id)
         .bind(limit)
         .fetch_all(pool)

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use woolly_core::Woolly;
-use woolly_core::notification_policy::{PolicyAction, PolicyChanges};
+use woolly_core::notification_policy::{PolicyAction, PolicyChanges, Settlement};
 
 use crate::cards::{Author, StatusCard, shown_time};
 use crate::forms::{ButtonForm, button_presser_on, form_presser};
@@ -234,7 +234,7 @@ async fn accept(
     Path(id): Path<String>,
     Form(form): Form<ButtonForm>,
 ) -> Response {
-    settle(woolly, visitor, id, form, true).await
+    settle(woolly, visitor, id, form, Settlement::Accept).await
 }
 
 /// `POST /notifications/requests/:id/dismiss`.
@@ -244,7 +244,7 @@ async fn dismiss(
     Path(id): Path<String>,
     Form(form): Form<ButtonForm>,
 ) -> Response {
-    settle(woolly, visitor, id, form, false).await
+    settle(woolly, visitor, id, form, Settlement::Dismiss).await
 }
 
 async fn settle(
@@ -252,25 +252,17 @@ async fn settle(
     visitor: Visitor,
     id: String,
     form: ButtonForm,
-    accepted: bool,
+    settlement: Settlement,
 ) -> Response {
     let (member, id) = match button_presser_on(&woolly, &visitor, &form, &id) {
         Ok(pressed) => pressed,
         Err(answer) => return *answer,
     };
-    let me = member.account.id;
-    let settled = if accepted {
-        woolly
-            .notifications()
-            .accept_requests(me, &[id], true)
-            .await
-    } else {
-        woolly
-            .notifications()
-            .dismiss_requests(me, &[id], true)
-            .await
-    };
-    match settled {
+    match woolly
+        .notifications()
+        .settle_requests(member.account.id, &[id], settlement, true)
+        .await
+    {
         Ok(()) => redirect(&visitor, "/notifications/requests"),
         Err(error) => refusal(&woolly, &visitor, &error),
     }

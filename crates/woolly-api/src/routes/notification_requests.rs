@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use woolly_core::Woolly;
 use woolly_core::auth::Scope;
-use woolly_core::notification_policy::{PolicyAction, PolicyChanges};
+use woolly_core::notification_policy::{PolicyAction, PolicyChanges, Settlement};
 
 use crate::auth::{Auth, path_id};
 use crate::entities::{
@@ -183,12 +183,7 @@ async fn accept(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, HttpError> {
-    let (account, _) = auth.require(&[Scope::WRITE_NOTIFICATIONS])?.user()?;
-    woolly
-        .notifications()
-        .accept_requests(account.id, &[path_id(&id)?], true)
-        .await?;
-    Ok(Json(json!({})))
+    settle(&woolly, &auth, &[path_id(&id)?], Settlement::Accept, true).await
 }
 
 async fn dismiss(
@@ -196,10 +191,21 @@ async fn dismiss(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, HttpError> {
+    settle(&woolly, &auth, &[path_id(&id)?], Settlement::Dismiss, true).await
+}
+
+/// Accepts or dismisses the member's requests `ids` (`one`: a single one named in the path).
+async fn settle(
+    woolly: &Woolly,
+    auth: &Auth,
+    ids: &[i64],
+    settlement: Settlement,
+    one: bool,
+) -> Result<Json<Value>, HttpError> {
     let (account, _) = auth.require(&[Scope::WRITE_NOTIFICATIONS])?.user()?;
     woolly
         .notifications()
-        .dismiss_requests(account.id, &[path_id(&id)?], true)
+        .settle_requests(account.id, ids, settlement, one)
         .await?;
     Ok(Json(json!({})))
 }
@@ -223,12 +229,7 @@ async fn accept_many(
     auth: Auth,
     ApiParams(params): ApiParams<ManyParams>,
 ) -> Result<Json<Value>, HttpError> {
-    let (account, _) = auth.require(&[Scope::WRITE_NOTIFICATIONS])?.user()?;
-    woolly
-        .notifications()
-        .accept_requests(account.id, &params.ids(), false)
-        .await?;
-    Ok(Json(json!({})))
+    settle(&woolly, &auth, &params.ids(), Settlement::Accept, false).await
 }
 
 async fn dismiss_many(
@@ -236,10 +237,5 @@ async fn dismiss_many(
     auth: Auth,
     ApiParams(params): ApiParams<ManyParams>,
 ) -> Result<Json<Value>, HttpError> {
-    let (account, _) = auth.require(&[Scope::WRITE_NOTIFICATIONS])?.user()?;
-    woolly
-        .notifications()
-        .dismiss_requests(account.id, &params.ids(), false)
-        .await?;
-    Ok(Json(json!({})))
+    settle(&woolly, &auth, &params.ids(), Settlement::Dismiss, false).await
 }

@@ -7,10 +7,12 @@
 // it also checks every page it passes with axe-core (no serious or critical violation), and
 // fails on any console error (a content security policy violation is one).
 //
-// Usage: node web_first_steps.mjs BASE_URL CHROMIUM js|nojs SCREENSHOT_DIR OTHER_SERVER_URL
+// Usage: node web_first_steps.mjs BASE_URL CHROMIUM js|nojs SCREENSHOT_DIR OTHER_SERVER_URL [ADMIN]
 //
 // OTHER_SERVER_URL is a second Woolly server with a user `bea`: the newcomer follows her from
 // her profile there, through the "follow from your own server" box, signed in on their own.
+// ADMIN is the username of an admin of BASE_URL (password "a long enough password") with an
+// open report waiting: signed in as them, the moderators' pages are checked too.
 //
 // The confirmation link comes from the test that runs this (crates/woolly/tests/browser.rs):
 // the script prints "AWAITING LINK FOR <address>" and reads the link from its standard input.
@@ -26,7 +28,7 @@ const require = createRequire(process.execPath);
 const { chromium } = require("playwright-core");
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
-const [base, executablePath, mode, screenshots, otherServer] = process.argv.slice(2);
+const [base, executablePath, mode, screenshots, otherServer, admin] = process.argv.slice(2);
 const withScripts = mode === "js";
 mkdirSync(screenshots, { recursive: true });
 
@@ -219,6 +221,35 @@ try {
   await page.goto(base + "/auth/sign_in");
   await audit("sign-in");
 
+  // The moderators' pages, as an admin sees them (one report waits, with its posts).
+  if (admin) {
+    await page.getByLabel("E-mail address or username").fill(admin);
+    await page.getByLabel("Password", { exact: true }).fill("a long enough password");
+    await page.getByLabel("Password", { exact: true }).press("Enter");
+    await page.waitForURL((url) => !url.pathname.startsWith("/auth/sign_in"));
+    await page.goto(base + "/admin/accounts");
+    await audit("admin-accounts");
+    const accountPage = await page.locator('main a[href^="/admin/accounts/"]').first().getAttribute("href");
+    for (const [name, path] of [
+      ["admin-account", accountPage],
+      ["admin-reports", "/admin/reports"],
+      ["admin-dashboard", "/admin/dashboard"],
+      ["admin-appeals", "/admin/appeals"],
+      ["admin-audit", "/admin/audit"],
+      ["admin-rules", "/admin/rules"],
+      ["admin-announcements", "/admin/announcements"],
+      ["admin-servers", "/admin/domain_blocks"],
+    ]) {
+      await page.goto(new URL(path, base).href);
+      await audit(name);
+    }
+    check((await page.goto(base + "/admin/reports"), await page.textContent("main")).includes("Remove these posts"), "the report's posts can be acted on");
+    await page.goto(base + "/home");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(base + "/");
+    await page.goto(base + "/auth/sign_in");
+  }
+
   // An app asks for the account: signing in on the authorization page and pressing Enter in
   // the password field authorizes it (Authorize is the form's first button).
   const registered = await fetch(base + "/api/v1/apps", {
@@ -273,7 +304,7 @@ try {
   check(wall < 30, `under 30 seconds, checks included (${wall})`);
   if (withScripts) {
     console.log(`axe-core checked ${audited.size} pages: ${[...audited].join(", ")}`);
-    check(audited.size >= 39, "axe-core ran on every page");
+    check(audited.size >= (admin ? 48 : 39), "axe-core ran on every page");
   }
   check(problems.length === 0, `no console errors and no serious accessibility violations:\n${problems.join("\n")}`);
   console.log(`web first steps (${mode}): all checks passed`);

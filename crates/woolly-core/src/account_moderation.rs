@@ -251,6 +251,8 @@ pub(crate) enum Target<'a> {
     AccountNote(i64, &'a Account),
     /// A server rule, by its text.
     Rule(i64, &'a str),
+    /// A status (its id) of an account.
+    Status(i64, &'a Account),
 }
 
 impl Target<'_> {
@@ -275,6 +277,7 @@ impl Target<'_> {
             Target::IpBlock(id, range) => ("IpBlock", Some(*id), (*range).to_owned()),
             Target::Announcement(id) => ("Announcement", Some(*id), format!("#{id}")),
             Target::Rule(id, text) => ("Rule", Some(*id), text.chars().take(60).collect()),
+            Target::Status(id, account) => ("Status", Some(*id), account.acct()),
             Target::AccountNote(id, account) => {
                 ("AccountModerationNote", Some(*id), account.acct())
             }
@@ -365,7 +368,7 @@ impl std::fmt::Display for Moderator<'_> {
 }
 
 /// Refuses (403) an action on a local user whose role `by` does not outrank.
-fn check_outranks(by: Moderator<'_>, target: &ModeratedAccount) -> Result<()> {
+pub(crate) fn check_outranks(by: Moderator<'_>, target: &ModeratedAccount) -> Result<()> {
     match &target.user {
         Some(user) if !by.outranks(user.role) => Err(not_allowed()),
         _ => Ok(()),
@@ -457,7 +460,7 @@ impl Moderation<'_> {
     }
 
     /// The account a moderator acts on: any but their own (403), which no one moderates.
-    async fn target_for(&self, by: Moderator<'_>, id: i64) -> Result<ModeratedAccount> {
+    pub(crate) async fn target_for(&self, by: Moderator<'_>, id: i64) -> Result<ModeratedAccount> {
         let target = self
             .moderated_accounts(&[id])
             .await?
@@ -593,9 +596,33 @@ impl Moderation<'_> {
             self.queue_suspension_effects(&mut tx, &target.account, now)
                 .await?;
         }
+        let warned = (action.kind.warning(), &warning);
+        self.commit_warning(tx, &target, warned, action.notify, now)
+            .await?;
+        tracing::info!(
+            account = target.account.id,
+            moderator = %by,
+            action = action.kind.warning().as_str(),
+            "moderation action taken"
+        );
+        self.account_by_id(by, target.account.id).await
+    }
+
+    /// Commits `tx`, which wrote `warning`, having first told the account's local owner of it
+    /// (a `moderation_warning` notification and an e-mail) when `notify`.
+    pub(crate) async fn commit_warning(
+        &self,
+        mut tx: woolly_store::Tx,
+        target: &ModeratedAccount,
+        (action, warning): (WarningAction, &AccountWarningRow),
+        notify: bool,
+        now: i64,
+    ) -> Result<()> {
         let mut events = Vec::new();
-        let tell = action.notify && local;
-        if tell && let Some(user) = &target.user {
+        if notify
+            && target.account.is_local()
+            && let Some(user) = &target.user
+        {
             let notification_id = tx
                 .insert_warning_notification(target.account.id, warning.id, now)
                 .await?;
@@ -605,7 +632,7 @@ impl Moderation<'_> {
             });
             let link = self.config().urls().warning_page(warning.id);
             let message = Message::Warning {
-                action: action.kind.warning(),
+                action,
                 text: &warning.text,
                 link: &link,
             };
@@ -616,13 +643,7 @@ impl Moderation<'_> {
             self.wake_workers();
         }
         self.publish(events);
-        tracing::info!(
-            account = target.account.id,
-            moderator = %by,
-            action = action.kind.warning().as_str(),
-            "moderation action taken"
-        );
-        self.account_by_id(by, target.account.id).await
+        Ok(())
     }
 
     /// What a suspension sets going: for a local account, the `Update` that tells the servers
@@ -999,9 +1020,20 @@ impl Moderation<'_> {
                         .await?;
                     }
                 }
-                WarningAction::None
-                | WarningAction::MarkStatusesAsSensitive
-                | WarningAction::DeleteStatuses => {}
+                WarningAction::MarkStatusesAsSensitive => {
+                    let unmarked = tx
+                        .set_statuses_sensitive(id, &warning.status_ids, false)
+                        .await?;
+                    if target.account.is_local() {
+                        for status_id in unmarked {
+                            let update = crate::outbox::Outbound::Update { status_id };
+                            crate::outbox::enqueue(&mut tx, &update, now).await?;
+                        }
+                    }
+                }
+                // Removed posts are gone here (see `crate::status_moderation`): the warning
+                // is overruled, nothing more.
+                WarningAction::None | WarningAction::DeleteStatuses => {}
             }
         }
         let decision = if approve { "approve" } else { "reject" };

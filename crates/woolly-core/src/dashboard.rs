@@ -6,7 +6,9 @@
 //! Measured: `new_users`, `active_users` (local users who used the instance each day; the
 //! totals count each user once), `interactions` (favourites, boosts and replies local posts
 //! received), `opened_reports`, `resolved_reports`. Divided: `sources` (sign-ups by app),
-//! `servers` (known accounts by server), `software_versions` (Woolly's and its database's).
+//! `servers` (known accounts by server), `software_versions` (Woolly's and its database's),
+//! and, a key of Woolly's own, `server_software` (known servers by the software their NodeInfo
+//! names).
 //! Keys Woolly does not know are left out of the answer, as Mastodon leaves them out.
 
 use woolly_store::Measure;
@@ -157,6 +159,19 @@ impl Moderation<'_> {
                         .collect();
                     results.push(DimensionResult {
                         key: "servers",
+                        data,
+                    });
+                }
+                "server_software" => {
+                    let data = self
+                        .db()
+                        .software_of_known_servers(limit)
+                        .await?
+                        .into_iter()
+                        .map(|(software, count)| (software.clone(), software, count.to_string()))
+                        .collect();
+                    results.push(DimensionResult {
+                        key: "server_software",
                         data,
                     });
                 }

@@ -112,6 +112,7 @@ impl JobHandlers {
         handlers.register(crate::account_deletion::PurgeAccountJob);
         handlers.register(crate::account_deletion::PurgeSuspendedJob);
         handlers.register(crate::instance_domain_blocks::PurgeDomainJob);
+        handlers.register(crate::status_moderation::RemoveStatusJob);
         handlers
     }
 

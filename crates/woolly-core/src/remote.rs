@@ -223,6 +223,7 @@ impl Federation<'_> {
                 .await?;
         }
         tx.commit().await?;
+        self.check_server_software(&row.domain).await?;
         // A suspended one too: the federation layer decides what such an account may still do.
         let row = self
             .db()

@@ -244,8 +244,18 @@ impl RemoteClient {
     ) -> Result<(Url, serde_json::Value), FetchError> {
         let mut all = vec![("Accept".to_owned(), ACTIVITY_ACCEPT.to_owned())];
         all.extend_from_slice(headers);
+        self.get_document(url, &all).await
+    }
+
+    /// Fetches a JSON document (at most 1 MiB) with exactly `headers` (WebFinger and NodeInfo
+    /// documents, which are not ActivityPub's), following redirects.
+    pub async fn get_document(
+        &self,
+        url: &str,
+        headers: &[(String, String)],
+    ) -> Result<(Url, serde_json::Value), FetchError> {
         let (url, status, body) = self
-            .send(Method::GET, url, &all, None, MAX_DOCUMENT_BYTES)
+            .send(Method::GET, url, headers, None, MAX_DOCUMENT_BYTES)
             .await?;
         if !status.is_success() {
             return Err(FetchError::Status(status));

@@ -22,6 +22,7 @@ pub mod render;
 mod replies;
 pub mod requester;
 mod routes;
+mod server_software;
 pub mod signatures;
 mod statuses;
 pub mod vocab;
@@ -68,7 +69,7 @@ pub fn connect(woolly: &Woolly) -> Result<Federation, FederationError> {
 }
 
 /// Adds the jobs federation runs: processing received activities, delivering local ones,
-/// fetching missing replies.
+/// fetching missing replies, asking servers what software they run.
 pub fn register_jobs(handlers: &mut JobHandlers, federation: &Federation) {
     handlers.register(inbound::InboundJob {
         federation: federation.clone(),
@@ -77,6 +78,9 @@ pub fn register_jobs(handlers: &mut JobHandlers, federation: &Federation) {
         federation: federation.clone(),
     });
     handlers.register(replies::FetchRepliesJob {
+        federation: federation.clone(),
+    });
+    handlers.register(server_software::ServerSoftwareJob {
         federation: federation.clone(),
     });
 }

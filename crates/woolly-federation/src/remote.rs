@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use reqwest::{Method, Url};
+use reqwest::Url;
 use serde_json::Value;
 use time::OffsetDateTime;
 use tokio::sync::Semaphore;
@@ -267,24 +267,11 @@ impl Federation {
         let scheme = woolly.config().scheme();
         let url =
             format!("{scheme}://{domain}/.well-known/webfinger?resource=acct:{username}@{domain}");
-        let (_, status, body) = self
+        let accept = "application/jrd+json, application/json";
+        let (_, json) = self
             .client()
-            .send(
-                Method::GET,
-                &url,
-                &[(
-                    "Accept".to_owned(),
-                    "application/jrd+json, application/json".to_owned(),
-                )],
-                None,
-                crate::client::MAX_DOCUMENT_BYTES,
-            )
+            .get_document(&url, &[("Accept".to_owned(), accept.to_owned())])
             .await?;
-        if !status.is_success() {
-            return Err(FetchError::Status(status).into());
-        }
-        let json: Value = serde_json::from_slice(&body)
-            .map_err(|error| FetchError::InvalidJson(error.to_string()))?;
         Ok(json
             .get("links")
             .and_then(Value::as_array)

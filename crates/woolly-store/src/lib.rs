@@ -28,6 +28,7 @@ mod filters;
 mod ids;
 mod jobs;
 mod joining;
+mod known_servers;
 mod lists;
 mod markers;
 mod measures;

@@ -624,3 +624,36 @@ impl Db {
         Ok(page.newest_first(rows))
     }
 }
+
+impl Tx {
+    /// Marks (or unmarks) as sensitive those of `account_id`'s statuses `ids` that have media
+    /// and are not so yet, as a moderator decides; returns the ones changed. How statuses show
+    /// changed without an edit, so the rendering generation moves on.
+    pub async fn set_statuses_sensitive(
+        &mut self,
+        account_id: i64,
+        ids: &[i64],
+        sensitive: bool,
+    ) -> Result<Vec<i64>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "UPDATE status SET sensitive = $3 WHERE account_id = $1 AND id {} \
+             AND sensitive <> $3 \
+             AND EXISTS (SELECT 1 FROM media_attachment m WHERE m.status_id = status.id) \
+             RETURNING id",
+            in_list(self.engine(), "$2")
+        );
+        let rows: Vec<(i64,)> = on_tx!(self, conn => sqlx::query_as(&sql)
+            .bind(account_id)
+            .bind(List(ids))
+            .bind(sensitive)
+            .fetch_all(conn)
+            .await)?;
+        if !rows.is_empty() {
+            self.bump_render_generation().await?;
+        }
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+}

@@ -114,7 +114,7 @@ async fn dashboard(State(woolly): State<Woolly>, Member { visitor, member }: Mem
     ]
     .map(str::to_owned)
     .to_vec();
-    let parts: Vec<String> = ["servers", "sources", "software_versions"]
+    let parts: Vec<String> = ["servers", "server_software", "sources", "software_versions"]
         .map(str::to_owned)
         .to_vec();
     let moderation = woolly.moderation();

@@ -11,10 +11,11 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use woolly_core::reports::{Report, ReportAction};
+use woolly_core::status_moderation::StatusAction;
 use woolly_core::{CoreError, ReportFilter, Woolly};
 
 use crate::cards::{Author, StatusCard, shown_time};
-use crate::forms::{ButtonForm, button_presser_on};
+use crate::forms::{ButtonForm, button_presser_on, form_presser_on};
 use crate::page::{Chrome, redirect, refusal, render};
 use crate::timelines::PageQuery;
 use crate::visitor::Member;
@@ -25,6 +26,7 @@ const REPORTS_LISTED: i64 = 20;
 pub(crate) fn router() -> Router<Woolly> {
     Router::new()
         .route("/admin/reports", get(reports))
+        .route("/admin/reports/{id}/statuses", post(act_on_statuses))
         .route("/admin/reports/{id}/{action}", post(handle))
 }
 
@@ -41,6 +43,8 @@ struct ReportCard {
     /// The rules it names, by their text.
     rules: Vec<String>,
     statuses: Vec<StatusCard>,
+    /// The ids of those posts still here, comma-separated, for the form that acts on them.
+    status_ids: String,
     when: String,
     assigned: Option<Author>,
     /// When and by whom it was resolved.
@@ -118,6 +122,12 @@ async fn reports(
             .filter(|view| report.status_ids.contains(&view.status.id))
             .map(|view| StatusCard::new(&woolly, words, view, Some(member.account.id)))
             .collect(),
+        status_ids: views
+            .iter()
+            .filter(|view| report.status_ids.contains(&view.status.id))
+            .map(|view| view.status.id.to_string())
+            .collect::<Vec<_>>()
+            .join(","),
         when: shown_time(words, report.created_at),
         assigned: report
             .assigned
@@ -171,6 +181,66 @@ async fn handle(
         .await
     {
         Ok(_) => redirect(&visitor, form.back()),
+        Err(error) => refusal(&woolly, &visitor, &error),
+    }
+}
+
+/// The form that takes an action on a report's posts.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct StatusesForm {
+    authenticity_token: String,
+    return_to: String,
+    /// `remove` or `mark_sensitive`: the button pressed.
+    action: String,
+    /// The posts, as comma-separated ids.
+    status_ids: String,
+    /// The warning's words to their author.
+    text: String,
+    /// Present when the author is told.
+    notify: Option<String>,
+}
+
+/// `POST /admin/reports/:id/statuses`: removes the report's posts or marks their media
+/// sensitive, with a warning to their author.
+async fn act_on_statuses(
+    State(woolly): State<Woolly>,
+    visitor: crate::visitor::Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<StatusesForm>,
+) -> Response {
+    let token = &form.authenticity_token;
+    let (member, id) = match form_presser_on(&woolly, &visitor, token, &form.return_to, &id) {
+        Ok(pressed) => pressed,
+        Err(answer) => return *answer,
+    };
+    let (Some(action), Ok(status_ids)) = (
+        StatusAction::parse(&form.action),
+        form.status_ids
+            .split(',')
+            .filter(|id| !id.trim().is_empty())
+            .map(|id| id.trim().parse::<i64>())
+            .collect::<Result<Vec<i64>, _>>(),
+    ) else {
+        return refusal(&woolly, &visitor, &CoreError::NotFound);
+    };
+    let notify = form.notify.is_some();
+    match woolly
+        .moderation()
+        .act_on_reported_statuses(
+            member.moderator(),
+            id,
+            &status_ids,
+            action,
+            &form.text,
+            notify,
+        )
+        .await
+    {
+        Ok(_) => redirect(
+            &visitor,
+            crate::forms::local_path(&form.return_to).unwrap_or("/admin/reports"),
+        ),
         Err(error) => refusal(&woolly, &visitor, &error),
     }
 }

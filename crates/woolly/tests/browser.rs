@@ -133,6 +133,27 @@ async fn first_steps(mode: &str) -> Option<String> {
         })
         .await;
     account(&other, "bea").await;
+    // An admin with a report waiting, for the moderators' pages.
+    let (admin, _) = common::staff_account(&server, "root", "admin").await;
+    let (troll, troll_id) = account(&server, "troll").await;
+    let (status, post) = server
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/statuses",
+            Some(&troll),
+            serde_json::json!({"status": "Rude words"}),
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{post}");
+    let (status, report) = server
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/reports",
+            Some(&admin),
+            serde_json::json!({"account_id": troll_id, "status_ids": [post["id"]], "comment": "Rude"}),
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{report}");
     let script =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/clients/web_first_steps.mjs");
     let mut child = tokio::process::Command::new(node)
@@ -142,6 +163,7 @@ async fn first_steps(mode: &str) -> Option<String> {
         .arg(mode)
         .arg(screenshot_dir())
         .arg(&other.base_url)
+        .arg("root")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

@@ -627,6 +627,48 @@ async fn profile_updates_and_pins_reach_followers() {
 }
 
 #[tokio::test]
+async fn the_dashboard_names_the_software_of_servers_this_one_knows() {
+    let a = Node::start().await;
+    let b = Node::start().await;
+    let (admin_token, _) = common::staff_account(&a.server, "root", "admin").await;
+    let admin = User {
+        base: a.server.base_url.clone(),
+        token: admin_token,
+        id: String::new(),
+        handle: format!("root@{}", a.domain()),
+    };
+    let today = woolly_http::time::date(woolly_core::now_millis());
+    let software = || async {
+        let dimensions = admin
+            .post(
+                "/api/v1/admin/dimensions",
+                json!({"keys": ["server_software"], "start_at": today, "end_at": today}),
+            )
+            .await;
+        assert_eq!(dimensions[0]["key"], "server_software", "{dimensions}");
+        dimensions[0]["data"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    // Nobody of another server is known yet.
+    assert!(software().await.is_empty());
+
+    let bob = b.user("bob").await;
+    admin.resolve(&bob.handle).await;
+    // Storing bob had B asked for its NodeInfo, by a job.
+    let data = eventually(WAIT, "B's software on A's dashboard", || async {
+        let data = software().await;
+        (!data.is_empty()).then_some(data)
+    })
+    .await;
+    assert_eq!(data[0]["key"], "woolly", "{data:?}");
+    assert_eq!(data[0]["value"], "1", "{data:?}");
+    a.server.stop().await;
+    b.server.stop().await;
+}
+
+#[tokio::test]
 async fn opening_a_remote_thread_fetches_the_replies_that_never_arrived() {
     let a = Node::start().await;
     let b = Node::start().await;

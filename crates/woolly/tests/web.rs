@@ -2914,6 +2914,211 @@ async fn moderators_take_on_and_resolve_reports_in_the_web_interface() {
 }
 
 #[tokio::test]
+async fn moderators_mark_reported_media_sensitive_and_remove_reported_posts() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    let (rita, _) = common::account(&server, "rita").await;
+    let (troll, troll_id) = common::account(&server, "troll").await;
+    let media = common::upload_png(&server, &troll).await;
+    let pictured = post_as(
+        &server,
+        &troll,
+        serde_json::json!({"status": "A rude picture", "media_ids": [media]}),
+    )
+    .await;
+    let worded = post_as(&server, &troll, serde_json::json!({"status": "Rude words"})).await;
+    let unreported = post_as(&server, &troll, serde_json::json!({"status": "Kind words"})).await;
+    let report = |ids: Vec<serde_json::Value>| {
+        let (server, rita) = (&server, &rita);
+        let body = serde_json::json!({"account_id": troll_id, "status_ids": ids});
+        async move {
+            let (status, report) = server
+                .call(reqwest::Method::POST, "/api/v1/reports", Some(rita), body)
+                .await;
+            assert_eq!(status, StatusCode::OK, "{report}");
+            report["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let first = report(vec![pictured["id"].clone(), worded["id"].clone()]).await;
+    common::staff_account(&server, "mo", "moderator").await;
+    let moderator = Browser::new(&server);
+    moderator.sign_in("mo", "a long enough password").await;
+    let page = moderator.get("/admin/reports").await;
+    assert!(page.html.contains("Remove these posts"), "{}", page.html);
+    let act = |page: &Page, action: &'static str, ids: String| {
+        let (url, csrf) = (form_action(page, "/statuses"), page.csrf());
+        let moderator = &moderator;
+        async move {
+            moderator
+                .post(
+                    &url,
+                    &[
+                        ("authenticity_token", csrf.as_str()),
+                        ("return_to", "/admin/reports"),
+                        ("action", action),
+                        ("status_ids", ids.as_str()),
+                        ("text", "Please keep it kind."),
+                        ("notify", "1"),
+                    ],
+                )
+                .await
+        }
+    };
+    let id_of = |status: &serde_json::Value| status["id"].as_str().unwrap().to_owned();
+
+    // A post the report does not name is refused, and nothing changes.
+    let refused = act(&page, "remove", id_of(&unreported)).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.html
+    );
+    // The report's two posts: only the one with media can be marked sensitive.
+    let both = format!("{},{}", id_of(&pictured), id_of(&worded));
+    let done = act(&page, "mark_sensitive", both.clone()).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    let path = |status: &serde_json::Value| format!("/api/v1/statuses/{}", id_of(status));
+    let (_, seen) = server
+        .call(
+            reqwest::Method::GET,
+            &path(&pictured),
+            Some(&rita),
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(seen["sensitive"], true, "{seen}");
+    let (_, seen) = server
+        .call(
+            reqwest::Method::GET,
+            &path(&worded),
+            Some(&rita),
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(seen["sensitive"], false, "{seen}");
+    // The author is warned, naming the post; the report is resolved.
+    let (_, told) = server
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/notifications?types[]=moderation_warning",
+            Some(&troll),
+            serde_json::Value::Null,
+        )
+        .await;
+    let warning = &told[0]["moderation_warning"];
+    assert_eq!(warning["action"], "mark_statuses_as_sensitive", "{told}");
+    assert_eq!(
+        warning["status_ids"],
+        serde_json::json!([id_of(&pictured)]),
+        "{told}"
+    );
+    assert_eq!(warning["text"], "Please keep it kind.");
+    let page = moderator.get("/admin/reports").await;
+    assert!(
+        page.html.contains("No report waits for a moderator."),
+        "{}",
+        page.html
+    );
+    let audit = moderator.get("/admin/audit").await;
+    assert!(
+        audit.html.contains("marked sensitive a post of"),
+        "{}",
+        audit.html
+    );
+    // The author appeals; approving the appeal unmarks the post.
+    let author = Browser::new(&server);
+    author.sign_in("troll", "a long enough password").await;
+    let warning_id = warning["id"].as_str().unwrap();
+    let strike = format!("/disputes/strikes/{warning_id}");
+    let appealed = author
+        .submit(
+            &strike,
+            &format!("{strike}/appeal"),
+            &[("text", "It was art")],
+        )
+        .await;
+    assert_eq!(appealed.status, StatusCode::SEE_OTHER, "{}", appealed.html);
+    let appeals = moderator.get("/admin/appeals").await;
+    let approved = moderator
+        .post(
+            &form_action(&appeals, "/approve"),
+            &[
+                ("authenticity_token", &appeals.csrf()),
+                ("return_to", "/admin/appeals"),
+            ],
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.html);
+    let (_, seen) = server
+        .call(
+            reqwest::Method::GET,
+            &path(&pictured),
+            Some(&rita),
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(
+        seen["sensitive"], false,
+        "unmarked once the appeal is approved: {seen}"
+    );
+
+    // A second report: its posts are removed, by jobs, and are gone for everyone.
+    let second = report(vec![worded["id"].clone()]).await;
+    assert_ne!(first, second);
+    let page = moderator.get("/admin/reports").await;
+    let done = act(&page, "remove", id_of(&worded)).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    common::eventually(
+        std::time::Duration::from_secs(10),
+        "the removal",
+        || async {
+            let (status, _) = server
+                .call(
+                    reqwest::Method::GET,
+                    &path(&worded),
+                    Some(&rita),
+                    serde_json::Value::Null,
+                )
+                .await;
+            (status == StatusCode::NOT_FOUND).then_some(())
+        },
+    )
+    .await;
+    let (status, _) = server
+        .call(
+            reqwest::Method::GET,
+            &path(&unreported),
+            Some(&rita),
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "the post nobody reported stays");
+    let (_, told) = server
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/notifications?types[]=moderation_warning",
+            Some(&troll),
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(
+        told[0]["moderation_warning"]["action"], "delete_statuses",
+        "{told}"
+    );
+    // Nothing left open; acting again on what is gone is refused.
+    let page = moderator.get("/admin/reports").await;
+    assert!(
+        page.html.contains("No report waits for a moderator."),
+        "{}",
+        page.html
+    );
+    let audit = moderator.get("/admin/audit").await;
+    assert!(audit.html.contains("removed a post of"), "{}", audit.html);
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn an_operator_keeps_the_public_timelines_to_members() {
     let instance = TestInstance::new().await;
     let server = instance

@@ -2965,6 +2965,15 @@ async fn moderators_mark_reported_media_sensitive_and_remove_reported_posts() {
         }
     };
     let id_of = |status: &serde_json::Value| status["id"].as_str().unwrap().to_owned();
+    let read = |token: &String, path: &str| {
+        let (server, token, path) = (&server, token.clone(), path.to_owned());
+        async move {
+            let none = serde_json::Value::Null;
+            server
+                .call(reqwest::Method::GET, &path, Some(&token), none)
+                .await
+        }
+    };
 
     // A post the report does not name is refused, and nothing changes.
     let refused = act(&page, "remove", id_of(&unreported)).await;
@@ -2979,33 +2988,12 @@ async fn moderators_mark_reported_media_sensitive_and_remove_reported_posts() {
     let done = act(&page, "mark_sensitive", both.clone()).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
     let path = |status: &serde_json::Value| format!("/api/v1/statuses/{}", id_of(status));
-    let (_, seen) = server
-        .call(
-            reqwest::Method::GET,
-            &path(&pictured),
-            Some(&rita),
-            serde_json::Value::Null,
-        )
-        .await;
+    let (_, seen) = read(&rita, &path(&pictured)).await;
     assert_eq!(seen["sensitive"], true, "{seen}");
-    let (_, seen) = server
-        .call(
-            reqwest::Method::GET,
-            &path(&worded),
-            Some(&rita),
-            serde_json::Value::Null,
-        )
-        .await;
+    let (_, seen) = read(&rita, &path(&worded)).await;
     assert_eq!(seen["sensitive"], false, "{seen}");
     // The author is warned, naming the post; the report is resolved.
-    let (_, told) = server
-        .call(
-            reqwest::Method::GET,
-            "/api/v1/notifications?types[]=moderation_warning",
-            Some(&troll),
-            serde_json::Value::Null,
-        )
-        .await;
+    let (_, told) = read(&troll, "/api/v1/notifications?types[]=moderation_warning").await;
     let warning = &told[0]["moderation_warning"];
     assert_eq!(warning["action"], "mark_statuses_as_sensitive", "{told}");
     assert_eq!(
@@ -3050,14 +3038,7 @@ async fn moderators_mark_reported_media_sensitive_and_remove_reported_posts() {
         )
         .await;
     assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.html);
-    let (_, seen) = server
-        .call(
-            reqwest::Method::GET,
-            &path(&pictured),
-            Some(&rita),
-            serde_json::Value::Null,
-        )
-        .await;
+    let (_, seen) = read(&rita, &path(&pictured)).await;
     assert_eq!(
         seen["sensitive"], false,
         "unmarked once the appeal is approved: {seen}"
@@ -3073,35 +3054,14 @@ async fn moderators_mark_reported_media_sensitive_and_remove_reported_posts() {
         std::time::Duration::from_secs(10),
         "the removal",
         || async {
-            let (status, _) = server
-                .call(
-                    reqwest::Method::GET,
-                    &path(&worded),
-                    Some(&rita),
-                    serde_json::Value::Null,
-                )
-                .await;
+            let (status, _) = read(&rita, &path(&worded)).await;
             (status == StatusCode::NOT_FOUND).then_some(())
         },
     )
     .await;
-    let (status, _) = server
-        .call(
-            reqwest::Method::GET,
-            &path(&unreported),
-            Some(&rita),
-            serde_json::Value::Null,
-        )
-        .await;
+    let (status, _) = read(&rita, &path(&unreported)).await;
     assert_eq!(status, StatusCode::OK, "the post nobody reported stays");
-    let (_, told) = server
-        .call(
-            reqwest::Method::GET,
-            "/api/v1/notifications?types[]=moderation_warning",
-            Some(&troll),
-            serde_json::Value::Null,
-        )
-        .await;
+    let (_, told) = read(&troll, "/api/v1/notifications?types[]=moderation_warning").await;
     assert_eq!(
         told[0]["moderation_warning"]["action"], "delete_statuses",
         "{told}"

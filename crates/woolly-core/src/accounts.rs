@@ -188,6 +188,11 @@ pub struct Account {
     /// The custom emojis its display name, note and fields use (filled by
     /// [`Woolly::accounts_from_rows`]).
     pub emojis: Vec<crate::emojis::CustomEmoji>,
+    /// The account it moved to, by id.
+    pub moved_to_account_id: Option<i64>,
+    /// That account, when it can be shown (filled by [`Woolly::accounts_from_rows`], one
+    /// level deep: the account it moved to shows no move of its own).
+    pub moved: Option<Box<Account>>,
 }
 
 fn stored_or_remote_image(
@@ -293,6 +298,8 @@ impl From<AccountRow> for Account {
             actor: row.actor,
             limits: row.limits,
             emojis: Vec::new(),
+            moved_to_account_id: row.moved_to_account_id,
+            moved: None,
         }
     }
 }
@@ -435,22 +442,40 @@ impl Woolly {
     /// none when no profile writes a `:shortcode:`).
     pub(crate) async fn accounts_from_rows(&self, rows: Vec<AccountRow>) -> Result<Vec<Account>> {
         let mut accounts: Vec<Account> = rows.into_iter().map(Account::from).collect();
-        let wanted = crate::emojis::wanted_emojis(accounts.iter().flat_map(|account| {
-            let domain = account.domain.as_deref();
-            account
-                .emoji_sources()
-                .into_iter()
-                .map(move |source| (domain, source))
-        }));
+        let moved_to: Vec<i64> = accounts
+            .iter()
+            .filter_map(|account| account.moved_to_account_id)
+            .collect();
+        // Those that moved are few: one more query only when the page holds one.
+        let mut targets: Vec<Account> = if moved_to.is_empty() {
+            Vec::new()
+        } else {
+            let rows = self.db().accounts_by_ids(&moved_to).await?;
+            rows.into_iter().map(Account::from).collect()
+        };
+        let wanted =
+            crate::emojis::wanted_emojis(accounts.iter().chain(&targets).flat_map(|account| {
+                let domain = account.domain.as_deref();
+                account
+                    .emoji_sources()
+                    .into_iter()
+                    .map(move |source| (domain, source))
+            }));
         let emojis = self.emojis_used_in(wanted).await?;
         if !emojis.is_empty() {
-            for account in &mut accounts {
+            for account in accounts.iter_mut().chain(&mut targets) {
                 account.emojis = crate::emojis::emojis_in(
                     account.domain.as_deref(),
                     &account.emoji_sources(),
                     &emojis,
                 );
             }
+        }
+        for account in &mut accounts {
+            account.moved = account.moved_to_account_id.and_then(|id| {
+                let target = targets.iter().find(|target| target.id == id)?;
+                Some(Box::new(target.clone()))
+            });
         }
         Ok(accounts)
     }

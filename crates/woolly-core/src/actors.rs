@@ -33,6 +33,10 @@ pub struct LocalActor {
     pub account: Account,
     /// The key its signatures verify with (SubjectPublicKeyInfo PEM).
     pub public_key_pem: String,
+    /// Its aliases: the actor ids it says are also it (`alsoKnownAs`).
+    pub also_known_as: Vec<String>,
+    /// The actor id of the account it moved to (`movedTo`).
+    pub moved_to: Option<String>,
 }
 
 /// The instance actor's RSA key pair, in PEM (PKCS#8 private, SubjectPublicKeyInfo public).
@@ -178,13 +182,19 @@ impl Federation<'_> {
             return Ok(None);
         };
         let public_key_pem = row.public_key_pem.clone();
+        let also_known_as = self.db().also_known_as(row.id).await?;
         Ok(self
             .accounts_from_rows(vec![row])
             .await?
             .pop()
             .map(|account| LocalActor {
+                moved_to: account
+                    .moved
+                    .as_deref()
+                    .map(|target| self.actor_uri(target)),
                 account,
                 public_key_pem,
+                also_known_as,
             }))
     }
 

@@ -113,6 +113,7 @@ impl JobHandlers {
         handlers.register(crate::account_deletion::PurgeSuspendedJob);
         handlers.register(crate::instance_domain_blocks::PurgeDomainJob);
         handlers.register(crate::status_moderation::RemoveStatusJob);
+        handlers.register(crate::moving::MoveFollowersJob);
         handlers
     }
 

@@ -39,6 +39,7 @@ pub mod mail;
 mod mail_servers;
 pub mod media;
 pub mod moderation_notes;
+pub mod moving;
 pub mod notification_policy;
 pub mod notifications;
 pub mod oauth;

@@ -107,6 +107,13 @@ pub enum Outbound {
     UpdateProfile {
         account_id: i64,
     },
+    /// `account_id` moved to the account `target_uri` (a `Move`, to its followers' servers,
+    /// which move their followers of it); `migration_id` names the move.
+    Move {
+        account_id: i64,
+        target_uri: String,
+        migration_id: i64,
+    },
     /// A local account was deleted: a `Delete` of its actor, to every server this one knows.
     /// The account is gone when this is delivered: it is signed with the key kept beside the
     /// reserved name (see [`RETIRED_KEY_KEPT_MILLIS`]).
@@ -226,6 +233,7 @@ async fn audience(tx: &mut Tx, outbound: &Outbound) -> Result<Vec<String>> {
         },
         Outbound::DeleteActor { .. } => Ok(tx.all_remote_inboxes().await?),
         Outbound::UpdateProfile { account_id }
+        | Outbound::Move { account_id, .. }
         | Outbound::Pin { account_id, .. }
         | Outbound::Unpin { account_id, .. } => Ok(tx.remote_follower_inboxes(*account_id).await?),
     }

@@ -67,6 +67,7 @@ impl Woolly {
         target_id: i64,
         options: FollowOptions,
         remote_follow_uri: Option<&str>,
+        bypass_locked: bool,
     ) -> Result<Relationship> {
         if let Some(languages) = &options.languages {
             for language in languages {
@@ -112,7 +113,7 @@ impl Woolly {
                 };
                 crate::outbox::enqueue(&mut tx, &outbound, now).await?;
             }
-        } else if target.locked && !relation.following {
+        } else if target.locked && !relation.following && !bypass_locked {
             if tx
                 .insert_follow_request(actor.id, target.id, &options, now)
                 .await?
@@ -465,7 +466,22 @@ impl Relations<'_> {
         target_id: i64,
         options: FollowOptions,
     ) -> Result<Relationship> {
-        self.follow_with_uri(actor, target_id, options, None).await
+        self.follow_with_uri(actor, target_id, options, None, false)
+            .await
+    }
+
+    /// Follows the account someone the actor followed moved to, as the actor followed the
+    /// old one; a local account that moved here takes its followers without asking, as
+    /// Mastodon's `bypass_locked`.
+    pub(crate) async fn follow_moved(
+        &self,
+        actor: &Account,
+        target: &Account,
+        options: FollowOptions,
+    ) -> Result<Relationship> {
+        let bypass_locked = target.is_local();
+        self.follow_with_uri(actor, target.id, options, None, bypass_locked)
+            .await
     }
 
     /// [`crate::areas::Relations::follow`] for a `Follow` activity received from a remote actor, whose id the
@@ -476,8 +492,14 @@ impl Relations<'_> {
         target_id: i64,
         follow_uri: &str,
     ) -> Result<Relationship> {
-        self.follow_with_uri(actor, target_id, FollowOptions::default(), Some(follow_uri))
-            .await
+        self.follow_with_uri(
+            actor,
+            target_id,
+            FollowOptions::default(),
+            Some(follow_uri),
+            false,
+        )
+        .await
     }
 
     /// Unfollows an account, or withdraws a waiting follow request.

@@ -48,6 +48,14 @@ pub trait RemoteResolver: Send + Sync + 'static {
         username: &'a str,
         domain: &'a str,
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Option<String>>> + Send + 'a>>;
+
+    /// Fetches the actor document of the remote account stored as `account_id` again and
+    /// stores what it says now (a move checks the new account's aliases as they are).
+    fn refetch_account<'a>(
+        &'a self,
+        woolly: &'a Woolly,
+        account_id: i64,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>>;
 }
 
 /// An account on another server, as its actor document describes it.
@@ -76,6 +84,17 @@ pub struct RemoteAccount {
     pub counts: RemoteCounts,
     /// Whether its own server says it suspended it (`toot:suspended`).
     pub suspended: bool,
+    /// What its actor says of moves (`alsoKnownAs`, `movedTo`).
+    pub moves: ActorMoves,
+}
+
+/// What an actor document says of moving accounts.
+#[derive(Debug, Clone, Default)]
+pub struct ActorMoves {
+    /// The actor ids it says are also it (`alsoKnownAs`): where it may have moved from.
+    pub also_known_as: Vec<String>,
+    /// The actor it moved to (`movedTo`).
+    pub moved_to: Option<String>,
 }
 
 /// A status received from another server.
@@ -222,6 +241,24 @@ impl Federation<'_> {
             tx.set_account_limit(id, limit, Some(block.created_at), None)
                 .await?;
         }
+        let aliases: Vec<String> = remote
+            .moves
+            .also_known_as
+            .iter()
+            .take(crate::moving::MAX_ALIASES)
+            .cloned()
+            .collect();
+        tx.set_also_known_as(id, &aliases, now).await?;
+        // Only an account known here: a move is followed by the `Move` activity, which fetches
+        // what it names; a document alone does not make this server fetch anything.
+        let moved_to = match &remote.moves.moved_to {
+            Some(uri) => self
+                .known_account_id(uri)
+                .await?
+                .filter(|target| *target != id),
+            None => None,
+        };
+        tx.set_moved_to(id, moved_to, now).await?;
         tx.commit().await?;
         self.check_server_software(&row.domain).await?;
         // A suspended one too: the federation layer decides what such an account may still do.

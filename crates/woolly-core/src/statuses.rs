@@ -281,6 +281,12 @@ impl Woolly {
         user: &LocalUser,
         post: NewPost,
     ) -> Result<PreparedPost> {
+        // An account that moved speaks from its new home only (Mastodon refuses it too).
+        if author.moved_to_account_id.is_some() {
+            return Err(CoreError::Forbidden(
+                "This account has moved and no longer posts".into(),
+            ));
+        }
         if post.poll.is_some() && !post.media_ids.is_empty() {
             return Err(poll_beside_media());
         }

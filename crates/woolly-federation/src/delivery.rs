@@ -431,6 +431,24 @@ async fn render_outbound(
         }
         // Rendered by `deliver` itself, from what the delivery carries.
         Outbound::DeleteActor { .. } | Outbound::Flag { .. } => return Ok(None),
+        Outbound::Move {
+            account_id,
+            target_uri,
+            migration_id,
+        } => {
+            let Some(actor) = woolly.accounts().account(*account_id).await? else {
+                return Ok(None);
+            };
+            let actor_uri = woolly.federation().actor_uri(&actor);
+            let activity = json!({
+                "id": format!("{actor_uri}#moves/{migration_id}"),
+                "type": "Move",
+                "actor": actor_uri,
+                "object": actor_uri,
+                "target": target_uri,
+            });
+            (actor.id, activity)
+        }
         Outbound::UpdateProfile { account_id } => {
             // A suspended account's too: the update tells of the suspension and of its end.
             let Some(actor) = woolly.federation().local_actor_by_id(*account_id).await? else {

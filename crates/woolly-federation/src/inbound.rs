@@ -163,6 +163,7 @@ impl Processor<'_> {
             ActivityType::Flag => self.flag(activity).await,
             ActivityType::Add => self.feature(activity, object, true).await,
             ActivityType::Remove => self.feature(activity, object, false).await,
+            ActivityType::Move => self.moved(activity, object).await,
             other => {
                 tracing::info!(kind = ?other, id = ?activity.id, "activity type not handled: dropped");
                 Ok(())
@@ -508,6 +509,40 @@ impl Processor<'_> {
     }
 
     /// An `Add` to (or `Remove` from) the actor's pinned posts, its `featured` collection.
+    /// A `Move` of the actor to another account (Mastodon's `ActivityPub::Activity::Move`):
+    /// only of itself (its object is its own id); the new account is fetched afresh, and must
+    /// name the actor among its aliases (`alsoKnownAs`); core decides the rest.
+    async fn moved(&self, activity: &Activity, object: Option<&IdOrObject<Document>>) -> Outcome {
+        if self.actor.is_local() || object.and_then(IdOrObject::id) != Some(&self.actor_uri()) {
+            return Ok(());
+        }
+        let Some(target_uri) = activity.target.as_ref().and_then(IdOrObject::id) else {
+            return Ok(());
+        };
+        if target_uri == self.actor_uri() {
+            return Ok(());
+        }
+        // Its aliases as they are now: an old copy might predate the alias, or name a
+        // withdrawn one.
+        let target = self
+            .federation
+            .account_for_uri(self.woolly, target_uri, true)
+            .await?;
+        let moved = self
+            .woolly
+            .federation()
+            .remote_account_moved(self.actor, &target)
+            .await?;
+        if !moved {
+            tracing::info!(
+                actor = %self.actor_uri(),
+                target = target_uri,
+                "move not carried out: no alias, a moved target, or done already"
+            );
+        }
+        Ok(())
+    }
+
     async fn feature(
         &self,
         activity: &Activity,

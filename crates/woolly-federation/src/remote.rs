@@ -771,6 +771,10 @@ pub fn remote_account(actor: &Actor, domain: &str) -> Result<RemoteAccount, Fede
         // Only fetching the actor counts its collections (`Federation::collection_counts`).
         counts: RemoteCounts::default(),
         suspended: actor.suspended.unwrap_or(false),
+        moves: woolly_core::remote::ActorMoves {
+            also_known_as: actor.also_known_as.clone(),
+            moved_to: actor.moved_to.clone(),
+        },
         actor: ActorLinks {
             uri: Some(actor.id.clone()),
             url: LinkRef::html_url(&actor.url).map(str::to_owned),
@@ -798,6 +802,29 @@ impl woolly_core::remote::RemoteResolver for Federation {
         Box::pin(async move {
             Federation::resolve(self, woolly, query)
                 .await
+                .map_err(|error| match error {
+                    FederationError::Core(error) => error,
+                    other => CoreError::Validation(other.to_string()),
+                })
+        })
+    }
+
+    fn refetch_account<'a>(
+        &'a self,
+        woolly: &'a Woolly,
+        account_id: i64,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), CoreError>> + Send + 'a>>
+    {
+        Box::pin(async move {
+            let Some(account) = woolly.accounts().account(account_id).await? else {
+                return Err(CoreError::NotFound);
+            };
+            let Some(uri) = account.actor.uri.as_deref().filter(|_| !account.is_local()) else {
+                return Ok(());
+            };
+            self.account_for_uri(woolly, uri, true)
+                .await
+                .map(|_| ())
                 .map_err(|error| match error {
                     FederationError::Core(error) => error,
                     other => CoreError::Validation(other.to_string()),

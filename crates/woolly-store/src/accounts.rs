@@ -41,6 +41,8 @@ pub struct AccountRow {
     /// What moderators did to it.
     #[sqlx(flatten)]
     pub limits: AccountLimits,
+    /// The account it moved to.
+    pub moved_to_account_id: Option<i64>,
 }
 
 /// What moderators did to an account, each since when (`None`: not done).
@@ -252,6 +254,7 @@ impl crate::sqlite_reads::ReadRow for AccountRow {
         "suspension_origin",
         "silenced_at",
         "sensitized_at",
+        "moved_to_account_id",
     ];
 
     fn read(columns: &mut crate::sqlite_reads::Columns<'_, '_>) -> rusqlite::Result<Self> {
@@ -292,6 +295,7 @@ impl crate::sqlite_reads::ReadRow for AccountRow {
                 silenced_at: columns.value()?,
                 sensitized_at: columns.value()?,
             },
+            moved_to_account_id: columns.value()?,
         })
     }
 }
@@ -335,7 +339,7 @@ pub(crate) const ACCOUNT_COLUMNS: &str = "id, username, domain, display_name, no
      discoverable, indexable, public_key_pem, statuses_count, followers_count, following_count, \
      last_status_at, created_at, updated_at, note_source, fields, avatar_key, header_key, uri, url, \
      inbox_url, shared_inbox_url, followers_url, actor_type, avatar_remote_url, header_remote_url, \
-     suspended_at, suspension_origin, silenced_at, sensitized_at";
+     suspended_at, suspension_origin, silenced_at, sensitized_at, moved_to_account_id";
 
 impl Tx {
     /// Inserts a local account and its user row; returns the new account id.

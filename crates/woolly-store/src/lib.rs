@@ -34,6 +34,7 @@ mod markers;
 mod measures;
 mod media;
 mod moderation;
+mod moves;
 mod notification_policy;
 mod oauth;
 mod polls;
@@ -81,6 +82,7 @@ pub use moderation::{
     AccountLimit, AccountNoteRow, AccountState, AccountWarningRow, AdminAccountFilter,
     AdminActionRow, AppealRow,
 };
+pub use moves::MigrationRow;
 pub use notification_policy::{
     NotificationFacts, NotificationPolicyRow, NotificationRequestRow, OptionalPolicy,
 };

@@ -50,6 +50,7 @@ mod languages;
 mod lists;
 mod live;
 mod moderation;
+mod moving;
 mod notifications;
 mod page;
 mod profiles;
@@ -81,6 +82,7 @@ pub fn router() -> Router<Woolly> {
         .merge(notifications::router())
         .merge(search::router())
         .merge(settings::router())
+        .merge(moving::router())
         .merge(interaction::router())
         .merge(lists::router())
         .merge(live::router())

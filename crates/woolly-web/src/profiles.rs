@@ -103,6 +103,8 @@ struct ProfileHead {
     joined: String,
     locked: bool,
     bot: bool,
+    /// The account it moved to.
+    moved: Option<Author>,
 }
 
 #[derive(Template)]
@@ -155,6 +157,10 @@ fn head(woolly: &Woolly, visitor: &Visitor, account: &Account) -> ProfileHead {
         ),
         locked: account.locked,
         bot: account.bot,
+        moved: account
+            .moved
+            .as_deref()
+            .map(|target| Author::of(woolly, target)),
     }
 }
 

@@ -265,6 +265,7 @@ async fn a_domain_that_hangs_does_not_hold_up_deliveries_to_others() {
                 emojis: Vec::new(),
                 counts: Default::default(),
                 suspended: false,
+                moves: Default::default(),
                 actor: woolly_core::accounts::ActorLinks {
                     uri: Some(format!("http://{hanging_domain}/users/{name}")),
                     inbox_url: Some(format!("http://{hanging_domain}/users/{name}/inbox")),

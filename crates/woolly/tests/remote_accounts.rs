@@ -73,6 +73,7 @@ async fn an_instance_actor_stored_under_its_old_name_is_renamed_on_refresh() {
             emojis: Vec::new(),
             counts: Default::default(),
             suspended: false,
+            moves: Default::default(),
             actor: woolly_core::accounts::ActorLinks {
                 uri: Some(b_actor.clone()),
                 ..Default::default()

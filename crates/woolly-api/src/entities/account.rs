@@ -43,6 +43,10 @@ pub struct AccountEntity {
     /// Present (and true) only for a silenced account.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limited: Option<bool>,
+    /// The account it moved to; present only for one that moved (and not inside another
+    /// account's `moved`), as Mastodon sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moved: Option<Box<AccountEntity>>,
 }
 
 /// A role as shown on a public profile (only highlighted roles are shown).
@@ -203,6 +207,10 @@ impl AccountEntity {
                 .collect(),
             suspended: account.limits.suspended_at.map(|_| true),
             limited: account.limits.silenced_at.map(|_| true),
+            moved: account
+                .moved
+                .as_deref()
+                .map(|target| Box::new(AccountEntity::new(target, None, config))),
         }
     }
 }

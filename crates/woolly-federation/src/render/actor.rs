@@ -93,6 +93,8 @@ pub fn local_actor(woolly: &Woolly, actor: &LocalActor) -> Actor {
                 ..Attachment::default()
             })
             .collect(),
+        also_known_as: actor.also_known_as.clone(),
+        moved_to: actor.moved_to.clone(),
         id: urls.id,
         ..Actor::default()
     }

@@ -580,6 +580,7 @@ pub async fn remote_account(
             emojis: Vec::new(),
             counts: Default::default(),
             suspended: false,
+            moves: Default::default(),
             actor: woolly_core::accounts::ActorLinks {
                 uri: Some(format!("https://{host}/users/{username}")),
                 url: Some(format!("https://{host}/@{username}")),

@@ -179,6 +179,7 @@ try {
     ["settings-blocks", "/settings/blocks"],
     ["settings-two-factor", "/settings/two_factor"],
     ["settings-filters", "/settings/filters"],
+    ["settings-migration", "/settings/migration"],
     ["hashtag", "/tags/introduction"],
     ["settings-hashtags", "/settings/hashtags"],
     ["invites", "/invites"],
@@ -304,7 +305,7 @@ try {
   check(wall < 30, `under 30 seconds, checks included (${wall})`);
   if (withScripts) {
     console.log(`axe-core checked ${audited.size} pages: ${[...audited].join(", ")}`);
-    check(audited.size >= (admin ? 48 : 39), "axe-core ran on every page");
+    check(audited.size >= (admin ? 49 : 40), "axe-core ran on every page");
   }
   check(problems.length === 0, `no console errors and no serious accessibility violations:\n${problems.join("\n")}`);
   console.log(`web first steps (${mode}): all checks passed`);

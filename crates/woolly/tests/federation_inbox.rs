@@ -918,3 +918,124 @@ async fn a_flag_from_another_server_becomes_a_report_for_the_moderators_here() {
     expected.sort_unstable();
     assert_eq!(attached, expected, "followers-only posts included");
 }
+
+#[tokio::test]
+async fn a_move_is_carried_out_only_when_its_actor_moves_itself_to_an_account_naming_it() {
+    let rig = Rig::new().await;
+    let b_domain = domain(&rig.b);
+    let alice_call = |method: reqwest::Method, path: String| {
+        let rig = &rig;
+        async move {
+            let (status, body) = rig
+                .a
+                .call(method, &path, Some(&rig.alice_token), Value::Null)
+                .await;
+            assert_eq!(status, 200, "{path}: {body}");
+            body
+        }
+    };
+    let search = |name: &'static str| {
+        let path = format!("/api/v2/search?q=@{name}@{b_domain}&resolve=true&type=accounts");
+        async move { alice_call(reqwest::Method::GET, path).await["accounts"][0]["id"].clone() }
+    };
+    let mallory_id = search("mallory").await;
+    let mallory_id = mallory_id.as_str().unwrap().to_owned();
+    alice_call(
+        reqwest::Method::POST,
+        format!("/api/v1/accounts/{mallory_id}/follow"),
+    )
+    .await;
+    let relation = |id: String| async move {
+        alice_call(
+            reqwest::Method::GET,
+            format!("/api/v1/accounts/relationships?id[]={id}"),
+        )
+        .await[0]
+            .clone()
+    };
+    eventually(WAIT, "alice following mallory", || async {
+        (relation(mallory_id.clone()).await["following"] == true).then_some(())
+    })
+    .await;
+    let move_activity = |id: &str, actor: &str, object: &str, target: &str| {
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{actor}#moves/{id}"),
+            "type": "Move",
+            "actor": actor,
+            "object": object,
+            "target": target,
+        })
+    };
+    let unchanged = |case: &'static str| {
+        let (rig, mallory_id) = (&rig, mallory_id.clone());
+        async move {
+            jobs_idle(&rig.a).await;
+            assert_eq!(
+                relation(mallory_id.clone()).await["following"],
+                true,
+                "{case}: alice still follows mallory"
+            );
+            let mallory = alice_call(
+                reqwest::Method::GET,
+                format!("/api/v1/accounts/{mallory_id}"),
+            )
+            .await;
+            assert!(mallory.get("moved").is_none(), "{case}: {mallory}");
+        }
+    };
+
+    // To an account that does not name mallory as an alias.
+    let to_carol = move_activity("1", &rig.mallory, &rig.mallory, &rig.carol);
+    let (status, body) = rig.deliver("/inbox", &to_carol).await;
+    assert_eq!(status, 202, "{body}");
+    unchanged("no alias").await;
+    // A move of someone else than its actor.
+    let of_carol = move_activity("2", &rig.mallory, &rig.carol, &rig.mallory);
+    let (status, body) = rig.deliver("/inbox", &of_carol).await;
+    assert_eq!(status, 202, "{body}");
+    unchanged("another's move").await;
+    // carol's move, signed by mallory: refused at the door.
+    let by_carol = move_activity("3", &rig.carol, &rig.carol, &rig.mallory);
+    let (status, body) = rig.deliver("/inbox", &by_carol).await;
+    assert_eq!(status, 401, "{body}");
+    unchanged("signed by another").await;
+
+    // carol names mallory as an alias: the same move is carried out.
+    let carol = rig
+        .b
+        .woolly
+        .accounts()
+        .local_account("carol")
+        .await
+        .unwrap()
+        .unwrap();
+    rig.b
+        .woolly
+        .accounts()
+        .add_alias(&carol, "mallory")
+        .await
+        .unwrap();
+    let again = move_activity("4", &rig.mallory, &rig.mallory, &rig.carol);
+    let (status, body) = rig.deliver("/inbox", &again).await;
+    assert_eq!(status, 202, "{body}");
+    let carol_id = search("carol").await.as_str().unwrap().to_owned();
+    eventually(WAIT, "alice following carol instead", || async {
+        let (to_carol, to_mallory) = (
+            relation(carol_id.clone()).await,
+            relation(mallory_id.clone()).await,
+        );
+        (to_carol["following"] == true && to_mallory["following"] == false).then_some(())
+    })
+    .await;
+    let mallory = alice_call(
+        reqwest::Method::GET,
+        format!("/api/v1/accounts/{mallory_id}"),
+    )
+    .await;
+    assert_eq!(
+        mallory["moved"]["acct"],
+        format!("carol@{b_domain}"),
+        "{mallory}"
+    );
+}

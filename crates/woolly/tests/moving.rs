@@ -1,6 +1,8 @@
 //! Moving an account between servers: aliases, the move out with its `Move`, and the move in
 //! on every server that followed the old account, with three real Woolly servers.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::eventually;

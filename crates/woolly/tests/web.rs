@@ -3079,6 +3079,112 @@ async fn moderators_mark_reported_media_sensitive_and_remove_reported_posts() {
 }
 
 #[tokio::test]
+async fn a_member_adds_an_alias_and_moves_an_account_in_the_settings() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    let (_, old_id) = common::account(&server, "oldname").await;
+    let (_, new_id) = common::account(&server, "newname").await;
+    let (fan, _) = common::account(&server, "fan").await;
+    let (status, _) = server
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/v1/accounts/{old_id}/follow"),
+            Some(&fan),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // The new account names the old one as an alias.
+    let new = Browser::new(&server);
+    new.sign_in("newname", "a long enough password").await;
+    let page = new.get("/settings/migration").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(page.html.contains("No alias yet."), "{}", page.html);
+    let added = new
+        .submit(
+            "/settings/migration",
+            "/settings/aliases",
+            &[("acct", "oldname")],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.html);
+    let page = new.get("/settings/migration?done=alias").await;
+    assert!(page.html.contains("The alias was added."), "{}", page.html);
+    assert!(page.html.contains("@oldname"), "{}", page.html);
+    // An unknown address is refused with a sentence, and nothing is added.
+    let unknown = new
+        .submit(
+            "/settings/migration",
+            "/settings/aliases",
+            &[("acct", "nobody")],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unknown.html.contains("No account could be found"),
+        "{}",
+        unknown.html
+    );
+
+    // The old account moves, with its password.
+    let old = Browser::new(&server);
+    old.sign_in("oldname", "a long enough password").await;
+    let wrong = old
+        .submit(
+            "/settings/migration",
+            "/settings/migration",
+            &[("acct", "newname"), ("current_password", "not it")],
+        )
+        .await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        wrong.html
+    );
+    let moved = old
+        .submit(
+            "/settings/migration",
+            "/settings/migration",
+            &[
+                ("acct", "newname"),
+                ("current_password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.html);
+    let page = old.get("/settings/migration?done=moved").await;
+    assert!(page.html.contains("This account moved to"), "{}", page.html);
+    assert!(
+        page.html.contains("It can move again from"),
+        "{}",
+        page.html
+    );
+    // Its profile says where it went; its follower follows the new account.
+    let profile = old.get("/@oldname").await;
+    assert!(profile.html.contains("has moved to"), "{}", profile.html);
+    assert!(profile.html.contains("/@newname"), "{}", profile.html);
+    common::eventually(
+        std::time::Duration::from_secs(10),
+        "the fan moved",
+        || async {
+            let (_, relations) = server
+                .call(
+                    reqwest::Method::GET,
+                    &format!("/api/v1/accounts/relationships?id[]={new_id}&id[]={old_id}"),
+                    Some(&fan),
+                    serde_json::Value::Null,
+                )
+                .await;
+            (relations[0]["following"] == true && relations[1]["following"] == false).then_some(())
+        },
+    )
+    .await;
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn an_operator_keeps_the_public_timelines_to_members() {
     let instance = TestInstance::new().await;
     let server = instance

@@ -436,3 +436,112 @@ async fn reports_travel_both_ways_between_woolly_and_fedify() {
     assert_eq!(flag["raw"]["content"], "Seen from Woolly", "{flag}");
     woolly.server.stop().await;
 }
+
+#[tokio::test]
+async fn accounts_move_both_ways_between_woolly_and_fedify() {
+    let Some((node, script)) = peer_environment() else {
+        return;
+    };
+    let woolly = woolly().await;
+    let base = woolly.server.base_url.clone();
+    let alice = woolly.user("alice").await;
+    let newcomer = woolly.user("newcomer").await;
+    let fan = woolly.user("fan").await;
+    let mut peer = Peer::start(&node, &script, CAVAGE).await;
+
+    // The peer moves to newcomer, who named it as an alias: fan, who followed the peer,
+    // follows newcomer (at once: both are here), and the peer shows as moved.
+    let peer_id = fan.follow_and_wait(&peer.handle).await;
+    let newcomer_account = woolly
+        .server
+        .woolly
+        .accounts()
+        .local_account("newcomer")
+        .await
+        .unwrap()
+        .unwrap();
+    woolly
+        .server
+        .woolly
+        .accounts()
+        .add_alias(&newcomer_account, &peer.handle)
+        .await
+        .unwrap();
+    let moved = peer
+        .ok(json!({"cmd": "move", "target": newcomer.handle}))
+        .await;
+    assert_delivered(&moved, &base, CAVAGE);
+    eventually(
+        WAIT,
+        "fan following newcomer instead of the peer",
+        || async {
+            let (to_newcomer, to_peer) = (
+                fan.relationship(&newcomer.id).await,
+                fan.relationship(&peer_id).await,
+            );
+            (to_newcomer["following"] == true && to_peer["following"] == false).then_some(())
+        },
+    )
+    .await;
+    let shown = fan.get_ok(&format!("/api/v1/accounts/{peer_id}")).await;
+    assert_eq!(shown["moved"]["acct"], "newcomer", "{shown}");
+    // The unfollow of the moved peer reached it.
+    peer.wait_for("Undo", None).await;
+
+    // alice moves to a second Fedify peer, which names her as an alias: it receives a Move
+    // it verifies, and her follower here asks to follow it.
+    let mut second = Peer::start(&node, &script, CAVAGE).await;
+    let second_id = alice.resolve(&second.handle).await;
+    let follower = woolly.user("follower").await;
+    follower
+        .post(&format!("/api/v1/accounts/{}/follow", alice.id), json!({}))
+        .await;
+    // The second peer follows alice too, to hear of her move.
+    let follow = second
+        .ok(json!({"cmd": "follow", "target": alice.handle}))
+        .await;
+    second
+        .wait_for("Accept", Some(follow["id"].as_str().unwrap()))
+        .await;
+    let alias = second
+        .ok(json!({"cmd": "alias", "target": alice.handle}))
+        .await;
+    assert_eq!(
+        alias["aliases"],
+        json!([format!("{base}/users/alice")]),
+        "{alias}"
+    );
+    let alice_account = woolly
+        .server
+        .woolly
+        .accounts()
+        .local_account("alice")
+        .await
+        .unwrap()
+        .unwrap();
+    woolly
+        .server
+        .woolly
+        .accounts()
+        .move_to(&alice_account, "a long enough password", &second.handle)
+        .await
+        .expect("alice moves to the second peer");
+    let received = second
+        .wait_for("Move", Some(&format!("{base}/users/alice")))
+        .await;
+    assert_eq!(received["verified"], true, "{received}");
+    assert_eq!(received["signature"], CAVAGE, "{received}");
+    assert_eq!(
+        received["raw"]["target"],
+        second.actor.as_str(),
+        "{received}"
+    );
+    // The follower here follows the peer now (its Follow is accepted by the peer).
+    second.wait_for("Follow", None).await;
+    eventually(WAIT, "the follower following the second peer", || async {
+        let relation = follower.relationship(&second_id).await;
+        (relation["following"] == true).then_some(())
+    })
+    .await;
+    woolly.server.stop().await;
+}

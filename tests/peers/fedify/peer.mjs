@@ -34,6 +34,7 @@ import {
   isActor,
   Like,
   Mention,
+  Move,
   Note,
   Person,
   PUBLIC_COLLECTION,
@@ -193,7 +194,13 @@ defaultSpec = opts.spec;
 const ID = opts.username;
 
 const keyPair = await generateCryptoKeyPair("RSASSA-PKCS1-v1_5");
-const profile = { name: "Fedify peer", summary: "A Fedify peer for Woolly's tests" };
+const profile = {
+  name: "Fedify peer",
+  summary: "A Fedify peer for Woolly's tests",
+  // alsoKnownAs and movedTo (Fedify's `aliases` and `successor`).
+  aliases: [],
+  successor: null,
+};
 const startedAt = Temporal.Now.instant();
 
 const followers = new Map(); // actor id -> Recipient { id, inboxId, endpoints }
@@ -360,6 +367,8 @@ async function buildActor(ctx) {
     manuallyApprovesFollowers: false,
     discoverable: true,
     published: startedAt,
+    aliases: profile.aliases,
+    successor: profile.successor,
   });
 }
 
@@ -789,6 +798,29 @@ const commands = {
       cmd,
     );
     return { id: update.id.href, recipients };
+  },
+
+  // Names another actor as an alias of this one (alsoKnownAs): the account it may move from.
+  async alias(ctx, cmd) {
+    const target = await resolve(ctx, requireString(cmd, "target"), { mustBeActor: true });
+    profile.aliases = [...profile.aliases, target.id];
+    return { aliases: profile.aliases.map((uri) => uri.href) };
+  },
+
+  // Moves this actor to `target` (which must name it as an alias): its actor says movedTo,
+  // and its followers get a Move.
+  async move(ctx, cmd) {
+    const target = await resolve(ctx, requireString(cmd, "target"), { mustBeActor: true });
+    profile.successor = target.id;
+    const move = new Move({
+      id: newActivityId(ctx),
+      actor: ctx.getActorUri(ID),
+      object: ctx.getActorUri(ID),
+      target: target.id,
+      to: ctx.getFollowersUri(ID),
+    });
+    const recipients = await send(ctx, [...followers.values()], move, cmd);
+    return { id: move.id.href, target: target.id.href, recipients };
   },
 
   async received(_ctx, cmd) {

@@ -181,6 +181,11 @@ async fn account_command(woolly: &Woolly, command: AccountCommand) -> anyhow::Re
             println!("Two-factor sign-in of {username} is off.");
             Ok(())
         }
+        AccountCommand::Aliases {
+            username,
+            add,
+            remove,
+        } => aliases(woolly, &username, add, remove).await,
         AccountCommand::Password { username, password } => {
             let generated = woolly.accounts().set_password(&username, password).await?;
             println!("Password of {username} changed; every session was signed out.");
@@ -190,6 +195,53 @@ async fn account_command(woolly: &Woolly, command: AccountCommand) -> anyhow::Re
             Ok(())
         }
     }
+}
+
+/// Lists, adds or removes the aliases of `username`, printing them as they are after.
+async fn aliases(
+    woolly: &Woolly,
+    username: &str,
+    add: Option<String>,
+    remove: Option<String>,
+) -> anyhow::Result<()> {
+    let accounts = woolly.accounts();
+    let account = accounts
+        .local_account(username)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no local account is called {username}"))?;
+    let aliases = match (add, remove) {
+        (Some(handle), _) => {
+            // Another server's account is looked up there.
+            woolly_federation::connect(woolly)?;
+            accounts.add_alias(&account, &handle).await?
+        }
+        (None, Some(named)) => {
+            let listed = accounts.aliases(&account).await?;
+            let uri = listed
+                .iter()
+                .find(|alias| {
+                    alias.uri == named
+                        || alias
+                            .account
+                            .as_ref()
+                            .is_some_and(|found| found.acct() == named.trim_start_matches('@'))
+                })
+                .map(|alias| alias.uri.clone())
+                .ok_or_else(|| anyhow::anyhow!("{named} is no alias of {username}"))?;
+            accounts.remove_alias(&account, &uri).await?
+        }
+        (None, None) => accounts.aliases(&account).await?,
+    };
+    if aliases.is_empty() {
+        println!("{username} has no alias.");
+    }
+    for alias in aliases {
+        match alias.account {
+            Some(found) => println!("{}\t{}", found.acct(), alias.uri),
+            None => println!("-\t{}", alias.uri),
+        }
+    }
+    Ok(())
 }
 
 /// Takes a moderation action as the operator; the owner is told, and the audit log says so.

@@ -155,6 +155,17 @@ pub enum AccountCommand {
     },
     /// Enable a disabled login again.
     Enable { username: String },
+    /// List a local account's aliases (the accounts that may move to it), or add or remove
+    /// one; other servers' accounts are looked up there.
+    Aliases {
+        username: String,
+        /// An account to add (`name` here, `name@domain` elsewhere).
+        #[arg(long, conflicts_with = "remove")]
+        add: Option<String>,
+        /// An alias to remove (its address or its actor id, as listed).
+        #[arg(long)]
+        remove: Option<String>,
+    },
     /// Set a user's password; every session is signed out.
     Password {
         username: String,

@@ -396,3 +396,42 @@ async fn a_token_beginning_with_a_hyphen_is_revoked_not_read_as_an_option() {
     assert!(!output.status.success());
     assert!(stderr.contains("no live token matches"), "{stderr}");
 }
+
+#[tokio::test]
+async fn the_operator_lists_adds_and_removes_aliases() {
+    let instance = TestInstance::new().await;
+    for name in ["old", "new"] {
+        instance
+            .cli_ok(&[
+                "admin",
+                "account",
+                "create",
+                name,
+                "--email",
+                &format!("{name}@example.org"),
+            ])
+            .await;
+    }
+    let aliases = ["admin", "account", "aliases", "new"];
+    assert_eq!(instance.cli_ok(&aliases).await, "new has no alias.\n");
+    let added = instance
+        .cli_ok(&["admin", "account", "aliases", "new", "--add", "old"])
+        .await;
+    assert!(
+        added.starts_with("old\t") && added.trim_end().ends_with("/users/old"),
+        "{added}"
+    );
+    assert_eq!(instance.cli_ok(&aliases).await, added);
+    // Twice, or an unknown account: refused with one line, nothing written.
+    for bad in ["old", "nobody"] {
+        let output = instance
+            .cli(&["admin", "account", "aliases", "new", "--add", bad])
+            .await;
+        assert!(!output.status.success(), "adding {bad} is refused");
+    }
+    assert_eq!(instance.cli_ok(&aliases).await, added);
+    instance
+        .cli_ok(&["admin", "account", "aliases", "new", "--remove", "old"])
+        .await;
+    assert_eq!(instance.cli_ok(&aliases).await, "new has no alias.\n");
+}

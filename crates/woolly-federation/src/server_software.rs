@@ -3,10 +3,13 @@
 //! answer comes from the server's NodeInfo (`/.well-known/nodeinfo`, then the newest 2.x
 //! document it links on its own host) and feeds the moderators' dashboard.
 
+use std::time::Duration;
+
+use rand::Rng as _;
 use reqwest::Url;
 use serde_json::Value;
 use woolly_core::Woolly;
-use woolly_core::jobs::{Job, JobFuture, JobHandler};
+use woolly_core::jobs::{Job, JobError, JobFuture, JobHandler};
 use woolly_core::known_servers::{SERVER_SOFTWARE_KIND, ServerSoftwareCheck};
 
 use crate::client::FetchError;
@@ -32,6 +35,16 @@ impl JobHandler for ServerSoftwareJob {
     fn run<'a>(&'a self, woolly: &'a Woolly, job: &'a Job) -> JobFuture<'a> {
         Box::pin(async move {
             let ServerSoftwareCheck { domain } = job.payload()?;
+            // Asked as deliveries are made: never to a server resting after failures, and one
+            // request at a time per server, deliveries included.
+            if woolly.delivery_paused(&domain, woolly_core::now_millis()).await? {
+                return Err(JobError::Retry(format!("{domain} is unavailable")));
+            }
+            let (domain_slot, _) = self.federation.delivery_slots(&domain);
+            let Ok(_domain_permit) = domain_slot.try_acquire_owned() else {
+                let wait = rand::rng().random_range(200..800);
+                return Err(JobError::Defer(Duration::from_millis(wait)));
+            };
             let software = match self.federation.server_software(woolly, &domain).await {
                 Ok(software) => software,
                 // A server that answers "not here" or with something else than NodeInfo has

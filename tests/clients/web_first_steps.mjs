@@ -180,6 +180,7 @@ try {
     ["settings-two-factor", "/settings/two_factor"],
     ["settings-filters", "/settings/filters"],
     ["settings-migration", "/settings/migration"],
+    ["settings-imports", "/settings/imports"],
     ["hashtag", "/tags/introduction"],
     ["settings-hashtags", "/settings/hashtags"],
     ["invites", "/invites"],
@@ -305,7 +306,7 @@ try {
   check(wall < 30, `under 30 seconds, checks included (${wall})`);
   if (withScripts) {
     console.log(`axe-core checked ${audited.size} pages: ${[...audited].join(", ")}`);
-    check(audited.size >= (admin ? 49 : 40), "axe-core ran on every page");
+    check(audited.size >= (admin ? 50 : 41), "axe-core ran on every page");
   }
   check(problems.length === 0, `no console errors and no serious accessibility violations:\n${problems.join("\n")}`);
   console.log(`web first steps (${mode}): all checks passed`);

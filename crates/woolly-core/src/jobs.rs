@@ -114,6 +114,7 @@ impl JobHandlers {
         handlers.register(crate::instance_domain_blocks::PurgeDomainJob);
         handlers.register(crate::status_moderation::RemoveStatusJob);
         handlers.register(crate::moving::MoveFollowersJob);
+        handlers.register(crate::imports::ImportJob);
         handlers
     }
 

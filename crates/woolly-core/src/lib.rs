@@ -28,6 +28,7 @@ pub mod export;
 pub mod featured;
 pub mod filters;
 pub mod html;
+pub mod imports;
 pub mod instance;
 pub mod instance_domain_blocks;
 pub mod jobs;

@@ -234,7 +234,7 @@ impl Accounts<'_> {
 
     /// The account `handle` names: a local one (`name` or `name@this.domain`), or one of
     /// another server, looked up there when unknown, or fetched again when `fresh`.
-    async fn account_by_handle(&self, handle: &str, fresh: bool) -> Result<Account> {
+    pub(crate) async fn account_by_handle(&self, handle: &str, fresh: bool) -> Result<Account> {
         let handle = handle.trim().trim_start_matches('@');
         let (username, domain) = handle.split_once('@').unwrap_or((handle, ""));
         if domain.is_empty() || domain.eq_ignore_ascii_case(self.config().domain.as_str()) {

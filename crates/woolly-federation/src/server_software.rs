@@ -37,7 +37,10 @@ impl JobHandler for ServerSoftwareJob {
             let ServerSoftwareCheck { domain } = job.payload()?;
             // Asked as deliveries are made: never to a server resting after failures, and one
             // request at a time per server, deliveries included.
-            if woolly.delivery_paused(&domain, woolly_core::now_millis()).await? {
+            if woolly
+                .delivery_paused(&domain, woolly_core::now_millis())
+                .await?
+            {
                 return Err(JobError::Retry(format!("{domain} is unavailable")));
             }
             let (domain_slot, _) = self.federation.delivery_slots(&domain);

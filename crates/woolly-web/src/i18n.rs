@@ -193,6 +193,14 @@ impl Words {
         self.format(id, Some(&args))
     }
 
+    /// A message with two text arguments.
+    pub fn t2(&self, id: &str, first: (&str, &str), second: (&str, &str)) -> String {
+        let mut args = FluentArgs::new();
+        args.set(first.0, FluentValue::from(first.1));
+        args.set(second.0, FluentValue::from(second.1));
+        self.format(id, Some(&args))
+    }
+
     /// A message with a number, which picks its plural form (templates pass it by reference).
     pub fn count(&self, id: &str, count: impl std::borrow::Borrow<i64>) -> String {
         let mut args = FluentArgs::new();

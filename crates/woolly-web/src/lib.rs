@@ -43,6 +43,7 @@ mod feeds;
 mod forms;
 mod home;
 mod i18n;
+mod imports;
 mod interaction;
 mod joining;
 mod landing;
@@ -83,6 +84,7 @@ pub fn router() -> Router<Woolly> {
         .merge(search::router())
         .merge(settings::router())
         .merge(moving::router())
+        .merge(imports::router())
         .merge(interaction::router())
         .merge(lists::router())
         .merge(live::router())

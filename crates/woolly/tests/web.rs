@@ -3184,6 +3184,263 @@ async fn a_member_adds_an_alias_and_moves_an_account_in_the_settings() {
     server.stop().await;
 }
 
+/// Uploads `csv` as an import of `kind` (`merge` or `overwrite`) from the imports page.
+async fn import_csv(browser: &Browser, kind: &str, mode: &str, name: &str, csv: Vec<u8>) -> Page {
+    let page = browser.get("/settings/imports").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    let form = reqwest::multipart::Form::new()
+        .text("authenticity_token", page.csrf())
+        .text("type", kind.to_owned())
+        .text("mode", mode.to_owned())
+        .part(
+            "data",
+            reqwest::multipart::Part::bytes(csv)
+                .file_name(name.to_owned())
+                .mime_str("text/csv")
+                .unwrap(),
+        );
+    browser.post_multipart("/settings/imports", form).await
+}
+
+/// Waits until every import on the page is done; returns the page.
+async fn imports_done(browser: &Browser) -> Page {
+    common::eventually(
+        std::time::Duration::from_secs(60),
+        "the imports done",
+        || async {
+            let page = browser.get("/settings/imports").await;
+            (!page.html.contains("role=\"status\"")).then_some(page)
+        },
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_member_imports_mastodon_csv_files_and_sees_the_rows_that_failed() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    let domain = server.base_url.trim_start_matches("http://").to_owned();
+    let (ana, _) = common::account(&server, "ana").await;
+    let (_, bea_id) = common::account(&server, "bea").await;
+    let (_, cal_id) = common::account(&server, "cal").await;
+    let browser = Browser::new(&server);
+    browser.sign_in("ana", "a long enough password").await;
+    let relation = |id: &str| {
+        let (server, ana) = (&server, &ana);
+        let path = format!("/api/v1/accounts/relationships?id[]={id}");
+        async move {
+            let none = serde_json::Value::Null;
+            server
+                .call(reqwest::Method::GET, &path, Some(ana), none)
+                .await
+                .1[0]
+                .clone()
+        }
+    };
+
+    // A file of another kind is refused with a sentence, and nothing is written.
+    let wrong = import_csv(
+        &browser,
+        "domain_blocking",
+        "merge",
+        "lists.csv",
+        b"List name,Account address\nFriends,bea\n".to_vec(),
+    )
+    .await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        wrong.html
+    );
+    assert!(
+        wrong.html.contains("does not hold servers blocked"),
+        "{}",
+        wrong.html
+    );
+    // So is a file of a million rows.
+    let huge = "someone@example.org\n".repeat(1_000_000).into_bytes();
+    let refused = import_csv(&browser, "blocking", "merge", "blocked_accounts.csv", huge).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.html.contains("more than 20000 rows"),
+        "{}",
+        refused.html
+    );
+    assert!(refused.html.contains("No import yet."), "{}", refused.html);
+
+    // Mastodon's following_accounts.csv, exactly as it writes it, with two rows it cannot use.
+    let following = format!(
+        "Account address,Show boosts,Notify on new posts,Languages\n\
+         bea@{domain},false,true,en\n\
+         cal@{domain},true,false,\n\
+         ghost@127.0.0.1:1,true,false,\n\
+         not an address,true,false,\n"
+    );
+    let done = import_csv(
+        &browser,
+        "following",
+        "merge",
+        "following_accounts.csv",
+        following.into_bytes(),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    let page = imports_done(&browser).await;
+    assert!(
+        page.html.contains("Done: 4 of 4 rows. 2 imported."),
+        "{}",
+        page.html
+    );
+    assert!(
+        page.html.contains("2 rows could not be used"),
+        "{}",
+        page.html
+    );
+    assert!(page.html.contains("Row 3:"), "{}", page.html);
+    assert!(page.html.contains("Row 4:"), "{}", page.html);
+    let to_bea = relation(&bea_id).await;
+    assert_eq!(to_bea["following"], true, "{to_bea}");
+    assert_eq!(to_bea["showing_reblogs"], false, "{to_bea}");
+    assert_eq!(to_bea["notifying"], true, "{to_bea}");
+    assert_eq!(to_bea["languages"], serde_json::json!(["en"]), "{to_bea}");
+    assert_eq!(relation(&cal_id).await["following"], true);
+
+    // Blocked domains and lists, without a header line as Mastodon exports them.
+    import_csv(
+        &browser,
+        "domain_blocking",
+        "merge",
+        "blocked_domains.csv",
+        b"Spam.Example\n".to_vec(),
+    )
+    .await;
+    import_csv(
+        &browser,
+        "lists",
+        "merge",
+        "lists.csv",
+        format!("\"Friends, mostly\",bea@{domain}\n").into_bytes(),
+    )
+    .await;
+    imports_done(&browser).await;
+    let (_, blocked) = server
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/domain_blocks",
+            Some(&ana),
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(blocked, serde_json::json!(["spam.example"]));
+    let (_, lists) = server
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/lists",
+            Some(&ana),
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(lists[0]["title"], "Friends, mostly", "{lists}");
+
+    // What ana exports, another member imports: the same follows.
+    let exported = browser.get("/settings/export/following_accounts.csv").await;
+    assert_eq!(exported.status, StatusCode::OK);
+    let (dan, _) = common::account(&server, "dan").await;
+    let other = Browser::new(&server);
+    other.sign_in("dan", "a long enough password").await;
+    import_csv(
+        &other,
+        "following",
+        "merge",
+        "following_accounts.csv",
+        exported.html.into_bytes(),
+    )
+    .await;
+    imports_done(&other).await;
+    let (_, dans) = server
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/accounts/relationships?id[]={bea_id}&id[]={cal_id}"),
+            Some(&dan),
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(dans[0]["following"], true, "{dans}");
+    assert_eq!(dans[0]["notifying"], true, "{dans}");
+    assert_eq!(dans[1]["following"], true, "{dans}");
+
+    // Overwrite: who the file leaves out is unfollowed.
+    let only_cal = format!(
+        "Account address,Show boosts,Notify on new posts,Languages\ncal@{domain},true,false,\n"
+    );
+    import_csv(
+        &browser,
+        "following",
+        "overwrite",
+        "following_accounts.csv",
+        only_cal.into_bytes(),
+    )
+    .await;
+    imports_done(&browser).await;
+    assert_eq!(relation(&bea_id).await["following"], false);
+    assert_eq!(relation(&cal_id).await["following"], true);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_file_of_ten_thousand_rows_is_imported_by_jobs_while_the_server_answers() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    let (ana, _) = common::account(&server, "ana").await;
+    let browser = Browser::new(&server);
+    browser.sign_in("ana", "a long enough password").await;
+    let csv: String = (0..10_000)
+        .map(|n| format!("server{n}.example\n"))
+        .collect();
+    let done = import_csv(
+        &browser,
+        "domain_blocking",
+        "merge",
+        "blocked_domains.csv",
+        csv.into_bytes(),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    // The server answers while the import goes on.
+    let (status, _) = server
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/timelines/home",
+            Some(&ana),
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let page = common::eventually(
+        std::time::Duration::from_secs(300),
+        "the import done",
+        || async {
+            let page = browser.get("/settings/imports").await;
+            page.html
+                .contains("Done: 10000 of 10000 rows. 10000 imported.")
+                .then_some(page)
+        },
+    )
+    .await;
+    assert!(!page.html.contains("could not be used"), "{}", page.html);
+    let (_, blocked) = server
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/domain_blocks?limit=200",
+            Some(&ana),
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(blocked.as_array().unwrap().len(), 200, "{blocked}");
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn an_operator_keeps_the_public_timelines_to_members() {
     let instance = TestInstance::new().await;

@@ -5,6 +5,7 @@
 //! | file | columns |
 //! |---|---|
 //! | `following_accounts.csv` | `Account address,Show boosts,Notify on new posts,Languages` |
+//! | `followers.csv` | `Account address` |
 //! | `lists.csv` | list title, account address (no header) |
 //! | `blocked_accounts.csv` | account address (no header) |
 //! | `muted_accounts.csv` | `Account address,Hide notifications` |
@@ -25,6 +26,7 @@ const BATCH: i64 = 200;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Export {
     Following,
+    Followers,
     Lists,
     Blocks,
     Mutes,
@@ -33,8 +35,9 @@ pub enum Export {
 }
 
 impl Export {
-    pub const ALL: [Export; 6] = [
+    pub const ALL: [Export; 7] = [
         Export::Following,
+        Export::Followers,
         Export::Lists,
         Export::Blocks,
         Export::Mutes,
@@ -46,6 +49,7 @@ impl Export {
     pub fn file_name(self) -> &'static str {
         match self {
             Export::Following => "following_accounts.csv",
+            Export::Followers => "followers.csv",
             Export::Lists => "lists.csv",
             Export::Blocks => "blocked_accounts.csv",
             Export::Mutes => "muted_accounts.csv",
@@ -142,6 +146,14 @@ impl Relations<'_> {
                         relationship.is_some_and(|relationship| relationship.notifying),
                         field(&languages),
                     ));
+                }
+            }
+            Export::Followers => {
+                csv.push_str("Account address\n");
+                let followers = accounts(Some(FollowSide::Followers), BlockOrMute::Block).await?;
+                for (_, account) in &followers {
+                    csv.push_str(&field(&address(account)));
+                    csv.push('\n');
                 }
             }
             Export::Blocks | Export::Mutes => {

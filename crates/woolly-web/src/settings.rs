@@ -1341,6 +1341,7 @@ async fn exports(State(woolly): State<Woolly>, Member { visitor, .. }: Member) -
         .map(|export| {
             let id = match export {
                 Export::Following => "export-following",
+                Export::Followers => "export-followers",
                 Export::Lists => "export-lists",
                 Export::Blocks => "export-blocks",
                 Export::Mutes => "export-mutes",

@@ -2669,9 +2669,18 @@ async fn profiles_have_tabs_and_featured_hashtags_and_long_lists_page_on() {
 async fn a_member_downloads_their_data_in_mastodons_formats() {
     let instance = TestInstance::new().await;
     let server = instance.start_on_own_domain_with(open_sign_ups).await;
-    let (token, _) = common::account(&server, "ola").await;
+    let (token, ola_id) = common::account(&server, "ola").await;
     let (friend_token, friend_id) = common::account(&server, "friend").await;
     let (_, pest_id) = common::account(&server, "pest").await;
+    let (status, _) = server
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/v1/accounts/{ola_id}/follow"),
+            Some(&friend_token),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
     let (_, quiet_id) = common::account(&server, "quiet").await;
     let domain = server.woolly.config().domain.as_str().to_owned();
     let act = |path: String, body: Value| {
@@ -2769,6 +2778,10 @@ async fn a_member_downloads_their_data_in_mastodons_formats() {
         format!(
             "Account address,Show boosts,Notify on new posts,Languages\nfriend@{domain},true,true,\"en,fr\"\n"
         )
+    );
+    assert_eq!(
+        download("followers.csv").await,
+        format!("Account address\nfriend@{domain}\n")
     );
     assert_eq!(
         download("blocked_accounts.csv").await,

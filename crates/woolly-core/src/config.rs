@@ -99,6 +99,8 @@ pub struct InstanceConfig {
     pub max_status_characters: u32,
     /// Where uploaded media files are kept.
     pub media_dir: std::path::PathBuf,
+    /// Where members' archives are kept (never served as files: only to their owner).
+    pub archives_dir: std::path::PathBuf,
     /// The server's rules, in order (`/api/v1/instance/rules`).
     pub rules: Vec<String>,
     /// The long "about" text, in Markdown (`/api/v1/instance/extended_description`).
@@ -153,6 +155,7 @@ impl InstanceConfig {
             contact_email: String::new(),
             max_status_characters: 500,
             media_dir: std::path::PathBuf::from("media"),
+            archives_dir: std::path::PathBuf::from("archives"),
             rules: Vec::new(),
             extended_description: String::new(),
             privacy_policy: String::new(),

@@ -10,6 +10,7 @@ pub mod account_moderation;
 pub mod accounts;
 pub mod actors;
 pub mod announcements;
+pub mod archives;
 pub mod areas;
 pub mod auth;
 mod compose;

@@ -61,6 +61,10 @@ pub(crate) enum Message<'a> {
         who: &'a str,
         link: &'a str,
     },
+    /// The archive of the user's account is ready to download at `link`.
+    ArchiveReady {
+        link: &'a str,
+    },
     /// To a reporter: the moderators handled their report about `target`.
     ReportResolved {
         target: &'a str,
@@ -253,6 +257,22 @@ impl Message<'_> {
                     "Bonjour {username}, {who} fait appel d'une décision de l'équipe de modération de {title}."
                 )],
                 button: link("Lire les appels", url),
+            },
+            (Message::ArchiveReady { link: url }, English) => Words {
+                subject: format!("{title}: your archive is ready"),
+                paragraphs: vec![
+                    format!("Hello {username}, the archive of your account on {title} is ready: your posts, their media, your profile, likes and bookmarks, in Mastodon's format."),
+                    "Download it while signed in; you can ask for a new one once a week.".to_owned(),
+                ],
+                button: link("Download the archive", url),
+            },
+            (Message::ArchiveReady { link: url }, French) => Words {
+                subject: format!("{title} : votre archive est prête"),
+                paragraphs: vec![
+                    format!("Bonjour {username}, l'archive de votre compte sur {title} est prête : vos messages, leurs médias, votre profil, vos favoris et vos signets, au format de Mastodon."),
+                    "Téléchargez-la en étant connecté ; vous pouvez en demander une nouvelle une fois par semaine.".to_owned(),
+                ],
+                button: link("Télécharger l'archive", url),
             },
             (Message::ReportResolved { target }, English) => Words {
                 subject: format!("{title}: your report about {target} was handled"),

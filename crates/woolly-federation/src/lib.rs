@@ -10,6 +10,7 @@
 
 mod actor_counts;
 mod actors;
+mod archive;
 pub mod client;
 mod collections;
 pub mod delivery;
@@ -83,4 +84,5 @@ pub fn register_jobs(handlers: &mut JobHandlers, federation: &Federation) {
     handlers.register(server_software::ServerSoftwareJob {
         federation: federation.clone(),
     });
+    handlers.register(archive::BuildArchiveJob);
 }

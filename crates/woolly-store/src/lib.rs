@@ -14,6 +14,7 @@
 
 mod accounts;
 mod announcements;
+mod archives;
 mod arrays;
 mod connect;
 mod conversations;
@@ -63,6 +64,7 @@ pub use accounts::{
     ProfileImage, ProfileUpdate, RemoteCounts,
 };
 pub use announcements::{AnnouncementRow, ReactionCount};
+pub use archives::ArchiveRecord;
 pub use connect::{Db, Engine, Tx, redact_password};
 pub use conversations::{ConversationChange, ConversationRow};
 pub use databases::{create_postgres_database, drop_postgres_database};

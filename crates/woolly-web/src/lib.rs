@@ -14,7 +14,10 @@
 //! | `timelines` | `/public/local`, `/public`, `/tags/:name` (and following a hashtag): the public timelines; `/bookmarks`, `/favourites` |
 //! | `search` | `/search` |
 //! | `lists` | `/lists`, `/lists/:id` (a list's timeline and members), adding to a list from a profile |
-//! | `settings` | `/settings/profile`, `/settings/preferences`, `/settings/password` (and the e-mail address), `/settings/two_factor`, `/settings/sessions`, `/settings/blocks`, `/settings/filters`, `/settings/hashtags`, `/invites` |
+//! | `settings` | `/settings/profile`, `/settings/preferences`, `/settings/password` (and the e-mail address), `/settings/two_factor`, `/settings/sessions`, `/settings/blocks`, `/settings/filters`, `/settings/hashtags`, `/settings/export`, `/invites` |
+//! | `imports` | `/settings/imports`: CSV files imported, with their progress |
+//! | `moving` | `/settings/migration`: aliases, and moving the account |
+//! | `leaving` | the account's archive (`/settings/export/archives`), deleting the account (`/settings/delete`) |
 //! | `actions` | `/statuses/:id/:action`: favourite, boost, bookmark, delete, and undoing them; `/polls/:id/votes` |
 //! | `profiles` | `/@name` (a profile, also `/@name@domain`), `/@name/:id` (a thread), `/@name/followers` and `/following`, following, muting and blocking (`/accounts/:id/:action`) |
 //! | `notifications` | `/notifications` |
@@ -48,6 +51,7 @@ mod interaction;
 mod joining;
 mod landing;
 mod languages;
+mod leaving;
 mod lists;
 mod live;
 mod moderation;
@@ -85,6 +89,7 @@ pub fn router() -> Router<Woolly> {
         .merge(settings::router())
         .merge(moving::router())
         .merge(imports::router())
+        .merge(leaving::router())
         .merge(interaction::router())
         .merge(lists::router())
         .merge(live::router())

@@ -1331,10 +1331,16 @@ struct ExportPage<'a> {
     c: Chrome<'a>,
     /// (file name, what it holds).
     files: Vec<(&'static str, String)>,
+    /// The member's archives: (id, asked, ready with its size).
+    archives: Vec<(i64, String, Option<String>)>,
 }
 
 /// `GET /settings/export`: the member's data as files to download.
-async fn exports(State(woolly): State<Woolly>, Member { visitor, .. }: Member) -> Response {
+async fn exports(State(woolly): State<Woolly>, Member { visitor, member }: Member) -> Response {
+    let archives = match woolly.accounts().archives(&member.account).await {
+        Ok(archives) => crate::leaving::archive_lines(&visitor, archives),
+        Err(error) => return refusal(&woolly, &visitor, &error),
+    };
     let words = visitor.words();
     let files = Export::ALL
         .into_iter()
@@ -1357,6 +1363,7 @@ async fn exports(State(woolly): State<Woolly>, Member { visitor, .. }: Member) -
         &ExportPage {
             c: Chrome::new(&woolly, &visitor),
             files,
+            archives,
         },
     )
 }

@@ -368,6 +368,7 @@ impl Settings {
         config.contact_email = self.contact_email.clone();
         config.max_status_characters = self.max_status_characters;
         config.media_dir = self.media_dir();
+        config.archives_dir = self.data_dir.join("archives");
         config.rules = self
             .rules
             .iter()

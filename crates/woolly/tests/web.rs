@@ -3455,6 +3455,178 @@ async fn a_file_of_ten_thousand_rows_is_imported_by_jobs_while_the_server_answer
 }
 
 #[tokio::test]
+async fn a_member_takes_an_archive_of_the_account_then_deletes_it() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain_with(open_sign_ups).await;
+    let (ola, _) = common::account(&server, "ola").await;
+    let (friend, _) = common::account(&server, "friend").await;
+    let media = common::upload_png(&server, &ola).await;
+    let pictured = post_as(
+        &server,
+        &ola,
+        serde_json::json!({"status": "A picture of mine", "media_ids": [media]}),
+    )
+    .await;
+    post_as(
+        &server,
+        &ola,
+        serde_json::json!({"status": "Words of mine", "visibility": "private"}),
+    )
+    .await;
+    let liked = post_as(
+        &server,
+        &friend,
+        serde_json::json!({"status": "Worth a like"}),
+    )
+    .await;
+    for action in ["favourite", "bookmark"] {
+        let (status, _) = server
+            .call(
+                reqwest::Method::POST,
+                &format!(
+                    "/api/v1/statuses/{}/{action}",
+                    liked["id"].as_str().unwrap()
+                ),
+                Some(&ola),
+                serde_json::Value::Null,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+
+    let browser = Browser::new(&server);
+    browser.sign_in("ola", "a long enough password").await;
+    let page = browser.get("/settings/export").await;
+    assert!(page.html.contains("No archive yet."), "{}", page.html);
+    let asked = browser
+        .submit(
+            "/settings/export",
+            "/settings/export/archives",
+            &[("return_to", "/settings/export")],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.html);
+    let page = common::eventually(
+        std::time::Duration::from_secs(20),
+        "the archive built",
+        || async {
+            let page = browser.get("/settings/export").await;
+            page.html
+                .contains("/settings/export/archives/")
+                .then_some(page)
+        },
+    )
+    .await;
+    // Once a week.
+    let again = browser
+        .submit(
+            "/settings/export",
+            "/settings/export/archives",
+            &[("return_to", "/settings/export")],
+        )
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        again.html
+    );
+    let link = page
+        .html
+        .split("href=\"/settings/export/archives/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map(|id| format!("/settings/export/archives/{id}"))
+        .expect("a download link");
+    let response = browser.client.get(server.url(&link)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/zip");
+    let bytes = response.bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut read_json = |name: &str| -> serde_json::Value {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut text).unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
+    let actor = read_json("actor.json");
+    assert_eq!(actor["preferredUsername"], "ola", "{actor}");
+    assert_eq!(actor["outbox"], "outbox.json");
+    let outbox = read_json("outbox.json");
+    let items = outbox["orderedItems"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{outbox}");
+    assert!(
+        items.iter().all(|item| item["type"] == "Create"),
+        "{outbox}"
+    );
+    let with_picture = items
+        .iter()
+        .find(|item| item["object"]["id"] == pictured["uri"])
+        .expect("the post with a picture");
+    let path = with_picture["object"]["attachment"][0]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(path.starts_with("media_attachments/files/"), "{path}");
+    assert_eq!(
+        read_json("likes.json")["orderedItems"],
+        serde_json::json!([liked["uri"]])
+    );
+    assert_eq!(
+        read_json("bookmarks.json")["orderedItems"],
+        serde_json::json!([liked["uri"]])
+    );
+    assert!(
+        zip.by_name(&path).unwrap().size() > 0,
+        "the picture is in the archive"
+    );
+    // Its owner is told by e-mail; nobody else downloads it.
+    let mail = std::fs::read_dir(instance.data_dir().join("mail"))
+        .unwrap()
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .any(|mail| mail.contains("your archive is ready"));
+    assert!(mail, "the archive's e-mail");
+    let stranger = Browser::new(&server);
+    stranger.sign_in("friend", "a long enough password").await;
+    assert_eq!(stranger.get(&link).await.status, StatusCode::NOT_FOUND);
+
+    // Deleting the account offers the archive first, and asks for the password.
+    let page = browser.get("/settings/delete").await;
+    assert!(page.html.contains(&link), "{}", page.html);
+    let wrong = browser
+        .submit(
+            "/settings/delete",
+            "/settings/delete",
+            &[("current_password", "not it")],
+        )
+        .await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        wrong.html
+    );
+    let gone = browser
+        .submit(
+            "/settings/delete",
+            "/settings/delete",
+            &[("current_password", "a long enough password")],
+        )
+        .await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER, "{}", gone.html);
+    assert_eq!(gone.location.as_deref(), Some("/"));
+    let (status, _) = server
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/accounts/lookup?acct=ola",
+            None,
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn an_operator_keeps_the_public_timelines_to_members() {
     let instance = TestInstance::new().await;
     let server = instance

@@ -51,16 +51,19 @@ pub enum ImportKind {
     DomainBlocking,
     Bookmarks,
     Lists,
+    /// Posts, from an archive (see [`crate::post_import`]).
+    Posts,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 6] = [
+    pub const ALL: [ImportKind; 7] = [
         ImportKind::Following,
         ImportKind::Blocking,
         ImportKind::Muting,
         ImportKind::DomainBlocking,
         ImportKind::Bookmarks,
         ImportKind::Lists,
+        ImportKind::Posts,
     ];
 
     /// Mastodon's names for them.
@@ -72,6 +75,7 @@ impl ImportKind {
             ImportKind::DomainBlocking => "domain_blocking",
             ImportKind::Bookmarks => "bookmarks",
             ImportKind::Lists => "lists",
+            ImportKind::Posts => "posts",
         }
     }
 
@@ -81,16 +85,17 @@ impl ImportKind {
             .find(|kind| kind.as_str() == name)
     }
 
-    /// The export that makes such files.
-    fn export(self) -> Export {
-        match self {
+    /// The export that makes such files (posts come in an archive instead).
+    fn export(self) -> Option<Export> {
+        Some(match self {
             ImportKind::Following => Export::Following,
             ImportKind::Blocking => Export::Blocks,
             ImportKind::Muting => Export::Mutes,
             ImportKind::DomainBlocking => Export::DomainBlocks,
             ImportKind::Bookmarks => Export::Bookmarks,
             ImportKind::Lists => Export::Lists,
-        }
+            ImportKind::Posts => return None,
+        })
     }
 
     /// The columns Mastodon's header line names for this kind.
@@ -107,6 +112,7 @@ impl ImportKind {
             ImportKind::DomainBlocking => &["#domain"],
             ImportKind::Bookmarks => &["#uri"],
             ImportKind::Lists => &["List name", "Account address"],
+            ImportKind::Posts => &[],
         }
     }
 
@@ -119,6 +125,7 @@ impl ImportKind {
             ImportKind::DomainBlocking => &["#domain"],
             ImportKind::Bookmarks => &["#uri"],
             ImportKind::Lists => &["List name", "Account address"],
+            ImportKind::Posts => &[],
         }
     }
 }
@@ -154,7 +161,7 @@ impl ImportRow {
         match kind {
             ImportKind::Following | ImportKind::Blocking | ImportKind::Muting => acct,
             ImportKind::DomainBlocking => self.domain.clone().unwrap_or_default(),
-            ImportKind::Bookmarks => self.uri.clone().unwrap_or_default(),
+            ImportKind::Bookmarks | ImportKind::Posts => self.uri.clone().unwrap_or_default(),
             ImportKind::Lists => format!("{}\n{acct}", self.list_name.as_deref().unwrap_or("")),
         }
     }
@@ -276,6 +283,7 @@ fn describe(kind: ImportKind) -> &'static str {
         ImportKind::DomainBlocking => "servers blocked",
         ImportKind::Bookmarks => "bookmarks",
         ImportKind::Lists => "lists",
+        ImportKind::Posts => "posts",
     }
 }
 
@@ -310,11 +318,18 @@ impl Relations<'_> {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<Import> {
-        let rows = parse_csv(kind, bytes)?;
-        let data: Vec<String> = rows
-            .iter()
-            .map(|row| serde_json::to_string(row).unwrap_or_else(|_| "{}".to_owned()))
-            .collect();
+        fn as_json(row: &impl Serialize) -> String {
+            serde_json::to_string(row).unwrap_or_else(|_| "{}".to_owned())
+        }
+        let data: Vec<String> = if kind == ImportKind::Posts {
+            if overwrite {
+                return Err(refused("Posts are only added: choose merge"));
+            }
+            let posts = self.read_archive(actor, bytes).await?;
+            posts.iter().map(as_json).collect()
+        } else {
+            parse_csv(kind, bytes)?.iter().map(as_json).collect()
+        };
         let now = crate::now_millis();
         let mut tx = self.db().begin().await?;
         let id = tx.next_id();
@@ -342,7 +357,7 @@ impl Relations<'_> {
             account = actor.id,
             import = id,
             kind = kind.as_str(),
-            rows = rows.len(),
+            rows = data.len(),
             "import queued"
         );
         self.import_of(actor, id).await
@@ -440,15 +455,26 @@ impl Woolly {
         }
         let batch = self.db().pending_import_rows(import_id, BATCH).await?;
         for row in &batch {
-            let failure = match serde_json::from_str::<ImportRow>(&row.data) {
-                Ok(data) => match self.import_row(&actor, kind, &data).await {
+            let done = if kind == ImportKind::Posts {
+                match serde_json::from_str::<crate::post_import::ArchivedPost>(&row.data) {
+                    Ok(post) => Some(self.import_post(&actor, &post).await),
+                    Err(_) => None,
+                }
+            } else {
+                match serde_json::from_str::<ImportRow>(&row.data) {
+                    Ok(data) => Some(self.import_row(&actor, kind, &data).await),
+                    Err(_) => None,
+                }
+            };
+            let failure = match done {
+                Some(outcome) => match outcome {
                     Ok(()) => None,
                     Err(error @ (CoreError::Store(_) | CoreError::Internal(_))) => {
                         return Err(error);
                     }
                     Err(error) => Some(row_failure(&error)),
                 },
-                Err(_) => Some("The row could not be read".to_owned()),
+                None => Some("The row could not be read".to_owned()),
             };
             self.db()
                 .finish_import_row(import_id, row.position, failure.as_deref())
@@ -469,6 +495,8 @@ impl Woolly {
     async fn import_row(&self, actor: &Account, kind: ImportKind, row: &ImportRow) -> Result<()> {
         let relations = self.relations();
         match kind {
+            // Carried out by `import_post`, from their own rows.
+            ImportKind::Posts => Err(refused("Not a post")),
             ImportKind::DomainBlocking => {
                 let domain = row.domain.as_deref().unwrap_or_default();
                 let domain = crate::config::Domain::normalize(domain)
@@ -593,7 +621,10 @@ impl Woolly {
             .map(|row| row.key(kind))
             .collect();
         let relations = self.relations();
-        let current = relations.export(actor, kind.export()).await?;
+        let Some(export) = kind.export() else {
+            return Ok(());
+        };
+        let current = relations.export(actor, export).await?;
         let had = parse_csv(kind, current.as_bytes()).unwrap_or_default();
         for row in had.iter().filter(|row| !wanted.contains(&row.key(kind))) {
             let outcome = match kind {

@@ -47,6 +47,7 @@ pub mod notifications;
 pub mod oauth;
 pub mod outbox;
 pub mod polls;
+pub mod post_import;
 pub mod profile;
 pub mod relations;
 pub mod remote;

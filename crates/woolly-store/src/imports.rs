@@ -212,3 +212,54 @@ impl Db {
         Ok(())
     }
 }
+
+impl Db {
+    /// The archive ids of the posts `account_id` imported.
+    pub async fn imported_uris(
+        &self,
+        account_id: i64,
+    ) -> Result<std::collections::HashSet<String>> {
+        let rows: Vec<(String,)> = on_reader!(self, pool => sqlx::query_as(
+            "SELECT original_uri FROM imported_status WHERE account_id = $1",
+        )
+        .bind(account_id)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows.into_iter().map(|(uri,)| uri).collect())
+    }
+
+    /// The post `account_id` imported from the archive id `original_uri`.
+    pub async fn imported_status(
+        &self,
+        account_id: i64,
+        original_uri: &str,
+    ) -> Result<Option<i64>> {
+        let row: Option<(i64,)> = on_writer!(self, pool => sqlx::query_as(
+            "SELECT status_id FROM imported_status WHERE account_id = $1 AND original_uri = $2",
+        )
+        .bind(account_id)
+        .bind(original_uri)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.map(|(id,)| id))
+    }
+}
+
+impl Tx {
+    pub async fn remember_imported_status(
+        &mut self,
+        account_id: i64,
+        original_uri: &str,
+        status_id: i64,
+    ) -> Result<()> {
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "INSERT INTO imported_status (account_id, original_uri, status_id) VALUES ($1, $2, $3)",
+        )
+        .bind(account_id)
+        .bind(original_uri)
+        .bind(status_id)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+}

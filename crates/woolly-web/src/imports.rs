@@ -9,7 +9,8 @@ use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
-use woolly_core::imports::{Import, ImportKind, MAX_FILE_BYTES};
+use woolly_core::imports::{Import, ImportKind};
+use woolly_core::post_import::MAX_ARCHIVE_BYTES;
 use woolly_core::{CoreError, Woolly};
 
 use crate::cards::shown_time;
@@ -22,8 +23,8 @@ pub(crate) fn router() -> Router<Woolly> {
         "/settings/imports",
         get(imports)
             .post(upload)
-            // The file, and the form's few fields.
-            .layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)),
+            // The file (an archive at most), and the form's few fields.
+            .layer(DefaultBodyLimit::max(MAX_ARCHIVE_BYTES + 64 * 1024)),
     )
 }
 

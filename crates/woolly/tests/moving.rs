@@ -208,3 +208,156 @@ async fn an_account_moves_to_another_server_and_its_followers_everywhere_follow_
         node.server.stop().await;
     }
 }
+
+/// The job kinds queued on `node`, with how many of each (any state).
+async fn jobs_of(node: &Node, kind: &str) -> i64 {
+    node.server
+        .woolly
+        .jobs()
+        .job_counts()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|count| count.kind == kind)
+        .map(|count| count.count)
+        .sum()
+}
+
+#[tokio::test]
+async fn posts_come_along_from_an_archive_quietly_once_with_their_dates_and_threads() {
+    let a = Node::start().await;
+    let b = Node::start().await;
+    let old = a.user("ola").await;
+    let new = b.user("ola").await;
+    let fan = b.user("fan").await;
+    fan.post(&format!("/api/v1/accounts/{}/follow", new.id), json!({}))
+        .await;
+    // On the old server: a post with a picture, an answer to it, a private one, a boost.
+    let media = common::upload_png(&a.server, &old.token).await;
+    let first = old
+        .post(
+            "/api/v1/statuses",
+            json!({"status": "My very first post", "media_ids": [media], "spoiler_text": "a picture"}),
+        )
+        .await;
+    let answer = old
+        .post(
+            "/api/v1/statuses",
+            json!({"status": "And its sequel", "in_reply_to_id": first["id"]}),
+        )
+        .await;
+    old.post(
+        "/api/v1/statuses",
+        json!({"status": "For my followers", "visibility": "private"}),
+    )
+    .await;
+    old.post(
+        &format!("/api/v1/statuses/{}/reblog", first["id"].as_str().unwrap()),
+        json!({}),
+    )
+    .await;
+    let old_account = core_account(&a, "ola").await;
+    let archive = a
+        .server
+        .woolly
+        .accounts()
+        .request_archive(&old_account)
+        .await
+        .unwrap();
+    common::jobs_idle(&a.server).await;
+    let zip = a
+        .server
+        .woolly
+        .accounts()
+        .archive_file(&old_account, archive.id)
+        .await
+        .unwrap();
+
+    // On the new server, the posts arrive through the import of the archive.
+    let new_account = core_account(&b, "ola").await;
+    let deliveries_before = jobs_of(&b, "federation.deliver").await;
+    let import = |bytes: Vec<u8>| {
+        let (b, account) = (&b, new_account.clone());
+        async move {
+            b.server
+                .woolly
+                .relations()
+                .import(
+                    &account,
+                    woolly_core::imports::ImportKind::Posts,
+                    false,
+                    "archive.zip",
+                    &bytes,
+                )
+                .await
+        }
+    };
+    let queued = import(zip.clone()).await.unwrap();
+    assert_eq!(queued.total, 3, "three posts of hers, not the boost");
+    common::jobs_idle(&b.server).await;
+    let statuses = new
+        .get_ok(&format!("/api/v1/accounts/{}/statuses", new.id))
+        .await;
+    let statuses = statuses.as_array().unwrap();
+    assert_eq!(statuses.len(), 3, "{statuses:?}");
+    let find = |text: &str| {
+        statuses
+            .iter()
+            .find(|status| status["content"].as_str().unwrap().contains(text))
+            .cloned()
+            .unwrap_or_else(|| panic!("{text} imported"))
+    };
+    let (first_here, answer_here) = (find("My very first post"), find("And its sequel"));
+    // The archive dates posts to the second, as ActivityPub documents do.
+    let second =
+        |status: &serde_json::Value| status["created_at"].as_str().unwrap()[..19].to_owned();
+    assert_eq!(second(&first_here), second(&first), "its original date");
+    assert_eq!(first_here["spoiler_text"], "a picture");
+    assert_eq!(first_here["media_attachments"].as_array().unwrap().len(), 1);
+    assert_eq!(second(&answer_here), second(&answer));
+    assert_eq!(
+        answer_here["in_reply_to_id"], first_here["id"],
+        "the thread kept"
+    );
+    assert_eq!(find("For my followers")["visibility"], "private");
+    // Newest first on the profile, by their dates.
+    assert!(statuses[0]["created_at"].as_str() >= statuses[2]["created_at"].as_str());
+    // Quietly: nothing in the follower's home timeline, no notification, nothing delivered.
+    assert!(fan.home().await.is_empty(), "{:?}", fan.home().await);
+    assert!(fan.notifications("status").await.is_empty());
+    assert_eq!(jobs_of(&b, "federation.deliver").await, deliveries_before);
+
+    // Twice: nothing more.
+    let again = import(zip).await.unwrap();
+    assert_eq!(again.total, 0);
+    common::jobs_idle(&b.server).await;
+    let count = new.get_ok(&format!("/api/v1/accounts/{}", new.id)).await;
+    assert_eq!(count["statuses_count"], 3, "{count}");
+
+    // Not an archive, or one whose outbox unpacks to more than 64 MB: refused, nothing written.
+    let not_zip = import(b"Account address\n".to_vec()).await;
+    assert!(
+        matches!(not_zip, Err(woolly_core::CoreError::Validation(_))),
+        "{not_zip:?}"
+    );
+    let bomb = {
+        use std::io::Write as _;
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        writer.start_file("outbox.json", options).unwrap();
+        let zeros = vec![b' '; 1024 * 1024];
+        for _ in 0..65 {
+            writer.write_all(&zeros).unwrap();
+        }
+        writer.finish().unwrap().into_inner()
+    };
+    assert!(bomb.len() < 1024 * 1024, "a small file");
+    let refused = import(bomb).await;
+    assert!(
+        matches!(&refused, Err(woolly_core::CoreError::Validation(message)) if message.contains("larger than")),
+        "{refused:?}"
+    );
+    a.server.stop().await;
+    b.server.stop().await;
+}

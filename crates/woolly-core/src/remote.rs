@@ -248,7 +248,6 @@ impl Federation<'_> {
             .take(crate::moving::MAX_ALIASES)
             .cloned()
             .collect();
-        tx.set_also_known_as(id, &aliases, now).await?;
         // Only an account known here: a move is followed by the `Move` activity, which fetches
         // what it names; a document alone does not make this server fetch anything.
         let moved_to = match &remote.moves.moved_to {
@@ -258,7 +257,7 @@ impl Federation<'_> {
                 .filter(|target| *target != id),
             None => None,
         };
-        tx.set_moved_to(id, moved_to, now).await?;
+        tx.set_remote_moves(id, &aliases, moved_to).await?;
         tx.commit().await?;
         self.check_server_software(&row.domain).await?;
         // A suspended one too: the federation layer decides what such an account may still do.

@@ -138,6 +138,26 @@ impl Tx {
         Ok(changed == 1)
     }
 
+    /// What a remote actor's document says of moves: its aliases and the account it moved to,
+    /// in one statement beside its refresh (which moved its stamp already).
+    pub async fn set_remote_moves(
+        &mut self,
+        account_id: i64,
+        uris: &[String],
+        moved_to: Option<i64>,
+    ) -> Result<()> {
+        let json = serde_json::to_string(uris).unwrap_or_else(|_| "[]".to_owned());
+        on_tx!(rows_affected, self, conn => sqlx::query(
+            "UPDATE account SET also_known_as = $2, moved_to_account_id = $3 WHERE id = $1",
+        )
+        .bind(account_id)
+        .bind(json)
+        .bind(moved_to)
+        .execute(conn)
+        .await)?;
+        Ok(())
+    }
+
     pub async fn insert_account_migration(&mut self, row: &MigrationRow) -> Result<()> {
         on_tx!(rows_affected, self, conn => sqlx::query(
             "INSERT INTO account_migration (id, account_id, target_account_id, followers_count, \

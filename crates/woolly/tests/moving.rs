@@ -20,6 +20,19 @@ async fn core_account(node: &Node, name: &str) -> woolly_core::accounts::Account
         .expect("a local account")
 }
 
+/// The actor document of `name` on `node`, as other servers read it.
+async fn actor_document(node: &Node, name: &str) -> serde_json::Value {
+    common::http()
+        .get(format!("{}/users/{name}", node.server.base_url))
+        .header("Accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// Whether `user` follows the account `id` (as their server knows it).
 async fn follows(user: &User, id: &str) -> bool {
     user.relationship(id).await["following"] == true
@@ -93,15 +106,7 @@ async fn an_account_moves_to_another_server_and_its_followers_everywhere_follow_
         "{wrong:?}"
     );
     // The new actor lists its alias for every server to check.
-    let actor: serde_json::Value = common::http()
-        .get(format!("{}/users/alice", b.server.base_url))
-        .header("Accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let actor = actor_document(&b, "alice").await;
     assert_eq!(actor["alsoKnownAs"], json!([aliases[0].uri]), "{actor}");
 
     // The move.
@@ -113,15 +118,7 @@ async fn an_account_moves_to_another_server_and_its_followers_everywhere_follow_
         .await
         .expect("the move");
     assert_eq!(target.username, "alice");
-    let moved_actor: serde_json::Value = common::http()
-        .get(format!("{}/users/alice", a.server.base_url))
-        .header("Accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let moved_actor = actor_document(&a, "alice").await;
     let new_uri = format!("{}/users/alice", b.server.base_url);
     assert_eq!(moved_actor["movedTo"], json!(new_uri), "{moved_actor}");
     let (status, _) = old.get("/api/v1/accounts/verify_credentials").await;

@@ -1872,7 +1872,7 @@ async fn keyword_filters_are_made_in_the_settings_and_warn_or_hide() {
         .await;
     let settings = sam.get("/settings/filters").await;
     assert_eq!(
-        settings.html.matches("/delete\"").count(),
+        settings.html.matches("/delete\" class=\"inline\"").count(),
         1,
         "{}",
         settings.html

@@ -164,6 +164,14 @@ impl Woolly {
         tx.commit().await?;
         if removed {
             self.remove_media_files(files).await;
+            // Its archives too: they hold its direct messages.
+            let archives = woolly_media::FileStore::new(&self.config().archives_dir);
+            let folder = account_id.to_string();
+            if let Err(error) =
+                tokio::task::spawn_blocking(move || archives.delete_dir(&folder)).await
+            {
+                tracing::warn!(account_id, %error, "the archives of a deleted account stay");
+            }
         }
         tracing::info!(account_id, statuses, removed, "deleted account purged");
         Ok(())

@@ -432,7 +432,9 @@ fn describe_row(kind: ImportKind, row: &ImportRow) -> String {
 
 impl Woolly {
     /// Carries out the next batch of an import; true when rows remain.
-    async fn run_import(&self, import_id: i64) -> Result<bool> {
+    /// On its `last_tries`, a row that keeps failing on this server's side is recorded as
+    /// failed rather than holding the import up for good.
+    async fn run_import(&self, import_id: i64, last_tries: bool) -> Result<bool> {
         let Some(record) = self.db().import(import_id).await? else {
             return Ok(false);
         };
@@ -469,7 +471,7 @@ impl Woolly {
             let failure = match done {
                 Some(outcome) => match outcome {
                     Ok(()) => None,
-                    Err(error @ (CoreError::Store(_) | CoreError::Internal(_))) => {
+                    Err(error @ (CoreError::Store(_) | CoreError::Internal(_))) if !last_tries => {
                         return Err(error);
                     }
                     Err(error) => Some(row_failure(&error)),
@@ -716,7 +718,7 @@ impl JobHandler for ImportJob {
     fn run<'a>(&'a self, woolly: &'a Woolly, job: &'a Job) -> JobFuture<'a> {
         Box::pin(async move {
             let RunImport { import_id } = job.payload()?;
-            if woolly.run_import(import_id).await? {
+            if woolly.run_import(import_id, job.attempt >= 3).await? {
                 let next = new_job(
                     IMPORT_KIND,
                     &RunImport { import_id },

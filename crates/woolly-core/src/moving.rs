@@ -270,8 +270,9 @@ impl Federation<'_> {
 
     /// The remote account `origin` moved to `target`, as a `Move` the federation crate
     /// verified says: recorded, and its local followers moved by a job. False when nothing
-    /// was done: `target` does not name `origin` as an alias, moved itself, or this move was
-    /// carried out within [`MOVE_PROCESSING_COOLDOWN_MILLIS`].
+    /// was done: `target` does not name `origin` as an alias, moved itself, or `origin` moved
+    /// within [`MOVE_PROCESSING_COOLDOWN_MILLIS`] (to any account: moving followers back and
+    /// forth is not repeated).
     pub async fn remote_account_moved(&self, origin: &Account, target: &Account) -> Result<bool> {
         if origin.is_local() || origin.id == target.id || target.moved_to_account_id.is_some() {
             return Ok(false);
@@ -287,7 +288,6 @@ impl Federation<'_> {
         }
         let now = crate::now_millis();
         if let Some(last) = self.db().latest_migration(origin.id).await?
-            && last.target_account_id == target.id
             && now - last.created_at < MOVE_PROCESSING_COOLDOWN_MILLIS
         {
             return Ok(false);

@@ -33,6 +33,10 @@ const MAX_OUTBOX_BYTES: u64 = 64 * 1024 * 1024;
 const MAX_IMAGE_BYTES: u64 = 16 * 1024 * 1024;
 /// The most images one post keeps (Mastodon's four).
 const MAX_IMAGES: usize = 4;
+/// The most images one archive brings, and the most they may weigh once unpacked, whatever
+/// its posts claim.
+const MAX_ARCHIVE_IMAGES: usize = 2_000;
+const MAX_ARCHIVE_IMAGE_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// One post of an archive, as an import row keeps it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -155,6 +159,10 @@ impl Woolly {
         }
         let known = self.db().imported_uris(actor.id).await?;
         let mut posts = Vec::new();
+        // Each file is taken once, and all of them within the limits, so that many posts
+        // naming one large image do not multiply it.
+        let mut files_taken = std::collections::HashSet::new();
+        let mut unpacked: u64 = 0;
         for item in items {
             // Boosts are not the member's posts; an activity without a note is not one.
             let object = &item["object"];
@@ -164,7 +172,7 @@ impl Woolly {
             let Some(uri) = object["id"].as_str().filter(|uri| !uri.is_empty()) else {
                 continue;
             };
-            if known.contains(uri) {
+            if known.contains(uri) || self.is_own_post(actor, uri).await? {
                 continue;
             }
             let published = object["published"]
@@ -179,14 +187,24 @@ impl Woolly {
                 .flatten()
                 .take(MAX_IMAGES)
             {
-                let Some(path) = attachment["url"].as_str() else {
-                    continue;
-                };
-                let Some(image) =
-                    read_entry(&mut zip, path.trim_start_matches("./"), MAX_IMAGE_BYTES)?
+                let Some(path) = attachment["url"]
+                    .as_str()
+                    .map(|path| path.trim_start_matches("./"))
                 else {
                     continue;
                 };
+                if files_taken.len() >= MAX_ARCHIVE_IMAGES || !files_taken.insert(path.to_owned()) {
+                    continue;
+                }
+                let Some(image) = read_entry(&mut zip, path, MAX_IMAGE_BYTES)? else {
+                    continue;
+                };
+                unpacked += image.len() as u64;
+                if unpacked > MAX_ARCHIVE_IMAGE_BYTES {
+                    return Err(refused(
+                        "The archive's images weigh more than 1 GB once unpacked",
+                    ));
+                }
                 let description = attachment["name"]
                     .as_str()
                     .or_else(|| attachment["summary"].as_str())
@@ -199,14 +217,21 @@ impl Woolly {
                     Err(error) => return Err(error),
                 }
             }
+            // A language is a short code; anything else is left out.
             let language = object["contentMap"]
                 .as_object()
-                .and_then(|map| map.keys().next().cloned());
+                .and_then(|map| map.keys().next().cloned())
+                .filter(|code| {
+                    (2..=10).contains(&code.len())
+                        && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                });
+            let clean = |text: &str| text.replace('\0', "");
+            let summary = object["summary"].as_str().unwrap_or_default();
             posts.push(ArchivedPost {
                 uri: uri.to_owned(),
                 published,
-                content: object["content"].as_str().unwrap_or_default().to_owned(),
-                spoiler_text: object["summary"].as_str().unwrap_or_default().to_owned(),
+                content: clean(object["content"].as_str().unwrap_or_default()),
+                spoiler_text: clean(&crate::sanitize::html_to_plain_text(summary)),
                 sensitive: object["sensitive"].as_bool().unwrap_or(false),
                 visibility: visibility_of(object).as_str().to_owned(),
                 language,
@@ -237,6 +262,16 @@ impl Woolly {
             .collect();
         keyed.sort_by_key(|(key, _)| *key);
         Ok(keyed.into_iter().map(|(_, post)| post).collect())
+    }
+
+    /// Whether `uri` is the id of one of `actor`'s own posts here (an archive of this very
+    /// account imported into it).
+    async fn is_own_post(&self, actor: &Account, uri: &str) -> Result<bool> {
+        let Some(id) = self.db().status_id_for_uri(uri).await? else {
+            return Ok(false);
+        };
+        let rows = self.db().statuses_by_ids(&[id]).await?;
+        Ok(rows.iter().any(|row| row.account_id == actor.id))
     }
 
     /// Writes one archived post quietly (see the module documentation); one imported already

@@ -54,7 +54,9 @@ impl JobHandler for BuildArchiveJob {
     }
 }
 
-/// Every page of a paged read, as `read(max_id)` gives them: `(items, cursor of the last)`.
+/// Every page of a paged read, as `read(max_id)` gives them: `(items, oldest id of the page
+/// as read)`. The cursor is the page's before the viewer's filters hid anything, so a page
+/// thinned by them does not end the reading; an empty one does.
 async fn every_page<T, F, Fut>(mut read: F) -> Result<Vec<T>, CoreError>
 where
     F: FnMut(Option<i64>) -> Fut,
@@ -63,11 +65,10 @@ where
     let mut all = Vec::new();
     let mut max_id = None;
     loop {
-        let (items, last) = read(max_id).await?;
-        let full = items.len() as i64 >= BATCH;
+        let (items, oldest) = read(max_id).await?;
         all.extend(items);
-        match last {
-            Some(cursor) if full => max_id = Some(cursor),
+        match oldest {
+            Some(cursor) if Some(cursor) != max_id => max_id = Some(cursor),
             _ => return Ok(all),
         }
     }
@@ -103,7 +104,7 @@ async fn build(
 
     // The posts, oldest last as Mastodon writes them, with their media beside them.
     let views = every_page(|max_id| async move {
-        let (views, _) = woolly
+        let (views, cursors) = woolly
             .timelines()
             .account(
                 Some(account.id),
@@ -112,8 +113,7 @@ async fn build(
                 page(max_id),
             )
             .await?;
-        let last = views.last().map(|view| view.status.id);
-        Ok((views, last))
+        Ok((views, cursors.map(|(_, oldest)| oldest)))
     })
     .await?;
     let mut items = Vec::with_capacity(views.len());

@@ -270,6 +270,22 @@ async fn posts_come_along_from_an_archive_quietly_once_with_their_dates_and_thre
         .await
         .unwrap();
 
+    // Imported into the very account it was made of, it adds nothing.
+    let into_itself = a
+        .server
+        .woolly
+        .relations()
+        .import(
+            &old_account,
+            woolly_core::imports::ImportKind::Posts,
+            false,
+            "archive.zip",
+            &zip,
+        )
+        .await
+        .unwrap();
+    assert_eq!(into_itself.total, 0);
+
     // On the new server, the posts arrive through the import of the archive.
     let new_account = core_account(&b, "ola").await;
     let deliveries_before = jobs_of(&b, "federation.deliver").await;

@@ -3458,7 +3458,7 @@ async fn a_file_of_ten_thousand_rows_is_imported_by_jobs_while_the_server_answer
 async fn a_member_takes_an_archive_of_the_account_then_deletes_it() {
     let instance = TestInstance::new().await;
     let server = instance.start_on_own_domain_with(open_sign_ups).await;
-    let (ola, _) = common::account(&server, "ola").await;
+    let (ola, ola_id) = common::account(&server, "ola").await;
     let (friend, _) = common::account(&server, "friend").await;
     let media = common::upload_png(&server, &ola).await;
     let pictured = post_as(
@@ -3623,6 +3623,15 @@ async fn a_member_takes_an_archive_of_the_account_then_deletes_it() {
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // Its archives go with its data.
+    let archives = instance.data_dir().join("archives").join(&ola_id);
+    assert!(archives.exists(), "the archive was kept until then");
+    common::eventually(
+        std::time::Duration::from_secs(20),
+        "the archives removed",
+        || async { (!archives.exists()).then_some(()) },
+    )
+    .await;
     server.stop().await;
 }
 

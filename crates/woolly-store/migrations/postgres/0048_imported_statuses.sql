@@ -7,3 +7,4 @@ CREATE TABLE imported_status (
     status_id    BIGINT NOT NULL REFERENCES status (id) ON DELETE CASCADE,
     PRIMARY KEY (account_id, original_uri)
 );
+CREATE INDEX imported_status_status ON imported_status (status_id);

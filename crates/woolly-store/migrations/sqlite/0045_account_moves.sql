@@ -15,3 +15,4 @@ CREATE TABLE account_migration (
     created_at        BIGINT NOT NULL
 );
 CREATE INDEX account_migration_account ON account_migration (account_id, created_at);
+CREATE INDEX account_migration_target ON account_migration (target_account_id);

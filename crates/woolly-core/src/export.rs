@@ -75,9 +75,11 @@ fn field(text: &str) -> String {
     }
 }
 
-/// Every entry of a paged read, oldest last: `read` is called with each page's `max_id` until
-/// a page comes back short.
-async fn every_page<T, F, Fut>(mut read: F) -> Result<Vec<T>>
+/// Every entry of a paged read, `limit` at a time, oldest last: `read` is called with each
+/// page's `max_id` and gives its entries and the cursor of its oldest row *as read*, before any
+/// filter hid some (a listing's own cursor), so that a page thinned by filters does not end the
+/// reading; a page without rows (no cursor) does.
+pub async fn every_page<T, F, Fut>(limit: i64, mut read: F) -> Result<Vec<T>>
 where
     F: FnMut(Page) -> Fut,
     Fut: std::future::Future<Output = Result<(Vec<T>, Option<i64>)>>,
@@ -89,13 +91,12 @@ where
             max_id,
             since_id: None,
             min_id: None,
-            limit: BATCH,
+            limit,
         };
-        let (entries, last_cursor) = read(page).await?;
-        let full = entries.len() as i64 >= BATCH;
+        let (entries, oldest) = read(page).await?;
         all.extend(entries);
-        match last_cursor {
-            Some(cursor) if full => max_id = Some(cursor),
+        match oldest {
+            Some(cursor) if Some(cursor) != max_id => max_id = Some(cursor),
             _ => return Ok(all),
         }
     }
@@ -111,7 +112,7 @@ impl Relations<'_> {
         };
         let me = actor.id;
         let accounts = |side: Option<FollowSide>, kind: BlockOrMute| async move {
-            every_page(|page| async move {
+            every_page(BATCH, |page| async move {
                 let rows = match side {
                     Some(side) => self.follows(me, side, page).await?,
                     None => self.blocks_or_mutes(me, kind, page).await?,
@@ -185,7 +186,7 @@ impl Relations<'_> {
                 }
             }
             Export::DomainBlocks => {
-                let domains = every_page(|page| async move {
+                let domains = every_page(BATCH, |page| async move {
                     let rows = self.domain_blocks(me, page).await?;
                     let last = rows.last().map(|(cursor, _)| *cursor);
                     Ok((rows, last))
@@ -197,7 +198,7 @@ impl Relations<'_> {
                 }
             }
             Export::Bookmarks => {
-                let bookmarks = every_page(|page| async move {
+                let bookmarks = every_page(BATCH, |page| async move {
                     let (views, cursors) = self
                         .statuses()
                         .relations_page(me, StatusRelation::Bookmark, page)

@@ -236,13 +236,11 @@ impl Accounts<'_> {
     /// another server, looked up there when unknown, or fetched again when `fresh`.
     pub(crate) async fn account_by_handle(&self, handle: &str, fresh: bool) -> Result<Account> {
         let handle = handle.trim().trim_start_matches('@');
-        let (username, domain) = handle.split_once('@').unwrap_or((handle, ""));
-        if domain.is_empty() || domain.eq_ignore_ascii_case(self.config().domain.as_str()) {
-            return self
-                .accounts()
-                .local_account(username)
-                .await?
-                .ok_or(CoreError::NotFound);
+        let elsewhere = handle.split_once('@').is_some_and(|(_, domain)| {
+            !domain.is_empty() && !domain.eq_ignore_ascii_case(self.config().domain.as_str())
+        });
+        if !elsewhere {
+            return self.lookup_account(handle.trim_end_matches('@')).await;
         }
         let resolver = self.remote_resolver().ok_or(CoreError::NotFound)?;
         let Some(Resolved::Account(id)) = resolver.resolve(self, handle).await? else {

@@ -6,8 +6,9 @@ use std::io::Write as _;
 
 use serde_json::{Value, json};
 use woolly_core::archives::{BUILD_ARCHIVE_KIND, BuildArchive};
+use woolly_core::export::every_page;
 use woolly_core::jobs::{Job, JobError, JobFuture, JobHandler};
-use woolly_core::{AccountStatusesFilter, CoreError, Page, StatusRelation, Woolly};
+use woolly_core::{AccountStatusesFilter, CoreError, StatusRelation, Woolly};
 
 use zip::write::SimpleFileOptions;
 
@@ -54,35 +55,6 @@ impl JobHandler for BuildArchiveJob {
     }
 }
 
-/// Every page of a paged read, as `read(max_id)` gives them: `(items, oldest id of the page
-/// as read)`. The cursor is the page's before the viewer's filters hid anything, so a page
-/// thinned by them does not end the reading; an empty one does.
-async fn every_page<T, F, Fut>(mut read: F) -> Result<Vec<T>, CoreError>
-where
-    F: FnMut(Option<i64>) -> Fut,
-    Fut: std::future::Future<Output = Result<(Vec<T>, Option<i64>), CoreError>>,
-{
-    let mut all = Vec::new();
-    let mut max_id = None;
-    loop {
-        let (items, oldest) = read(max_id).await?;
-        all.extend(items);
-        match oldest {
-            Some(cursor) if Some(cursor) != max_id => max_id = Some(cursor),
-            _ => return Ok(all),
-        }
-    }
-}
-
-fn page(max_id: Option<i64>) -> Page {
-    Page {
-        max_id,
-        since_id: None,
-        min_id: None,
-        limit: BATCH,
-    }
-}
-
 /// A collection of the archive (`outbox.json`, `likes.json`, `bookmarks.json`).
 fn collection(id: &str, items: Vec<Value>) -> Value {
     json!({
@@ -103,14 +75,14 @@ async fn build(
     let mut files: Vec<(String, Vec<u8>, bool)> = Vec::new();
 
     // The posts, oldest last as Mastodon writes them, with their media beside them.
-    let views = every_page(|max_id| async move {
+    let views = every_page(BATCH, |page| async move {
         let (views, cursors) = woolly
             .timelines()
             .account(
                 Some(account.id),
                 account.id,
                 &AccountStatusesFilter::default(),
-                page(max_id),
+                page,
             )
             .await?;
         Ok((views, cursors.map(|(_, oldest)| oldest)))
@@ -151,10 +123,10 @@ async fn build(
     // Liked and bookmarked posts, by their ids.
     let mut relations = Vec::new();
     for relation in [StatusRelation::Favourite, StatusRelation::Bookmark] {
-        let uris = every_page(|max_id| async move {
+        let uris = every_page(BATCH, |page| async move {
             let (views, cursors) = woolly
                 .statuses()
-                .relations_page(account.id, relation, page(max_id))
+                .relations_page(account.id, relation, page)
                 .await?;
             let uris: Vec<Value> = views.iter().map(|view| json!(view.status.uri)).collect();
             Ok((uris, cursors.map(|(_, oldest)| oldest)))

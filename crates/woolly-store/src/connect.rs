@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::ConnectOptions;
+use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -16,8 +17,8 @@ use crate::error::{Result, StoreError};
 use crate::ids::IdGenerator;
 use crate::sqlite_reads::SqliteReaders;
 
-static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
-static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// How long a SQLite connection waits for another process's write lock (the admin CLI beside
 /// `woolly serve`) before giving up with `SQLITE_BUSY`.
@@ -134,6 +135,13 @@ impl Db {
     /// Opens (creating it if needed) the database at `url`, applies pending migrations and claims
     /// an id-generator node. `holder` names this process in the node lease, for operators.
     pub async fn connect(url: &str, holder: &str) -> Result<Db> {
+        Self::connect_up_to(url, holder, None).await
+    }
+
+    /// Like [`Db::connect`], applying the migrations up to schema `version` only (all of them for
+    /// `None`): an instance import restores rows at the schema they were exported from, then
+    /// applies the rest.
+    pub async fn connect_up_to(url: &str, holder: &str, version: Option<i64>) -> Result<Db> {
         let pools = if url.starts_with("sqlite:") {
             let options =
                 SqliteConnectOptions::from_str(url).map_err(|source| StoreError::Open {
@@ -146,21 +154,36 @@ impl Db {
         } else {
             return Err(StoreError::UnsupportedUrl(redact_password(url)));
         };
-        Self::finish_opening(pools, holder).await
+        Self::finish_opening(pools, holder, version).await
     }
 
     /// Opens (creating it if needed) a SQLite database file; see [`Db::connect`].
     pub async fn connect_sqlite_file(path: &Path, holder: &str) -> Result<Db> {
-        let options = SqliteConnectOptions::new().filename(path);
-        let pools = open_sqlite(options, &path.display().to_string()).await?;
-        Self::finish_opening(pools, holder).await
+        Self::connect_sqlite_file_up_to(path, holder, None).await
     }
 
-    async fn finish_opening(pools: Pools, holder: &str) -> Result<Db> {
+    /// Like [`Db::connect_sqlite_file`], up to schema `version` (see [`Db::connect_up_to`]).
+    pub async fn connect_sqlite_file_up_to(
+        path: &Path,
+        holder: &str,
+        version: Option<i64>,
+    ) -> Result<Db> {
+        let options = SqliteConnectOptions::new().filename(path);
+        let pools = open_sqlite(options, &path.display().to_string()).await?;
+        Self::finish_opening(pools, holder, version).await
+    }
+
+    async fn finish_opening(pools: Pools, holder: &str, version: Option<i64>) -> Result<Db> {
         match &pools {
-            Pools::Sqlite { writer, .. } => migrate_sqlite(writer).await?,
+            Pools::Sqlite { writer, .. } => {
+                migrate_sqlite(writer, &migrations_up_to(&SQLITE_MIGRATIONS, version)).await?;
+            }
             // sqlx takes an advisory lock: processes starting together migrate one at a time.
-            Pools::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+            Pools::Postgres(pool) => {
+                migrations_up_to(&POSTGRES_MIGRATIONS, version)
+                    .run(pool)
+                    .await?;
+            }
         }
         let ids = IdGenerator::claim(&pools, holder).await?;
         let engine = match pools {
@@ -172,6 +195,25 @@ impl Db {
             ids: Arc::new(ids),
             page_sql: Arc::new(crate::status_pages::PageSql::new(engine)),
         })
+    }
+
+    /// The newest schema this build knows: the version of its last migration.
+    pub fn latest_schema_version() -> i64 {
+        SQLITE_MIGRATIONS
+            .iter()
+            .map(|migration| migration.version)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The schema this database is at: the version of the last migration applied to it.
+    pub async fn schema_version(&self) -> Result<i64> {
+        let version: Option<i64> = on_reader!(self, pool => sqlx::query_scalar(
+            "SELECT MAX(version) FROM _sqlx_migrations WHERE success",
+        )
+        .fetch_one(pool)
+        .await)?;
+        Ok(version.unwrap_or(0))
     }
 
     pub(crate) fn pools(&self) -> &Pools {
@@ -239,10 +281,10 @@ impl Db {
 /// sqlx takes no lock on SQLite, so two processes starting together on a new database can both
 /// try to apply a migration; the loser's transaction fails and rolls back. Each migration is
 /// recorded in the same transaction that applies it, so trying again sees it applied.
-async fn migrate_sqlite(writer: &SqlitePool) -> Result<()> {
+async fn migrate_sqlite(writer: &SqlitePool, migrator: &Migrator) -> Result<()> {
     let mut attempts_left = 3;
     loop {
-        match SQLITE_MIGRATIONS.run(writer).await {
+        match migrator.run(writer).await {
             Ok(()) => return Ok(()),
             Err(error) if attempts_left > 0 => {
                 attempts_left -= 1;
@@ -251,6 +293,24 @@ async fn migrate_sqlite(writer: &SqlitePool) -> Result<()> {
             }
             Err(error) => return Err(error.into()),
         }
+    }
+}
+
+/// The migrations of `all` up to schema `version` (all of them for `None`). sqlx has no public
+/// way to stop at a version, so this fills the migrator's fields (public, if hidden from its
+/// documentation). Stopping at a version, migrations the database has and the list lacks are
+/// ignored: a database already past `version` is refused by the caller, which compares
+/// [`Db::schema_version`] with what it asked for. Without a version, a database migrated by a
+/// newer Woolly is refused here.
+fn migrations_up_to(all: &Migrator, version: Option<i64>) -> Migrator {
+    Migrator {
+        migrations: all
+            .iter()
+            .filter(|migration| version.is_none_or(|version| migration.version <= version))
+            .cloned()
+            .collect(),
+        ignore_missing: version.is_some(),
+        ..Migrator::DEFAULT
     }
 }
 

@@ -35,6 +35,12 @@ pub enum StoreError {
     /// The SQLite read path is shutting down.
     #[error("the database read pool is closed")]
     ReadPoolClosed,
+    /// A copy of the instance (`woolly admin export` or `import`) could not be read or restored.
+    #[error("{0}")]
+    Copy(String),
+    /// Writing a copy of the instance failed.
+    #[error("cannot write the copy: {0}")]
+    CopyOut(std::io::Error),
     /// Any other database error.
     #[error("database error: {0}")]
     Database(sqlx::Error),

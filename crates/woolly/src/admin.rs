@@ -13,12 +13,31 @@ use crate::cli::{
     AccountCommand, AdminCommand, DomainCommand, EmojiCommand, InviteCommand, JobsCommand,
     ReportCommand,
 };
+use crate::settings::Settings;
 use woolly_core::joining::RegistrationMode;
 use woolly_core::reports::ReportAction;
 
-/// Runs one admin command; what it prints goes to standard output.
-pub async fn run(woolly: &Woolly, command: AdminCommand) -> anyhow::Result<()> {
+/// Runs one admin command on the instance the settings name; what it prints goes to standard
+/// output. Moving the whole instance works on its database and files, without opening it.
+pub async fn run_on(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
     match command {
+        AdminCommand::Export { file } => crate::instance_move::export(settings, &file).await,
+        AdminCommand::Import { file } => crate::instance_move::import(settings, &file).await,
+        command => {
+            let woolly = crate::app::open_instance(settings, "admin").await?;
+            let outcome = run(&woolly, command).await;
+            woolly.close().await;
+            outcome
+        }
+    }
+}
+
+/// Runs one admin command; what it prints goes to standard output.
+async fn run(woolly: &Woolly, command: AdminCommand) -> anyhow::Result<()> {
+    match command {
+        AdminCommand::Export { .. } | AdminCommand::Import { .. } => {
+            anyhow::bail!("export and import work on the settings, not an open instance")
+        }
         AdminCommand::Account { command } => account_command(woolly, command).await,
         AdminCommand::Registrations { mode } => registrations_command(woolly, mode).await,
         AdminCommand::Invite { command } => invite_command(woolly, command).await,

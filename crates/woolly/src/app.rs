@@ -66,14 +66,25 @@ pub async fn open_instance(settings: &Settings, role: &str) -> Result<Woolly, St
 /// this process in the id generator's lease. Only the composition root and tests that inspect
 /// the store directly call this: everything else goes through [`Woolly`].
 pub async fn open_store(settings: &Settings, role: &str) -> Result<Db, StartupError> {
+    open_store_up_to(settings, role, None).await
+}
+
+/// Like [`open_store`], migrating up to schema `version` only (see [`Db::connect_up_to`]).
+pub async fn open_store_up_to(
+    settings: &Settings,
+    role: &str,
+    version: Option<i64>,
+) -> Result<Db, StartupError> {
     for dir in [settings.data_dir.clone(), settings.media_dir()] {
         std::fs::create_dir_all(&dir)
             .map_err(|source| StartupError::DataDir { path: dir, source })?;
     }
     let holder = format!("{}:{}:{role}", hostname(), std::process::id());
     match &settings.database_url {
-        Some(url) => Db::connect(url, &holder).await,
-        None => Db::connect_sqlite_file(&settings.default_sqlite_path(), &holder).await,
+        Some(url) => Db::connect_up_to(url, &holder, version).await,
+        None => {
+            Db::connect_sqlite_file_up_to(&settings.default_sqlite_path(), &holder, version).await
+        }
     }
     .map_err(StartupError::Database)
 }

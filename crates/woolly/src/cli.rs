@@ -100,6 +100,12 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: Option<JobsCommand>,
     },
+    /// Write the whole instance (every table, its keys and settings, media) into one file while
+    /// it runs: to move it to another machine, or between SQLite and PostgreSQL.
+    Export { file: std::path::PathBuf },
+    /// Restore a file written by `export` into an empty database and data directory, of either
+    /// engine. The domain must be the one it was exported from.
+    Import { file: std::path::PathBuf },
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod app;
 pub mod cli;
 mod http;
+mod instance_move;
 pub mod logging;
 mod metrics;
 pub mod settings;

@@ -18,14 +18,7 @@ async fn main() -> ExitCode {
         Command::Serve => serve(settings).await,
         Command::Worker => app::run_worker(&settings).await.map_err(Into::into),
         Command::Migrate => migrate(&settings).await,
-        Command::Admin { command } => match app::open_instance(&settings, "admin").await {
-            Ok(woolly) => {
-                let outcome = admin::run(&woolly, command).await;
-                woolly.close().await;
-                outcome
-            }
-            Err(error) => Err(error.into()),
-        },
+        Command::Admin { command } => admin::run_on(&settings, command).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -368,7 +368,7 @@ impl Settings {
         config.contact_email = self.contact_email.clone();
         config.max_status_characters = self.max_status_characters;
         config.media_dir = self.media_dir();
-        config.archives_dir = self.data_dir.join("archives");
+        config.archives_dir = self.archives_dir();
         config.rules = self
             .rules
             .iter()
@@ -487,6 +487,11 @@ impl Settings {
 
     pub fn media_dir(&self) -> PathBuf {
         self.data_dir.join("media")
+    }
+
+    /// Where the members' archives are built (`data_dir/archives`).
+    pub fn archives_dir(&self) -> PathBuf {
+        self.data_dir.join("archives")
     }
 }
 

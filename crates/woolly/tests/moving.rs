@@ -374,3 +374,454 @@ async fn posts_come_along_from_an_archive_quietly_once_with_their_dates_and_thre
     a.server.stop().await;
     b.server.stop().await;
 }
+
+/// The rows of each table of an instance export, sorted (the engines list rows in their own
+/// order), without the id-generator's leases, which every process opening a database takes.
+fn exported_rows(file: &std::path::Path) -> std::collections::BTreeMap<String, Vec<String>> {
+    use std::io::Read as _;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(file).unwrap()).unwrap();
+    let mut tables = std::collections::BTreeMap::new();
+    for index in 0..zip.len() {
+        let mut entry = zip.by_index(index).unwrap();
+        let name = entry.name().to_owned();
+        let Some(table) = name
+            .strip_prefix("tables/")
+            .and_then(|name| name.strip_suffix(".jsonl"))
+        else {
+            continue;
+        };
+        if table == "id_node" {
+            continue;
+        }
+        let mut text = String::new();
+        entry.read_to_string(&mut text).unwrap();
+        let mut rows: Vec<String> = text.lines().map(str::to_owned).collect();
+        rows.sort();
+        tables.insert(table.to_owned(), rows);
+    }
+    tables
+}
+
+/// Every file of an instance export but its tables, by name: media, archives, the secret key
+/// and the manifest's word on the schema and domain.
+fn exported_files(file: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    use std::io::Read as _;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(file).unwrap()).unwrap();
+    let mut files = std::collections::BTreeMap::new();
+    for index in 0..zip.len() {
+        let mut entry = zip.by_index(index).unwrap();
+        let name = entry.name().to_owned();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        if name == "manifest.json" {
+            let manifest: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            let said = json!({"schema": manifest["schema_version"], "domain": manifest["domain"]});
+            files.insert(name, said.to_string().into_bytes());
+        } else if !name.starts_with("tables/") {
+            files.insert(name, bytes);
+        }
+    }
+    files
+}
+
+/// A copy of the export `from` at `to`, its manifest changed by `edit_manifest` and its entries
+/// by `edit_entry` (which may drop one by returning `None`), with `extra` entries added.
+fn altered_export(
+    from: &std::path::Path,
+    to: &std::path::Path,
+    edit_manifest: impl Fn(&mut serde_json::Value),
+    edit_entry: impl Fn(&str, Vec<u8>) -> Option<Vec<u8>>,
+    extra: &[(&str, &[u8])],
+) {
+    use std::io::{Read as _, Write as _};
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    let options = zip::write::SimpleFileOptions::default();
+    for index in 0..zip.len() {
+        let mut entry = zip.by_index(index).unwrap();
+        let name = entry.name().to_owned();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        let bytes = if name == "manifest.json" {
+            let mut manifest = serde_json::from_slice(&bytes).unwrap();
+            edit_manifest(&mut manifest);
+            serde_json::to_vec(&manifest).unwrap()
+        } else {
+            match edit_entry(&name, bytes) {
+                Some(bytes) => bytes,
+                None => continue,
+            }
+        };
+        out.start_file(name, options).unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    for (name, bytes) in extra {
+        out.start_file(*name, options).unwrap();
+        out.write_all(bytes).unwrap();
+    }
+    out.finish().unwrap();
+}
+
+/// Runs `woolly admin import FILE` for `instance` as `domain`; its exit status and error line.
+async fn import(
+    instance: &common::TestInstance,
+    domain: &str,
+    file: &std::path::Path,
+) -> (bool, String) {
+    let output = instance
+        .cli(&[
+            "--domain",
+            domain,
+            "admin",
+            "import",
+            file.to_str().unwrap(),
+        ])
+        .await;
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+async fn export(instance: &common::TestInstance, domain: &str, file: &std::path::Path) {
+    instance
+        .cli_ok(&[
+            "--domain",
+            domain,
+            "admin",
+            "export",
+            file.to_str().unwrap(),
+        ])
+        .await;
+}
+
+#[tokio::test]
+async fn a_whole_instance_goes_from_sqlite_to_the_other_engine_and_back_with_every_row_and_file() {
+    const DOMAIN: &str = "woolly.test";
+    let dir = tempfile::tempdir().unwrap();
+    let first = common::TestInstance::new_on_sqlite();
+    let server = first.start().await;
+    let (alice, _) = common::account(&server, "alice").await;
+    let (bob, _) = common::account(&server, "bob").await;
+    let media = common::upload_png(&server, &alice).await;
+    let post = common::post_status(
+        &server,
+        &alice,
+        json!({"status": "Packed for the move", "media_ids": [media], "visibility": "public"}),
+    )
+    .await;
+    let alice_id = post["account"]["id"].as_str().unwrap().to_owned();
+    let (status, _) = server
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/v1/accounts/{alice_id}/follow"),
+            Some(&bob),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let media_url = post["media_attachments"][0]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let media_path = media_url.split_once("/media/").unwrap().1.to_owned();
+    let media_bytes = common::http()
+        .get(server.url(&format!("/media/{media_path}")))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let actor = |base: String| async move {
+        common::http()
+            .get(format!("{base}/users/alice"))
+            .header("Accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap()
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()
+    };
+    let key_before = actor(server.base_url.clone()).await["publicKey"].clone();
+
+    // Exported while the server runs, imported into the engine of this run, exported from
+    // there, and brought back to SQLite.
+    let one = dir.path().join("one.zip");
+    export(&first, DOMAIN, &one).await;
+    server.stop().await;
+    let middle = common::TestInstance::new().await;
+    let (imported, error) = import(&middle, DOMAIN, &one).await;
+    assert!(imported, "{error}");
+    let two = dir.path().join("two.zip");
+    export(&middle, DOMAIN, &two).await;
+    let last = common::TestInstance::new_on_sqlite();
+    let (imported, error) = import(&last, DOMAIN, &two).await;
+    assert!(imported, "{error}");
+    let three = dir.path().join("three.zip");
+    export(&last, DOMAIN, &three).await;
+
+    let rows = exported_rows(&one);
+    assert!(
+        rows["status"]
+            .iter()
+            .any(|row| row.contains("Packed for the move"))
+    );
+    assert!(!rows["follow"].is_empty() && !rows["media_attachment"].is_empty());
+    assert_eq!(
+        rows,
+        exported_rows(&two),
+        "every row, after the first import"
+    );
+    assert_eq!(rows, exported_rows(&three), "every row, after the second");
+    let files = exported_files(&one);
+    assert!(files.contains_key("secret.key"));
+    assert!(files.keys().any(|name| name.starts_with("media/")));
+    assert_eq!(files, exported_files(&two));
+    assert_eq!(files, exported_files(&three));
+
+    // The instance runs again from there: the same keys, tokens, posts and media.
+    let server = last.start().await;
+    assert_eq!(
+        actor(server.base_url.clone()).await["publicKey"],
+        key_before
+    );
+    let (status, shown) = server
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/statuses/{}", post["id"].as_str().unwrap()),
+            Some(&alice),
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(shown["media_attachments"][0]["url"], media_url.as_str());
+    let bytes = common::http()
+        .get(server.url(&format!("/media/{media_path}")))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(bytes, media_bytes);
+    let (status, relationships) = server
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/accounts/relationships?id[]={alice_id}"),
+            Some(&bob),
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(relationships[0]["following"], true);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_bad_or_foreign_instance_export_is_refused_with_one_line_and_nothing_imported() {
+    const DOMAIN: &str = "woolly.test";
+    let dir = tempfile::tempdir().unwrap();
+    let source = common::TestInstance::new_on_sqlite();
+    let server = source.start().await;
+    let (alice, _) = common::account(&server, "alice").await;
+    let media = common::upload_png(&server, &alice).await;
+    common::post_status(
+        &server,
+        &alice,
+        json!({"status": "Hello", "media_ids": [media]}),
+    )
+    .await;
+    server.stop().await;
+    let good = dir.path().join("good.zip");
+    export(&source, DOMAIN, &good).await;
+
+    let target = common::TestInstance::new().await;
+    let refused = |file: &str, expected: &'static str| {
+        let file = dir.path().join(file);
+        let target = &target;
+        async move {
+            let (imported, error) = import(target, DOMAIN, &file).await;
+            assert!(!imported, "{} was imported", file.display());
+            assert!(
+                error.contains(expected) && error.trim().lines().count() == 1,
+                "{expected:?} not said in one line: {error}"
+            );
+        }
+    };
+
+    // Another instance's export.
+    let (imported, error) = import(&target, "other.test", &good).await;
+    assert!(
+        !imported && error.contains("set `domain` to woolly.test"),
+        "{error}"
+    );
+    // From a newer Woolly.
+    altered_export(
+        &good,
+        &dir.path().join("newer.zip"),
+        |manifest| manifest["schema_version"] = json!(1_000_000),
+        |_, bytes| Some(bytes),
+        &[],
+    );
+    refused("newer.zip", "upgrade Woolly").await;
+    // Not an export at all.
+    std::fs::write(dir.path().join("text.zip"), "hello").unwrap();
+    refused("text.zip", "not a Woolly export").await;
+    // A file reaching out of the data directory, after every row went in.
+    altered_export(
+        &good,
+        &dir.path().join("escape.zip"),
+        |_| {},
+        |_, bytes| Some(bytes),
+        &[("media/../../escaped.txt", b"out")],
+    );
+    refused("escape.zip", "outside its folders").await;
+    assert!(!target.dir.path().join("escaped.txt").exists());
+    // A table cut short, and a value of the wrong type.
+    altered_export(
+        &good,
+        &dir.path().join("short.zip"),
+        |_| {},
+        |name, bytes| {
+            if name != "tables/status.jsonl" {
+                return Some(bytes);
+            }
+            Some(Vec::new())
+        },
+        &[],
+    );
+    refused("short.zip", "the export is incomplete").await;
+    altered_export(
+        &good,
+        &dir.path().join("wrong.zip"),
+        |_| {},
+        |name, bytes| {
+            if name != "tables/account.jsonl" {
+                return Some(bytes);
+            }
+            let text = String::from_utf8(bytes).unwrap();
+            let wrong: Vec<String> = text
+                .lines()
+                .map(|line| {
+                    let mut values: Vec<serde_json::Value> = serde_json::from_str(line).unwrap();
+                    values[0] = json!({"not": "a value"});
+                    serde_json::to_string(&values).unwrap()
+                })
+                .collect();
+            Some(wrong.join("\n").into_bytes())
+        },
+        &[],
+    );
+    refused("wrong.zip", "is not a value of type").await;
+
+    // None of those left anything: the good export goes in whole, once.
+    let (imported, error) = import(&target, DOMAIN, &good).await;
+    assert!(imported, "{error}");
+    let (imported, error) = import(&target, DOMAIN, &good).await;
+    assert!(
+        !imported && error.contains("already has accounts or posts"),
+        "{error}"
+    );
+    let media_files = std::fs::read_dir(target.data_dir().join("media"))
+        .map(|entries| entries.count())
+        .unwrap_or(0);
+    assert!(media_files > 0);
+
+    // An export from the schema before the last (the last migration adds a table): it goes in
+    // at that schema and the last migration runs after; a database already past it is refused.
+    let latest = woolly_store::Db::latest_schema_version();
+    altered_export(
+        &good,
+        &dir.path().join("older.zip"),
+        |manifest| {
+            manifest["schema_version"] = json!(latest - 1);
+            manifest["tables"]
+                .as_array_mut()
+                .unwrap()
+                .retain(|table| table["name"] != "imported_status");
+        },
+        |name, bytes| (name != "tables/imported_status.jsonl").then_some(bytes),
+        &[],
+    );
+    let migrated = common::TestInstance::new().await;
+    migrated.cli_ok(&["migrate"]).await;
+    let (imported, error) = import(&migrated, DOMAIN, &dir.path().join("older.zip")).await;
+    assert!(!imported && error.contains("past the export's"), "{error}");
+    let older = common::TestInstance::new().await;
+    let (imported, error) = import(&older, DOMAIN, &dir.path().join("older.zip")).await;
+    assert!(imported, "{error}");
+    let store = older.store().await;
+    assert_eq!(store.schema_version().await.unwrap(), latest);
+    store.close().await;
+    let server = older.start().await;
+    let (status, me) = server
+        .call(
+            reqwest::Method::GET,
+            "/api/v1/accounts/verify_credentials",
+            Some(&alice),
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(
+        (status.as_u16(), me["username"].as_str()),
+        (200, Some("alice"))
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_remote_follower_keeps_receiving_posts_after_the_instance_moves_to_another_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let old_home = common::TestInstance::new_on_sqlite();
+    let server = old_home
+        .start_on_own_domain_with(|settings| settings.rate_limit_requests = 0)
+        .await;
+    let a = Node {
+        instance: old_home,
+        server,
+    };
+    let b = Node::start().await;
+    let alice = a.user("alice").await;
+    let bob = b.user("bob").await;
+    let alice_on_b = bob.follow_and_wait(&alice.handle).await;
+    alice
+        .post("/api/v1/statuses", json!({"status": "Before the move"}))
+        .await;
+    bob.wait_home("Before the move").await;
+
+    // Exported while it runs, then served from a database of this run's engine at the same
+    // address, under the same name.
+    let file = dir.path().join("instance.zip");
+    let domain = a.domain();
+    export(&a.instance, &domain, &file).await;
+    let address: std::net::SocketAddr = domain.parse().unwrap();
+    let Node { instance, server } = a;
+    server.stop().await;
+    drop(instance);
+    let new_home = common::TestInstance::new().await;
+    let (imported, error) = import(&new_home, &domain, &file).await;
+    assert!(imported, "{error}");
+    let server = new_home
+        .start_at_with(address, |settings| settings.rate_limit_requests = 0)
+        .await;
+    let a = Node {
+        instance: new_home,
+        server,
+    };
+
+    // Signed with the same key, which bob's server already knows; and bob's reply comes back.
+    alice
+        .post("/api/v1/statuses", json!({"status": "After the move"}))
+        .await;
+    bob.wait_home("After the move").await;
+    assert!(follows(&bob, &alice_on_b).await);
+    bob.post(
+        "/api/v1/statuses",
+        json!({"status": format!("@{} welcome back", alice.handle)}),
+    )
+    .await;
+    alice.wait_notification("mention", &bob.handle).await;
+    drop(a);
+}

@@ -61,6 +61,15 @@ impl TestInstance {
         }
     }
 
+    /// A fresh instance on SQLite, whatever engine the run asks for (to move one from it).
+    pub fn new_on_sqlite() -> TestInstance {
+        TestInstance {
+            dir: tempfile::tempdir().expect("temporary directory"),
+            database_url: None,
+            postgres: None,
+        }
+    }
+
     pub fn is_postgres(&self) -> bool {
         self.postgres.is_some()
     }

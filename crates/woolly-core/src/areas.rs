@@ -21,6 +21,7 @@
 //! | [`Instance`] | the instance document, its texts and figures, server-wide domain blocks, custom emojis | `instance`, `instance_domain_blocks`, `emojis` |
 //! | [`Tags`] | hashtags, followed and featured | `tags`, `featured`, `search` |
 //! | [`Search`] | search | `search` |
+//! | [`Discovery`] | follow suggestions | `suggestions` |
 //! | [`Federation`] | what ActivityPub needs of core: actors, keys, remote accounts and statuses, inbound activities | `actors`, `remote`, `emojis` |
 //! | [`Moderation`] | reports to the moderators | `reports` |
 //! | [`Jobs`] | the job queue, for operators and tests | `jobs` |
@@ -136,6 +137,11 @@ area!(
     /// inbound activities.
     Federation,
     federation
+);
+area!(
+    /// Discovery without an algorithm: follow suggestions.
+    Discovery,
+    discovery
 );
 area!(
     /// The job queue, for operators and tests.

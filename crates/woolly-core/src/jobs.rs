@@ -115,6 +115,8 @@ impl JobHandlers {
         handlers.register(crate::status_moderation::RemoveStatusJob);
         handlers.register(crate::moving::MoveFollowersJob);
         handlers.register(crate::imports::ImportJob);
+        handlers.register(crate::suggestions::FriendSuggestionsJob);
+        handlers.register(crate::suggestions::GlobalSuggestionsJob);
         handlers
     }
 

@@ -62,6 +62,7 @@ mod state;
 mod status_cache;
 pub mod status_moderation;
 pub mod statuses;
+pub mod suggestions;
 pub mod tags;
 pub mod text;
 pub mod thread_mutes;

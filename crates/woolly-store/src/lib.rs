@@ -56,6 +56,7 @@ mod site;
 mod sqlite_reads;
 mod status_pages;
 mod statuses;
+mod suggestions;
 mod tags;
 mod thread_mutes;
 mod tokens;
@@ -112,6 +113,7 @@ pub use status_pages::{StatusPageRows, StatusPageState, StatusStamp, ViewerMark}
 pub use statuses::{
     AccountStatusesFilter, NewStatus, Page, StatusCounter, StatusRow, TagSelection,
 };
+pub use suggestions::SuggestionRow;
 pub use tokens::{SessionRow, TokenHolder, TokenRow};
 
 /// The current time in Unix milliseconds, the unit every timestamp column uses.

@@ -30,6 +30,7 @@ mod scheduled_statuses;
 mod search;
 mod statuses;
 mod streaming;
+mod suggestions;
 mod tags;
 mod thread_mutes;
 mod timelines;
@@ -56,6 +57,7 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(markers::router())
         .merge(media::router())
         .merge(search::router())
+        .merge(suggestions::router())
         .merge(tags::router())
         .merge(conversations::router())
         .merge(follow_requests::router())

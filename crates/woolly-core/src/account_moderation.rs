@@ -253,6 +253,8 @@ pub(crate) enum Target<'a> {
     Rule(i64, &'a str),
     /// A status (its id) of an account.
     Status(i64, &'a Account),
+    /// A hashtag, by its name.
+    Tag(&'a str),
 }
 
 impl Target<'_> {
@@ -278,6 +280,7 @@ impl Target<'_> {
             Target::Announcement(id) => ("Announcement", Some(*id), format!("#{id}")),
             Target::Rule(id, text) => ("Rule", Some(*id), text.chars().take(60).collect()),
             Target::Status(id, account) => ("Status", Some(*id), account.acct()),
+            Target::Tag(name) => ("Tag", None, format!("#{name}")),
             Target::AccountNote(id, account) => {
                 ("AccountModerationNote", Some(*id), account.acct())
             }

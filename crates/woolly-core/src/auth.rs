@@ -110,6 +110,7 @@ impl Scope {
     pub const WRITE_STATUSES: Scope = Scope(30);
     pub const WRITE_REPORTS: Scope = Scope(29);
     pub const ADMIN_READ: Scope = Scope(5);
+    pub const ADMIN_WRITE: Scope = Scope(6);
     pub const ADMIN_READ_ACCOUNTS: Scope = Scope(31);
     pub const ADMIN_READ_REPORTS: Scope = Scope(32);
     pub const ADMIN_READ_DOMAIN_ALLOWS: Scope = Scope(33);
@@ -434,6 +435,7 @@ mod tests {
             (Scope::WRITE_REPORTS, "write:reports"),
             (Scope::ADMIN_READ_REPORTS, "admin:read:reports"),
             (Scope::ADMIN_READ, "admin:read"),
+            (Scope::ADMIN_WRITE, "admin:write"),
             (Scope::ADMIN_READ_ACCOUNTS, "admin:read:accounts"),
             (Scope::ADMIN_WRITE_ACCOUNTS, "admin:write:accounts"),
             (Scope::ADMIN_READ_DOMAIN_ALLOWS, "admin:read:domain_allows"),

@@ -130,6 +130,10 @@ pub struct InstanceConfig {
     /// Local accounts (usernames) recommended to newcomers in their first steps, before the
     /// others of the directory (Mastodon's `bootstrap_timeline_accounts`).
     pub recommended_accounts: Vec<String>,
+    /// Whether trends are shown (Mastodon's `trends` setting).
+    pub trends: bool,
+    /// Whether what trends is shown before it is reviewed (Mastodon's `trendable_by_default`).
+    pub trendable_by_default: bool,
     /// How many RSA key pairs to keep made ahead of sign-ups (see `key_pool`).
     pub spare_key_pairs: usize,
     /// Seals two-factor secrets in the database; `None`: two-factor sign-in cannot be set up.
@@ -165,6 +169,8 @@ impl InstanceConfig {
             min_age: None,
             invites_by: crate::joining::InvitePolicy::Moderators,
             recommended_accounts: Vec::new(),
+            trends: true,
+            trendable_by_default: false,
             timeline_preview: true,
             limited_federation: false,
             show_domain_blocks: crate::instance_domain_blocks::BlocksShownTo::Nobody,

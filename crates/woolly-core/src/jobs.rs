@@ -117,6 +117,7 @@ impl JobHandlers {
         handlers.register(crate::imports::ImportJob);
         handlers.register(crate::suggestions::FriendSuggestionsJob);
         handlers.register(crate::suggestions::GlobalSuggestionsJob);
+        handlers.register(crate::trends::TrendsJob);
         handlers
     }
 

@@ -66,6 +66,7 @@ pub mod suggestions;
 pub mod tags;
 pub mod text;
 pub mod thread_mutes;
+pub mod trends;
 pub mod two_factor;
 pub mod urls;
 pub mod visibility;

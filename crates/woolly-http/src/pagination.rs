@@ -123,6 +123,42 @@ impl<T> Paged<T> {
     }
 }
 
+impl<T> Paged<T> {
+    /// A page of a list read by `offset` (trends): `next` when the page is full, `prev` when
+    /// a whole page lies before it, as Mastodon links them.
+    pub fn by_offset(
+        items: Vec<T>,
+        offset: i64,
+        limit: i64,
+        config: &InstanceConfig,
+        uri: &Uri,
+    ) -> Paged<T> {
+        let kept: Vec<String> = uri
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .filter(|pair| !pair.is_empty() && pair.split('=').next() != Some("offset"))
+            .map(str::to_owned)
+            .collect();
+        let url = |offset: i64| {
+            let mut query = kept.clone();
+            query.push(format!("offset={offset}"));
+            format!("{}{}?{}", config.base_url(), uri.path(), query.join("&"))
+        };
+        let mut links = Vec::new();
+        if limit > 0 && items.len() as i64 == limit {
+            links.push(format!("<{}>; rel=\"next\"", url(offset + limit)));
+        }
+        if offset > limit {
+            links.push(format!("<{}>; rel=\"prev\"", url(offset - limit)));
+        }
+        let link = (!links.is_empty())
+            .then(|| HeaderValue::from_str(&links.join(", ")).ok())
+            .flatten();
+        Paged { items, link }
+    }
+}
+
 impl<T: serde::Serialize> IntoResponse for Paged<T> {
     fn into_response(self) -> Response {
         let mut response = axum::Json(self.items).into_response();

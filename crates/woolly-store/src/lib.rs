@@ -60,6 +60,7 @@ mod suggestions;
 mod tags;
 mod thread_mutes;
 mod tokens;
+mod trends;
 
 pub use accounts::{
     AccountLimits, AccountRow, ActorLinks, LocalUserRow, NewLocalAccount, NewRemoteAccount,
@@ -115,6 +116,7 @@ pub use statuses::{
 };
 pub use suggestions::SuggestionRow;
 pub use tokens::{SessionRow, TokenHolder, TokenRow};
+pub use trends::{StatusTrendRow, TagTrendRow, TagUseRow, TrendCandidateRow};
 
 /// The current time in Unix milliseconds, the unit every timestamp column uses.
 pub fn now_millis() -> i64 {

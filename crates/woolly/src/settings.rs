@@ -90,6 +90,11 @@ pub struct Settings {
     /// Usernames of local accounts recommended to newcomers in their first steps: a TOML array
     /// (also in `WOOLLY_RECOMMENDED_ACCOUNTS`: `["alice", "news"]`).
     pub recommended_accounts: Vec<String>,
+    /// Whether trending hashtags and posts are shown (`/api/v1/trends/*`); off, they are empty.
+    pub trends: bool,
+    /// Whether what trends is shown before moderators review it (they may still refuse it);
+    /// off, nothing trends until a moderator allows it.
+    pub trendable_by_default: bool,
     /// The SMTP server that sends e-mail; when empty, each message is written to
     /// `DATA_DIR/mail/` and its link logged.
     pub smtp_host: String,
@@ -141,6 +146,8 @@ impl Default for Settings {
             min_age: 0,
             invites_by: "moderators".to_owned(),
             recommended_accounts: Vec::new(),
+            trends: true,
+            trendable_by_default: false,
             timeline_preview: true,
             limited_federation: false,
             show_domain_blocks: "nobody".to_owned(),
@@ -160,7 +167,7 @@ impl Default for Settings {
 
 /// The keys the environment may set (others starting with `WOOLLY_`, such as the test suite's
 /// `WOOLLY_TEST_DATABASE_URL`, are not settings).
-const KEYS: [&str; 41] = [
+const KEYS: [&str; 43] = [
     "data_dir",
     "database_url",
     "listen",
@@ -188,6 +195,8 @@ const KEYS: [&str; 41] = [
     "min_age",
     "invites_by",
     "recommended_accounts",
+    "trends",
+    "trendable_by_default",
     "timeline_preview",
     "limited_federation",
     "show_domain_blocks",
@@ -384,6 +393,8 @@ impl Settings {
         config.min_age = (self.min_age > 0).then_some(self.min_age);
         config.invites_by = InvitePolicy::parse(&self.invites_by)
             .map_err(|error| SettingsError::invalid("invites_by", error))?;
+        config.trends = self.trends;
+        config.trendable_by_default = self.trendable_by_default;
         config.recommended_accounts = self
             .recommended_accounts
             .iter()

@@ -34,6 +34,7 @@ mod suggestions;
 mod tags;
 mod thread_mutes;
 mod timelines;
+mod trends;
 
 use axum::Router;
 use woolly_core::Woolly;
@@ -58,6 +59,7 @@ pub(crate) fn router() -> Router<Woolly> {
         .merge(media::router())
         .merge(search::router())
         .merge(suggestions::router())
+        .merge(trends::router())
         .merge(tags::router())
         .merge(conversations::router())
         .merge(follow_requests::router())

@@ -1,0 +1,262 @@
+//! Trends (`methods/trends.md`): `GET /api/v1/trends/tags` (and its old name
+//! `/api/v1/trends`) and `/api/v1/trends/statuses`; and their review by moderators
+//! (`methods/admin/trends.md`): `GET /api/v1/admin/trends/tags|statuses` and
+//! `POST …/:id/approve|reject`. Links trend with link previews, which are not built yet: those
+//! routes are absent.
+
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use woolly_core::Woolly;
+use woolly_core::account_moderation::Moderator;
+use woolly_core::auth::Scope;
+use woolly_core::tags::TagView;
+use woolly_core::trends::TrendSubject;
+
+use crate::auth::{Auth, optional_viewer};
+use crate::entities::{HashtagEntity, StatusEntity};
+use woolly_http::error::HttpError;
+use woolly_http::extract::ApiQuery;
+use woolly_http::pagination::Paged;
+
+pub(super) fn router() -> Router<Woolly> {
+    Router::new()
+        .route("/api/v1/trends", get(tags))
+        .route("/api/v1/trends/tags", get(tags))
+        .route("/api/v1/trends/statuses", get(statuses))
+        .route("/api/v1/admin/trends/tags", get(admin_tags))
+        .route(
+            "/api/v1/admin/trends/tags/{id}/{decision}",
+            post(review_tag),
+        )
+        .route("/api/v1/admin/trends/statuses", get(admin_statuses))
+        .route(
+            "/api/v1/admin/trends/statuses/{id}/{decision}",
+            post(review_status),
+        )
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct TrendParams {
+    limit: Option<String>,
+    offset: Option<String>,
+}
+
+impl TrendParams {
+    /// `limit` and `offset` as Mastodon reads them (`to_i.abs`, the limit at most twice the
+    /// default; what is no number is 0).
+    fn read(&self, default: i64) -> (i64, i64) {
+        let number = |value: &Option<String>, fallback: i64| match value.as_deref() {
+            None | Some("") => fallback,
+            Some(text) => {
+                let digits: String = text
+                    .trim_start_matches(['-', '+'])
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                digits.parse::<i64>().unwrap_or(0)
+            }
+        };
+        (
+            number(&self.limit, default).min(2 * default),
+            number(&self.offset, 0).min(100_000),
+        )
+    }
+}
+
+const TAGS_LIMIT: i64 = 10;
+const STATUSES_LIMIT: i64 = 20;
+
+async fn tags(
+    State(woolly): State<Woolly>,
+    auth: Option<Auth>,
+    ApiQuery(params): ApiQuery<TrendParams>,
+    uri: Uri,
+) -> Result<Paged<HashtagEntity>, HttpError> {
+    let viewer = optional_viewer(&auth, &[Scope::READ])?;
+    let (limit, offset) = params.read(TAGS_LIMIT);
+    let found = woolly
+        .discovery()
+        .trending_tags(viewer, limit, offset)
+        .await?;
+    let items = found
+        .iter()
+        .map(|tag| HashtagEntity::new(tag, woolly.config()))
+        .collect();
+    Ok(page(items, offset, limit, &woolly, &uri))
+}
+
+async fn statuses(
+    State(woolly): State<Woolly>,
+    auth: Option<Auth>,
+    ApiQuery(params): ApiQuery<TrendParams>,
+    uri: Uri,
+) -> Result<Paged<StatusEntity>, HttpError> {
+    let viewer = optional_viewer(&auth, &[Scope::READ])?;
+    let (limit, offset) = params.read(STATUSES_LIMIT);
+    let found = woolly
+        .discovery()
+        .trending_statuses(viewer, limit, offset)
+        .await?;
+    let items = found
+        .iter()
+        .map(|view| StatusEntity::new(view, viewer, woolly.config()))
+        .collect();
+    Ok(page(items, offset, limit, &woolly, &uri))
+}
+
+/// No `Link` header when trends are off, as Mastodon.
+fn page<T>(items: Vec<T>, offset: i64, limit: i64, woolly: &Woolly, uri: &Uri) -> Paged<T> {
+    if woolly.config().trends {
+        Paged::by_offset(items, offset, limit, woolly.config(), uri)
+    } else {
+        Paged { items, link: None }
+    }
+}
+
+/// `Admin::Tag`: a hashtag with what moderators decided of it.
+#[derive(Debug, Serialize)]
+struct AdminTagEntity {
+    #[serde(flatten)]
+    tag: HashtagEntity,
+    trendable: bool,
+    usable: bool,
+    requires_review: bool,
+    listable: bool,
+}
+
+impl AdminTagEntity {
+    fn new(tag: &TagView, trendable: bool, requires_review: bool, woolly: &Woolly) -> Self {
+        AdminTagEntity {
+            tag: HashtagEntity::new(tag, woolly.config()),
+            trendable,
+            usable: true,
+            requires_review,
+            listable: true,
+        }
+    }
+}
+
+/// A trending post as moderators see it: the status and whether it waits for review.
+#[derive(Debug, Serialize)]
+struct AdminTrendStatusEntity {
+    #[serde(flatten)]
+    status: StatusEntity,
+    requires_review: bool,
+}
+
+fn decision(text: &str) -> Result<bool, HttpError> {
+    match text {
+        "approve" => Ok(true),
+        "reject" => Ok(false),
+        _ => Err(HttpError::not_found()),
+    }
+}
+
+async fn admin_tags(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    ApiQuery(params): ApiQuery<TrendParams>,
+    uri: Uri,
+) -> Result<Paged<AdminTagEntity>, HttpError> {
+    let (account, user) = auth.require(&[Scope::ADMIN_READ])?.user()?;
+    let by = Moderator::Staff { account, user };
+    let (limit, offset) = params.read(TAGS_LIMIT);
+    let found = woolly
+        .discovery()
+        .tag_trends_to_review(by, limit, offset)
+        .await?;
+    let items = found
+        .iter()
+        .map(|(tag, trendable, pending)| AdminTagEntity::new(tag, *trendable, *pending, &woolly))
+        .collect();
+    Ok(Paged::by_offset(
+        items,
+        offset,
+        limit,
+        woolly.config(),
+        &uri,
+    ))
+}
+
+/// A hashtag's id is a number derived from its name: the trending one it names is found.
+async fn review_tag(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path((id, decided)): Path<(String, String)>,
+) -> Result<Json<AdminTagEntity>, HttpError> {
+    let (account, user) = auth.require(&[Scope::ADMIN_WRITE])?.user()?;
+    let by = Moderator::Staff { account, user };
+    let trendable = decision(&decided)?;
+    let trending = woolly
+        .discovery()
+        .tag_trends_to_review(by, 1_000, 0)
+        .await?;
+    let (tag, _, _) = trending
+        .iter()
+        .find(|(tag, _, _)| tag.usage.id() == id)
+        .ok_or_else(HttpError::not_found)?;
+    woolly
+        .discovery()
+        .review_trend(by, TrendSubject::Tag, &tag.usage.name, trendable)
+        .await?;
+    Ok(Json(AdminTagEntity::new(tag, trendable, false, &woolly)))
+}
+
+async fn admin_statuses(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    ApiQuery(params): ApiQuery<TrendParams>,
+    uri: Uri,
+) -> Result<Paged<AdminTrendStatusEntity>, HttpError> {
+    let (account, user) = auth.require(&[Scope::ADMIN_READ])?.user()?;
+    let by = Moderator::Staff { account, user };
+    let (limit, offset) = params.read(STATUSES_LIMIT);
+    let found = woolly
+        .discovery()
+        .status_trends_to_review(by, limit, offset)
+        .await?;
+    let items = found
+        .iter()
+        .map(|(view, _, pending)| AdminTrendStatusEntity {
+            status: StatusEntity::new(view, Some(account.id), woolly.config()),
+            requires_review: *pending,
+        })
+        .collect();
+    Ok(Paged::by_offset(
+        items,
+        offset,
+        limit,
+        woolly.config(),
+        &uri,
+    ))
+}
+
+async fn review_status(
+    State(woolly): State<Woolly>,
+    auth: Auth,
+    Path((id, decided)): Path<(String, String)>,
+) -> Result<Json<AdminTrendStatusEntity>, HttpError> {
+    let (account, user) = auth.require(&[Scope::ADMIN_WRITE])?.user()?;
+    let by = Moderator::Staff { account, user };
+    let trendable = decision(&decided)?;
+    let id: i64 = id.parse().map_err(|_| HttpError::not_found())?;
+    let view = woolly
+        .statuses()
+        .views(Some(account.id), &[id])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(HttpError::not_found)?;
+    woolly
+        .discovery()
+        .review_trend(by, TrendSubject::Status, &id.to_string(), trendable)
+        .await?;
+    let (_, pending) = woolly.discovery().status_trend_state(&view).await?;
+    Ok(Json(AdminTrendStatusEntity {
+        status: StatusEntity::new(&view, Some(account.id), woolly.config()),
+        requires_review: pending,
+    }))
+}

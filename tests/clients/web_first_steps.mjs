@@ -239,6 +239,7 @@ try {
       ["admin-appeals", "/admin/appeals"],
       ["admin-audit", "/admin/audit"],
       ["admin-rules", "/admin/rules"],
+      ["admin-trends", "/admin/trends"],
       ["admin-announcements", "/admin/announcements"],
       ["admin-servers", "/admin/domain_blocks"],
     ]) {

@@ -755,3 +755,16 @@ dashboard-sources = Where sign-ups came from
 dashboard-software_versions = This server's software
 dashboard-server_software = Software of known servers
 dashboard-nothing = Nothing yet.
+
+trends = Trends
+admin-trends-intro = What trends now, among public posts of people who chose to be discoverable. Only what you allow is shown in trends; what waits is shown only if the server trusts trends by default.
+admin-trends-off = Trends are turned off on this server (setting trends): nothing is shown to members, whatever you allow.
+admin-trends-tags = Hashtags
+admin-trends-posts = Posts
+admin-trends-none = Nothing trends now.
+admin-trends-today = Today:
+admin-trend-waiting = Waiting for review
+admin-trend-allowed = Allowed
+admin-trend-refused = Refused
+admin-trend-approve = Allow
+admin-trend-reject = Refuse

@@ -758,3 +758,16 @@ dashboard-sources = D'où viennent les inscriptions
 dashboard-software_versions = Logiciels de ce serveur
 dashboard-server_software = Logiciels des serveurs connus
 dashboard-nothing = Rien pour l'instant.
+
+trends = Tendances
+admin-trends-intro = Ce qui est en vogue en ce moment, parmi les messages publics des personnes qui ont choisi d'être découvertes. Seul ce que vous autorisez est montré dans les tendances ; ce qui attend n'est montré que si le serveur fait confiance aux tendances par défaut.
+admin-trends-off = Les tendances sont désactivées sur ce serveur (réglage trends) : rien n'est montré aux membres, quoi que vous autorisiez.
+admin-trends-tags = Mots-clics
+admin-trends-posts = Messages
+admin-trends-none = Rien n'est en vogue en ce moment.
+admin-trends-today = Aujourd'hui :
+admin-trend-waiting = En attente d'examen
+admin-trend-allowed = Autorisé
+admin-trend-refused = Refusé
+admin-trend-approve = Autoriser
+admin-trend-reject = Refuser

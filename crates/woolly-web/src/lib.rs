@@ -37,6 +37,7 @@ mod admin_accounts;
 mod admin_dashboard;
 mod admin_rules;
 mod admin_servers;
+mod admin_trends;
 mod announcements;
 mod assets;
 mod authorize;
@@ -100,5 +101,6 @@ pub fn router() -> Router<Woolly> {
         .merge(admin_dashboard::router())
         .merge(announcements::router())
         .merge(admin_rules::router())
+        .merge(admin_trends::router())
         .merge(authorize::router())
 }

@@ -4544,3 +4544,68 @@ async fn admins_keep_the_rules_in_the_web_interface_and_reports_keep_naming_them
     }
     server.stop().await;
 }
+
+#[tokio::test]
+async fn moderators_allow_or_refuse_what_trends_on_their_page() {
+    let instance = TestInstance::new().await;
+    let server = instance.start_on_own_domain().await;
+    common::staff_account(&server, "mo", "moderator").await;
+    let (member, _) = common::account(&server, "member").await;
+    for index in 0..5 {
+        let (token, _) = common::account(&server, &format!("poster{index}")).await;
+        post_as(
+            &server,
+            &token,
+            serde_json::json!({"status": "Look #woolly", "language": "en"}),
+        )
+        .await;
+    }
+    let trending = |token: String| {
+        let server = &server;
+        async move {
+            server
+                .call(
+                    reqwest::Method::GET,
+                    "/api/v1/trends/tags",
+                    Some(&token),
+                    Value::Null,
+                )
+                .await
+                .1
+        }
+    };
+    // The first request has the trends scored.
+    assert_eq!(trending(member.clone()).await, serde_json::json!([]));
+
+    let moderator = Browser::new(&server);
+    moderator.sign_in("mo", "a long enough password").await;
+    let page = common::eventually(common::fediverse::WAIT, "#woolly to review", || async {
+        let page = moderator.get("/admin/trends").await;
+        page.html.contains("#woolly").then_some(page)
+    })
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.html.contains("Waiting for review"), "{}", page.html);
+    let allow = form_action(&page, "/admin/trends/tag/woolly/approve");
+    let allowed = moderator
+        .post(&allow, &[("authenticity_token", &page.csrf())])
+        .await;
+    assert_eq!(allowed.status, StatusCode::SEE_OTHER);
+    assert_eq!(trending(member.clone()).await[0]["name"], "woolly");
+    let page = moderator.get("/admin/trends").await;
+    assert!(page.html.contains("Allowed"), "{}", page.html);
+    let refuse = form_action(&page, "/admin/trends/tag/woolly/reject");
+    moderator
+        .post(&refuse, &[("authenticity_token", &page.csrf())])
+        .await;
+    assert_eq!(trending(member.clone()).await, serde_json::json!([]));
+
+    // Members do not review.
+    let plain = Browser::new(&server);
+    common::account_with_password(&server, "walker", "a long enough password").await;
+    plain.sign_in("walker", "a long enough password").await;
+    assert_eq!(
+        plain.get("/admin/trends").await.status,
+        StatusCode::FORBIDDEN
+    );
+}

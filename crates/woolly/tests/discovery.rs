@@ -381,7 +381,7 @@ async fn what_trends_waits_for_moderators_and_what_may_not_trend_never_does() {
     }
     // One post per author: the better one.
     let trending = users[1].get_ok("/api/v1/trends/statuses").await;
-    assert_eq!(names(&trending, "id"), [better.clone()]);
+    assert_eq!(names(&trending, "id"), [better.as_str()]);
     // Rejected, it makes way for the author's other post; a blocked author is left out.
     moderator
         .post(
@@ -391,7 +391,7 @@ async fn what_trends_waits_for_moderators_and_what_may_not_trend_never_does() {
         .await;
     assert_eq!(
         names(&users[1].get_ok("/api/v1/trends/statuses").await, "id"),
-        [first.clone()]
+        [first.as_str()]
     );
     users[1]
         .post(

@@ -56,6 +56,7 @@ pub mod rules;
 pub mod sanitize;
 pub mod scheduled;
 pub mod search;
+pub mod search_query;
 pub mod sign_in_throttle;
 pub mod sign_up_blocks;
 mod state;

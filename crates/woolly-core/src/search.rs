@@ -193,13 +193,65 @@ impl Search<'_> {
         if wants(SearchKind::Statuses)
             && let Some(viewer) = viewer
         {
-            let ids = self
-                .db()
-                .search_statuses(viewer, text, query.account_id, query.limit, query.offset)
-                .await?;
+            let ids = self.search_statuses(viewer, text, query).await?;
             results.statuses = self.statuses().views(Some(viewer), &ids).await?;
         }
         Ok(results)
+    }
+}
+
+impl Search<'_> {
+    /// The posts a search of posts finds for `viewer` (see [`crate::search_query`]).
+    async fn search_statuses(
+        &self,
+        viewer: i64,
+        text: &str,
+        query: &SearchQuery,
+    ) -> Result<Vec<i64>> {
+        let parsed = crate::search_query::parse(text)?;
+        if parsed.impossible {
+            return Ok(Vec::new());
+        }
+        let mut search = parsed.search;
+        let from = match parsed.from.as_deref() {
+            None => None,
+            Some(me) if me.eq_ignore_ascii_case("me") => Some(Some(viewer)),
+            // Only accounts known here: a search looks nothing up elsewhere.
+            Some(handle) => Some(self.known_account_id(handle).await?),
+        };
+        search.author = match (from, query.account_id) {
+            (None, None) => None,
+            (Some(from), None) => Some(from),
+            (None, Some(id)) => Some(Some(id)),
+            (Some(from), Some(id)) => Some(from.filter(|from| *from == id)),
+        };
+        self.db()
+            .search_statuses(viewer, &search, query.limit, query.offset)
+            .await
+            .map_err(Into::into)
+    }
+
+    /// The id of the account `user` or `user@domain` already stored here, if any.
+    async fn known_account_id(&self, handle: &str) -> Result<Option<i64>> {
+        let (name, domain) = match handle.split_once('@') {
+            Some((name, domain)) if !domain.eq_ignore_ascii_case(self.config().domain.as_str()) => {
+                (name, Some(domain))
+            }
+            Some((name, _)) => (name, None),
+            None => (handle, None),
+        };
+        Ok(match domain {
+            None => self
+                .accounts()
+                .local_account(name)
+                .await?
+                .map(|account| account.id),
+            Some(domain) => self
+                .db()
+                .remote_account_by_acct(name, domain)
+                .await?
+                .map(|row| row.id),
+        })
     }
 }
 

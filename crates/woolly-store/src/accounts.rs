@@ -347,8 +347,9 @@ impl Tx {
     pub async fn insert_local_account(&mut self, new: &NewLocalAccount, now: i64) -> Result<i64> {
         let id = self.next_id();
         on_tx!(rows_affected, self, conn => sqlx::query(
-            "INSERT INTO account (id, username, domain, public_key_pem, created_at, updated_at) \
-             VALUES ($1, $2, NULL, $3, $4, $4)",
+            // Found by full-text search only once its owner opts in, as in Mastodon.
+            "INSERT INTO account (id, username, domain, public_key_pem, indexable, created_at, \
+             updated_at) VALUES ($1, $2, NULL, $3, FALSE, $4, $4)",
         )
         .bind(id)
         .bind(&new.username)
@@ -601,7 +602,6 @@ impl Db {
         Ok(row)
     }
 
-    /// A local account by username, case-insensitively as Mastodon matches them.
     /// An account of another server known here, by username and domain (case-insensitive).
     pub async fn remote_account_by_acct(
         &self,
@@ -620,6 +620,7 @@ impl Db {
         Ok(row)
     }
 
+    /// A local account by username, case-insensitively as Mastodon matches them.
     pub async fn local_account_by_username(&self, username: &str) -> Result<Option<AccountRow>> {
         let sql = format!(
             "SELECT {ACCOUNT_COLUMNS} FROM account \

@@ -55,6 +55,7 @@ mod sign_up_blocks;
 mod site;
 mod sqlite_reads;
 mod status_pages;
+mod status_search;
 mod statuses;
 mod suggestions;
 mod tags;
@@ -111,6 +112,7 @@ pub use server_moderation::{DomainAllowRow, DomainBlockRow};
 pub use sign_up_blocks::{IpBlockRow, ValueBlock, ValueBlockRow};
 pub use site::{DAY_MILLIS, WEEK_MILLIS, WeekActivity, day_start, week_start};
 pub use status_pages::{StatusPageRows, StatusPageState, StatusStamp, ViewerMark};
+pub use status_search::{PostProperty, SearchScope, StatusSearch};
 pub use statuses::{
     AccountStatusesFilter, NewStatus, Page, StatusCounter, StatusRow, TagSelection,
 };

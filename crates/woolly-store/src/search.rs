@@ -8,7 +8,6 @@
 use crate::accounts::shown;
 use crate::connect::{Db, on_reader};
 use crate::error::Result;
-use crate::statuses::{not_muted, visible_to};
 
 /// `text` made safe inside a `LIKE` pattern (with `ESCAPE '\'`).
 pub(crate) fn like_escape(text: &str) -> String {
@@ -89,13 +88,15 @@ impl Db {
         };
         let sql = format!(
             "SELECT a.id FROM account a WHERE {} AND \
-               (lower(a.username) LIKE $1 || '%' ESCAPE '\\' OR lower(a.display_name) LIKE '%' || $1 || '%' ESCAPE '\\') \
+               (lower(a.username) LIKE $1 || '%' ESCAPE '\\' OR lower(a.display_name) LIKE '%' || $1 || '%' ESCAPE '\\' \
+                OR lower(a.note) LIKE '%' || $1 || '%' ESCAPE '\\') \
                AND ($5 IS NULL OR lower(a.domain) = $5 OR ($5 = '' AND a.domain IS NULL)) {following} \
                AND (a.silenced_at IS NULL OR a.id = $2 OR EXISTS (SELECT 1 FROM follow sf \
                      WHERE sf.account_id = $2 AND sf.target_account_id = a.id)) \
                AND NOT EXISTS (SELECT 1 FROM block b WHERE (b.account_id = $2 AND b.target_account_id = a.id) \
                                                       OR (b.account_id = a.id AND b.target_account_id = $2)) \
-             ORDER BY CASE WHEN lower(a.username) = $6 THEN 0 ELSE 1 END, a.followers_count DESC, a.id \
+             ORDER BY CASE WHEN lower(a.username) = $6 THEN 0 ELSE 1 END, \
+                      CASE WHEN a.domain IS NULL THEN 0 ELSE 1 END, a.followers_count DESC, a.id \
              LIMIT $3 OFFSET $4",
             shown("a")
         );
@@ -111,18 +112,27 @@ impl Db {
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
-    /// Hashtags in use whose name starts with `query`, the most used first.
+    /// Hashtags in use whose name starts with `query`: the exact name first, then the most
+    /// used in the last week (post ids start with their time, so the id says how recent), then
+    /// the most used ever.
     pub async fn search_tags(&self, query: &str, limit: i64, offset: i64) -> Result<Vec<String>> {
-        let rows: Vec<(String, i64)> = on_reader!(self, pool => sqlx::query_as(
-            "SELECT name, count(*) AS uses FROM status_tag WHERE name LIKE $1 || '%' ESCAPE '\\' \
-             GROUP BY name ORDER BY uses DESC, name LIMIT $2 OFFSET $3",
+        let week_ago = (crate::now_millis() - 7 * 86_400_000) << 16;
+        let rows: Vec<(String, i64, i64)> = on_reader!(self, pool => sqlx::query_as(
+            "SELECT name, SUM(CASE WHEN status_id >= $4 THEN 1 ELSE 0 END) AS recent, \
+                    count(*) AS uses \
+             FROM status_tag WHERE name LIKE $1 || '%' ESCAPE '\\' \
+             GROUP BY name \
+             ORDER BY CASE WHEN name = $5 THEN 0 ELSE 1 END, recent DESC, uses DESC, name \
+             LIMIT $2 OFFSET $3",
         )
         .bind(like_escape(query))
         .bind(limit)
         .bind(offset)
+        .bind(week_ago)
+        .bind(query.to_lowercase())
         .fetch_all(pool)
         .await)?;
-        Ok(rows.into_iter().map(|(name, _)| name).collect())
+        Ok(rows.into_iter().map(|(name, _, _)| name).collect())
     }
 
     /// Daily uses of hashtags since `since_day` (days since the epoch), for `Tag.history`.
@@ -146,44 +156,6 @@ impl Db {
             rows.extend(found);
         }
         Ok(rows)
-    }
-
-    /// Statuses containing `query` that the viewer wrote, was mentioned in, favourited,
-    /// bookmarked or reblogged, newest first; `account_id` narrows them to one author. Those
-    /// of authors the viewer blocks, mutes or is blocked by are left out (Mastodon's
-    /// `StatusFilter`).
-    pub async fn search_statuses(
-        &self,
-        viewer: i64,
-        query: &str,
-        account_id: Option<i64>,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<i64>> {
-        let sql = format!(
-            "SELECT s.id FROM status s WHERE s.reblog_of_id IS NULL \
-               AND (lower(s.text) LIKE '%' || $2 || '%' ESCAPE '\\' OR lower(s.content) LIKE '%' || $2 || '%' ESCAPE '\\' \
-                    OR lower(s.spoiler_text) LIKE '%' || $2 || '%' ESCAPE '\\') \
-               AND ($5 IS NULL OR s.account_id = $5) \
-               AND (s.account_id = $1 \
-                    OR EXISTS (SELECT 1 FROM status_mention m WHERE m.status_id = s.id AND m.account_id = $1) \
-                    OR EXISTS (SELECT 1 FROM favourite f WHERE f.status_id = s.id AND f.account_id = $1) \
-                    OR EXISTS (SELECT 1 FROM bookmark k WHERE k.status_id = s.id AND k.account_id = $1) \
-                    OR EXISTS (SELECT 1 FROM status r WHERE r.reblog_of_id = s.id AND r.account_id = $1)) \
-               AND {} AND {} ORDER BY s.id DESC LIMIT $3 OFFSET $4",
-            visible_to("s", "$1"),
-            not_muted("s", "$1", "$6")
-        );
-        let rows: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql)
-            .bind(viewer)
-            .bind(like_escape(query))
-            .bind(limit)
-            .bind(offset)
-            .bind(account_id)
-            .bind(crate::now_millis())
-            .fetch_all(pool)
-            .await)?;
-        Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 }
 

@@ -41,6 +41,11 @@ const DIVERGENCES: [(&str, &[&str], &[&str]); 2] = [
     ),
 ];
 
+/// Migrations that differ as a whole, by design: full-text search is an FTS5 table kept by
+/// triggers on SQLite and a GIN index on PostgreSQL. Each must still exist on both sides, and
+/// touch only what is named `status_search…` (which the live schema comparison leaves out).
+const DIVERGENT_FILES: [&str; 1] = ["0051_status_search.sql"];
+
 fn migrations(engine: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("migrations")
@@ -103,6 +108,23 @@ fn each_sqlite_migration_says_what_its_postgresql_twin_says_but_for_dialect_spel
             std::fs::read_to_string(&path)
                 .unwrap_or_else(|error| panic!("{}: {error}", path.display()))
         };
+        if DIVERGENT_FILES.contains(&file.as_str()) {
+            for engine in ["sqlite", "postgres"] {
+                let creates: Vec<String> = statements(&read(engine))
+                    .into_iter()
+                    .filter(|statement| statement.starts_with("CREATE"))
+                    .collect();
+                assert!(
+                    !creates.is_empty()
+                        && creates.iter().all(|statement| {
+                            statement.contains(" status_search ")
+                                || statement.contains(" status_search_")
+                        }),
+                    "{engine}/{file} creates what is not search: {creates:?}"
+                );
+            }
+            continue;
+        }
         let mut sqlite: Vec<String> = statements(&read("sqlite"))
             .iter()
             .map(|statement| to_postgres_spelling(statement))

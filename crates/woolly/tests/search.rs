@@ -180,3 +180,232 @@ async fn the_directory_lists_discoverable_accounts_by_activity_or_age() {
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     server.stop().await;
 }
+
+fn ids(list: &[&String]) -> Vec<String> {
+    list.iter().map(|id| (*id).clone()).collect()
+}
+
+/// Searches posts as `token`'s owner; the ids found, newest first.
+async fn found(server: &TestServer, token: &str, query: &str) -> Vec<String> {
+    let url = reqwest::Url::parse_with_params(
+        &server.url("/api/v2/search"),
+        &[("q", query), ("type", "statuses")],
+    )
+    .unwrap();
+    let response = http().get(url).bearer_auth(token).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{query}");
+    let results: Value = response.json().await.unwrap();
+    field(&results["statuses"], "id")
+}
+
+#[tokio::test]
+async fn full_text_search_finds_what_authors_let_be_found_with_mastodons_operators() {
+    let instance = TestInstance::new().await;
+    let server = instance.start().await;
+    let token = |name: &'static str| instance.account_with_token(name, "read write follow");
+    let (alice, bob, carol, dave, eve) = (
+        token("alice").await,
+        token("bob").await,
+        token("carol").await,
+        token("dave").await,
+        token("eve").await,
+    );
+    // bob, dave and eve let their public posts be found; carol and alice do not.
+    for opted_in in [&bob, &dave, &eve] {
+        let response = http()
+            .patch(server.url("/api/v1/accounts/update_credentials"))
+            .bearer_auth(opted_in)
+            .json(&json!({"indexable": true}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let post = |token: &str, body: Value| {
+        let request = http()
+            .post(server.url("/api/v1/statuses"))
+            .bearer_auth(token)
+            .json(&body);
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            let posted: Value = response.json().await.unwrap();
+            posted["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let media = common::upload_png(&server, &bob).await;
+    let quick = post(
+        &bob,
+        json!({"status": "The quick brown fox jumps", "language": "en"}),
+    )
+    .await;
+    let lazy = post(
+        &bob,
+        json!({"status": "A lazy dog sleeps by the fox", "media_ids": [media], "language": "en"}),
+    )
+    .await;
+    let french = post(
+        &bob,
+        json!({"status": "Le fox du jardin", "language": "fr"}),
+    )
+    .await;
+    let linked = post(
+        &bob,
+        json!({"status": "A fox at https://example.org/fox", "language": "en"}),
+    )
+    .await;
+    post(
+        &bob,
+        json!({"status": "fox in the unlisted garden", "visibility": "unlisted"}),
+    )
+    .await;
+    let zebra = post(&carol, json!({"status": "A fox and a zebra"})).await;
+    post(
+        &dave,
+        json!({"status": "fox for followers", "visibility": "private"}),
+    )
+    .await;
+    post(&eve, json!({"status": "fox from someone blocked"})).await;
+    let own = post(&alice, json!({"status": "My own notes on the fox"})).await;
+    let reply = post(
+        &alice,
+        json!({"status": "Which fox?", "in_reply_to_id": quick}),
+    )
+    .await;
+    let eve_id = server
+        .woolly
+        .accounts()
+        .local_account("eve")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    http()
+        .post(server.url(&format!("/api/v1/accounts/{eve_id}/block")))
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap();
+
+    // Public posts of those who opted in, and alice's own; never carol's (who did not opt in,
+    // even by a word only her post has), an unlisted or followers-only post, or a blocked author.
+    assert_eq!(
+        found(&server, &alice, "fox").await,
+        ids(&[&reply, &own, &linked, &french, &lazy, &quick])
+    );
+    assert_eq!(found(&server, &alice, "zebra").await, Vec::<String>::new());
+    assert_eq!(found(&server, &carol, "zebra").await, ids(&[&zebra]));
+    // Once she favourites it, it is in her library.
+    http()
+        .post(server.url(&format!("/api/v1/statuses/{zebra}/favourite")))
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(found(&server, &alice, "zebra").await, ids(&[&zebra]));
+    assert_eq!(
+        found(&server, &alice, "zebra in:public").await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        found(&server, &alice, "fox in:library").await,
+        ids(&[&reply, &own, &zebra])
+    );
+    assert_eq!(
+        found(&server, &alice, "fox in:public").await,
+        ids(&[&linked, &french, &lazy, &quick])
+    );
+
+    // Mastodon's operators.
+    let cases: [(&str, Vec<String>); 14] = [
+        ("fox from:bob", ids(&[&linked, &french, &lazy, &quick])),
+        ("fox from:me", ids(&[&reply, &own])),
+        ("has:media", ids(&[&lazy])),
+        ("fox -has:media from:bob", ids(&[&linked, &french, &quick])),
+        ("fox has:link", ids(&[&linked])),
+        ("fox is:reply", ids(&[&reply])),
+        ("fox -is:reply from:me", ids(&[&own])),
+        ("\"brown fox\"", ids(&[&quick])),
+        ("\"fox brown\"", Vec::new()),
+        ("fox -quick from:bob", ids(&[&linked, &french, &lazy])),
+        ("fox language:fr", ids(&[&french])),
+        ("fox before:2000-01-01", Vec::new()),
+        ("jumps after:2000-01-01", ids(&[&quick])),
+        ("fox has:nothing", Vec::new()),
+    ];
+    for (query, expected) in cases {
+        assert_eq!(found(&server, &alice, query).await, expected, "{query}");
+    }
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    assert_eq!(
+        found(&server, &alice, &format!("jumps during:{today}")).await,
+        ids(&[&quick])
+    );
+    // Unknown operators are words, an open quote runs to the end.
+    assert_eq!(found(&server, &alice, "brown:fox").await, ids(&[&quick]));
+    assert_eq!(
+        found(&server, &alice, "\"quick brown").await,
+        ids(&[&quick])
+    );
+
+    // Edits and deletions are searched as they now are.
+    let edited = http()
+        .put(server.url(&format!("/api/v1/statuses/{quick}")))
+        .bearer_auth(&bob)
+        .json(&json!({"status": "The quick brown cat jumps"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edited.status(), StatusCode::OK);
+    assert_eq!(
+        found(&server, &alice, "brown fox").await,
+        Vec::<String>::new()
+    );
+    assert_eq!(found(&server, &alice, "brown cat").await, ids(&[&quick]));
+    http()
+        .delete(server.url(&format!("/api/v1/statuses/{lazy}")))
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        found(&server, &alice, "lazy dog").await,
+        Vec::<String>::new()
+    );
+    // Opting out hides the rest at once.
+    http()
+        .patch(server.url("/api/v1/accounts/update_credentials"))
+        .bearer_auth(&bob)
+        .json(&json!({"indexable": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        found(&server, &alice, "fox from:bob").await,
+        Vec::<String>::new()
+    );
+
+    // Bad input: a clear refusal, never a server error.
+    let long = "fox ".repeat(300);
+    let (status, body) = search(
+        &server,
+        Some(&alice),
+        &format!("q={}&type=statuses", long.replace(' ', "+")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"].is_string());
+    let (status, body) = search(&server, Some(&alice), "q=fox+before:someday&type=statuses").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    for query in [
+        "q=%22%22%22",
+        "q=-",
+        "q=from:",
+        "q=AND+OR+NOT+NEAR(fox)",
+        "q=fox*",
+    ] {
+        let (status, _) = search(&server, Some(&alice), &format!("{query}&type=statuses")).await;
+        assert_eq!(status, StatusCode::OK, "{query}");
+    }
+    server.stop().await;
+}

@@ -171,6 +171,7 @@ try {
     ["notifications", "/notifications"],
     ["notification-requests", "/notifications/requests"],
     ["search", "/search?q=hello"],
+    ["explore", "/explore"],
     ["bookmarks", "/bookmarks"],
     ["settings-profile", "/settings/profile"],
     ["settings-preferences", "/settings/preferences"],
@@ -213,7 +214,7 @@ try {
   check(arrived, "the follow reached the other server");
 
   // The pages a visitor reaches from the front page, and the member's sign-out.
-  for (const [name, path] of [["about", "/about"], ["privacy-policy", "/privacy-policy"], ["forgot-password", "/auth/password/new"]]) {
+  for (const [name, path] of [["about", "/about"], ["explore-visitor", "/explore"], ["privacy-policy", "/privacy-policy"], ["forgot-password", "/auth/password/new"]]) {
     await page.goto(base + path);
     await audit(name);
   }

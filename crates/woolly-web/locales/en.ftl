@@ -768,3 +768,19 @@ admin-trend-allowed = Allowed
 admin-trend-refused = Refused
 admin-trend-approve = Allow
 admin-trend-reject = Refuse
+nav-explore = Explore
+explore-intro = What people here talk about now, and people you may like to follow. Your home timeline stays in order of time: nothing is ranked there.
+explore-tags = Trending hashtags
+explore-no-tags = No hashtag trends right now.
+explore-tag-people = { $count ->
+    [one] { $count } person in the last two days
+   *[other] { $count } people in the last two days
+}
+explore-people = People to follow
+explore-directory = Active people here
+explore-posts = Trending posts
+explore-no-posts = No post trends right now.
+explore-why-featured = Recommended by this server
+explore-why-friends_of_friends = Followed by people you follow
+explore-why-most_followed = Much followed here lately
+explore-why-most_interactions = Much liked and boosted lately

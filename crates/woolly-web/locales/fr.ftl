@@ -771,3 +771,19 @@ admin-trend-allowed = Autorisé
 admin-trend-refused = Refusé
 admin-trend-approve = Autoriser
 admin-trend-reject = Refuser
+nav-explore = Explorer
+explore-intro = Ce dont on parle ici en ce moment, et des personnes que vous aimerez peut-être suivre. Votre fil d'accueil reste dans l'ordre du temps : rien n'y est classé.
+explore-tags = Mots-clics en vogue
+explore-no-tags = Aucun mot-clic n'est en vogue en ce moment.
+explore-tag-people = { $count ->
+    [one] { $count } personne ces deux derniers jours
+   *[other] { $count } personnes ces deux derniers jours
+}
+explore-people = Personnes à suivre
+explore-directory = Personnes actives ici
+explore-posts = Messages en vogue
+explore-no-posts = Aucun message n'est en vogue en ce moment.
+explore-why-featured = Recommandé par ce serveur
+explore-why-friends_of_friends = Suivi par des personnes que vous suivez
+explore-why-most_followed = Très suivi ici ces derniers temps
+explore-why-most_interactions = Très aimé et partagé ces derniers temps

@@ -386,9 +386,16 @@ async fn start_page(
         return redirect(visitor, "/auth/setup");
     };
     let me = &member.account;
-    // Whom the operator recommends comes first, then the most active people of the directory.
+    // The member's follow suggestions (the operator's recommendations first, then friends of
+    // friends and the server's favourites), then the most active people of the directory.
     let people = async {
-        let mut people = woolly.accounts().recommended().await?;
+        let mut people: Vec<_> = woolly
+            .discovery()
+            .suggestions(me.id, SUGGESTIONS as usize, 0)
+            .await?
+            .into_iter()
+            .map(|suggestion| suggestion.account)
+            .collect();
         let directory = woolly
             .accounts()
             .directory(Some(me.id), true, false, SUGGESTIONS + 1, 0)

@@ -43,6 +43,7 @@ mod assets;
 mod authorize;
 mod cards;
 mod disputes;
+mod explore;
 mod feeds;
 mod forms;
 mod home;
@@ -102,5 +103,6 @@ pub fn router() -> Router<Woolly> {
         .merge(announcements::router())
         .merge(admin_rules::router())
         .merge(admin_trends::router())
+        .merge(explore::router())
         .merge(authorize::router())
 }

@@ -4609,3 +4609,58 @@ async fn moderators_allow_or_refuse_what_trends_on_their_page() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn explore_shows_what_trends_and_people_to_follow_to_members_and_visitors() {
+    let instance = TestInstance::new().await;
+    let server = instance
+        .start_on_own_domain_with(|settings| {
+            settings.trendable_by_default = true;
+            settings.recommended_accounts = vec!["guide".to_owned()];
+        })
+        .await;
+    common::account(&server, "guide").await;
+    for index in 0..5 {
+        let (token, _) = common::account(&server, &format!("knitter{index}")).await;
+        post_as(
+            &server,
+            &token,
+            serde_json::json!({"status": "Casting on #knitting", "language": "en"}),
+        )
+        .await;
+    }
+    common::account_with_password(&server, "newcomer", "a long enough password").await;
+    let member = Browser::new(&server);
+    member.sign_in("newcomer", "a long enough password").await;
+    // The first visit has the trends scored; they show once the job has run.
+    let page = common::eventually(common::fediverse::WAIT, "#knitting on /explore", || async {
+        let page = member.get("/explore").await;
+        page.html.contains("#knitting").then_some(page)
+    })
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.html.contains("People to follow"), "{}", page.html);
+    assert!(
+        page.html.contains("Recommended by this server"),
+        "{}",
+        page.html
+    );
+    let follow = form_action(&page, "/follow");
+    let followed = member
+        .post(
+            &follow,
+            &[
+                ("authenticity_token", &page.csrf()),
+                ("return_to", "/explore"),
+            ],
+        )
+        .await;
+    assert_eq!(followed.status, StatusCode::SEE_OTHER);
+    // A visitor sees the trends and the directory, without buttons to follow.
+    let visitor = Browser::new(&server);
+    let page = visitor.get("/explore").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.html.contains("#knitting"), "{}", page.html);
+    assert!(page.html.contains("Active people here"), "{}", page.html);
+    assert!(!page.html.contains("/follow\""), "{}", page.html);
+}

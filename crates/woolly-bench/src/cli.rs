@@ -108,6 +108,8 @@ pub enum Measurement {
     Status,
     /// GET /api/v1/instance
     Instance,
+    /// GET /api/v2/search?type=statuses over the words seeded posts use, as the viewer
+    Search,
     /// GET /home, the web interface's home page (20 posts), as the viewer's browser
     Web,
     /// Time until a post reaches every follower's home timeline
@@ -119,12 +121,13 @@ pub enum Measurement {
 }
 
 impl Measurement {
-    pub const ALL: [Measurement; 9] = [
+    pub const ALL: [Measurement; 10] = [
         Measurement::Home,
         Measurement::Public,
         Measurement::Account,
         Measurement::Status,
         Measurement::Instance,
+        Measurement::Search,
         Measurement::Web,
         Measurement::Fanout,
         Measurement::Post,
@@ -139,6 +142,7 @@ impl Measurement {
             Measurement::Account => "account",
             Measurement::Status => "status",
             Measurement::Instance => "instance",
+            Measurement::Search => "search",
             Measurement::Web => "web",
             Measurement::Fanout => "fanout",
             Measurement::Post => "post",

@@ -9,6 +9,17 @@ use rand::seq::IndexedRandom as _;
 
 use crate::http_client::ApiRequest;
 
+/// What the search measurement looks for: single words of [`WORDS`] and phrases of two.
+pub fn search_words() -> Vec<String> {
+    let mut searches: Vec<String> = WORDS.iter().map(|word| (*word).to_owned()).collect();
+    searches.extend(
+        WORDS
+            .windows(2)
+            .map(|pair| format!("\"{} {}\"", pair[0], pair[1])),
+    );
+    searches
+}
+
 const WORDS: &[&str] = &[
     "the",
     "a",

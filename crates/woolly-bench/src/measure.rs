@@ -145,6 +145,23 @@ fn read_requests(
             let path = "/api/v1/instance";
             (format!("GET {path}"), vec![ApiRequest::get(path)])
         }
+        Measurement::Search => {
+            // Words of the seeded posts, common and rarer, and a phrase: the viewer finds their
+            // own posts and those they took part in (seeded accounts keep `indexable` off, as
+            // new accounts do), the hardest case for an index that knows no reader.
+            let requests = crate::content::search_words()
+                .iter()
+                .map(|words| {
+                    // Letters, spaces and quotes only.
+                    let query = words.replace(' ', "+").replace('"', "%22");
+                    as_viewer(format!("/api/v2/search?q={query}&type=statuses&limit=20"))
+                })
+                .collect::<anyhow::Result<_>>()?;
+            (
+                "GET /api/v2/search?type=statuses&limit=20".to_owned(),
+                requests,
+            )
+        }
         Measurement::Web => {
             let page = ApiRequest::get("/home").with_session_cookie(&viewer.token)?;
             ("GET /home (web page, 20 posts)".to_owned(), vec![page])

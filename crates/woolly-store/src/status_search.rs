@@ -93,15 +93,24 @@ fn property_condition(property: PostProperty) -> &'static str {
     }
 }
 
-/// The searcher's library: their own posts and those they interacted with.
-const LIBRARY: &str = "(s.account_id = $1 \
-    OR EXISTS (SELECT 1 FROM status_mention lm WHERE lm.status_id = s.id AND lm.account_id = $1) \
-    OR EXISTS (SELECT 1 FROM favourite lf WHERE lf.status_id = s.id AND lf.account_id = $1) \
-    OR EXISTS (SELECT 1 FROM bookmark lb WHERE lb.status_id = s.id AND lb.account_id = $1) \
-    OR EXISTS (SELECT 1 FROM status lr WHERE lr.reblog_of_id = s.id AND lr.account_id = $1) \
-    OR EXISTS (SELECT 1 FROM poll lp JOIN poll_vote lv ON lv.poll_id = lp.id \
-               WHERE lp.status_id = s.id AND lv.account_id = $1))";
+/// The searcher's library: their own posts and those they interacted with (the ids, from the
+/// searcher's own rows: a few thousand at most for most people).
+const LIBRARY_IDS: &str = "SELECT id FROM status WHERE account_id = $1 \
+    UNION SELECT status_id FROM status_mention WHERE account_id = $1 \
+    UNION SELECT status_id FROM favourite WHERE account_id = $1 \
+    UNION SELECT status_id FROM bookmark WHERE account_id = $1 \
+    UNION SELECT reblog_of_id FROM status WHERE account_id = $1 AND reblog_of_id IS NOT NULL \
+    UNION SELECT p.status_id FROM poll p JOIN poll_vote v ON v.poll_id = p.id WHERE v.account_id = $1";
 const PUBLIC: &str = "(s.visibility = 'public' AND a.indexable)";
+
+/// The two halves of a search, each read on its own and merged: what anyone may find, read
+/// newest first from the index (on SQLite the index itself knows which posts those are), and the
+/// searcher's library, read from the searcher's own rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Half {
+    Public,
+    Library,
+}
 
 impl Db {
     /// The posts `search` finds for `viewer`, newest first.
@@ -115,34 +124,85 @@ impl Db {
         if search.is_empty() || search.author == Some(None) {
             return Ok(Vec::new());
         }
+        let wanted = limit.saturating_add(offset);
+        let mut found = Vec::new();
+        if search.scope != SearchScope::Library {
+            found.extend(
+                self.search_half(viewer, search, Half::Public, wanted)
+                    .await?,
+            );
+        }
+        if search.scope != SearchScope::Public {
+            found.extend(
+                self.search_half(viewer, search, Half::Library, wanted)
+                    .await?,
+            );
+        }
+        found.sort_unstable_by(|a, b| b.cmp(a));
+        found.dedup();
+        Ok(found
+            .into_iter()
+            .skip(usize::try_from(offset).unwrap_or_default())
+            .take(usize::try_from(limit).unwrap_or_default())
+            .collect())
+    }
+
+    async fn search_half(
+        &self,
+        viewer: i64,
+        search: &StatusSearch,
+        half: Half,
+        wanted: i64,
+    ) -> Result<Vec<i64>> {
         let engine = self.engine();
-        // $1 viewer, $2 now, $3 limit, $4 offset; then the search's own values, numbered on.
+        // $1 viewer, $2 now, $3 how many; then the search's own values, numbered on.
         let mut values: Vec<Bound> = Vec::new();
         let mut conditions: Vec<String> = Vec::new();
         let placeholder = |values: &mut Vec<Bound>, value: Bound| {
             values.push(value);
-            format!("${}", 4 + values.len())
+            format!("${}", 3 + values.len())
         };
-
+        let library = format!("s.id IN ({LIBRARY_IDS})");
         let mut from = "status s".to_owned();
-        let mut order = "s.id DESC".to_owned();
+        let mut order = "s.id DESC";
+        match half {
+            Half::Public => conditions.push(PUBLIC.to_owned()),
+            Half::Library => conditions.push(library.clone()),
+        }
         if !search.phrases.is_empty() {
             match engine {
                 Engine::Sqlite => {
-                    let mut expression = search
+                    let mut words = search
                         .phrases
                         .iter()
                         .map(|phrase| fts5_phrase(phrase))
                         .collect::<Vec<_>>()
                         .join(" AND ");
                     for excluded in &search.excluded {
-                        expression = format!("{expression} NOT {}", fts5_phrase(excluded));
+                        words = format!("{words} NOT {}", fts5_phrase(excluded));
                     }
-                    // Driven by the index, newest first, so a common word stops at the page.
-                    from = "status_search f JOIN status s ON s.id = f.rowid".to_owned();
+                    // The words in the text columns only: `audience` holds a word of its own.
+                    let mut expression = format!("{{text spoiler_text}} : ({words})");
+                    match half {
+                        Half::Public => {
+                            // Newest first from the index, which intersects the words with the
+                            // posts anyone may find, so the page stops the read.
+                            expression.push_str(" AND audience : anyone");
+                            from = "status_search f JOIN status s ON s.id = f.rowid".to_owned();
+                            order = "f.rowid DESC";
+                        }
+                        Half::Library => {
+                            // Each post of the library looked up in the index by its id.
+                            conditions.pop();
+                            from = format!(
+                                "({LIBRARY_IDS}) l CROSS JOIN status_search f \
+                                 CROSS JOIN status s"
+                            );
+                            conditions.push("f.rowid = l.id AND s.id = f.rowid".to_owned());
+                        }
+                    }
                     let expression = placeholder(&mut values, Bound::Text(expression));
                     conditions.push(format!("f.status_search MATCH {expression}"));
-                    order = "f.rowid DESC".to_owned();
                 }
                 Engine::Postgres => {
                     let mut query = Vec::new();
@@ -185,15 +245,10 @@ impl Db {
             let before = placeholder(&mut values, Bound::Number(before));
             conditions.push(format!("s.created_at < {before}"));
         }
-        conditions.push(match search.scope {
-            SearchScope::All => format!("({LIBRARY} OR {PUBLIC})"),
-            SearchScope::Library => LIBRARY.to_owned(),
-            SearchScope::Public => PUBLIC.to_owned(),
-        });
         let sql = format!(
             "SELECT s.id FROM {from} JOIN account a ON a.id = s.account_id \
              WHERE s.reblog_of_id IS NULL AND {} AND {} AND {} AND {} \
-             ORDER BY {order} LIMIT $3 OFFSET $4",
+             ORDER BY {order} LIMIT $3",
             shown("a"),
             visible_to("s", "$1"),
             not_muted("s", "$1", "$2"),
@@ -203,8 +258,7 @@ impl Db {
             let mut query = sqlx::query_as(&sql)
                 .bind(viewer)
                 .bind(crate::now_millis())
-                .bind(limit)
-                .bind(offset);
+                .bind(wanted);
             for value in &values {
                 query = match value {
                     Bound::Text(text) => query.bind(text.as_str()),

@@ -10,13 +10,14 @@ use woolly_core::Woolly;
 use woolly_core::auth::Scope;
 use woolly_core::suggestions::Suggestion;
 
+use super::trends::mastodon_count;
 use crate::auth::Auth;
 use crate::entities::{AccountEntity, SuggestionEntity};
 use woolly_http::error::HttpError;
 use woolly_http::extract::ApiQuery;
 
 /// Mastodon's default page; at most twice as many.
-const DEFAULT_LIMIT: usize = 40;
+const DEFAULT_LIMIT: i64 = 40;
 
 pub(super) fn router() -> Router<Woolly> {
     Router::new()
@@ -31,33 +32,24 @@ struct SuggestionParams {
     offset: Option<String>,
 }
 
-/// A count as Mastodon reads one (`to_i.abs`): what does not start with digits is 0.
-fn count(value: &Option<String>, default: usize, max: usize) -> usize {
-    let Some(text) = value.as_deref().filter(|text| !text.is_empty()) else {
-        return default;
-    };
-    let digits: String = text
-        .trim_start_matches(['-', '+'])
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    digits.parse::<usize>().map_or(0, |parsed| parsed.min(max))
-}
-
 async fn page(
     woolly: &Woolly,
     auth: &Auth,
     params: &SuggestionParams,
 ) -> Result<Vec<Suggestion>, HttpError> {
     let (account, _) = auth.require(&[Scope::READ_ACCOUNTS])?.user()?;
-    let limit = count(&params.limit, DEFAULT_LIMIT, 2 * DEFAULT_LIMIT);
-    let offset = count(&params.offset, 0, 100_000);
+    let limit = mastodon_count(params.limit.as_deref(), DEFAULT_LIMIT, 2 * DEFAULT_LIMIT);
+    let offset = mastodon_count(params.offset.as_deref(), 0, 100_000);
     if limit == 0 {
         return Ok(Vec::new());
     }
     Ok(woolly
         .discovery()
-        .suggestions(account.id, limit, offset)
+        .suggestions(
+            account.id,
+            usize::try_from(limit).unwrap_or_default(),
+            usize::try_from(offset).unwrap_or_default(),
+        )
         .await?)
 }
 
@@ -107,12 +99,12 @@ async fn dismiss(
 
 #[cfg(test)]
 mod tests {
-    use super::count;
+    use super::mastodon_count;
 
     #[test]
     fn counts_are_read_as_mastodon_reads_them() {
-        let read = |text: &str| count(&Some(text.to_owned()), 40, 80);
-        assert_eq!(count(&None, 40, 80), 40);
+        let read = |text: &str| mastodon_count(Some(text), 40, 80);
+        assert_eq!(mastodon_count(None, 40, 80), 40);
         assert_eq!(read(""), 40);
         assert_eq!(read("5"), 5);
         assert_eq!(read("-5"), 5);

@@ -45,25 +45,26 @@ struct TrendParams {
 }
 
 impl TrendParams {
-    /// `limit` and `offset` as Mastodon reads them (`to_i.abs`, the limit at most twice the
-    /// default; what is no number is 0).
     fn read(&self, default: i64) -> (i64, i64) {
-        let number = |value: &Option<String>, fallback: i64| match value.as_deref() {
-            None | Some("") => fallback,
-            Some(text) => {
-                let digits: String = text
-                    .trim_start_matches(['-', '+'])
-                    .chars()
-                    .take_while(char::is_ascii_digit)
-                    .collect();
-                digits.parse::<i64>().unwrap_or(0)
-            }
-        };
         (
-            number(&self.limit, default).min(2 * default),
-            number(&self.offset, 0).min(100_000),
+            mastodon_count(self.limit.as_deref(), default, 2 * default),
+            mastodon_count(self.offset.as_deref(), 0, 100_000),
         )
     }
+}
+
+/// A `limit` or `offset` as Mastodon reads one (`to_i.abs`, at most `max`): what does not start
+/// with digits is 0, and nothing given is `default`.
+pub(super) fn mastodon_count(value: Option<&str>, default: i64, max: i64) -> i64 {
+    let Some(text) = value.filter(|text| !text.is_empty()) else {
+        return default;
+    };
+    let digits: String = text
+        .trim_start_matches(['-', '+'])
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse::<i64>().map_or(0, |parsed| parsed.min(max))
 }
 
 const TAGS_LIMIT: i64 = 10;

@@ -4,7 +4,7 @@
 
 use crate::accounts::Account;
 use crate::areas::{Accounts, Search, Tags};
-use crate::error::Result;
+use crate::error::{CoreError, Result};
 use crate::remote::Resolved;
 use crate::state::Woolly;
 use crate::statuses::StatusView;
@@ -217,7 +217,11 @@ impl Search<'_> {
             None => None,
             Some(me) if me.eq_ignore_ascii_case("me") => Some(Some(viewer)),
             // Only accounts known here: a search looks nothing up elsewhere.
-            Some(handle) => Some(self.known_account_id(handle).await?),
+            Some(handle) => match self.accounts().lookup_account(handle).await {
+                Ok(account) => Some(Some(account.id)),
+                Err(CoreError::NotFound) => Some(None),
+                Err(error) => return Err(error),
+            },
         };
         search.author = match (from, query.account_id) {
             (None, None) => None,
@@ -229,29 +233,6 @@ impl Search<'_> {
             .search_statuses(viewer, &search, query.limit, query.offset)
             .await
             .map_err(Into::into)
-    }
-
-    /// The id of the account `user` or `user@domain` already stored here, if any.
-    async fn known_account_id(&self, handle: &str) -> Result<Option<i64>> {
-        let (name, domain) = match handle.split_once('@') {
-            Some((name, domain)) if !domain.eq_ignore_ascii_case(self.config().domain.as_str()) => {
-                (name, Some(domain))
-            }
-            Some((name, _)) => (name, None),
-            None => (handle, None),
-        };
-        Ok(match domain {
-            None => self
-                .accounts()
-                .local_account(name)
-                .await?
-                .map(|account| account.id),
-            Some(domain) => self
-                .db()
-                .remote_account_by_acct(name, domain)
-                .await?
-                .map(|row| row.id),
-        })
     }
 }
 

@@ -93,8 +93,6 @@ pub async fn open_store_up_to(
 /// (readable by its owner only) and made there on first start. Every process sharing the
 /// database needs the same file.
 fn sealing_key(path: &std::path::Path) -> Result<SealingKey, StartupError> {
-    use std::io::Write as _;
-    use std::os::unix::fs::OpenOptionsExt as _;
     let failed = |reason: String| StartupError::SecretKey {
         path: path.to_owned(),
         reason,
@@ -104,16 +102,7 @@ fn sealing_key(path: &std::path::Path) -> Result<SealingKey, StartupError> {
         // file or a whole one, and the first link wins.
         let aside = path.with_extension(format!("new-{}", std::process::id()));
         let hex = SealingKey::generate_hex();
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&aside)
-            .and_then(|mut file| {
-                file.write_all(format!("{hex}\n").as_bytes())?;
-                file.sync_all()
-            })
+        write_private(&aside, format!("{hex}\n").as_bytes())
             .map_err(|error| failed(error.to_string()))?;
         let linked = std::fs::hard_link(&aside, path);
         let _ = std::fs::remove_file(&aside);
@@ -133,6 +122,21 @@ fn sealing_key(path: &std::path::Path) -> Result<SealingKey, StartupError> {
             SealingKey::LENGTH
         ))
     })
+}
+
+/// Writes `bytes` to `path` (replacing it), readable by its owner only, and syncs it: the secret
+/// key, whether made at first start or restored by an import.
+pub(crate) fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 fn hostname() -> String {

@@ -395,7 +395,10 @@ fn unpack_files(
             let aside = settings
                 .data_dir
                 .join(format!("{SECRET_KEY}.import-{}", std::process::id()));
-            write_private(&aside, &mut entry)?;
+            let mut key = Vec::new();
+            entry.read_to_end(&mut key)?;
+            app::write_private(&aside, &key)
+                .with_context(|| format!("cannot write {}", aside.display()))?;
             unpacked.key_aside = Some(aside);
             continue;
         }
@@ -422,20 +425,5 @@ fn unpack_files(
         std::io::copy(&mut entry, &mut out)
             .with_context(|| format!("cannot write {}", destination.display()))?;
     }
-    Ok(())
-}
-
-/// Writes `source` to `path`, readable by its owner only (the secret key).
-fn write_private(path: &Path, source: &mut impl std::io::Read) -> anyhow::Result<()> {
-    use std::os::unix::fs::OpenOptionsExt as _;
-    let mut out = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    std::io::copy(source, &mut out)?;
-    out.sync_all()?;
     Ok(())
 }

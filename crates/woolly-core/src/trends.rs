@@ -34,6 +34,8 @@ const HOUR_MILLIS: i64 = 60 * MINUTE_MILLIS;
 const DAY_MILLIS: i64 = 24 * HOUR_MILLIS;
 const REFRESH_EVERY_MILLIS: i64 = 5 * MINUTE_MILLIS;
 
+/// How many of the trending hashtags, highest first, a moderator may review by id.
+const REVIEWABLE_TAGS: i64 = 1_000;
 /// Distinct authors a hashtag needs today to trend.
 const TAG_THRESHOLD: i64 = 5;
 const TAG_MAX_SCORE_COOLDOWN_MILLIS: i64 = 2 * DAY_MILLIS;
@@ -232,7 +234,38 @@ impl Discovery<'_> {
         by.require(permission::MANAGE_TAXONOMIES)?;
         self.keep_trends_fresh().await?;
         let names = self.db().trending_tags(false, false, limit, offset).await?;
-        let views = self.tag_views(by.account_id(), &names).await?;
+        self.reviewed_tags(by, &names).await
+    }
+
+    /// The trending hashtag whose id is `id` (hashtag ids are derived from their names), as
+    /// [`Discovery::tag_trends_to_review`] shows it; `NotFound` when none trends.
+    pub async fn tag_trend_to_review(
+        &self,
+        by: Moderator<'_>,
+        id: &str,
+    ) -> Result<(TagView, bool, bool)> {
+        by.require(permission::MANAGE_TAXONOMIES)?;
+        let names = self
+            .db()
+            .trending_tags(false, false, REVIEWABLE_TAGS, 0)
+            .await?;
+        let name = names
+            .into_iter()
+            .find(|name| crate::crypto::name_number(name).to_string() == id)
+            .ok_or(CoreError::NotFound)?;
+        self.reviewed_tags(by, std::slice::from_ref(&name))
+            .await?
+            .pop()
+            .ok_or(CoreError::NotFound)
+    }
+
+    /// Hashtags with whether each may trend and whether it waits for review.
+    async fn reviewed_tags(
+        &self,
+        by: Moderator<'_>,
+        names: &[String],
+    ) -> Result<Vec<(TagView, bool, bool)>> {
+        let views = self.tag_views(by.account_id(), names).await?;
         let mut reviewed = Vec::with_capacity(views.len());
         for view in views {
             let review = self.db().trend_review("tag", &view.usage.name).await?;
@@ -267,7 +300,7 @@ impl Discovery<'_> {
     }
 
     /// Whether a post may trend, and whether neither it nor its author was reviewed.
-    async fn status_trendable(&self, view: &StatusView) -> Result<(bool, bool)> {
+    pub async fn status_trendable(&self, view: &StatusView) -> Result<(bool, bool)> {
         let own = self
             .db()
             .trend_review("status", &view.status.id.to_string())
@@ -325,11 +358,6 @@ impl Discovery<'_> {
         }
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Whether a post may trend now, for moderators (after a review).
-    pub async fn status_trend_state(&self, view: &StatusView) -> Result<(bool, bool)> {
-        self.status_trendable(view).await
     }
 
     /// The language trends put first for `viewer`: that of its interface.

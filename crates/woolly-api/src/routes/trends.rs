@@ -191,19 +191,12 @@ async fn review_tag(
     let (account, user) = auth.require(&[Scope::ADMIN_WRITE])?.user()?;
     let by = Moderator::Staff { account, user };
     let trendable = decision(&decided)?;
-    let trending = woolly
-        .discovery()
-        .tag_trends_to_review(by, 1_000, 0)
-        .await?;
-    let (tag, _, _) = trending
-        .iter()
-        .find(|(tag, _, _)| tag.usage.id() == id)
-        .ok_or_else(HttpError::not_found)?;
+    let (tag, _, _) = woolly.discovery().tag_trend_to_review(by, &id).await?;
     woolly
         .discovery()
         .review_trend(by, TrendSubject::Tag, &tag.usage.name, trendable)
         .await?;
-    Ok(Json(AdminTagEntity::new(tag, trendable, false, &woolly)))
+    Ok(Json(AdminTagEntity::new(&tag, trendable, false, &woolly)))
 }
 
 async fn admin_statuses(
@@ -255,7 +248,7 @@ async fn review_status(
         .discovery()
         .review_trend(by, TrendSubject::Status, &id.to_string(), trendable)
         .await?;
-    let (_, pending) = woolly.discovery().status_trend_state(&view).await?;
+    let (_, pending) = woolly.discovery().status_trendable(&view).await?;
     Ok(Json(AdminTrendStatusEntity {
         status: StatusEntity::new(&view, Some(account.id), woolly.config()),
         requires_review: pending,

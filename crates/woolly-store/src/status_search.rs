@@ -162,12 +162,18 @@ impl Db {
             values.push(value);
             format!("${}", 3 + values.len())
         };
-        let library = format!("s.id IN ({LIBRARY_IDS})");
+        // On SQLite, words are read from the index, which then leads the query.
+        let through_index = engine == Engine::Sqlite && !search.phrases.is_empty();
         let mut from = "status s".to_owned();
         let mut order = "s.id DESC";
         match half {
             Half::Public => conditions.push(PUBLIC.to_owned()),
-            Half::Library => conditions.push(library.clone()),
+            Half::Library if through_index => {
+                // Each post of the library looked up in the index by its id.
+                from = format!("({LIBRARY_IDS}) l CROSS JOIN status_search f CROSS JOIN status s");
+                conditions.push("f.rowid = l.id AND s.id = f.rowid".to_owned());
+            }
+            Half::Library => conditions.push(format!("s.id IN ({LIBRARY_IDS})")),
         }
         if !search.phrases.is_empty() {
             match engine {
@@ -183,23 +189,12 @@ impl Db {
                     }
                     // The words in the text columns only: `audience` holds a word of its own.
                     let mut expression = format!("{{text spoiler_text}} : ({words})");
-                    match half {
-                        Half::Public => {
-                            // Newest first from the index, which intersects the words with the
-                            // posts anyone may find, so the page stops the read.
-                            expression.push_str(" AND audience : anyone");
-                            from = "status_search f JOIN status s ON s.id = f.rowid".to_owned();
-                            order = "f.rowid DESC";
-                        }
-                        Half::Library => {
-                            // Each post of the library looked up in the index by its id.
-                            conditions.pop();
-                            from = format!(
-                                "({LIBRARY_IDS}) l CROSS JOIN status_search f \
-                                 CROSS JOIN status s"
-                            );
-                            conditions.push("f.rowid = l.id AND s.id = f.rowid".to_owned());
-                        }
+                    if half == Half::Public {
+                        // Newest first from the index, which intersects the words with the
+                        // posts anyone may find, so the page stops the read.
+                        expression.push_str(" AND audience : anyone");
+                        from = "status_search f JOIN status s ON s.id = f.rowid".to_owned();
+                        order = "f.rowid DESC";
                     }
                     let expression = placeholder(&mut values, Bound::Text(expression));
                     conditions.push(format!("f.status_search MATCH {expression}"));

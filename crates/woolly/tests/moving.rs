@@ -22,8 +22,13 @@ async fn core_account(node: &Node, name: &str) -> woolly_core::accounts::Account
 
 /// The actor document of `name` on `node`, as other servers read it.
 async fn actor_document(node: &Node, name: &str) -> serde_json::Value {
+    actor_at(&node.server.base_url, name).await
+}
+
+/// The actor document of `name` on the server at `base`.
+async fn actor_at(base: &str, name: &str) -> serde_json::Value {
     common::http()
-        .get(format!("{}/users/{name}", node.server.base_url))
+        .get(format!("{base}/users/{name}"))
         .header("Accept", "application/activity+json")
         .send()
         .await
@@ -375,6 +380,19 @@ async fn posts_come_along_from_an_archive_quietly_once_with_their_dates_and_thre
     b.server.stop().await;
 }
 
+/// The body of a GET of `url`.
+async fn bytes_at(url: &str) -> Vec<u8> {
+    common::http()
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec()
+}
+
 /// The rows of each table of an instance export, sorted (the engines list rows in their own
 /// order), without the id-generator's leases, which every process opening a database takes.
 fn exported_rows(file: &std::path::Path) -> std::collections::BTreeMap<String, Vec<String>> {
@@ -525,26 +543,8 @@ async fn a_whole_instance_goes_from_sqlite_to_the_other_engine_and_back_with_eve
         .unwrap()
         .to_owned();
     let media_path = media_url.split_once("/media/").unwrap().1.to_owned();
-    let media_bytes = common::http()
-        .get(server.url(&format!("/media/{media_path}")))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let actor = |base: String| async move {
-        common::http()
-            .get(format!("{base}/users/alice"))
-            .header("Accept", "application/activity+json")
-            .send()
-            .await
-            .unwrap()
-            .json::<serde_json::Value>()
-            .await
-            .unwrap()
-    };
-    let key_before = actor(server.base_url.clone()).await["publicKey"].clone();
+    let media_bytes = bytes_at(&server.url(&format!("/media/{media_path}"))).await;
+    let key_before = actor_at(&server.base_url, "alice").await["publicKey"].clone();
 
     // Exported while the server runs, imported into the engine of this run, exported from
     // there, and brought back to SQLite.
@@ -584,7 +584,7 @@ async fn a_whole_instance_goes_from_sqlite_to_the_other_engine_and_back_with_eve
     // The instance runs again from there: the same keys, tokens, posts and media.
     let server = last.start().await;
     assert_eq!(
-        actor(server.base_url.clone()).await["publicKey"],
+        actor_at(&server.base_url, "alice").await["publicKey"],
         key_before
     );
     let (status, shown) = server
@@ -597,15 +597,10 @@ async fn a_whole_instance_goes_from_sqlite_to_the_other_engine_and_back_with_eve
         .await;
     assert_eq!(status, 200);
     assert_eq!(shown["media_attachments"][0]["url"], media_url.as_str());
-    let bytes = common::http()
-        .get(server.url(&format!("/media/{media_path}")))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    assert_eq!(bytes, media_bytes);
+    assert_eq!(
+        bytes_at(&server.url(&format!("/media/{media_path}"))).await,
+        media_bytes
+    );
     let (status, relationships) = server
         .call(
             reqwest::Method::GET,

@@ -21,7 +21,7 @@
 //! | [`Instance`] | the instance document, its texts and figures, server-wide domain blocks, custom emojis | `instance`, `instance_domain_blocks`, `emojis` |
 //! | [`Tags`] | hashtags, followed and featured | `tags`, `featured`, `search` |
 //! | [`Search`] | search | `search` |
-//! | [`Discovery`] | follow suggestions, trends | `suggestions`, `trends` |
+//! | [`Discovery`] | follow suggestions, trends, link previews | `suggestions`, `trends`, `link_previews` |
 //! | [`Federation`] | what ActivityPub needs of core: actors, keys, remote accounts and statuses, inbound activities | `actors`, `remote`, `emojis` |
 //! | [`Moderation`] | reports to the moderators | `reports` |
 //! | [`Jobs`] | the job queue, for operators and tests | `jobs` |
@@ -139,7 +139,7 @@ area!(
     federation
 );
 area!(
-    /// Discovery without an algorithm: follow suggestions and trends.
+    /// Discovery without an algorithm: follow suggestions, trends and link previews.
     Discovery,
     discovery
 );

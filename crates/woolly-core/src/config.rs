@@ -134,6 +134,13 @@ pub struct InstanceConfig {
     pub trends: bool,
     /// Whether what trends is shown before it is reviewed (Mastodon's `trendable_by_default`).
     pub trendable_by_default: bool,
+    /// Whether the first link of posts gets a preview card (read from its page by a job).
+    pub link_previews: bool,
+    /// Hosts whose players a card may embed (an `<iframe>`, sandboxed), as `host` or
+    /// `host:port`; other cards are plain links.
+    pub link_preview_embed_hosts: Vec<String>,
+    /// How long reading a linked page (with its oEmbed document and image) may take.
+    pub link_preview_timeout: std::time::Duration,
     /// How many RSA key pairs to keep made ahead of sign-ups (see `key_pool`).
     pub spare_key_pairs: usize,
     /// Seals two-factor secrets in the database; `None`: two-factor sign-in cannot be set up.
@@ -145,6 +152,16 @@ pub struct InstanceConfig {
 impl InstanceConfig {
     pub const DEFAULT_DESCRIPTION: &str =
         "A Woolly server: short posts, chronological timelines, and friends across the fediverse.";
+
+    /// The video sites whose players cards embed unless the operator says otherwise.
+    pub const DEFAULT_EMBED_HOSTS: [&str; 6] = [
+        "www.youtube.com",
+        "www.youtube-nocookie.com",
+        "player.vimeo.com",
+        "www.dailymotion.com",
+        "embed.music.apple.com",
+        "open.spotify.com",
+    ];
 
     /// A configuration with defaults for everything but the domain.
     pub fn new(domain: Domain) -> InstanceConfig {
@@ -171,6 +188,12 @@ impl InstanceConfig {
             recommended_accounts: Vec::new(),
             trends: true,
             trendable_by_default: false,
+            link_previews: true,
+            link_preview_embed_hosts: Self::DEFAULT_EMBED_HOSTS
+                .iter()
+                .map(|host| (*host).to_owned())
+                .collect(),
+            link_preview_timeout: std::time::Duration::from_secs(10),
             timeline_preview: true,
             limited_federation: false,
             show_domain_blocks: crate::instance_domain_blocks::BlocksShownTo::Nobody,

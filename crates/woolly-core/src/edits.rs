@@ -108,6 +108,9 @@ impl Statuses<'_> {
         tx.update_status_content(id, &content, now).await?;
         tx.insert_status_edit(id, &content, &json_ids(&edit.media_ids), now)
             .await?;
+        if crate::link_previews::may_link(&content.content) || view.status.card_id.is_some() {
+            crate::link_previews::enqueue(&mut tx, id, now).await?;
+        }
         tx.replace_tags(id, &composed.tags).await?;
         let already_mentioned: Vec<i64> = view.mentions.iter().map(|account| account.id).collect();
         let mut events = Vec::new();

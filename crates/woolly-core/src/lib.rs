@@ -36,6 +36,7 @@ pub mod jobs;
 pub mod joining;
 mod key_pool;
 pub mod known_servers;
+pub mod link_previews;
 pub mod lists;
 pub mod mail;
 mod mail_servers;

@@ -568,6 +568,9 @@ impl Federation<'_> {
                 language: remote.language,
             };
             tx.update_status_content(id, &content, edited_at).await?;
+            if crate::link_previews::may_link(&content.content) || view.status.card_id.is_some() {
+                crate::link_previews::enqueue(&mut tx, id, crate::now_millis()).await?;
+            }
             tx.insert_status_edit(id, &content, &media, edited_at)
                 .await?;
         }

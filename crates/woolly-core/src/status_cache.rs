@@ -23,6 +23,7 @@ use woolly_store::StatusStamp;
 
 use crate::accounts::Account;
 use crate::emojis::CustomEmoji;
+use crate::link_previews::PreviewCard;
 use crate::media::Media;
 use crate::statuses::Status;
 
@@ -48,6 +49,8 @@ pub struct SharedStatus {
     pub application: Option<(String, Option<String>)>,
     /// The custom emojis its text and content warning use.
     pub emojis: Vec<CustomEmoji>,
+    /// The preview of its first link, once read.
+    pub card: Option<PreviewCard>,
     renderings: Renderings,
 }
 
@@ -69,8 +72,14 @@ impl SharedStatus {
             media,
             application,
             emojis,
+            card: None,
             renderings: Renderings::default(),
         }
+    }
+
+    pub(crate) fn with_card(mut self, card: Option<PreviewCard>) -> SharedStatus {
+        self.card = card;
+        self
     }
 
     /// A front door's rendering of this status (of type `T`), made by `render` the first time

@@ -57,6 +57,8 @@ pub struct Status {
     pub edited_at: Option<i64>,
     /// The thread (Mastodon's conversation) it belongs to: the id of the thread's first status.
     pub thread_id: i64,
+    /// The preview card it shows, if any.
+    pub card_id: Option<i64>,
 }
 
 impl Status {
@@ -97,6 +99,7 @@ impl TryFrom<StatusRow> for Status {
             created_at: row.created_at,
             edited_at: row.edited_at,
             thread_id: row.thread_id,
+            card_id: row.card_id,
         })
     }
 }
@@ -238,6 +241,9 @@ pub(crate) async fn insert_new_status(
         }
     }
     enqueue_fan_out(tx, id, now).await?;
+    if crate::link_previews::may_link(&status.content) {
+        crate::link_previews::enqueue(tx, id, now).await?;
+    }
     Ok(events)
 }
 
@@ -459,6 +465,12 @@ impl Woolly {
         for (status_id, name) in rows.tags {
             tags.entry(status_id).or_default().push(name);
         }
+        let cards: HashMap<i64, crate::link_previews::PreviewCard> = rows
+            .cards
+            .into_iter()
+            .filter(|card| !card.failed)
+            .map(|card| (card.id, self.card_from_row(card)))
+            .collect();
         let apps: HashMap<i64, (String, Option<String>)> = rows
             .apps
             .into_iter()
@@ -490,20 +502,26 @@ impl Woolly {
                 .filter_map(|(_, account_id)| accounts.get(account_id).cloned())
                 .collect();
             let application = status.app_id.and_then(|app_id| apps.get(&app_id).cloned());
+            let card = status
+                .card_id
+                .and_then(|card_id| cards.get(&card_id).cloned());
             let status_emojis = crate::emojis::emojis_in(
                 account.domain.as_deref(),
                 &[status.emoji_source(), &status.spoiler_text],
                 &emojis,
             );
-            let entry = Arc::new(SharedStatus::new(
-                status,
-                account.clone(),
-                status_mentions,
-                tags.remove(&id).unwrap_or_default(),
-                media.remove(&id).unwrap_or_default(),
-                application,
-                status_emojis,
-            ));
+            let entry = Arc::new(
+                SharedStatus::new(
+                    status,
+                    account.clone(),
+                    status_mentions,
+                    tags.remove(&id).unwrap_or_default(),
+                    media.remove(&id).unwrap_or_default(),
+                    application,
+                    status_emojis,
+                )
+                .with_card(card),
+            );
             cache.insert(**stamp, Arc::clone(&entry));
             shared.insert(id, entry);
         }

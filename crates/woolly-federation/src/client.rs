@@ -133,6 +133,17 @@ impl Resolve for GuardedResolver {
     }
 }
 
+/// What a server answered.
+#[derive(Debug)]
+pub struct Answer {
+    /// Where the answer came from, after redirects.
+    pub url: Url,
+    pub status: StatusCode,
+    /// The `Content-Type`'s media type, in lower case.
+    pub media_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
 /// The client, one per instance.
 #[derive(Clone)]
 pub struct RemoteClient {
@@ -194,6 +205,31 @@ impl RemoteClient {
         body: Option<Vec<u8>>,
         max_bytes: usize,
     ) -> Result<(Url, StatusCode, Vec<u8>), FetchError> {
+        let answer = self.request(method, url, headers, body, max_bytes).await?;
+        Ok((answer.url, answer.status, answer.body))
+    }
+
+    /// Fetches a web page or file with a GET (`accept` as the `Accept` header), as
+    /// [`RemoteClient::send`] does, with its media type.
+    pub async fn get_resource(
+        &self,
+        url: &str,
+        accept: &str,
+        max_bytes: usize,
+    ) -> Result<Answer, FetchError> {
+        let headers = [("Accept".to_owned(), accept.to_owned())];
+        self.request(Method::GET, url, &headers, None, max_bytes)
+            .await
+    }
+
+    async fn request(
+        &self,
+        method: Method,
+        url: &str,
+        headers: &[(String, String)],
+        body: Option<Vec<u8>>,
+        max_bytes: usize,
+    ) -> Result<Answer, FetchError> {
         let mut url = Url::parse(url).map_err(|_| FetchError::RefusedUrl(url.to_owned()))?;
         for _ in 0..=MAX_REDIRECTS {
             self.check(&url)?;
@@ -223,6 +259,13 @@ impl RemoteClient {
             {
                 return Err(FetchError::TooLarge(max_bytes));
             }
+            // The media type alone, lower case (`text/html; charset=utf-8` → `text/html`).
+            let media_type = response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.split(';').next())
+                .map(|value| value.trim().to_ascii_lowercase());
             let mut bytes = Vec::new();
             while let Some(chunk) = response.chunk().await? {
                 if bytes.len() + chunk.len() > max_bytes {
@@ -230,7 +273,12 @@ impl RemoteClient {
                 }
                 bytes.extend_from_slice(&chunk);
             }
-            return Ok((url, status, bytes));
+            return Ok(Answer {
+                url,
+                status,
+                media_type,
+                body: bytes,
+            });
         }
         Err(FetchError::TooManyRedirects)
     }

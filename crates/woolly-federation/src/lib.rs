@@ -17,6 +17,7 @@ pub mod delivery;
 mod discovery;
 pub mod inbound;
 mod inbox;
+mod link_previews;
 pub mod negotiation;
 pub mod remote;
 pub mod render;
@@ -70,7 +71,8 @@ pub fn connect(woolly: &Woolly) -> Result<Federation, FederationError> {
 }
 
 /// Adds the jobs federation runs: processing received activities, delivering local ones,
-/// fetching missing replies, asking servers what software they run.
+/// fetching missing replies, asking servers what software they run, reading linked pages for
+/// their previews.
 pub fn register_jobs(handlers: &mut JobHandlers, federation: &Federation) {
     handlers.register(inbound::InboundJob {
         federation: federation.clone(),
@@ -85,4 +87,7 @@ pub fn register_jobs(handlers: &mut JobHandlers, federation: &Federation) {
         federation: federation.clone(),
     });
     handlers.register(archive::BuildArchiveJob);
+    handlers.register(link_previews::LinkPreviewJob {
+        federation: federation.clone(),
+    });
 }

@@ -41,6 +41,7 @@ mod moves;
 mod notification_policy;
 mod oauth;
 mod polls;
+mod preview_cards;
 mod query_count;
 mod relations;
 mod replies;
@@ -97,6 +98,7 @@ pub use notification_policy::{
 };
 pub use oauth::{AppRow, CodeClaim, CodeRow, NewApp};
 pub use polls::{NewPoll, PollOptionRow, PollRow};
+pub use preview_cards::{LinkSourceRow, PreviewCardRow};
 pub use query_count::counting_queries;
 pub use relations::{
     BlockOrMute, FollowOptions, FollowSide, NotificationQuery, NotificationRow, RelationshipRow,

@@ -20,6 +20,7 @@ use crate::error::Result;
 use crate::media::{MEDIA_COLUMNS, MediaRow};
 use crate::oauth::AppRow;
 use crate::polls::{PollOptionJoin, PollOptionRow, PollRow, group_poll_options, polls_sql};
+use crate::preview_cards::{PreviewCardRow, cards_by_ids_sql};
 use crate::sqlite_reads::{Columns, ReadRow, SqliteReaders, fetch_all, in_snapshot};
 use crate::statuses::{STATUS_COLUMNS, StatusRow};
 
@@ -38,6 +39,8 @@ pub struct StatusPageRows {
     pub tags: Vec<(i64, String)>,
     /// The applications the statuses were posted with.
     pub apps: Vec<AppRow>,
+    /// The link previews the statuses show.
+    pub cards: Vec<PreviewCardRow>,
 }
 
 /// What is read of a page of statuses on every look (see the module documentation).
@@ -104,6 +107,7 @@ pub struct StatusStamp {
     pub following_count: i64,
     pub last_status_at: Option<i64>,
     pub render_generation: i64,
+    pub card_id: Option<i64>,
 }
 
 /// `column = ...` for a stamp column ([`StatusStamp`]'s `edited_at` and `account_updated_at`):
@@ -129,6 +133,7 @@ impl ReadRow for StatusStamp {
         "following_count",
         "last_status_at",
         "render_generation",
+        "card_id",
     ];
 
     fn read(columns: &mut Columns<'_, '_>) -> rusqlite::Result<Self> {
@@ -147,6 +152,7 @@ impl ReadRow for StatusStamp {
             following_count: columns.value()?,
             last_status_at: columns.value()?,
             render_generation: columns.value()?,
+            card_id: columns.value()?,
         })
     }
 }
@@ -166,6 +172,7 @@ pub(crate) struct PageSql {
     tags: String,
     apps: String,
     marks: String,
+    cards: String,
 }
 
 impl PageSql {
@@ -180,7 +187,7 @@ impl PageSql {
              s.replies_count, s.reblogs_count, s.favourites_count, \
              a.updated_at AS account_updated_at, a.statuses_count, a.followers_count, \
              a.following_count, a.last_status_at, \
-             (SELECT value FROM render_generation WHERE id = 1) AS render_generation \
+             (SELECT value FROM render_generation WHERE id = 1) AS render_generation, s.card_id \
              FROM status s JOIN account a ON a.id = s.account_id AND {}",
             shown("a")
         );
@@ -205,6 +212,7 @@ impl PageSql {
                 "SELECT {} FROM oauth_app WHERE id {first}",
                 crate::oauth::APP_COLUMNS
             ),
+            cards: cards_by_ids_sql(lists),
             // The codes are `ViewerMark`'s; muted threads are matched on the list bound as $3.
             marks: format!(
                 "SELECT status_id, 1 FROM favourite WHERE account_id = $1 AND status_id {second} \
@@ -275,6 +283,15 @@ fn authors_and_mentioned(statuses: &[StatusRow], mentions: &[(i64, i64)]) -> Vec
 
 fn app_ids(statuses: &[StatusRow]) -> Vec<i64> {
     unique(statuses.iter().filter_map(|status| status.app_id))
+}
+
+/// The cards the statuses show; reading them takes one more query, only for pages that have any.
+fn card_ids(statuses: &[StatusRow]) -> Vec<i64> {
+    let ids = unique(statuses.iter().filter_map(|status| status.card_id));
+    if !ids.is_empty() {
+        crate::query_count::count_query();
+    }
+    ids
 }
 
 fn thread_ids(stamps: &[StatusStamp]) -> Vec<i64> {
@@ -404,6 +421,10 @@ fn read_rows_on_sqlite(
         media: fetch_all(connection, &sql.media, &[&all])?,
         tags: fetch_all(connection, &sql.tags, &[&all])?,
         apps: fetch_all(connection, &sql.apps, &[&List(&app_ids(&statuses))])?,
+        cards: match card_ids(&statuses) {
+            ids if ids.is_empty() => Vec::new(),
+            ids => fetch_all(connection, &sql.cards, &[&List(&ids)])?,
+        },
         mentions,
         statuses,
     })
@@ -475,6 +496,15 @@ async fn read_rows_on_postgres(
             .bind(List(&app_ids(&statuses)))
             .fetch_all(pool)
             .await?,
+        cards: match card_ids(&statuses) {
+            ids if ids.is_empty() => Vec::new(),
+            ids => {
+                sqlx::query_as(&sql.cards)
+                    .bind(List(&ids))
+                    .fetch_all(pool)
+                    .await?
+            }
+        },
         mentions,
         statuses,
     })

@@ -37,12 +37,14 @@ pub struct StatusRow {
     pub edited_at: Option<i64>,
     /// The first status of its thread (see `insert_status`).
     pub thread_id: i64,
+    /// The preview of its first link, once a job read it.
+    pub card_id: Option<i64>,
 }
 
 pub(crate) const STATUS_COLUMNS: &str = "s.id, s.uri, s.url, s.account_id, s.is_local, s.in_reply_to_id, \
      s.in_reply_to_account_id, s.reblog_of_id, s.text, s.content, s.spoiler_text, s.sensitive, \
      s.visibility, s.language, s.app_id, s.replies_count, s.reblogs_count, s.favourites_count, \
-     s.created_at, s.edited_at, s.thread_id";
+     s.created_at, s.edited_at, s.thread_id, s.card_id";
 
 impl crate::sqlite_reads::ReadRow for StatusRow {
     const COLUMNS: &'static [&'static str] = &[
@@ -67,6 +69,7 @@ impl crate::sqlite_reads::ReadRow for StatusRow {
         "created_at",
         "edited_at",
         "thread_id",
+        "card_id",
     ];
 
     fn read(columns: &mut crate::sqlite_reads::Columns<'_, '_>) -> rusqlite::Result<Self> {
@@ -92,6 +95,7 @@ impl crate::sqlite_reads::ReadRow for StatusRow {
             created_at: columns.value()?,
             edited_at: columns.value()?,
             thread_id: columns.value()?,
+            card_id: columns.value()?,
         })
     }
 }

@@ -95,6 +95,13 @@ pub struct Settings {
     /// Whether what trends is shown before moderators review it (they may still refuse it);
     /// off, nothing trends until a moderator allows it.
     pub trendable_by_default: bool,
+    /// Whether the first link of posts gets a preview card, read from the linked page.
+    pub link_previews: bool,
+    /// Hosts (`host` or `host:port`) whose video players a preview card may embed; other cards
+    /// show a title, text and image only. A TOML array.
+    pub link_preview_embed_hosts: Vec<String>,
+    /// How long reading a linked page for its preview may take, in seconds.
+    pub link_preview_timeout_seconds: u64,
     /// The SMTP server that sends e-mail; when empty, each message is written to
     /// `DATA_DIR/mail/` and its link logged.
     pub smtp_host: String,
@@ -148,6 +155,12 @@ impl Default for Settings {
             recommended_accounts: Vec::new(),
             trends: true,
             trendable_by_default: false,
+            link_previews: true,
+            link_preview_embed_hosts: InstanceConfig::DEFAULT_EMBED_HOSTS
+                .iter()
+                .map(|host| (*host).to_owned())
+                .collect(),
+            link_preview_timeout_seconds: 10,
             timeline_preview: true,
             limited_federation: false,
             show_domain_blocks: "nobody".to_owned(),
@@ -167,7 +180,7 @@ impl Default for Settings {
 
 /// The keys the environment may set (others starting with `WOOLLY_`, such as the test suite's
 /// `WOOLLY_TEST_DATABASE_URL`, are not settings).
-const KEYS: [&str; 43] = [
+const KEYS: [&str; 46] = [
     "data_dir",
     "database_url",
     "listen",
@@ -197,6 +210,9 @@ const KEYS: [&str; 43] = [
     "recommended_accounts",
     "trends",
     "trendable_by_default",
+    "link_previews",
+    "link_preview_embed_hosts",
+    "link_preview_timeout_seconds",
     "timeline_preview",
     "limited_federation",
     "show_domain_blocks",
@@ -395,6 +411,20 @@ impl Settings {
             .map_err(|error| SettingsError::invalid("invites_by", error))?;
         config.trends = self.trends;
         config.trendable_by_default = self.trendable_by_default;
+        config.link_previews = self.link_previews;
+        config.link_preview_embed_hosts = self
+            .link_preview_embed_hosts
+            .iter()
+            .map(|host| host.trim().to_ascii_lowercase())
+            .filter(|host| !host.is_empty())
+            .collect();
+        if self.link_preview_timeout_seconds == 0 {
+            return Err(SettingsError::invalid(
+                "link_preview_timeout_seconds",
+                "must be at least 1",
+            ));
+        }
+        config.link_preview_timeout = Duration::from_secs(self.link_preview_timeout_seconds);
         config.recommended_accounts = self
             .recommended_accounts
             .iter()

@@ -15,6 +15,7 @@ mod marker;
 mod media;
 mod notification;
 mod poll;
+mod preview_card;
 mod relationship;
 mod report;
 mod scheduled_status;
@@ -51,6 +52,7 @@ pub use notification::{
     V1NotificationPolicyEntity,
 };
 pub use poll::{PollEntity, PollOptionEntity};
+pub use preview_card::PreviewCardEntity;
 pub use relationship::RelationshipEntity;
 pub use report::{AdminAccountEntity, AdminReportEntity, ReportContext, ReportEntity};
 pub use scheduled_status::ScheduledStatusEntity;

@@ -19,6 +19,7 @@ use super::emoji::CustomEmojiEntity;
 use super::filter::FilterResultEntity;
 use super::media::MediaEntity;
 use super::poll::PollEntity;
+use super::preview_card::PreviewCardEntity;
 use woolly_http::time::iso8601;
 
 #[derive(Debug, Clone, Serialize)]
@@ -111,7 +112,7 @@ struct EveryonesStatus<'a> {
     mentions: Vec<MentionEntity>,
     tags: Vec<TagEntity>,
     emojis: Vec<CustomEmojiEntity>,
-    card: Option<Value>,
+    card: Option<PreviewCardEntity>,
     quote: Option<Value>,
     quote_approval: Value,
 }
@@ -170,7 +171,7 @@ impl RenderedMembers {
                 })
                 .collect(),
             emojis: shared.emojis.iter().map(CustomEmojiEntity::new).collect(),
-            card: None,
+            card: shared.card.as_ref().map(PreviewCardEntity::under_status),
             quote: None,
             quote_approval: json!({
                 "automatic": [],

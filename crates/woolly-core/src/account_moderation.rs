@@ -255,6 +255,10 @@ pub(crate) enum Target<'a> {
     Status(i64, &'a Account),
     /// A hashtag, by its name.
     Tag(&'a str),
+    /// A link (its preview card's id), by its address.
+    Link(i64, &'a str),
+    /// A publisher of links, by its domain.
+    Publisher(&'a str),
 }
 
 impl Target<'_> {
@@ -281,6 +285,8 @@ impl Target<'_> {
             Target::Rule(id, text) => ("Rule", Some(*id), text.chars().take(60).collect()),
             Target::Status(id, account) => ("Status", Some(*id), account.acct()),
             Target::Tag(name) => ("Tag", None, format!("#{name}")),
+            Target::Link(id, url) => ("PreviewCard", Some(*id), (*url).to_owned()),
+            Target::Publisher(domain) => ("PreviewCardProvider", None, (*domain).to_owned()),
             Target::AccountNote(id, account) => {
                 ("AccountModerationNote", Some(*id), account.acct())
             }

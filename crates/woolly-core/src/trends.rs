@@ -25,7 +25,7 @@ use crate::jobs::{Job, JobFuture, JobHandler, new_job};
 use crate::state::Woolly;
 use crate::statuses::StatusView;
 use crate::tags::TagView;
-use woolly_store::{StatusTrendRow, TagTrendRow};
+use woolly_store::{LinkTrendRow, LinkUseRow, StatusTrendRow, TagTrendRow};
 
 const TRENDS_KIND: &str = "discovery.trends";
 const TRENDS: &str = "trends";
@@ -41,12 +41,32 @@ const TAG_THRESHOLD: i64 = 5;
 const TAG_MAX_SCORE_COOLDOWN_MILLIS: i64 = 2 * DAY_MILLIS;
 const TAG_HALF_LIFE_MILLIS: i64 = 4 * HOUR_MILLIS;
 const TAG_DECAY_THRESHOLD: f64 = 1.0;
+const LINK_HALF_LIFE_MILLIS: i64 = 8 * HOUR_MILLIS;
 /// Favourites and boosts a post needs to trend.
 const STATUS_THRESHOLD: i64 = 5;
 const STATUS_HALF_LIFE_MILLIS: i64 = HOUR_MILLIS;
 const STATUS_DECAY_THRESHOLD: f64 = 0.3;
 /// How old a post may be and still be scored: past it, no count of favourites is enough.
 const STATUS_WINDOW_MILLIS: i64 = 2 * DAY_MILLIS;
+
+/// A trending link: its card, and its shares of the last seven days, today first, as
+/// (day in Unix seconds, uses, accounts).
+#[derive(Debug, Clone)]
+pub struct LinkView {
+    pub card: crate::link_previews::PreviewCard,
+    pub history: Vec<(i64, i64, i64)>,
+}
+
+/// A publisher of links, as moderators review it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Publisher {
+    /// A number derived from the domain (publishers have no row of their own).
+    pub id: i64,
+    pub domain: String,
+    pub trendable: bool,
+    pub requires_review: bool,
+    pub reviewed_at: Option<i64>,
+}
 
 /// What moderators decide about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +75,10 @@ pub enum TrendSubject {
     Status,
     /// All posts of an author.
     Account,
+    /// A link, by its card's id.
+    Link,
+    /// Every link of a publisher, by its domain.
+    Publisher,
 }
 
 impl TrendSubject {
@@ -63,11 +87,13 @@ impl TrendSubject {
             TrendSubject::Tag => "tag",
             TrendSubject::Status => "status",
             TrendSubject::Account => "account",
+            TrendSubject::Link => "link",
+            TrendSubject::Publisher => "publisher",
         }
     }
 }
 
-/// A hashtag's score today, from its distinct authors today and yesterday.
+/// A hashtag's (or link's) score today, from its distinct users today and yesterday.
 fn tag_score(today: i64, yesterday: i64) -> f64 {
     let expected = yesterday.max(1) as f64;
     let observed = today as f64;
@@ -75,6 +101,31 @@ fn tag_score(today: i64, yesterday: i64) -> f64 {
         return 0.0;
     }
     (observed - expected).powi(2) / expected
+}
+
+/// A trend scored by its peak: the peak of the last two days, raised by today's `score`,
+/// decaying with `half_life_millis`.
+struct Peak<'a> {
+    score: &'a mut f64,
+    max_score: &'a mut f64,
+    max_score_at: &'a mut i64,
+}
+
+impl Peak<'_> {
+    /// Scores it again at `now`; returns whether it is kept: while it trends, or while its peak
+    /// still counts against a new one.
+    fn rescore(self, score: f64, now: i64, half_life_millis: i64) -> bool {
+        if now - *self.max_score_at > TAG_MAX_SCORE_COOLDOWN_MILLIS {
+            *self.max_score = 0.0;
+            *self.max_score_at = now;
+        }
+        if score > *self.max_score {
+            *self.max_score = score;
+            *self.max_score_at = now;
+        }
+        *self.score = decay(*self.max_score, now - *self.max_score_at, half_life_millis);
+        *self.score >= TAG_DECAY_THRESHOLD || (*self.max_score > 0.0 && *self.score > 0.0)
+    }
 }
 
 fn decay(score: f64, since_millis: i64, half_life_millis: i64) -> f64 {
@@ -109,21 +160,56 @@ fn score_tags(
         .into_values()
         .filter_map(|mut row| {
             let (observed, expected) = today.get(row.name.as_str()).copied().unwrap_or((0, 0));
-            let score = tag_score(observed, expected);
-            if now - row.max_score_at > TAG_MAX_SCORE_COOLDOWN_MILLIS {
-                row.max_score = 0.0;
-                row.max_score_at = now;
-            }
-            if score > row.max_score {
-                row.max_score = score;
-                row.max_score_at = now;
-            }
-            row.score = decay(row.max_score, now - row.max_score_at, TAG_HALF_LIFE_MILLIS);
-            // Kept while it trends, or while its peak still counts against a new one.
-            (row.score >= TAG_DECAY_THRESHOLD || (row.max_score > 0.0 && row.score > 0.0))
+            let peak = Peak {
+                score: &mut row.score,
+                max_score: &mut row.max_score,
+                max_score_at: &mut row.max_score_at,
+            };
+            peak.rescore(tag_score(observed, expected), now, TAG_HALF_LIFE_MILLIS)
                 .then_some(row)
         })
         .collect()
+}
+
+/// The links' trends at `now`, from today's and yesterday's sharers and what was kept: as
+/// hashtags, with a half-life of 8 hours (`trends/links.rb`).
+fn score_links(uses: &[LinkUseRow], kept: Vec<LinkTrendRow>, now: i64) -> Vec<LinkTrendRow> {
+    let mut by_card: HashMap<i64, LinkTrendRow> =
+        kept.into_iter().map(|row| (row.card_id, row)).collect();
+    for row in uses {
+        by_card.entry(row.card_id).or_insert_with(|| LinkTrendRow {
+            card_id: row.card_id,
+            publisher: publisher_of(&row.url),
+            score: 0.0,
+            max_score: 0.0,
+            max_score_at: now,
+        });
+    }
+    let today: HashMap<i64, (i64, i64)> = uses
+        .iter()
+        .map(|row| (row.card_id, (row.today, row.yesterday)))
+        .collect();
+    by_card
+        .into_values()
+        .filter_map(|mut row| {
+            let (observed, expected) = today.get(&row.card_id).copied().unwrap_or((0, 0));
+            let peak = Peak {
+                score: &mut row.score,
+                max_score: &mut row.max_score,
+                max_score_at: &mut row.max_score_at,
+            };
+            peak.rescore(tag_score(observed, expected), now, LINK_HALF_LIFE_MILLIS)
+                .then_some(row)
+        })
+        .collect()
+}
+
+/// A page's publisher: its host.
+fn publisher_of(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|url| url.host_str().map(str::to_ascii_lowercase))
+        .unwrap_or_default()
 }
 
 fn score_statuses(candidates: &[woolly_store::TrendCandidateRow], now: i64) -> Vec<StatusTrendRow> {
@@ -158,7 +244,9 @@ impl Woolly {
             .trend_candidates(now - STATUS_WINDOW_MILLIS, STATUS_THRESHOLD)
             .await?;
         let statuses = score_statuses(&candidates, now);
-        self.db().replace_trends(&tags, &statuses).await?;
+        let link_uses = self.db().link_uses(today - DAY_MILLIS, today).await?;
+        let links = score_links(&link_uses, self.db().link_trends_kept().await?, now);
+        self.db().replace_trends(&tags, &statuses, &links).await?;
         Ok(())
     }
 
@@ -316,6 +404,130 @@ impl Discovery<'_> {
         ))
     }
 
+    /// Trending links that moderators allowed (or whose publisher they allowed), highest first;
+    /// none when trends are off.
+    pub async fn trending_links(&self, limit: i64, offset: i64) -> Result<Vec<LinkView>> {
+        if !self.config().trends {
+            return Ok(Vec::new());
+        }
+        self.keep_trends_fresh().await?;
+        let ids = self
+            .db()
+            .trending_links(true, self.config().trendable_by_default, limit, offset)
+            .await?;
+        self.link_views(&ids).await
+    }
+
+    /// Every link trending now, allowed or not, for moderators: (link, whether it may trend,
+    /// whether neither it nor its publisher was reviewed).
+    pub async fn link_trends_to_review(
+        &self,
+        by: Moderator<'_>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<(LinkView, bool, bool)>> {
+        by.require(permission::MANAGE_TAXONOMIES)?;
+        self.keep_trends_fresh().await?;
+        let ids = self
+            .db()
+            .trending_links(false, false, limit, offset)
+            .await?;
+        let mut reviewed = Vec::with_capacity(ids.len());
+        for view in self.link_views(&ids).await? {
+            let (trendable, pending) = self.link_trendable(view.card.id).await?;
+            reviewed.push((view, trendable, pending));
+        }
+        Ok(reviewed)
+    }
+
+    /// Trending link `card_id` as [`Discovery::link_trends_to_review`] shows it; `NotFound`
+    /// when it does not trend.
+    pub async fn link_trend_to_review(
+        &self,
+        by: Moderator<'_>,
+        card_id: i64,
+    ) -> Result<(LinkView, bool, bool)> {
+        by.require(permission::MANAGE_TAXONOMIES)?;
+        if self.db().link_trend_publisher(card_id).await?.is_none() {
+            return Err(CoreError::NotFound);
+        }
+        let view = self
+            .link_views(&[card_id])
+            .await?
+            .pop()
+            .ok_or(CoreError::NotFound)?;
+        let (trendable, pending) = self.link_trendable(card_id).await?;
+        Ok((view, trendable, pending))
+    }
+
+    /// Whether a trending link may trend, and whether neither it nor its publisher was
+    /// reviewed.
+    async fn link_trendable(&self, card_id: i64) -> Result<(bool, bool)> {
+        let own = self.db().trend_review("link", &card_id.to_string()).await?;
+        let publisher = match self.db().link_trend_publisher(card_id).await? {
+            Some(domain) => self.db().trend_review("publisher", &domain).await?,
+            None => None,
+        };
+        Ok((
+            own.or(publisher)
+                .unwrap_or(self.config().trendable_by_default),
+            own.is_none() && publisher.is_none(),
+        ))
+    }
+
+    /// The publishers of trending links and those reviewed, those waiting for review first.
+    pub async fn link_publishers(&self, by: Moderator<'_>) -> Result<Vec<Publisher>> {
+        by.require(permission::MANAGE_TAXONOMIES)?;
+        self.keep_trends_fresh().await?;
+        let default = self.config().trendable_by_default;
+        Ok(self
+            .db()
+            .link_publishers()
+            .await?
+            .into_iter()
+            .map(|row| Publisher {
+                id: crate::crypto::name_number(&row.domain),
+                trendable: row.trendable.unwrap_or(default),
+                requires_review: row.trendable.is_none(),
+                reviewed_at: row.reviewed_at,
+                domain: row.domain,
+            })
+            .collect())
+    }
+
+    /// The cards of links with their last seven days of shares, in the order given.
+    async fn link_views(&self, ids: &[i64]) -> Result<Vec<LinkView>> {
+        let mut cards: HashMap<i64, crate::link_previews::PreviewCard> = self
+            .db()
+            .preview_cards_by_ids(ids)
+            .await?
+            .into_iter()
+            .map(|row| (row.id, self.card_from_row(row)))
+            .collect();
+        let today = crate::now_millis().div_euclid(DAY_MILLIS);
+        let days = self.db().link_history(ids, today - 6).await?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| cards.remove(id))
+            .map(|card| {
+                let history = (0..7)
+                    .map(|back| {
+                        let day = today - back;
+                        let found = days
+                            .iter()
+                            .find(|row| row.card_id == card.id && row.day == day);
+                        (
+                            day * 86_400,
+                            found.map_or(0, |row| row.uses),
+                            found.map_or(0, |row| row.accounts),
+                        )
+                    })
+                    .collect();
+                LinkView { card, history }
+            })
+            .collect())
+    }
+
     /// A moderator allows (or refuses) a hashtag, a post or an author's posts in trends.
     pub async fn review_trend(
         &self,
@@ -331,6 +543,19 @@ impl Discovery<'_> {
         let action = if trendable { "approve" } else { "reject" };
         match subject {
             TrendSubject::Tag => log_action(&mut tx, by, action, Target::Tag(key), now).await?,
+            TrendSubject::Publisher => {
+                log_action(&mut tx, by, action, Target::Publisher(key), now).await?;
+            }
+            TrendSubject::Link => {
+                let id: i64 = key.parse().map_err(|_| CoreError::NotFound)?;
+                let card = self
+                    .db()
+                    .preview_cards_by_ids(&[id])
+                    .await?
+                    .pop()
+                    .ok_or(CoreError::NotFound)?;
+                log_action(&mut tx, by, action, Target::Link(id, &card.url), now).await?;
+            }
             TrendSubject::Status | TrendSubject::Account => {
                 let id: i64 = key.parse().map_err(|_| CoreError::NotFound)?;
                 let account_id = match subject {

@@ -262,14 +262,6 @@ impl FileStore {
         std::fs::read(self.path(key)?)
     }
 
-    /// Deletes one file. Missing is fine.
-    pub fn delete(&self, key: &str) -> std::io::Result<()> {
-        match std::fs::remove_file(self.path(key)?) {
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            other => other,
-        }
-    }
-
     /// Deletes the files under a key prefix (one upload's directory). Missing is fine.
     pub fn delete_dir(&self, key: &str) -> std::io::Result<()> {
         match std::fs::remove_dir_all(self.path(key)?) {

@@ -120,7 +120,10 @@ pub use statuses::{
 };
 pub use suggestions::SuggestionRow;
 pub use tokens::{SessionRow, TokenHolder, TokenRow};
-pub use trends::{StatusTrendRow, TagTrendRow, TagUseRow, TrendCandidateRow};
+pub use trends::{
+    LinkDayRow, LinkTrendRow, LinkUseRow, PublisherRow, StatusTrendRow, TagTrendRow, TagUseRow,
+    TrendCandidateRow,
+};
 
 /// The current time in Unix milliseconds, the unit every timestamp column uses.
 pub fn now_millis() -> i64 {

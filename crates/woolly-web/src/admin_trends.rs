@@ -1,4 +1,5 @@
-//! `/admin/trends`: what trends now, hashtags and posts, as moderators (`manage_taxonomies`)
+//! `/admin/trends`: what trends now, hashtags, links and posts, and the publishers of links, as
+//! moderators (`manage_taxonomies`)
 //! review it: each waiting, allowed or refused, allowed or refused with a button. Only what they
 //! allow is shown in trends (unless the server trusts what trends by default).
 
@@ -11,7 +12,7 @@ use axum::{Form, Router};
 use woolly_core::trends::TrendSubject;
 use woolly_core::{CoreError, Woolly};
 
-use crate::cards::StatusCard;
+use crate::cards::{LinkPreview, StatusCard};
 use crate::forms::{ButtonForm, button_presser};
 use crate::page::{Chrome, redirect, refusal, render};
 use crate::visitor::{Member, Visitor};
@@ -40,6 +41,20 @@ struct StatusLine {
     state_label: String,
 }
 
+struct LinkLine {
+    preview: LinkPreview,
+    id: i64,
+    today: String,
+    state: &'static str,
+    state_label: String,
+}
+
+struct PublisherLine {
+    domain: String,
+    state: &'static str,
+    state_label: String,
+}
+
 #[derive(Template)]
 #[template(path = "admin_trends.html")]
 struct TrendsPage<'a> {
@@ -47,6 +62,8 @@ struct TrendsPage<'a> {
     section: &'static str,
     tags: Vec<TagLine>,
     statuses: Vec<StatusLine>,
+    links: Vec<LinkLine>,
+    publishers: Vec<PublisherLine>,
     trends_on: bool,
 }
 
@@ -70,9 +87,14 @@ async fn trends(State(woolly): State<Woolly>, Member { visitor, member }: Member
             .discovery()
             .status_trends_to_review(by, LISTED, 0)
             .await?;
-        Ok::<_, CoreError>((tags, statuses))
+        let links = woolly
+            .discovery()
+            .link_trends_to_review(by, LISTED, 0)
+            .await?;
+        let publishers = woolly.discovery().link_publishers(by).await?;
+        Ok::<_, CoreError>((tags, statuses, links, publishers))
     };
-    let (tags, statuses) = match read.await {
+    let (tags, statuses, links, publishers) = match read.await {
         Ok(read) => read,
         Err(error) => return refusal(&woolly, &visitor, &error),
     };
@@ -113,12 +135,41 @@ async fn trends(State(woolly): State<Woolly>, Member { visitor, member }: Member
                     }
                 })
                 .collect(),
+            links: links
+                .iter()
+                .map(|(link, trendable, pending)| {
+                    let (_, uses, accounts) = link.history.first().copied().unwrap_or_default();
+                    let state = state(*trendable, *pending);
+                    LinkLine {
+                        preview: LinkPreview::of(&link.card, &link.card.url),
+                        id: link.card.id,
+                        today: format!(
+                            "{} · {}",
+                            words.count("people-count", accounts),
+                            words.count("posts-count", uses)
+                        ),
+                        state,
+                        state_label: words.t(&format!("admin-trend-{state}")),
+                    }
+                })
+                .collect(),
+            publishers: publishers
+                .into_iter()
+                .map(|publisher| {
+                    let state = state(publisher.trendable, publisher.requires_review);
+                    PublisherLine {
+                        domain: publisher.domain,
+                        state,
+                        state_label: words.t(&format!("admin-trend-{state}")),
+                    }
+                })
+                .collect(),
             trends_on: woolly.config().trends,
         },
     )
 }
 
-/// `POST /admin/trends/{tag|status|account}/:key/{approve|reject}`.
+/// `POST /admin/trends/{tag|status|account|link|publisher}/:key/{approve|reject}`.
 async fn review(
     State(woolly): State<Woolly>,
     visitor: Visitor,
@@ -133,6 +184,8 @@ async fn review(
         "tag" => TrendSubject::Tag,
         "status" => TrendSubject::Status,
         "account" => TrendSubject::Account,
+        "link" => TrendSubject::Link,
+        "publisher" => TrendSubject::Publisher,
         _ => return refusal(&woolly, &visitor, &CoreError::NotFound),
     };
     let trendable = match decision.as_str() {

@@ -51,6 +51,40 @@ pub struct Attachment {
     pub description: String,
 }
 
+/// A link's preview, under a status or among trending links. Players are never embedded here:
+/// the page links to the page.
+pub struct LinkPreview {
+    pub url: String,
+    pub title: String,
+    pub description: String,
+    /// The publisher's name, else the page's host.
+    pub provider: String,
+    pub image: Option<String>,
+    pub image_description: String,
+}
+
+impl LinkPreview {
+    pub fn of(card: &woolly_core::link_previews::PreviewCard, url: &str) -> LinkPreview {
+        let provider = if card.provider_name.is_empty() {
+            url.split("://")
+                .nth(1)
+                .and_then(|rest| rest.split('/').next())
+                .unwrap_or_default()
+                .to_owned()
+        } else {
+            card.provider_name.clone()
+        };
+        LinkPreview {
+            url: url.to_owned(),
+            title: card.title.clone(),
+            description: card.description.clone(),
+            provider,
+            image: card.image.clone(),
+            image_description: card.image_description.clone(),
+        }
+    }
+}
+
 /// A poll under a status: its options with their share of the votes, and whether the viewer may
 /// still vote.
 pub struct PollCard {
@@ -119,6 +153,8 @@ pub struct StatusCard {
     /// The titles of the viewer's filters that matched it (it shows behind them).
     pub filtered: Option<String>,
     pub media: Vec<Attachment>,
+    /// The preview of its first link.
+    pub preview: Option<LinkPreview>,
     pub poll: Option<PollCard>,
     /// Who may see it, said when that is not everyone.
     pub audience: Option<String>,
@@ -188,6 +224,11 @@ impl StatusCard {
                     description: media.description.clone().unwrap_or_default(),
                 })
                 .collect(),
+            preview: shown
+                .shared
+                .card
+                .as_ref()
+                .map(|card| LinkPreview::of(card, &card.link)),
             poll: shown.poll.as_ref().map(|poll| PollCard::new(words, poll)),
             audience: (status.visibility != Visibility::Public)
                 .then(|| words.t(&format!("visibility-{}", status.visibility.as_str()))),

@@ -1,5 +1,5 @@
-//! `/explore`: discovery without an algorithm, for members and visitors alike. Hashtags and
-//! posts trending now (as moderators allowed them), and people to follow: a member's follow
+//! `/explore`: discovery without an algorithm, for members and visitors alike. Hashtags, links
+//! and posts trending now (as moderators allowed them), and people to follow: a member's follow
 //! suggestions (friends of friends, the server's recommendations and favourites), a visitor's
 //! most active people of the directory. No timeline is ranked; this page is the only place
 //! where anything is.
@@ -12,12 +12,13 @@ use axum::response::Response;
 use axum::routing::get;
 use woolly_core::{CoreError, Woolly};
 
-use crate::cards::{Author, StatusCard};
+use crate::cards::{Author, LinkPreview, StatusCard};
 use crate::page::{Chrome, refusal, render};
 use crate::visitor::Visitor;
 
 const TAGS: i64 = 10;
 const POSTS: i64 = 10;
+const LINKS: i64 = 5;
 const PEOPLE: usize = 10;
 
 pub(crate) fn router() -> Router<Woolly> {
@@ -38,6 +39,8 @@ struct ExplorePage<'a> {
     /// (account id, author, why) — why is empty for a visitor's directory.
     people: Vec<(i64, Author, String)>,
     statuses: Vec<StatusCard>,
+    /// Trending links with "N people" who shared them over the last two days.
+    links: Vec<(LinkPreview, String)>,
     trends_on: bool,
 }
 
@@ -51,6 +54,7 @@ async fn explore(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
             .discovery()
             .trending_statuses(viewer, POSTS, 0)
             .await?;
+        let links = woolly.discovery().trending_links(LINKS, 0).await?;
         let people: Vec<(i64, Author, String)> = match viewer {
             Some(viewer) => woolly
                 .discovery()
@@ -78,9 +82,9 @@ async fn explore(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
                 .map(|account| (account.id, Author::of(&woolly, account), String::new()))
                 .collect(),
         };
-        Ok::<_, CoreError>((tags, statuses, people))
+        Ok::<_, CoreError>((tags, statuses, links, people))
     };
-    let (tags, statuses, people) = match read.await {
+    let (tags, statuses, links, people) = match read.await {
         Ok(read) => read,
         Err(error) => return refusal(&woolly, &visitor, &error),
     };
@@ -106,6 +110,21 @@ async fn explore(State(woolly): State<Woolly>, visitor: Visitor) -> Response {
                 })
                 .collect(),
             people,
+            links: links
+                .iter()
+                .map(|link| {
+                    let people: i64 = link
+                        .history
+                        .iter()
+                        .take(2)
+                        .map(|(_, _, accounts)| accounts)
+                        .sum();
+                    (
+                        LinkPreview::of(&link.card, &link.card.url),
+                        words.count("explore-tag-people", people),
+                    )
+                })
+                .collect(),
             statuses: statuses
                 .iter()
                 .map(|view| StatusCard::new(&woolly, words, view, viewer))

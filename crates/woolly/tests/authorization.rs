@@ -99,6 +99,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/api/v1/trends"),
     ("GET", "/api/v1/trends/tags"),
     ("GET", "/api/v1/trends/statuses"),
+    ("GET", "/api/v1/trends/links"),
     ("GET", "/api/v1/timelines/tag/{hashtag}"),
     ("GET", "/api/v2/instance"),
     ("GET", "/api/v2/search"),

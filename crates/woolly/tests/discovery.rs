@@ -440,7 +440,11 @@ async fn trends_are_empty_when_the_server_turns_them_off_and_shown_at_once_when_
         }
     }
     let user = off.user("reader").await;
-    for path in ["/api/v1/trends/tags", "/api/v1/trends/statuses"] {
+    for path in [
+        "/api/v1/trends/tags",
+        "/api/v1/trends/statuses",
+        "/api/v1/trends/links",
+    ] {
         let response = common::http()
             .get(format!("{}{path}", user.base))
             .send()

@@ -745,30 +745,89 @@ async fn a_bad_or_foreign_instance_export_is_refused_with_one_line_and_nothing_i
     )
     .await
     .unwrap();
-    let older_tables: Vec<String> = at_older
+    // The tables of that schema with their columns: later migrations add tables and columns.
+    let older_tables: Vec<(String, Vec<String>)> = at_older
         .copied_tables()
         .await
         .unwrap()
         .into_iter()
-        .map(|table| table.name)
+        .map(|table| {
+            let columns = table
+                .columns
+                .into_iter()
+                .map(|column| column.name)
+                .collect();
+            (table.name, columns)
+        })
         .collect();
     at_older.close().await;
-    let kept = |name: &str| older_tables.iter().any(|table| table == name);
+    let older_columns = |name: &str| {
+        older_tables
+            .iter()
+            .find(|(table, _)| table == name)
+            .map(|(_, columns)| columns.clone())
+    };
+    // Which columns of each table of the good export stay, by position.
+    let manifest: serde_json::Value = {
+        use std::io::Read as _;
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&good).unwrap()).unwrap();
+        let mut text = String::new();
+        zip.by_name("manifest.json")
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
+    let kept_positions = |name: &str| -> Option<Vec<usize>> {
+        let older = older_columns(name)?;
+        let table = manifest["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|table| table["name"] == name)?;
+        Some(
+            table["columns"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .enumerate()
+                .filter(|(_, column)| older.iter().any(|kept| column["name"] == *kept))
+                .map(|(position, _)| position)
+                .collect(),
+        )
+    };
     altered_export(
         &good,
         &dir.path().join("older.zip"),
         |manifest| {
             manifest["schema_version"] = json!(older_schema);
-            manifest["tables"]
-                .as_array_mut()
-                .unwrap()
-                .retain(|table| kept(table["name"].as_str().unwrap()));
+            let tables = manifest["tables"].as_array_mut().unwrap();
+            tables.retain(|table| older_columns(table["name"].as_str().unwrap()).is_some());
+            for table in tables {
+                let older = older_columns(table["name"].as_str().unwrap()).unwrap();
+                table["columns"]
+                    .as_array_mut()
+                    .unwrap()
+                    .retain(|column| older.iter().any(|kept| column["name"] == *kept));
+            }
         },
         |name, bytes| {
-            let table = name
+            let Some(table) = name
                 .strip_prefix("tables/")
-                .and_then(|name| name.strip_suffix(".jsonl"));
-            table.is_none_or(kept).then_some(bytes)
+                .and_then(|name| name.strip_suffix(".jsonl"))
+            else {
+                return Some(bytes);
+            };
+            let positions = kept_positions(table)?;
+            let mut rows = String::new();
+            for line in String::from_utf8(bytes).unwrap().lines() {
+                let row: Vec<serde_json::Value> = serde_json::from_str(line).unwrap();
+                let kept: Vec<&serde_json::Value> =
+                    positions.iter().map(|position| &row[*position]).collect();
+                rows.push_str(&serde_json::to_string(&kept).unwrap());
+                rows.push('\n');
+            }
+            Some(rows.into_bytes())
         },
         &[],
     );

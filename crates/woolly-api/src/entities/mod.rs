@@ -52,7 +52,7 @@ pub use notification::{
     V1NotificationPolicyEntity,
 };
 pub use poll::{PollEntity, PollOptionEntity};
-pub use preview_card::PreviewCardEntity;
+pub use preview_card::{PreviewCardEntity, TrendLinkEntity};
 pub use relationship::RelationshipEntity;
 pub use report::{AdminAccountEntity, AdminReportEntity, ReportContext, ReportEntity};
 pub use scheduled_status::ScheduledStatusEntity;

@@ -3,8 +3,10 @@
 
 use serde::Serialize;
 use woolly_core::link_previews::PreviewCard;
+use woolly_core::trends::LinkView;
 
 use super::iso8601;
+use super::tag::TagHistoryEntity;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PreviewCardEntity {
@@ -73,6 +75,31 @@ impl PreviewCardEntity {
                 url: card.author_url.clone(),
                 account: None,
             }],
+        }
+    }
+}
+
+/// `Trends::Link`: a trending link's card with its last seven days of shares.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendLinkEntity {
+    #[serde(flatten)]
+    card: PreviewCardEntity,
+    history: Vec<TagHistoryEntity>,
+}
+
+impl TrendLinkEntity {
+    pub fn new(link: &LinkView) -> TrendLinkEntity {
+        TrendLinkEntity {
+            card: PreviewCardEntity::of_page(&link.card),
+            history: link
+                .history
+                .iter()
+                .map(|(day, uses, accounts)| TagHistoryEntity {
+                    day: day.to_string(),
+                    uses: uses.to_string(),
+                    accounts: accounts.to_string(),
+                })
+                .collect(),
         }
     }
 }

@@ -135,7 +135,8 @@ async fn file(
     {
         return Err(HttpError::not_found());
     }
-    // Uploads (original and preview) and custom emojis; nothing else lives in the media store.
+    // Uploads (original and preview), custom emojis, profile images and link previews' images;
+    // nothing else lives in the media store.
     if !matches!(
         file.as_str(),
         "original.jpg"
@@ -147,6 +148,7 @@ async fn file(
             | "avatar.jpg"
             | "header.png"
             | "header.jpg"
+            | "card.jpg"
     ) {
         return Err(HttpError::not_found());
     }

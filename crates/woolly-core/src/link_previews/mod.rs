@@ -378,7 +378,7 @@ impl Discovery<'_> {
         let id = self.db().next_id();
         let image_key = thumbnail
             .as_ref()
-            .map(|_| format!("cards/{id}-{}.jpg", crate::crypto::random_secret(8)));
+            .map(|_| format!("{id}-{}/card.jpg", crate::crypto::random_secret(16)));
         if let (Some(key), Some(thumbnail)) = (&image_key, &thumbnail) {
             let store = self.media_store();
             let key = key.clone();
@@ -465,9 +465,13 @@ impl Discovery<'_> {
         let shown = (!row.failed).then_some(card_id);
         let changed = tx.set_status_card(status_id, shown).await?;
         tx.commit().await?;
-        if let Some(key) = replaced_image {
+        if let Some((folder, _)) = replaced_image
+            .as_deref()
+            .and_then(|key| key.rsplit_once('/'))
+        {
             let store = self.media_store();
-            let _ = tokio::task::spawn_blocking(move || store.delete(&key)).await;
+            let folder = folder.to_owned();
+            let _ = tokio::task::spawn_blocking(move || store.delete_dir(&folder)).await;
         }
         if changed {
             self.announce_card(status_id).await?;

@@ -8,7 +8,7 @@
 -- the API shows them. `image_key` names the thumbnail in the media store.
 CREATE TABLE preview_card (
     id                BIGINT  NOT NULL PRIMARY KEY,
-    link              TEXT    NOT NULL UNIQUE,
+    link              TEXT    NOT NULL,
     url               TEXT    NOT NULL,
     fetched_at        BIGINT  NOT NULL,
     failed            BOOLEAN NOT NULL DEFAULT FALSE,
@@ -31,6 +31,7 @@ CREATE TABLE preview_card (
     language          TEXT,
     published_at      BIGINT
 );
+CREATE UNIQUE INDEX preview_card_link ON preview_card (link);
 
 -- The card a post shows, if any: part of what its view is cached under.
 ALTER TABLE status ADD COLUMN card_id BIGINT REFERENCES preview_card (id) ON DELETE SET NULL;

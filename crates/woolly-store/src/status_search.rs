@@ -103,13 +103,18 @@ const LIBRARY_IDS: &str = "SELECT id FROM status WHERE account_id = $1 \
     UNION SELECT p.status_id FROM poll p JOIN poll_vote v ON v.poll_id = p.id WHERE v.account_id = $1";
 const PUBLIC: &str = "(s.visibility = 'public' AND a.indexable)";
 
-/// The two halves of a search, each read on its own and merged: what anyone may find, read
-/// newest first from the index (on SQLite the index itself knows which posts those are), and the
-/// searcher's library, read from the searcher's own rows.
+/// What one query of a search looks in. On SQLite, a search with words reads what it may find
+/// from the index itself, newest first: each post's `audience` names `anyone` when anyone may
+/// find it and `u<ID>` for each local account whose library holds it (migration 0055), so the
+/// words and who may find them are one intersection there, whatever the size of the library.
+/// Otherwise the two halves are read on their own and merged: what anyone may find, and the
+/// searcher's library, from the searcher's own rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Half {
     Public,
     Library,
+    /// SQLite's index, for the scope asked.
+    Indexed(SearchScope),
 }
 
 impl Db {
@@ -125,18 +130,18 @@ impl Db {
             return Ok(Vec::new());
         }
         let wanted = limit.saturating_add(offset);
+        let halves: &[Half] = if self.engine() == Engine::Sqlite && !search.phrases.is_empty() {
+            &[Half::Indexed(search.scope)]
+        } else {
+            match search.scope {
+                SearchScope::All => &[Half::Public, Half::Library],
+                SearchScope::Public => &[Half::Public],
+                SearchScope::Library => &[Half::Library],
+            }
+        };
         let mut found = Vec::new();
-        if search.scope != SearchScope::Library {
-            found.extend(
-                self.search_half(viewer, search, Half::Public, wanted)
-                    .await?,
-            );
-        }
-        if search.scope != SearchScope::Public {
-            found.extend(
-                self.search_half(viewer, search, Half::Library, wanted)
-                    .await?,
-            );
+        for half in halves {
+            found.extend(self.search_half(viewer, search, *half, wanted).await?);
         }
         found.sort_unstable_by(|a, b| b.cmp(a));
         found.dedup();
@@ -162,18 +167,12 @@ impl Db {
             values.push(value);
             format!("${}", 3 + values.len())
         };
-        // On SQLite, words are read from the index, which then leads the query.
-        let through_index = engine == Engine::Sqlite && !search.phrases.is_empty();
         let mut from = "status s".to_owned();
         let mut order = "s.id DESC";
         match half {
             Half::Public => conditions.push(PUBLIC.to_owned()),
-            Half::Library if through_index => {
-                // Each post of the library looked up in the index by its id.
-                from = format!("({LIBRARY_IDS}) l CROSS JOIN status_search f CROSS JOIN status s");
-                conditions.push("f.rowid = l.id AND s.id = f.rowid".to_owned());
-            }
             Half::Library => conditions.push(format!("s.id IN ({LIBRARY_IDS})")),
+            Half::Indexed(_) => {}
         }
         if !search.phrases.is_empty() {
             match engine {
@@ -187,12 +186,18 @@ impl Db {
                     for excluded in &search.excluded {
                         words = format!("{words} NOT {}", fts5_phrase(excluded));
                     }
-                    // The words in the text columns only: `audience` holds a word of its own.
+                    // The words in the text columns only: `audience` holds words of its own.
                     let mut expression = format!("{{text spoiler_text}} : ({words})");
-                    if half == Half::Public {
+                    if let Half::Indexed(scope) = half {
                         // Newest first from the index, which intersects the words with the
-                        // posts anyone may find, so the page stops the read.
-                        expression.push_str(" AND audience : anyone");
+                        // posts the searcher may find, so the page stops the read.
+                        let member = format!("u{viewer}");
+                        let audience = match scope {
+                            SearchScope::All => format!("(anyone OR {member})"),
+                            SearchScope::Library => member,
+                            SearchScope::Public => "anyone".to_owned(),
+                        };
+                        expression.push_str(&format!(" AND audience : {audience}"));
                         from = "status_search f JOIN status s ON s.id = f.rowid".to_owned();
                         order = "f.rowid DESC";
                     }

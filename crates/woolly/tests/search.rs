@@ -307,6 +307,60 @@ async fn full_text_search_finds_what_authors_let_be_found_with_mastodons_operato
         found(&server, &alice, "zebra in:public").await,
         Vec::<String>::new()
     );
+    // Each way of taking part puts a post in the library, and undoing it takes it out again.
+    let act = |path: String| {
+        let request = http().post(server.url(&path)).bearer_auth(&alice);
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+        }
+    };
+    let yak = post(&carol, json!({"status": "A yak in the snow"})).await;
+    act(format!("/api/v1/statuses/{yak}/bookmark")).await;
+    assert_eq!(found(&server, &alice, "yak").await, ids(&[&yak]));
+    act(format!("/api/v1/statuses/{yak}/unbookmark")).await;
+    assert_eq!(found(&server, &alice, "yak").await, Vec::<String>::new());
+    let okapi = post(&carol, json!({"status": "An okapi by the river"})).await;
+    act(format!("/api/v1/statuses/{okapi}/reblog")).await;
+    assert_eq!(found(&server, &alice, "okapi").await, ids(&[&okapi]));
+    act(format!("/api/v1/statuses/{okapi}/unreblog")).await;
+    assert_eq!(found(&server, &alice, "okapi").await, Vec::<String>::new());
+    let narwhal = post(
+        &carol,
+        json!({"status": "Narwhal or unicorn?", "poll": {"options": ["narwhal", "unicorn"], "expires_in": 3600}}),
+    )
+    .await;
+    assert_eq!(
+        found(&server, &alice, "narwhal").await,
+        Vec::<String>::new()
+    );
+    let poll = server
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/statuses/{narwhal}"),
+            Some(&alice),
+            Value::Null,
+        )
+        .await
+        .1["poll"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let voted = http()
+        .post(server.url(&format!("/api/v1/polls/{poll}/votes")))
+        .bearer_auth(&alice)
+        .json(&json!({"choices": [0]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(voted.status(), StatusCode::OK);
+    assert_eq!(found(&server, &alice, "narwhal").await, ids(&[&narwhal]));
+    let walrus = post(&carol, json!({"status": "A walrus for @alice"})).await;
+    assert_eq!(found(&server, &alice, "walrus").await, ids(&[&walrus]));
+    assert_eq!(found(&server, &dave, "walrus").await, Vec::<String>::new());
+    act(format!("/api/v1/statuses/{zebra}/unfavourite")).await;
+    assert_eq!(found(&server, &alice, "zebra").await, Vec::<String>::new());
+    act(format!("/api/v1/statuses/{zebra}/favourite")).await;
     assert_eq!(
         found(&server, &alice, "fox in:library").await,
         ids(&[&reply, &own, &zebra])

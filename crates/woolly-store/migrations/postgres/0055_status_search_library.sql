@@ -1,0 +1,3 @@
+-- Nothing on PostgreSQL: a searcher's own posts and those they took part in are found from
+-- their own rows there (see `woolly_store::status_search`). SQLite records them in its FTS5
+-- index instead (../sqlite/0055_status_search_library.sql).

@@ -164,10 +164,7 @@ impl Db {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!(
-            "SELECT {CARD_COLUMNS} FROM preview_card WHERE id {}",
-            in_list(self.engine(), "$1")
-        );
+        let sql = cards_by_ids_sql(self.engine().into());
         Ok(on_reader!(self, pool => sqlx::query_as(&sql)
             .bind(List(ids))
             .fetch_all(pool)
